@@ -1,0 +1,61 @@
+# Thin wrapper over CMake: the two set-up commands, plus the CI and benchmark entry points.
+#   make demo    install missing Debian packages (as root), build, run scenarios/demo.ini -> results/
+#   make test    same build, then the whole test suite via ctest
+# WERROR=ON turns warnings into errors (CI sets it). BUILD_TYPE defaults to Release.
+
+DEBIAN_PACKAGES := cmake make gcc pkg-config libcsv-dev libinih-dev libgsl-dev libcmocka-dev
+BUILD_TYPE ?= Release
+WERROR ?= OFF
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD_DIR ?= build
+
+.PHONY: all deps build demo test test-sanitize bench format clean
+
+all: build
+
+# Install only what is missing, and only when we can (root on a Debian-like system).
+deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	  done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "flowsim: installing missing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+	      { echo "flowsim: apt-get install failed for:$$missing" >&2; exit 1; }; \
+	  else \
+	    echo "flowsim: missing Debian packages:$$missing" >&2; \
+	    echo "flowsim: run 'sudo apt-get install$$missing' (or run make as root) and try again" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DFLOWSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+demo: build
+	./$(BUILD_DIR)/flowsim run scenarios/demo.ini -o results/demo
+	@echo "flowsim: demo results in results/demo/ (summary.csv, timeseries.csv)"
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
+test-sanitize: deps
+	@cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DFLOWSIM_SANITIZE=ON -DFLOWSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: deps
+	bench/run
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-sanitize build-bench

@@ -1,0 +1,283 @@
+/* flowsim — the command line: parse arguments, load the scenario, run the replications,
+ * write the results. The only place that knows every layer. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "models/flow.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
+#include "models/value.h"
+#include "output/results.h"
+#include "sim/core.h"
+#include "sim/runner.h"
+
+#ifndef FLOWSIM_VERSION
+#define FLOWSIM_VERSION "0.0.0"
+#endif
+#ifndef FLOWSIM_GIT_REV
+#define FLOWSIM_GIT_REV "unknown"
+#endif
+
+enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
+
+static const char usage[] =
+    "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
+    "                        [--set NAME.KEY=VALUE]... [--quiet]\n"
+    "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
+    "       flowsim --help | --version\n";
+
+static const char help[] =
+    "flowsim: discrete-event simulation of older people's flow through health and care\n"
+    "(A&E, acute beds, step-down, reablement, care homes, virtual wards).\n\n"
+    "commands:\n"
+    "  run FILE        run the scenario FILE (INI) and write CSV results\n"
+    "  validate FILE   load and check FILE without running it\n\n"
+    "options:\n"
+    "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
+    "  --replications N        override [scenario] replications\n"
+    "  --seed S                override [scenario] seed\n"
+    "  --threads N             worker threads (default: all cores); results do not depend on it\n"
+    "  --set NAME.KEY=VALUE    override any key; NAME is a section's name, e.g.\n"
+    "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
+    "  --quiet                 print nothing but errors\n\n"
+    "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
+    "exit status: 0 ok, 2 bad input or usage, 1 internal error\n"
+    "scenario keys: docs/scenario-reference.md\n";
+
+struct opts {
+    const char *cmd, *file, *outdir;
+    const char **sets;
+    size_t nsets;
+    int threads, quiet;
+    char *owned[2]; /* --set strings made from --replications / --seed */
+};
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "flowsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_BAD_INPUT;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o) {
+    memset(o, 0, sizeof *o);
+    o->sets = fs_calloc((size_t)argc + 2, sizeof *o->sets);
+    o->cmd = argv[1];
+    char err[256];
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int has_val = i + 1 < argc;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (!has_val) return usage_error("%s needs a folder", a);
+            o->outdir = argv[++i];
+        } else if (!strcmp(a, "--set")) {
+            if (!has_val) return usage_error("%s needs NAME.KEY=VALUE", a);
+            o->sets[o->nsets++] = argv[++i];
+        } else if (!strcmp(a, "--replications") || !strcmp(a, "--seed")) {
+            if (!has_val) return usage_error("%s needs a number", a);
+            const char *v = argv[++i];
+            long long n;
+            uint64_t s;
+            int rep = !strcmp(a, "--replications");
+            if (rep ? val_int(v, 1, 1000000, &n, err, sizeof err) : val_uint64(v, &s, err, sizeof err)) {
+                fprintf(stderr, "flowsim: %s: %s\n", a, err);
+                return EXIT_BAD_INPUT;
+            }
+            size_t len = strlen(v) + 32;
+            char *set = fs_malloc(len);
+            snprintf(set, len, "scenario.%s=%s", rep ? "replications" : "seed", v);
+            o->owned[rep] = set;
+            o->sets[o->nsets++] = set;
+        } else if (!strcmp(a, "--threads")) {
+            long long n;
+            if (!has_val) return usage_error("%s needs a number", a);
+            if (val_int(argv[++i], 1, 4096, &n, err, sizeof err)) {
+                fprintf(stderr, "flowsim: --threads: %s\n", err);
+                return EXIT_BAD_INPUT;
+            }
+            o->threads = (int)n;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            o->quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!o->file) {
+            o->file = a;
+        } else {
+            return usage_error("unexpected argument '%s'", a);
+        }
+    }
+    if (!o->file) return usage_error("%s needs a scenario FILE", o->cmd);
+    return EXIT_OK;
+}
+
+struct run_ctx {
+    const struct scenario *sc;
+    const struct metric_layout *ml;
+    struct results *rs;
+};
+
+static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
+    struct run_ctx *c = ctx;
+    struct flow_result *res;
+    if (flow_run(c->sc, c->ml, rep, &res, err, errlen) != 0) return -1;
+    *result = res;
+    return 0;
+}
+
+static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
+    (void)rep;
+    struct run_ctx *c = ctx;
+    int rc = results_add(c->rs, result, err, errlen);
+    flow_result_free(result);
+    return rc;
+}
+
+static void run_discard(void *ctx, void *result) {
+    (void)ctx;
+    flow_result_free(result);
+}
+
+static double seconds_since(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+/* A short table of the numbers people look at first, read back from summary.csv's values. */
+static void print_headlines(const char *dir) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[1024];
+    printf("\n%-16s %-14s %12s %12s %12s\n", "unit", "metric", "mean", "ci95_low", "ci95_high");
+    while (fgets(line, sizeof line, f)) {
+        char *fld[8] = {0};
+        int n = 0;
+        for (char *p = line; n < 8; n++) {
+            fld[n] = p;
+            char *c = strpbrk(p, ",\n");
+            if (!c) break;
+            *c = 0;
+            p = c + 1;
+        }
+        if (n < 7 || strchr(fld[1], '"')) continue;
+        const char *m = fld[2];
+        if (strcmp(m, "occupancy_pct") && strcmp(m, "delayed_days") && strcmp(m, "wait_mean") &&
+            strcmp(m, "ae_4h_pct") && strcmp(m, "dtoc_per_100k") && strcmp(m, "lost_fraction"))
+            continue;
+        if (!strcmp(m, "lost_fraction") && (!*fld[3] || atof(fld[3]) == 0)) continue;
+        printf("%-16s %-14s %12s %12s %12s\n", *fld[1] ? fld[1] : "(system)", m, fld[3], fld[5],
+               fld[6]);
+    }
+    fclose(f);
+}
+
+static int cmd_run(const struct opts *o, int argc, char **argv) {
+    char err[2048];
+    struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
+    if (!sc) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    char dir[4000];
+    if (o->outdir) {
+        snprintf(dir, sizeof dir, "%s", o->outdir);
+    } else {
+        snprintf(dir, sizeof dir, "results/%s", sc->name);
+        for (char *p = dir + 8; *p; p++)
+            if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
+    }
+    struct metric_layout ml;
+    metric_layout_init(&ml, sc);
+    int threads = o->threads > 0 ? o->threads : runner_cores();
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    struct run_ctx ctx = {.sc = sc, .ml = &ml};
+    int status = EXIT_OK;
+    ctx.rs = results_open(dir, sc, &ml, err, sizeof err);
+    if (!ctx.rs) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    struct runner_job job = {.first_rep = 0, .nrep = sc->replications, .nthreads = threads,
+                             .run = run_one, .done = run_done, .discard = run_discard, .ctx = &ctx};
+    if (runner_run(&job, err, sizeof err) != 0) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        results_abort(ctx.rs);
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    char command[2048] = "flowsim";
+    for (int i = 1; i < argc; i++) {
+        size_t n = strlen(command);
+        snprintf(command + n, sizeof command - n, " %s", argv[i]);
+    }
+    double wall = seconds_since(&t0);
+    uint64_t events = results_events(ctx.rs), patients = results_patients(ctx.rs);
+    struct results_info info = {.version = FLOWSIM_VERSION, .git_rev = FLOWSIM_GIT_REV,
+                                .command = command, .threads = threads, .wall_seconds = wall};
+    if (results_commit(ctx.rs, &info, err, sizeof err) != 0) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        status = EXIT_INTERNAL;
+        goto done;
+    }
+    if (!o->quiet) {
+        printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
+               "(%d threads)\n",
+               sc->name, sc->replications, sc->horizon, (unsigned long long)patients,
+               (unsigned long long)events, wall, threads);
+        print_headlines(dir);
+        printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
+    }
+done:
+    metric_layout_fini(&ml);
+    scenario_free(sc);
+    return status;
+}
+
+static int cmd_validate(const struct opts *o) {
+    char err[2048];
+    struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
+    if (!sc) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    if (!o->quiet)
+        printf("%s: ok: scenario '%s', %zu units, %zu arrival streams, horizon %.6g days "
+               "(warm-up %.6g), %d replications\n",
+               o->file, sc->name, sc->nunits, sc->narrivals, sc->horizon, sc->warmup,
+               sc->replications);
+    scenario_free(sc);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "%s", usage);
+        return EXIT_BAD_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        printf("%s\n%s", usage, help);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("flowsim %s (%s)\n", FLOWSIM_VERSION, FLOWSIM_GIT_REV);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate"))
+        return usage_error("unknown command '%s'", argv[1]);
+    struct opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc == EXIT_OK) rc = !strcmp(o.cmd, "run") ? cmd_run(&o, argc, argv) : cmd_validate(&o);
+    fs_free(o.sets);
+    fs_free(o.owned[0]);
+    fs_free(o.owned[1]);
+    return rc;
+}

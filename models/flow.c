@@ -1,0 +1,422 @@
+#include "flow.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sim/calendar.h"
+#include "sim/core.h"
+#include "sim/rng.h"
+#include "sim/stats.h"
+
+enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY };
+
+enum pstate {
+    P_FREE,
+    P_IN_CARE, /* in a place, stay running */
+    P_BLOCKED, /* stay ended, keeps its place, queued for the next unit */
+    P_WAITING, /* arrived from outside, queued, holds no place */
+};
+
+#define NONE UINT32_MAX
+#define FOUR_HOURS (4.0 / 24.0)
+
+struct patient {
+    struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
+    double t_arrived; /* arrival at the unit it holds a place in (queue join or entry) */
+    double t_entered; /* entry into that unit */
+    double t_queued;  /* joined the queue of target */
+    int32_t unit;     /* unit holding its place, -1 none */
+    int32_t target;   /* unit whose queue it is in, -1 none */
+    uint32_t link;    /* next in that queue, or next free record */
+    uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
+    uint8_t state;
+};
+
+struct unit_rt {
+    double cap;
+    int32_t occ;     /* places held: in care + delayed in place */
+    int32_t delayed; /* of those, stays ended and waiting to move on */
+    int32_t qlen;
+    uint32_t qhead, qtail;
+    struct tw occ_tw, cap_tw, q_tw, del_tw;
+    struct unit_window w;
+};
+
+struct rep {
+    const struct scenario *sc;
+    const struct metric_layout *ml;
+    int rep;
+    double now;
+    struct calendar *cal;
+    struct unit_rt *u;
+    struct patient *p;
+    size_t np, pcap, in_use, peak;
+    uint32_t free_head;
+    struct rng *arr_rng;
+    uint64_t *arr_count;
+    struct tw in_sys;
+    struct sys_window sw;
+    uint32_t *stack; /* units whose freed place is still to be offered */
+    size_t nstack, stackcap;
+    /* report windows */
+    int collecting;
+    size_t bucket;
+    double next_boundary;
+    struct unit_window *total_u;
+    struct sys_window total_s;
+    struct flow_result *res;
+};
+
+double flow_bucket_start(const struct scenario *sc, size_t b) {
+    return sc->warmup + (double)b * sc->interval;
+}
+
+/* ---- patients ----------------------------------------------------------------------------- */
+
+static uint32_t patient_new(struct rep *r) {
+    uint32_t id;
+    if (r->free_head != NONE) {
+        id = r->free_head;
+        r->free_head = r->p[id].link;
+    } else {
+        fs_grow((void **)&r->p, &r->pcap, r->np + 1, sizeof *r->p);
+        id = (uint32_t)r->np++;
+        r->p[id].stamp = 0;
+    }
+    struct patient *p = &r->p[id];
+    uint32_t stamp = p->stamp;
+    memset(p, 0, sizeof *p);
+    p->stamp = stamp;
+    p->unit = p->target = -1;
+    p->link = NONE;
+    if (++r->in_use > r->peak) r->peak = r->in_use;
+    tw_add(&r->in_sys, r->now, 1);
+    return id;
+}
+
+static void patient_free(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    p->state = P_FREE;
+    p->stamp++;
+    p->link = r->free_head;
+    r->free_head = id;
+    r->in_use--;
+    tw_add(&r->in_sys, r->now, -1);
+}
+
+/* ---- unit bookkeeping --------------------------------------------------------------------- */
+
+static void enqueue(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    r->p[id].link = NONE;
+    if (U->qtail == NONE) U->qhead = id;
+    else r->p[U->qtail].link = id;
+    U->qtail = id;
+    U->qlen++;
+    tw_set(&U->q_tw, r->now, U->qlen);
+}
+
+static uint32_t dequeue(struct rep *r, int u) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t id = U->qhead;
+    U->qhead = r->p[id].link;
+    if (U->qhead == NONE) U->qtail = NONE;
+    U->qlen--;
+    tw_set(&U->q_tw, r->now, U->qlen);
+    return id;
+}
+
+/* The patient gives up its place in unit u (the place is offered by the caller). */
+static void leave(struct rep *r, int u, struct patient *p) {
+    struct unit_rt *U = &r->u[u];
+    U->occ--;
+    tw_set(&U->occ_tw, r->now, U->occ);
+    if (p->state == P_BLOCKED) {
+        U->delayed--;
+        tw_set(&U->del_tw, r->now, U->delayed);
+    }
+    U->w.leaves++;
+    U->w.los_sum += r->now - p->t_entered;
+    if (r->sc->unit[u].kind == UNIT_AE) {
+        U->w.ae_leaves++;
+        if (r->now - p->t_arrived <= FOUR_HOURS * (1 + 1e-12)) U->w.ae_within_4h++;
+    }
+    p->unit = -1;
+}
+
+static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
+    struct patient *p = &r->p[id];
+    struct unit_rt *U = &r->u[u];
+    U->occ++;
+    tw_set(&U->occ_tw, r->now, U->occ);
+    U->w.admissions++;
+    U->w.wait_sum += r->now - t_arrived;
+    p->unit = u;
+    p->target = -1;
+    p->state = P_IN_CARE;
+    p->t_arrived = t_arrived;
+    p->t_entered = r->now;
+    double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
+    cal_push(r->cal, (struct cal_event){.time = r->now + stay, .kind = EV_END_STAY, .id = id,
+                                        .stamp = p->stamp});
+}
+
+/* Move the patient into unit u, which has room; returns the unit whose place it freed. */
+static int move_in(struct rep *r, uint32_t id, int u) {
+    struct patient *p = &r->p[id];
+    int src = p->unit;
+    double t_arrived = (p->state == P_BLOCKED || p->state == P_WAITING) ? p->t_queued : r->now;
+    if (src >= 0) leave(r, src, p);
+    start_stay(r, id, u, t_arrived);
+    return src;
+}
+
+static void push_offer(struct rep *r, int u) {
+    fs_grow((void **)&r->stack, &r->stackcap, r->nstack + 1, sizeof *r->stack);
+    r->stack[r->nstack++] = (uint32_t)u;
+}
+
+/* Places freed at u go to the head of u's queue at once; a blocked patient who moves frees a
+ * place upstream, which is offered in turn at the same instant (the cascade). */
+static void offer(struct rep *r, int u) {
+    push_offer(r, u);
+    while (r->nstack) {
+        int v = (int)r->stack[--r->nstack];
+        struct unit_rt *V = &r->u[v];
+        while (V->qlen > 0 && V->occ < V->cap) {
+            int src = move_in(r, dequeue(r, v), v);
+            if (src >= 0) push_offer(r, src);
+        }
+    }
+}
+
+static void remove_patient(struct rep *r, uint32_t id) {
+    int src = r->p[id].unit;
+    if (src >= 0) leave(r, src, &r->p[id]);
+    patient_free(r, id);
+    if (src >= 0) offer(r, src);
+}
+
+/* The patient arrives at unit d, from outside or at the end of a stay elsewhere. */
+static void arrive(struct rep *r, uint32_t id, int d) {
+    const struct scenario *sc = r->sc;
+    struct patient *p = &r->p[id];
+    for (;;) {
+        struct unit_rt *D = &r->u[d];
+        D->w.arrivals++;
+        if (p->unit == d) {
+            /* Routed back to its own unit: a new stay in the place it already holds. */
+            leave(r, d, p);
+            start_stay(r, id, d, r->now);
+            return;
+        }
+        if (D->occ < D->cap) {
+            int src = move_in(r, id, d);
+            if (src >= 0) offer(r, src);
+            return;
+        }
+        switch (sc->unit[d].when_full) {
+        case FULL_QUEUE:
+            p->target = d;
+            p->t_queued = r->now;
+            if (p->unit >= 0) {
+                struct unit_rt *S = &r->u[p->unit];
+                p->state = P_BLOCKED;
+                S->delayed++;
+                tw_set(&S->del_tw, r->now, S->delayed);
+            } else {
+                p->state = P_WAITING;
+            }
+            enqueue(r, d, id);
+            return;
+        case FULL_LOSE:
+            D->w.lost++;
+            r->sw.lost++;
+            remove_patient(r, id);
+            return;
+        case FULL_DIVERT:
+            d = sc->unit[d].divert;
+            break;
+        }
+    }
+}
+
+static int route(const struct route *rt, struct rng *g) {
+    if (rt->n == 1) return rt->dest[0];
+    double x = rng_uniform(g);
+    size_t i = 0;
+    while (i + 1 < rt->n && x >= rt->cum[i]) i++;
+    return rt->dest[i];
+}
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+static void on_arrival(struct rep *r, uint32_t s) {
+    const struct scenario *sc = r->sc;
+    uint32_t id = patient_new(r);
+    /* Keyed by (replication, stream, patient number in stream): the same patient arrives with
+     * the same needs whatever the capacities. */
+    rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, r->arr_count[s]++);
+    r->sw.arrivals++;
+    arrive(r, id, sc->arrivals[s].to);
+    double next = nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0));
+    if (next < sc->horizon) cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
+}
+
+static void on_end_stay(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    int dest = route(&r->sc->unit[p->unit].next, &p->rng);
+    if (dest == ROUTE_EXIT) {
+        r->sw.departures++;
+        remove_patient(r, id);
+    } else {
+        arrive(r, id, dest);
+    }
+}
+
+static void on_capacity(struct rep *r, int u, uint32_t k) {
+    struct unit_rt *U = &r->u[u];
+    double c = r->sc->unit[u].sched_cap[k];
+    U->cap = c;
+    tw_set(&U->cap_tw, r->now, isinf(c) ? 0 : c);
+    offer(r, u);
+}
+
+/* ---- report windows ----------------------------------------------------------------------- */
+
+static void close_window(struct rep *r, double t) {
+    const struct scenario *sc = r->sc;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct unit_rt *U = &r->u[i];
+        U->w.occ_area = tw_area(&U->occ_tw, t);
+        U->w.cap_area = tw_area(&U->cap_tw, t);
+        U->w.queue_area = tw_area(&U->q_tw, t);
+        U->w.delayed_area = tw_area(&U->del_tw, t);
+    }
+    r->sw.in_system_area = tw_area(&r->in_sys, t);
+
+    if (r->collecting) {
+        struct flow_result *res = r->res;
+        double start = flow_bucket_start(sc, r->bucket);
+        double *row = res->series + r->bucket * res->nslots;
+        /* The window's per-unit accumulators are contiguous in r->u; gather them. */
+        struct unit_window *uw = r->total_u + sc->nunits; /* scratch after the totals */
+        for (size_t i = 0; i < sc->nunits; i++) {
+            uw[i] = r->u[i].w;
+            unit_window_add(&r->total_u[i], &r->u[i].w);
+        }
+        sys_window_add(&r->total_s, &r->sw);
+        metrics_eval(r->ml, sc, uw, &r->sw, t - start, row);
+        r->bucket++;
+    }
+    r->collecting = 1;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct unit_rt *U = &r->u[i];
+        memset(&U->w, 0, sizeof U->w);
+        tw_reset(&U->occ_tw, t);
+        tw_reset(&U->cap_tw, t);
+        tw_reset(&U->q_tw, t);
+        tw_reset(&U->del_tw, t);
+    }
+    memset(&r->sw, 0, sizeof r->sw);
+    tw_reset(&r->in_sys, t);
+    if (r->bucket >= r->res->nbuckets) r->next_boundary = INFINITY;
+    else {
+        double b = flow_bucket_start(sc, r->bucket + 1);
+        r->next_boundary = b < sc->horizon ? b : sc->horizon;
+    }
+}
+
+/* ---- the replication ---------------------------------------------------------------------- */
+
+static void rep_fini(struct rep *r) {
+    cal_free(r->cal);
+    fs_free(r->u);
+    fs_free(r->p);
+    fs_free(r->arr_rng);
+    fs_free(r->arr_count);
+    fs_free(r->stack);
+    fs_free(r->total_u);
+}
+
+void flow_result_free(struct flow_result *res) {
+    if (!res) return;
+    fs_free(res->summary);
+    fs_free(res->series);
+    fs_free(res);
+}
+
+int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
+             struct flow_result **out, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    struct rep r;
+    memset(&r, 0, sizeof r);
+    r.sc = sc;
+    r.ml = ml;
+    r.rep = rep;
+    r.cal = cal_new();
+    r.free_head = NONE;
+    r.u = fs_calloc(sc->nunits, sizeof *r.u);
+    r.total_u = fs_calloc(2 * sc->nunits, sizeof *r.total_u);
+    r.arr_rng = fs_calloc(sc->narrivals, sizeof *r.arr_rng);
+    r.arr_count = fs_calloc(sc->narrivals, sizeof *r.arr_count);
+
+    struct flow_result *res = fs_calloc(1, sizeof *res);
+    res->rep = rep;
+    res->nslots = ml->n;
+    res->nbuckets = scenario_nbuckets(sc);
+    res->summary = fs_calloc(ml->n, sizeof *res->summary);
+    res->series = fs_calloc(res->nbuckets * ml->n, sizeof *res->series);
+    r.res = res;
+
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct unit_rt *U = &r.u[i];
+        U->cap = sc->unit[i].capacity;
+        U->qhead = U->qtail = NONE;
+        tw_init(&U->occ_tw, 0, 0);
+        tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
+        tw_init(&U->q_tw, 0, 0);
+        tw_init(&U->del_tw, 0, 0);
+        for (size_t k = 0; k < sc->unit[i].nsched; k++)
+            if (sc->unit[i].sched_t[k] < sc->horizon)
+                cal_push(r.cal, (struct cal_event){.time = sc->unit[i].sched_t[k], .kind = EV_CAPACITY,
+                                                   .id = (uint32_t)i, .arg = (uint32_t)k});
+    }
+    tw_init(&r.in_sys, 0, 0);
+    for (size_t s = 0; s < sc->narrivals; s++) {
+        rng_seed_key(&r.arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
+        double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r.arr_rng[s], 1.0));
+        if (t < sc->horizon) cal_push(r.cal, (struct cal_event){.time = t, .kind = EV_ARRIVAL, .id = (uint32_t)s});
+    }
+    /* Before the warm-up ends nothing is collected; with no warm-up the first window opens now. */
+    r.collecting = sc->warmup <= 0;
+    r.next_boundary = sc->warmup > 0 ? sc->warmup : fmin(flow_bucket_start(sc, 1), sc->horizon);
+
+    struct cal_event ev;
+    uint64_t events = 0;
+    while (cal_pop(r.cal, &ev)) {
+        if (ev.time >= sc->horizon) break;
+        while (ev.time >= r.next_boundary) close_window(&r, r.next_boundary);
+        FS_ASSERT(ev.time >= r.now);
+        r.now = ev.time;
+        events++;
+        switch (ev.kind) {
+        case EV_ARRIVAL: on_arrival(&r, ev.id); break;
+        case EV_END_STAY:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE) on_end_stay(&r, ev.id);
+            break;
+        case EV_CAPACITY: on_capacity(&r, (int)ev.id, ev.arg); break;
+        }
+    }
+    while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
+    FS_ASSERT(r.bucket == res->nbuckets);
+
+    metrics_eval(ml, sc, r.total_u, &r.total_s, sc->horizon - sc->warmup, res->summary);
+    res->events = events;
+    for (size_t i = 0; i < sc->narrivals; i++) res->patients += r.arr_count[i];
+    res->peak_patients = r.peak;
+    rep_fini(&r);
+    *out = res;
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* flow.h — one replication of the care network: patients arrive, take places, end their
+ * stays, move on or wait in place (blocking), and the metric windows record it all.
+ *
+ * A replication owns everything it touches (calendar, patients, random streams, windows), so
+ * any number run at once on different threads and give the same numbers as one at a time. */
+#ifndef FS_FLOW_H
+#define FS_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "metrics.h"
+#include "scenario.h"
+
+struct flow_result {
+    int rep;
+    size_t nbuckets, nslots;
+    double *summary; /* nslots values over the whole post-warm-up period (NAN: undefined) */
+    double *series;  /* nbuckets x nslots, bucket-major */
+    uint64_t events, patients;
+    size_t peak_patients; /* most patient records in use at once */
+};
+
+/* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */
+int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
+             struct flow_result **out, char *err, size_t errlen);
+void flow_result_free(struct flow_result *r); /* accepts NULL */
+
+/* Start time (days) of report bucket b. */
+double flow_bucket_start(const struct scenario *sc, size_t b);
+
+#endif

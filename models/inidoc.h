@@ -1,0 +1,56 @@
+/* inidoc.h — a scenario's INI text as sections of keys, each remembering the file and line it
+ * came from, with `extends` flattened and `--set` overrides applied. The typed loader
+ * (scenario.c) reads it; nothing here knows what the keys mean. */
+#ifndef FS_INIDOC_H
+#define FS_INIDOC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct doc_entry {
+    char *key;
+    char *value;
+    const char *file; /* owned by the doc's file list */
+    int line;         /* 0 for a default filled in by the loader */
+    int used;         /* set by the loader when it reads the key */
+};
+
+struct doc_section {
+    char *type; /* "scenario", "unit", "arrivals", ... */
+    char *name; /* the NAME in [type NAME]; "scenario" for [scenario] */
+    const char *file;
+    int line;
+    size_t n, cap;
+    struct doc_entry *e;
+};
+
+struct doc {
+    size_t n, cap;
+    struct doc_section *s;
+    size_t nfiles, filecap;
+    char **files;
+};
+
+/* Parse path (following `extends` in [scenario], with loop detection). Returns 0, or -1
+ * with a one-line "FILE:LINE: ..." message. The doc must be freed either way. */
+int doc_load(struct doc *d, const char *path, char *err, size_t errlen);
+void doc_fini(struct doc *d);
+
+/* Apply "NAME.KEY=VALUE" (NAME is a section's name). Returns 0 or -1 with a message. */
+int doc_set(struct doc *d, const char *assignment, char *err, size_t errlen);
+
+struct doc_section *doc_section(struct doc *d, const char *name);
+struct doc_entry *doc_get(struct doc_section *s, const char *key);
+/* Set key to value (a default when line is 0), replacing any earlier value. */
+struct doc_entry *doc_put(struct doc *d, struct doc_section *s, const char *key, const char *value,
+                          const char *file, int line);
+/* Append a section; returns it. */
+struct doc_section *doc_add_section(struct doc *d, const char *type, const char *name,
+                                    const char *file, int line);
+/* Remember a file name for the doc's lifetime; returns the stored copy. */
+const char *doc_intern_file(struct doc *d, const char *path);
+
+/* "FILE:LINE: " (or "FILE: " when line is 0) into buf. */
+void doc_where(const char *file, int line, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,113 @@
+#include "metrics.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sim/core.h"
+
+static const char *const names[MET_COUNT] = {
+    "occupancy",  "occupancy_pct", "queue",      "admissions", "wait_mean",
+    "lost_fraction", "delayed",    "delayed_days", "los_mean", "ae_4h_pct",
+    "arrivals",   "departures",    "lost",       "in_system",  "dtoc_per_100k",
+};
+
+const char *metric_name(enum metric m) {
+    return names[m];
+}
+
+static int finite_capacity(const struct sc_unit *u) {
+    if (isinf(u->capacity)) return 0;
+    for (size_t i = 0; i < u->nsched; i++)
+        if (isinf(u->sched_cap[i])) return 0;
+    return 1;
+}
+
+static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m) {
+    fs_grow((void **)&ml->slot, cap, ml->n + 1, sizeof *ml->slot);
+    ml->slot[ml->n].unit = unit;
+    ml->slot[ml->n++].metric = m;
+}
+
+void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
+    memset(ml, 0, sizeof *ml);
+    size_t cap = 0;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        const struct sc_unit *u = &sc->unit[i];
+        for (int m = MET_OCCUPANCY; m <= MET_AE_4H_PCT; m++) {
+            if (m == MET_OCCUPANCY_PCT && !finite_capacity(u)) continue;
+            if (m == MET_AE_4H_PCT && u->kind != UNIT_AE) continue;
+            add(ml, &cap, (int)i, (enum metric)m);
+        }
+    }
+    for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
+        if (m == MET_DTOC_PER_100K && isnan(sc->population)) continue;
+        add(ml, &cap, -1, (enum metric)m);
+    }
+}
+
+void metric_layout_fini(struct metric_layout *ml) {
+    if (!ml) return;
+    fs_free(ml->slot);
+    memset(ml, 0, sizeof *ml);
+}
+
+void unit_window_add(struct unit_window *a, const struct unit_window *w) {
+    a->occ_area += w->occ_area;
+    a->cap_area += w->cap_area;
+    a->queue_area += w->queue_area;
+    a->delayed_area += w->delayed_area;
+    a->wait_sum += w->wait_sum;
+    a->los_sum += w->los_sum;
+    a->arrivals += w->arrivals;
+    a->admissions += w->admissions;
+    a->lost += w->lost;
+    a->leaves += w->leaves;
+    a->ae_leaves += w->ae_leaves;
+    a->ae_within_4h += w->ae_within_4h;
+}
+
+void sys_window_add(struct sys_window *a, const struct sys_window *w) {
+    a->in_system_area += w->in_system_area;
+    a->arrivals += w->arrivals;
+    a->departures += w->departures;
+    a->lost += w->lost;
+}
+
+static double ratio(double num, double den) {
+    return den > 0 ? num / den : NAN;
+}
+
+void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
+                  const struct unit_window *uw, const struct sys_window *sw, double length,
+                  double *out) {
+    for (size_t i = 0; i < ml->n; i++) {
+        const struct metric_slot *s = &ml->slot[i];
+        const struct unit_window *w = s->unit >= 0 ? &uw[s->unit] : NULL;
+        double v = NAN;
+        switch (s->metric) {
+        case MET_OCCUPANCY: v = w->occ_area / length; break;
+        case MET_OCCUPANCY_PCT: v = 100.0 * ratio(w->occ_area, w->cap_area); break;
+        case MET_QUEUE: v = w->queue_area / length; break;
+        case MET_ADMISSIONS: v = (double)w->admissions / length; break;
+        case MET_WAIT_MEAN: v = ratio(w->wait_sum, (double)w->admissions); break;
+        case MET_LOST_FRACTION: v = ratio((double)w->lost, (double)w->arrivals); break;
+        case MET_DELAYED:
+        case MET_DELAYED_DAYS: v = w->delayed_area / length; break;
+        case MET_LOS_MEAN: v = ratio(w->los_sum, (double)w->leaves); break;
+        case MET_AE_4H_PCT: v = 100.0 * ratio((double)w->ae_within_4h, (double)w->ae_leaves); break;
+        case MET_ARRIVALS: v = (double)sw->arrivals / length; break;
+        case MET_DEPARTURES: v = (double)sw->departures / length; break;
+        case MET_LOST: v = (double)sw->lost / length; break;
+        case MET_IN_SYSTEM: v = sw->in_system_area / length; break;
+        case MET_DTOC_PER_100K: {
+            double d = 0;
+            for (size_t u = 0; u < sc->nunits; u++)
+                if (sc->unit[u].kind == UNIT_ACUTE) d += uw[u].delayed_area;
+            v = d / length / sc->population * 1e5;
+            break;
+        }
+        case MET_COUNT: FS_UNREACHABLE();
+        }
+        out[i] = v;
+    }
+}

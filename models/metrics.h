@@ -1,0 +1,71 @@
+/* metrics.h — which metrics a scenario reports (its "slots": unit x metric, or system-wide),
+ * the raw accumulators of one reporting window, and how they become metric values.
+ *
+ * A window is a report bucket or the whole post-warm-up period; the whole period is simply
+ * the sum of its buckets' raw accumulators, so each event updates one set of counters. */
+#ifndef FS_METRICS_H
+#define FS_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+
+enum metric {
+    /* per unit (contract names) */
+    MET_OCCUPANCY,
+    MET_OCCUPANCY_PCT,
+    MET_QUEUE,
+    MET_ADMISSIONS,
+    MET_WAIT_MEAN,
+    MET_LOST_FRACTION,
+    MET_DELAYED,
+    MET_DELAYED_DAYS,
+    MET_LOS_MEAN,
+    MET_AE_4H_PCT,
+    /* system-wide */
+    MET_ARRIVALS,
+    MET_DEPARTURES,
+    MET_LOST,
+    MET_IN_SYSTEM,
+    MET_DTOC_PER_100K,
+    MET_COUNT
+};
+
+const char *metric_name(enum metric m);
+
+struct metric_slot {
+    int unit; /* -1 for a system metric */
+    enum metric metric;
+};
+
+struct metric_layout {
+    size_t n;
+    struct metric_slot *slot;
+};
+
+void metric_layout_init(struct metric_layout *ml, const struct scenario *sc);
+void metric_layout_fini(struct metric_layout *ml);
+
+/* Raw accumulators of one unit over one window. */
+struct unit_window {
+    double occ_area, cap_area, queue_area, delayed_area; /* place-days, patient-days */
+    double wait_sum, los_sum;                             /* days */
+    uint64_t arrivals, admissions, lost, leaves, ae_leaves, ae_within_4h;
+};
+
+struct sys_window {
+    double in_system_area;
+    uint64_t arrivals, departures, lost;
+};
+
+void unit_window_add(struct unit_window *into, const struct unit_window *w);
+void sys_window_add(struct sys_window *into, const struct sys_window *w);
+
+/* Metric values of a window of the given length (days) into out[ml->n]; NAN where a
+ * metric is undefined (a mean over no patients). */
+void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
+                  const struct unit_window *uw, const struct sys_window *sw, double length,
+                  double *out);
+
+#endif

@@ -1,0 +1,549 @@
+#include "scenario.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/core.h"
+#include "table.h"
+#include "value.h"
+
+static const char *const kind_names[] = {"generic",  "ae",        "acute",       "step_down",
+                                         "home_care", "care_home", "virtual_ward"};
+
+const char *unit_kind_name(enum unit_kind kind) {
+    return kind_names[kind];
+}
+
+/* Keys each section type accepts, in the order scenario.resolved.ini writes them. */
+static const char *const scenario_keys[] = {"name",         "start", "horizon",  "warmup",
+                                            "replications", "seed",  "interval", "population",
+                                            "extends",      NULL};
+static const char *const unit_keys[] = {"kind", "capacity", "capacity_schedule", "stay",
+                                        "next", "when_full", NULL};
+static const char *const arrivals_keys[] = {"to", "rate", "hour_of_week", "by_date", NULL};
+
+/* Beyond this many report buckets an interval is surely a typo (and memory would follow). */
+#define MAX_BUCKETS 2000000
+
+struct ctx {
+    struct scenario *sc;
+    struct doc *d;
+    char *err;
+    size_t errlen;
+};
+
+static int failf(struct ctx *c, const char *file, int line, const char *fmt, ...) {
+    char where[512];
+    doc_where(file, line, where, sizeof where);
+    size_t n = strlen(where);
+    snprintf(c->err, c->errlen, "%s", where);
+    if (n < c->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err + n, c->errlen - n, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* An error about a key's value: FILE:LINE: key: why. */
+static int key_fail(struct ctx *c, const struct doc_entry *e, const char *why) {
+    return failf(c, e->file, e->line, "%s: %s", e->key, why);
+}
+
+/* The entry for key, filling in dflt when absent (NULL dflt: absent stays NULL). */
+static struct doc_entry *get(struct ctx *c, struct doc_section *s, const char *key,
+                             const char *dflt) {
+    struct doc_entry *e = doc_get(s, key);
+    if (!e && dflt) e = doc_put(c->d, s, key, dflt, s->file, 0);
+    if (e) e->used = 1;
+    return e;
+}
+
+static struct doc_entry *require(struct ctx *c, struct doc_section *s, const char *key,
+                                 const char *what) {
+    struct doc_entry *e = get(c, s, key, NULL);
+    if (!e)
+        failf(c, s->file, s->line, "[%s%s%s]: %s: required key missing (expected %s)", s->type,
+              strcmp(s->type, s->name) ? " " : "", strcmp(s->type, s->name) ? s->name : "", key,
+              what);
+    return e;
+}
+
+typedef int (*parse_fn)(const char *s, double *v, char *err, size_t errlen);
+
+static int parse_key(struct ctx *c, struct doc_entry *e, parse_fn fn, double *v) {
+    char why[512];
+    if (fn(e->value, v, why, sizeof why) != 0) return key_fail(c, e, why);
+    return 0;
+}
+
+/* A CSV path relative to the file that names it (relative to the working directory for
+ * --set); the entry's value becomes the absolute path, so the resolved scenario works
+ * from anywhere. */
+static void resolve_path(const struct doc_entry *e, const char *value, char *out, size_t len) {
+    if (value[0] == '/' || strncmp(e->file, "--set", 5) == 0) {
+        snprintf(out, len, "%s", value);
+    } else {
+        char *dircopy = fs_strdup(e->file);
+        snprintf(out, len, "%s/%s", dirname(dircopy), value);
+        fs_free(dircopy);
+    }
+    char *real = realpath(out, NULL);
+    if (real) {
+        snprintf(out, len, "%s", real);
+        free(real);
+    }
+}
+
+static int read_table(struct ctx *c, struct doc_entry *e, const char *value, struct table *t,
+                      char *path, size_t pathlen) {
+    resolve_path(e, value, path, pathlen);
+    char why[1024];
+    if (table_read(path, t, why, sizeof why) != 0) return key_fail(c, e, why);
+    if (t->n == 0) {
+        char msg[PATH_MAX + 64];
+        snprintf(msg, sizeof msg, "%s: the CSV file has no rows", path);
+        table_fini(t);
+        return key_fail(c, e, msg);
+    }
+    return 0;
+}
+
+/* A header row is allowed: the first row is skipped when its value column does not parse. */
+static int is_header(const struct table *t, size_t col, parse_fn fn) {
+    char why[256];
+    double v;
+    const struct table_row *r = &t->row[0];
+    return col >= r->n || fn(r->field[col], &v, why, sizeof why) != 0;
+}
+
+static int cell_fail(struct ctx *c, struct doc_entry *e, const char *path, long line,
+                     const char *why) {
+    char msg[PATH_MAX + 600];
+    snprintf(msg, sizeof msg, "%s:%ld: %s", path, line, why);
+    return key_fail(c, e, msg);
+}
+
+static int parse_number_any(const char *s, double *v, char *err, size_t errlen) {
+    char *end;
+    double x = strtod(s, &end);
+    if (end == s || *end || !isfinite(x) || x < 0) {
+        snprintf(err, errlen, "expected a number >= 0, got '%s'", s);
+        return -1;
+    }
+    *v = x;
+    return 0;
+}
+
+static int parse_date_d(const char *s, double *v, char *err, size_t errlen) {
+    long day;
+    if (val_date(s, &day, err, errlen) != 0) return -1;
+    *v = (double)day;
+    return 0;
+}
+
+/* A CSV of (date, number) rows in increasing date order: by_date and capacity_schedule. */
+static int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **days,
+                      double **vals, size_t *n) {
+    struct table t;
+    char path[PATH_MAX];
+    *days = *vals = NULL;
+    *n = 0;
+    if (read_table(c, e, e->value, &t, path, sizeof path) != 0) return -1;
+    size_t first = is_header(&t, 0, parse_date_d) ? 1 : 0;
+    *days = fs_calloc(t.n, sizeof **days);
+    *vals = fs_calloc(t.n, sizeof **vals);
+    *n = 0;
+    int rc = 0;
+    for (size_t i = first; i < t.n && rc == 0; i++) {
+        const struct table_row *r = &t.row[i];
+        char why[512];
+        if (r->n != 2) {
+            snprintf(why, sizeof why, "expected 2 columns (date,value), got %zu", r->n);
+            rc = cell_fail(c, e, path, r->line, why);
+        } else if (parse_date_d(r->field[0], &(*days)[*n], why, sizeof why) != 0 ||
+                   value_fn(r->field[1], &(*vals)[*n], why, sizeof why) != 0) {
+            rc = cell_fail(c, e, path, r->line, why);
+        } else if (*n > 0 && !((*days)[*n] > (*days)[*n - 1])) {
+            rc = cell_fail(c, e, path, r->line, "expected dates in increasing order");
+        } else {
+            (*n)++;
+        }
+    }
+    if (rc == 0 && *n == 0) rc = cell_fail(c, e, path, t.row[0].line, "expected data rows");
+    table_fini(&t);
+    if (rc == 0) {
+        fs_free(e->value);
+        e->value = fs_strdup(path);
+    }
+    return rc;
+}
+
+static int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
+    struct val_dist vd;
+    char why[512];
+    if (val_dist(e->value, &vd, why, sizeof why) != 0) return key_fail(c, e, why);
+    if (vd.kind != DIST_EMPIRICAL) {
+        FS_ASSERT(dist_init(d, vd.kind, vd.p, why, sizeof why) == 0);
+        return 0;
+    }
+    struct table t;
+    char path[PATH_MAX];
+    int rc = read_table(c, e, vd.file, &t, path, sizeof path);
+    fs_free(vd.file);
+    if (rc != 0) return -1;
+    size_t first = is_header(&t, 0, val_duration) ? 1 : 0;
+    double *v = fs_calloc(t.n, sizeof *v);
+    size_t n = 0;
+    for (size_t i = first; i < t.n && rc == 0; i++) {
+        if (val_duration(t.row[i].field[0], &v[n], why, sizeof why) != 0)
+            rc = cell_fail(c, e, path, t.row[i].line, why);
+        n++;
+    }
+    if (rc == 0 && dist_init_empirical(d, v, n, why, sizeof why) != 0)
+        rc = cell_fail(c, e, path, t.row[0].line, why);
+    fs_free(v);
+    table_fini(&t);
+    if (rc == 0) {
+        size_t len = strlen(path) + 16;
+        fs_free(e->value);
+        e->value = fs_malloc(len);
+        snprintf(e->value, len, "empirical(%s)", path);
+    }
+    return rc;
+}
+
+static int check_known_keys(struct ctx *c, struct doc_section *s, const char *const *keys) {
+    for (size_t i = 0; i < s->n; i++) {
+        int ok = 0;
+        for (const char *const *k = keys; *k && !ok; k++) ok = strcmp(*k, s->e[i].key) == 0;
+        if (!ok) {
+            char list[512] = "";
+            for (const char *const *k = keys; *k; k++) {
+                size_t n = strlen(list);
+                snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", *k);
+            }
+            return failf(c, s->e[i].file, s->e[i].line, "%s: unknown key in [%s] (expected one of: %s)",
+                         s->e[i].key, s->type, list);
+        }
+    }
+    return 0;
+}
+
+static int build_scenario_section(struct ctx *c, struct doc_section *s) {
+    struct scenario *sc = c->sc;
+    struct doc_entry *e;
+    char why[512];
+    if (check_known_keys(c, s, scenario_keys)) return -1;
+
+    char *base = fs_strdup(sc->path), *b = basename(base), *dot = strrchr(b, '.');
+    if (dot && dot != b) *dot = 0;
+    e = get(c, s, "name", b);
+    fs_free(base);
+    if (!e->value[0]) return key_fail(c, e, "expected a non-empty label");
+    sc->name = fs_strdup(e->value);
+
+    e = get(c, s, "start", "2025-01-06");
+    if (val_date(e->value, &sc->start_day, why, sizeof why)) return key_fail(c, e, why);
+    if (!(e = require(c, s, "horizon", "a duration like 365d"))) return -1;
+    if (parse_key(c, e, val_duration, &sc->horizon)) return -1;
+    if (!(sc->horizon > 0)) return key_fail(c, e, "expected a duration > 0");
+    struct doc_entry *h = e;
+    e = get(c, s, "warmup", "0");
+    if (parse_key(c, e, val_duration, &sc->warmup)) return -1;
+    if (!(sc->warmup < sc->horizon)) {
+        snprintf(why, sizeof why, "expected a warm-up shorter than the horizon (%s)", h->value);
+        return key_fail(c, e, why);
+    }
+    long long r;
+    e = get(c, s, "replications", "10");
+    if (val_int(e->value, 1, 1000000, &r, why, sizeof why)) return key_fail(c, e, why);
+    sc->replications = (int)r;
+    e = get(c, s, "seed", "1");
+    if (val_uint64(e->value, &sc->seed, why, sizeof why)) return key_fail(c, e, why);
+    e = get(c, s, "interval", "1d");
+    if (parse_key(c, e, val_duration, &sc->interval)) return -1;
+    if (!(sc->interval > 0)) return key_fail(c, e, "expected a duration > 0");
+    if ((sc->horizon - sc->warmup) / sc->interval > MAX_BUCKETS) {
+        snprintf(why, sizeof why, "expected an interval giving at most %d report buckets", MAX_BUCKETS);
+        return key_fail(c, e, why);
+    }
+    sc->population = NAN;
+    if ((e = get(c, s, "population", NULL)) && parse_key(c, e, val_positive, &sc->population))
+        return -1;
+    return 0;
+}
+
+static int build_route(struct ctx *c, struct doc_entry *e, struct route *rt) {
+    struct val_route vr;
+    char why[512];
+    if (val_route(e->value, &vr, why, sizeof why)) return key_fail(c, e, why);
+    rt->n = vr.n;
+    rt->dest = fs_calloc(vr.n, sizeof *rt->dest);
+    rt->cum = fs_calloc(vr.n, sizeof *rt->cum);
+    double acc = 0;
+    int rc = 0;
+    for (size_t i = 0; i < vr.n && rc == 0; i++) {
+        if (strcmp(vr.dest[i], "exit") == 0) {
+            rt->dest[i] = ROUTE_EXIT;
+        } else if ((rt->dest[i] = scenario_unit_index(c->sc, vr.dest[i])) < 0) {
+            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit NAME] or 'exit')",
+                     vr.dest[i]);
+            rc = key_fail(c, e, why);
+        }
+        acc += vr.prob[i];
+        rt->cum[i] = acc;
+    }
+    /* The last bucket takes the rounding slack, so every draw lands somewhere. */
+    if (vr.n) rt->cum[vr.n - 1] = 1.0;
+    val_route_fini(&vr);
+    return rc;
+}
+
+static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e;
+    char why[512];
+    if (check_known_keys(c, s, unit_keys)) return -1;
+    e = get(c, s, "kind", "generic");
+    int k = -1;
+    for (int i = 0; i < (int)(sizeof kind_names / sizeof *kind_names); i++)
+        if (strcmp(e->value, kind_names[i]) == 0) k = i;
+    if (k < 0)
+        return key_fail(c, e, "expected ae, acute, step_down, home_care, care_home, virtual_ward "
+                              "or generic");
+    u->kind = (enum unit_kind)k;
+    e = get(c, s, "capacity", "inf");
+    if (parse_key(c, e, val_count, &u->capacity)) return -1;
+    if ((e = get(c, s, "capacity_schedule", NULL))) {
+        double *days = NULL, *caps = NULL;
+        size_t n = 0;
+        if (read_dated(c, e, val_count, &days, &caps, &n)) {
+            fs_free(days);
+            fs_free(caps);
+            return -1;
+        }
+        /* Rows up to the start date set the capacity at time 0; later rows are changes. */
+        u->sched_t = fs_calloc(n, sizeof *u->sched_t);
+        u->sched_cap = fs_calloc(n, sizeof *u->sched_cap);
+        for (size_t i = 0; i < n; i++) {
+            double t = days[i] - (double)c->sc->start_day;
+            if (t <= 0) {
+                u->capacity = caps[i];
+            } else {
+                u->sched_t[u->nsched] = t;
+                u->sched_cap[u->nsched++] = caps[i];
+            }
+        }
+        fs_free(days);
+        fs_free(caps);
+    }
+    if (!(e = require(c, s, "stay", "a distribution like lognormal(8d, 8d)"))) return -1;
+    if (build_dist(c, e, &u->stay)) return -1;
+    e = get(c, s, "next", "exit 1");
+    if (build_route(c, e, &u->next)) return -1;
+    e = get(c, s, "when_full", "queue");
+    if (strcmp(e->value, "queue") == 0) {
+        u->when_full = FULL_QUEUE;
+    } else if (strcmp(e->value, "lose") == 0) {
+        u->when_full = FULL_LOSE;
+    } else if (strncmp(e->value, "divert", 6) == 0 && (e->value[6] == ' ' || e->value[6] == '\t')) {
+        const char *t = e->value + 6;
+        while (*t == ' ' || *t == '\t') t++;
+        u->when_full = FULL_DIVERT;
+        u->divert = scenario_unit_index(c->sc, t);
+        if (u->divert < 0) {
+            snprintf(why, sizeof why, "divert: unknown unit '%s'", t);
+            return key_fail(c, e, why);
+        }
+        if (u->divert == (int)(u - c->sc->unit)) return key_fail(c, e, "a unit cannot divert to itself");
+    } else {
+        return key_fail(c, e, "expected queue, lose or divert UNIT");
+    }
+    return 0;
+}
+
+static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arrivals *a) {
+    struct doc_entry *e;
+    char why[512];
+    if (check_known_keys(c, s, arrivals_keys)) return -1;
+    if (!(e = require(c, s, "to", "the name of a [unit]"))) return -1;
+    if ((a->to = scenario_unit_index(c->sc, e->value)) < 0) {
+        snprintf(why, sizeof why, "unknown unit '%s' (expected the name of a [unit])", e->value);
+        return key_fail(c, e, why);
+    }
+    double rate;
+    if (!(e = require(c, s, "rate", "a rate like 300/d"))) return -1;
+    if (parse_key(c, e, val_rate, &rate)) return -1;
+    struct doc_entry *rate_e = e;
+
+    double how[168], *howp = NULL;
+    if ((e = get(c, s, "hour_of_week", NULL))) {
+        struct table t;
+        char path[PATH_MAX];
+        if (read_table(c, e, e->value, &t, path, sizeof path)) return -1;
+        size_t first = is_header(&t, t.row[0].n - 1, parse_number_any) ? 1 : 0;
+        int rc = 0;
+        if (t.n - first != 168) {
+            snprintf(why, sizeof why,
+                     "expected 168 multipliers (one per hour, Monday 00:00 first), got %zu",
+                     t.n - first);
+            rc = cell_fail(c, e, path, t.row[t.n - 1].line, why);
+        }
+        for (size_t i = first; i < t.n && rc == 0; i++) {
+            const struct table_row *r = &t.row[i];
+            if (parse_number_any(r->field[r->n - 1], &how[i - first], why, sizeof why))
+                rc = cell_fail(c, e, path, r->line, why);
+        }
+        table_fini(&t);
+        if (rc) return -1;
+        fs_free(e->value);
+        e->value = fs_strdup(path);
+        howp = how;
+    }
+    double *days = NULL, *mult = NULL;
+    size_t n = 0;
+    if ((e = get(c, s, "by_date", NULL))) {
+        if (read_dated(c, e, parse_number_any, &days, &mult, &n)) {
+            fs_free(days);
+            fs_free(mult);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) days[i] -= (double)c->sc->start_day;
+    }
+    double start_hour = 24.0 * val_weekday(c->sc->start_day);
+    int rc = nhpp_init(&a->nhpp, rate, howp, start_hour, days, mult, n, why, sizeof why);
+    fs_free(days);
+    fs_free(mult);
+    if (rc) return key_fail(c, howp ? get(c, s, "hour_of_week", NULL) : rate_e, why);
+    return 0;
+}
+
+int scenario_unit_index(const struct scenario *sc, const char *name) {
+    for (size_t i = 0; i < sc->nunits; i++)
+        if (sc->unit[i].name && strcmp(sc->unit[i].name, name) == 0) return (int)i;
+    return -1;
+}
+
+size_t scenario_nbuckets(const struct scenario *sc) {
+    double n = ceil((sc->horizon - sc->warmup) / sc->interval - 1e-9);
+    return n < 1 ? 1 : (size_t)n;
+}
+
+static int build(struct ctx *c) {
+    struct scenario *sc = c->sc;
+    struct doc *d = c->d;
+    struct doc_section *scs = doc_section(d, "scenario");
+    if (!scs || strcmp(scs->type, "scenario") != 0)
+        return failf(c, sc->path, 0, "expected a [scenario] section with at least 'horizon'");
+    for (size_t i = 0; i < d->n; i++) {
+        const char *t = d->s[i].type;
+        if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals"))
+            return failf(c, d->s[i].file, d->s[i].line,
+                         "[%s]: unknown section type (expected [scenario], [unit NAME] or "
+                         "[arrivals NAME])",
+                         t);
+        if (!strcmp(t, "scenario") && strcmp(d->s[i].name, "scenario"))
+            return failf(c, d->s[i].file, d->s[i].line, "[scenario] takes no name");
+        if (strcmp(t, "scenario") && !strcmp(d->s[i].name, d->s[i].type))
+            return failf(c, d->s[i].file, d->s[i].line, "[%s]: expected a name, as in [%s NAME]", t, t);
+        if (!strcmp(d->s[i].name, "exit"))
+            return failf(c, d->s[i].file, d->s[i].line, "'exit' is reserved for leaving the system");
+    }
+    if (build_scenario_section(c, scs)) return -1;
+
+    /* Units are named before they are built, so routing can refer forwards. */
+    for (size_t i = 0; i < d->n; i++) {
+        if (!strcmp(d->s[i].type, "unit")) sc->nunits++;
+        if (!strcmp(d->s[i].type, "arrivals")) sc->narrivals++;
+    }
+    if (!sc->nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
+    if (!sc->narrivals) return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
+    sc->unit = fs_calloc(sc->nunits, sizeof *sc->unit);
+    sc->arrivals = fs_calloc(sc->narrivals, sizeof *sc->arrivals);
+    size_t ui = 0, ai = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->s[i].type, "unit")) sc->unit[ui++].name = fs_strdup(d->s[i].name);
+    ui = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        struct doc_section *s = &d->s[i];
+        if (!strcmp(s->type, "unit") && build_unit(c, s, &sc->unit[ui++])) return -1;
+        if (!strcmp(s->type, "arrivals")) {
+            sc->arrivals[ai].name = fs_strdup(s->name);
+            if (build_arrivals(c, s, &sc->arrivals[ai++])) return -1;
+        }
+    }
+    /* A chain of diverts must end somewhere, or a full system would loop for ever. */
+    for (size_t i = 0; i < sc->nunits; i++) {
+        size_t steps = 0;
+        int u = (int)i;
+        while (sc->unit[u].when_full == FULL_DIVERT && steps <= sc->nunits) u = sc->unit[u].divert, steps++;
+        if (steps > sc->nunits) {
+            struct doc_section *s = doc_section(d, sc->unit[i].name);
+            struct doc_entry *e = doc_get(s, "when_full");
+            return key_fail(c, e, "divert loop: these units divert to each other in a circle");
+        }
+    }
+    return 0;
+}
+
+struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets, char *err,
+                               size_t errlen) {
+    struct scenario *sc = fs_calloc(1, sizeof *sc);
+    sc->path = fs_strdup(path);
+    struct ctx c = {.sc = sc, .d = &sc->doc, .err = err, .errlen = errlen};
+    int rc = doc_load(&sc->doc, path, err, errlen);
+    for (size_t i = 0; rc == 0 && i < nsets; i++) rc = doc_set(&sc->doc, sets[i], err, errlen);
+    if (rc == 0) rc = build(&c);
+    if (rc != 0) {
+        scenario_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+void scenario_free(struct scenario *sc) {
+    if (!sc) return;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct sc_unit *u = &sc->unit[i];
+        fs_free(u->name);
+        fs_free(u->sched_t);
+        fs_free(u->sched_cap);
+        dist_fini(&u->stay);
+        fs_free(u->next.dest);
+        fs_free(u->next.cum);
+    }
+    for (size_t i = 0; i < sc->narrivals; i++) {
+        fs_free(sc->arrivals[i].name);
+        nhpp_fini(&sc->arrivals[i].nhpp);
+    }
+    fs_free(sc->unit);
+    fs_free(sc->arrivals);
+    fs_free(sc->name);
+    fs_free(sc->path);
+    doc_fini(&sc->doc);
+    fs_free(sc);
+}
+
+int scenario_write_resolved(const struct scenario *sc, FILE *f) {
+    fprintf(f, "; flowsim resolved scenario: every key with its effective value, defaults\n"
+               "; included, extends and --set applied. Run it as it is to reproduce the results.\n");
+    for (size_t i = 0; i < sc->doc.n; i++) {
+        const struct doc_section *s = &sc->doc.s[i];
+        const char *const *keys = !strcmp(s->type, "scenario") ? scenario_keys
+                                  : !strcmp(s->type, "unit")   ? unit_keys
+                                                               : arrivals_keys;
+        if (!strcmp(s->type, s->name)) fprintf(f, "\n[%s]\n", s->type);
+        else fprintf(f, "\n[%s %s]\n", s->type, s->name);
+        for (const char *const *k = keys; *k; k++) {
+            if (!strcmp(*k, "extends")) continue;
+            struct doc_entry *e = doc_get((struct doc_section *)s, *k);
+            if (e) fprintf(f, "%s = %s\n", *k, e->value);
+        }
+    }
+    return ferror(f) ? -1 : 0;
+}

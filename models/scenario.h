@@ -1,0 +1,85 @@
+/* scenario.h — a scenario file loaded, checked and turned into plain typed data.
+ *
+ * Everything here is read-only once loaded, so one scenario is shared by every replication
+ * thread. Times are in days from the scenario's start date. */
+#ifndef FS_SCENARIO_H
+#define FS_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "inidoc.h"
+#include "sim/dist.h"
+#include "sim/nhpp.h"
+
+enum unit_kind {
+    UNIT_GENERIC,
+    UNIT_AE,
+    UNIT_ACUTE,
+    UNIT_STEP_DOWN,
+    UNIT_HOME_CARE,
+    UNIT_CARE_HOME,
+    UNIT_VIRTUAL_WARD,
+};
+
+enum when_full { FULL_QUEUE, FULL_LOSE, FULL_DIVERT };
+
+#define ROUTE_EXIT (-1)
+
+/* A routing list with unit indices (ROUTE_EXIT for leaving) and cumulative probabilities. */
+struct route {
+    size_t n;
+    int *dest;
+    double *cum; /* cum[n-1] == 1 */
+};
+
+struct sc_unit {
+    char *name;
+    enum unit_kind kind;
+    double capacity; /* in force at time 0; +infinity for inf */
+    size_t nsched;   /* capacity changes after time 0 */
+    double *sched_t;
+    double *sched_cap;
+    struct dist stay;
+    struct route next;
+    enum when_full when_full;
+    int divert; /* unit index for FULL_DIVERT */
+};
+
+struct sc_arrivals {
+    char *name;
+    int to;
+    struct nhpp nhpp;
+};
+
+struct scenario {
+    char *name;
+    char *path;
+    long start_day; /* days since 1970-01-01 */
+    double horizon, warmup, interval;
+    int replications;
+    uint64_t seed;
+    double population; /* NAN when unset */
+    size_t nunits;
+    struct sc_unit *unit;
+    size_t narrivals;
+    struct sc_arrivals *arrivals;
+    struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
+};
+
+/* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything. Returns
+ * NULL with a one-line "FILE:LINE: key: expected ..." message on any error. */
+struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets, char *err,
+                               size_t errlen);
+void scenario_free(struct scenario *sc); /* accepts NULL */
+
+int scenario_unit_index(const struct scenario *sc, const char *name); /* -1 if none */
+const char *unit_kind_name(enum unit_kind kind);
+/* Number of report buckets after the warm-up (the last may be shorter than interval). */
+size_t scenario_nbuckets(const struct scenario *sc);
+
+/* Every section and key with its effective value, defaults included. */
+int scenario_write_resolved(const struct scenario *sc, FILE *f);
+
+#endif

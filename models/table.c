@@ -1,0 +1,108 @@
+#include "table.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/core.h"
+
+struct reader {
+    struct table *t;
+    size_t cap;
+    struct table_row cur;
+    size_t curcap;
+    long line;
+};
+
+static char *trimmed_copy(const char *s, size_t len) {
+    while (len && isspace((unsigned char)*s)) s++, len--;
+    while (len && isspace((unsigned char)s[len - 1])) len--;
+    char *c = fs_malloc(len + 1);
+    memcpy(c, s, len);
+    c[len] = 0;
+    return c;
+}
+
+static void on_field(void *s, size_t len, void *data) {
+    struct reader *r = data;
+    if (r->cur.n == 0) r->cur.line = r->line;
+    fs_grow((void **)&r->cur.field, &r->curcap, r->cur.n + 1, sizeof *r->cur.field);
+    r->cur.field[r->cur.n++] = trimmed_copy(s ? s : "", s ? len : 0);
+}
+
+static void on_row(int c, void *data) {
+    (void)c;
+    struct reader *r = data;
+    /* Excel pads rows with empty columns: drop them, and drop rows left empty. */
+    while (r->cur.n && r->cur.field[r->cur.n - 1][0] == 0) fs_free(r->cur.field[--r->cur.n]);
+    if (r->cur.n == 0) return;
+    fs_grow((void **)&r->t->row, &r->cap, r->t->n + 1, sizeof *r->t->row);
+    r->t->row[r->t->n++] = r->cur;
+    memset(&r->cur, 0, sizeof r->cur);
+    r->curcap = 0;
+}
+
+int table_read(const char *path, struct table *t, char *err, size_t errlen) {
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open CSV file: %s", path, strerror(errno));
+        return -1;
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
+        fclose(f);
+        snprintf(err, errlen, "%s: cannot start the CSV parser", path);
+        return -1;
+    }
+    struct reader r = {.t = t, .line = 0};
+    char *buf = NULL;
+    size_t bufcap = 0;
+    ssize_t len;
+    int rc = 0;
+    while ((len = getline(&buf, &bufcap, f)) > 0) {
+        r.line++;
+        const char *s = buf;
+        if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3;
+        if (memchr(s, 0, (size_t)len)) {
+            snprintf(err, errlen, "%s:%ld: a NUL byte: this is not a text CSV file", path, r.line);
+            rc = -1;
+            break;
+        }
+        if (csv_parse(&p, s, (size_t)len, on_field, on_row, &r) != (size_t)len) {
+            snprintf(err, errlen, "%s:%ld: malformed CSV (%s)", path, r.line,
+                     csv_strerror(csv_error(&p)));
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        rc = -1;
+    }
+    /* csv_fini flushes a last row that has no final newline. */
+    if (rc == 0 && csv_fini(&p, on_field, on_row, &r) != 0) {
+        snprintf(err, errlen, "%s:%ld: malformed CSV (%s)", path, r.line,
+                 csv_strerror(csv_error(&p)));
+        rc = -1;
+    }
+    for (size_t i = 0; i < r.cur.n; i++) fs_free(r.cur.field[i]);
+    fs_free(r.cur.field);
+    csv_free(&p);
+    free(buf);
+    fclose(f);
+    if (rc) table_fini(t);
+    return rc;
+}
+
+void table_fini(struct table *t) {
+    if (!t) return;
+    for (size_t i = 0; i < t->n; i++) {
+        for (size_t j = 0; j < t->row[i].n; j++) fs_free(t->row[i].field[j]);
+        fs_free(t->row[i].field);
+    }
+    fs_free(t->row);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,24 @@
+/* table.h — a small CSV table read with libcsv (strict mode), keeping each row's line number
+ * so that errors can point at FILE:LINE. Handles a UTF-8 BOM, CRLF, quoted fields, blank lines
+ * and trailing empty columns (as Excel writes them). */
+#ifndef FS_TABLE_H
+#define FS_TABLE_H
+
+#include <stddef.h>
+
+struct table_row {
+    size_t n;     /* fields, trailing empty ones dropped */
+    char **field; /* NUL-terminated, surrounding spaces trimmed */
+    long line;    /* line where the row starts */
+};
+
+struct table {
+    size_t n;
+    struct table_row *row;
+};
+
+/* Returns 0, or -1 with "PATH: reason" (or "PATH:LINE: reason") in err. */
+int table_read(const char *path, struct table *t, char *err, size_t errlen);
+void table_fini(struct table *t);
+
+#endif

@@ -1,0 +1,26 @@
+/* csvout.h — CSV writing helpers: text fields quoted by libcsv, numbers in one fixed format,
+ * and files written under a temporary name then renamed, so a file is complete or absent. */
+#ifndef FS_CSVOUT_H
+#define FS_CSVOUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* s quoted as a CSV field by libcsv (always quoted only when needed), freshly allocated. */
+char *csvout_quote(const char *s);
+/* A number as %.9g; nothing at all for NaN or infinity (an empty cell, never "nan"). */
+void csvout_num(FILE *f, double v);
+
+/* A file in dir written as dir/.name.tmp and renamed to dir/name on close. */
+struct csvout_file {
+    FILE *f;
+    char tmp[4096];
+    char final[4096];
+};
+int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err, size_t errlen);
+/* Flush, close and rename; returns 0 or -1 with a message. */
+int csvout_close(struct csvout_file *cf, char *err, size_t errlen);
+/* Close and delete (after a failure). */
+void csvout_discard(struct csvout_file *cf);
+
+#endif

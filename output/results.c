@@ -1,0 +1,198 @@
+#include "results.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "csvout.h"
+#include "models/value.h"
+#include "sim/core.h"
+#include "sim/stats.h"
+
+struct results {
+    char dir[4000];
+    const struct scenario *sc;
+    const struct metric_layout *ml;
+    struct csvout_file ts;
+    char *q_scenario;     /* quoted scenario name */
+    char **q_unit;        /* quoted unit names */
+    char (*dates)[11];    /* date of each bucket start */
+    struct welford *acc;  /* per slot, across replications */
+    int nrep;
+    uint64_t events, patients;
+    size_t peak_patients;
+};
+
+static int mkdir_p(const char *path, char *err, size_t errlen) {
+    char buf[4000];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: exists and is not a directory", path);
+        return -1;
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
+    return -1;
+}
+
+static void free_rs(struct results *rs) {
+    if (!rs) return;
+    fs_free(rs->q_scenario);
+    if (rs->q_unit)
+        for (size_t i = 0; i < rs->sc->nunits; i++) fs_free(rs->q_unit[i]);
+    fs_free(rs->q_unit);
+    fs_free(rs->dates);
+    fs_free(rs->acc);
+    fs_free(rs);
+}
+
+struct results *results_open(const char *dir, const struct scenario *sc,
+                             const struct metric_layout *ml, char *err, size_t errlen) {
+    if (strlen(dir) >= 3900) {
+        snprintf(err, errlen, "%s: output path too long", dir);
+        return NULL;
+    }
+    if (mkdir_p(dir, err, errlen) != 0) return NULL;
+    struct results *rs = fs_calloc(1, sizeof *rs);
+    snprintf(rs->dir, sizeof rs->dir, "%s", dir);
+    rs->sc = sc;
+    rs->ml = ml;
+    rs->q_scenario = csvout_quote(sc->name);
+    rs->q_unit = fs_calloc(sc->nunits, sizeof *rs->q_unit);
+    for (size_t i = 0; i < sc->nunits; i++) rs->q_unit[i] = csvout_quote(sc->unit[i].name);
+    size_t nb = scenario_nbuckets(sc);
+    rs->dates = fs_calloc(nb, sizeof *rs->dates);
+    for (size_t b = 0; b < nb; b++)
+        val_format_date(sc->start_day + (long)floor(flow_bucket_start(sc, b) + 1e-9), rs->dates[b]);
+    rs->acc = fs_calloc(ml->n, sizeof *rs->acc);
+    if (csvout_open(&rs->ts, dir, "timeseries.csv", err, errlen) != 0) {
+        free_rs(rs);
+        return NULL;
+    }
+    fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
+    return rs;
+}
+
+int results_add(struct results *rs, const struct flow_result *res, char *err, size_t errlen) {
+    const struct metric_layout *ml = rs->ml;
+    FILE *f = rs->ts.f;
+    int rep = res->rep + 1; /* replications are numbered from 1 in outputs */
+    for (size_t b = 0; b < res->nbuckets; b++) {
+        const double *row = res->series + b * res->nslots;
+        for (size_t i = 0; i < ml->n; i++) {
+            const struct metric_slot *s = &ml->slot[i];
+            fprintf(f, "%s,%d,", rs->q_scenario, rep);
+            csvout_num(f, flow_bucket_start(rs->sc, b));
+            fprintf(f, ",%s,%s,%s,", rs->dates[b], s->unit >= 0 ? rs->q_unit[s->unit] : "",
+                    metric_name(s->metric));
+            csvout_num(f, row[i]);
+            fputc('\n', f);
+        }
+    }
+    for (size_t i = 0; i < ml->n; i++)
+        if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
+    rs->nrep++;
+    rs->events += res->events;
+    rs->patients += res->patients;
+    if (res->peak_patients > rs->peak_patients) rs->peak_patients = res->peak_patients;
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: write failed (disk full?)", rs->ts.tmp);
+        return -1;
+    }
+    return 0;
+}
+
+uint64_t results_events(const struct results *rs) {
+    return rs->events;
+}
+
+uint64_t results_patients(const struct results *rs) {
+    return rs->patients;
+}
+
+static void write_summary(struct results *rs, FILE *f) {
+    fputs("scenario,unit,metric,mean,sd,ci95_low,ci95_high,replications\n", f);
+    for (size_t i = 0; i < rs->ml->n; i++) {
+        const struct metric_slot *s = &rs->ml->slot[i];
+        const struct welford *w = &rs->acc[i];
+        fprintf(f, "%s,%s,%s,", rs->q_scenario, s->unit >= 0 ? rs->q_unit[s->unit] : "",
+                metric_name(s->metric));
+        /* Undefined statistics are empty cells: no mean over nothing, no sd or CI from one. */
+        if (w->n > 0) csvout_num(f, w->mean);
+        fputc(',', f);
+        if (w->n > 1) csvout_num(f, welford_sd(w));
+        double lo, hi;
+        if (stats_ci95(w, &lo, &hi) == 0) {
+            fputc(',', f);
+            csvout_num(f, lo);
+            fputc(',', f);
+            csvout_num(f, hi);
+        } else {
+            fputs(",,", f);
+        }
+        fprintf(f, ",%llu\n", (unsigned long long)w->n);
+    }
+}
+
+static void write_run_info(struct results *rs, const struct results_info *info, FILE *f) {
+    char when[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(f, "flowsim_version = %s\n", info->version);
+    fprintf(f, "git_revision = %s\n", info->git_rev);
+    fprintf(f, "scenario = %s\n", rs->sc->name);
+    fprintf(f, "scenario_file = %s\n", rs->sc->path);
+    fprintf(f, "command = %s\n", info->command);
+    fprintf(f, "finished_utc = %s\n", when);
+    fprintf(f, "seed = %llu\n", (unsigned long long)rs->sc->seed);
+    fprintf(f, "replications = %d\n", rs->nrep);
+    fprintf(f, "threads = %d\n", info->threads);
+    fprintf(f, "wall_seconds = %.3f\n", info->wall_seconds);
+    fprintf(f, "events = %llu\n", (unsigned long long)rs->events);
+    fprintf(f, "patients = %llu\n", (unsigned long long)rs->patients);
+    fprintf(f, "peak_patients_in_system = %zu\n", rs->peak_patients);
+}
+
+int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen) {
+    struct csvout_file sum = {0}, ini = {0}, run = {0};
+    int rc = csvout_open(&sum, rs->dir, "summary.csv", err, errlen);
+    if (rc == 0) rc = csvout_open(&ini, rs->dir, "scenario.resolved.ini", err, errlen);
+    if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
+    if (rc == 0) {
+        write_summary(rs, sum.f);
+        scenario_write_resolved(rs->sc, ini.f);
+        write_run_info(rs, info, run.f);
+        /* Rename only once everything is written; timeseries first, run-info last. */
+        rc = csvout_close(&rs->ts, err, errlen);
+        if (rc == 0) rc = csvout_close(&sum, err, errlen);
+        if (rc == 0) rc = csvout_close(&ini, err, errlen);
+        if (rc == 0) rc = csvout_close(&run, err, errlen);
+    }
+    if (rc != 0) {
+        if (rs->ts.f) csvout_discard(&rs->ts);
+        if (sum.f) csvout_discard(&sum);
+        if (ini.f) csvout_discard(&ini);
+        if (run.f) csvout_discard(&run);
+    }
+    free_rs(rs);
+    return rc;
+}
+
+void results_abort(struct results *rs) {
+    if (!rs) return;
+    if (rs->ts.f) csvout_discard(&rs->ts);
+    free_rs(rs);
+}

@@ -1,0 +1,41 @@
+/* results.h — the files of one run: timeseries.csv streamed as each replication finishes (in
+ * replication order), then summary.csv, scenario.resolved.ini and run-info.
+ *
+ * Every file is written under a temporary name and renamed only when the whole run has
+ * succeeded, so a results folder never holds a half-written or mismatched file. */
+#ifndef FS_RESULTS_H
+#define FS_RESULTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/flow.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
+
+struct results;
+
+struct results_info {
+    const char *version;
+    const char *git_rev;
+    const char *command; /* the command line, for the record */
+    int threads;
+    double wall_seconds;
+};
+
+/* Create dir (and parents) and start the files. Returns NULL with a message on failure. */
+struct results *results_open(const char *dir, const struct scenario *sc,
+                             const struct metric_layout *ml, char *err, size_t errlen);
+/* Write one replication's time series and fold it into the summary. Replications must come
+ * in order. */
+int results_add(struct results *rs, const struct flow_result *res, char *err, size_t errlen);
+/* Write the rest and rename everything into place; frees rs. */
+int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
+/* Delete the temporary files; frees rs (accepts NULL). */
+void results_abort(struct results *rs);
+
+/* Totals over the replications added so far. */
+uint64_t results_events(const struct results *rs);
+uint64_t results_patients(const struct results *rs);
+
+#endif

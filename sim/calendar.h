@@ -1,0 +1,34 @@
+/* calendar.h — the future event list: a binary heap ordered by (time, insertion sequence).
+ *
+ * The sequence tie-break makes simultaneous events run first-in-first-out, so a run is
+ * bit-reproducible. Events are small plain values; the heap array grows geometrically and is
+ * reused, so there is no allocation per event in steady state. Cancellation is the caller's:
+ * events carry a stamp that handlers compare with the state they were made for. */
+#ifndef FS_CALENDAR_H
+#define FS_CALENDAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cal_event {
+    double time;
+    uint64_t seq; /* set by cal_push */
+    uint32_t kind;
+    uint32_t id;
+    uint32_t stamp;
+    uint32_t arg;
+};
+
+struct calendar;
+
+struct calendar *cal_new(void);
+void cal_free(struct calendar *c); /* accepts NULL */
+
+void cal_push(struct calendar *c, struct cal_event ev);
+/* Remove the earliest event into *out; returns 0 when the calendar is empty. */
+int cal_pop(struct calendar *c, struct cal_event *out);
+size_t cal_size(const struct calendar *c);
+/* Time of the earliest event, or +infinity when empty. */
+double cal_peek_time(const struct calendar *c);
+
+#endif

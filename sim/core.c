@@ -1,0 +1,52 @@
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Noreturn void out_of_memory(size_t n) {
+    fprintf(stderr, "flowsim: out of memory (asked for %zu bytes)\n", n);
+    exit(1);
+}
+
+void *fs_malloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
+void *fs_calloc(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) out_of_memory(count * size);
+    return p;
+}
+
+void *fs_realloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) out_of_memory(n);
+    return q;
+}
+
+char *fs_strdup(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = fs_malloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+void fs_free(void *p) {
+    free(p);
+}
+
+void fs_grow(void **arr, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return;
+    size_t n = *cap ? *cap : 8;
+    while (n < need) n *= 2;
+    *arr = fs_realloc(*arr, n * elem);
+    *cap = n;
+}
+
+_Noreturn void fs_assert_failed(const char *expr, const char *file, int line) {
+    fprintf(stderr, "flowsim: internal error: assertion '%s' failed at %s:%d\n", expr, file, line);
+    abort();
+}

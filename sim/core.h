@@ -1,0 +1,26 @@
+/* core.h — the one allocation wrapper and the one assertion sink.
+ *
+ * Out-of-memory policy: flowsim cannot produce a trustworthy result without the memory it
+ * asked for, so every allocation that fails prints the size and exits with status 1
+ * (internal error). Callers therefore never check for NULL. */
+#ifndef FS_CORE_H
+#define FS_CORE_H
+
+#include <stddef.h>
+
+void *fs_malloc(size_t n);
+void *fs_calloc(size_t count, size_t size);
+void *fs_realloc(void *p, size_t n);
+char *fs_strdup(const char *s);
+void fs_free(void *p); /* accepts NULL */
+
+/* A broken invariant is a bug, never bad input: it stays checked in release builds and goes
+ * through this one function, the place to set a breakpoint. */
+_Noreturn void fs_assert_failed(const char *expr, const char *file, int line);
+#define FS_ASSERT(c) ((c) ? (void)0 : fs_assert_failed(#c, __FILE__, __LINE__))
+#define FS_UNREACHABLE() fs_assert_failed("unreachable", __FILE__, __LINE__)
+
+/* Grow *arr (of *cap elements of size elem) so that it holds at least need elements. */
+void fs_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+#endif

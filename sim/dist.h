@@ -1,0 +1,53 @@
+/* dist.h — the duration distributions of the scenario contract, parameterised as users think
+ * of them (mean and sd of the duration itself), sampled from our PCG32 streams.
+ *
+ * A struct dist is caller-owned and read-only once built, so one copy is shared by every
+ * replication thread. */
+#ifndef FS_DIST_H
+#define FS_DIST_H
+
+#include <stddef.h>
+
+#include "rng.h"
+
+enum dist_kind {
+    DIST_EXP,        /* p0 = mean */
+    DIST_LOGNORMAL,  /* p0 = mean, p1 = sd (of the duration, not its log) */
+    DIST_GAMMA,      /* p0 = mean, p1 = sd */
+    DIST_WEIBULL,    /* p0 = shape, p1 = scale */
+    DIST_UNIFORM,    /* p0 = min, p1 = max */
+    DIST_TRIANGULAR, /* p0 = min, p1 = mode, p2 = max */
+    DIST_FIXED,      /* p0 = value */
+    DIST_EMPIRICAL,  /* resample of a given sample */
+};
+
+struct dist {
+    enum dist_kind kind;
+    double p[3]; /* parameters as given */
+    double q[3]; /* derived once, for the sampler */
+    double *sample;
+    size_t n;
+};
+
+/* Number of parameters kind takes (0 for empirical), and its name in scenario files. */
+int dist_nparams(enum dist_kind kind);
+const char *dist_name(enum dist_kind kind);
+/* Kind by name; returns -1 if unknown. */
+int dist_kind_by_name(const char *name);
+
+/* Build a parametric distribution. Returns 0, or -1 with a message in err saying which
+ * parameter is out of range. */
+int dist_init(struct dist *d, enum dist_kind kind, const double *params, char *err, size_t errlen);
+/* Build an empirical distribution from n >= 1 non-negative values (copied). */
+int dist_init_empirical(struct dist *d, const double *values, size_t n, char *err, size_t errlen);
+void dist_fini(struct dist *d);
+/* Deep copy (the empirical sample is duplicated). */
+void dist_copy(struct dist *dst, const struct dist *src);
+
+double dist_sample(const struct dist *d, struct rng *r);
+double dist_mean(const struct dist *d);
+double dist_var(const struct dist *d);
+/* Multiply every draw by f > 0 (a scale change keeps the shape). */
+void dist_scale(struct dist *d, double f);
+
+#endif

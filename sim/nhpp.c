@@ -1,0 +1,106 @@
+#include "nhpp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core.h"
+
+int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
+              const double *step_t, const double *step_m, size_t nsteps, char *err,
+              size_t errlen) {
+    memset(p, 0, sizeof *p);
+    if (!(rate_per_day >= 0) || !isfinite(rate_per_day)) {
+        snprintf(err, errlen, "rate must be a finite number >= 0");
+        return -1;
+    }
+    p->rate = rate_per_day;
+    p->how_start = how_start_hour;
+    double sum = 0;
+    for (int h = 0; h < 168; h++) {
+        double m = how168 ? how168[h] : 1.0;
+        if (!(m >= 0) || !isfinite(m)) {
+            snprintf(err, errlen, "hour-of-week multiplier %d must be a finite number >= 0", h + 1);
+            return -1;
+        }
+        p->how[h] = m;
+        sum += m;
+    }
+    if (!(sum > 0)) {
+        snprintf(err, errlen, "hour-of-week multipliers must not all be zero");
+        return -1;
+    }
+    for (int h = 0; h < 168; h++) p->how[h] *= 168.0 / sum;
+    for (size_t i = 0; i < nsteps; i++) {
+        if (!(step_m[i] >= 0) || !isfinite(step_m[i])) {
+            snprintf(err, errlen, "by-date multiplier %zu must be a finite number >= 0", i + 1);
+            return -1;
+        }
+        if (i > 0 && !(step_t[i] > step_t[i - 1])) {
+            snprintf(err, errlen, "by-date rows must be in increasing date order (row %zu)", i + 1);
+            return -1;
+        }
+    }
+    if (nsteps) {
+        p->step_t = fs_malloc(nsteps * sizeof *p->step_t);
+        p->step_m = fs_malloc(nsteps * sizeof *p->step_m);
+        memcpy(p->step_t, step_t, nsteps * sizeof *step_t);
+        memcpy(p->step_m, step_m, nsteps * sizeof *step_m);
+        p->nsteps = nsteps;
+    }
+    return 0;
+}
+
+void nhpp_fini(struct nhpp *p) {
+    if (!p) return;
+    fs_free(p->step_t);
+    fs_free(p->step_m);
+    p->step_t = p->step_m = NULL;
+    p->nsteps = 0;
+}
+
+/* Index of the step in force at t (-1 before the first). */
+static long step_at(const struct nhpp *p, double t) {
+    long lo = 0, hi = (long)p->nsteps - 1, ans = -1;
+    while (lo <= hi) {
+        long mid = (lo + hi) / 2;
+        if (p->step_t[mid] <= t) ans = mid, lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return ans;
+}
+
+static long hour_index(const struct nhpp *p, double t, double *seg_end) {
+    double x = t * 24.0 + p->how_start;
+    double k = floor(x);
+    /* Rounding can put t a hair before a boundary it has reached: move on, never stall. */
+    if ((k + 1 - p->how_start) / 24.0 <= t) k += 1;
+    *seg_end = (k + 1 - p->how_start) / 24.0;
+    long h = (long)fmod(k, 168.0);
+    return h < 0 ? h + 168 : h;
+}
+
+double nhpp_rate(const struct nhpp *p, double t) {
+    double end;
+    long s = step_at(p, t);
+    return p->rate * p->how[hour_index(p, t, &end)] * (s < 0 ? 1.0 : p->step_m[s]);
+}
+
+double nhpp_next(const struct nhpp *p, double t, double e) {
+    if (p->rate <= 0) return INFINITY;
+    long s = step_at(p, t);
+    for (;;) {
+        double end;
+        long h = hour_index(p, t, &end);
+        double m = s < 0 ? 1.0 : p->step_m[s];
+        double next_step = (size_t)(s + 1) < p->nsteps ? p->step_t[s + 1] : INFINITY;
+        /* After the last step a zero multiplier is zero for ever. */
+        if (m == 0 && isinf(next_step)) return INFINITY;
+        if (next_step < end) end = next_step;
+        double r = p->rate * p->how[h] * m;
+        if (r > 0 && r * (end - t) >= e) return t + e / r;
+        e -= r * (end - t);
+        t = end;
+        if (t >= next_step) s++;
+    }
+}

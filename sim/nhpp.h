@@ -1,0 +1,36 @@
+/* nhpp.h — non-homogeneous Poisson arrivals by inversion of the cumulative rate.
+ *
+ * The rate is piecewise constant: base rate x an hour-of-week multiplier x a by-date step
+ * multiplier. Given the last arrival time and one Exp(1) draw, nhpp_next walks the segments
+ * until the integrated rate reaches the draw. Inversion uses exactly one draw per arrival, so
+ * the arrival sequence of a stream is a fixed function of its random stream (common random
+ * numbers), and there is no rejection. Times are in days. */
+#ifndef FS_NHPP_H
+#define FS_NHPP_H
+
+#include <stddef.h>
+
+struct nhpp {
+    double rate;      /* mean arrivals per day */
+    double how[168];  /* hour-of-week multipliers, mean 1; all 1 when none given */
+    double how_start; /* hour of the week (0 = Monday 00:00) at time 0 */
+    size_t nsteps;
+    double *step_t; /* by-date steps: from step_t[i] (days) the multiplier is step_m[i] */
+    double *step_m;
+};
+
+/* how168 may be NULL (flat); it is normalised to mean 1 and must have a positive sum. Steps
+ * must be sorted by time; before the first step the multiplier is 1. Returns 0, or -1 with
+ * a message. */
+int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
+              const double *step_t, const double *step_m, size_t nsteps, char *err,
+              size_t errlen);
+void nhpp_fini(struct nhpp *p);
+
+/* Instantaneous rate (per day) at time t. */
+double nhpp_rate(const struct nhpp *p, double t);
+/* First arrival after t whose integrated rate from t equals e (an Exp(1) draw); +infinity
+ * when the rate stays zero for ever. */
+double nhpp_next(const struct nhpp *p, double t, double e);
+
+#endif

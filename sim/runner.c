@@ -1,0 +1,96 @@
+#include "runner.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+struct pool {
+    const struct runner_job *job;
+    pthread_mutex_t lock;
+    int next;       /* next replication to start (offset from first_rep) */
+    int emitted;    /* replications handed to done so far */
+    int failed;
+    void **results; /* reorder buffer */
+    char *ready;
+    char err[512];
+};
+
+static void fail(struct pool *p, const char *msg) {
+    if (!p->failed) snprintf(p->err, sizeof p->err, "%s", msg);
+    p->failed = 1;
+}
+
+static void *worker(void *arg) {
+    struct pool *p = arg;
+    const struct runner_job *job = p->job;
+    char err[512];
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        int i = p->failed ? job->nrep : p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= job->nrep) break;
+
+        void *res = NULL;
+        err[0] = 0;
+        int rc = job->run(job->ctx, job->first_rep + i, &res, err, sizeof err);
+
+        pthread_mutex_lock(&p->lock);
+        if (rc != 0) {
+            fail(p, err);
+            if (res && job->discard) job->discard(job->ctx, res);
+        } else if (p->failed) {
+            if (job->discard) job->discard(job->ctx, res);
+        } else {
+            p->results[i] = res;
+            p->ready[i] = 1;
+            /* Emit every result that is now next in order. */
+            while (!p->failed && p->emitted < job->nrep && p->ready[p->emitted]) {
+                int k = p->emitted++;
+                void *r = p->results[k];
+                p->results[k] = NULL;
+                if (job->done(job->ctx, job->first_rep + k, r, err, sizeof err) != 0) fail(p, err);
+            }
+        }
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+int runner_cores(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : (int)n;
+}
+
+int runner_run(const struct runner_job *job, char *err, size_t errlen) {
+    struct pool p;
+    memset(&p, 0, sizeof p);
+    p.job = job;
+    pthread_mutex_init(&p.lock, NULL);
+    p.results = fs_calloc((size_t)job->nrep + 1, sizeof *p.results);
+    p.ready = fs_calloc((size_t)job->nrep + 1, 1);
+
+    int nthreads = job->nthreads > 0 ? job->nthreads : runner_cores();
+    if (nthreads > job->nrep) nthreads = job->nrep;
+    if (nthreads <= 1) {
+        worker(&p); /* no thread for the common single-core case */
+    } else {
+        pthread_t *tid = fs_calloc((size_t)nthreads, sizeof *tid);
+        int started = 0;
+        for (; started < nthreads; started++)
+            if (pthread_create(&tid[started], NULL, worker, &p) != 0) break;
+        if (started == 0) worker(&p);
+        for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+        fs_free(tid);
+    }
+    /* Results left unemitted after a failure are discarded. */
+    for (int i = 0; i < job->nrep; i++)
+        if (p.results[i] && job->discard) job->discard(job->ctx, p.results[i]);
+    fs_free(p.results);
+    fs_free(p.ready);
+    pthread_mutex_destroy(&p.lock);
+    if (p.failed) snprintf(err, errlen, "%s", p.err);
+    return p.failed ? -1 : 0;
+}

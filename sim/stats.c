@@ -1,0 +1,24 @@
+#include "stats.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+double welford_var(const struct welford *w) {
+    return w->n < 2 ? 0.0 : w->m2 / (double)(w->n - 1);
+}
+
+double welford_sd(const struct welford *w) {
+    return sqrt(welford_var(w));
+}
+
+double stats_t975(double df) {
+    return gsl_cdf_tdist_Pinv(0.975, df);
+}
+
+int stats_ci95(const struct welford *w, double *lo, double *hi) {
+    if (w->n < 2) return -1;
+    double h = stats_t975((double)(w->n - 1)) * welford_sd(w) / sqrt((double)w->n);
+    *lo = w->mean - h;
+    *hi = w->mean + h;
+    return 0;
+}

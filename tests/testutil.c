@@ -1,0 +1,100 @@
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "models/table.h"
+
+void tu_assert_close(double a, double b, double tol, const char *expr, const char *file, int line) {
+    if (!(fabs(a - b) <= tol)) {
+        print_error("%s = %.10g, expected %.10g +- %.3g\n", expr, a, b, tol);
+        _fail(file, line);
+    }
+}
+
+static char buf_dir[4096];
+
+const char *tu_tmpdir(const char *name) {
+    snprintf(buf_dir, sizeof buf_dir, "%s/%s", FLOWSIM_TEST_TMP, name);
+    char cmd[8300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", buf_dir, buf_dir);
+    if (system(cmd) != 0) fail_msg("cannot make %s", buf_dir);
+    return buf_dir;
+}
+
+static char buf_src[4096];
+
+const char *tu_src(const char *rel) {
+    snprintf(buf_src, sizeof buf_src, "%s/%s", FLOWSIM_SOURCE_DIR, rel);
+    return buf_src;
+}
+
+void tu_write(const char *path, const char *text) {
+    FILE *f = fopen(path, "wb");
+    if (!f) fail_msg("cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+char *tu_read(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = 0;
+    fclose(f);
+    return s;
+}
+
+int tu_run(const char *args, char **out, char **errout) {
+    static int counter;
+    char o[4096], e[4096], cmd[16384];
+    mkdir(FLOWSIM_TEST_TMP, 0777);
+    snprintf(o, sizeof o, "%s/run-%d-%d.out", FLOWSIM_TEST_TMP, (int)getpid(), counter);
+    snprintf(e, sizeof e, "%s/run-%d-%d.err", FLOWSIM_TEST_TMP, (int)getpid(), counter++);
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", FLOWSIM_BIN, args, o, e);
+    int st = system(cmd);
+    if (out) *out = tu_read(o);
+    if (errout) *errout = tu_read(e);
+    remove(o);
+    remove(e);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double num(const char *s) {
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_row *row) {
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    struct table t;
+    if (table_read(path, &t, err, sizeof err) != 0) fail_msg("%s", err);
+    int found = -1;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        const char *u = r->n > 1 ? r->field[1] : "";
+        if (r->n >= 3 && !strcmp(u, unit) && !strcmp(r->field[2], metric)) {
+            /* Trailing empty columns are dropped by the reader: treat them as empty. */
+            const char *f[8];
+            for (int k = 0; k < 8; k++) f[k] = (size_t)k < r->n ? r->field[k] : "";
+            row->mean = num(f[3]);
+            row->sd = num(f[4]);
+            row->lo = num(f[5]);
+            row->hi = num(f[6]);
+            row->n = atoi(f[7]);
+            found = 0;
+        }
+    }
+    table_fini(&t);
+    if (found) fail_msg("summary.csv in %s has no row for unit '%s' metric '%s'", dir, unit, metric);
+    return found;
+}

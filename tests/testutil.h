@@ -1,0 +1,37 @@
+/* testutil.h — shared test helpers: a double comparison cmocka 1.1.5 lacks, running the
+ * flowsim binary, and reading its CSV outputs. */
+#ifndef FS_TESTUTIL_H
+#define FS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* |a - b| <= tol, with a message naming both values. */
+#define assert_close(a, b, tol) tu_assert_close((a), (b), (tol), #a, __FILE__, __LINE__)
+void tu_assert_close(double a, double b, double tol, const char *expr, const char *file, int line);
+
+/* Run the flowsim binary with a shell-quoted argument string; stdout and stderr are captured
+ * into the returned buffers (caller frees). Returns the exit status. */
+int tu_run(const char *args, char **out, char **errout);
+
+/* A fresh empty folder under the build tree for one test. */
+const char *tu_tmpdir(const char *name);
+
+/* Path of a file in the source tree. */
+const char *tu_src(const char *rel);
+
+/* Write text to path. */
+void tu_write(const char *path, const char *text);
+char *tu_read(const char *path); /* whole file, or NULL */
+
+/* summary.csv of dir: the mean (or other column) of (unit, metric); NAN if absent or empty. */
+struct tu_row {
+    double mean, sd, lo, hi;
+    int n;
+};
+int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_row *row);
+
+#endif
