@@ -15,6 +15,12 @@ void doc_where(const char *file, int line, char *buf, size_t len) {
     else snprintf(buf, len, "%s: ", file);
 }
 
+/* "FILE:LINE" for pointing at an earlier place, inside a message. */
+static void place(const char *file, int line, char *buf, size_t len) {
+    if (line > 0) snprintf(buf, len, "%s:%d", file, line);
+    else snprintf(buf, len, "%s", file);
+}
+
 const char *doc_intern_file(struct doc *d, const char *path) {
     for (size_t i = 0; i < d->nfiles; i++)
         if (strcmp(d->files[i], path) == 0) return d->files[i];
@@ -144,7 +150,7 @@ static void header(struct parse *p, char *line) {
     struct doc_section *old = doc_section(p->d, name);
     if (old) {
         char prev[300];
-        doc_where(old->file, old->line, prev, sizeof prev);
+        place(old->file, old->line, prev, sizeof prev);
         fail_at(p, p->line, "section name '%s' is used twice (first at %s)", name, prev);
         return;
     }
@@ -213,7 +219,7 @@ static int handler(void *user, const char *section, const char *name, const char
     } else if (doc_get(p->cur, name)) {
         char prev[300];
         struct doc_entry *e = doc_get(p->cur, name);
-        doc_where(e->file, e->line, prev, sizeof prev);
+        place(e->file, e->line, prev, sizeof prev);
         fail_at(p, p->line, "%s: key given twice in this section (first at %s)", name, prev);
     } else {
         p->last = doc_put(p->d, p->cur, name, v, p->file, p->line);
@@ -253,7 +259,7 @@ static int overlay(struct doc *dst, struct doc *src, char *err, size_t errlen) {
         if (t && strcmp(t->type, s->type) != 0) {
             char where[300], prev[300];
             doc_where(s->file, s->line, where, sizeof where);
-            doc_where(t->file, t->line, prev, sizeof prev);
+            place(t->file, t->line, prev, sizeof prev);
             snprintf(err, errlen, "%ssection name '%s' is already a [%s] in the base scenario (%s)",
                      where, s->name, t->type, prev);
             return -1;

@@ -1,0 +1,94 @@
+/* The event calendar: time order, FIFO among equal times, and heap order under random use. */
+#include <math.h>
+
+#include "sim/calendar.h"
+#include "sim/rng.h"
+#include "testutil.h"
+
+static void empty_calendar(void **s) {
+    (void)s;
+    struct calendar *c = cal_new();
+    struct cal_event e;
+    assert_int_equal(cal_pop(c, &e), 0);
+    assert_true(isinf(cal_peek_time(c)));
+    assert_int_equal(cal_size(c), 0);
+    cal_free(c);
+    cal_free(NULL);
+}
+
+static void ties_run_first_in_first_out(void **s) {
+    (void)s;
+    struct calendar *c = cal_new();
+    for (uint32_t i = 0; i < 100; i++)
+        cal_push(c, (struct cal_event){.time = (i % 3) * 1.0, .id = i});
+    struct cal_event e;
+    double last_t = -1;
+    uint32_t last_id = 0;
+    for (int k = 0; k < 100; k++) {
+        assert_int_equal(cal_pop(c, &e), 1);
+        if (e.time == last_t) assert_true(e.id > last_id);
+        else assert_true(e.time > last_t);
+        last_t = e.time;
+        last_id = e.id;
+    }
+    cal_free(c);
+}
+
+static void random_interleaving_pops_in_order(void **s) {
+    (void)s;
+    struct calendar *c = cal_new();
+    struct rng r;
+    rng_seed(&r, 5, 5);
+    double now = 0;
+    struct cal_event e;
+    size_t n = 0;
+    for (int i = 0; i < 200000; i++) {
+        if (n == 0 || rng_uniform(&r) < 0.55) {
+            /* Coarse times force many ties. */
+            cal_push(c, (struct cal_event){.time = now + floor(rng_uniform(&r) * 50), .kind = 1});
+            n++;
+        } else {
+            assert_int_equal(cal_pop(c, &e), 1);
+            assert_true(e.time >= now);
+            now = e.time;
+            n--;
+        }
+        assert_int_equal(cal_size(c), n);
+    }
+    uint64_t last_seq = 0;
+    double last_t = -1;
+    while (cal_pop(c, &e)) {
+        assert_true(e.time > last_t || (e.time == last_t && e.seq > last_seq));
+        last_t = e.time;
+        last_seq = e.seq;
+    }
+    cal_free(c);
+}
+
+static void carries_payload(void **s) {
+    (void)s;
+    struct calendar *c = cal_new();
+    cal_push(c, (struct cal_event){.time = 2, .kind = 7, .id = 8, .stamp = 9, .arg = 10});
+    cal_push(c, (struct cal_event){.time = 1, .kind = 1, .id = 2, .stamp = 3, .arg = 4});
+    assert_true(cal_peek_time(c) == 1);
+    struct cal_event e;
+    cal_pop(c, &e);
+    assert_int_equal(e.kind, 1);
+    assert_int_equal(e.id, 2);
+    assert_int_equal(e.stamp, 3);
+    assert_int_equal(e.arg, 4);
+    cal_pop(c, &e);
+    assert_int_equal(e.kind, 7);
+    assert_int_equal(e.arg, 10);
+    cal_free(c);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(empty_calendar),
+        cmocka_unit_test(ties_run_first_in_first_out),
+        cmocka_unit_test(random_interleaving_pops_in_order),
+        cmocka_unit_test(carries_payload),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

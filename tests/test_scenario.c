@@ -1,0 +1,235 @@
+/* The scenario loader: defaults, extends, --set, CSV tables, and one exact FILE:LINE message
+ * for each kind of bad input. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/scenario.h"
+#include "testutil.h"
+
+static const char *dir;
+static char path[4096], err[2048];
+
+static const char *file(const char *name, const char *text) {
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    tu_write(path, text);
+    return path;
+}
+
+#define BASE                                                                                       \
+    "[scenario]\nhorizon = 100d\n\n"                                                               \
+    "[arrivals a]\nto = ward\nrate = 10/d\n\n"                                                     \
+    "[unit ward]\ncapacity = 20\nstay = exp(2d)\n"
+
+static struct scenario *load(const char *name, const char *text) {
+    return scenario_load(file(name, text), NULL, 0, err, sizeof err);
+}
+
+/* Loading must fail with exactly this message after "DIR/NAME:" (with only this beginning when
+ * want is empty or ends in a space; the caller then checks the rest). */
+static void expect_error(const char *name, const char *text, const char *want) {
+    struct scenario *sc = load(name, text);
+    if (sc) fail_msg("%s loaded, expected error: %s", name, want);
+    char full[4096];
+    snprintf(full, sizeof full, "%s/%s:%s", dir, name, want);
+    size_t n = strlen(want);
+    if (n == 0 || want[n - 1] == ' ') {
+        if (strncmp(err, full, strlen(full)) != 0) fail_msg("got: %s\nwant prefix: %s", err, full);
+    }
+    else assert_string_equal(err, full);
+}
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_scenario");
+    return 0;
+}
+
+static void defaults_filled_in(void **s) {
+    (void)s;
+    struct scenario *sc = load("defaults.ini", BASE);
+    assert_non_null(sc);
+    assert_string_equal(sc->name, "defaults");
+    assert_int_equal(sc->replications, 10);
+    assert_int_equal(sc->seed, 1);
+    assert_close(sc->warmup, 0, 0);
+    assert_close(sc->interval, 1, 0);
+    assert_true(isnan(sc->population));
+    assert_int_equal(sc->nunits, 1);
+    assert_int_equal(sc->unit[0].kind, UNIT_GENERIC);
+    assert_int_equal(sc->unit[0].when_full, FULL_QUEUE);
+    assert_int_equal(sc->unit[0].next.dest[0], ROUTE_EXIT);
+    assert_int_equal(scenario_nbuckets(sc), 100);
+    /* The resolved file lists every key, defaults included. */
+    char out[4096];
+    snprintf(out, sizeof out, "%s/resolved.ini", dir);
+    FILE *f = fopen(out, "w");
+    scenario_write_resolved(sc, f);
+    fclose(f);
+    char *text = tu_read(out);
+    assert_non_null(strstr(text, "[unit ward]\nkind = generic\ncapacity = 20\nstay = exp(2d)\n"
+                                 "next = exit 1\nwhen_full = queue\n"));
+    assert_non_null(strstr(text, "start = 2025-01-06\nhorizon = 100d\nwarmup = 0\n"));
+    free(text);
+    scenario_free(sc);
+    /* The resolved file loads to the same scenario. */
+    sc = scenario_load(out, NULL, 0, err, sizeof err);
+    assert_non_null(sc);
+    assert_string_equal(sc->name, "defaults");
+    scenario_free(sc);
+}
+
+static void comments_continuations_and_forward_references(void **s) {
+    (void)s;
+    struct scenario *sc = load("fwd.ini", "# a comment\n[scenario]\nhorizon = 10d ; inline\n"
+                                          "[arrivals a]\nto = first   # hash comment\nrate = 5/d\n"
+                                          "[unit first]\nstay = fixed(1d)\nnext = second 0.5,\n"
+                                          "   exit 0.5\n"
+                                          "[unit second]\nstay = fixed(2d)\n");
+    assert_non_null(sc);
+    assert_int_equal(sc->unit[0].next.n, 2);
+    assert_int_equal(sc->unit[0].next.dest[0], 1);
+    assert_close(sc->unit[0].next.cum[0], 0.5, 0);
+    scenario_free(sc);
+}
+
+static void extends_and_overrides(void **s) {
+    (void)s;
+    file("base.ini", BASE "when_full = lose\n");
+    struct scenario *sc = load("variant.ini", "[scenario]\nextends = base.ini\nname = v\n"
+                                              "[unit ward]\ncapacity = 30\n"
+                                              "[unit extra]\nstay = exp(1d)\n");
+    assert_non_null(sc);
+    assert_string_equal(sc->name, "v");
+    assert_close(sc->horizon, 100, 0);
+    assert_close(sc->unit[0].capacity, 30, 0);
+    assert_int_equal(sc->unit[0].when_full, FULL_LOSE);
+    assert_int_equal(sc->nunits, 2);
+    scenario_free(sc);
+
+    const char *sets[] = {"ward.capacity=inf", "scenario.horizon=730d", "a.rate=2/h"};
+    sc = scenario_load(file("set.ini", BASE), sets, 3, err, sizeof err);
+    assert_non_null(sc);
+    assert_true(isinf(sc->unit[0].capacity));
+    assert_close(sc->horizon, 730, 0);
+    assert_close(sc->arrivals[0].nhpp.rate, 48, 1e-12);
+    scenario_free(sc);
+
+    const char *bad[] = {"ward.capacity=lots"};
+    assert_null(scenario_load(file("set2.ini", BASE), bad, 1, err, sizeof err));
+    assert_string_equal(err, "--set ward.capacity=lots: capacity: expected a whole number >= 0 or "
+                             "'inf', got 'lots'");
+    const char *nosec[] = {"icu.capacity=3"};
+    assert_null(scenario_load(file("set3.ini", BASE), nosec, 1, err, sizeof err));
+    assert_string_equal(err, "--set icu.capacity=3: no section named 'icu' in the scenario");
+}
+
+static void csv_tables(void **s) {
+    (void)s;
+    /* Excel-shaped: BOM, CRLF, a header, quoted fields, trailing empty columns. */
+    file("sched.csv", "\xEF\xBB\xBF" "date,capacity,,\r\n2024-12-01,15,,\r\n\"2025-02-01\",25,,\r\n");
+    file("surge.csv", "date,multiplier\n2025-01-13,1.5\n2025-01-20,1\n");
+    char how[4096] = "hour,multiplier\n";
+    for (int h = 0; h < 168; h++) {
+        size_t n = strlen(how);
+        snprintf(how + n, sizeof how - n, "%d,%d\n", h, h < 84 ? 2 : 1);
+    }
+    file("how.csv", how);
+    file("stays.csv", "days\n1\n2\n6\n");
+    struct scenario *sc = load("tables.ini",
+                               "[scenario]\nhorizon = 100d\n"
+                               "[arrivals a]\nto = ward\nrate = 10/d\nhour_of_week = how.csv\n"
+                               "by_date = surge.csv\n"
+                               "[unit ward]\ncapacity = 20\ncapacity_schedule = sched.csv\n"
+                               "stay = empirical(stays.csv)\n");
+    if (!sc) fail_msg("%s", err);
+    const struct sc_unit *u = &sc->unit[0];
+    assert_close(u->capacity, 15, 0); /* the row before the start date applies at time 0 */
+    assert_int_equal(u->nsched, 1);
+    assert_close(u->sched_t[0], 26, 0); /* 2025-02-01 is 26 days after 2025-01-06 */
+    assert_close(u->sched_cap[0], 25, 0);
+    assert_close(dist_mean(&u->stay), 3, 1e-12);
+    const struct nhpp *p = &sc->arrivals[0].nhpp;
+    assert_int_equal(p->nsteps, 2);
+    assert_close(p->step_t[0], 7, 0);
+    assert_close(nhpp_rate(p, 0.5), 10 * 2 / 1.5, 1e-9);      /* Monday, busy half */
+    assert_close(nhpp_rate(p, 7.5), 1.5 * 10 * 2 / 1.5, 1e-9); /* surge week */
+    scenario_free(sc);
+}
+
+static void bad_inputs_name_file_line_and_key(void **s) {
+    (void)s;
+    expect_error("unknown_key.ini", BASE "capcity = 5\n",
+                 "11: capcity: unknown key in [unit] (expected one of: kind, capacity, "
+                 "capacity_schedule, stay, next, when_full)");
+    expect_error("unknown_unit.ini", BASE "next = icu 1\n",
+                 "11: next: unknown unit 'icu' (expected a [unit NAME] or 'exit')");
+    expect_error("probs.ini", BASE "next = ward 0.2, exit 0.7\n",
+                 "11: next: expected routing probabilities summing to 1 (they sum to 0.9), got "
+                 "'ward 0.2, exit 0.7'");
+    expect_error("negcap.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "[unit ward]\ncapacity = -3\nstay = exp(2d)\n",
+                 "7: capacity: expected a whole number >= 0 or 'inf', got '-3'");
+    expect_error("textcap.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "[unit ward]\ncapacity = twenty\nstay = exp(2d)\n",
+                 "7: capacity: expected a whole number >= 0 or 'inf', got 'twenty'");
+    expect_error("dist.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "[unit ward]\nstay = lognormal(8d)\n",
+                 "7: stay: expected lognormal with 2 arguments, got 'lognormal(8d)'");
+    expect_error("nofile.ini", BASE "capacity_schedule = missing.csv\n", "");
+    assert_non_null(strstr(err, "nofile.ini:11: capacity_schedule: "));
+    assert_non_null(strstr(err, "missing.csv: cannot open CSV file: No such file or directory"));
+    expect_error("nostay.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "[unit ward]\ncapacity = 3\n",
+                 "6: [unit ward]: stay: required key missing (expected a distribution like "
+                 "lognormal(8d, 8d))");
+    expect_error("warm.ini", "[scenario]\nhorizon = 10d\nwarmup = 10d\n[arrivals a]\nto = w\n"
+                             "rate = 1/d\n[unit w]\nstay = exp(1d)\n",
+                 "3: warmup: expected a warm-up shorter than the horizon (10d)");
+    expect_error("dup.ini", BASE "[unit ward]\nstay = exp(1d)\n",
+                 "11: section name 'ward' is used twice (first at ");
+    assert_non_null(strstr(err, "dup.ini:8)"));
+    expect_error("twice.ini", BASE "capacity = 4\n", "");
+    assert_non_null(strstr(err, "twice.ini:11: capacity: key given twice in this section"));
+    expect_error("section.ini", BASE "[ward2]\nstay = exp(1d)\n",
+                 "11: [ward2]: unknown section type (expected [scenario], [unit NAME] or "
+                 "[arrivals NAME])");
+    expect_error("divert.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = x\nrate = 10/d\n"
+                 "[unit x]\ncapacity = 1\nstay = exp(1d)\nwhen_full = divert y\n"
+                 "[unit y]\ncapacity = 1\nstay = exp(1d)\nwhen_full = divert x\n",
+                 "9: when_full: divert loop: these units divert to each other in a circle");
+    expect_error("badline.ini", BASE "this line has no equals sign\n",
+                 "11: expected 'key = value', a [section] header or a comment");
+    file("badsched.csv", "date,capacity\n2025-03-01,10\n01/04/2025,12\n");
+    expect_error("badcsv.ini", BASE "capacity_schedule = badsched.csv\n", "");
+    assert_non_null(strstr(err, "badcsv.ini:11: capacity_schedule: "));
+    assert_non_null(strstr(err, "badsched.csv:3: expected a date as YYYY-MM-DD, got '01/04/2025'"));
+}
+
+static void extends_loop_is_an_error(void **s) {
+    (void)s;
+    file("loop_a.ini", "[scenario]\nextends = loop_b.ini\n");
+    file("loop_b.ini", "[scenario]\nextends = loop_a.ini\nhorizon = 5d\n");
+    assert_null(scenario_load(path, NULL, 0, err, sizeof err));
+    assert_non_null(strstr(err, "extends loop: this file extends itself through"));
+    expect_error("ext_missing.ini", "[scenario]\nextends = nowhere.ini\n", "");
+    assert_non_null(strstr(err, "ext_missing.ini:2: extends: "));
+    assert_non_null(strstr(err, "nowhere.ini: cannot open scenario file"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults_filled_in),
+        cmocka_unit_test(comments_continuations_and_forward_references),
+        cmocka_unit_test(extends_and_overrides),
+        cmocka_unit_test(csv_tables),
+        cmocka_unit_test(bad_inputs_name_file_line_and_key),
+        cmocka_unit_test(extends_loop_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

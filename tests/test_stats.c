@@ -1,0 +1,63 @@
+/* Time-weighted averages, Welford against a two-pass computation, t quantiles and intervals. */
+#include <math.h>
+
+#include "sim/stats.h"
+#include "testutil.h"
+
+static void time_weighted_area(void **s) {
+    (void)s;
+    struct tw w;
+    tw_init(&w, 0, 2);
+    tw_set(&w, 1.5, 4);  /* 2 for 1.5 */
+    tw_add(&w, 2.0, -1); /* 4 for 0.5 */
+    assert_close(tw_area(&w, 4.0), 3 + 2 + 3 * 2, 1e-12);
+    tw_reset(&w, 4.0);
+    assert_close(tw_area(&w, 5.0), 3, 1e-12);
+    assert_close(w.value, 3, 0);
+}
+
+static void welford_matches_two_pass(void **s) {
+    (void)s;
+    double x[] = {1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16}; /* a large offset tests stability */
+    struct welford w;
+    welford_init(&w);
+    for (int i = 0; i < 4; i++) welford_add(&w, x[i]);
+    assert_close(w.mean, 1e9 + 10, 1e-6);
+    assert_close(welford_var(&w), 30, 1e-6);
+    struct welford one;
+    welford_init(&one);
+    welford_add(&one, 5);
+    assert_close(welford_var(&one), 0, 0);
+}
+
+static void t_quantiles(void **s) {
+    (void)s;
+    assert_close(stats_t975(1), 12.7062047, 1e-6);
+    assert_close(stats_t975(9), 2.26215716, 1e-7);
+    assert_close(stats_t975(1e6), 1.95996, 1e-4);
+}
+
+static void ci95(void **s) {
+    (void)s;
+    struct welford w;
+    welford_init(&w);
+    double lo = -1, hi = -1;
+    welford_add(&w, 3);
+    assert_int_equal(stats_ci95(&w, &lo, &hi), -1); /* one replication: no interval */
+    assert_true(lo == -1 && hi == -1);
+    for (int i = 0; i < 9; i++) welford_add(&w, 3 + (i % 2 ? 1 : -1));
+    assert_int_equal(stats_ci95(&w, &lo, &hi), 0);
+    double h = stats_t975(9) * welford_sd(&w) / sqrt(10);
+    assert_close(lo, w.mean - h, 1e-12);
+    assert_close(hi, w.mean + h, 1e-12);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(time_weighted_area),
+        cmocka_unit_test(welford_matches_two_pass),
+        cmocka_unit_test(t_quantiles),
+        cmocka_unit_test(ci95),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
