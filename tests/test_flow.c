@@ -1,0 +1,218 @@
+/* The flow model's rules, checked through its API on small scenarios: conservation, blocking
+ * bookkeeping, lose and divert, capacity schedules, the 4-hour measure, determinism and common
+ * random numbers. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/flow.h"
+#include "testutil.h"
+
+static const char *dir;
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_flow");
+    return 0;
+}
+
+struct run {
+    struct scenario *sc;
+    struct metric_layout ml;
+    struct flow_result *res;
+};
+
+static void run(struct run *r, const char *text, int rep) {
+    char path[4096], err[2048];
+    snprintf(path, sizeof path, "%s/s.ini", dir);
+    tu_write(path, text);
+    r->sc = scenario_load(path, NULL, 0, err, sizeof err);
+    if (!r->sc) fail_msg("%s", err);
+    metric_layout_init(&r->ml, r->sc);
+    assert_int_equal(flow_run(r->sc, &r->ml, rep, &r->res, err, sizeof err), 0);
+}
+
+static void done(struct run *r) {
+    flow_result_free(r->res);
+    metric_layout_fini(&r->ml);
+    scenario_free(r->sc);
+}
+
+static int slot(const struct run *r, const char *unit, const char *metric) {
+    int u = unit ? scenario_unit_index(r->sc, unit) : -1;
+    for (size_t i = 0; i < r->ml.n; i++)
+        if (r->ml.slot[i].unit == u && !strcmp(metric_name(r->ml.slot[i].metric), metric))
+            return (int)i;
+    fail_msg("no slot %s.%s", unit ? unit : "", metric);
+    return -1;
+}
+
+static double get(const struct run *r, const char *unit, const char *metric) {
+    return r->res->summary[slot(r, unit, metric)];
+}
+
+static double at(const struct run *r, size_t bucket, const char *unit, const char *metric) {
+    return r->res->series[bucket * r->res->nslots + (size_t)slot(r, unit, metric)];
+}
+
+/* Arrivals stop on day 200 and everyone has left by day 600: whole-run identities are exact. */
+#define DRAINED                                                                                    \
+    "[scenario]\nhorizon = 600d\nstart = 2025-01-06\n"                                             \
+    "[arrivals a]\nto = ae\nrate = 20/d\nby_date = stop.csv\n"                                     \
+    "[unit ae]\nkind = ae\ncapacity = 6\nstay = uniform(1h, 6h)\nnext = acute 0.5, exit 0.5\n"     \
+    "[unit acute]\nkind = acute\ncapacity = 60\nstay = triangular(1d, 3d, 12d)\n"                  \
+    "next = exit 0.5, eab 0.3, home 0.2\n"                                                         \
+    "[unit eab]\nkind = step_down\ncapacity = 32\nstay = uniform(5d, 15d)\n"                        \
+    "next = exit 0.8, home 0.2\n"                                                                  \
+    "[unit home]\nkind = home_care\ncapacity = 54\nstay = uniform(10d, 30d)\nwhen_full = queue\n"
+
+static void conservation_and_littles_law_exact_when_drained(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/stop.csv", dir);
+    tu_write(p, "date,multiplier\n2025-07-25,0\n");
+    struct run r;
+    run(&r, DRAINED, 0);
+    double T = 600;
+    double arrivals = get(&r, NULL, "arrivals") * T, out = get(&r, NULL, "departures") * T;
+    assert_true(arrivals > 3500);
+    assert_close(out + get(&r, NULL, "lost") * T, arrivals, 1e-6);
+    const char *units[] = {"ae", "acute", "eab", "home"};
+    for (int i = 0; i < 4; i++) {
+        /* Little's law, L = lambda W, holds exactly over a period that starts and ends empty. */
+        double L = get(&r, units[i], "occupancy");
+        double lw = get(&r, units[i], "admissions") * get(&r, units[i], "los_mean");
+        assert_close(L, lw, 1e-9 * (1 + L));
+    }
+    /* The network blocked: acute patients waited in their beds for EAB and home care. */
+    assert_true(get(&r, "acute", "delayed") > 0.1);
+    assert_true(get(&r, "ae", "delayed") > 0.001);
+    done(&r);
+}
+
+static void blocked_time_is_the_downstream_queue(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 400d\nwarmup = 50d\n"
+        "[arrivals a]\nto = up\nrate = 4/d\n"
+        "[unit up]\ncapacity = inf\nstay = exp(1d)\nnext = down 1\n"
+        "[unit down]\ncapacity = 20\nstay = exp(5.5d)\n",
+        0);
+    /* Everyone queueing for `down` is blocked in `up`, so the two time-averages agree. */
+    assert_true(get(&r, "up", "delayed") > 1);
+    assert_close(get(&r, "down", "queue"), get(&r, "up", "delayed"), 1e-9);
+    assert_close(get(&r, "up", "delayed_days"), get(&r, "up", "delayed"), 0);
+    assert_true(get(&r, "down", "occupancy") <= 20);
+    assert_close(get(&r, "down", "occupancy_pct"), get(&r, "down", "occupancy") * 5, 1e-9);
+    /* los in `up` includes the delay: mean stay 1 day plus the wait for a place downstream. */
+    assert_close(get(&r, "up", "los_mean"), 1 + get(&r, "down", "wait_mean"), 0.15);
+    done(&r);
+}
+
+static void lose_and_divert(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 100d\n"
+        "[arrivals a]\nto = vw\nrate = 10/d\n"
+        "[arrivals b]\nto = closed\nrate = 5/d\n"
+        "[unit vw]\nkind = virtual_ward\ncapacity = 0\nstay = exp(1d)\nwhen_full = divert acute\n"
+        "[unit acute]\nkind = acute\ncapacity = inf\nstay = exp(1d)\n"
+        "[unit closed]\ncapacity = 0\nstay = exp(1d)\nwhen_full = lose\n",
+        0);
+    assert_close(get(&r, "vw", "admissions"), 0, 0);
+    assert_close(get(&r, "acute", "admissions"), get(&r, NULL, "arrivals") - get(&r, NULL, "lost"),
+                 1e-9);
+    assert_close(get(&r, "closed", "lost_fraction"), 1, 0);
+    assert_close(get(&r, "vw", "lost_fraction"), 0, 0);
+    assert_close(get(&r, NULL, "lost"), 5, 5 * 5 / sqrt(500));
+    assert_true(isnan(get(&r, "closed", "wait_mean"))); /* nobody entered: undefined, not 0 */
+    done(&r);
+}
+
+static void capacity_schedule_holds_then_releases(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/open.csv", dir);
+    tu_write(p, "date,capacity\n2025-01-16,inf\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 20d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = w\nrate = 10/d\n"
+        "[unit w]\ncapacity = 0\ncapacity_schedule = open.csv\nstay = fixed(100d)\n",
+        0);
+    for (size_t b = 0; b < 10; b++) assert_close(at(&r, b, "w", "admissions"), 0, 0);
+    assert_true(at(&r, 9, "w", "queue") > 50);
+    /* On day 10 the queue moves in at once; afterwards nobody waits. */
+    assert_true(at(&r, 10, "w", "admissions") > 50);
+    assert_close(at(&r, 12, "w", "queue"), 0, 0);
+    assert_close(at(&r, 12, "w", "wait_mean"), 0, 0);
+    assert_true(at(&r, 10, "w", "wait_mean") > 3);
+    done(&r);
+}
+
+static void four_hour_measure(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 30d\n"
+        "[arrivals a]\nto = quick\nrate = 20/d\n[arrivals b]\nto = slow\nrate = 20/d\n"
+        "[unit quick]\nkind = ae\nstay = fixed(3h)\n"
+        "[unit slow]\nkind = ae\nstay = fixed(5h)\n",
+        0);
+    assert_close(get(&r, "quick", "ae_4h_pct"), 100, 0);
+    assert_close(get(&r, "slow", "ae_4h_pct"), 0, 0);
+    assert_close(get(&r, "quick", "los_mean"), 0.125, 1e-9);
+    done(&r);
+}
+
+static void same_replication_same_numbers(void **s) {
+    (void)s;
+    struct run a, b, c;
+    const char *text = "[scenario]\nhorizon = 60d\n[arrivals a]\nto = w\nrate = 30/d\n"
+                       "[unit w]\ncapacity = 10\nstay = lognormal(8h, 6h)\nnext = w 0.1, exit 0.9\n";
+    run(&a, text, 3);
+    run(&b, text, 3);
+    run(&c, text, 4);
+    size_t n = a.res->nbuckets * a.res->nslots;
+    assert_memory_equal(a.res->series, b.res->series, n * sizeof(double));
+    assert_true(memcmp(a.res->series, c.res->series, n * sizeof(double)) != 0);
+    done(&a);
+    done(&b);
+    done(&c);
+}
+
+static void common_random_numbers_across_capacities(void **s) {
+    (void)s;
+    /* Changing a downstream capacity changes nobody's arrival or own stay: the arrivals are the
+     * same, and the upstream unit's stays (never blocked here, capacity inf) too. */
+    const char *fmt = "[scenario]\nhorizon = 200d\n[arrivals a]\nto = up\nrate = 12/d\n"
+                      "[unit up]\nstay = exp(2d)\nnext = down 0.4, exit 0.6\n"
+                      "[unit down]\ncapacity = %d\nstay = exp(4d)\nwhen_full = lose\n";
+    char t1[512], t2[512];
+    snprintf(t1, sizeof t1, fmt, 30);
+    snprintf(t2, sizeof t2, fmt, 10);
+    struct run a, b;
+    run(&a, t1, 0);
+    run(&b, t2, 0);
+    assert_close(get(&a, NULL, "arrivals"), get(&b, NULL, "arrivals"), 0);
+    assert_close(get(&a, "up", "admissions"), get(&b, "up", "admissions"), 0);
+    assert_close(get(&a, "up", "los_mean"), get(&b, "up", "los_mean"), 0);
+    assert_true(get(&b, "down", "lost_fraction") > get(&a, "down", "lost_fraction"));
+    done(&a);
+    done(&b);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
+        cmocka_unit_test(blocked_time_is_the_downstream_queue),
+        cmocka_unit_test(lose_and_divert),
+        cmocka_unit_test(capacity_schedule_holds_then_releases),
+        cmocka_unit_test(four_hour_measure),
+        cmocka_unit_test(same_replication_same_numbers),
+        cmocka_unit_test(common_random_numbers_across_capacities),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
