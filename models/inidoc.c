@@ -280,18 +280,6 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
         snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
         return -1;
     }
-    for (int i = 0; i < depth; i++)
-        if (strcmp(chain[i], real) == 0) {
-            snprintf(err, errlen, "%s: extends loop: this file extends itself through", path);
-            for (int j = i; j < depth; j++) {
-                size_t n = strlen(err);
-                snprintf(err + n, errlen - n, " %s ->", chain[j]);
-            }
-            size_t n = strlen(err);
-            snprintf(err + n, errlen - n, " %s", real);
-            free(real);
-            return -1;
-        }
     if (depth >= MAX_EXTENDS) {
         snprintf(err, errlen, "%s: extends chain deeper than %d files", path, MAX_EXTENDS);
         free(real);
@@ -316,9 +304,24 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
         char at[300];
         doc_where(ext->file, ext->line, at, sizeof at);
         struct doc basedoc = {0};
-        rc = load_chain(&basedoc, base, chain, depth + 1, err, errlen);
-        if (rc != 0 && !strstr(err, "extends loop")) {
-            /* Say which extends line led to the failure. */
+        char *base_real = realpath(base, NULL);
+        for (int i = 0; base_real && i <= depth; i++)
+            if (strcmp(chain[i], base_real) == 0) {
+                /* Name the whole circle, from the file that starts it back to itself. */
+                snprintf(err, errlen, "%sextends: loop:", at);
+                for (int j = i; j <= depth; j++) {
+                    size_t n = strlen(err);
+                    snprintf(err + n, errlen - n, " %s ->", chain[j]);
+                }
+                size_t n = strlen(err);
+                snprintf(err + n, errlen - n, " %s", base_real);
+                rc = -1;
+                break;
+            }
+        free(base_real);
+        if (rc == 0) rc = load_chain(&basedoc, base, chain, depth + 1, err, errlen);
+        if (rc != 0 && strncmp(err, base, strlen(base)) == 0 && strstr(err, ": cannot open")) {
+            /* A base file that cannot be opened has no line of its own: point at the extends. */
             char inner[1024];
             snprintf(inner, sizeof inner, "%s", err);
             snprintf(err, errlen, "%sextends: %s", at, inner);

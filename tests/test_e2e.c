@@ -1,0 +1,235 @@
+/* End to end: the flowsim binary on scenario files, reading what it writes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+
+static char cmd[16384];
+static const char *demo_args = "--replications 3 --set scenario.horizon=250d --set scenario.warmup=60d";
+
+static int exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static char *file_in(const char *dir, const char *name) {
+    static char p[4200];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+static size_t count_lines(const char *text) {
+    size_t n = 0;
+    for (; *text; text++) n += *text == '\n';
+    return n;
+}
+
+static void help_version_and_usage(void **s) {
+    (void)s;
+    char *out, *err;
+    assert_int_equal(tu_run("--help", &out, &err), 0);
+    assert_non_null(strstr(out, "flowsim run FILE"));
+    free(out), free(err);
+    assert_int_equal(tu_run("--version", &out, &err), 0);
+    assert_true(strncmp(out, "flowsim ", 8) == 0);
+    free(out), free(err);
+    assert_int_equal(tu_run("", &out, &err), 2);
+    free(out), free(err);
+    assert_int_equal(tu_run("frobnicate x.ini", &out, &err), 2);
+    assert_non_null(strstr(err, "unknown command 'frobnicate'"));
+    free(out), free(err);
+    assert_int_equal(tu_run("run", &out, &err), 2);
+    free(out), free(err);
+    assert_int_equal(tu_run("run x.ini --threads zero", &out, &err), 2);
+    assert_non_null(strstr(err, "--threads: expected a whole number from 1 to 4096, got 'zero'"));
+    free(out), free(err);
+}
+
+static void demo_writes_the_contract_files(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_demo");
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --quiet", tu_src("scenarios/demo.ini"), dir,
+             demo_args);
+    char *out, *err;
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_string_equal(out, ""); /* --quiet */
+    free(out), free(err);
+    char *sum = tu_read(file_in(dir, "summary.csv"));
+    char *ts = tu_read(file_in(dir, "timeseries.csv"));
+    assert_non_null(sum);
+    assert_non_null(ts);
+    static const char sum_head[] = "scenario,unit,metric,mean,sd,ci95_low,ci95_high,replications\n";
+    static const char ts_head[] = "scenario,replication,time,date,unit,metric,value\n";
+    assert_true(strncmp(sum, sum_head, strlen(sum_head)) == 0);
+    assert_true(strncmp(ts, ts_head, strlen(ts_head)) == 0);
+    /* No NaN or infinity ever reaches a CSV. */
+    assert_null(strstr(sum, "nan"));
+    assert_null(strstr(sum, "inf"));
+    assert_null(strstr(ts, "nan"));
+    assert_null(strstr(ts, "inf"));
+    /* One time-series row per replication x bucket x (unit, metric) slot. */
+    size_t slots = count_lines(sum) - 1, buckets = 250 - 60;
+    assert_int_equal(count_lines(ts) - 1, 3 * buckets * slots);
+    assert_non_null(strstr(ts, "\ndemo,1,60,2025-12-05,ae,occupancy,"));
+    assert_non_null(strstr(ts, "\ndemo,3,249,2026-06-12,,in_system,"));
+    struct tu_row r;
+    tu_summary(dir, "acute", "occupancy_pct", &r);
+    assert_int_equal(r.n, 3);
+    assert_true(r.mean > 50 && r.mean <= 100);
+    assert_true(r.lo <= r.mean && r.mean <= r.hi);
+    tu_summary(dir, "", "dtoc_per_100k", &r);
+    assert_true(r.mean >= 0);
+    assert_true(exists(file_in(dir, "scenario.resolved.ini")));
+    char *info = tu_read(file_in(dir, "run-info"));
+    assert_non_null(strstr(info, "replications = 3\n"));
+    assert_non_null(strstr(info, "seed = 2025\n"));
+    free(info);
+    free(sum);
+    free(ts);
+    /* No temporary files are left behind. */
+    assert_false(exists(file_in(dir, ".timeseries.csv.tmp")));
+}
+
+static void same_bytes_for_any_thread_count(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_threads1"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_threads2"));
+    const char *dirs[] = {d1, d2};
+    for (int t = 0; t < 2; t++) {
+        snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications 5 --threads %d --quiet",
+                 tu_src("scenarios/demo.ini"), dirs[t], t + 1);
+        assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    }
+    const char *files[] = {"summary.csv", "timeseries.csv"};
+    for (int f = 0; f < 2; f++) {
+        char *a = tu_read(file_in(d1, files[f]));
+        char *b = tu_read(file_in(d2, files[f]));
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(strlen(a), strlen(b));
+        assert_true(strcmp(a, b) == 0);
+        free(a), free(b);
+    }
+}
+
+static void resolved_scenario_reproduces_the_run(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_resolved1"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_resolved2"));
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set acute.capacity=230 --quiet",
+             tu_src("scenarios/demo.ini"), d1, demo_args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s/scenario.resolved.ini' -o '%s' --quiet", d1, d2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *a = tu_read(file_in(d1, "summary.csv"));
+    char *b = tu_read(file_in(d2, "summary.csv"));
+    assert_string_equal(a, b);
+    free(a), free(b);
+}
+
+static void set_changes_the_answer(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_set1"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_set2"));
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --quiet", tu_src("scenarios/demo.ini"), d1, demo_args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set care_home.capacity=250 --quiet",
+             tu_src("scenarios/demo.ini"), d2, demo_args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    struct tu_row a, b;
+    tu_summary(d1, "acute", "delayed_days", &a);
+    tu_summary(d2, "acute", "delayed_days", &b);
+    /* Fewer care-home places: more acute patients wait in their beds. */
+    assert_true(b.mean > a.mean + 1);
+    tu_summary(d1, "care_home", "occupancy_pct", &a);
+    tu_summary(d2, "care_home", "occupancy_pct", &b);
+    assert_true(b.mean > a.mean);
+}
+
+/* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
+struct bad {
+    const char *name, *text, *want;
+};
+
+#define GOOD_HEAD "[scenario]\nhorizon = 50d\n[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\n"
+
+static void bad_input_exit_2_and_no_output(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_bad");
+    char p[4096];
+    snprintf(p, sizeof p, "%s/loop1.ini", dir);
+    tu_write(p, "[scenario]\nextends = loop2.ini\n");
+    snprintf(p, sizeof p, "%s/loop2.ini", dir);
+    tu_write(p, "[scenario]\nextends = loop1.ini\n");
+    static const struct bad cases[] = {
+        {"unknown_key.ini", GOOD_HEAD "stay = exp(1d)\ncolour = red\n", ":8: colour: unknown key"},
+        {"unknown_unit.ini", GOOD_HEAD "stay = exp(1d)\nnext = icu 1\n",
+         ":8: next: unknown unit 'icu'"},
+        {"sum.ini", GOOD_HEAD "stay = exp(1d)\nnext = exit 0.5, ward 0.4\n",
+         ":8: next: expected routing probabilities summing to 1 (they sum to 0.9)"},
+        {"negative.ini", GOOD_HEAD "capacity = -1\nstay = exp(1d)\n",
+         ":7: capacity: expected a whole number >= 0 or 'inf', got '-1'"},
+        {"text.ini", GOOD_HEAD "capacity = ten\nstay = exp(1d)\n",
+         ":7: capacity: expected a whole number >= 0 or 'inf', got 'ten'"},
+        {"dist.ini", GOOD_HEAD "stay = lognormal(3d, )\n", ":7: stay: lognormal: argument 2: expected a duration"},
+        {"csv.ini", GOOD_HEAD "stay = empirical(nope.csv)\n", ":7: stay: "},
+        {"loop.ini", "[scenario]\nextends = loop.ini\n", ":2: extends: loop: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char ini[4096], out[4096];
+        snprintf(ini, sizeof ini, "%s/%s", dir, cases[i].name);
+        snprintf(out, sizeof out, "%s/out-%zu", dir, i);
+        tu_write(ini, cases[i].text);
+        snprintf(cmd, sizeof cmd, "run '%s' -o '%s'", ini, out);
+        char *o, *e;
+        int rc = tu_run(cmd, &o, &e);
+        if (rc != 2) fail_msg("%s: exit %d, stderr %s", cases[i].name, rc, e);
+        char want[4300];
+        snprintf(want, sizeof want, "%s%s", ini, cases[i].want);
+        if (strncmp(e, want, strlen(want)) != 0) fail_msg("%s:\n got: %s\nwant: %s", cases[i].name, e, want);
+        assert_int_equal(count_lines(e), 1);
+        assert_false(exists(out));
+        free(o), free(e);
+        snprintf(cmd, sizeof cmd, "validate '%s'", ini);
+        assert_int_equal(tu_run(cmd, NULL, NULL), 2);
+    }
+    /* An existing results folder is left exactly as it was. */
+    char out[4096], sentinel[4200];
+    snprintf(out, sizeof out, "%s/existing", dir);
+    mkdir(out, 0777);
+    snprintf(sentinel, sizeof sentinel, "%s/summary.csv", out);
+    tu_write(sentinel, "old results\n");
+    snprintf(cmd, sizeof cmd, "run '%s/unknown_key.ini' -o '%s'", dir, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 2);
+    char *old = tu_read(sentinel);
+    assert_string_equal(old, "old results\n");
+    free(old);
+}
+
+static void validate_good_scenario(void **s) {
+    (void)s;
+    char *out, *err;
+    snprintf(cmd, sizeof cmd, "validate '%s'", tu_src("scenarios/demo.ini"));
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_non_null(strstr(out, ": ok: scenario 'demo', 5 units, 1 arrival streams"));
+    free(out), free(err);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(help_version_and_usage),
+        cmocka_unit_test(demo_writes_the_contract_files),
+        cmocka_unit_test(same_bytes_for_any_thread_count),
+        cmocka_unit_test(resolved_scenario_reproduces_the_run),
+        cmocka_unit_test(set_changes_the_answer),
+        cmocka_unit_test(bad_input_exit_2_and_no_output),
+        cmocka_unit_test(validate_good_scenario),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
