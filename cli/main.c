@@ -83,7 +83,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             long long n;
             uint64_t s;
             int rep = !strcmp(a, "--replications");
-            if (rep ? val_int(v, 1, 1000000, &n, err, sizeof err) : val_uint64(v, &s, err, sizeof err)) {
+            if (rep ? val_int(v, 1, 1000000, &n, err, sizeof err)
+                    : val_uint64(v, &s, err, sizeof err)) {
                 fprintf(stderr, "flowsim: %s: %s\n", a, err);
                 return EXIT_BAD_INPUT;
             }
@@ -206,8 +207,13 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
         status = EXIT_INTERNAL;
         goto done;
     }
-    struct runner_job job = {.first_rep = 0, .nrep = sc->replications, .nthreads = threads,
-                             .run = run_one, .done = run_done, .discard = run_discard, .ctx = &ctx};
+    struct runner_job job = {.first_rep = 0,
+                             .nrep = sc->replications,
+                             .nthreads = threads,
+                             .run = run_one,
+                             .done = run_done,
+                             .discard = run_discard,
+                             .ctx = &ctx};
     if (runner_run(&job, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);
         results_abort(ctx.rs);
@@ -221,8 +227,11 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     double wall = seconds_since(&t0);
     uint64_t events = results_events(ctx.rs), patients = results_patients(ctx.rs);
-    struct results_info info = {.version = FLOWSIM_VERSION, .git_rev = FLOWSIM_GIT_REV,
-                                .command = command, .threads = threads, .wall_seconds = wall};
+    struct results_info info = {.version = FLOWSIM_VERSION,
+                                .git_rev = FLOWSIM_GIT_REV,
+                                .command = command,
+                                .threads = threads,
+                                .wall_seconds = wall};
     if (results_commit(ctx.rs, &info, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);
         status = EXIT_INTERNAL;

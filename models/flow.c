@@ -109,8 +109,10 @@ static void patient_free(struct rep *r, uint32_t id) {
 static void enqueue(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
     r->p[id].link = NONE;
-    if (U->qtail == NONE) U->qhead = id;
-    else r->p[U->qtail].link = id;
+    if (U->qtail == NONE)
+        U->qhead = id;
+    else
+        r->p[U->qtail].link = id;
     U->qtail = id;
     U->qlen++;
     tw_set(&U->q_tw, r->now, U->qlen);
@@ -157,8 +159,8 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->t_arrived = t_arrived;
     p->t_entered = r->now;
     double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
-    cal_push(r->cal, (struct cal_event){.time = r->now + stay, .kind = EV_END_STAY, .id = id,
-                                        .stamp = p->stamp});
+    cal_push(r->cal, (struct cal_event){
+                         .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
 }
 
 /* Move the patient into unit u, which has room; returns the unit whose place it freed. */
@@ -260,7 +262,8 @@ static void on_arrival(struct rep *r, uint32_t s) {
     r->sw.arrivals++;
     arrive(r, id, sc->arrivals[s].to);
     double next = nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0));
-    if (next < sc->horizon) cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
+    if (next < sc->horizon)
+        cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
 }
 
 static void on_end_stay(struct rep *r, uint32_t id) {
@@ -320,7 +323,8 @@ static void close_window(struct rep *r, double t) {
     }
     memset(&r->sw, 0, sizeof r->sw);
     tw_reset(&r->in_sys, t);
-    if (r->bucket >= r->res->nbuckets) r->next_boundary = INFINITY;
+    if (r->bucket >= r->res->nbuckets)
+        r->next_boundary = INFINITY;
     else {
         double b = flow_bucket_start(sc, r->bucket + 1);
         r->next_boundary = b < sc->horizon ? b : sc->horizon;
@@ -380,14 +384,17 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         tw_init(&U->del_tw, 0, 0);
         for (size_t k = 0; k < sc->unit[i].nsched; k++)
             if (sc->unit[i].sched_t[k] < sc->horizon)
-                cal_push(r.cal, (struct cal_event){.time = sc->unit[i].sched_t[k], .kind = EV_CAPACITY,
-                                                   .id = (uint32_t)i, .arg = (uint32_t)k});
+                cal_push(r.cal, (struct cal_event){.time = sc->unit[i].sched_t[k],
+                                                   .kind = EV_CAPACITY,
+                                                   .id = (uint32_t)i,
+                                                   .arg = (uint32_t)k});
     }
     tw_init(&r.in_sys, 0, 0);
     for (size_t s = 0; s < sc->narrivals; s++) {
         rng_seed_key(&r.arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
         double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r.arr_rng[s], 1.0));
-        if (t < sc->horizon) cal_push(r.cal, (struct cal_event){.time = t, .kind = EV_ARRIVAL, .id = (uint32_t)s});
+        if (t < sc->horizon)
+            cal_push(r.cal, (struct cal_event){.time = t, .kind = EV_ARRIVAL, .id = (uint32_t)s});
     }
     /* Before the warm-up ends nothing is collected; with no warm-up the first window opens now. */
     r.collecting = sc->warmup <= 0;
@@ -402,11 +409,16 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         r.now = ev.time;
         events++;
         switch (ev.kind) {
-        case EV_ARRIVAL: on_arrival(&r, ev.id); break;
-        case EV_END_STAY:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE) on_end_stay(&r, ev.id);
+        case EV_ARRIVAL:
+            on_arrival(&r, ev.id);
             break;
-        case EV_CAPACITY: on_capacity(&r, (int)ev.id, ev.arg); break;
+        case EV_END_STAY:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
+                on_end_stay(&r, ev.id);
+            break;
+        case EV_CAPACITY:
+            on_capacity(&r, (int)ev.id, ev.arg);
+            break;
         }
     }
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);

@@ -11,14 +11,18 @@
 #include "sim/core.h"
 
 void doc_where(const char *file, int line, char *buf, size_t len) {
-    if (line > 0) snprintf(buf, len, "%s:%d: ", file, line);
-    else snprintf(buf, len, "%s: ", file);
+    if (line > 0)
+        snprintf(buf, len, "%s:%d: ", file, line);
+    else
+        snprintf(buf, len, "%s: ", file);
 }
 
 /* "FILE:LINE" for pointing at an earlier place, inside a message. */
 static void place(const char *file, int line, char *buf, size_t len) {
-    if (line > 0) snprintf(buf, len, "%s:%d", file, line);
-    else snprintf(buf, len, "%s", file);
+    if (line > 0)
+        snprintf(buf, len, "%s:%d", file, line);
+    else
+        snprintf(buf, len, "%s", file);
 }
 
 const char *doc_intern_file(struct doc *d, const char *path) {

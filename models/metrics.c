@@ -6,9 +6,9 @@
 #include "sim/core.h"
 
 static const char *const names[MET_COUNT] = {
-    "occupancy",  "occupancy_pct", "queue",      "admissions", "wait_mean",
-    "lost_fraction", "delayed",    "delayed_days", "los_mean", "ae_4h_pct",
-    "arrivals",   "departures",    "lost",       "in_system",  "dtoc_per_100k",
+    "occupancy",     "occupancy_pct", "queue",        "admissions", "wait_mean",
+    "lost_fraction", "delayed",       "delayed_days", "los_mean",   "ae_4h_pct",
+    "arrivals",      "departures",    "lost",         "in_system",  "dtoc_per_100k",
 };
 
 const char *metric_name(enum metric m) {
@@ -85,20 +85,46 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         const struct unit_window *w = s->unit >= 0 ? &uw[s->unit] : NULL;
         double v = NAN;
         switch (s->metric) {
-        case MET_OCCUPANCY: v = w->occ_area / length; break;
-        case MET_OCCUPANCY_PCT: v = 100.0 * ratio(w->occ_area, w->cap_area); break;
-        case MET_QUEUE: v = w->queue_area / length; break;
-        case MET_ADMISSIONS: v = (double)w->admissions / length; break;
-        case MET_WAIT_MEAN: v = ratio(w->wait_sum, (double)w->admissions); break;
-        case MET_LOST_FRACTION: v = ratio((double)w->lost, (double)w->arrivals); break;
+        case MET_OCCUPANCY:
+            v = w->occ_area / length;
+            break;
+        case MET_OCCUPANCY_PCT:
+            v = 100.0 * ratio(w->occ_area, w->cap_area);
+            break;
+        case MET_QUEUE:
+            v = w->queue_area / length;
+            break;
+        case MET_ADMISSIONS:
+            v = (double)w->admissions / length;
+            break;
+        case MET_WAIT_MEAN:
+            v = ratio(w->wait_sum, (double)w->admissions);
+            break;
+        case MET_LOST_FRACTION:
+            v = ratio((double)w->lost, (double)w->arrivals);
+            break;
         case MET_DELAYED:
-        case MET_DELAYED_DAYS: v = w->delayed_area / length; break;
-        case MET_LOS_MEAN: v = ratio(w->los_sum, (double)w->leaves); break;
-        case MET_AE_4H_PCT: v = 100.0 * ratio((double)w->ae_within_4h, (double)w->ae_leaves); break;
-        case MET_ARRIVALS: v = (double)sw->arrivals / length; break;
-        case MET_DEPARTURES: v = (double)sw->departures / length; break;
-        case MET_LOST: v = (double)sw->lost / length; break;
-        case MET_IN_SYSTEM: v = sw->in_system_area / length; break;
+        case MET_DELAYED_DAYS:
+            v = w->delayed_area / length;
+            break;
+        case MET_LOS_MEAN:
+            v = ratio(w->los_sum, (double)w->leaves);
+            break;
+        case MET_AE_4H_PCT:
+            v = 100.0 * ratio((double)w->ae_within_4h, (double)w->ae_leaves);
+            break;
+        case MET_ARRIVALS:
+            v = (double)sw->arrivals / length;
+            break;
+        case MET_DEPARTURES:
+            v = (double)sw->departures / length;
+            break;
+        case MET_LOST:
+            v = (double)sw->lost / length;
+            break;
+        case MET_IN_SYSTEM:
+            v = sw->in_system_area / length;
+            break;
         case MET_DTOC_PER_100K: {
             double d = 0;
             for (size_t u = 0; u < sc->nunits; u++)
@@ -106,7 +132,8 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = d / length / sc->population * 1e5;
             break;
         }
-        case MET_COUNT: FS_UNREACHABLE();
+        case MET_COUNT:
+            FS_UNREACHABLE();
         }
         out[i] = v;
     }

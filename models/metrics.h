@@ -50,7 +50,7 @@ void metric_layout_fini(struct metric_layout *ml);
 /* Raw accumulators of one unit over one window. */
 struct unit_window {
     double occ_area, cap_area, queue_area, delayed_area; /* place-days, patient-days */
-    double wait_sum, los_sum;                             /* days */
+    double wait_sum, los_sum;                            /* days */
     uint64_t arrivals, admissions, lost, leaves, ae_leaves, ae_within_4h;
 };
 

@@ -11,7 +11,7 @@
 #include "table.h"
 #include "value.h"
 
-static const char *const kind_names[] = {"generic",  "ae",        "acute",       "step_down",
+static const char *const kind_names[] = {"generic",   "ae",        "acute",       "step_down",
                                          "home_care", "care_home", "virtual_ward"};
 
 const char *unit_kind_name(enum unit_kind kind) {
@@ -22,8 +22,8 @@ const char *unit_kind_name(enum unit_kind kind) {
 static const char *const scenario_keys[] = {"name",         "start", "horizon",  "warmup",
                                             "replications", "seed",  "interval", "population",
                                             "extends",      NULL};
-static const char *const unit_keys[] = {"kind", "capacity", "capacity_schedule", "stay",
-                                        "next", "when_full", NULL};
+static const char *const unit_keys[] = {
+    "kind", "capacity", "capacity_schedule", "stay", "next", "when_full", NULL};
 static const char *const arrivals_keys[] = {"to", "rate", "hour_of_week", "by_date", NULL};
 
 /* Beyond this many report buckets an interval is surely a typo (and memory would follow). */
@@ -228,8 +228,9 @@ static int check_known_keys(struct ctx *c, struct doc_section *s, const char *co
                 size_t n = strlen(list);
                 snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", *k);
             }
-            return failf(c, s->e[i].file, s->e[i].line, "%s: unknown key in [%s] (expected one of: %s)",
-                         s->e[i].key, s->type, list);
+            return failf(c, s->e[i].file, s->e[i].line,
+                         "%s: unknown key in [%s] (expected one of: %s)", s->e[i].key, s->type,
+                         list);
         }
     }
     return 0;
@@ -270,7 +271,8 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     if (parse_key(c, e, val_duration, &sc->interval)) return -1;
     if (!(sc->interval > 0)) return key_fail(c, e, "expected a duration > 0");
     if ((sc->horizon - sc->warmup) / sc->interval > MAX_BUCKETS) {
-        snprintf(why, sizeof why, "expected an interval giving at most %d report buckets", MAX_BUCKETS);
+        snprintf(why, sizeof why, "expected an interval giving at most %d report buckets",
+                 MAX_BUCKETS);
         return key_fail(c, e, why);
     }
     sc->population = NAN;
@@ -314,8 +316,9 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     for (int i = 0; i < (int)(sizeof kind_names / sizeof *kind_names); i++)
         if (strcmp(e->value, kind_names[i]) == 0) k = i;
     if (k < 0)
-        return key_fail(c, e, "expected ae, acute, step_down, home_care, care_home, virtual_ward "
-                              "or generic");
+        return key_fail(c, e,
+                        "expected ae, acute, step_down, home_care, care_home, virtual_ward "
+                        "or generic");
     u->kind = (enum unit_kind)k;
     e = get(c, s, "capacity", "inf");
     if (parse_key(c, e, val_count, &u->capacity)) return -1;
@@ -360,7 +363,8 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
             snprintf(why, sizeof why, "divert: unknown unit '%s'", t);
             return key_fail(c, e, why);
         }
-        if (u->divert == (int)(u - c->sc->unit)) return key_fail(c, e, "a unit cannot divert to itself");
+        if (u->divert == (int)(u - c->sc->unit))
+            return key_fail(c, e, "a unit cannot divert to itself");
     } else {
         return key_fail(c, e, "expected queue, lose or divert UNIT");
     }
@@ -450,9 +454,11 @@ static int build(struct ctx *c) {
         if (!strcmp(t, "scenario") && strcmp(d->s[i].name, "scenario"))
             return failf(c, d->s[i].file, d->s[i].line, "[scenario] takes no name");
         if (strcmp(t, "scenario") && !strcmp(d->s[i].name, d->s[i].type))
-            return failf(c, d->s[i].file, d->s[i].line, "[%s]: expected a name, as in [%s NAME]", t, t);
+            return failf(c, d->s[i].file, d->s[i].line, "[%s]: expected a name, as in [%s NAME]", t,
+                         t);
         if (!strcmp(d->s[i].name, "exit"))
-            return failf(c, d->s[i].file, d->s[i].line, "'exit' is reserved for leaving the system");
+            return failf(c, d->s[i].file, d->s[i].line,
+                         "'exit' is reserved for leaving the system");
     }
     if (build_scenario_section(c, scs)) return -1;
 
@@ -462,7 +468,8 @@ static int build(struct ctx *c) {
         if (!strcmp(d->s[i].type, "arrivals")) sc->narrivals++;
     }
     if (!sc->nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
-    if (!sc->narrivals) return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
+    if (!sc->narrivals)
+        return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
     sc->unit = fs_calloc(sc->nunits, sizeof *sc->unit);
     sc->arrivals = fs_calloc(sc->narrivals, sizeof *sc->arrivals);
     size_t ui = 0, ai = 0;
@@ -481,7 +488,8 @@ static int build(struct ctx *c) {
     for (size_t i = 0; i < sc->nunits; i++) {
         size_t steps = 0;
         int u = (int)i;
-        while (sc->unit[u].when_full == FULL_DIVERT && steps <= sc->nunits) u = sc->unit[u].divert, steps++;
+        while (sc->unit[u].when_full == FULL_DIVERT && steps <= sc->nunits)
+            u = sc->unit[u].divert, steps++;
         if (steps > sc->nunits) {
             struct doc_section *s = doc_section(d, sc->unit[i].name);
             struct doc_entry *e = doc_get(s, "when_full");
@@ -530,15 +538,18 @@ void scenario_free(struct scenario *sc) {
 }
 
 int scenario_write_resolved(const struct scenario *sc, FILE *f) {
-    fprintf(f, "; flowsim resolved scenario: every key with its effective value, defaults\n"
-               "; included, extends and --set applied. Run it as it is to reproduce the results.\n");
+    fprintf(f,
+            "; flowsim resolved scenario: every key with its effective value, defaults\n"
+            "; included, extends and --set applied. Run it as it is to reproduce the results.\n");
     for (size_t i = 0; i < sc->doc.n; i++) {
         const struct doc_section *s = &sc->doc.s[i];
         const char *const *keys = !strcmp(s->type, "scenario") ? scenario_keys
                                   : !strcmp(s->type, "unit")   ? unit_keys
                                                                : arrivals_keys;
-        if (!strcmp(s->type, s->name)) fprintf(f, "\n[%s]\n", s->type);
-        else fprintf(f, "\n[%s %s]\n", s->type, s->name);
+        if (!strcmp(s->type, s->name))
+            fprintf(f, "\n[%s]\n", s->type);
+        else
+            fprintf(f, "\n[%s %s]\n", s->type, s->name);
         for (const char *const *k = keys; *k; k++) {
             if (!strcmp(*k, "extends")) continue;
             struct doc_entry *e = doc_get((struct doc_section *)s, *k);

@@ -47,11 +47,20 @@ int val_duration(const char *s, double *days, char *err, size_t errlen) {
     if (parse_number(s, &x, &e) != 0) return expected(err, errlen, DURATION_HINT, s);
     double f = 1.0;
     switch (*e) {
-    case 'm': f = 1.0 / 1440.0, e++; break;
-    case 'h': f = 1.0 / 24.0, e++; break;
-    case 'd': e++; break;
-    case 'w': f = 7.0, e++; break;
-    default: break;
+    case 'm':
+        f = 1.0 / 1440.0, e++;
+        break;
+    case 'h':
+        f = 1.0 / 24.0, e++;
+        break;
+    case 'd':
+        e++;
+        break;
+    case 'w':
+        f = 7.0, e++;
+        break;
+    default:
+        break;
     }
     if (!only_ws(e)) return expected(err, errlen, DURATION_HINT, s);
     if (x < 0) return expected(err, errlen, "a duration >= 0", s);
@@ -68,9 +77,12 @@ int val_rate(const char *s, double *per_day, char *err, size_t errlen) {
     if (*e != '/') return expected(err, errlen, hint, s);
     e = skip_ws(e + 1);
     double f;
-    if (*e == 'd') f = 1.0;
-    else if (*e == 'h') f = 24.0;
-    else return expected(err, errlen, hint, s);
+    if (*e == 'd')
+        f = 1.0;
+    else if (*e == 'h')
+        f = 24.0;
+    else
+        return expected(err, errlen, hint, s);
     if (!only_ws(e + 1)) return expected(err, errlen, hint, s);
     if (x < 0) return expected(err, errlen, "a rate >= 0", s);
     *per_day = x * f;
@@ -199,7 +211,8 @@ int val_dist(const char *s, struct val_dist *out, char *err, size_t errlen) {
     int kind = dist_kind_by_name(name);
     const char *q = skip_ws(p + n);
     const char *close = strrchr(q, ')');
-    if (kind < 0 || *q != '(' || !close || !only_ws(close + 1)) return expected(err, errlen, DIST_HINT, s);
+    if (kind < 0 || *q != '(' || !close || !only_ws(close + 1))
+        return expected(err, errlen, DIST_HINT, s);
     q++;
     out->kind = (enum dist_kind)kind;
     if (kind == DIST_EMPIRICAL) {

@@ -23,7 +23,8 @@ void csvout_num(FILE *f, double v) {
     if (isfinite(v)) fprintf(f, "%.9g", v == 0 ? 0.0 : v); /* no "-0" */
 }
 
-int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err, size_t errlen) {
+int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,
+                size_t errlen) {
     snprintf(cf->tmp, sizeof cf->tmp, "%s/.%s.tmp", dir, name);
     snprintf(cf->final, sizeof cf->final, "%s/%s", dir, name);
     cf->f = fopen(cf->tmp, "wb");

@@ -17,7 +17,8 @@ struct csvout_file {
     char tmp[4096];
     char final[4096];
 };
-int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err, size_t errlen);
+int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,
+                size_t errlen);
 /* Flush, close and rename; returns 0 or -1 with a message. */
 int csvout_close(struct csvout_file *cf, char *err, size_t errlen);
 /* Close and delete (after a failure). */

@@ -16,10 +16,10 @@ struct results {
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct csvout_file ts;
-    char *q_scenario;     /* quoted scenario name */
-    char **q_unit;        /* quoted unit names */
-    char (*dates)[11];    /* date of each bucket start */
-    struct welford *acc;  /* per slot, across replications */
+    char *q_scenario;    /* quoted scenario name */
+    char **q_unit;       /* quoted unit names */
+    char (*dates)[11];   /* date of each bucket start */
+    struct welford *acc; /* per slot, across replications */
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;

@@ -65,7 +65,8 @@ static int derive(struct dist *d, char *err, size_t errlen) {
         break;
     case DIST_TRIANGULAR:
         if (!(p[0] >= 0) || !(p[1] >= p[0]) || !(p[2] >= p[1]) || !(p[2] > p[0]))
-            return bad(err, errlen, "triangular(MIN, MODE, MAX) needs 0 <= MIN <= MODE <= MAX, MIN < MAX");
+            return bad(err, errlen,
+                       "triangular(MIN, MODE, MAX) needs 0 <= MIN <= MODE <= MAX, MIN < MAX");
         d->q[0] = (p[1] - p[0]) / (p[2] - p[0]); /* F(mode) */
         break;
     case DIST_FIXED:

@@ -7,8 +7,7 @@
 #include "core.h"
 
 int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
-              const double *step_t, const double *step_m, size_t nsteps, char *err,
-              size_t errlen) {
+              const double *step_t, const double *step_m, size_t nsteps, char *err, size_t errlen) {
     memset(p, 0, sizeof *p);
     if (!(rate_per_day >= 0) || !isfinite(rate_per_day)) {
         snprintf(err, errlen, "rate must be a finite number >= 0");
@@ -64,8 +63,10 @@ static long step_at(const struct nhpp *p, double t) {
     long lo = 0, hi = (long)p->nsteps - 1, ans = -1;
     while (lo <= hi) {
         long mid = (lo + hi) / 2;
-        if (p->step_t[mid] <= t) ans = mid, lo = mid + 1;
-        else hi = mid - 1;
+        if (p->step_t[mid] <= t)
+            ans = mid, lo = mid + 1;
+        else
+            hi = mid - 1;
     }
     return ans;
 }

@@ -23,8 +23,7 @@ struct nhpp {
  * must be sorted by time; before the first step the multiplier is 1. Returns 0, or -1 with
  * a message. */
 int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
-              const double *step_t, const double *step_m, size_t nsteps, char *err,
-              size_t errlen);
+              const double *step_t, const double *step_m, size_t nsteps, char *err, size_t errlen);
 void nhpp_fini(struct nhpp *p);
 
 /* Instantaneous rate (per day) at time t. */

@@ -10,8 +10,8 @@
 struct pool {
     const struct runner_job *job;
     pthread_mutex_t lock;
-    int next;       /* next replication to start (offset from first_rep) */
-    int emitted;    /* replications handed to done so far */
+    int next;    /* next replication to start (offset from first_rep) */
+    int emitted; /* replications handed to done so far */
     int failed;
     void **results; /* reorder buffer */
     char *ready;

@@ -18,9 +18,9 @@ typedef int (*runner_done_fn)(void *ctx, int rep, void *result, char *err, size_
 typedef void (*runner_discard_fn)(void *ctx, void *result);
 
 struct runner_job {
-    int first_rep;   /* replications first_rep .. first_rep + nrep - 1 */
+    int first_rep; /* replications first_rep .. first_rep + nrep - 1 */
     int nrep;
-    int nthreads;    /* <= 0: the number of online cores */
+    int nthreads; /* <= 0: the number of online cores */
     runner_fn run;
     runner_done_fn done;
     runner_discard_fn discard;

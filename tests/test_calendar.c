@@ -26,8 +26,10 @@ static void ties_run_first_in_first_out(void **s) {
     uint32_t last_id = 0;
     for (int k = 0; k < 100; k++) {
         assert_int_equal(cal_pop(c, &e), 1);
-        if (e.time == last_t) assert_true(e.id > last_id);
-        else assert_true(e.time > last_t);
+        if (e.time == last_t)
+            assert_true(e.id > last_id);
+        else
+            assert_true(e.time > last_t);
         last_t = e.time;
         last_id = e.id;
     }

@@ -131,10 +131,14 @@ static void rejects_bad_parameters(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(exp_moments),          cmocka_unit_test(lognormal_by_mean_and_sd),
-        cmocka_unit_test(gamma_by_mean_and_sd), cmocka_unit_test(weibull_shape_scale),
-        cmocka_unit_test(uniform_triangular_fixed), cmocka_unit_test(empirical_resamples),
-        cmocka_unit_test(scale_keeps_shape),    cmocka_unit_test(rejects_bad_parameters),
+        cmocka_unit_test(exp_moments),
+        cmocka_unit_test(lognormal_by_mean_and_sd),
+        cmocka_unit_test(gamma_by_mean_and_sd),
+        cmocka_unit_test(weibull_shape_scale),
+        cmocka_unit_test(uniform_triangular_fixed),
+        cmocka_unit_test(empirical_resamples),
+        cmocka_unit_test(scale_keeps_shape),
+        cmocka_unit_test(rejects_bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

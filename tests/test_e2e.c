@@ -8,7 +8,8 @@
 #include "testutil.h"
 
 static char cmd[16384];
-static const char *demo_args = "--replications 3 --set scenario.horizon=250d --set scenario.warmup=60d";
+static const char *demo_args =
+    "--replications 3 --set scenario.horizon=250d --set scenario.warmup=60d";
 
 static int exists(const char *path) {
     struct stat st;
@@ -137,7 +138,8 @@ static void set_changes_the_answer(void **s) {
     char d1[4096], d2[4096];
     snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_set1"));
     snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_set2"));
-    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --quiet", tu_src("scenarios/demo.ini"), d1, demo_args);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --quiet", tu_src("scenarios/demo.ini"), d1,
+             demo_args);
     assert_int_equal(tu_run(cmd, NULL, NULL), 0);
     snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set care_home.capacity=250 --quiet",
              tu_src("scenarios/demo.ini"), d2, demo_args);
@@ -177,7 +179,8 @@ static void bad_input_exit_2_and_no_output(void **s) {
          ":7: capacity: expected a whole number >= 0 or 'inf', got '-1'"},
         {"text.ini", GOOD_HEAD "capacity = ten\nstay = exp(1d)\n",
          ":7: capacity: expected a whole number >= 0 or 'inf', got 'ten'"},
-        {"dist.ini", GOOD_HEAD "stay = lognormal(3d, )\n", ":7: stay: lognormal: argument 2: expected a duration"},
+        {"dist.ini", GOOD_HEAD "stay = lognormal(3d, )\n",
+         ":7: stay: lognormal: argument 2: expected a duration"},
         {"csv.ini", GOOD_HEAD "stay = empirical(nope.csv)\n", ":7: stay: "},
         {"loop.ini", "[scenario]\nextends = loop.ini\n", ":2: extends: loop: "},
     };
@@ -192,7 +195,8 @@ static void bad_input_exit_2_and_no_output(void **s) {
         if (rc != 2) fail_msg("%s: exit %d, stderr %s", cases[i].name, rc, e);
         char want[4300];
         snprintf(want, sizeof want, "%s%s", ini, cases[i].want);
-        if (strncmp(e, want, strlen(want)) != 0) fail_msg("%s:\n got: %s\nwant: %s", cases[i].name, e, want);
+        if (strncmp(e, want, strlen(want)) != 0)
+            fail_msg("%s:\n got: %s\nwant: %s", cases[i].name, e, want);
         assert_int_equal(count_lines(e), 1);
         assert_false(exists(out));
         free(o), free(e);

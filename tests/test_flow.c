@@ -62,7 +62,7 @@ static double at(const struct run *r, size_t bucket, const char *unit, const cha
     "[unit ae]\nkind = ae\ncapacity = 6\nstay = uniform(1h, 6h)\nnext = acute 0.5, exit 0.5\n"     \
     "[unit acute]\nkind = acute\ncapacity = 60\nstay = triangular(1d, 3d, 12d)\n"                  \
     "next = exit 0.5, eab 0.3, home 0.2\n"                                                         \
-    "[unit eab]\nkind = step_down\ncapacity = 32\nstay = uniform(5d, 15d)\n"                        \
+    "[unit eab]\nkind = step_down\ncapacity = 32\nstay = uniform(5d, 15d)\n"                       \
     "next = exit 0.8, home 0.2\n"                                                                  \
     "[unit home]\nkind = home_care\ncapacity = 54\nstay = uniform(10d, 30d)\nwhen_full = queue\n"
 
@@ -170,8 +170,9 @@ static void four_hour_measure(void **s) {
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
-    const char *text = "[scenario]\nhorizon = 60d\n[arrivals a]\nto = w\nrate = 30/d\n"
-                       "[unit w]\ncapacity = 10\nstay = lognormal(8h, 6h)\nnext = w 0.1, exit 0.9\n";
+    const char *text =
+        "[scenario]\nhorizon = 60d\n[arrivals a]\nto = w\nrate = 30/d\n"
+        "[unit w]\ncapacity = 10\nstay = lognormal(8h, 6h)\nnext = w 0.1, exit 0.9\n";
     run(&a, text, 3);
     run(&b, text, 3);
     run(&c, text, 4);

@@ -39,9 +39,12 @@ static void hour_of_week_profile(void **s) {
     struct rng r;
     rng_seed(&r, 3, 1);
     long am = 0, pm = 0;
-    for (double t = nhpp_next(&p, 0, rng_exp(&r, 1)); t < 2000; t = nhpp_next(&p, t, rng_exp(&r, 1))) {
-        if (fmod(t, 1.0) < 0.5) am++;
-        else pm++;
+    for (double t = nhpp_next(&p, 0, rng_exp(&r, 1)); t < 2000;
+         t = nhpp_next(&p, t, rng_exp(&r, 1))) {
+        if (fmod(t, 1.0) < 0.5)
+            am++;
+        else
+            pm++;
     }
     assert_close((double)am, 2000 * 48 * 0.75, 5 * sqrt(2000 * 48 * 0.75));
     assert_close((double)pm, 2000 * 48 * 0.25, 5 * sqrt(2000 * 48 * 0.25));
@@ -58,7 +61,8 @@ static void zero_hours_get_no_arrivals(void **s) {
     struct rng r;
     rng_seed(&r, 4, 1);
     long n = 0;
-    for (double t = nhpp_next(&p, 0, rng_exp(&r, 1)); t < 700; t = nhpp_next(&p, t, rng_exp(&r, 1))) {
+    for (double t = nhpp_next(&p, 0, rng_exp(&r, 1)); t < 700;
+         t = nhpp_next(&p, t, rng_exp(&r, 1))) {
         assert_true(fmod(t, 7.0) < 5.0);
         n++;
     }
@@ -102,9 +106,12 @@ static void rejects_bad_profiles(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(flat_rate),       cmocka_unit_test(hour_of_week_profile),
-        cmocka_unit_test(zero_hours_get_no_arrivals), cmocka_unit_test(by_date_steps),
-        cmocka_unit_test(zero_rate_never_arrives), cmocka_unit_test(rejects_bad_profiles),
+        cmocka_unit_test(flat_rate),
+        cmocka_unit_test(hour_of_week_profile),
+        cmocka_unit_test(zero_hours_get_no_arrivals),
+        cmocka_unit_test(by_date_steps),
+        cmocka_unit_test(zero_rate_never_arrives),
+        cmocka_unit_test(rejects_bad_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

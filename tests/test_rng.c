@@ -13,7 +13,8 @@ static void reference_sequence(void **state) {
                                     0x83d2f293, 0xbfa4784b, 0xcbed606e};
     struct rng r;
     rng_seed(&r, 42u, 54u);
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) assert_int_equal(rng_u32(&r), want[i]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_int_equal(rng_u32(&r), want[i]);
 }
 
 static void uniform_has_53_bits_in_unit_interval(void **state) {

@@ -50,8 +50,13 @@ static void in_order_on_many_threads(void **s) {
     (void)s;
     for (int threads = 1; threads <= 8; threads *= 2) {
         struct ctx c = {.next_expected = 3, .fail_at = -1};
-        struct runner_job job = {.first_rep = 3, .nrep = 40, .nthreads = threads, .run = run,
-                                 .done = done, .discard = discard, .ctx = &c};
+        struct runner_job job = {.first_rep = 3,
+                                 .nrep = 40,
+                                 .nthreads = threads,
+                                 .run = run,
+                                 .done = done,
+                                 .discard = discard,
+                                 .ctx = &c};
         char err[64];
         assert_int_equal(runner_run(&job, err, sizeof err), 0);
         assert_int_equal(c.next_expected, 43);
@@ -62,8 +67,8 @@ static void in_order_on_many_threads(void **s) {
 static void failure_stops_with_message(void **s) {
     (void)s;
     struct ctx c = {.next_expected = 0, .fail_at = 5};
-    struct runner_job job = {.nrep = 30, .nthreads = 4, .run = run, .done = done,
-                             .discard = discard, .ctx = &c};
+    struct runner_job job = {
+        .nrep = 30, .nthreads = 4, .run = run, .done = done, .discard = discard, .ctx = &c};
     char err[64] = "";
     assert_int_not_equal(runner_run(&job, err, sizeof err), 0);
     assert_string_equal(err, "boom 5");

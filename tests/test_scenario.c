@@ -35,8 +35,8 @@ static void expect_error(const char *name, const char *text, const char *want) {
     size_t n = strlen(want);
     if (n == 0 || want[n - 1] == ' ') {
         if (strncmp(err, full, strlen(full)) != 0) fail_msg("got: %s\nwant prefix: %s", err, full);
-    }
-    else assert_string_equal(err, full);
+    } else
+        assert_string_equal(err, full);
 }
 
 static int setup(void **s) {
@@ -127,7 +127,8 @@ static void extends_and_overrides(void **s) {
 static void csv_tables(void **s) {
     (void)s;
     /* Excel-shaped: BOM, CRLF, a header, quoted fields, trailing empty columns. */
-    file("sched.csv", "\xEF\xBB\xBF" "date,capacity,,\r\n2024-12-01,15,,\r\n\"2025-02-01\",25,,\r\n");
+    file("sched.csv", "\xEF\xBB\xBF"
+                      "date,capacity,,\r\n2024-12-01,15,,\r\n\"2025-02-01\",25,,\r\n");
     file("surge.csv", "date,multiplier\n2025-01-13,1.5\n2025-01-20,1\n");
     char how[4096] = "hour,multiplier\n";
     for (int h = 0; h < 168; h++) {
@@ -136,12 +137,12 @@ static void csv_tables(void **s) {
     }
     file("how.csv", how);
     file("stays.csv", "days\n1\n2\n6\n");
-    struct scenario *sc = load("tables.ini",
-                               "[scenario]\nhorizon = 100d\n"
-                               "[arrivals a]\nto = ward\nrate = 10/d\nhour_of_week = how.csv\n"
-                               "by_date = surge.csv\n"
-                               "[unit ward]\ncapacity = 20\ncapacity_schedule = sched.csv\n"
-                               "stay = empirical(stays.csv)\n");
+    struct scenario *sc =
+        load("tables.ini", "[scenario]\nhorizon = 100d\n"
+                           "[arrivals a]\nto = ward\nrate = 10/d\nhour_of_week = how.csv\n"
+                           "by_date = surge.csv\n"
+                           "[unit ward]\ncapacity = 20\ncapacity_schedule = sched.csv\n"
+                           "stay = empirical(stays.csv)\n");
     if (!sc) fail_msg("%s", err);
     const struct sc_unit *u = &sc->unit[0];
     assert_close(u->capacity, 15, 0); /* the row before the start date applies at time 0 */
@@ -152,7 +153,7 @@ static void csv_tables(void **s) {
     const struct nhpp *p = &sc->arrivals[0].nhpp;
     assert_int_equal(p->nsteps, 2);
     assert_close(p->step_t[0], 7, 0);
-    assert_close(nhpp_rate(p, 0.5), 10 * 2 / 1.5, 1e-9);      /* Monday, busy half */
+    assert_close(nhpp_rate(p, 0.5), 10 * 2 / 1.5, 1e-9);       /* Monday, busy half */
     assert_close(nhpp_rate(p, 7.5), 1.5 * 10 * 2 / 1.5, 1e-9); /* surge week */
     scenario_free(sc);
 }
@@ -187,8 +188,9 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "[unit ward]\ncapacity = 3\n",
                  "6: [unit ward]: stay: required key missing (expected a distribution like "
                  "lognormal(8d, 8d))");
-    expect_error("warm.ini", "[scenario]\nhorizon = 10d\nwarmup = 10d\n[arrivals a]\nto = w\n"
-                             "rate = 1/d\n[unit w]\nstay = exp(1d)\n",
+    expect_error("warm.ini",
+                 "[scenario]\nhorizon = 10d\nwarmup = 10d\n[arrivals a]\nto = w\n"
+                 "rate = 1/d\n[unit w]\nstay = exp(1d)\n",
                  "3: warmup: expected a warm-up shorter than the horizon (10d)");
     expect_error("dup.ini", BASE "[unit ward]\nstay = exp(1d)\n",
                  "11: section name 'ward' is used twice (first at ");

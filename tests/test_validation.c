@@ -88,7 +88,8 @@ static void littles_law_with_blocking(void **s) {
     (void)s;
     const char *dir = run_validation("network");
     char err[2048];
-    struct scenario *sc = scenario_load(tu_src("scenarios/validation/network.ini"), NULL, 0, err, sizeof err);
+    struct scenario *sc =
+        scenario_load(tu_src("scenarios/validation/network.ini"), NULL, 0, err, sizeof err);
     assert_non_null(sc);
     struct metric_layout ml;
     metric_layout_init(&ml, sc);

@@ -20,7 +20,8 @@ static void durations(void **s) {
     assert_int_equal(val_duration("8", &d, err, sizeof err), 0);
     assert_close(d, 8, 0);
     assert_int_equal(val_duration("8 days", &d, err, sizeof err), -1);
-    assert_string_equal(err, "expected a duration like 45m, 4h, 2.5d, 6w or 8 (days), got '8 days'");
+    assert_string_equal(err,
+                        "expected a duration like 45m, 4h, 2.5d, 6w or 8 (days), got '8 days'");
     assert_int_equal(val_duration("-2d", &d, err, sizeof err), -1);
     assert_int_equal(val_duration("nan", &d, err, sizeof err), -1);
     assert_int_equal(val_duration("0x10", &d, err, sizeof err), -1);

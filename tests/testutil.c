@@ -95,6 +95,7 @@ int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_
         }
     }
     table_fini(&t);
-    if (found) fail_msg("summary.csv in %s has no row for unit '%s' metric '%s'", dir, unit, metric);
+    if (found)
+        fail_msg("summary.csv in %s has no row for unit '%s' metric '%s'", dir, unit, metric);
     return found;
 }
