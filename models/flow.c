@@ -39,7 +39,6 @@ struct unit_rt {
     int32_t qlen;
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
-    struct unit_window w;
 };
 
 struct rep {
@@ -49,6 +48,7 @@ struct rep {
     double now;
     struct calendar *cal;
     struct unit_rt *u;
+    struct unit_window *win; /* the open report window, one per unit (contiguous for eval) */
     struct patient *p;
     size_t np, pcap, in_use, peak;
     uint32_t free_head;
@@ -137,11 +137,11 @@ static void leave(struct rep *r, int u, struct patient *p) {
         U->delayed--;
         tw_set(&U->del_tw, r->now, U->delayed);
     }
-    U->w.leaves++;
-    U->w.los_sum += r->now - p->t_entered;
+    r->win[u].leaves++;
+    r->win[u].los_sum += r->now - p->t_entered;
     if (r->sc->unit[u].kind == UNIT_AE) {
-        U->w.ae_leaves++;
-        if (r->now - p->t_arrived <= FOUR_HOURS * (1 + 1e-12)) U->w.ae_within_4h++;
+        r->win[u].ae_leaves++;
+        if (r->now - p->t_arrived <= FOUR_HOURS * (1 + 1e-12)) r->win[u].ae_within_4h++;
     }
     p->unit = -1;
 }
@@ -151,8 +151,8 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct unit_rt *U = &r->u[u];
     U->occ++;
     tw_set(&U->occ_tw, r->now, U->occ);
-    U->w.admissions++;
-    U->w.wait_sum += r->now - t_arrived;
+    r->win[u].admissions++;
+    r->win[u].wait_sum += r->now - t_arrived;
     p->unit = u;
     p->target = -1;
     p->state = P_IN_CARE;
@@ -205,7 +205,7 @@ static void arrive(struct rep *r, uint32_t id, int d) {
     struct patient *p = &r->p[id];
     for (;;) {
         struct unit_rt *D = &r->u[d];
-        D->w.arrivals++;
+        r->win[d].arrivals++;
         if (p->unit == d) {
             /* Routed back to its own unit: a new stay in the place it already holds. */
             leave(r, d, p);
@@ -232,7 +232,7 @@ static void arrive(struct rep *r, uint32_t id, int d) {
             enqueue(r, d, id);
             return;
         case FULL_LOSE:
-            D->w.lost++;
+            r->win[d].lost++;
             r->sw.lost++;
             remove_patient(r, id);
             return;
@@ -291,10 +291,10 @@ static void close_window(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
-        U->w.occ_area = tw_area(&U->occ_tw, t);
-        U->w.cap_area = tw_area(&U->cap_tw, t);
-        U->w.queue_area = tw_area(&U->q_tw, t);
-        U->w.delayed_area = tw_area(&U->del_tw, t);
+        r->win[i].occ_area = tw_area(&U->occ_tw, t);
+        r->win[i].cap_area = tw_area(&U->cap_tw, t);
+        r->win[i].queue_area = tw_area(&U->q_tw, t);
+        r->win[i].delayed_area = tw_area(&U->del_tw, t);
     }
     r->sw.in_system_area = tw_area(&r->in_sys, t);
 
@@ -302,20 +302,15 @@ static void close_window(struct rep *r, double t) {
         struct flow_result *res = r->res;
         double start = flow_bucket_start(sc, r->bucket);
         double *row = res->series + r->bucket * res->nslots;
-        /* The window's per-unit accumulators are contiguous in r->u; gather them. */
-        struct unit_window *uw = r->total_u + sc->nunits; /* scratch after the totals */
-        for (size_t i = 0; i < sc->nunits; i++) {
-            uw[i] = r->u[i].w;
-            unit_window_add(&r->total_u[i], &r->u[i].w);
-        }
+        for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
         sys_window_add(&r->total_s, &r->sw);
-        metrics_eval(r->ml, sc, uw, &r->sw, t - start, row);
+        metrics_eval(r->ml, sc, r->win, &r->sw, t - start, row);
         r->bucket++;
     }
     r->collecting = 1;
+    memset(r->win, 0, sc->nunits * sizeof *r->win);
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
-        memset(&U->w, 0, sizeof U->w);
         tw_reset(&U->occ_tw, t);
         tw_reset(&U->cap_tw, t);
         tw_reset(&U->q_tw, t);
@@ -340,6 +335,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->arr_rng);
     fs_free(r->arr_count);
     fs_free(r->stack);
+    fs_free(r->win);
     fs_free(r->total_u);
 }
 
@@ -362,7 +358,8 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     r.cal = cal_new();
     r.free_head = NONE;
     r.u = fs_calloc(sc->nunits, sizeof *r.u);
-    r.total_u = fs_calloc(2 * sc->nunits, sizeof *r.total_u);
+    r.win = fs_calloc(sc->nunits, sizeof *r.win);
+    r.total_u = fs_calloc(sc->nunits, sizeof *r.total_u);
     r.arr_rng = fs_calloc(sc->narrivals, sizeof *r.arr_rng);
     r.arr_count = fs_calloc(sc->narrivals, sizeof *r.arr_count);
 
