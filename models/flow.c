@@ -18,18 +18,23 @@ enum pstate {
 };
 
 #define NONE UINT32_MAX
-#define FOUR_HOURS (4.0 / 24.0)
+#define HOURS(h) ((h) / 24.0)
+/* Thresholds are compared with a relative hair of slack, so a wait of exactly 4 h counts as
+ * within 4 h whatever the rounding of the times that make it. */
+#define WITHIN(d, limit) ((d) <= (limit) * (1 + 1e-12))
 
 struct patient {
     struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
     double t_arrived; /* arrival at the unit it holds a place in (queue join or entry) */
     double t_entered; /* entry into that unit */
     double t_queued;  /* joined the queue of target */
+    double t_ended;   /* end of the stay in unit (the decision to move on) */
     int32_t unit;     /* unit holding its place, -1 none */
     int32_t target;   /* unit whose queue it is in, -1 none */
     uint32_t link;    /* next in that queue, or next free record */
     uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
     uint8_t state;
+    uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
 };
 
 struct unit_rt {
@@ -140,8 +145,10 @@ static void leave(struct rep *r, int u, struct patient *p) {
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
     if (r->sc->unit[u].kind == UNIT_AE) {
+        double in_ae = r->now - p->t_arrived;
         r->win[u].ae_leaves++;
-        if (r->now - p->t_arrived <= FOUR_HOURS * (1 + 1e-12)) r->win[u].ae_within_4h++;
+        if (WITHIN(in_ae, HOURS(4))) r->win[u].ae_within_4h++;
+        if (!WITHIN(in_ae, HOURS(12))) r->win[u].ae_over_12h++;
     }
     p->unit = -1;
 }
@@ -158,6 +165,15 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->state = P_IN_CARE;
     p->t_arrived = t_arrived;
     p->t_entered = r->now;
+    if (p->ambulance && r->sc->unit[u].kind == UNIT_AE) {
+        /* Handover: from arrival at A&E to a cubicle. */
+        double h = r->now - t_arrived;
+        r->win[u].handovers++;
+        r->win[u].handover_sum += h;
+        if (!WITHIN(h, HOURS(0.5))) r->win[u].handovers_30m++;
+        if (!WITHIN(h, HOURS(1))) r->win[u].handovers_60m++;
+        p->ambulance = 0;
+    }
     double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
     cal_push(r->cal, (struct cal_event){
                          .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
@@ -168,6 +184,13 @@ static int move_in(struct rep *r, uint32_t id, int u) {
     struct patient *p = &r->p[id];
     int src = p->unit;
     double t_arrived = (p->state == P_BLOCKED || p->state == P_WAITING) ? p->t_queued : r->now;
+    if (src >= 0 && r->sc->unit[src].kind == UNIT_AE) {
+        /* Admitted from A&E: the "trolley wait" runs from the decision to admit. */
+        double w = r->now - p->t_ended;
+        r->win[src].trolley_n++;
+        r->win[src].trolley_sum += w;
+        if (!WITHIN(w, HOURS(12))) r->win[src].trolley_over_12h++;
+    }
     if (src >= 0) leave(r, src, p);
     start_stay(r, id, u, t_arrived);
     return src;
@@ -260,6 +283,9 @@ static void on_arrival(struct rep *r, uint32_t s) {
      * the same needs whatever the capacities. */
     rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, r->arr_count[s]++);
     r->sw.arrivals++;
+    /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
+    if (sc->arrivals[s].ambulance > 0)
+        r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
     arrive(r, id, sc->arrivals[s].to);
     double next = nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0));
     if (next < sc->horizon)
@@ -268,6 +294,7 @@ static void on_arrival(struct rep *r, uint32_t s) {
 
 static void on_end_stay(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
+    p->t_ended = r->now;
     int dest = route(&r->sc->unit[p->unit].next, &p->rng);
     if (dest == ROUTE_EXIT) {
         r->sw.departures++;

@@ -6,9 +6,14 @@
 #include "sim/core.h"
 
 static const char *const names[MET_COUNT] = {
-    "occupancy",     "occupancy_pct", "queue",        "admissions", "wait_mean",
-    "lost_fraction", "delayed",       "delayed_days", "los_mean",   "ae_4h_pct",
-    "arrivals",      "departures",    "lost",         "in_system",  "dtoc_per_100k",
+    "occupancy",         "occupancy_pct",     "queue",
+    "admissions",        "wait_mean",         "lost_fraction",
+    "delayed",           "delayed_days",      "los_mean",
+    "ae_4h_pct",         "ae_12h_waits",      "ae_12h_pct",
+    "trolley_wait_mean", "trolley_waits_12h", "handovers",
+    "handover_mean",     "handovers_30m",     "handovers_60m",
+    "arrivals",          "departures",        "lost",
+    "in_system",         "dtoc_per_100k",
 };
 
 const char *metric_name(enum metric m) {
@@ -33,9 +38,10 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
     size_t cap = 0;
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
-        for (int m = MET_OCCUPANCY; m <= MET_AE_4H_PCT; m++) {
+        for (int m = MET_OCCUPANCY; m <= MET_HANDOVERS_60M; m++) {
             if (m == MET_OCCUPANCY_PCT && !finite_capacity(u)) continue;
-            if (m == MET_AE_4H_PCT && u->kind != UNIT_AE) continue;
+            if (m >= MET_AE_4H_PCT && u->kind != UNIT_AE) continue;
+            if (m >= MET_HANDOVERS && !u->has_ambulance) continue;
             add(ml, &cap, (int)i, (enum metric)m);
         }
     }
@@ -64,6 +70,14 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->leaves += w->leaves;
     a->ae_leaves += w->ae_leaves;
     a->ae_within_4h += w->ae_within_4h;
+    a->ae_over_12h += w->ae_over_12h;
+    a->trolley_n += w->trolley_n;
+    a->trolley_over_12h += w->trolley_over_12h;
+    a->handovers += w->handovers;
+    a->handovers_30m += w->handovers_30m;
+    a->handovers_60m += w->handovers_60m;
+    a->trolley_sum += w->trolley_sum;
+    a->handover_sum += w->handover_sum;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -112,6 +126,30 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_AE_4H_PCT:
             v = 100.0 * ratio((double)w->ae_within_4h, (double)w->ae_leaves);
+            break;
+        case MET_AE_12H_WAITS:
+            v = (double)w->ae_over_12h / length;
+            break;
+        case MET_AE_12H_PCT:
+            v = 100.0 * ratio((double)w->ae_over_12h, (double)w->ae_leaves);
+            break;
+        case MET_TROLLEY_WAIT_MEAN:
+            v = ratio(w->trolley_sum, (double)w->trolley_n);
+            break;
+        case MET_TROLLEY_WAITS_12H:
+            v = (double)w->trolley_over_12h / length;
+            break;
+        case MET_HANDOVERS:
+            v = (double)w->handovers / length;
+            break;
+        case MET_HANDOVER_MEAN:
+            v = ratio(w->handover_sum, (double)w->handovers);
+            break;
+        case MET_HANDOVERS_30M:
+            v = (double)w->handovers_30m / length;
+            break;
+        case MET_HANDOVERS_60M:
+            v = (double)w->handovers_60m / length;
             break;
         case MET_ARRIVALS:
             v = (double)sw->arrivals / length;

@@ -23,6 +23,14 @@ enum metric {
     MET_DELAYED_DAYS,
     MET_LOS_MEAN,
     MET_AE_4H_PCT,
+    MET_AE_12H_WAITS,
+    MET_AE_12H_PCT,
+    MET_TROLLEY_WAIT_MEAN,
+    MET_TROLLEY_WAITS_12H,
+    MET_HANDOVERS,
+    MET_HANDOVER_MEAN,
+    MET_HANDOVERS_30M,
+    MET_HANDOVERS_60M,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
@@ -52,6 +60,9 @@ struct unit_window {
     double occ_area, cap_area, queue_area, delayed_area; /* place-days, patient-days */
     double wait_sum, los_sum;                            /* days */
     uint64_t arrivals, admissions, lost, leaves, ae_leaves, ae_within_4h;
+    /* A&E: waits from arrival, decision-to-admit to leaving, ambulance handovers */
+    uint64_t ae_over_12h, trolley_n, trolley_over_12h, handovers, handovers_30m, handovers_60m;
+    double trolley_sum, handover_sum;
 };
 
 struct sys_window {

@@ -24,7 +24,8 @@ static const char *const scenario_keys[] = {"name",         "start", "horizon", 
                                             "extends",      NULL};
 static const char *const unit_keys[] = {
     "kind", "capacity", "capacity_schedule", "stay", "next", "when_full", NULL};
-static const char *const arrivals_keys[] = {"to", "rate", "hour_of_week", "by_date", NULL};
+static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
+                                            "by_date", "ambulance", NULL};
 
 /* Beyond this many report buckets an interval is surely a typo (and memory would follow). */
 #define MAX_BUCKETS 2000000
@@ -380,6 +381,9 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
         snprintf(why, sizeof why, "unknown unit '%s' (expected the name of a [unit])", e->value);
         return key_fail(c, e, why);
     }
+    e = get(c, s, "ambulance", "0");
+    if (parse_key(c, e, val_prob, &a->ambulance)) return -1;
+    if (a->ambulance > 0) c->sc->unit[a->to].has_ambulance = 1;
     double rate;
     if (!(e = require(c, s, "rate", "a rate like 300/d"))) return -1;
     if (parse_key(c, e, val_rate, &rate)) return -1;

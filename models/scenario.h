@@ -44,13 +44,15 @@ struct sc_unit {
     struct dist stay;
     struct route next;
     enum when_full when_full;
-    int divert; /* unit index for FULL_DIVERT */
+    int divert;        /* unit index for FULL_DIVERT */
+    int has_ambulance; /* some arrival stream brings ambulance patients here */
 };
 
 struct sc_arrivals {
     char *name;
     int to;
     struct nhpp nhpp;
+    double ambulance; /* share of arrivals by ambulance (0: none) */
 };
 
 struct scenario {

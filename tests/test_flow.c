@@ -167,6 +167,64 @@ static void four_hour_measure(void **s) {
     done(&r);
 }
 
+static void ae_twelve_hours_trolley_and_handover(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 200d\nwarmup = 20d\n"
+        "[arrivals walk_in]\nto = ae\nrate = 30/d\n"
+        "[arrivals blue_light]\nto = ae\nrate = 30/d\nambulance = 1\n"
+        "[unit ae]\nkind = ae\ncapacity = 8\nstay = exp(3h)\nnext = ward 0.5, exit 0.5\n"
+        "[unit ward]\ncapacity = 150\nstay = exp(5d)\n",
+        0);
+    /* Everyone admitted to the ward comes from A&E: the ward's queue wait is the trolley wait. */
+    assert_true(get(&r, "ae", "trolley_wait_mean") > 0);
+    assert_close(get(&r, "ae", "trolley_wait_mean"), get(&r, "ward", "wait_mean"), 1e-12);
+    /* Half the attendances come by ambulance; the others queue alongside them. */
+    assert_true(get(&r, "ae", "handovers_30m") <= get(&r, "ae", "handovers"));
+    assert_true(get(&r, "ae", "handovers_60m") <= get(&r, "ae", "handovers_30m"));
+    assert_true(get(&r, "ae", "handovers_60m") > 0);
+    assert_true(get(&r, "ae", "ae_12h_pct") > 0 && get(&r, "ae", "ae_12h_pct") < 100);
+    assert_close(get(&r, "ae", "ae_12h_waits"),
+                 get(&r, "ae", "ae_12h_pct") / 100 * get(&r, "ae", "admissions"), 0.05);
+    done(&r);
+
+    /* All by ambulance: the handover is the whole wait for a cubicle. */
+    run(&r,
+        "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ae\nrate = 60/d\nambulance = 1\n"
+        "[unit ae]\nkind = ae\ncapacity = 8\nstay = exp(3h)\n",
+        0);
+    assert_close(get(&r, "ae", "handover_mean"), get(&r, "ae", "wait_mean"), 1e-12);
+    done(&r);
+
+    /* Fixed stays either side of 12 hours, with no queue. */
+    run(&r,
+        "[scenario]\nhorizon = 30d\n[arrivals a]\nto = long\nrate = 10/d\n"
+        "[arrivals b]\nto = short\nrate = 10/d\n"
+        "[unit long]\nkind = ae\nstay = fixed(13h)\n[unit short]\nkind = ae\nstay = fixed(11h)\n",
+        0);
+    assert_close(get(&r, "long", "ae_12h_pct"), 100, 0);
+    assert_close(get(&r, "short", "ae_12h_pct"), 0, 0);
+    assert_true(isnan(get(&r, "short", "trolley_wait_mean"))); /* nobody admitted */
+    done(&r);
+}
+
+static void ambulance_share_is_drawn_per_patient(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 400d\n[arrivals a]\nto = ae\nrate = 50/d\nambulance = 0.3\n"
+        "[unit ae]\nkind = ae\ncapacity = inf\nstay = exp(2h)\n",
+        0);
+    /* With no queue every ambulance patient is handed over at once, and their number is
+     * 30% of attendances within binomial error (5 sigma). */
+    double n = get(&r, NULL, "arrivals") * 400, amb = get(&r, "ae", "handovers") * 400;
+    assert_close(amb / n, 0.3, 5 * sqrt(0.3 * 0.7 / n));
+    assert_close(get(&r, "ae", "handover_mean"), 0, 0);
+    assert_close(get(&r, "ae", "handovers_30m"), 0, 0);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -212,6 +270,8 @@ int main(void) {
         cmocka_unit_test(lose_and_divert),
         cmocka_unit_test(capacity_schedule_holds_then_releases),
         cmocka_unit_test(four_hour_measure),
+        cmocka_unit_test(ae_twelve_hours_trolley_and_handover),
+        cmocka_unit_test(ambulance_share_is_drawn_per_patient),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };

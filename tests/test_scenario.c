@@ -183,6 +183,10 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     expect_error("nofile.ini", BASE "capacity_schedule = missing.csv\n", "");
     assert_non_null(strstr(err, "nofile.ini:11: capacity_schedule: "));
     assert_non_null(strstr(err, "missing.csv: cannot open CSV file: No such file or directory"));
+    expect_error("ambulance.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "ambulance = 35%\n[unit ward]\nstay = exp(2d)\n",
+                 "6: ambulance: expected a probability between 0 and 1, got '35%'");
     expect_error("nostay.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\ncapacity = 3\n",

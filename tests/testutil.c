@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "models/table.h"
 
 void tu_assert_close(double a, double b, double tol, const char *expr, const char *file, int line) {
@@ -67,6 +69,37 @@ int tu_run(const char *args, char **out, char **errout) {
     remove(o);
     remove(e);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int tu_rep_means(const char *dir, const char *unit, const char *metric, double *out, int max) {
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    struct table t;
+    if (table_read(path, &t, err, sizeof err) != 0) fail_msg("%s", err);
+    double sum[1024] = {0};
+    int cnt[1024] = {0}, nrep = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (r->n < 7 || strcmp(r->field[4], unit) || strcmp(r->field[5], metric)) continue;
+        int rep = atoi(r->field[1]);
+        if (rep < 1 || rep > max || rep > 1024) fail_msg("replication %d out of range", rep);
+        if (!r->field[6][0]) fail_msg("%s.%s has an empty cell: not a rate", unit, metric);
+        sum[rep - 1] += strtod(r->field[6], NULL);
+        cnt[rep - 1]++;
+        if (rep > nrep) nrep = rep;
+    }
+    table_fini(&t);
+    for (int k = 0; k < nrep; k++) out[k] = cnt[k] ? sum[k] / cnt[k] : NAN;
+    return nrep;
+}
+
+void tu_paired_ci(const double *a, const double *b, int n, double *lo, double *hi) {
+    double m = 0, v = 0;
+    for (int i = 0; i < n; i++) m += (b[i] - a[i]) / n;
+    for (int i = 0; i < n; i++) v += (b[i] - a[i] - m) * (b[i] - a[i] - m) / (n - 1);
+    double h = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(v / n);
+    *lo = m - h;
+    *hi = m + h;
 }
 
 static double num(const char *s) {

@@ -36,4 +36,13 @@ struct tu_row {
 };
 int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_row *row);
 
+/* Per-replication means of (unit, metric) over timeseries.csv's buckets into out[0..max-1];
+ * returns the number of replications found. With equal-length buckets this is the whole-run
+ * value of a rate or a time-average (not of a mean over patients, such as wait_mean). Empty
+ * cells are an error: rates and time-averages are always defined. */
+int tu_rep_means(const char *dir, const char *unit, const char *metric, double *out, int max);
+
+/* 95% paired-t interval of b[i] - a[i], i < n. */
+void tu_paired_ci(const double *a, const double *b, int n, double *lo, double *hi);
+
 #endif
