@@ -6,14 +6,31 @@
 #include "sim/core.h"
 
 static const char *const names[MET_COUNT] = {
-    "occupancy",         "occupancy_pct",     "queue",
-    "admissions",        "wait_mean",         "lost_fraction",
-    "delayed",           "delayed_days",      "los_mean",
-    "ae_4h_pct",         "ae_12h_waits",      "ae_12h_pct",
-    "trolley_wait_mean", "trolley_waits_12h", "handovers",
-    "handover_mean",     "handovers_30m",     "handovers_60m",
-    "arrivals",          "departures",        "lost",
-    "in_system",         "dtoc_per_100k",
+    "occupancy",
+    "occupancy_pct",
+    "queue",
+    "admissions",
+    "wait_mean",
+    "lost_fraction",
+    "delayed",
+    "delayed_days",
+    "los_mean",
+    "ae_4h_pct",
+    "ae_12h_waits",
+    "ae_12h_pct",
+    "trolley_wait_mean",
+    "trolley_waits_12h",
+    "handovers",
+    "handover_mean",
+    "handovers_30m",
+    "handovers_60m",
+    "cost_per_day",
+    "arrivals",
+    "departures",
+    "lost",
+    "in_system",
+    "dtoc_per_100k",
+    "cost_per_day",
 };
 
 const char *metric_name(enum metric m) {
@@ -27,6 +44,30 @@ static int finite_capacity(const struct sc_unit *u) {
     return 1;
 }
 
+/* Which per-unit metrics a unit reports: the contract's for every unit, the rest only where
+ * the scenario switched on what they measure. */
+static int unit_reports(const struct sc_unit *u, enum metric m) {
+    switch (m) {
+    case MET_OCCUPANCY_PCT:
+        return finite_capacity(u);
+    case MET_AE_4H_PCT:
+    case MET_AE_12H_WAITS:
+    case MET_AE_12H_PCT:
+    case MET_TROLLEY_WAIT_MEAN:
+    case MET_TROLLEY_WAITS_12H:
+        return u->kind == UNIT_AE;
+    case MET_HANDOVERS:
+    case MET_HANDOVER_MEAN:
+    case MET_HANDOVERS_30M:
+    case MET_HANDOVERS_60M:
+        return u->kind == UNIT_AE && u->has_ambulance;
+    case MET_COST_PER_DAY:
+        return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
+    default:
+        return 1;
+    }
+}
+
 static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m) {
     fs_grow((void **)&ml->slot, cap, ml->n + 1, sizeof *ml->slot);
     ml->slot[ml->n].unit = unit;
@@ -38,15 +79,14 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
     size_t cap = 0;
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
-        for (int m = MET_OCCUPANCY; m <= MET_HANDOVERS_60M; m++) {
-            if (m == MET_OCCUPANCY_PCT && !finite_capacity(u)) continue;
-            if (m >= MET_AE_4H_PCT && u->kind != UNIT_AE) continue;
-            if (m >= MET_HANDOVERS && !u->has_ambulance) continue;
-            add(ml, &cap, (int)i, (enum metric)m);
-        }
+        for (int m = MET_OCCUPANCY; m < MET_ARRIVALS; m++)
+            if (unit_reports(u, (enum metric)m)) add(ml, &cap, (int)i, (enum metric)m);
     }
+    int costs = 0;
+    for (size_t i = 0; i < sc->nunits; i++) costs |= unit_reports(&sc->unit[i], MET_COST_PER_DAY);
     for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
         if (m == MET_DTOC_PER_100K && isnan(sc->population)) continue;
+        if (m == MET_SYSTEM_COST_PER_DAY && !costs) continue;
         add(ml, &cap, -1, (enum metric)m);
     }
 }
@@ -85,6 +125,14 @@ void sys_window_add(struct sys_window *a, const struct sys_window *w) {
     a->arrivals += w->arrivals;
     a->departures += w->departures;
     a->lost += w->lost;
+}
+
+/* Places are paid for whether used or not; patient-days only when used. */
+static double unit_cost(const struct sc_unit *u, const struct unit_window *w) {
+    double c = 0;
+    if (u->cost_per_place_day > 0) c += u->cost_per_place_day * w->cap_area;
+    if (u->cost_per_patient_day > 0) c += u->cost_per_patient_day * w->occ_area;
+    return c;
 }
 
 static double ratio(double num, double den) {
@@ -151,6 +199,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         case MET_HANDOVERS_60M:
             v = (double)w->handovers_60m / length;
             break;
+        case MET_COST_PER_DAY:
+            v = unit_cost(&sc->unit[s->unit], w) / length;
+            break;
         case MET_ARRIVALS:
             v = (double)sw->arrivals / length;
             break;
@@ -168,6 +219,12 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             for (size_t u = 0; u < sc->nunits; u++)
                 if (sc->unit[u].kind == UNIT_ACUTE) d += uw[u].delayed_area;
             v = d / length / sc->population * 1e5;
+            break;
+        }
+        case MET_SYSTEM_COST_PER_DAY: {
+            double c = 0;
+            for (size_t u = 0; u < sc->nunits; u++) c += unit_cost(&sc->unit[u], &uw[u]);
+            v = c / length;
             break;
         }
         case MET_COUNT:

@@ -31,12 +31,14 @@ enum metric {
     MET_HANDOVER_MEAN,
     MET_HANDOVERS_30M,
     MET_HANDOVERS_60M,
+    MET_COST_PER_DAY,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
     MET_LOST,
     MET_IN_SYSTEM,
     MET_DTOC_PER_100K,
+    MET_SYSTEM_COST_PER_DAY,
     MET_COUNT
 };
 

@@ -23,7 +23,8 @@ static const char *const scenario_keys[] = {"name",         "start", "horizon", 
                                             "replications", "seed",  "interval", "population",
                                             "extends",      NULL};
 static const char *const unit_keys[] = {
-    "kind", "capacity", "capacity_schedule", "stay", "next", "when_full", NULL};
+    "kind",      "capacity",           "capacity_schedule",    "stay", "next",
+    "when_full", "cost_per_place_day", "cost_per_patient_day", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
 
@@ -369,6 +370,14 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     } else {
         return key_fail(c, e, "expected queue, lose or divert UNIT");
     }
+    e = get(c, s, "cost_per_place_day", "0");
+    if (parse_key(c, e, parse_number_any, &u->cost_per_place_day)) return -1;
+    int finite = !isinf(u->capacity);
+    for (size_t i = 0; i < u->nsched; i++) finite &= !isinf(u->sched_cap[i]);
+    if (u->cost_per_place_day > 0 && !finite)
+        return key_fail(c, e, "expected a finite capacity to pay for (capacity is inf)");
+    e = get(c, s, "cost_per_patient_day", "0");
+    if (parse_key(c, e, parse_number_any, &u->cost_per_patient_day)) return -1;
     return 0;
 }
 

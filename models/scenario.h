@@ -46,6 +46,7 @@ struct sc_unit {
     enum when_full when_full;
     int divert;        /* unit index for FULL_DIVERT */
     int has_ambulance; /* some arrival stream brings ambulance patients here */
+    double cost_per_place_day, cost_per_patient_day;
 };
 
 struct sc_arrivals {

@@ -202,6 +202,24 @@ static void ae_measures_move_the_right_way(void **s) {
     moves(base, roomy, "ae", "handovers_60m", -1);
 }
 
+static void costs_weigh_beds_against_delays(void **s) {
+    (void)s;
+    const char *costs = "--replications 8 --set scenario.horizon=300d "
+                        "--set eab.cost_per_place_day=200 --set acute.cost_per_patient_day=400";
+    char extra[512];
+    const char *base = variant("scenarios/demo.ini", "e2e_cost_base", costs);
+    snprintf(extra, sizeof extra, "%s --set eab.capacity=72", costs);
+    const char *more = variant("scenarios/demo.ini", "e2e_cost_more", extra);
+    /* Ten more EAB beds cost ten bed-days a day whatever happens; fewer delayed acute
+     * patient-days pay back part of it. */
+    double a[64], b[64];
+    int n = tu_rep_means(base, "eab", "cost_per_day", a, 64);
+    assert_int_equal(tu_rep_means(more, "eab", "cost_per_day", b, 64), n);
+    for (int i = 0; i < n; i++) assert_close(b[i] - a[i], 10 * 200, 1e-6);
+    moves(base, more, "acute", "cost_per_day", -1);
+    moves(base, more, "acute", "delayed_days", -1);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -281,6 +299,7 @@ int main(void) {
         cmocka_unit_test(resolved_scenario_reproduces_the_run),
         cmocka_unit_test(set_changes_the_answer),
         cmocka_unit_test(ae_measures_move_the_right_way),
+        cmocka_unit_test(costs_weigh_beds_against_delays),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

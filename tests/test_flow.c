@@ -225,6 +225,30 @@ static void ambulance_share_is_drawn_per_patient(void **s) {
     done(&r);
 }
 
+static void costs_for_places_and_patient_days(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/beds.csv", dir);
+    tu_write(p, "date,capacity\n2025-01-16,30\n"); /* 20 beds for 10 days, then 30 for 30 */
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 40d\nstart = 2025-01-06\n[arrivals a]\nto = ward\nrate = 4/d\n"
+        "[unit ward]\ncapacity = 20\ncapacity_schedule = beds.csv\nstay = exp(3d)\n"
+        "next = home 1\ncost_per_place_day = 100\ncost_per_patient_day = 50\n"
+        "[unit home]\nstay = exp(10d)\ncost_per_patient_day = 20\n"
+        "[unit free]\nstay = exp(1d)\n",
+        0);
+    /* Places are paid for used or not (time-weighted capacity); patient-days as used. */
+    double ward = (20 * 10 + 30 * 30) * 100.0 / 40 + 50 * get(&r, "ward", "occupancy");
+    assert_close(get(&r, "ward", "cost_per_day"), ward, 1e-9 * ward);
+    assert_close(get(&r, "home", "cost_per_day"), 20 * get(&r, "home", "occupancy"), 1e-9);
+    assert_close(get(&r, NULL, "cost_per_day"),
+                 get(&r, "ward", "cost_per_day") + get(&r, "home", "cost_per_day"), 1e-9);
+    for (size_t i = 0; i < r.ml.n; i++) /* a unit without costs reports none */
+        assert_false(r.ml.slot[i].unit == 2 && r.ml.slot[i].metric == MET_COST_PER_DAY);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -272,6 +296,7 @@ int main(void) {
         cmocka_unit_test(four_hour_measure),
         cmocka_unit_test(ae_twelve_hours_trolley_and_handover),
         cmocka_unit_test(ambulance_share_is_drawn_per_patient),
+        cmocka_unit_test(costs_for_places_and_patient_days),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };

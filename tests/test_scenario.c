@@ -162,7 +162,8 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     (void)s;
     expect_error("unknown_key.ini", BASE "capcity = 5\n",
                  "11: capcity: unknown key in [unit] (expected one of: kind, capacity, "
-                 "capacity_schedule, stay, next, when_full)");
+                 "capacity_schedule, stay, next, when_full, cost_per_place_day, "
+                 "cost_per_patient_day)");
     expect_error("unknown_unit.ini", BASE "next = icu 1\n",
                  "11: next: unknown unit 'icu' (expected a [unit NAME] or 'exit')");
     expect_error("probs.ini", BASE "next = ward 0.2, exit 0.7\n",
@@ -187,6 +188,10 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "ambulance = 35%\n[unit ward]\nstay = exp(2d)\n",
                  "6: ambulance: expected a probability between 0 and 1, got '35%'");
+    expect_error("infcost2.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "[unit ward]\nstay = exp(2d)\ncost_per_place_day = 250\n",
+                 "8: cost_per_place_day: expected a finite capacity to pay for (capacity is inf)");
     expect_error("nostay.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\ncapacity = 3\n",
