@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/table.h"
 #include "testutil.h"
 
 static char cmd[16384];
@@ -220,6 +221,33 @@ static void costs_weigh_beds_against_delays(void **s) {
     moves(base, more, "acute", "delayed_days", -1);
 }
 
+static void winter_plan_relieves_ae(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/winter/baseline.ini", "e2e_winter_base", "");
+    const char *plan = variant("scenarios/winter.ini", "e2e_winter_plan", "");
+    /* Escalation beds take patients off A&E trolleys: fewer waiting in cubicles, so fewer
+     * cubicles held, and fewer 12-hour waits. */
+    moves(base, plan, "ae", "delayed", -1);
+    moves(base, plan, "ae", "occupancy", -1);
+    moves(base, plan, "ae", "ae_12h_waits", -1);
+    /* The surge: January's attendances are 6% above November's, within Poisson noise. */
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/timeseries.csv", base);
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    double nov = 0, jan = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[5], "arrivals") != 0) continue;
+        if (!strncmp(r->field[3], "2025-11", 7)) nov += strtod(r->field[6], NULL);
+        if (!strncmp(r->field[3], "2026-01", 7)) jan += strtod(r->field[6], NULL);
+    }
+    table_fini(&t);
+    /* Sums of daily rates over 30 and 31 days of 10 replications: Poisson counts. */
+    double n_nov = nov, n_jan = jan, ratio = (n_jan / 31) / (n_nov / 30);
+    assert_close(ratio, 1.06, 5 * 1.06 * sqrt(1 / n_nov + 1 / n_jan));
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -300,6 +328,7 @@ int main(void) {
         cmocka_unit_test(set_changes_the_answer),
         cmocka_unit_test(ae_measures_move_the_right_way),
         cmocka_unit_test(costs_weigh_beds_against_delays),
+        cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };
