@@ -54,6 +54,10 @@ struct rep {
     struct calendar *cal;
     struct unit_rt *u;
     struct unit_window *win; /* the open report window, one per unit (contiguous for eval) */
+    /* Delayed patients by (unit they are in, unit they wait for), [u * nunits + d]: the
+     * time-weighted counts, and their areas in the open window and over the whole run. */
+    struct tw *await_tw;
+    double *await_win, *await_total;
     struct patient *p;
     size_t np, pcap, in_use, peak;
     uint32_t free_head;
@@ -141,6 +145,7 @@ static void leave(struct rep *r, int u, struct patient *p) {
     if (p->state == P_BLOCKED) {
         U->delayed--;
         tw_set(&U->del_tw, r->now, U->delayed);
+        tw_add(&r->await_tw[(size_t)u * r->sc->nunits + (size_t)p->target], r->now, -1);
     }
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
@@ -249,6 +254,7 @@ static void arrive(struct rep *r, uint32_t id, int d) {
                 p->state = P_BLOCKED;
                 S->delayed++;
                 tw_set(&S->del_tw, r->now, S->delayed);
+                tw_add(&r->await_tw[(size_t)p->unit * sc->nunits + (size_t)d], r->now, +1);
             } else {
                 p->state = P_WAITING;
             }
@@ -322,7 +328,13 @@ static void close_window(struct rep *r, double t) {
         r->win[i].cap_area = tw_area(&U->cap_tw, t);
         r->win[i].queue_area = tw_area(&U->q_tw, t);
         r->win[i].delayed_area = tw_area(&U->del_tw, t);
+        /* The NHS England count of patients no longer meeting the criteria to reside is a
+         * snapshot: take it at the end of each bucket. */
+        r->win[i].nctr_sum = U->delayed;
+        r->win[i].nctr_n = 1;
     }
+    size_t npairs = sc->nunits * sc->nunits;
+    for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);
     r->sw.in_system_area = tw_area(&r->in_sys, t);
 
     if (r->collecting) {
@@ -330,8 +342,9 @@ static void close_window(struct rep *r, double t) {
         double start = flow_bucket_start(sc, r->bucket);
         double *row = res->series + r->bucket * res->nslots;
         for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
+        for (size_t k = 0; k < npairs; k++) r->await_total[k] += r->await_win[k];
         sys_window_add(&r->total_s, &r->sw);
-        metrics_eval(r->ml, sc, r->win, &r->sw, t - start, row);
+        metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, t - start, row);
         r->bucket++;
     }
     r->collecting = 1;
@@ -343,6 +356,7 @@ static void close_window(struct rep *r, double t) {
         tw_reset(&U->q_tw, t);
         tw_reset(&U->del_tw, t);
     }
+    for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     memset(&r->sw, 0, sizeof r->sw);
     tw_reset(&r->in_sys, t);
     if (r->bucket >= r->res->nbuckets)
@@ -363,6 +377,9 @@ static void rep_fini(struct rep *r) {
     fs_free(r->arr_count);
     fs_free(r->stack);
     fs_free(r->win);
+    fs_free(r->await_tw);
+    fs_free(r->await_win);
+    fs_free(r->await_total);
     fs_free(r->total_u);
 }
 
@@ -386,6 +403,9 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     r.free_head = NONE;
     r.u = fs_calloc(sc->nunits, sizeof *r.u);
     r.win = fs_calloc(sc->nunits, sizeof *r.win);
+    r.await_tw = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_tw);
+    r.await_win = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_win);
+    r.await_total = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_total);
     r.total_u = fs_calloc(sc->nunits, sizeof *r.total_u);
     r.arr_rng = fs_calloc(sc->narrivals, sizeof *r.arr_rng);
     r.arr_count = fs_calloc(sc->narrivals, sizeof *r.arr_count);
@@ -448,7 +468,8 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
     FS_ASSERT(r.bucket == res->nbuckets);
 
-    metrics_eval(ml, sc, r.total_u, &r.total_s, sc->horizon - sc->warmup, res->summary);
+    metrics_eval(ml, sc, r.total_u, &r.total_s, r.await_total, sc->horizon - sc->warmup,
+                 res->summary);
     res->events = events;
     for (size_t i = 0; i < sc->narrivals; i++) res->patients += r.arr_count[i];
     res->peak_patients = r.peak;

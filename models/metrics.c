@@ -14,6 +14,8 @@ static const char *const names[MET_COUNT] = {
     "lost_fraction",
     "delayed",
     "delayed_days",
+    "delayed_days_awaiting_",
+    "nctr",
     "los_mean",
     "ae_4h_pct",
     "ae_12h_waits",
@@ -63,15 +65,48 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
         return u->kind == UNIT_AE && u->has_ambulance;
     case MET_COST_PER_DAY:
         return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
+    case MET_NCTR:
+        return u->kind == UNIT_ACUTE;
     default:
         return 1;
     }
 }
 
-static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m) {
+static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, int target,
+                const struct scenario *sc) {
     fs_grow((void **)&ml->slot, cap, ml->n + 1, sizeof *ml->slot);
-    ml->slot[ml->n].unit = unit;
-    ml->slot[ml->n++].metric = m;
+    struct metric_slot *s = &ml->slot[ml->n++];
+    s->unit = unit;
+    s->metric = m;
+    s->target = target;
+    if (target >= 0) {
+        size_t len = strlen(names[m]) + strlen(sc->unit[target].name) + 1;
+        s->name = fs_malloc(len);
+        snprintf(s->name, len, "%s%s", names[m], sc->unit[target].name);
+    } else {
+        s->name = fs_strdup(names[m]);
+    }
+}
+
+int metric_wait_targets(const struct scenario *sc, int u, int *out) {
+    int n = 0;
+    const struct route *rt = &sc->unit[u].next;
+    for (size_t i = 0; i < rt->n; i++) {
+        /* Follow the diverts to the first unit that queues: that is whom a patient waits for.
+         * A unit that loses patients, or the patient's own unit, makes nobody wait. */
+        int d = rt->dest[i];
+        for (size_t steps = 0; d >= 0 && d != u && steps <= sc->nunits; steps++) {
+            const struct sc_unit *D = &sc->unit[d];
+            if (D->when_full == FULL_QUEUE) {
+                int seen = 0;
+                for (int k = 0; k < n; k++) seen |= out[k] == d;
+                if (!seen) out[n++] = d;
+                break;
+            }
+            d = D->when_full == FULL_DIVERT ? D->divert : -1;
+        }
+    }
+    return n;
 }
 
 void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
@@ -79,20 +114,29 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
     size_t cap = 0;
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
-        for (int m = MET_OCCUPANCY; m < MET_ARRIVALS; m++)
-            if (unit_reports(u, (enum metric)m)) add(ml, &cap, (int)i, (enum metric)m);
+        for (int m = MET_OCCUPANCY; m < MET_ARRIVALS; m++) {
+            if (m == MET_DELAYED_DAYS_AWAITING) {
+                int *t = fs_calloc(sc->nunits, sizeof *t);
+                int n = metric_wait_targets(sc, (int)i, t);
+                for (int k = 0; k < n; k++) add(ml, &cap, (int)i, (enum metric)m, t[k], sc);
+                fs_free(t);
+            } else if (unit_reports(u, (enum metric)m)) {
+                add(ml, &cap, (int)i, (enum metric)m, -1, sc);
+            }
+        }
     }
     int costs = 0;
     for (size_t i = 0; i < sc->nunits; i++) costs |= unit_reports(&sc->unit[i], MET_COST_PER_DAY);
     for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
         if (m == MET_DTOC_PER_100K && isnan(sc->population)) continue;
         if (m == MET_SYSTEM_COST_PER_DAY && !costs) continue;
-        add(ml, &cap, -1, (enum metric)m);
+        add(ml, &cap, -1, (enum metric)m, -1, sc);
     }
 }
 
 void metric_layout_fini(struct metric_layout *ml) {
     if (!ml) return;
+    for (size_t i = 0; i < ml->n; i++) fs_free(ml->slot[i].name);
     fs_free(ml->slot);
     memset(ml, 0, sizeof *ml);
 }
@@ -118,6 +162,8 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->handovers_60m += w->handovers_60m;
     a->trolley_sum += w->trolley_sum;
     a->handover_sum += w->handover_sum;
+    a->nctr_sum += w->nctr_sum;
+    a->nctr_n += w->nctr_n;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -140,8 +186,8 @@ static double ratio(double num, double den) {
 }
 
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
-                  const struct unit_window *uw, const struct sys_window *sw, double length,
-                  double *out) {
+                  const struct unit_window *uw, const struct sys_window *sw,
+                  const double *await_area, double length, double *out) {
     for (size_t i = 0; i < ml->n; i++) {
         const struct metric_slot *s = &ml->slot[i];
         const struct unit_window *w = s->unit >= 0 ? &uw[s->unit] : NULL;
@@ -168,6 +214,12 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         case MET_DELAYED:
         case MET_DELAYED_DAYS:
             v = w->delayed_area / length;
+            break;
+        case MET_DELAYED_DAYS_AWAITING:
+            v = await_area[(size_t)s->unit * sc->nunits + (size_t)s->target] / length;
+            break;
+        case MET_NCTR:
+            v = ratio(w->nctr_sum, (double)w->nctr_n);
             break;
         case MET_LOS_MEAN:
             v = ratio(w->los_sum, (double)w->leaves);

@@ -21,6 +21,8 @@ enum metric {
     MET_LOST_FRACTION,
     MET_DELAYED,
     MET_DELAYED_DAYS,
+    MET_DELAYED_DAYS_AWAITING, /* one slot per unit the patients wait for: ..._awaiting_UNIT */
+    MET_NCTR,
     MET_LOS_MEAN,
     MET_AE_4H_PCT,
     MET_AE_12H_WAITS,
@@ -47,6 +49,8 @@ const char *metric_name(enum metric m);
 struct metric_slot {
     int unit; /* -1 for a system metric */
     enum metric metric;
+    int target; /* the awaited unit, for MET_DELAYED_DAYS_AWAITING; else -1 */
+    char *name; /* as written in the CSVs */
 };
 
 struct metric_layout {
@@ -55,6 +59,9 @@ struct metric_layout {
 };
 
 void metric_layout_init(struct metric_layout *ml, const struct scenario *sc);
+/* Units a patient ending a stay in unit u may wait for (a queueing unit reached by its routing,
+ * through any diverts) into out[] (room for sc->nunits); returns how many. */
+int metric_wait_targets(const struct scenario *sc, int u, int *out);
 void metric_layout_fini(struct metric_layout *ml);
 
 /* Raw accumulators of one unit over one window. */
@@ -65,6 +72,8 @@ struct unit_window {
     /* A&E: waits from arrival, decision-to-admit to leaving, ambulance handovers */
     uint64_t ae_over_12h, trolley_n, trolley_over_12h, handovers, handovers_30m, handovers_60m;
     double trolley_sum, handover_sum;
+    double nctr_sum; /* delayed patients counted at the end of each bucket */
+    uint64_t nctr_n;
 };
 
 struct sys_window {
@@ -76,9 +85,10 @@ void unit_window_add(struct unit_window *into, const struct unit_window *w);
 void sys_window_add(struct sys_window *into, const struct sys_window *w);
 
 /* Metric values of a window of the given length (days) into out[ml->n]; NAN where a
- * metric is undefined (a mean over no patients). */
+ * metric is undefined (a mean over no patients). await_area[u * nunits + d] is the delayed
+ * patient-days in unit u of patients waiting for a place in unit d. */
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
-                  const struct unit_window *uw, const struct sys_window *sw, double length,
-                  double *out);
+                  const struct unit_window *uw, const struct sys_window *sw,
+                  const double *await_area, double length, double *out);
 
 #endif

@@ -18,6 +18,7 @@ struct results {
     struct csvout_file ts;
     char *q_scenario;    /* quoted scenario name */
     char **q_unit;       /* quoted unit names */
+    char **q_metric;     /* quoted metric names, per slot */
     char (*dates)[11];   /* date of each bucket start */
     struct welford *acc; /* per slot, across replications */
     int nrep;
@@ -52,6 +53,9 @@ static void free_rs(struct results *rs) {
     if (rs->q_unit)
         for (size_t i = 0; i < rs->sc->nunits; i++) fs_free(rs->q_unit[i]);
     fs_free(rs->q_unit);
+    if (rs->q_metric)
+        for (size_t i = 0; i < rs->ml->n; i++) fs_free(rs->q_metric[i]);
+    fs_free(rs->q_metric);
     fs_free(rs->dates);
     fs_free(rs->acc);
     fs_free(rs);
@@ -71,6 +75,8 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     rs->q_scenario = csvout_quote(sc->name);
     rs->q_unit = fs_calloc(sc->nunits, sizeof *rs->q_unit);
     for (size_t i = 0; i < sc->nunits; i++) rs->q_unit[i] = csvout_quote(sc->unit[i].name);
+    rs->q_metric = fs_calloc(ml->n, sizeof *rs->q_metric);
+    for (size_t i = 0; i < ml->n; i++) rs->q_metric[i] = csvout_quote(ml->slot[i].name);
     size_t nb = scenario_nbuckets(sc);
     rs->dates = fs_calloc(nb, sizeof *rs->dates);
     for (size_t b = 0; b < nb; b++)
@@ -95,7 +101,7 @@ int results_add(struct results *rs, const struct flow_result *res, char *err, si
             fprintf(f, "%s,%d,", rs->q_scenario, rep);
             csvout_num(f, flow_bucket_start(rs->sc, b));
             fprintf(f, ",%s,%s,%s,", rs->dates[b], s->unit >= 0 ? rs->q_unit[s->unit] : "",
-                    metric_name(s->metric));
+                    rs->q_metric[i]);
             csvout_num(f, row[i]);
             fputc('\n', f);
         }
@@ -127,7 +133,7 @@ static void write_summary(struct results *rs, FILE *f) {
         const struct metric_slot *s = &rs->ml->slot[i];
         const struct welford *w = &rs->acc[i];
         fprintf(f, "%s,%s,%s,", rs->q_scenario, s->unit >= 0 ? rs->q_unit[s->unit] : "",
-                metric_name(s->metric));
+                rs->q_metric[i]);
         /* Undefined statistics are empty cells: no mean over nothing, no sd or CI from one. */
         if (w->n > 0) csvout_num(f, w->mean);
         fputc(',', f);

@@ -219,6 +219,8 @@ static void costs_weigh_beds_against_delays(void **s) {
     for (int i = 0; i < n; i++) assert_close(b[i] - a[i], 10 * 200, 1e-6);
     moves(base, more, "acute", "cost_per_day", -1);
     moves(base, more, "acute", "delayed_days", -1);
+    moves(base, more, "acute", "delayed_days_awaiting_eab", -1);
+    moves(base, more, "acute", "nctr", -1);
 }
 
 static void winter_plan_relieves_ae(void **s) {

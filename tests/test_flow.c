@@ -41,8 +41,7 @@ static void done(struct run *r) {
 static int slot(const struct run *r, const char *unit, const char *metric) {
     int u = unit ? scenario_unit_index(r->sc, unit) : -1;
     for (size_t i = 0; i < r->ml.n; i++)
-        if (r->ml.slot[i].unit == u && !strcmp(metric_name(r->ml.slot[i].metric), metric))
-            return (int)i;
+        if (r->ml.slot[i].unit == u && !strcmp(r->ml.slot[i].name, metric)) return (int)i;
     fail_msg("no slot %s.%s", unit ? unit : "", metric);
     return -1;
 }
@@ -87,6 +86,60 @@ static void conservation_and_littles_law_exact_when_drained(void **s) {
     /* The network blocked: acute patients waited in their beds for EAB and home care. */
     assert_true(get(&r, "acute", "delayed") > 0.1);
     assert_true(get(&r, "ae", "delayed") > 0.001);
+    done(&r);
+}
+
+static void delay_reasons_add_up(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/stop.csv", dir);
+    tu_write(p, "date,multiplier\n2025-07-25,0\n");
+    struct run r;
+    run(&r, DRAINED, 0);
+    const char *units[] = {"ae", "acute", "eab", "home"};
+    for (int i = 0; i < 4; i++) {
+        double sum = 0;
+        int u = scenario_unit_index(r.sc, units[i]);
+        for (size_t k = 0; k < r.ml.n; k++)
+            if (r.ml.slot[k].unit == u && r.ml.slot[k].metric == MET_DELAYED_DAYS_AWAITING)
+                sum += r.res->summary[k];
+        assert_close(sum, get(&r, units[i], "delayed_days"), 1e-9);
+    }
+    assert_true(get(&r, "acute", "delayed_days_awaiting_eab") > 0);
+    assert_true(get(&r, "acute", "delayed_days_awaiting_home") > 0);
+    /* nctr is a count taken at the end of each day: whole numbers, averaged in the summary. */
+    double mean = 0;
+    for (size_t b = 0; b < r.res->nbuckets; b++) {
+        double v = at(&r, b, "acute", "nctr");
+        assert_true(v >= 0 && v == floor(v));
+        mean += v / (double)r.res->nbuckets;
+    }
+    assert_close(get(&r, "acute", "nctr"), mean, 1e-9);
+    done(&r);
+}
+
+static void waits_are_for_the_unit_that_queues(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 300d\n[arrivals a]\nto = acute\nrate = 10/d\n"
+        "[unit acute]\ncapacity = inf\nstay = exp(2d)\nnext = vw 0.5, gone 0.2, exit 0.3\n"
+        "[unit vw]\ncapacity = 5\nstay = exp(5d)\nwhen_full = divert eab\n"
+        "[unit eab]\ncapacity = 10\nstay = exp(5d)\n"
+        "[unit gone]\ncapacity = 1\nstay = exp(1d)\nwhen_full = lose\n",
+        0);
+    /* Patients for a full virtual ward are diverted to EAB and wait for EAB; a unit that
+     * loses patients keeps nobody waiting. */
+    int t[8];
+    assert_int_equal(metric_wait_targets(r.sc, 0, t), 1);
+    assert_int_equal(t[0], scenario_unit_index(r.sc, "eab"));
+    assert_true(get(&r, "acute", "delayed_days_awaiting_eab") > 1);
+    assert_close(get(&r, "acute", "delayed_days_awaiting_eab"), get(&r, "acute", "delayed_days"),
+                 1e-9);
+    for (size_t k = 0; k < r.ml.n; k++) {
+        assert_string_not_equal(r.ml.slot[k].name, "delayed_days_awaiting_vw");
+        assert_string_not_equal(r.ml.slot[k].name, "delayed_days_awaiting_gone");
+    }
     done(&r);
 }
 
@@ -290,6 +343,8 @@ static void common_random_numbers_across_capacities(void **s) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
+        cmocka_unit_test(delay_reasons_add_up),
+        cmocka_unit_test(waits_are_for_the_unit_that_queues),
         cmocka_unit_test(blocked_time_is_the_downstream_queue),
         cmocka_unit_test(lose_and_divert),
         cmocka_unit_test(capacity_schedule_holds_then_releases),
