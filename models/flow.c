@@ -8,14 +8,19 @@
 #include "sim/rng.h"
 #include "sim/stats.h"
 
-enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY };
+enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED };
 
 enum pstate {
     P_FREE,
-    P_IN_CARE, /* in a place, stay running */
-    P_BLOCKED, /* stay ended, keeps its place, queued for the next unit */
-    P_WAITING, /* arrived from outside, queued, holds no place */
+    P_IN_CARE,   /* in a place, stay running */
+    P_BLOCKED,   /* stay ended, keeps its place, queued for the next unit */
+    P_WAITING,   /* arrived from outside, queued, holds no place */
+    P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
 };
+
+/* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
+ * one reason at a time, so the reasons add up to the unit's delay. */
+enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED };
 
 #define NONE UINT32_MAX
 #define HOURS(h) ((h) / 24.0)
@@ -35,6 +40,10 @@ struct patient {
     uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
     uint8_t state;
     uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
+    uint8_t delay;     /* enum delay, while delayed in unit */
+    uint8_t rejected;  /* refused by a service since its stay here ended */
+    int32_t assess_to; /* the unit it is being assessed for */
+    double t_assess;   /* start of that assessment */
 };
 
 struct unit_rt {
@@ -44,6 +53,7 @@ struct unit_rt {
     int32_t qlen;
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
+    struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
 };
 
 struct rep {
@@ -137,16 +147,46 @@ static uint32_t dequeue(struct rep *r, int u) {
     return id;
 }
 
+/* The time-weighted count that holds delayed patients of unit u with this reason. */
+static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
+    switch (why) {
+    case D_ASSESSMENT:
+        return &r->u[u].assess_tw;
+    case D_REJECTED:
+        return &r->u[u].rej_tw;
+    case D_AWAITING:
+        return &r->await_tw[(size_t)u * r->sc->nunits + (size_t)target];
+    case D_NONE:
+        break;
+    }
+    FS_UNREACHABLE();
+}
+
+/* The patient, whose stay in unit u has ended, starts a delay in its place there. A patient
+ * refused by a service is delayed "rejected" from then on, whatever it waits for next. */
+static void delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target) {
+    struct unit_rt *U = &r->u[u];
+    if (p->rejected) why = D_REJECTED;
+    p->delay = (uint8_t)why;
+    U->delayed++;
+    tw_set(&U->del_tw, r->now, U->delayed);
+    tw_add(delay_tw(r, u, why, target), r->now, +1);
+}
+
+static void delay_end(struct rep *r, int u, struct patient *p) {
+    struct unit_rt *U = &r->u[u];
+    U->delayed--;
+    tw_set(&U->del_tw, r->now, U->delayed);
+    tw_add(delay_tw(r, u, (enum delay)p->delay, p->target), r->now, -1);
+    p->delay = D_NONE;
+}
+
 /* The patient gives up its place in unit u (the place is offered by the caller). */
 static void leave(struct rep *r, int u, struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ--;
     tw_set(&U->occ_tw, r->now, U->occ);
-    if (p->state == P_BLOCKED) {
-        U->delayed--;
-        tw_set(&U->del_tw, r->now, U->delayed);
-        tw_add(&r->await_tw[(size_t)u * r->sc->nunits + (size_t)p->target], r->now, -1);
-    }
+    if (p->delay != D_NONE) delay_end(r, u, p);
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
     if (r->sc->unit[u].kind == UNIT_AE) {
@@ -168,6 +208,7 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->unit = u;
     p->target = -1;
     p->state = P_IN_CARE;
+    p->rejected = 0;
     p->t_arrived = t_arrived;
     p->t_entered = r->now;
     if (p->ambulance && r->sc->unit[u].kind == UNIT_AE) {
@@ -250,11 +291,8 @@ static void arrive(struct rep *r, uint32_t id, int d) {
             p->target = d;
             p->t_queued = r->now;
             if (p->unit >= 0) {
-                struct unit_rt *S = &r->u[p->unit];
                 p->state = P_BLOCKED;
-                S->delayed++;
-                tw_set(&S->del_tw, r->now, S->delayed);
-                tw_add(&r->await_tw[(size_t)p->unit * sc->nunits + (size_t)d], r->now, +1);
+                delay_begin(r, p->unit, p, D_AWAITING, d);
             } else {
                 p->state = P_WAITING;
             }
@@ -298,15 +336,60 @@ static void on_arrival(struct rep *r, uint32_t s) {
         cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
 }
 
-static void on_end_stay(struct rep *r, uint32_t id) {
+/* The patient, whose stay in its unit has ended, heads for dest: home, an assessment in its
+ * bed when a [transfer] covers the move, or straight to dest's door. */
+static void proceed(struct rep *r, uint32_t id, int dest) {
+    const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
-    p->t_ended = r->now;
-    int dest = route(&r->sc->unit[p->unit].next, &p->rng);
     if (dest == ROUTE_EXIT) {
         r->sw.departures++;
         remove_patient(r, id);
-    } else {
+        return;
+    }
+    int t = dest == p->unit ? -1 : sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)dest];
+    if (t < 0) {
         arrive(r, id, dest);
+        return;
+    }
+    p->state = P_ASSESSING;
+    p->assess_to = dest;
+    p->t_assess = r->now;
+    delay_begin(r, p->unit, p, D_ASSESSMENT, -1);
+    double d = dist_sample(&sc->transfer[t].assessment, &p->rng);
+    cal_push(r->cal, (struct cal_event){
+                         .time = r->now + d, .kind = EV_ASSESSED, .id = id, .stamp = p->stamp});
+}
+
+static void on_end_stay(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    p->t_ended = r->now;
+    proceed(r, id, route(&r->sc->unit[p->unit].next, &p->rng));
+}
+
+/* The receiving service has decided: accepted patients go to its door (and may still wait
+ * for a place); refused ones are routed on by on_reject. */
+static void on_assessed(struct rep *r, uint32_t id) {
+    const struct scenario *sc = r->sc;
+    struct patient *p = &r->p[id];
+    int to = p->assess_to;
+    const struct sc_transfer *t =
+        &sc->transfer[sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)to]];
+    delay_end(r, p->unit, p);
+    p->state = P_IN_CARE; /* stay ended, deciding: not delayed for this instant */
+    struct unit_window *w = &r->win[to];
+    w->referrals++;
+    if (!isnan(t->target)) {
+        w->target_n++;
+        if (WITHIN(r->now - p->t_assess, t->target)) w->within_target++;
+    }
+    /* Drawn only when refusal is possible, so accept = 1 consumes nothing. */
+    int accepted = t->accept >= 1 || rng_uniform(&p->rng) < t->accept;
+    if (accepted) {
+        w->accepted++;
+        arrive(r, id, to);
+    } else {
+        p->rejected = 1;
+        proceed(r, id, route(&t->on_reject, &p->rng));
     }
 }
 
@@ -328,6 +411,8 @@ static void close_window(struct rep *r, double t) {
         r->win[i].cap_area = tw_area(&U->cap_tw, t);
         r->win[i].queue_area = tw_area(&U->q_tw, t);
         r->win[i].delayed_area = tw_area(&U->del_tw, t);
+        r->win[i].assess_area = tw_area(&U->assess_tw, t);
+        r->win[i].rejected_area = tw_area(&U->rej_tw, t);
         /* The NHS England count of patients no longer meeting the criteria to reside is a
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
@@ -355,6 +440,8 @@ static void close_window(struct rep *r, double t) {
         tw_reset(&U->cap_tw, t);
         tw_reset(&U->q_tw, t);
         tw_reset(&U->del_tw, t);
+        tw_reset(&U->assess_tw, t);
+        tw_reset(&U->rej_tw, t);
     }
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     memset(&r->sw, 0, sizeof r->sw);
@@ -459,6 +546,10 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         case EV_END_STAY:
             if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
                 on_end_stay(&r, ev.id);
+            break;
+        case EV_ASSESSED:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_ASSESSING)
+                on_assessed(&r, ev.id);
             break;
         case EV_CAPACITY:
             on_capacity(&r, (int)ev.id, ev.arg);

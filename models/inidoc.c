@@ -118,6 +118,15 @@ static int fail_at(struct parse *p, int line, const char *fmt, const char *a, co
     return 0;
 }
 
+/* A transfer is named FROM->TO: two names joined by one arrow. */
+static int valid_transfer_name(const char *s) {
+    const char *arrow = strstr(s, "->");
+    if (!arrow || arrow == s || !arrow[2] || strstr(arrow + 2, "->")) return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '>') return 0;
+    return 1;
+}
+
 static int valid_name(const char *s) {
     if (!*s) return 0;
     for (; *s; s++)
@@ -147,7 +156,17 @@ static void header(struct parse *p, char *line) {
         return;
     }
     if (!*name) name = type; /* [scenario] is named "scenario" */
-    if (!valid_name(name)) {
+    if (!strcmp(type, "transfer")) {
+        /* [transfer acute -> eab] is named "acute->eab" (spaces dropped), for --set too. */
+        char *w = name;
+        for (char *q = name; *q; q++)
+            if (!isspace((unsigned char)*q)) *w++ = *q;
+        *w = 0;
+        if (!valid_transfer_name(name)) {
+            fail_at(p, p->line, "[transfer %s]: expected [transfer FROM -> TO]%s", name, "");
+            return;
+        }
+    } else if (!valid_name(name)) {
         fail_at(p, p->line, "section name '%s': expected letters, digits, '_' or '-'%s", name, "");
         return;
     }

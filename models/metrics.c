@@ -6,33 +6,38 @@
 #include "sim/core.h"
 
 static const char *const names[MET_COUNT] = {
-    "occupancy",
-    "occupancy_pct",
-    "queue",
-    "admissions",
-    "wait_mean",
-    "lost_fraction",
-    "delayed",
-    "delayed_days",
-    "delayed_days_awaiting_",
-    "nctr",
-    "los_mean",
-    "ae_4h_pct",
-    "ae_12h_waits",
-    "ae_12h_pct",
-    "trolley_wait_mean",
-    "trolley_waits_12h",
-    "handovers",
-    "handover_mean",
-    "handovers_30m",
-    "handovers_60m",
-    "cost_per_day",
-    "arrivals",
-    "departures",
-    "lost",
-    "in_system",
-    "dtoc_per_100k",
-    "cost_per_day",
+    [MET_OCCUPANCY] = "occupancy",
+    [MET_OCCUPANCY_PCT] = "occupancy_pct",
+    [MET_QUEUE] = "queue",
+    [MET_ADMISSIONS] = "admissions",
+    [MET_WAIT_MEAN] = "wait_mean",
+    [MET_LOST_FRACTION] = "lost_fraction",
+    [MET_DELAYED] = "delayed",
+    [MET_DELAYED_DAYS] = "delayed_days",
+    [MET_DELAYED_DAYS_AWAITING] = "delayed_days_awaiting_",
+    [MET_DELAYED_DAYS_ASSESSMENT] = "delayed_days_assessment",
+    [MET_DELAYED_DAYS_REJECTED] = "delayed_days_rejected",
+    [MET_NCTR] = "nctr",
+    [MET_REFERRALS] = "referrals",
+    [MET_ASSESSED_WITHIN_TARGET_PCT] = "assessed_within_target_pct",
+    [MET_ACCEPTED_PCT] = "accepted_pct",
+    [MET_LOS_MEAN] = "los_mean",
+    [MET_AE_4H_PCT] = "ae_4h_pct",
+    [MET_AE_12H_WAITS] = "ae_12h_waits",
+    [MET_AE_12H_PCT] = "ae_12h_pct",
+    [MET_TROLLEY_WAIT_MEAN] = "trolley_wait_mean",
+    [MET_TROLLEY_WAITS_12H] = "trolley_waits_12h",
+    [MET_HANDOVERS] = "handovers",
+    [MET_HANDOVER_MEAN] = "handover_mean",
+    [MET_HANDOVERS_30M] = "handovers_30m",
+    [MET_HANDOVERS_60M] = "handovers_60m",
+    [MET_COST_PER_DAY] = "cost_per_day",
+    [MET_ARRIVALS] = "arrivals",
+    [MET_DEPARTURES] = "departures",
+    [MET_LOST] = "lost",
+    [MET_IN_SYSTEM] = "in_system",
+    [MET_DTOC_PER_100K] = "dtoc_per_100k",
+    [MET_SYSTEM_COST_PER_DAY] = "cost_per_day",
 };
 
 const char *metric_name(enum metric m) {
@@ -67,6 +72,15 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
         return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
     case MET_NCTR:
         return u->kind == UNIT_ACUTE;
+    case MET_DELAYED_DAYS_ASSESSMENT:
+        return u->assesses;
+    case MET_DELAYED_DAYS_REJECTED:
+        return u->rejects;
+    case MET_REFERRALS:
+    case MET_ACCEPTED_PCT:
+        return u->referred;
+    case MET_ASSESSED_WITHIN_TARGET_PCT:
+        return u->has_target;
     default:
         return 1;
     }
@@ -164,6 +178,12 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->handover_sum += w->handover_sum;
     a->nctr_sum += w->nctr_sum;
     a->nctr_n += w->nctr_n;
+    a->assess_area += w->assess_area;
+    a->rejected_area += w->rejected_area;
+    a->referrals += w->referrals;
+    a->target_n += w->target_n;
+    a->within_target += w->within_target;
+    a->accepted += w->accepted;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -220,6 +240,21 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_NCTR:
             v = ratio(w->nctr_sum, (double)w->nctr_n);
+            break;
+        case MET_DELAYED_DAYS_ASSESSMENT:
+            v = w->assess_area / length;
+            break;
+        case MET_DELAYED_DAYS_REJECTED:
+            v = w->rejected_area / length;
+            break;
+        case MET_REFERRALS:
+            v = (double)w->referrals / length;
+            break;
+        case MET_ASSESSED_WITHIN_TARGET_PCT:
+            v = 100.0 * ratio((double)w->within_target, (double)w->target_n);
+            break;
+        case MET_ACCEPTED_PCT:
+            v = 100.0 * ratio((double)w->accepted, (double)w->referrals);
             break;
         case MET_LOS_MEAN:
             v = ratio(w->los_sum, (double)w->leaves);

@@ -22,7 +22,12 @@ enum metric {
     MET_DELAYED,
     MET_DELAYED_DAYS,
     MET_DELAYED_DAYS_AWAITING, /* one slot per unit the patients wait for: ..._awaiting_UNIT */
+    MET_DELAYED_DAYS_ASSESSMENT,
+    MET_DELAYED_DAYS_REJECTED,
     MET_NCTR,
+    MET_REFERRALS,
+    MET_ASSESSED_WITHIN_TARGET_PCT,
+    MET_ACCEPTED_PCT,
     MET_LOS_MEAN,
     MET_AE_4H_PCT,
     MET_AE_12H_WAITS,
@@ -74,6 +79,9 @@ struct unit_window {
     double trolley_sum, handover_sum;
     double nctr_sum; /* delayed patients counted at the end of each bucket */
     uint64_t nctr_n;
+    /* [transfer]: delay by reason in the FROM unit; referrals counted at the TO unit */
+    double assess_area, rejected_area;
+    uint64_t referrals, target_n, within_target, accepted;
 };
 
 struct sys_window {

@@ -25,6 +25,7 @@ static const char *const scenario_keys[] = {"name",         "start", "horizon", 
 static const char *const unit_keys[] = {
     "kind",      "capacity",           "capacity_schedule",    "stay", "next",
     "when_full", "cost_per_place_day", "cost_per_patient_day", NULL};
+static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
 
@@ -440,6 +441,39 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
     return 0;
 }
 
+static int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
+    struct doc_entry *e;
+    char why[512];
+    if (check_known_keys(c, s, transfer_keys)) return -1;
+    t->from = t->to = -1;
+    const char *arrow = strstr(s->name, "->");
+    char from[256];
+    snprintf(from, sizeof from, "%.*s", (int)(arrow - s->name), s->name);
+    t->from = scenario_unit_index(c->sc, from);
+    t->to = scenario_unit_index(c->sc, arrow + 2);
+    if (t->from < 0 || t->to < 0)
+        return failf(c, s->file, s->line,
+                     "[transfer %s]: unknown unit '%s' (expected [unit] names)", s->name,
+                     t->from < 0 ? from : arrow + 2);
+    if (t->from == t->to)
+        return failf(c, s->file, s->line, "[transfer %s]: a unit cannot transfer to itself",
+                     s->name);
+    /* A plain duration is a fixed assessment time; otherwise a distribution. */
+    e = get(c, s, "assessment", "0");
+    double fixed;
+    if (val_duration(e->value, &fixed, why, sizeof why) == 0) {
+        FS_ASSERT(dist_init(&t->assessment, DIST_FIXED, &fixed, why, sizeof why) == 0);
+    } else if (build_dist(c, e, &t->assessment)) {
+        return -1;
+    }
+    t->target = NAN;
+    if ((e = get(c, s, "target", NULL)) && parse_key(c, e, val_duration, &t->target)) return -1;
+    e = get(c, s, "accept", "1");
+    if (parse_key(c, e, val_prob, &t->accept)) return -1;
+    e = get(c, s, "on_reject", "exit 1");
+    return build_route(c, e, &t->on_reject);
+}
+
 int scenario_unit_index(const struct scenario *sc, const char *name) {
     for (size_t i = 0; i < sc->nunits; i++)
         if (sc->unit[i].name && strcmp(sc->unit[i].name, name) == 0) return (int)i;
@@ -459,10 +493,11 @@ static int build(struct ctx *c) {
         return failf(c, sc->path, 0, "expected a [scenario] section with at least 'horizon'");
     for (size_t i = 0; i < d->n; i++) {
         const char *t = d->s[i].type;
-        if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals"))
+        if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals") &&
+            strcmp(t, "transfer"))
             return failf(c, d->s[i].file, d->s[i].line,
-                         "[%s]: unknown section type (expected [scenario], [unit NAME] or "
-                         "[arrivals NAME])",
+                         "[%s]: unknown section type (expected [scenario], [unit NAME], "
+                         "[arrivals NAME] or [transfer FROM -> TO])",
                          t);
         if (!strcmp(t, "scenario") && strcmp(d->s[i].name, "scenario"))
             return failf(c, d->s[i].file, d->s[i].line, "[scenario] takes no name");
@@ -479,12 +514,16 @@ static int build(struct ctx *c) {
     for (size_t i = 0; i < d->n; i++) {
         if (!strcmp(d->s[i].type, "unit")) sc->nunits++;
         if (!strcmp(d->s[i].type, "arrivals")) sc->narrivals++;
+        if (!strcmp(d->s[i].type, "transfer")) sc->ntransfers++;
     }
     if (!sc->nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
     if (!sc->narrivals)
         return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
     sc->unit = fs_calloc(sc->nunits, sizeof *sc->unit);
     sc->arrivals = fs_calloc(sc->narrivals, sizeof *sc->arrivals);
+    sc->transfer = fs_calloc(sc->ntransfers + 1, sizeof *sc->transfer);
+    sc->transfer_at = fs_malloc(sc->nunits * sc->nunits * sizeof *sc->transfer_at);
+    for (size_t i = 0; i < sc->nunits * sc->nunits; i++) sc->transfer_at[i] = -1;
     size_t ui = 0, ai = 0;
     for (size_t i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].type, "unit")) sc->unit[ui++].name = fs_strdup(d->s[i].name);
@@ -496,6 +535,18 @@ static int build(struct ctx *c) {
             sc->arrivals[ai].name = fs_strdup(s->name);
             if (build_arrivals(c, s, &sc->arrivals[ai++])) return -1;
         }
+    }
+    size_t ti = 0;
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->s[i].type, "transfer") && build_transfer(c, &d->s[i], &sc->transfer[ti++]))
+            return -1;
+    for (size_t i = 0; i < sc->ntransfers; i++) {
+        const struct sc_transfer *t = &sc->transfer[i];
+        sc->transfer_at[(size_t)t->from * sc->nunits + (size_t)t->to] = (int)i;
+        sc->unit[t->from].assesses = 1;
+        sc->unit[t->from].rejects |= t->accept < 1;
+        sc->unit[t->to].referred = 1;
+        sc->unit[t->to].has_target |= !isnan(t->target);
     }
     /* A chain of diverts must end somewhere, or a full system would loop for ever. */
     for (size_t i = 0; i < sc->nunits; i++) {
@@ -542,6 +593,13 @@ void scenario_free(struct scenario *sc) {
         fs_free(sc->arrivals[i].name);
         nhpp_fini(&sc->arrivals[i].nhpp);
     }
+    for (size_t i = 0; i < sc->ntransfers; i++) {
+        dist_fini(&sc->transfer[i].assessment);
+        fs_free(sc->transfer[i].on_reject.dest);
+        fs_free(sc->transfer[i].on_reject.cum);
+    }
+    fs_free(sc->transfer);
+    fs_free(sc->transfer_at);
     fs_free(sc->unit);
     fs_free(sc->arrivals);
     fs_free(sc->name);
@@ -556,9 +614,10 @@ int scenario_write_resolved(const struct scenario *sc, FILE *f) {
             "; included, extends and --set applied. Run it as it is to reproduce the results.\n");
     for (size_t i = 0; i < sc->doc.n; i++) {
         const struct doc_section *s = &sc->doc.s[i];
-        const char *const *keys = !strcmp(s->type, "scenario") ? scenario_keys
-                                  : !strcmp(s->type, "unit")   ? unit_keys
-                                                               : arrivals_keys;
+        const char *const *keys = !strcmp(s->type, "scenario")   ? scenario_keys
+                                  : !strcmp(s->type, "unit")     ? unit_keys
+                                  : !strcmp(s->type, "transfer") ? transfer_keys
+                                                                 : arrivals_keys;
         if (!strcmp(s->type, s->name))
             fprintf(f, "\n[%s]\n", s->type);
         else

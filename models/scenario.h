@@ -47,6 +47,20 @@ struct sc_unit {
     int divert;        /* unit index for FULL_DIVERT */
     int has_ambulance; /* some arrival stream brings ambulance patients here */
     double cost_per_place_day, cost_per_patient_day;
+    /* roles in [transfer] sections */
+    int assesses;   /* FROM of some transfer: reports assessment delay */
+    int rejects;    /* FROM of a transfer that may refuse: reports rejected delay */
+    int referred;   /* TO of some transfer: reports referrals and acceptance */
+    int has_target; /* TO of a transfer with a target: reports assessed_within_target_pct */
+};
+
+/* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
+struct sc_transfer {
+    int from, to;
+    struct dist assessment;
+    double target; /* NAN when none */
+    double accept;
+    struct route on_reject;
 };
 
 struct sc_arrivals {
@@ -68,7 +82,10 @@ struct scenario {
     struct sc_unit *unit;
     size_t narrivals;
     struct sc_arrivals *arrivals;
-    struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
+    size_t ntransfers;
+    struct sc_transfer *transfer;
+    int *transfer_at; /* [from * nunits + to]: index into transfer, or -1 */
+    struct doc doc;   /* every key with its effective value, for scenario.resolved.ini */
 };
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything. Returns

@@ -250,6 +250,26 @@ static void winter_plan_relieves_ae(void **s) {
     assert_close(ratio, 1.06, 5 * 1.06 * sqrt(1 / n_nov + 1 / n_jan));
 }
 
+static void slower_eab_assessment(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/eab_referrals.ini";
+    const char *base = variant(sc, "e2e_eab_base", "");
+    const char *slow =
+        variant(sc, "e2e_eab_slow", "--set 'acute->eab.assessment=lognormal(40h, 25h)'");
+    /* Longer assessments: more acute bed-days spent being assessed, and fewer referrals
+     * assessed within the 24-hour target. The target share is a ratio, not a rate: compare
+     * the summary intervals, which do not overlap. */
+    moves(base, slow, "acute", "delayed_days_assessment", +1);
+    struct tu_row a, b;
+    tu_summary(base, "eab", "assessed_within_target_pct", &a);
+    tu_summary(slow, "eab", "assessed_within_target_pct", &b);
+    print_message("assessed_within_target_pct %.3g [%.3g, %.3g] -> %.3g [%.3g, %.3g]\n", a.mean,
+                  a.lo, a.hi, b.mean, b.lo, b.hi);
+    assert_true(b.hi < a.lo);
+    /* The same referrals are made either way (common random numbers, same routing draws). */
+    moves(base, slow, "eab", "referrals", 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -331,6 +351,7 @@ int main(void) {
         cmocka_unit_test(ae_measures_move_the_right_way),
         cmocka_unit_test(costs_weigh_beds_against_delays),
         cmocka_unit_test(winter_plan_relieves_ae),
+        cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

@@ -143,6 +143,78 @@ static void waits_are_for_the_unit_that_queues(void **s) {
     done(&r);
 }
 
+/* acute -> eab with an assessment in the acute bed; arrivals stop on day 100 and the network
+ * drains by day 400, so whole-run identities are exact. */
+#define TRANSFER(assessment, target, accept)                                                       \
+    "[scenario]\nhorizon = 400d\nstart = 2025-01-06\n"                                             \
+    "[arrivals a]\nto = acute\nrate = 20/d\nby_date = stop.csv\n"                                  \
+    "[unit acute]\nkind = acute\nstay = exp(3d)\nnext = eab 0.5, exit 0.5\n"                       \
+    "[unit eab]\nkind = step_down\ncapacity = 40\nstay = exp(8d)\n"                                \
+    "[unit home]\nkind = home_care\nstay = exp(10d)\n"                                             \
+    "[transfer acute -> eab]\nassessment = " assessment "\ntarget = " target "\n"                  \
+    "accept = " accept "\non_reject = home 1\n"
+
+static void transfer_assessment_in_the_bed(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/stop.csv", dir);
+    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    struct run r;
+    run(&r, TRANSFER("30h", "24h", "1"), 0);
+    double T = 400, referred = get(&r, "eab", "referrals") * T;
+    assert_true(referred > 800);
+    /* Every referral spends exactly 30 hours assessed in its acute bed. */
+    assert_close(get(&r, "acute", "delayed_days_assessment") * T, referred * 30.0 / 24, 1e-6);
+    assert_close(get(&r, "eab", "assessed_within_target_pct"), 0, 0);
+    assert_close(get(&r, "eab", "accepted_pct"), 100, 0);
+    assert_close(get(&r, "eab", "admissions") * T, referred, 1e-6);
+    /* Reasons add up to the delay. */
+    assert_close(get(&r, "acute", "delayed_days"),
+                 get(&r, "acute", "delayed_days_assessment") +
+                     get(&r, "acute", "delayed_days_awaiting_eab"),
+                 1e-9);
+    done(&r);
+
+    run(&r, TRANSFER("20h", "24h", "1"), 0);
+    assert_close(get(&r, "eab", "assessed_within_target_pct"), 100, 0);
+    done(&r);
+}
+
+static void refused_referrals_are_routed_on(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/stop.csv", dir);
+    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    struct run r;
+    run(&r, TRANSFER("exp(1d)", "24h", "0.7"), 0);
+    double T = 400, referred = get(&r, "eab", "referrals") * T;
+    double acc = get(&r, "eab", "accepted_pct") / 100;
+    assert_close(acc, 0.7, 5 * sqrt(0.21 / referred));
+    assert_close(get(&r, "eab", "admissions") * T, acc * referred, 1e-6);
+    assert_close(get(&r, "home", "admissions") * T, (1 - acc) * referred, 1e-6);
+    assert_true(get(&r, "acute", "delayed_days_rejected") == 0); /* home care has no limit */
+    assert_close(get(&r, "acute", "delayed_days"),
+                 get(&r, "acute", "delayed_days_assessment") +
+                     get(&r, "acute", "delayed_days_awaiting_eab") +
+                     get(&r, "acute", "delayed_days_rejected"),
+                 1e-9);
+    double in_target = get(&r, "eab", "assessed_within_target_pct") / 100;
+    assert_close(in_target, 1 - exp(-1), 5 * sqrt(0.25 / referred)); /* P(exp(1d) <= 1d) */
+    done(&r);
+
+    /* A refused patient who must then wait is delayed as "rejected". */
+    run(&r,
+        "[scenario]\nhorizon = 200d\n[arrivals a]\nto = acute\nrate = 10/d\n"
+        "[unit acute]\nkind = acute\nstay = exp(3d)\nnext = eab 1\n"
+        "[unit eab]\nstay = exp(8d)\n[unit home]\ncapacity = 10\nstay = exp(10d)\n"
+        "[transfer acute -> eab]\naccept = 0.5\non_reject = home 1\n",
+        0);
+    assert_true(get(&r, "acute", "delayed_days_rejected") > 1);
+    assert_close(get(&r, "acute", "delayed_days_rejected"), get(&r, "acute", "delayed_days"), 1e-9);
+    assert_close(get(&r, "acute", "delayed_days_assessment"), 0, 0); /* assessment = 0 */
+    done(&r);
+}
+
 static void blocked_time_is_the_downstream_queue(void **s) {
     (void)s;
     struct run r;
@@ -345,6 +417,8 @@ int main(void) {
         cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
         cmocka_unit_test(delay_reasons_add_up),
         cmocka_unit_test(waits_are_for_the_unit_that_queues),
+        cmocka_unit_test(transfer_assessment_in_the_bed),
+        cmocka_unit_test(refused_referrals_are_routed_on),
         cmocka_unit_test(blocked_time_is_the_downstream_queue),
         cmocka_unit_test(lose_and_divert),
         cmocka_unit_test(capacity_schedule_holds_then_releases),

@@ -158,6 +158,35 @@ static void csv_tables(void **s) {
     scenario_free(sc);
 }
 
+static void transfer_sections(void **s) {
+    (void)s;
+    const char *sets[] = {"ward->step.accept=0.25"};
+    struct scenario *sc = scenario_load(
+        file("transfer.ini", BASE "next = step 1\n[unit step]\nstay = exp(5d)\n"
+                                  "[transfer ward -> step]\nassessment = 1d\ntarget = 24h\n"),
+        sets, 1, err, sizeof err);
+    if (!sc) fail_msg("%s", err);
+    assert_int_equal(sc->ntransfers, 1);
+    const struct sc_transfer *t = &sc->transfer[0];
+    assert_int_equal(t->from, 0);
+    assert_int_equal(t->to, 1);
+    assert_close(t->accept, 0.25, 0);
+    assert_close(t->target, 1, 1e-12);
+    assert_int_equal(t->assessment.kind, DIST_FIXED);
+    assert_int_equal(t->on_reject.dest[0], ROUTE_EXIT);
+    assert_int_equal(sc->transfer_at[0 * 2 + 1], 0);
+    assert_int_equal(sc->transfer_at[1 * 2 + 0], -1);
+    assert_true(sc->unit[0].assesses && sc->unit[0].rejects && sc->unit[1].referred);
+    scenario_free(sc);
+    expect_error("tr_unknown.ini", BASE "[transfer ward -> icu]\naccept = 1\n",
+                 "11: [transfer ward->icu]: unknown unit 'icu' (expected [unit] names)");
+    expect_error("tr_arrow.ini", BASE "[transfer ward icu]\naccept = 1\n",
+                 "11: [transfer wardicu]: expected [transfer FROM -> TO]");
+    expect_error("tr_key.ini", BASE "[unit b]\nstay = exp(1d)\n[transfer ward -> b]\nacept = 1\n",
+                 "14: acept: unknown key in [transfer] (expected one of: assessment, target, "
+                 "accept, on_reject)");
+}
+
 static void bad_inputs_name_file_line_and_key(void **s) {
     (void)s;
     expect_error("unknown_key.ini", BASE "capcity = 5\n",
@@ -207,8 +236,8 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     expect_error("twice.ini", BASE "capacity = 4\n", "");
     assert_non_null(strstr(err, "twice.ini:11: capacity: key given twice in this section"));
     expect_error("section.ini", BASE "[ward2]\nstay = exp(1d)\n",
-                 "11: [ward2]: unknown section type (expected [scenario], [unit NAME] or "
-                 "[arrivals NAME])");
+                 "11: [ward2]: unknown section type (expected [scenario], [unit NAME], "
+                 "[arrivals NAME] or [transfer FROM -> TO])");
     expect_error("divert.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = x\nrate = 10/d\n"
                  "[unit x]\ncapacity = 1\nstay = exp(1d)\nwhen_full = divert y\n"
@@ -240,6 +269,7 @@ int main(void) {
         cmocka_unit_test(comments_continuations_and_forward_references),
         cmocka_unit_test(extends_and_overrides),
         cmocka_unit_test(csv_tables),
+        cmocka_unit_test(transfer_sections),
         cmocka_unit_test(bad_inputs_name_file_line_and_key),
         cmocka_unit_test(extends_loop_is_an_error),
     };
