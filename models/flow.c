@@ -8,7 +8,7 @@
 #include "sim/rng.h"
 #include "sim/stats.h"
 
-enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED };
+enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT };
 
 enum pstate {
     P_FREE,
@@ -16,6 +16,7 @@ enum pstate {
     P_BLOCKED,   /* stay ended, keeps its place, queued for the next unit */
     P_WAITING,   /* arrived from outside, queued, holds no place */
     P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
+    P_HOME,      /* gone home (out of the system) and due to be readmitted */
 };
 
 /* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
@@ -43,6 +44,7 @@ struct patient {
     uint8_t delay;     /* enum delay, while delayed in unit */
     uint8_t rejected;  /* refused by a service since its stay here ended */
     int32_t assess_to; /* the unit it is being assessed for */
+    int32_t home_from; /* the unit it went home from (for readmit_to) */
     double t_assess;   /* start of that assessment */
 };
 
@@ -336,14 +338,57 @@ static void on_arrival(struct rep *r, uint32_t s) {
         cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
 }
 
+/* The patient leaves its unit for home. Whether and when it comes back is drawn now (from its
+ * own stream, only where readmit > 0), so its 30- and 91-day outcomes are known at once; they
+ * are counted only for patients the horizon lets us follow that long. */
+static void go_home(struct rep *r, uint32_t id) {
+    const struct scenario *sc = r->sc;
+    struct patient *p = &r->p[id];
+    int u = p->unit;
+    const struct sc_unit *U = &sc->unit[u];
+    struct unit_window *w = &r->win[u];
+    r->sw.departures++;
+    double back = INFINITY;
+    if (U->readmit > 0 && rng_uniform(&p->rng) < U->readmit)
+        back = r->now + dist_sample(&U->readmit_after, &p->rng);
+    if (U->readmit > 0 && r->now + 30 <= sc->horizon) {
+        w->home30_n++;
+        if (WITHIN(back - r->now, 30)) w->readmit30++;
+    }
+    if (sc->readmissions && U->kind == UNIT_HOME_CARE && r->now + 91 <= sc->horizon) {
+        w->home91_n++;
+        if (!WITHIN(back - r->now, 91)) w->home91_ok++;
+    }
+    if (!(back < sc->horizon)) {
+        remove_patient(r, id);
+        return;
+    }
+    /* Out of the system until readmitted; the record (and its stream) waits at home. */
+    p->home_from = u;
+    leave(r, u, p);
+    p->state = P_HOME;
+    tw_add(&r->in_sys, r->now, -1);
+    cal_push(r->cal,
+             (struct cal_event){.time = back, .kind = EV_READMIT, .id = id, .stamp = p->stamp});
+    offer(r, u);
+}
+
+static void on_readmit(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    r->sw.readmissions++;
+    tw_add(&r->in_sys, r->now, +1);
+    p->state = P_IN_CARE; /* arriving: neither waiting nor placed yet */
+    p->ambulance = 0;
+    arrive(r, id, r->sc->unit[p->home_from].readmit_to);
+}
+
 /* The patient, whose stay in its unit has ended, heads for dest: home, an assessment in its
  * bed when a [transfer] covers the move, or straight to dest's door. */
 static void proceed(struct rep *r, uint32_t id, int dest) {
     const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
     if (dest == ROUTE_EXIT) {
-        r->sw.departures++;
-        remove_patient(r, id);
+        go_home(r, id);
         return;
     }
     int t = dest == p->unit ? -1 : sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)dest];
@@ -551,6 +596,9 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
             if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_ASSESSING)
                 on_assessed(&r, ev.id);
             break;
+        case EV_READMIT:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_HOME) on_readmit(&r, ev.id);
+            break;
         case EV_CAPACITY:
             on_capacity(&r, (int)ev.id, ev.arg);
             break;
@@ -564,6 +612,7 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     res->events = events;
     for (size_t i = 0; i < sc->narrivals; i++) res->patients += r.arr_count[i];
     res->peak_patients = r.peak;
+    res->in_system_end = r.in_sys.value;
     rep_fini(&r);
     *out = res;
     return 0;

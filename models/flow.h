@@ -19,6 +19,7 @@ struct flow_result {
     double *series;  /* nbuckets x nslots, bucket-major */
     uint64_t events, patients;
     size_t peak_patients; /* most patient records in use at once */
+    double in_system_end; /* patients in the system at the horizon (for conservation checks) */
 };
 
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */

@@ -38,6 +38,10 @@ static const char *const names[MET_COUNT] = {
     [MET_IN_SYSTEM] = "in_system",
     [MET_DTOC_PER_100K] = "dtoc_per_100k",
     [MET_SYSTEM_COST_PER_DAY] = "cost_per_day",
+    [MET_READMIT_30D_PCT] = "readmit_30d_pct",
+    [MET_HOME_91D_PCT] = "home_91d_pct",
+    [MET_READMISSIONS] = "readmissions",
+    [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
 };
 
 const char *metric_name(enum metric m) {
@@ -81,8 +85,21 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
         return u->referred;
     case MET_ASSESSED_WITHIN_TARGET_PCT:
         return u->has_target;
+    case MET_READMIT_30D_PCT:
+        return u->readmit > 0;
     default:
         return 1;
+    }
+}
+
+/* As unit_reports, for metrics that depend on the scenario as a whole: home-care units report
+ * the 91-day outcome once the scenario models readmissions. */
+static int unit_reports_in(const struct scenario *sc, const struct sc_unit *u, enum metric m) {
+    switch (m) {
+    case MET_HOME_91D_PCT:
+        return sc->readmissions && u->kind == UNIT_HOME_CARE;
+    default:
+        return unit_reports(u, m);
     }
 }
 
@@ -134,7 +151,7 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
                 int n = metric_wait_targets(sc, (int)i, t);
                 for (int k = 0; k < n; k++) add(ml, &cap, (int)i, (enum metric)m, t[k], sc);
                 fs_free(t);
-            } else if (unit_reports(u, (enum metric)m)) {
+            } else if (unit_reports_in(sc, u, (enum metric)m)) {
                 add(ml, &cap, (int)i, (enum metric)m, -1, sc);
             }
         }
@@ -144,6 +161,8 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
     for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
         if (m == MET_DTOC_PER_100K && isnan(sc->population)) continue;
         if (m == MET_SYSTEM_COST_PER_DAY && !costs) continue;
+        if ((m == MET_READMISSIONS || m == MET_SYSTEM_READMIT_30D_PCT) && !sc->readmissions)
+            continue;
         add(ml, &cap, -1, (enum metric)m, -1, sc);
     }
 }
@@ -184,6 +203,10 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->target_n += w->target_n;
     a->within_target += w->within_target;
     a->accepted += w->accepted;
+    a->home30_n += w->home30_n;
+    a->readmit30 += w->readmit30;
+    a->home91_n += w->home91_n;
+    a->home91_ok += w->home91_ok;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -191,6 +214,7 @@ void sys_window_add(struct sys_window *a, const struct sys_window *w) {
     a->arrivals += w->arrivals;
     a->departures += w->departures;
     a->lost += w->lost;
+    a->readmissions += w->readmissions;
 }
 
 /* Places are paid for whether used or not; patient-days only when used. */
@@ -312,6 +336,24 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             double c = 0;
             for (size_t u = 0; u < sc->nunits; u++) c += unit_cost(&sc->unit[u], &uw[u]);
             v = c / length;
+            break;
+        }
+        case MET_READMIT_30D_PCT:
+            v = 100.0 * ratio((double)w->readmit30, (double)w->home30_n);
+            break;
+        case MET_HOME_91D_PCT:
+            v = 100.0 * ratio((double)w->home91_ok, (double)w->home91_n);
+            break;
+        case MET_READMISSIONS:
+            v = (double)sw->readmissions / length;
+            break;
+        case MET_SYSTEM_READMIT_30D_PCT: {
+            double n = 0, k = 0;
+            for (size_t u = 0; u < sc->nunits; u++) {
+                n += (double)uw[u].home30_n;
+                k += (double)uw[u].readmit30;
+            }
+            v = 100.0 * ratio(k, n);
             break;
         }
         case MET_COUNT:

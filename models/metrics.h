@@ -39,6 +39,8 @@ enum metric {
     MET_HANDOVERS_30M,
     MET_HANDOVERS_60M,
     MET_COST_PER_DAY,
+    MET_READMIT_30D_PCT,
+    MET_HOME_91D_PCT,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
@@ -46,6 +48,8 @@ enum metric {
     MET_IN_SYSTEM,
     MET_DTOC_PER_100K,
     MET_SYSTEM_COST_PER_DAY,
+    MET_READMISSIONS,
+    MET_SYSTEM_READMIT_30D_PCT,
     MET_COUNT
 };
 
@@ -82,11 +86,14 @@ struct unit_window {
     /* [transfer]: delay by reason in the FROM unit; referrals counted at the TO unit */
     double assess_area, rejected_area;
     uint64_t referrals, target_n, within_target, accepted;
+    /* going home, counted when it happens among patients who can be followed to the horizon:
+     * for 30 days (readmission) and 91 days (still at home) */
+    uint64_t home30_n, readmit30, home91_n, home91_ok;
 };
 
 struct sys_window {
     double in_system_area;
-    uint64_t arrivals, departures, lost;
+    uint64_t arrivals, departures, lost, readmissions;
 };
 
 void unit_window_add(struct unit_window *into, const struct unit_window *w);

@@ -23,8 +23,9 @@ static const char *const scenario_keys[] = {"name",         "start", "horizon", 
                                             "replications", "seed",  "interval", "population",
                                             "extends",      NULL};
 static const char *const unit_keys[] = {
-    "kind",      "capacity",           "capacity_schedule",    "stay", "next",
-    "when_full", "cost_per_place_day", "cost_per_patient_day", NULL};
+    "kind",    "capacity",      "capacity_schedule",  "stay",
+    "next",    "when_full",     "cost_per_place_day", "cost_per_patient_day",
+    "readmit", "readmit_after", "readmit_to",         NULL};
 static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
@@ -379,6 +380,21 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         return key_fail(c, e, "expected a finite capacity to pay for (capacity is inf)");
     e = get(c, s, "cost_per_patient_day", "0");
     if (parse_key(c, e, parse_number_any, &u->cost_per_patient_day)) return -1;
+    /* Readmission: off unless readmit > 0; readmit_to defaults to where the first arrival
+     * stream enters (A&E, usually), filled in once the arrivals are built. */
+    e = get(c, s, "readmit", "0");
+    if (parse_key(c, e, val_prob, &u->readmit)) return -1;
+    u->readmit_to = -1;
+    if (u->readmit > 0) {
+        c->sc->readmissions = 1;
+        if (!(e = require(c, s, "readmit_after", "a distribution like exp(12d)"))) return -1;
+        if (build_dist(c, e, &u->readmit_after)) return -1;
+        if ((e = get(c, s, "readmit_to", NULL)) &&
+            (u->readmit_to = scenario_unit_index(c->sc, e->value)) < 0) {
+            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
+            return key_fail(c, e, why);
+        }
+    }
     return 0;
 }
 
@@ -536,6 +552,14 @@ static int build(struct ctx *c) {
             if (build_arrivals(c, s, &sc->arrivals[ai++])) return -1;
         }
     }
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct sc_unit *u = &sc->unit[i];
+        if (u->readmit > 0 && u->readmit_to < 0) {
+            u->readmit_to = sc->arrivals[0].to;
+            struct doc_section *s = doc_section(d, u->name);
+            get(c, s, "readmit_to", sc->unit[u->readmit_to].name);
+        }
+    }
     size_t ti = 0;
     for (size_t i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].type, "transfer") && build_transfer(c, &d->s[i], &sc->transfer[ti++]))
@@ -586,6 +610,7 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->sched_t);
         fs_free(u->sched_cap);
         dist_fini(&u->stay);
+        dist_fini(&u->readmit_after);
         fs_free(u->next.dest);
         fs_free(u->next.cum);
     }

@@ -52,6 +52,9 @@ struct sc_unit {
     int rejects;    /* FROM of a transfer that may refuse: reports rejected delay */
     int referred;   /* TO of some transfer: reports referrals and acceptance */
     int has_target; /* TO of a transfer with a target: reports assessed_within_target_pct */
+    double readmit; /* probability a patient going home from here comes back */
+    struct dist readmit_after; /* time from going home to coming back */
+    int readmit_to;            /* unit a readmitted patient arrives at */
 };
 
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
@@ -85,6 +88,7 @@ struct scenario {
     size_t ntransfers;
     struct sc_transfer *transfer;
     int *transfer_at; /* [from * nunits + to]: index into transfer, or -1 */
+    int readmissions; /* some unit has readmit > 0 */
     struct doc doc;   /* every key with its effective value, for scenario.resolved.ini */
 };
 

@@ -270,6 +270,30 @@ static void slower_eab_assessment(void **s) {
     moves(base, slow, "eab", "referrals", 0);
 }
 
+static void readmissions_fill_beds(void **s) {
+    (void)s;
+    const char *common = "--replications 8 --set scenario.horizon=400d "
+                         "--set 'acute.readmit_after=lognormal(20d, 15d)' "
+                         "--set 'reablement.readmit_after=lognormal(60d, 40d)'";
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s --set acute.readmit=0.05 --set reablement.readmit=0.1", common);
+    snprintf(b, sizeof b, "%s --set acute.readmit=0.12 --set reablement.readmit=0.25", common);
+    const char *low = variant("scenarios/demo.ini", "e2e_readmit_low", a);
+    const char *high = variant("scenarios/demo.ini", "e2e_readmit_high", b);
+    /* More readmissions: more patients come back through A&E into acute beds. */
+    moves(low, high, "", "readmissions", +1);
+    moves(low, high, "ae", "admissions", +1);
+    moves(low, high, "acute", "occupancy", +1);
+    /* ...and fewer people are still at home 91 days after reablement (a ratio: compare the
+     * summary intervals). */
+    struct tu_row x, y;
+    tu_summary(low, "reablement", "home_91d_pct", &x);
+    tu_summary(high, "reablement", "home_91d_pct", &y);
+    print_message("home_91d_pct %.3g [%.3g, %.3g] -> %.3g [%.3g, %.3g]\n", x.mean, x.lo, x.hi,
+                  y.mean, y.lo, y.hi);
+    assert_true(y.hi < x.lo);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -352,6 +376,7 @@ int main(void) {
         cmocka_unit_test(costs_weigh_beds_against_delays),
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
+        cmocka_unit_test(readmissions_fill_beds),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

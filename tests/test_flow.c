@@ -374,6 +374,70 @@ static void costs_for_places_and_patient_days(void **s) {
     done(&r);
 }
 
+static void readmissions_and_91_day_outcome(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 730d\nwarmup = 100d\n"
+        "[arrivals a]\nto = ae\nrate = 20/d\n"
+        "[unit ae]\nkind = ae\nstay = exp(3h)\nnext = acute 0.5, exit 0.5\n"
+        "[unit acute]\nkind = acute\nstay = exp(5d)\nnext = reablement 0.3, exit 0.7\n"
+        "readmit = 0.2\nreadmit_after = uniform(10d, 50d)\n"
+        "[unit reablement]\nkind = home_care\nstay = exp(20d)\n"
+        "readmit = 0.1\nreadmit_after = uniform(60d, 120d)\nreadmit_to = acute\n",
+        0);
+    /* acute: readmitted with probability 0.2 after uniform(10, 50) days, so within 30 days
+     * with probability 0.2 x 0.5. */
+    double home = get(&r, "acute", "admissions") * 0.7 * 630;
+    assert_close(get(&r, "acute", "readmit_30d_pct") / 100, 0.1, 5 * sqrt(0.09 / home));
+    /* reablement: readmitted with probability 0.1 after 60-120 days: never within 30 days, and
+     * within 91 days with probability 0.1 x 31/60. */
+    assert_close(get(&r, "reablement", "readmit_30d_pct"), 0, 0);
+    double reab = get(&r, "reablement", "admissions") * 630;
+    double p91 = 1 - 0.1 * 31.0 / 60;
+    assert_close(get(&r, "reablement", "home_91d_pct") / 100, p91,
+                 5 * sqrt(p91 * (1 - p91) / reab));
+    /* Readmissions come back: about 0.2 of acute's and 0.1 of reablement's discharges home. */
+    double back =
+        get(&r, "acute", "admissions") * 0.7 * 0.2 + get(&r, "reablement", "admissions") * 0.1;
+    assert_close(get(&r, NULL, "readmissions"), back, 0.1 * back);
+    done(&r);
+}
+
+static void conservation_at_the_horizon(void **s) {
+    (void)s;
+    /* Every mechanism at once; no warm-up, so the whole run is counted. */
+    char p[4096];
+    snprintf(p, sizeof p, "%s/beds2.csv", dir);
+    tu_write(p, "date,capacity\n2025-02-01,30\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 200d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = ae\nrate = 40/d\nambulance = 0.3\n"
+        "[arrivals gp]\nto = vw\nrate = 3/d\n"
+        "[unit ae]\nkind = ae\ncapacity = 6\nstay = exp(3h)\nnext = acute 0.4, exit 0.6\n"
+        "[unit vw]\nkind = virtual_ward\ncapacity = 4\nstay = exp(4d)\nwhen_full = divert acute\n"
+        "[unit acute]\nkind = acute\ncapacity = 90\nstay = exp(4d)\n"
+        "next = exit 0.5, eab 0.3, reab 0.2\nreadmit = 0.15\nreadmit_after = exp(20d)\n"
+        "cost_per_place_day = 300\n"
+        "[unit eab]\nkind = step_down\ncapacity = 20\ncapacity_schedule = beds2.csv\n"
+        "stay = exp(10d)\nnext = exit 0.8, home_x 0.2\n"
+        "[unit reab]\nkind = home_care\ncapacity = 40\nstay = exp(15d)\nreadmit = 0.1\n"
+        "readmit_after = exp(40d)\n"
+        "[unit home_x]\ncapacity = 1\nstay = exp(5d)\nwhen_full = lose\n"
+        "[transfer acute -> eab]\nassessment = exp(1d)\ntarget = 24h\naccept = 0.8\n"
+        "on_reject = reab 1\n",
+        0);
+    double T = 200;
+    double in = (get(&r, NULL, "arrivals") + get(&r, NULL, "readmissions")) * T;
+    double out = (get(&r, NULL, "departures") + get(&r, NULL, "lost")) * T;
+    assert_true(get(&r, NULL, "readmissions") > 0.5);
+    assert_true(get(&r, NULL, "lost") > 0);
+    assert_true(r.res->in_system_end > 10);
+    assert_close(in, out + r.res->in_system_end, 1e-6);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -426,6 +490,8 @@ int main(void) {
         cmocka_unit_test(ae_twelve_hours_trolley_and_handover),
         cmocka_unit_test(ambulance_share_is_drawn_per_patient),
         cmocka_unit_test(costs_for_places_and_patient_days),
+        cmocka_unit_test(readmissions_and_91_day_outcome),
+        cmocka_unit_test(conservation_at_the_horizon),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };
