@@ -8,7 +8,7 @@
 #include "sim/rng.h"
 #include "sim/stats.h"
 
-enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT };
+enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT, EV_STEP_DOWN };
 
 enum pstate {
     P_FREE,
@@ -31,6 +31,9 @@ enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED };
 
 struct patient {
     struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
+    struct rng aux;   /* its second stream, for choices a variant may add (step-down), so that
+                       * adding them leaves the main stream's stays and routing in step */
+    double remaining; /* rest of the stay after a step-down point */
     double t_arrived; /* arrival at the unit it holds a place in (queue join or entry) */
     double t_entered; /* entry into that unit */
     double t_queued;  /* joined the queue of target */
@@ -223,8 +226,46 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
         p->ambulance = 0;
     }
     double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
+    const struct sc_unit *su = &r->sc->unit[u];
+    if (su->step_down_to >= 0 && rng_uniform(&p->aux) < su->step_down_share) {
+        /* A step-down candidate: at that point of its stay it moves on if there is room. */
+        p->remaining = stay * (1 - su->step_down_at);
+        cal_push(r->cal, (struct cal_event){.time = r->now + stay * su->step_down_at,
+                                            .kind = EV_STEP_DOWN,
+                                            .id = id,
+                                            .stamp = p->stamp});
+        return;
+    }
     cal_push(r->cal, (struct cal_event){
                          .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
+}
+
+/* At its step-down point the patient moves to the step-down unit if it has a free place and
+ * nobody waiting, and spends the rest of its stay there; otherwise it stays put. */
+static void offer(struct rep *r, int u);
+static void on_step_down(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    int u = p->unit, vw = r->sc->unit[u].step_down_to;
+    struct unit_rt *V = &r->u[vw];
+    double rest = p->remaining;
+    if (!(V->occ < V->cap) || V->qlen > 0) {
+        cal_push(r->cal,
+                 (struct cal_event){
+                     .time = r->now + rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
+        return;
+    }
+    r->win[u].saved += rest;
+    r->win[vw].step_downs++;
+    r->win[vw].arrivals++;
+    leave(r, u, p);
+    V->occ++;
+    tw_set(&V->occ_tw, r->now, V->occ);
+    r->win[vw].admissions++;
+    p->unit = vw;
+    p->t_arrived = p->t_entered = r->now;
+    cal_push(r->cal, (struct cal_event){
+                         .time = r->now + rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
+    offer(r, u);
 }
 
 /* Move the patient into unit u, which has room; returns the unit whose place it freed. */
@@ -327,7 +368,9 @@ static void on_arrival(struct rep *r, uint32_t s) {
     uint32_t id = patient_new(r);
     /* Keyed by (replication, stream, patient number in stream): the same patient arrives with
      * the same needs whatever the capacities. */
-    rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, r->arr_count[s]++);
+    uint64_t k = r->arr_count[s]++;
+    rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, k);
+    if (sc->step_downs) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
     r->sw.arrivals++;
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
@@ -598,6 +641,10 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
             break;
         case EV_READMIT:
             if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_HOME) on_readmit(&r, ev.id);
+            break;
+        case EV_STEP_DOWN:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
+                on_step_down(&r, ev.id);
             break;
         case EV_CAPACITY:
             on_capacity(&r, (int)ev.id, ev.arg);

@@ -40,6 +40,9 @@ static const char *const names[MET_COUNT] = {
     [MET_SYSTEM_COST_PER_DAY] = "cost_per_day",
     [MET_READMIT_30D_PCT] = "readmit_30d_pct",
     [MET_HOME_91D_PCT] = "home_91d_pct",
+    [MET_STEP_UPS] = "step_ups",
+    [MET_STEP_DOWNS] = "step_downs",
+    [MET_BED_DAYS_SAVED] = "bed_days_saved",
     [MET_READMISSIONS] = "readmissions",
     [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
 };
@@ -87,6 +90,11 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
         return u->has_target;
     case MET_READMIT_30D_PCT:
         return u->readmit > 0;
+    case MET_STEP_UPS:
+    case MET_STEP_DOWNS:
+        return u->stepped_into;
+    case MET_BED_DAYS_SAVED:
+        return u->step_down_to >= 0;
     default:
         return 1;
     }
@@ -207,6 +215,8 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->readmit30 += w->readmit30;
     a->home91_n += w->home91_n;
     a->home91_ok += w->home91_ok;
+    a->step_downs += w->step_downs;
+    a->saved += w->saved;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -343,6 +353,15 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_HOME_91D_PCT:
             v = 100.0 * ratio((double)w->home91_ok, (double)w->home91_n);
+            break;
+        case MET_STEP_UPS:
+            v = (double)(w->admissions - w->step_downs) / length;
+            break;
+        case MET_STEP_DOWNS:
+            v = (double)w->step_downs / length;
+            break;
+        case MET_BED_DAYS_SAVED:
+            v = w->saved / length;
             break;
         case MET_READMISSIONS:
             v = (double)sw->readmissions / length;

@@ -41,6 +41,9 @@ enum metric {
     MET_COST_PER_DAY,
     MET_READMIT_30D_PCT,
     MET_HOME_91D_PCT,
+    MET_STEP_UPS,
+    MET_STEP_DOWNS,
+    MET_BED_DAYS_SAVED,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
@@ -89,6 +92,9 @@ struct unit_window {
     /* going home, counted when it happens among patients who can be followed to the horizon:
      * for 30 days (readmission) and 91 days (still at home) */
     uint64_t home30_n, readmit30, home91_n, home91_ok;
+    /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */
+    uint64_t step_downs;
+    double saved;
 };
 
 struct sys_window {

@@ -25,7 +25,8 @@ static const char *const scenario_keys[] = {"name",         "start", "horizon", 
 static const char *const unit_keys[] = {
     "kind",    "capacity",      "capacity_schedule",  "stay",
     "next",    "when_full",     "cost_per_place_day", "cost_per_patient_day",
-    "readmit", "readmit_after", "readmit_to",         NULL};
+    "readmit", "readmit_after", "readmit_to",         "step_down",
+    NULL};
 static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
@@ -311,6 +312,29 @@ static int build_route(struct ctx *c, struct doc_entry *e, struct route *rt) {
     return rc;
 }
 
+/* step_down = UNIT SHARE at FRACTION */
+static int parse_step_down(struct ctx *c, struct doc_entry *e, struct sc_unit *u) {
+    static const char hint[] = "expected UNIT SHARE at FRACTION, e.g. 'vw 0.1 at 0.6'";
+    char name[128], at[8], share[64], frac[64], why[512];
+    int n = 0;
+    if (sscanf(e->value, "%127s %63s %7s %63s %n", name, share, at, frac, &n) != 4 ||
+        e->value[n] != 0 || strcmp(at, "at") != 0)
+        return key_fail(c, e, hint);
+    if ((u->step_down_to = scenario_unit_index(c->sc, name)) < 0) {
+        snprintf(why, sizeof why, "unknown unit '%s' (%s)", name, hint);
+        return key_fail(c, e, why);
+    }
+    if (u->step_down_to == (int)(u - c->sc->unit))
+        return key_fail(c, e, "a unit cannot step patients down into itself");
+    if (val_prob(share, &u->step_down_share, why, sizeof why)) return key_fail(c, e, why);
+    if (val_prob(frac, &u->step_down_at, why, sizeof why) || u->step_down_at <= 0 ||
+        u->step_down_at >= 1)
+        return key_fail(c, e, "expected the FRACTION of the stay strictly between 0 and 1");
+    c->sc->unit[u->step_down_to].stepped_into = 1;
+    c->sc->step_downs = 1;
+    return 0;
+}
+
 static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e;
     char why[512];
@@ -395,6 +419,8 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
             return key_fail(c, e, why);
         }
     }
+    u->step_down_to = -1;
+    if ((e = get(c, s, "step_down", NULL)) && parse_step_down(c, e, u)) return -1;
     return 0;
 }
 

@@ -55,6 +55,9 @@ struct sc_unit {
     double readmit; /* probability a patient going home from here comes back */
     struct dist readmit_after; /* time from going home to coming back */
     int readmit_to;            /* unit a readmitted patient arrives at */
+    int step_down_to;          /* step_down = UNIT SHARE at FRACTION: UNIT, or -1 */
+    double step_down_share, step_down_at;
+    int stepped_into; /* some unit steps patients down into this one */
 };
 
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
@@ -89,6 +92,7 @@ struct scenario {
     struct sc_transfer *transfer;
     int *transfer_at; /* [from * nunits + to]: index into transfer, or -1 */
     int readmissions; /* some unit has readmit > 0 */
+    int step_downs;   /* some unit has step_down */
     struct doc doc;   /* every key with its effective value, for scenario.resolved.ini */
 };
 

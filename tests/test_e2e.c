@@ -294,6 +294,19 @@ static void readmissions_fill_beds(void **s) {
     assert_true(y.hi < x.lo);
 }
 
+static void virtual_ward_beds_empty_acute(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/virtual_ward.ini";
+    const char *none = variant(sc, "e2e_vw_0", "--set vw.capacity=0");
+    const char *some = variant(sc, "e2e_vw_25", "--set vw.capacity=25");
+    /* Virtual-ward beds take the end of acute stays: patients step down, acute beds are
+     * saved, and fewer are occupied; the same patients arrive either way. */
+    moves(none, some, "vw", "step_downs", +1);
+    moves(none, some, "acute", "bed_days_saved", +1);
+    moves(none, some, "acute", "occupancy", -1);
+    moves(none, some, "", "arrivals", 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -377,6 +390,7 @@ int main(void) {
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(readmissions_fill_beds),
+        cmocka_unit_test(virtual_ward_beds_empty_acute),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

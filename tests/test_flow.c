@@ -438,6 +438,32 @@ static void conservation_at_the_horizon(void **s) {
     done(&r);
 }
 
+static void step_down_to_a_virtual_ward(void **s) {
+    (void)s;
+    const char *fmt =
+        "[scenario]\nhorizon = 300d\nwarmup = 20d\n[arrivals a]\nto = acute\nrate = 10/d\n"
+        "[unit acute]\nkind = acute\nstay = fixed(10d)\nstep_down = vw 1 at 0.6\n"
+        "[unit vw]\nkind = virtual_ward\ncapacity = %s\nstay = exp(30d)\n";
+    char text[1024];
+    struct run r;
+    snprintf(text, sizeof text, fmt, "inf");
+    run(&r, text, 0);
+    /* Everyone moves at day 6 and brings the remaining 4 days with them. */
+    assert_close(get(&r, "acute", "los_mean"), 6, 1e-9);
+    assert_close(get(&r, "vw", "los_mean"), 4, 1e-9);
+    assert_close(get(&r, "vw", "step_ups"), 0, 0);
+    assert_close(get(&r, "acute", "bed_days_saved"), 4 * get(&r, "vw", "step_downs"), 1e-9);
+    assert_close(get(&r, "acute", "occupancy"), 6 * 10, 3);
+    done(&r);
+    /* A full ward: nobody moves, the acute stay runs its whole course. */
+    snprintf(text, sizeof text, fmt, "0");
+    run(&r, text, 0);
+    assert_close(get(&r, "acute", "los_mean"), 10, 1e-9);
+    assert_close(get(&r, "vw", "step_downs"), 0, 0);
+    assert_close(get(&r, "acute", "bed_days_saved"), 0, 0);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -492,6 +518,7 @@ int main(void) {
         cmocka_unit_test(costs_for_places_and_patient_days),
         cmocka_unit_test(readmissions_and_91_day_outcome),
         cmocka_unit_test(conservation_at_the_horizon),
+        cmocka_unit_test(step_down_to_a_virtual_ward),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };
