@@ -8,7 +8,7 @@
 #include "sim/rng.h"
 #include "sim/stats.h"
 
-enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT, EV_STEP_DOWN };
+enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT, EV_STEP_DOWN, EV_SURGE };
 
 enum pstate {
     P_FREE,
@@ -59,6 +59,11 @@ struct unit_rt {
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
     struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
+    /* escalation */
+    double base;          /* capacity before surge places (capacity_schedule's value) */
+    int surging, armed;   /* surge places open; occupancy high and a check pending */
+    uint32_t surge_epoch; /* bumped to cancel a pending check */
+    struct tw surge_tw;   /* 1 while surging */
 };
 
 struct rep {
@@ -152,6 +157,40 @@ static uint32_t dequeue(struct rep *r, int u) {
     return id;
 }
 
+/* Escalation: arm a check when occupancy reaches surge_on x base, cancel it if occupancy
+ * drops first; while surging, close the surge places once occupancy is below surge_off x base
+ * (no one is evicted: they are simply not refilled). */
+static void surge_update(struct rep *r, int u) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    struct unit_rt *U = &r->u[u];
+    if (U->surging) {
+        if (U->occ < su->surge_off * U->base) {
+            U->surging = 0;
+            U->cap = U->base;
+            tw_set(&U->surge_tw, r->now, 0);
+            tw_set(&U->cap_tw, r->now, U->cap);
+        }
+    } else if (U->occ >= su->surge_on * U->base) {
+        if (!U->armed) {
+            U->armed = 1;
+            cal_push(r->cal, (struct cal_event){.time = r->now + su->surge_after,
+                                                .kind = EV_SURGE,
+                                                .id = (uint32_t)u,
+                                                .stamp = ++U->surge_epoch});
+        }
+    } else if (U->armed) {
+        U->armed = 0;
+        U->surge_epoch++;
+    }
+}
+
+static void occ_add(struct rep *r, int u, int d) {
+    struct unit_rt *U = &r->u[u];
+    U->occ += d;
+    tw_set(&U->occ_tw, r->now, U->occ);
+    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+}
+
 /* The time-weighted count that holds delayed patients of unit u with this reason. */
 static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
     switch (why) {
@@ -188,9 +227,7 @@ static void delay_end(struct rep *r, int u, struct patient *p) {
 
 /* The patient gives up its place in unit u (the place is offered by the caller). */
 static void leave(struct rep *r, int u, struct patient *p) {
-    struct unit_rt *U = &r->u[u];
-    U->occ--;
-    tw_set(&U->occ_tw, r->now, U->occ);
+    occ_add(r, u, -1);
     if (p->delay != D_NONE) delay_end(r, u, p);
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
@@ -205,9 +242,7 @@ static void leave(struct rep *r, int u, struct patient *p) {
 
 static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct patient *p = &r->p[id];
-    struct unit_rt *U = &r->u[u];
-    U->occ++;
-    tw_set(&U->occ_tw, r->now, U->occ);
+    occ_add(r, u, +1);
     r->win[u].admissions++;
     r->win[u].wait_sum += r->now - t_arrived;
     p->unit = u;
@@ -258,8 +293,7 @@ static void on_step_down(struct rep *r, uint32_t id) {
     r->win[vw].step_downs++;
     r->win[vw].arrivals++;
     leave(r, u, p);
-    V->occ++;
-    tw_set(&V->occ_tw, r->now, V->occ);
+    occ_add(r, vw, +1);
     r->win[vw].admissions++;
     p->unit = vw;
     p->t_arrived = p->t_entered = r->now;
@@ -484,8 +518,22 @@ static void on_assessed(struct rep *r, uint32_t id) {
 static void on_capacity(struct rep *r, int u, uint32_t k) {
     struct unit_rt *U = &r->u[u];
     double c = r->sc->unit[u].sched_cap[k];
-    U->cap = c;
-    tw_set(&U->cap_tw, r->now, isinf(c) ? 0 : c);
+    U->base = c;
+    U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
+    tw_set(&U->cap_tw, r->now, isinf(U->cap) ? 0 : U->cap);
+    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+    offer(r, u);
+}
+
+/* Occupancy has stayed high for surge_after: open the surge places. */
+static void on_surge(struct rep *r, int u, uint32_t epoch) {
+    struct unit_rt *U = &r->u[u];
+    if (!U->armed || epoch != U->surge_epoch) return;
+    U->armed = 0;
+    U->surging = 1;
+    U->cap = U->base + r->sc->unit[u].surge_capacity;
+    tw_set(&U->surge_tw, r->now, 1);
+    tw_set(&U->cap_tw, r->now, U->cap);
     offer(r, u);
 }
 
@@ -501,6 +549,7 @@ static void close_window(struct rep *r, double t) {
         r->win[i].delayed_area = tw_area(&U->del_tw, t);
         r->win[i].assess_area = tw_area(&U->assess_tw, t);
         r->win[i].rejected_area = tw_area(&U->rej_tw, t);
+        r->win[i].surge_area = tw_area(&U->surge_tw, t);
         /* The NHS England count of patients no longer meeting the criteria to reside is a
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
@@ -530,6 +579,7 @@ static void close_window(struct rep *r, double t) {
         tw_reset(&U->del_tw, t);
         tw_reset(&U->assess_tw, t);
         tw_reset(&U->rej_tw, t);
+        tw_reset(&U->surge_tw, t);
     }
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     memset(&r->sw, 0, sizeof r->sw);
@@ -595,7 +645,7 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
 
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r.u[i];
-        U->cap = sc->unit[i].capacity;
+        U->cap = U->base = sc->unit[i].capacity;
         U->qhead = U->qtail = NONE;
         tw_init(&U->occ_tw, 0, 0);
         tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
@@ -645,6 +695,9 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         case EV_STEP_DOWN:
             if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
                 on_step_down(&r, ev.id);
+            break;
+        case EV_SURGE:
+            on_surge(&r, (int)ev.id, ev.stamp);
             break;
         case EV_CAPACITY:
             on_capacity(&r, (int)ev.id, ev.arg);

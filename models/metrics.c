@@ -43,6 +43,8 @@ static const char *const names[MET_COUNT] = {
     [MET_STEP_UPS] = "step_ups",
     [MET_STEP_DOWNS] = "step_downs",
     [MET_BED_DAYS_SAVED] = "bed_days_saved",
+    [MET_SURGE_HOURS] = "surge_hours",
+    [MET_SURGE_BED_DAYS] = "surge_bed_days",
     [MET_READMISSIONS] = "readmissions",
     [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
 };
@@ -95,6 +97,9 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
         return u->stepped_into;
     case MET_BED_DAYS_SAVED:
         return u->step_down_to >= 0;
+    case MET_SURGE_HOURS:
+    case MET_SURGE_BED_DAYS:
+        return u->surge_capacity > 0;
     default:
         return 1;
     }
@@ -217,6 +222,7 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->home91_ok += w->home91_ok;
     a->step_downs += w->step_downs;
     a->saved += w->saved;
+    a->surge_area += w->surge_area;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -362,6 +368,12 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_BED_DAYS_SAVED:
             v = w->saved / length;
+            break;
+        case MET_SURGE_HOURS:
+            v = 24 * w->surge_area / length;
+            break;
+        case MET_SURGE_BED_DAYS:
+            v = sc->unit[s->unit].surge_capacity * w->surge_area / length;
             break;
         case MET_READMISSIONS:
             v = (double)sw->readmissions / length;

@@ -44,6 +44,8 @@ enum metric {
     MET_STEP_UPS,
     MET_STEP_DOWNS,
     MET_BED_DAYS_SAVED,
+    MET_SURGE_HOURS,
+    MET_SURGE_BED_DAYS,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
@@ -95,6 +97,7 @@ struct unit_window {
     /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */
     uint64_t step_downs;
     double saved;
+    double surge_area; /* days in surge */
 };
 
 struct sys_window {

@@ -22,11 +22,27 @@ const char *unit_kind_name(enum unit_kind kind) {
 static const char *const scenario_keys[] = {"name",         "start", "horizon",  "warmup",
                                             "replications", "seed",  "interval", "population",
                                             "extends",      NULL};
+/* clang-format off */
 static const char *const unit_keys[] = {
-    "kind",    "capacity",      "capacity_schedule",  "stay",
-    "next",    "when_full",     "cost_per_place_day", "cost_per_patient_day",
-    "readmit", "readmit_after", "readmit_to",         "step_down",
-    NULL};
+    "kind",
+    "capacity",
+    "capacity_schedule",
+    "stay",
+    "next",
+    "when_full",
+    "cost_per_place_day",
+    "cost_per_patient_day",
+    "readmit",
+    "readmit_after",
+    "readmit_to",
+    "step_down",
+    "surge_capacity",
+    "surge_on",
+    "surge_after",
+    "surge_off",
+    NULL,
+};
+/* clang-format on */
 static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
@@ -421,6 +437,17 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     }
     u->step_down_to = -1;
     if ((e = get(c, s, "step_down", NULL)) && parse_step_down(c, e, u)) return -1;
+    e = get(c, s, "surge_capacity", "0");
+    if (parse_key(c, e, val_count, &u->surge_capacity)) return -1;
+    if (u->surge_capacity > 0) {
+        if (isinf(u->surge_capacity) || !finite)
+            return key_fail(c, e, "expected a whole number of places on a unit of finite capacity");
+        if (parse_key(c, get(c, s, "surge_on", "0.95"), val_prob, &u->surge_on)) return -1;
+        if (parse_key(c, get(c, s, "surge_after", "4h"), val_duration, &u->surge_after)) return -1;
+        e = get(c, s, "surge_off", "0.9");
+        if (parse_key(c, e, val_prob, &u->surge_off)) return -1;
+        if (u->surge_off > u->surge_on) return key_fail(c, e, "expected surge_off <= surge_on");
+    }
     return 0;
 }
 

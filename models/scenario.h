@@ -58,6 +58,9 @@ struct sc_unit {
     int step_down_to;          /* step_down = UNIT SHARE at FRACTION: UNIT, or -1 */
     double step_down_share, step_down_at;
     int stepped_into; /* some unit steps patients down into this one */
+    /* escalation: surge_capacity extra places open once occupancy has stayed at or above
+     * surge_on x capacity for surge_after, and close below surge_off x capacity */
+    double surge_capacity, surge_on, surge_after, surge_off;
 };
 
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */

@@ -307,6 +307,21 @@ static void virtual_ward_beds_empty_acute(void **s) {
     moves(none, some, "", "arrivals", 0);
 }
 
+static void escalation_beds_relieve_pressure(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/ae_pressure.ini";
+    const char *plain = variant(sc, "e2e_surge_off", "");
+    const char *surge =
+        variant(sc, "e2e_surge_on", "--set acute.surge_capacity=15 --set acute.surge_on=0.97");
+    /* Surge beds open under pressure (the plain run has no surge metrics at all), and fewer
+     * patients wait in A&E for a bed. */
+    struct tu_row row;
+    tu_summary(surge, "acute", "surge_bed_days", &row);
+    assert_true(row.lo > 1);
+    moves(plain, surge, "ae", "delayed", -1);
+    moves(plain, surge, "ae", "handovers_60m", -1);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -391,6 +406,7 @@ int main(void) {
         cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(readmissions_fill_beds),
         cmocka_unit_test(virtual_ward_beds_empty_acute),
+        cmocka_unit_test(escalation_beds_relieve_pressure),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

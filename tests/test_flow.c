@@ -464,6 +464,30 @@ static void step_down_to_a_virtual_ward(void **s) {
     done(&r);
 }
 
+static void surge_opens_after_sustained_pressure(void **s) {
+    (void)s;
+    struct run r;
+    /* Always full: the surge opens 4 hours after the unit first fills and never closes. */
+    run(&r,
+        "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 100/d\n"
+        "[unit w]\ncapacity = 10\nstay = fixed(10d)\nsurge_capacity = 5\nsurge_on = 1\n"
+        "surge_after = 4h\nsurge_off = 0.5\n",
+        0);
+    assert_true(get(&r, "w", "surge_hours") > 23.5);
+    assert_close(get(&r, "w", "surge_bed_days"), 5 * get(&r, "w", "surge_hours") / 24, 1e-9);
+    for (size_t b = 0; b < r.res->nbuckets; b++) assert_true(at(&r, b, "w", "occupancy") <= 15);
+    assert_close(at(&r, 50, "w", "occupancy"), 15, 0);
+    assert_close(at(&r, 50, "w", "occupancy_pct"), 100, 1e-9); /* of 15 places open */
+    done(&r);
+    /* Never busy enough: no surge. */
+    run(&r,
+        "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 1/d\n"
+        "[unit w]\ncapacity = 10\nstay = exp(2d)\nsurge_capacity = 5\n",
+        0);
+    assert_close(get(&r, "w", "surge_hours"), 0, 0);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -519,6 +543,7 @@ int main(void) {
         cmocka_unit_test(readmissions_and_91_day_outcome),
         cmocka_unit_test(conservation_at_the_horizon),
         cmocka_unit_test(step_down_to_a_virtual_ward),
+        cmocka_unit_test(surge_opens_after_sustained_pressure),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };

@@ -221,6 +221,13 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\nstay = exp(2d)\ncost_per_place_day = 250\n",
                  "8: cost_per_place_day: expected a finite capacity to pay for (capacity is inf)");
+    expect_error("surge.ini", BASE "surge_capacity = 5\nsurge_on = 0.8\nsurge_off = 0.9\n",
+                 "13: surge_off: expected surge_off <= surge_on");
+    expect_error(
+        "surge_inf.ini",
+        "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+        "[unit ward]\nstay = exp(2d)\nsurge_capacity = 5\n",
+        "8: surge_capacity: expected a whole number of places on a unit of finite capacity");
     expect_error("nostay.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\ncapacity = 3\n",
