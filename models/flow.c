@@ -537,6 +537,66 @@ static void on_surge(struct rep *r, int u, uint32_t epoch) {
     offer(r, u);
 }
 
+/* ---- the census at time 0 ---- */
+
+/* A draw of where a delayed census patient is waiting to go: the unit's routing without
+ * 'exit', renormalised. */
+static int route_away(const struct route *rt, struct rng *g) {
+    double total = 0, prev = 0;
+    for (size_t i = 0; i < rt->n; i++) {
+        if (rt->dest[i] != ROUTE_EXIT) total += rt->cum[i] - prev;
+        prev = rt->cum[i];
+    }
+    double x = rng_uniform(g) * total;
+    int last = ROUTE_EXIT;
+    prev = 0;
+    for (size_t i = 0; i < rt->n; i++) {
+        double w = rt->cum[i] - prev;
+        prev = rt->cum[i];
+        if (rt->dest[i] == ROUTE_EXIT) continue;
+        last = rt->dest[i];
+        if (x < w) return last;
+        x -= w;
+    }
+    return last;
+}
+
+/* Patients in care at time 0 have the time left in a stay under way at a random moment (the
+ * equilibrium residual), so a run from a census starts in steady state. Delayed ones have
+ * finished their stay and head for their next unit at once. Each has its own stream, keyed
+ * apart from the arrival streams. */
+static void place_census(struct rep *r) {
+    const struct scenario *sc = r->sc;
+    const uint64_t CENSUS = 1ULL << 62;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t u = 0; u < sc->nunits; u++) {
+            const struct sc_unit *su = &sc->unit[u];
+            double n = pass == 0 ? su->init_in_care : su->init_delayed;
+            for (double k = 0; k < n; k++) {
+                uint32_t id = patient_new(r);
+                struct patient *p = &r->p[id];
+                uint64_t key = (uint64_t)k + (pass ? (uint64_t)su->init_in_care : 0);
+                rng_seed_key(&p->rng, sc->seed, (uint64_t)r->rep, CENSUS | u, key);
+                if (sc->step_downs)
+                    rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~(CENSUS | u), key);
+                occ_add(r, (int)u, +1);
+                p->unit = (int32_t)u;
+                p->state = P_IN_CARE;
+                p->t_arrived = p->t_entered = r->now;
+                r->res->census++;
+                if (pass == 0) {
+                    double rest = dist_sample_residual(&su->stay, &p->rng);
+                    cal_push(r->cal,
+                             (struct cal_event){
+                                 .time = rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
+                } else {
+                    p->t_ended = r->now;
+                    proceed(r, id, route_away(&su->next, &p->rng));
+                }
+            }
+        }
+}
+
 /* ---- report windows ----------------------------------------------------------------------- */
 
 static void close_window(struct rep *r, double t) {
@@ -659,6 +719,7 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
                                                    .arg = (uint32_t)k});
     }
     tw_init(&r.in_sys, 0, 0);
+    if (sc->census > 0) place_census(&r);
     for (size_t s = 0; s < sc->narrivals; s++) {
         rng_seed_key(&r.arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
         double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r.arr_rng[s], 1.0));

@@ -20,6 +20,7 @@ struct flow_result {
     uint64_t events, patients;
     size_t peak_patients; /* most patient records in use at once */
     double in_system_end; /* patients in the system at the horizon (for conservation checks) */
+    double census;        /* patients placed at time 0 from the census */
 };
 
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */

@@ -19,9 +19,21 @@ const char *unit_kind_name(enum unit_kind kind) {
 }
 
 /* Keys each section type accepts, in the order scenario.resolved.ini writes them. */
-static const char *const scenario_keys[] = {"name",         "start", "horizon",  "warmup",
-                                            "replications", "seed",  "interval", "population",
-                                            "extends",      NULL};
+/* clang-format off */
+static const char *const scenario_keys[] = {
+    "name",
+    "start",
+    "horizon",
+    "warmup",
+    "replications",
+    "seed",
+    "interval",
+    "population",
+    "initial",
+    "extends",
+    NULL,
+};
+/* clang-format on */
 /* clang-format off */
 static const char *const unit_keys[] = {
     "kind",
@@ -40,6 +52,8 @@ static const char *const unit_keys[] = {
     "surge_on",
     "surge_after",
     "surge_off",
+    "initial_occupancy",
+    "initial_delayed",
     NULL,
 };
 /* clang-format on */
@@ -437,6 +451,18 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     }
     u->step_down_to = -1;
     if ((e = get(c, s, "step_down", NULL)) && parse_step_down(c, e, u)) return -1;
+    /* A census at time 0 (or from [scenario] initial = FILE.csv, checked once all units
+     * exist). */
+    if ((e = get(c, s, "initial_occupancy", NULL))) {
+        if (parse_key(c, e, val_count, &u->init_in_care)) return -1;
+        if (isinf(u->init_in_care)) return key_fail(c, e, "expected a whole number of patients");
+        u->init_given = 1;
+    }
+    if ((e = get(c, s, "initial_delayed", NULL))) {
+        if (parse_key(c, e, val_count, &u->init_delayed)) return -1;
+        if (isinf(u->init_delayed)) return key_fail(c, e, "expected a whole number of patients");
+        u->init_given = 1;
+    }
     e = get(c, s, "surge_capacity", "0");
     if (parse_key(c, e, val_count, &u->surge_capacity)) return -1;
     if (u->surge_capacity > 0) {
@@ -507,6 +533,77 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
     fs_free(days);
     fs_free(mult);
     if (rc) return key_fail(c, howp ? get(c, s, "hour_of_week", NULL) : rate_e, why);
+    return 0;
+}
+
+static int parse_whole(const char *s, double *v, char *err, size_t errlen) {
+    long long n;
+    if (val_int(s, 0, 100000000, &n, err, errlen)) return -1;
+    *v = (double)n;
+    return 0;
+}
+
+/* [scenario] initial = FILE.csv (unit,in_care,delayed), then the census's own checks: it fits
+ * the capacity at time 0, and delayed patients have somewhere to wait for. */
+static int build_census(struct ctx *c, struct doc_section *scs) {
+    struct scenario *sc = c->sc;
+    struct doc_entry *e = get(c, scs, "initial", NULL);
+    char why[512];
+    if (e) {
+        struct table t;
+        char path[PATH_MAX];
+        if (read_table(c, e, e->value, &t, path, sizeof path)) return -1;
+        size_t first = is_header(&t, 1, parse_whole) ? 1 : 0;
+        int rc = 0;
+        for (size_t i = first; i < t.n && rc == 0; i++) {
+            const struct table_row *row = &t.row[i];
+            double in_care, delayed = 0;
+            int u = row->n >= 1 ? scenario_unit_index(sc, row->field[0]) : -1;
+            if (row->n < 2 || row->n > 3) {
+                snprintf(why, sizeof why, "expected unit,in_care,delayed, got %zu columns", row->n);
+                rc = cell_fail(c, e, path, row->line, why);
+            } else if (u < 0) {
+                snprintf(why, sizeof why, "unknown unit '%s'", row->field[0]);
+                rc = cell_fail(c, e, path, row->line, why);
+            } else if (parse_whole(row->field[1], &in_care, why, sizeof why) ||
+                       (row->n == 3 && parse_whole(row->field[2], &delayed, why, sizeof why))) {
+                rc = cell_fail(c, e, path, row->line, why);
+            } else if (sc->unit[u].init_given) {
+                snprintf(why, sizeof why, "unit '%s' has a census here and in its own section",
+                         row->field[0]);
+                rc = cell_fail(c, e, path, row->line, why);
+            } else {
+                sc->unit[u].init_in_care = in_care;
+                sc->unit[u].init_delayed = delayed;
+                sc->unit[u].init_given = 1;
+            }
+        }
+        table_fini(&t);
+        if (rc) return -1;
+        fs_free(e->value);
+        e->value = fs_strdup(path);
+    }
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct sc_unit *u = &sc->unit[i];
+        if (!u->init_given) continue;
+        struct doc_section *s = doc_section(c->d, u->name);
+        struct doc_entry *at = doc_get(s, "initial_occupancy");
+        const char *file = at ? at->file : e ? e->file : s->file;
+        int line = at ? at->line : e ? e->line : s->line;
+        if (u->init_in_care + u->init_delayed > u->capacity)
+            return failf(c, file, line,
+                         "[unit %s]: a census of %.0f patients does not fit its "
+                         "capacity of %.0f at the start",
+                         u->name, u->init_in_care + u->init_delayed, u->capacity);
+        int waits = 0;
+        for (size_t k = 0; k < u->next.n; k++) waits |= u->next.dest[k] != ROUTE_EXIT;
+        if (u->init_delayed > 0 && !waits)
+            return failf(c, file, line,
+                         "[unit %s]: delayed patients need a unit to wait for in "
+                         "'next'",
+                         u->name);
+        sc->census += u->init_in_care + u->init_delayed;
+    }
     return 0;
 }
 
@@ -625,6 +722,7 @@ static int build(struct ctx *c) {
         sc->unit[t->to].referred = 1;
         sc->unit[t->to].has_target |= !isnan(t->target);
     }
+    if (build_census(c, scs)) return -1;
     /* A chain of diverts must end somewhere, or a full system would loop for ever. */
     for (size_t i = 0; i < sc->nunits; i++) {
         size_t steps = 0;

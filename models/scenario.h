@@ -61,6 +61,8 @@ struct sc_unit {
     /* escalation: surge_capacity extra places open once occupancy has stayed at or above
      * surge_on x capacity for surge_after, and close below surge_off x capacity */
     double surge_capacity, surge_on, surge_after, surge_off;
+    double init_in_care, init_delayed; /* census at time 0 */
+    int init_given;
 };
 
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
@@ -96,6 +98,7 @@ struct scenario {
     int *transfer_at; /* [from * nunits + to]: index into transfer, or -1 */
     int readmissions; /* some unit has readmit > 0 */
     int step_downs;   /* some unit has step_down */
+    double census;    /* patients placed at time 0 */
     struct doc doc;   /* every key with its effective value, for scenario.resolved.ini */
 };
 

@@ -144,6 +144,42 @@ double dist_sample(const struct dist *d, struct rng *r) {
     FS_UNREACHABLE();
 }
 
+/* Length-biased draw: a closed form where the family has one, else exact rejection on a
+ * bounded support (accept x with probability x / max). */
+static double length_biased(const struct dist *d, struct rng *r) {
+    const double *p = d->p;
+    gsl_rng g = rng_gsl(r);
+    switch (d->kind) {
+    case DIST_EXP:
+        return gsl_ran_gamma(&g, 2, p[0]);
+    case DIST_LOGNORMAL:
+        return gsl_ran_lognormal(&g, d->q[0] + d->q[1] * d->q[1], d->q[1]);
+    case DIST_GAMMA:
+        return gsl_ran_gamma(&g, d->q[0] + 1, d->q[1]);
+    case DIST_WEIBULL:
+        return p[1] * pow(gsl_ran_gamma(&g, 1 + 1 / p[0], 1), 1 / p[0]);
+    case DIST_FIXED:
+        return p[0];
+    case DIST_UNIFORM:
+    case DIST_TRIANGULAR:
+    case DIST_EMPIRICAL: {
+        double max = d->kind == DIST_UNIFORM ? p[1] : d->kind == DIST_TRIANGULAR ? p[2] : 0;
+        if (d->kind == DIST_EMPIRICAL)
+            for (size_t i = 0; i < d->n; i++) max = fmax(max, d->sample[i]);
+        if (max <= 0) return 0;
+        for (;;) {
+            double x = dist_sample(d, r);
+            if (rng_uniform(r) * max < x) return x;
+        }
+    }
+    }
+    FS_UNREACHABLE();
+}
+
+double dist_sample_residual(const struct dist *d, struct rng *r) {
+    return rng_uniform(r) * length_biased(d, r);
+}
+
 double dist_mean(const struct dist *d) {
     const double *p = d->p;
     switch (d->kind) {

@@ -47,6 +47,11 @@ void dist_copy(struct dist *dst, const struct dist *src);
 double dist_sample(const struct dist *d, struct rng *r);
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);
+/* A draw from the equilibrium residual distribution, density P(S > x) / E[S]: the time left
+ * in a stay that is under way at a random moment (for starting a run from a census). Drawn
+ * as U x L, with L length-biased (density x f(x) / E[S]) and U uniform on [0, 1). */
+double dist_sample_residual(const struct dist *d, struct rng *r);
+
 /* Multiply every draw by f > 0 (a scale change keeps the shape). */
 void dist_scale(struct dist *d, double f);
 

@@ -108,6 +108,47 @@ static void scale_keeps_shape(void **s) {
     check_moments(&d, 8, 16);
 }
 
+/* The equilibrium residual has mean E[S^2] / (2 E[S]) = (var + mean^2) / (2 mean), and, for
+ * the exponential, the exponential's own law. */
+static void residual_mean(const struct dist *d) {
+    struct rng r;
+    rng_seed(&r, 777, (uint64_t)d->kind);
+    double m = dist_mean(d), v = dist_var(d), want = (v + m * m) / (2 * m);
+    double s = 0, s2 = 0;
+    for (int i = 0; i < N; i++) {
+        double x = dist_sample_residual(d, &r);
+        assert_true(x >= 0 && isfinite(x));
+        s += x;
+        s2 += x * x;
+    }
+    double mean = s / N, sd = sqrt(s2 / N - mean * mean);
+    assert_close(mean, want, 5 * sd / sqrt(N));
+}
+
+static void equilibrium_residuals(void **s) {
+    (void)s;
+    struct dist d;
+    make(&d, DIST_EXP, 3, 0, 0);
+    residual_mean(&d); /* memoryless: mean 3 */
+    make(&d, DIST_LOGNORMAL, 8, 8, 0);
+    residual_mean(&d);
+    make(&d, DIST_GAMMA, 21, 10, 0);
+    residual_mean(&d);
+    make(&d, DIST_WEIBULL, 1.5, 10, 0);
+    residual_mean(&d);
+    make(&d, DIST_UNIFORM, 2, 6, 0);
+    residual_mean(&d);
+    make(&d, DIST_TRIANGULAR, 1, 2, 7);
+    residual_mean(&d);
+    make(&d, DIST_FIXED, 4, 0, 0);
+    residual_mean(&d); /* uniform on [0, 4): mean 2 */
+    double v[] = {1, 2, 2, 7};
+    char err[64];
+    assert_int_equal(dist_init_empirical(&d, v, 4, err, sizeof err), 0);
+    residual_mean(&d);
+    dist_fini(&d);
+}
+
 static void rejects_bad_parameters(void **s) {
     (void)s;
     struct dist d;
@@ -138,6 +179,7 @@ int main(void) {
         cmocka_unit_test(uniform_triangular_fixed),
         cmocka_unit_test(empirical_resamples),
         cmocka_unit_test(scale_keeps_shape),
+        cmocka_unit_test(equilibrium_residuals),
         cmocka_unit_test(rejects_bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

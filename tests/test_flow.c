@@ -419,7 +419,7 @@ static void conservation_at_the_horizon(void **s) {
         "[unit vw]\nkind = virtual_ward\ncapacity = 4\nstay = exp(4d)\nwhen_full = divert acute\n"
         "[unit acute]\nkind = acute\ncapacity = 90\nstay = exp(4d)\n"
         "next = exit 0.5, eab 0.3, reab 0.2\nreadmit = 0.15\nreadmit_after = exp(20d)\n"
-        "cost_per_place_day = 300\n"
+        "cost_per_place_day = 300\ninitial_occupancy = 10\ninitial_delayed = 3\n"
         "[unit eab]\nkind = step_down\ncapacity = 20\ncapacity_schedule = beds2.csv\n"
         "stay = exp(10d)\nnext = exit 0.8, home_x 0.2\n"
         "[unit reab]\nkind = home_care\ncapacity = 40\nstay = exp(15d)\nreadmit = 0.1\n"
@@ -434,7 +434,8 @@ static void conservation_at_the_horizon(void **s) {
     assert_true(get(&r, NULL, "readmissions") > 0.5);
     assert_true(get(&r, NULL, "lost") > 0);
     assert_true(r.res->in_system_end > 10);
-    assert_close(in, out + r.res->in_system_end, 1e-6);
+    assert_close(r.res->census, 13, 0);
+    assert_close(in + r.res->census, out + r.res->in_system_end, 1e-6);
     done(&r);
 }
 

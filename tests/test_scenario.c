@@ -228,6 +228,21 @@ static void bad_inputs_name_file_line_and_key(void **s) {
         "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
         "[unit ward]\nstay = exp(2d)\nsurge_capacity = 5\n",
         "8: surge_capacity: expected a whole number of places on a unit of finite capacity");
+    file("census.csv", "unit,in_care,delayed\nward,12,2\n");
+    struct scenario *cs = load("census.ini", "[scenario]\nhorizon = 10d\ninitial = census.csv\n"
+                                             "[arrivals a]\nto = ward\nrate = 1/d\n"
+                                             "[unit ward]\ncapacity = 20\nstay = exp(2d)\n"
+                                             "next = other 1\n[unit other]\nstay = exp(1d)\n");
+    if (!cs) fail_msg("%s", err);
+    assert_close(cs->unit[0].init_in_care, 12, 0);
+    assert_close(cs->unit[0].init_delayed, 2, 0);
+    assert_close(cs->census, 14, 0);
+    scenario_free(cs);
+    expect_error("census_big.ini", BASE "initial_occupancy = 30\n",
+                 "11: [unit ward]: a census of 30 patients does not fit its capacity of 20 at the "
+                 "start");
+    expect_error("census_nowhere.ini", BASE "initial_delayed = 2\n", "");
+    assert_non_null(strstr(err, "[unit ward]: delayed patients need a unit to wait for in 'next'"));
     expect_error("nostay.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\ncapacity = 3\n",

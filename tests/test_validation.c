@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/flow.h"
+#include "models/table.h"
 #include "testutil.h"
 
 static double erlang_b(int c, double a) {
@@ -81,6 +82,45 @@ static void mg_infinity_occupancy(void **s) {
     within("M/G/inf los_mean", &r, 5);
 }
 
+/* Started from a census of lambda E[S] = 100 patients with equilibrium residual stays, an
+ * M/G/inf run is in steady state from the first day: every day's occupancy, averaged over the
+ * replications, is 100 within its 99.9% interval. An empty start would be far below at first;
+ * so would residuals taken as a uniform fraction of a fresh stay (mean E[S]/2 = 2.5 days
+ * instead of E[S^2]/(2 E[S]) = 8.9 here). */
+static void census_start_is_steady_from_day_one(void **s) {
+    (void)s;
+    static char dir[4096];
+    snprintf(dir, sizeof dir, "%s", tu_tmpdir("mginf_census"));
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s' --quiet --replications 40 --set scenario.warmup=0 "
+             "--set scenario.horizon=30d --set scenario.interval=1d "
+             "--set beds.initial_occupancy=100",
+             tu_src("scenarios/validation/mginf.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    double sum[30] = {0}, sum2[30] = {0};
+    int n[30] = {0};
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[4], "beds") || strcmp(r->field[5], "occupancy")) continue;
+        int day = atoi(r->field[2]);
+        double v = strtod(r->field[6], NULL);
+        sum[day] += v, sum2[day] += v * v, n[day]++;
+    }
+    table_fini(&t);
+    for (int d = 0; d < 30; d++) {
+        double m = sum[d] / n[d], sd = sqrt((sum2[d] - n[d] * m * m) / (n[d] - 1));
+        double h = gsl_cdf_tdist_Pinv(0.9995, n[d] - 1) * sd / sqrt(n[d]);
+        assert_int_equal(n[d], 40);
+        if (d < 3 || d == 29) print_message("day %2d occupancy %.2f +- %.2f\n", d, m, h);
+        assert_close(m, 100, h);
+    }
+}
+
 /* Little's law, L = lambda W, on a network with blocking: per replication the difference
  * occupancy - admissions x los_mean is computed, and zero must lie in its 99.9% interval. The
  * CLI's summary.csv must agree with the same replications' means. */
@@ -136,6 +176,7 @@ int main(void) {
         cmocka_unit_test(erlang_b_loss),
         cmocka_unit_test(mg_infinity_occupancy),
         cmocka_unit_test(littles_law_with_blocking),
+        cmocka_unit_test(census_start_is_steady_from_day_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
