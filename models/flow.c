@@ -8,7 +8,16 @@
 #include "sim/rng.h"
 #include "sim/stats.h"
 
-enum { EV_ARRIVAL, EV_END_STAY, EV_CAPACITY, EV_ASSESSED, EV_READMIT, EV_STEP_DOWN, EV_SURGE };
+enum {
+    EV_ARRIVAL,
+    EV_END_STAY,
+    EV_CAPACITY,
+    EV_ASSESSED,
+    EV_READMIT,
+    EV_STEP_DOWN,
+    EV_SURGE,
+    EV_CHC_DECIDED
+};
 
 enum pstate {
     P_FREE,
@@ -17,11 +26,12 @@ enum pstate {
     P_WAITING,   /* arrived from outside, queued, holds no place */
     P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
     P_HOME,      /* gone home (out of the system) and due to be readmitted */
+    P_CHC,       /* stay ended, keeps its place while a CHC assessment runs in it */
 };
 
 /* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
  * one reason at a time, so the reasons add up to the unit's delay. */
-enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED };
+enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC };
 
 #define NONE UINT32_MAX
 #define HOURS(h) ((h) / 24.0)
@@ -48,7 +58,13 @@ struct patient {
     uint8_t rejected;  /* refused by a service since its stay here ended */
     int32_t assess_to; /* the unit it is being assessed for */
     int32_t home_from; /* the unit it went home from (for readmit_to) */
-    double t_assess;   /* start of that assessment */
+    /* CHC: considered for this episode; assessed after discharge, in the interim unit */
+    uint8_t chc_done, chc_d2a;
+    int32_t chc_to;      /* where it was going when referred */
+    double chc_ref_t;    /* referral (end of the stay) */
+    double chc_assess;   /* length of the assessment */
+    double chc_decide_t; /* decision, for an assessment after discharge */
+    double t_assess;     /* start of that assessment */
 };
 
 struct unit_rt {
@@ -59,6 +75,7 @@ struct unit_rt {
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
     struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
+    struct tw chc_tw;            /* delayed patients in a CHC assessment */
     /* escalation */
     double base;          /* capacity before surge places (capacity_schedule's value) */
     int surging, armed;   /* surge places open; occupancy high and a check pending */
@@ -198,6 +215,8 @@ static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
         return &r->u[u].assess_tw;
     case D_REJECTED:
         return &r->u[u].rej_tw;
+    case D_CHC:
+        return &r->u[u].chc_tw;
     case D_AWAITING:
         return &r->await_tw[(size_t)u * r->sc->nunits + (size_t)target];
     case D_NONE:
@@ -262,6 +281,17 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     }
     double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
     const struct sc_unit *su = &r->sc->unit[u];
+    const struct sc_chc *h = &r->sc->chc;
+    if (h->on && h->from[u]) p->chc_done = 0; /* a new episode may need its own assessment */
+    if (p->chc_d2a && u == h->interim) {
+        /* The interim stay lasts at least until the CHC decision. */
+        p->chc_decide_t = r->now + p->chc_assess;
+        if (stay < p->chc_assess) stay = p->chc_assess;
+        cal_push(r->cal,
+                 (struct cal_event){
+                     .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
+        return;
+    }
     if (su->step_down_to >= 0 && rng_uniform(&p->aux) < su->step_down_share) {
         /* A step-down candidate: at that point of its stay it moves on if there is room. */
         p->remaining = stay * (1 - su->step_down_at);
@@ -404,7 +434,7 @@ static void on_arrival(struct rep *r, uint32_t s) {
      * the same needs whatever the capacities. */
     uint64_t k = r->arr_count[s]++;
     rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, k);
-    if (sc->step_downs) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
+    if (sc->aux_draws) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
     r->sw.arrivals++;
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
@@ -468,6 +498,29 @@ static void proceed(struct rep *r, uint32_t id, int dest) {
         go_home(r, id);
         return;
     }
+    if (sc->chc.on && !p->chc_done && sc->chc.from[p->unit] && sc->chc.to[dest]) {
+        /* Referral for a full CHC assessment: every draw from the second stream, so moving
+         * assessments out of hospital leaves the patient's stays and routing unchanged. */
+        p->chc_done = 1;
+        if (rng_uniform(&p->aux) < sc->chc.referral) {
+            p->chc_ref_t = r->now;
+            p->chc_to = dest;
+            p->chc_assess = dist_sample(&sc->chc.assessment, &p->aux);
+            if (rng_uniform(&p->aux) < sc->chc.in_acute) {
+                r->sw.chc_in_acute++;
+                p->state = P_CHC;
+                delay_begin(r, p->unit, p, D_CHC, -1);
+                cal_push(r->cal, (struct cal_event){.time = r->now + p->chc_assess,
+                                                    .kind = EV_CHC_DECIDED,
+                                                    .id = id,
+                                                    .stamp = p->stamp});
+                return;
+            }
+            r->sw.chc_after++;
+            p->chc_d2a = 1;
+            dest = sc->chc.interim;
+        }
+    }
     int t = dest == p->unit ? -1 : sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)dest];
     if (t < 0) {
         arrive(r, id, dest);
@@ -482,9 +535,37 @@ static void proceed(struct rep *r, uint32_t id, int dest) {
                          .time = r->now + d, .kind = EV_ASSESSED, .id = id, .stamp = p->stamp});
 }
 
+/* The CHC decision, taken at time t: eligible patients go to eligible_to, the others where
+ * they were going. Returns the destination. */
+static int chc_decide(struct rep *r, struct patient *p, double t) {
+    const struct sc_chc *h = &r->sc->chc;
+    double days = t - p->chc_ref_t;
+    int eligible = rng_uniform(&p->aux) < h->eligible;
+    r->sw.chc_decisions++;
+    r->sw.chc_eligible += (uint64_t)eligible;
+    r->sw.chc_days_sum += days;
+    if (WITHIN(days, 28)) r->sw.chc_within_28d++;
+    return eligible ? h->eligible_to : p->chc_to;
+}
+
+static void on_chc_decided(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    delay_end(r, p->unit, p);
+    p->state = P_IN_CARE; /* stay ended, deciding */
+    proceed(r, id, chc_decide(r, p, r->now));
+}
+
 static void on_end_stay(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
     p->t_ended = r->now;
+    if (p->chc_d2a) {
+        /* Discharged to assess: the stay in the interim unit lasted until the decision (a
+         * patient diverted elsewhere is decided when that stay ends). */
+        p->chc_d2a = 0;
+        double t = p->unit == r->sc->chc.interim ? p->chc_decide_t : r->now;
+        proceed(r, id, chc_decide(r, p, t));
+        return;
+    }
     proceed(r, id, route(&r->sc->unit[p->unit].next, &p->rng));
 }
 
@@ -577,7 +658,7 @@ static void place_census(struct rep *r) {
                 struct patient *p = &r->p[id];
                 uint64_t key = (uint64_t)k + (pass ? (uint64_t)su->init_in_care : 0);
                 rng_seed_key(&p->rng, sc->seed, (uint64_t)r->rep, CENSUS | u, key);
-                if (sc->step_downs)
+                if (sc->aux_draws)
                     rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~(CENSUS | u), key);
                 occ_add(r, (int)u, +1);
                 p->unit = (int32_t)u;
@@ -610,6 +691,7 @@ static void close_window(struct rep *r, double t) {
         r->win[i].assess_area = tw_area(&U->assess_tw, t);
         r->win[i].rejected_area = tw_area(&U->rej_tw, t);
         r->win[i].surge_area = tw_area(&U->surge_tw, t);
+        r->win[i].chc_area = tw_area(&U->chc_tw, t);
         /* The NHS England count of patients no longer meeting the criteria to reside is a
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
@@ -640,6 +722,7 @@ static void close_window(struct rep *r, double t) {
         tw_reset(&U->assess_tw, t);
         tw_reset(&U->rej_tw, t);
         tw_reset(&U->surge_tw, t);
+        tw_reset(&U->chc_tw, t);
     }
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     memset(&r->sw, 0, sizeof r->sw);
@@ -756,6 +839,10 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         case EV_STEP_DOWN:
             if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
                 on_step_down(&r, ev.id);
+            break;
+        case EV_CHC_DECIDED:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_CHC)
+                on_chc_decided(&r, ev.id);
             break;
         case EV_SURGE:
             on_surge(&r, (int)ev.id, ev.stamp);

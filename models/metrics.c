@@ -17,6 +17,12 @@ static const char *const names[MET_COUNT] = {
     [MET_DELAYED_DAYS_AWAITING] = "delayed_days_awaiting_",
     [MET_DELAYED_DAYS_ASSESSMENT] = "delayed_days_assessment",
     [MET_DELAYED_DAYS_REJECTED] = "delayed_days_rejected",
+    [MET_DELAYED_DAYS_CHC] = "delayed_days_chc_assessment",
+    [MET_CHC_ASSESSMENTS] = "chc_assessments",
+    [MET_CHC_IN_ACUTE_PCT] = "chc_in_acute_pct",
+    [MET_CHC_DAYS_TO_DECISION] = "chc_days_to_decision",
+    [MET_CHC_WITHIN_28D_PCT] = "chc_within_28d_pct",
+    [MET_CHC_ELIGIBLE_PCT] = "chc_eligible_pct",
     [MET_NCTR] = "nctr",
     [MET_REFERRALS] = "referrals",
     [MET_ASSESSED_WITHIN_TARGET_PCT] = "assessed_within_target_pct",
@@ -111,6 +117,8 @@ static int unit_reports_in(const struct scenario *sc, const struct sc_unit *u, e
     switch (m) {
     case MET_HOME_91D_PCT:
         return sc->readmissions && u->kind == UNIT_HOME_CARE;
+    case MET_DELAYED_DAYS_CHC:
+        return sc->chc.on && sc->chc.from[u - sc->unit];
     default:
         return unit_reports(u, m);
     }
@@ -132,23 +140,35 @@ static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, 
     }
 }
 
+/* Add the unit a patient heading for d waits for: follow the diverts to the first unit that
+ * queues. A unit that loses patients, or the patient's own unit, makes nobody wait. */
+static void add_wait_target(const struct scenario *sc, int u, int d, int *out, int *n) {
+    for (size_t steps = 0; d >= 0 && d != u && steps <= sc->nunits; steps++) {
+        const struct sc_unit *D = &sc->unit[d];
+        if (D->when_full == FULL_QUEUE) {
+            for (int k = 0; k < *n; k++)
+                if (out[k] == d) return;
+            out[(*n)++] = d;
+            return;
+        }
+        d = D->when_full == FULL_DIVERT ? D->divert : -1;
+    }
+}
+
 int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     int n = 0;
     const struct route *rt = &sc->unit[u].next;
-    for (size_t i = 0; i < rt->n; i++) {
-        /* Follow the diverts to the first unit that queues: that is whom a patient waits for.
-         * A unit that loses patients, or the patient's own unit, makes nobody wait. */
-        int d = rt->dest[i];
-        for (size_t steps = 0; d >= 0 && d != u && steps <= sc->nunits; steps++) {
-            const struct sc_unit *D = &sc->unit[d];
-            if (D->when_full == FULL_QUEUE) {
-                int seen = 0;
-                for (int k = 0; k < n; k++) seen |= out[k] == d;
-                if (!seen) out[n++] = d;
-                break;
-            }
-            d = D->when_full == FULL_DIVERT ? D->divert : -1;
-        }
+    for (size_t i = 0; i < rt->n; i++) add_wait_target(sc, u, rt->dest[i], out, &n);
+    /* A CHC assessment sends patients on to the interim unit or to eligible_to; after a
+     * decision in the interim unit they go to eligible_to or where they were going. */
+    if (sc->chc.on && sc->chc.from[u]) {
+        add_wait_target(sc, u, sc->chc.interim, out, &n);
+        add_wait_target(sc, u, sc->chc.eligible_to, out, &n);
+    }
+    if (sc->chc.on && u == sc->chc.interim) {
+        add_wait_target(sc, u, sc->chc.eligible_to, out, &n);
+        for (size_t d = 0; d < sc->nunits; d++)
+            if (sc->chc.to[d]) add_wait_target(sc, u, (int)d, out, &n);
     }
     return n;
 }
@@ -176,6 +196,7 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
         if (m == MET_SYSTEM_COST_PER_DAY && !costs) continue;
         if ((m == MET_READMISSIONS || m == MET_SYSTEM_READMIT_30D_PCT) && !sc->readmissions)
             continue;
+        if (m >= MET_CHC_ASSESSMENTS && m <= MET_CHC_ELIGIBLE_PCT && !sc->chc.on) continue;
         add(ml, &cap, -1, (enum metric)m, -1, sc);
     }
 }
@@ -223,6 +244,7 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->step_downs += w->step_downs;
     a->saved += w->saved;
     a->surge_area += w->surge_area;
+    a->chc_area += w->chc_area;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -231,6 +253,12 @@ void sys_window_add(struct sys_window *a, const struct sys_window *w) {
     a->departures += w->departures;
     a->lost += w->lost;
     a->readmissions += w->readmissions;
+    a->chc_in_acute += w->chc_in_acute;
+    a->chc_after += w->chc_after;
+    a->chc_decisions += w->chc_decisions;
+    a->chc_eligible += w->chc_eligible;
+    a->chc_within_28d += w->chc_within_28d;
+    a->chc_days_sum += w->chc_days_sum;
 }
 
 /* Places are paid for whether used or not; patient-days only when used. */
@@ -374,6 +402,24 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_SURGE_BED_DAYS:
             v = sc->unit[s->unit].surge_capacity * w->surge_area / length;
+            break;
+        case MET_DELAYED_DAYS_CHC:
+            v = w->chc_area / length;
+            break;
+        case MET_CHC_ASSESSMENTS:
+            v = (double)sw->chc_decisions / length;
+            break;
+        case MET_CHC_IN_ACUTE_PCT:
+            v = 100.0 * ratio((double)sw->chc_in_acute, (double)(sw->chc_in_acute + sw->chc_after));
+            break;
+        case MET_CHC_DAYS_TO_DECISION:
+            v = ratio(sw->chc_days_sum, (double)sw->chc_decisions);
+            break;
+        case MET_CHC_WITHIN_28D_PCT:
+            v = 100.0 * ratio((double)sw->chc_within_28d, (double)sw->chc_decisions);
+            break;
+        case MET_CHC_ELIGIBLE_PCT:
+            v = 100.0 * ratio((double)sw->chc_eligible, (double)sw->chc_decisions);
             break;
         case MET_READMISSIONS:
             v = (double)sw->readmissions / length;

@@ -24,6 +24,7 @@ enum metric {
     MET_DELAYED_DAYS_AWAITING, /* one slot per unit the patients wait for: ..._awaiting_UNIT */
     MET_DELAYED_DAYS_ASSESSMENT,
     MET_DELAYED_DAYS_REJECTED,
+    MET_DELAYED_DAYS_CHC,
     MET_NCTR,
     MET_REFERRALS,
     MET_ASSESSED_WITHIN_TARGET_PCT,
@@ -55,6 +56,11 @@ enum metric {
     MET_SYSTEM_COST_PER_DAY,
     MET_READMISSIONS,
     MET_SYSTEM_READMIT_30D_PCT,
+    MET_CHC_ASSESSMENTS,
+    MET_CHC_IN_ACUTE_PCT,
+    MET_CHC_DAYS_TO_DECISION,
+    MET_CHC_WITHIN_28D_PCT,
+    MET_CHC_ELIGIBLE_PCT,
     MET_COUNT
 };
 
@@ -98,11 +104,15 @@ struct unit_window {
     uint64_t step_downs;
     double saved;
     double surge_area; /* days in surge */
+    double chc_area;   /* delayed patient-days in a CHC assessment */
 };
 
 struct sys_window {
     double in_system_area;
     uint64_t arrivals, departures, lost, readmissions;
+    /* CHC: referrals by place (counted at referral), decisions (counted at the decision) */
+    uint64_t chc_in_acute, chc_after, chc_decisions, chc_eligible, chc_within_28d;
+    double chc_days_sum;
 };
 
 void unit_window_add(struct unit_window *into, const struct unit_window *w);

@@ -57,6 +57,19 @@ static const char *const unit_keys[] = {
     NULL,
 };
 /* clang-format on */
+/* clang-format off */
+static const char *const chc_keys[] = {
+    "from",
+    "to",
+    "referral",
+    "in_acute",
+    "assessment",
+    "eligible",
+    "eligible_to",
+    "interim",
+    NULL,
+};
+/* clang-format on */
 static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
@@ -607,6 +620,81 @@ static int build_census(struct ctx *c, struct doc_section *scs) {
     return 0;
 }
 
+/* A list of unit names ("acute, ward2") into a per-unit flag array. */
+static int unit_list(struct ctx *c, struct doc_entry *e, char **flags) {
+    *flags = fs_calloc(c->sc->nunits, 1);
+    char *copy = fs_strdup(e->value), *save = NULL, why[512];
+    int rc = 0, n = 0;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok && !rc;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        int u = scenario_unit_index(c->sc, tok);
+        if (u < 0) {
+            snprintf(why, sizeof why, "unknown unit '%s' (expected a list of [unit] names)", tok);
+            rc = key_fail(c, e, why);
+        } else {
+            (*flags)[u] = 1;
+            n++;
+        }
+    }
+    fs_free(copy);
+    if (!rc && !n) rc = key_fail(c, e, "expected a list of [unit] names");
+    return rc;
+}
+
+static int build_chc(struct ctx *c, struct doc_section *s) {
+    struct sc_chc *h = &c->sc->chc;
+    struct doc_entry *e;
+    char why[512];
+    if (check_known_keys(c, s, chc_keys)) return -1;
+    h->on = 1;
+    h->eligible_to = h->interim = -1;
+    if (!(e = require(c, s, "from",
+                      "the units whose beds a CHC assessment may keep, e.g. acute")) ||
+        unit_list(c, e, &h->from))
+        return -1;
+    if (!(e = require(c, s, "to", "the units whose placements may need one, e.g. care_home")) ||
+        unit_list(c, e, &h->to))
+        return -1;
+    if (!(e = require(c, s, "referral", "a probability")) ||
+        parse_key(c, e, val_prob, &h->referral))
+        return -1;
+    /* England's share of DSTs in acute settings, Q1 2017/18 (the Birmingham review). */
+    if (parse_key(c, get(c, s, "in_acute", "0.27"), val_prob, &h->in_acute)) return -1;
+    if (!(e = require(c, s, "assessment", "a duration or distribution, e.g. lognormal(20d, 12d)")))
+        return -1;
+    double fixed;
+    if (val_duration(e->value, &fixed, why, sizeof why) == 0)
+        FS_ASSERT(dist_init(&h->assessment, DIST_FIXED, &fixed, why, sizeof why) == 0);
+    else if (build_dist(c, e, &h->assessment))
+        return -1;
+    if (!(e = require(c, s, "eligible", "a probability")) ||
+        parse_key(c, e, val_prob, &h->eligible))
+        return -1;
+    if ((e = get(c, s, "eligible_to", NULL)) &&
+        (h->eligible_to = scenario_unit_index(c->sc, e->value)) < 0) {
+        snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
+        return key_fail(c, e, why);
+    }
+    if (h->eligible > 0 && h->eligible_to < 0)
+        return failf(c, s->file, s->line,
+                     "[chc]: eligible_to: required key missing (expected the "
+                     "unit eligible patients go to, e.g. a CHC-funded nursing home)");
+    if ((e = get(c, s, "interim", NULL)) &&
+        (h->interim = scenario_unit_index(c->sc, e->value)) < 0) {
+        snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
+        return key_fail(c, e, why);
+    }
+    if (h->interim >= 0 && c->sc->unit[h->interim].when_full != FULL_QUEUE)
+        return key_fail(c, doc_get(s, "interim"),
+                        "expected a unit with when_full = queue: discharge to assess waits for "
+                        "its interim bed rather than going elsewhere");
+    if (h->in_acute < 1 && h->interim < 0)
+        return failf(c, s->file, s->line,
+                     "[chc]: interim: required key missing (expected the unit "
+                     "where assessments after discharge happen, since in_acute < 1)");
+    return 0;
+}
+
 static int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
     struct doc_entry *e;
     char why[512];
@@ -659,15 +747,16 @@ static int build(struct ctx *c) {
         return failf(c, sc->path, 0, "expected a [scenario] section with at least 'horizon'");
     for (size_t i = 0; i < d->n; i++) {
         const char *t = d->s[i].type;
+        int single = !strcmp(t, "scenario") || !strcmp(t, "chc"); /* sections without a name */
         if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals") &&
-            strcmp(t, "transfer"))
+            strcmp(t, "transfer") && strcmp(t, "chc"))
             return failf(c, d->s[i].file, d->s[i].line,
                          "[%s]: unknown section type (expected [scenario], [unit NAME], "
-                         "[arrivals NAME] or [transfer FROM -> TO])",
+                         "[arrivals NAME], [transfer FROM -> TO] or [chc])",
                          t);
-        if (!strcmp(t, "scenario") && strcmp(d->s[i].name, "scenario"))
-            return failf(c, d->s[i].file, d->s[i].line, "[scenario] takes no name");
-        if (strcmp(t, "scenario") && !strcmp(d->s[i].name, d->s[i].type))
+        if (single && strcmp(d->s[i].name, t))
+            return failf(c, d->s[i].file, d->s[i].line, "[%s] takes no name", t);
+        if (!single && !strcmp(d->s[i].name, d->s[i].type))
             return failf(c, d->s[i].file, d->s[i].line, "[%s]: expected a name, as in [%s NAME]", t,
                          t);
         if (!strcmp(d->s[i].name, "exit"))
@@ -723,6 +812,9 @@ static int build(struct ctx *c) {
         sc->unit[t->to].has_target |= !isnan(t->target);
     }
     if (build_census(c, scs)) return -1;
+    struct doc_section *chc = doc_section(d, "chc");
+    if (chc && build_chc(c, chc)) return -1;
+    sc->aux_draws = sc->step_downs || sc->chc.on;
     /* A chain of diverts must end somewhere, or a full system would loop for ever. */
     for (size_t i = 0; i < sc->nunits; i++) {
         size_t steps = 0;
@@ -775,6 +867,9 @@ void scenario_free(struct scenario *sc) {
         fs_free(sc->transfer[i].on_reject.cum);
     }
     fs_free(sc->transfer);
+    fs_free(sc->chc.from);
+    fs_free(sc->chc.to);
+    dist_fini(&sc->chc.assessment);
     fs_free(sc->transfer_at);
     fs_free(sc->unit);
     fs_free(sc->arrivals);
@@ -793,6 +888,7 @@ int scenario_write_resolved(const struct scenario *sc, FILE *f) {
         const char *const *keys = !strcmp(s->type, "scenario")   ? scenario_keys
                                   : !strcmp(s->type, "unit")     ? unit_keys
                                   : !strcmp(s->type, "transfer") ? transfer_keys
+                                  : !strcmp(s->type, "chc")      ? chc_keys
                                                                  : arrivals_keys;
         if (!strcmp(s->type, s->name))
             fprintf(f, "\n[%s]\n", s->type);

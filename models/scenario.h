@@ -65,6 +65,17 @@ struct sc_unit {
     int init_given;
 };
 
+/* [chc]: NHS Continuing Healthcare. A patient moving from a `from` unit to a `to` unit may be
+ * referred for a full assessment, done in the bed (in_acute) or after discharge in `interim`
+ * (discharge to assess); eligible patients go to eligible_to, others where they were going. */
+struct sc_chc {
+    int on;
+    char *from, *to; /* per unit: 1 if listed */
+    double referral, in_acute, eligible;
+    struct dist assessment;
+    int eligible_to, interim;
+};
+
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
 struct sc_transfer {
     int from, to;
@@ -99,7 +110,9 @@ struct scenario {
     int readmissions; /* some unit has readmit > 0 */
     int step_downs;   /* some unit has step_down */
     double census;    /* patients placed at time 0 */
-    struct doc doc;   /* every key with its effective value, for scenario.resolved.ini */
+    struct sc_chc chc;
+    int aux_draws;  /* some feature draws from the patients' second stream */
+    struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything. Returns

@@ -322,6 +322,23 @@ static void escalation_beds_relieve_pressure(void **s) {
     moves(plain, surge, "ae", "handovers_60m", -1);
 }
 
+static void chc_assessments_out_of_hospital(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/chc.ini";
+    const char *out = variant(sc, "e2e_chc_15", "--set chc.in_acute=0.15");
+    const char *in = variant(sc, "e2e_chc_53", "--set chc.in_acute=0.53");
+    /* More CHC assessments in acute (CrossCity's 53% against the 15% target): more acute
+     * bed-days spent waiting for a CHC decision, fuller acute beds, fewer D2A beds used. */
+    moves(out, in, "acute", "delayed_days_chc_assessment", +1);
+    moves(out, in, "acute", "occupancy", +1);
+    moves(out, in, "d2a", "occupancy", -1);
+    struct tu_row a, b;
+    tu_summary(out, "", "chc_in_acute_pct", &a);
+    tu_summary(in, "", "chc_in_acute_pct", &b);
+    assert_close(a.mean, 15, 3 * a.sd + 1);
+    assert_close(b.mean, 53, 3 * b.sd + 1);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -407,6 +424,7 @@ int main(void) {
         cmocka_unit_test(readmissions_fill_beds),
         cmocka_unit_test(virtual_ward_beds_empty_acute),
         cmocka_unit_test(escalation_beds_relieve_pressure),
+        cmocka_unit_test(chc_assessments_out_of_hospital),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

@@ -426,7 +426,10 @@ static void conservation_at_the_horizon(void **s) {
         "readmit_after = exp(40d)\n"
         "[unit home_x]\ncapacity = 1\nstay = exp(5d)\nwhen_full = lose\n"
         "[transfer acute -> eab]\nassessment = exp(1d)\ntarget = 24h\naccept = 0.8\n"
-        "on_reject = reab 1\n",
+        "on_reject = reab 1\n"
+        "[unit d2a]\ncapacity = 15\nstay = exp(7d)\n[unit nh]\ncapacity = 30\nstay = exp(40d)\n"
+        "[chc]\nfrom = acute\nto = eab, reab\nreferral = 0.4\nin_acute = 0.5\n"
+        "assessment = exp(10d)\neligible = 0.3\neligible_to = nh\ninterim = d2a\n",
         0);
     double T = 200;
     double in = (get(&r, NULL, "arrivals") + get(&r, NULL, "readmissions")) * T;
@@ -436,6 +439,19 @@ static void conservation_at_the_horizon(void **s) {
     assert_true(r.res->in_system_end > 10);
     assert_close(r.res->census, 13, 0);
     assert_close(in + r.res->census, out + r.res->in_system_end, 1e-6);
+    assert_true(get(&r, NULL, "chc_assessments") > 0.1);
+    /* Every unit's delay reasons add up to its delay, whatever mechanism caused it. */
+    for (size_t u = 0; u < r.sc->nunits; u++) {
+        double sum = 0, total = NAN;
+        for (size_t k = 0; k < r.ml.n; k++) {
+            const struct metric_slot *sl = &r.ml.slot[k];
+            if (sl->unit != (int)u) continue;
+            if (sl->metric == MET_DELAYED_DAYS) total = r.res->summary[k];
+            if (!strncmp(sl->name, "delayed_days_", 13)) sum += r.res->summary[k];
+        }
+        assert_close(sum, total, 1e-9 * (1 + total));
+    }
+    assert_true(get(&r, "acute", "delayed_days_awaiting_d2a") > 0);
     done(&r);
 }
 
@@ -486,6 +502,51 @@ static void surge_opens_after_sustained_pressure(void **s) {
         "[unit w]\ncapacity = 10\nstay = exp(2d)\nsurge_capacity = 5\n",
         0);
     assert_close(get(&r, "w", "surge_hours"), 0, 0);
+    done(&r);
+}
+
+/* acute -> care home, every patient referred for CHC; arrivals stop on day 100 and the system
+ * drains, so the identities are exact. */
+#define CHC(in_acute, interim_stay)                                                                \
+    "[scenario]\nhorizon = 500d\nstart = 2025-01-06\n"                                             \
+    "[arrivals a]\nto = acute\nrate = 5/d\nby_date = stop.csv\n"                                   \
+    "[unit acute]\nkind = acute\nstay = exp(5d)\nnext = home 1\n"                                  \
+    "[unit home]\nkind = care_home\nstay = exp(20d)\n"                                             \
+    "[unit d2a]\nstay = " interim_stay "\n[unit nh]\nkind = care_home\nstay = exp(30d)\n"          \
+    "[chc]\nfrom = acute\nto = home\nreferral = 1\nin_acute = " in_acute "\n"                      \
+    "assessment = 10d\neligible = 0.25\neligible_to = nh\ninterim = d2a\n"
+
+static void chc_in_acute_or_after_discharge(void **s) {
+    (void)s;
+    char p[4096];
+    snprintf(p, sizeof p, "%s/stop.csv", dir);
+    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    struct run r;
+    run(&r, CHC("1", "fixed(3d)"), 0);
+    double T = 500, n = get(&r, NULL, "chc_assessments") * T;
+    assert_true(n > 400);
+    /* All in acute: each referral keeps its bed 10 days; decisions 10 days after referral. */
+    assert_close(get(&r, NULL, "chc_in_acute_pct"), 100, 0);
+    assert_close(get(&r, "acute", "delayed_days_chc_assessment") * T, 10 * n, 1e-6);
+    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
+    assert_close(get(&r, NULL, "chc_within_28d_pct"), 100, 0);
+    double el = get(&r, NULL, "chc_eligible_pct") / 100;
+    assert_close(el, 0.25, 5 * sqrt(0.25 * 0.75 / n));
+    assert_close(get(&r, "nh", "admissions") * T, el * n, 1e-6);
+    assert_close(get(&r, "d2a", "admissions"), 0, 0);
+    done(&r);
+    /* All after discharge: no CHC delay in acute; the interim stay (3 days) is stretched to the
+     * 10-day decision. */
+    run(&r, CHC("0", "fixed(3d)"), 0);
+    assert_close(get(&r, NULL, "chc_in_acute_pct"), 0, 0);
+    assert_close(get(&r, "acute", "delayed_days_chc_assessment"), 0, 0);
+    assert_close(get(&r, "d2a", "los_mean"), 10, 1e-9);
+    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
+    done(&r);
+    /* A longer interim stay is not cut short by an early decision. */
+    run(&r, CHC("0", "fixed(15d)"), 0);
+    assert_close(get(&r, "d2a", "los_mean"), 15, 1e-9);
+    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
     done(&r);
 }
 
@@ -545,6 +606,7 @@ int main(void) {
         cmocka_unit_test(conservation_at_the_horizon),
         cmocka_unit_test(step_down_to_a_virtual_ward),
         cmocka_unit_test(surge_opens_after_sustained_pressure),
+        cmocka_unit_test(chc_in_acute_or_after_discharge),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };
