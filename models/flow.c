@@ -55,6 +55,7 @@ struct patient {
     uint8_t state;
     uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
     uint8_t delay;     /* enum delay, while delayed in unit */
+    uint8_t group;     /* case-mix group (0 when the scenario has none) */
     uint8_t rejected;  /* refused by a service since its stay here ended */
     int32_t assess_to; /* the unit it is being assessed for */
     int32_t home_from; /* the unit it went home from (for readmit_to) */
@@ -279,7 +280,7 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
         if (!WITHIN(h, HOURS(1))) r->win[u].handovers_60m++;
         p->ambulance = 0;
     }
-    double stay = dist_sample(&r->sc->unit[u].stay, &p->rng);
+    double stay = dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
     const struct sc_unit *su = &r->sc->unit[u];
     const struct sc_chc *h = &r->sc->chc;
     if (h->on && h->from[u]) p->chc_done = 0; /* a new episode may need its own assessment */
@@ -425,6 +426,17 @@ static int route(const struct route *rt, struct rng *g) {
     return rt->dest[i];
 }
 
+/* A case-mix group by the [group] shares (the patient's first draw; none without groups). */
+static uint8_t draw_group(const struct scenario *sc, struct rng *g) {
+    if (!sc->ngroups) return 0;
+    double x = rng_uniform(g), acc = 0;
+    for (size_t i = 0; i + 1 < sc->ngroups; i++) {
+        acc += sc->group[i].share;
+        if (x < acc) return (uint8_t)i;
+    }
+    return (uint8_t)(sc->ngroups - 1);
+}
+
 /* ---- events ------------------------------------------------------------------------------- */
 
 static void on_arrival(struct rep *r, uint32_t s) {
@@ -436,6 +448,7 @@ static void on_arrival(struct rep *r, uint32_t s) {
     rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, k);
     if (sc->aux_draws) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
     r->sw.arrivals++;
+    r->p[id].group = draw_group(sc, &r->p[id].rng);
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
         r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
@@ -456,9 +469,10 @@ static void go_home(struct rep *r, uint32_t id) {
     struct unit_window *w = &r->win[u];
     r->sw.departures++;
     double back = INFINITY;
-    if (U->readmit > 0 && rng_uniform(&p->rng) < U->readmit)
-        back = r->now + dist_sample(&U->readmit_after, &p->rng);
-    if (U->readmit > 0 && r->now + 30 <= sc->horizon) {
+    const struct unit_group *G = &U->g[p->group];
+    if (G->readmit > 0 && rng_uniform(&p->rng) < G->readmit)
+        back = r->now + dist_sample(&G->readmit_after, &p->rng);
+    if (G->readmit > 0 && r->now + 30 <= sc->horizon) {
         w->home30_n++;
         if (WITHIN(back - r->now, 30)) w->readmit30++;
     }
@@ -486,7 +500,7 @@ static void on_readmit(struct rep *r, uint32_t id) {
     tw_add(&r->in_sys, r->now, +1);
     p->state = P_IN_CARE; /* arriving: neither waiting nor placed yet */
     p->ambulance = 0;
-    arrive(r, id, r->sc->unit[p->home_from].readmit_to);
+    arrive(r, id, r->sc->unit[p->home_from].g[p->group].readmit_to);
 }
 
 /* The patient, whose stay in its unit has ended, heads for dest: home, an assessment in its
@@ -566,7 +580,7 @@ static void on_end_stay(struct rep *r, uint32_t id) {
         proceed(r, id, chc_decide(r, p, t));
         return;
     }
-    proceed(r, id, route(&r->sc->unit[p->unit].next, &p->rng));
+    proceed(r, id, route(&r->sc->unit[p->unit].g[p->group].next, &p->rng));
 }
 
 /* The receiving service has decided: accepted patients go to its door (and may still wait
@@ -660,19 +674,20 @@ static void place_census(struct rep *r) {
                 rng_seed_key(&p->rng, sc->seed, (uint64_t)r->rep, CENSUS | u, key);
                 if (sc->aux_draws)
                     rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~(CENSUS | u), key);
+                p->group = draw_group(sc, &p->rng);
                 occ_add(r, (int)u, +1);
                 p->unit = (int32_t)u;
                 p->state = P_IN_CARE;
                 p->t_arrived = p->t_entered = r->now;
                 r->res->census++;
                 if (pass == 0) {
-                    double rest = dist_sample_residual(&su->stay, &p->rng);
+                    double rest = dist_sample_residual(&su->g[p->group].stay, &p->rng);
                     cal_push(r->cal,
                              (struct cal_event){
                                  .time = rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
                 } else {
                     p->t_ended = r->now;
-                    proceed(r, id, route_away(&su->next, &p->rng));
+                    proceed(r, id, route_away(&su->g[p->group].next, &p->rng));
                 }
             }
         }

@@ -97,7 +97,7 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
     case MET_ASSESSED_WITHIN_TARGET_PCT:
         return u->has_target;
     case MET_READMIT_30D_PCT:
-        return u->readmit > 0;
+        return u->readmit_any > 0;
     case MET_STEP_UPS:
     case MET_STEP_DOWNS:
         return u->stepped_into;
@@ -157,8 +157,10 @@ static void add_wait_target(const struct scenario *sc, int u, int d, int *out, i
 
 int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     int n = 0;
-    const struct route *rt = &sc->unit[u].next;
-    for (size_t i = 0; i < rt->n; i++) add_wait_target(sc, u, rt->dest[i], out, &n);
+    for (size_t g = 0; g < scenario_ngroups(sc); g++) {
+        const struct route *rt = &sc->unit[u].g[g].next;
+        for (size_t i = 0; i < rt->n; i++) add_wait_target(sc, u, rt->dest[i], out, &n);
+    }
     /* A CHC assessment sends patients on to the interim unit or to eligible_to; after a
      * decision in the interim unit they go to eligible_to or where they were going. */
     if (sc->chc.on && sc->chc.from[u]) {

@@ -70,6 +70,10 @@ static const char *const chc_keys[] = {
     NULL,
 };
 /* clang-format on */
+static const char *const group_section_keys[] = {"share", NULL};
+/* Unit keys that may take a per-group value, KEY.GROUP: those about patients, not places. */
+static const char *const group_keys[] = {"stay",          "next",       "readmit",
+                                         "readmit_after", "readmit_to", NULL};
 static const char *const transfer_keys[] = {"assessment", "target", "accept", "on_reject", NULL};
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
@@ -266,10 +270,44 @@ static int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
     return rc;
 }
 
+static int group_index(const struct scenario *sc, const char *name) {
+    for (size_t g = 0; g < sc->ngroups; g++)
+        if (!strcmp(sc->group[g].name, name)) return (int)g;
+    return -1;
+}
+
+/* KEY.GROUP in a [unit]: a per-group value of a patient-level key for a declared group. */
+static int group_key_ok(struct ctx *c, const struct doc_entry *e) {
+    const char *dot = strchr(e->key, '.');
+    if (!dot) return 0;
+    char base[64];
+    snprintf(base, sizeof base, "%.*s", (int)(dot - e->key), e->key);
+    int known = 0;
+    for (const char *const *k = group_keys; *k; k++) known |= !strcmp(*k, base);
+    if (!known) {
+        key_fail(c, e,
+                 "per-group values (KEY.GROUP) are for stay, next, readmit, readmit_after "
+                 "and readmit_to");
+        return -1;
+    }
+    if (group_index(c->sc, dot + 1) < 0) {
+        char why[256];
+        snprintf(why, sizeof why, "unknown group '%s' (expected a [group NAME] section)", dot + 1);
+        key_fail(c, e, why);
+        return -1;
+    }
+    return 1;
+}
+
 static int check_known_keys(struct ctx *c, struct doc_section *s, const char *const *keys) {
     for (size_t i = 0; i < s->n; i++) {
         int ok = 0;
         for (const char *const *k = keys; *k && !ok; k++) ok = strcmp(*k, s->e[i].key) == 0;
+        if (!ok && keys == unit_keys) {
+            int g = group_key_ok(c, &s->e[i]);
+            if (g < 0) return -1;
+            ok = g;
+        }
         if (!ok) {
             char list[512] = "";
             for (const char *const *k = keys; *k; k++) {
@@ -695,6 +733,102 @@ static int build_chc(struct ctx *c, struct doc_section *s) {
     return 0;
 }
 
+static void route_copy(struct route *dst, const struct route *src) {
+    dst->n = src->n;
+    dst->dest = fs_calloc(src->n + 1, sizeof *dst->dest);
+    dst->cum = fs_calloc(src->n + 1, sizeof *dst->cum);
+    memcpy(dst->dest, src->dest, src->n * sizeof *dst->dest);
+    memcpy(dst->cum, src->cum, src->n * sizeof *dst->cum);
+}
+
+static void route_fini(struct route *r) {
+    fs_free(r->dest);
+    fs_free(r->cum);
+    memset(r, 0, sizeof *r);
+}
+
+/* [group NAME] share = P, for every group; the shares must add up to 1. */
+static int build_groups(struct ctx *c) {
+    struct scenario *sc = c->sc;
+    struct doc *d = c->d;
+    for (size_t i = 0; i < d->n; i++) sc->ngroups += !strcmp(d->s[i].type, "group");
+    if (!sc->ngroups) return 0;
+    sc->group = fs_calloc(sc->ngroups, sizeof *sc->group);
+    size_t g = 0;
+    double sum = 0;
+    struct doc_section *last = NULL;
+    for (size_t i = 0; i < d->n; i++) {
+        struct doc_section *s = &d->s[i];
+        if (strcmp(s->type, "group")) continue;
+        if (check_known_keys(c, s, group_section_keys)) return -1;
+        struct doc_entry *e = require(c, s, "share", "the share of arrivals in this group");
+        if (!e || parse_key(c, e, val_prob, &sc->group[g].share)) return -1;
+        sc->group[g].name = fs_strdup(s->name);
+        sum += sc->group[g++].share;
+        last = s;
+    }
+    if (fabs(sum - 1) > 1e-6)
+        return failf(c, last->file, last->line,
+                     "[group %s]: the groups' shares must add up to 1 (they add up to %.6g)",
+                     last->name, sum);
+    return 0;
+}
+
+size_t scenario_ngroups(const struct scenario *sc) {
+    return sc->ngroups ? sc->ngroups : 1;
+}
+
+/* Each unit's per-group records: copies of its own values, then its KEY.GROUP overrides. */
+static int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct scenario *sc = c->sc;
+    size_t ng = scenario_ngroups(sc);
+    char key[96], why[512];
+    u->g = fs_calloc(ng, sizeof *u->g);
+    u->readmit_any = u->readmit;
+    for (size_t g = 0; g < ng; g++) {
+        struct unit_group *G = &u->g[g];
+        dist_copy(&G->stay, &u->stay);
+        route_copy(&G->next, &u->next);
+        G->readmit = u->readmit;
+        dist_copy(&G->readmit_after, &u->readmit_after);
+        G->readmit_to = u->readmit_to;
+        if (!sc->ngroups) continue;
+        const char *gn = sc->group[g].name;
+        struct doc_entry *e;
+        snprintf(key, sizeof key, "stay.%s", gn);
+        if ((e = get(c, s, key, NULL))) {
+            dist_fini(&G->stay);
+            if (build_dist(c, e, &G->stay)) return -1;
+        }
+        snprintf(key, sizeof key, "next.%s", gn);
+        if ((e = get(c, s, key, NULL))) {
+            route_fini(&G->next);
+            if (build_route(c, e, &G->next)) return -1;
+        }
+        snprintf(key, sizeof key, "readmit.%s", gn);
+        if ((e = get(c, s, key, NULL)) && parse_key(c, e, val_prob, &G->readmit)) return -1;
+        snprintf(key, sizeof key, "readmit_after.%s", gn);
+        if ((e = get(c, s, key, NULL))) {
+            dist_fini(&G->readmit_after);
+            if (build_dist(c, e, &G->readmit_after)) return -1;
+        } else if (G->readmit > 0 && !(u->readmit > 0)) {
+            return failf(c, s->file, s->line,
+                         "[unit %s]: readmit_after.%s: required key missing "
+                         "(expected a distribution like exp(12d))",
+                         u->name, gn);
+        }
+        snprintf(key, sizeof key, "readmit_to.%s", gn);
+        if ((e = get(c, s, key, NULL)) && (G->readmit_to = scenario_unit_index(sc, e->value)) < 0) {
+            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
+            return key_fail(c, e, why);
+        }
+        if (G->readmit > 0 && G->readmit_to < 0) G->readmit_to = sc->arrivals[0].to;
+        if (G->readmit > u->readmit_any) u->readmit_any = G->readmit;
+    }
+    if (u->readmit_any > 0) sc->readmissions = 1;
+    return 0;
+}
+
 static int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
     struct doc_entry *e;
     char why[512];
@@ -749,10 +883,10 @@ static int build(struct ctx *c) {
         const char *t = d->s[i].type;
         int single = !strcmp(t, "scenario") || !strcmp(t, "chc"); /* sections without a name */
         if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals") &&
-            strcmp(t, "transfer") && strcmp(t, "chc"))
+            strcmp(t, "transfer") && strcmp(t, "chc") && strcmp(t, "group"))
             return failf(c, d->s[i].file, d->s[i].line,
                          "[%s]: unknown section type (expected [scenario], [unit NAME], "
-                         "[arrivals NAME], [transfer FROM -> TO] or [chc])",
+                         "[arrivals NAME], [group NAME], [transfer FROM -> TO] or [chc])",
                          t);
         if (single && strcmp(d->s[i].name, t))
             return failf(c, d->s[i].file, d->s[i].line, "[%s] takes no name", t);
@@ -764,6 +898,7 @@ static int build(struct ctx *c) {
                          "'exit' is reserved for leaving the system");
     }
     if (build_scenario_section(c, scs)) return -1;
+    if (build_groups(c)) return -1;
 
     /* Units are named before they are built, so routing can refer forwards. */
     for (size_t i = 0; i < d->n; i++) {
@@ -799,6 +934,8 @@ static int build(struct ctx *c) {
             get(c, s, "readmit_to", sc->unit[u->readmit_to].name);
         }
     }
+    for (size_t i = 0; i < sc->nunits; i++)
+        if (build_unit_groups(c, doc_section(d, sc->unit[i].name), &sc->unit[i])) return -1;
     size_t ti = 0;
     for (size_t i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].type, "transfer") && build_transfer(c, &d->s[i], &sc->transfer[ti++]))
@@ -854,6 +991,12 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->sched_cap);
         dist_fini(&u->stay);
         dist_fini(&u->readmit_after);
+        for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
+            dist_fini(&u->g[g].stay);
+            dist_fini(&u->g[g].readmit_after);
+            route_fini(&u->g[g].next);
+        }
+        fs_free(u->g);
         fs_free(u->next.dest);
         fs_free(u->next.cum);
     }
@@ -867,6 +1010,8 @@ void scenario_free(struct scenario *sc) {
         fs_free(sc->transfer[i].on_reject.cum);
     }
     fs_free(sc->transfer);
+    for (size_t g = 0; g < sc->ngroups; g++) fs_free(sc->group[g].name);
+    fs_free(sc->group);
     fs_free(sc->chc.from);
     fs_free(sc->chc.to);
     dist_fini(&sc->chc.assessment);
@@ -889,6 +1034,7 @@ int scenario_write_resolved(const struct scenario *sc, FILE *f) {
                                   : !strcmp(s->type, "unit")     ? unit_keys
                                   : !strcmp(s->type, "transfer") ? transfer_keys
                                   : !strcmp(s->type, "chc")      ? chc_keys
+                                  : !strcmp(s->type, "group")    ? group_section_keys
                                                                  : arrivals_keys;
         if (!strcmp(s->type, s->name))
             fprintf(f, "\n[%s]\n", s->type);
@@ -899,6 +1045,9 @@ int scenario_write_resolved(const struct scenario *sc, FILE *f) {
             struct doc_entry *e = doc_get((struct doc_section *)s, *k);
             if (e) fprintf(f, "%s = %s\n", *k, e->value);
         }
+        /* Per-group values, KEY.GROUP, after the unit's own. */
+        for (size_t j = 0; keys == unit_keys && j < s->n; j++)
+            if (strchr(s->e[j].key, '.')) fprintf(f, "%s = %s\n", s->e[j].key, s->e[j].value);
     }
     return ferror(f) ? -1 : 0;
 }

@@ -34,6 +34,22 @@ struct route {
     double *cum; /* cum[n-1] == 1 */
 };
 
+/* A unit's patient-level keys for one case-mix group: its own KEY.GROUP values, or copies of
+ * the unit's. Every unit has at least one (group 0 stands for everyone when there are no
+ * [group] sections), so the model never asks whether groups exist. */
+struct unit_group {
+    struct dist stay;
+    struct route next;
+    double readmit;
+    struct dist readmit_after;
+    int readmit_to;
+};
+
+struct sc_group {
+    char *name;
+    double share;
+};
+
 struct sc_unit {
     char *name;
     enum unit_kind kind;
@@ -62,6 +78,8 @@ struct sc_unit {
      * surge_on x capacity for surge_after, and close below surge_off x capacity */
     double surge_capacity, surge_on, surge_after, surge_off;
     double init_in_care, init_delayed; /* census at time 0 */
+    struct unit_group *g;              /* per group (scenario_ngroups(sc) of them) */
+    double readmit_any;                /* the largest readmit over the groups */
     int init_given;
 };
 
@@ -111,6 +129,8 @@ struct scenario {
     int step_downs;   /* some unit has step_down */
     double census;    /* patients placed at time 0 */
     struct sc_chc chc;
+    size_t ngroups; /* [group] sections; 0 for none */
+    struct sc_group *group;
     int aux_draws;  /* some feature draws from the patients' second stream */
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
@@ -122,6 +142,8 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
 void scenario_free(struct scenario *sc); /* accepts NULL */
 
 int scenario_unit_index(const struct scenario *sc, const char *name); /* -1 if none */
+/* Number of per-unit group records: the [group] count, or 1 when there are none. */
+size_t scenario_ngroups(const struct scenario *sc);
 const char *unit_kind_name(enum unit_kind kind);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);

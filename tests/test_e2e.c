@@ -339,6 +339,18 @@ static void chc_assessments_out_of_hospital(void **s) {
     assert_close(b.mean, 53, 3 * b.sd + 1);
 }
 
+static void frailer_case_mix_fills_acute(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/groups.ini";
+    const char *low = variant(sc, "e2e_groups_20", "--set frail.share=0.2 --set other.share=0.8");
+    const char *high = variant(sc, "e2e_groups_40", "--set frail.share=0.4 --set other.share=0.6");
+    /* More frail patients: longer acute stays, and more waiting for a care home (which is full:
+     * its admissions cannot rise, its queue does). */
+    moves(low, high, "acute", "occupancy", +1);
+    moves(low, high, "care_home", "queue", +1);
+    moves(low, high, "", "arrivals", 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -425,6 +437,7 @@ int main(void) {
         cmocka_unit_test(virtual_ward_beds_empty_acute),
         cmocka_unit_test(escalation_beds_relieve_pressure),
         cmocka_unit_test(chc_assessments_out_of_hospital),
+        cmocka_unit_test(frailer_case_mix_fills_acute),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

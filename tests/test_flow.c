@@ -550,6 +550,23 @@ static void chc_in_acute_or_after_discharge(void **s) {
     done(&r);
 }
 
+static void case_mix_groups(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 400d\nwarmup = 20d\n[arrivals a]\nto = acute\nrate = 20/d\n"
+        "[group frail]\nshare = 0.3\n[group fit]\nshare = 0.7\n"
+        "[unit acute]\nstay = fixed(2d)\nstay.frail = fixed(10d)\nnext.frail = home 1\n"
+        "[unit home]\nkind = care_home\nstay = exp(5d)\n",
+        0);
+    double n = get(&r, "acute", "admissions") * 380;
+    double frail = get(&r, "home", "admissions") / get(&r, "acute", "admissions");
+    assert_close(frail, 0.3, 5 * sqrt(0.21 / n));
+    /* Each group's own stay: the mean is the mix of 10 and 2 days by the realised shares. */
+    assert_close(get(&r, "acute", "los_mean"), 10 * frail + 2 * (1 - frail), 0.01);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -607,6 +624,7 @@ int main(void) {
         cmocka_unit_test(step_down_to_a_virtual_ward),
         cmocka_unit_test(surge_opens_after_sustained_pressure),
         cmocka_unit_test(chc_in_acute_or_after_discharge),
+        cmocka_unit_test(case_mix_groups),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };

@@ -256,6 +256,23 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                       "referral = 0.5\nassessment = 20d\neligible = 0\n",
                  "14: [chc]: interim: required key missing (expected the unit where assessments "
                  "after discharge happen, since in_acute < 1)");
+    expect_error("group_sum.ini", BASE "[group g1]\nshare = 0.5\n[group g2]\nshare = 0.4\n",
+                 "13: [group g2]: the groups' shares must add up to 1 (they add up to 0.9)");
+    expect_error("group_key.ini", BASE "capacity.g1 = 5\n[group g1]\nshare = 1\n",
+                 "11: capacity.g1: per-group values (KEY.GROUP) are for stay, next, readmit, "
+                 "readmit_after and readmit_to");
+    expect_error("group_unknown.ini", BASE "stay.frail = exp(9d)\n[group g1]\nshare = 1\n",
+                 "11: stay.frail: unknown group 'frail' (expected a [group NAME] section)");
+    const char *gset[] = {"ward.next.g1=exit 1"};
+    struct scenario *gs =
+        scenario_load(file("groups.ini", BASE "stay.g1 = fixed(9d)\n[group g1]\nshare = 0.25\n"
+                                              "[group g2]\nshare = 0.75\n"),
+                      gset, 1, err, sizeof err);
+    if (!gs) fail_msg("%s", err);
+    assert_int_equal(gs->ngroups, 2);
+    assert_int_equal(gs->unit[0].g[0].stay.kind, DIST_FIXED);
+    assert_int_equal(gs->unit[0].g[1].stay.kind, DIST_EXP);
+    scenario_free(gs);
     expect_error("nostay.ini",
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\ncapacity = 3\n",
