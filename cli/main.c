@@ -119,27 +119,49 @@ struct run_ctx {
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct results *rs;
+    int threads;
 };
+
+/* A finished replication: its results and, on several threads, its time-series rows already
+ * formatted by the thread that ran it, so that writing them in order is only a copy. On one
+ * thread the rows go straight to the file instead, holding no copy. */
+struct rep_out {
+    struct flow_result *res;
+    char *text;
+    size_t len;
+};
+
+static void rep_out_free(struct rep_out *o) {
+    if (!o) return;
+    flow_result_free(o->res);
+    free(o->text); /* from open_memstream */
+    fs_free(o);
+}
 
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
-    struct flow_result *res;
-    if (flow_run(c->sc, c->ml, rep, &res, err, errlen) != 0) return -1;
-    *result = res;
+    struct rep_out *o = fs_calloc(1, sizeof *o);
+    if (flow_run(c->sc, c->ml, rep, &o->res, err, errlen) != 0 ||
+        (c->threads > 1 && results_format(c->rs, o->res, &o->text, &o->len, err, errlen) != 0)) {
+        rep_out_free(o);
+        return -1;
+    }
+    *result = o;
     return 0;
 }
 
 static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
     (void)rep;
     struct run_ctx *c = ctx;
-    int rc = results_add(c->rs, result, err, errlen);
-    flow_result_free(result);
+    struct rep_out *o = result;
+    int rc = results_add(c->rs, o->res, o->text, o->len, err, errlen);
+    rep_out_free(o);
     return rc;
 }
 
 static void run_discard(void *ctx, void *result) {
     (void)ctx;
-    flow_result_free(result);
+    rep_out_free(result);
 }
 
 static double seconds_since(const struct timespec *t0) {
@@ -199,7 +221,8 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
-    struct run_ctx ctx = {.sc = sc, .ml = &ml};
+    int workers = threads < sc->replications ? threads : sc->replications;
+    struct run_ctx ctx = {.sc = sc, .ml = &ml, .threads = workers};
     int status = EXIT_OK;
     ctx.rs = results_open(dir, sc, &ml, err, sizeof err);
     if (!ctx.rs) {

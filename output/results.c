@@ -90,22 +90,54 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     return rs;
 }
 
-int results_add(struct results *rs, const struct flow_result *res, char *err, size_t errlen) {
+/* The rows of one replication, written to f. */
+static void write_rows(const struct results *rs, const struct flow_result *res, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    FILE *f = rs->ts.f;
     int rep = res->rep + 1; /* replications are numbered from 1 in outputs */
     for (size_t b = 0; b < res->nbuckets; b++) {
         const double *row = res->series + b * res->nslots;
+        /* What is the same along a bucket's rows is printed once into a prefix. */
+        char prefix[512];
+        int n = snprintf(prefix, sizeof prefix, "%s,%d,", rs->q_scenario, rep);
+        double t = flow_bucket_start(rs->sc, b);
+        if (n >= 0 && (size_t)n < sizeof prefix)
+            snprintf(prefix + n, sizeof prefix - (size_t)n, "%.9g,%s,", t == 0 ? 0.0 : t,
+                     rs->dates[b]);
         for (size_t i = 0; i < ml->n; i++) {
             const struct metric_slot *s = &ml->slot[i];
-            fprintf(f, "%s,%d,", rs->q_scenario, rep);
-            csvout_num(f, flow_bucket_start(rs->sc, b));
-            fprintf(f, ",%s,%s,%s,", rs->dates[b], s->unit >= 0 ? rs->q_unit[s->unit] : "",
-                    rs->q_metric[i]);
+            fputs(prefix, f);
+            fprintf(f, "%s,%s,", s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
             csvout_num(f, row[i]);
             fputc('\n', f);
         }
     }
+}
+
+int results_format(const struct results *rs, const struct flow_result *res, char **text,
+                   size_t *len, char *err, size_t errlen) {
+    FILE *f = open_memstream(text, len);
+    if (!f) {
+        snprintf(err, errlen, "cannot format the time series: out of memory");
+        return -1;
+    }
+    write_rows(rs, res, f);
+    if (fclose(f) != 0) {
+        free(*text);
+        *text = NULL;
+        snprintf(err, errlen, "cannot format the time series: out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int results_add(struct results *rs, const struct flow_result *res, const char *text, size_t len,
+                char *err, size_t errlen) {
+    const struct metric_layout *ml = rs->ml;
+    FILE *f = rs->ts.f;
+    if (text)
+        fwrite(text, 1, len, f);
+    else
+        write_rows(rs, res, f);
     for (size_t i = 0; i < ml->n; i++)
         if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
     rs->nrep++;

@@ -26,9 +26,15 @@ struct results_info {
 /* Create dir (and parents) and start the files. Returns NULL with a message on failure. */
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen);
-/* Write one replication's time series and fold it into the summary. Replications must come
+/* One replication's time-series rows as CSV text (freshly allocated). Reads rs only, so the
+ * threads that ran the replications format their own rows in parallel. */
+int results_format(const struct results *rs, const struct flow_result *res, char **text,
+                   size_t *len, char *err, size_t errlen);
+/* Write one replication's rows — text from results_format, or formatted here straight into
+ * the file when text is NULL (no copy held) — and fold its summary in. Replications must come
  * in order. */
-int results_add(struct results *rs, const struct flow_result *res, char *err, size_t errlen);
+int results_add(struct results *rs, const struct flow_result *res, const char *text, size_t len,
+                char *err, size_t errlen);
 /* Write the rest and rename everything into place; frees rs. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
 /* Delete the temporary files; frees rs (accepts NULL). */

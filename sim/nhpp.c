@@ -40,6 +40,7 @@ int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double 
             return -1;
         }
     }
+    p->flat = how168 == NULL && nsteps == 0;
     if (nsteps) {
         p->step_t = fs_malloc(nsteps * sizeof *p->step_t);
         p->step_m = fs_malloc(nsteps * sizeof *p->step_m);
@@ -89,6 +90,7 @@ double nhpp_rate(const struct nhpp *p, double t) {
 
 double nhpp_next(const struct nhpp *p, double t, double e) {
     if (p->rate <= 0) return INFINITY;
+    if (p->flat) return t + e / p->rate; /* the common case needs no walk through the week */
     long s = step_at(p, t);
     for (;;) {
         double end;

@@ -17,6 +17,7 @@ struct nhpp {
     size_t nsteps;
     double *step_t; /* by-date steps: from step_t[i] (days) the multiplier is step_m[i] */
     double *step_m;
+    int flat; /* no profile at all: arrivals are a plain Poisson process */
 };
 
 /* how168 may be NULL (flat); it is normalised to mean 1 and must have a positive sum. Steps
