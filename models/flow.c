@@ -836,28 +836,27 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
         FS_ASSERT(ev.time >= r.now);
         r.now = ev.time;
         events++;
+        /* A patient event is stale once the patient has moved on (another state) or its record
+         * was recycled (another stamp): then it does nothing. */
+#define LIVE(state_) (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == (state_))
         switch (ev.kind) {
         case EV_ARRIVAL:
             on_arrival(&r, ev.id);
             break;
         case EV_END_STAY:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
-                on_end_stay(&r, ev.id);
+            if (LIVE(P_IN_CARE)) on_end_stay(&r, ev.id);
             break;
         case EV_ASSESSED:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_ASSESSING)
-                on_assessed(&r, ev.id);
+            if (LIVE(P_ASSESSING)) on_assessed(&r, ev.id);
             break;
         case EV_READMIT:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_HOME) on_readmit(&r, ev.id);
+            if (LIVE(P_HOME)) on_readmit(&r, ev.id);
             break;
         case EV_STEP_DOWN:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_IN_CARE)
-                on_step_down(&r, ev.id);
+            if (LIVE(P_IN_CARE)) on_step_down(&r, ev.id);
             break;
         case EV_CHC_DECIDED:
-            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == P_CHC)
-                on_chc_decided(&r, ev.id);
+            if (LIVE(P_CHC)) on_chc_decided(&r, ev.id);
             break;
         case EV_SURGE:
             on_surge(&r, (int)ev.id, ev.stamp);
@@ -866,6 +865,7 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
             on_capacity(&r, (int)ev.id, ev.arg);
             break;
         }
+#undef LIVE
     }
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
     FS_ASSERT(r.bucket == res->nbuckets);

@@ -22,6 +22,13 @@ struct run {
     struct flow_result *res;
 };
 
+/* A CSV table beside the scenario file. */
+static void put(const char *name, const char *text) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    tu_write(p, text);
+}
+
 static void run(struct run *r, const char *text, int rep) {
     char path[4096], err[2048];
     snprintf(path, sizeof path, "%s/s.ini", dir);
@@ -67,9 +74,7 @@ static double at(const struct run *r, size_t bucket, const char *unit, const cha
 
 static void conservation_and_littles_law_exact_when_drained(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/stop.csv", dir);
-    tu_write(p, "date,multiplier\n2025-07-25,0\n");
+    put("stop.csv", "date,multiplier\n2025-07-25,0\n");
     struct run r;
     run(&r, DRAINED, 0);
     double T = 600;
@@ -91,9 +96,7 @@ static void conservation_and_littles_law_exact_when_drained(void **s) {
 
 static void delay_reasons_add_up(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/stop.csv", dir);
-    tu_write(p, "date,multiplier\n2025-07-25,0\n");
+    put("stop.csv", "date,multiplier\n2025-07-25,0\n");
     struct run r;
     run(&r, DRAINED, 0);
     const char *units[] = {"ae", "acute", "eab", "home"};
@@ -156,9 +159,7 @@ static void waits_are_for_the_unit_that_queues(void **s) {
 
 static void transfer_assessment_in_the_bed(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/stop.csv", dir);
-    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, TRANSFER("30h", "24h", "1"), 0);
     double T = 400, referred = get(&r, "eab", "referrals") * T;
@@ -182,9 +183,7 @@ static void transfer_assessment_in_the_bed(void **s) {
 
 static void refused_referrals_are_routed_on(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/stop.csv", dir);
-    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, TRANSFER("exp(1d)", "24h", "0.7"), 0);
     double T = 400, referred = get(&r, "eab", "referrals") * T;
@@ -258,9 +257,7 @@ static void lose_and_divert(void **s) {
 
 static void capacity_schedule_holds_then_releases(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/open.csv", dir);
-    tu_write(p, "date,capacity\n2025-01-16,inf\n");
+    put("open.csv", "date,capacity\n2025-01-16,inf\n");
     struct run r;
     run(&r,
         "[scenario]\nhorizon = 20d\nstart = 2025-01-06\n"
@@ -352,9 +349,7 @@ static void ambulance_share_is_drawn_per_patient(void **s) {
 
 static void costs_for_places_and_patient_days(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/beds.csv", dir);
-    tu_write(p, "date,capacity\n2025-01-16,30\n"); /* 20 beds for 10 days, then 30 for 30 */
+    put("beds.csv", "date,capacity\n2025-01-16,30\n"); /* 20 beds for 10 days, then 30 for 30 */
     struct run r;
     run(&r,
         "[scenario]\nhorizon = 40d\nstart = 2025-01-06\n[arrivals a]\nto = ward\nrate = 4/d\n"
@@ -407,9 +402,7 @@ static void readmissions_and_91_day_outcome(void **s) {
 static void conservation_at_the_horizon(void **s) {
     (void)s;
     /* Every mechanism at once; no warm-up, so the whole run is counted. */
-    char p[4096];
-    snprintf(p, sizeof p, "%s/beds2.csv", dir);
-    tu_write(p, "date,capacity\n2025-02-01,30\n");
+    put("beds2.csv", "date,capacity\n2025-02-01,30\n");
     struct run r;
     run(&r,
         "[scenario]\nhorizon = 200d\nstart = 2025-01-06\n"
@@ -518,9 +511,7 @@ static void surge_opens_after_sustained_pressure(void **s) {
 
 static void chc_in_acute_or_after_discharge(void **s) {
     (void)s;
-    char p[4096];
-    snprintf(p, sizeof p, "%s/stop.csv", dir);
-    tu_write(p, "date,multiplier\n2025-04-16,0\n");
+    put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, CHC("1", "fixed(3d)"), 0);
     double T = 500, n = get(&r, NULL, "chc_assessments") * T;
