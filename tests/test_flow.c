@@ -401,7 +401,9 @@ static void readmissions_and_91_day_outcome(void **s) {
 
 static void conservation_at_the_horizon(void **s) {
     (void)s;
-    /* Every mechanism at once; no warm-up, so the whole run is counted. */
+    /* Every mechanism at once (ambulances, divert, schedule, transfer with refusals, CHC in and
+     * out of hospital, readmissions, loss, costs, census, groups, step-down, surge); no
+     * warm-up, so the whole run is counted. */
     put("beds2.csv", "date,capacity\n2025-02-01,30\n");
     struct run r;
     run(&r,
@@ -413,6 +415,9 @@ static void conservation_at_the_horizon(void **s) {
         "[unit acute]\nkind = acute\ncapacity = 90\nstay = exp(4d)\n"
         "next = exit 0.5, eab 0.3, reab 0.2\nreadmit = 0.15\nreadmit_after = exp(20d)\n"
         "cost_per_place_day = 300\ninitial_occupancy = 10\ninitial_delayed = 3\n"
+        "stay.frail = exp(7d)\nnext.frail = exit 0.3, eab 0.4, reab 0.3\nstep_down = vw2 0.2 at "
+        "0.5\n"
+        "surge_capacity = 10\nsurge_on = 0.9\n"
         "[unit eab]\nkind = step_down\ncapacity = 20\ncapacity_schedule = beds2.csv\n"
         "stay = exp(10d)\nnext = exit 0.8, home_x 0.2\n"
         "[unit reab]\nkind = home_care\ncapacity = 40\nstay = exp(15d)\nreadmit = 0.1\n"
@@ -421,6 +426,8 @@ static void conservation_at_the_horizon(void **s) {
         "[transfer acute -> eab]\nassessment = exp(1d)\ntarget = 24h\naccept = 0.8\n"
         "on_reject = reab 1\n"
         "[unit d2a]\ncapacity = 15\nstay = exp(7d)\n[unit nh]\ncapacity = 30\nstay = exp(40d)\n"
+        "[group frail]\nshare = 0.35\n[group other]\nshare = 0.65\n"
+        "[unit vw2]\nkind = virtual_ward\ncapacity = 3\nstay = exp(2d)\n"
         "[chc]\nfrom = acute\nto = eab, reab\nreferral = 0.4\nin_acute = 0.5\n"
         "assessment = exp(10d)\neligible = 0.3\neligible_to = nh\ninterim = d2a\n",
         0);
@@ -445,6 +452,12 @@ static void conservation_at_the_horizon(void **s) {
         assert_close(sum, total, 1e-9 * (1 + total));
     }
     assert_true(get(&r, "acute", "delayed_days_awaiting_d2a") > 0);
+    /* ...and each mechanism really ran. */
+    assert_true(get(&r, "vw2", "step_downs") > 0);
+    assert_true(get(&r, "acute", "surge_hours") > 0);
+    assert_true(get(&r, "eab", "referrals") > 0 && get(&r, "eab", "accepted_pct") < 100);
+    assert_true(get(&r, "ae", "handovers") > 0);
+    assert_true(get(&r, "vw", "admissions") > 0);
     done(&r);
 }
 
