@@ -26,7 +26,7 @@ enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
 
 static const char usage[] =
     "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
-    "                        [--set NAME.KEY=VALUE]... [--quiet]\n"
+    "                        [--set NAME.KEY=VALUE]... [--by-group] [--quiet]\n"
     "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
     "       flowsim --help | --version\n";
 
@@ -43,6 +43,7 @@ static const char help[] =
     "  --threads N             worker threads (default: all cores); results do not depend on it\n"
     "  --set NAME.KEY=VALUE    override any key; NAME is a section's name, e.g.\n"
     "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
+    "  --by-group              also report the core metrics of each [group], as METRIC.GROUP\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 1 internal error\n"
@@ -52,7 +53,7 @@ struct opts {
     const char *cmd, *file, *outdir;
     const char **sets;
     size_t nsets;
-    int threads, quiet;
+    int threads, quiet, by_group;
     char *owned[2]; /* --set strings made from --replications / --seed */
 };
 
@@ -101,6 +102,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->threads = (int)n;
+        } else if (!strcmp(a, "--by-group")) {
+            o->by_group = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
@@ -216,7 +219,12 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
             if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
     }
     struct metric_layout ml;
-    metric_layout_init(&ml, sc);
+    if (o->by_group && !sc->ngroups) {
+        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+        scenario_free(sc);
+        return EXIT_BAD_INPUT;
+    }
+    metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -112,7 +112,16 @@ struct rep {
     struct unit_window *total_u;
     struct sys_window total_s;
     struct flow_result *res;
+    /* --by-group: per (group, unit) windows, totals and time-weighted counts, [g * nunits + u];
+     * NULL when not asked for */
+    struct unit_window *gwin, *gtotal_u;
+    struct sys_window *gsw, *gtotal_s;
+    struct tw *g_occ, *g_q, *g_del;
 };
+
+static size_t gi(const struct rep *r, int u, const struct patient *p) {
+    return (size_t)p->group * r->sc->nunits + (size_t)u;
+}
 
 double flow_bucket_start(const struct scenario *sc, size_t b) {
     return sc->warmup + (double)b * sc->interval;
@@ -155,6 +164,7 @@ static void patient_free(struct rep *r, uint32_t id) {
 
 static void enqueue(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
+    if (r->gwin) tw_add(&r->g_q[gi(r, u, &r->p[id])], r->now, +1);
     r->p[id].link = NONE;
     if (U->qtail == NONE)
         U->qhead = id;
@@ -170,6 +180,7 @@ static uint32_t dequeue(struct rep *r, int u) {
     uint32_t id = U->qhead;
     U->qhead = r->p[id].link;
     if (U->qhead == NONE) U->qtail = NONE;
+    if (r->gwin) tw_add(&r->g_q[gi(r, u, &r->p[id])], r->now, -1);
     U->qlen--;
     tw_set(&U->q_tw, r->now, U->qlen);
     return id;
@@ -202,10 +213,11 @@ static void surge_update(struct rep *r, int u) {
     }
 }
 
-static void occ_add(struct rep *r, int u, int d) {
+static void occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
     tw_set(&U->occ_tw, r->now, U->occ);
+    if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
 }
 
@@ -235,6 +247,7 @@ static void delay_begin(struct rep *r, int u, struct patient *p, enum delay why,
     U->delayed++;
     tw_set(&U->del_tw, r->now, U->delayed);
     tw_add(delay_tw(r, u, why, target), r->now, +1);
+    if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, +1);
 }
 
 static void delay_end(struct rep *r, int u, struct patient *p) {
@@ -242,15 +255,20 @@ static void delay_end(struct rep *r, int u, struct patient *p) {
     U->delayed--;
     tw_set(&U->del_tw, r->now, U->delayed);
     tw_add(delay_tw(r, u, (enum delay)p->delay, p->target), r->now, -1);
+    if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, -1);
     p->delay = D_NONE;
 }
 
 /* The patient gives up its place in unit u (the place is offered by the caller). */
 static void leave(struct rep *r, int u, struct patient *p) {
-    occ_add(r, u, -1);
+    occ_add(r, u, -1, p);
     if (p->delay != D_NONE) delay_end(r, u, p);
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
+    if (r->gwin) {
+        r->gwin[gi(r, u, p)].leaves++;
+        r->gwin[gi(r, u, p)].los_sum += r->now - p->t_entered;
+    }
     if (r->sc->unit[u].kind == UNIT_AE) {
         double in_ae = r->now - p->t_arrived;
         r->win[u].ae_leaves++;
@@ -262,9 +280,13 @@ static void leave(struct rep *r, int u, struct patient *p) {
 
 static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct patient *p = &r->p[id];
-    occ_add(r, u, +1);
+    occ_add(r, u, +1, p);
     r->win[u].admissions++;
     r->win[u].wait_sum += r->now - t_arrived;
+    if (r->gwin) {
+        r->gwin[gi(r, u, p)].admissions++;
+        r->gwin[gi(r, u, p)].wait_sum += r->now - t_arrived;
+    }
     p->unit = u;
     p->target = -1;
     p->state = P_IN_CARE;
@@ -324,8 +346,9 @@ static void on_step_down(struct rep *r, uint32_t id) {
     r->win[vw].step_downs++;
     r->win[vw].arrivals++;
     leave(r, u, p);
-    occ_add(r, vw, +1);
+    occ_add(r, vw, +1, p);
     r->win[vw].admissions++;
+    if (r->gwin) r->gwin[gi(r, vw, p)].admissions++;
     p->unit = vw;
     p->t_arrived = p->t_entered = r->now;
     cal_push(r->cal, (struct cal_event){
@@ -449,6 +472,7 @@ static void on_arrival(struct rep *r, uint32_t s) {
     if (sc->aux_draws) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
     r->sw.arrivals++;
     r->p[id].group = draw_group(sc, &r->p[id].rng);
+    if (r->gsw) r->gsw[r->p[id].group].arrivals++;
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
         r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
@@ -468,6 +492,7 @@ static void go_home(struct rep *r, uint32_t id) {
     const struct sc_unit *U = &sc->unit[u];
     struct unit_window *w = &r->win[u];
     r->sw.departures++;
+    if (r->gsw) r->gsw[p->group].departures++;
     double back = INFINITY;
     const struct unit_group *G = &U->g[p->group];
     if (G->readmit > 0 && rng_uniform(&p->rng) < G->readmit)
@@ -675,7 +700,7 @@ static void place_census(struct rep *r) {
                 if (sc->aux_draws)
                     rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~(CENSUS | u), key);
                 p->group = draw_group(sc, &p->rng);
-                occ_add(r, (int)u, +1);
+                occ_add(r, (int)u, +1, p);
                 p->unit = (int32_t)u;
                 p->state = P_IN_CARE;
                 p->t_arrived = p->t_entered = r->now;
@@ -714,6 +739,12 @@ static void close_window(struct rep *r, double t) {
     }
     size_t npairs = sc->nunits * sc->nunits;
     for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);
+    size_t ng = r->gwin ? sc->ngroups * sc->nunits : 0;
+    for (size_t k = 0; k < ng; k++) {
+        r->gwin[k].occ_area = tw_area(&r->g_occ[k], t);
+        r->gwin[k].queue_area = tw_area(&r->g_q[k], t);
+        r->gwin[k].delayed_area = tw_area(&r->g_del[k], t);
+    }
     r->sw.in_system_area = tw_area(&r->in_sys, t);
 
     if (r->collecting) {
@@ -723,7 +754,10 @@ static void close_window(struct rep *r, double t) {
         for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
         for (size_t k = 0; k < npairs; k++) r->await_total[k] += r->await_win[k];
         sys_window_add(&r->total_s, &r->sw);
-        metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, t - start, row);
+        for (size_t k = 0; k < ng; k++) unit_window_add(&r->gtotal_u[k], &r->gwin[k]);
+        for (size_t g = 0; r->gsw && g < sc->ngroups; g++)
+            sys_window_add(&r->gtotal_s[g], &r->gsw[g]);
+        metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, r->gwin, r->gsw, t - start, row);
         r->bucket++;
     }
     r->collecting = 1;
@@ -740,6 +774,15 @@ static void close_window(struct rep *r, double t) {
         tw_reset(&U->chc_tw, t);
     }
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
+    if (r->gwin) {
+        memset(r->gwin, 0, ng * sizeof *r->gwin);
+        memset(r->gsw, 0, sc->ngroups * sizeof *r->gsw);
+        for (size_t k = 0; k < ng; k++) {
+            tw_reset(&r->g_occ[k], t);
+            tw_reset(&r->g_q[k], t);
+            tw_reset(&r->g_del[k], t);
+        }
+    }
     memset(&r->sw, 0, sizeof r->sw);
     tw_reset(&r->in_sys, t);
     if (r->bucket >= r->res->nbuckets)
@@ -760,6 +803,13 @@ static void rep_fini(struct rep *r) {
     fs_free(r->arr_count);
     fs_free(r->stack);
     fs_free(r->win);
+    fs_free(r->gwin);
+    fs_free(r->gtotal_u);
+    fs_free(r->gsw);
+    fs_free(r->gtotal_s);
+    fs_free(r->g_occ);
+    fs_free(r->g_q);
+    fs_free(r->g_del);
     fs_free(r->await_tw);
     fs_free(r->await_win);
     fs_free(r->await_total);
@@ -786,6 +836,16 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     r.free_head = NONE;
     r.u = fs_calloc(sc->nunits, sizeof *r.u);
     r.win = fs_calloc(sc->nunits, sizeof *r.win);
+    if (ml->by_group) {
+        size_t ng = sc->ngroups * sc->nunits;
+        r.gwin = fs_calloc(ng, sizeof *r.gwin);
+        r.gtotal_u = fs_calloc(ng, sizeof *r.gtotal_u);
+        r.gsw = fs_calloc(sc->ngroups, sizeof *r.gsw);
+        r.gtotal_s = fs_calloc(sc->ngroups, sizeof *r.gtotal_s);
+        r.g_occ = fs_calloc(ng, sizeof *r.g_occ);
+        r.g_q = fs_calloc(ng, sizeof *r.g_q);
+        r.g_del = fs_calloc(ng, sizeof *r.g_del);
+    }
     r.await_tw = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_tw);
     r.await_win = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_win);
     r.await_total = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_total);
@@ -870,8 +930,8 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
     FS_ASSERT(r.bucket == res->nbuckets);
 
-    metrics_eval(ml, sc, r.total_u, &r.total_s, r.await_total, sc->horizon - sc->warmup,
-                 res->summary);
+    metrics_eval(ml, sc, r.total_u, &r.total_s, r.await_total, r.gtotal_u, r.gtotal_s,
+                 sc->horizon - sc->warmup, res->summary);
     res->events = events;
     for (size_t i = 0; i < sc->narrivals; i++) res->patients += r.arr_count[i];
     res->peak_patients = r.peak;

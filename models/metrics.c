@@ -131,6 +131,7 @@ static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, 
     s->unit = unit;
     s->metric = m;
     s->target = target;
+    s->group = -1;
     if (target >= 0) {
         size_t len = strlen(names[m]) + strlen(sc->unit[target].name) + 1;
         s->name = fs_malloc(len);
@@ -175,7 +176,24 @@ int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     return n;
 }
 
-void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
+/* The metrics --by-group breaks down: those made of occupancy, queues, delays, admissions and
+ * stays, which every patient belongs to exactly one group of. */
+static const enum metric group_unit_metrics[] = {MET_OCCUPANCY, MET_QUEUE,        MET_ADMISSIONS,
+                                                 MET_WAIT_MEAN, MET_DELAYED_DAYS, MET_LOS_MEAN};
+static const enum metric group_sys_metrics[] = {MET_ARRIVALS, MET_DEPARTURES};
+
+static void add_group(struct metric_layout *ml, size_t *cap, int unit, enum metric m, int g,
+                      const struct scenario *sc) {
+    add(ml, cap, unit, m, -1, sc);
+    struct metric_slot *s = &ml->slot[ml->n - 1];
+    size_t len = strlen(names[m]) + strlen(sc->group[g].name) + 2;
+    fs_free(s->name);
+    s->name = fs_malloc(len);
+    snprintf(s->name, len, "%s.%s", names[m], sc->group[g].name);
+    s->group = g;
+}
+
+void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int by_group) {
     memset(ml, 0, sizeof *ml);
     size_t cap = 0;
     for (size_t i = 0; i < sc->nunits; i++) {
@@ -200,6 +218,15 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc) {
             continue;
         if (m >= MET_CHC_ASSESSMENTS && m <= MET_CHC_ELIGIBLE_PCT && !sc->chc.on) continue;
         add(ml, &cap, -1, (enum metric)m, -1, sc);
+    }
+    if (!by_group || !sc->ngroups) return;
+    ml->by_group = 1;
+    for (size_t g = 0; g < sc->ngroups; g++) {
+        for (size_t u = 0; u < sc->nunits; u++)
+            for (size_t k = 0; k < sizeof group_unit_metrics / sizeof *group_unit_metrics; k++)
+                add_group(ml, &cap, (int)u, group_unit_metrics[k], (int)g, sc);
+        for (size_t k = 0; k < sizeof group_sys_metrics / sizeof *group_sys_metrics; k++)
+            add_group(ml, &cap, -1, group_sys_metrics[k], (int)g, sc);
     }
 }
 
@@ -276,11 +303,17 @@ static double ratio(double num, double den) {
 }
 
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
-                  const struct unit_window *uw, const struct sys_window *sw,
-                  const double *await_area, double length, double *out) {
+                  const struct unit_window *uw, const struct sys_window *sw0,
+                  const double *await_area, const struct unit_window *guw,
+                  const struct sys_window *gsw, double length, double *out) {
     for (size_t i = 0; i < ml->n; i++) {
         const struct metric_slot *s = &ml->slot[i];
-        const struct unit_window *w = s->unit >= 0 ? &uw[s->unit] : NULL;
+        /* A group's slot reads that group's windows; the arithmetic is the same. */
+        size_t g = s->group >= 0 ? (size_t)s->group : 0;
+        const struct unit_window *w = s->unit < 0     ? NULL
+                                      : s->group >= 0 ? &guw[g * sc->nunits + (size_t)s->unit]
+                                                      : &uw[s->unit];
+        const struct sys_window *sw = s->group >= 0 ? &gsw[g] : sw0;
         double v = NAN;
         switch (s->metric) {
         case MET_OCCUPANCY:

@@ -70,15 +70,19 @@ struct metric_slot {
     int unit; /* -1 for a system metric */
     enum metric metric;
     int target; /* the awaited unit, for MET_DELAYED_DAYS_AWAITING; else -1 */
+    int group;  /* a case-mix group, for --by-group slots (named METRIC.GROUP); else -1 */
     char *name; /* as written in the CSVs */
 };
 
 struct metric_layout {
     size_t n;
     struct metric_slot *slot;
+    int by_group; /* per-group slots follow the others */
 };
 
-void metric_layout_init(struct metric_layout *ml, const struct scenario *sc);
+/* by_group adds, for each [group], the core metrics of each unit and the system's arrivals and
+ * departures, named METRIC.GROUP. */
+void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int by_group);
 /* Units a patient ending a stay in unit u may wait for (a queueing unit reached by its routing,
  * through any diverts) into out[] (room for sc->nunits); returns how many. */
 int metric_wait_targets(const struct scenario *sc, int u, int *out);
@@ -120,9 +124,11 @@ void sys_window_add(struct sys_window *into, const struct sys_window *w);
 
 /* Metric values of a window of the given length (days) into out[ml->n]; NAN where a
  * metric is undefined (a mean over no patients). await_area[u * nunits + d] is the delayed
- * patient-days in unit u of patients waiting for a place in unit d. */
+ * patient-days in unit u of patients waiting for a place in unit d. With by_group, guw[g *
+ * nunits + u] and gsw[g] are group g's windows (else NULL). */
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
                   const struct unit_window *uw, const struct sys_window *sw,
-                  const double *await_area, double length, double *out);
+                  const double *await_area, const struct unit_window *guw,
+                  const struct sys_window *gsw, double length, double *out);
 
 #endif

@@ -341,6 +341,18 @@ static void chc_assessments_out_of_hospital(void **s) {
 
 static void frailer_case_mix_fills_acute(void **s) {
     (void)s;
+    /* --by-group adds METRIC.GROUP rows; without [group] sections it is a usage error. */
+    const char *bg = variant("tests/scenarios/groups.ini", "e2e_by_group", "--by-group");
+    struct tu_row all, fr, ot;
+    tu_summary(bg, "acute", "occupancy", &all);
+    tu_summary(bg, "acute", "occupancy.frail", &fr);
+    tu_summary(bg, "acute", "occupancy.other", &ot);
+    assert_close(fr.mean + ot.mean, all.mean, 1e-6 * all.mean);
+    char *out, *err;
+    snprintf(cmd, sizeof cmd, "run '%s' --by-group -o '%s/x'", tu_src("scenarios/demo.ini"), bg);
+    assert_int_equal(tu_run(cmd, &out, &err), 2);
+    assert_string_equal(err, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+    free(out), free(err);
     const char *sc = "tests/scenarios/groups.ini";
     const char *low = variant(sc, "e2e_groups_20", "--set frail.share=0.2 --set other.share=0.8");
     const char *high = variant(sc, "e2e_groups_40", "--set frail.share=0.4 --set other.share=0.6");

@@ -35,7 +35,7 @@ static void run(struct run *r, const char *text, int rep) {
     tu_write(path, text);
     r->sc = scenario_load(path, NULL, 0, err, sizeof err);
     if (!r->sc) fail_msg("%s", err);
-    metric_layout_init(&r->ml, r->sc);
+    metric_layout_init(&r->ml, r->sc, 1); /* per-group slots too, where there are groups */
     assert_int_equal(flow_run(r->sc, &r->ml, rep, &r->res, err, sizeof err), 0);
 }
 
@@ -445,7 +445,7 @@ static void conservation_at_the_horizon(void **s) {
         double sum = 0, total = NAN;
         for (size_t k = 0; k < r.ml.n; k++) {
             const struct metric_slot *sl = &r.ml.slot[k];
-            if (sl->unit != (int)u) continue;
+            if (sl->unit != (int)u || sl->group >= 0) continue;
             if (sl->metric == MET_DELAYED_DAYS) total = r.res->summary[k];
             if (!strncmp(sl->name, "delayed_days_", 13)) sum += r.res->summary[k];
         }
@@ -568,6 +568,22 @@ static void case_mix_groups(void **s) {
     assert_close(frail, 0.3, 5 * sqrt(0.21 / n));
     /* Each group's own stay: the mean is the mix of 10 and 2 days by the realised shares. */
     assert_close(get(&r, "acute", "los_mean"), 10 * frail + 2 * (1 - frail), 0.01);
+    /* --by-group: each group's own numbers, which add up to the whole. */
+    assert_close(get(&r, "acute", "los_mean.frail"), 10, 1e-9);
+    assert_close(get(&r, "acute", "los_mean.fit"), 2, 1e-9);
+    const char *sum[] = {"occupancy", "admissions", "queue", "delayed_days"};
+    for (int i = 0; i < 4; i++) {
+        char a[64], b[64];
+        snprintf(a, sizeof a, "%s.frail", sum[i]);
+        snprintf(b, sizeof b, "%s.fit", sum[i]);
+        assert_close(get(&r, "acute", a) + get(&r, "acute", b), get(&r, "acute", sum[i]),
+                     1e-9 * (1 + get(&r, "acute", sum[i])));
+    }
+    assert_close(get(&r, NULL, "arrivals.frail") + get(&r, NULL, "arrivals.fit"),
+                 get(&r, NULL, "arrivals"), 1e-9);
+    assert_close(get(&r, NULL, "departures.frail") + get(&r, NULL, "departures.fit"),
+                 get(&r, NULL, "departures"), 1e-9);
+    assert_close(get(&r, "home", "admissions.frail"), get(&r, "home", "admissions"), 1e-12);
     done(&r);
 }
 

@@ -132,7 +132,7 @@ static void littles_law_with_blocking(void **s) {
         scenario_load(tu_src("scenarios/validation/network.ini"), NULL, 0, err, sizeof err);
     assert_non_null(sc);
     struct metric_layout ml;
-    metric_layout_init(&ml, sc);
+    metric_layout_init(&ml, sc, 0);
     for (size_t u = 0; u < sc->nunits; u++) {
         int io = -1, ia = -1, il = -1;
         for (size_t i = 0; i < ml.n; i++) {
