@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
@@ -22,12 +23,11 @@
 #define FLOWSIM_GIT_REV "unknown"
 #endif
 
-enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
-
 static const char usage[] =
     "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
     "                        [--set NAME.KEY=VALUE]... [--by-group] [--quiet]\n"
     "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
+    "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -35,7 +35,9 @@ static const char help[] =
     "(A&E, acute beds, step-down, reablement, care homes, virtual wards).\n\n"
     "commands:\n"
     "  run FILE        run the scenario FILE (INI) and write CSV results\n"
-    "  validate FILE   load and check FILE without running it\n\n"
+    "  validate FILE   load and check FILE without running it\n"
+    "  compare BASE VARIANT...  run every scenario on the same patients (the base's seed and\n"
+    "                  replications) and write comparison.csv with paired differences\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -49,14 +51,6 @@ static const char help[] =
     "exit status: 0 ok, 2 bad input or usage, 1 internal error\n"
     "scenario keys: docs/scenario-reference.md\n";
 
-struct opts {
-    const char *cmd, *file, *outdir;
-    const char **sets;
-    size_t nsets;
-    int threads, quiet, by_group;
-    char *owned[2]; /* --set strings made from --replications / --seed */
-};
-
 static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, "flowsim: ");
     fprintf(stderr, fmt, arg);
@@ -67,6 +61,7 @@ static int usage_error(const char *fmt, const char *arg) {
 static int parse_args(int argc, char **argv, struct opts *o) {
     memset(o, 0, sizeof *o);
     o->sets = fs_calloc((size_t)argc + 2, sizeof *o->sets);
+    o->files = fs_calloc((size_t)argc + 1, sizeof *o->files);
     o->cmd = argv[1];
     char err[256];
     for (int i = 2; i < argc; i++) {
@@ -108,13 +103,16 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             o->quiet = 1;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
-        } else if (!o->file) {
-            o->file = a;
         } else {
-            return usage_error("unexpected argument '%s'", a);
+            o->files[o->nfiles++] = a;
         }
     }
-    if (!o->file) return usage_error("%s needs a scenario FILE", o->cmd);
+    int compare = !strcmp(o->cmd, "compare");
+    if (o->nfiles == 0) return usage_error("%s needs a scenario FILE", o->cmd);
+    if (compare && o->nfiles < 2)
+        return usage_error("%s needs BASE.ini and at least one VARIANT.ini", o->cmd);
+    if (!compare && o->nfiles > 1) return usage_error("unexpected argument '%s'", o->files[1]);
+    o->file = o->files[0];
     return EXIT_OK;
 }
 
@@ -311,12 +309,16 @@ int main(int argc, char **argv) {
         printf("flowsim %s (%s)\n", FLOWSIM_VERSION, FLOWSIM_GIT_REV);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate"))
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
-    if (rc == EXIT_OK) rc = !strcmp(o.cmd, "run") ? cmd_run(&o, argc, argv) : cmd_validate(&o);
+    if (rc == EXIT_OK)
+        rc = !strcmp(o.cmd, "run")       ? cmd_run(&o, argc, argv)
+             : !strcmp(o.cmd, "compare") ? cmd_compare(&o)
+                                         : cmd_validate(&o);
     fs_free(o.sets);
+    fs_free(o.files);
     fs_free(o.owned[0]);
     fs_free(o.owned[1]);
     return rc;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "sim/core.h"
 
 char *csvout_quote(const char *s) {
@@ -56,4 +58,25 @@ void csvout_discard(struct csvout_file *cf) {
     if (cf->f) fclose(cf->f);
     cf->f = NULL;
     unlink(cf->tmp);
+}
+
+int csvout_mkdirs(const char *path, char *err, size_t errlen) {
+    char buf[4000];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: exists and is not a directory", path);
+        return -1;
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
+    return -1;
 }

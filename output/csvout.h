@@ -11,6 +11,9 @@ char *csvout_quote(const char *s);
 /* A number as %.9g; nothing at all for NaN or infinity (an empty cell, never "nan"). */
 void csvout_num(FILE *f, double v);
 
+/* Create dir and its parents (like mkdir -p). Returns 0, or -1 with a message. */
+int csvout_mkdirs(const char *path, char *err, size_t errlen);
+
 /* A file in dir written as dir/.name.tmp and renamed to dir/name on close. */
 struct csvout_file {
     FILE *f;

@@ -1,9 +1,7 @@
 #include "results.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "csvout.h"
@@ -26,27 +24,6 @@ struct results {
     size_t peak_patients;
 };
 
-static int mkdir_p(const char *path, char *err, size_t errlen) {
-    char buf[4000];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
-    struct stat st;
-    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: exists and is not a directory", path);
-        return -1;
-    }
-    return 0;
-fail:
-    snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-    return -1;
-}
-
 static void free_rs(struct results *rs) {
     if (!rs) return;
     fs_free(rs->q_scenario);
@@ -67,7 +44,7 @@ struct results *results_open(const char *dir, const struct scenario *sc,
         snprintf(err, errlen, "%s: output path too long", dir);
         return NULL;
     }
-    if (mkdir_p(dir, err, errlen) != 0) return NULL;
+    if (csvout_mkdirs(dir, err, errlen) != 0) return NULL;
     struct results *rs = fs_calloc(1, sizeof *rs);
     snprintf(rs->dir, sizeof rs->dir, "%s", dir);
     rs->sc = sc;

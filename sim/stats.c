@@ -15,6 +15,17 @@ double stats_t975(double df) {
     return gsl_cdf_tdist_Pinv(0.975, df);
 }
 
+size_t stats_paired(const double *a, const double *b, size_t n, double *mean, double *lo,
+                    double *hi) {
+    struct welford w;
+    welford_init(&w);
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(a[i]) && !isnan(b[i])) welford_add(&w, b[i] - a[i]);
+    *mean = w.n ? w.mean : NAN;
+    stats_ci95(&w, lo, hi);
+    return (size_t)w.n;
+}
+
 int stats_ci95(const struct welford *w, double *lo, double *hi) {
     if (w->n < 2) return -1;
     double h = stats_t975((double)(w->n - 1)) * welford_sd(w) / sqrt((double)w->n);

@@ -3,6 +3,7 @@
 #ifndef FS_STATS_H
 #define FS_STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Time-weighted integral of a piecewise-constant value. */
@@ -68,5 +69,10 @@ double stats_t975(double df);
 /* 95% t interval for the mean: writes lo and hi and returns 0, or returns -1 (and leaves
  * them alone) when n < 2 and no interval exists. */
 int stats_ci95(const struct welford *w, double *lo, double *hi);
+
+/* Mean of b[i] - a[i] over the i where both are numbers, and its 95% paired t interval (lo, hi
+ * are left alone with fewer than 2 pairs). Returns the number of pairs. */
+size_t stats_paired(const double *a, const double *b, size_t n, double *mean, double *lo,
+                    double *hi);
 
 #endif

@@ -52,12 +52,26 @@ static void ci95(void **s) {
     assert_close(hi, w.mean + h, 1e-12);
 }
 
+static void paired_differences(void **s) {
+    (void)s;
+    double a[] = {10, 12, NAN, 9, 11}, b[] = {11, 13.5, 7, 9.5, 12};
+    double m, lo = -1, hi = -1;
+    /* Pairs with a missing side are skipped: differences 1, 1.5, 0.5, 1. */
+    assert_int_equal(stats_paired(a, b, 5, &m, &lo, &hi), 4);
+    assert_close(m, 1, 1e-12);
+    double sd = sqrt((0 + 0.25 + 0.25 + 0) / 3);
+    assert_close(hi - m, stats_t975(3) * sd / 2, 1e-12);
+    assert_close(m - lo, hi - m, 1e-12);
+    /* Identical runs: a difference of exactly 0 with a zero-width interval. */
+    assert_int_equal(stats_paired(b, b, 5, &m, &lo, &hi), 5);
+    assert_true(m == 0 && lo == 0 && hi == 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(time_weighted_area),
-        cmocka_unit_test(welford_matches_two_pass),
-        cmocka_unit_test(t_quantiles),
-        cmocka_unit_test(ci95),
+        cmocka_unit_test(time_weighted_area), cmocka_unit_test(welford_matches_two_pass),
+        cmocka_unit_test(t_quantiles),        cmocka_unit_test(ci95),
+        cmocka_unit_test(paired_differences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,186 @@
+/* flowsim compare: every scenario on the same patients, and the paired differences. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "models/flow.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
+#include "output/comparison.h"
+#include "output/csvout.h"
+#include "sim/core.h"
+#include "sim/runner.h"
+#include "sim/stats.h"
+
+/* One scenario of the comparison: loaded, then run keeping each replication's summary. */
+struct variant {
+    struct scenario *sc;
+    struct metric_layout ml;
+    double *value; /* nrep x nslots */
+    const char **unit, **metric;
+};
+
+static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
+    struct variant *v = ctx;
+    struct flow_result *res;
+    if (flow_run(v->sc, &v->ml, rep, &res, err, errlen) != 0) return -1;
+    *result = res;
+    return 0;
+}
+
+static int keep(void *ctx, int rep, void *result, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    struct variant *v = ctx;
+    struct flow_result *res = result;
+    memcpy(v->value + (size_t)rep * v->ml.n, res->summary, v->ml.n * sizeof *res->summary);
+    flow_result_free(res);
+    return 0;
+}
+
+static void discard(void *ctx, void *result) {
+    (void)ctx;
+    flow_result_free(result);
+}
+
+static void variant_fini(struct variant *v) {
+    fs_free(v->value);
+    fs_free(v->unit);
+    fs_free(v->metric);
+    metric_layout_fini(&v->ml);
+    scenario_free(v->sc);
+}
+
+/* The numbers that matter most, one block per metric: each scenario's mean and interval, and
+ * its paired difference from the base; '*' marks a difference whose interval excludes 0. */
+static void print_headlines(const struct variant *v, const struct cmp_scenario *cs, size_t n) {
+    const struct scenario *base = v[0].sc;
+    printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
+    for (size_t k = 0; k < cs[0].nslots; k++) {
+        const char *u = cs[0].unit[k], *m = cs[0].metric[k];
+        int ui = *u ? scenario_unit_index(base, u) : -1;
+        enum unit_kind kind = ui >= 0 ? base->unit[ui].kind : UNIT_GENERIC;
+        int head =
+            (kind == UNIT_ACUTE && (!strcmp(m, "occupancy_pct") || !strcmp(m, "delayed_days"))) ||
+            (kind == UNIT_AE && !strcmp(m, "ae_4h_pct")) ||
+            (!*u && (!strcmp(m, "dtoc_per_100k") || !strcmp(m, "cost_per_day")));
+        if (!head) continue;
+        char label[128];
+        snprintf(label, sizeof label, "%s%s%s", u, *u ? " " : "", m);
+        double *a = fs_calloc(cs[0].nrep + 1, sizeof *a), *b = fs_calloc(cs[0].nrep + 1, sizeof *b);
+        for (size_t i = 0; i < n; i++) {
+            int j = cmp_find(&cs[i], u, m);
+            if (j < 0) continue;
+            struct welford w;
+            welford_init(&w);
+            for (size_t r = 0; r < cs[i].nrep; r++) {
+                b[r] = cs[i].value[r * cs[i].nslots + (size_t)j];
+                if (i == 0) a[r] = b[r];
+                if (!isnan(b[r])) welford_add(&w, b[r]);
+            }
+            double lo = NAN, hi = NAN;
+            stats_ci95(&w, &lo, &hi);
+            char mean[64], diff[64] = "";
+            snprintf(mean, sizeof mean, "%.4g [%.4g, %.4g]", w.mean, lo, hi);
+            if (i > 0) {
+                double d, dlo = NAN, dhi = NAN;
+                stats_paired(a, b, cs[i].nrep, &d, &dlo, &dhi);
+                snprintf(diff, sizeof diff, "%+.4g [%+.4g, %+.4g]%s", d, dlo, dhi,
+                         (dlo > 0 || dhi < 0) ? " *" : "");
+            }
+            printf("%-34s %-20s %-28s %s\n", i == 0 ? label : "", cs[i].name, mean, diff);
+        }
+        fs_free(a);
+        fs_free(b);
+    }
+    printf("\n* the paired 95%% interval of the difference excludes 0\n");
+}
+
+int cmd_compare(const struct opts *o) {
+    char err[2048];
+    size_t n = o->nfiles;
+    struct variant *v = fs_calloc(n, sizeof *v);
+    struct cmp_scenario *cs = fs_calloc(n, sizeof *cs);
+    int status = EXIT_OK;
+    /* Every scenario is loaded and checked before anything runs. The variants take the base's
+     * seed and replications: the same patients, in the same number of runs. */
+    const char **sets = fs_calloc(o->nsets + 3, sizeof *sets);
+    char seed[64], reps[64];
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        size_t ns = o->nsets;
+        memcpy(sets, o->sets, o->nsets * sizeof *sets);
+        if (i > 0) {
+            sets[ns++] = seed;
+            sets[ns++] = reps;
+        }
+        v[i].sc = scenario_load(o->files[i], sets, ns, err, sizeof err);
+        if (!v[i].sc) {
+            fprintf(stderr, "%s\n", err);
+            status = EXIT_BAD_INPUT;
+            break;
+        }
+        if (i == 0) {
+            snprintf(seed, sizeof seed, "scenario.seed=%llu", (unsigned long long)v[0].sc->seed);
+            snprintf(reps, sizeof reps, "scenario.replications=%d", v[0].sc->replications);
+        }
+    }
+    fs_free(sets);
+    char dir[4096];
+    if (status == EXIT_OK) {
+        if (o->outdir) {
+            snprintf(dir, sizeof dir, "%s", o->outdir);
+        } else {
+            snprintf(dir, sizeof dir, "results/compare-%s", v[0].sc->name);
+            for (char *p = dir + 8; *p; p++)
+                if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
+        }
+    }
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        struct variant *x = &v[i];
+        metric_layout_init(&x->ml, x->sc, 0);
+        x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
+        struct runner_job job = {.first_rep = 0,
+                                 .nrep = x->sc->replications,
+                                 .nthreads = o->threads,
+                                 .run = run_one,
+                                 .done = keep,
+                                 .discard = discard,
+                                 .ctx = x};
+        if (runner_run(&job, err, sizeof err) != 0) {
+            fprintf(stderr, "flowsim: %s\n", err);
+            status = EXIT_INTERNAL;
+            break;
+        }
+        x->unit = fs_calloc(x->ml.n, sizeof *x->unit);
+        x->metric = fs_calloc(x->ml.n, sizeof *x->metric);
+        for (size_t k = 0; k < x->ml.n; k++) {
+            int u = x->ml.slot[k].unit;
+            x->unit[k] = u >= 0 ? x->sc->unit[u].name : "";
+            x->metric[k] = x->ml.slot[k].name;
+        }
+        cs[i] = (struct cmp_scenario){.name = x->sc->name,
+                                      .nslots = x->ml.n,
+                                      .nrep = (size_t)x->sc->replications,
+                                      .unit = x->unit,
+                                      .metric = x->metric,
+                                      .value = x->value};
+    }
+    if (status == EXIT_OK && (csvout_mkdirs(dir, err, sizeof err) != 0 ||
+                              comparison_write(dir, cs, n, err, sizeof err) != 0)) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        status = EXIT_INTERNAL;
+    }
+    if (status == EXIT_OK && !o->quiet) {
+        printf(
+            "flowsim: compared %zu scenarios on the same patients (seed %llu, %d replications)\n",
+            n, (unsigned long long)v[0].sc->seed, v[0].sc->replications);
+        print_headlines(v, cs, n);
+        printf("\nresults: %s/comparison.csv\n", dir);
+    }
+    for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
+    fs_free(v);
+    fs_free(cs);
+    return status;
+}

@@ -1,0 +1,28 @@
+/* comparison.h — comparison.csv: each scenario's metrics across replications and their paired
+ * differences from the base scenario (the first), which common random numbers make precise. */
+#ifndef FS_COMPARISON_H
+#define FS_COMPARISON_H
+
+#include <stddef.h>
+
+/* One scenario's results: nslots metrics named by (unit, metric) — unit "" for the system —
+ * with value[r * nslots + k] the whole-run value of metric k in replication r (NAN where
+ * undefined). */
+struct cmp_scenario {
+    const char *name;
+    size_t nslots, nrep;
+    const char *const *unit;
+    const char *const *metric;
+    const double *value;
+};
+
+/* The index of (unit, metric) in s, or -1. */
+int cmp_find(const struct cmp_scenario *s, const char *unit, const char *metric);
+
+/* Write dir/comparison.csv (complete or absent): for every scenario and metric, mean and 95%
+ * interval, and for metrics the base also has, the paired difference from the base and its
+ * 95% interval (empty for the base itself). Returns 0, or -1 with a message. */
+int comparison_write(const char *dir, const struct cmp_scenario *sc, size_t nsc, char *err,
+                     size_t errlen);
+
+#endif
