@@ -16,6 +16,21 @@ struct opts {
     char *owned[2]; /* --set strings made from --replications / --seed */
 };
 
+struct scenario;
+struct metric_layout;
+
+struct run_stats {
+    double wall_seconds;
+    unsigned long long events, patients;
+};
+
+/* Run every replication of sc on threads and write its results folder dir (files complete or
+ * absent). keep, if not NULL, receives each replication's summary (replications x ml->n).
+ * Returns 0, or -1 with a message. */
+int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
+                   int threads, const char *command, double *keep, struct run_stats *st, char *err,
+                   size_t errlen);
+
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
 int cmd_compare(const struct opts *o);
 

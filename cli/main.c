@@ -116,61 +116,6 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     return EXIT_OK;
 }
 
-struct run_ctx {
-    const struct scenario *sc;
-    const struct metric_layout *ml;
-    struct results *rs;
-    int threads;
-};
-
-/* A finished replication: its results and, on several threads, its time-series rows already
- * formatted by the thread that ran it, so that writing them in order is only a copy. On one
- * thread the rows go straight to the file instead, holding no copy. */
-struct rep_out {
-    struct flow_result *res;
-    char *text;
-    size_t len;
-};
-
-static void rep_out_free(struct rep_out *o) {
-    if (!o) return;
-    flow_result_free(o->res);
-    free(o->text); /* from open_memstream */
-    fs_free(o);
-}
-
-static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
-    struct run_ctx *c = ctx;
-    struct rep_out *o = fs_calloc(1, sizeof *o);
-    if (flow_run(c->sc, c->ml, rep, &o->res, err, errlen) != 0 ||
-        (c->threads > 1 && results_format(c->rs, o->res, &o->text, &o->len, err, errlen) != 0)) {
-        rep_out_free(o);
-        return -1;
-    }
-    *result = o;
-    return 0;
-}
-
-static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
-    (void)rep;
-    struct run_ctx *c = ctx;
-    struct rep_out *o = result;
-    int rc = results_add(c->rs, o->res, o->text, o->len, err, errlen);
-    rep_out_free(o);
-    return rc;
-}
-
-static void run_discard(void *ctx, void *result) {
-    (void)ctx;
-    rep_out_free(result);
-}
-
-static double seconds_since(const struct timespec *t0) {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
 /* A short table of the numbers people look at first, read back from summary.csv's values. */
 static void print_headlines(const char *dir) {
     char path[4200];
@@ -224,48 +169,20 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-
-    int workers = threads < sc->replications ? threads : sc->replications;
-    struct run_ctx ctx = {.sc = sc, .ml = &ml, .threads = workers};
-    int status = EXIT_OK;
-    ctx.rs = results_open(dir, sc, &ml, err, sizeof err);
-    if (!ctx.rs) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
-        goto done;
-    }
-    struct runner_job job = {.first_rep = 0,
-                             .nrep = sc->replications,
-                             .nthreads = threads,
-                             .run = run_one,
-                             .done = run_done,
-                             .discard = run_discard,
-                             .ctx = &ctx};
-    if (runner_run(&job, err, sizeof err) != 0) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        results_abort(ctx.rs);
-        status = EXIT_INTERNAL;
-        goto done;
-    }
     char command[2048] = "flowsim";
     for (int i = 1; i < argc; i++) {
         size_t n = strlen(command);
         snprintf(command + n, sizeof command - n, " %s", argv[i]);
     }
-    double wall = seconds_since(&t0);
-    uint64_t events = results_events(ctx.rs), patients = results_patients(ctx.rs);
-    struct results_info info = {.version = FLOWSIM_VERSION,
-                                .git_rev = FLOWSIM_GIT_REV,
-                                .command = command,
-                                .threads = threads,
-                                .wall_seconds = wall};
-    if (results_commit(ctx.rs, &info, err, sizeof err) != 0) {
+    int status = EXIT_OK;
+    struct run_stats st;
+    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, &st, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);
         status = EXIT_INTERNAL;
         goto done;
     }
+    uint64_t events = st.events, patients = st.patients;
+    double wall = st.wall_seconds;
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
                "(%d threads)\n",
