@@ -7,7 +7,7 @@
 enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
 
 struct opts {
-    const char *cmd, *file, *outdir;
+    const char *cmd, *file, *outdir, *grid;
     const char **files; /* every FILE argument; file is the first */
     size_t nfiles;
     const char **sets;
@@ -31,7 +31,14 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                    int threads, const char *command, double *keep, struct run_stats *st, char *err,
                    size_t errlen);
 
+struct cmp_scenario;
+/* The headline metrics of the base (acute occupancy % and delayed days, A&E 4-hour %, DTOC
+ * per 100k, cost per day): each scenario's mean and interval and its paired difference. */
+void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n);
+
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
 int cmd_compare(const struct opts *o);
+/* flowsim sweep BASE.ini --grid GRID.csv */
+int cmd_sweep(const struct opts *o, const char *command);
 
 #endif

@@ -55,8 +55,7 @@ static void variant_fini(struct variant *v) {
 
 /* The numbers that matter most, one block per metric: each scenario's mean and interval, and
  * its paired difference from the base; '*' marks a difference whose interval excludes 0. */
-static void print_headlines(const struct variant *v, const struct cmp_scenario *cs, size_t n) {
-    const struct scenario *base = v[0].sc;
+void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n) {
     printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
     for (size_t k = 0; k < cs[0].nslots; k++) {
         const char *u = cs[0].unit[k], *m = cs[0].metric[k];
@@ -167,8 +166,9 @@ int cmd_compare(const struct opts *o) {
                                       .metric = x->metric,
                                       .value = x->value};
     }
-    if (status == EXIT_OK && (csvout_mkdirs(dir, err, sizeof err) != 0 ||
-                              comparison_write(dir, cs, n, err, sizeof err) != 0)) {
+    if (status == EXIT_OK &&
+        (csvout_mkdirs(dir, err, sizeof err) != 0 ||
+         comparison_write(dir, "comparison.csv", "scenario", cs, n, err, sizeof err) != 0)) {
         fprintf(stderr, "flowsim: %s\n", err);
         status = EXIT_INTERNAL;
     }
@@ -176,7 +176,7 @@ int cmd_compare(const struct opts *o) {
         printf(
             "flowsim: compared %zu scenarios on the same patients (seed %llu, %d replications)\n",
             n, (unsigned long long)v[0].sc->seed, v[0].sc->replications);
-        print_headlines(v, cs, n);
+        cli_print_comparison(v[0].sc, cs, n);
         printf("\nresults: %s/comparison.csv\n", dir);
     }
     for (size_t i = 0; i < n; i++) variant_fini(&v[i]);

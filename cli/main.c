@@ -28,6 +28,7 @@ static const char usage[] =
     "                        [--set NAME.KEY=VALUE]... [--by-group] [--quiet]\n"
     "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
     "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
+    "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -37,7 +38,9 @@ static const char help[] =
     "  run FILE        run the scenario FILE (INI) and write CSV results\n"
     "  validate FILE   load and check FILE without running it\n"
     "  compare BASE VARIANT...  run every scenario on the same patients (the base's seed and\n"
-    "                  replications) and write comparison.csv with paired differences\n\n"
+    "                  replications) and write comparison.csv with paired differences\n"
+    "  sweep BASE --grid GRID.csv  one variant per grid row (columns NAME.KEY as in --set, and\n"
+    "                  an optional 'variant' label); a folder each and sweep.csv\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -97,6 +100,9 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->threads = (int)n;
+        } else if (!strcmp(a, "--grid")) {
+            if (!has_val) return usage_error("%s needs a CSV file", a);
+            o->grid = argv[++i];
         } else if (!strcmp(a, "--by-group")) {
             o->by_group = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -226,13 +232,15 @@ int main(int argc, char **argv) {
         printf("flowsim %s (%s)\n", FLOWSIM_VERSION, FLOWSIM_GIT_REV);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare"))
+    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
+        strcmp(argv[1], "sweep"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc == EXIT_OK)
         rc = !strcmp(o.cmd, "run")       ? cmd_run(&o, argc, argv)
              : !strcmp(o.cmd, "compare") ? cmd_compare(&o)
+             : !strcmp(o.cmd, "sweep")   ? cmd_sweep(&o, "flowsim sweep")
                                          : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);

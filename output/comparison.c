@@ -25,14 +25,13 @@ static void field(FILE *f, const char *text) {
     fs_free(q);
 }
 
-int comparison_write(const char *dir, const struct cmp_scenario *sc, size_t nsc, char *err,
-                     size_t errlen) {
+int comparison_write(const char *dir, const char *file, const char *label,
+                     const struct cmp_scenario *sc, size_t nsc, char *err, size_t errlen) {
     struct csvout_file cf;
-    if (csvout_open(&cf, dir, "comparison.csv", err, errlen) != 0) return -1;
+    if (csvout_open(&cf, dir, file, err, errlen) != 0) return -1;
     FILE *f = cf.f;
-    fputs("metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,"
-          "diff_ci95_high\n",
-          f);
+    fprintf(f, "metric,unit,%s,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high\n",
+            label);
     const struct cmp_scenario *base = &sc[0];
     size_t nrep = base->nrep;
     double *a = fs_calloc(nrep + 1, sizeof *a), *b = fs_calloc(nrep + 1, sizeof *b);

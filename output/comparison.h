@@ -19,10 +19,12 @@ struct cmp_scenario {
 /* The index of (unit, metric) in s, or -1. */
 int cmp_find(const struct cmp_scenario *s, const char *unit, const char *metric);
 
-/* Write dir/comparison.csv (complete or absent): for every scenario and metric, mean and 95%
- * interval, and for metrics the base also has, the paired difference from the base and its
- * 95% interval (empty for the base itself). Returns 0, or -1 with a message. */
-int comparison_write(const char *dir, const struct cmp_scenario *sc, size_t nsc, char *err,
-                     size_t errlen);
+/* Write dir/file (complete or absent) with the columns
+ * metric,unit,LABEL,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high: for
+ * every scenario and metric, mean and 95% interval, and for metrics the base (the first) also
+ * has, the paired difference from the base and its 95% interval (empty on the base's rows).
+ * LABEL names the third column ("scenario", or "variant" for a sweep). Returns 0, or -1. */
+int comparison_write(const char *dir, const char *file, const char *label,
+                     const struct cmp_scenario *sc, size_t nsc, char *err, size_t errlen);
 
 #endif

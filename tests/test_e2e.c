@@ -482,6 +482,72 @@ static void compare_known_answer_is_zero(void **s) {
     assert_int_not_equal(stat(out2, &st), 0);
 }
 
+static void sweep_grid_of_variants(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_sweep");
+    char grid[4096], out1[4096], out2[4096];
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    /* "again" repeats the first row under another label: a known answer of exactly 0. */
+    tu_write(grid, "variant,vw.capacity,eab.capacity\nnone,0,62\nvw13,13,62\nagain,0,62\n");
+    snprintf(out1, sizeof out1, "%s/out1", dir);
+    snprintf(out2, sizeof out2, "%s/out2", dir);
+    const char *sc = tu_src("tests/scenarios/virtual_ward.ini");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 4 --threads 1 --quiet",
+             sc, grid, out1);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 4 --threads 2 --quiet",
+             sc, grid, out2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char p1[4200], p2[4200];
+    snprintf(p1, sizeof p1, "%s/sweep.csv", out1);
+    snprintf(p2, sizeof p2, "%s/sweep.csv", out2);
+    char *a = tu_read(p1), *b = tu_read(p2);
+    assert_string_equal(a, b); /* same bytes on any thread count */
+    assert_true(strncmp(a, "metric,unit,variant,", 20) == 0);
+    free(a), free(b);
+    /* One results folder per variant, each a complete run. */
+    struct tu_row r;
+    snprintf(p1, sizeof p1, "%s/vw13", out1);
+    tu_summary(p1, "vw", "step_downs", &r);
+    assert_true(r.mean > 1);
+    /* The repeated row differs from the first by exactly 0 in every metric. */
+    struct table t;
+    char err[512];
+    snprintf(p1, sizeof p1, "%s/sweep.csv", out1);
+    assert_int_equal(table_read(p1, &t, err, sizeof err), 0);
+    int zeros = 0, moved = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *row = &t.row[i];
+        if (row->n < 7 || !*row->field[6]) continue;
+        if (!strcmp(row->field[2], "again")) {
+            assert_string_equal(row->field[6], "0");
+            zeros++;
+        }
+        if (!strcmp(row->field[2], "vw13") && !strcmp(row->field[0], "occupancy") &&
+            !strcmp(row->field[1], "acute"))
+            moved = strtod(row->field[6], NULL) < -1;
+    }
+    table_fini(&t);
+    assert_true(zeros > 50);
+    assert_true(moved);
+    /* A bad column, or a bad value in a row: exit 2 before anything is written. */
+    char bad[4096], out3[4096];
+    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    snprintf(out3, sizeof out3, "%s/out3", dir);
+    tu_write(bad, "variant,capacity\nx,3\n");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s'", sc, bad, out3);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "bad.csv:1: column 'capacity': expected NAME.KEY as in --set"));
+    free(o), free(e);
+    tu_write(bad, "variant,vw.capacity\nok,3\nbroken,three\n");
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "bad.csv:3: variant 'broken': --set vw.capacity=three: capacity: "));
+    free(o), free(e);
+    struct stat st;
+    assert_int_not_equal(stat(out3, &st), 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -571,6 +637,7 @@ int main(void) {
         cmocka_unit_test(frailer_case_mix_fills_acute),
         cmocka_unit_test(compare_pairs_the_patients),
         cmocka_unit_test(compare_known_answer_is_zero),
+        cmocka_unit_test(sweep_grid_of_variants),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

@@ -1,0 +1,197 @@
+/* flowsim sweep: one variant of the base scenario per row of a grid of --set values, each run
+ * on the same patients, with a results folder each and sweep.csv of paired differences from
+ * the first row. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
+#include "models/table.h"
+#include "output/comparison.h"
+#include "output/csvout.h"
+#include "sim/core.h"
+#include "sim/runner.h"
+
+struct sweep_variant {
+    char label[128];
+    char **sets; /* owned "NAME.KEY=VALUE" strings of the row */
+    size_t nsets;
+    long line;
+    struct scenario *sc;
+    struct metric_layout ml;
+    double *value;
+    const char **unit, **metric;
+};
+
+static void variant_fini(struct sweep_variant *v) {
+    for (size_t i = 0; i < v->nsets; i++) fs_free(v->sets[i]);
+    fs_free(v->sets);
+    fs_free(v->value);
+    fs_free(v->unit);
+    fs_free(v->metric);
+    metric_layout_fini(&v->ml);
+    scenario_free(v->sc);
+}
+
+/* A label usable as a folder name: letters, digits, '.', '-', '_'; the rest become '_'. */
+static void safe_label(char *s) {
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_') *s = '_';
+}
+
+/* The grid: a header of NAME.KEY columns (and an optional 'variant' label column), then one
+ * variant per row. */
+static int read_grid(const char *path, struct sweep_variant **out, size_t *n, char *err,
+                     size_t errlen) {
+    struct table t;
+    if (table_read(path, &t, err, errlen) != 0) return -1;
+    int rc = 0;
+    if (t.n < 2) {
+        snprintf(err, errlen, "%s: expected a header row and at least one variant row", path);
+        table_fini(&t);
+        return -1;
+    }
+    const struct table_row *head = &t.row[0];
+    int label_col = -1;
+    for (size_t k = 0; k < head->n && !rc; k++) {
+        const char *h = head->field[k];
+        if (!strcmp(h, "variant"))
+            label_col = (int)k;
+        else if (!strchr(h, '.') || h[0] == '.') {
+            snprintf(err, errlen,
+                     "%s:%ld: column '%s': expected NAME.KEY as in --set, or 'variant'", path,
+                     head->line, h);
+            rc = -1;
+        }
+    }
+    struct sweep_variant *v = fs_calloc(t.n, sizeof *v);
+    size_t nv = 0;
+    for (size_t i = 1; i < t.n && !rc; i++) {
+        const struct table_row *row = &t.row[i];
+        struct sweep_variant *x = &v[nv++];
+        x->line = row->line;
+        x->sets = fs_calloc(head->n + 1, sizeof *x->sets);
+        if (row->n != head->n) {
+            snprintf(err, errlen, "%s:%ld: expected %zu columns like the header, got %zu", path,
+                     row->line, head->n, row->n);
+            rc = -1;
+            break;
+        }
+        char made[128] = "";
+        for (size_t k = 0; k < head->n; k++) {
+            if ((int)k == label_col) continue;
+            size_t len = strlen(head->field[k]) + strlen(row->field[k]) + 2;
+            x->sets[x->nsets] = fs_malloc(len);
+            snprintf(x->sets[x->nsets++], len, "%s=%s", head->field[k], row->field[k]);
+            size_t m = strlen(made);
+            snprintf(made + m, sizeof made - m, "%s%s", m ? "_" : "", row->field[k]);
+        }
+        snprintf(x->label, sizeof x->label, "%s", label_col >= 0 ? row->field[label_col] : made);
+        safe_label(x->label);
+        for (size_t j = 0; j + 1 < nv && !rc; j++)
+            if (!strcmp(v[j].label, x->label)) {
+                snprintf(err, errlen, "%s:%ld: variant '%s' appears twice (first at line %ld)",
+                         path, row->line, x->label, v[j].line);
+                rc = -1;
+            }
+    }
+    table_fini(&t);
+    *out = v;
+    *n = nv;
+    return rc;
+}
+
+int cmd_sweep(const struct opts *o, const char *command) {
+    char err[2048];
+    struct sweep_variant *v = NULL;
+    size_t n = 0;
+    int status = EXIT_OK;
+    if (!o->grid) {
+        fprintf(stderr, "flowsim: sweep needs --grid GRID.csv\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (read_grid(o->grid, &v, &n, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        status = EXIT_BAD_INPUT;
+    }
+    /* Every variant is loaded and checked before any runs; all take the first row's seed and
+     * replications, so they see the same patients. */
+    char seed[64], reps[64];
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        size_t ns = 0;
+        const char **sets = fs_calloc(o->nsets + v[i].nsets + 3, sizeof *sets);
+        for (size_t k = 0; k < o->nsets; k++) sets[ns++] = o->sets[k];
+        for (size_t k = 0; k < v[i].nsets; k++) sets[ns++] = v[i].sets[k];
+        if (i > 0) {
+            sets[ns++] = seed;
+            sets[ns++] = reps;
+        }
+        v[i].sc = scenario_load(o->file, sets, ns, err, sizeof err);
+        fs_free(sets);
+        if (!v[i].sc) {
+            fprintf(stderr, "%s:%ld: variant '%s': %s\n", o->grid, v[i].line, v[i].label, err);
+            status = EXIT_BAD_INPUT;
+            break;
+        }
+        if (i == 0) {
+            snprintf(seed, sizeof seed, "scenario.seed=%llu", (unsigned long long)v[0].sc->seed);
+            snprintf(reps, sizeof reps, "scenario.replications=%d", v[0].sc->replications);
+        }
+    }
+    char dir[4096], sub[4300];
+    if (status == EXIT_OK) {
+        if (o->outdir) {
+            snprintf(dir, sizeof dir, "%s", o->outdir);
+        } else {
+            snprintf(dir, sizeof dir, "results/sweep-%s", v[0].sc->name);
+            for (char *p = dir + 8; *p; p++)
+                if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
+        }
+    }
+    struct cmp_scenario *cs = fs_calloc(n + 1, sizeof *cs);
+    int threads = o->threads > 0 ? o->threads : runner_cores();
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        struct sweep_variant *x = &v[i];
+        metric_layout_init(&x->ml, x->sc, 0);
+        x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
+        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
+        struct run_stats st;
+        if (cli_run_to_dir(x->sc, &x->ml, sub, threads, command, x->value, &st, err, sizeof err)) {
+            fprintf(stderr, "flowsim: %s\n", err);
+            status = EXIT_INTERNAL;
+            break;
+        }
+        if (!o->quiet)
+            printf("flowsim: variant %s: %d replications in %.2f s -> %s\n", x->label,
+                   x->sc->replications, st.wall_seconds, sub);
+        x->unit = fs_calloc(x->ml.n, sizeof *x->unit);
+        x->metric = fs_calloc(x->ml.n, sizeof *x->metric);
+        for (size_t k = 0; k < x->ml.n; k++) {
+            int u = x->ml.slot[k].unit;
+            x->unit[k] = u >= 0 ? x->sc->unit[u].name : "";
+            x->metric[k] = x->ml.slot[k].name;
+        }
+        cs[i] = (struct cmp_scenario){.name = x->label,
+                                      .nslots = x->ml.n,
+                                      .nrep = (size_t)x->sc->replications,
+                                      .unit = x->unit,
+                                      .metric = x->metric,
+                                      .value = x->value};
+    }
+    if (status == EXIT_OK &&
+        comparison_write(dir, "sweep.csv", "variant", cs, n, err, sizeof err) != 0) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        status = EXIT_INTERNAL;
+    }
+    if (status == EXIT_OK && !o->quiet) {
+        cli_print_comparison(v[0].sc, cs, n);
+        printf("\nresults: %s/sweep.csv and one folder per variant\n", dir);
+    }
+    for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
+    fs_free(v);
+    fs_free(cs);
+    return status;
+}
