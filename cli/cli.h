@@ -12,7 +12,7 @@ struct opts {
     size_t nfiles;
     const char **sets;
     size_t nsets;
-    int threads, quiet, by_group;
+    int threads, quiet, by_group, patient_log;
     char *owned[2]; /* --set strings made from --replications / --seed */
 };
 
@@ -25,11 +25,11 @@ struct run_stats {
 };
 
 /* Run every replication of sc on threads and write its results folder dir (files complete or
- * absent). keep, if not NULL, receives each replication's summary (replications x ml->n).
- * Returns 0, or -1 with a message. */
+ * absent). keep, if not NULL, receives each replication's summary (replications x ml->n);
+ * patient_log adds patients.csv. Returns 0, or -1 with a message. */
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, struct run_stats *st, char *err,
-                   size_t errlen);
+                   int threads, const char *command, double *keep, int patient_log,
+                   struct run_stats *st, char *err, size_t errlen);
 
 struct cmp_scenario;
 /* The headline metrics of the base (acute occupancy % and delayed days, A&E 4-hour %, DTOC

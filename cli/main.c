@@ -25,7 +25,7 @@
 
 static const char usage[] =
     "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
-    "                        [--set NAME.KEY=VALUE]... [--by-group] [--quiet]\n"
+    "                        [--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--quiet]\n"
     "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
     "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
     "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
@@ -49,6 +49,7 @@ static const char help[] =
     "  --set NAME.KEY=VALUE    override any key; NAME is a section's name, e.g.\n"
     "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
     "  --by-group              also report the core metrics of each [group], as METRIC.GROUP\n"
+    "  --patient-log           also write patients.csv: one row per patient per unit visited\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 1 internal error\n"
@@ -103,6 +104,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
         } else if (!strcmp(a, "--grid")) {
             if (!has_val) return usage_error("%s needs a CSV file", a);
             o->grid = argv[++i];
+        } else if (!strcmp(a, "--patient-log")) {
+            o->patient_log = 1;
         } else if (!strcmp(a, "--by-group")) {
             o->by_group = 1;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
@@ -182,7 +185,8 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     int status = EXIT_OK;
     struct run_stats st;
-    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, &st, err, sizeof err) != 0) {
+    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, o->patient_log, &st, err,
+                       sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);
         status = EXIT_INTERNAL;
         goto done;

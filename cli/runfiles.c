@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "models/flow.h"
+#include "output/patientlog.h"
 #include "output/results.h"
 #include "sim/core.h"
 #include "sim/runner.h"
@@ -23,7 +24,8 @@ struct run_ctx {
     const struct metric_layout *ml;
     struct results *rs;
     int threads;
-    double *keep; /* each replication's summary, or NULL */
+    double *keep;     /* each replication's summary, or NULL */
+    struct plog *log; /* the patient log, or NULL */
 };
 
 /* A finished replication: its results and, on several threads, its time-series rows already
@@ -33,19 +35,32 @@ struct rep_out {
     struct flow_result *res;
     char *text;
     size_t len;
+    FILE *log; /* this replication's patient-log rows, on several threads */
 };
 
 static void rep_out_free(struct rep_out *o) {
     if (!o) return;
     flow_result_free(o->res);
     free(o->text); /* from open_memstream */
+    if (o->log) fclose(o->log);
     fs_free(o);
 }
 
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
     struct rep_out *o = fs_calloc(1, sizeof *o);
-    if (flow_run(c->sc, c->ml, rep, &o->res, err, errlen) != 0 ||
+    /* One thread writes log rows straight into the log; several write to their own file. */
+    struct plog_sink sink = {.log = c->log, .f = NULL};
+    if (c->log) {
+        sink.f = c->threads > 1 ? (o->log = tmpfile()) : plog_file(c->log);
+        if (!sink.f) {
+            snprintf(err, errlen, "cannot create a temporary file for the patient log");
+            rep_out_free(o);
+            return -1;
+        }
+    }
+    if (flow_run_logged(c->sc, c->ml, rep, c->log ? plog_visit : NULL, &sink, &o->res, err,
+                        errlen) != 0 ||
         (c->threads > 1 && results_format(c->rs, o->res, &o->text, &o->len, err, errlen) != 0)) {
         rep_out_free(o);
         return -1;
@@ -58,6 +73,10 @@ static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) 
     struct run_ctx *c = ctx;
     struct rep_out *o = result;
     int rc = results_add(c->rs, o->res, o->text, o->len, err, errlen);
+    if (rc == 0 && o->log) {
+        rc = plog_append(c->log, o->log, err, errlen);
+        o->log = NULL;
+    }
     if (c->keep)
         memcpy(c->keep + (size_t)rep * c->ml->n, o->res->summary, c->ml->n * sizeof *c->keep);
     rep_out_free(o);
@@ -76,14 +95,18 @@ static double seconds_since(const struct timespec *t0) {
 }
 
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, struct run_stats *st, char *err,
-                   size_t errlen) {
+                   int threads, const char *command, double *keep, int patient_log,
+                   struct run_stats *st, char *err, size_t errlen) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int workers = threads < sc->replications ? threads : sc->replications;
     struct run_ctx ctx = {.sc = sc, .ml = ml, .threads = workers, .keep = keep};
     ctx.rs = results_open(dir, sc, ml, err, errlen);
     if (!ctx.rs) return -1;
+    if (patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
+        results_abort(ctx.rs);
+        return -1;
+    }
     struct runner_job job = {.first_rep = 0,
                              .nrep = sc->replications,
                              .nthreads = threads,
@@ -93,6 +116,7 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                              .ctx = &ctx};
     if (runner_run(&job, err, errlen) != 0) {
         results_abort(ctx.rs);
+        plog_abort(ctx.log);
         return -1;
     }
     st->wall_seconds = seconds_since(&t0);
@@ -103,5 +127,9 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                                 .command = command,
                                 .threads = threads,
                                 .wall_seconds = st->wall_seconds};
+    if (ctx.log && plog_commit(ctx.log, err, errlen) != 0) {
+        results_abort(ctx.rs);
+        return -1;
+    }
     return results_commit(ctx.rs, &info, err, errlen);
 }

@@ -56,6 +56,7 @@ struct patient {
     uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
     uint8_t delay;     /* enum delay, while delayed in unit */
     uint8_t group;     /* case-mix group (0 when the scenario has none) */
+    uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
     uint8_t rejected;  /* refused by a service since its stay here ended */
     int32_t assess_to; /* the unit it is being assessed for */
     int32_t home_from; /* the unit it went home from (for readmit_to) */
@@ -117,6 +118,9 @@ struct rep {
     struct unit_window *gwin, *gtotal_u;
     struct sys_window *gsw, *gtotal_s;
     struct tw *g_occ, *g_q, *g_del;
+    flow_visit_fn visit; /* the patient log, or NULL */
+    void *visit_ctx;
+    uint64_t numbered;
 };
 
 static size_t gi(const struct rep *r, int u, const struct patient *p) {
@@ -143,6 +147,7 @@ static uint32_t patient_new(struct rep *r) {
     uint32_t stamp = p->stamp;
     memset(p, 0, sizeof *p);
     p->stamp = stamp;
+    p->number = ++r->numbered;
     p->unit = p->target = -1;
     p->link = NONE;
     if (++r->in_use > r->peak) r->peak = r->in_use;
@@ -259,8 +264,26 @@ static void delay_end(struct rep *r, int u, struct patient *p) {
     p->delay = D_NONE;
 }
 
-/* The patient gives up its place in unit u (the place is offered by the caller). */
-static void leave(struct rep *r, int u, struct patient *p) {
+static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
+                                          "chc_assessment"};
+
+/* The patient gives up its place in unit u for next (a unit, or FLOW_NEXT_HOME/LOST); the
+ * place is offered by the caller. */
+static void leave(struct rep *r, int u, struct patient *p, int next) {
+    if (r->visit) {
+        struct flow_visit v = {.rep = r->rep,
+                               .patient = p->number,
+                               .group = p->group,
+                               .unit = u,
+                               .arrive = p->t_arrived,
+                               .start = p->t_entered,
+                               .end_of_care = p->t_ended >= p->t_entered ? p->t_ended : NAN,
+                               .leave = r->now,
+                               .next = next,
+                               .delay_reason = delay_names[p->delay],
+                               .delay_target = p->target};
+        r->visit(r->visit_ctx, &v);
+    }
     occ_add(r, u, -1, p);
     if (p->delay != D_NONE) delay_end(r, u, p);
     r->win[u].leaves++;
@@ -291,6 +314,7 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->target = -1;
     p->state = P_IN_CARE;
     p->rejected = 0;
+    p->t_ended = -INFINITY; /* not yet */
     p->t_arrived = t_arrived;
     p->t_entered = r->now;
     if (p->ambulance && r->sc->unit[u].kind == UNIT_AE) {
@@ -345,7 +369,7 @@ static void on_step_down(struct rep *r, uint32_t id) {
     r->win[u].saved += rest;
     r->win[vw].step_downs++;
     r->win[vw].arrivals++;
-    leave(r, u, p);
+    leave(r, u, p, vw);
     occ_add(r, vw, +1, p);
     r->win[vw].admissions++;
     if (r->gwin) r->gwin[gi(r, vw, p)].admissions++;
@@ -368,7 +392,7 @@ static int move_in(struct rep *r, uint32_t id, int u) {
         r->win[src].trolley_sum += w;
         if (!WITHIN(w, HOURS(12))) r->win[src].trolley_over_12h++;
     }
-    if (src >= 0) leave(r, src, p);
+    if (src >= 0) leave(r, src, p, u);
     start_stay(r, id, u, t_arrived);
     return src;
 }
@@ -392,9 +416,9 @@ static void offer(struct rep *r, int u) {
     }
 }
 
-static void remove_patient(struct rep *r, uint32_t id) {
+static void remove_patient(struct rep *r, uint32_t id, int why) {
     int src = r->p[id].unit;
-    if (src >= 0) leave(r, src, &r->p[id]);
+    if (src >= 0) leave(r, src, &r->p[id], why);
     patient_free(r, id);
     if (src >= 0) offer(r, src);
 }
@@ -408,7 +432,7 @@ static void arrive(struct rep *r, uint32_t id, int d) {
         r->win[d].arrivals++;
         if (p->unit == d) {
             /* Routed back to its own unit: a new stay in the place it already holds. */
-            leave(r, d, p);
+            leave(r, d, p, d);
             start_stay(r, id, d, r->now);
             return;
         }
@@ -432,7 +456,7 @@ static void arrive(struct rep *r, uint32_t id, int d) {
         case FULL_LOSE:
             r->win[d].lost++;
             r->sw.lost++;
-            remove_patient(r, id);
+            remove_patient(r, id, FLOW_NEXT_LOST);
             return;
         case FULL_DIVERT:
             d = sc->unit[d].divert;
@@ -506,12 +530,12 @@ static void go_home(struct rep *r, uint32_t id) {
         if (!WITHIN(back - r->now, 91)) w->home91_ok++;
     }
     if (!(back < sc->horizon)) {
-        remove_patient(r, id);
+        remove_patient(r, id, FLOW_NEXT_HOME);
         return;
     }
     /* Out of the system until readmitted; the record (and its stream) waits at home. */
     p->home_from = u;
-    leave(r, u, p);
+    leave(r, u, p, FLOW_NEXT_HOME);
     p->state = P_HOME;
     tw_add(&r->in_sys, r->now, -1);
     cal_push(r->cal,
@@ -704,6 +728,7 @@ static void place_census(struct rep *r) {
                 p->unit = (int32_t)u;
                 p->state = P_IN_CARE;
                 p->t_arrived = p->t_entered = r->now;
+                p->t_ended = -INFINITY; /* in care: the stay has not ended */
                 r->res->census++;
                 if (pass == 0) {
                     double rest = dist_sample_residual(&su->g[p->group].stay, &p->rng);
@@ -825,6 +850,12 @@ void flow_result_free(struct flow_result *res) {
 
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen) {
+    return flow_run_logged(sc, ml, rep, NULL, NULL, out, err, errlen);
+}
+
+int flow_run_logged(const struct scenario *sc, const struct metric_layout *ml, int rep,
+                    flow_visit_fn visit, void *visit_ctx, struct flow_result **out, char *err,
+                    size_t errlen) {
     (void)err;
     (void)errlen;
     struct rep r;
@@ -832,6 +863,8 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
     r.sc = sc;
     r.ml = ml;
     r.rep = rep;
+    r.visit = visit;
+    r.visit_ctx = visit_ctx;
     r.cal = cal_new();
     r.free_head = NONE;
     r.u = fs_calloc(sc->nunits, sizeof *r.u);

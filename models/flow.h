@@ -23,9 +23,27 @@ struct flow_result {
     double census;        /* patients placed at time 0 from the census */
 };
 
+/* One finished visit of a patient to a unit, for a patient log. Times in days; end_of_care is
+ * NAN when the patient left before its stay ended (a step-down). */
+enum { FLOW_NEXT_HOME = -1, FLOW_NEXT_LOST = -2 };
+struct flow_visit {
+    int rep;
+    uint64_t patient; /* numbered from 1 within the replication, in order of arrival */
+    int group, unit;
+    double arrive, start, end_of_care, leave;
+    int next;                 /* the unit it went to, or FLOW_NEXT_HOME / FLOW_NEXT_LOST */
+    const char *delay_reason; /* why it was delayed when it left ("" if it was not) */
+    int delay_target;         /* the awaited unit, for "awaiting" */
+};
+typedef void (*flow_visit_fn)(void *ctx, const struct flow_visit *v);
+
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen);
+/* The same, calling visit for every visit that ends before the horizon (visit may be NULL). */
+int flow_run_logged(const struct scenario *sc, const struct metric_layout *ml, int rep,
+                    flow_visit_fn visit, void *visit_ctx, struct flow_result **out, char *err,
+                    size_t errlen);
 void flow_result_free(struct flow_result *r); /* accepts NULL */
 
 /* Start time (days) of report bucket b. */

@@ -548,6 +548,51 @@ static void sweep_grid_of_variants(void **s) {
     assert_int_not_equal(stat(out3, &st), 0);
 }
 
+static void patient_log_agrees_with_the_summary(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_plog1"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_plog2"));
+    const char *args = "--replications 1 --set scenario.horizon=200d --set scenario.warmup=50d "
+                       "--patient-log --quiet";
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --threads 1",
+             tu_src("tests/scenarios/eab_referrals.ini"), d1, args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --threads 2 --replications 3",
+             tu_src("tests/scenarios/eab_referrals.ini"), d2, args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/patients.csv", d1);
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    assert_string_equal(t.row[0].field[0], "replication");
+    assert_string_equal(t.row[0].field[9], "delay_reason");
+    double los = 0;
+    long n = 0, assessed = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        double arrive = strtod(r->field[4], NULL), start = strtod(r->field[5], NULL);
+        double end = r->n > 6 && *r->field[6] ? strtod(r->field[6], NULL) : start;
+        double leave = strtod(r->field[7], NULL);
+        assert_true(arrive <= start && start <= end && end <= leave && leave < 200);
+        if (!strcmp(r->field[3], "acute") && leave >= 50) los += leave - start, n++;
+        if (r->n > 9 && !strcmp(r->field[9], "assessment")) assessed++;
+    }
+    table_fini(&t);
+    /* The log's own arithmetic gives the summary's number: they describe the same visits. */
+    struct tu_row row;
+    tu_summary(d1, "acute", "los_mean", &row);
+    assert_close(los / (double)n, row.mean, 1e-6 * row.mean);
+    assert_true(assessed == 0); /* after an assessment patients wait or move: never leave on it */
+    /* Replication 1 of a 3-replication run on 2 threads logs the same rows as the run above. */
+    char *a = tu_read(path);
+    snprintf(path, sizeof path, "%s/patients.csv", d2);
+    char *b = tu_read(path);
+    assert_true(strlen(b) > strlen(a));
+    assert_true(strncmp(a, b, strlen(a)) == 0);
+    free(a), free(b);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -638,6 +683,7 @@ int main(void) {
         cmocka_unit_test(compare_pairs_the_patients),
         cmocka_unit_test(compare_known_answer_is_zero),
         cmocka_unit_test(sweep_grid_of_variants),
+        cmocka_unit_test(patient_log_agrees_with_the_summary),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };

@@ -1,0 +1,89 @@
+#include "patientlog.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "csvout.h"
+#include "sim/core.h"
+
+struct plog {
+    struct csvout_file cf;
+    const struct scenario *sc;
+    char **q_unit, **q_group;
+};
+
+static void free_log(struct plog *log) {
+    for (size_t i = 0; i < log->sc->nunits; i++) fs_free(log->q_unit[i]);
+    for (size_t g = 0; g < log->sc->ngroups; g++) fs_free(log->q_group[g]);
+    fs_free(log->q_unit);
+    fs_free(log->q_group);
+    fs_free(log);
+}
+
+struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, size_t errlen) {
+    struct plog *log = fs_calloc(1, sizeof *log);
+    log->sc = sc;
+    log->q_unit = fs_calloc(sc->nunits, sizeof *log->q_unit);
+    log->q_group = fs_calloc(sc->ngroups + 1, sizeof *log->q_group);
+    for (size_t i = 0; i < sc->nunits; i++) log->q_unit[i] = csvout_quote(sc->unit[i].name);
+    for (size_t g = 0; g < sc->ngroups; g++) log->q_group[g] = csvout_quote(sc->group[g].name);
+    if (csvout_open(&log->cf, dir, "patients.csv", err, errlen) != 0) {
+        free_log(log);
+        return NULL;
+    }
+    fputs("replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason\n",
+          log->cf.f);
+    return log;
+}
+
+FILE *plog_file(struct plog *log) {
+    return log->cf.f;
+}
+
+void plog_visit(void *ctx, const struct flow_visit *v) {
+    const struct plog_sink *s = ctx;
+    const struct plog *log = s->log;
+    FILE *f = s->f;
+    fprintf(f, "%d,%llu,%s,%s,", v->rep + 1, (unsigned long long)v->patient,
+            log->sc->ngroups ? log->q_group[v->group] : "", log->q_unit[v->unit]);
+    csvout_num(f, v->arrive);
+    fputc(',', f);
+    csvout_num(f, v->start);
+    fputc(',', f);
+    csvout_num(f, v->end_of_care);
+    fputc(',', f);
+    csvout_num(f, v->leave);
+    fputc(',', f);
+    fputs(v->next == FLOW_NEXT_HOME   ? "home"
+          : v->next == FLOW_NEXT_LOST ? "lost"
+                                      : log->q_unit[v->next],
+          f);
+    fputc(',', f);
+    fputs(v->delay_reason, f);
+    if (!strcmp(v->delay_reason, "awaiting") && v->delay_target >= 0)
+        fprintf(f, "_%s", log->q_unit[v->delay_target]);
+    fputc('\n', f);
+}
+
+int plog_append(struct plog *log, FILE *tmp, char *err, size_t errlen) {
+    char buf[1 << 16];
+    size_t n;
+    rewind(tmp);
+    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0) fwrite(buf, 1, n, log->cf.f);
+    int bad = ferror(tmp) || ferror(log->cf.f);
+    fclose(tmp);
+    if (bad) snprintf(err, errlen, "%s: write failed (disk full?)", log->cf.tmp);
+    return bad ? -1 : 0;
+}
+
+int plog_commit(struct plog *log, char *err, size_t errlen) {
+    int rc = csvout_close(&log->cf, err, errlen);
+    free_log(log);
+    return rc;
+}
+
+void plog_abort(struct plog *log) {
+    if (!log) return;
+    csvout_discard(&log->cf);
+    free_log(log);
+}

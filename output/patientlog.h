@@ -1,0 +1,35 @@
+/* patientlog.h — patients.csv: one row per patient per unit visited, streamed.
+ *
+ * replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason
+ *
+ * Rows go to the log as visits end. On several threads each replication writes to its own
+ * temporary file, and the files are appended in replication order, so the log is the same
+ * bytes for any thread count and is never held in memory. */
+#ifndef FS_PATIENTLOG_H
+#define FS_PATIENTLOG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "models/flow.h"
+#include "models/scenario.h"
+
+struct plog;
+
+/* Start dir/patients.csv (under a temporary name until plog_commit). */
+struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, size_t errlen);
+/* Where one replication's rows go: f is the log itself or a temporary file. */
+struct plog_sink {
+    const struct plog *log;
+    FILE *f;
+};
+/* A flow_visit_fn: ctx is a struct plog_sink. */
+void plog_visit(void *ctx, const struct flow_visit *v);
+FILE *plog_file(struct plog *log);
+/* Append a replication's temporary file to the log and close it. */
+int plog_append(struct plog *log, FILE *tmp, char *err, size_t errlen);
+/* Rename into place and free; or delete and free. */
+int plog_commit(struct plog *log, char *err, size_t errlen);
+void plog_abort(struct plog *log);
+
+#endif
