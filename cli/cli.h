@@ -4,7 +4,15 @@
 
 #include <stddef.h>
 
-enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2 };
+#include <signal.h>
+
+enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 130 };
+
+/* Set by the SIGINT handler (Ctrl-C): runs stop and write nothing. The one global the program
+ * has, because a signal handler can reach nothing else. */
+extern volatile sig_atomic_t cli_interrupted;
+/* The exit status and message for a failed run: interrupted or an internal error. */
+int cli_fail(const char *err);
 
 struct opts {
     const char *cmd, *file, *outdir, *grid;
@@ -13,6 +21,7 @@ struct opts {
     const char **sets;
     size_t nsets;
     int threads, quiet, by_group, patient_log;
+    int progress;   /* a progress line on stderr (a terminal, and not --quiet) */
     char *owned[2]; /* --set strings made from --replications / --seed */
 };
 
@@ -28,7 +37,7 @@ struct run_stats {
  * absent). keep, if not NULL, receives each replication's summary (replications x ml->n);
  * patient_log adds patients.csv. Returns 0, or -1 with a message. */
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, int patient_log,
+                   int threads, const char *command, double *keep, int patient_log, int progress,
                    struct run_stats *st, char *err, size_t errlen);
 
 struct cmp_scenario;

@@ -25,7 +25,8 @@ struct variant {
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
     struct variant *v = ctx;
     struct flow_result *res;
-    if (flow_run(v->sc, &v->ml, rep, &res, err, errlen) != 0) return -1;
+    struct flow_opts fo = {.stop = &cli_interrupted};
+    if (flow_run_opts(v->sc, &v->ml, rep, &fo, &res, err, errlen) != 0) return -1;
     *result = res;
     return 0;
 }
@@ -140,7 +141,8 @@ int cmd_compare(const struct opts *o) {
         struct variant *x = &v[i];
         metric_layout_init(&x->ml, x->sc, 0);
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
-        struct runner_job job = {.first_rep = 0,
+        struct runner_job job = {.stop = &cli_interrupted,
+                                 .first_rep = 0,
                                  .nrep = x->sc->replications,
                                  .nthreads = o->threads,
                                  .run = run_one,
@@ -148,8 +150,7 @@ int cmd_compare(const struct opts *o) {
                                  .discard = discard,
                                  .ctx = x};
         if (runner_run(&job, err, sizeof err) != 0) {
-            fprintf(stderr, "flowsim: %s\n", err);
-            status = EXIT_INTERNAL;
+            status = cli_fail(err);
             break;
         }
         x->unit = fs_calloc(x->ml.n, sizeof *x->unit);

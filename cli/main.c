@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "models/flow.h"
@@ -52,7 +53,7 @@ static const char help[] =
     "  --patient-log           also write patients.csv: one row per patient per unit visited\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
-    "exit status: 0 ok, 2 bad input or usage, 1 internal error\n"
+    "exit status: 0 ok, 2 bad input or usage, 1 internal error, 130 interrupted (Ctrl-C)\n"
     "scenario keys: docs/scenario-reference.md\n";
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -185,10 +186,9 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     int status = EXIT_OK;
     struct run_stats st;
-    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, o->patient_log, &st, err,
+    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, o->patient_log, o->progress, &st, err,
                        sizeof err) != 0) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
+        status = cli_fail(err);
         goto done;
     }
     uint64_t events = st.events, patients = st.patients;
@@ -223,6 +223,22 @@ static int cmd_validate(const struct opts *o) {
     return EXIT_OK;
 }
 
+volatile sig_atomic_t cli_interrupted;
+
+static void on_sigint(int sig) {
+    (void)sig;
+    cli_interrupted = 1;
+}
+
+int cli_fail(const char *err) {
+    if (cli_interrupted) {
+        fprintf(stderr, "flowsim: interrupted: no results written\n");
+        return EXIT_INTERRUPTED;
+    }
+    fprintf(stderr, "flowsim: %s\n", err);
+    return EXIT_INTERNAL;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "%s", usage);
@@ -241,6 +257,13 @@ int main(int argc, char **argv) {
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
+    o.progress = !o.quiet && isatty(STDERR_FILENO);
+    /* Ctrl-C stops the run: replications poll the flag, and nothing half-written is kept. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
     if (rc == EXIT_OK)
         rc = !strcmp(o.cmd, "run")       ? cmd_run(&o, argc, argv)
              : !strcmp(o.cmd, "compare") ? cmd_compare(&o)

@@ -26,7 +26,16 @@ struct run_ctx {
     int threads;
     double *keep;     /* each replication's summary, or NULL */
     struct plog *log; /* the patient log, or NULL */
+    int progress, done;
+    struct timespec t0;
+    double shown; /* when the progress line was last drawn */
 };
+
+static double seconds_since(const struct timespec *t0) {
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
 
 /* A finished replication: its results and, on several threads, its time-series rows already
  * formatted by the thread that ran it, so that writing them in order is only a copy. On one
@@ -59,8 +68,9 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
             return -1;
         }
     }
-    if (flow_run_logged(c->sc, c->ml, rep, c->log ? plog_visit : NULL, &sink, &o->res, err,
-                        errlen) != 0 ||
+    struct flow_opts fo = {
+        .visit = c->log ? plog_visit : NULL, .visit_ctx = &sink, .stop = &cli_interrupted};
+    if (flow_run_opts(c->sc, c->ml, rep, &fo, &o->res, err, errlen) != 0 ||
         (c->threads > 1 && results_format(c->rs, o->res, &o->text, &o->len, err, errlen) != 0)) {
         rep_out_free(o);
         return -1;
@@ -77,6 +87,17 @@ static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) 
         rc = plog_append(c->log, o->log, err, errlen);
         o->log = NULL;
     }
+    c->done++;
+    double t = seconds_since(&c->t0);
+    if (c->progress && (t - c->shown >= 0.2 || c->done == c->sc->replications)) {
+        /* Replications finish in order, so done / total is the share of the work. */
+        double eta = t / c->done * (c->sc->replications - c->done);
+        fprintf(stderr, "\rflowsim: %d/%d replications, %.1f s elapsed, about %.1f s to go   ",
+                c->done, c->sc->replications, t, eta);
+        if (c->done == c->sc->replications) fputc('\n', stderr);
+        fflush(stderr);
+        c->shown = t;
+    }
     if (c->keep)
         memcpy(c->keep + (size_t)rep * c->ml->n, o->res->summary, c->ml->n * sizeof *c->keep);
     rep_out_free(o);
@@ -88,19 +109,14 @@ static void run_discard(void *ctx, void *result) {
     rep_out_free(result);
 }
 
-static double seconds_since(const struct timespec *t0) {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
-}
-
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, int patient_log,
+                   int threads, const char *command, double *keep, int patient_log, int progress,
                    struct run_stats *st, char *err, size_t errlen) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int workers = threads < sc->replications ? threads : sc->replications;
-    struct run_ctx ctx = {.sc = sc, .ml = ml, .threads = workers, .keep = keep};
+    struct run_ctx ctx = {
+        .sc = sc, .ml = ml, .threads = workers, .keep = keep, .progress = progress, .t0 = t0};
     ctx.rs = results_open(dir, sc, ml, err, errlen);
     if (!ctx.rs) return -1;
     if (patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
@@ -113,10 +129,12 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                              .run = run_one,
                              .done = run_done,
                              .discard = run_discard,
-                             .ctx = &ctx};
+                             .ctx = &ctx,
+                             .stop = &cli_interrupted};
     if (runner_run(&job, err, errlen) != 0) {
+        if (progress && ctx.shown > 0) fputc('\n', stderr);
+        plog_abort(ctx.log); /* first: its temporary file is in the folder */
         results_abort(ctx.rs);
-        plog_abort(ctx.log);
         return -1;
     }
     st->wall_seconds = seconds_since(&t0);

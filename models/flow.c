@@ -850,21 +850,21 @@ void flow_result_free(struct flow_result *res) {
 
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen) {
-    return flow_run_logged(sc, ml, rep, NULL, NULL, out, err, errlen);
+    return flow_run_opts(sc, ml, rep, NULL, out, err, errlen);
 }
 
-int flow_run_logged(const struct scenario *sc, const struct metric_layout *ml, int rep,
-                    flow_visit_fn visit, void *visit_ctx, struct flow_result **out, char *err,
-                    size_t errlen) {
-    (void)err;
-    (void)errlen;
+int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int rep,
+                  const struct flow_opts *opts, struct flow_result **out, char *err,
+                  size_t errlen) {
+    static const struct flow_opts none = {0};
+    if (!opts) opts = &none;
     struct rep r;
     memset(&r, 0, sizeof r);
     r.sc = sc;
     r.ml = ml;
     r.rep = rep;
-    r.visit = visit;
-    r.visit_ctx = visit_ctx;
+    r.visit = opts->visit;
+    r.visit_ctx = opts->visit_ctx;
     r.cal = cal_new();
     r.free_head = NONE;
     r.u = fs_calloc(sc->nunits, sizeof *r.u);
@@ -928,7 +928,12 @@ int flow_run_logged(const struct scenario *sc, const struct metric_layout *ml, i
         while (ev.time >= r.next_boundary) close_window(&r, r.next_boundary);
         FS_ASSERT(ev.time >= r.now);
         r.now = ev.time;
-        events++;
+        if ((++events & 0xffff) == 0 && opts->stop && *opts->stop) {
+            snprintf(err, errlen, "interrupted");
+            flow_result_free(res);
+            rep_fini(&r);
+            return -1;
+        }
         /* A patient event is stale once the patient has moved on (another state) or its record
          * was recycled (another stamp): then it does nothing. */
 #define LIVE(state_) (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].state == (state_))

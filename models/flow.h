@@ -6,6 +6,7 @@
 #ifndef FS_FLOW_H
 #define FS_FLOW_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,10 +41,16 @@ typedef void (*flow_visit_fn)(void *ctx, const struct flow_visit *v);
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen);
-/* The same, calling visit for every visit that ends before the horizon (visit may be NULL). */
-int flow_run_logged(const struct scenario *sc, const struct metric_layout *ml, int rep,
-                    flow_visit_fn visit, void *visit_ctx, struct flow_result **out, char *err,
-                    size_t errlen);
+/* Options of a replication: a patient log (visit is called for every visit that ends before
+ * the horizon), and a flag that, once set (by a signal handler, say), makes the replication
+ * stop within a few thousand events and fail with "interrupted". Both may be NULL. */
+struct flow_opts {
+    flow_visit_fn visit;
+    void *visit_ctx;
+    const volatile sig_atomic_t *stop;
+};
+int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int rep,
+                  const struct flow_opts *opts, struct flow_result **out, char *err, size_t errlen);
 void flow_result_free(struct flow_result *r); /* accepts NULL */
 
 /* Start time (days) of report bucket b. */

@@ -1,5 +1,8 @@
 #include "results.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <math.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +25,7 @@ struct results {
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
+    int created; /* the folder did not exist before: an abort removes it again */
 };
 
 static void free_rs(struct results *rs) {
@@ -44,8 +48,11 @@ struct results *results_open(const char *dir, const struct scenario *sc,
         snprintf(err, errlen, "%s: output path too long", dir);
         return NULL;
     }
+    struct stat st;
+    int existed = stat(dir, &st) == 0;
     if (csvout_mkdirs(dir, err, errlen) != 0) return NULL;
     struct results *rs = fs_calloc(1, sizeof *rs);
+    rs->created = !existed;
     snprintf(rs->dir, sizeof rs->dir, "%s", dir);
     rs->sc = sc;
     rs->ml = ml;
@@ -209,5 +216,6 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
 void results_abort(struct results *rs) {
     if (!rs) return;
     if (rs->ts.f) csvout_discard(&rs->ts);
+    if (rs->created) rmdir(rs->dir); /* only if empty: nothing of anyone else's goes */
     free_rs(rs);
 }

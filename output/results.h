@@ -37,7 +37,8 @@ int results_add(struct results *rs, const struct flow_result *res, const char *t
                 char *err, size_t errlen);
 /* Write the rest and rename everything into place; frees rs. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
-/* Delete the temporary files; frees rs (accepts NULL). */
+/* Delete the temporary files, and the folder if results_open created it (it is left as it
+ * was); frees rs (accepts NULL). */
 void results_abort(struct results *rs);
 
 /* Totals over the replications added so far. */

@@ -29,6 +29,7 @@ static void *worker(void *arg) {
     char err[512];
     for (;;) {
         pthread_mutex_lock(&p->lock);
+        if (!p->failed && job->stop && *job->stop) fail(p, "interrupted");
         int i = p->failed ? job->nrep : p->next++;
         pthread_mutex_unlock(&p->lock);
         if (i >= job->nrep) break;

@@ -6,6 +6,7 @@
 #ifndef FS_RUNNER_H
 #define FS_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 
 /* Run replication rep; on success store its result in *result and return 0. On failure
@@ -25,6 +26,7 @@ struct runner_job {
     runner_done_fn done;
     runner_discard_fn discard;
     void *ctx;
+    const volatile sig_atomic_t *stop; /* once set, no further replication starts (may be NULL) */
 };
 
 /* Returns 0, or nonzero with the first failure's message in err. */

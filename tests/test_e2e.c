@@ -593,6 +593,81 @@ static void patient_log_agrees_with_the_summary(void **s) {
     free(a), free(b);
 }
 
+static void progress_only_on_a_terminal(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_progress");
+    char *out, *err;
+    /* Not a terminal (our pipes): no progress line, whatever the run's length. */
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/a' --replications 6", tu_src("scenarios/demo.ini"),
+             dir);
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_string_equal(err, "");
+    free(out), free(err);
+    /* A terminal, made by script(1): the progress line appears on it. */
+    if (system("command -v script >/dev/null 2>&1") != 0) {
+        print_message("script(1) is not installed: the terminal half of this test is skipped\n");
+        return;
+    }
+    char line[8192], log[4200];
+    snprintf(log, sizeof log, "%s/tty.txt", dir);
+    snprintf(line, sizeof line,
+             "script -qec \"'%s' run '%s' -o '%s/b' --replications 6\" /dev/null > '%s' 2>&1",
+             FLOWSIM_BIN, tu_src("scenarios/demo.ini"), dir, log);
+    assert_int_equal(system(line), 0);
+    char *tty = tu_read(log);
+    assert_non_null(strstr(tty, "6/6 replications"));
+    assert_non_null(strstr(tty, "s to go"));
+    free(tty);
+    /* --quiet silences it there too. */
+    snprintf(
+        line, sizeof line,
+        "script -qec \"'%s' run '%s' -o '%s/c' --replications 6 --quiet\" /dev/null > '%s' 2>&1",
+        FLOWSIM_BIN, tu_src("scenarios/demo.ini"), dir, log);
+    assert_int_equal(system(line), 0);
+    tty = tu_read(log);
+    assert_null(strstr(tty, "replications"));
+    free(tty);
+}
+
+static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_sigint");
+    char line[8192], log[4200];
+    snprintf(log, sizeof log, "%s/status.txt", dir);
+    /* A long run interrupted after half a second: exit 130 and no folder left behind... */
+    snprintf(line, sizeof line,
+             "'%s' run '%s' -o '%s/new' --replications 5000 --patient-log 2>/dev/null & pid=$!; "
+             "sleep 0.5; kill -INT $pid; wait $pid; echo $? > '%s'",
+             FLOWSIM_BIN, tu_src("scenarios/demo.ini"), dir, log);
+    assert_int_equal(system(line), 0);
+    char *status = tu_read(log);
+    assert_string_equal(status, "130\n");
+    free(status);
+    struct stat st;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/new", dir);
+    assert_int_not_equal(stat(path, &st), 0);
+    /* ...and an existing folder keeps exactly what it had. */
+    snprintf(path, sizeof path, "%s/old", dir);
+    mkdir(path, 0777);
+    snprintf(path, sizeof path, "%s/old/summary.csv", dir);
+    tu_write(path, "previous results\n");
+    snprintf(line, sizeof line,
+             "'%s' run '%s' -o '%s/old' --replications 5000 2>/dev/null & pid=$!; "
+             "sleep 0.5; kill -INT $pid; wait $pid; echo $? > '%s'",
+             FLOWSIM_BIN, tu_src("scenarios/demo.ini"), dir, log);
+    assert_int_equal(system(line), 0);
+    status = tu_read(log);
+    assert_string_equal(status, "130\n");
+    free(status);
+    char *old = tu_read(path);
+    assert_string_equal(old, "previous results\n");
+    free(old);
+    char listing[8192];
+    snprintf(listing, sizeof listing, "test \"$(ls -A '%s/old')\" = summary.csv", dir);
+    assert_int_equal(system(listing), 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -684,6 +759,8 @@ int main(void) {
         cmocka_unit_test(compare_known_answer_is_zero),
         cmocka_unit_test(sweep_grid_of_variants),
         cmocka_unit_test(patient_log_agrees_with_the_summary),
+        cmocka_unit_test(progress_only_on_a_terminal),
+        cmocka_unit_test(ctrl_c_leaves_the_folder_as_it_was),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
     };
