@@ -21,8 +21,9 @@ struct opts {
     const char **sets;
     size_t nsets;
     int threads, quiet, by_group, patient_log;
-    int progress;   /* a progress line on stderr (a terminal, and not --quiet) */
-    char *owned[2]; /* --set strings made from --replications / --seed */
+    int progress; /* a progress line on stderr (a terminal, and not --quiet) */
+    char **owned; /* --set strings made from --replications / --seed, freed at exit */
+    size_t nowned;
 };
 
 struct scenario;

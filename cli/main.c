@@ -67,6 +67,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     memset(o, 0, sizeof *o);
     o->sets = fs_calloc((size_t)argc + 2, sizeof *o->sets);
     o->files = fs_calloc((size_t)argc + 1, sizeof *o->files);
+    o->owned = fs_calloc((size_t)argc + 1, sizeof *o->owned);
     o->cmd = argv[1];
     char err[256];
     for (int i = 2; i < argc; i++) {
@@ -92,7 +93,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             size_t len = strlen(v) + 32;
             char *set = fs_malloc(len);
             snprintf(set, len, "scenario.%s=%s", rep ? "replications" : "seed", v);
-            o->owned[rep] = set;
+            o->owned[o->nowned++] = set; /* still in sets: freed at exit */
             o->sets[o->nsets++] = set;
         } else if (!strcmp(a, "--threads")) {
             long long n;
@@ -271,7 +272,7 @@ int main(int argc, char **argv) {
                                          : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);
-    fs_free(o.owned[0]);
-    fs_free(o.owned[1]);
+    for (size_t i = 0; i < o.nowned; i++) fs_free(o.owned[i]);
+    fs_free(o.owned);
     return rc;
 }

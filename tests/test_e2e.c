@@ -730,6 +730,19 @@ static void bad_input_exit_2_and_no_output(void **s) {
     free(old);
 }
 
+static void repeated_options_last_one_wins(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_repeat");
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s' --replications 5 --replications 2 --seed 4 --seed 9 --quiet",
+             tu_src("scenarios/demo.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *info = tu_read(file_in(dir, "run-info"));
+    assert_non_null(strstr(info, "seed = 9\n"));
+    assert_non_null(strstr(info, "replications = 2\n"));
+    free(info);
+}
+
 static void validate_good_scenario(void **s) {
     (void)s;
     char *out, *err;
@@ -763,6 +776,7 @@ int main(void) {
         cmocka_unit_test(ctrl_c_leaves_the_folder_as_it_was),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
+        cmocka_unit_test(repeated_options_last_one_wins),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
