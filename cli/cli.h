@@ -22,6 +22,8 @@ struct opts {
     size_t nsets;
     int threads, quiet, by_group, patient_log;
     int progress; /* a progress line on stderr (a terminal, and not --quiet) */
+    double precision;
+    int max_replications;
     char **owned; /* --set strings made from --replications / --seed, freed at exit */
     size_t nowned;
 };
@@ -32,14 +34,28 @@ struct metric_layout;
 struct run_stats {
     double wall_seconds;
     unsigned long long events, patients;
+    int replications;  /* run, which --precision decides */
+    char stopped[512]; /* with --precision: what stopped it */
 };
 
-/* Run every replication of sc on threads and write its results folder dir (files complete or
- * absent). keep, if not NULL, receives each replication's summary (replications x ml->n);
- * patient_log adds patients.csv. Returns 0, or -1 with a message. */
+struct run_options {
+    double *keep;     /* receives each replication's summary (replications x ml->n), or NULL */
+    int patient_log;  /* also write patients.csv */
+    int progress;     /* a progress line on stderr */
+    double precision; /* > 0: add batches of replications until every headline metric's 95%
+                       * half-width is within this fraction of its mean (not with keep) */
+    int max_replications;
+};
+
+/* Run the replications of sc on threads and write its results folder dir (files complete or
+ * absent). Returns 0, or -1 with a message. */
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, int patient_log, int progress,
+                   int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen);
+
+/* The metrics flowsim leads with: acute occupancy % and delayed days, A&E 4-hour %, DTOC per
+ * 100k and cost per day (unit is a unit index, or -1 for the system). */
+int cli_is_headline(const struct scenario *sc, int unit, const char *metric);
 
 struct cmp_scenario;
 /* The headline metrics of the base (acute occupancy % and delayed days, A&E 4-hour %, DTOC

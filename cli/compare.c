@@ -54,6 +54,13 @@ static void variant_fini(struct variant *v) {
     scenario_free(v->sc);
 }
 
+int cli_is_headline(const struct scenario *sc, int unit, const char *m) {
+    enum unit_kind kind = unit >= 0 ? sc->unit[unit].kind : UNIT_GENERIC;
+    if (kind == UNIT_ACUTE) return !strcmp(m, "occupancy_pct") || !strcmp(m, "delayed_days");
+    if (kind == UNIT_AE) return !strcmp(m, "ae_4h_pct");
+    return unit < 0 && (!strcmp(m, "dtoc_per_100k") || !strcmp(m, "cost_per_day"));
+}
+
 /* The numbers that matter most, one block per metric: each scenario's mean and interval, and
  * its paired difference from the base; '*' marks a difference whose interval excludes 0. */
 void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n) {

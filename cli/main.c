@@ -51,6 +51,9 @@ static const char help[] =
     "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
     "  --by-group              also report the core metrics of each [group], as METRIC.GROUP\n"
     "  --patient-log           also write patients.csv: one row per patient per unit visited\n"
+    "  --precision P%          add replications (in batches of [scenario] replications) until\n"
+    "                          every headline metric's 95% half-width is within P% of its mean\n"
+    "  --max-replications N    the most --precision may run (default 1000)\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 1 internal error, 130 interrupted (Ctrl-C)\n"
@@ -68,6 +71,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     o->sets = fs_calloc((size_t)argc + 2, sizeof *o->sets);
     o->files = fs_calloc((size_t)argc + 1, sizeof *o->files);
     o->owned = fs_calloc((size_t)argc + 1, sizeof *o->owned);
+    o->max_replications = 1000;
     o->cmd = argv[1];
     char err[256];
     for (int i = 2; i < argc; i++) {
@@ -106,6 +110,25 @@ static int parse_args(int argc, char **argv, struct opts *o) {
         } else if (!strcmp(a, "--grid")) {
             if (!has_val) return usage_error("%s needs a CSV file", a);
             o->grid = argv[++i];
+        } else if (!strcmp(a, "--precision")) {
+            if (!has_val) return usage_error("%s needs a percentage, e.g. 2%%", a);
+            const char *v = argv[++i];
+            char *end;
+            double p = strtod(v, &end);
+            if (end == v || strcmp(end, "%") || !(p > 0) || p >= 100) {
+                fprintf(stderr, "flowsim: --precision: expected a percentage like 2%%, got '%s'\n",
+                        v);
+                return EXIT_BAD_INPUT;
+            }
+            o->precision = p / 100;
+        } else if (!strcmp(a, "--max-replications")) {
+            long long n;
+            if (!has_val) return usage_error("%s needs a number", a);
+            if (val_int(argv[++i], 2, 1000000, &n, err, sizeof err)) {
+                fprintf(stderr, "flowsim: --max-replications: %s\n", err);
+                return EXIT_BAD_INPUT;
+            }
+            o->max_replications = (int)n;
         } else if (!strcmp(a, "--patient-log")) {
             o->patient_log = 1;
         } else if (!strcmp(a, "--by-group")) {
@@ -187,8 +210,11 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     int status = EXIT_OK;
     struct run_stats st;
-    if (cli_run_to_dir(sc, &ml, dir, threads, command, NULL, o->patient_log, o->progress, &st, err,
-                       sizeof err) != 0) {
+    struct run_options ro = {.patient_log = o->patient_log,
+                             .progress = o->progress,
+                             .precision = o->precision,
+                             .max_replications = o->max_replications};
+    if (cli_run_to_dir(sc, &ml, dir, threads, command, &ro, &st, err, sizeof err) != 0) {
         status = cli_fail(err);
         goto done;
     }
@@ -197,8 +223,9 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
                "(%d threads)\n",
-               sc->name, sc->replications, sc->horizon, (unsigned long long)patients,
+               sc->name, st.replications, sc->horizon, (unsigned long long)patients,
                (unsigned long long)events, wall, threads);
+        if (st.stopped[0]) printf("flowsim: %s\n", st.stopped);
         print_headlines(dir);
         printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
     }

@@ -1,5 +1,6 @@
 /* Running a scenario's replications and writing its results folder: shared by run and
  * sweep. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 
 #include "cli.h"
 #include "models/flow.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
 #include "output/patientlog.h"
 #include "output/results.h"
 #include "sim/core.h"
@@ -26,7 +29,7 @@ struct run_ctx {
     int threads;
     double *keep;     /* each replication's summary, or NULL */
     struct plog *log; /* the patient log, or NULL */
-    int progress, done;
+    int progress, done, total;
     struct timespec t0;
     double shown; /* when the progress line was last drawn */
 };
@@ -89,12 +92,13 @@ static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) 
     }
     c->done++;
     double t = seconds_since(&c->t0);
-    if (c->progress && (t - c->shown >= 0.2 || c->done == c->sc->replications)) {
-        /* Replications finish in order, so done / total is the share of the work. */
-        double eta = t / c->done * (c->sc->replications - c->done);
+    if (c->progress && (t - c->shown >= 0.2 || c->done == c->total)) {
+        /* Replications finish in order, so done / total is the share of the work (with
+         * --precision, total is the most there may be). */
+        double eta = t / c->done * (c->total - c->done);
         fprintf(stderr, "\rflowsim: %d/%d replications, %.1f s elapsed, about %.1f s to go   ",
-                c->done, c->sc->replications, t, eta);
-        if (c->done == c->sc->replications) fputc('\n', stderr);
+                c->done, c->total, t, eta);
+        if (c->done == c->total) fputc('\n', stderr);
         fflush(stderr);
         c->shown = t;
     }
@@ -109,34 +113,91 @@ static void run_discard(void *ctx, void *result) {
     rep_out_free(result);
 }
 
+/* With --precision: is every headline metric's half-width within p of its mean? Writes what
+ * stopped short into why. With no headline metric in the scenario, each unit's occupancy. */
+static int precise_enough(const struct results *rs, const struct scenario *sc,
+                          const struct metric_layout *ml, double p, char *why, size_t whylen) {
+    int any = 0, ok = 1;
+    for (int pass = 0; pass < 2 && !any; pass++)
+        for (size_t k = 0; k < ml->n; k++) {
+            const struct metric_slot *s = &ml->slot[k];
+            int pick = pass == 0 ? cli_is_headline(sc, s->unit, s->name)
+                                 : s->unit >= 0 && s->metric == MET_OCCUPANCY && s->group < 0;
+            if (!pick) continue;
+            any = 1;
+            double mean, half;
+            results_stat(rs, k, &mean, &half);
+            if (!(half <= p * fabs(mean))) {
+                if (ok)
+                    snprintf(why, whylen, "%s%s%s: +-%.3g%% of the mean",
+                             s->unit >= 0 ? sc->unit[s->unit].name : "", s->unit >= 0 ? " " : "",
+                             s->name, 100 * half / fabs(mean));
+                ok = 0;
+            }
+        }
+    return ok;
+}
+
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, double *keep, int patient_log, int progress,
+                   int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int workers = threads < sc->replications ? threads : sc->replications;
-    struct run_ctx ctx = {
-        .sc = sc, .ml = ml, .threads = workers, .keep = keep, .progress = progress, .t0 = t0};
+    int batch = sc->replications, cap = ro->precision > 0 ? ro->max_replications : batch;
+    if (ro->precision > 0 && batch < 2) batch = 2; /* an interval needs two */
+    int workers = threads < batch ? threads : batch;
+    struct run_ctx ctx = {.sc = sc,
+                          .ml = ml,
+                          .threads = workers,
+                          .keep = ro->keep,
+                          .progress = ro->progress,
+                          .t0 = t0,
+                          .total = cap};
     ctx.rs = results_open(dir, sc, ml, err, errlen);
     if (!ctx.rs) return -1;
-    if (patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
+    if (ro->patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
         results_abort(ctx.rs);
         return -1;
     }
-    struct runner_job job = {.first_rep = 0,
-                             .nrep = sc->replications,
-                             .nthreads = threads,
-                             .run = run_one,
-                             .done = run_done,
-                             .discard = run_discard,
-                             .ctx = &ctx,
-                             .stop = &cli_interrupted};
-    if (runner_run(&job, err, errlen) != 0) {
-        if (progress && ctx.shown > 0) fputc('\n', stderr);
-        plog_abort(ctx.log); /* first: its temporary file is in the folder */
-        results_abort(ctx.rs);
-        return -1;
+    /* Replications run in batches numbered on from the last, so the first N are the same
+     * whatever the batch size, and each batch is added to the same results in order. */
+    int done = 0;
+    st->stopped[0] = 0;
+    for (;;) {
+        int n = batch < cap - done ? batch : cap - done;
+        struct runner_job job = {.first_rep = done,
+                                 .nrep = n,
+                                 .nthreads = threads,
+                                 .run = run_one,
+                                 .done = run_done,
+                                 .discard = run_discard,
+                                 .ctx = &ctx,
+                                 .stop = &cli_interrupted};
+        if (runner_run(&job, err, errlen) != 0) {
+            if (ro->progress && ctx.shown > 0) fputc('\n', stderr);
+            plog_abort(ctx.log); /* first: its temporary file is in the folder */
+            results_abort(ctx.rs);
+            return -1;
+        }
+        done += n;
+        if (ro->precision <= 0) break;
+        char why[512] = "";
+        if (precise_enough(ctx.rs, sc, ml, ro->precision, why, sizeof why)) {
+            snprintf(st->stopped, sizeof st->stopped,
+                     "precision reached: every headline metric within %.3g%% after %d "
+                     "replications",
+                     100 * ro->precision, done);
+            break;
+        }
+        if (done >= cap) {
+            snprintf(st->stopped, sizeof st->stopped,
+                     "stopped at --max-replications %d before the precision was reached (%s)", cap,
+                     why);
+            break;
+        }
     }
+    if (ro->progress && ctx.shown > 0 && ctx.done < ctx.total) fputc('\n', stderr);
+    st->replications = done;
     st->wall_seconds = seconds_since(&t0);
     st->events = results_events(ctx.rs);
     st->patients = results_patients(ctx.rs);

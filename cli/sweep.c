@@ -159,8 +159,8 @@ int cmd_sweep(const struct opts *o, const char *command) {
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
         snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
         struct run_stats st;
-        if (cli_run_to_dir(x->sc, &x->ml, sub, threads, command, x->value, 0, o->progress, &st, err,
-                           sizeof err)) {
+        struct run_options ro = {.keep = x->value, .progress = o->progress};
+        if (cli_run_to_dir(x->sc, &x->ml, sub, threads, command, &ro, &st, err, sizeof err)) {
             fprintf(stderr, "flowsim: %s\n", err);
             status = EXIT_INTERNAL;
             break;

@@ -1024,7 +1024,7 @@ void scenario_free(struct scenario *sc) {
     fs_free(sc);
 }
 
-int scenario_write_resolved(const struct scenario *sc, FILE *f) {
+int scenario_write_resolved(const struct scenario *sc, FILE *f, int replications) {
     fprintf(f,
             "; flowsim resolved scenario: every key with its effective value, defaults\n"
             "; included, extends and --set applied. Run it as it is to reproduce the results.\n");
@@ -1043,7 +1043,10 @@ int scenario_write_resolved(const struct scenario *sc, FILE *f) {
         for (const char *const *k = keys; *k; k++) {
             if (!strcmp(*k, "extends")) continue;
             struct doc_entry *e = doc_get((struct doc_section *)s, *k);
-            if (e) fprintf(f, "%s = %s\n", *k, e->value);
+            if (e && replications > 0 && keys == scenario_keys && !strcmp(*k, "replications"))
+                fprintf(f, "replications = %d\n", replications);
+            else if (e)
+                fprintf(f, "%s = %s\n", *k, e->value);
         }
         /* Per-group values, KEY.GROUP, after the unit's own. */
         for (size_t j = 0; keys == unit_keys && j < s->n; j++)

@@ -148,7 +148,8 @@ const char *unit_kind_name(enum unit_kind kind);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);
 
-/* Every section and key with its effective value, defaults included. */
-int scenario_write_resolved(const struct scenario *sc, FILE *f);
+/* Every section and key with its effective value, defaults included; replications > 0
+ * replaces [scenario] replications (a run that chose its own number, --precision). */
+int scenario_write_resolved(const struct scenario *sc, FILE *f, int replications);
 
 #endif

@@ -135,6 +135,14 @@ int results_add(struct results *rs, const struct flow_result *res, const char *t
     return 0;
 }
 
+size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half) {
+    const struct welford *w = &rs->acc[slot];
+    double lo, hi;
+    *mean = w->mean;
+    *half = stats_ci95(w, &lo, &hi) == 0 ? (hi - lo) / 2 : INFINITY;
+    return (size_t)w->n;
+}
+
 uint64_t results_events(const struct results *rs) {
     return rs->events;
 }
@@ -195,7 +203,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
     if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
     if (rc == 0) {
         write_summary(rs, sum.f);
-        scenario_write_resolved(rs->sc, ini.f);
+        scenario_write_resolved(rs->sc, ini.f, rs->nrep);
         write_run_info(rs, info, run.f);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);

@@ -41,6 +41,10 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
  * was); frees rs (accepts NULL). */
 void results_abort(struct results *rs);
 
+/* Slot's mean over the replications added so far and its 95% half-width (infinite with fewer
+ * than 2); returns how many replications defined it. */
+size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half);
+
 /* Totals over the replications added so far. */
 uint64_t results_events(const struct results *rs);
 uint64_t results_patients(const struct results *rs);

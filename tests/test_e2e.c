@@ -743,6 +743,45 @@ static void repeated_options_last_one_wins(void **s) {
     free(info);
 }
 
+static void precision_adds_replications(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_precision"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_precision_again"));
+    char *out, *err;
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --precision 2%%",
+             tu_src("tests/scenarios/ae_pressure.ini"), d1);
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_non_null(strstr(out, "precision reached: every headline metric within 2%"));
+    free(out), free(err);
+    /* Batches of the scenario's 8: a multiple of 8, more than 8, and the headline metric's
+     * interval really within 2% of its mean. */
+    struct tu_row r;
+    tu_summary(d1, "acute", "occupancy_pct", &r);
+    assert_true(r.n > 8 && r.n % 8 == 0);
+    assert_true((r.hi - r.lo) / 2 <= 0.02 * r.mean);
+    /* The resolved scenario records how many ran, and reproduces the run byte for byte. */
+    snprintf(cmd, sizeof cmd, "run '%s/scenario.resolved.ini' -o '%s' --quiet", d1, d2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *a = tu_read(file_in(d1, "timeseries.csv"));
+    char *b = tu_read(file_in(d2, "timeseries.csv"));
+    assert_string_equal(a, b);
+    free(a), free(b);
+    /* A cap that comes first is said so. */
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --precision 0.01%% --max-replications 12",
+             tu_src("tests/scenarios/ae_pressure.ini"), d2);
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    assert_non_null(strstr(out, "stopped at --max-replications 12 before the precision was "
+                                "reached"));
+    free(out), free(err);
+    tu_summary(d2, "acute", "occupancy_pct", &r);
+    assert_int_equal(r.n, 12);
+    snprintf(cmd, sizeof cmd, "run '%s' --precision two", tu_src("scenarios/demo.ini"));
+    assert_int_equal(tu_run(cmd, &out, &err), 2);
+    assert_string_equal(err, "flowsim: --precision: expected a percentage like 2%, got 'two'\n");
+    free(out), free(err);
+}
+
 static void validate_good_scenario(void **s) {
     (void)s;
     char *out, *err;
@@ -777,6 +816,7 @@ int main(void) {
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
         cmocka_unit_test(repeated_options_last_one_wins),
+        cmocka_unit_test(precision_adds_replications),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

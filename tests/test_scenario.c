@@ -64,7 +64,7 @@ static void defaults_filled_in(void **s) {
     char out[4096];
     snprintf(out, sizeof out, "%s/resolved.ini", dir);
     FILE *f = fopen(out, "w");
-    scenario_write_resolved(sc, f);
+    scenario_write_resolved(sc, f, 0);
     fclose(f);
     char *text = tu_read(out);
     assert_non_null(strstr(text, "[unit ward]\nkind = generic\ncapacity = 20\nstay = exp(2d)\n"
