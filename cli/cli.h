@@ -13,6 +13,8 @@ enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 13
 extern volatile sig_atomic_t cli_interrupted;
 /* The exit status and message for a failed run: interrupted or an internal error. */
 int cli_fail(const char *err);
+/* Write dir/report.html; exit status. */
+int cli_report(const char *dir, int quiet);
 
 struct opts {
     const char *cmd, *file, *outdir, *grid;
@@ -20,7 +22,7 @@ struct opts {
     size_t nfiles;
     const char **sets;
     size_t nsets;
-    int threads, quiet, by_group, patient_log;
+    int threads, quiet, by_group, patient_log, report;
     int progress; /* a progress line on stderr (a terminal, and not --quiet) */
     double precision;
     int max_replications;

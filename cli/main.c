@@ -13,6 +13,7 @@
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "models/value.h"
+#include "output/report.h"
 #include "output/results.h"
 #include "sim/core.h"
 #include "sim/runner.h"
@@ -30,6 +31,7 @@ static const char usage[] =
     "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
     "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
     "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
+    "       flowsim report DIR\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -41,7 +43,8 @@ static const char help[] =
     "  compare BASE VARIANT...  run every scenario on the same patients (the base's seed and\n"
     "                  replications) and write comparison.csv with paired differences\n"
     "  sweep BASE --grid GRID.csv  one variant per grid row (columns NAME.KEY as in --set, and\n"
-    "                  an optional 'variant' label); a folder each and sweep.csv\n\n"
+    "                  an optional 'variant' label); a folder each and sweep.csv\n"
+    "  report DIR      write DIR/report.html (charts, self-contained) from a results folder\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -51,6 +54,7 @@ static const char help[] =
     "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
     "  --by-group              also report the core metrics of each [group], as METRIC.GROUP\n"
     "  --patient-log           also write patients.csv: one row per patient per unit visited\n"
+    "  --report                also write report.html (run, compare and sweep)\n"
     "  --precision P%          add replications (in batches of [scenario] replications) until\n"
     "                          every headline metric's 95% half-width is within P% of its mean\n"
     "  --max-replications N    the most --precision may run (default 1000)\n"
@@ -129,6 +133,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->max_replications = (int)n;
+        } else if (!strcmp(a, "--report")) {
+            o->report = 1;
         } else if (!strcmp(a, "--patient-log")) {
             o->patient_log = 1;
         } else if (!strcmp(a, "--by-group")) {
@@ -220,6 +226,7 @@ static int cmd_run(const struct opts *o, int argc, char **argv) {
     }
     uint64_t events = st.events, patients = st.patients;
     double wall = st.wall_seconds;
+    if (o->report && cli_report(dir, o->quiet) != EXIT_OK) status = EXIT_INTERNAL;
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
                "(%d threads)\n",
@@ -258,6 +265,16 @@ static void on_sigint(int sig) {
     cli_interrupted = 1;
 }
 
+int cli_report(const char *dir, int quiet) {
+    char err[2048];
+    if (report_write(dir, err, sizeof err) != 0) {
+        fprintf(stderr, "flowsim: report: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    if (!quiet) printf("report: %s/report.html\n", dir);
+    return EXIT_OK;
+}
+
 int cli_fail(const char *err) {
     if (cli_interrupted) {
         fprintf(stderr, "flowsim: interrupted: no results written\n");
@@ -281,7 +298,7 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
-        strcmp(argv[1], "sweep"))
+        strcmp(argv[1], "sweep") && strcmp(argv[1], "report"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
@@ -296,6 +313,7 @@ int main(int argc, char **argv) {
         rc = !strcmp(o.cmd, "run")       ? cmd_run(&o, argc, argv)
              : !strcmp(o.cmd, "compare") ? cmd_compare(&o)
              : !strcmp(o.cmd, "sweep")   ? cmd_sweep(&o, "flowsim sweep")
+             : !strcmp(o.cmd, "report")  ? cli_report(o.file, 0)
                                          : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);

@@ -191,6 +191,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
         cli_print_comparison(v[0].sc, cs, n);
         printf("\nresults: %s/sweep.csv and one folder per variant\n", dir);
     }
+    if (status == EXIT_OK && o->report) status = cli_report(dir, o->quiet);
     for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
     fs_free(v);
     fs_free(cs);

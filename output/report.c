@@ -1,0 +1,524 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvout.h"
+#include "models/table.h"
+#include "sim/core.h"
+
+/* ---- the time series of a run, as series[unit|metric][bucket][replication] ---------------- */
+
+struct series {
+    char *unit, *metric;
+    double *v; /* nb x nrep, NAN where missing */
+};
+
+struct runts {
+    size_t nb, nrep, ns;
+    double *time;
+    char (*date)[11];
+    struct series *s;
+    char *scenario;
+};
+
+static void runts_fini(struct runts *t) {
+    for (size_t i = 0; i < t->ns; i++) {
+        fs_free(t->s[i].unit);
+        fs_free(t->s[i].metric);
+        fs_free(t->s[i].v);
+    }
+    fs_free(t->s);
+    fs_free(t->time);
+    fs_free(t->date);
+    fs_free(t->scenario);
+}
+
+static struct series *find(const struct runts *t, const char *unit, const char *metric) {
+    for (size_t i = 0; i < t->ns; i++)
+        if (!strcmp(t->s[i].unit, unit) && !strcmp(t->s[i].metric, metric)) return &t->s[i];
+    return NULL;
+}
+
+/* Rows come replication by replication, bucket by bucket: times repeat for each
+ * replication, so the first replication's times are the buckets. */
+static int read_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {
+    memset(t, 0, sizeof *t);
+    struct table tb;
+    if (table_read(path, &tb, err, errlen) != 0) return -1;
+    size_t cap = 0, scap = 0;
+    for (size_t i = 1; i < tb.n; i++) {
+        const struct table_row *r = &tb.row[i];
+        if (r->n < 6) continue;
+        size_t rep = (size_t)atol(r->field[1]);
+        if (rep > t->nrep) t->nrep = rep;
+        if (rep == 1) {
+            double tm = strtod(r->field[2], NULL);
+            if (!t->nb || t->time[t->nb - 1] != tm) {
+                fs_grow((void **)&t->time, &cap, t->nb + 1, sizeof *t->time);
+                t->date = fs_realloc(t->date, cap * sizeof *t->date);
+                t->time[t->nb] = tm;
+                snprintf(t->date[t->nb], 11, "%s", r->field[3]);
+                t->nb++;
+            }
+            if (!find(t, r->field[4], r->field[5])) {
+                fs_grow((void **)&t->s, &scap, t->ns + 1, sizeof *t->s);
+                t->s[t->ns].unit = fs_strdup(r->field[4]);
+                t->s[t->ns].metric = fs_strdup(r->field[5]);
+                t->s[t->ns++].v = NULL;
+            }
+        }
+        if (!t->scenario) t->scenario = fs_strdup(r->field[0]);
+    }
+    for (size_t i = 0; i < t->ns; i++) {
+        t->s[i].v = fs_malloc(t->nb * t->nrep * sizeof *t->s[i].v);
+        for (size_t k = 0; k < t->nb * t->nrep; k++) t->s[i].v[k] = NAN;
+    }
+    /* Second pass: the values, bucket found by time within each replication. */
+    size_t b = 0, last_rep = 0;
+    struct series *s = NULL;
+    for (size_t i = 1; i < tb.n; i++) {
+        const struct table_row *r = &tb.row[i];
+        if (r->n < 6) continue;
+        size_t rep = (size_t)atol(r->field[1]);
+        double tm = strtod(r->field[2], NULL);
+        if (rep != last_rep) b = 0, last_rep = rep;
+        while (b + 1 < t->nb && t->time[b] < tm) b++;
+        if (!s || strcmp(s->unit, r->field[4]) || strcmp(s->metric, r->field[5]))
+            s = find(t, r->field[4], r->field[5]);
+        if (s && rep >= 1 && r->n > 6 && *r->field[6])
+            s->v[b * t->nrep + rep - 1] = strtod(r->field[6], NULL);
+    }
+    table_fini(&tb);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Mean and the 5% and 95% quantiles (linear interpolation) across replications, per bucket. */
+static void bands(const struct runts *t, const struct series *s, double *lo, double *mid,
+                  double *hi) {
+    double *x = fs_malloc((t->nrep + 1) * sizeof *x);
+    for (size_t b = 0; b < t->nb; b++) {
+        size_t n = 0;
+        double sum = 0;
+        for (size_t r = 0; r < t->nrep; r++) {
+            double v = s->v[b * t->nrep + r];
+            if (!isnan(v)) x[n++] = v, sum += v;
+        }
+        if (!n) {
+            lo[b] = mid[b] = hi[b] = NAN;
+            continue;
+        }
+        qsort(x, n, sizeof *x, cmp_double);
+        double p5 = 0.05 * (double)(n - 1), p95 = 0.95 * (double)(n - 1);
+        size_t i5 = (size_t)p5, i95 = (size_t)p95;
+        lo[b] = x[i5] + (p5 - (double)i5) * (i5 + 1 < n ? x[i5 + 1] - x[i5] : 0);
+        hi[b] = x[i95] + (p95 - (double)i95) * (i95 + 1 < n ? x[i95 + 1] - x[i95] : 0);
+        mid[b] = sum / (double)n;
+    }
+    fs_free(x);
+}
+
+/* ---- SVG ------------------------------------------------------------------------------------ */
+
+#define W 760.0
+#define H 280.0
+#define ML 62.0
+#define MR 16.0
+#define MT 14.0
+#define MB 46.0
+
+static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                                      "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+
+static void esc(FILE *f, const char *s) {
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("&lt;", f);
+        else if (*s == '>')
+            fputs("&gt;", f);
+        else if (*s == '&')
+            fputs("&amp;", f);
+        else if (*s == '"')
+            fputs("&quot;", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+/* A round step for about n ticks over span. */
+static double nice_step(double span, int n) {
+    double raw = span / n, mag = pow(10, floor(log10(raw))), r = raw / mag;
+    return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
+}
+
+struct frame {
+    double x0, x1, y0, y1;
+};
+
+static double px(const struct frame *fr, double x) {
+    return ML + (x - fr->x0) / (fr->x1 - fr->x0) * (W - ML - MR);
+}
+static double py(const struct frame *fr, double y) {
+    return H - MB - (y - fr->y0) / (fr->y1 - fr->y0) * (H - MT - MB);
+}
+
+/* Axes over time, with dates under the ticks, and a y axis with its label. */
+static void axes(FILE *f, const struct frame *fr, const struct runts *t, const char *ylabel) {
+    fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"plot\"/>\n", ML, MT,
+            W - ML - MR, H - MT - MB);
+    double step = nice_step(fr->y1 - fr->y0, 5);
+    for (double y = ceil(fr->y0 / step) * step; y <= fr->y1 + 1e-9; y += step) {
+        fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", ML, W - MR,
+                py(fr, y), py(fr, y));
+        fprintf(f, "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
+                ML - 6, py(fr, y) + 4, fabs(y) < step * 1e-9 ? 0.0 : y);
+    }
+    size_t every = t->nb > 6 ? t->nb / 6 : 1;
+    for (size_t b = 0; b < t->nb; b += every) {
+        double x = px(fr, t->time[b]);
+        if (x > W - MR - 36) break; /* a date this close to the edge would be cut off */
+        fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%g\" y2=\"%g\" class=\"grid\"/>", x, x, MT,
+                H - MB);
+        fprintf(f, "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">%s</text>\n", x,
+                H - MB + 16, t->date[b]);
+    }
+    fprintf(f,
+            "<text x=\"%g\" y=\"%g\" class=\"axis\" text-anchor=\"middle\">date (bucket start)"
+            "</text>\n",
+            ML + (W - ML - MR) / 2, H - 8);
+    fprintf(f,
+            "<text x=\"14\" y=\"%g\" class=\"axis\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 14 %g)\">",
+            MT + (H - MT - MB) / 2, MT + (H - MT - MB) / 2);
+    esc(f, ylabel);
+    fputs("</text>\n", f);
+}
+
+static void polyline(FILE *f, const struct frame *fr, const struct runts *t, const double *y,
+                     const char *color, const char *cls) {
+    fprintf(f, "<path class=\"%s\" stroke=\"%s\" d=\"", cls, color);
+    int pen = 0;
+    for (size_t b = 0; b < t->nb; b++) {
+        if (isnan(y[b])) {
+            pen = 0;
+            continue;
+        }
+        fprintf(f, "%c%.1f %.1f ", pen ? 'L' : 'M', px(fr, t->time[b]), py(fr, y[b]));
+        pen = 1;
+    }
+    fputs("\"/>\n", f);
+}
+
+static void band(FILE *f, const struct frame *fr, const struct runts *t, const double *lo,
+                 const double *hi, const char *color) {
+    fprintf(f, "<path class=\"band\" fill=\"%s\" d=\"", color);
+    int first = 1;
+    for (size_t b = 0; b < t->nb; b++)
+        if (!isnan(lo[b])) {
+            fprintf(f, "%c%.1f %.1f ", first ? 'M' : 'L', px(fr, t->time[b]), py(fr, hi[b]));
+            first = 0;
+        }
+    for (size_t b = t->nb; b-- > 0;)
+        if (!isnan(lo[b])) fprintf(f, "L%.1f %.1f ", px(fr, t->time[b]), py(fr, lo[b]));
+    fputs("Z\"/>\n", f);
+}
+
+static void legend(FILE *f, const char *const *names, const char *const *colors, size_t n) {
+    fputs("<div class=\"legend\">", f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "<span><i style=\"background:%s\"></i>", colors[i]);
+        esc(f, names[i]);
+        fputs("</span>", f);
+    }
+    fputs("</div>\n", f);
+}
+
+static void chart_open(FILE *f, const char *title) {
+    fputs("<figure><figcaption>", f);
+    esc(f, title);
+    fprintf(f, "</figcaption>\n<svg class=\"chart\" viewBox=\"0 0 %g %g\" role=\"img\">\n", W, H);
+}
+
+/* A metric over time: mean, 5-95% band across replications, and an optional reference line. */
+static void chart_band(FILE *f, const struct runts *t, const struct series *s, const char *title,
+                       const char *ylabel, double ref, const char *ref_label) {
+    double *lo = fs_malloc(t->nb * sizeof *lo), *mid = fs_malloc(t->nb * sizeof *mid),
+           *hi = fs_malloc(t->nb * sizeof *hi);
+    bands(t, s, lo, mid, hi);
+    struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0, 1};
+    for (size_t b = 0; b < t->nb; b++)
+        if (!isnan(hi[b]) && hi[b] > fr.y1) fr.y1 = hi[b];
+    if (!isnan(ref) && ref > fr.y1) fr.y1 = ref;
+    fr.y1 *= 1.08;
+    chart_open(f, title);
+    axes(f, &fr, t, ylabel);
+    band(f, &fr, t, lo, hi, palette[0]);
+    polyline(f, &fr, t, mid, palette[0], "line");
+    if (!isnan(ref))
+        fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"ref\"/>\n", ML,
+                W - MR, py(&fr, ref), py(&fr, ref));
+    fputs("</svg>\n", f);
+    const char *names[] = {"mean across replications", "5-95% of replications", ref_label};
+    const char *colors[] = {palette[0], "#aec7e8", "#444"};
+    legend(f, names, colors, isnan(ref) ? 2 : 3);
+    fputs("</figure>\n", f);
+    fs_free(lo), fs_free(mid), fs_free(hi);
+}
+
+/* Delayed days of a unit by reason, means across replications stacked. */
+static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
+    const struct series *r[16];
+    size_t n = 0;
+    double total = 0;
+    for (size_t i = 0; i < t->ns && n < 16; i++)
+        if (!strcmp(t->s[i].unit, unit) && !strncmp(t->s[i].metric, "delayed_days_", 13)) {
+            r[n++] = &t->s[i];
+            for (size_t k = 0; k < t->nb * t->nrep; k++)
+                if (!isnan(t->s[i].v[k])) total += t->s[i].v[k];
+        }
+    if (!n || !(total > 0)) return;
+    double *base = fs_calloc(t->nb, sizeof *base), *top = fs_malloc(t->nb * sizeof *top);
+    double *lo = fs_malloc(t->nb * sizeof *lo), *mid = fs_malloc(t->nb * sizeof *mid),
+           *hi = fs_malloc(t->nb * sizeof *hi);
+    double ymax = 0;
+    for (size_t i = 0; i < n; i++) {
+        bands(t, r[i], lo, mid, hi);
+        for (size_t b = 0; b < t->nb; b++) base[b] += isnan(mid[b]) ? 0 : mid[b];
+    }
+    for (size_t b = 0; b < t->nb; b++) ymax = fmax(ymax, base[b]);
+    struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0,
+                       ymax > 0 ? ymax * 1.08 : 1};
+    char title[256];
+    snprintf(title, sizeof title, "%s: delayed bed-days per day by reason (means, stacked)", unit);
+    chart_open(f, title);
+    axes(f, &fr, t, "delayed bed-days per day");
+    memset(base, 0, t->nb * sizeof *base);
+    const char *names[16], *colors[16];
+    for (size_t i = 0; i < n; i++) {
+        bands(t, r[i], lo, mid, hi);
+        for (size_t b = 0; b < t->nb; b++) top[b] = base[b] + (isnan(mid[b]) ? 0 : mid[b]);
+        const char *c = palette[i % 10];
+        fprintf(f, "<path class=\"stack\" fill=\"%s\" d=\"", c);
+        for (size_t b = 0; b < t->nb; b++)
+            fprintf(f, "%c%.1f %.1f ", b ? 'L' : 'M', px(&fr, t->time[b]), py(&fr, top[b]));
+        for (size_t b = t->nb; b-- > 0;)
+            fprintf(f, "L%.1f %.1f ", px(&fr, t->time[b]), py(&fr, base[b]));
+        fputs("Z\"/>\n", f);
+        memcpy(base, top, t->nb * sizeof *base);
+        names[i] = r[i]->metric + 13;
+        colors[i] = c;
+    }
+    fputs("</svg>\n", f);
+    legend(f, names, colors, n);
+    fputs("</figure>\n", f);
+    fs_free(base), fs_free(top), fs_free(lo), fs_free(mid), fs_free(hi);
+}
+
+/* ---- compare and sweep: each headline metric per scenario, with its 95% interval ----------- */
+
+static int headline(const char *unit, const char *metric) {
+    return !strcmp(metric, "occupancy_pct") || !strcmp(metric, "delayed_days") ||
+           !strcmp(metric, "ae_4h_pct") || (!*unit && !strcmp(metric, "dtoc_per_100k")) ||
+           (!*unit && !strcmp(metric, "cost_per_day"));
+}
+
+static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, const char *metric) {
+    const char *name[64];
+    double m[64], lo[64], hi[64];
+    size_t n = 0;
+    double ymin = INFINITY, ymax = -INFINITY;
+    for (size_t i = 1; i < tb->n && n < 64; i++) {
+        const struct table_row *r = &tb->row[i];
+        const char *u = r->n > 1 ? r->field[1] : "";
+        if (r->n < 6 || strcmp(r->field[0], metric) || strcmp(u, unit) || !*r->field[3]) continue;
+        name[n] = r->field[2];
+        m[n] = strtod(r->field[3], NULL);
+        lo[n] = *r->field[4] ? strtod(r->field[4], NULL) : m[n];
+        hi[n] = *r->field[5] ? strtod(r->field[5], NULL) : m[n];
+        ymin = fmin(ymin, lo[n]);
+        ymax = fmax(ymax, hi[n]);
+        n++;
+    }
+    if (n < 2) return;
+    double pad = (ymax - ymin) * 0.15 + 1e-9 * fabs(ymax) + 1e-12;
+    struct frame fr = {0, (double)n, ymin - pad, ymax + pad};
+    char title[256];
+    snprintf(title, sizeof title, "%s%s%s: mean and 95%% interval per scenario", unit,
+             *unit ? " " : "", metric);
+    chart_open(f, title);
+    fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"plot\"/>\n", ML, MT,
+            W - ML - MR, H - MT - MB);
+    double step = nice_step(fr.y1 - fr.y0, 5);
+    for (double y = ceil(fr.y0 / step) * step; y <= fr.y1 + 1e-9; y += step)
+        fprintf(f,
+                "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
+                ML, W - MR, py(&fr, y), py(&fr, y), ML - 6, py(&fr, y) + 4,
+                fabs(y) < step * 1e-9 ? 0.0 : y);
+    for (size_t i = 0; i < n; i++) {
+        double x = px(&fr, (double)i + 0.5);
+        fprintf(f,
+                "<path class=\"whisker\" d=\"M%.1f %.1f L%.1f %.1f M%.1f %.1f L%.1f %.1f "
+                "M%.1f %.1f L%.1f %.1f\"/>",
+                x, py(&fr, lo[i]), x, py(&fr, hi[i]), x - 8, py(&fr, lo[i]), x + 8, py(&fr, lo[i]),
+                x - 8, py(&fr, hi[i]), x + 8, py(&fr, hi[i]));
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", x, py(&fr, m[i]),
+                palette[i % 10]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">", x,
+                H - MB + 16);
+        esc(f, name[i]);
+        fputs("</text>\n", f);
+    }
+    fprintf(f,
+            "<text x=\"14\" y=\"%g\" class=\"axis\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 14 %g)\">",
+            MT + (H - MT - MB) / 2, MT + (H - MT - MB) / 2);
+    esc(f, metric);
+    fputs("</text>\n</svg>\n", f);
+    const char *names[] = {"mean across replications", "95% interval (whiskers)"};
+    const char *colors[] = {palette[0], "#333"};
+    legend(f, names, colors, 2);
+    fputs("</figure>\n", f);
+}
+
+/* ---- the page -------------------------------------------------------------------------------- */
+
+static const char style[] =
+    "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px auto;"
+    "max-width:820px;color:#222}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;"
+    "margin:28px 0 8px;border-bottom:1px solid #ddd}figure{margin:16px 0}figcaption{font-weight:"
+    "600;margin-bottom:4px}svg.chart{width:100%;height:auto;background:#fff}.plot{fill:#fafafa;"
+    "stroke:#bbb}.grid{stroke:#e4e4e4}.tick{font-size:11px;fill:#555}.axis{font-size:12px;"
+    "fill:#333}.line{fill:none;stroke-width:2}.band{opacity:.25;stroke:none}.ref{stroke:#444;"
+    "stroke-dasharray:6 4}.stack{opacity:.85;stroke:none}.whisker{stroke:#333;stroke-width:1.5;"
+    "fill:none}.legend span{margin-right:16px;font-size:12px}.legend i{display:inline-block;"
+    "width:12px;height:12px;margin-right:5px;vertical-align:-1px}table{border-collapse:collapse;"
+    "font-size:13px}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}"
+    "td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:8px;"
+    "font-size:12px;overflow:auto}";
+
+static void file_as_pre(FILE *f, const char *path) {
+    FILE *in = fopen(path, "r");
+    if (!in) return;
+    char line[1024];
+    fputs("<pre>", f);
+    while (fgets(line, sizeof line, in)) esc(f, line);
+    fputs("</pre>\n", f);
+    fclose(in);
+}
+
+int report_write(const char *dir, char *err, size_t errlen) {
+    char path[4200];
+    struct stat st;
+    struct runts t;
+    int have_ts = 0;
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    if (stat(path, &st) == 0) {
+        if (read_timeseries(path, &t, err, errlen) != 0) return -1;
+        have_ts = t.nb > 0 && t.nrep > 0;
+        if (!have_ts) runts_fini(&t);
+    }
+    struct table cmp = {0};
+    int have_cmp = 0;
+    const char *cmp_files[] = {"comparison.csv", "sweep.csv"};
+    for (int i = 0; i < 2 && !have_cmp; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, cmp_files[i]);
+        if (stat(path, &st) == 0) {
+            if (table_read(path, &cmp, err, errlen) != 0) {
+                if (have_ts) runts_fini(&t);
+                return -1;
+            }
+            have_cmp = 1;
+        }
+    }
+    if (!have_ts && !have_cmp) {
+        snprintf(err, errlen, "%s: no timeseries.csv, comparison.csv or sweep.csv to report on",
+                 dir);
+        return -1;
+    }
+    struct csvout_file cf;
+    if (csvout_open(&cf, dir, "report.html", err, errlen) != 0) {
+        if (have_ts) runts_fini(&t);
+        table_fini(&cmp);
+        return -1;
+    }
+    FILE *f = cf.f;
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width\"><title>flowsim report: ");
+    esc(f, have_ts ? t.scenario : dir);
+    fprintf(f, "</title><style>%s</style></head><body>\n<h1>flowsim report: ", style);
+    if (have_ts) {
+        esc(f, t.scenario);
+    } else {
+        /* A comparison: its scenarios in order, joined by "vs". */
+        const char *shown[32];
+        size_t ns = 0;
+        for (size_t i = 1; i < cmp.n && ns < 32; i++) {
+            const char *name = cmp.row[i].n > 2 ? cmp.row[i].field[2] : "";
+            int seen = 0;
+            for (size_t k = 0; k < ns; k++) seen |= !strcmp(shown[k], name);
+            if (!seen) {
+                if (ns) fputs(" vs ", f);
+                esc(f, name);
+                shown[ns++] = name;
+            }
+        }
+    }
+    fputs("</h1>\n", f);
+    if (have_ts)
+        fprintf(f,
+                "<p>%zu replications, %zu report buckets from %s to %s. Bands show the 5th to "
+                "95th percentile across replications; lines their mean.</p>\n",
+                t.nrep, t.nb, t.date[0], t.date[t.nb - 1]);
+    if (have_cmp) {
+        fputs("<h2>Scenarios compared</h2>\n<p>Every scenario ran on the same patients (common "
+              "random numbers); comparison.csv holds the paired differences.</p>\n",
+              f);
+        for (size_t i = 1; i < cmp.n; i++) {
+            const struct table_row *r = &cmp.row[i];
+            const char *u = r->n > 1 ? r->field[1] : "";
+            if (r->n < 3 || !headline(u, r->field[0])) continue;
+            /* Each (unit, metric) once: where it first appears. */
+            int seen = 0;
+            for (size_t j = 1; j < i && !seen; j++) {
+                const struct table_row *q = &cmp.row[j];
+                seen = q->n > 1 && !strcmp(q->field[0], r->field[0]) && !strcmp(q->field[1], u);
+            }
+            if (!seen) chart_whiskers(f, &cmp, u, r->field[0]);
+        }
+    }
+    if (have_ts) {
+        fputs("<h2>Occupancy</h2>\n", f);
+        for (size_t i = 0; i < t.ns; i++)
+            if (!strcmp(t.s[i].metric, "occupancy_pct")) {
+                char title[256];
+                snprintf(title, sizeof title, "%s: occupancy, %% of places", t.s[i].unit);
+                chart_band(f, &t, &t.s[i], title, "occupancy %", 100, "capacity (100%)");
+            }
+        fputs("<h2>Delayed transfers</h2>\n", f);
+        for (size_t i = 0; i < t.ns; i++)
+            if (!strcmp(t.s[i].metric, "delayed_days")) chart_reasons(f, &t, t.s[i].unit);
+        for (size_t i = 0; i < t.ns; i++)
+            if (!strcmp(t.s[i].metric, "ae_4h_pct")) {
+                char title[256];
+                snprintf(title, sizeof title, "%s: A&E 4-hour performance", t.s[i].unit);
+                fputs("<h2>A&amp;E</h2>\n", f);
+                chart_band(f, &t, &t.s[i], title, "% within 4 hours", 95, "the 95% standard");
+            }
+        fputs("<h2>Run</h2>\n", f);
+        snprintf(path, sizeof path, "%s/run-info", dir);
+        file_as_pre(f, path);
+    }
+    fputs("<p>Made by flowsim from the CSV files beside this page.</p>\n</body></html>\n", f);
+    if (have_ts) runts_fini(&t);
+    table_fini(&cmp);
+    return csvout_close(&cf, err, errlen);
+}
