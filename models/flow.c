@@ -77,6 +77,7 @@ struct unit_rt {
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
     struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
+    struct tw occ_all;           /* occupancy from time 0, for the warm-up chart */
     struct tw chc_tw;            /* delayed patients in a CHC assessment */
     /* escalation */
     double base;          /* capacity before surge places (capacity_schedule's value) */
@@ -118,6 +119,8 @@ struct rep {
     struct unit_window *gwin, *gtotal_u;
     struct sys_window *gsw, *gtotal_s;
     struct tw *g_occ, *g_q, *g_del;
+    size_t warm_k;       /* the warm-up-chart interval now open */
+    double warm_next;    /* and when it closes */
     flow_visit_fn visit; /* the patient log, or NULL */
     void *visit_ctx;
     uint64_t numbered;
@@ -125,6 +128,25 @@ struct rep {
 
 static size_t gi(const struct rep *r, int u, const struct patient *p) {
     return (size_t)p->group * r->sc->nunits + (size_t)u;
+}
+
+size_t flow_nwarm(const struct scenario *sc) {
+    double n = ceil(sc->horizon / sc->interval - 1e-9);
+    return n < 1 ? 1 : (size_t)n;
+}
+
+/* Close warm-up-chart interval warm_k at t: each unit's mean occupancy over it. */
+static void close_warm(struct rep *r, double t) {
+    const struct scenario *sc = r->sc;
+    double start = (double)r->warm_k * sc->interval;
+    for (size_t u = 0; u < sc->nunits; u++) {
+        struct tw *w = &r->u[u].occ_all;
+        r->res->warm[r->warm_k * sc->nunits + u] = tw_area(w, t) / (t - start);
+        tw_reset(w, t);
+    }
+    r->warm_k++;
+    double next = (double)(r->warm_k + 1) * sc->interval;
+    r->warm_next = r->warm_k >= r->res->nwarm ? INFINITY : fmin(next, sc->horizon);
 }
 
 double flow_bucket_start(const struct scenario *sc, size_t b) {
@@ -222,6 +244,7 @@ static void occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
     tw_set(&U->occ_tw, r->now, U->occ);
+    tw_set(&U->occ_all, r->now, U->occ);
     if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
 }
@@ -845,6 +868,7 @@ void flow_result_free(struct flow_result *res) {
     if (!res) return;
     fs_free(res->summary);
     fs_free(res->series);
+    fs_free(res->warm);
     fs_free(res);
 }
 
@@ -892,6 +916,9 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
     res->nbuckets = scenario_nbuckets(sc);
     res->summary = fs_calloc(ml->n, sizeof *res->summary);
     res->series = fs_calloc(res->nbuckets * ml->n, sizeof *res->series);
+    res->nwarm = flow_nwarm(sc);
+    res->warm = fs_calloc(res->nwarm * sc->nunits, sizeof *res->warm);
+    r.warm_next = fmin(sc->interval, sc->horizon);
     r.res = res;
 
     for (size_t i = 0; i < sc->nunits; i++) {
@@ -926,6 +953,7 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
     while (cal_pop(r.cal, &ev)) {
         if (ev.time >= sc->horizon) break;
         while (ev.time >= r.next_boundary) close_window(&r, r.next_boundary);
+        while (ev.time >= r.warm_next) close_warm(&r, r.warm_next);
         FS_ASSERT(ev.time >= r.now);
         r.now = ev.time;
         if ((++events & 0xffff) == 0 && opts->stop && *opts->stop) {
@@ -966,6 +994,7 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
 #undef LIVE
     }
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
+    while (r.warm_next <= sc->horizon) close_warm(&r, r.warm_next);
     FS_ASSERT(r.bucket == res->nbuckets);
 
     metrics_eval(ml, sc, r.total_u, &r.total_s, r.await_total, r.gtotal_u, r.gtotal_s,

@@ -22,6 +22,10 @@ struct flow_result {
     size_t peak_patients; /* most patient records in use at once */
     double in_system_end; /* patients in the system at the horizon (for conservation checks) */
     double census;        /* patients placed at time 0 from the census */
+    /* Mean occupancy of each unit per interval from time 0, warm-up included (for judging the
+     * warm-up): nwarm x nunits, interval-major. */
+    size_t nwarm;
+    double *warm;
 };
 
 /* One finished visit of a patient to a unit, for a patient log. Times in days; end_of_care is
@@ -52,6 +56,9 @@ struct flow_opts {
 int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int rep,
                   const struct flow_opts *opts, struct flow_result **out, char *err, size_t errlen);
 void flow_result_free(struct flow_result *r); /* accepts NULL */
+
+/* Number of warm-up-chart intervals (from time 0 to the horizon). */
+size_t flow_nwarm(const struct scenario *sc);
 
 /* Start time (days) of report bucket b. */
 double flow_bucket_start(const struct scenario *sc, size_t b);

@@ -322,6 +322,45 @@ static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
     fs_free(base), fs_free(top), fs_free(lo), fs_free(mid), fs_free(hi);
 }
 
+/* Welch's method for the warm-up: the mean across replications of a unit's occupancy per
+ * interval from time 0, smoothed by a centred moving average, with the warm-up marked. Where
+ * the curve has flattened before the mark, the warm-up is long enough. */
+static void chart_welch(FILE *f, const struct runts *w, const struct series *s, double warmup) {
+    double *lo = fs_malloc(w->nb * sizeof *lo), *mid = fs_malloc(w->nb * sizeof *mid),
+           *hi = fs_malloc(w->nb * sizeof *hi), *ma = fs_malloc(w->nb * sizeof *ma);
+    bands(w, s, lo, mid, hi);
+    size_t win = w->nb / 50 > 1 ? w->nb / 50 : 1;
+    double ymax = 1;
+    for (size_t b = 0; b < w->nb; b++) {
+        /* Near the ends the window shrinks to what there is on both sides (Welch 1983). */
+        size_t h = b < win ? b : win;
+        if (w->nb - 1 - b < h) h = w->nb - 1 - b;
+        double sum = 0;
+        size_t n = 0;
+        for (size_t k = b - h; k <= b + h; k++)
+            if (!isnan(mid[k])) sum += mid[k], n++;
+        ma[b] = n ? sum / (double)n : NAN;
+        if (!isnan(mid[b])) ymax = fmax(ymax, mid[b]);
+    }
+    struct frame fr = {w->time[0], w->nb > 1 ? w->time[w->nb - 1] : w->time[0] + 1, 0, ymax * 1.08};
+    char title[256];
+    snprintf(title, sizeof title, "%s: occupancy from the start, for judging the warm-up (Welch)",
+             s->unit);
+    chart_open(f, title);
+    axes(f, &fr, w, "occupancy (places)");
+    polyline(f, &fr, w, mid, "#aec7e8", "line");
+    polyline(f, &fr, w, ma, palette[1], "line");
+    if (warmup > fr.x0 && warmup < fr.x1)
+        fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%g\" y2=\"%g\" class=\"ref\"/>\n",
+                px(&fr, warmup), px(&fr, warmup), MT, H - MB);
+    fputs("</svg>\n", f);
+    const char *names[] = {"mean across replications", "its moving average", "end of the warm-up"};
+    const char *colors[] = {"#aec7e8", palette[1], "#444"};
+    legend(f, names, colors, warmup > fr.x0 && warmup < fr.x1 ? 3 : 2);
+    fputs("</figure>\n", f);
+    fs_free(lo), fs_free(mid), fs_free(hi), fs_free(ma);
+}
+
 /* ---- compare and sweep: each headline metric per scenario, with its 95% interval ----------- */
 
 static int headline(const char *unit, const char *metric) {
@@ -513,6 +552,22 @@ int report_write(const char *dir, char *err, size_t errlen) {
                 fputs("<h2>A&amp;E</h2>\n", f);
                 chart_band(f, &t, &t.s[i], title, "% within 4 hours", 95, "the 95% standard");
             }
+        /* The warm-up: acute units (those with an NCTR count), else every unit. */
+        struct runts w;
+        snprintf(path, sizeof path, "%s/warmup.csv", dir);
+        if (stat(path, &st) == 0 && read_timeseries(path, &w, err, errlen) == 0) {
+            if (w.nb > 1 && w.nrep > 0) {
+                fputs("<h2>Warm-up</h2>\n<p>Statistics start at the dashed line. The warm-up is "
+                      "long enough if the smoothed curve has levelled off before it.</p>\n",
+                      f);
+                int acute = 0;
+                for (size_t i = 0; i < t.ns; i++) acute |= !strcmp(t.s[i].metric, "nctr");
+                for (size_t i = 0; i < w.ns; i++)
+                    if (!acute || find(&t, w.s[i].unit, "nctr"))
+                        chart_welch(f, &w, &w.s[i], t.time[0]);
+            }
+            runts_fini(&w);
+        }
         fputs("<h2>Run</h2>\n", f);
         snprintf(path, sizeof path, "%s/run-info", dir);
         file_as_pre(f, path);

@@ -25,7 +25,8 @@ struct results {
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
-    int created; /* the folder did not exist before: an abort removes it again */
+    int created;             /* the folder did not exist before: an abort removes it again */
+    struct csvout_file warm; /* warmup.csv: occupancy from time 0, for judging the warm-up */
 };
 
 static void free_rs(struct results *rs) {
@@ -71,6 +72,12 @@ struct results *results_open(const char *dir, const struct scenario *sc,
         return NULL;
     }
     fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
+    if (csvout_open(&rs->warm, dir, "warmup.csv", err, errlen) != 0) {
+        csvout_discard(&rs->ts);
+        free_rs(rs);
+        return NULL;
+    }
+    fputs("scenario,replication,time,date,unit,metric,value\n", rs->warm.f);
     return rs;
 }
 
@@ -122,6 +129,20 @@ int results_add(struct results *rs, const struct flow_result *res, const char *t
         fwrite(text, 1, len, f);
     else
         write_rows(rs, res, f);
+    /* Occupancy per interval from time 0: small, so written here in order. */
+    const struct scenario *sc = rs->sc;
+    for (size_t k = 0; k < res->nwarm; k++) {
+        double t = (double)k * sc->interval;
+        char date[11];
+        val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
+        for (size_t u = 0; u < sc->nunits; u++) {
+            fprintf(rs->warm.f, "%s,%d,", rs->q_scenario, res->rep + 1);
+            csvout_num(rs->warm.f, t);
+            fprintf(rs->warm.f, ",%s,%s,occupancy,", date, rs->q_unit[u]);
+            csvout_num(rs->warm.f, res->warm[k * sc->nunits + u]);
+            fputc('\n', rs->warm.f);
+        }
+    }
     for (size_t i = 0; i < ml->n; i++)
         if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
     rs->nrep++;
@@ -207,12 +228,14 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         write_run_info(rs, info, run.f);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);
+        if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
         if (rc == 0) rc = csvout_close(&ini, err, errlen);
         if (rc == 0) rc = csvout_close(&run, err, errlen);
     }
     if (rc != 0) {
         if (rs->ts.f) csvout_discard(&rs->ts);
+        if (rs->warm.f) csvout_discard(&rs->warm);
         if (sum.f) csvout_discard(&sum);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);
@@ -224,6 +247,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
 void results_abort(struct results *rs) {
     if (!rs) return;
     if (rs->ts.f) csvout_discard(&rs->ts);
+    if (rs->warm.f) csvout_discard(&rs->warm);
     if (rs->created) rmdir(rs->dir); /* only if empty: nothing of anyone else's goes */
     free_rs(rs);
 }

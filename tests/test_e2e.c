@@ -812,7 +812,18 @@ static void report_is_self_contained(void **s) {
     assert_non_null(strstr(html, "ae: A&amp;E 4-hour performance"));
     assert_non_null(strstr(html, "awaiting_eab"));
     assert_non_null(strstr(html, "assessment"));
+    /* The warm-up chart, from warmup.csv: acute occupancy from time 0 (Welch). */
+    assert_non_null(strstr(html, "acute: occupancy from the start, for judging the warm-up"));
     free(html);
+    snprintf(path, sizeof path, "%s/run/warmup.csv", dir);
+    char *warm = tu_read(path);
+    assert_true(strncmp(warm,
+                        "scenario,replication,time,date,unit,metric,value\n"
+                        "eab_referrals,1,0,2025-10-06,ae,occupancy,",
+                        90) == 0);
+    /* 4 replications x 300 daily intervals from time 0 x 5 units. */
+    assert_int_equal(count(warm, "\n"), 1 + 4 * 300 * 5);
+    free(warm);
     /* A comparison's report: each headline metric per scenario, with whiskers. */
     char base[4096]; /* tu_src reuses one buffer: copy before the second call */
     snprintf(base, sizeof base, "%s", tu_src("scenarios/winter/baseline.ini"));
