@@ -77,8 +77,10 @@ struct unit_rt {
     uint32_t qhead, qtail;
     struct tw occ_tw, cap_tw, q_tw, del_tw;
     struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
-    struct tw occ_all;           /* occupancy from time 0, for the warm-up chart */
-    struct tw chc_tw;            /* delayed patients in a CHC assessment */
+    /* occ_tw is never reset: report windows and warm-up intervals read differences of its
+     * running integral, so one update per occupancy change serves both */
+    double occ_mark, warm_mark;
+    struct tw chc_tw; /* delayed patients in a CHC assessment */
     /* escalation */
     double base;          /* capacity before surge places (capacity_schedule's value) */
     int surging, armed;   /* surge places open; occupancy high and a check pending */
@@ -140,9 +142,10 @@ static void close_warm(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     double start = (double)r->warm_k * sc->interval;
     for (size_t u = 0; u < sc->nunits; u++) {
-        struct tw *w = &r->u[u].occ_all;
-        r->res->warm[r->warm_k * sc->nunits + u] = tw_area(w, t) / (t - start);
-        tw_reset(w, t);
+        struct unit_rt *U = &r->u[u];
+        double a = tw_area(&U->occ_tw, t);
+        r->res->warm[r->warm_k * sc->nunits + u] = (a - U->warm_mark) / (t - start);
+        U->warm_mark = a;
     }
     r->warm_k++;
     double next = (double)(r->warm_k + 1) * sc->interval;
@@ -244,7 +247,6 @@ static void occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
     tw_set(&U->occ_tw, r->now, U->occ);
-    tw_set(&U->occ_all, r->now, U->occ);
     if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
 }
@@ -772,7 +774,9 @@ static void close_window(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
-        r->win[i].occ_area = tw_area(&U->occ_tw, t);
+        double occ = tw_area(&U->occ_tw, t);
+        r->win[i].occ_area = occ - U->occ_mark;
+        U->occ_mark = occ;
         r->win[i].cap_area = tw_area(&U->cap_tw, t);
         r->win[i].queue_area = tw_area(&U->q_tw, t);
         r->win[i].delayed_area = tw_area(&U->del_tw, t);
@@ -812,7 +816,6 @@ static void close_window(struct rep *r, double t) {
     memset(r->win, 0, sc->nunits * sizeof *r->win);
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
-        tw_reset(&U->occ_tw, t);
         tw_reset(&U->cap_tw, t);
         tw_reset(&U->q_tw, t);
         tw_reset(&U->del_tw, t);
