@@ -66,6 +66,8 @@ void cli_print_comparison(const struct scenario *base, const struct cmp_scenario
 
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
 int cmd_compare(const struct opts *o);
+/* flowsim fit STAYS.csv */
+int cmd_fit(const struct opts *o);
 /* flowsim sweep BASE.ini --grid GRID.csv */
 int cmd_sweep(const struct opts *o, const char *command);
 

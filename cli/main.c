@@ -32,6 +32,7 @@ static const char usage[] =
     "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
     "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
     "       flowsim report DIR\n"
+    "       flowsim fit STAYS.csv\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -44,7 +45,9 @@ static const char help[] =
     "                  replications) and write comparison.csv with paired differences\n"
     "  sweep BASE --grid GRID.csv  one variant per grid row (columns NAME.KEY as in --set, and\n"
     "                  an optional 'variant' label); a folder each and sweep.csv\n"
-    "  report DIR      write DIR/report.html (charts, self-contained) from a results folder\n\n"
+    "  report DIR      write DIR/report.html (charts, self-contained) from a results folder\n"
+    "  fit STAYS.csv   fit exp, lognormal, gamma and Weibull to a column of stays (days);\n"
+    "                  prints each with its log-likelihood and AIC, and the best to paste\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -298,7 +301,7 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
-        strcmp(argv[1], "sweep") && strcmp(argv[1], "report"))
+        strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
@@ -314,6 +317,7 @@ int main(int argc, char **argv) {
              : !strcmp(o.cmd, "compare") ? cmd_compare(&o)
              : !strcmp(o.cmd, "sweep")   ? cmd_sweep(&o, "flowsim sweep")
              : !strcmp(o.cmd, "report")  ? cli_report(o.file, 0)
+             : !strcmp(o.cmd, "fit")     ? cmd_fit(&o)
                                          : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);

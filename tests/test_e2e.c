@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "models/table.h"
+#include "sim/dist.h"
 #include "testutil.h"
 
 static char cmd[16384];
@@ -885,6 +886,40 @@ static void report_renders_in_chromium(void **s) {
     assert_true(st.st_size > 20000); /* a picture with charts in it, not an empty page */
 }
 
+static void fit_recovers_a_known_distribution(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_fit");
+    /* 5,000 stays from gamma(12d, 6d), written as Excel would (header, CRLF). */
+    struct dist d;
+    double p[3] = {12, 6, 0};
+    char err[128];
+    assert_int_equal(dist_init(&d, DIST_GAMMA, p, err, sizeof err), 0);
+    struct rng r;
+    rng_seed(&r, 99, 1);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/stays.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("stay_days\r\n", f);
+    for (int i = 0; i < 5000; i++) fprintf(f, "%.6f\r\n", dist_sample(&d, &r));
+    fclose(f);
+    char *out, *e;
+    snprintf(cmd, sizeof cmd, "fit '%s'", path);
+    assert_int_equal(tu_run(cmd, &out, &e), 0);
+    const char *best = strstr(out, "stay = gamma(");
+    assert_non_null(best);
+    double mean, sd;
+    assert_int_equal(sscanf(best, "stay = gamma(%lfd, %lfd)", &mean, &sd), 2);
+    assert_close(mean, 12, 5 * 6 / sqrt(5000));
+    assert_close(sd, 6, 0.3);
+    assert_non_null(strstr(out, "log-likelihood"));
+    free(out), free(e);
+    /* A bad value: exit 2 with its line. */
+    tu_write(path, "stay_days\n3.5\nthree\n");
+    assert_int_equal(tu_run(cmd, &out, &e), 2);
+    assert_non_null(strstr(e, "stays.csv:3: expected a duration"));
+    free(out), free(e);
+}
+
 static void validate_good_scenario(void **s) {
     (void)s;
     char *out, *err;
@@ -922,6 +957,7 @@ int main(void) {
         cmocka_unit_test(precision_adds_replications),
         cmocka_unit_test(report_is_self_contained),
         cmocka_unit_test(report_renders_in_chromium),
+        cmocka_unit_test(fit_recovers_a_known_distribution),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

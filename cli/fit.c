@@ -1,0 +1,74 @@
+/* flowsim fit STAYS.csv: the four duration families fitted to a column of observed stays. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "models/table.h"
+#include "models/value.h"
+#include "sim/core.h"
+#include "sim/fit.h"
+
+/* A fit as a scenario file would say it (durations in days, to four significant figures). */
+static void dist_string(const struct fit_result *f, char *out, size_t len) {
+    switch (f->kind) {
+    case DIST_EXP:
+        snprintf(out, len, "exp(%.4gd)", f->p[0]);
+        break;
+    case DIST_WEIBULL:
+        snprintf(out, len, "weibull(%.4g, %.4gd)", f->p[0], f->p[1]);
+        break;
+    default:
+        snprintf(out, len, "%s(%.4gd, %.4gd)", dist_name(f->kind), f->p[0], f->p[1]);
+    }
+}
+
+int cmd_fit(const struct opts *o) {
+    char err[2048];
+    struct table t;
+    if (table_read(o->file, &t, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    double *x = fs_calloc(t.n + 1, sizeof *x);
+    size_t n = 0;
+    int status = EXIT_OK;
+    for (size_t i = 0; i < t.n; i++) {
+        char why[512];
+        double v;
+        if (val_duration(t.row[i].field[0], &v, why, sizeof why) != 0) {
+            if (i == 0) continue; /* a header */
+            fprintf(stderr, "%s:%ld: %s\n", o->file, t.row[i].line, why);
+            status = EXIT_BAD_INPUT;
+            break;
+        }
+        x[n++] = v;
+    }
+    struct fit_result f[4];
+    int best = -1;
+    if (status == EXIT_OK && (best = fit_all(x, n, f, err, sizeof err)) < 0) {
+        fprintf(stderr, "%s: %s\n", o->file, err);
+        status = EXIT_BAD_INPUT;
+    }
+    if (status == EXIT_OK) {
+        double mean = 0;
+        for (size_t i = 0; i < n; i++) mean += x[i] / (double)n;
+        printf("flowsim fit: %zu stays from %s (mean %.4g days), maximum likelihood\n\n", n,
+               o->file, mean);
+        printf("%-11s %-28s %16s %14s\n", "family", "distribution", "log-likelihood", "AIC");
+        char s[96];
+        for (int i = 0; i < 4; i++) {
+            if (!f[i].ok) {
+                printf("%-11s %-28s\n", dist_name(f[i].kind), "(no fit)");
+                continue;
+            }
+            dist_string(&f[i], s, sizeof s);
+            printf("%-11s %-28s %16.6g %14.6g%s\n", dist_name(f[i].kind), s, f[i].loglik, f[i].aic,
+                   i == best ? "  <- best" : "");
+        }
+        dist_string(&f[best], s, sizeof s);
+        printf("\nbest (lowest AIC), ready to paste:\nstay = %s\n", s);
+    }
+    fs_free(x);
+    table_fini(&t);
+    return status;
+}
