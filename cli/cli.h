@@ -55,6 +55,11 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                    int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen);
 
+/* Run every replication of sc and keep only each one's summary (replications x ml->n), writing
+ * no files. Returns 0, or -1 with a message. */
+int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
+                      double *keep, char *err, size_t errlen);
+
 /* The metrics flowsim leads with: acute occupancy % and delayed days, A&E 4-hour %, DTOC per
  * 100k and cost per day (unit is a unit index, or -1 for the system). */
 int cli_is_headline(const struct scenario *sc, int unit, const char *metric);

@@ -22,30 +22,6 @@ struct variant {
     const char **unit, **metric;
 };
 
-static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
-    struct variant *v = ctx;
-    struct flow_result *res;
-    struct flow_opts fo = {.stop = &cli_interrupted};
-    if (flow_run_opts(v->sc, &v->ml, rep, &fo, &res, err, errlen) != 0) return -1;
-    *result = res;
-    return 0;
-}
-
-static int keep(void *ctx, int rep, void *result, char *err, size_t errlen) {
-    (void)err;
-    (void)errlen;
-    struct variant *v = ctx;
-    struct flow_result *res = result;
-    memcpy(v->value + (size_t)rep * v->ml.n, res->summary, v->ml.n * sizeof *res->summary);
-    flow_result_free(res);
-    return 0;
-}
-
-static void discard(void *ctx, void *result) {
-    (void)ctx;
-    flow_result_free(result);
-}
-
 static void variant_fini(struct variant *v) {
     fs_free(v->value);
     fs_free(v->unit);
@@ -148,15 +124,7 @@ int cmd_compare(const struct opts *o) {
         struct variant *x = &v[i];
         metric_layout_init(&x->ml, x->sc, 0);
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
-        struct runner_job job = {.stop = &cli_interrupted,
-                                 .first_rep = 0,
-                                 .nrep = x->sc->replications,
-                                 .nthreads = o->threads,
-                                 .run = run_one,
-                                 .done = keep,
-                                 .discard = discard,
-                                 .ctx = x};
-        if (runner_run(&job, err, sizeof err) != 0) {
+        if (cli_run_summaries(x->sc, &x->ml, o->threads, x->value, err, sizeof err) != 0) {
             status = cli_fail(err);
             break;
         }

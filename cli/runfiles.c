@@ -212,3 +212,48 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
     }
     return results_commit(ctx.rs, &info, err, errlen);
 }
+
+/* ---- summaries only, no files (compare, calibrate) ---------------------------------------- */
+
+struct sum_ctx {
+    const struct scenario *sc;
+    const struct metric_layout *ml;
+    double *keep;
+};
+
+static int sum_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
+    struct sum_ctx *c = ctx;
+    struct flow_result *res;
+    struct flow_opts fo = {.stop = &cli_interrupted};
+    if (flow_run_opts(c->sc, c->ml, rep, &fo, &res, err, errlen) != 0) return -1;
+    *result = res;
+    return 0;
+}
+
+static int sum_keep(void *ctx, int rep, void *result, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    struct sum_ctx *c = ctx;
+    struct flow_result *res = result;
+    memcpy(c->keep + (size_t)rep * c->ml->n, res->summary, c->ml->n * sizeof *c->keep);
+    flow_result_free(res);
+    return 0;
+}
+
+static void sum_discard(void *ctx, void *result) {
+    (void)ctx;
+    flow_result_free(result);
+}
+
+int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
+                      double *keep, char *err, size_t errlen) {
+    struct sum_ctx c = {.sc = sc, .ml = ml, .keep = keep};
+    struct runner_job job = {.nrep = sc->replications,
+                             .nthreads = threads,
+                             .run = sum_one,
+                             .done = sum_keep,
+                             .discard = sum_discard,
+                             .ctx = &c,
+                             .stop = &cli_interrupted};
+    return runner_run(&job, err, errlen);
+}
