@@ -17,7 +17,8 @@ int cli_fail(const char *err);
 int cli_report(const char *dir, int quiet);
 
 struct opts {
-    const char *cmd, *file, *outdir, *grid;
+    const char *cmd, *file, *outdir, *grid, *targets, *vary;
+    int max_evals;
     const char **files; /* every FILE argument; file is the first */
     size_t nfiles;
     const char **sets;
@@ -71,6 +72,8 @@ void cli_print_comparison(const struct scenario *base, const struct cmp_scenario
 
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
 int cmd_compare(const struct opts *o);
+/* flowsim calibrate SCENARIO --targets TARGETS.csv --vary VARY.csv */
+int cmd_calibrate(const struct opts *o);
 /* flowsim fit STAYS.csv */
 int cmd_fit(const struct opts *o);
 /* flowsim sweep BASE.ini --grid GRID.csv */

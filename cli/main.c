@@ -33,6 +33,7 @@ static const char usage[] =
     "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
     "       flowsim report DIR\n"
     "       flowsim fit STAYS.csv\n"
+    "       flowsim calibrate FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -47,7 +48,9 @@ static const char help[] =
     "                  an optional 'variant' label); a folder each and sweep.csv\n"
     "  report DIR      write DIR/report.html (charts, self-contained) from a results folder\n"
     "  fit STAYS.csv   fit exp, lognormal, gamma and Weibull to a column of stays (days);\n"
-    "                  prints each with its log-likelihood and AIC, and the best to paste\n\n"
+    "                  prints each with its log-likelihood and AIC, and the best to paste\n"
+    "  calibrate FILE  adjust keys (VARY.csv: key,low,high) so metrics hit targets\n"
+    "                  (TARGETS.csv: unit,metric,target,weight); writes calibrated.ini\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -79,6 +82,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     o->files = fs_calloc((size_t)argc + 1, sizeof *o->files);
     o->owned = fs_calloc((size_t)argc + 1, sizeof *o->owned);
     o->max_replications = 1000;
+    o->max_evals = 200;
     o->cmd = argv[1];
     char err[256];
     for (int i = 2; i < argc; i++) {
@@ -114,6 +118,20 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->threads = (int)n;
+        } else if (!strcmp(a, "--targets") || !strcmp(a, "--vary")) {
+            if (!has_val) return usage_error("%s needs a CSV file", a);
+            if (!strcmp(a, "--targets"))
+                o->targets = argv[++i];
+            else
+                o->vary = argv[++i];
+        } else if (!strcmp(a, "--max-evals")) {
+            long long n;
+            if (!has_val) return usage_error("%s needs a number", a);
+            if (val_int(argv[++i], 1, 100000, &n, err, sizeof err)) {
+                fprintf(stderr, "flowsim: --max-evals: %s\n", err);
+                return EXIT_BAD_INPUT;
+            }
+            o->max_evals = (int)n;
         } else if (!strcmp(a, "--grid")) {
             if (!has_val) return usage_error("%s needs a CSV file", a);
             o->grid = argv[++i];
@@ -301,7 +319,8 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
-        strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit"))
+        strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit") &&
+        strcmp(argv[1], "calibrate"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
@@ -313,12 +332,13 @@ int main(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     if (rc == EXIT_OK)
-        rc = !strcmp(o.cmd, "run")       ? cmd_run(&o, argc, argv)
-             : !strcmp(o.cmd, "compare") ? cmd_compare(&o)
-             : !strcmp(o.cmd, "sweep")   ? cmd_sweep(&o, "flowsim sweep")
-             : !strcmp(o.cmd, "report")  ? cli_report(o.file, 0)
-             : !strcmp(o.cmd, "fit")     ? cmd_fit(&o)
-                                         : cmd_validate(&o);
+        rc = !strcmp(o.cmd, "run")         ? cmd_run(&o, argc, argv)
+             : !strcmp(o.cmd, "compare")   ? cmd_compare(&o)
+             : !strcmp(o.cmd, "sweep")     ? cmd_sweep(&o, "flowsim sweep")
+             : !strcmp(o.cmd, "report")    ? cli_report(o.file, 0)
+             : !strcmp(o.cmd, "fit")       ? cmd_fit(&o)
+             : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o)
+                                           : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);
     for (size_t i = 0; i < o.nowned; i++) fs_free(o.owned[i]);

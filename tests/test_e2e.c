@@ -920,6 +920,59 @@ static void fit_recovers_a_known_distribution(void **s) {
     free(out), free(e);
 }
 
+static void calibrate_finds_known_answers(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_calibrate");
+    char t[4200], v[4200], out[4200];
+    snprintf(t, sizeof t, "%s/targets.csv", dir);
+    snprintf(v, sizeof v, "%s/vary.csv", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    /* M/M/10 with service 1 hour: occupancy = arrival rate x 1 h, so a target occupancy of 7
+     * means 7 arrivals an hour. */
+    tu_write(t, "unit,metric,target,weight\nservers,occupancy,7,1\n");
+    tu_write(v, "key,low,high\npoisson.rate,4,9.5\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --replications 4 "
+             "--set scenario.horizon=205d --quiet",
+             tu_src("scenarios/validation/mmc.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/calibrated.ini", out);
+    char *ini = tu_read(path);
+    const char *rate = strstr(ini, "rate = ");
+    assert_non_null(rate);
+    assert_close(strtod(rate + 7, NULL), 7, 0.1);
+    free(ini);
+    /* M/G/inf: occupancy = lambda E[S] = 20/d x 5 d x scale, so a target of 150 means stays
+     * scaled by 1.5 (a mean of 7.5 days). */
+    tu_write(t, "unit,metric,target,weight\nbeds,occupancy,150,1\n");
+    tu_write(v, "key,low,high\nbeds.stay,0.5,3\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --replications 4 --quiet",
+             tu_src("scenarios/validation/mginf.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    ini = tu_read(path);
+    const char *stay = strstr(ini, "stay = lognormal(");
+    assert_non_null(stay);
+    double mean, sd;
+    assert_int_equal(sscanf(stay, "stay = lognormal(%lfd, %lfd)", &mean, &sd), 2);
+    assert_close(mean, 7.5, 0.25);
+    assert_close(sd / mean, 8.0 / 5, 1e-6); /* a scale keeps the shape */
+    free(ini);
+    /* The calibrated scenario runs as it is. */
+    snprintf(cmd, sizeof cmd, "validate '%s'", path);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    /* Bad input: a key the scenario does not have. */
+    tu_write(v, "key,low,high\nbeds.capacty,1,2\n");
+    char *o, *e;
+    snprintf(cmd, sizeof cmd, "calibrate '%s' --targets '%s' --vary '%s' -o '%s'",
+             tu_src("scenarios/validation/mginf.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "vary.csv:2: 'beds.capacty': expected NAME.KEY of a key the "
+                              "scenario has"));
+    free(o), free(e);
+}
+
 static void validate_good_scenario(void **s) {
     (void)s;
     char *out, *err;
@@ -958,6 +1011,7 @@ int main(void) {
         cmocka_unit_test(report_is_self_contained),
         cmocka_unit_test(report_renders_in_chromium),
         cmocka_unit_test(fit_recovers_a_known_distribution),
+        cmocka_unit_test(calibrate_finds_known_answers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

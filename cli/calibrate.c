@@ -1,0 +1,344 @@
+/* flowsim calibrate SCENARIO --targets TARGETS.csv --vary VARY.csv: adjust keys within bounds so
+ * that output metrics hit their targets, by minimising the weighted squared relative error over
+ * runs on the same patients (GSL's simplex, in sim/calibrate.c). */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
+#include "models/table.h"
+#include "models/value.h"
+#include "output/csvout.h"
+#include "sim/calibrate.h"
+#include "sim/core.h"
+
+/* A key to vary: a number (bounds are values: a capacity, a probability, the number of a rate
+ * such as 8/h) or a distribution (bounds are scale factors). */
+struct vary {
+    char key[256];
+    double low, high, start;
+    int is_dist, integer;
+    char suffix[16];      /* a rate's "/h" or "/d" */
+    struct val_dist base; /* for a distribution */
+};
+
+struct target {
+    char unit[128], metric[128];
+    double value, weight;
+    int slot;
+};
+
+struct cal {
+    const struct opts *o;
+    struct vary *v;
+    size_t nv;
+    struct target *t;
+    size_t nt;
+    int evals;
+    char err[2048];
+    int failed;
+};
+
+/* The --set string for vary k at value x. */
+static void set_string(const struct vary *v, double x, char *out, size_t len) {
+    if (!v->is_dist) {
+        if (v->integer)
+            snprintf(out, len, "%s=%.0f%s", v->key, round(x), v->suffix);
+        else
+            snprintf(out, len, "%s=%.10g%s", v->key, x, v->suffix);
+        return;
+    }
+    /* Every duration of the distribution times x; the Weibull shape is not a duration. */
+    const struct val_dist *d = &v->base;
+    int np = dist_nparams(d->kind);
+    int n = snprintf(out, len, "%s=%s(", v->key, dist_name(d->kind));
+    for (int i = 0; i < np && n > 0 && (size_t)n < len; i++) {
+        double p = d->kind == DIST_WEIBULL && i == 0 ? d->p[i] : d->p[i] * x;
+        n += snprintf(out + n, len - (size_t)n, "%s%.10g%s", i ? ", " : "", p,
+                      d->kind == DIST_WEIBULL && i == 0 ? "" : "d");
+    }
+    if (n > 0 && (size_t)n < len) snprintf(out + n, len - (size_t)n, ")");
+}
+
+/* Load the scenario with the varied keys at x. */
+static struct scenario *load_at(struct cal *c, const double *x, char *err, size_t errlen) {
+    const struct opts *o = c->o;
+    const char **sets = fs_calloc(o->nsets + c->nv + 1, sizeof *sets);
+    char(*buf)[512] = fs_calloc(c->nv + 1, sizeof *buf);
+    size_t n = 0;
+    for (size_t i = 0; i < o->nsets; i++) sets[n++] = o->sets[i];
+    for (size_t k = 0; k < c->nv; k++) {
+        set_string(&c->v[k], x[k], buf[k], sizeof buf[k]);
+        sets[n++] = buf[k];
+    }
+    struct scenario *sc = scenario_load(o->file, sets, n, err, errlen);
+    fs_free(sets);
+    fs_free(buf);
+    return sc;
+}
+
+/* Run at x; the targets' achieved means into got (may be NULL). Returns the objective. */
+static double evaluate(struct cal *c, const double *x, double *got) {
+    char err[2048];
+    struct scenario *sc = load_at(c, x, err, sizeof err);
+    if (!sc) return INFINITY; /* e.g. a value the scenario cannot take */
+    struct metric_layout ml;
+    metric_layout_init(&ml, sc, 0);
+    double *keep = fs_calloc((size_t)sc->replications * ml.n, sizeof *keep);
+    double f = INFINITY;
+    if (cli_run_summaries(sc, &ml, c->o->threads, keep, err, sizeof err) != 0) {
+        if (!c->failed) snprintf(c->err, sizeof c->err, "%s", err);
+        c->failed = 1;
+    } else {
+        f = 0;
+        for (size_t i = 0; i < c->nt; i++) {
+            struct target *t = &c->t[i];
+            double sum = 0;
+            int n = 0;
+            for (int r = 0; r < sc->replications; r++) {
+                double v = keep[(size_t)r * ml.n + (size_t)t->slot];
+                if (!isnan(v)) sum += v, n++;
+            }
+            double mean = n ? sum / n : NAN;
+            if (got) got[i] = mean;
+            double e = t->value != 0 ? (mean - t->value) / t->value : mean - t->value;
+            f += isnan(e) ? 1e6 : t->weight * e * e;
+        }
+    }
+    fs_free(keep);
+    metric_layout_fini(&ml);
+    scenario_free(sc);
+    c->evals++;
+    return f;
+}
+
+static double objective(void *ctx, const double *x) {
+    struct cal *c = ctx;
+    if (c->failed) return INFINITY;
+    return evaluate(c, x, NULL);
+}
+
+static int header_col(const struct table_row *h, const char *name) {
+    for (size_t k = 0; k < h->n; k++)
+        if (!strcmp(h->field[k], name)) return (int)k;
+    return -1;
+}
+
+static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t errlen) {
+    const char *path = c->o->vary;
+    struct table t;
+    if (table_read(path, &t, err, errlen) != 0) return -1;
+    int ck = t.n ? header_col(&t.row[0], "key") : -1, cl = t.n ? header_col(&t.row[0], "low") : -1,
+        ch = t.n ? header_col(&t.row[0], "high") : -1;
+    int rc = 0;
+    if (ck < 0 || cl < 0 || ch < 0 || t.n < 2) {
+        snprintf(err, errlen, "%s:1: expected a header key,low,high and at least one row", path);
+        rc = -1;
+    }
+    c->v = fs_calloc(t.n + 1, sizeof *c->v);
+    for (size_t i = 1; i < t.n && !rc; i++) {
+        const struct table_row *r = &t.row[i];
+        struct vary *v = &c->v[c->nv];
+        char why[512];
+        if ((size_t)ck >= r->n || (size_t)cl >= r->n || (size_t)ch >= r->n) {
+            snprintf(err, errlen, "%s:%ld: expected key,low,high", path, r->line);
+            rc = -1;
+            break;
+        }
+        snprintf(v->key, sizeof v->key, "%s", r->field[ck]);
+        char *end1, *end2;
+        v->low = strtod(r->field[cl], &end1);
+        v->high = strtod(r->field[ch], &end2);
+        if (*end1 || *end2 || !(v->low < v->high)) {
+            snprintf(err, errlen, "%s:%ld: expected numbers with low < high, got '%s', '%s'", path,
+                     r->line, r->field[cl], r->field[ch]);
+            rc = -1;
+            break;
+        }
+        /* The key's current value decides how it varies. */
+        const char *dot = strchr(v->key, '.');
+        struct doc_section *s = NULL;
+        if (dot) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(dot - v->key), v->key);
+            s = doc_section((struct doc *)&sc->doc, name);
+        }
+        struct doc_entry *e = s ? doc_get(s, dot + 1) : NULL;
+        if (!e) {
+            snprintf(err, errlen, "%s:%ld: '%s': expected NAME.KEY of a key the scenario has", path,
+                     r->line, v->key);
+            rc = -1;
+            break;
+        }
+        double x;
+        const char *val = e->value;
+        if (val_dist(val, &v->base, why, sizeof why) == 0 && v->base.kind != DIST_EMPIRICAL) {
+            v->is_dist = 1;
+            v->start = 1;
+        } else if (val_rate(val, &x, why, sizeof why) == 0) {
+            char *end;
+            v->start = strtod(val, &end);
+            while (isspace((unsigned char)*end)) end++;
+            snprintf(v->suffix, sizeof v->suffix, "%s", end);
+        } else {
+            char *end;
+            v->start = strtod(val, &end);
+            while (isspace((unsigned char)*end)) end++;
+            if (end == val || *end) {
+                snprintf(err, errlen,
+                         "%s:%ld: '%s' is '%s': expected a number, a rate or a "
+                         "distribution to vary",
+                         path, r->line, v->key, val);
+                rc = -1;
+                break;
+            }
+            v->integer = !strchr(val, '.') && !strchr(val, 'e');
+        }
+        fs_free(v->base.file);
+        v->start = fmin(fmax(v->start, v->low), v->high);
+        c->nv++;
+    }
+    table_fini(&t);
+    return rc;
+}
+
+static int read_targets(struct cal *c, const struct scenario *sc, char *err, size_t errlen) {
+    const char *path = c->o->targets;
+    struct table t;
+    if (table_read(path, &t, err, errlen) != 0) return -1;
+    int cu = t.n ? header_col(&t.row[0], "unit") : -1,
+        cm = t.n ? header_col(&t.row[0], "metric") : -1,
+        cv = t.n ? header_col(&t.row[0], "target") : -1,
+        cw = t.n ? header_col(&t.row[0], "weight") : -1;
+    int rc = 0;
+    if (cu < 0 || cm < 0 || cv < 0 || t.n < 2) {
+        snprintf(err, errlen, "%s:1: expected a header unit,metric,target[,weight] and a row",
+                 path);
+        rc = -1;
+    }
+    struct metric_layout ml;
+    metric_layout_init(&ml, sc, 0);
+    c->t = fs_calloc(t.n + 1, sizeof *c->t);
+    for (size_t i = 1; i < t.n && !rc; i++) {
+        const struct table_row *r = &t.row[i];
+        struct target *g = &c->t[c->nt];
+        const char *unit = (size_t)cu < r->n ? r->field[cu] : "";
+        const char *metric = (size_t)cm < r->n ? r->field[cm] : "";
+        snprintf(g->unit, sizeof g->unit, "%s", unit);
+        snprintf(g->metric, sizeof g->metric, "%s", metric);
+        char *end;
+        g->value = (size_t)cv < r->n ? strtod(r->field[cv], &end) : NAN;
+        g->weight = cw >= 0 && (size_t)cw < r->n && *r->field[cw] ? strtod(r->field[cw], NULL) : 1;
+        int u = *unit ? scenario_unit_index(sc, unit) : -1;
+        g->slot = -1;
+        for (size_t k = 0; k < ml.n; k++)
+            if (ml.slot[k].unit == u && !strcmp(ml.slot[k].name, metric)) g->slot = (int)k;
+        if ((*unit && u < 0) || g->slot < 0 || isnan(g->value) || !(g->weight > 0)) {
+            snprintf(err, errlen,
+                     "%s:%ld: expected a metric the scenario reports (unit '%s', "
+                     "metric '%s'), a number target and a weight > 0",
+                     path, r->line, unit, metric);
+            rc = -1;
+            break;
+        }
+        c->nt++;
+    }
+    metric_layout_fini(&ml);
+    table_fini(&t);
+    return rc;
+}
+
+int cmd_calibrate(const struct opts *o) {
+    char err[2048];
+    if (!o->targets || !o->vary) {
+        fprintf(stderr, "flowsim: calibrate needs --targets TARGETS.csv and --vary VARY.csv\n");
+        return EXIT_BAD_INPUT;
+    }
+    struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
+    if (!sc) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    struct cal c = {.o = o};
+    int status = EXIT_OK;
+    if (read_vary(&c, sc, err, sizeof err) || read_targets(&c, sc, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        status = EXIT_BAD_INPUT;
+    }
+    double *low = fs_calloc(c.nv + 1, sizeof *low), *high = fs_calloc(c.nv + 1, sizeof *high),
+           *start = fs_calloc(c.nv + 1, sizeof *start), *best = fs_calloc(c.nv + 1, sizeof *best),
+           *got = fs_calloc(c.nt + 1, sizeof *got);
+    double fbest = INFINITY;
+    if (status == EXIT_OK) {
+        for (size_t k = 0; k < c.nv; k++)
+            low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
+        struct calib_job job = {c.nv, low, high, start, objective, &c, o->max_evals, 1e-3};
+        if (!o->quiet)
+            printf("flowsim calibrate: %zu keys, %zu targets, %d replications per evaluation\n",
+                   c.nv, c.nt, sc->replications);
+        calib_minimise(&job, best, &fbest);
+        if (c.failed) status = cli_fail(c.err);
+    }
+    char dir[4096];
+    if (status == EXIT_OK) {
+        snprintf(dir, sizeof dir, "%s", o->outdir ? o->outdir : "results/calibrate");
+        fbest = evaluate(&c, best, got); /* the best point once more, for the report */
+        struct scenario *fin = load_at(&c, best, err, sizeof err);
+        struct csvout_file ini, csv;
+        if (!fin || csvout_mkdirs(dir, err, sizeof err) ||
+            csvout_open(&ini, dir, "calibrated.ini", err, sizeof err)) {
+            status = cli_fail(err);
+        } else {
+            scenario_write_resolved(fin, ini.f, 0);
+            if (csvout_open(&csv, dir, "calibration.csv", err, sizeof err) == 0) {
+                fputs("kind,unit_or_key,metric,target,achieved,weight,low,high\n", csv.f);
+                for (size_t k = 0; k < c.nv; k++) {
+                    char s[512];
+                    set_string(&c.v[k], best[k], s, sizeof s);
+                    char *q = csvout_quote(strchr(s, '=') + 1);
+                    fprintf(csv.f, "vary,%s,,%s,,,%.10g,%.10g\n", c.v[k].key, q, c.v[k].low,
+                            c.v[k].high);
+                    fs_free(q);
+                }
+                for (size_t i = 0; i < c.nt; i++) {
+                    fprintf(csv.f, "target,%s,%s,%.10g,", c.t[i].unit, c.t[i].metric, c.t[i].value);
+                    csvout_num(csv.f, got[i]);
+                    fprintf(csv.f, ",%.10g,,\n", c.t[i].weight);
+                }
+                if (csvout_close(&csv, err, sizeof err)) status = cli_fail(err);
+            } else {
+                status = cli_fail(err);
+            }
+            if (csvout_close(&ini, err, sizeof err) && status == EXIT_OK) status = cli_fail(err);
+        }
+        scenario_free(fin);
+    }
+    if (status == EXIT_OK && !o->quiet) {
+        printf("\n%-32s %s\n", "key", "calibrated value");
+        for (size_t k = 0; k < c.nv; k++) {
+            char s[512];
+            set_string(&c.v[k], best[k], s, sizeof s);
+            printf("%-32s %s\n", c.v[k].key, strchr(s, '=') + 1);
+        }
+        printf("\n%-32s %12s %12s\n", "target", "wanted", "achieved");
+        for (size_t i = 0; i < c.nt; i++) {
+            char label[300];
+            snprintf(label, sizeof label, "%s%s%s", c.t[i].unit, *c.t[i].unit ? " " : "",
+                     c.t[i].metric);
+            printf("%-32s %12.6g %12.6g\n", label, c.t[i].value, got[i]);
+        }
+        printf(
+            "\n%d evaluations, weighted squared relative error %.3g\nresults: %s/calibrated.ini, "
+            "%s/calibration.csv\n",
+            c.evals, fbest, dir, dir);
+    }
+    fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
+    fs_free(c.v);
+    fs_free(c.t);
+    scenario_free(sc);
+    return status;
+}
