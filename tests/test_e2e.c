@@ -973,6 +973,24 @@ static void calibrate_finds_known_answers(void **s) {
     free(o), free(e);
 }
 
+/* Every scenario shipped in scenarios/ loads and checks cleanly. */
+static void every_shipped_scenario_validates(void **s) {
+    (void)s;
+    char line[32768], log[4200];
+    const char *dir = tu_tmpdir("e2e_all_scenarios");
+    snprintf(log, sizeof log, "%s/bad.txt", dir);
+    snprintf(line, sizeof line,
+             "find '%s' -name '*.ini' | sort | while read f; do '%s' validate \"$f\" >/dev/null "
+             "2>&1 || echo \"$f\"; done > '%s'; find '%s' -name '*.ini' | wc -l >> '%s'",
+             tu_src("scenarios"), FLOWSIM_BIN, log, tu_src("scenarios"), log);
+    assert_int_equal(system(line), 0);
+    char *out = tu_read(log);
+    int n = atoi(out);
+    if (n == 0) fail_msg("these scenarios do not validate:\n%s", out);
+    assert_true(n >= 17);
+    free(out);
+}
+
 static void validate_good_scenario(void **s) {
     (void)s;
     char *out, *err;
@@ -1006,6 +1024,7 @@ int main(void) {
         cmocka_unit_test(ctrl_c_leaves_the_folder_as_it_was),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
+        cmocka_unit_test(every_shipped_scenario_validates),
         cmocka_unit_test(repeated_options_last_one_wins),
         cmocka_unit_test(precision_adds_replications),
         cmocka_unit_test(report_is_self_contained),
