@@ -16,7 +16,8 @@ enum {
     EV_READMIT,
     EV_STEP_DOWN,
     EV_SURGE,
-    EV_CHC_DECIDED
+    EV_CHC_DECIDED,
+    EV_RENEGE
 };
 
 enum pstate {
@@ -52,6 +53,7 @@ struct patient {
     int32_t target;   /* unit whose queue it is in, -1 none */
     uint32_t link;    /* next in that queue, or next free record */
     uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
+    uint32_t qstamp;  /* bumped each time it joins a queue: a stale patience event is ignored */
     uint8_t state;
     uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
     uint8_t delay;     /* enum delay, while delayed in unit */
@@ -202,6 +204,26 @@ static void enqueue(struct rep *r, int u, uint32_t id) {
         r->p[U->qtail].link = id;
     U->qtail = id;
     U->qlen++;
+    tw_set(&U->q_tw, r->now, U->qlen);
+}
+
+/* Take a patient out of the middle of u's queue (it gave up). A linear walk: giving up is rare
+ * beside joining and leaving, and the queue stays singly linked and small. */
+static void queue_remove(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t prev = NONE, k = U->qhead;
+    while (k != id) {
+        FS_ASSERT(k != NONE);
+        prev = k;
+        k = r->p[k].link;
+    }
+    if (prev == NONE)
+        U->qhead = r->p[id].link;
+    else
+        r->p[prev].link = r->p[id].link;
+    if (U->qtail == id) U->qtail = prev;
+    if (r->gwin) tw_add(&r->g_q[gi(r, u, &r->p[id])], r->now, -1);
+    U->qlen--;
     tw_set(&U->q_tw, r->now, U->qlen);
 }
 
@@ -477,6 +499,22 @@ static void arrive(struct rep *r, uint32_t id, int d) {
                 p->state = P_WAITING;
             }
             enqueue(r, d, id);
+            p->qstamp++;
+            if (sc->unit[d].has_patience) {
+                /* Its own stream keyed by (patient, unit, queue joined), so drawing a
+                 * patience leaves every other draw of the patient in step. */
+                const uint64_t PATIENCE = 1ULL << 61;
+                struct rng g;
+                rng_seed_key(&g, sc->seed, (uint64_t)r->rep,
+                             PATIENCE | ((uint64_t)(p->qstamp & 0xfffffff) << 32) | (uint64_t)d,
+                             p->number);
+                double w = dist_sample(&sc->unit[d].patience, &g);
+                cal_push(r->cal, (struct cal_event){.time = r->now + w,
+                                                    .kind = EV_RENEGE,
+                                                    .id = id,
+                                                    .stamp = p->stamp,
+                                                    .arg = p->qstamp});
+            }
             return;
         case FULL_LOSE:
             r->win[d].lost++;
@@ -488,6 +526,26 @@ static void arrive(struct rep *r, uint32_t id, int d) {
             break;
         }
     }
+}
+
+/* The patient has waited its patience in the queue of p->target: it goes to the unit's
+ * patience_to, or out of the modelled system (a placement out of area, say). */
+static void on_renege(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    int d = p->target;
+    queue_remove(r, d, id);
+    r->win[d].reneged++;
+    if (p->state == P_BLOCKED) delay_end(r, p->unit, p); /* reads p->target: first */
+    p->target = -1;
+    p->state = P_IN_CARE; /* stay ended, deciding: not delayed for this instant */
+    int to = r->sc->unit[d].patience_to;
+    if (to == ROUTE_EXIT) {
+        r->sw.departures++;
+        if (r->gsw) r->gsw[p->group].departures++;
+        remove_patient(r, id, FLOW_NEXT_HOME);
+        return;
+    }
+    arrive(r, id, to);
 }
 
 static int route(const struct route *rt, struct rng *g) {
@@ -986,6 +1044,11 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
             break;
         case EV_CHC_DECIDED:
             if (LIVE(P_CHC)) on_chc_decided(&r, ev.id);
+            break;
+        case EV_RENEGE:
+            if (r.p[ev.id].stamp == ev.stamp && r.p[ev.id].qstamp == ev.arg &&
+                (r.p[ev.id].state == P_WAITING || r.p[ev.id].state == P_BLOCKED))
+                on_renege(&r, ev.id);
             break;
         case EV_SURGE:
             on_surge(&r, (int)ev.id, ev.stamp);

@@ -51,6 +51,7 @@ static const char *const names[MET_COUNT] = {
     [MET_BED_DAYS_SAVED] = "bed_days_saved",
     [MET_SURGE_HOURS] = "surge_hours",
     [MET_SURGE_BED_DAYS] = "surge_bed_days",
+    [MET_RENEGED_PCT] = "reneged_pct",
     [MET_READMISSIONS] = "readmissions",
     [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
 };
@@ -106,6 +107,8 @@ static int unit_reports(const struct sc_unit *u, enum metric m) {
     case MET_SURGE_HOURS:
     case MET_SURGE_BED_DAYS:
         return u->surge_capacity > 0;
+    case MET_RENEGED_PCT:
+        return u->has_patience;
     default:
         return 1;
     }
@@ -156,22 +159,34 @@ static void add_wait_target(const struct scenario *sc, int u, int d, int *out, i
     }
 }
 
+/* As add_wait_target, and where the unit waited for has a patience, the unit those who give
+ * up go to (and so on: a chain of patience_to, bounded by the number of units). */
+static void add_wait_chain(const struct scenario *sc, int u, int d, int *out, int *n) {
+    for (size_t steps = 0; d >= 0 && steps <= sc->nunits; steps++) {
+        int before = *n;
+        add_wait_target(sc, u, d, out, n);
+        if (*n == before) return;
+        const struct sc_unit *W = &sc->unit[out[*n - 1]];
+        d = W->has_patience ? W->patience_to : -1;
+    }
+}
+
 int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     int n = 0;
     for (size_t g = 0; g < scenario_ngroups(sc); g++) {
         const struct route *rt = &sc->unit[u].g[g].next;
-        for (size_t i = 0; i < rt->n; i++) add_wait_target(sc, u, rt->dest[i], out, &n);
+        for (size_t i = 0; i < rt->n; i++) add_wait_chain(sc, u, rt->dest[i], out, &n);
     }
     /* A CHC assessment sends patients on to the interim unit or to eligible_to; after a
      * decision in the interim unit they go to eligible_to or where they were going. */
     if (sc->chc.on && sc->chc.from[u]) {
-        add_wait_target(sc, u, sc->chc.interim, out, &n);
-        add_wait_target(sc, u, sc->chc.eligible_to, out, &n);
+        add_wait_chain(sc, u, sc->chc.interim, out, &n);
+        add_wait_chain(sc, u, sc->chc.eligible_to, out, &n);
     }
     if (sc->chc.on && u == sc->chc.interim) {
-        add_wait_target(sc, u, sc->chc.eligible_to, out, &n);
+        add_wait_chain(sc, u, sc->chc.eligible_to, out, &n);
         for (size_t d = 0; d < sc->nunits; d++)
-            if (sc->chc.to[d]) add_wait_target(sc, u, (int)d, out, &n);
+            if (sc->chc.to[d]) add_wait_chain(sc, u, (int)d, out, &n);
     }
     return n;
 }
@@ -274,6 +289,7 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
     a->saved += w->saved;
     a->surge_area += w->surge_area;
     a->chc_area += w->chc_area;
+    a->reneged += w->reneged;
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -333,6 +349,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_LOST_FRACTION:
             v = ratio((double)w->lost, (double)w->arrivals);
+            break;
+        case MET_RENEGED_PCT:
+            v = 100.0 * ratio((double)w->reneged, (double)w->arrivals);
             break;
         case MET_DELAYED:
         case MET_DELAYED_DAYS:

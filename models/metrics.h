@@ -47,6 +47,7 @@ enum metric {
     MET_BED_DAYS_SAVED,
     MET_SURGE_HOURS,
     MET_SURGE_BED_DAYS,
+    MET_RENEGED_PCT,
     /* system-wide */
     MET_ARRIVALS,
     MET_DEPARTURES,
@@ -109,6 +110,7 @@ struct unit_window {
     double saved;
     double surge_area; /* days in surge */
     double chc_area;   /* delayed patient-days in a CHC assessment */
+    uint64_t reneged;  /* gave up waiting for a place here (patience) */
 };
 
 struct sys_window {

@@ -54,6 +54,8 @@ static const char *const unit_keys[] = {
     "surge_off",
     "initial_occupancy",
     "initial_delayed",
+    "patience",
+    "patience_to",
     NULL,
 };
 /* clang-format on */
@@ -476,6 +478,31 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
             return key_fail(c, e, "a unit cannot divert to itself");
     } else {
         return key_fail(c, e, "expected queue, lose or divert UNIT");
+    }
+    /* Patience (reneging): how long a patient waits in this unit's queue before taking another
+     * route, e.g. a placement out of area. */
+    u->patience_to = ROUTE_EXIT;
+    if ((e = get(c, s, "patience", NULL))) {
+        if (u->when_full != FULL_QUEUE)
+            return key_fail(c, e, "expected when_full = queue (only a queue can be given up)");
+        if (build_dist(c, e, &u->patience)) return -1;
+        u->has_patience = 1;
+        e = get(c, s, "patience_to", "exit");
+        if (strcmp(e->value, "exit") != 0) {
+            u->patience_to = scenario_unit_index(c->sc, e->value);
+            if (u->patience_to < 0) {
+                snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name or exit)",
+                         e->value);
+                return key_fail(c, e, why);
+            }
+            if (u->patience_to == (int)(u - c->sc->unit))
+                return key_fail(c, e,
+                                "expected another unit: patients give up waiting for this one");
+        }
+    } else if ((e = get(c, s, "patience_to", NULL))) {
+        return key_fail(
+            c, e,
+            "expected patience = DIST beside it (patience_to says where those who give up go)");
     }
     e = get(c, s, "cost_per_place_day", "0");
     if (parse_key(c, e, parse_number_any, &u->cost_per_place_day)) return -1;
@@ -991,6 +1018,7 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->sched_cap);
         dist_fini(&u->stay);
         dist_fini(&u->readmit_after);
+        dist_fini(&u->patience);
         for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
             dist_fini(&u->g[g].stay);
             dist_fini(&u->g[g].readmit_after);

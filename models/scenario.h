@@ -78,8 +78,12 @@ struct sc_unit {
      * surge_on x capacity for surge_after, and close below surge_off x capacity */
     double surge_capacity, surge_on, surge_after, surge_off;
     double init_in_care, init_delayed; /* census at time 0 */
-    struct unit_group *g;              /* per group (scenario_ngroups(sc) of them) */
-    double readmit_any;                /* the largest readmit over the groups */
+    /* patience: a patient queuing here gives up after a draw from `patience` and goes to
+     * patience_to (a unit, or ROUTE_EXIT: out of the modelled system) */
+    int has_patience, patience_to;
+    struct dist patience;
+    struct unit_group *g; /* per group (scenario_ngroups(sc) of them) */
+    double readmit_any;   /* the largest readmit over the groups */
     int init_given;
 };
 

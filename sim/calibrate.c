@@ -39,9 +39,10 @@ int calib_minimise(const struct calib_job *job, double *best, double *fbest) {
     for (size_t i = 0; i < n; i++) best[i] = job->start[i];
     gsl_vector *y = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
     for (size_t i = 0; i < n; i++) {
-        /* The start, mapped back through the logistic (kept off the bounds themselves). */
+        /* The start, mapped back through the logistic. It is kept 2% inside the bounds: at a
+         * bound the logistic is flat, so a start there (or clipped there) would never move. */
         double u = (job->start[i] - job->low[i]) / (job->high[i] - job->low[i]);
-        u = fmin(fmax(u, 1e-6), 1 - 1e-6);
+        u = fmin(fmax(u, 0.02), 0.98);
         gsl_vector_set(y, i, log(u / (1 - u)));
         gsl_vector_set(step, i, 1.0);
     }

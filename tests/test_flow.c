@@ -426,6 +426,7 @@ static void conservation_at_the_horizon(void **s) {
         "[transfer acute -> eab]\nassessment = exp(1d)\ntarget = 24h\naccept = 0.8\n"
         "on_reject = reab 1\n"
         "[unit d2a]\ncapacity = 15\nstay = exp(7d)\n[unit nh]\ncapacity = 30\nstay = exp(40d)\n"
+        "patience = exp(10d)\npatience_to = reab\n"
         "[group frail]\nshare = 0.35\n[group other]\nshare = 0.65\n"
         "[unit vw2]\nkind = virtual_ward\ncapacity = 3\nstay = exp(2d)\n"
         "[chc]\nfrom = acute\nto = eab, reab\nreferral = 0.4\nin_acute = 0.5\n"
@@ -458,6 +459,9 @@ static void conservation_at_the_horizon(void **s) {
     assert_true(get(&r, "eab", "referrals") > 0 && get(&r, "eab", "accepted_pct") < 100);
     assert_true(get(&r, "ae", "handovers") > 0);
     assert_true(get(&r, "vw", "admissions") > 0);
+    /* Patients who gave up waiting for nh went on to reab, and waited for it where they were. */
+    assert_true(get(&r, "nh", "reneged_pct") > 1);
+    assert_true(get(&r, "d2a", "delayed_days_awaiting_reab") >= 0);
     done(&r);
 }
 

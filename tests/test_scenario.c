@@ -210,6 +210,12 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
                  "[unit ward]\nstay = lognormal(8d)\n",
                  "7: stay: expected lognormal with 2 arguments, got 'lognormal(8d)'");
+    expect_error("patience_lose.ini", BASE "when_full = lose\npatience = exp(1d)\n",
+                 "12: patience: expected when_full = queue (only a queue can be given up)");
+    expect_error("patience_to.ini", BASE "patience = exp(1d)\npatience_to = elsewhere\n",
+                 "12: patience_to: unknown unit 'elsewhere' (expected a [unit] name or exit)");
+    expect_error("patience_self.ini", BASE "patience = exp(1d)\npatience_to = ward\n", "12: ");
+    expect_error("patience_alone.ini", BASE "patience_to = exit\n", "11: patience_to: expected ");
     expect_error("nofile.ini", BASE "capacity_schedule = missing.csv\n", "");
     assert_non_null(strstr(err, "nofile.ini:11: capacity_schedule: "));
     assert_non_null(strstr(err, "missing.csv: cannot open CSV file: No such file or directory"));

@@ -72,6 +72,32 @@ static void erlang_b_loss(void **s) {
     within("M/M/10/10 occupancy", &r, 8 * (1 - erlang_b(10, 8)));
 }
 
+/* M/M/c+M: the birth-death chain solved to where its probabilities vanish. */
+static void erlang_a(int c, double lambda, double mu, double theta, double *occ, double *queue) {
+    double p = 1, total = 0, busy = 0, q = 0;
+    for (int n = 0; n < 2000 && p > 1e-300; n++) {
+        total += p, busy += p * (n < c ? n : c), q += p * (n > c ? n - c : 0);
+        p *= lambda / ((n + 1 < c ? n + 1 : c) * mu + (n + 1 > c ? n + 1 - c : 0) * theta);
+    }
+    *occ = busy / total;
+    *queue = q / total;
+}
+
+static void erlang_a_patience(void **s) {
+    (void)s;
+    const char *dir = run_validation("erlang_a");
+    double occ, queue; /* per hour: lambda 12, mu 1, theta 1/2 */
+    erlang_a(10, 12, 1, 0.5, &occ, &queue);
+    struct tu_row r;
+    tu_summary(dir, "servers", "queue", &r);
+    within("M/M/10+M queue", &r, queue);
+    tu_summary(dir, "servers", "occupancy", &r);
+    within("M/M/10+M occupancy", &r, occ);
+    /* Those who give up leave at rate theta x queue, out of lambda arrivals. */
+    tu_summary(dir, "servers", "reneged_pct", &r);
+    within("M/M/10+M reneged_pct", &r, 100 * 0.5 * queue / 12);
+}
+
 static void mg_infinity_occupancy(void **s) {
     (void)s;
     const char *dir = run_validation("mginf");
@@ -174,6 +200,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(erlang_c_wait_and_queue),
         cmocka_unit_test(erlang_b_loss),
+        cmocka_unit_test(erlang_a_patience),
         cmocka_unit_test(mg_infinity_occupancy),
         cmocka_unit_test(littles_law_with_blocking),
         cmocka_unit_test(census_start_is_steady_from_day_one),
