@@ -191,8 +191,8 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
         }
         if (done >= cap) {
             snprintf(st->stopped, sizeof st->stopped,
-                     "stopped at --max-replications %d before the precision was reached (%.300s)", cap,
-                     why);
+                     "stopped at --max-replications %d before the precision was reached (%.300s)",
+                     cap, why);
             break;
         }
     }
