@@ -9,7 +9,7 @@ WERROR ?= OFF
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR ?= build
 
-.PHONY: all deps build demo test test-sanitize bench format clean
+.PHONY: all deps build demo test test-sanitize bench format clean reproduce
 
 all: build
 
@@ -40,6 +40,12 @@ build: deps
 demo: build
 	./$(BUILD_DIR)/flowsim run scenarios/demo.ini -o results/demo
 	@echo "flowsim: demo results in results/demo/ (summary.csv, timeseries.csv)"
+
+# The Birmingham 2017/18 reproduction: the flagship scenario checked against the CQC review's
+# figures (scenarios/birmingham-2017-18/review-figures.csv); fails if one is out of tolerance.
+reproduce: build
+	./$(BUILD_DIR)/flowsim reproduce scenarios/birmingham-2017-18/birmingham.ini \
+	  --expect scenarios/birmingham-2017-18/review-figures.csv -o results/birmingham-2017-18 --report
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

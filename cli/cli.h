@@ -6,7 +6,13 @@
 
 #include <signal.h>
 
-enum { EXIT_OK = 0, EXIT_INTERNAL = 1, EXIT_BAD_INPUT = 2, EXIT_INTERRUPTED = 130 };
+enum {
+    EXIT_OK = 0,
+    EXIT_INTERNAL = 1,
+    EXIT_BAD_INPUT = 2,
+    EXIT_MISSED = 3,
+    EXIT_INTERRUPTED = 130
+};
 
 /* Set by the SIGINT handler (Ctrl-C): runs stop and write nothing. The one global the program
  * has, because a signal handler can reach nothing else. */
@@ -17,7 +23,7 @@ int cli_fail(const char *err);
 int cli_report(const char *dir, int quiet);
 
 struct opts {
-    const char *cmd, *file, *outdir, *grid, *targets, *vary;
+    const char *cmd, *file, *outdir, *grid, *targets, *vary, *expect;
     int max_evals;
     const char **files; /* every FILE argument; file is the first */
     size_t nfiles;
@@ -76,6 +82,10 @@ int cmd_compare(const struct opts *o);
 int cmd_calibrate(const struct opts *o);
 /* flowsim fit STAYS.csv */
 int cmd_fit(const struct opts *o);
+/* flowsim run FILE, writing into dir (the folder used, returned in dir); exit status. */
+int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen);
+/* flowsim reproduce FILE --expect EXPECT.csv */
+int cmd_reproduce(const struct opts *o, int argc, char **argv);
 /* flowsim sweep BASE.ini --grid GRID.csv */
 int cmd_sweep(const struct opts *o, const char *command);
 

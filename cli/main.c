@@ -34,6 +34,7 @@ static const char usage[] =
     "       flowsim report DIR\n"
     "       flowsim fit STAYS.csv\n"
     "       flowsim calibrate FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]\n"
+    "       flowsim reproduce FILE --expect EXPECT.csv [-o DIR] [options as for run]\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -50,7 +51,10 @@ static const char help[] =
     "  fit STAYS.csv   fit exp, lognormal, gamma and Weibull to a column of stays (days);\n"
     "                  prints each with its log-likelihood and AIC, and the best to paste\n"
     "  calibrate FILE  adjust keys (VARY.csv: key,low,high) so metrics hit targets\n"
-    "                  (TARGETS.csv: unit,metric,target,weight); writes calibrated.ini\n\n"
+    "                  (TARGETS.csv: unit,metric,target,weight); writes calibrated.ini\n"
+    "  reproduce FILE --expect EXPECT.csv  run FILE, then check published figures\n"
+    "                  (quantity,unit,metric,review_value,tolerance,low,high); writes\n"
+    "                  reproduction.csv; exit status 3 when one is outside its tolerance\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -66,7 +70,8 @@ static const char help[] =
     "  --max-replications N    the most --precision may run (default 1000)\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
-    "exit status: 0 ok, 2 bad input or usage, 1 internal error, 130 interrupted (Ctrl-C)\n"
+    "exit status: 0 ok, 2 bad input or usage, 1 internal error, 3 reproduce: a figure outside\n"
+    "its tolerance, 130 interrupted (Ctrl-C)\n"
     "scenario keys: docs/scenario-reference.md\n";
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -118,12 +123,14 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->threads = (int)n;
-        } else if (!strcmp(a, "--targets") || !strcmp(a, "--vary")) {
+        } else if (!strcmp(a, "--targets") || !strcmp(a, "--vary") || !strcmp(a, "--expect")) {
             if (!has_val) return usage_error("%s needs a CSV file", a);
             if (!strcmp(a, "--targets"))
                 o->targets = argv[++i];
-            else
+            else if (!strcmp(a, "--vary"))
                 o->vary = argv[++i];
+            else
+                o->expect = argv[++i];
         } else if (!strcmp(a, "--max-evals")) {
             long long n;
             if (!has_val) return usage_error("%s needs a number", a);
@@ -207,18 +214,17 @@ static void print_headlines(const char *dir) {
     fclose(f);
 }
 
-static int cmd_run(const struct opts *o, int argc, char **argv) {
+int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen) {
     char err[2048];
     struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
     if (!sc) {
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    char dir[4000];
     if (o->outdir) {
-        snprintf(dir, sizeof dir, "%s", o->outdir);
+        snprintf(dir, dirlen, "%s", o->outdir);
     } else {
-        snprintf(dir, sizeof dir, "results/%s", sc->name);
+        snprintf(dir, dirlen, "results/%s", sc->name);
         for (char *p = dir + 8; *p; p++)
             if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
     }
@@ -261,6 +267,11 @@ done:
     metric_layout_fini(&ml);
     scenario_free(sc);
     return status;
+}
+
+static int cmd_run(const struct opts *o, int argc, char **argv) {
+    char dir[4000];
+    return cmd_run_into(o, argc, argv, dir, sizeof dir);
 }
 
 static int cmd_validate(const struct opts *o) {
@@ -320,7 +331,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
         strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit") &&
-        strcmp(argv[1], "calibrate"))
+        strcmp(argv[1], "calibrate") && strcmp(argv[1], "reproduce"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
@@ -338,6 +349,7 @@ int main(int argc, char **argv) {
              : !strcmp(o.cmd, "report")    ? cli_report(o.file, 0)
              : !strcmp(o.cmd, "fit")       ? cmd_fit(&o)
              : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o)
+             : !strcmp(o.cmd, "reproduce") ? cmd_reproduce(&o, argc, argv)
                                            : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);

@@ -973,6 +973,89 @@ static void calibrate_finds_known_answers(void **s) {
     free(o), free(e);
 }
 
+/* The Birmingham 2017/18 reproduction, shortened to 10 replications (make reproduce runs the
+ * scenario's 30): every figure of the CQC review within its tolerance, as reproduction.csv
+ * says; a figure out of tolerance gives exit status 3, a bad figures file exit status 2. */
+static void birmingham_reproduction_within_tolerance(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_reproduce");
+    char out[4200], path[4300], bad[4300];
+    char ini[4200], figures[4200]; /* tu_src's buffer is reused: one call per expression */
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(ini, sizeof ini, "%s", tu_src("scenarios/birmingham-2017-18/birmingham.ini"));
+    snprintf(figures, sizeof figures, "%s",
+             tu_src("scenarios/birmingham-2017-18/review-figures.csv"));
+    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s' --replications 10 --quiet", ini,
+             figures, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/reproduction.csv", out);
+    struct table t;
+    char err[2048];
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    assert_int_equal(t.n, 8);
+    const char *cols[] = {"quantity",  "review_value", "flowsim_mean", "ci95_low",
+                          "ci95_high", "tolerance",    "within"};
+    for (int k = 0; k < 7; k++) assert_string_equal(t.row[0].field[k], cols[k]);
+    /* Each row checked here again from its numbers, not only from its 'within'. */
+    const struct {
+        const char *quantity;
+        double low, high;
+    } want[] = {{"acute occupancy (all acute units), %", 95.5, 97.5},
+                {"DTOC, delayed days per day per 100,000 aged 18+", 18.3 * 0.9, 18.3 * 1.1},
+                {"CHC assessments done in acute, %", 37, 53},
+                {"EAB referrals assessed within 24 hours, %", 41, 51},
+                {"still at home 91 days after reablement, %", 74.5, 80.5},
+                {"A&E 4-hour performance, %", 0, 89}};
+    for (size_t i = 0; i < 6; i++) {
+        const struct table_row *r = &t.row[i + 1];
+        assert_string_equal(r->field[0], want[i].quantity);
+        double mean = strtod(r->field[2], NULL);
+        print_message("%-50s %g\n", r->field[0], mean);
+        assert_true(mean >= want[i].low && mean <= want[i].high);
+        assert_string_equal(r->field[6], "yes");
+    }
+    assert_string_equal(t.row[7].field[0], "largest delay reason");
+    assert_string_equal(t.row[7].field[6], "yes");
+    table_fini(&t);
+    /* The largest reason, from summary.csv itself. */
+    snprintf(path, sizeof path, "%s/summary.csv", out);
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    double nursing = -1, other = -1;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[1], "acute") || strncmp(r->field[2], "delayed_days_", 13)) continue;
+        double v = strtod(r->field[3], NULL);
+        if (!strcmp(r->field[2], "delayed_days_awaiting_nursing_home"))
+            nursing = v;
+        else if (v > other)
+            other = v;
+    }
+    table_fini(&t);
+    assert_true(nursing > other && other >= 0);
+    /* A figure out of tolerance: exit status 3, and the file says which. */
+    snprintf(bad, sizeof bad, "%s/figures.csv", dir);
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60\n"
+                  "largest,acute,delayed_days_*,delayed_days_assessment,largest,,\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s' --replications 2 --set scenario.horizon=200d "
+             "--quiet",
+             ini, bad, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 3);
+    snprintf(path, sizeof path, "%s/reproduction.csv", out);
+    char *csv = tu_read(path);
+    assert_non_null(strstr(csv, ",50 to 60,no\n"));
+    assert_non_null(strstr(csv, ",largest,no\n"));
+    free(csv);
+    /* A bad figures file: exit status 2 and the line. */
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,fifty,60\n");
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "figures.csv:2: occupancy_pct: expected numbers"));
+    free(o), free(e);
+}
+
 /* Every scenario shipped in scenarios/ loads and checks cleanly. */
 static void every_shipped_scenario_validates(void **s) {
     (void)s;
@@ -1031,6 +1114,7 @@ int main(void) {
         cmocka_unit_test(report_renders_in_chromium),
         cmocka_unit_test(fit_recovers_a_known_distribution),
         cmocka_unit_test(calibrate_finds_known_answers),
+        cmocka_unit_test(birmingham_reproduction_within_tolerance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
