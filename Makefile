@@ -1,6 +1,7 @@
 # Thin wrapper over CMake: the two set-up commands, plus the CI and benchmark entry points.
 #   make demo    install missing Debian packages (as root), build, run scenarios/demo.ini -> results/
 #   make test    same build, then the whole test suite via ctest
+#   make reproduce  the Birmingham 2017/18 scenario checked against the CQC review (docs/birmingham-2017-18.md)
 # WERROR=ON turns warnings into errors (CI sets it). BUILD_TYPE defaults to Release.
 
 DEBIAN_PACKAGES := cmake make gcc pkg-config libcsv-dev libinih-dev libgsl-dev libcmocka-dev
