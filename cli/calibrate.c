@@ -122,18 +122,13 @@ static double objective(void *ctx, const double *x) {
     return evaluate(c, x, NULL);
 }
 
-static int header_col(const struct table_row *h, const char *name) {
-    for (size_t k = 0; k < h->n; k++)
-        if (!strcmp(h->field[k], name)) return (int)k;
-    return -1;
-}
-
 static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t errlen) {
     const char *path = c->o->vary;
     struct table t;
     if (table_read(path, &t, err, errlen) != 0) return -1;
-    int ck = t.n ? header_col(&t.row[0], "key") : -1, cl = t.n ? header_col(&t.row[0], "low") : -1,
-        ch = t.n ? header_col(&t.row[0], "high") : -1;
+    int ck = t.n ? table_column(&t.row[0], "key") : -1,
+        cl = t.n ? table_column(&t.row[0], "low") : -1,
+        ch = t.n ? table_column(&t.row[0], "high") : -1;
     int rc = 0;
     if (ck < 0 || cl < 0 || ch < 0 || t.n < 2) {
         snprintf(err, errlen, "%s:1: expected a header key,low,high and at least one row", path);
@@ -210,10 +205,10 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
     const char *path = c->o->targets;
     struct table t;
     if (table_read(path, &t, err, errlen) != 0) return -1;
-    int cu = t.n ? header_col(&t.row[0], "unit") : -1,
-        cm = t.n ? header_col(&t.row[0], "metric") : -1,
-        cv = t.n ? header_col(&t.row[0], "target") : -1,
-        cw = t.n ? header_col(&t.row[0], "weight") : -1;
+    int cu = t.n ? table_column(&t.row[0], "unit") : -1,
+        cm = t.n ? table_column(&t.row[0], "metric") : -1,
+        cv = t.n ? table_column(&t.row[0], "target") : -1,
+        cw = t.n ? table_column(&t.row[0], "weight") : -1;
     int rc = 0;
     if (cu < 0 || cm < 0 || cv < 0 || t.n < 2) {
         snprintf(err, errlen, "%s:1: expected a header unit,metric,target[,weight] and a row",

@@ -30,12 +30,6 @@ struct summary_row {
     double mean, lo, hi;
 };
 
-static int header_col(const struct table_row *h, const char *name) {
-    for (size_t k = 0; k < h->n; k++)
-        if (!strcmp(h->field[k], name)) return (int)k;
-    return -1;
-}
-
 static const char *cell(const struct table_row *r, int k) {
     return k >= 0 && (size_t)k < r->n ? r->field[k] : "";
 }
@@ -47,15 +41,14 @@ static double num_or_nan(const char *s) {
 }
 
 /* Read EXPECT.csv: quantity,unit,metric,review_value,tolerance,low,high. */
-static int read_expect(const char *path, struct expect **out, size_t *n, char *err,
-                       size_t errlen) {
+static int read_expect(const char *path, struct expect **out, size_t *n, char *err, size_t errlen) {
     struct table t;
     *out = NULL, *n = 0;
     if (table_read(path, &t, err, errlen) != 0) return -1;
     const char *cols[] = {"quantity", "unit", "metric", "review_value", "tolerance", "low", "high"};
     int c[7];
     int rc = 0;
-    for (int k = 0; k < 7; k++) c[k] = t.n ? header_col(&t.row[0], cols[k]) : -1;
+    for (int k = 0; k < 7; k++) c[k] = t.n ? table_column(&t.row[0], cols[k]) : -1;
     for (int k = 0; k < 7 && rc == 0; k++)
         if (c[k] < 0 || t.n < 2) {
             snprintf(err, errlen,
@@ -165,12 +158,11 @@ static void print_table(const struct expect *e, size_t n) {
         int q = (int)strlen(e[i].quantity), r = (int)strlen(e[i].review);
         wq = q > wq ? q : wq, wr = r > wr ? r : wr;
     }
-    printf("\n%-*s  %-*s  %-26s %-14s %s\n", wq, "quantity", wr, "review",
-           "flowsim mean [95% CI]", "tolerance", "within");
+    printf("\n%-*s  %-*s  %-26s %-14s %s\n", wq, "quantity", wr, "review", "flowsim mean [95% CI]",
+           "tolerance", "within");
     for (size_t i = 0; i < n; i++) {
         char got[96] = "(not in the results)";
-        if (e[i].found)
-            snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", e[i].mean, e[i].lo, e[i].hi);
+        if (e[i].found) snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", e[i].mean, e[i].lo, e[i].hi);
         printf("%-*s  %-*s  %-26s %-14s %s\n", wq, e[i].quantity, wr, e[i].review, got,
                e[i].tolerance, e[i].within ? "yes" : "NO");
         if (e[i].largest[0])

@@ -106,3 +106,9 @@ void table_fini(struct table *t) {
     fs_free(t->row);
     memset(t, 0, sizeof *t);
 }
+
+int table_column(const struct table_row *h, const char *name) {
+    for (size_t k = 0; k < h->n; k++)
+        if (!strcmp(h->field[k], name)) return (int)k;
+    return -1;
+}

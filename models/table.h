@@ -20,5 +20,7 @@ struct table {
 /* Returns 0, or -1 with "PATH: reason" (or "PATH:LINE: reason") in err. */
 int table_read(const char *path, struct table *t, char *err, size_t errlen);
 void table_fini(struct table *t);
+/* The index of the field of row h (a header) named name, or -1. */
+int table_column(const struct table_row *h, const char *name);
 
 #endif
