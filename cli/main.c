@@ -18,13 +18,6 @@
 #include "sim/core.h"
 #include "sim/runner.h"
 
-#ifndef FLOWSIM_VERSION
-#define FLOWSIM_VERSION "0.0.0"
-#endif
-#ifndef FLOWSIM_GIT_REV
-#define FLOWSIM_GIT_REV "unknown"
-#endif
-
 static const char usage[] =
     "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
     "                        [--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--quiet]\n"

@@ -15,13 +15,6 @@
 #include "sim/core.h"
 #include "sim/runner.h"
 
-#ifndef FLOWSIM_VERSION
-#define FLOWSIM_VERSION "0.0.0"
-#endif
-#ifndef FLOWSIM_GIT_REV
-#define FLOWSIM_GIT_REV "unknown"
-#endif
-
 struct run_ctx {
     const struct scenario *sc;
     const struct metric_layout *ml;
