@@ -6,6 +6,14 @@
 
 #include <signal.h>
 
+/* Set by the build (CMake); these stand in for a build without them. */
+#ifndef FLOWSIM_VERSION
+#define FLOWSIM_VERSION "0.0.0"
+#endif
+#ifndef FLOWSIM_GIT_REV
+#define FLOWSIM_GIT_REV "unknown"
+#endif
+
 enum {
     EXIT_OK = 0,
     EXIT_INTERNAL = 1,
