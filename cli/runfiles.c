@@ -33,41 +33,67 @@ static double seconds_since(const struct timespec *t0) {
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-/* A finished replication: its results and, on several threads, its time-series rows already
- * formatted by the thread that ran it, so that writing them in order is only a copy. On one
- * thread the rows go straight to the file instead, holding no copy. */
+/* A finished replication: its results and, on several threads, its rows in temporary files
+ * of its own (time series, warm-up chart, patient log), appended to the run's files in
+ * replication order. On one thread every row goes straight to the run's files as it is made.
+ * Either way nothing grows with the horizon or the number of replications. */
 struct rep_out {
     struct flow_result *res;
-    char *text;
-    size_t len;
-    FILE *log; /* this replication's patient-log rows, on several threads */
+    const struct results *rs;
+    FILE *ts, *warm, *log; /* this replication's files, on several threads */
+    FILE *to_ts, *to_warm; /* where its rows go now */
 };
 
 static void rep_out_free(struct rep_out *o) {
     if (!o) return;
     flow_result_free(o->res);
-    free(o->text); /* from open_memstream */
+    if (o->ts) fclose(o->ts);
+    if (o->warm) fclose(o->warm);
     if (o->log) fclose(o->log);
     fs_free(o);
+}
+
+static void put_bucket(void *ctx, int rep, size_t b, const double *row) {
+    struct rep_out *o = ctx;
+    results_write_bucket(o->rs, rep, b, row, o->to_ts);
+}
+
+static void put_warm(void *ctx, int rep, size_t k, const double *occ) {
+    struct rep_out *o = ctx;
+    results_write_warm(o->rs, rep, k, occ, o->to_warm);
 }
 
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
     struct rep_out *o = fs_calloc(1, sizeof *o);
+    o->rs = c->rs;
+    int own = c->threads > 1;
+    if (own && (!(o->ts = o->to_ts = tmpfile()) || !(o->warm = o->to_warm = tmpfile()))) {
+        snprintf(err, errlen, "cannot create a temporary file for the time series");
+        rep_out_free(o);
+        return -1;
+    }
+    if (!own) {
+        o->to_ts = results_series_file(c->rs);
+        o->to_warm = results_warm_file(c->rs);
+    }
     /* One thread writes log rows straight into the log; several write to their own file. */
     struct plog_sink sink = {.log = c->log, .f = NULL};
     if (c->log) {
-        sink.f = c->threads > 1 ? (o->log = tmpfile()) : plog_file(c->log);
+        sink.f = own ? (o->log = tmpfile()) : plog_file(c->log);
         if (!sink.f) {
             snprintf(err, errlen, "cannot create a temporary file for the patient log");
             rep_out_free(o);
             return -1;
         }
     }
-    struct flow_opts fo = {
-        .visit = c->log ? plog_visit : NULL, .visit_ctx = &sink, .stop = &cli_interrupted};
-    if (flow_run_opts(c->sc, c->ml, rep, &fo, &o->res, err, errlen) != 0 ||
-        (c->threads > 1 && results_format(c->rs, o->res, &o->text, &o->len, err, errlen) != 0)) {
+    struct flow_opts fo = {.visit = c->log ? plog_visit : NULL,
+                           .visit_ctx = &sink,
+                           .stop = &cli_interrupted,
+                           .row = put_bucket,
+                           .warm = put_warm,
+                           .row_ctx = o};
+    if (flow_run_opts(c->sc, c->ml, rep, &fo, &o->res, err, errlen) != 0) {
         rep_out_free(o);
         return -1;
     }
@@ -78,7 +104,8 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
 static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
     struct rep_out *o = result;
-    int rc = results_add(c->rs, o->res, o->text, o->len, err, errlen);
+    int rc = results_add(c->rs, o->res, o->ts, o->warm, err, errlen);
+    o->ts = o->warm = NULL; /* closed by results_add */
     if (rc == 0 && o->log) {
         rc = plog_append(c->log, o->log, err, errlen);
         o->log = NULL;

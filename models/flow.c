@@ -107,6 +107,7 @@ struct rep {
     uint32_t free_head;
     struct rng *arr_rng;
     uint64_t *arr_count;
+    uint64_t *arr_key; /* per arrival stream: its patients' stream keys, hashed once (2 each) */
     struct tw in_sys;
     struct sys_window sw;
     uint32_t *stack; /* units whose freed place is still to be offered */
@@ -127,6 +128,9 @@ struct rep {
     double warm_next;    /* and when it closes */
     flow_visit_fn visit; /* the patient log, or NULL */
     void *visit_ctx;
+    flow_row_fn row, warm_row; /* streaming, or NULL: then res->series and res->warm */
+    void *row_ctx;
+    double *rowbuf, *warmbuf; /* the one row being made, when streaming */
     uint64_t numbered;
 };
 
@@ -146,9 +150,11 @@ static void close_warm(struct rep *r, double t) {
     for (size_t u = 0; u < sc->nunits; u++) {
         struct unit_rt *U = &r->u[u];
         double a = tw_area(&U->occ_tw, t);
-        r->res->warm[r->warm_k * sc->nunits + u] = (a - U->warm_mark) / (t - start);
+        double *w = r->warm_row ? r->warmbuf : r->res->warm + r->warm_k * sc->nunits;
+        w[u] = (a - U->warm_mark) / (t - start);
         U->warm_mark = a;
     }
+    if (r->warm_row) r->warm_row(r->row_ctx, r->rep, r->warm_k, r->warmbuf);
     r->warm_k++;
     double next = (double)(r->warm_k + 1) * sc->interval;
     r->warm_next = r->warm_k >= r->res->nwarm ? INFINITY : fmin(next, sc->horizon);
@@ -575,8 +581,8 @@ static void on_arrival(struct rep *r, uint32_t s) {
     /* Keyed by (replication, stream, patient number in stream): the same patient arrives with
      * the same needs whatever the capacities. */
     uint64_t k = r->arr_count[s]++;
-    rng_seed_key(&r->p[id].rng, sc->seed, (uint64_t)r->rep, 1 + (uint64_t)s, k);
-    if (sc->aux_draws) rng_seed_key(&r->p[id].aux, sc->seed, (uint64_t)r->rep, ~(uint64_t)s, k);
+    rng_seed_prefixed(&r->p[id].rng, r->arr_key[2 * s], k);
+    if (sc->aux_draws) rng_seed_prefixed(&r->p[id].aux, r->arr_key[2 * s + 1], k);
     r->sw.arrivals++;
     r->p[id].group = draw_group(sc, &r->p[id].rng);
     if (r->gsw) r->gsw[r->p[id].group].arrivals++;
@@ -860,7 +866,7 @@ static void close_window(struct rep *r, double t) {
     if (r->collecting) {
         struct flow_result *res = r->res;
         double start = flow_bucket_start(sc, r->bucket);
-        double *row = res->series + r->bucket * res->nslots;
+        double *row = r->row ? r->rowbuf : res->series + r->bucket * res->nslots;
         for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
         for (size_t k = 0; k < npairs; k++) r->await_total[k] += r->await_win[k];
         sys_window_add(&r->total_s, &r->sw);
@@ -868,6 +874,7 @@ static void close_window(struct rep *r, double t) {
         for (size_t g = 0; r->gsw && g < sc->ngroups; g++)
             sys_window_add(&r->gtotal_s[g], &r->gsw[g]);
         metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, r->gwin, r->gsw, t - start, row);
+        if (r->row) r->row(r->row_ctx, r->rep, r->bucket, row);
         r->bucket++;
     }
     r->collecting = 1;
@@ -910,6 +917,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->p);
     fs_free(r->arr_rng);
     fs_free(r->arr_count);
+    fs_free(r->arr_key);
     fs_free(r->stack);
     fs_free(r->win);
     fs_free(r->gwin);
@@ -923,6 +931,8 @@ static void rep_fini(struct rep *r) {
     fs_free(r->await_win);
     fs_free(r->await_total);
     fs_free(r->total_u);
+    fs_free(r->rowbuf);
+    fs_free(r->warmbuf);
 }
 
 void flow_result_free(struct flow_result *res) {
@@ -970,15 +980,29 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
     r.total_u = fs_calloc(sc->nunits, sizeof *r.total_u);
     r.arr_rng = fs_calloc(sc->narrivals, sizeof *r.arr_rng);
     r.arr_count = fs_calloc(sc->narrivals, sizeof *r.arr_count);
+    r.arr_key = fs_calloc(2 * sc->narrivals, sizeof *r.arr_key);
+    for (size_t s = 0; s < sc->narrivals; s++) {
+        r.arr_key[2 * s] = rng_key_prefix(sc->seed, (uint64_t)rep, 1 + (uint64_t)s);
+        r.arr_key[2 * s + 1] = rng_key_prefix(sc->seed, (uint64_t)rep, ~(uint64_t)s);
+    }
 
     struct flow_result *res = fs_calloc(1, sizeof *res);
     res->rep = rep;
     res->nslots = ml->n;
     res->nbuckets = scenario_nbuckets(sc);
     res->summary = fs_calloc(ml->n, sizeof *res->summary);
-    res->series = fs_calloc(res->nbuckets * ml->n, sizeof *res->series);
     res->nwarm = flow_nwarm(sc);
-    res->warm = fs_calloc(res->nwarm * sc->nunits, sizeof *res->warm);
+    r.row = opts->row;
+    r.warm_row = opts->warm;
+    r.row_ctx = opts->row_ctx;
+    if (r.row)
+        r.rowbuf = fs_calloc(ml->n, sizeof *r.rowbuf);
+    else
+        res->series = fs_calloc(res->nbuckets * ml->n, sizeof *res->series);
+    if (r.warm_row)
+        r.warmbuf = fs_calloc(sc->nunits, sizeof *r.warmbuf);
+    else
+        res->warm = fs_calloc(res->nwarm * sc->nunits, sizeof *res->warm);
     r.warm_next = fmin(sc->interval, sc->horizon);
     r.res = res;
 

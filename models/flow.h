@@ -17,13 +17,13 @@ struct flow_result {
     int rep;
     size_t nbuckets, nslots;
     double *summary; /* nslots values over the whole post-warm-up period (NAN: undefined) */
-    double *series;  /* nbuckets x nslots, bucket-major */
+    double *series;  /* nbuckets x nslots, bucket-major (NULL when streamed: flow_opts.row) */
     uint64_t events, patients;
     size_t peak_patients; /* most patient records in use at once */
     double in_system_end; /* patients in the system at the horizon (for conservation checks) */
     double census;        /* patients placed at time 0 from the census */
     /* Mean occupancy of each unit per interval from time 0, warm-up included (for judging the
-     * warm-up): nwarm x nunits, interval-major. */
+     * warm-up): nwarm x nunits, interval-major (NULL when streamed: flow_opts.warm). */
     size_t nwarm;
     double *warm;
 };
@@ -41,6 +41,9 @@ struct flow_visit {
     int delay_target;         /* the awaited unit, for "awaiting" */
 };
 typedef void (*flow_visit_fn)(void *ctx, const struct flow_visit *v);
+/* Values handed over as they are made: report bucket `index` of replication rep (nslots
+ * values), or warm-up-chart interval `index` (one mean occupancy per unit). */
+typedef void (*flow_row_fn)(void *ctx, int rep, size_t index, const double *values);
 
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
@@ -52,6 +55,11 @@ struct flow_opts {
     flow_visit_fn visit;
     void *visit_ctx;
     const volatile sig_atomic_t *stop;
+    /* Streaming: when set, each report bucket goes to row as it closes and each warm-up-chart
+     * interval to warm, and the result holds neither (series and warm stay NULL), so a
+     * replication's memory does not grow with its horizon. */
+    flow_row_fn row, warm;
+    void *row_ctx;
 };
 int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int rep,
                   const struct flow_opts *opts, struct flow_result **out, char *err, size_t errlen);

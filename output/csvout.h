@@ -10,6 +10,12 @@
 char *csvout_quote(const char *s);
 /* A number as %.9g; nothing at all for NaN or infinity (an empty cell, never "nan"). */
 void csvout_num(FILE *f, double v);
+/* The same text into buf (at least CSVOUT_NUM_MAX bytes, not terminated); returns its length. */
+#define CSVOUT_NUM_MAX 32
+size_t csvout_fmt_num(char *buf, double v);
+/* Append the whole of tmp (a temporary file written by one worker) to dst and close tmp.
+ * Returns 0, or -1 when a read or write failed. */
+int csvout_append(FILE *dst, FILE *tmp);
 
 /* Create dir and its parents (like mkdir -p). Returns 0, or -1 with a message. */
 int csvout_mkdirs(const char *path, char *err, size_t errlen);

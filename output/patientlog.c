@@ -66,12 +66,7 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
 }
 
 int plog_append(struct plog *log, FILE *tmp, char *err, size_t errlen) {
-    char buf[1 << 16];
-    size_t n;
-    rewind(tmp);
-    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0) fwrite(buf, 1, n, log->cf.f);
-    int bad = ferror(tmp) || ferror(log->cf.f);
-    fclose(tmp);
+    int bad = csvout_append(log->cf.f, tmp) != 0;
     if (bad) snprintf(err, errlen, "%s: write failed (disk full?)", log->cf.tmp);
     return bad ? -1 : 0;
 }

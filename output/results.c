@@ -81,75 +81,89 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     return rs;
 }
 
-/* The rows of one replication, written to f. */
-static void write_rows(const struct results *rs, const struct flow_result *res, FILE *f) {
+/* Text that fits a row: the quoted names are bounded by what scenario_load accepts. */
+static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, const char *metric,
+                    double v) {
+    char line[4096];
+    size_t ul = strlen(unit), ml = strlen(metric);
+    if (plen + ul + ml + CSVOUT_NUM_MAX + 4 > sizeof line) { /* never, in practice */
+        fprintf(f, "%s%s,%s,", prefix, unit, metric);
+        csvout_num(f, v);
+        fputc('\n', f);
+        return;
+    }
+    /* One write per row: stdio takes its lock per call, and rows are most of the output. */
+    char *p = line;
+    memcpy(p, prefix, plen), p += plen;
+    memcpy(p, unit, ul), p += ul;
+    *p++ = ',';
+    memcpy(p, metric, ml), p += ml;
+    *p++ = ',';
+    p += csvout_fmt_num(p, v);
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
+}
+
+/* "scenario,replication,time,date," for a row at time t of replication rep (0-based). */
+static size_t row_prefix(const struct results *rs, int rep, double t, const char *date, char *buf,
+                         size_t len) {
+    int n = snprintf(buf, len, "%s,%d,", rs->q_scenario, rep + 1);
+    if (n < 0 || (size_t)n >= len) return 0;
+    size_t k = (size_t)n + csvout_fmt_num(buf + n, t);
+    n = snprintf(buf + k, len - k, ",%s,", date);
+    return n < 0 || (size_t)n >= len - k ? 0 : k + (size_t)n;
+}
+
+void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    int rep = res->rep + 1; /* replications are numbered from 1 in outputs */
-    for (size_t b = 0; b < res->nbuckets; b++) {
-        const double *row = res->series + b * res->nslots;
-        /* What is the same along a bucket's rows is printed once into a prefix. */
-        char prefix[512];
-        int n = snprintf(prefix, sizeof prefix, "%s,%d,", rs->q_scenario, rep);
-        double t = flow_bucket_start(rs->sc, b);
-        if (n >= 0 && (size_t)n < sizeof prefix)
-            snprintf(prefix + n, sizeof prefix - (size_t)n, "%.9g,%s,", t == 0 ? 0.0 : t,
-                     rs->dates[b]);
-        for (size_t i = 0; i < ml->n; i++) {
-            const struct metric_slot *s = &ml->slot[i];
-            fputs(prefix, f);
-            fprintf(f, "%s,%s,", s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
-            csvout_num(f, row[i]);
-            fputc('\n', f);
-        }
+    char prefix[512]; /* what is the same along a bucket's rows, made once */
+    size_t plen =
+        row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], prefix, sizeof prefix);
+    for (size_t i = 0; i < ml->n; i++) {
+        const struct metric_slot *s = &ml->slot[i];
+        put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i], row[i]);
     }
 }
 
-int results_format(const struct results *rs, const struct flow_result *res, char **text,
-                   size_t *len, char *err, size_t errlen) {
-    FILE *f = open_memstream(text, len);
-    if (!f) {
-        snprintf(err, errlen, "cannot format the time series: out of memory");
-        return -1;
-    }
-    write_rows(rs, res, f);
-    if (fclose(f) != 0) {
-        free(*text);
-        *text = NULL;
-        snprintf(err, errlen, "cannot format the time series: out of memory");
-        return -1;
-    }
-    return 0;
-}
-
-int results_add(struct results *rs, const struct flow_result *res, const char *text, size_t len,
-                char *err, size_t errlen) {
-    const struct metric_layout *ml = rs->ml;
-    FILE *f = rs->ts.f;
-    if (text)
-        fwrite(text, 1, len, f);
-    else
-        write_rows(rs, res, f);
-    /* Occupancy per interval from time 0: small, so written here in order. */
+void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f) {
     const struct scenario *sc = rs->sc;
-    for (size_t k = 0; k < res->nwarm; k++) {
-        double t = (double)k * sc->interval;
-        char date[11];
-        val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
-        for (size_t u = 0; u < sc->nunits; u++) {
-            fprintf(rs->warm.f, "%s,%d,", rs->q_scenario, res->rep + 1);
-            csvout_num(rs->warm.f, t);
-            fprintf(rs->warm.f, ",%s,%s,occupancy,", date, rs->q_unit[u]);
-            csvout_num(rs->warm.f, res->warm[k * sc->nunits + u]);
-            fputc('\n', rs->warm.f);
-        }
-    }
+    double t = (double)k * sc->interval;
+    char date[11], prefix[512];
+    val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
+    size_t plen = row_prefix(rs, rep, t, date, prefix, sizeof prefix);
+    for (size_t u = 0; u < sc->nunits; u++)
+        put_row(f, prefix, plen, rs->q_unit[u], "occupancy", occ[u]);
+}
+
+FILE *results_series_file(struct results *rs) {
+    return rs->ts.f;
+}
+
+FILE *results_warm_file(struct results *rs) {
+    return rs->warm.f;
+}
+
+int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm, char *err,
+                size_t errlen) {
+    const struct metric_layout *ml = rs->ml;
+    int bad = 0;
+    if (ts)
+        bad |= csvout_append(rs->ts.f, ts);
+    else
+        for (size_t b = 0; res->series && b < res->nbuckets; b++)
+            results_write_bucket(rs, res->rep, b, res->series + b * res->nslots, rs->ts.f);
+    if (warm)
+        bad |= csvout_append(rs->warm.f, warm);
+    else
+        for (size_t k = 0; res->warm && k < res->nwarm; k++)
+            results_write_warm(rs, res->rep, k, res->warm + k * rs->sc->nunits, rs->warm.f);
     for (size_t i = 0; i < ml->n; i++)
         if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
     rs->nrep++;
     rs->events += res->events;
     rs->patients += res->patients;
     if (res->peak_patients > rs->peak_patients) rs->peak_patients = res->peak_patients;
-    if (ferror(f)) {
+    if (bad || ferror(rs->ts.f) || ferror(rs->warm.f)) {
         snprintf(err, errlen, "%s: write failed (disk full?)", rs->ts.tmp);
         return -1;
     }

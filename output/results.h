@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/flow.h"
 #include "models/metrics.h"
@@ -26,15 +27,19 @@ struct results_info {
 /* Create dir (and parents) and start the files. Returns NULL with a message on failure. */
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen);
-/* One replication's time-series rows as CSV text (freshly allocated). Reads rs only, so the
- * threads that ran the replications format their own rows in parallel. */
-int results_format(const struct results *rs, const struct flow_result *res, char **text,
-                   size_t *len, char *err, size_t errlen);
-/* Write one replication's rows — text from results_format, or formatted here straight into
- * the file when text is NULL (no copy held) — and fold its summary in. Replications must come
- * in order. */
-int results_add(struct results *rs, const struct flow_result *res, const char *text, size_t len,
-                char *err, size_t errlen);
+/* The timeseries.csv rows of report bucket b of replication rep (0-based; nslots values), and
+ * the warmup.csv rows of warm-up-chart interval k (one occupancy per unit), written to f. They
+ * read rs only, so the threads running replications write their own rows in parallel. */
+void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f);
+void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f);
+/* The files being written, for rows streamed straight in (one thread, replications in order). */
+FILE *results_series_file(struct results *rs);
+FILE *results_warm_file(struct results *rs);
+/* Fold one replication in, in order: its summary, and its rows — copied from ts and warm
+ * (temporary files a worker wrote, closed here) when given, else from res->series and res->warm
+ * when it holds them, else already streamed into the files. */
+int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm, char *err,
+                size_t errlen);
 /* Write the rest and rename everything into place; frees rs. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
 /* Delete the temporary files, and the folder if results_open created it (it is left as it

@@ -27,6 +27,13 @@ void *fs_realloc(void *p, size_t n) {
     return q;
 }
 
+void *fs_aligned(size_t align, size_t n) {
+    n = (n + align - 1) / align * align; /* aligned_alloc wants a multiple */
+    void *p = aligned_alloc(align, n ? n : align);
+    if (!p) out_of_memory(n);
+    return p;
+}
+
 char *fs_strdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *d = fs_malloc(n);

@@ -13,6 +13,9 @@ void *fs_calloc(size_t count, size_t size);
 void *fs_realloc(void *p, size_t n);
 char *fs_strdup(const char *s);
 void fs_free(void *p); /* accepts NULL */
+/* n bytes aligned to align (a power of two); n is rounded up to a multiple of it. Freed
+ * with fs_free. */
+void *fs_aligned(size_t align, size_t n);
 
 /* A broken invariant is a bug, never bad input: it stays checked in release builds and goes
  * through this one function, the place to set a breakpoint. */

@@ -15,12 +15,17 @@ static uint64_t splitmix64(uint64_t x) {
     return x ^ (x >> 31);
 }
 
-void rng_seed_key(struct rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
-    uint64_t h = splitmix64(seed);
-    h = splitmix64(h ^ a);
-    h = splitmix64(h ^ b);
-    h = splitmix64(h ^ c);
+uint64_t rng_key_prefix(uint64_t seed, uint64_t a, uint64_t b) {
+    return splitmix64(splitmix64(splitmix64(seed) ^ a) ^ b);
+}
+
+void rng_seed_prefixed(struct rng *r, uint64_t prefix, uint64_t c) {
+    uint64_t h = splitmix64(prefix ^ c);
     rng_seed(r, h, splitmix64(h ^ 0x5851f42d4c957f2dULL));
+}
+
+void rng_seed_key(struct rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c) {
+    rng_seed_prefixed(r, rng_key_prefix(seed, a, b), c);
 }
 
 static unsigned long gsl_get(void *state) {

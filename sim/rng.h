@@ -21,6 +21,11 @@ void rng_seed(struct rng *r, uint64_t initstate, uint64_t initseq);
  * the stream selector, so neighbouring keys give unrelated sequences. flowsim keys streams
  * by (seed, replication, purpose, index); see docs/model.md, "Common random numbers". */
 void rng_seed_key(struct rng *r, uint64_t seed, uint64_t a, uint64_t b, uint64_t c);
+/* The same stream in two steps, for a family keyed many times by c alone (every patient of an
+ * arrival stream): rng_seed_prefixed(r, rng_key_prefix(seed, a, b), c) is
+ * rng_seed_key(r, seed, a, b, c), with the three shared hashes done once. */
+uint64_t rng_key_prefix(uint64_t seed, uint64_t a, uint64_t b);
+void rng_seed_prefixed(struct rng *r, uint64_t prefix, uint64_t c);
 
 static inline uint32_t rng_u32(struct rng *r) {
     uint64_t old = r->state;

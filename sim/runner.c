@@ -10,8 +10,10 @@
 struct pool {
     const struct runner_job *job;
     pthread_mutex_t lock;
-    int next;    /* next replication to start (offset from first_rep) */
-    int emitted; /* replications handed to done so far */
+    pthread_cond_t room; /* signalled when the window moves on or the run fails */
+    int window;          /* at most this many replications started and not yet emitted */
+    int next;            /* next replication to start (offset from first_rep) */
+    int emitted;         /* replications handed to done so far */
     int failed;
     void **results; /* reorder buffer */
     char *ready;
@@ -21,6 +23,7 @@ struct pool {
 static void fail(struct pool *p, const char *msg) {
     if (!p->failed) snprintf(p->err, sizeof p->err, "%s", msg);
     p->failed = 1;
+    pthread_cond_broadcast(&p->room);
 }
 
 static void *worker(void *arg) {
@@ -29,6 +32,12 @@ static void *worker(void *arg) {
     char err[512];
     for (;;) {
         pthread_mutex_lock(&p->lock);
+        /* A slow replication holds back the emission of those after it; the window bounds what
+         * waits (results and their temporary files) to a few per thread, however many
+         * replications there are. The one holding it back is running, so the wait ends. */
+        while (!p->failed && p->next < job->nrep && p->next >= p->emitted + p->window &&
+               !(job->stop && *job->stop))
+            pthread_cond_wait(&p->room, &p->lock);
         if (!p->failed && job->stop && *job->stop) fail(p, "interrupted");
         int i = p->failed ? job->nrep : p->next++;
         pthread_mutex_unlock(&p->lock);
@@ -53,6 +62,7 @@ static void *worker(void *arg) {
                 void *r = p->results[k];
                 p->results[k] = NULL;
                 if (job->done(job->ctx, job->first_rep + k, r, err, sizeof err) != 0) fail(p, err);
+                pthread_cond_broadcast(&p->room);
             }
         }
         pthread_mutex_unlock(&p->lock);
@@ -70,11 +80,13 @@ int runner_run(const struct runner_job *job, char *err, size_t errlen) {
     memset(&p, 0, sizeof p);
     p.job = job;
     pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.room, NULL);
     p.results = fs_calloc((size_t)job->nrep + 1, sizeof *p.results);
     p.ready = fs_calloc((size_t)job->nrep + 1, 1);
 
     int nthreads = job->nthreads > 0 ? job->nthreads : runner_cores();
     if (nthreads > job->nrep) nthreads = job->nrep;
+    p.window = 4 * (nthreads > 1 ? nthreads : 1);
     if (nthreads <= 1) {
         worker(&p); /* no thread for the common single-core case */
     } else {
@@ -92,6 +104,7 @@ int runner_run(const struct runner_job *job, char *err, size_t errlen) {
     fs_free(p.results);
     fs_free(p.ready);
     pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.room);
     if (p.failed) snprintf(err, errlen, "%s", p.err);
     return p.failed ? -1 : 0;
 }

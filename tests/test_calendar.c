@@ -1,5 +1,6 @@
 /* The event calendar: time order, FIFO among equal times, and heap order under random use. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "sim/calendar.h"
 #include "sim/rng.h"
@@ -85,12 +86,52 @@ static void carries_payload(void **s) {
     cal_free(c);
 }
 
+/* The heap compares times by their bits: every kind of non-negative time (zero and -0,
+ * subnormals, ties, huge values, infinity) must come out exactly as a stable sort puts it. */
+struct ref {
+    double t;
+    uint32_t i;
+};
+static int by_time_then_index(const void *a, const void *b) {
+    const struct ref *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void pops_as_a_stable_sort(void **s) {
+    (void)s;
+    enum { N = 5000 };
+    static struct ref want[N];
+    const double odd[] = {0.0, -0.0, 4.9e-324, 2.2e-308, 1e-300, 1.0, 1e300, INFINITY};
+    struct calendar *c = cal_new();
+    struct rng r;
+    rng_seed(&r, 11, 3);
+    for (uint32_t i = 0; i < N; i++) {
+        double u = rng_uniform(&r);
+        double t = u < 0.2   ? odd[(size_t)(rng_uniform(&r) * 8)]
+                   : u < 0.6 ? floor(rng_uniform(&r) * 20)
+                             : rng_uniform(&r) * 1e6;
+        want[i] = (struct ref){t, i};
+        cal_push(c, (struct cal_event){.time = t, .id = i});
+    }
+    qsort(want, N, sizeof *want, by_time_then_index);
+    struct cal_event e;
+    for (int k = 0; k < N; k++) {
+        assert_int_equal(cal_pop(c, &e), 1);
+        assert_int_equal(e.id, want[k].i);
+        assert_true(e.time == want[k].t);
+    }
+    assert_int_equal(cal_pop(c, &e), 0);
+    cal_free(c);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_calendar),
         cmocka_unit_test(ties_run_first_in_first_out),
         cmocka_unit_test(random_interleaving_pops_in_order),
         cmocka_unit_test(carries_payload),
+        cmocka_unit_test(pops_as_a_stable_sort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

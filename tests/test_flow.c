@@ -610,6 +610,52 @@ static void same_replication_same_numbers(void **s) {
     done(&c);
 }
 
+/* Streamed rows are the rows a held series would have, in order, and nothing is held. */
+struct collect {
+    double *rows, *warm;
+    size_t nrows, nwarm, width, wwidth;
+};
+static void take_row(void *ctx, int rep, size_t b, const double *v) {
+    struct collect *c = ctx;
+    assert_int_equal(rep, 3);
+    assert_int_equal(b, c->nrows); /* in order, none skipped */
+    memcpy(c->rows + c->nrows++ * c->width, v, c->width * sizeof *v);
+}
+static void take_warm(void *ctx, int rep, size_t k, const double *v) {
+    struct collect *c = ctx;
+    assert_int_equal(rep, 3);
+    assert_int_equal(k, c->nwarm);
+    memcpy(c->warm + c->nwarm++ * c->wwidth, v, c->wwidth * sizeof *v);
+}
+
+static void streamed_rows_equal_held_rows(void **s) {
+    (void)s;
+    struct run a;
+    run(&a,
+        "[scenario]\nhorizon = 90d\nwarmup = 10d\n[arrivals a]\nto = w\nrate = 30/d\n"
+        "[unit w]\ncapacity = 10\nstay = lognormal(8h, 6h)\nnext = v 0.5, exit 0.5\n"
+        "[unit v]\ncapacity = 3\nstay = exp(1d)\n",
+        3);
+    struct collect c = {.width = a.res->nslots, .wwidth = a.sc->nunits};
+    c.rows = test_malloc(a.res->nbuckets * c.width * sizeof *c.rows);
+    c.warm = test_malloc(a.res->nwarm * c.wwidth * sizeof *c.warm);
+    struct flow_opts fo = {.row = take_row, .warm = take_warm, .row_ctx = &c};
+    struct flow_result *res;
+    char err[256];
+    assert_int_equal(flow_run_opts(a.sc, &a.ml, 3, &fo, &res, err, sizeof err), 0);
+    assert_null(res->series);
+    assert_null(res->warm);
+    assert_int_equal(c.nrows, a.res->nbuckets);
+    assert_int_equal(c.nwarm, a.res->nwarm);
+    assert_memory_equal(c.rows, a.res->series, c.nrows * c.width * sizeof *c.rows);
+    assert_memory_equal(c.warm, a.res->warm, c.nwarm * c.wwidth * sizeof *c.warm);
+    assert_memory_equal(res->summary, a.res->summary, c.width * sizeof *c.rows);
+    test_free(c.rows);
+    test_free(c.warm);
+    flow_result_free(res);
+    done(&a);
+}
+
 static void common_random_numbers_across_capacities(void **s) {
     (void)s;
     /* Changing a downstream capacity changes nobody's arrival or own stay: the arrivals are the
@@ -652,6 +698,7 @@ int main(void) {
         cmocka_unit_test(chc_in_acute_or_after_discharge),
         cmocka_unit_test(case_mix_groups),
         cmocka_unit_test(same_replication_same_numbers),
+        cmocka_unit_test(streamed_rows_equal_held_rows),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -1,5 +1,6 @@
 /* The replication runner: results reach `done` in replication order on any thread count, and
  * a failure stops the run with its message. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -64,6 +65,54 @@ static void in_order_on_many_threads(void **s) {
     }
 }
 
+/* One slow replication: the rest may not run ahead of it without bound (their results and
+ * temporary files would pile up); at most 4 per thread wait. */
+struct window_ctx {
+    int first_slow;
+    int started, emitted, most_ahead;
+    pthread_mutex_t lock;
+};
+
+static int run_slow_first(void *vctx, int rep, void **result, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    struct window_ctx *c = vctx;
+    pthread_mutex_lock(&c->lock);
+    c->started++;
+    if (c->started - c->emitted > c->most_ahead) c->most_ahead = c->started - c->emitted;
+    pthread_mutex_unlock(&c->lock);
+    struct timespec ts = {0, rep == 0 ? 200000000L : 100000L};
+    nanosleep(&ts, NULL);
+    *result = NULL;
+    return 0;
+}
+
+static int done_count(void *vctx, int rep, void *result, char *err, size_t errlen) {
+    (void)rep;
+    (void)result;
+    (void)err;
+    (void)errlen;
+    struct window_ctx *c = vctx; /* called under the runner's lock; run reads it under ours */
+    pthread_mutex_lock(&c->lock);
+    c->emitted++;
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+static void slow_replication_bounds_the_backlog(void **s) {
+    (void)s;
+    struct window_ctx c = {0};
+    pthread_mutex_init(&c.lock, NULL);
+    struct runner_job job = {
+        .nrep = 200, .nthreads = 2, .run = run_slow_first, .done = done_count, .ctx = &c};
+    char err[64];
+    assert_int_equal(runner_run(&job, err, sizeof err), 0);
+    assert_int_equal(c.emitted, 200);
+    assert_true(c.most_ahead <= 8);
+    assert_true(c.most_ahead >= 2); /* both threads did work at once */
+    pthread_mutex_destroy(&c.lock);
+}
+
 static void failure_stops_with_message(void **s) {
     (void)s;
     struct ctx c = {.next_expected = 0, .fail_at = 5};
@@ -84,6 +133,7 @@ static void cores_positive(void **s) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(in_order_on_many_threads),
+        cmocka_unit_test(slow_replication_bounds_the_backlog),
         cmocka_unit_test(failure_stops_with_message),
         cmocka_unit_test(cores_positive),
     };
