@@ -41,6 +41,7 @@ struct opts {
     int progress; /* a progress line on stderr (a terminal, and not --quiet) */
     double precision;
     int max_replications;
+    int range_first, range_last; /* --replications-range A:B (1-based), or 0 */
     char **owned; /* --set strings made from --replications / --seed, freed at exit */
     size_t nowned;
 };
@@ -62,6 +63,7 @@ struct run_options {
     double precision; /* > 0: add batches of replications until every headline metric's 95%
                        * half-width is within this fraction of its mean (not with keep) */
     int max_replications;
+    int first_rep, nrep; /* a part: replications first_rep+1 .. first_rep+nrep (nrep 0: all) */
 };
 
 /* Run the replications of sc on threads and write its results folder dir (files complete or
@@ -94,6 +96,10 @@ int cmd_fit(const struct opts *o);
 int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen);
 /* flowsim reproduce FILE --expect EXPECT.csv */
 int cmd_reproduce(const struct opts *o, int argc, char **argv);
+/* flowsim merge DIR... -o OUT */
+int cmd_merge(const struct opts *o, int argc, char **argv);
+/* The command line as one string, for run-info. */
+void cli_command_line(int argc, char **argv, char *buf, size_t len);
 /* flowsim sweep BASE.ini --grid GRID.csv */
 int cmd_sweep(const struct opts *o, const char *command);
 

@@ -28,6 +28,7 @@ static const char usage[] =
     "       flowsim fit STAYS.csv\n"
     "       flowsim calibrate FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]\n"
     "       flowsim reproduce FILE --expect EXPECT.csv [-o DIR] [options as for run]\n"
+    "       flowsim merge PART_DIR... -o DIR\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -47,7 +48,9 @@ static const char help[] =
     "                  (TARGETS.csv: unit,metric,target,weight); writes calibrated.ini\n"
     "  reproduce FILE --expect EXPECT.csv  run FILE, then check published figures\n"
     "                  (quantity,unit,metric,review_value,tolerance,low,high); writes\n"
-    "                  reproduction.csv; exit status 3 when one is outside its tolerance\n\n"
+    "                  reproduction.csv; exit status 3 when one is outside its tolerance\n"
+    "  merge PART_DIR... -o DIR  put the parts of a run made with --replications-range\n"
+    "                  back together: DIR is what one run of every replication writes\n\n"
     "options:\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -61,6 +64,9 @@ static const char help[] =
     "  --precision P%          add replications (in batches of [scenario] replications) until\n"
     "                          every headline metric's 95% half-width is within P% of its mean\n"
     "  --max-replications N    the most --precision may run (default 1000)\n"
+    "  --replications-range A:B  run only replications A to B (of [scenario] replications),\n"
+    "                          as one part of a run: flowsim merge puts the parts together\n"
+    "                          (job arrays; docs/scaling.md)\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 1 internal error, 3 reproduce: a figure outside\n"
@@ -154,6 +160,19 @@ static int parse_args(int argc, char **argv, struct opts *o) {
                 return EXIT_BAD_INPUT;
             }
             o->max_replications = (int)n;
+        } else if (!strcmp(a, "--replications-range")) {
+            if (!has_val) return usage_error("%s needs A:B, e.g. 1:10", a);
+            const char *v = argv[++i];
+            int a1, b1, used = 0;
+            if (sscanf(v, "%d:%d%n", &a1, &b1, &used) != 2 || v[used] || a1 < 1 || b1 < a1) {
+                fprintf(stderr,
+                        "flowsim: --replications-range: expected A:B with 1 <= A <= B, "
+                        "got '%s'\n",
+                        v);
+                return EXIT_BAD_INPUT;
+            }
+            o->range_first = a1;
+            o->range_last = b1;
         } else if (!strcmp(a, "--report")) {
             o->report = 1;
         } else if (!strcmp(a, "--patient-log")) {
@@ -168,11 +187,20 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             o->files[o->nfiles++] = a;
         }
     }
-    int compare = !strcmp(o->cmd, "compare");
-    if (o->nfiles == 0) return usage_error("%s needs a scenario FILE", o->cmd);
+    int compare = !strcmp(o->cmd, "compare"), merge = !strcmp(o->cmd, "merge");
+    if (o->nfiles == 0)
+        return usage_error(merge ? "%s needs the folders of the parts" : "%s needs a scenario FILE",
+                           o->cmd);
     if (compare && o->nfiles < 2)
         return usage_error("%s needs BASE.ini and at least one VARIANT.ini", o->cmd);
-    if (!compare && o->nfiles > 1) return usage_error("unexpected argument '%s'", o->files[1]);
+    if (merge && !o->outdir) return usage_error("%s needs -o DIR for the merged results", o->cmd);
+    if (!compare && !merge && o->nfiles > 1)
+        return usage_error("unexpected argument '%s'", o->files[1]);
+    if (o->range_first && strcmp(o->cmd, "run"))
+        return usage_error("--replications-range is for run, not %s", o->cmd);
+    if (o->range_first && o->precision > 0)
+        return usage_error("%s", "--replications-range and --precision cannot go together "
+                                 "(a part cannot decide when the whole run is precise enough)");
     o->file = o->files[0];
     return EXIT_OK;
 }
@@ -229,17 +257,24 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
     }
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
-    char command[2048] = "flowsim";
-    for (int i = 1; i < argc; i++) {
-        size_t n = strlen(command);
-        snprintf(command + n, sizeof command - n, " %s", argv[i]);
-    }
+    char command[2048];
+    cli_command_line(argc, argv, command, sizeof command);
     int status = EXIT_OK;
+    if (o->range_last > sc->replications) {
+        fprintf(stderr,
+                "flowsim: --replications-range %d:%d: the scenario has %d replications "
+                "(set them with --replications N)\n",
+                o->range_first, o->range_last, sc->replications);
+        status = EXIT_BAD_INPUT;
+        goto done;
+    }
     struct run_stats st;
     struct run_options ro = {.patient_log = o->patient_log,
                              .progress = o->progress,
                              .precision = o->precision,
-                             .max_replications = o->max_replications};
+                             .max_replications = o->max_replications,
+                             .first_rep = o->range_first ? o->range_first - 1 : 0,
+                             .nrep = o->range_first ? o->range_last - o->range_first + 1 : 0};
     if (cli_run_to_dir(sc, &ml, dir, threads, command, &ro, &st, err, sizeof err) != 0) {
         status = cli_fail(err);
         goto done;
@@ -260,6 +295,14 @@ done:
     metric_layout_fini(&ml);
     scenario_free(sc);
     return status;
+}
+
+void cli_command_line(int argc, char **argv, char *buf, size_t len) {
+    snprintf(buf, len, "flowsim");
+    for (int i = 1; i < argc; i++) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, " %s", argv[i]);
+    }
 }
 
 static int cmd_run(const struct opts *o, int argc, char **argv) {
@@ -324,7 +367,7 @@ int main(int argc, char **argv) {
     }
     if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
         strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit") &&
-        strcmp(argv[1], "calibrate") && strcmp(argv[1], "reproduce"))
+        strcmp(argv[1], "calibrate") && strcmp(argv[1], "reproduce") && strcmp(argv[1], "merge"))
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
@@ -343,6 +386,7 @@ int main(int argc, char **argv) {
              : !strcmp(o.cmd, "fit")       ? cmd_fit(&o)
              : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o)
              : !strcmp(o.cmd, "reproduce") ? cmd_reproduce(&o, argc, argv)
+             : !strcmp(o.cmd, "merge")     ? cmd_merge(&o, argc, argv)
                                            : cmd_validate(&o);
     fs_free(o.sets);
     fs_free(o.files);

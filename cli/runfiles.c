@@ -163,7 +163,11 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                    struct run_stats *st, char *err, size_t errlen) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int batch = sc->replications, cap = ro->precision > 0 ? ro->max_replications : batch;
+    /* A part runs its range; a whole run every replication, or with --precision batches of
+     * them until precise enough. */
+    int base = ro->nrep > 0 ? ro->first_rep : 0;
+    int batch = ro->nrep > 0 ? ro->nrep : sc->replications;
+    int cap = ro->precision > 0 ? ro->max_replications : batch;
     if (ro->precision > 0 && batch < 2) batch = 2; /* an interval needs two */
     int workers = threads < batch ? threads : batch;
     struct run_ctx ctx = {.sc = sc,
@@ -175,6 +179,10 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
                           .total = cap};
     ctx.rs = results_open(dir, sc, ml, err, errlen);
     if (!ctx.rs) return -1;
+    if (ro->nrep > 0 && results_set_part(ctx.rs, base, ro->nrep, err, errlen) != 0) {
+        results_abort(ctx.rs);
+        return -1;
+    }
     if (ro->patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
         results_abort(ctx.rs);
         return -1;
@@ -185,7 +193,7 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
     st->stopped[0] = 0;
     for (;;) {
         int n = batch < cap - done ? batch : cap - done;
-        struct runner_job job = {.first_rep = done,
+        struct runner_job job = {.first_rep = base + done,
                                  .nrep = n,
                                  .nthreads = threads,
                                  .run = run_one,

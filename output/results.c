@@ -27,6 +27,11 @@ struct results {
     size_t peak_patients;
     int created;             /* the folder did not exist before: an abort removes it again */
     struct csvout_file warm; /* warmup.csv: occupancy from time 0, for judging the warm-up */
+    /* A part of a run (--replications-range, or one MPI rank's share): replications
+     * first_rep + 1 .. first_rep + nrep of the scenario's; replications.csv then keeps each
+     * one's summary exactly, for flowsim merge. */
+    int part, first_rep, part_nrep;
+    struct csvout_file reps;
 };
 
 static void free_rs(struct results *rs) {
@@ -41,6 +46,25 @@ static void free_rs(struct results *rs) {
     fs_free(rs->dates);
     fs_free(rs->acc);
     fs_free(rs);
+}
+
+int results_set_part(struct results *rs, int first_rep, int nrep, char *err, size_t errlen) {
+    if (csvout_open(&rs->reps, rs->dir, "replications.csv", err, errlen) != 0) return -1;
+    rs->part = 1;
+    rs->first_rep = first_rep;
+    rs->part_nrep = nrep;
+    fputs("replication", rs->reps.f);
+    for (size_t i = 0; i < rs->ml->n; i++) { /* column names, for people: UNIT:METRIC */
+        const struct metric_slot *s = &rs->ml->slot[i];
+        char name[600];
+        snprintf(name, sizeof name, "%s%s%s", s->unit >= 0 ? rs->sc->unit[s->unit].name : "",
+                 s->unit >= 0 ? ":" : "", s->name);
+        char *q = csvout_quote(name);
+        fprintf(rs->reps.f, ",%s", q);
+        fs_free(q);
+    }
+    fputc('\n', rs->reps.f);
+    return 0;
 }
 
 struct results *results_open(const char *dir, const struct scenario *sc,
@@ -159,6 +183,16 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
             results_write_warm(rs, res->rep, k, res->warm + k * rs->sc->nunits, rs->warm.f);
     for (size_t i = 0; i < ml->n; i++)
         if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
+    if (rs->part) { /* every bit, so that a merge computes the very same summary */
+        fprintf(rs->reps.f, "%d", res->rep + 1);
+        for (size_t i = 0; i < ml->n; i++)
+            if (isnan(res->summary[i]))
+                fputc(',', rs->reps.f);
+            else
+                fprintf(rs->reps.f, ",%.17g", res->summary[i]);
+        fputc('\n', rs->reps.f);
+        bad |= ferror(rs->reps.f) != 0;
+    }
     rs->nrep++;
     rs->events += res->events;
     rs->patients += res->patients;
@@ -186,31 +220,36 @@ uint64_t results_patients(const struct results *rs) {
     return rs->patients;
 }
 
+void results_summary_row(FILE *f, const char *q_scenario, const char *q_unit, const char *q_metric,
+                         const struct welford *w) {
+    fprintf(f, "%s,%s,%s,", q_scenario, q_unit, q_metric);
+    /* Undefined statistics are empty cells: no mean over nothing, no sd or CI from one. */
+    if (w->n > 0) csvout_num(f, w->mean);
+    fputc(',', f);
+    if (w->n > 1) csvout_num(f, welford_sd(w));
+    double lo, hi;
+    if (stats_ci95(w, &lo, &hi) == 0) {
+        fputc(',', f);
+        csvout_num(f, lo);
+        fputc(',', f);
+        csvout_num(f, hi);
+    } else {
+        fputs(",,", f);
+    }
+    fprintf(f, ",%llu\n", (unsigned long long)w->n);
+}
+
 static void write_summary(struct results *rs, FILE *f) {
-    fputs("scenario,unit,metric,mean,sd,ci95_low,ci95_high,replications\n", f);
+    fputs(RESULTS_SUMMARY_HEADER, f);
     for (size_t i = 0; i < rs->ml->n; i++) {
         const struct metric_slot *s = &rs->ml->slot[i];
-        const struct welford *w = &rs->acc[i];
-        fprintf(f, "%s,%s,%s,", rs->q_scenario, s->unit >= 0 ? rs->q_unit[s->unit] : "",
-                rs->q_metric[i]);
-        /* Undefined statistics are empty cells: no mean over nothing, no sd or CI from one. */
-        if (w->n > 0) csvout_num(f, w->mean);
-        fputc(',', f);
-        if (w->n > 1) csvout_num(f, welford_sd(w));
-        double lo, hi;
-        if (stats_ci95(w, &lo, &hi) == 0) {
-            fputc(',', f);
-            csvout_num(f, lo);
-            fputc(',', f);
-            csvout_num(f, hi);
-        } else {
-            fputs(",,", f);
-        }
-        fprintf(f, ",%llu\n", (unsigned long long)w->n);
+        results_summary_row(f, rs->q_scenario, s->unit >= 0 ? rs->q_unit[s->unit] : "",
+                            rs->q_metric[i], &rs->acc[i]);
     }
 }
 
-static void write_run_info(struct results *rs, const struct results_info *info, FILE *f) {
+void results_write_run_info(FILE *f, const struct results_info *info,
+                            const struct results_counts *n) {
     char when[64];
     time_t now = time(NULL);
     struct tm tm;
@@ -218,17 +257,23 @@ static void write_run_info(struct results *rs, const struct results_info *info, 
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(f, "flowsim_version = %s\n", info->version);
     fprintf(f, "git_revision = %s\n", info->git_rev);
-    fprintf(f, "scenario = %s\n", rs->sc->name);
-    fprintf(f, "scenario_file = %s\n", rs->sc->path);
+    fprintf(f, "scenario = %s\n", n->scenario);
+    fprintf(f, "scenario_file = %s\n", n->scenario_file);
     fprintf(f, "command = %s\n", info->command);
     fprintf(f, "finished_utc = %s\n", when);
-    fprintf(f, "seed = %llu\n", (unsigned long long)rs->sc->seed);
-    fprintf(f, "replications = %d\n", rs->nrep);
+    fprintf(f, "seed = %llu\n", (unsigned long long)n->seed);
+    fprintf(f, "replications = %d\n", n->replications);
+    if (n->part_nrep > 0) {
+        fprintf(f, "replications_range = %d:%d\n", n->first_rep + 1, n->first_rep + n->part_nrep);
+        fprintf(f, "replications_total = %d\n", n->total);
+    }
+    if (info->ranks > 1) fprintf(f, "mpi_ranks = %d\n", info->ranks);
+    if (info->merged_from) fprintf(f, "merged_from = %s\n", info->merged_from);
     fprintf(f, "threads = %d\n", info->threads);
     fprintf(f, "wall_seconds = %.3f\n", info->wall_seconds);
-    fprintf(f, "events = %llu\n", (unsigned long long)rs->events);
-    fprintf(f, "patients = %llu\n", (unsigned long long)rs->patients);
-    fprintf(f, "peak_patients_in_system = %zu\n", rs->peak_patients);
+    fprintf(f, "events = %llu\n", (unsigned long long)n->events);
+    fprintf(f, "patients = %llu\n", (unsigned long long)n->patients);
+    fprintf(f, "peak_patients_in_system = %llu\n", (unsigned long long)n->peak_patients);
 }
 
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen) {
@@ -238,11 +283,24 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
     if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
     if (rc == 0) {
         write_summary(rs, sum.f);
-        scenario_write_resolved(rs->sc, ini.f, rs->nrep);
-        write_run_info(rs, info, run.f);
+        /* A part records the whole run's count, so that every part's resolved scenario is the
+         * same file and a merge can check that they belong together. */
+        scenario_write_resolved(rs->sc, ini.f, rs->part ? rs->sc->replications : rs->nrep);
+        struct results_counts n = {.scenario = rs->sc->name,
+                                   .scenario_file = rs->sc->path,
+                                   .seed = rs->sc->seed,
+                                   .replications = rs->nrep,
+                                   .first_rep = rs->first_rep,
+                                   .part_nrep = rs->part ? rs->part_nrep : 0,
+                                   .total = rs->sc->replications,
+                                   .events = rs->events,
+                                   .patients = rs->patients,
+                                   .peak_patients = rs->peak_patients};
+        results_write_run_info(run.f, info, &n);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
+        if (rc == 0 && rs->part) rc = csvout_close(&rs->reps, err, errlen);
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
         if (rc == 0) rc = csvout_close(&ini, err, errlen);
         if (rc == 0) rc = csvout_close(&run, err, errlen);
@@ -250,6 +308,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
     if (rc != 0) {
         if (rs->ts.f) csvout_discard(&rs->ts);
         if (rs->warm.f) csvout_discard(&rs->warm);
+        if (rs->reps.f) csvout_discard(&rs->reps);
         if (sum.f) csvout_discard(&sum);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);
@@ -262,6 +321,7 @@ void results_abort(struct results *rs) {
     if (!rs) return;
     if (rs->ts.f) csvout_discard(&rs->ts);
     if (rs->warm.f) csvout_discard(&rs->warm);
+    if (rs->reps.f) csvout_discard(&rs->reps);
     if (rs->created) rmdir(rs->dir); /* only if empty: nothing of anyone else's goes */
     free_rs(rs);
 }

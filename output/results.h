@@ -22,11 +22,38 @@ struct results_info {
     const char *command; /* the command line, for the record */
     int threads;
     double wall_seconds;
+    int ranks;               /* MPI processes (0 or 1: none) */
+    const char *merged_from; /* flowsim merge: the parts, or NULL */
 };
+
+/* What run-info records of the run itself. */
+struct results_counts {
+    const char *scenario, *scenario_file;
+    uint64_t seed;
+    int replications;         /* in these results */
+    int first_rep, part_nrep; /* a part: replications first_rep+1 .. first_rep+part_nrep */
+    int total;                /* a part: the scenario's replications */
+    unsigned long long events, patients, peak_patients;
+};
+
+#define RESULTS_SUMMARY_HEADER "scenario,unit,metric,mean,sd,ci95_low,ci95_high,replications\n"
+struct welford;
+/* One summary.csv row (names already quoted), shared with flowsim merge so that a merged
+ * summary is the same bytes. */
+void results_summary_row(FILE *f, const char *q_scenario, const char *q_unit, const char *q_metric,
+                         const struct welford *w);
+/* The run-info file. */
+void results_write_run_info(FILE *f, const struct results_info *info,
+                            const struct results_counts *n);
 
 /* Create dir (and parents) and start the files. Returns NULL with a message on failure. */
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen);
+/* Make these results a part of a run (--replications-range, an MPI rank's share): they hold
+ * replications first_rep+1 .. first_rep+nrep of the scenario's, and also write
+ * replications.csv (each replication's summary values, exactly) for flowsim merge. Call before
+ * the first results_add. */
+int results_set_part(struct results *rs, int first_rep, int nrep, char *err, size_t errlen);
 /* The timeseries.csv rows of report bucket b of replication rep (0-based; nslots values), and
  * the warmup.csv rows of warm-up-chart interval k (one occupancy per unit), written to f. They
  * read rs only, so the threads running replications write their own rows in parallel. */

@@ -18,16 +18,16 @@ static void check(double v) {
 
 static void numbers_print_as_printf_would(void **s) {
     (void)s;
-    const double v[] = {0.0,          -0.0,        1.0,          -1.0,       7.0,  10.0,
-                        999999999.0,  -999999999., 1e9,          -1e9,       1e10, 123456789.5,
-                        0.1,          -2.5,        1e-7,         4.9e-324,   1e300,
-                        4294967296.0, 2147483648., 9007199254740992.0};
+    const double v[] = {0.0,      -0.0,        1.0,          -1.0,        7.0,
+                        10.0,     999999999.0, -999999999.,  1e9,         -1e9,
+                        1e10,     123456789.5, 0.1,          -2.5,        1e-7,
+                        4.9e-324, 1e300,       4294967296.0, 2147483648., 9007199254740992.0};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) check(v[i]);
     struct rng r;
     rng_seed(&r, 1, 2);
     for (int i = 0; i < 100000; i++) {
         double u = rng_uniform(&r);
-        check(floor((u - 0.5) * 2.2e9));       /* whole numbers either side of 1e9 */
+        check(floor((u - 0.5) * 2.2e9));        /* whole numbers either side of 1e9 */
         check((u - 0.5) * pow(10, i % 24 - 8)); /* everything else */
     }
 }

@@ -132,3 +132,20 @@ int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_
         fail_msg("summary.csv in %s has no row for unit '%s' metric '%s'", dir, unit, metric);
     return found;
 }
+
+void tu_assert_same_files(const char *d1, const char *d2, const char *const *names,
+                          const char *file, int line) {
+    for (; *names; names++) {
+        char p1[4200], p2[4200];
+        snprintf(p1, sizeof p1, "%s/%s", d1, *names);
+        snprintf(p2, sizeof p2, "%s/%s", d2, *names);
+        char *a = tu_read(p1), *b = tu_read(p2);
+        int same = a && b && !strcmp(a, b);
+        free(a);
+        free(b);
+        if (!same) {
+            print_error("%s and %s differ (or are missing)\n", p1, p2);
+            _fail(file, line);
+        }
+    }
+}

@@ -29,6 +29,12 @@ const char *tu_src(const char *rel);
 void tu_write(const char *path, const char *text);
 char *tu_read(const char *path); /* whole file, or NULL */
 
+/* Each file named in names (a NULL-terminated list) has the same bytes in d1 and d2. */
+#define assert_same_files(d1, d2, names)                                                           \
+    tu_assert_same_files((d1), (d2), (names), __FILE__, __LINE__)
+void tu_assert_same_files(const char *d1, const char *d2, const char *const *names,
+                          const char *file, int line);
+
 /* summary.csv of dir: the mean (or other column) of (unit, metric); NAN if absent or empty. */
 struct tu_row {
     double mean, sd, lo, hi;

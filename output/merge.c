@@ -1,0 +1,365 @@
+#include "merge.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "csvout.h"
+#include "models/table.h"
+#include "sim/core.h"
+#include "sim/stats.h"
+
+struct part {
+    const char *dir;
+    int first, last, total; /* replications first..last (1-based) of total */
+    char scenario[512], scenario_file[4096], seed[32];
+    unsigned long long events, patients, peak;
+    double wall; /* its wall_seconds */
+    int has_log;
+};
+
+static int bad(char *err, size_t errlen, const char *dir, const char *what) {
+    snprintf(err, errlen, "%s: %s", dir, what);
+    return -1;
+}
+
+static char *path_in(const char *dir, const char *name, char *buf, size_t len) {
+    snprintf(buf, len, "%s/%s", dir, name);
+    return buf;
+}
+
+static int exists(const char *dir, const char *name) {
+    char p[4200];
+    struct stat st;
+    return stat(path_in(dir, name, p, sizeof p), &st) == 0;
+}
+
+/* The whole of a small file, NUL-terminated, or NULL. */
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = fs_malloc(cap);
+    size_t k;
+    while ((k = fread(s + n, 1, cap - n - 1, f)) > 0)
+        if ((n += k) + 1 == cap) s = fs_realloc(s, cap *= 2);
+    int e = ferror(f);
+    fclose(f);
+    if (e) {
+        fs_free(s);
+        return NULL;
+    }
+    s[n] = 0;
+    if (len) *len = n;
+    return s;
+}
+
+/* run-info is "key = value" lines. */
+static const char *info_value(const char *text, const char *key, char *out, size_t outlen) {
+    size_t kl = strlen(key);
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
+        const char *v = line + kl + 3, *end = strchr(v, '\n');
+        size_t n = end ? (size_t)(end - v) : strlen(v);
+        if (n >= outlen) n = outlen - 1;
+        memcpy(out, v, n);
+        out[n] = 0;
+        return out;
+    }
+    return NULL;
+}
+
+static int read_part(struct part *p, char *err, size_t errlen) {
+    char path[4200], v[64];
+    char *info = slurp(path_in(p->dir, "run-info", path, sizeof path), NULL);
+    if (!info) return bad(err, errlen, p->dir, "no run-info: not a flowsim results folder");
+    int rc = 0;
+    if (!info_value(info, "replications_range", v, sizeof v) ||
+        sscanf(v, "%d:%d", &p->first, &p->last) != 2 ||
+        !info_value(info, "replications_total", v, sizeof v) || sscanf(v, "%d", &p->total) != 1)
+        rc = bad(err, errlen, p->dir,
+                 "run-info has no replications_range: not a part (run it with "
+                 "--replications-range A:B)");
+    else if (!info_value(info, "scenario", p->scenario, sizeof p->scenario) ||
+             !info_value(info, "scenario_file", p->scenario_file, sizeof p->scenario_file) ||
+             !info_value(info, "seed", p->seed, sizeof p->seed) ||
+             !info_value(info, "events", v, sizeof v) || sscanf(v, "%llu", &p->events) != 1 ||
+             !info_value(info, "patients", v, sizeof v) || sscanf(v, "%llu", &p->patients) != 1 ||
+             !info_value(info, "peak_patients_in_system", v, sizeof v) ||
+             sscanf(v, "%llu", &p->peak) != 1 || !info_value(info, "wall_seconds", v, sizeof v) ||
+             sscanf(v, "%lf", &p->wall) != 1)
+        rc = bad(err, errlen, p->dir, "run-info is incomplete");
+    fs_free(info);
+    if (rc) return rc;
+    const char *need[] = {"summary.csv", "timeseries.csv", "warmup.csv", "replications.csv",
+                          "scenario.resolved.ini"};
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++)
+        if (!exists(p->dir, need[i])) {
+            snprintf(err, errlen, "%s: %s is missing", p->dir, need[i]);
+            return -1;
+        }
+    p->has_log = exists(p->dir, "patients.csv");
+    return 0;
+}
+
+static int by_first(const void *a, const void *b) {
+    const struct part *x = a, *y = b;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Append src without its header line to dst; the header must be the one dst started with. */
+static int append_rows(FILE *dst, const char *src, const char *header, char *err,
+                       size_t errlen) {
+    FILE *f = fopen(src, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot read: %s", src, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    int rc = 0;
+    if (n <= 0 || strcmp(line, header)) {
+        snprintf(err, errlen, "%s: its header differs from the first part's", src);
+        rc = -1;
+    } else {
+        char buf[1 << 16];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, k, dst);
+        if (ferror(f)) {
+            snprintf(err, errlen, "%s: read error", src);
+            rc = -1;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+/* The first line of a file (with its newline), or NULL. */
+static char *first_line(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    if (getline(&line, &cap, f) <= 0) {
+        free(line);
+        line = NULL;
+    }
+    fclose(f);
+    return line;
+}
+
+/* Fold each replication's summary values (replications.csv of every part, in order) into acc.
+ * Slots are the rows of the first part's summary.csv, which every part must share. */
+static int fold_summaries(const struct part *parts, size_t n, const struct table *slots,
+                          struct welford *acc, char *err, size_t errlen) {
+    size_t nslots = slots->n - 1;
+    int next = 1;
+    for (size_t k = 0; k < n; k++) {
+        char path[4200];
+        struct table t;
+        if (table_read(path_in(parts[k].dir, "summary.csv", path, sizeof path), &t, err,
+                       errlen) != 0)
+            return -1;
+        int same = t.n == slots->n;
+        for (size_t i = 1; same && i < t.n; i++)
+            for (size_t j = 0; same && j < 3; j++)
+                same = t.row[i].n > j && slots->row[i].n > j
+                           ? !strcmp(t.row[i].field[j], slots->row[i].field[j])
+                           : t.row[i].n <= j && slots->row[i].n <= j;
+        table_fini(&t);
+        if (!same)
+            return bad(err, errlen, parts[k].dir,
+                       "summary.csv has other metrics than the first part's (another scenario, "
+                       "or --by-group in one and not the other)");
+        if (table_read(path_in(parts[k].dir, "replications.csv", path, sizeof path), &t, err,
+                       errlen) != 0)
+            return -1;
+        int rc = 0;
+        if (t.n == 0 || t.row[0].n != nslots + 1) {
+            snprintf(err, errlen, "%s: expected %zu metric columns, as summary.csv has", path,
+                     nslots);
+            rc = -1;
+        }
+        for (size_t r = 1; rc == 0 && r < t.n; r++, next++) {
+            const struct table_row *row = &t.row[r];
+            char *end;
+            long rep = strtol(row->field[0], &end, 10);
+            if (*end || rep != next) {
+                snprintf(err, errlen, "%s:%ld: replication: expected %d, got '%s'", path,
+                         row->line, next, row->field[0]);
+                rc = -1;
+                break;
+            }
+            for (size_t i = 0; i < nslots && rc == 0; i++) {
+                /* Empty (or dropped trailing) cells are undefined values: not counted. */
+                if (i + 1 >= row->n || !*row->field[i + 1]) continue;
+                double v = strtod(row->field[i + 1], &end);
+                if (*end || !isfinite(v)) {
+                    snprintf(err, errlen, "%s:%ld: column %zu: expected a number, got '%s'",
+                             path, row->line, i + 2, row->field[i + 1]);
+                    rc = -1;
+                }
+                welford_add(&acc[i], v);
+            }
+        }
+        table_fini(&t);
+        if (rc) return rc;
+        if (next != parts[k].last + 1)
+            return bad(err, errlen, parts[k].dir,
+                       "replications.csv does not hold every replication of its range");
+    }
+    return 0;
+}
+
+static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
+    qsort(parts, n, sizeof *parts, by_first);
+    int want = 1;
+    char *ini0 = NULL;
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        const struct part *p = &parts[k];
+        char msg[256], path[4200];
+        if (p->total != parts[0].total || strcmp(p->seed, parts[0].seed) ||
+            strcmp(p->scenario, parts[0].scenario)) {
+            rc = bad(err, errlen, p->dir,
+                     "another scenario, seed or replication count than the first part's");
+        } else if (p->first != want) {
+            if (p->first < want)
+                snprintf(msg, sizeof msg, "replications %d:%d overlap another part's", p->first,
+                         p->last);
+            else
+                snprintf(msg, sizeof msg, "replications %d:%d are in no part", want,
+                         p->first - 1);
+            rc = bad(err, errlen, p->dir, msg);
+        } else if (p->has_log != parts[0].has_log) {
+            rc = bad(err, errlen, p->dir,
+                     "patients.csv is in some parts and not in others (--patient-log)");
+        } else {
+            char *ini = slurp(path_in(p->dir, "scenario.resolved.ini", path, sizeof path), NULL);
+            if (!ini)
+                rc = bad(err, errlen, p->dir, "cannot read scenario.resolved.ini");
+            else if (ini0 && strcmp(ini, ini0))
+                rc = bad(err, errlen, p->dir,
+                         "scenario.resolved.ini differs from the first part's: the parts are "
+                         "not of one run");
+            if (!ini0) {
+                ini0 = ini;
+                ini = NULL;
+            }
+            fs_free(ini);
+        }
+        want = p->last + 1;
+    }
+    fs_free(ini0);
+    if (rc == 0 && want != parts[0].total + 1) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "replications %d:%d are in no part", want, parts[0].total);
+        rc = bad(err, errlen, parts[n - 1].dir, msg);
+    }
+    return rc;
+}
+
+int merge_parts(const char *const *dirs, size_t n, const char *out,
+                const struct results_info *info, char *err, size_t errlen) {
+    if (n == 0) return bad(err, errlen, out, "no parts to merge");
+    struct part *parts = fs_calloc(n, sizeof *parts);
+    int rc = 0;
+    char rout[PATH_MAX];
+    int out_exists = realpath(out, rout) != NULL;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        char rdir[PATH_MAX];
+        parts[k].dir = dirs[k];
+        if (out_exists && realpath(dirs[k], rdir) && !strcmp(rdir, rout))
+            rc = bad(err, errlen, dirs[k], "the output folder cannot be one of the parts");
+        else
+            rc = read_part(&parts[k], err, errlen);
+    }
+    if (rc == 0) rc = check_parts(parts, n, err, errlen);
+    struct table slots = {0};
+    struct welford *acc = NULL;
+    char path[4200];
+    if (rc == 0)
+        rc = table_read(path_in(parts[0].dir, "summary.csv", path, sizeof path), &slots, err,
+                        errlen);
+    if (rc == 0 && slots.n < 1) rc = bad(err, errlen, path, "empty");
+    if (rc == 0) {
+        acc = fs_calloc(slots.n, sizeof *acc);
+        rc = fold_summaries(parts, n, &slots, acc, err, errlen);
+    }
+    /* Everything read and checked: now write, each file under a temporary name. */
+    const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
+    struct csvout_file f[6] = {{0}};
+    size_t nf = 0;
+    if (rc == 0 && csvout_mkdirs(out, err, errlen) != 0) rc = -2;
+    for (size_t i = 0; rc == 0 && i < 3; i++) {
+        if (i == 2 && !parts[0].has_log) break;
+        char *header = first_line(path_in(parts[0].dir, rows[i], path, sizeof path));
+        if (!header) {
+            rc = bad(err, errlen, path, "empty");
+            break;
+        }
+        if (csvout_open(&f[nf], out, rows[i], err, errlen) != 0) {
+            fs_free(header);
+            rc = -2;
+            break;
+        }
+        fputs(header, f[nf].f);
+        for (size_t k = 0; k < n && rc == 0; k++)
+            rc = append_rows(f[nf].f, path_in(parts[k].dir, rows[i], path, sizeof path), header,
+                             err, errlen);
+        nf++;
+        free(header);
+    }
+    if (rc == 0 && csvout_open(&f[nf++], out, "summary.csv", err, errlen) != 0) rc = -2;
+    if (rc == 0) {
+        FILE *s = f[nf - 1].f;
+        fputs(RESULTS_SUMMARY_HEADER, s);
+        for (size_t i = 1; i < slots.n; i++) {
+            const struct table_row *r = &slots.row[i];
+            char *q[3];
+            for (int j = 0; j < 3; j++) q[j] = csvout_quote(r->n > (size_t)j ? r->field[j] : "");
+            results_summary_row(s, q[0], q[1], q[2], &acc[i - 1]);
+            for (int j = 0; j < 3; j++) fs_free(q[j]);
+        }
+    }
+    if (rc == 0 && csvout_open(&f[nf++], out, "scenario.resolved.ini", err, errlen) != 0) rc = -2;
+    if (rc == 0) {
+        size_t len;
+        char *ini = slurp(path_in(parts[0].dir, "scenario.resolved.ini", path, sizeof path), &len);
+        if (ini) fwrite(ini, 1, len, f[nf - 1].f);
+        fs_free(ini);
+    }
+    if (rc == 0 && csvout_open(&f[nf++], out, "run-info", err, errlen) != 0) rc = -2;
+    if (rc == 0) {
+        struct results_counts c = {.scenario = parts[0].scenario,
+                                   .scenario_file = parts[0].scenario_file,
+                                   .replications = parts[0].total};
+        c.seed = strtoull(parts[0].seed, NULL, 10);
+        for (size_t k = 0; k < n; k++) {
+            c.events += parts[k].events;
+            c.patients += parts[k].patients;
+            if (parts[k].peak > c.peak_patients) c.peak_patients = parts[k].peak;
+        }
+        struct results_info mi = *info; /* the run's time is the parts' time */
+        mi.wall_seconds = 0;
+        for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
+        results_write_run_info(f[nf - 1].f, &mi, &c);
+    }
+    /* Rename only once all is written: run-info last, as a run does. */
+    for (size_t i = 0; i < nf; i++)
+        if (rc == 0) {
+            if (csvout_close(&f[i], err, errlen) != 0) rc = -2;
+        } else if (f[i].f) {
+            csvout_discard(&f[i]);
+        }
+    fs_free(acc);
+    table_fini(&slots);
+    fs_free(parts);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* merge.h — parts of one run put back together: the folders written by
+ * `flowsim run --replications-range A:B` (or by MPI ranks) become the results folder that one
+ * run of every replication writes, with the same bytes in every CSV file and in
+ * scenario.resolved.ini (run-info records the merge instead of one run).
+ *
+ * Each part's replications.csv holds every replication's summary values exactly, so the
+ * merged summary.csv is computed over the same numbers in the same order as a single run's. */
+#ifndef FS_MERGE_H
+#define FS_MERGE_H
+
+#include <stddef.h>
+
+#include "results.h"
+
+/* Merge the parts in dirs (any order) into out. The parts must come from the same resolved
+ * scenario and cover its replications 1..N exactly once. Returns 0; -1 with a message naming
+ * the folder and the cause when the parts are unusable (bad input); -2 when writing failed. */
+int merge_parts(const char *const *dirs, size_t n, const char *out,
+                const struct results_info *info, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,143 @@
+/* Scaling out: the parts of a run (--replications-range, in any order) merge into the very
+ * bytes one run writes, bad sets of parts are refused with the reason, and (in an MPI build)
+ * mpirun -np 2 writes the same bytes as one process. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char cmd[16384];
+static const char *const outputs[] = {"summary.csv", "timeseries.csv", "warmup.csv",
+                                      "patients.csv", "scenario.resolved.ini", NULL};
+
+/* A small run of the demo: 5 replications, a short horizon, the patient log on. */
+static void run_demo(const char *dir, const char *extra) {
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s' --replications 5 --set scenario.horizon=150d "
+             "--set scenario.warmup=30d --patient-log --quiet %s",
+             tu_src("scenarios/demo.ini"), dir, extra);
+    char *err = NULL;
+    int rc = tu_run(cmd, NULL, &err);
+    if (rc != 0) fail_msg("flowsim %s: exit %d: %s", cmd, rc, err ? err : "");
+    free(err);
+}
+
+static char *dup_tmp(const char *name) {
+    const char *d = tu_tmpdir(name);
+    char *c = malloc(strlen(d) + 1);
+    strcpy(c, d);
+    return c;
+}
+
+static void parts_merge_into_the_same_bytes(void **s) {
+    (void)s;
+    char *full = dup_tmp("sc_full"), *a = dup_tmp("sc_a"), *b = dup_tmp("sc_b"),
+         *c = dup_tmp("sc_c"), *m = dup_tmp("sc_merged");
+    run_demo(full, "--threads 2");
+    run_demo(a, "--replications-range 1:2 --threads 1");
+    run_demo(b, "--replications-range 3:3 --threads 1");
+    run_demo(c, "--replications-range 4:5 --threads 2");
+    /* A part is a results folder of its own, with its replications' rows only. */
+    char *info = tu_read(strcat(strcpy(cmd, c), "/run-info"));
+    assert_non_null(strstr(info, "replications = 2\n"));
+    assert_non_null(strstr(info, "replications_range = 4:5\n"));
+    assert_non_null(strstr(info, "replications_total = 5\n"));
+    free(info);
+    /* Given in any order. */
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "merge '%s' '%s' '%s' -o '%s'", c, a, b, m);
+    assert_int_equal(tu_run(cmd, &out, NULL), 0);
+    assert_non_null(strstr(out, "merged 3 parts"));
+    free(out);
+    assert_same_files(full, m, outputs);
+    info = tu_read(strcat(strcpy(cmd, m), "/run-info"));
+    assert_non_null(strstr(info, "replications = 5\n"));
+    assert_non_null(strstr(info, "merged_from = "));
+    assert_null(strstr(info, "replications_range"));
+    free(info);
+    free(full), free(a), free(b), free(c), free(m);
+}
+
+/* flowsim merge PARTS -o OUT must fail with status 2 and say why. */
+static void merge_refuses(const char *parts, const char *why) {
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, "merge %s -o '%s'", parts, tu_tmpdir("sc_refused"));
+    int rc = tu_run(cmd, NULL, &err);
+    if (rc != 2 || !err || !strstr(err, why))
+        fail_msg("merge %s: exit %d, '%s'; wanted 2 and '%s'", parts, rc, err ? err : "", why);
+    free(err);
+}
+
+static void bad_parts_are_refused(void **s) {
+    (void)s;
+    char *a = dup_tmp("sc_bad_a"), *b = dup_tmp("sc_bad_b"), *c = dup_tmp("sc_bad_c"),
+         *d = dup_tmp("sc_bad_d"), *full = dup_tmp("sc_bad_full");
+    char parts[8192];
+    run_demo(a, "--replications-range 1:2");
+    run_demo(b, "--replications-range 4:5");
+    run_demo(c, "--replications-range 2:3");
+    run_demo(d, "--replications-range 3:5 --seed 7");
+    run_demo(full, "");
+    snprintf(parts, sizeof parts, "'%s' '%s'", a, b);
+    merge_refuses(parts, "replications 3:3 are in no part");
+    snprintf(parts, sizeof parts, "'%s' '%s' '%s'", a, c, b);
+    merge_refuses(parts, "replications 2:3 overlap another part's");
+    snprintf(parts, sizeof parts, "'%s' '%s'", a, d);
+    merge_refuses(parts, "another scenario, seed or replication count");
+    snprintf(parts, sizeof parts, "'%s'", a);
+    merge_refuses(parts, "replications 3:5 are in no part");
+    snprintf(parts, sizeof parts, "'%s' '%s'", full, b);
+    merge_refuses(parts, "not a part (run it with --replications-range A:B)");
+    snprintf(parts, sizeof parts, "'%s/nowhere'", a);
+    merge_refuses(parts, "no run-info");
+    /* A damaged part: a replication missing from replications.csv. */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/replications.csv", b);
+    char *text = tu_read(path);
+    *strrchr(text, '\n') = 0;
+    *(strrchr(text, '\n') + 1) = 0; /* drop the last row */
+    tu_write(path, text);
+    free(text);
+    run_demo(c, "--replications-range 3:3");
+    snprintf(parts, sizeof parts, "'%s' '%s' '%s'", a, c, b);
+    merge_refuses(parts, "does not hold every replication of its range");
+    free(a), free(b), free(c), free(d), free(full);
+}
+
+static void bad_ranges_are_refused(void **s) {
+    (void)s;
+    char *err = NULL;
+    const char *dir = tu_tmpdir("sc_badrange");
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications 5 --replications-range 4:6",
+             tu_src("scenarios/demo.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_non_null(strstr(err, "--replications-range 4:6: the scenario has 5 replications"));
+    free(err);
+    const char *bad[] = {"0:3", "3:2", "2", "1:x", "1:2:3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications-range %s",
+                 tu_src("scenarios/demo.ini"), dir, bad[i]);
+        assert_int_equal(tu_run(cmd, NULL, &err), 2);
+        assert_non_null(strstr(err, "--replications-range: expected A:B with 1 <= A <= B"));
+        free(err);
+    }
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications-range 1:2 --precision 5%%",
+             tu_src("scenarios/demo.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_non_null(strstr(err, "cannot go together"));
+    free(err);
+    snprintf(cmd, sizeof cmd, "merge '%s'", dir);
+    assert_int_equal(tu_run(cmd, NULL, &err), 2);
+    assert_non_null(strstr(err, "merge needs -o DIR"));
+    free(err);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parts_merge_into_the_same_bytes),
+        cmocka_unit_test(bad_parts_are_refused),
+        cmocka_unit_test(bad_ranges_are_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
