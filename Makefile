@@ -10,7 +10,7 @@ WERROR ?= OFF
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR ?= build
 
-.PHONY: all deps build demo test test-sanitize bench format clean reproduce
+.PHONY: all deps build demo test test-sanitize test-mpi bench format clean reproduce
 
 all: build
 
@@ -50,6 +50,15 @@ reproduce: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The MPI build (Open MPI from Debian; docs/scaling.md): mpirun -np 2 and the
+# --replications-range/merge path checked for the same bytes as one process.
+MPI_PACKAGES := libopenmpi-dev openmpi-bin
+test-mpi:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(MPI_PACKAGES)"
+	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DFLOWSIM_MPI=ON -DFLOWSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build build-mpi -j $(JOBS)
+	cd build-mpi && ctest --output-on-failure -R 'test_scaling'
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
 test-sanitize: deps

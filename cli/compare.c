@@ -10,6 +10,7 @@
 #include "models/scenario.h"
 #include "output/comparison.h"
 #include "output/csvout.h"
+#include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
 #include "sim/stats.h"
@@ -142,7 +143,7 @@ int cmd_compare(const struct opts *o) {
                                       .metric = x->metric,
                                       .value = x->value};
     }
-    if (status == EXIT_OK &&
+    if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
         (csvout_mkdirs(dir, err, sizeof err) != 0 ||
          comparison_write(dir, "comparison.csv", "scenario", cs, n, err, sizeof err) != 0)) {
         fprintf(stderr, "flowsim: %s\n", err);

@@ -15,6 +15,7 @@
 #include "models/value.h"
 #include "output/report.h"
 #include "output/results.h"
+#include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
 
@@ -328,6 +329,8 @@ static int cmd_validate(const struct opts *o) {
 
 volatile sig_atomic_t cli_interrupted;
 
+static int cli_main(int argc, char **argv);
+
 static void on_sigint(int sig) {
     (void)sig;
     cli_interrupted = 1;
@@ -335,6 +338,7 @@ static void on_sigint(int sig) {
 
 int cli_report(const char *dir, int quiet) {
     char err[2048];
+    if (par_rank() != 0) return EXIT_OK; /* under mpirun, rank 0 writes */
     if (report_write(dir, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: report: %s\n", err);
         return EXIT_BAD_INPUT;
@@ -353,6 +357,11 @@ int cli_fail(const char *err) {
 }
 
 int main(int argc, char **argv) {
+    par_init(&argc, &argv);
+    return par_finish(cli_main(argc, argv));
+}
+
+static int cli_main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "%s", usage);
         return EXIT_BAD_INPUT;
@@ -371,6 +380,16 @@ int main(int argc, char **argv) {
         return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
+    /* Under mpirun, the commands that run many replications spread them over the ranks. */
+    if (rc == EXIT_OK && par_size() > 1) {
+        if (strcmp(o.cmd, "run") && strcmp(o.cmd, "compare") && strcmp(o.cmd, "sweep"))
+            rc = usage_error("under mpirun only run, compare and sweep spread their work; run "
+                             "%s as one process",
+                             o.cmd);
+        else if (o.precision > 0 || o.range_first)
+            rc = usage_error("%s", "under mpirun, --precision and --replications-range are not "
+                                   "available (the ranks share out every replication)");
+    }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     /* Ctrl-C stops the run: replications poll the flag, and nothing half-written is kept. */
     struct sigaction sa;

@@ -17,7 +17,8 @@ int cmd_merge(const struct opts *o, int argc, char **argv) {
                                 .git_rev = FLOWSIM_GIT_REV,
                                 .command = command,
                                 .threads = 1,
-                                .merged_from = from}; /* wall_seconds: the parts' sum */
+                                .merged_from = from,
+                                .wall_seconds = -1}; /* the parts' sum */
     int rc = merge_parts(o->files, o->nfiles, o->outdir, &info, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "flowsim: merge: %s\n", err);

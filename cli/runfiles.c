@@ -1,17 +1,22 @@
 /* Running a scenario's replications and writing its results folder: shared by run and
  * sweep. */
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
+#include "output/merge.h"
 #include "output/patientlog.h"
 #include "output/results.h"
+#include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
 
@@ -158,9 +163,10 @@ static int precise_enough(const struct results *rs, const struct scenario *sc,
     return ok;
 }
 
-int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
-                   int threads, const char *command, const struct run_options *ro,
-                   struct run_stats *st, char *err, size_t errlen) {
+/* The run in one process: every replication of ro (or of sc) into dir. */
+static int run_local(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
+                     int threads, const char *command, const struct run_options *ro,
+                     struct run_stats *st, char *err, size_t errlen) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     /* A part runs its range; a whole run every replication, or with --precision batches of
@@ -273,15 +279,130 @@ static void sum_discard(void *ctx, void *result) {
     flow_result_free(result);
 }
 
+/* Under mpirun every rank runs the same command, so the outcome of a rank's share must be
+ * agreed by all before they go on together: 0, or -1 with err set on every rank (a rank's own
+ * failure is reported on its stderr, as rank 0 alone prints). */
+static int agree(int rc, char *err, size_t errlen) {
+    if (rc != 0 && par_rank() != 0) par_report(err);
+    if (par_worst(rc != 0) == 0) return 0;
+    if (rc == 0) snprintf(err, errlen, "another MPI rank failed (its message is above)");
+    return -1;
+}
+
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
                       double *keep, char *err, size_t errlen) {
     struct sum_ctx c = {.sc = sc, .ml = ml, .keep = keep};
-    struct runner_job job = {.nrep = sc->replications,
+    int first, n; /* this rank's share: all of them in one process */
+    par_block(0, sc->replications, par_rank(), &first, &n);
+    struct runner_job job = {.first_rep = first,
+                             .nrep = n,
                              .nthreads = threads,
                              .run = sum_one,
                              .done = sum_keep,
                              .discard = sum_discard,
                              .ctx = &c,
                              .stop = &cli_interrupted};
-    return runner_run(&job, err, errlen);
+    int rc = n > 0 ? runner_run(&job, err, errlen) : 0;
+    if (par_size() == 1) return rc;
+    if (agree(rc, err, errlen) != 0) return -1;
+    return par_allgather_rows(keep, ml->n, 0, sc->replications);
+}
+
+/* ---- under mpirun: each rank runs its share as a part; rank 0 gathers and merges ---------- */
+
+static void remove_dir(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            char p[4400];
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+/* A fresh folder for a part, under TMPDIR (or /tmp). */
+static int part_dir(char *buf, size_t len, char *err, size_t errlen) {
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, len, "%s/flowsim-part-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(buf)) return 0;
+    snprintf(err, errlen, "%s: cannot create a folder for a part: %s", buf, strerror(errno));
+    buf[0] = 0;
+    return -1;
+}
+
+static int run_spread(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
+                      int threads, const char *command, const struct run_options *ro,
+                      struct run_stats *st, char *err, size_t errlen) {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rank = par_rank(), size = par_size();
+    int base = ro->nrep > 0 ? ro->first_rep : 0, total = ro->nrep > 0 ? ro->nrep : sc->replications;
+    int first, n;
+    par_block(base, total, rank, &first, &n);
+    char(*parts)[4200] = fs_calloc((size_t)size, sizeof *parts);
+    struct run_stats mine = {0};
+    int rc = 0;
+    if (n > 0) {
+        struct run_options part = *ro;
+        part.first_rep = first;
+        part.nrep = n;
+        part.progress = ro->progress && rank == 0;
+        rc = part_dir(parts[rank], sizeof parts[rank], err, errlen);
+        if (rc == 0)
+            rc = run_local(sc, ml, parts[rank], threads, command, &part, &mine, err, errlen);
+    }
+    rc = agree(rc, err, errlen);
+    if (rc == 0 && rank == 0) {
+        /* Receive every other rank's part, then merge them all, in rank (= replication) order. */
+        const char **dirs = fs_calloc((size_t)size, sizeof *dirs);
+        size_t ndirs = 0;
+        for (int r = 0; r < size; r++) {
+            int bf, bn;
+            par_block(base, total, r, &bf, &bn);
+            if (bn == 0) continue;
+            if (r > 0 && rc == 0 && part_dir(parts[r], sizeof parts[r], err, errlen) != 0) rc = -1;
+            /* Every sender must be heard out, even after a failure, or it waits for ever. */
+            if (r > 0 && par_recv_dir(r, parts[r][0] ? parts[r] : "/nonexistent", err, errlen) != 0)
+                rc = -1;
+            dirs[ndirs++] = parts[r];
+        }
+        struct timespec t1;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        struct results_info info = {.version = FLOWSIM_VERSION,
+                                    .git_rev = FLOWSIM_GIT_REV,
+                                    .command = command,
+                                    .threads = threads,
+                                    .ranks = size,
+                                    .wall_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                                                    1e-9 * (double)(t1.tv_nsec - t0.tv_nsec)};
+        if (rc == 0 && merge_parts(dirs, ndirs, dir, &info, err, errlen) != 0) rc = -1;
+        fs_free(dirs);
+    } else if (rc == 0 && n > 0 && par_send_dir(parts[rank], err, errlen) != 0) {
+        rc = -1;
+    }
+    rc = agree(rc, err, errlen);
+    for (int r = 0; r < size; r++)
+        if (parts[r][0]) remove_dir(parts[r]);
+    fs_free(parts);
+    if (rc == 0 && ro->keep) rc = par_allgather_rows(ro->keep, ml->n, base, total);
+    st->replications = total;
+    st->events = par_sum(mine.events);
+    st->patients = par_sum(mine.patients);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    st->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    st->stopped[0] = 0;
+    return rc;
+}
+
+int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
+                   int threads, const char *command, const struct run_options *ro,
+                   struct run_stats *st, char *err, size_t errlen) {
+    if (par_size() == 1) return run_local(sc, ml, dir, threads, command, ro, st, err, errlen);
+    return run_spread(sc, ml, dir, threads, command, ro, st, err, errlen);
 }

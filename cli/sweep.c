@@ -12,6 +12,7 @@
 #include "models/table.h"
 #include "output/comparison.h"
 #include "output/csvout.h"
+#include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
 
@@ -182,7 +183,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
                                       .metric = x->metric,
                                       .value = x->value};
     }
-    if (status == EXIT_OK &&
+    if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
         comparison_write(dir, "sweep.csv", "variant", cs, n, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);
         status = EXIT_INTERNAL;

@@ -61,7 +61,8 @@ static char *slurp(const char *path, size_t *len) {
 /* run-info is "key = value" lines. */
 static const char *info_value(const char *text, const char *key, char *out, size_t outlen) {
     size_t kl = strlen(key);
-    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    for (const char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
         const char *v = line + kl + 3, *end = strchr(v, '\n');
         size_t n = end ? (size_t)(end - v) : strlen(v);
@@ -112,8 +113,7 @@ static int by_first(const void *a, const void *b) {
 }
 
 /* Append src without its header line to dst; the header must be the one dst started with. */
-static int append_rows(FILE *dst, const char *src, const char *header, char *err,
-                       size_t errlen) {
+static int append_rows(FILE *dst, const char *src, const char *header, char *err, size_t errlen) {
     FILE *f = fopen(src, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot read: %s", src, strerror(errno));
@@ -163,8 +163,8 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
     for (size_t k = 0; k < n; k++) {
         char path[4200];
         struct table t;
-        if (table_read(path_in(parts[k].dir, "summary.csv", path, sizeof path), &t, err,
-                       errlen) != 0)
+        if (table_read(path_in(parts[k].dir, "summary.csv", path, sizeof path), &t, err, errlen) !=
+            0)
             return -1;
         int same = t.n == slots->n;
         for (size_t i = 1; same && i < t.n; i++)
@@ -191,8 +191,8 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
             char *end;
             long rep = strtol(row->field[0], &end, 10);
             if (*end || rep != next) {
-                snprintf(err, errlen, "%s:%ld: replication: expected %d, got '%s'", path,
-                         row->line, next, row->field[0]);
+                snprintf(err, errlen, "%s:%ld: replication: expected %d, got '%s'", path, row->line,
+                         next, row->field[0]);
                 rc = -1;
                 break;
             }
@@ -201,8 +201,8 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
                 if (i + 1 >= row->n || !*row->field[i + 1]) continue;
                 double v = strtod(row->field[i + 1], &end);
                 if (*end || !isfinite(v)) {
-                    snprintf(err, errlen, "%s:%ld: column %zu: expected a number, got '%s'",
-                             path, row->line, i + 2, row->field[i + 1]);
+                    snprintf(err, errlen, "%s:%ld: column %zu: expected a number, got '%s'", path,
+                             row->line, i + 2, row->field[i + 1]);
                     rc = -1;
                 }
                 welford_add(&acc[i], v);
@@ -234,8 +234,7 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
                 snprintf(msg, sizeof msg, "replications %d:%d overlap another part's", p->first,
                          p->last);
             else
-                snprintf(msg, sizeof msg, "replications %d:%d are in no part", want,
-                         p->first - 1);
+                snprintf(msg, sizeof msg, "replications %d:%d are in no part", want, p->first - 1);
             rc = bad(err, errlen, p->dir, msg);
         } else if (p->has_log != parts[0].has_log) {
             rc = bad(err, errlen, p->dir,
@@ -265,8 +264,8 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     return rc;
 }
 
-int merge_parts(const char *const *dirs, size_t n, const char *out,
-                const struct results_info *info, char *err, size_t errlen) {
+int merge_parts(const char *const *dirs, size_t n, const char *out, const struct results_info *info,
+                char *err, size_t errlen) {
     if (n == 0) return bad(err, errlen, out, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
@@ -346,9 +345,11 @@ int merge_parts(const char *const *dirs, size_t n, const char *out,
             c.patients += parts[k].patients;
             if (parts[k].peak > c.peak_patients) c.peak_patients = parts[k].peak;
         }
-        struct results_info mi = *info; /* the run's time is the parts' time */
-        mi.wall_seconds = 0;
-        for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
+        struct results_info mi = *info; /* negative: the run's time is the parts' time */
+        if (mi.wall_seconds < 0) {
+            mi.wall_seconds = 0;
+            for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
+        }
         results_write_run_info(f[nf - 1].f, &mi, &c);
     }
     /* Rename only once all is written: run-info last, as a run does. */

@@ -12,10 +12,11 @@
 
 #include "results.h"
 
-/* Merge the parts in dirs (any order) into out. The parts must come from the same resolved
+/* Merge the parts in dirs (any order) into out; run-info records info (with the sum of the
+ * parts' times when info->wall_seconds < 0). The parts must come from the same resolved
  * scenario and cover its replications 1..N exactly once. Returns 0; -1 with a message naming
  * the folder and the cause when the parts are unusable (bad input); -2 when writing failed. */
-int merge_parts(const char *const *dirs, size_t n, const char *out,
-                const struct results_info *info, char *err, size_t errlen);
+int merge_parts(const char *const *dirs, size_t n, const char *out, const struct results_info *info,
+                char *err, size_t errlen);
 
 #endif

@@ -8,7 +8,7 @@
 #include "testutil.h"
 
 static char cmd[16384];
-static const char *const outputs[] = {"summary.csv", "timeseries.csv", "warmup.csv",
+static const char *const outputs[] = {"summary.csv",  "timeseries.csv",        "warmup.csv",
                                       "patients.csv", "scenario.resolved.ini", NULL};
 
 /* A small run of the demo: 5 replications, a short horizon, the patient log on. */
@@ -133,11 +133,59 @@ static void bad_ranges_are_refused(void **s) {
     free(err);
 }
 
+/* mpirun -np 2 (run, with threads, and compare) writes what one process writes. */
+static void mpi_ranks_write_the_same_bytes(void **s) {
+    (void)s;
+#ifndef FLOWSIM_MPIEXEC
+    skip(); /* a build without FLOWSIM_MPI=ON: CI builds one with it and runs this */
+#else
+    char *one = dup_tmp("sc_mpi_one"), *two = dup_tmp("sc_mpi_two");
+    run_demo(one, "--threads 1");
+    /* Open MPI refuses root without these; --oversubscribe lets 2 ranks share fewer cores. */
+    const char *mpi = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " FLOWSIM_MPIEXEC
+                      " -np 2 --oversubscribe";
+    char args[8192];
+    snprintf(args, sizeof args,
+             "run '%s' -o '%s' --replications 5 --set scenario.horizon=150d "
+             "--set scenario.warmup=30d --patient-log --threads 2",
+             tu_src("scenarios/demo.ini"), two);
+    char *out = NULL, *err = NULL;
+    int rc = tu_run_under(mpi, args, &out, &err);
+    if (rc != 0) fail_msg("mpirun: exit %d: %s", rc, err ? err : "");
+    assert_same_files(one, two, outputs);
+    /* One summary printed, by rank 0, and run-info says how the work was spread. */
+    assert_non_null(strstr(out, "5 replications"));
+    assert_null(strstr(strstr(out, "5 replications") + 1, "5 replications"));
+    char *info = tu_read(strcat(strcpy(cmd, two), "/run-info"));
+    assert_non_null(strstr(info, "mpi_ranks = 2\n"));
+    assert_non_null(strstr(info, "replications = 5\n"));
+    free(info), free(out), free(err);
+    /* compare: the paired differences need every replication's values on rank 0. */
+    char *c1 = dup_tmp("sc_mpi_cmp1"), *c2 = dup_tmp("sc_mpi_cmp2");
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --replications 3 --quiet",
+             tu_src("scenarios/demo.ini"), tu_src("scenarios/virtual-wards/vw50.ini"), c1);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(args, sizeof args, "compare '%s' '%s' -o '%s' --replications 3 --quiet",
+             tu_src("scenarios/demo.ini"), tu_src("scenarios/virtual-wards/vw50.ini"), c2);
+    assert_int_equal(tu_run_under(mpi, args, NULL, NULL), 0);
+    const char *cmp[] = {"comparison.csv", NULL};
+    assert_same_files(c1, c2, cmp);
+    /* Commands that do not spread are refused, not run twice. */
+    snprintf(args, sizeof args, "reproduce '%s' --expect x.csv", tu_src("scenarios/demo.ini"));
+    err = NULL;
+    assert_int_equal(tu_run_under(mpi, args, NULL, &err), 2);
+    assert_non_null(strstr(err, "under mpirun only run, compare and sweep"));
+    free(err);
+    free(one), free(two), free(c1), free(c2);
+#endif
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parts_merge_into_the_same_bytes),
         cmocka_unit_test(bad_parts_are_refused),
         cmocka_unit_test(bad_ranges_are_refused),
+        cmocka_unit_test(mpi_ranks_write_the_same_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,12 +57,16 @@ char *tu_read(const char *path) {
 }
 
 int tu_run(const char *args, char **out, char **errout) {
+    return tu_run_under("", args, out, errout);
+}
+
+int tu_run_under(const char *prefix, const char *args, char **out, char **errout) {
     static int counter;
     char o[4096], e[4096], cmd[16384];
     mkdir(FLOWSIM_TEST_TMP, 0777);
     snprintf(o, sizeof o, "%s/run-%d-%d.out", FLOWSIM_TEST_TMP, (int)getpid(), counter);
     snprintf(e, sizeof e, "%s/run-%d-%d.err", FLOWSIM_TEST_TMP, (int)getpid(), counter++);
-    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>'%s'", FLOWSIM_BIN, args, o, e);
+    snprintf(cmd, sizeof cmd, "%s '%s' %s >'%s' 2>'%s'", prefix, FLOWSIM_BIN, args, o, e);
     int st = system(cmd);
     if (out) *out = tu_read(o);
     if (errout) *errout = tu_read(e);

@@ -18,6 +18,8 @@ void tu_assert_close(double a, double b, double tol, const char *expr, const cha
 /* Run the flowsim binary with a shell-quoted argument string; stdout and stderr are captured
  * into the returned buffers (caller frees). Returns the exit status. */
 int tu_run(const char *args, char **out, char **errout);
+/* The same with a command in front of the binary (mpirun -np 2, say). */
+int tu_run_under(const char *prefix, const char *args, char **out, char **errout);
 
 /* A fresh empty folder under the build tree for one test. */
 const char *tu_tmpdir(const char *name);
