@@ -77,7 +77,8 @@ unsigned long long par_sum(unsigned long long v) {
 
 int par_allgather_rows(double *rows, size_t width, int first, int n) {
     int size = par_size();
-    int *count = fs_calloc((size_t)size, sizeof *count), *displ = fs_calloc((size_t)size, sizeof *displ);
+    int *count = fs_calloc((size_t)size, sizeof *count),
+        *displ = fs_calloc((size_t)size, sizeof *displ);
     for (int r = 0; r < size; r++) {
         int bf, bn;
         par_block(first, n, r, &bf, &bn);
@@ -104,7 +105,8 @@ int par_send_dir(const char *dir, char *err, size_t errlen) {
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)) && n < 16)
-        if (e->d_name[0] != '.' && strlen(e->d_name) < sizeof names[0]) strcpy(names[n++], e->d_name);
+        if (e->d_name[0] != '.' && strlen(e->d_name) < sizeof names[0])
+            strcpy(names[n++], e->d_name);
     closedir(d);
     MPI_Send(&n, 1, MPI_INT, 0, TAG_COUNT, MPI_COMM_WORLD);
     char *buf = fs_malloc(CHUNK);
@@ -174,7 +176,8 @@ int par_recv_dir(int src, const char *dir, char *err, size_t errlen) {
 void par_report(const char *msg) {
     char line[2600];
     int n = snprintf(line, sizeof line, "flowsim: rank %d: %s\n", par_rank(), msg);
-    if (n > 0 && write(report_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
+    if (n > 0 &&
+        write(report_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {
         /* nowhere left to say it */
     }
 }

@@ -21,6 +21,65 @@ char *csvout_quote(const char *s) {
     return out;
 }
 
+/* %.9g without printf's multi-precision conversion, for the common case: scale |v| to nine
+ * digits in long double (one rounding, relative error 2^-64), and accept the result only
+ * when that error cannot change the rounded digits; otherwise return 0 and printf decides.
+ * The text follows C's %g rules: fixed notation for decimal exponents -4..8, else d.dddde+XX,
+ * trailing zeros dropped. tests/test_csvout.c checks it against printf. */
+static size_t fmt_g9(char *buf, double v) {
+    static const long double p10[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
+                                      1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
+                                      1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+                                      1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+    double a = fabs(v);
+    int e = (int)floor(log10(a)); /* the decimal exponent, or one off: corrected below */
+    unsigned long n = 0;
+    for (int tries = 0;; tries++) {
+        int k = 8 - e; /* x = a * 10^k has nine digits before the point */
+        if (k > 27 || k < -27 || tries == 2) return 0;
+        long double x = k >= 0 ? (long double)a * p10[k] : (long double)a / p10[-k];
+        if (x < 1e8L) { /* e was one too high */
+            e--;
+            continue;
+        }
+        if (x >= 1e9L) {
+            e++;
+            continue;
+        }
+        long double whole = floorl(x), frac = x - whole;
+        if (fabsl(frac - 0.5L) < 1e-6L) return 0; /* too near a tie to trust */
+        n = (unsigned long)whole + (frac > 0.5L);
+        if (n == 1000000000UL) n = 100000000UL, e++; /* rounded up to the next power */
+        break;
+    }
+    char d[9];
+    for (int i = 8; i >= 0; i--) d[i] = (char)('0' + n % 10), n /= 10;
+    int nd = 9;
+    char *p = buf;
+    if (v < 0) *p++ = '-';
+    if (e >= -4 && e < 9) {
+        if (e >= 0) {
+            memcpy(p, d, (size_t)e + 1), p += e + 1;
+            while (nd > e + 1 && d[nd - 1] == '0') nd--;
+            if (nd > e + 1) *p++ = '.', memcpy(p, d + e + 1, (size_t)(nd - e - 1)), p += nd - e - 1;
+        } else {
+            while (nd > 0 && d[nd - 1] == '0') nd--;
+            *p++ = '0', *p++ = '.';
+            for (int i = 0; i < -e - 1; i++) *p++ = '0';
+            memcpy(p, d, (size_t)nd), p += nd;
+        }
+    } else {
+        while (nd > 1 && d[nd - 1] == '0') nd--;
+        *p++ = d[0];
+        if (nd > 1) *p++ = '.', memcpy(p, d + 1, (size_t)nd - 1), p += nd - 1;
+        int x = e < 0 ? -e : e;
+        *p++ = 'e', *p++ = e < 0 ? '-' : '+';
+        if (x >= 100) *p++ = (char)('0' + x / 100);
+        *p++ = (char)('0' + x / 10 % 10), *p++ = (char)('0' + x % 10);
+    }
+    return (size_t)(p - buf);
+}
+
 size_t csvout_fmt_num(char *buf, double v) {
     if (!isfinite(v)) return 0;
     /* Most cells are counts: a whole number below 1e9 is its digits under %.9g too, and this
@@ -36,6 +95,8 @@ size_t csvout_fmt_num(char *buf, double v) {
         memcpy(buf, p, len);
         return len;
     }
+    size_t len = fmt_g9(buf, v);
+    if (len) return len;
     int n = snprintf(buf, CSVOUT_NUM_MAX, "%.9g", v);
     return n > 0 ? (size_t)n : 0;
 }
@@ -64,6 +125,7 @@ int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char 
         snprintf(err, errlen, "%s: cannot write: %s", cf->tmp, strerror(errno));
         return -1;
     }
+    setvbuf(cf->f, NULL, _IOFBF, 1 << 16); /* a time series is megabytes: fewer, larger writes */
     return 0;
 }
 

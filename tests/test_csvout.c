@@ -27,9 +27,20 @@ static void numbers_print_as_printf_would(void **s) {
     rng_seed(&r, 1, 2);
     for (int i = 0; i < 100000; i++) {
         double u = rng_uniform(&r);
-        check(floor((u - 0.5) * 2.2e9));        /* whole numbers either side of 1e9 */
-        check((u - 0.5) * pow(10, i % 24 - 8)); /* everything else */
+        check(floor((u - 0.5) * 2.2e9));         /* whole numbers either side of 1e9 */
+        check((u - 0.5) * pow(10, i % 24 - 8));  /* everything else */
+        check((u - 0.5) * pow(10, i % 80 - 40)); /* far out: printf's turn */
+        /* Ties and near-ties at the ninth digit, where rounding is decided. */
+        double t = (floor(u * 9e8) + 1e8 + 0.5) * pow(10, i % 30 - 20);
+        check(t);
+        check(nextafter(t, 0));
+        check(nextafter(t, INFINITY));
+        check(t * 1e-9 / 1e-9);
     }
+    const double more[] = {0.5,        1.5,         2.5e-5,       1.0000000005, 123456789.5,
+                           0.00012345, 0.000099999, 9.99999999e8, 999999999.5,  99999999.96,
+                           1e-5,       1e-4,        1.5e9,        -3.25e-7,     0.1 + 0.2};
+    for (size_t i = 0; i < sizeof more / sizeof *more; i++) check(more[i]);
 }
 
 static void nan_and_infinity_are_empty_cells(void **s) {
