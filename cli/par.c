@@ -122,7 +122,11 @@ int par_send_dir(const char *dir, char *err, size_t errlen) {
         MPI_Send(&size, 1, MPI_INT64_T, 0, TAG_SIZE, MPI_COMM_WORLD);
         for (int64_t left = size; left > 0;) {
             size_t k = fread(buf, 1, left < CHUNK ? (size_t)left : CHUNK, f);
-            if (k == 0) memset(buf, 0, k = left < CHUNK ? (size_t)left : CHUNK), rc = -1;
+            if (k == 0) { /* the file shrank: send zeros to keep the count, and fail */
+                k = left < CHUNK ? (size_t)left : CHUNK;
+                memset(buf, 0, k);
+                rc = -1;
+            }
             MPI_Send(buf, (int)k, MPI_BYTE, 0, TAG_DATA, MPI_COMM_WORLD);
             left -= (int64_t)k;
         }

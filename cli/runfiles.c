@@ -371,15 +371,12 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
                 rc = -1;
             dirs[ndirs++] = parts[r];
         }
-        struct timespec t1;
-        clock_gettime(CLOCK_MONOTONIC, &t1);
         struct results_info info = {.version = FLOWSIM_VERSION,
                                     .git_rev = FLOWSIM_GIT_REV,
                                     .command = command,
                                     .threads = threads,
                                     .ranks = size,
-                                    .wall_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-                                                    1e-9 * (double)(t1.tv_nsec - t0.tv_nsec)};
+                                    .wall_seconds = seconds_since(&t0)};
         if (rc == 0 && merge_parts(dirs, ndirs, dir, &info, err, errlen) != 0) rc = -1;
         fs_free(dirs);
     } else if (rc == 0 && n > 0 && par_send_dir(parts[rank], err, errlen) != 0) {
@@ -393,9 +390,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     st->replications = total;
     st->events = par_sum(mine.events);
     st->patients = par_sum(mine.patients);
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    st->wall_seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    st->wall_seconds = seconds_since(&t0);
     st->stopped[0] = 0;
     return rc;
 }

@@ -106,14 +106,18 @@ void csvout_num(FILE *f, double v) {
     fwrite(buf, 1, csvout_fmt_num(buf, v), f);
 }
 
-int csvout_append(FILE *dst, FILE *tmp) {
+int csvout_copy_rest(FILE *dst, FILE *src) {
     char buf[1 << 16];
     size_t n;
+    while ((n = fread(buf, 1, sizeof buf, src)) > 0) fwrite(buf, 1, n, dst);
+    return ferror(src) || ferror(dst) ? -1 : 0;
+}
+
+int csvout_append(FILE *dst, FILE *tmp) {
     rewind(tmp);
-    while ((n = fread(buf, 1, sizeof buf, tmp)) > 0) fwrite(buf, 1, n, dst);
-    int bad = ferror(tmp) || ferror(dst);
+    int rc = csvout_copy_rest(dst, tmp);
     fclose(tmp);
-    return bad ? -1 : 0;
+    return rc;
 }
 
 int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,

@@ -16,6 +16,9 @@ size_t csvout_fmt_num(char *buf, double v);
 /* Append the whole of tmp (a temporary file written by one worker) to dst and close tmp.
  * Returns 0, or -1 when a read or write failed. */
 int csvout_append(FILE *dst, FILE *tmp);
+/* Copy what is left of src (from where it stands) to dst. Returns 0, or -1 when a read or
+ * write failed. */
+int csvout_copy_rest(FILE *dst, FILE *src);
 
 /* Create dir and its parents (like mkdir -p). Returns 0, or -1 with a message. */
 int csvout_mkdirs(const char *path, char *err, size_t errlen);

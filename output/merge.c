@@ -126,14 +126,9 @@ static int append_rows(FILE *dst, const char *src, const char *header, char *err
     if (n <= 0 || strcmp(line, header)) {
         snprintf(err, errlen, "%s: its header differs from the first part's", src);
         rc = -1;
-    } else {
-        char buf[1 << 16];
-        size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, k, dst);
-        if (ferror(f)) {
-            snprintf(err, errlen, "%s: read error", src);
-            rc = -1;
-        }
+    } else if (csvout_copy_rest(dst, f) != 0) {
+        snprintf(err, errlen, "%s: read or write error", src);
+        rc = -1;
     }
     free(line);
     fclose(f);

@@ -7,7 +7,7 @@
 
 /* A 4-ary heap: half the depth of a binary one, and a node's four children (4 x 32 bytes) share
  * one 128-byte-aligned block, so a level of a pop touches one block rather than lines far
- * apart. With a few thousand pending events (every occupied bed holds one) the heap is most of
+ * apart. With thousands of pending events (every busy place holds one) the heap is most of
  * the engine's time; the order of events is the same as any heap's, (time, seq). */
 #define ARITY 4
 #define ALIGN 128
@@ -33,7 +33,7 @@ void cal_free(struct calendar *c) {
 /* Event times are never negative (asserted on push, -0 made +0), so their IEEE bits order as
  * the times do, and (time, seq) becomes one 128-bit integer: the compiler compares and picks a
  * child without a branch, and choosing among children is a coin toss that a branch predictor
- * loses half the time (this alone took a fifth off the benchmark pathway, bench/RESULTS.md). */
+ * loses half the time. */
 #ifdef __SIZEOF_INT128__
 __extension__ typedef unsigned __int128 cal_key;
 static inline cal_key key(const struct cal_event *e) {
