@@ -10,7 +10,7 @@ WERROR ?= OFF
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR ?= build
 
-.PHONY: all deps build demo test test-sanitize test-mpi bench format clean reproduce
+.PHONY: all deps build demo test test-sanitize test-mpi fuzz bench format clean reproduce
 
 all: build
 
@@ -59,6 +59,23 @@ test-mpi:
 	@cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DFLOWSIM_MPI=ON -DFLOWSIM_WERROR=$(WERROR) >/dev/null
 	@cmake --build build-mpi -j $(JOBS)
 	cd build-mpi && ctest --output-on-failure -R 'test_scaling'
+
+# libFuzzer on the scenario loader and the value parsers, FUZZ_SECONDS each (fuzz/README.md).
+FUZZ_SECONDS ?= 60
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+fuzz:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(DEBIAN_PACKAGES) $(FUZZ_PACKAGES)"
+	@CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DFLOWSIM_SANITIZE=ON -DFLOWSIM_FUZZ=ON -DFLOWSIM_WERROR=$(WERROR) >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_values
+	@for h in scenario values; do \
+	  mkdir -p build-fuzz/corpus-$$h; \
+	  echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ./build-fuzz/fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build-fuzz/ build-fuzz/corpus-$$h fuzz/corpus/$$h \
+	    fuzz/regressions/$$h 2>build-fuzz/fuzz-$$h.log || { tail -40 build-fuzz/fuzz-$$h.log; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' build-fuzz/fuzz-$$h.log; \
+	done
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
 test-sanitize: deps

@@ -218,7 +218,10 @@ static int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, dou
         const struct table_row *r = &t.row[i];
         char why[512];
         if (r->n != 2) {
-            snprintf(why, sizeof why, "expected 2 columns (date,value), got %zu", r->n);
+            /* Excel in many European locales saves "CSV" with semicolons. */
+            int semi = r->n == 1 && strchr(r->field[0], ';');
+            snprintf(why, sizeof why, "expected 2 columns (date,value), got %zu%s", r->n,
+                     semi ? " (semicolons: save it as CSV with commas)" : "");
             rc = cell_fail(c, e, path, r->line, why);
         } else if (parse_date_d(r->field[0], &(*days)[*n], why, sizeof why) != 0 ||
                    value_fn(r->field[1], &(*vals)[*n], why, sizeof why) != 0) {
@@ -928,14 +931,19 @@ static int build(struct ctx *c) {
     if (build_groups(c)) return -1;
 
     /* Units are named before they are built, so routing can refer forwards. */
+    size_t nunits = 0, narrivals = 0, ntransfers = 0;
     for (size_t i = 0; i < d->n; i++) {
-        if (!strcmp(d->s[i].type, "unit")) sc->nunits++;
-        if (!strcmp(d->s[i].type, "arrivals")) sc->narrivals++;
-        if (!strcmp(d->s[i].type, "transfer")) sc->ntransfers++;
+        if (!strcmp(d->s[i].type, "unit")) nunits++;
+        if (!strcmp(d->s[i].type, "arrivals")) narrivals++;
+        if (!strcmp(d->s[i].type, "transfer")) ntransfers++;
     }
-    if (!sc->nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
-    if (!sc->narrivals)
-        return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
+    if (!nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
+    if (!narrivals) return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
+    /* Counts and arrays together: scenario_free walks the counts (the fuzzer found a scenario
+     * without units freed through a count whose array was never made). */
+    sc->nunits = nunits;
+    sc->narrivals = narrivals;
+    sc->ntransfers = ntransfers;
     sc->unit = fs_calloc(sc->nunits, sizeof *sc->unit);
     sc->arrivals = fs_calloc(sc->narrivals, sizeof *sc->arrivals);
     sc->transfer = fs_calloc(sc->ntransfers + 1, sizeof *sc->transfer);

@@ -174,8 +174,17 @@ int val_date(const char *s, long *day, char *err, size_t errlen) {
     const char *p = skip_ws(s);
     int y, m, d, n = 0;
     if (sscanf(p, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || !only_ws(p + n) ||
-        !isdigit((unsigned char)p[0]) || p[4] != '-' || p[7] != '-')
+        !isdigit((unsigned char)p[0]) || p[4] != '-' || p[7] != '-') {
+        /* Excel's UK dates: say how to write it, but never guess day from month. */
+        if (sscanf(p, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && only_ws(p + n)) {
+            snprintf(err, errlen,
+                     "expected a date as YYYY-MM-DD, got '%s' (if that is day/month/year, write "
+                     "%04d-%02d-%02d; flowsim does not guess which comes first)",
+                     s, y, m, d);
+            return -1;
+        }
         return expected(err, errlen, "a date as YYYY-MM-DD", s);
+    }
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))

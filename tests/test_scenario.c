@@ -2,6 +2,7 @@
  * for each kind of bad input. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/scenario.h"
@@ -28,6 +29,13 @@ static struct scenario *load(const char *name, const char *text) {
 /* Loading must fail with exactly this message after "DIR/NAME:" (with only this beginning when
  * want is empty or ends in a space; the caller then checks the rest). */
 static void expect_error(const char *name, const char *text, const char *want) {
+    /* fuzz/make-corpus keeps every bad input as a seed for the loader's fuzzer. */
+    const char *corpus = getenv("FLOWSIM_CORPUS_OUT");
+    if (corpus) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/bad-%s", corpus, name);
+        tu_write(p, text);
+    }
     struct scenario *sc = load(name, text);
     if (sc) fail_msg("%s loaded, expected error: %s", name, want);
     char full[4096];
@@ -158,6 +166,54 @@ static void csv_tables(void **s) {
     scenario_free(sc);
 }
 
+/* Tables as Excel writes them are read exactly, or refused with a message that says what to
+ * do; never misread. Each shape alone, with the values it must give. */
+static void excel_shaped_tables_read_or_refused(void **s) {
+    (void)s;
+    const char *ok[] = {
+        "\xEF\xBB\xBF"
+        "date,capacity\n2024-12-01,15\n2025-02-01,25\n",                         /* UTF-8 BOM */
+        "date,capacity\r\n2024-12-01,15\r\n2025-02-01,25\r\n",                   /* CRLF */
+        "date,capacity\r2024-12-01,15\r2025-02-01,25\r",                         /* old Mac CR */
+        "\"date\",\"capacity\"\n\"2024-12-01\",\"15\"\n\"2025-02-01\",\"25\"\n", /* quoted */
+        "date,capacity,,,\n2024-12-01,15,,,\n2025-02-01,25,,,\n", /* trailing empties */
+        "date,capacity\n\n2024-12-01,15\n,\n2025-02-01,25\n\n",   /* blank rows */
+        "2024-12-01,15\n2025-02-01,25",                           /* no header, no EOL */
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        file("xl.csv", ok[i]);
+        struct scenario *sc = load("xl.ini", BASE "capacity_schedule = xl.csv\n");
+        if (!sc) fail_msg("shape %zu: %s", i, err);
+        assert_close(sc->unit[0].capacity, 15, 0);
+        assert_int_equal(sc->unit[0].nsched, 1);
+        assert_close(sc->unit[0].sched_t[0], 26, 0); /* 2025-02-01, from 2025-01-06 */
+        assert_close(sc->unit[0].sched_cap[0], 25, 0);
+        scenario_free(sc);
+    }
+    /* Day/month/year: refused with the ISO form to write, not guessed. */
+    file("xl.csv", "date,capacity\n01/12/2024,15\n");
+    expect_error("xl_dmy.ini", BASE "capacity_schedule = xl.csv\n", "");
+    assert_non_null(strstr(err,
+                           "xl.csv:2: expected a date as YYYY-MM-DD, got '01/12/2024' (if "
+                           "that is day/month/year, write 2024-12-01; flowsim does not guess"));
+    /* A decimal comma, quoted so that it stays in one cell: refused, never read as 1. */
+    file("xl.csv", "date,multiplier\n2025-01-13,\"1,5\"\n");
+    expect_error("xl_comma.ini",
+                 "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+                 "by_date = xl.csv\n[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
+                 "");
+    assert_non_null(strstr(err, "xl.csv:2: expected a number >= 0, got '1,5'"));
+    /* Semicolon-separated (Excel in many European locales). */
+    file("xl.csv", "date;capacity\n2024-12-01;15\n");
+    expect_error("xl_semi.ini", BASE "capacity_schedule = xl.csv\n", "");
+    assert_non_null(strstr(err, "expected 2 columns (date,value), got 1 (semicolons: save it as "
+                                "CSV with commas)"));
+    /* A whole number written as Excel may format it. */
+    file("xl.csv", "date,capacity\n2024-12-01,\"1,000\"\n");
+    expect_error("xl_thousands.ini", BASE "capacity_schedule = xl.csv\n", "");
+    assert_non_null(strstr(err, "expected a whole number >= 0 or 'inf', got '1,000'"));
+}
+
 static void transfer_sections(void **s) {
     (void)s;
     const char *sets[] = {"ward->step.accept=0.25"};
@@ -189,6 +245,11 @@ static void transfer_sections(void **s) {
 
 static void bad_inputs_name_file_line_and_key(void **s) {
     (void)s;
+    /* Found by the fuzzer: these crashed (a count freed without its array). */
+    expect_error("nounits.ini", "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 1/d\n",
+                 " expected at least one [unit NAME] section");
+    expect_error("noarrivals.ini", "[scenario]\nhorizon = 100d\n[unit w]\ncapacity = 3\n",
+                 " expected at least one [arrivals NAME] section");
     expect_error("unknown_key.ini", BASE "capcity = 5\n",
                  "11: capcity: unknown key in [unit] (expected one of: kind, capacity, ");
     assert_non_null(strstr(err, ", stay, next, when_full, "));
@@ -327,6 +388,7 @@ int main(void) {
         cmocka_unit_test(comments_continuations_and_forward_references),
         cmocka_unit_test(extends_and_overrides),
         cmocka_unit_test(csv_tables),
+        cmocka_unit_test(excel_shaped_tables_read_or_refused),
         cmocka_unit_test(transfer_sections),
         cmocka_unit_test(bad_inputs_name_file_line_and_key),
         cmocka_unit_test(extends_loop_is_an_error),
