@@ -24,13 +24,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     long day;
     int rc = 0;
     switch (data[0] % 10) {
-    case 0: rc = val_duration(s, &d, err, sizeof err); break;
-    case 1: rc = val_rate(s, &d, err, sizeof err); break;
-    case 2: rc = val_count(s, &d, err, sizeof err); break;
-    case 3: rc = val_prob(s, &d, err, sizeof err); break;
-    case 4: rc = val_int(s, -5, 1000000, &ll, err, sizeof err); break;
-    case 5: rc = val_uint64(s, &u, err, sizeof err); break;
-    case 6: rc = val_positive(s, &d, err, sizeof err); break;
+    case 0:
+        rc = val_duration(s, &d, err, sizeof err);
+        break;
+    case 1:
+        rc = val_rate(s, &d, err, sizeof err);
+        break;
+    case 2:
+        rc = val_count(s, &d, err, sizeof err);
+        break;
+    case 3:
+        rc = val_prob(s, &d, err, sizeof err);
+        break;
+    case 4:
+        rc = val_int(s, -5, 1000000, &ll, err, sizeof err);
+        break;
+    case 5:
+        rc = val_uint64(s, &u, err, sizeof err);
+        break;
+    case 6:
+        rc = val_positive(s, &d, err, sizeof err);
+        break;
     case 7:
         rc = val_date(s, &day, err, sizeof err);
         if (rc == 0) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/core.h"
+#include "table.h"
 
 void doc_where(const char *file, int line, char *buf, size_t len) {
     if (line > 0)
@@ -253,11 +254,8 @@ static int handler(void *user, const char *section, const char *name, const char
 
 static int parse_file(struct doc *d, const char *path, char *err, size_t errlen) {
     struct parse p = {.d = d, .file = doc_intern_file(d, path), .err = err, .errlen = errlen};
-    p.f = fopen(path, "rb");
-    if (!p.f) {
-        snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
-        return -1;
-    }
+    p.f = table_fopen(path, "scenario file", err, errlen);
+    if (!p.f) return -1;
     int rc = ini_parse_stream(reader, &p, handler, &p);
     fclose(p.f);
     if (p.failed) return -1;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/core.h"
 
@@ -44,13 +45,23 @@ static void on_row(int c, void *data) {
     r->curcap = 0;
 }
 
+FILE *table_fopen(const char *path, const char *what, char *err, size_t errlen) {
+    struct stat st;
+    /* stat before open: opening a named pipe would already wait for a writer. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: cannot open %s: %s", path, what,
+                 S_ISDIR(st.st_mode) ? "it is a folder" : "not a regular file");
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) snprintf(err, errlen, "%s: cannot open %s: %s", path, what, strerror(errno));
+    return f;
+}
+
 int table_read(const char *path, struct table *t, char *err, size_t errlen) {
     memset(t, 0, sizeof *t);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot open CSV file: %s", path, strerror(errno));
-        return -1;
-    }
+    FILE *f = table_fopen(path, "CSV file", err, errlen);
+    if (!f) return -1;
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0) {
         fclose(f);

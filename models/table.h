@@ -5,6 +5,7 @@
 #define FS_TABLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct table_row {
     size_t n;     /* fields, trailing empty ones dropped */
@@ -16,6 +17,11 @@ struct table {
     size_t n;
     struct table_row *row;
 };
+
+/* Open an input file (a scenario or a table) for reading: a regular file only, so that a
+ * name like /dev/zero, a folder or a named pipe is refused at once rather than read for ever.
+ * what names the kind of file for the message ("CSV file"). NULL with "PATH: reason" in err. */
+FILE *table_fopen(const char *path, const char *what, char *err, size_t errlen);
 
 /* Returns 0, or -1 with "PATH: reason" (or "PATH:LINE: reason") in err. */
 int table_read(const char *path, struct table *t, char *err, size_t errlen);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "models/scenario.h"
 #include "testutil.h"
@@ -245,6 +247,22 @@ static void transfer_sections(void **s) {
 
 static void bad_inputs_name_file_line_and_key(void **s) {
     (void)s;
+    /* A device, a folder or a named pipe named as a file: refused at once, not read for ever
+     * (these hung: /dev/zero has no end and no newline). */
+    expect_error("devzero.ini", BASE "capacity_schedule = /dev/zero\n",
+                 "11: capacity_schedule: /dev/zero: cannot open CSV file: not a regular file");
+    expect_error("extzero.ini",
+                 "[scenario]\nextends = /dev/zero\nhorizon = 100d\n[arrivals a]\nto = ward\n"
+                 "rate = 10/d\n[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
+                 "2: extends: /dev/zero: cannot open scenario file: not a regular file");
+    expect_error("folder.ini", BASE "capacity_schedule = /\n",
+                 "11: capacity_schedule: /: cannot open CSV file: it is a folder");
+    char fifo[4200];
+    snprintf(fifo, sizeof fifo, "%s/pipe.csv", dir);
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    expect_error("fifo.ini", BASE "capacity_schedule = pipe.csv\n", "");
+    assert_non_null(strstr(err, "pipe.csv: cannot open CSV file: not a regular file"));
     /* Found by the fuzzer: these crashed (a count freed without its array). */
     expect_error("nounits.ini", "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 1/d\n",
                  " expected at least one [unit NAME] section");
