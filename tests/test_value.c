@@ -65,7 +65,9 @@ static void dates(void **s) {
     assert_int_equal(val_date("2025-02-29", &d, err, sizeof err), -1);
     assert_string_equal(err, "expected a real calendar date as YYYY-MM-DD, got '2025-02-29'");
     assert_int_equal(val_date("06/01/2025", &d, err, sizeof err), -1);
-    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '06/01/2025'");
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '06/01/2025' (if that is "
+                             "day/month/year, write 2025-01-06; flowsim does not guess which "
+                             "comes first)");
 }
 
 static void distributions(void **s) {
