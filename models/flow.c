@@ -132,6 +132,7 @@ struct rep {
     void *row_ctx;
     double *rowbuf, *warmbuf; /* the one row being made, when streaming */
     uint64_t numbered;
+    uint64_t came, went; /* since time 0: arrivals + readmissions, departures + lost */
 };
 
 static size_t gi(const struct rep *r, int u, const struct patient *p) {
@@ -272,6 +273,8 @@ static void surge_update(struct rep *r, int u) {
 static void occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
+    /* A place is taken only where one is free (a capacity cut leaves the patients it finds). */
+    FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap));
     tw_set(&U->occ_tw, r->now, U->occ);
     if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
@@ -897,6 +900,11 @@ static void close_window(struct rep *r, double t) {
             tw_reset(&r->g_del[k], t);
         }
     }
+    /* Conservation at every boundary: everyone who came (or was there at the start) has gone
+     * home, been lost, or is still in the system. */
+    r->came += r->sw.arrivals + r->sw.readmissions;
+    r->went += r->sw.departures + r->sw.lost;
+    FS_INVARIANT((double)r->came + r->res->census == (double)r->went + r->in_sys.value);
     memset(&r->sw, 0, sizeof r->sw);
     tw_reset(&r->in_sys, t);
     if (r->bucket >= r->res->nbuckets)
@@ -1080,6 +1088,13 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
             break;
         }
 #undef LIVE
+#ifdef FLOWSIM_INVARIANTS
+        for (size_t u = 0; u < sc->nunits; u++) {
+            const struct unit_rt *U = &r.u[u];
+            FS_INVARIANT(U->qlen >= 0 && U->delayed >= 0 && U->delayed <= U->occ);
+            FS_INVARIANT((U->qlen == 0) == (U->qhead == NONE));
+        }
+#endif
     }
     while (r.next_boundary <= sc->horizon) close_window(&r, r.next_boundary);
     while (r.warm_next <= sc->horizon) close_warm(&r, r.warm_next);

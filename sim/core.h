@@ -22,6 +22,14 @@ void *fs_aligned(size_t align, size_t n);
 _Noreturn void fs_assert_failed(const char *expr, const char *file, int line);
 #define FS_ASSERT(c) ((c) ? (void)0 : fs_assert_failed(#c, __FILE__, __LINE__))
 #define FS_UNREACHABLE() fs_assert_failed("unreachable", __FILE__, __LINE__)
+/* The model's bookkeeping (places within capacity, no negative counts, patients conserved)
+ * checked on every event in builds with FLOWSIM_INVARIANTS — the test builds — and compiled
+ * out of the others, where it would cost every run for what the tests already prove. */
+#ifdef FLOWSIM_INVARIANTS
+#define FS_INVARIANT(c) FS_ASSERT(c)
+#else
+#define FS_INVARIANT(c) ((void)0)
+#endif
 
 /* Grow *arr (of *cap elements of size elem) so that it holds at least need elements. */
 void fs_grow(void **arr, size_t *cap, size_t need, size_t elem);
