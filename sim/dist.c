@@ -44,20 +44,29 @@ static int derive(struct dist *d, char *err, size_t errlen) {
     case DIST_LOGNORMAL: {
         if (!(p[0] > 0) || !(p[1] >= 0))
             return bad(err, errlen, "lognormal(MEAN, SD) needs MEAN > 0 and SD >= 0");
-        double s2 = log1p((p[1] * p[1]) / (p[0] * p[0]));
+        double cv = p[1] / p[0], s2 = log1p(cv * cv);
         d->q[0] = log(p[0]) - s2 / 2; /* mu of the log */
         d->q[1] = sqrt(s2);           /* sigma of the log */
+        /* An SD so far beyond the mean leaves no samplable distribution (NaN draws). */
+        if (!(cv <= 1e8))
+            return bad(err, errlen, "lognormal(MEAN, SD) needs SD at most 10^8 times MEAN");
         break;
     }
     case DIST_GAMMA:
         if (!(p[0] > 0) || !(p[1] > 0))
             return bad(err, errlen, "gamma(MEAN, SD) needs MEAN > 0 and SD > 0");
-        d->q[0] = (p[0] * p[0]) / (p[1] * p[1]); /* shape */
-        d->q[1] = (p[1] * p[1]) / p[0];          /* scale */
+        d->q[0] = (p[0] / p[1]) * (p[0] / p[1]); /* shape */
+        d->q[1] = p[1] * (p[1] / p[0]);          /* scale */
+        /* Ratios past these overflow or underflow the sampler's parameters (NaN draws). */
+        if (!(d->q[0] >= 1e-6 && d->q[0] <= 1e12) || !isfinite(d->q[1]))
+            return bad(err, errlen, "gamma(MEAN, SD) needs SD between 10^-6 and 10^3 times MEAN");
         break;
     case DIST_WEIBULL:
         if (!(p[0] > 0) || !(p[1] > 0))
             return bad(err, errlen, "weibull(SHAPE, SCALE) needs SHAPE > 0 and SCALE > 0");
+        /* Its mean, SCALE * Gamma(1 + 1/SHAPE), must be a number (else GSL aborts on it). */
+        if (!(p[0] >= 0.01) || !(lgamma(1 + 1 / p[0]) + log(p[1]) < 700))
+            return bad(err, errlen, "weibull(SHAPE, SCALE) needs SHAPE >= 0.01 and a finite mean");
         break;
     case DIST_UNIFORM:
         if (!(p[0] >= 0) || !(p[1] >= p[0]))

@@ -40,6 +40,20 @@ int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double 
             return -1;
         }
     }
+    /* A bound on the busiest moment, so that a slip (a rate per year given per day, a
+     * multiplier of 1e300) is an error rather than a run that never ends. England's A&E
+     * departments see some 10^5 attendances a day. */
+    double peak = rate_per_day, hmax = 0, smax = 1;
+    for (int h = 0; h < 168; h++) hmax = p->how[h] > hmax ? p->how[h] : hmax;
+    for (size_t i = 0; i < nsteps; i++) smax = step_m[i] > smax ? step_m[i] : smax;
+    peak *= hmax * smax;
+    if (!(peak <= 1e7)) {
+        snprintf(err, errlen,
+                 "expected at most 10000000 arrivals a day at the busiest time (rate x "
+                 "hour-of-week x by-date multipliers), got %.3g",
+                 peak);
+        return -1;
+    }
     p->flat = how168 == NULL && nsteps == 0;
     if (nsteps) {
         p->step_t = fs_malloc(nsteps * sizeof *p->step_t);
