@@ -52,8 +52,9 @@ struct metric_layout;
 struct run_stats {
     double wall_seconds;
     unsigned long long events, patients;
-    int replications;  /* run, which --precision decides */
-    char stopped[512]; /* with --precision: what stopped it */
+    int replications;    /* run, which --precision decides */
+    char stopped[512];   /* with --precision: what stopped it */
+    char warnings[4096]; /* lines to print as warnings (results_warnings), or "" */
 };
 
 struct run_options {

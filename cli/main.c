@@ -269,7 +269,7 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
         status = EXIT_BAD_INPUT;
         goto done;
     }
-    struct run_stats st;
+    struct run_stats st = {0};
     struct run_options ro = {.patient_log = o->patient_log,
                              .progress = o->progress,
                              .precision = o->precision,
@@ -280,6 +280,9 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
         status = cli_fail(err);
         goto done;
     }
+    if (!o->quiet) /* also in run-info */
+        for (char *line = strtok(st.warnings, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "flowsim: warning: %s\n", line);
     uint64_t events = st.events, patients = st.patients;
     double wall = st.wall_seconds;
     if (o->report && cli_report(dir, o->quiet) != EXIT_OK) status = EXIT_INTERNAL;

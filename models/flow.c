@@ -161,6 +161,11 @@ static void close_warm(struct rep *r, double t) {
     r->warm_next = r->warm_k >= r->res->nwarm ? INFINITY : fmin(next, sc->horizon);
 }
 
+int flow_unstable(double q_first, double q_last, double capacity) {
+    double margin = isinf(capacity) ? 10 : fmax(10, capacity / 2);
+    return q_last > 2 * q_first && q_last - q_first > margin;
+}
+
 double flow_bucket_start(const struct scenario *sc, size_t b) {
     return sc->warmup + (double)b * sc->interval;
 }
@@ -875,6 +880,13 @@ static void close_window(struct rep *r, double t) {
         for (size_t g = 0; r->gsw && g < sc->ngroups; g++)
             sys_window_add(&r->gtotal_s[g], &r->gsw[g]);
         metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, r->gwin, r->gsw, t - start, row);
+        /* Queue means over the first and last quarter of the buckets, for flow_unstable. */
+        size_t nb = res->nbuckets, quarter = nb / 4;
+        for (size_t i = 0; quarter > 0 && i < sc->nunits; i++) {
+            double q = r->win[i].queue_area / (t - start) / (double)quarter;
+            if (r->bucket < quarter) res->q_first[i] += q;
+            if (r->bucket >= nb - quarter) res->q_last[i] += q;
+        }
         if (r->row) r->row(r->row_ctx, r->rep, r->bucket, row);
         r->bucket++;
     }
@@ -946,6 +958,9 @@ void flow_result_free(struct flow_result *res) {
     fs_free(res->summary);
     fs_free(res->series);
     fs_free(res->warm);
+    fs_free(res->q_first);
+    fs_free(res->q_last);
+    fs_free(res->unstable);
     fs_free(res);
 }
 
@@ -998,6 +1013,9 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
     res->nbuckets = scenario_nbuckets(sc);
     res->summary = fs_calloc(ml->n, sizeof *res->summary);
     res->nwarm = flow_nwarm(sc);
+    res->q_first = fs_calloc(sc->nunits, sizeof *res->q_first);
+    res->q_last = fs_calloc(sc->nunits, sizeof *res->q_last);
+    res->unstable = fs_calloc(sc->nunits, sizeof *res->unstable);
     r.row = opts->row;
     r.warm_row = opts->warm;
     r.row_ctx = opts->row_ctx;
@@ -1102,6 +1120,9 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
 
     metrics_eval(ml, sc, r.total_u, &r.total_s, r.await_total, r.gtotal_u, r.gtotal_s,
                  sc->horizon - sc->warmup, res->summary);
+    for (size_t i = 0; i < sc->nunits; i++)
+        res->unstable[i] =
+            (uint8_t)flow_unstable(res->q_first[i], res->q_last[i], sc->unit[i].capacity);
     res->events = events;
     for (size_t i = 0; i < sc->narrivals; i++) res->patients += r.arr_count[i];
     res->peak_patients = r.peak;

@@ -26,6 +26,10 @@ struct flow_result {
      * warm-up): nwarm x nunits, interval-major (NULL when streamed: flow_opts.warm). */
     size_t nwarm;
     double *warm;
+    /* Per unit: mean queue over the first and the last quarter of the report period, and
+     * whether it grew without settling (flow_unstable), for a warning. */
+    double *q_first, *q_last;
+    uint8_t *unstable;
 };
 
 /* One finished visit of a patient to a unit, for a patient log. Times in days; end_of_care is
@@ -67,6 +71,11 @@ void flow_result_free(struct flow_result *r); /* accepts NULL */
 
 /* Number of warm-up-chart intervals (from time 0 to the horizon). */
 size_t flow_nwarm(const struct scenario *sc);
+
+/* Did a queue grow without settling? Its mean over the last quarter of the report period is
+ * more than twice that over the first, and larger by more than half the places (at least 10
+ * patients): demand beyond capacity, so the results depend on the horizon. */
+int flow_unstable(double q_first, double q_last, double capacity);
 
 /* Start time (days) of report bucket b. */
 double flow_bucket_start(const struct scenario *sc, size_t b);

@@ -32,6 +32,8 @@ struct results {
      * one's summary exactly, for flowsim merge. */
     int part, first_rep, part_nrep;
     struct csvout_file reps;
+    int *unstable;            /* per unit: replications whose queue grew without settling */
+    double *q_first, *q_last; /* per unit: sums over replications of flow_result's */
 };
 
 static void free_rs(struct results *rs) {
@@ -45,6 +47,9 @@ static void free_rs(struct results *rs) {
     fs_free(rs->q_metric);
     fs_free(rs->dates);
     fs_free(rs->acc);
+    fs_free(rs->unstable);
+    fs_free(rs->q_first);
+    fs_free(rs->q_last);
     fs_free(rs);
 }
 
@@ -91,6 +96,9 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     for (size_t b = 0; b < nb; b++)
         val_format_date(sc->start_day + (long)floor(flow_bucket_start(sc, b) + 1e-9), rs->dates[b]);
     rs->acc = fs_calloc(ml->n, sizeof *rs->acc);
+    rs->unstable = fs_calloc(sc->nunits, sizeof *rs->unstable);
+    rs->q_first = fs_calloc(sc->nunits, sizeof *rs->q_first);
+    rs->q_last = fs_calloc(sc->nunits, sizeof *rs->q_last);
     if (csvout_open(&rs->ts, dir, "timeseries.csv", err, errlen) != 0) {
         free_rs(rs);
         return NULL;
@@ -193,6 +201,11 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
         fputc('\n', rs->reps.f);
         bad |= ferror(rs->reps.f) != 0;
     }
+    for (size_t u = 0; u < rs->sc->nunits; u++) {
+        rs->unstable[u] += res->unstable[u];
+        rs->q_first[u] += res->q_first[u];
+        rs->q_last[u] += res->q_last[u];
+    }
     rs->nrep++;
     rs->events += res->events;
     rs->patients += res->patients;
@@ -202,6 +215,26 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
         return -1;
     }
     return 0;
+}
+
+size_t results_warnings(const struct results *rs, char *buf, size_t len) {
+    size_t n = 0;
+    if (len) buf[0] = 0;
+    for (size_t u = 0; u < rs->sc->nunits; u++) {
+        /* Most replications: an odd few are chance, not the system. */
+        if (2 * rs->unstable[u] <= rs->nrep) continue;
+        int k = snprintf(buf + n, len - n,
+                         "unit %s: its queue grew without settling in %d of %d replications "
+                         "(%.3g waiting on average in the last quarter of the report period, "
+                         "%.3g in the first): demand outran its capacity by the end, so the "
+                         "results depend on the horizon (a seasonal peak at the end does this "
+                         "too)\n",
+                         rs->sc->unit[u].name, rs->unstable[u], rs->nrep, rs->q_last[u] / rs->nrep,
+                         rs->q_first[u] / rs->nrep);
+        if (k < 0 || (size_t)k >= len - n) break;
+        n += (size_t)k;
+    }
+    return n;
 }
 
 size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half) {
@@ -297,6 +330,10 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
                                    .patients = rs->patients,
                                    .peak_patients = rs->peak_patients};
         results_write_run_info(run.f, info, &n);
+        char warn[4096];
+        if (results_warnings(rs, warn, sizeof warn))
+            for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
+                fprintf(run.f, "warning = %s\n", line);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);

@@ -602,7 +602,8 @@ static void progress_only_on_a_terminal(void **s) {
     snprintf(cmd, sizeof cmd, "run '%s' -o '%s/a' --replications 6", tu_src("scenarios/demo.ini"),
              dir);
     assert_int_equal(tu_run(cmd, &out, &err), 0);
-    assert_string_equal(err, "");
+    assert_null(strchr(err, '\r')); /* (a warning may be there: this demo's winter queues) */
+    assert_null(strstr(err, "replications, "));
     free(out), free(err);
     /* A terminal, made by script(1): the progress line appears on it. */
     if (system("command -v script >/dev/null 2>&1") != 0) {

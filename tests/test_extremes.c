@@ -1,0 +1,209 @@
+/* The extremes: no places at all, capacities of inf, a horizon shorter than one interval, a
+ * warm-up as long as the horizon, one replication, twenty years, ten thousand replications.
+ * Each runs to the end or stops with a clear message, and no CSV ever holds NaN or Inf. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+static char cmd[16384], ini[4200];
+static const char *dir;
+
+static const char *scenario(const char *name, const char *text) {
+    snprintf(ini, sizeof ini, "%s/%s.ini", dir, name);
+    tu_write(ini, text);
+    return ini;
+}
+
+/* Every CSV cell of a results folder is text, a number or empty: never nan or inf. */
+static void no_nan_or_inf(const char *out) {
+    const char *files[] = {"summary.csv", "timeseries.csv", "warmup.csv"};
+    for (int f = 0; f < 3; f++) {
+        char path[4300];
+        snprintf(path, sizeof path, "%s/%s", out, files[f]);
+        char *t = tu_read(path);
+        assert_non_null(t);
+        for (char *p = t; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = t; (p = strpbrk(p, "ni")); p++)
+            if ((!strncmp(p, "nan", 3) || !strncmp(p, "inf", 3)) &&
+                (p == t || p[-1] == ',' || p[-1] == '-') &&
+                (p[3] == ',' || p[3] == '\n' || p[3] == 0))
+                fail_msg("%s: a non-finite number: '%.40s'", path, p - 1);
+        free(t);
+    }
+}
+
+/* Run NAME (scenario text) with extra options; returns the exit status and stderr. */
+static int run(const char *name, const char *text, const char *extra, char **err) {
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/%s' --quiet %s", scenario(name, text), dir, name,
+             extra);
+    return tu_run(cmd, NULL, err);
+}
+
+static const char *out_of(const char *name) {
+    static char p[4200];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+static void no_places_queue_runs_to_the_horizon_and_warns(void **s) {
+    (void)s;
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/cap0' --replications 3",
+             scenario("cap0", "[scenario]\nhorizon = 200d\n[arrivals a]\nto = w\nrate = 10/d\n"
+                              "[unit w]\ncapacity = 0\nstay = exp(2d)\n"),
+             dir);
+    assert_int_equal(tu_run(cmd, NULL, &err), 0);
+    assert_non_null(strstr(err, "flowsim: warning: unit w: its queue grew without settling in 3 "
+                                "of 3 replications"));
+    free(err);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/run-info", out_of("cap0"));
+    char *info = tu_read(path);
+    assert_non_null(strstr(info, "warning = unit w: its queue grew"));
+    free(info);
+    /* It ran to the horizon: the last day is there. */
+    snprintf(path, sizeof path, "%s/timeseries.csv", out_of("cap0"));
+    char *ts = tu_read(path);
+    assert_non_null(strstr(ts, "cap0,3,199,"));
+    free(ts);
+    struct tu_row r;
+    assert_int_equal(tu_summary(out_of("cap0"), "w", "admissions", &r), 0);
+    assert_close(r.mean, 0, 0);
+    no_nan_or_inf(out_of("cap0"));
+    /* A stable queue, loaded to 90%, is not warned about. */
+    assert_int_equal(run("stable",
+                         "[scenario]\nhorizon = 400d\nwarmup = 50d\n[arrivals a]\nto = w\n"
+                         "rate = 9/d\n[unit w]\ncapacity = 10\nstay = exp(1d)\n",
+                         "", &err),
+                     0);
+    assert_string_equal(err, "");
+    free(err);
+}
+
+static void no_places_divert_or_lose(void **s) {
+    (void)s;
+    char *err = NULL;
+    assert_int_equal(run("cap0div",
+                         "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 10/d\n"
+                         "[unit w]\ncapacity = 0\nstay = exp(2d)\nwhen_full = divert v\n"
+                         "[unit v]\ncapacity = 0\nstay = exp(1d)\nwhen_full = lose\n",
+                         "--replications 2", &err),
+                     0);
+    free(err);
+    struct tu_row in, lost;
+    assert_int_equal(tu_summary(out_of("cap0div"), "", "arrivals", &in), 0);
+    assert_int_equal(tu_summary(out_of("cap0div"), "", "lost", &lost), 0);
+    assert_true(in.mean > 9);
+    assert_close(lost.mean, in.mean, 0); /* everyone diverted, then lost; nobody stuck */
+    no_nan_or_inf(out_of("cap0div"));
+}
+
+static void infinite_capacities_everywhere(void **s) {
+    (void)s;
+    char *err = NULL;
+    assert_int_equal(run("allinf",
+                         "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ae\nrate = 50/d\n"
+                         "[unit ae]\ncapacity = inf\nstay = exp(3h)\nnext = acute 0.5, exit 0.5\n"
+                         "[unit acute]\ncapacity = inf\nstay = lognormal(5d, 4d)\n"
+                         "next = home 1\n[unit home]\ncapacity = inf\nstay = exp(10d)\n"
+                         "readmit = 0.1\nreadmit_after = exp(30d)\n",
+                         "--replications 2", &err),
+                     0);
+    free(err);
+    no_nan_or_inf(out_of("allinf"));
+    /* inf where a finite number is needed: said so, with the key. */
+    const char *bad[][2] = {
+        {"horizon = inf", "horizon: expected a duration"},
+        {"rate = inf", "rate: expected a rate like 300/d"},
+        {"stay = exp(inf)", "stay: exp: argument 1: expected a duration"},
+        {"rate = 1e300/d", "rate: expected at most 10000000 arrivals a day"},
+        {"stay = lognormal(1d, 1e300d)", "stay: lognormal(MEAN, SD) needs SD at most 10^8"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "[scenario]\n%s\n[arrivals a]\nto = w\n%s\n[unit w]\ncapacity = 3\n%s\n",
+                 strncmp(bad[i][0], "horizon", 7) ? "horizon = 10d" : bad[i][0],
+                 strncmp(bad[i][0], "rate", 4) ? "rate = 1/d" : bad[i][0],
+                 strncmp(bad[i][0], "stay", 4) ? "stay = exp(1d)" : bad[i][0]);
+        assert_int_equal(run("infbad", text, "", &err), 2);
+        if (!strstr(err, bad[i][1])) fail_msg("%s: got '%s'", bad[i][0], err);
+        free(err);
+    }
+}
+
+static void horizons_short_and_long(void **s) {
+    (void)s;
+    char *err = NULL;
+    /* Shorter than one report interval: one (short) bucket. */
+    assert_int_equal(run("short",
+                         "[scenario]\nhorizon = 12h\n[arrivals a]\nto = w\nrate = 10/d\n"
+                         "[unit w]\ncapacity = 3\nstay = exp(2d)\n",
+                         "--replications 1", &err),
+                     0);
+    free(err);
+    struct tu_row r;
+    assert_int_equal(tu_summary(out_of("short"), "w", "occupancy", &r), 0);
+    assert_true(r.mean > 0);
+    assert_int_equal(r.n, 1); /* one replication: no sd, no interval (empty, not NaN) */
+    assert_true(r.sd != r.sd && r.lo != r.lo);
+    no_nan_or_inf(out_of("short"));
+    /* The warm-up must end before the horizon. */
+    assert_int_equal(run("warm",
+                         "[scenario]\nhorizon = 100d\nwarmup = 100d\n[arrivals a]\nto = w\n"
+                         "rate = 10/d\n[unit w]\ncapacity = 3\nstay = exp(2d)\n",
+                         "", &err),
+                     2);
+    assert_non_null(strstr(err, "warm.ini:3: warmup: expected a warm-up shorter than the horizon"));
+    free(err);
+    /* Twenty years, daily buckets. */
+    assert_int_equal(run("twenty",
+                         "[scenario]\nhorizon = 7300d\n[arrivals a]\nto = w\nrate = 20/d\n"
+                         "[unit w]\ncapacity = 30\nstay = exp(1d)\nnext = v 0.2, exit 0.8\n"
+                         "[unit v]\ncapacity = 40\nstay = exp(30d)\n",
+                         "--replications 2", &err),
+                     0);
+    free(err);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/timeseries.csv", out_of("twenty"));
+    char *ts = tu_read(path);
+    assert_non_null(strstr(ts, "twenty,2,7299,2044-12-")); /* the last day of the last run */
+    free(ts);
+    no_nan_or_inf(out_of("twenty"));
+}
+
+static void ten_thousand_replications(void **s) {
+    (void)s;
+    char *err = NULL;
+    assert_int_equal(run("many",
+                         "[scenario]\nhorizon = 2d\n[arrivals a]\nto = w\nrate = 5/d\n"
+                         "[unit w]\ncapacity = 2\nstay = exp(1d)\n",
+                         "--replications 10000", &err),
+                     0);
+    free(err);
+    struct tu_row r;
+    assert_int_equal(tu_summary(out_of("many"), "w", "occupancy", &r), 0);
+    assert_int_equal(r.n, 10000);
+    assert_true(r.hi - r.lo < 0.05 * r.mean); /* a tight interval from so many */
+    no_nan_or_inf(out_of("many"));
+}
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_extremes");
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(no_places_queue_runs_to_the_horizon_and_warns),
+        cmocka_unit_test(no_places_divert_or_lose),
+        cmocka_unit_test(infinite_capacities_everywhere),
+        cmocka_unit_test(horizons_short_and_long),
+        cmocka_unit_test(ten_thousand_replications),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
