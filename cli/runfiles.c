@@ -189,7 +189,7 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
         results_abort(ctx.rs);
         return -1;
     }
-    if (ro->patient_log && !(ctx.log = plog_open(dir, sc, err, errlen))) {
+    if (ro->patient_log && !(ctx.log = plog_open(results_dir(ctx.rs), sc, err, errlen))) {
         results_abort(ctx.rs);
         return -1;
     }

@@ -1,8 +1,16 @@
+/* renameat2 (RENAME_EXCHANGE) is Linux's; elsewhere publishing falls back to renames. */
+#define _GNU_SOURCE
 #include "csvout.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -175,4 +183,118 @@ int csvout_mkdirs(const char *path, char *err, size_t errlen) {
 fail:
     snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
     return -1;
+}
+
+/* Remove the plain files of a folder, then the folder (if that leaves it empty). */
+static void remove_files(const char *dir) {
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            char p[4400];
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int csvout_stage_open(struct csvout_stage *st, const char *dir, char *err, size_t errlen) {
+    if (strlen(dir) >= 3900) {
+        snprintf(err, errlen, "%s: output path too long", dir);
+        return -1;
+    }
+    char resolved[PATH_MAX];
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode)) {
+            snprintf(err, errlen, "%s: exists and is not a directory", dir);
+            return -1;
+        }
+        if (!realpath(dir, resolved) || strlen(resolved) >= sizeof st->final) {
+            snprintf(err, errlen, "%s: cannot resolve: %s", dir, strerror(errno));
+            return -1;
+        }
+        dir = resolved;
+    }
+    snprintf(st->final, sizeof st->final, "%s", dir);
+    /* The staging folder sits beside the final one, on the same file system. */
+    char a[4096], b[4096];
+    snprintf(a, sizeof a, "%s", st->final);
+    snprintf(b, sizeof b, "%s", st->final);
+    const char *parent = dirname(a), *base = basename(b);
+    if (csvout_mkdirs(parent, err, errlen) != 0) return -1;
+    snprintf(st->dir, sizeof st->dir, "%s/.%s.tmp-XXXXXX", parent, base);
+    if (!mkdtemp(st->dir)) {
+        snprintf(err, errlen, "%s: cannot create a folder beside it: %s", st->final,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int owned(const struct csvout_stage *st, const char *name) {
+    for (const char *const *o = st->owned; o && *o; o++)
+        if (!strcmp(*o, name)) return 1;
+    return 0;
+}
+
+int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
+    /* A new folder: one rename, and it is there whole. */
+    if (rename(st->dir, st->final) == 0) return 0;
+    if (errno != EEXIST && errno != ENOTEMPTY) {
+        snprintf(err, errlen, "%s: cannot rename into place: %s", st->final, strerror(errno));
+        return -1;
+    }
+#ifdef RENAME_EXCHANGE
+    /* An existing folder: swap the two at once, then bring back what was not ours to replace
+     * and delete the old outputs (now in the staging folder's place). */
+    if (renameat2(AT_FDCWD, st->dir, AT_FDCWD, st->final, RENAME_EXCHANGE) == 0) {
+        DIR *d = opendir(st->dir);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            char from[4400], to[4400];
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
+            snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
+            struct stat sb;
+            if (lstat(to, &sb) != 0 && !owned(st, e->d_name)) rename(from, to); /* keep it */
+        }
+        if (d) closedir(d);
+        remove_files(st->dir);
+        return 0;
+    }
+#endif
+    /* No exchange here: remove the writer's old files that will not be replaced, then move
+     * the new files in one by one (each rename is atomic). */
+    for (const char *const *o = st->owned; o && *o; o++) {
+        char fresh[4400], old[4400];
+        struct stat sb;
+        snprintf(fresh, sizeof fresh, "%s/%s", st->dir, *o);
+        snprintf(old, sizeof old, "%s/%s", st->final, *o);
+        if (lstat(fresh, &sb) != 0) unlink(old);
+    }
+    DIR *d = opendir(st->dir);
+    int rc = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char from[4400], to[4400];
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
+        if (rename(from, to) != 0 && rc == 0) {
+            snprintf(err, errlen, "%s: cannot rename into place: %s", to, strerror(errno));
+            rc = -1;
+        }
+    }
+    if (d) closedir(d);
+    remove_files(st->dir);
+    return rc;
+}
+
+void csvout_stage_abort(struct csvout_stage *st) {
+    if (st->dir[0]) remove_files(st->dir);
+    st->dir[0] = 0;
 }

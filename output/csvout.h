@@ -36,4 +36,21 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen);
 /* Close and delete (after a failure). */
 void csvout_discard(struct csvout_file *cf);
 
+/* A results folder written whole or not at all: its files go to a hidden staging folder
+ * beside it (.NAME.tmp-XXXXXX), which takes its place in one step at publish (an atomic
+ * exchange where the file system offers one). A run killed at any moment — even by kill -9 —
+ * leaves the previous folder as it was; files of other people's in it are kept. */
+struct csvout_stage {
+    char final[4096]; /* the folder, resolved (a symlink to a folder is followed) */
+    char dir[4200];   /* the staging folder: write the files here */
+    /* Names that belong to the writer (NULL-terminated, or NULL): an old file of such a name
+     * goes with the old folder even when the new one has none (a patient log from an earlier
+     * run must not sit beside results it does not describe). Anything else is kept. */
+    const char *const *owned;
+};
+int csvout_stage_open(struct csvout_stage *st, const char *dir, char *err, size_t errlen);
+int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen);
+/* Delete the staging folder and what was written in it. */
+void csvout_stage_abort(struct csvout_stage *st);
+
 #endif

@@ -290,7 +290,9 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
     struct csvout_file f[6] = {{0}};
     size_t nf = 0;
-    if (rc == 0 && csvout_mkdirs(out, err, errlen) != 0) rc = -2;
+    struct csvout_stage stage = {0}; /* out is replaced whole, at the end */
+    if (rc == 0 && csvout_stage_open(&stage, out, err, errlen) != 0) rc = -2;
+    stage.owned = results_files;
     for (size_t i = 0; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
         char *header = first_line(path_in(parts[0].dir, rows[i], path, sizeof path));
@@ -298,7 +300,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
             rc = bad(err, errlen, path, "empty");
             break;
         }
-        if (csvout_open(&f[nf], out, rows[i], err, errlen) != 0) {
+        if (csvout_open(&f[nf], stage.dir, rows[i], err, errlen) != 0) {
             fs_free(header);
             rc = -2;
             break;
@@ -310,7 +312,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
         nf++;
         free(header);
     }
-    if (rc == 0 && csvout_open(&f[nf++], out, "summary.csv", err, errlen) != 0) rc = -2;
+    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "summary.csv", err, errlen) != 0) rc = -2;
     if (rc == 0) {
         FILE *s = f[nf - 1].f;
         fputs(RESULTS_SUMMARY_HEADER, s);
@@ -322,14 +324,15 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
             for (int j = 0; j < 3; j++) fs_free(q[j]);
         }
     }
-    if (rc == 0 && csvout_open(&f[nf++], out, "scenario.resolved.ini", err, errlen) != 0) rc = -2;
+    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "scenario.resolved.ini", err, errlen) != 0)
+        rc = -2;
     if (rc == 0) {
         size_t len;
         char *ini = slurp(path_in(parts[0].dir, "scenario.resolved.ini", path, sizeof path), &len);
         if (ini) fwrite(ini, 1, len, f[nf - 1].f);
         fs_free(ini);
     }
-    if (rc == 0 && csvout_open(&f[nf++], out, "run-info", err, errlen) != 0) rc = -2;
+    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "run-info", err, errlen) != 0) rc = -2;
     if (rc == 0) {
         struct results_counts c = {.scenario = parts[0].scenario,
                                    .scenario_file = parts[0].scenario_file,
@@ -347,13 +350,14 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
         }
         results_write_run_info(f[nf - 1].f, &mi, &c);
     }
-    /* Rename only once all is written: run-info last, as a run does. */
     for (size_t i = 0; i < nf; i++)
         if (rc == 0) {
             if (csvout_close(&f[i], err, errlen) != 0) rc = -2;
         } else if (f[i].f) {
             csvout_discard(&f[i]);
         }
+    if (rc == 0 && csvout_stage_publish(&stage, err, errlen) != 0) rc = -2;
+    if (rc != 0) csvout_stage_abort(&stage);
     fs_free(acc);
     table_fini(&slots);
     fs_free(parts);

@@ -13,7 +13,7 @@
 #include "sim/stats.h"
 
 struct results {
-    char dir[4000];
+    char dir[4200]; /* the staging folder (stage.dir) */
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct csvout_file ts;
@@ -25,8 +25,8 @@ struct results {
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
-    int created;             /* the folder did not exist before: an abort removes it again */
-    struct csvout_file warm; /* warmup.csv: occupancy from time 0, for judging the warm-up */
+    struct csvout_stage stage; /* dir is its staging folder until results_commit */
+    struct csvout_file warm;   /* warmup.csv: occupancy from time 0, for judging the warm-up */
     /* A part of a run (--replications-range, or one MPI rank's share): replications
      * first_rep + 1 .. first_rep + nrep of the scenario's; replications.csv then keeps each
      * one's summary exactly, for flowsim merge. */
@@ -72,18 +72,19 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
     return 0;
 }
 
+const char *const results_files[] = {"summary.csv",  "timeseries.csv",        "warmup.csv",
+                                     "patients.csv", "scenario.resolved.ini", "run-info",
+                                     "report.html",  "replications.csv",      NULL};
+
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen) {
-    if (strlen(dir) >= 3900) {
-        snprintf(err, errlen, "%s: output path too long", dir);
+    struct results *rs = fs_calloc(1, sizeof *rs);
+    if (csvout_stage_open(&rs->stage, dir, err, errlen) != 0) {
+        fs_free(rs);
         return NULL;
     }
-    struct stat st;
-    int existed = stat(dir, &st) == 0;
-    if (csvout_mkdirs(dir, err, errlen) != 0) return NULL;
-    struct results *rs = fs_calloc(1, sizeof *rs);
-    rs->created = !existed;
-    snprintf(rs->dir, sizeof rs->dir, "%s", dir);
+    snprintf(rs->dir, sizeof rs->dir, "%s", rs->stage.dir); /* every file is written there */
+    rs->stage.owned = results_files;
     rs->sc = sc;
     rs->ml = ml;
     rs->q_scenario = csvout_quote(sc->name);
@@ -99,13 +100,15 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     rs->unstable = fs_calloc(sc->nunits, sizeof *rs->unstable);
     rs->q_first = fs_calloc(sc->nunits, sizeof *rs->q_first);
     rs->q_last = fs_calloc(sc->nunits, sizeof *rs->q_last);
-    if (csvout_open(&rs->ts, dir, "timeseries.csv", err, errlen) != 0) {
+    if (csvout_open(&rs->ts, rs->dir, "timeseries.csv", err, errlen) != 0) {
+        csvout_stage_abort(&rs->stage);
         free_rs(rs);
         return NULL;
     }
     fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
-    if (csvout_open(&rs->warm, dir, "warmup.csv", err, errlen) != 0) {
+    if (csvout_open(&rs->warm, rs->dir, "warmup.csv", err, errlen) != 0) {
         csvout_discard(&rs->ts);
+        csvout_stage_abort(&rs->stage);
         free_rs(rs);
         return NULL;
     }
@@ -165,6 +168,10 @@ void results_write_warm(const struct results *rs, int rep, size_t k, const doubl
     size_t plen = row_prefix(rs, rep, t, date, prefix, sizeof prefix);
     for (size_t u = 0; u < sc->nunits; u++)
         put_row(f, prefix, plen, rs->q_unit[u], "occupancy", occ[u]);
+}
+
+const char *results_dir(const struct results *rs) {
+    return rs->dir;
 }
 
 FILE *results_series_file(struct results *rs) {
@@ -341,6 +348,8 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
         if (rc == 0) rc = csvout_close(&ini, err, errlen);
         if (rc == 0) rc = csvout_close(&run, err, errlen);
+        /* All written: the folder takes its new contents in one step. */
+        if (rc == 0) rc = csvout_stage_publish(&rs->stage, err, errlen);
     }
     if (rc != 0) {
         if (rs->ts.f) csvout_discard(&rs->ts);
@@ -349,6 +358,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (sum.f) csvout_discard(&sum);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);
+        csvout_stage_abort(&rs->stage);
     }
     free_rs(rs);
     return rc;
@@ -359,6 +369,6 @@ void results_abort(struct results *rs) {
     if (rs->ts.f) csvout_discard(&rs->ts);
     if (rs->warm.f) csvout_discard(&rs->warm);
     if (rs->reps.f) csvout_discard(&rs->reps);
-    if (rs->created) rmdir(rs->dir); /* only if empty: nothing of anyone else's goes */
+    csvout_stage_abort(&rs->stage); /* the folder itself was never touched */
     free_rs(rs);
 }

@@ -1,8 +1,9 @@
 /* results.h — the files of one run: timeseries.csv streamed as each replication finishes (in
  * replication order), then summary.csv, scenario.resolved.ini and run-info.
  *
- * Every file is written under a temporary name and renamed only when the whole run has
- * succeeded, so a results folder never holds a half-written or mismatched file. */
+ * Every file is written in a staging folder beside the results folder, which takes the
+ * folder's place only when the whole run has succeeded (csvout_stage), so a results folder
+ * never holds a half-written or mismatched file, even after kill -9. */
 #ifndef FS_RESULTS_H
 #define FS_RESULTS_H
 
@@ -15,6 +16,10 @@
 #include "models/scenario.h"
 
 struct results;
+
+/* Every file a results folder of flowsim's may hold: an old one of these goes when new results
+ * take the folder's place, whether or not the new run writes it; other files are kept. */
+extern const char *const results_files[];
 
 struct results_info {
     const char *version;
@@ -59,6 +64,9 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
  * read rs only, so the threads running replications write their own rows in parallel. */
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f);
 void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f);
+/* The staging folder the files are written in until results_commit puts it in place (for
+ * other files of the run, such as the patient log). */
+const char *results_dir(const struct results *rs);
 /* The files being written, for rows streamed straight in (one thread, replications in order). */
 FILE *results_series_file(struct results *rs);
 FILE *results_warm_file(struct results *rs);

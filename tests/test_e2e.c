@@ -670,6 +670,64 @@ static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
     assert_int_equal(system(listing), 0);
 }
 
+/* kill -9 cannot be caught: the previous results must survive it because a run writes only
+ * in a staging folder beside them, which takes their place in one step at the very end. */
+static void kill_9_leaves_the_previous_results(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_kill9");
+    char out[4200], line[8192];
+    snprintf(out, sizeof out, "%s/res", dir);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications 2 --quiet --patient-log",
+             tu_src("scenarios/demo.ini"), out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char notes[4300];
+    snprintf(notes, sizeof notes, "%s/notes.txt", out);
+    tu_write(notes, "someone else's file\n");
+    const char *files[] = {"summary.csv",           "timeseries.csv", "warmup.csv", "patients.csv",
+                           "scenario.resolved.ini", "run-info",       "notes.txt"};
+    enum { NF = sizeof files / sizeof *files };
+    char *before[NF];
+    for (int i = 0; i < NF; i++) {
+        snprintf(line, sizeof line, "%s/%s", out, files[i]);
+        before[i] = tu_read(line);
+        assert_non_null(before[i]);
+    }
+    /* Killed at several moments of a long run, writing the same folder. */
+    const char *when[] = {"0.05", "0.3", "0.8"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(line, sizeof line,
+                 "'%s' run '%s' -o '%s' --replications 5000 --patient-log --quiet & pid=$!; "
+                 "sleep %s; kill -9 $pid; wait $pid; test $? = 137",
+                 FLOWSIM_BIN, tu_src("scenarios/demo.ini"), out, when[k]);
+        assert_int_equal(system(line), 0);
+        for (int i = 0; i < NF; i++) {
+            snprintf(line, sizeof line, "%s/%s", out, files[i]);
+            char *now = tu_read(line);
+            if (!now || strcmp(now, before[i])) fail_msg("%s changed by a killed run", line);
+            free(now);
+        }
+        /* Nothing else appeared in the folder (the staging folder is beside it). */
+        snprintf(line, sizeof line, "test $(ls -A '%s' | wc -l) = %d", out, NF);
+        assert_int_equal(system(line), 0);
+    }
+    for (int i = 0; i < NF; i++) free(before[i]);
+    /* A run that finishes replaces the results and keeps the file that was not its own. */
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications 3 --quiet",
+             tu_src("scenarios/demo.ini"), out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *n = tu_read(notes);
+    assert_string_equal(n, "someone else's file\n");
+    free(n);
+    snprintf(line, sizeof line, "%s/run-info", out);
+    char *info = tu_read(line);
+    assert_non_null(strstr(info, "replications = 3\n"));
+    free(info);
+    /* The old run's patient log went with it: it does not describe these results. */
+    snprintf(line, sizeof line, "%s/patients.csv", out);
+    struct stat st;
+    assert_int_not_equal(stat(line, &st), 0);
+}
+
 /* Each bad scenario: exit 2, one line "FILE:LINE: key: ...", and no results folder. */
 struct bad {
     const char *name, *text, *want;
@@ -1106,6 +1164,7 @@ int main(void) {
         cmocka_unit_test(patient_log_agrees_with_the_summary),
         cmocka_unit_test(progress_only_on_a_terminal),
         cmocka_unit_test(ctrl_c_leaves_the_folder_as_it_was),
+        cmocka_unit_test(kill_9_leaves_the_previous_results),
         cmocka_unit_test(bad_input_exit_2_and_no_output),
         cmocka_unit_test(validate_good_scenario),
         cmocka_unit_test(every_shipped_scenario_validates),
