@@ -112,7 +112,7 @@ int par_send_dir(const char *dir, char *err, size_t errlen) {
     char *buf = fs_malloc(CHUNK);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        char path[4400];
+        char path[4608];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         FILE *f = fopen(path, "rb");
         struct stat st;
@@ -150,7 +150,7 @@ int par_recv_dir(int src, const char *dir, char *err, size_t errlen) {
     char *buf = fs_malloc(CHUNK);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        char name[256], path[4400];
+        char name[256], path[4608];
         int64_t size;
         MPI_Recv(name, sizeof name, MPI_CHAR, src, TAG_NAME, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         name[sizeof name - 1] = 0;

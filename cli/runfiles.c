@@ -316,7 +316,7 @@ static void remove_dir(const char *dir) {
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
-            char p[4400];
+            char p[4608];
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
             unlink(p);

@@ -191,7 +191,7 @@ static void remove_files(const char *dir) {
     if (d) {
         struct dirent *e;
         while ((e = readdir(d))) {
-            char p[4400];
+            char p[4608];
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
             unlink(p);
@@ -255,7 +255,7 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
         DIR *d = opendir(st->dir);
         struct dirent *e;
         while (d && (e = readdir(d))) {
-            char from[4400], to[4400];
+            char from[4608], to[4608];
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
             snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
             snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
@@ -270,7 +270,7 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
     /* No exchange here: remove the writer's old files that will not be replaced, then move
      * the new files in one by one (each rename is atomic). */
     for (const char *const *o = st->owned; o && *o; o++) {
-        char fresh[4400], old[4400];
+        char fresh[4608], old[4608];
         struct stat sb;
         snprintf(fresh, sizeof fresh, "%s/%s", st->dir, *o);
         snprintf(old, sizeof old, "%s/%s", st->final, *o);
@@ -280,7 +280,7 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
     int rc = 0;
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        char from[4400], to[4400];
+        char from[4608], to[4608];
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
         snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);

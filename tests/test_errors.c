@@ -13,8 +13,12 @@
 /* The calls that make a message, and the files they are in. */
 static const char *const makers[] = {"failf", "key_fail", "cell_fail", "fail_at", "expected",
                                      "bad",   "snprintf", "vsnprintf", NULL};
-static const char *const sources[] = {"models/scenario.c", "models/inidoc.c", "models/table.c",
-                                      "models/value.c",    "sim/dist.c",      "sim/nhpp.c",
+static const char *const sources[] = {"models/scenario.c",
+                                      "models/inidoc.c",
+                                      "models/table.c",
+                                      "models/value.c",
+                                      "sim/dist.c",
+                                      "sim/nhpp.c",
                                       NULL};
 
 static int is_maker(const char *id, size_t n) {
@@ -84,8 +88,7 @@ static void messages(const char *src, char *out, size_t len) {
                 hint = 1;
             const char *q = p + 1;
             while (*q == ' ') q++;
-            if (*q == '(' && is_maker(id, n) && in_maker < 64)
-                maker_depth[in_maker++] = depth + 1;
+            if (*q == '(' && is_maker(id, n) && in_maker < 64) maker_depth[in_maker++] = depth + 1;
             continue;
         }
         if (*p == '(') depth++;

@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -191,6 +195,59 @@ static void ten_thousand_replications(void **s) {
     no_nan_or_inf(out_of("many"));
 }
 
+/* Peak RSS (KB) of a flowsim run. A helper process runs it and reports getrusage of its own
+ * children, so the runs of the other tests (children of this process) do not count. */
+static long peak_kb(const char *args) {
+    char line[16384];
+    snprintf(line, sizeof line, "'%s' %s", FLOWSIM_BIN, args);
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        long kb = -1;
+        if (system(line) == 0) {
+            struct rusage ru;
+            getrusage(RUSAGE_CHILDREN, &ru);
+            kb = ru.ru_maxrss;
+        }
+        if (write(fd[1], &kb, sizeof kb) != (ssize_t)sizeof kb) _exit(1);
+        _exit(0);
+    }
+    close(fd[1]);
+    long kb = -1;
+    assert_int_equal(read(fd[0], &kb, sizeof kb), (ssize_t)sizeof kb);
+    close(fd[0]);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(kb > 0); /* the run succeeded */
+    return kb;
+}
+
+/* A soak in small: ten years of the Birmingham scenario, 4 and then 16 replications on 2
+ * threads. Memory follows the patients in the system, not the length of the run or the
+ * number of replications (bench/RESULTS.md records the full 200-replication soak). */
+static void soak_memory_is_flat(void **s) {
+    (void)s;
+#ifdef FLOWSIM_SANITIZED
+    skip(); /* ASan's memory is not the program's; the plain build measures it */
+#endif
+    char args[8192];
+    const char *bham = tu_src("scenarios/birmingham-2017-18/birmingham.ini");
+    snprintf(args, sizeof args,
+             "run '%s' -o '%s/soak4' --replications 4 --threads 2 --quiet "
+             "--set scenario.horizon=3770d",
+             bham, dir);
+    long few = peak_kb(args);
+    snprintf(args, sizeof args,
+             "run '%s' -o '%s/soak16' --replications 16 --threads 2 --quiet "
+             "--set scenario.horizon=3770d",
+             bham, dir);
+    long many = peak_kb(args);
+    print_message("soak: peak RSS %ld KB for 4 replications, %ld KB for 16\n", few, many);
+    assert_true(many < 1.25 * few); /* (it levels off by 4: thread arenas, not a leak) */
+}
+
 static int setup(void **s) {
     (void)s;
     dir = tu_tmpdir("test_extremes");
@@ -204,6 +261,7 @@ int main(void) {
         cmocka_unit_test(infinite_capacities_everywhere),
         cmocka_unit_test(horizons_short_and_long),
         cmocka_unit_test(ten_thousand_replications),
+        cmocka_unit_test(soak_memory_is_flat),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
