@@ -763,6 +763,12 @@ static void bad_input_exit_2_and_no_output(void **s) {
         snprintf(ini, sizeof ini, "%s/%s", dir, cases[i].name);
         snprintf(out, sizeof out, "%s/out-%zu", dir, i);
         tu_write(ini, cases[i].text);
+        const char *corpus = getenv("FLOWSIM_CORPUS_OUT"); /* fuzz/make-corpus: seeds */
+        if (corpus) {
+            char seed[4300];
+            snprintf(seed, sizeof seed, "%s/e2e-%s", corpus, cases[i].name);
+            tu_write(seed, cases[i].text);
+        }
         snprintf(cmd, sizeof cmd, "run '%s' -o '%s'", ini, out);
         char *o, *e;
         int rc = tu_run(cmd, &o, &e);
