@@ -1,6 +1,5 @@
 /* Running a scenario's replications and writing its results folder: shared by run and
  * sweep. */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
+#include "output/csvout.h"
 #include "output/merge.h"
 #include "output/patientlog.h"
 #include "output/results.h"
@@ -311,21 +311,6 @@ int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml,
 
 /* ---- under mpirun: each rank runs its share as a part; rank 0 gathers and merges ---------- */
 
-static void remove_dir(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            char p[4608];
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 /* A fresh folder for a part, under TMPDIR (or /tmp). */
 static int part_dir(char *buf, size_t len, char *err, size_t errlen) {
     const char *tmp = getenv("TMPDIR");
@@ -385,7 +370,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     }
     rc = agree(rc, err, errlen);
     for (int r = 0; r < size; r++)
-        if (parts[r][0]) remove_dir(parts[r]);
+        if (parts[r][0]) csvout_remove_dir(parts[r]);
     fs_free(parts);
     if (rc == 0 && ro->keep) rc = par_allgather_rows(ro->keep, ml->n, base, total);
     st->replications = total;

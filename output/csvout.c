@@ -185,8 +185,7 @@ fail:
     return -1;
 }
 
-/* Remove the plain files of a folder, then the folder (if that leaves it empty). */
-static void remove_files(const char *dir) {
+void csvout_remove_dir(const char *dir) {
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
@@ -263,7 +262,7 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
             if (lstat(to, &sb) != 0 && !owned(st, e->d_name)) rename(from, to); /* keep it */
         }
         if (d) closedir(d);
-        remove_files(st->dir);
+        csvout_remove_dir(st->dir);
         return 0;
     }
 #endif
@@ -290,11 +289,11 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
         }
     }
     if (d) closedir(d);
-    remove_files(st->dir);
+    csvout_remove_dir(st->dir);
     return rc;
 }
 
 void csvout_stage_abort(struct csvout_stage *st) {
-    if (st->dir[0]) remove_files(st->dir);
+    if (st->dir[0]) csvout_remove_dir(st->dir);
     st->dir[0] = 0;
 }

@@ -36,6 +36,9 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen);
 /* Close and delete (after a failure). */
 void csvout_discard(struct csvout_file *cf);
 
+/* Remove the plain files of a folder, then the folder (if that leaves it empty). */
+void csvout_remove_dir(const char *dir);
+
 /* A results folder written whole or not at all: its files go to a hidden staging folder
  * beside it (.NAME.tmp-XXXXXX), which takes its place in one step at publish (an atomic
  * exchange where the file system offers one). A run killed at any moment — even by kill -9 —
