@@ -65,6 +65,7 @@ struct run_options {
                        * half-width is within this fraction of its mean (not with keep) */
     int max_replications;
     int first_rep, nrep; /* a part: replications first_rep+1 .. first_rep+nrep (nrep 0: all) */
+    int alone;           /* under mpirun, run every replication on this rank (a sweep variant) */
 };
 
 /* Run the replications of sc on threads and write its results folder dir (files complete or
@@ -72,6 +73,16 @@ struct run_options {
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
                    int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen);
+
+/* Under mpirun, where each rank runs whole sweep variants (ro->alone): deliver one to rank 0.
+ * Collective, called by every rank in the same order. The owner ran it with status rc (0, or
+ * -1 after reporting why with par_report) into folder from (its own folder under TMPDIR when it is
+ * not rank 0); rank 0 puts the folder in place at dir, and every rank receives its summaries (keep,
+ * nkeep doubles) and wall time. Returns 0, or -1 with a message on every rank. */
+int cli_deliver(int owner, int rc, const char *from, const char *dir, double *keep, size_t nkeep,
+                double *wall, char *err, size_t errlen);
+/* A fresh folder for a run or a part under TMPDIR (or /tmp). */
+int cli_part_dir(char *buf, size_t len, char *err, size_t errlen);
 
 /* Run every replication of sc and keep only each one's summary (replications x ml->n), writing
  * no files. Returns 0, or -1 with a message. */

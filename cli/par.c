@@ -75,6 +75,18 @@ unsigned long long par_sum(unsigned long long v) {
     return sum;
 }
 
+void par_bcast_ints(int *v, int n, int root) {
+    MPI_Bcast(v, n, MPI_INT, root, MPI_COMM_WORLD);
+}
+
+void par_bcast_doubles(double *v, size_t n, int root) {
+    /* In pieces: MPI counts are ints. */
+    for (size_t k = 0; k < n; k += 1 << 24) {
+        size_t m = n - k < (size_t)1 << 24 ? n - k : (size_t)1 << 24;
+        MPI_Bcast(v + k, (int)m, MPI_DOUBLE, root, MPI_COMM_WORLD);
+    }
+}
+
 int par_allgather_rows(double *rows, size_t width, int first, int n) {
     int size = par_size();
     int *count = fs_calloc((size_t)size, sizeof *count),
@@ -211,6 +223,18 @@ int par_worst(int status) {
 
 unsigned long long par_sum(unsigned long long v) {
     return v;
+}
+
+void par_bcast_ints(int *v, int n, int root) {
+    (void)v;
+    (void)n;
+    (void)root;
+}
+
+void par_bcast_doubles(double *v, size_t n, int root) {
+    (void)v;
+    (void)n;
+    (void)root;
 }
 
 int par_allgather_rows(double *rows, size_t width, int first, int n) {

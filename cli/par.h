@@ -26,6 +26,10 @@ int par_worst(int status);
 /* Sum of every rank's v, on every rank. */
 unsigned long long par_sum(unsigned long long v);
 
+/* Rank root's n values, on every rank. */
+void par_bcast_ints(int *v, int n, int root);
+void par_bcast_doubles(double *v, size_t n, int root);
+
 /* Rows of width doubles, one per replication of [first, first + n): each rank has filled its
  * block; afterwards every rank holds them all. Returns 0 or -1. */
 int par_allgather_rows(double *rows, size_t width, int first, int n);

@@ -311,8 +311,7 @@ int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml,
 
 /* ---- under mpirun: each rank runs its share as a part; rank 0 gathers and merges ---------- */
 
-/* A fresh folder for a part, under TMPDIR (or /tmp). */
-static int part_dir(char *buf, size_t len, char *err, size_t errlen) {
+int cli_part_dir(char *buf, size_t len, char *err, size_t errlen) {
     const char *tmp = getenv("TMPDIR");
     snprintf(buf, len, "%s/flowsim-part-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (mkdtemp(buf)) return 0;
@@ -338,7 +337,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
         part.first_rep = first;
         part.nrep = n;
         part.progress = ro->progress && rank == 0;
-        rc = part_dir(parts[rank], sizeof parts[rank], err, errlen);
+        rc = cli_part_dir(parts[rank], sizeof parts[rank], err, errlen);
         if (rc == 0)
             rc = run_local(sc, ml, parts[rank], threads, command, &part, &mine, err, errlen);
     }
@@ -351,7 +350,8 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
             int bf, bn;
             par_block(base, total, r, &bf, &bn);
             if (bn == 0) continue;
-            if (r > 0 && rc == 0 && part_dir(parts[r], sizeof parts[r], err, errlen) != 0) rc = -1;
+            if (r > 0 && rc == 0 && cli_part_dir(parts[r], sizeof parts[r], err, errlen) != 0)
+                rc = -1;
             /* Every sender must be heard out, even after a failure, or it waits for ever. */
             if (r > 0 && par_recv_dir(r, parts[r][0] ? parts[r] : "/nonexistent", err, errlen) != 0)
                 rc = -1;
@@ -385,6 +385,34 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
                    int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen) {
-    if (par_size() == 1) return run_local(sc, ml, dir, threads, command, ro, st, err, errlen);
+    if (par_size() == 1 || ro->alone)
+        return run_local(sc, ml, dir, threads, command, ro, st, err, errlen);
     return run_spread(sc, ml, dir, threads, command, ro, st, err, errlen);
+}
+
+int cli_deliver(int owner, int rc, const char *from, const char *dir, double *keep, size_t nkeep,
+                double *wall, char *err, size_t errlen) {
+    int rank = par_rank();
+    par_bcast_ints(&rc, 1, owner); /* (the owner has reported its failure) */
+    if (rc != 0) {
+        snprintf(err, errlen, "MPI rank %d failed (its message is above)", owner);
+        return -1;
+    }
+    int ok = 0;
+    if (owner != 0 && rank == owner) {
+        ok = par_send_dir(from, err, errlen);
+        csvout_remove_dir(from);
+    } else if (owner != 0 && rank == 0) {
+        struct csvout_stage stage = {.owned = results_files};
+        ok = csvout_stage_open(&stage, dir, err, errlen);
+        /* Heard out even when the folder could not be made, or the sender waits for ever. */
+        if (par_recv_dir(owner, stage.dir[0] ? stage.dir : "/nonexistent", err, errlen) != 0)
+            ok = -1;
+        if (ok == 0) ok = csvout_stage_publish(&stage, err, errlen);
+        if (ok != 0) csvout_stage_abort(&stage);
+    }
+    if (agree(ok, err, errlen) != 0) return -1;
+    par_bcast_doubles(keep, nkeep, owner);
+    par_bcast_doubles(wall, 1, owner);
+    return 0;
 }

@@ -154,21 +154,53 @@ int cmd_sweep(const struct opts *o, const char *command) {
     }
     struct cmp_scenario *cs = fs_calloc(n + 1, sizeof *cs);
     int threads = o->threads > 0 ? o->threads : runner_cores();
+    /* Under mpirun with at least as many variants as ranks, each rank runs whole variants
+     * (variant i on rank i mod ranks), all at once, and hands them to rank 0 afterwards;
+     * with fewer variants, each variant's replications are shared out instead. */
+    int ranks = par_size(), rank = par_rank();
+    int alone = ranks > 1 && n >= (size_t)ranks;
+    int *rc = fs_calloc(n + 1, sizeof *rc);
+    double *wall = fs_calloc(n + 1, sizeof *wall);
+    char(*from)[4200] = fs_calloc(n + 1, sizeof *from);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct sweep_variant *x = &v[i];
         metric_layout_init(&x->ml, x->sc, 0);
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
         snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
-        struct run_stats st;
-        struct run_options ro = {.keep = x->value, .progress = o->progress};
-        if (cli_run_to_dir(x->sc, &x->ml, sub, threads, command, &ro, &st, err, sizeof err)) {
+        int owner = alone ? (int)(i % (size_t)ranks) : rank;
+        if (owner != rank) continue;
+        struct run_stats st = {0};
+        struct run_options ro = {.keep = x->value, .progress = o->progress, .alone = alone};
+        /* A rank other than 0 runs into a folder of its own, which cli_deliver sends. */
+        if (alone && rank != 0 && cli_part_dir(from[i], sizeof from[i], err, sizeof err) != 0)
+            rc[i] = -1;
+        else
+            rc[i] = cli_run_to_dir(x->sc, &x->ml, from[i][0] ? from[i] : sub, threads, command, &ro,
+                                   &st, err, sizeof err);
+        wall[i] = st.wall_seconds;
+        if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
+        if (rc[i] != 0 && !alone) {
             fprintf(stderr, "flowsim: %s\n", err);
             status = EXIT_INTERNAL;
-            break;
         }
+    }
+    for (size_t i = 0; alone && i < n && status == EXIT_OK; i++) {
+        struct sweep_variant *x = &v[i];
+        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
+        if (cli_deliver((int)(i % (size_t)ranks), rc[i], from[i], sub, x->value,
+                        (size_t)x->sc->replications * x->ml.n, &wall[i], err, sizeof err)) {
+            fprintf(stderr, "flowsim: %s\n", err);
+            status = EXIT_INTERNAL;
+        }
+    }
+    fs_free(rc);
+    fs_free(from);
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        struct sweep_variant *x = &v[i];
+        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
         if (!o->quiet)
             printf("flowsim: variant %s: %d replications in %.2f s -> %s\n", x->label,
-                   x->sc->replications, st.wall_seconds, sub);
+                   x->sc->replications, wall[i], sub);
         x->unit = fs_calloc(x->ml.n, sizeof *x->unit);
         x->metric = fs_calloc(x->ml.n, sizeof *x->metric);
         for (size_t k = 0; k < x->ml.n; k++) {
@@ -183,6 +215,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
                                       .metric = x->metric,
                                       .value = x->value};
     }
+    fs_free(wall);
     if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
         comparison_write(dir, "sweep.csv", "variant", cs, n, err, sizeof err) != 0) {
         fprintf(stderr, "flowsim: %s\n", err);

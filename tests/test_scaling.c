@@ -170,6 +170,29 @@ static void mpi_ranks_write_the_same_bytes(void **s) {
     assert_int_equal(tu_run_under(mpi, args, NULL, NULL), 0);
     const char *cmp[] = {"comparison.csv", NULL};
     assert_same_files(c1, c2, cmp);
+    /* sweep: three variants on two ranks, each rank running whole variants; rank 0 gathers. */
+    char grid[4300];
+    snprintf(grid, sizeof grid, "%s/grid.csv", c1);
+    tu_write(grid, "variant,acute.capacity\nsmall,220\nmid,240\nbig,260\n");
+    char *w1 = dup_tmp("sc_mpi_sweep1"), *w2 = dup_tmp("sc_mpi_sweep2");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 3 --quiet",
+             tu_src("scenarios/demo.ini"), grid, w1);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(args, sizeof args, "sweep '%s' --grid '%s' -o '%s' --replications 3 --quiet",
+             tu_src("scenarios/demo.ini"), grid, w2);
+    assert_int_equal(tu_run_under(mpi, args, NULL, NULL), 0);
+    const char *sw[] = {"sweep.csv", NULL};
+    assert_same_files(w1, w2, sw);
+    const char *variants[] = {"small", "mid", "big"};
+    for (int i = 0; i < 3; i++) {
+        char a[4400], b[4400];
+        snprintf(a, sizeof a, "%s/%s", w1, variants[i]);
+        snprintf(b, sizeof b, "%s/%s", w2, variants[i]);
+        const char *each[] = {"summary.csv", "timeseries.csv", "warmup.csv",
+                              "scenario.resolved.ini", NULL};
+        assert_same_files(a, b, each);
+    }
+    free(w1), free(w2);
     /* Commands that do not spread are refused, not run twice. */
     snprintf(args, sizeof args, "reproduce '%s' --expect x.csv", tu_src("scenarios/demo.ini"));
     err = NULL;
