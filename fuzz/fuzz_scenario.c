@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
 
@@ -48,13 +49,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (; part < 3; part++) put(names[part], data, 0);
     char path[512], err[2048];
     snprintf(path, sizeof path, "%s/s.ini", dir);
-    /* A --set too, the way the command line passes one. */
-    const char *sets[] = {"scenario.replications=2"};
-    struct scenario *sc = scenario_load(path, sets, 1, err, sizeof err);
+    /* --set too, the way the command line passes it: a short run, so that every scenario the
+     * loader accepts can also be run (the engine's own checks then see fuzzed scenarios). */
+    const char *sets[] = {"scenario.replications=2", "scenario.horizon=3d", "scenario.warmup=0"};
+    struct scenario *sc = scenario_load(path, sets, 3, err, sizeof err);
     if (sc) {
-        /* What a run does next with a loaded scenario: lay out its metrics and write it back. */
+        /* What a run does next with a loaded scenario: lay out its metrics, run it (when small
+         * enough to be quick), write it back. */
         struct metric_layout ml;
         metric_layout_init(&ml, sc, 1);
+        double arrivals = 0, census = 0;
+        for (size_t i = 0; i < sc->narrivals; i++) {
+            const struct nhpp *p = &sc->arrivals[i].nhpp;
+            double peak = 0, step = 1;
+            for (int h = 0; h < 168; h++) peak = p->how[h] > peak ? p->how[h] : peak;
+            for (size_t k = 0; k < p->nsteps; k++) step = p->step_m[k] > step ? p->step_m[k] : step;
+            arrivals += p->rate * peak * step * sc->horizon;
+        }
+        for (size_t u = 0; u < sc->nunits; u++)
+            census += sc->unit[u].init_in_care + sc->unit[u].init_delayed;
+        if (arrivals < 2e4 && census < 2e4 && scenario_nbuckets(sc) < 1000) {
+            struct flow_result *res;
+            char rerr[512];
+            if (flow_run(sc, &ml, 0, &res, rerr, sizeof rerr) != 0) abort(); /* it loaded */
+            flow_result_free(res);
+        }
         metric_layout_fini(&ml);
         FILE *null = fopen("/dev/null", "w");
         if (null) {
