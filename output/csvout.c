@@ -240,6 +240,31 @@ static int owned(const struct csvout_stage *st, const char *name) {
     return 0;
 }
 
+/* Move the entries of the staging folder into the final one. After an exchange (old = 1) the
+ * staging folder holds the old contents: only what is someone else's moves back (what the new
+ * folder lacks and the writer does not own), and failures are left behind rather than fatal.
+ * Otherwise every entry moves, and the first failure is the error. */
+static int move_in(const struct csvout_stage *st, int old, char *err, size_t errlen) {
+    DIR *d = opendir(st->dir);
+    int rc = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char from[4608], to[4608];
+        struct stat sb;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
+        if (old && (lstat(to, &sb) == 0 || owned(st, e->d_name))) continue;
+        if (rename(from, to) != 0 && !old && rc == 0) {
+            snprintf(err, errlen, "%s: cannot rename into place: %s", to, strerror(errno));
+            rc = -1;
+        }
+    }
+    if (d) closedir(d);
+    csvout_remove_dir(st->dir);
+    return rc;
+}
+
 int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
     /* A new folder: one rename, and it is there whole. */
     if (rename(st->dir, st->final) == 0) return 0;
@@ -250,21 +275,8 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
 #ifdef RENAME_EXCHANGE
     /* An existing folder: swap the two at once, then bring back what was not ours to replace
      * and delete the old outputs (now in the staging folder's place). */
-    if (renameat2(AT_FDCWD, st->dir, AT_FDCWD, st->final, RENAME_EXCHANGE) == 0) {
-        DIR *d = opendir(st->dir);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char from[4608], to[4608];
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
-            snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
-            struct stat sb;
-            if (lstat(to, &sb) != 0 && !owned(st, e->d_name)) rename(from, to); /* keep it */
-        }
-        if (d) closedir(d);
-        csvout_remove_dir(st->dir);
-        return 0;
-    }
+    if (renameat2(AT_FDCWD, st->dir, AT_FDCWD, st->final, RENAME_EXCHANGE) == 0)
+        return move_in(st, 1, err, errlen);
 #endif
     /* No exchange here: remove the writer's old files that will not be replaced, then move
      * the new files in one by one (each rename is atomic). */
@@ -275,22 +287,7 @@ int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
         snprintf(old, sizeof old, "%s/%s", st->final, *o);
         if (lstat(fresh, &sb) != 0) unlink(old);
     }
-    DIR *d = opendir(st->dir);
-    int rc = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char from[4608], to[4608];
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
-        if (rename(from, to) != 0 && rc == 0) {
-            snprintf(err, errlen, "%s: cannot rename into place: %s", to, strerror(errno));
-            rc = -1;
-        }
-    }
-    if (d) closedir(d);
-    csvout_remove_dir(st->dir);
-    return rc;
+    return move_in(st, 0, err, errlen);
 }
 
 void csvout_stage_abort(struct csvout_stage *st) {
