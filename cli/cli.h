@@ -98,6 +98,12 @@ struct cmp_scenario;
  * per 100k, cost per day): each scenario's mean and interval and its paired difference. */
 void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n);
 
+/* One scenario's replications for a comparison: its (unit, metric) names per slot, in arrays
+ * made here and owned by the caller (*unit, *metric; free them), and its values. */
+struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc,
+                                     const struct metric_layout *ml, const double *value,
+                                     const char ***unit, const char ***metric);
+
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
 int cmd_compare(const struct opts *o);
 /* flowsim calibrate SCENARIO --targets TARGETS.csv --vary VARY.csv */

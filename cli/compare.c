@@ -82,6 +82,24 @@ void cli_print_comparison(const struct scenario *base, const struct cmp_scenario
     printf("\n* the paired 95%% interval of the difference excludes 0\n");
 }
 
+struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc,
+                                     const struct metric_layout *ml, const double *value,
+                                     const char ***unit, const char ***metric) {
+    *unit = fs_calloc(ml->n, sizeof **unit);
+    *metric = fs_calloc(ml->n, sizeof **metric);
+    for (size_t k = 0; k < ml->n; k++) {
+        int u = ml->slot[k].unit;
+        (*unit)[k] = u >= 0 ? sc->unit[u].name : "";
+        (*metric)[k] = ml->slot[k].name;
+    }
+    return (struct cmp_scenario){.name = name,
+                                 .nslots = ml->n,
+                                 .nrep = (size_t)sc->replications,
+                                 .unit = *unit,
+                                 .metric = *metric,
+                                 .value = value};
+}
+
 int cmd_compare(const struct opts *o) {
     char err[2048];
     size_t n = o->nfiles;
@@ -129,19 +147,7 @@ int cmd_compare(const struct opts *o) {
             status = cli_fail(err);
             break;
         }
-        x->unit = fs_calloc(x->ml.n, sizeof *x->unit);
-        x->metric = fs_calloc(x->ml.n, sizeof *x->metric);
-        for (size_t k = 0; k < x->ml.n; k++) {
-            int u = x->ml.slot[k].unit;
-            x->unit[k] = u >= 0 ? x->sc->unit[u].name : "";
-            x->metric[k] = x->ml.slot[k].name;
-        }
-        cs[i] = (struct cmp_scenario){.name = x->sc->name,
-                                      .nslots = x->ml.n,
-                                      .nrep = (size_t)x->sc->replications,
-                                      .unit = x->unit,
-                                      .metric = x->metric,
-                                      .value = x->value};
+        cs[i] = cli_cmp_scenario(x->sc->name, x->sc, &x->ml, x->value, &x->unit, &x->metric);
     }
     if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
         (csvout_mkdirs(dir, err, sizeof err) != 0 ||

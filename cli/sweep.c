@@ -201,19 +201,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
         if (!o->quiet)
             printf("flowsim: variant %s: %d replications in %.2f s -> %s\n", x->label,
                    x->sc->replications, wall[i], sub);
-        x->unit = fs_calloc(x->ml.n, sizeof *x->unit);
-        x->metric = fs_calloc(x->ml.n, sizeof *x->metric);
-        for (size_t k = 0; k < x->ml.n; k++) {
-            int u = x->ml.slot[k].unit;
-            x->unit[k] = u >= 0 ? x->sc->unit[u].name : "";
-            x->metric[k] = x->ml.slot[k].name;
-        }
-        cs[i] = (struct cmp_scenario){.name = x->label,
-                                      .nslots = x->ml.n,
-                                      .nrep = (size_t)x->sc->replications,
-                                      .unit = x->unit,
-                                      .metric = x->metric,
-                                      .value = x->value};
+        cs[i] = cli_cmp_scenario(x->label, x->sc, &x->ml, x->value, &x->unit, &x->metric);
     }
     fs_free(wall);
     if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
