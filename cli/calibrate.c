@@ -13,6 +13,7 @@
 #include "models/table.h"
 #include "models/value.h"
 #include "output/csvout.h"
+#include "output/outdir.h"
 #include "sim/calibrate.h"
 #include "sim/core.h"
 
@@ -139,18 +140,15 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
         const struct table_row *r = &t.row[i];
         struct vary *v = &c->v[c->nv];
         char why[512];
-        if ((size_t)ck >= r->n || (size_t)cl >= r->n || (size_t)ch >= r->n) {
-            snprintf(err, errlen, "%s:%ld: expected key,low,high", path, r->line);
+        snprintf(v->key, sizeof v->key, "%s", table_field(r, ck));
+        if (table_number(path, r, cl, "low", val_number, &v->low, err, errlen) ||
+            table_number(path, r, ch, "high", val_number, &v->high, err, errlen)) {
             rc = -1;
             break;
         }
-        snprintf(v->key, sizeof v->key, "%s", r->field[ck]);
-        char *end1, *end2;
-        v->low = strtod(r->field[cl], &end1);
-        v->high = strtod(r->field[ch], &end2);
-        if (*end1 || *end2 || !(v->low < v->high)) {
-            snprintf(err, errlen, "%s:%ld: expected numbers with low < high, got '%s', '%s'", path,
-                     r->line, r->field[cl], r->field[ch]);
+        if (!(v->low < v->high)) {
+            snprintf(err, errlen, "%s:%ld: high: expected a number above low (%.10g), got '%s'",
+                     path, r->line, v->low, table_field(r, ch));
             rc = -1;
             break;
         }
@@ -179,19 +177,17 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
             v->start = strtod(val, &end);
             while (isspace((unsigned char)*end)) end++;
             snprintf(v->suffix, sizeof v->suffix, "%s", end);
+        } else if (val_number(val, &v->start, why, sizeof why) != 0 &&
+                   val_count(val, &v->start, why, sizeof why) != 0) {
+            /* Not a plain number, nor a capacity of inf (which starts at high, below). */
+            snprintf(err, errlen,
+                     "%s:%ld: '%s' is '%s': expected a number, a rate or a distribution to vary",
+                     path, r->line, v->key, val);
+            fs_free(v->base.file);
+            rc = -1;
+            break;
         } else {
-            char *end;
-            v->start = strtod(val, &end);
-            while (isspace((unsigned char)*end)) end++;
-            if (end == val || *end) {
-                snprintf(err, errlen,
-                         "%s:%ld: '%s' is '%s': expected a number, a rate or a "
-                         "distribution to vary",
-                         path, r->line, v->key, val);
-                rc = -1;
-                break;
-            }
-            v->integer = !strchr(val, '.') && !strchr(val, 'e');
+            v->integer = !strchr(val, '.') && !strchr(val, 'e') && !strchr(val, 'E');
         }
         fs_free(v->base.file);
         v->start = fmin(fmax(v->start, v->low), v->high);
@@ -221,22 +217,34 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
     for (size_t i = 1; i < t.n && !rc; i++) {
         const struct table_row *r = &t.row[i];
         struct target *g = &c->t[c->nt];
-        const char *unit = (size_t)cu < r->n ? r->field[cu] : "";
-        const char *metric = (size_t)cm < r->n ? r->field[cm] : "";
+        const char *unit = table_field(r, cu), *metric = table_field(r, cm);
         snprintf(g->unit, sizeof g->unit, "%s", unit);
         snprintf(g->metric, sizeof g->metric, "%s", metric);
-        char *end;
-        g->value = (size_t)cv < r->n ? strtod(r->field[cv], &end) : NAN;
-        g->weight = cw >= 0 && (size_t)cw < r->n && *r->field[cw] ? strtod(r->field[cw], NULL) : 1;
+        /* An empty weight (or none: the column is optional) is the default, 1. */
+        g->weight = 1;
+        if (table_number(path, r, cv, "target", val_number, &g->value, err, errlen) ||
+            (*table_field(r, cw) &&
+             table_number(path, r, cw, "weight", val_positive, &g->weight, err, errlen))) {
+            rc = -1;
+            break;
+        }
         int u = *unit ? scenario_unit_index(sc, unit) : -1;
         g->slot = -1;
         for (size_t k = 0; k < ml.n; k++)
             if (ml.slot[k].unit == u && !strcmp(ml.slot[k].name, metric)) g->slot = (int)k;
-        if ((*unit && u < 0) || g->slot < 0 || isnan(g->value) || !(g->weight > 0)) {
-            snprintf(err, errlen,
-                     "%s:%ld: expected a metric the scenario reports (unit '%s', "
-                     "metric '%s'), a number target and a weight > 0",
-                     path, r->line, unit, metric);
+        if (*unit && u < 0) {
+            snprintf(err, errlen, "%s:%ld: unit: no unit '%s' in the scenario", path, r->line,
+                     unit);
+            rc = -1;
+            break;
+        }
+        if (g->slot < 0) {
+            if (*unit)
+                snprintf(err, errlen, "%s:%ld: metric: no metric '%s' for unit '%s'", path, r->line,
+                         metric, unit);
+            else
+                snprintf(err, errlen, "%s:%ld: metric: no metric '%s' for the system (unit empty)",
+                         path, r->line, metric);
             rc = -1;
             break;
         }
@@ -247,7 +255,10 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
     return rc;
 }
 
-int cmd_calibrate(const struct opts *o) {
+/* What a calibration folder holds. */
+static const char *const owned[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
+
+int cmd_calibrate(const struct opts *o, const char *command) {
     char err[2048];
     if (!o->targets || !o->vary) {
         fprintf(stderr, "flowsim: calibrate needs --targets TARGETS.csv and --vary VARY.csv\n");
@@ -268,6 +279,12 @@ int cmd_calibrate(const struct opts *o) {
            *start = fs_calloc(c.nv + 1, sizeof *start), *best = fs_calloc(c.nv + 1, sizeof *best),
            *got = fs_calloc(c.nt + 1, sizeof *got);
     double fbest = INFINITY;
+    /* The folder is opened before the evaluations, so one that cannot be written is refused at
+     * once. */
+    char dir[4096];
+    struct outdir *od = NULL;
+    snprintf(dir, sizeof dir, "%s", o->outdir ? o->outdir : "results/calibrate");
+    if (status == EXIT_OK) status = cli_outdir_open(&od, dir, owned, o->quiet);
     if (status == EXIT_OK) {
         for (size_t k = 0; k < c.nv; k++)
             low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
@@ -276,40 +293,47 @@ int cmd_calibrate(const struct opts *o) {
             printf("flowsim calibrate: %zu keys, %zu targets, %d replications per evaluation\n",
                    c.nv, c.nt, sc->replications);
         calib_minimise(&job, best, &fbest);
-        if (c.failed) status = cli_fail(c.err);
+        if (c.failed) status = cli_fail(-1, c.err);
     }
-    char dir[4096];
     if (status == EXIT_OK) {
-        snprintf(dir, sizeof dir, "%s", o->outdir ? o->outdir : "results/calibrate");
         fbest = evaluate(&c, best, got); /* the best point once more, for the report */
         struct scenario *fin = load_at(&c, best, err, sizeof err);
-        struct csvout_file ini, csv;
-        if (!fin || csvout_mkdirs(dir, err, sizeof err) ||
-            csvout_open(&ini, dir, "calibrated.ini", err, sizeof err)) {
-            status = cli_fail(err);
-        } else {
+        const char *stage = outdir_stage(od);
+        struct csvout_file ini = {0}, csv = {0};
+        int rc = fin ? csvout_open(&ini, stage, "calibrated.ini", err, sizeof err) : FS_EBUG;
+        if (rc == 0) {
             scenario_write_resolved(fin, ini.f, 0);
-            if (csvout_open(&csv, dir, "calibration.csv", err, sizeof err) == 0) {
-                fputs("kind,unit_or_key,metric,target,achieved,weight,low,high\n", csv.f);
-                for (size_t k = 0; k < c.nv; k++) {
-                    char s[512];
-                    set_string(&c.v[k], best[k], s, sizeof s);
-                    char *q = csvout_quote(strchr(s, '=') + 1);
-                    fprintf(csv.f, "vary,%s,,%s,,,%.10g,%.10g\n", c.v[k].key, q, c.v[k].low,
-                            c.v[k].high);
-                    fs_free(q);
-                }
-                for (size_t i = 0; i < c.nt; i++) {
-                    fprintf(csv.f, "target,%s,%s,%.10g,", c.t[i].unit, c.t[i].metric, c.t[i].value);
-                    csvout_num(csv.f, got[i]);
-                    fprintf(csv.f, ",%.10g,,\n", c.t[i].weight);
-                }
-                if (csvout_close(&csv, err, sizeof err)) status = cli_fail(err);
-            } else {
-                status = cli_fail(err);
-            }
-            if (csvout_close(&ini, err, sizeof err) && status == EXIT_OK) status = cli_fail(err);
+            rc = csvout_close(&ini, err, sizeof err);
         }
+        if (rc == 0) rc = csvout_open(&csv, stage, "calibration.csv", err, sizeof err);
+        if (rc == 0) {
+            fputs("kind,unit_or_key,metric,target,achieved,weight,low,high\n", csv.f);
+            for (size_t k = 0; k < c.nv; k++) {
+                char s[512];
+                set_string(&c.v[k], best[k], s, sizeof s);
+                char *q = csvout_quote(strchr(s, '=') + 1), *qk = csvout_quote(c.v[k].key);
+                fprintf(csv.f, "vary,%s,,%s,,,%.10g,%.10g\n", qk, q, c.v[k].low, c.v[k].high);
+                fs_free(q);
+                fs_free(qk);
+            }
+            for (size_t i = 0; i < c.nt; i++) {
+                char *qu = csvout_quote(c.t[i].unit), *qm = csvout_quote(c.t[i].metric);
+                fprintf(csv.f, "target,%s,%s,%.10g,", qu, qm, c.t[i].value);
+                fs_free(qu);
+                fs_free(qm);
+                csvout_num(csv.f, got[i]);
+                fprintf(csv.f, ",%.10g,,\n", c.t[i].weight);
+            }
+            rc = csvout_close(&csv, err, sizeof err);
+        }
+        char evals[32];
+        snprintf(evals, sizeof evals, "%d", c.evals);
+        if (rc == 0)
+            rc = cli_run_info(stage, command, (unsigned long long)sc->seed, sc->replications,
+                              "evaluations", evals, err, sizeof err);
+        if (rc != 0) status = cli_fail(rc, err);
+        if (status == EXIT_OK) status = cli_outdir_publish(od);
+        od = NULL;
         scenario_free(fin);
     }
     if (status == EXIT_OK && !o->quiet) {
@@ -331,6 +355,7 @@ int cmd_calibrate(const struct opts *o) {
             "%s/calibration.csv\n",
             c.evals, fbest, dir, dir);
     }
+    outdir_abort(od);
     fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
     fs_free(c.v);
     fs_free(c.t);

@@ -14,21 +14,46 @@
 #define FLOWSIM_GIT_REV "unknown"
 #endif
 
+/* Exit statuses (README "Exit status"; sysexits.h's numbers for the environment's failures). */
 enum {
     EXIT_OK = 0,
-    EXIT_INTERNAL = 1,
-    EXIT_BAD_INPUT = 2,
-    EXIT_MISSED = 3,
-    EXIT_INTERRUPTED = 130
+    EXIT_INTERNAL = 1,    /* a bug: please report it */
+    EXIT_BAD_INPUT = 2,   /* bad input or usage: the message says what to fix */
+    EXIT_MISSED = 3,      /* reproduce: a figure outside its tolerance */
+    EXIT_CANTCREAT = 73,  /* EX_CANTCREAT: an output file or folder cannot be created */
+    EXIT_IOERR = 74,      /* EX_IOERR: a write failed (disk full, I/O error) */
+    EXIT_INTERRUPTED = 130, /* 128 + SIGINT: Ctrl-C */
+    EXIT_TERMINATED = 143   /* 128 + SIGTERM: kill, timeout, a batch system's time limit */
 };
 
-/* Set by the SIGINT handler (Ctrl-C): runs stop and write nothing. The one global the program
- * has, because a signal handler can reach nothing else. */
+/* Set by the signal handler (SIGINT, SIGTERM, SIGHUP) to the signal's number: runs stop and
+ * write nothing, and the exit status is 128 + it. The one global the program has, because a
+ * signal handler can reach nothing else. */
 extern volatile sig_atomic_t cli_interrupted;
-/* The exit status and message for a failed run: interrupted or an internal error. */
-int cli_fail(const char *err);
-/* Write dir/report.html; exit status. */
+/* The exit status of an fs_status (sim/core.h). */
+int cli_status(int rc);
+/* Print why a command failed and return its exit status: stopped by a signal (128 + its
+ * number, "no results written"), else rc's (cli_status). */
+int cli_fail(int rc, const char *err);
+/* flowsim report DIR: write DIR/report.html in place; exit status. */
 int cli_report(const char *dir, int quiet);
+
+struct outdir;
+/* The default results folder results/PREFIXNAME, NAME the scenario's name as one safe folder
+ * name (outdir_label); exit status (2, with the message printed, for '.', '..', '' or a name
+ * too long). */
+int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name);
+/* outdir_open, printing what it found (unless quiet) or why it failed; exit status. */
+int cli_outdir_open(struct outdir **od, const char *dir, const char *const *owned, int quiet);
+/* outdir_publish; exit status (printing why it failed). */
+int cli_outdir_publish(struct outdir *od);
+/* report.html into od's staging folder, before publication; exit status. */
+int cli_report_in(const struct outdir *od, int quiet);
+/* run-info for a command that runs no single scenario (compare, sweep, calibrate) into dir:
+ * version, command, time, seed, replications and one more "key = value" line (key NULL: none).
+ * Returns 0 or an fs_status with a message. */
+int cli_run_info(const char *dir, const char *command, unsigned long long seed, int replications,
+                 const char *key, const char *value, char *err, size_t errlen);
 
 struct opts {
     const char *cmd, *file, *outdir, *grid, *targets, *vary, *expect;
@@ -68,8 +93,9 @@ struct run_options {
     int alone;           /* under mpirun, run every replication on this rank (a sweep variant) */
 };
 
-/* Run the replications of sc on threads and write its results folder dir (files complete or
- * absent). Returns 0, or -1 with a message. */
+/* Run the replications of sc on threads and write its results into dir, a private folder (a
+ * staging folder: cli_outdir_open). Under mpirun dir matters on rank 0 only (NULL elsewhere).
+ * Returns 0, or an fs_status with a message. */
 int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
                    int threads, const char *command, const struct run_options *ro,
                    struct run_stats *st, char *err, size_t errlen);
@@ -81,7 +107,7 @@ int cli_run_to_dir(const struct scenario *sc, const struct metric_layout *ml, co
  * nkeep doubles) and wall time. Returns 0, or -1 with a message on every rank. */
 int cli_deliver(int owner, int rc, const char *from, const char *dir, double *keep, size_t nkeep,
                 double *wall, char *err, size_t errlen);
-/* A fresh folder for a run or a part under TMPDIR (or /tmp). */
+/* A fresh private folder for a part under TMPDIR (or /tmp): outdir_private. */
 int cli_part_dir(char *buf, size_t len, char *err, size_t errlen);
 
 /* Run every replication of sc and keep only each one's summary (replications x ml->n), writing
@@ -105,13 +131,21 @@ struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc
                                      const char ***unit, const char ***metric);
 
 /* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
-int cmd_compare(const struct opts *o);
+int cmd_compare(const struct opts *o, const char *command);
 /* flowsim calibrate SCENARIO --targets TARGETS.csv --vary VARY.csv */
-int cmd_calibrate(const struct opts *o);
+int cmd_calibrate(const struct opts *o, const char *command);
 /* flowsim fit STAYS.csv */
 int cmd_fit(const struct opts *o);
-/* flowsim run FILE, writing into dir (the folder used, returned in dir); exit status. */
-int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen);
+/* Work done in the staging folder after a run and before publication (reproduce's table), so
+ * that it is published with the run: returns 0 or an fs_status with a message. */
+struct cli_hook {
+    int (*fn)(void *ctx, const char *stage, char *err, size_t errlen);
+    void *ctx;
+};
+/* flowsim run FILE, writing into dir (the folder used, returned in dir); hook (or NULL) runs
+ * before publication; exit status. */
+int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen,
+                 const struct cli_hook *hook);
 /* flowsim reproduce FILE --expect EXPECT.csv */
 int cmd_reproduce(const struct opts *o, int argc, char **argv);
 /* flowsim merge DIR... -o OUT */

@@ -10,6 +10,7 @@
 #include "models/scenario.h"
 #include "output/comparison.h"
 #include "output/csvout.h"
+#include "output/outdir.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
@@ -100,7 +101,10 @@ struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc
                                  .value = value};
 }
 
-int cmd_compare(const struct opts *o) {
+/* What a compare folder holds: an older one's files go when a new comparison takes its place. */
+static const char *const owned[] = {"comparison.csv", "report.html", "run-info", NULL};
+
+int cmd_compare(const struct opts *o, const char *command) {
     char err[2048];
     size_t n = o->nfiles;
     struct variant *v = fs_calloc(n, sizeof *v);
@@ -130,30 +134,47 @@ int cmd_compare(const struct opts *o) {
     }
     fs_free(sets);
     char dir[4096];
+    struct outdir *od = NULL;
     if (status == EXIT_OK) {
-        if (o->outdir) {
+        if (o->outdir)
             snprintf(dir, sizeof dir, "%s", o->outdir);
-        } else {
-            snprintf(dir, sizeof dir, "results/compare-%s", v[0].sc->name);
-            for (char *p = dir + 8; *p; p++)
-                if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
-        }
+        else
+            status = cli_default_dir(dir, sizeof dir, "compare-", v[0].sc->name);
     }
+    if (status == EXIT_OK && o->by_group && !v[0].sc->ngroups) {
+        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+        status = EXIT_BAD_INPUT;
+    }
+    /* Opened before the runs, so that a folder that cannot be written is refused at once. */
+    if (status == EXIT_OK && par_rank() == 0) status = cli_outdir_open(&od, dir, owned, o->quiet);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct variant *x = &v[i];
-        metric_layout_init(&x->ml, x->sc, 0);
+        metric_layout_init(&x->ml, x->sc, o->by_group && x->sc->ngroups);
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
-        if (cli_run_summaries(x->sc, &x->ml, o->threads, x->value, err, sizeof err) != 0) {
-            status = cli_fail(err);
+        int rc = cli_run_summaries(x->sc, &x->ml, o->threads, x->value, err, sizeof err);
+        if (rc != 0) {
+            status = cli_fail(rc, err);
             break;
         }
         cs[i] = cli_cmp_scenario(x->sc->name, x->sc, &x->ml, x->value, &x->unit, &x->metric);
     }
-    if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
-        (csvout_mkdirs(dir, err, sizeof err) != 0 ||
-         comparison_write(dir, "comparison.csv", "scenario", cs, n, err, sizeof err) != 0)) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
+    /* comparison.csv, run-info and the report are published together (under mpirun, by rank
+     * 0). */
+    if (status == EXIT_OK && od) {
+        char files[4096] = "";
+        for (size_t i = 0; i < n; i++) {
+            size_t k = strlen(files);
+            snprintf(files + k, sizeof files - k, "%s%s", i ? " " : "", o->files[i]);
+        }
+        int rc = comparison_write(outdir_stage(od), "comparison.csv", "scenario", cs, n, err,
+                                  sizeof err);
+        if (rc == 0)
+            rc = cli_run_info(outdir_stage(od), command, (unsigned long long)v[0].sc->seed,
+                              v[0].sc->replications, "scenario_files", files, err, sizeof err);
+        if (rc != 0) status = cli_fail(rc, err);
+        if (status == EXIT_OK && o->report) status = cli_report_in(od, o->quiet);
+        if (status == EXIT_OK) status = cli_outdir_publish(od);
+        od = NULL;
     }
     if (status == EXIT_OK && !o->quiet) {
         printf(
@@ -162,7 +183,7 @@ int cmd_compare(const struct opts *o) {
         cli_print_comparison(v[0].sc, cs, n);
         printf("\nresults: %s/comparison.csv\n", dir);
     }
-    if (status == EXIT_OK && o->report) status = cli_report(dir, o->quiet);
+    outdir_abort(od);
     for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
     fs_free(v);
     fs_free(cs);

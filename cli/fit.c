@@ -1,4 +1,5 @@
 /* flowsim fit STAYS.csv: the four duration families fitted to a column of observed stays. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,12 +33,36 @@ int cmd_fit(const struct opts *o) {
     double *x = fs_calloc(t.n + 1, sizeof *x);
     size_t n = 0;
     int status = EXIT_OK;
+    /* The stays are the first column. A row wider than the first row is refused rather than
+     * cut: in a file of one column it is a decimal comma (3,5 read as 3). */
+    size_t width = t.n ? t.row[0].n : 0;
     for (size_t i = 0; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
         char why[512];
         double v;
-        if (val_duration(t.row[i].field[0], &v, why, sizeof why) != 0) {
+        if (r->n > width) {
+            if (width == 1)
+                fprintf(stderr,
+                        "%s:%ld: expected one column like the first row, got %zu (a decimal "
+                        "comma? write 3.5)\n",
+                        o->file, r->line, r->n);
+            else
+                fprintf(stderr,
+                        "%s:%ld: expected at most %zu columns like the first row, got %zu\n",
+                        o->file, r->line, width, r->n);
+            status = EXIT_BAD_INPUT;
+            break;
+        }
+        if (val_duration(r->field[0], &v, why, sizeof why) != 0) {
             if (i == 0) continue; /* a header */
-            fprintf(stderr, "%s:%ld: %s\n", o->file, t.row[i].line, why);
+            fprintf(stderr, "%s:%ld: %s\n", o->file, r->line, why);
+            status = EXIT_BAD_INPUT;
+            break;
+        }
+        /* A stay of 0 (or one overflowing to infinity) has no likelihood in any family. */
+        if (!(v > 0) || !isfinite(v)) {
+            fprintf(stderr, "%s:%ld: expected a finite stay > 0, got '%s'\n", o->file, r->line,
+                    r->field[0]);
             status = EXIT_BAD_INPUT;
             break;
         }

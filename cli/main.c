@@ -13,6 +13,7 @@
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "models/value.h"
+#include "output/outdir.h"
 #include "output/report.h"
 #include "output/results.h"
 #include "par.h"
@@ -21,15 +22,26 @@
 
 static const char usage[] =
     "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
-    "                        [--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--quiet]\n"
-    "       flowsim validate FILE [--set NAME.KEY=VALUE]...\n"
-    "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [options as for run]\n"
-    "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [options as for run]\n"
-    "       flowsim report DIR\n"
+    "                [--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--report]\n"
+    "                [--precision P%] [--max-replications N] [--replications-range A:B] "
+    "[--quiet]\n"
+    "       flowsim validate FILE [--set NAME.KEY=VALUE]... [--replications N] [--seed S] "
+    "[--quiet]\n"
+    "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [--replications N]\n"
+    "                [--seed S] [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--report]\n"
+    "                [--quiet]\n"
+    "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [--replications N] [--seed S]\n"
+    "                [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]\n"
+    "                [--report] [--quiet]\n"
+    "       flowsim report DIR [--quiet]\n"
     "       flowsim fit STAYS.csv\n"
     "       flowsim calibrate FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]\n"
-    "       flowsim reproduce FILE --expect EXPECT.csv [-o DIR] [options as for run]\n"
-    "       flowsim merge PART_DIR... -o DIR\n"
+    "                [--replications N] [--seed S] [--threads N] [--set NAME.KEY=VALUE]... "
+    "[--quiet]\n"
+    "       flowsim reproduce FILE --expect EXPECT.csv [-o DIR] [--replications N] [--seed S]\n"
+    "                [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]\n"
+    "                [--report] [--precision P%] [--max-replications N] [--quiet]\n"
+    "       flowsim merge PART_DIR... -o DIR [--quiet]\n"
     "       flowsim --help | --version\n";
 
 static const char help[] =
@@ -52,7 +64,7 @@ static const char help[] =
     "                  reproduction.csv; exit status 3 when one is outside its tolerance\n"
     "  merge PART_DIR... -o DIR  put the parts of a run made with --replications-range\n"
     "                  back together: DIR is what one run of every replication writes\n\n"
-    "options:\n"
+    "options (each only for the commands whose usage above shows it; any other is refused):\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
     "  --seed S                override [scenario] seed\n"
@@ -61,7 +73,7 @@ static const char help[] =
     "                          --set acute.capacity=950 --set scenario.horizon=730d\n"
     "  --by-group              also report the core metrics of each [group], as METRIC.GROUP\n"
     "  --patient-log           also write patients.csv: one row per patient per unit visited\n"
-    "  --report                also write report.html (run, compare and sweep)\n"
+    "  --report                also write report.html (run, compare, sweep and reproduce)\n"
     "  --precision P%          add replications (in batches of [scenario] replications) until\n"
     "                          every headline metric's 95% half-width is within P% of its mean\n"
     "  --max-replications N    the most --precision may run (default 1000)\n"
@@ -70,8 +82,9 @@ static const char help[] =
     "                          (job arrays; docs/scaling.md)\n"
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
-    "exit status: 0 ok, 2 bad input or usage, 1 internal error, 3 reproduce: a figure outside\n"
-    "its tolerance, 130 interrupted (Ctrl-C)\n"
+    "exit status: 0 ok, 2 bad input or usage, 3 reproduce: a figure outside its tolerance,\n"
+    "73 an output cannot be created, 74 a write failed (disk full), 130/143/129 stopped by\n"
+    "Ctrl-C/SIGTERM/SIGHUP, 1 internal error (a bug); docs/errors.md\n"
     "scenario keys: docs/scenario-reference.md\n";
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -79,6 +92,118 @@ static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n%s", usage);
     return EXIT_BAD_INPUT;
+}
+
+/* The commands, one bit each, for the option table below. */
+#define FS_COMMANDS(X)                                                                             \
+    X(RUN, "run")                                                                                  \
+    X(VALIDATE, "validate")                                                                        \
+    X(COMPARE, "compare")                                                                          \
+    X(SWEEP, "sweep")                                                                              \
+    X(REPORT, "report")                                                                            \
+    X(FIT, "fit")                                                                                  \
+    X(CALIBRATE, "calibrate")                                                                      \
+    X(REPRODUCE, "reproduce")                                                                      \
+    X(MERGE, "merge")
+
+enum cmd_index {
+#define X(id, name) CMDI_##id,
+    FS_COMMANDS(X)
+#undef X
+        CMD_COUNT
+};
+enum cmd_bit {
+#define X(id, name) CMD_##id = 1u << CMDI_##id,
+    FS_COMMANDS(X)
+#undef X
+};
+static const char *const command_names[] = {
+#define X(id, name) [CMDI_##id] = name,
+    FS_COMMANDS(X)
+#undef X
+};
+_Static_assert(sizeof command_names / sizeof *command_names == CMD_COUNT, "one name per command");
+
+/* The commands that load a scenario, and so take --set and its shorthands. */
+#define CMD_SCENARIO                                                                               \
+    (CMD_RUN | CMD_VALIDATE | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPRODUCE)
+/* ... and of those, the ones that run it. */
+#define CMD_RUNS (CMD_RUN | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPRODUCE)
+
+/* ONE row per option: the id, its name, another spelling (or NULL), what its value is (NULL: a
+ * flag) for "needs ...", and the commands that use it — read from each cmd_* (and, for sweep's
+ * --patient-log and --by-group and compare's --by-group, what they are being taught to honour).
+ * parse_args refuses an option its command does not use, so no option is ever taken and then
+ * silently ignored; the usage text lists the same, and tests/test_inputs.c checks they agree. */
+#define FS_OPTIONS(X)                                                                              \
+    X(OUTPUT, "-o", "--output", "a folder", CMD_RUNS | CMD_MERGE)                                  \
+    X(SET, "--set", NULL, "NAME.KEY=VALUE", CMD_SCENARIO)                                          \
+    X(REPLICATIONS, "--replications", NULL, "a number", CMD_SCENARIO)                              \
+    X(SEED, "--seed", NULL, "a number", CMD_SCENARIO)                                              \
+    X(THREADS, "--threads", NULL, "a number", CMD_RUNS)                                            \
+    X(TARGETS, "--targets", NULL, "a CSV file", CMD_CALIBRATE)                                     \
+    X(VARY, "--vary", NULL, "a CSV file", CMD_CALIBRATE)                                           \
+    X(MAX_EVALS, "--max-evals", NULL, "a number", CMD_CALIBRATE)                                   \
+    X(EXPECT, "--expect", NULL, "a CSV file", CMD_REPRODUCE)                                       \
+    X(GRID, "--grid", NULL, "a CSV file", CMD_SWEEP)                                               \
+    X(PRECISION, "--precision", NULL, "a percentage, e.g. 2%", CMD_RUN | CMD_REPRODUCE)            \
+    X(MAX_REPLICATIONS, "--max-replications", NULL, "a number", CMD_RUN | CMD_REPRODUCE)           \
+    X(REPLICATIONS_RANGE, "--replications-range", NULL, "A:B, e.g. 1:10", CMD_RUN)                 \
+    X(REPORT, "--report", NULL, NULL, CMD_RUN | CMD_COMPARE | CMD_SWEEP | CMD_REPRODUCE)           \
+    X(PATIENT_LOG, "--patient-log", NULL, NULL, CMD_RUN | CMD_SWEEP | CMD_REPRODUCE)               \
+    X(BY_GROUP, "--by-group", NULL, NULL, CMD_RUN | CMD_COMPARE | CMD_SWEEP | CMD_REPRODUCE)       \
+    X(QUIET, "--quiet", "-q", NULL, CMD_RUNS | CMD_VALIDATE | CMD_MERGE | CMD_REPORT)
+
+enum opt_id {
+#define X(id, name, alias, value, cmds) OPT_##id,
+    FS_OPTIONS(X)
+#undef X
+        OPT_COUNT
+};
+static const struct cli_option {
+    const char *name, *alias; /* as typed: "--quiet", "-q" */
+    const char *value;        /* what follows it, for "needs ..."; NULL for a flag */
+    unsigned cmds;            /* CMD_* bits of the commands that use it */
+} options[] = {
+#define X(id, name, alias, value, cmds) [OPT_##id] = {name, alias, value, cmds},
+    FS_OPTIONS(X)
+#undef X
+};
+_Static_assert(sizeof options / sizeof *options == OPT_COUNT, "one row per option");
+
+static int option_index(const char *a) {
+    for (int k = 0; k < OPT_COUNT; k++)
+        if (!strcmp(a, options[k].name) || (options[k].alias && !strcmp(a, options[k].alias)))
+            return k;
+    return -1;
+}
+
+/* --precision P%: a plain number (models/value.h's val_number: no hex, inf or nan) and '%'. */
+static int parse_percent(const char *v, double *fraction) {
+    char num[64], why[160];
+    size_t len = strlen(v);
+    double p;
+    if (len < 2 || len >= sizeof num || v[len - 1] != '%') return -1;
+    memcpy(num, v, len - 1);
+    num[len - 1] = 0;
+    if (val_number(num, &p, why, sizeof why) != 0 || !(p > 0) || p >= 100) return -1;
+    *fraction = p / 100;
+    return 0;
+}
+
+/* --replications-range A:B, each a whole number read by val_int, 1 <= A <= B. */
+static int parse_range(const char *v, int *first, int *last) {
+    char a[64], why[160];
+    const char *colon = strchr(v, ':');
+    long long x, y;
+    if (!colon || (size_t)(colon - v) >= sizeof a) return -1;
+    memcpy(a, v, (size_t)(colon - v));
+    a[colon - v] = 0;
+    if (val_int(a, 1, 1000000, &x, why, sizeof why) != 0 ||
+        val_int(colon + 1, x, 1000000, &y, why, sizeof why) != 0)
+        return -1;
+    *first = (int)x, *last = (int)y;
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o) {
@@ -89,24 +214,47 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     o->max_replications = 1000;
     o->max_evals = 200;
     o->cmd = argv[1];
+    unsigned cmd = 0;
+    for (int c = 0; c < CMD_COUNT; c++)
+        if (!strcmp(o->cmd, command_names[c])) cmd = 1u << c;
+    if (!cmd) return usage_error("unknown command '%s'", o->cmd);
     char err[256];
+    int max_replications_given = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        int has_val = i + 1 < argc;
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (!has_val) return usage_error("%s needs a folder", a);
-            o->outdir = argv[++i];
-        } else if (!strcmp(a, "--set")) {
-            if (!has_val) return usage_error("%s needs NAME.KEY=VALUE", a);
-            o->sets[o->nsets++] = argv[++i];
-        } else if (!strcmp(a, "--replications") || !strcmp(a, "--seed")) {
-            if (!has_val) return usage_error("%s needs a number", a);
-            const char *v = argv[++i];
-            long long n;
-            uint64_t s;
-            int rep = !strcmp(a, "--replications");
+        int id = option_index(a);
+        if (id < 0) {
+            if (a[0] == '-' && a[1]) return usage_error("unknown option '%s'", a);
+            o->files[o->nfiles++] = a;
+            continue;
+        }
+        if (!(options[id].cmds & cmd)) {
+            fprintf(stderr, "flowsim: %s: not available for %s\n", a, o->cmd);
+            return EXIT_BAD_INPUT;
+        }
+        const char *v = NULL;
+        if (options[id].value) {
+            if (i + 1 >= argc) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "%s needs %s", a, options[id].value);
+                return usage_error("%s", msg);
+            }
+            v = argv[++i];
+        }
+        long long n;
+        switch ((enum opt_id)id) {
+        case OPT_OUTPUT:
+            o->outdir = v;
+            break;
+        case OPT_SET:
+            o->sets[o->nsets++] = v;
+            break;
+        case OPT_REPLICATIONS:
+        case OPT_SEED: {
+            uint64_t seed;
+            int rep = id == OPT_REPLICATIONS;
             if (rep ? val_int(v, 1, 1000000, &n, err, sizeof err)
-                    : val_uint64(v, &s, err, sizeof err)) {
+                    : val_uint64(v, &seed, err, sizeof err)) {
                 fprintf(stderr, "flowsim: %s: %s\n", a, err);
                 return EXIT_BAD_INPUT;
             }
@@ -115,80 +263,68 @@ static int parse_args(int argc, char **argv, struct opts *o) {
             snprintf(set, len, "scenario.%s=%s", rep ? "replications" : "seed", v);
             o->owned[o->nowned++] = set; /* still in sets: freed at exit */
             o->sets[o->nsets++] = set;
-        } else if (!strcmp(a, "--threads")) {
-            long long n;
-            if (!has_val) return usage_error("%s needs a number", a);
-            if (val_int(argv[++i], 1, 4096, &n, err, sizeof err)) {
-                fprintf(stderr, "flowsim: --threads: %s\n", err);
+            break;
+        }
+        case OPT_THREADS:
+        case OPT_MAX_EVALS:
+        case OPT_MAX_REPLICATIONS: {
+            long long lo = id == OPT_MAX_REPLICATIONS ? 2 : 1;
+            long long hi = id == OPT_THREADS ? 4096 : id == OPT_MAX_EVALS ? 100000 : 1000000;
+            if (val_int(v, lo, hi, &n, err, sizeof err)) {
+                fprintf(stderr, "flowsim: %s: %s\n", options[id].name, err);
                 return EXIT_BAD_INPUT;
             }
-            o->threads = (int)n;
-        } else if (!strcmp(a, "--targets") || !strcmp(a, "--vary") || !strcmp(a, "--expect")) {
-            if (!has_val) return usage_error("%s needs a CSV file", a);
-            if (!strcmp(a, "--targets"))
-                o->targets = argv[++i];
-            else if (!strcmp(a, "--vary"))
-                o->vary = argv[++i];
-            else
-                o->expect = argv[++i];
-        } else if (!strcmp(a, "--max-evals")) {
-            long long n;
-            if (!has_val) return usage_error("%s needs a number", a);
-            if (val_int(argv[++i], 1, 100000, &n, err, sizeof err)) {
-                fprintf(stderr, "flowsim: --max-evals: %s\n", err);
-                return EXIT_BAD_INPUT;
-            }
-            o->max_evals = (int)n;
-        } else if (!strcmp(a, "--grid")) {
-            if (!has_val) return usage_error("%s needs a CSV file", a);
-            o->grid = argv[++i];
-        } else if (!strcmp(a, "--precision")) {
-            if (!has_val) return usage_error("%s needs a percentage, e.g. 2%%", a);
-            const char *v = argv[++i];
-            char *end;
-            double p = strtod(v, &end);
-            if (end == v || strcmp(end, "%") || !(p > 0) || p >= 100) {
+            if (id == OPT_THREADS) o->threads = (int)n;
+            if (id == OPT_MAX_EVALS) o->max_evals = (int)n;
+            if (id == OPT_MAX_REPLICATIONS) o->max_replications = (int)n;
+            max_replications_given |= id == OPT_MAX_REPLICATIONS;
+            break;
+        }
+        case OPT_TARGETS:
+            o->targets = v;
+            break;
+        case OPT_VARY:
+            o->vary = v;
+            break;
+        case OPT_EXPECT:
+            o->expect = v;
+            break;
+        case OPT_GRID:
+            o->grid = v;
+            break;
+        case OPT_PRECISION:
+            if (parse_percent(v, &o->precision) != 0) {
                 fprintf(stderr, "flowsim: --precision: expected a percentage like 2%%, got '%s'\n",
                         v);
                 return EXIT_BAD_INPUT;
             }
-            o->precision = p / 100;
-        } else if (!strcmp(a, "--max-replications")) {
-            long long n;
-            if (!has_val) return usage_error("%s needs a number", a);
-            if (val_int(argv[++i], 2, 1000000, &n, err, sizeof err)) {
-                fprintf(stderr, "flowsim: --max-replications: %s\n", err);
-                return EXIT_BAD_INPUT;
-            }
-            o->max_replications = (int)n;
-        } else if (!strcmp(a, "--replications-range")) {
-            if (!has_val) return usage_error("%s needs A:B, e.g. 1:10", a);
-            const char *v = argv[++i];
-            int a1, b1, used = 0;
-            if (sscanf(v, "%d:%d%n", &a1, &b1, &used) != 2 || v[used] || a1 < 1 || b1 < a1) {
+            break;
+        case OPT_REPLICATIONS_RANGE:
+            if (parse_range(v, &o->range_first, &o->range_last) != 0) {
                 fprintf(stderr,
                         "flowsim: --replications-range: expected A:B with 1 <= A <= B, "
                         "got '%s'\n",
                         v);
                 return EXIT_BAD_INPUT;
             }
-            o->range_first = a1;
-            o->range_last = b1;
-        } else if (!strcmp(a, "--report")) {
+            break;
+        case OPT_REPORT:
             o->report = 1;
-        } else if (!strcmp(a, "--patient-log")) {
+            break;
+        case OPT_PATIENT_LOG:
             o->patient_log = 1;
-        } else if (!strcmp(a, "--by-group")) {
+            break;
+        case OPT_BY_GROUP:
             o->by_group = 1;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            break;
+        case OPT_QUIET:
             o->quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
-        } else {
-            o->files[o->nfiles++] = a;
+            break;
+        case OPT_COUNT:
+            break;
         }
     }
-    int compare = !strcmp(o->cmd, "compare"), merge = !strcmp(o->cmd, "merge");
+    int compare = cmd == CMD_COMPARE, merge = cmd == CMD_MERGE;
     if (o->nfiles == 0)
         return usage_error(merge ? "%s needs the folders of the parts" : "%s needs a scenario FILE",
                            o->cmd);
@@ -197,11 +333,15 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     if (merge && !o->outdir) return usage_error("%s needs -o DIR for the merged results", o->cmd);
     if (!compare && !merge && o->nfiles > 1)
         return usage_error("unexpected argument '%s'", o->files[1]);
-    if (o->range_first && strcmp(o->cmd, "run"))
-        return usage_error("--replications-range is for run, not %s", o->cmd);
     if (o->range_first && o->precision > 0)
         return usage_error("%s", "--replications-range and --precision cannot go together "
                                  "(a part cannot decide when the whole run is precise enough)");
+    /* Without --precision nothing reads it: refused rather than ignored. */
+    if (max_replications_given && !(o->precision > 0)) {
+        fprintf(stderr, "flowsim: --max-replications: only with --precision (it caps the "
+                        "replications --precision adds)\n");
+        return EXIT_BAD_INPUT;
+    }
     o->file = o->files[0];
     return EXIT_OK;
 }
@@ -236,31 +376,30 @@ static void print_headlines(const char *dir) {
     fclose(f);
 }
 
-int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen) {
+int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen,
+                 const struct cli_hook *hook) {
     char err[2048];
     struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
     if (!sc) {
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    if (o->outdir) {
+    struct metric_layout ml = {0};
+    struct outdir *od = NULL;
+    int status = EXIT_OK;
+    if (o->outdir)
         snprintf(dir, dirlen, "%s", o->outdir);
-    } else {
-        snprintf(dir, dirlen, "results/%s", sc->name);
-        for (char *p = dir + 8; *p; p++)
-            if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
-    }
-    struct metric_layout ml;
+    else if ((status = cli_default_dir(dir, dirlen, "", sc->name)) != EXIT_OK)
+        goto done;
     if (o->by_group && !sc->ngroups) {
         fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
-        scenario_free(sc);
-        return EXIT_BAD_INPUT;
+        status = EXIT_BAD_INPUT;
+        goto done;
     }
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
     char command[2048];
     cli_command_line(argc, argv, command, sizeof command);
-    int status = EXIT_OK;
     if (o->range_last > sc->replications) {
         fprintf(stderr,
                 "flowsim: --replications-range %d:%d: the scenario has %d replications "
@@ -269,6 +408,11 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
         status = EXIT_BAD_INPUT;
         goto done;
     }
+    /* The folder is opened before the run, so one that cannot be written is refused at once;
+     * under mpirun rank 0 writes it. */
+    if (par_rank() == 0 &&
+        (status = cli_outdir_open(&od, dir, results_files, o->quiet)) != EXIT_OK)
+        goto done;
     struct run_stats st = {0};
     struct run_options ro = {.patient_log = o->patient_log,
                              .progress = o->progress,
@@ -276,26 +420,34 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
                              .max_replications = o->max_replications,
                              .first_rep = o->range_first ? o->range_first - 1 : 0,
                              .nrep = o->range_first ? o->range_last - o->range_first + 1 : 0};
-    if (cli_run_to_dir(sc, &ml, dir, threads, command, &ro, &st, err, sizeof err) != 0) {
-        status = cli_fail(err);
+    int rc = cli_run_to_dir(sc, &ml, od ? outdir_stage(od) : NULL, threads, command, &ro, &st, err,
+                            sizeof err);
+    if (rc == 0 && od && o->report) status = cli_report_in(od, o->quiet);
+    if (rc == 0 && status == EXIT_OK && od && hook)
+        rc = hook->fn(hook->ctx, outdir_stage(od), err, sizeof err);
+    if (rc != 0) {
+        status = cli_fail(rc, err);
         goto done;
     }
+    if (status == EXIT_OK && od) {
+        status = cli_outdir_publish(od);
+        od = NULL;
+    }
+    if (status != EXIT_OK) goto done;
     if (!o->quiet) /* also in run-info */
         for (char *line = strtok(st.warnings, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "flowsim: warning: %s\n", line);
-    uint64_t events = st.events, patients = st.patients;
-    double wall = st.wall_seconds;
-    if (o->report && cli_report(dir, o->quiet) != EXIT_OK) status = EXIT_INTERNAL;
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
                "(%d threads)\n",
-               sc->name, st.replications, sc->horizon, (unsigned long long)patients,
-               (unsigned long long)events, wall, threads);
+               sc->name, st.replications, sc->horizon, (unsigned long long)st.patients,
+               (unsigned long long)st.events, st.wall_seconds, threads);
         if (st.stopped[0]) printf("flowsim: %s\n", st.stopped);
         print_headlines(dir);
         printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
     }
 done:
+    outdir_abort(od);
     metric_layout_fini(&ml);
     scenario_free(sc);
     return status;
@@ -311,7 +463,7 @@ void cli_command_line(int argc, char **argv, char *buf, size_t len) {
 
 static int cmd_run(const struct opts *o, int argc, char **argv) {
     char dir[4000];
-    return cmd_run_into(o, argc, argv, dir, sizeof dir);
+    return cmd_run_into(o, argc, argv, dir, sizeof dir, NULL);
 }
 
 static int cmd_validate(const struct opts *o) {
@@ -334,29 +486,8 @@ volatile sig_atomic_t cli_interrupted;
 
 static int cli_main(int argc, char **argv);
 
-static void on_sigint(int sig) {
-    (void)sig;
-    cli_interrupted = 1;
-}
-
-int cli_report(const char *dir, int quiet) {
-    char err[2048];
-    if (par_rank() != 0) return EXIT_OK; /* under mpirun, rank 0 writes */
-    if (report_write(dir, err, sizeof err) != 0) {
-        fprintf(stderr, "flowsim: report: %s\n", err);
-        return EXIT_BAD_INPUT;
-    }
-    if (!quiet) printf("report: %s/report.html\n", dir);
-    return EXIT_OK;
-}
-
-int cli_fail(const char *err) {
-    if (cli_interrupted) {
-        fprintf(stderr, "flowsim: interrupted: no results written\n");
-        return EXIT_INTERRUPTED;
-    }
-    fprintf(stderr, "flowsim: %s\n", err);
-    return EXIT_INTERNAL;
+static void on_signal(int sig) {
+    cli_interrupted = sig;
 }
 
 int main(int argc, char **argv) {
@@ -394,19 +525,24 @@ static int cli_main(int argc, char **argv) {
                                    "available (the ranks share out every replication)");
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
-    /* Ctrl-C stops the run: replications poll the flag, and nothing half-written is kept. */
+    /* Ctrl-C, and SIGTERM (kill, timeout, docker stop, a batch system's time limit) and SIGHUP
+     * alike, stop the run: replications poll the flag, and nothing half-written is kept. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    char command[2048];
+    cli_command_line(argc, argv, command, sizeof command);
     if (rc == EXIT_OK)
         rc = !strcmp(o.cmd, "run")         ? cmd_run(&o, argc, argv)
-             : !strcmp(o.cmd, "compare")   ? cmd_compare(&o)
-             : !strcmp(o.cmd, "sweep")     ? cmd_sweep(&o, "flowsim sweep")
-             : !strcmp(o.cmd, "report")    ? cli_report(o.file, 0)
+             : !strcmp(o.cmd, "compare")   ? cmd_compare(&o, command)
+             : !strcmp(o.cmd, "sweep")     ? cmd_sweep(&o, command)
+             : !strcmp(o.cmd, "report")    ? cli_report(o.file, o.quiet)
              : !strcmp(o.cmd, "fit")       ? cmd_fit(&o)
-             : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o)
+             : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o, command)
              : !strcmp(o.cmd, "reproduce") ? cmd_reproduce(&o, argc, argv)
              : !strcmp(o.cmd, "merge")     ? cmd_merge(&o, argc, argv)
                                            : cmd_validate(&o);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "output/merge.h"
+#include "output/outdir.h"
 
 int cmd_merge(const struct opts *o, int argc, char **argv) {
     char err[2048], command[2048], from[4096] = "";
@@ -19,11 +20,16 @@ int cmd_merge(const struct opts *o, int argc, char **argv) {
                                 .threads = 1,
                                 .merged_from = from,
                                 .wall_seconds = -1}; /* the parts' sum */
-    int rc = merge_parts(o->files, o->nfiles, o->outdir, &info, err, sizeof err);
+    struct outdir *od;
+    int status = cli_outdir_open(&od, o->outdir, results_files, o->quiet);
+    if (status != EXIT_OK) return status;
+    int rc = merge_parts(o->files, o->nfiles, o->outdir, outdir_stage(od), &info, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "flowsim: merge: %s\n", err);
-        return rc == -1 ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+        outdir_abort(od);
+        return cli_status(rc);
     }
+    if ((status = cli_outdir_publish(od)) != EXIT_OK) return status;
     if (!o->quiet)
         printf("flowsim: merged %zu parts into %s/ (summary.csv, timeseries.csv)\n", o->nfiles,
                o->outdir);

@@ -168,8 +168,13 @@ int par_recv_dir(int src, const char *dir, char *err, size_t errlen) {
         name[sizeof name - 1] = 0;
         MPI_Recv(&size, 1, MPI_INT64_T, src, TAG_SIZE, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         snprintf(path, sizeof path, "%s/%s", dir, name);
-        /* The name came from a directory listing of flowsim's own part: no path in it. */
-        FILE *f = strchr(name, '/') ? NULL : fopen(path, "wb");
+        /* The name came from a directory listing of flowsim's own part: no path in it; and
+         * the folder is a fresh private one, so the file is created, never found there. */
+        int fd = strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, ".")
+                     ? -1
+                     : open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (fd >= 0 && !f) close(fd);
         if (size < 0 || !f) {
             if (rc == 0) snprintf(err, errlen, "rank %d: %s: cannot transfer", src, name);
             rc = -1;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "models/metrics.h"
+#include "models/scenario.h"
 #include "models/table.h"
 #include "models/value.h"
 #include "output/csvout.h"
@@ -30,17 +32,25 @@ struct summary_row {
     double mean, lo, hi;
 };
 
-static const char *cell(const struct table_row *r, int k) {
-    return k >= 0 && (size_t)k < r->n ? r->field[k] : "";
-}
-
+/* A number of our own summary.csv, or NAN where the cell is empty (undefined) or not a number. */
 static double num_or_nan(const char *s) {
-    char *end;
-    double v = strtod(s, &end);
-    return *s && !*end ? v : NAN;
+    double v;
+    char why[128];
+    return val_number(s, &v, why, sizeof why) == 0 ? v : NAN;
 }
 
-/* Read EXPECT.csv: quantity,unit,metric,review_value,tolerance,low,high. */
+/* A bound: nothing is no bound (def); anything else must be a number. */
+static int bound(const char *s, double def, double *v) {
+    char why[256];
+    if (!*s) {
+        *v = def;
+        return 0;
+    }
+    return val_number(s, v, why, sizeof why);
+}
+
+/* Read EXPECT.csv: quantity,unit,metric,review_value,tolerance,low,high. review_value and
+ * tolerance are the review's words, kept as text; low and high are the numbers checked. */
 static int read_expect(const char *path, struct expect **out, size_t *n, char *err, size_t errlen) {
     struct table t;
     *out = NULL, *n = 0;
@@ -62,30 +72,101 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
     for (size_t i = 1; rc == 0 && i < t.n; i++) {
         const struct table_row *r = &t.row[i];
         struct expect *x = &e[m++];
-        x->quantity = fs_strdup(cell(r, c[0]));
-        x->unit = fs_strdup(cell(r, c[1]));
-        x->metric = fs_strdup(cell(r, c[2]));
-        x->review = fs_strdup(cell(r, c[3]));
-        x->tolerance = fs_strdup(cell(r, c[4]));
+        x->quantity = fs_strdup(table_field(r, c[0]));
+        x->unit = fs_strdup(table_field(r, c[1]));
+        x->metric = fs_strdup(table_field(r, c[2]));
+        x->review = fs_strdup(table_field(r, c[3]));
+        x->tolerance = fs_strdup(table_field(r, c[4]));
         x->line = r->line;
         size_t ml = strlen(x->metric);
-        const char *lo = cell(r, c[5]), *hi = cell(r, c[6]);
-        x->low = *lo ? num_or_nan(lo) : -INFINITY;
-        x->high = *hi ? num_or_nan(hi) : INFINITY;
+        const char *lo = table_field(r, c[5]), *hi = table_field(r, c[6]);
+        int bad_lo = bound(lo, -INFINITY, &x->low) != 0;
+        int bad_hi = !bad_lo && bound(hi, INFINITY, &x->high) != 0;
         if (!*x->quantity || ml == 0) {
             snprintf(err, errlen, "%s:%ld: expected a quantity and a metric", path, r->line);
             rc = -1;
-        } else if (x->metric[ml - 1] == '*' ? !*x->review : (isnan(x->low) || isnan(x->high))) {
+        } else if (x->metric[ml - 1] == '*') {
+            /* PREFIX*: which metric is largest is checked, not a value. */
+            if (!*x->review) {
+                snprintf(err, errlen,
+                         "%s:%ld: review_value: expected the name of the metric that should "
+                         "be largest among %s, got ''",
+                         path, r->line, x->metric);
+                rc = -1;
+            } else if (*lo || *hi) {
+                snprintf(err, errlen,
+                         "%s:%ld: %s: expected nothing for low and high (a metric PREFIX* is "
+                         "checked by which metric is largest), got '%s' for %s",
+                         path, r->line, x->metric, *lo ? lo : hi, *lo ? "low" : "high");
+                rc = -1;
+            }
+        } else if (bad_lo || bad_hi) {
             snprintf(err, errlen,
-                     "%s:%ld: %s: expected numbers (or nothing) for low and high, or a metric "
-                     "PREFIX* with the metric expected to be largest as review_value",
-                     path, r->line, x->metric);
+                     "%s:%ld: %s: expected numbers (or nothing) for low and high, got '%s' for %s",
+                     path, r->line, x->metric, bad_lo ? lo : hi, bad_lo ? "low" : "high");
+            rc = -1;
+        } else if (x->low > x->high) {
+            snprintf(err, errlen, "%s:%ld: %s: expected low <= high, got '%s' and '%s'", path,
+                     r->line, x->metric, lo, hi);
             rc = -1;
         }
     }
     table_fini(&t);
     *out = e;
     *n = m;
+    return rc;
+}
+
+/* Each figure names a unit and a metric the run will report (and, for PREFIX*, a metric with
+ * that prefix as review_value): a misspelt name is bad input, found before the run starts
+ * rather than reported afterwards as a figure outside its tolerance. A scenario that does not
+ * load passes here: the run then says what is wrong with it. */
+static int check_names(const struct opts *o, const struct expect *e, size_t n, char *err,
+                       size_t errlen) {
+    char why[2048];
+    struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, why, sizeof why);
+    if (!sc || (o->by_group && !sc->ngroups)) {
+        scenario_free(sc);
+        return 0;
+    }
+    struct metric_layout ml;
+    metric_layout_init(&ml, sc, o->by_group);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct expect *x = &e[i];
+        int u = *x->unit ? scenario_unit_index(sc, x->unit) : -1;
+        if (*x->unit && u < 0) {
+            snprintf(err, errlen, "%s:%ld: unit: no unit '%s' in the scenario", o->expect, x->line,
+                     x->unit);
+            rc = -1;
+            break;
+        }
+        size_t len = strlen(x->metric);
+        int glob = x->metric[len - 1] == '*', prefixed = 0, named = 0;
+        for (size_t k = 0; k < ml.n; k++) {
+            if (ml.slot[k].unit != u) continue;
+            if (glob) {
+                prefixed |= !strncmp(ml.slot[k].name, x->metric, len - 1);
+                named |= !strncmp(ml.slot[k].name, x->metric, len - 1) &&
+                         !strcmp(ml.slot[k].name, x->review);
+            } else {
+                named |= !strcmp(ml.slot[k].name, x->metric);
+            }
+        }
+        if (named) continue;
+        /* "for unit 'ward'", or for a system metric "for the system (unit empty)" */
+        const char *u1 = *x->unit ? "unit '" : "the system (unit empty)";
+        const char *u2 = *x->unit ? "'" : "";
+        if (glob && prefixed)
+            snprintf(err, errlen, "%s:%ld: review_value: no metric '%s' matching '%s' for %s%s%s",
+                     o->expect, x->line, x->review, x->metric, u1, x->unit, u2);
+        else
+            snprintf(err, errlen, "%s:%ld: metric: no metric %s'%s' for %s%s%s", o->expect, x->line,
+                     glob ? "matching " : "", x->metric, u1, x->unit, u2);
+        rc = -1;
+    }
+    metric_layout_fini(&ml);
+    scenario_free(sc);
     return rc;
 }
 
@@ -170,6 +251,43 @@ static void print_table(const struct expect *e, size_t n) {
     }
 }
 
+struct repro_ctx {
+    struct expect *e;
+    size_t n;
+    int missed;
+    struct table t;            /* the run's summary.csv */
+    struct summary_row *s;     /* its rows, pointing into t */
+};
+
+/* A name as flowsim wrote it in a CSV cell, without the apostrophe that neutralises a
+ * formula-like text (csvout_quote). */
+static const char *cell_text(const char *f) {
+    return f[0] == '\'' && f[1] && strchr("=+-@\t\r", f[1]) ? f + 1 : f;
+}
+
+/* After the run, in its staging folder: the figures checked against its summary.csv and
+ * reproduction.csv written there, so that the table is published with the run it describes. */
+static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
+    struct repro_ctx *c = ctx;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.csv", stage);
+    if (table_read(path, &c->t, err, errlen) != 0) return FS_EBUG; /* our own file */
+    c->s = fs_calloc(c->t.n + 1, sizeof *c->s);
+    size_t ns = 0;
+    for (size_t i = 1; i < c->t.n; i++) {
+        const struct table_row *r = &c->t.row[i];
+        if (r->n < 7) continue;
+        c->s[ns++] = (struct summary_row){cell_text(r->field[1]), cell_text(r->field[2]),
+                                          num_or_nan(r->field[3]), num_or_nan(r->field[5]),
+                                          num_or_nan(r->field[6])};
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        evaluate(&c->e[i], c->s, ns);
+        c->missed += !c->e[i].within;
+    }
+    return write_reproduction(stage, c->e, c->n, err, errlen);
+}
+
 int cmd_reproduce(const struct opts *o, int argc, char **argv) {
     char err[2048];
     if (!o->expect) {
@@ -178,41 +296,18 @@ int cmd_reproduce(const struct opts *o, int argc, char **argv) {
     }
     struct expect *e;
     size_t n;
-    if (read_expect(o->expect, &e, &n, err, sizeof err) != 0) {
+    if (read_expect(o->expect, &e, &n, err, sizeof err) != 0 ||
+        check_names(o, e, n, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         free_expect(e, n);
         return EXIT_BAD_INPUT;
     }
     char dir[4000];
-    int status = cmd_run_into(o, argc, argv, dir, sizeof dir);
-    struct table t = {0};
-    struct summary_row *s = NULL;
+    struct repro_ctx c = {.e = e, .n = n};
+    struct cli_hook hook = {repro_hook, &c};
+    int status = cmd_run_into(o, argc, argv, dir, sizeof dir, &hook);
+    int missed = c.missed;
     if (status != EXIT_OK) goto done;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    if (table_read(path, &t, err, sizeof err) != 0) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
-        goto done;
-    }
-    s = fs_calloc(t.n + 1, sizeof *s);
-    size_t ns = 0;
-    for (size_t i = 1; i < t.n; i++) {
-        const struct table_row *r = &t.row[i];
-        if (r->n < 7) continue;
-        s[ns++] = (struct summary_row){r->field[1], r->field[2], num_or_nan(r->field[3]),
-                                       num_or_nan(r->field[5]), num_or_nan(r->field[6])};
-    }
-    int missed = 0;
-    for (size_t i = 0; i < n; i++) {
-        evaluate(&e[i], s, ns);
-        missed += !e[i].within;
-    }
-    if (write_reproduction(dir, e, n, err, sizeof err) != 0) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
-        goto done;
-    }
     if (!o->quiet) {
         print_table(e, n);
         printf("\n%zu of %zu within tolerance: %s/reproduction.csv\n", n - (size_t)missed, n, dir);
@@ -223,8 +318,8 @@ int cmd_reproduce(const struct opts *o, int argc, char **argv) {
         status = EXIT_MISSED;
     }
 done:
-    fs_free(s);
-    table_fini(&t);
+    fs_free(c.s);
+    table_fini(&c.t);
     free_expect(e, n);
     return status;
 }

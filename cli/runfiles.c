@@ -8,11 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
+#include "output/outdir.h"
 #include "output/merge.h"
 #include "output/patientlog.h"
 #include "output/results.h"
@@ -183,15 +186,18 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
                           .progress = ro->progress,
                           .t0 = t0,
                           .total = cap};
+    /* Failing to start a file in a private folder: it cannot be created (a full disk or
+     * no descriptors left). */
     ctx.rs = results_open(dir, sc, ml, err, errlen);
-    if (!ctx.rs) return -1;
-    if (ro->nrep > 0 && results_set_part(ctx.rs, base, ro->nrep, err, errlen) != 0) {
+    if (!ctx.rs) return FS_ECREATE;
+    int rc = ro->nrep > 0 ? results_set_part(ctx.rs, base, ro->nrep, err, errlen) : 0;
+    if (rc != 0) {
         results_abort(ctx.rs);
-        return -1;
+        return rc;
     }
     if (ro->patient_log && !(ctx.log = plog_open(results_dir(ctx.rs), sc, err, errlen))) {
         results_abort(ctx.rs);
-        return -1;
+        return FS_ECREATE;
     }
     /* Replications run in batches numbered on from the last, so the first N are the same
      * whatever the batch size, and each batch is added to the same results in order. */
@@ -207,11 +213,11 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
                                  .discard = run_discard,
                                  .ctx = &ctx,
                                  .stop = &cli_interrupted};
-        if (runner_run(&job, err, errlen) != 0) {
+        if ((rc = runner_run(&job, err, errlen)) != 0) {
             if (ro->progress && ctx.shown > 0) fputc('\n', stderr);
             plog_abort(ctx.log); /* first: its temporary file is in the folder */
             results_abort(ctx.rs);
-            return -1;
+            return rc;
         }
         done += n;
         if (ro->precision <= 0) break;
@@ -241,9 +247,9 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
                                 .threads = threads,
                                 .wall_seconds = st->wall_seconds};
     results_warnings(ctx.rs, st->warnings, sizeof st->warnings);
-    if (ctx.log && plog_commit(ctx.log, err, errlen) != 0) {
+    if (ctx.log && (rc = plog_commit(ctx.log, err, errlen)) != 0) {
         results_abort(ctx.rs);
-        return -1;
+        return rc;
     }
     return results_commit(ctx.rs, &info, err, errlen);
 }
@@ -287,7 +293,7 @@ static int agree(int rc, char *err, size_t errlen) {
     if (rc != 0 && par_rank() != 0) par_report(err);
     if (par_worst(rc != 0) == 0) return 0;
     if (rc == 0) snprintf(err, errlen, "another MPI rank failed (its message is above)");
-    return -1;
+    return rc != 0 ? rc : -1;
 }
 
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
@@ -305,19 +311,14 @@ int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml,
                              .stop = &cli_interrupted};
     int rc = n > 0 ? runner_run(&job, err, errlen) : 0;
     if (par_size() == 1) return rc;
-    if (agree(rc, err, errlen) != 0) return -1;
+    if ((rc = agree(rc, err, errlen)) != 0) return rc;
     return par_allgather_rows(keep, ml->n, 0, sc->replications);
 }
 
 /* ---- under mpirun: each rank runs its share as a part; rank 0 gathers and merges ---------- */
 
 int cli_part_dir(char *buf, size_t len, char *err, size_t errlen) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(buf, len, "%s/flowsim-part-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(buf)) return 0;
-    snprintf(err, errlen, "%s: cannot create a folder for a part: %s", buf, strerror(errno));
-    buf[0] = 0;
-    return -1;
+    return outdir_private(NULL, "flowsim-part-", buf, len, err, errlen);
 }
 
 static int run_spread(const struct scenario *sc, const struct metric_layout *ml, const char *dir,
@@ -363,14 +364,14 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
                                     .threads = threads,
                                     .ranks = size,
                                     .wall_seconds = seconds_since(&t0)};
-        if (rc == 0 && merge_parts(dirs, ndirs, dir, &info, err, errlen) != 0) rc = -1;
+        if (rc == 0) rc = merge_parts(dirs, ndirs, dir, dir, &info, err, errlen);
         fs_free(dirs);
     } else if (rc == 0 && n > 0 && par_send_dir(parts[rank], err, errlen) != 0) {
         rc = -1;
     }
     rc = agree(rc, err, errlen);
     for (int r = 0; r < size; r++)
-        if (parts[r][0]) csvout_remove_dir(parts[r]);
+        if (parts[r][0]) outdir_remove(parts[r]);
     fs_free(parts);
     if (rc == 0 && ro->keep) rc = par_allgather_rows(ro->keep, ml->n, base, total);
     st->replications = total;
@@ -401,15 +402,16 @@ int cli_deliver(int owner, int rc, const char *from, const char *dir, double *ke
     int ok = 0;
     if (owner != 0 && rank == owner) {
         ok = par_send_dir(from, err, errlen);
-        csvout_remove_dir(from);
+        outdir_remove(from);
     } else if (owner != 0 && rank == 0) {
-        struct csvout_stage stage = {.owned = results_files};
-        ok = csvout_stage_open(&stage, dir, err, errlen);
+        /* dir is a variant's folder in the sweep's staging folder. */
+        if (mkdir(dir, 0777) != 0) {
+            snprintf(err, errlen, "%s: cannot create the folder: %s", dir, strerror(errno));
+            ok = FS_ECREATE;
+        }
         /* Heard out even when the folder could not be made, or the sender waits for ever. */
-        if (par_recv_dir(owner, stage.dir[0] ? stage.dir : "/nonexistent", err, errlen) != 0)
-            ok = -1;
-        if (ok == 0) ok = csvout_stage_publish(&stage, err, errlen);
-        if (ok != 0) csvout_stage_abort(&stage);
+        int rrc = par_recv_dir(owner, ok == 0 ? dir : "/nonexistent", err, errlen);
+        if (ok == 0) ok = rrc;
     }
     if (agree(ok, err, errlen) != 0) return -1;
     par_bcast_doubles(keep, nkeep, owner);

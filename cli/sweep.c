@@ -1,10 +1,12 @@
 /* flowsim sweep: one variant of the base scenario per row of a grid of --set values, each run
  * on the same patients, with a results folder each and sweep.csv of paired differences from
  * the first row. */
-#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "models/metrics.h"
@@ -12,12 +14,13 @@
 #include "models/table.h"
 #include "output/comparison.h"
 #include "output/csvout.h"
+#include "output/outdir.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
 
 struct sweep_variant {
-    char label[128];
+    char label[OUTDIR_LABEL_MAX + 1];
     char **sets; /* owned "NAME.KEY=VALUE" strings of the row */
     size_t nsets;
     long line;
@@ -35,12 +38,6 @@ static void variant_fini(struct sweep_variant *v) {
     fs_free(v->metric);
     metric_layout_fini(&v->ml);
     scenario_free(v->sc);
-}
-
-/* A label usable as a folder name: letters, digits, '.', '-', '_'; the rest become '_'. */
-static void safe_label(char *s) {
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_') *s = '_';
 }
 
 /* The grid: a header of NAME.KEY columns (and an optional 'variant' label column), then one
@@ -81,7 +78,7 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
             rc = -1;
             break;
         }
-        char made[128] = "";
+        char made[4 * OUTDIR_LABEL_MAX] = ""; /* longer than a label: outdir_label says so */
         for (size_t k = 0; k < head->n; k++) {
             if ((int)k == label_col) continue;
             size_t len = strlen(head->field[k]) + strlen(row->field[k]) + 2;
@@ -90,8 +87,17 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
             size_t m = strlen(made);
             snprintf(made + m, sizeof made - m, "%s%s", m ? "_" : "", row->field[k]);
         }
-        snprintf(x->label, sizeof x->label, "%s", label_col >= 0 ? row->field[label_col] : made);
-        safe_label(x->label);
+        char what[64];
+        snprintf(what, sizeof what, "variant%s", label_col >= 0 ? "" : " (from the row's values)");
+        if (outdir_label(what, label_col >= 0 ? row->field[label_col] : made, x->label,
+                         sizeof x->label, err, errlen) != FS_OK) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "%s", err);
+            snprintf(err, errlen, "%s:%ld: %s%s", path, row->line, msg,
+                     label_col >= 0 ? "" : "; name it in a 'variant' column");
+            rc = -1;
+            break;
+        }
         for (size_t j = 0; j + 1 < nv && !rc; j++)
             if (!strcmp(v[j].label, x->label)) {
                 snprintf(err, errlen, "%s:%ld: variant '%s' appears twice (first at line %ld)",
@@ -104,6 +110,9 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
     *n = nv;
     return rc;
 }
+
+/* What a sweep folder holds besides its variants' folders (run-info lists those). */
+static const char *const owned[] = {"sweep.csv", "report.html", "run-info", NULL};
 
 int cmd_sweep(const struct opts *o, const char *command) {
     char err[2048];
@@ -143,15 +152,21 @@ int cmd_sweep(const struct opts *o, const char *command) {
         }
     }
     char dir[4096], sub[4300];
+    struct outdir *od = NULL;
     if (status == EXIT_OK) {
-        if (o->outdir) {
+        if (o->outdir)
             snprintf(dir, sizeof dir, "%s", o->outdir);
-        } else {
-            snprintf(dir, sizeof dir, "results/sweep-%s", v[0].sc->name);
-            for (char *p = dir + 8; *p; p++)
-                if (*p == '/' || *p == '\\' || *p == ' ') *p = '_';
-        }
+        else
+            status = cli_default_dir(dir, sizeof dir, "sweep-", v[0].sc->name);
     }
+    if (status == EXIT_OK && o->by_group && !v[0].sc->ngroups) {
+        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+        status = EXIT_BAD_INPUT;
+    }
+    /* The whole sweep — every variant's folder, sweep.csv, run-info, the report — is staged in
+     * one folder and published as one result (under mpirun, by rank 0). */
+    if (status == EXIT_OK && par_rank() == 0) status = cli_outdir_open(&od, dir, owned, o->quiet);
+    const char *stage = od ? outdir_stage(od) : "";
     struct cmp_scenario *cs = fs_calloc(n + 1, sizeof *cs);
     int threads = o->threads > 0 ? o->threads : runner_cores();
     /* Under mpirun with at least as many variants as ranks, each rank runs whole variants
@@ -164,56 +179,61 @@ int cmd_sweep(const struct opts *o, const char *command) {
     char(*from)[4200] = fs_calloc(n + 1, sizeof *from);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct sweep_variant *x = &v[i];
-        metric_layout_init(&x->ml, x->sc, 0);
+        metric_layout_init(&x->ml, x->sc, o->by_group && x->sc->ngroups);
         x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
-        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
+        snprintf(sub, sizeof sub, "%s/%s", stage, x->label);
         int owner = alone ? (int)(i % (size_t)ranks) : rank;
         if (owner != rank) continue;
         struct run_stats st = {0};
-        struct run_options ro = {.keep = x->value, .progress = o->progress, .alone = alone};
+        struct run_options ro = {.keep = x->value,
+                                 .patient_log = o->patient_log,
+                                 .progress = o->progress,
+                                 .alone = alone};
         /* A rank other than 0 runs into a folder of its own, which cli_deliver sends. */
-        if (alone && rank != 0 && cli_part_dir(from[i], sizeof from[i], err, sizeof err) != 0)
-            rc[i] = -1;
-        else
-            rc[i] = cli_run_to_dir(x->sc, &x->ml, from[i][0] ? from[i] : sub, threads, command, &ro,
-                                   &st, err, sizeof err);
+        if (alone && rank != 0)
+            rc[i] = cli_part_dir(from[i], sizeof from[i], err, sizeof err);
+        else if (rank == 0 && mkdir(sub, 0777) != 0)
+            snprintf(err, sizeof err, "%s: cannot create the folder: %s", sub, strerror(errno)),
+                rc[i] = FS_ECREATE;
+        if (rc[i] == 0)
+            rc[i] = cli_run_to_dir(x->sc, &x->ml, from[i][0] ? from[i] : rank == 0 ? sub : NULL,
+                                   threads, command, &ro, &st, err, sizeof err);
         wall[i] = st.wall_seconds;
         if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
-        if (rc[i] != 0 && !alone) {
-            fprintf(stderr, "flowsim: %s\n", err);
-            status = EXIT_INTERNAL;
-        }
+        if (rc[i] != 0 && !alone) status = cli_fail(rc[i], err);
     }
     for (size_t i = 0; alone && i < n && status == EXIT_OK; i++) {
         struct sweep_variant *x = &v[i];
-        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
-        if (cli_deliver((int)(i % (size_t)ranks), rc[i], from[i], sub, x->value,
-                        (size_t)x->sc->replications * x->ml.n, &wall[i], err, sizeof err)) {
-            fprintf(stderr, "flowsim: %s\n", err);
-            status = EXIT_INTERNAL;
-        }
+        snprintf(sub, sizeof sub, "%s/%s", stage, x->label);
+        int drc = cli_deliver((int)(i % (size_t)ranks), rc[i], from[i], sub, x->value,
+                              (size_t)x->sc->replications * x->ml.n, &wall[i], err, sizeof err);
+        if (drc != 0) status = cli_fail(drc, err);
     }
     fs_free(rc);
     fs_free(from);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct sweep_variant *x = &v[i];
-        snprintf(sub, sizeof sub, "%s/%s", dir, x->label);
         if (!o->quiet)
-            printf("flowsim: variant %s: %d replications in %.2f s -> %s\n", x->label,
-                   x->sc->replications, wall[i], sub);
+            printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", x->label,
+                   x->sc->replications, wall[i], dir, x->label);
         cs[i] = cli_cmp_scenario(x->label, x->sc, &x->ml, x->value, &x->unit, &x->metric);
     }
     fs_free(wall);
-    if (status == EXIT_OK && par_rank() == 0 && /* under mpirun, rank 0 writes */
-        comparison_write(dir, "sweep.csv", "variant", cs, n, err, sizeof err) != 0) {
-        fprintf(stderr, "flowsim: %s\n", err);
-        status = EXIT_INTERNAL;
+    if (status == EXIT_OK && od) {
+        int wrc = comparison_write(stage, "sweep.csv", "variant", cs, n, err, sizeof err);
+        if (wrc == 0)
+            wrc = cli_run_info(stage, command, (unsigned long long)v[0].sc->seed,
+                               v[0].sc->replications, "grid", o->grid, err, sizeof err);
+        if (wrc != 0) status = cli_fail(wrc, err);
+        if (status == EXIT_OK && o->report) status = cli_report_in(od, o->quiet);
+        if (status == EXIT_OK) status = cli_outdir_publish(od);
+        od = NULL;
     }
     if (status == EXIT_OK && !o->quiet) {
         cli_print_comparison(v[0].sc, cs, n);
         printf("\nresults: %s/sweep.csv and one folder per variant\n", dir);
     }
-    if (status == EXIT_OK && o->report) status = cli_report(dir, o->quiet);
+    outdir_abort(od);
     for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
     fs_free(v);
     fs_free(cs);

@@ -3,7 +3,11 @@
  * The input is up to three files separated by lines "%%": the scenario (s.ini), then t.csv
  * and u.csv beside it, which the scenario may name (hour_of_week = t.csv, by_date = u.csv,
  * capacity_schedule = t.csv, empirical(t.csv), extends = u.csv ...). A load must end in a
- * scenario or in an error message; never a crash, a hang or a sanitizer report. */
+ * scenario or in an error message; never a crash, a hang or a sanitizer report.
+ *
+ * A slow input is a hang in the making (a by_date multiplier of 1e-8 took 5 s, 1e-10 ten
+ * minutes), so the run has a budget: more than FUZZ_MAX_EVENTS events aborts with a message,
+ * and `make fuzz` gives libFuzzer a short -timeout for slowness that makes no events. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,10 @@
 #include "models/scenario.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A 3-day run of under 20,000 arrivals and a census under 20,000 (the gate below) makes some
+ * 10^5 events; a hundred times that is a loop the loader should have refused. */
+#define FUZZ_MAX_EVENTS 10000000
 
 /* One folder per fuzzing process, made on the first input. */
 static char dir[256];
@@ -71,7 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (arrivals < 2e4 && census < 2e4 && scenario_nbuckets(sc) < 1000) {
             struct flow_result *res;
             char rerr[512];
-            if (flow_run(sc, &ml, 0, &res, rerr, sizeof rerr) != 0) abort(); /* it loaded */
+            struct flow_opts fo = {.max_events = FUZZ_MAX_EVENTS};
+            if (flow_run_opts(sc, &ml, 0, &fo, &res, rerr, sizeof rerr) != 0) {
+                fprintf(stderr, "fuzz_scenario: a scenario that loaded failed to run: %s\n", rerr);
+                abort();
+            }
             flow_result_free(res);
         }
         metric_layout_fini(&ml);

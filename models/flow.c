@@ -5,6 +5,7 @@
 
 #include "sim/calendar.h"
 #include "sim/core.h"
+#include "sim/limits.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
 
@@ -57,7 +58,7 @@ struct patient {
     uint8_t state;
     uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
     uint8_t delay;     /* enum delay, while delayed in unit */
-    uint8_t group;     /* case-mix group (0 when the scenario has none) */
+    uint8_t group;     /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
     uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
     uint8_t rejected;  /* refused by a service since its stay here ended */
     int32_t assess_to; /* the unit it is being assessed for */
@@ -70,6 +71,14 @@ struct patient {
     double chc_decide_t; /* decision, for an assessment after discharge */
     double t_assess;     /* start of that assessment */
 };
+
+/* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put
+ * the patients of groups 256-299 silently in groups 0-43); likewise units and arrival streams
+ * go into the calendar's 32-bit ids. */
+_Static_assert(FS_MAX_GROUPS <= UINT8_MAX + 1, "struct patient keeps its group in a uint8_t");
+_Static_assert(FS_MAX_UNITS <= INT32_MAX && FS_MAX_ARRIVALS <= INT32_MAX,
+               "unit and stream indices are int32_t in patients and uint32_t in events");
+_Static_assert(FS_MAX_DATED_ROWS <= UINT32_MAX, "a capacity change's row is an event's arg");
 
 struct unit_rt {
     double cap;
@@ -98,8 +107,9 @@ struct rep {
     struct calendar *cal;
     struct unit_rt *u;
     struct unit_window *win; /* the open report window, one per unit (contiguous for eval) */
-    /* Delayed patients by (unit they are in, unit they wait for), [u * nunits + d]: the
-     * time-weighted counts, and their areas in the open window and over the whole run. */
+    /* Delayed patients by (unit they are in, unit they wait for), one per pair the routing
+     * allows (metric_await_index: ml->nawait of them, not nunits squared): the time-weighted
+     * counts, and their areas in the open window and over the whole run. */
     struct tw *await_tw;
     double *await_win, *await_total;
     struct patient *p;
@@ -178,6 +188,9 @@ static uint32_t patient_new(struct rep *r) {
         id = r->free_head;
         r->free_head = r->p[id].link;
     } else {
+        /* Records are numbered in 32 bits, NONE excluded: 2^32 patients at once would be some
+         * 600 GB of records, so the allocator fails long before; this says so if not. */
+        FS_ASSERT(r->np < NONE);
         fs_grow((void **)&r->p, &r->pcap, r->np + 1, sizeof *r->p);
         id = (uint32_t)r->np++;
         r->p[id].stamp = 0;
@@ -295,7 +308,7 @@ static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
     case D_CHC:
         return &r->u[u].chc_tw;
     case D_AWAITING:
-        return &r->await_tw[(size_t)u * r->sc->nunits + (size_t)target];
+        return &r->await_tw[metric_await_index(r->ml, u, target)];
     case D_NONE:
         break;
     }
@@ -596,7 +609,8 @@ static void on_arrival(struct rep *r, uint32_t s) {
     if (sc->arrivals[s].ambulance > 0)
         r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
     arrive(r, id, sc->arrivals[s].to);
-    double next = nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0));
+    double next =
+        nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0), sc->horizon);
     if (next < sc->horizon)
         cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ARRIVAL, .id = s});
 }
@@ -679,7 +693,7 @@ static void proceed(struct rep *r, uint32_t id, int dest) {
             dest = sc->chc.interim;
         }
     }
-    int t = dest == p->unit ? -1 : sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)dest];
+    int t = dest == p->unit ? -1 : scenario_transfer(sc, p->unit, dest);
     if (t < 0) {
         arrive(r, id, dest);
         return;
@@ -733,8 +747,7 @@ static void on_assessed(struct rep *r, uint32_t id) {
     const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
     int to = p->assess_to;
-    const struct sc_transfer *t =
-        &sc->transfer[sc->transfer_at[(size_t)p->unit * sc->nunits + (size_t)to]];
+    const struct sc_transfer *t = &sc->transfer[scenario_transfer(sc, p->unit, to)];
     delay_end(r, p->unit, p);
     p->state = P_IN_CARE; /* stay ended, deciding: not delayed for this instant */
     struct unit_window *w = &r->win[to];
@@ -859,7 +872,7 @@ static void close_window(struct rep *r, double t) {
         r->win[i].nctr_sum = U->delayed;
         r->win[i].nctr_n = 1;
     }
-    size_t npairs = sc->nunits * sc->nunits;
+    size_t npairs = r->ml->nawait;
     for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);
     size_t ng = r->gwin ? sc->ngroups * sc->nunits : 0;
     for (size_t k = 0; k < ng; k++) {
@@ -995,9 +1008,9 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
         r.g_q = fs_calloc(ng, sizeof *r.g_q);
         r.g_del = fs_calloc(ng, sizeof *r.g_del);
     }
-    r.await_tw = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_tw);
-    r.await_win = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_win);
-    r.await_total = fs_calloc(sc->nunits * sc->nunits, sizeof *r.await_total);
+    r.await_tw = fs_calloc(ml->nawait, sizeof *r.await_tw);
+    r.await_win = fs_calloc(ml->nawait, sizeof *r.await_win);
+    r.await_total = fs_calloc(ml->nawait, sizeof *r.await_total);
     r.total_u = fs_calloc(sc->nunits, sizeof *r.total_u);
     r.arr_rng = fs_calloc(sc->narrivals, sizeof *r.arr_rng);
     r.arr_count = fs_calloc(sc->narrivals, sizeof *r.arr_count);
@@ -1049,7 +1062,7 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
     if (sc->census > 0) place_census(&r);
     for (size_t s = 0; s < sc->narrivals; s++) {
         rng_seed_key(&r.arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
-        double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r.arr_rng[s], 1.0));
+        double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r.arr_rng[s], 1.0), sc->horizon);
         if (t < sc->horizon)
             cal_push(r.cal, (struct cal_event){.time = t, .kind = EV_ARRIVAL, .id = (uint32_t)s});
     }
@@ -1065,8 +1078,13 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
         while (ev.time >= r.warm_next) close_warm(&r, r.warm_next);
         FS_ASSERT(ev.time >= r.now);
         r.now = ev.time;
-        if ((++events & 0xffff) == 0 && opts->stop && *opts->stop) {
-            snprintf(err, errlen, "interrupted");
+        if ((++events & 0xffff) == 0 && ((opts->stop && *opts->stop) ||
+                                          (opts->max_events && events > opts->max_events))) {
+            if (opts->stop && *opts->stop)
+                snprintf(err, errlen, "interrupted");
+            else
+                snprintf(err, errlen, "over budget: more than %llu events",
+                         (unsigned long long)opts->max_events);
             flow_result_free(res);
             rep_fini(&r);
             return -1;

@@ -64,6 +64,9 @@ struct flow_opts {
      * replication's memory does not grow with its horizon. */
     flow_row_fn row, warm;
     void *row_ctx;
+    /* A budget of events (0: none): past it, within a few thousand, the replication fails
+     * with "over budget". For a fuzzer, whose inputs must each run in moments. */
+    uint64_t max_events;
 };
 int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int rep,
                   const struct flow_opts *opts, struct flow_result **out, char *err, size_t errlen);

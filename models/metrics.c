@@ -1,6 +1,7 @@
 #include "metrics.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/core.h"
@@ -135,6 +136,7 @@ static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, 
     s->metric = m;
     s->target = target;
     s->group = -1;
+    s->await = 0;
     if (target >= 0) {
         size_t len = strlen(names[m]) + strlen(sc->unit[target].name) + 1;
         s->name = fs_malloc(len);
@@ -208,22 +210,42 @@ static void add_group(struct metric_layout *ml, size_t *cap, int unit, enum metr
     s->group = g;
 }
 
+static int int_cmp(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int by_group) {
     memset(ml, 0, sizeof *ml);
-    size_t cap = 0;
+    size_t cap = 0, tocap = 0;
+    /* One buffer for every unit's wait targets (each unit has at most nunits of them): one
+     * per unit made a run with 10,000 units clear 400 MB. */
+    int *t = fs_calloc(sc->nunits, sizeof *t);
+    ml->await_off = fs_calloc(sc->nunits + 1, sizeof *ml->await_off);
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
+        int n = 0;
         for (int m = MET_OCCUPANCY; m < MET_ARRIVALS; m++) {
             if (m == MET_DELAYED_DAYS_AWAITING) {
-                int *t = fs_calloc(sc->nunits, sizeof *t);
-                int n = metric_wait_targets(sc, (int)i, t);
+                n = metric_wait_targets(sc, (int)i, t);
                 for (int k = 0; k < n; k++) add(ml, &cap, (int)i, (enum metric)m, t[k], sc);
-                fs_free(t);
             } else if (unit_reports_in(sc, u, (enum metric)m)) {
                 add(ml, &cap, (int)i, (enum metric)m, -1, sc);
             }
         }
+        /* The slots keep the routing's order (the CSVs' columns); the pairs are sorted for
+         * the search. */
+        qsort(t, (size_t)n, sizeof *t, int_cmp);
+        fs_grow((void **)&ml->await_to, &tocap, ml->await_off[i] + (size_t)n + 1,
+                sizeof *ml->await_to);
+        memcpy(ml->await_to + ml->await_off[i], t, (size_t)n * sizeof *t);
+        ml->await_off[i + 1] = ml->await_off[i] + (size_t)n;
     }
+    fs_free(t);
+    ml->nawait = ml->await_off[sc->nunits] + 1;
+    for (size_t k = 0; k < ml->n; k++)
+        if (ml->slot[k].metric == MET_DELAYED_DAYS_AWAITING)
+            ml->slot[k].await = metric_await_index(ml, ml->slot[k].unit, ml->slot[k].target);
     int costs = 0;
     for (size_t i = 0; i < sc->nunits; i++) costs |= unit_reports(&sc->unit[i], MET_COST_PER_DAY);
     for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
@@ -245,10 +267,24 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int
     }
 }
 
+size_t metric_await_index(const struct metric_layout *ml, int u, int d) {
+    size_t lo = ml->await_off[u], hi = ml->await_off[u + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ml->await_to[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ml->await_off[u + 1] && ml->await_to[lo] == d ? lo : ml->nawait - 1;
+}
+
 void metric_layout_fini(struct metric_layout *ml) {
     if (!ml) return;
     for (size_t i = 0; i < ml->n; i++) fs_free(ml->slot[i].name);
     fs_free(ml->slot);
+    fs_free(ml->await_off);
+    fs_free(ml->await_to);
     memset(ml, 0, sizeof *ml);
 }
 
@@ -358,7 +394,7 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = w->delayed_area / length;
             break;
         case MET_DELAYED_DAYS_AWAITING:
-            v = await_area[(size_t)s->unit * sc->nunits + (size_t)s->target] / length;
+            v = await_area[s->await] / length;
             break;
         case MET_NCTR:
             v = ratio(w->nctr_sum, (double)w->nctr_n);

@@ -70,15 +70,23 @@ const char *metric_name(enum metric m);
 struct metric_slot {
     int unit; /* -1 for a system metric */
     enum metric metric;
-    int target; /* the awaited unit, for MET_DELAYED_DAYS_AWAITING; else -1 */
-    int group;  /* a case-mix group, for --by-group slots (named METRIC.GROUP); else -1 */
-    char *name; /* as written in the CSVs */
+    int target;   /* the awaited unit, for MET_DELAYED_DAYS_AWAITING; else -1 */
+    int group;    /* a case-mix group, for --by-group slots (named METRIC.GROUP); else -1 */
+    char *name;   /* as written in the CSVs */
+    size_t await; /* MET_DELAYED_DAYS_AWAITING: its (unit, target) pair in the await arrays */
 };
 
 struct metric_layout {
     size_t n;
     struct metric_slot *slot;
     int by_group; /* per-group slots follow the others */
+    /* The (unit, awaited unit) pairs a delay can be counted under, so that the await arrays
+     * grow with the routes rather than with units squared: unit u's awaited units are
+     * await_to[await_off[u] .. await_off[u + 1]), ascending, and are pairs await_off[u] ...
+     * of the arrays; the last pair, nawait - 1, gathers any other (which no slot reports). */
+    size_t *await_off; /* nunits + 1 */
+    int *await_to;
+    size_t nawait;
 };
 
 /* by_group adds, for each [group], the core metrics of each unit and the system's arrivals and
@@ -88,6 +96,9 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int
  * through any diverts) into out[] (room for sc->nunits); returns how many. */
 int metric_wait_targets(const struct scenario *sc, int u, int *out);
 void metric_layout_fini(struct metric_layout *ml);
+/* Index of the pair (unit u delayed awaiting unit d) in the await arrays: a binary search of
+ * u's awaited units; nawait - 1 for a pair no slot reports. */
+size_t metric_await_index(const struct metric_layout *ml, int u, int d);
 
 /* Raw accumulators of one unit over one window. */
 struct unit_window {
@@ -125,9 +136,10 @@ void unit_window_add(struct unit_window *into, const struct unit_window *w);
 void sys_window_add(struct sys_window *into, const struct sys_window *w);
 
 /* Metric values of a window of the given length (days) into out[ml->n]; NAN where a
- * metric is undefined (a mean over no patients). await_area[u * nunits + d] is the delayed
- * patient-days in unit u of patients waiting for a place in unit d. With by_group, guw[g *
- * nunits + u] and gsw[g] are group g's windows (else NULL). */
+ * metric is undefined (a mean over no patients). await_area[metric_await_index(ml, u, d)]
+ * (ml->nawait values) is the delayed patient-days in unit u of patients waiting for a place
+ * in unit d. With by_group, guw[g * nunits + u] and gsw[g] are group g's windows (else
+ * NULL). */
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
                   const struct unit_window *uw, const struct sys_window *sw,
                   const double *await_area, const struct unit_window *guw,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/core.h"
+#include "sim/limits.h"
 #include "table.h"
 #include "value.h"
 
@@ -80,14 +81,12 @@ static const char *const transfer_keys[] = {"assessment", "target", "accept", "o
 static const char *const arrivals_keys[] = {"to",      "rate",      "hour_of_week",
                                             "by_date", "ambulance", NULL};
 
-/* Beyond this many report buckets an interval is surely a typo (and memory would follow). */
-#define MAX_BUCKETS 2000000
-
 struct ctx {
     struct scenario *sc;
     struct doc *d;
     char *err;
     size_t errlen;
+    struct doc_section **usec; /* each unit's section, by unit index (doc_section is a search) */
 };
 
 static int failf(struct ctx *c, const char *file, int line, const char *fmt, ...) {
@@ -228,6 +227,9 @@ static int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, dou
             rc = cell_fail(c, e, path, r->line, why);
         } else if (*n > 0 && !((*days)[*n] > (*days)[*n - 1])) {
             rc = cell_fail(c, e, path, r->line, "expected dates in increasing order");
+        } else if (*n == FS_MAX_DATED_ROWS) {
+            snprintf(why, sizeof why, "expected at most %d dated rows", FS_MAX_DATED_ROWS);
+            rc = cell_fail(c, e, path, r->line, why);
         } else {
             (*n)++;
         }
@@ -345,6 +347,11 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     if (!(e = require(c, s, "horizon", "a duration like 365d"))) return -1;
     if (parse_key(c, e, val_duration, &sc->horizon)) return -1;
     if (!(sc->horizon > 0)) return key_fail(c, e, "expected a duration > 0");
+    if (!(sc->horizon <= FS_MAX_HORIZON_DAYS)) {
+        snprintf(why, sizeof why, "expected a horizon of at most %.0f days (%.0f years)",
+                 FS_MAX_HORIZON_DAYS, FS_MAX_HORIZON_DAYS / 365.25);
+        return key_fail(c, e, why);
+    }
     struct doc_entry *h = e;
     e = get(c, s, "warmup", "0");
     if (parse_key(c, e, val_duration, &sc->warmup)) return -1;
@@ -361,9 +368,17 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     e = get(c, s, "interval", "1d");
     if (parse_key(c, e, val_duration, &sc->interval)) return -1;
     if (!(sc->interval > 0)) return key_fail(c, e, "expected a duration > 0");
-    if ((sc->horizon - sc->warmup) / sc->interval > MAX_BUCKETS) {
+    if ((sc->horizon - sc->warmup) / sc->interval > FS_MAX_BUCKETS) {
         snprintf(why, sizeof why, "expected an interval giving at most %d report buckets",
-                 MAX_BUCKETS);
+                 FS_MAX_BUCKETS);
+        return key_fail(c, e, why);
+    }
+    /* The warm-up chart has intervals from time 0: a long warm-up adds them too. */
+    if (sc->horizon / sc->interval > FS_MAX_BUCKETS) {
+        snprintf(why, sizeof why,
+                 "expected an interval giving at most %d intervals from the start, warm-up "
+                 "included (the warm-up chart's)",
+                 FS_MAX_BUCKETS);
         return key_fail(c, e, why);
     }
     sc->population = NAN;
@@ -419,6 +434,12 @@ static int parse_step_down(struct ctx *c, struct doc_entry *e, struct sc_unit *u
     c->sc->unit[u->step_down_to].stepped_into = 1;
     c->sc->step_downs = 1;
     return 0;
+}
+
+static int census_fail(struct ctx *c, const struct doc_entry *e) {
+    char why[128];
+    snprintf(why, sizeof why, "expected at most %d patients", FS_MAX_CENSUS);
+    return key_fail(c, e, why);
 }
 
 static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
@@ -537,11 +558,13 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     if ((e = get(c, s, "initial_occupancy", NULL))) {
         if (parse_key(c, e, val_count, &u->init_in_care)) return -1;
         if (isinf(u->init_in_care)) return key_fail(c, e, "expected a whole number of patients");
+        if (u->init_in_care > FS_MAX_CENSUS) return census_fail(c, e);
         u->init_given = 1;
     }
     if ((e = get(c, s, "initial_delayed", NULL))) {
         if (parse_key(c, e, val_count, &u->init_delayed)) return -1;
         if (isinf(u->init_delayed)) return key_fail(c, e, "expected a whole number of patients");
+        if (u->init_delayed > FS_MAX_CENSUS) return census_fail(c, e);
         u->init_given = 1;
     }
     e = get(c, s, "surge_capacity", "0");
@@ -619,7 +642,7 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
 
 static int parse_whole(const char *s, double *v, char *err, size_t errlen) {
     long long n;
-    if (val_int(s, 0, 100000000, &n, err, errlen)) return -1;
+    if (val_int(s, 0, FS_MAX_CENSUS, &n, err, errlen)) return -1;
     *v = (double)n;
     return 0;
 }
@@ -667,7 +690,7 @@ static int build_census(struct ctx *c, struct doc_section *scs) {
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
         if (!u->init_given) continue;
-        struct doc_section *s = doc_section(c->d, u->name);
+        struct doc_section *s = c->usec[i];
         struct doc_entry *at = doc_get(s, "initial_occupancy");
         const char *file = at ? at->file : e ? e->file : s->file;
         int line = at ? at->line : e ? e->line : s->line;
@@ -777,12 +800,29 @@ static void route_fini(struct route *r) {
     memset(r, 0, sizeof *r);
 }
 
+/* More sections of type than limit (sim/limits.h): the message names the first one beyond. */
+static int too_many(struct ctx *c, const char *type, int limit, size_t n, const char *what) {
+    int seen = 0;
+    for (size_t i = 0; i < c->d->n; i++) {
+        const struct doc_section *s = &c->d->s[i];
+        if (strcmp(s->type, type) || ++seen <= limit) continue;
+        return failf(c, s->file, s->line, "[%s %s]: expected at most %d %s (there are %zu)", type,
+                     s->name, limit, what, n);
+    }
+    FS_UNREACHABLE();
+}
+
 /* [group NAME] share = P, for every group; the shares must add up to 1. */
 static int build_groups(struct ctx *c) {
     struct scenario *sc = c->sc;
     struct doc *d = c->d;
     for (size_t i = 0; i < d->n; i++) sc->ngroups += !strcmp(d->s[i].type, "group");
     if (!sc->ngroups) return 0;
+    if (sc->ngroups > FS_MAX_GROUPS) {
+        size_t ng = sc->ngroups;
+        sc->ngroups = 0; /* nothing made yet for scenario_free to walk */
+        return too_many(c, "group", FS_MAX_GROUPS, ng, "groups");
+    }
     sc->group = fs_calloc(sc->ngroups, sizeof *sc->group);
     size_t g = 0;
     double sum = 0;
@@ -892,15 +932,266 @@ static int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transf
     return build_route(c, e, &t->on_reject);
 }
 
+/* Sorting the names (qsort has no context: pairs of name and index). */
+struct named {
+    const char *name;
+    int index;
+};
+
+static int named_cmp(const void *a, const void *b) {
+    return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/* Every unit name is looked up by routing lists, diverts and censuses: a linear search each
+ * made loading 16,000 units take seconds. Names are unique (the INI reader sees to it). */
+static void index_unit_names(struct scenario *sc) {
+    struct named *v = fs_calloc(sc->nunits, sizeof *v);
+    for (size_t i = 0; i < sc->nunits; i++) v[i] = (struct named){sc->unit[i].name, (int)i};
+    qsort(v, sc->nunits, sizeof *v, named_cmp);
+    sc->unit_by_name = fs_calloc(sc->nunits, sizeof *sc->unit_by_name);
+    for (size_t i = 0; i < sc->nunits; i++) sc->unit_by_name[i] = v[i].index;
+    fs_free(v);
+}
+
 int scenario_unit_index(const struct scenario *sc, const char *name) {
-    for (size_t i = 0; i < sc->nunits; i++)
-        if (sc->unit[i].name && strcmp(sc->unit[i].name, name) == 0) return (int)i;
+    if (!sc->unit_by_name) {
+        for (size_t i = 0; i < sc->nunits; i++)
+            if (sc->unit[i].name && strcmp(sc->unit[i].name, name) == 0) return (int)i;
+        return -1;
+    }
+    size_t lo = 0, hi = sc->nunits;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = strcmp(sc->unit[sc->unit_by_name[mid]].name, name);
+        if (k == 0) return sc->unit_by_name[mid];
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* Transfers grouped by FROM and sorted by TO (a counting sort, then each group's few sorted). */
+static void index_transfers(struct scenario *sc) {
+    sc->transfer_off = fs_calloc(sc->nunits + 1, sizeof *sc->transfer_off);
+    sc->transfer_by_from = fs_calloc(sc->ntransfers + 1, sizeof *sc->transfer_by_from);
+    for (size_t i = 0; i < sc->ntransfers; i++) sc->transfer_off[sc->transfer[i].from + 1]++;
+    for (size_t u = 0; u < sc->nunits; u++) sc->transfer_off[u + 1] += sc->transfer_off[u];
+    size_t *fill = fs_calloc(sc->nunits, sizeof *fill);
+    for (size_t i = 0; i < sc->ntransfers; i++) {
+        int u = sc->transfer[i].from;
+        size_t k = sc->transfer_off[u] + fill[u]++;
+        /* insertion by TO among the unit's transfers so far */
+        while (k > sc->transfer_off[u] &&
+               sc->transfer[sc->transfer_by_from[k - 1]].to > sc->transfer[i].to) {
+            sc->transfer_by_from[k] = sc->transfer_by_from[k - 1];
+            k--;
+        }
+        sc->transfer_by_from[k] = (int)i;
+    }
+    fs_free(fill);
+}
+
+int scenario_transfer(const struct scenario *sc, int from, int to) {
+    size_t lo = sc->transfer_off[from], hi = sc->transfer_off[from + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = sc->transfer_by_from[mid], t = sc->transfer[k].to;
+        if (t == to) return k;
+        if (t < to)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 
 size_t scenario_nbuckets(const struct scenario *sc) {
     double n = ceil((sc->horizon - sc->warmup) / sc->interval - 1e-9);
     return n < 1 ? 1 : (size_t)n;
+}
+
+/* ---- loops that take no time ---------------------------------------------------------------- */
+
+/* What can follow what for a patient, with the mean time it takes: node u (< nunits) is a
+ * patient at unit u's door or starting a stay there, node nunits + u the end of a stay in u
+ * (where next?), node 2 nunits + t an assessment for transfer t. Only the steps that average
+ * under FS_MIN_LOOP_STEP_DAYS are kept: a cycle of them is a loop patients could go round for
+ * ever without the clock moving. Each step's own mean is compared, so the check errs towards
+ * refusing: a loop of such steps is not a care pathway anyway. */
+struct loop_edge {
+    int a, b;
+};
+
+struct loop_graph {
+    size_t nnodes, n, cap;
+    struct loop_edge *e;
+};
+
+static void loop_step(struct loop_graph *g, size_t a, size_t b, double days) {
+    if (!(days < FS_MIN_LOOP_STEP_DAYS)) return;
+    fs_grow((void **)&g->e, &g->cap, g->n + 1, sizeof *g->e);
+    g->e[g->n++] = (struct loop_edge){(int)a, (int)b};
+}
+
+/* Where a patient whose stay in u ended goes for dest d (proceed in models/flow.c): home, its
+ * own place again, an assessment, or d's door. */
+static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u, int d,
+                         double days) {
+    size_t n = sc->nunits;
+    if (d == ROUTE_EXIT) return; /* going home: readmissions are steps of their own */
+    int t = d == u ? -1 : scenario_transfer(sc, u, d);
+    loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t, days);
+}
+
+static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *g) {
+    size_t n = sc->nunits;
+    g->n = 0;
+    for (size_t u = 0; u < n; u++) {
+        const struct sc_unit *U = &sc->unit[u];
+        const struct unit_group *G = &U->g[gi];
+        double stay = dist_mean(&G->stay);
+        loop_step(g, u, n + u, stay);
+        if (U->step_down_to >= 0 && U->step_down_share > 0) {
+            /* The rest of the stay is spent in the step-down unit, and ends there. */
+            size_t v = (size_t)U->step_down_to;
+            loop_step(g, u, v, U->step_down_at * stay);
+            loop_step(g, v, n + v, (1 - U->step_down_at) * stay);
+        }
+        for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
+        if (G->readmit > 0)
+            loop_step(g, n + u, (size_t)G->readmit_to, dist_mean(&G->readmit_after));
+        if (U->when_full == FULL_DIVERT) loop_step(g, u, (size_t)U->divert, 0);
+        if (U->has_patience && U->patience_to >= 0)
+            loop_step(g, u, (size_t)U->patience_to, dist_mean(&U->patience));
+    }
+    for (size_t t = 0; t < sc->ntransfers; t++) {
+        const struct sc_transfer *T = &sc->transfer[t];
+        const struct unit_group *G = &sc->unit[T->from].g[gi];
+        double a = dist_mean(&T->assessment);
+        if (T->accept > 0) loop_step(g, 2 * n + t, (size_t)T->to, a);
+        /* Refused: on from where the patient is, by on_reject (home, or another referral). */
+        for (size_t i = 0; T->accept < 1 && i < T->on_reject.n; i++) {
+            int w = T->on_reject.dest[i];
+            int t2 = w == ROUTE_EXIT || w == T->from ? -1 : scenario_transfer(sc, T->from, w);
+            if (w == ROUTE_EXIT && G->readmit > 0)
+                loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + dist_mean(&G->readmit_after));
+            else if (w != ROUTE_EXIT)
+                loop_step(g, 2 * n + t, t2 < 0 ? (size_t)w : 2 * n + (size_t)t2, a);
+        }
+    }
+    const struct sc_chc *h = &sc->chc;
+    if (h->on) {
+        double a = dist_mean(&h->assessment);
+        for (size_t u = 0; u < n; u++) {
+            if (!h->from[u]) continue;
+            if (h->eligible_to >= 0) loop_proceed(sc, g, (int)u, h->eligible_to, a);
+            if (h->interim >= 0) loop_proceed(sc, g, (int)u, h->interim, 0);
+        }
+        /* Decided at the end of the interim stay (or of the stay of one who gave up waiting
+         * for it): on to eligible_to or where it was going. */
+        int at[2] = {h->interim, h->interim >= 0 && sc->unit[h->interim].has_patience
+                                     ? sc->unit[h->interim].patience_to
+                                     : -1};
+        for (int k = 0; k < 2; k++) {
+            if (at[k] < 0) continue;
+            if (h->eligible_to >= 0) loop_proceed(sc, g, at[k], h->eligible_to, 0);
+            for (size_t v = 0; v < n; v++)
+                if (h->to[v]) loop_proceed(sc, g, at[k], (int)v, 0);
+        }
+    }
+}
+
+/* The unit a node of the graph is about (an assessment is in its FROM unit's bed). */
+static int loop_unit(const struct scenario *sc, int x) {
+    size_t n = sc->nunits;
+    if ((size_t)x < 2 * n) return (int)((size_t)x % n);
+    return sc->transfer[(size_t)x - 2 * n].from;
+}
+
+/* A cycle of g as nodes path[0..*len) (path[0] repeated at the end not included), or 0. */
+static int loop_find(const struct loop_graph *g, int *path, size_t *len) {
+    size_t nn = g->nnodes;
+    size_t *off = fs_calloc(nn + 1, sizeof *off), *it = fs_calloc(nn, sizeof *it);
+    int *adj = fs_calloc(g->n + 1, sizeof *adj), *pos = fs_calloc(nn, sizeof *pos);
+    unsigned char *color = fs_calloc(nn, 1); /* 0 unseen, 1 on the path, 2 done */
+    for (size_t i = 0; i < g->n; i++) off[g->e[i].a + 1]++;
+    for (size_t x = 0; x < nn; x++) off[x + 1] += off[x];
+    for (size_t x = 0; x < nn; x++) it[x] = off[x];
+    for (size_t i = 0; i < g->n; i++) adj[it[g->e[i].a]++] = g->e[i].b;
+    for (size_t x = 0; x < nn; x++) it[x] = off[x];
+    int found = 0;
+    for (size_t root = 0; root < nn && !found; root++) {
+        if (color[root]) continue;
+        size_t depth = 0;
+        path[depth++] = (int)root;
+        color[root] = 1;
+        while (depth && !found) {
+            int x = path[depth - 1];
+            if (it[x] == off[x + 1]) {
+                color[x] = 2;
+                depth--;
+                continue;
+            }
+            int y = adj[it[x]++];
+            if (color[y] == 0) {
+                pos[y] = (int)depth;
+                path[depth++] = y;
+                color[y] = 1;
+            } else if (color[y] == 1) {
+                /* the cycle: y and what the path added after it */
+                memmove(path, path + pos[y], (depth - (size_t)pos[y]) * sizeof *path);
+                *len = depth - (size_t)pos[y];
+                found = 1;
+            }
+        }
+        pos[root] = 0;
+    }
+    fs_free(off);
+    fs_free(it);
+    fs_free(adj);
+    fs_free(pos);
+    fs_free(color);
+    return found;
+}
+
+static int check_loops(struct ctx *c) {
+    const struct scenario *sc = c->sc;
+    struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers};
+    int *path = fs_calloc(g.nnodes + 1, sizeof *path);
+    size_t len = 0;
+    int rc = 0;
+    for (size_t gi = 0; gi < scenario_ngroups(sc) && rc == 0; gi++) {
+        loop_steps(sc, gi, &g);
+        if (!loop_find(&g, path, &len)) continue;
+        /* Named by its units, each once in a row, at most eight of them. */
+        int first = loop_unit(sc, path[0]), last = first, shown = 1;
+        char units[600];
+        snprintf(units, sizeof units, "%s", sc->unit[first].name);
+        for (size_t k = 1; k <= len; k++) {
+            int u = loop_unit(sc, path[k % len]);
+            if (u == last && k < len) continue;
+            size_t at = strlen(units);
+            if (shown++ == 8 && k < len) {
+                snprintf(units + at, sizeof units - at, " -> ...");
+                break;
+            }
+            snprintf(units + at, sizeof units - at, " -> %s", sc->unit[u].name);
+            last = u;
+        }
+        char group[200] = "";
+        if (sc->ngroups) snprintf(group, sizeof group, " for group %s", sc->group[gi].name);
+        const struct doc_section *s = c->usec[first];
+        rc = failf(c, s->file, s->line,
+                   "[unit %s]: expected a loop of units to take time: %s%s goes round at "
+                   "under a minute a step (stays, assessments, patience, readmissions), so the "
+                   "run would never reach its horizon",
+                   sc->unit[first].name, units, group);
+    }
+    fs_free(g.e);
+    fs_free(path);
+    return rc;
 }
 
 static int build(struct ctx *c) {
@@ -939,6 +1230,11 @@ static int build(struct ctx *c) {
     }
     if (!nunits) return failf(c, sc->path, 0, "expected at least one [unit NAME] section");
     if (!narrivals) return failf(c, sc->path, 0, "expected at least one [arrivals NAME] section");
+    if (nunits > FS_MAX_UNITS) return too_many(c, "unit", FS_MAX_UNITS, nunits, "units");
+    if (narrivals > FS_MAX_ARRIVALS)
+        return too_many(c, "arrivals", FS_MAX_ARRIVALS, narrivals, "arrival streams");
+    if (ntransfers > FS_MAX_TRANSFERS)
+        return too_many(c, "transfer", FS_MAX_TRANSFERS, ntransfers, "transfers");
     /* Counts and arrays together: scenario_free walks the counts (the fuzzer found a scenario
      * without units freed through a count whose array was never made). */
     sc->nunits = nunits;
@@ -947,11 +1243,14 @@ static int build(struct ctx *c) {
     sc->unit = fs_calloc(sc->nunits, sizeof *sc->unit);
     sc->arrivals = fs_calloc(sc->narrivals, sizeof *sc->arrivals);
     sc->transfer = fs_calloc(sc->ntransfers + 1, sizeof *sc->transfer);
-    sc->transfer_at = fs_malloc(sc->nunits * sc->nunits * sizeof *sc->transfer_at);
-    for (size_t i = 0; i < sc->nunits * sc->nunits; i++) sc->transfer_at[i] = -1;
+    c->usec = fs_calloc(sc->nunits, sizeof *c->usec);
     size_t ui = 0, ai = 0;
     for (size_t i = 0; i < d->n; i++)
-        if (!strcmp(d->s[i].type, "unit")) sc->unit[ui++].name = fs_strdup(d->s[i].name);
+        if (!strcmp(d->s[i].type, "unit")) {
+            c->usec[ui] = &d->s[i];
+            sc->unit[ui++].name = fs_strdup(d->s[i].name);
+        }
+    index_unit_names(sc);
     ui = 0;
     for (size_t i = 0; i < d->n; i++) {
         struct doc_section *s = &d->s[i];
@@ -965,19 +1264,18 @@ static int build(struct ctx *c) {
         struct sc_unit *u = &sc->unit[i];
         if (u->readmit > 0 && u->readmit_to < 0) {
             u->readmit_to = sc->arrivals[0].to;
-            struct doc_section *s = doc_section(d, u->name);
-            get(c, s, "readmit_to", sc->unit[u->readmit_to].name);
+            get(c, c->usec[i], "readmit_to", sc->unit[u->readmit_to].name);
         }
     }
     for (size_t i = 0; i < sc->nunits; i++)
-        if (build_unit_groups(c, doc_section(d, sc->unit[i].name), &sc->unit[i])) return -1;
+        if (build_unit_groups(c, c->usec[i], &sc->unit[i])) return -1;
     size_t ti = 0;
     for (size_t i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].type, "transfer") && build_transfer(c, &d->s[i], &sc->transfer[ti++]))
             return -1;
+    index_transfers(sc);
     for (size_t i = 0; i < sc->ntransfers; i++) {
         const struct sc_transfer *t = &sc->transfer[i];
-        sc->transfer_at[(size_t)t->from * sc->nunits + (size_t)t->to] = (int)i;
         sc->unit[t->from].assesses = 1;
         sc->unit[t->from].rejects |= t->accept < 1;
         sc->unit[t->to].referred = 1;
@@ -994,12 +1292,11 @@ static int build(struct ctx *c) {
         while (sc->unit[u].when_full == FULL_DIVERT && steps <= sc->nunits)
             u = sc->unit[u].divert, steps++;
         if (steps > sc->nunits) {
-            struct doc_section *s = doc_section(d, sc->unit[i].name);
-            struct doc_entry *e = doc_get(s, "when_full");
+            struct doc_entry *e = doc_get(c->usec[i], "when_full");
             return key_fail(c, e, "divert loop: these units divert to each other in a circle");
         }
     }
-    return 0;
+    return check_loops(c);
 }
 
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets, char *err,
@@ -1010,6 +1307,7 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
     int rc = doc_load(&sc->doc, path, err, errlen);
     for (size_t i = 0; rc == 0 && i < nsets; i++) rc = doc_set(&sc->doc, sets[i], err, errlen);
     if (rc == 0) rc = build(&c);
+    fs_free(c.usec);
     if (rc != 0) {
         scenario_free(sc);
         return NULL;
@@ -1051,7 +1349,9 @@ void scenario_free(struct scenario *sc) {
     fs_free(sc->chc.from);
     fs_free(sc->chc.to);
     dist_fini(&sc->chc.assessment);
-    fs_free(sc->transfer_at);
+    fs_free(sc->transfer_off);
+    fs_free(sc->transfer_by_from);
+    fs_free(sc->unit_by_name);
     fs_free(sc->unit);
     fs_free(sc->arrivals);
     fs_free(sc->name);

@@ -128,7 +128,12 @@ struct scenario {
     struct sc_arrivals *arrivals;
     size_t ntransfers;
     struct sc_transfer *transfer;
-    int *transfer_at; /* [from * nunits + to]: index into transfer, or -1 */
+    /* The transfers by FROM unit, so that memory follows the transfers and not units squared:
+     * unit u's are transfer_by_from[transfer_off[u] .. transfer_off[u + 1]), ascending by TO
+     * (scenario_transfer searches them). */
+    size_t *transfer_off; /* nunits + 1 */
+    int *transfer_by_from;
+    int *unit_by_name; /* unit indices in the order of their names (scenario_unit_index) */
     int readmissions; /* some unit has readmit > 0 */
     int step_downs;   /* some unit has step_down */
     double census;    /* patients placed at time 0 */
@@ -139,13 +144,16 @@ struct scenario {
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
 
-/* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything. Returns
- * NULL with a one-line "FILE:LINE: key: expected ..." message on any error. */
+/* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything, the limits of
+ * sim/limits.h included. Returns NULL with a one-line "FILE:LINE: key: expected ..." message
+ * on any error. */
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets, char *err,
                                size_t errlen);
 void scenario_free(struct scenario *sc); /* accepts NULL */
 
 int scenario_unit_index(const struct scenario *sc, const char *name); /* -1 if none */
+/* The [transfer FROM -> TO] from unit `from` to unit `to`: its index in sc->transfer, or -1. */
+int scenario_transfer(const struct scenario *sc, int from, int to);
 /* Number of per-unit group records: the [group] count, or 1 when there are none. */
 size_t scenario_ngroups(const struct scenario *sc);
 const char *unit_kind_name(enum unit_kind kind);

@@ -123,3 +123,15 @@ int table_column(const struct table_row *h, const char *name) {
         if (!strcmp(h->field[k], name)) return (int)k;
     return -1;
 }
+
+const char *table_field(const struct table_row *r, int col) {
+    return col >= 0 && (size_t)col < r->n ? r->field[col] : "";
+}
+
+int table_number(const char *path, const struct table_row *r, int col, const char *name,
+                 table_parse_fn parse, double *v, char *err, size_t errlen) {
+    char why[512];
+    if (parse(table_field(r, col), v, why, sizeof why) == 0) return 0;
+    snprintf(err, errlen, "%s:%ld: %s: %s", path, r->line, name, why);
+    return -1;
+}

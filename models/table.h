@@ -28,5 +28,17 @@ int table_read(const char *path, struct table *t, char *err, size_t errlen);
 void table_fini(struct table *t);
 /* The index of the field of row h (a header) named name, or -1. */
 int table_column(const struct table_row *h, const char *name);
+/* Field col of row r, or "" where col < 0 or the row is shorter (its trailing empty cells were
+ * dropped): a column that is absent and a cell left empty read alike. */
+const char *table_field(const struct table_row *r, int col);
+
+/* A value parser of models/value.h's shape (val_number, val_positive, val_duration...). */
+typedef int (*table_parse_fn)(const char *s, double *v, char *err, size_t errlen);
+/* The number in column col of row r (of the file path), read by parse: the one way a number is
+ * read from a CSV cell, so that a bad cell is refused, never read as 0 or as its leading digits.
+ * name is the column as the header names it. Returns 0, or -1 with
+ * "PATH:LINE: NAME: expected ..., got '...'" in err. */
+int table_number(const char *path, const struct table_row *r, int col, const char *name,
+                 table_parse_fn parse, double *v, char *err, size_t errlen);
 
 #endif

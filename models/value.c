@@ -147,6 +147,14 @@ int val_positive(const char *s, double *v, char *err, size_t errlen) {
     return 0;
 }
 
+int val_number(const char *s, double *v, char *err, size_t errlen) {
+    double x;
+    const char *e;
+    if (parse_number(s, &x, &e) != 0 || !only_ws(e)) return expected(err, errlen, "a number", s);
+    *v = x;
+    return 0;
+}
+
 /* Days from civil date (Howard Hinnant's algorithm), proleptic Gregorian. */
 static long days_from_civil(long y, unsigned m, unsigned d) {
     y -= m <= 2;

@@ -21,6 +21,10 @@ int val_int(const char *s, long long lo, long long hi, long long *v, char *err, 
 int val_uint64(const char *s, uint64_t *v, char *err, size_t errlen);
 /* A number > 0 (population sizes and the like). */
 int val_positive(const char *s, double *v, char *err, size_t errlen);
+/* A plain finite decimal number with no unit, as a CSV cell or a command-line value holds one:
+ * "30", "-2.5", "1e3". Refused, never read as their leading digits or as 0: an empty string,
+ * "xx", "30%", a decimal comma "30,5", hex, inf and nan ("expected a number, got '30%'"). */
+int val_number(const char *s, double *v, char *err, size_t errlen);
 /* ISO YYYY-MM-DD as a day number (days since 1970-01-01). */
 int val_date(const char *s, long *day, char *err, size_t errlen);
 /* Day of the week of a day number, Monday = 0. */

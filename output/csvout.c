@@ -1,31 +1,44 @@
-/* renameat2 (RENAME_EXCHANGE) is Linux's; elsewhere publishing falls back to renames. */
-#define _GNU_SOURCE
 #include "csvout.h"
 
 #include <csv.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/stat.h>
 
 #include "sim/core.h"
 
+/* OWASP's rule for CSV injection: a text cell that starts with = + - @, a tab or a carriage
+ * return is a formula to Excel and LibreOffice (quoting does not stop them), so it is written
+ * with a leading apostrophe, which both show as text. A plain number ("-3.5") is left alone. */
+static int formula_like(const char *s) {
+    if (!s[0] || !strchr("=+-@\t\r", s[0])) return 0;
+    char *end;
+    (void)strtod(s, &end);
+    return end == s || *end != 0;
+}
+
 char *csvout_quote(const char *s) {
+    char *own = NULL;
+    if (formula_like(s)) {
+        size_t n = strlen(s);
+        own = fs_malloc(n + 2);
+        own[0] = '\'';
+        memcpy(own + 1, s, n + 1);
+        s = own;
+    }
     size_t len = strlen(s);
     int needs = strpbrk(s, ",\"\r\n") != NULL || (len && (s[0] == ' ' || s[len - 1] == ' '));
-    if (!needs) return fs_strdup(s);
+    if (!needs) return own ? own : fs_strdup(s);
     size_t n = csv_write(NULL, 0, s, len);
     char *out = fs_malloc(n + 1);
     csv_write(out, n, s, len);
     out[n] = 0;
+    fs_free(own);
     return out;
 }
 
@@ -128,14 +141,36 @@ int csvout_append(FILE *dst, FILE *tmp) {
     return rc;
 }
 
+/* An errno as a status: a full disk is an I/O failure, the rest a file that cannot be made. */
+static int create_status(int e) {
+    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
+           : e == ENAMETOOLONG                    ? FS_EINPUT
+                                                  : FS_ECREATE;
+}
+
 int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,
                 size_t errlen) {
-    snprintf(cf->tmp, sizeof cf->tmp, "%s/.%s.tmp", dir, name);
-    snprintf(cf->final, sizeof cf->final, "%s/%s", dir, name);
-    cf->f = fopen(cf->tmp, "wb");
-    if (!cf->f) {
-        snprintf(err, errlen, "%s: cannot write: %s", cf->tmp, strerror(errno));
-        return -1;
+    cf->f = NULL;
+    cf->tmp[0] = 0;
+    int n = snprintf(cf->final, sizeof cf->final, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof cf->final - 40) {
+        snprintf(err, errlen, "%.200s...: file name too long", cf->final);
+        return FS_EINPUT;
+    }
+    /* A fresh file, never one that is there: O_EXCL refuses an existing name, a symlink
+     * included, so nothing planted at a predictable name is written through. */
+    int fd = -1, e = 0;
+    for (int k = 0; fd < 0 && k < 1000; k++) {
+        snprintf(cf->tmp, sizeof cf->tmp, "%s/.%s.%ld-%d.tmp", dir, name, (long)getpid(), k);
+        fd = open(cf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        e = errno;
+        if (fd < 0 && e != EEXIST) break;
+    }
+    if (fd < 0 || !(cf->f = fdopen(fd, "wb"))) {
+        if (fd >= 0) e = errno, close(fd), unlink(cf->tmp);
+        snprintf(err, errlen, "%s: cannot write: %s", cf->final, strerror(e));
+        cf->tmp[0] = 0;
+        return create_status(e);
     }
     setvbuf(cf->f, NULL, _IOFBF, 1 << 16); /* a time series is megabytes: fewer, larger writes */
     return 0;
@@ -146,14 +181,16 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen) {
     if (fclose(cf->f) != 0) bad = 1;
     cf->f = NULL;
     if (bad) {
-        snprintf(err, errlen, "%s: write failed (disk full?)", cf->tmp);
+        snprintf(err, errlen, "%s: write failed (disk full?)", cf->final);
         unlink(cf->tmp);
-        return -1;
+        return FS_EIO;
     }
+    /* rename replaces a symlink at the final name; it never writes through it. */
     if (rename(cf->tmp, cf->final) != 0) {
-        snprintf(err, errlen, "%s: cannot rename into place: %s", cf->final, strerror(errno));
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot put in place: %s", cf->final, strerror(e));
         unlink(cf->tmp);
-        return -1;
+        return create_status(e);
     }
     return 0;
 }
@@ -161,136 +198,5 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen) {
 void csvout_discard(struct csvout_file *cf) {
     if (cf->f) fclose(cf->f);
     cf->f = NULL;
-    unlink(cf->tmp);
-}
-
-int csvout_mkdirs(const char *path, char *err, size_t errlen) {
-    char buf[4000];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = 0;
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) goto fail;
-    struct stat st;
-    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: exists and is not a directory", path);
-        return -1;
-    }
-    return 0;
-fail:
-    snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
-    return -1;
-}
-
-void csvout_remove_dir(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            char p[4608];
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-            unlink(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-int csvout_stage_open(struct csvout_stage *st, const char *dir, char *err, size_t errlen) {
-    if (strlen(dir) >= 3900) {
-        snprintf(err, errlen, "%s: output path too long", dir);
-        return -1;
-    }
-    char resolved[PATH_MAX];
-    struct stat sb;
-    if (stat(dir, &sb) == 0) {
-        if (!S_ISDIR(sb.st_mode)) {
-            snprintf(err, errlen, "%s: exists and is not a directory", dir);
-            return -1;
-        }
-        if (!realpath(dir, resolved) || strlen(resolved) >= sizeof st->final) {
-            snprintf(err, errlen, "%s: cannot resolve: %s", dir, strerror(errno));
-            return -1;
-        }
-        dir = resolved;
-    }
-    snprintf(st->final, sizeof st->final, "%s", dir);
-    /* The staging folder sits beside the final one, on the same file system. */
-    char a[4096], b[4096];
-    snprintf(a, sizeof a, "%s", st->final);
-    snprintf(b, sizeof b, "%s", st->final);
-    const char *parent = dirname(a), *base = basename(b);
-    if (csvout_mkdirs(parent, err, errlen) != 0) return -1;
-    snprintf(st->dir, sizeof st->dir, "%s/.%s.tmp-XXXXXX", parent, base);
-    if (!mkdtemp(st->dir)) {
-        snprintf(err, errlen, "%s: cannot create a folder beside it: %s", st->final,
-                 strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static int owned(const struct csvout_stage *st, const char *name) {
-    for (const char *const *o = st->owned; o && *o; o++)
-        if (!strcmp(*o, name)) return 1;
-    return 0;
-}
-
-/* Move the entries of the staging folder into the final one. After an exchange (old = 1) the
- * staging folder holds the old contents: only what is someone else's moves back (what the new
- * folder lacks and the writer does not own), and failures are left behind rather than fatal.
- * Otherwise every entry moves, and the first failure is the error. */
-static int move_in(const struct csvout_stage *st, int old, char *err, size_t errlen) {
-    DIR *d = opendir(st->dir);
-    int rc = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        char from[4608], to[4608];
-        struct stat sb;
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        snprintf(from, sizeof from, "%s/%s", st->dir, e->d_name);
-        snprintf(to, sizeof to, "%s/%s", st->final, e->d_name);
-        if (old && (lstat(to, &sb) == 0 || owned(st, e->d_name))) continue;
-        if (rename(from, to) != 0 && !old && rc == 0) {
-            snprintf(err, errlen, "%s: cannot rename into place: %s", to, strerror(errno));
-            rc = -1;
-        }
-    }
-    if (d) closedir(d);
-    csvout_remove_dir(st->dir);
-    return rc;
-}
-
-int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen) {
-    /* A new folder: one rename, and it is there whole. */
-    if (rename(st->dir, st->final) == 0) return 0;
-    if (errno != EEXIST && errno != ENOTEMPTY) {
-        snprintf(err, errlen, "%s: cannot rename into place: %s", st->final, strerror(errno));
-        return -1;
-    }
-#ifdef RENAME_EXCHANGE
-    /* An existing folder: swap the two at once, then bring back what was not ours to replace
-     * and delete the old outputs (now in the staging folder's place). */
-    if (renameat2(AT_FDCWD, st->dir, AT_FDCWD, st->final, RENAME_EXCHANGE) == 0)
-        return move_in(st, 1, err, errlen);
-#endif
-    /* No exchange here: remove the writer's old files that will not be replaced, then move
-     * the new files in one by one (each rename is atomic). */
-    for (const char *const *o = st->owned; o && *o; o++) {
-        char fresh[4608], old[4608];
-        struct stat sb;
-        snprintf(fresh, sizeof fresh, "%s/%s", st->dir, *o);
-        snprintf(old, sizeof old, "%s/%s", st->final, *o);
-        if (lstat(fresh, &sb) != 0) unlink(old);
-    }
-    return move_in(st, 0, err, errlen);
-}
-
-void csvout_stage_abort(struct csvout_stage *st) {
-    if (st->dir[0]) csvout_remove_dir(st->dir);
-    st->dir[0] = 0;
+    if (cf->tmp[0]) unlink(cf->tmp);
 }

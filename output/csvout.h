@@ -1,12 +1,16 @@
 /* csvout.h — CSV writing helpers: text fields quoted by libcsv, numbers in one fixed format,
- * and files written under a temporary name then renamed, so a file is complete or absent. */
+ * and files written under a fresh temporary name then renamed, so a file is complete or
+ * absent. Where files go (a results folder and its staging) is outdir.h's. */
 #ifndef FS_CSVOUT_H
 #define FS_CSVOUT_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-/* s quoted as a CSV field by libcsv (always quoted only when needed), freshly allocated. */
+/* s as a CSV text cell, freshly allocated: quoted by libcsv when needed, and neutralised when a
+ * spreadsheet would run it as a formula (first character = + - @, tab or CR: a leading
+ * apostrophe, OWASP's rule; a plain number such as -3.5 is left as it is). Every text cell
+ * flowsim writes goes through this. */
 char *csvout_quote(const char *s);
 /* A number as %.9g; nothing at all for NaN or infinity (an empty cell, never "nan"). */
 void csvout_num(FILE *f, double v);
@@ -20,40 +24,22 @@ int csvout_append(FILE *dst, FILE *tmp);
  * write failed. */
 int csvout_copy_rest(FILE *dst, FILE *src);
 
-/* Create dir and its parents (like mkdir -p). Returns 0, or -1 with a message. */
-int csvout_mkdirs(const char *path, char *err, size_t errlen);
-
-/* A file in dir written as dir/.name.tmp and renamed to dir/name on close. */
+/* A file in dir, written under a fresh temporary name (.NAME.PID-N.tmp, created with
+ * O_EXCL|O_NOFOLLOW, so nothing already there is opened or followed) and renamed to dir/name on
+ * close: the file is whole or absent. The one way flowsim writes an output file. */
 struct csvout_file {
     FILE *f;
     char tmp[4096];
     char final[4096];
 };
+/* Returns 0, or an fs_status (FS_ECREATE, FS_EIO, FS_EINPUT for a name too long) with a
+ * message. */
 int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,
                 size_t errlen);
-/* Flush, close and rename; returns 0 or -1 with a message. */
+/* Flush, close and rename; returns 0, or FS_EIO (a write failed) or FS_ECREATE (the name is
+ * taken by a folder, say) with a message. */
 int csvout_close(struct csvout_file *cf, char *err, size_t errlen);
 /* Close and delete (after a failure). */
 void csvout_discard(struct csvout_file *cf);
-
-/* Remove the plain files of a folder, then the folder (if that leaves it empty). */
-void csvout_remove_dir(const char *dir);
-
-/* A results folder written whole or not at all: its files go to a hidden staging folder
- * beside it (.NAME.tmp-XXXXXX), which takes its place in one step at publish (an atomic
- * exchange where the file system offers one). A run killed at any moment — even by kill -9 —
- * leaves the previous folder as it was; files of other people's in it are kept. */
-struct csvout_stage {
-    char final[4096]; /* the folder, resolved (a symlink to a folder is followed) */
-    char dir[4200];   /* the staging folder: write the files here */
-    /* Names that belong to the writer (NULL-terminated, or NULL): an old file of such a name
-     * goes with the old folder even when the new one has none (a patient log from an earlier
-     * run must not sit beside results it does not describe). Anything else is kept. */
-    const char *const *owned;
-};
-int csvout_stage_open(struct csvout_stage *st, const char *dir, char *err, size_t errlen);
-int csvout_stage_publish(struct csvout_stage *st, char *err, size_t errlen);
-/* Delete the staging folder and what was written in it. */
-void csvout_stage_abort(struct csvout_stage *st);
 
 #endif

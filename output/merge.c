@@ -10,6 +10,7 @@
 
 #include "csvout.h"
 #include "models/table.h"
+#include "models/value.h"
 #include "sim/core.h"
 #include "sim/stats.h"
 
@@ -24,7 +25,7 @@ struct part {
 
 static int bad(char *err, size_t errlen, const char *dir, const char *what) {
     snprintf(err, errlen, "%s: %s", dir, what);
-    return -1;
+    return FS_EINPUT;
 }
 
 static char *path_in(const char *dir, const char *name, char *buf, size_t len) {
@@ -58,7 +59,8 @@ static char *slurp(const char *path, size_t *len) {
     return s;
 }
 
-/* run-info is "key = value" lines. */
+/* run-info is "key = value" lines. A value too long for out is none (it is never cut, so that
+ * what is read is all there is). */
 static const char *info_value(const char *text, const char *key, char *out, size_t outlen) {
     size_t kl = strlen(key);
     for (const char *line = text; line && *line;
@@ -66,7 +68,7 @@ static const char *info_value(const char *text, const char *key, char *out, size
         if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
         const char *v = line + kl + 3, *end = strchr(v, '\n');
         size_t n = end ? (size_t)(end - v) : strlen(v);
-        if (n >= outlen) n = outlen - 1;
+        if (n >= outlen) return NULL;
         memcpy(out, v, n);
         out[n] = 0;
         return out;
@@ -74,26 +76,72 @@ static const char *info_value(const char *text, const char *key, char *out, size
     return NULL;
 }
 
+/* A whole number of run-info, read strictly: a damaged part is refused, never misread. */
+static int info_whole(const char *info, const struct part *p, const char *key,
+                      unsigned long long *out, char *err, size_t errlen) {
+    char v[64], why[160];
+    uint64_t x;
+    if (!info_value(info, key, v, sizeof v))
+        return bad(err, errlen, p->dir, "run-info is incomplete");
+    if (val_uint64(v, &x, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s/run-info: %s: %s", p->dir, key, why);
+        return -1;
+    }
+    *out = (unsigned long long)x;
+    return 0;
+}
+
+/* replications_range = A:B of replications_total = N, with 1 <= A <= B <= N. */
+static int info_range(const char *info, struct part *p, char *err, size_t errlen) {
+    char range[64], total[64], why[160];
+    if (!info_value(info, "replications_range", range, sizeof range) ||
+        !info_value(info, "replications_total", total, sizeof total))
+        return bad(err, errlen, p->dir,
+                   "run-info has no replications_range: not a part (run it with "
+                   "--replications-range A:B)");
+    long long a, b, n;
+    if (val_int(total, 1, 1000000, &n, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s/run-info: replications_total: %s", p->dir, why);
+        return -1;
+    }
+    char *colon = strchr(range, ':');
+    if (colon) *colon = 0;
+    if (!colon || val_int(range, 1, n, &a, why, sizeof why) != 0 ||
+        val_int(colon + 1, a, n, &b, why, sizeof why) != 0) {
+        if (colon) *colon = ':';
+        snprintf(err, errlen,
+                 "%s/run-info: replications_range: expected A:B with 1 <= A <= B <= %lld "
+                 "(replications_total), got '%s'",
+                 p->dir, n, range);
+        return -1;
+    }
+    p->first = (int)a, p->last = (int)b, p->total = (int)n;
+    return 0;
+}
+
 static int read_part(struct part *p, char *err, size_t errlen) {
-    char path[4200], v[64];
+    char path[4200], v[64], why[160];
     char *info = slurp(path_in(p->dir, "run-info", path, sizeof path), NULL);
     if (!info) return bad(err, errlen, p->dir, "no run-info: not a flowsim results folder");
-    int rc = 0;
-    if (!info_value(info, "replications_range", v, sizeof v) ||
-        sscanf(v, "%d:%d", &p->first, &p->last) != 2 ||
-        !info_value(info, "replications_total", v, sizeof v) || sscanf(v, "%d", &p->total) != 1)
-        rc = bad(err, errlen, p->dir,
-                 "run-info has no replications_range: not a part (run it with "
-                 "--replications-range A:B)");
-    else if (!info_value(info, "scenario", p->scenario, sizeof p->scenario) ||
-             !info_value(info, "scenario_file", p->scenario_file, sizeof p->scenario_file) ||
-             !info_value(info, "seed", p->seed, sizeof p->seed) ||
-             !info_value(info, "events", v, sizeof v) || sscanf(v, "%llu", &p->events) != 1 ||
-             !info_value(info, "patients", v, sizeof v) || sscanf(v, "%llu", &p->patients) != 1 ||
-             !info_value(info, "peak_patients_in_system", v, sizeof v) ||
-             sscanf(v, "%llu", &p->peak) != 1 || !info_value(info, "wall_seconds", v, sizeof v) ||
-             sscanf(v, "%lf", &p->wall) != 1)
+    int rc = info_range(info, p, err, errlen);
+    uint64_t seed;
+    if (rc == 0 && (!info_value(info, "scenario", p->scenario, sizeof p->scenario) ||
+                    !info_value(info, "scenario_file", p->scenario_file, sizeof p->scenario_file) ||
+                    !info_value(info, "seed", p->seed, sizeof p->seed) ||
+                    !info_value(info, "wall_seconds", v, sizeof v)))
         rc = bad(err, errlen, p->dir, "run-info is incomplete");
+    if (rc == 0 && val_uint64(p->seed, &seed, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s/run-info: seed: %s", p->dir, why);
+        rc = -1;
+    }
+    if (rc == 0 && (val_number(v, &p->wall, why, sizeof why) != 0 || p->wall < 0)) {
+        snprintf(err, errlen, "%s/run-info: wall_seconds: expected a number >= 0, got '%s'", p->dir,
+                 v);
+        rc = -1;
+    }
+    if (rc == 0) rc = info_whole(info, p, "events", &p->events, err, errlen);
+    if (rc == 0) rc = info_whole(info, p, "patients", &p->patients, err, errlen);
+    if (rc == 0) rc = info_whole(info, p, "peak_patients_in_system", &p->peak, err, errlen);
     fs_free(info);
     if (rc) return rc;
     const char *need[] = {"summary.csv", "timeseries.csv", "warmup.csv", "replications.csv",
@@ -183,24 +231,27 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
         }
         for (size_t r = 1; rc == 0 && r < t.n; r++, next++) {
             const struct table_row *row = &t.row[r];
-            char *end;
-            long rep = strtol(row->field[0], &end, 10);
-            if (*end || rep != next) {
+            long long rep;
+            char why[160];
+            if (val_int(row->field[0], 1, 1000000, &rep, why, sizeof why) != 0 || rep != next) {
                 snprintf(err, errlen, "%s:%ld: replication: expected %d, got '%s'", path, row->line,
                          next, row->field[0]);
                 rc = -1;
                 break;
             }
+            if (row->n > nslots + 1) {
+                snprintf(err, errlen, "%s:%ld: expected %zu columns like the header, got %zu", path,
+                         row->line, nslots + 1, row->n);
+                rc = -1;
+                break;
+            }
             for (size_t i = 0; i < nslots && rc == 0; i++) {
                 /* Empty (or dropped trailing) cells are undefined values: not counted. */
-                if (i + 1 >= row->n || !*row->field[i + 1]) continue;
-                double v = strtod(row->field[i + 1], &end);
-                if (*end || !isfinite(v)) {
-                    snprintf(err, errlen, "%s:%ld: column %zu: expected a number, got '%s'", path,
-                             row->line, i + 2, row->field[i + 1]);
-                    rc = -1;
-                }
-                welford_add(&acc[i], v);
+                if (!*table_field(row, (int)i + 1)) continue;
+                double v;
+                rc = table_number(path, row, (int)i + 1, t.row[0].field[i + 1], val_number, &v, err,
+                                  errlen);
+                if (rc == 0) welford_add(&acc[i], v);
             }
         }
         table_fini(&t);
@@ -259,13 +310,13 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     return rc;
 }
 
-int merge_parts(const char *const *dirs, size_t n, const char *out, const struct results_info *info,
-                char *err, size_t errlen) {
-    if (n == 0) return bad(err, errlen, out, "no parts to merge");
+int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
+                const struct results_info *info, char *err, size_t errlen) {
+    if (n == 0) return bad(err, errlen, final, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
     char rout[PATH_MAX];
-    int out_exists = realpath(out, rout) != NULL;
+    int out_exists = realpath(final, rout) != NULL;
     for (size_t k = 0; k < n && rc == 0; k++) {
         char rdir[PATH_MAX];
         parts[k].dir = dirs[k];
@@ -290,9 +341,6 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
     struct csvout_file f[6] = {{0}};
     size_t nf = 0;
-    struct csvout_stage stage = {0}; /* out is replaced whole, at the end */
-    if (rc == 0 && csvout_stage_open(&stage, out, err, errlen) != 0) rc = -2;
-    stage.owned = results_files;
     for (size_t i = 0; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
         char *header = first_line(path_in(parts[0].dir, rows[i], path, sizeof path));
@@ -300,9 +348,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
             rc = bad(err, errlen, path, "empty");
             break;
         }
-        if (csvout_open(&f[nf], stage.dir, rows[i], err, errlen) != 0) {
+        if ((rc = csvout_open(&f[nf], out, rows[i], err, errlen)) != 0) {
             fs_free(header);
-            rc = -2;
             break;
         }
         fputs(header, f[nf].f);
@@ -312,7 +359,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
         nf++;
         free(header);
     }
-    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "summary.csv", err, errlen) != 0) rc = -2;
+    if (rc == 0) rc = csvout_open(&f[nf++], out, "summary.csv", err, errlen);
     if (rc == 0) {
         FILE *s = f[nf - 1].f;
         fputs(RESULTS_SUMMARY_HEADER, s);
@@ -324,15 +371,14 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
             for (int j = 0; j < 3; j++) fs_free(q[j]);
         }
     }
-    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "scenario.resolved.ini", err, errlen) != 0)
-        rc = -2;
+    if (rc == 0) rc = csvout_open(&f[nf++], out, "scenario.resolved.ini", err, errlen);
     if (rc == 0) {
         size_t len;
         char *ini = slurp(path_in(parts[0].dir, "scenario.resolved.ini", path, sizeof path), &len);
         if (ini) fwrite(ini, 1, len, f[nf - 1].f);
         fs_free(ini);
     }
-    if (rc == 0 && csvout_open(&f[nf++], stage.dir, "run-info", err, errlen) != 0) rc = -2;
+    if (rc == 0) rc = csvout_open(&f[nf++], out, "run-info", err, errlen);
     if (rc == 0) {
         struct results_counts c = {.scenario = parts[0].scenario,
                                    .scenario_file = parts[0].scenario_file,
@@ -351,15 +397,13 @@ int merge_parts(const char *const *dirs, size_t n, const char *out, const struct
         results_write_run_info(f[nf - 1].f, &mi, &c);
     }
     for (size_t i = 0; i < nf; i++)
-        if (rc == 0) {
-            if (csvout_close(&f[i], err, errlen) != 0) rc = -2;
-        } else if (f[i].f) {
+        if (rc == 0)
+            rc = csvout_close(&f[i], err, errlen);
+        else if (f[i].f)
             csvout_discard(&f[i]);
-        }
-    if (rc == 0 && csvout_stage_publish(&stage, err, errlen) != 0) rc = -2;
-    if (rc != 0) csvout_stage_abort(&stage);
     fs_free(acc);
     table_fini(&slots);
     fs_free(parts);
-    return rc;
+    /* The readers' plain -1 is a part that cannot be used. */
+    return rc == FS_EBUG ? FS_EINPUT : rc;
 }

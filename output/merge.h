@@ -12,11 +12,13 @@
 
 #include "results.h"
 
-/* Merge the parts in dirs (any order) into out; run-info records info (with the sum of the
- * parts' times when info->wall_seconds < 0). The parts must come from the same resolved
- * scenario and cover its replications 1..N exactly once. Returns 0; -1 with a message naming
- * the folder and the cause when the parts are unusable (bad input); -2 when writing failed. */
-int merge_parts(const char *const *dirs, size_t n, const char *out, const struct results_info *info,
-                char *err, size_t errlen);
+/* Merge the parts in dirs (any order) into out (a private folder: the staging folder of the
+ * results folder final, outdir.h); run-info records info (with the sum of the parts' times when
+ * info->wall_seconds < 0). The parts must come from the same resolved scenario and cover its
+ * replications 1..N exactly once, and none may be final itself. Returns 0; FS_EINPUT with a
+ * message naming the folder and the cause when the parts are unusable; FS_ECREATE or FS_EIO
+ * when writing failed. */
+int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
+                const struct results_info *info, char *err, size_t errlen);
 
 #endif

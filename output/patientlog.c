@@ -67,8 +67,8 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
 
 int plog_append(struct plog *log, FILE *tmp, char *err, size_t errlen) {
     int bad = csvout_append(log->cf.f, tmp) != 0;
-    if (bad) snprintf(err, errlen, "%s: write failed (disk full?)", log->cf.tmp);
-    return bad ? -1 : 0;
+    if (bad) snprintf(err, errlen, "%s: write failed (disk full?)", log->cf.final);
+    return bad ? FS_EIO : 0;
 }
 
 int plog_commit(struct plog *log, char *err, size_t errlen) {

@@ -8,6 +8,7 @@
 
 #include "csvout.h"
 #include "models/table.h"
+#include "models/value.h"
 #include "sim/core.h"
 
 /* ---- the time series of a run, as series[unit|metric][bucket][replication] ---------------- */
@@ -44,23 +45,50 @@ static struct series *find(const struct runts *t, const char *unit, const char *
 }
 
 /* Rows come replication by replication, bucket by bucket: times repeat for each
- * replication, so the first replication's times are the buckets. */
+ * replication, so the first replication's times are the buckets. Our own file, but one that
+ * may have been edited or cut short: every number is read strictly, and a damaged cell is
+ * refused with its line rather than read as 0 (or as a replication number that would size
+ * the arrays). */
 static int read_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {
     memset(t, 0, sizeof *t);
     struct table tb;
     if (table_read(path, &tb, err, errlen) != 0) return -1;
-    size_t cap = 0, scap = 0;
-    for (size_t i = 1; i < tb.n; i++) {
+    size_t rows = tb.n ? tb.n - 1 : 0;
+    size_t *rep = fs_calloc(rows + 1, sizeof *rep);
+    double *tm = fs_calloc(rows + 1, sizeof *tm), *val = fs_calloc(rows + 1, sizeof *val);
+    int rc = 0;
+    for (size_t i = 1; i < tb.n && rc == 0; i++) {
         const struct table_row *r = &tb.row[i];
-        if (r->n < 6) continue;
-        size_t rep = (size_t)atol(r->field[1]);
-        if (rep > t->nrep) t->nrep = rep;
-        if (rep == 1) {
-            double tm = strtod(r->field[2], NULL);
-            if (!t->nb || t->time[t->nb - 1] != tm) {
+        char why[256];
+        long long k;
+        if (r->n < 6 || r->n > 7) {
+            snprintf(err, errlen,
+                     "%s:%ld: expected 7 columns (scenario,replication,time,date,unit,metric,"
+                     "value), got %zu",
+                     path, r->line, r->n);
+            rc = -1;
+        } else if (val_int(r->field[1], 1, 1000000, &k, why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s:%ld: replication: %s", path, r->line, why);
+            rc = -1;
+        } else if (table_number(path, r, 2, "time", val_number, &tm[i - 1], err, errlen) != 0) {
+            rc = -1;
+        } else if (*table_field(r, 6) &&
+                   table_number(path, r, 6, "value", val_number, &val[i - 1], err, errlen) != 0) {
+            rc = -1;
+        } else {
+            rep[i - 1] = (size_t)k;
+            if (!*table_field(r, 6)) val[i - 1] = NAN;
+        }
+    }
+    size_t cap = 0, scap = 0;
+    for (size_t i = 1; i < tb.n && rc == 0; i++) {
+        const struct table_row *r = &tb.row[i];
+        if (rep[i - 1] > t->nrep) t->nrep = rep[i - 1];
+        if (rep[i - 1] == 1) {
+            if (!t->nb || t->time[t->nb - 1] != tm[i - 1]) {
                 fs_grow((void **)&t->time, &cap, t->nb + 1, sizeof *t->time);
                 t->date = fs_realloc(t->date, cap * sizeof *t->date);
-                t->time[t->nb] = tm;
+                t->time[t->nb] = tm[i - 1];
                 snprintf(t->date[t->nb], 11, "%s", r->field[3]);
                 t->nb++;
             }
@@ -73,26 +101,60 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
         }
         if (!t->scenario) t->scenario = fs_strdup(r->field[0]);
     }
-    for (size_t i = 0; i < t->ns; i++) {
+    /* Every replication has every bucket, each in a row of its own: more of them than rows is
+     * a damaged file (and would size the arrays from a number nobody wrote). */
+    if (rc == 0 && t->nb && t->nrep > rows / t->nb) {
+        snprintf(err, errlen,
+                 "%s: %zu replications of %zu time buckets each cannot be in %zu rows: the file "
+                 "is damaged",
+                 path, t->nrep, t->nb, rows);
+        rc = -1;
+    }
+    for (size_t i = 0; i < t->ns && rc == 0; i++) {
         t->s[i].v = fs_malloc(t->nb * t->nrep * sizeof *t->s[i].v);
         for (size_t k = 0; k < t->nb * t->nrep; k++) t->s[i].v[k] = NAN;
     }
     /* Second pass: the values, bucket found by time within each replication. */
     size_t b = 0, last_rep = 0;
     struct series *s = NULL;
-    for (size_t i = 1; i < tb.n; i++) {
+    for (size_t i = 1; i < tb.n && rc == 0; i++) {
         const struct table_row *r = &tb.row[i];
-        if (r->n < 6) continue;
-        size_t rep = (size_t)atol(r->field[1]);
-        double tm = strtod(r->field[2], NULL);
-        if (rep != last_rep) b = 0, last_rep = rep;
-        while (b + 1 < t->nb && t->time[b] < tm) b++;
+        if (rep[i - 1] != last_rep) b = 0, last_rep = rep[i - 1];
+        while (b + 1 < t->nb && t->time[b] < tm[i - 1]) b++;
         if (!s || strcmp(s->unit, r->field[4]) || strcmp(s->metric, r->field[5]))
             s = find(t, r->field[4], r->field[5]);
-        if (s && rep >= 1 && r->n > 6 && *r->field[6])
-            s->v[b * t->nrep + rep - 1] = strtod(r->field[6], NULL);
+        if (s && t->nb) s->v[b * t->nrep + rep[i - 1] - 1] = val[i - 1];
     }
+    fs_free(rep), fs_free(tm), fs_free(val);
     table_fini(&tb);
+    if (rc) runts_fini(t);
+    return rc;
+}
+
+/* comparison.csv or sweep.csv: metric,unit,scenario (or variant), then numbers, each empty
+ * where undefined. Read as a table whose number cells are checked here, once, so that the
+ * charts draw only numbers that were written. */
+static int read_comparison(const char *path, struct table *t, char *err, size_t errlen) {
+    if (table_read(path, t, err, errlen) != 0) return -1;
+    size_t width = t->n ? t->row[0].n : 0;
+    for (size_t i = 1; i < t->n; i++) {
+        const struct table_row *r = &t->row[i];
+        int rc = 0;
+        if (r->n < 3 || r->n > width) {
+            snprintf(err, errlen, "%s:%ld: expected %zu columns like the header, got %zu", path,
+                     r->line, width, r->n);
+            rc = -1;
+        }
+        for (size_t k = 3; k < r->n && rc == 0; k++) {
+            double v;
+            if (*r->field[k])
+                rc = table_number(path, r, (int)k, t->row[0].field[k], val_number, &v, err, errlen);
+        }
+        if (rc) {
+            table_fini(t);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -454,7 +516,8 @@ static void file_as_pre(FILE *f, const char *path) {
     fclose(in);
 }
 
-int report_write(const char *dir, char *err, size_t errlen) {
+int report_write(const char *dir, const char *folder, char *err, size_t errlen) {
+    if (!folder) folder = dir;
     char path[4200];
     struct stat st;
     struct runts t;
@@ -471,7 +534,7 @@ int report_write(const char *dir, char *err, size_t errlen) {
     for (int i = 0; i < 2 && !have_cmp; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, cmp_files[i]);
         if (stat(path, &st) == 0) {
-            if (table_read(path, &cmp, err, errlen) != 0) {
+            if (read_comparison(path, &cmp, err, errlen) != 0) {
                 if (have_ts) runts_fini(&t);
                 return -1;
             }
@@ -480,7 +543,7 @@ int report_write(const char *dir, char *err, size_t errlen) {
     }
     if (!have_ts && !have_cmp) {
         snprintf(err, errlen, "%s: no timeseries.csv, comparison.csv or sweep.csv to report on",
-                 dir);
+                 folder);
         return -1;
     }
     struct csvout_file cf;
@@ -492,7 +555,7 @@ int report_write(const char *dir, char *err, size_t errlen) {
     FILE *f = cf.f;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                "<meta name=\"viewport\" content=\"width=device-width\"><title>flowsim report: ");
-    esc(f, have_ts ? t.scenario : dir);
+    esc(f, have_ts ? t.scenario : folder);
     fprintf(f, "</title><style>%s</style></head><body>\n<h1>flowsim report: ", style);
     if (have_ts) {
         esc(f, t.scenario);

@@ -8,7 +8,10 @@
 #include <stddef.h>
 
 /* Write dir/report.html from what dir holds (summary.csv and timeseries.csv of a run;
- * comparison.csv or sweep.csv of a compare or sweep). Returns 0, or -1 with a message. */
-int report_write(const char *dir, char *err, size_t errlen);
+ * comparison.csv or sweep.csv of a compare or sweep); folder names the folder in the page and in
+ * messages (the results folder, when dir is its staging folder; NULL: dir). Returns 0; -1
+ * with a message when dir holds nothing to report on or a CSV cannot be read; FS_ECREATE or
+ * FS_EIO when report.html cannot be written. */
+int report_write(const char *dir, const char *folder, char *err, size_t errlen);
 
 #endif

@@ -13,7 +13,7 @@
 #include "sim/stats.h"
 
 struct results {
-    char dir[4200]; /* the staging folder (stage.dir) */
+    char dir[4200]; /* the folder written: a private one (a staging folder, a part's) */
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct csvout_file ts;
@@ -25,7 +25,6 @@ struct results {
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
-    struct csvout_stage stage; /* dir is its staging folder until results_commit */
     struct csvout_file warm;   /* warmup.csv: occupancy from time 0, for judging the warm-up */
     /* A part of a run (--replications-range, or one MPI rank's share): replications
      * first_rep + 1 .. first_rep + nrep of the scenario's; replications.csv then keeps each
@@ -79,12 +78,7 @@ const char *const results_files[] = {"summary.csv",  "timeseries.csv",        "w
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen) {
     struct results *rs = fs_calloc(1, sizeof *rs);
-    if (csvout_stage_open(&rs->stage, dir, err, errlen) != 0) {
-        fs_free(rs);
-        return NULL;
-    }
-    snprintf(rs->dir, sizeof rs->dir, "%s", rs->stage.dir); /* every file is written there */
-    rs->stage.owned = results_files;
+    snprintf(rs->dir, sizeof rs->dir, "%s", dir);
     rs->sc = sc;
     rs->ml = ml;
     rs->q_scenario = csvout_quote(sc->name);
@@ -101,14 +95,12 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     rs->q_first = fs_calloc(sc->nunits, sizeof *rs->q_first);
     rs->q_last = fs_calloc(sc->nunits, sizeof *rs->q_last);
     if (csvout_open(&rs->ts, rs->dir, "timeseries.csv", err, errlen) != 0) {
-        csvout_stage_abort(&rs->stage);
         free_rs(rs);
         return NULL;
     }
     fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
     if (csvout_open(&rs->warm, rs->dir, "warmup.csv", err, errlen) != 0) {
         csvout_discard(&rs->ts);
-        csvout_stage_abort(&rs->stage);
         free_rs(rs);
         return NULL;
     }
@@ -116,12 +108,12 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     return rs;
 }
 
-/* Text that fits a row: the quoted names are bounded by what scenario_load accepts. */
+/* One row: built in a buffer and written at once when it fits, else written in pieces. */
 static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, const char *metric,
                     double v) {
     char line[4096];
     size_t ul = strlen(unit), ml = strlen(metric);
-    if (plen + ul + ml + CSVOUT_NUM_MAX + 4 > sizeof line) { /* never, in practice */
+    if (plen + ul + ml + CSVOUT_NUM_MAX + 4 > sizeof line) { /* a very long name */
         fprintf(f, "%s%s,%s,", prefix, unit, metric);
         csvout_num(f, v);
         fputc('\n', f);
@@ -139,35 +131,44 @@ static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, 
     fwrite(line, 1, (size_t)(p - line), f);
 }
 
-/* "scenario,replication,time,date," for a row at time t of replication rep (0-based). */
-static size_t row_prefix(const struct results *rs, int rep, double t, const char *date, char *buf,
-                         size_t len) {
+/* "scenario,replication,time,date," for a row at time t of replication rep (0-based), into
+ * buf when it fits (len bytes), else into a buffer made here (*own, freed by the caller): no
+ * name is long enough to cut a row. Returns the text; its length in *plen. */
+static const char *row_prefix(const struct results *rs, int rep, double t, const char *date,
+                              char *buf, size_t len, char **own, size_t *plen) {
+    size_t need = strlen(rs->q_scenario) + CSVOUT_NUM_MAX + 48;
+    *own = NULL;
+    if (need > len) buf = *own = fs_malloc(len = need);
     int n = snprintf(buf, len, "%s,%d,", rs->q_scenario, rep + 1);
-    if (n < 0 || (size_t)n >= len) return 0;
     size_t k = (size_t)n + csvout_fmt_num(buf + n, t);
     n = snprintf(buf + k, len - k, ",%s,", date);
-    return n < 0 || (size_t)n >= len - k ? 0 : k + (size_t)n;
+    *plen = k + (size_t)n;
+    return buf;
 }
 
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    char prefix[512]; /* what is the same along a bucket's rows, made once */
-    size_t plen =
-        row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], prefix, sizeof prefix);
+    char buf[512], *own; /* what is the same along a bucket's rows, made once */
+    size_t plen;
+    const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
+                                    sizeof buf, &own, &plen);
     for (size_t i = 0; i < ml->n; i++) {
         const struct metric_slot *s = &ml->slot[i];
         put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i], row[i]);
     }
+    fs_free(own);
 }
 
 void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f) {
     const struct scenario *sc = rs->sc;
     double t = (double)k * sc->interval;
-    char date[11], prefix[512];
+    char date[11], buf[512], *own;
     val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
-    size_t plen = row_prefix(rs, rep, t, date, prefix, sizeof prefix);
+    size_t plen;
+    const char *prefix = row_prefix(rs, rep, t, date, buf, sizeof buf, &own, &plen);
     for (size_t u = 0; u < sc->nunits; u++)
         put_row(f, prefix, plen, rs->q_unit[u], "occupancy", occ[u]);
+    fs_free(own);
 }
 
 const char *results_dir(const struct results *rs) {
@@ -218,8 +219,8 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     rs->patients += res->patients;
     if (res->peak_patients > rs->peak_patients) rs->peak_patients = res->peak_patients;
     if (bad || ferror(rs->ts.f) || ferror(rs->warm.f)) {
-        snprintf(err, errlen, "%s: write failed (disk full?)", rs->ts.tmp);
-        return -1;
+        snprintf(err, errlen, "%s: write failed (disk full?)", rs->ts.final);
+        return FS_EIO;
     }
     return 0;
 }
@@ -348,8 +349,6 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
         if (rc == 0) rc = csvout_close(&ini, err, errlen);
         if (rc == 0) rc = csvout_close(&run, err, errlen);
-        /* All written: the folder takes its new contents in one step. */
-        if (rc == 0) rc = csvout_stage_publish(&rs->stage, err, errlen);
     }
     if (rc != 0) {
         if (rs->ts.f) csvout_discard(&rs->ts);
@@ -358,7 +357,6 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (sum.f) csvout_discard(&sum);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);
-        csvout_stage_abort(&rs->stage);
     }
     free_rs(rs);
     return rc;
@@ -369,6 +367,5 @@ void results_abort(struct results *rs) {
     if (rs->ts.f) csvout_discard(&rs->ts);
     if (rs->warm.f) csvout_discard(&rs->warm);
     if (rs->reps.f) csvout_discard(&rs->reps);
-    csvout_stage_abort(&rs->stage); /* the folder itself was never touched */
     free_rs(rs);
 }

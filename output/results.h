@@ -1,9 +1,9 @@
 /* results.h — the files of one run: timeseries.csv streamed as each replication finishes (in
  * replication order), then summary.csv, scenario.resolved.ini and run-info.
  *
- * Every file is written in a staging folder beside the results folder, which takes the
- * folder's place only when the whole run has succeeded (csvout_stage), so a results folder
- * never holds a half-written or mismatched file, even after kill -9. */
+ * The files are written into a private folder the caller gives (a results folder's staging
+ * folder, outdir.h, which publishes them only when the whole run has succeeded; or an MPI
+ * rank's part), so a results folder never holds a half-written or mismatched file. */
 #ifndef FS_RESULTS_H
 #define FS_RESULTS_H
 
@@ -51,7 +51,8 @@ void results_summary_row(FILE *f, const char *q_scenario, const char *q_unit, co
 void results_write_run_info(FILE *f, const struct results_info *info,
                             const struct results_counts *n);
 
-/* Create dir (and parents) and start the files. Returns NULL with a message on failure. */
+/* Start the files in dir (an existing private folder). Returns NULL with a message on failure
+ * (a file that cannot be created: see csvout_open). */
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen);
 /* Make these results a part of a run (--replications-range, an MPI rank's share): they hold
@@ -75,10 +76,10 @@ FILE *results_warm_file(struct results *rs);
  * when it holds them, else already streamed into the files. */
 int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm, char *err,
                 size_t errlen);
-/* Write the rest and rename everything into place; frees rs. */
+/* Write the rest and close every file under its own name; frees rs. Returns 0 or an fs_status
+ * (FS_EIO: a write failed) with a message. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
-/* Delete the temporary files, and the folder if results_open created it (it is left as it
- * was); frees rs (accepts NULL). */
+/* Delete the files being written; frees rs (accepts NULL). */
 void results_abort(struct results *rs);
 
 /* Slot's mean over the replications added so far and its 95% half-width (infinite with fewer

@@ -57,3 +57,9 @@ _Noreturn void fs_assert_failed(const char *expr, const char *file, int line) {
     fprintf(stderr, "flowsim: internal error: assertion '%s' failed at %s:%d\n", expr, file, line);
     abort();
 }
+
+int fs_test_point(const char *name, int value) {
+    const char *v = getenv(name);
+    if (!v || !*v) return 0;
+    return value == 0 || atoi(v) == value;
+}

@@ -31,6 +31,23 @@ _Noreturn void fs_assert_failed(const char *expr, const char *file, int line);
 #define FS_INVARIANT(c) ((void)0)
 #endif
 
+/* Why something failed, for the exit status (cli.h maps each to its code): a function that
+ * can fail for more than one kind of reason returns one of these, with a message. Plain -1
+ * elsewhere is FS_EBUG. */
+enum fs_status {
+    FS_OK = 0,
+    FS_EBUG = -1,     /* an internal error: a bug */
+    FS_EINPUT = -2,   /* bad input or usage: the user can fix it */
+    FS_ECREATE = -3,  /* an output file or folder cannot be created (permission, read-only) */
+    FS_EIO = -4,      /* a write failed (disk full, I/O error) */
+    FS_ESTOPPED = -5  /* stopped by a signal (Ctrl-C, SIGTERM) */
+};
+
+/* A test's hook in the program, off unless the test sets it: is the environment variable name
+ * set to a whole number equal to value (value 0: set at all)? Used to kill a publication at a
+ * chosen step and to keep a dead run's staging folder for inspection; costs one getenv. */
+int fs_test_point(const char *name, int value);
+
 /* Grow *arr (of *cap elements of size elem) so that it holds at least need elements. */
 void fs_grow(void **arr, size_t *cap, size_t need, size_t elem);
 

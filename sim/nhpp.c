@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "limits.h"
 
 int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
               const double *step_t, const double *step_m, size_t nsteps, char *err, size_t errlen) {
@@ -30,6 +31,7 @@ int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double 
         return -1;
     }
     for (int h = 0; h < 168; h++) p->how[h] *= 168.0 / sum;
+    for (int h = 0; h < 168; h++) p->week += p->how[h] / 24.0;
     for (size_t i = 0; i < nsteps; i++) {
         if (!(step_m[i] >= 0) || !isfinite(step_m[i])) {
             snprintf(err, errlen, "by-date multiplier %zu must be a finite number >= 0", i + 1);
@@ -41,17 +43,16 @@ int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double 
         }
     }
     /* A bound on the busiest moment, so that a slip (a rate per year given per day, a
-     * multiplier of 1e300) is an error rather than a run that never ends. England's A&E
-     * departments see some 10^5 attendances a day. */
+     * multiplier of 1e300) is an error rather than a run that never ends (sim/limits.h). */
     double peak = rate_per_day, hmax = 0, smax = 1;
     for (int h = 0; h < 168; h++) hmax = p->how[h] > hmax ? p->how[h] : hmax;
     for (size_t i = 0; i < nsteps; i++) smax = step_m[i] > smax ? step_m[i] : smax;
     peak *= hmax * smax;
-    if (!(peak <= 1e7)) {
+    if (!(peak <= FS_MAX_ARRIVALS_PER_DAY)) {
         snprintf(err, errlen,
-                 "expected at most 10000000 arrivals a day at the busiest time (rate x "
+                 "expected at most %.0f arrivals a day at the busiest time (rate x "
                  "hour-of-week x by-date multipliers), got %.3g",
-                 peak);
+                 FS_MAX_ARRIVALS_PER_DAY, peak);
         return -1;
     }
     p->flat = how168 == NULL && nsteps == 0;
@@ -102,20 +103,48 @@ double nhpp_rate(const struct nhpp *p, double t) {
     return p->rate * p->how[hour_index(p, t, &end)] * (s < 0 ? 1.0 : p->step_m[s]);
 }
 
-double nhpp_next(const struct nhpp *p, double t, double e) {
+double nhpp_next(const struct nhpp *p, double t, double e, double limit) {
     if (p->rate <= 0) return INFINITY;
-    if (p->flat) return t + e / p->rate; /* the common case needs no walk through the week */
+    if (p->flat) { /* the common case needs no walk through the week */
+        double x = t + e / p->rate;
+        return x < limit ? x : INFINITY;
+    }
     long s = step_at(p, t);
     for (;;) {
-        double end;
-        long h = hour_index(p, t, &end);
+        /* Past the limit the arrival is of no use to anyone: a rate of 1e-9/d with a profile
+         * walked hour by hour for 10^12 years before this stop. */
+        if (!(t < limit)) return INFINITY;
         double m = s < 0 ? 1.0 : p->step_m[s];
         double next_step = (size_t)(s + 1) < p->nsteps ? p->step_t[s + 1] : INFINITY;
-        /* After the last step a zero multiplier is zero for ever. */
-        if (m == 0 && isinf(next_step)) return INFINITY;
+        if (m == 0) {
+            /* After the last step a zero multiplier is zero for ever; before it nothing
+             * arrives until the next step, so go straight there. */
+            if (isinf(next_step)) return INFINITY;
+            t = next_step;
+            s++;
+            continue;
+        }
+        /* Whole weeks of an unchanging profile at once (integrated, not walked), leaving at
+         * least one week to walk so the arrival is found segment by segment as before: the
+         * walk's cost is then bounded by the weeks at each end of a step, not by 1 / rate. */
+        double wk = p->rate * m * p->week;
+        if (e > 2 * wk) {
+            double n = floor(e / wk) - 1, room = floor((next_step - t) / 7.0);
+            if (n > room) n = room;
+            if (n >= 1) {
+                t += 7.0 * n;
+                e -= n * wk;
+                continue;
+            }
+        }
+        double end;
+        long h = hour_index(p, t, &end);
         if (next_step < end) end = next_step;
         double r = p->rate * p->how[h] * m;
-        if (r > 0 && r * (end - t) >= e) return t + e / r;
+        if (r > 0 && r * (end - t) >= e) {
+            double x = t + e / r;
+            return x < limit ? x : INFINITY;
+        }
         e -= r * (end - t);
         t = end;
         if (t >= next_step) s++;

@@ -4,7 +4,11 @@
  * multiplier. Given the last arrival time and one Exp(1) draw, nhpp_next walks the segments
  * until the integrated rate reaches the draw. Inversion uses exactly one draw per arrival, so
  * the arrival sequence of a stream is a fixed function of its random stream (common random
- * numbers), and there is no rejection. Times are in days. */
+ * numbers), and there is no rejection. Times are in days.
+ *
+ * However small the rate, nhpp_next ends: it stops at the caller's limit (the horizon), and
+ * crosses whole weeks of an unchanging profile in one step, so one call costs at most a week
+ * of hours at each end of each by-date step it crosses. */
 #ifndef FS_NHPP_H
 #define FS_NHPP_H
 
@@ -18,6 +22,7 @@ struct nhpp {
     double *step_t; /* by-date steps: from step_t[i] (days) the multiplier is step_m[i] */
     double *step_m;
     int flat; /* no profile at all: arrivals are a plain Poisson process */
+    double week; /* integrated hour-of-week profile over one week (sum of how[h] / 24), days */
 };
 
 /* how168 may be NULL (flat); it is normalised to mean 1 and must have a positive sum. Steps
@@ -29,8 +34,9 @@ void nhpp_fini(struct nhpp *p);
 
 /* Instantaneous rate (per day) at time t. */
 double nhpp_rate(const struct nhpp *p, double t);
-/* First arrival after t whose integrated rate from t equals e (an Exp(1) draw); +infinity
- * when the rate stays zero for ever. */
-double nhpp_next(const struct nhpp *p, double t, double e);
+/* First arrival after t whose integrated rate from t equals e (an Exp(1) draw), if it comes
+ * before limit (the horizon; +infinity for none); otherwise +infinity, as when the rate stays
+ * zero for ever. Any rate > 0, however small, returns without walking past limit. */
+double nhpp_next(const struct nhpp *p, double t, double e, double limit);
 
 #endif

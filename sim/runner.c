@@ -14,15 +14,14 @@ struct pool {
     int window;          /* at most this many replications started and not yet emitted */
     int next;            /* next replication to start (offset from first_rep) */
     int emitted;         /* replications handed to done so far */
-    int failed;
+    int failed; /* the first failure's status (an fs_status, or -1), or 0 */
     void **results; /* reorder buffer */
     char *ready;
     char err[512];
 };
 
-static void fail(struct pool *p, const char *msg) {
-    if (!p->failed) snprintf(p->err, sizeof p->err, "%s", msg);
-    p->failed = 1;
+static void fail(struct pool *p, int rc, const char *msg) {
+    if (!p->failed) snprintf(p->err, sizeof p->err, "%s", msg), p->failed = rc < 0 ? rc : -1;
     pthread_cond_broadcast(&p->room);
 }
 
@@ -38,7 +37,7 @@ static void *worker(void *arg) {
         while (!p->failed && p->next < job->nrep && p->next >= p->emitted + p->window &&
                !(job->stop && *job->stop))
             pthread_cond_wait(&p->room, &p->lock);
-        if (!p->failed && job->stop && *job->stop) fail(p, "interrupted");
+        if (!p->failed && job->stop && *job->stop) fail(p, FS_ESTOPPED, "interrupted");
         int i = p->failed ? job->nrep : p->next++;
         pthread_mutex_unlock(&p->lock);
         if (i >= job->nrep) break;
@@ -49,7 +48,7 @@ static void *worker(void *arg) {
 
         pthread_mutex_lock(&p->lock);
         if (rc != 0) {
-            fail(p, err);
+            fail(p, rc, err);
             if (res && job->discard) job->discard(job->ctx, res);
         } else if (p->failed) {
             if (job->discard) job->discard(job->ctx, res);
@@ -61,7 +60,8 @@ static void *worker(void *arg) {
                 int k = p->emitted++;
                 void *r = p->results[k];
                 p->results[k] = NULL;
-                if (job->done(job->ctx, job->first_rep + k, r, err, sizeof err) != 0) fail(p, err);
+                int drc = job->done(job->ctx, job->first_rep + k, r, err, sizeof err);
+                if (drc != 0) fail(p, drc, err);
                 pthread_cond_broadcast(&p->room);
             }
         }
@@ -106,5 +106,5 @@ int runner_run(const struct runner_job *job, char *err, size_t errlen) {
     pthread_mutex_destroy(&p.lock);
     pthread_cond_destroy(&p.room);
     if (p.failed) snprintf(err, errlen, "%s", p.err);
-    return p.failed ? -1 : 0;
+    return p.failed;
 }

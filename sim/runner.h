@@ -29,7 +29,8 @@ struct runner_job {
     const volatile sig_atomic_t *stop; /* once set, no further replication starts (may be NULL) */
 };
 
-/* Returns 0, or nonzero with the first failure's message in err. */
+/* Returns 0, or the first failure's status (what run or done returned, when negative; else -1;
+ * FS_ESTOPPED once stop was set) with its message in err. */
 int runner_run(const struct runner_job *job, char *err, size_t errlen);
 
 /* Number of online processor cores (at least 1). */

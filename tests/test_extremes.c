@@ -2,6 +2,7 @@
  * warm-up as long as the horizon, one replication, twenty years, ten thousand replications.
  * Each runs to the end or stops with a clear message, and no CSV ever holds NaN or Inf. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,46 @@ static void ten_thousand_replications(void **s) {
     no_nan_or_inf(out_of("many"));
 }
 
+/* Issue 12's tiny-rate case: a rare stream with an hour-of-week profile, and an ordinary one
+ * switched almost off by a by_date multiplier of 1e-10, each walked the profile an hour at a
+ * time for ever. Both now run at once with (almost) no arrivals; a hang fails by the test's
+ * timeout (tests/CMakeLists.txt). */
+static void tiny_rates_run_at_once_with_almost_no_arrivals(void **s) {
+    (void)s;
+    char path[4300], how[8192] = "hour,multiplier\n";
+    for (int h = 0; h < 168; h++) {
+        size_t n = strlen(how);
+        snprintf(how + n, sizeof how - n, "%d,%.17g\n", h, 1 + (h % 24) / 24.0);
+    }
+    snprintf(path, sizeof path, "%s/how.csv", dir);
+    tu_write(path, how);
+    snprintf(path, sizeof path, "%s/bydate.csv", dir);
+    tu_write(path, "date,multiplier\n2025-01-10,1e-10\n");
+    char *err = NULL;
+    assert_int_equal(run("how_rate",
+                         "[scenario]\nhorizon = 30d\nreplications = 2\n[arrivals rare]\nto = ward\n"
+                         "rate = 1e-9/d\nhour_of_week = how.csv\n[unit ward]\ncapacity = 50\n"
+                         "stay = lognormal(2d, 1d)\n",
+                         "", &err),
+                     0);
+    free(err);
+    struct tu_row r;
+    assert_int_equal(tu_summary(out_of("how_rate"), "", "arrivals", &r), 0);
+    assert_close(r.mean, 0, 0);
+    no_nan_or_inf(out_of("how_rate"));
+    /* Rate 20/d from the start (Monday 6 January) to Friday 10 January, then 2e-9/d. */
+    assert_int_equal(run("bydate",
+                         "[scenario]\nhorizon = 30d\nreplications = 2\n[arrivals a]\nto = ward\n"
+                         "rate = 20/d\nby_date = bydate.csv\n[unit ward]\ncapacity = 50\n"
+                         "stay = lognormal(2d, 1d)\n",
+                         "", &err),
+                     0);
+    free(err);
+    assert_int_equal(tu_summary(out_of("bydate"), "", "arrivals", &r), 0);
+    assert_close(r.mean * 30, 80, 5 * sqrt(80)); /* four days' worth, nothing after */
+    no_nan_or_inf(out_of("bydate"));
+}
+
 /* Peak RSS (KB) of a flowsim run. A helper process runs it and reports getrusage of its own
  * children, so the runs of the other tests (children of this process) do not count. */
 static long peak_kb(const char *args) {
@@ -261,6 +302,7 @@ int main(void) {
         cmocka_unit_test(infinite_capacities_everywhere),
         cmocka_unit_test(horizons_short_and_long),
         cmocka_unit_test(ten_thousand_replications),
+        cmocka_unit_test(tiny_rates_run_at_once_with_almost_no_arrivals),
         cmocka_unit_test(soak_memory_is_flat),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -232,8 +232,8 @@ static void transfer_sections(void **s) {
     assert_close(t->target, 1, 1e-12);
     assert_int_equal(t->assessment.kind, DIST_FIXED);
     assert_int_equal(t->on_reject.dest[0], ROUTE_EXIT);
-    assert_int_equal(sc->transfer_at[0 * 2 + 1], 0);
-    assert_int_equal(sc->transfer_at[1 * 2 + 0], -1);
+    assert_int_equal(scenario_transfer(sc, 0, 1), 0);
+    assert_int_equal(scenario_transfer(sc, 1, 0), -1);
     assert_true(sc->unit[0].assesses && sc->unit[0].rejects && sc->unit[1].referred);
     scenario_free(sc);
     expect_error("tr_unknown.ini", BASE "[transfer ward -> icu]\naccept = 1\n",

@@ -1,7 +1,9 @@
 /* The value syntaxes of the scenario contract, and their exact error texts. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "models/table.h"
 #include "models/value.h"
 #include "testutil.h"
 
@@ -117,11 +119,73 @@ static void routes(void **s) {
     assert_int_equal(val_route("acute 1.5, exit -0.5", &r, err, sizeof err), -1);
 }
 
+/* A plain number, as a CSV cell holds one: wholly a number, or refused with its text. */
+static void plain_numbers(void **s) {
+    (void)s;
+    double v;
+    char err[256];
+    assert_int_equal(val_number("30", &v, err, sizeof err), 0);
+    assert_close(v, 30, 0);
+    assert_int_equal(val_number(" -2.5 ", &v, err, sizeof err), 0);
+    assert_close(v, -2.5, 0);
+    assert_int_equal(val_number("1e3", &v, err, sizeof err), 0);
+    assert_close(v, 1000, 0);
+    assert_int_equal(val_number(".5", &v, err, sizeof err), 0);
+    assert_close(v, 0.5, 0);
+    /* Each of these was once read as 0 or as its leading digits. */
+    static const char *const bad[] = {"xx",  "",    " ",    "30,5",  "30%",  "2abc", "0x10",
+                                      "inf", "nan", "-inf", "1e999", "30 5", "+",    "."};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char want[128];
+        snprintf(want, sizeof want, "expected a number, got '%s'", bad[i]);
+        v = 42;
+        if (val_number(bad[i], &v, err, sizeof err) != -1 || strcmp(err, want) || v != 42)
+            fail_msg("val_number('%s'): got '%s', %g; wanted -1, '%s', untouched", bad[i], err, v,
+                     want);
+    }
+}
+
+/* table_number: a CSV cell through a value parser, the message naming file, line and column. */
+static void table_cells_name_their_line_and_column(void **s) {
+    (void)s;
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/t.csv", tu_tmpdir("value_table"));
+    tu_write(path, "unit,target,weight\r\nward,30,\r\nward,\"30,5\",2abc\r\n");
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    assert_int_equal(t.n, 3);
+    double v;
+    assert_int_equal(table_number(path, &t.row[1], 1, "target", val_number, &v, err, sizeof err),
+                     0);
+    assert_close(v, 30, 0);
+    /* The dropped trailing cell reads as empty, like a column not there. */
+    assert_string_equal(table_field(&t.row[1], 2), "");
+    assert_string_equal(table_field(&t.row[1], -1), "");
+    char want[4400];
+    assert_int_equal(table_number(path, &t.row[1], 2, "weight", val_positive, &v, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want, "%s:2: weight: expected a number > 0, got ''", path);
+    assert_string_equal(err, want);
+    assert_int_equal(table_number(path, &t.row[2], 1, "target", val_number, &v, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want, "%s:3: target: expected a number, got '30,5'", path);
+    assert_string_equal(err, want);
+    assert_int_equal(table_number(path, &t.row[2], 2, "weight", val_positive, &v, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want, "%s:3: weight: expected a number > 0, got '2abc'", path);
+    assert_string_equal(err, want);
+    table_fini(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(durations), cmocka_unit_test(rates_counts_probs),
-        cmocka_unit_test(dates),     cmocka_unit_test(distributions),
+        cmocka_unit_test(durations),
+        cmocka_unit_test(rates_counts_probs),
+        cmocka_unit_test(dates),
+        cmocka_unit_test(distributions),
         cmocka_unit_test(routes),
+        cmocka_unit_test(plain_numbers),
+        cmocka_unit_test(table_cells_name_their_line_and_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,109 @@
+/* Where the commands' results go: the default folder from a name, the results folder opened and
+ * published (output/outdir.h), run-info for the commands that run no single scenario, the
+ * report, and the exit status each kind of failure gets. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "output/csvout.h"
+#include "output/outdir.h"
+#include "output/report.h"
+#include "par.h"
+#include "sim/core.h"
+
+int cli_status(int rc) {
+    return rc == FS_OK        ? EXIT_OK
+           : rc == FS_EINPUT  ? EXIT_BAD_INPUT
+           : rc == FS_ECREATE ? EXIT_CANTCREAT
+           : rc == FS_EIO     ? EXIT_IOERR
+                              : EXIT_INTERNAL;
+}
+
+int cli_fail(int rc, const char *err) {
+    if (cli_interrupted || rc == FS_ESTOPPED) {
+        int sig = cli_interrupted ? (int)cli_interrupted : SIGINT;
+        fprintf(stderr, "flowsim: %s: no results written\n",
+                sig == SIGINT ? "interrupted" : sig == SIGTERM ? "stopped (SIGTERM)" : "stopped");
+        return 128 + sig;
+    }
+    fprintf(stderr, "flowsim: %s\n", err);
+    return cli_status(rc);
+}
+
+int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name) {
+    char label[OUTDIR_LABEL_MAX + 1], err[512];
+    if (outdir_label("scenario name", name, label, sizeof label, err, sizeof err) != FS_OK) {
+        fprintf(stderr, "flowsim: %s; or give the results folder with -o DIR\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    snprintf(buf, len, "results/%s%s", prefix, label);
+    return EXIT_OK;
+}
+
+int cli_outdir_open(struct outdir **od, const char *dir, const char *const *owned, int quiet) {
+    char err[2048];
+    int rc = outdir_open(od, dir, owned, err, sizeof err);
+    if (rc != FS_OK) {
+        fprintf(stderr, "flowsim: %s\n", err);
+        return cli_status(rc);
+    }
+    const char *notes = outdir_notes(*od);
+    if (!quiet && *notes) fprintf(stderr, "flowsim: %s", notes);
+    return EXIT_OK;
+}
+
+int cli_outdir_publish(struct outdir *od) {
+    char err[2048];
+    int rc = outdir_publish(od, err, sizeof err);
+    return rc == FS_OK ? EXIT_OK : cli_fail(rc, err);
+}
+
+int cli_report_in(const struct outdir *od, int quiet) {
+    char err[2048];
+    int rc = report_write(outdir_stage(od), outdir_path(od), err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "flowsim: report: %s\n", err);
+        return rc == -1 ? EXIT_INTERNAL : cli_status(rc); /* our own files: unreadable is a bug */
+    }
+    if (!quiet) printf("report: %s/report.html\n", outdir_path(od));
+    return EXIT_OK;
+}
+
+int cli_report(const char *dir, int quiet) {
+    char err[2048], notes[2048];
+    if (par_rank() != 0) return EXIT_OK; /* under mpirun, rank 0 writes */
+    /* A result a killed publication half replaced is put back before it is reported on. */
+    if (outdir_recover(dir, notes, sizeof notes) == 0 && !quiet && *notes)
+        fprintf(stderr, "flowsim: %s", notes);
+    int rc = report_write(dir, NULL, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "flowsim: report: %s\n", err);
+        return rc == -1 ? EXIT_BAD_INPUT : cli_status(rc);
+    }
+    /* The page is now part of the result: the next publication replaces or removes it. */
+    if (outdir_add_file(dir, "report.html") != 0) {
+        fprintf(stderr, "flowsim: report: %s/run-info: cannot add report.html to its list\n", dir);
+        return EXIT_CANTCREAT;
+    }
+    if (!quiet) printf("report: %s/report.html\n", dir);
+    return EXIT_OK;
+}
+
+int cli_run_info(const char *dir, const char *command, unsigned long long seed, int replications,
+                 const char *key, const char *value, char *err, size_t errlen) {
+    struct csvout_file cf;
+    int rc = csvout_open(&cf, dir, "run-info", err, errlen);
+    if (rc != 0) return rc;
+    char when[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(cf.f, "flowsim_version = %s\ngit_revision = %s\ncommand = %s\nfinished_utc = %s\n",
+            FLOWSIM_VERSION, FLOWSIM_GIT_REV, command, when);
+    fprintf(cf.f, "seed = %llu\nreplications = %d\n", seed, replications);
+    if (key) fprintf(cf.f, "%s = %s\n", key, value);
+    return csvout_close(&cf, err, errlen);
+}

@@ -1,0 +1,746 @@
+/* The results folder: staged inside, published file by file with run-info last, previous
+ * result kept as hard links until the new one is whole (outdir.h states the guarantee). */
+#define _DEFAULT_SOURCE /* flock */
+#include "outdir.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "sim/core.h"
+
+#define STAGE_PREFIX ".flowsim-stage-"
+
+/* Every file name a flowsim result may hold, of every command: what a folder's recovery and a
+ * sweep's variant folders treat as flowsim's. Anything else is the user's. */
+static const char *const flowsim_files[] = {
+    "summary.csv",     "timeseries.csv",   "warmup.csv",    "patients.csv",
+    "replications.csv", "scenario.resolved.ini", "run-info", "report.html",
+    "comparison.csv",  "sweep.csv",        "reproduction.csv", "calibrated.ini",
+    "calibration.csv", NULL};
+
+struct outdir {
+    char path[PATH_MAX];  /* the results folder, resolved */
+    char stage[PATH_MAX]; /* its staging folder, DIR/.flowsim-stage-XXXXXX */
+    int stage_fd;         /* open on stage and flock'd: a live run's folder is never taken */
+    const char *const *owned;
+    char given[PATH_MAX]; /* the path as given, and the topmost folder this run created in it */
+    char made[PATH_MAX];
+    char notes[2048];
+};
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
+                 size_t errlen) {
+    size_t n = strlen(label);
+    if (n == 0 || !strcmp(label, ".") || !strcmp(label, "..") || n > OUTDIR_LABEL_MAX ||
+        outlen <= n) {
+        snprintf(err, errlen,
+                 "%s '%.200s%s': expected a name that can be a folder name (not empty, '.' or "
+                 "'..', at most %d characters)",
+                 what, label, n > 200 ? "..." : "", OUTDIR_LABEL_MAX);
+        return FS_EINPUT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)label[i];
+        out[i] = (char)(isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0) ? c : '_');
+    }
+    out[n] = 0;
+    return FS_OK;
+}
+
+static int is_flowsim_file(const char *name) {
+    for (const char *const *f = flowsim_files; *f; f++)
+        if (!strcmp(*f, name)) return 1;
+    /* csvout's temporary files: .NAME.PID-N.tmp */
+    size_t n = strlen(name);
+    return name[0] == '.' && n > 5 && !strcmp(name + n - 4, ".tmp");
+}
+
+/* a/b into buf; 0, or -1 when it does not fit. */
+static int join(char *buf, size_t len, const char *a, const char *b) {
+    int n = snprintf(buf, len, "%s/%s", a, b);
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int kind_of(const char *path) { /* 'f' regular file, 'd' folder, 'o' other, 0 none */
+    struct stat sb;
+    if (lstat(path, &sb) != 0) return 0;
+    return S_ISREG(sb.st_mode) ? 'f' : S_ISDIR(sb.st_mode) ? 'd' : 'o';
+}
+
+static int status_of(int e) {
+    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
+           : e == ENAMETOOLONG || e == ENOTDIR    ? FS_EINPUT
+                                                  : FS_ECREATE;
+}
+
+/* ---- a list of names, from a folder or a run-info line ------------------------------------ */
+
+struct names {
+    char **v;
+    size_t n, cap;
+};
+
+static void names_add(struct names *l, const char *s) {
+    fs_grow((void **)&l->v, &l->cap, l->n + 2, sizeof *l->v);
+    l->v[l->n++] = fs_strdup(s);
+    l->v[l->n] = NULL;
+}
+
+static void names_fini(struct names *l) {
+    for (size_t i = 0; i < l->n; i++) fs_free(l->v[i]);
+    fs_free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int names_has(const struct names *l, const char *s) {
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i], s)) return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of dir of kind ('f' or 'd') whose names do not start with '.', sorted. */
+static void names_of_dir(const char *dir, int kind, struct names *l) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[PATH_MAX];
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.' && join(p, sizeof p, dir, e->d_name) == 0 && kind_of(p) == kind)
+            names_add(l, e->d_name);
+    if (d) closedir(d);
+    if (l->n) qsort(l->v, l->n, sizeof *l->v, cmp_str);
+}
+
+/* The names on run-info's "KEY = a b c" line; returns 1 when the file has the line. */
+static int names_of_run_info(const char *run_info, const char *key, struct names *l) {
+    int fd = open(run_info, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (!f) {
+        if (fd >= 0) close(fd);
+        return 0;
+    }
+    char *line = NULL;
+    size_t cap = 0, klen = strlen(key);
+    int found = 0;
+    while (!found && getline(&line, &cap, f) > 0) {
+        if (strncmp(line, key, klen) || strncmp(line + klen, " = ", 3)) continue;
+        found = 1;
+        for (char *t = strtok(line + klen + 3, " \n"); t; t = strtok(NULL, " \n"))
+            if (!strchr(t, '/') && strcmp(t, ".") && strcmp(t, "..")) names_add(l, t);
+    }
+    free(line);
+    fclose(f);
+    return found;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+/* A second name for the file from at to (hard link), or a copy where the file system has no
+ * links. Never follows a symlink. */
+static int link_or_copy(const char *from, const char *to) {
+    if (link(from, to) == 0) return 0;
+    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0) return -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int rc = out < 0 ? -1 : 0;
+    char buf[1 << 16];
+    ssize_t k;
+    while (rc == 0 && (k = read(in, buf, sizeof buf)) != 0)
+        if (k < 0 || write(out, buf, (size_t)k) != k) rc = -1;
+    if (out >= 0 && close(out) != 0) rc = -1;
+    close(in);
+    if (rc != 0) unlink(to);
+    return rc;
+}
+
+/* Put the file from back at to without taking it from from (so this can be done again): a
+ * second name made beside to (.NAME.PID.restore.tmp), renamed over it. */
+static int restore(const char *from, const char *to) {
+    char tmp[PATH_MAX];
+    const char *slash = strrchr(to, '/');
+    int dl = slash ? (int)(slash - to) : 0;
+    if (!slash || snprintf(tmp, sizeof tmp, "%.*s/.%s.%ld.restore.tmp", dl, to, slash + 1,
+                           (long)getpid()) >= (int)sizeof tmp)
+        return -1;
+    unlink(tmp);
+    if (link_or_copy(from, tmp) != 0) return -1;
+    int rc = rename(tmp, to);
+    /* When to is already that file (a second hard link to it), rename does nothing: tmp stays. */
+    unlink(tmp);
+    return rc;
+}
+
+void outdir_remove(const char *dir) {
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct names sub = {0};
+    while (d && (e = readdir(d))) {
+        char p[PATH_MAX];
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (join(p, sizeof p, dir, e->d_name) != 0) continue;
+        if (kind_of(p) == 'd')
+            names_add(&sub, p);
+        else
+            unlink(p);
+    }
+    if (d) closedir(d);
+    /* Three levels at most: staging folder, .previous, a sweep's variant folder. */
+    for (size_t i = 0; i < sub.n; i++) {
+        DIR *s = opendir(sub.v[i]);
+        while (s && (e = readdir(s))) {
+            char p[PATH_MAX];
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            if (join(p, sizeof p, sub.v[i], e->d_name) != 0) continue;
+            if (kind_of(p) == 'd') {
+                DIR *t = opendir(p);
+                struct dirent *g;
+                char q[PATH_MAX];
+                while (t && (g = readdir(t)))
+                    if (g->d_name[0] != '.' || (strcmp(g->d_name, ".") && strcmp(g->d_name, "..")))
+                        if (join(q, sizeof q, p, g->d_name) == 0) unlink(q);
+                if (t) closedir(t);
+                rmdir(p);
+            } else {
+                unlink(p);
+            }
+        }
+        if (s) closedir(s);
+        rmdir(sub.v[i]);
+    }
+    names_fini(&sub);
+    rmdir(dir);
+}
+
+/* Does dir (to three levels) hold only what flowsim writes? Folders may have any name (a
+ * sweep's variants); files must be flowsim's; anything else (a link, a device) is not. */
+static int only_flowsim(const char *dir, int depth) {
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    int ok = 1;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        char p[PATH_MAX];
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        if (join(p, sizeof p, dir, e->d_name) != 0) {
+            ok = 0;
+            break;
+        }
+        int k = kind_of(p);
+        ok = k == 'f' ? is_flowsim_file(e->d_name) : k == 'd' && depth > 0 && only_flowsim(p, depth - 1);
+    }
+    closedir(d);
+    return ok;
+}
+
+static void note(struct outdir *od, const char *fmt, const char *a) {
+    size_t n = strlen(od->notes);
+    snprintf(od->notes + n, sizeof od->notes - n, fmt, od->path, a);
+}
+
+/* ---- putting back a previous result a killed publication half replaced -------------------- */
+
+/* stage is a dead run's staging folder whose publication began (.previous exists) and did not
+ * end (its run-info is still there): take out what it put in, and put back .previous. Each
+ * step can be done again, so a kill during this is mended by the next try. */
+static void roll_back(const char *dir, const char *stage) {
+    char prev[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+    struct names files = {0}, folders = {0}, had = {0}, hadf = {0};
+    if (join(prev, sizeof prev, stage, ".previous") != 0) return;
+    if (join(p, sizeof p, stage, "run-info") == 0) {
+        names_of_run_info(p, "files", &files);
+        names_of_run_info(p, "folders", &folders);
+    }
+    names_of_dir(prev, 'f', &had);
+    names_of_dir(prev, 'd', &hadf);
+    /* What the new result added where the previous had nothing. */
+    for (size_t i = 0; i < files.n; i++)
+        if (strcmp(files.v[i], "run-info") && !names_has(&had, files.v[i]) &&
+            join(p, sizeof p, dir, files.v[i]) == 0 && kind_of(p) == 'f')
+            unlink(p);
+    for (size_t i = 0; i < folders.n; i++) {
+        char sub[PATH_MAX], psub[PATH_MAX];
+        if (join(sub, sizeof sub, dir, folders.v[i]) || join(psub, sizeof psub, prev, folders.v[i]))
+            continue;
+        for (const char *const *g = flowsim_files; *g; g++)
+            if (join(p, sizeof p, psub, *g) == 0 && kind_of(p) != 'f' &&
+                join(q, sizeof q, sub, *g) == 0 && kind_of(q) == 'f')
+                unlink(q);
+        if (!names_has(&hadf, folders.v[i])) rmdir(sub);
+    }
+    /* The previous result, its run-info last. */
+    for (size_t i = 0; i < hadf.n; i++) {
+        char sub[PATH_MAX], psub[PATH_MAX];
+        struct names in = {0};
+        if (join(sub, sizeof sub, dir, hadf.v[i]) || join(psub, sizeof psub, prev, hadf.v[i]))
+            continue;
+        if (mkdir(sub, 0777) != 0 && errno != EEXIST) continue;
+        names_of_dir(psub, 'f', &in);
+        for (size_t k = 0; k < in.n; k++)
+            if (join(p, sizeof p, psub, in.v[k]) == 0 && join(q, sizeof q, sub, in.v[k]) == 0)
+                restore(p, q);
+        names_fini(&in);
+    }
+    for (int last = 0; last < 2; last++)
+        for (size_t i = 0; i < had.n; i++)
+            if ((!strcmp(had.v[i], "run-info")) == last && join(p, sizeof p, prev, had.v[i]) == 0 &&
+                join(q, sizeof q, dir, had.v[i]) == 0)
+                restore(p, q);
+    names_fini(&files);
+    names_fini(&folders);
+    names_fini(&had);
+    names_fini(&hadf);
+}
+
+/* Staging folders of dead runs in dir (their flock is free): put back what a publication half
+ * did, then remove them when they hold only flowsim's files. Called under dir's lock. */
+static void recover(struct outdir *od) {
+    if (fs_test_point("FLOWSIM_TEST_NO_RECOVERY", 0)) return; /* tests: see a dead run's mess */
+    struct names found = {0};
+    DIR *d = opendir(od->path);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (!strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX))) names_add(&found, e->d_name);
+    if (d) closedir(d);
+    for (size_t i = 0; i < found.n; i++) {
+        char s[PATH_MAX], p[PATH_MAX];
+        if (join(s, sizeof s, od->path, found.v[i]) != 0 || kind_of(s) != 'd') continue;
+        int fd = open(s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) { /* a live run's, or no locks here: not ours */
+            close(fd);
+            continue;
+        }
+        char prev[PATH_MAX], info[PATH_MAX];
+        if (join(prev, sizeof prev, s, ".previous") == 0 && kind_of(prev) == 'd' &&
+            join(info, sizeof info, s, "run-info") == 0 && kind_of(info) == 'f') {
+            roll_back(od->path, s);
+            note(od, "%s: put back the previous result, which a run stopped while publishing "
+                     "(%s) had half replaced\n",
+                 found.v[i]);
+        }
+        (void)p;
+        if (only_flowsim(s, 3)) {
+            outdir_remove(s);
+            note(od, "%s: removed %s, the staging folder of a run that was stopped\n", found.v[i]);
+        } else {
+            note(od, "%s: left %s, the staging folder of a stopped run: it holds files that are "
+                     "not flowsim's\n",
+                 found.v[i]);
+        }
+        close(fd);
+    }
+    names_fini(&found);
+}
+
+int outdir_recover(const char *path, char *notes, size_t len) {
+    struct outdir *od = fs_calloc(1, sizeof *od);
+    int rc = -1;
+    if (realpath(path, od->path)) {
+        int dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            flock(dfd, LOCK_EX);
+            recover(od);
+            close(dfd);
+            rc = 0;
+        }
+    }
+    if (len) snprintf(notes, len, "%s", od->notes);
+    fs_free(od);
+    return rc;
+}
+
+int outdir_add_file(const char *path, const char *name) {
+    char info[PATH_MAX], tmp[PATH_MAX];
+    if (join(info, sizeof info, path, "run-info") || kind_of(info) != 'f' ||
+        snprintf(tmp, sizeof tmp, "%s/.run-info.%ld.add.tmp", path, (long)getpid()) >=
+            (int)sizeof tmp)
+        return -1;
+    struct names have = {0};
+    int listed = names_of_run_info(info, "files", &have), rc = 0;
+    if (!listed || names_has(&have, name)) {
+        names_fini(&have);
+        return 0;
+    }
+    names_fini(&have);
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) flock(dfd, LOCK_EX);
+    int in = open(info, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    FILE *fi = in >= 0 ? fdopen(in, "r") : NULL, *fo = out >= 0 ? fdopen(out, "w") : NULL;
+    if (!fi || !fo) {
+        rc = -1;
+    } else {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, fi)) > 0) {
+            if (!strncmp(line, "files = ", 8) && line[n - 1] == '\n') {
+                line[n - 1] = 0;
+                fprintf(fo, "%s %s\n", line, name);
+            } else {
+                fputs(line, fo);
+            }
+        }
+        free(line);
+        rc = ferror(fo) ? -1 : 0;
+    }
+    if (fi) fclose(fi); else if (in >= 0) close(in);
+    if (fo) { if (fclose(fo) != 0) rc = -1; } else if (out >= 0) close(out);
+    if (rc == 0 && rename(tmp, info) != 0) rc = -1;
+    if (rc != 0) unlink(tmp);
+    if (dfd >= 0) close(dfd);
+    return rc;
+}
+
+/* ---- open, publish, abort ------------------------------------------------------------------ */
+
+/* mkdir -p, remembering the topmost folder made (for abort). */
+static int make_dirs(struct outdir *od, const char *path, char *err, size_t errlen) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
+    for (char *p = buf + 1;; p++) {
+        int end = *p == 0;
+        if (!end && *p != '/') continue;
+        *p = 0;
+        if (mkdir(buf, 0777) == 0) {
+            if (!od->made[0]) snprintf(od->made, sizeof od->made, "%s", buf);
+        } else if (errno != EEXIST) {
+            int e = errno;
+            snprintf(err, errlen, "%s: cannot create the folder: %s", buf, strerror(e));
+            return status_of(e);
+        } else if (kind_of(buf) == 'f') {
+            snprintf(err, errlen, "%s: exists and is not a folder", buf);
+            return FS_EINPUT;
+        }
+        if (end) break;
+        *p = '/';
+    }
+    return FS_OK;
+}
+
+int outdir_open(struct outdir **out, const char *path, const char *const *owned, char *err,
+                size_t errlen) {
+    *out = NULL;
+    if (!path || !*path) {
+        snprintf(err, errlen, "'': expected a folder for the results");
+        return FS_EINPUT;
+    }
+    if (strlen(path) >= PATH_MAX - 64) {
+        snprintf(err, errlen, "%.200s...: folder name too long", path);
+        return FS_EINPUT;
+    }
+    struct outdir *od = fs_calloc(1, sizeof *od);
+    od->stage_fd = -1;
+    od->owned = owned;
+    snprintf(od->given, sizeof od->given, "%s", path);
+    struct stat sb;
+    int rc = FS_OK, dfd = -1;
+    if (stat(path, &sb) == 0) {
+        if (!S_ISDIR(sb.st_mode)) {
+            snprintf(err, errlen, "%s: exists and is not a folder", path);
+            rc = FS_EINPUT;
+        }
+    } else if (errno == ENOENT) {
+        rc = make_dirs(od, path, err, errlen);
+    } else {
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot use this folder: %s", path, strerror(e));
+        rc = status_of(e);
+    }
+    /* Resolved once, now: the steps after publication (a report, a reproduction table) and a
+     * shell whose working folder this is all keep meaning the same folder. */
+    if (rc == FS_OK && !realpath(path, od->path)) {
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot resolve: %s", path, strerror(e));
+        rc = status_of(e);
+    }
+    if (rc == FS_OK) {
+        dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) flock(dfd, LOCK_EX); /* one recovery or publication at a time */
+        recover(od);
+        if (join(od->stage, sizeof od->stage, od->path, STAGE_PREFIX "XXXXXX") != 0) {
+            snprintf(err, errlen, "%.200s...: folder name too long", od->path);
+            rc = FS_EINPUT;
+        } else if (!mkdtemp(od->stage)) {
+            int e = errno;
+            snprintf(err, errlen, "%s: cannot write in this folder: %s", od->path, strerror(e));
+            od->stage[0] = 0;
+            rc = status_of(e);
+        } else {
+            od->stage_fd = open(od->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (od->stage_fd >= 0) flock(od->stage_fd, LOCK_EX | LOCK_NB);
+        }
+        if (dfd >= 0) close(dfd);
+    }
+    if (rc != FS_OK) {
+        outdir_abort(od);
+        return rc;
+    }
+    *out = od;
+    return FS_OK;
+}
+
+const char *outdir_stage(const struct outdir *od) {
+    return od->stage;
+}
+
+const char *outdir_path(const struct outdir *od) {
+    return od->path;
+}
+
+const char *outdir_notes(const struct outdir *od) {
+    return od->notes;
+}
+
+static void close_stage(struct outdir *od) {
+    if (od->stage_fd >= 0) close(od->stage_fd);
+    od->stage_fd = -1;
+}
+
+void outdir_abort(struct outdir *od) {
+    if (!od) return;
+    if (od->stage[0]) outdir_remove(od->stage);
+    close_stage(od);
+    /* Folders this run made, while empty, from the deepest up. */
+    if (od->made[0]) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof p, "%s", od->given);
+        size_t top = strlen(od->made);
+        while (strlen(p) >= top && rmdir(p) == 0) {
+            char *slash = strrchr(p, '/');
+            if (!slash || slash == p) break;
+            *slash = 0;
+        }
+    }
+    fs_free(od);
+}
+
+/* The previous result's files, and files of the new one's names, linked into
+ * stage/.previous (complete, or absent). */
+/* The tests' kill -9 at every step of a publication: with FLOWSIM_TEST_KILL_AT=N in the
+ * environment, the process kills itself at the Nth change publication makes to the folder. */
+static void step(int *k) {
+    if (fs_test_point("FLOWSIM_TEST_KILL_AT", ++*k)) raise(SIGKILL);
+}
+
+static int back_up(struct outdir *od, const struct names *oldf, const struct names *oldd,
+                   const struct names *newf, const struct names *newd, char *err,
+                   size_t errlen) {
+    char tmp[PATH_MAX], prev[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+    if (join(tmp, sizeof tmp, od->stage, ".previous-tmp") ||
+        join(prev, sizeof prev, od->stage, ".previous") || mkdir(tmp, 0700) != 0)
+        goto fail;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct names *l = pass ? newf : oldf;
+        for (size_t i = 0; i < l->n; i++)
+            if (join(p, sizeof p, od->path, l->v[i]) == 0 && kind_of(p) == 'f' &&
+                join(q, sizeof q, tmp, l->v[i]) == 0 && kind_of(q) == 0 && link_or_copy(p, q))
+                goto fail;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const struct names *l = pass ? newd : oldd;
+        for (size_t i = 0; i < l->n; i++) {
+            char sub[PATH_MAX], bsub[PATH_MAX];
+            if (join(sub, sizeof sub, od->path, l->v[i]) || kind_of(sub) != 'd' ||
+                join(bsub, sizeof bsub, tmp, l->v[i]) || kind_of(bsub))
+                continue;
+            if (mkdir(bsub, 0700) != 0) goto fail;
+            for (const char *const *g = flowsim_files; *g; g++)
+                if (join(p, sizeof p, sub, *g) == 0 && kind_of(p) == 'f' &&
+                    join(q, sizeof q, bsub, *g) == 0 && link_or_copy(p, q))
+                    goto fail;
+        }
+    }
+    if (rename(tmp, prev) == 0) return FS_OK;
+fail:;
+    int e = errno;
+    snprintf(err, errlen, "%s: cannot keep the previous result while publishing: %s", od->path,
+             strerror(e));
+    return e == ENOSPC || e == EDQUOT ? FS_EIO : FS_ECREATE;
+}
+
+/* run-info's record of what the result holds, for the next publication and for recovery. */
+static int list_in_run_info(const char *run_info, const struct names *f, const struct names *d) {
+    int fd = open(run_info, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    FILE *out = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!out) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    fputs("files =", out);
+    for (size_t i = 0; i < f->n; i++) fprintf(out, " %s", f->v[i]);
+    fputc('\n', out);
+    if (d->n) {
+        fputs("folders =", out);
+        for (size_t i = 0; i < d->n; i++) fprintf(out, " %s", d->v[i]);
+        fputc('\n', out);
+    }
+    return ferror(out) | fclose(out) ? -1 : 0;
+}
+
+int outdir_publish(struct outdir *od, char *err, size_t errlen) {
+    struct names newf = {0}, newd = {0}, oldf = {0}, oldd = {0};
+    char p[PATH_MAX], q[PATH_MAX], info[PATH_MAX];
+    int rc = FS_OK, k = 0, dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) flock(dfd, LOCK_EX);
+    names_of_dir(od->stage, 'f', &newf);
+    names_of_dir(od->stage, 'd', &newd);
+    if (!names_has(&newf, "run-info")) {
+        snprintf(err, errlen, "%s: nothing to publish (no run-info)", od->stage);
+        rc = FS_EBUG;
+        goto done;
+    }
+    /* What is in the way is refused before anything changes. */
+    for (size_t i = 0; i < newf.n && rc == FS_OK; i++)
+        if (join(p, sizeof p, od->path, newf.v[i]) == 0 && kind_of(p) == 'd') {
+            snprintf(err, errlen, "%s: is a folder, where the result has a file", p);
+            rc = FS_ECREATE;
+        }
+    for (size_t i = 0; i < newd.n && rc == FS_OK; i++) {
+        int kind = join(p, sizeof p, od->path, newd.v[i]) == 0 ? kind_of(p) : 'o';
+        if (kind && kind != 'd') {
+            snprintf(err, errlen, "%s: exists and is not a folder, where the result has one", p);
+            rc = FS_ECREATE;
+        }
+    }
+    join(info, sizeof info, od->stage, "run-info");
+    if (rc == FS_OK && list_in_run_info(info, &newf, &newd) != 0) {
+        snprintf(err, errlen, "%s: write failed (disk full?)", info);
+        rc = FS_EIO;
+    }
+    if (rc != FS_OK) goto done;
+    /* The previous result: as its run-info lists it, or (older results) the owned names. */
+    join(p, sizeof p, od->path, "run-info");
+    if (kind_of(p) == 'f' && !names_of_run_info(p, "files", &oldf))
+        for (const char *const *o = od->owned; o && *o; o++)
+            if (join(q, sizeof q, od->path, *o) == 0 && kind_of(q) == 'f') names_add(&oldf, *o);
+    names_of_run_info(p, "folders", &oldd);
+    rc = back_up(od, &oldf, &oldd, &newf, &newd, err, errlen);
+    if (rc != FS_OK) goto done;
+    step(&k);
+    /* From here the folder has no run-info until the new one is whole. */
+    if (unlink(p) != 0 && errno != ENOENT) goto io;
+    step(&k);
+    for (size_t i = 0; i < newf.n; i++) {
+        if (!strcmp(newf.v[i], "run-info")) continue;
+        if (join(p, sizeof p, od->stage, newf.v[i]) || join(q, sizeof q, od->path, newf.v[i]) ||
+            rename(p, q) != 0)
+            goto io;
+        step(&k);
+    }
+    for (size_t i = 0; i < newd.n; i++) {
+        char from[PATH_MAX], to[PATH_MAX];
+        struct names in = {0};
+        if (join(from, sizeof from, od->stage, newd.v[i]) ||
+            join(to, sizeof to, od->path, newd.v[i]) || (mkdir(to, 0777) != 0 && errno != EEXIST))
+            goto io;
+        names_of_dir(from, 'f', &in);
+        int bad = 0;
+        for (size_t j = 0; j < in.n && !bad; j++) {
+            bad = join(p, sizeof p, from, in.v[j]) || join(q, sizeof q, to, in.v[j]) ||
+                  rename(p, q) != 0;
+            step(&k);
+        }
+        for (const char *const *g = flowsim_files; *g && !bad; g++)
+            if (!names_has(&in, *g) && join(q, sizeof q, to, *g) == 0 && kind_of(q) == 'f')
+                unlink(q);
+        names_fini(&in);
+        if (bad) goto io;
+    }
+    /* The previous result's files and folders the new one does not have. */
+    for (size_t i = 0; i < oldf.n; i++)
+        if (!names_has(&newf, oldf.v[i]) && join(q, sizeof q, od->path, oldf.v[i]) == 0 &&
+            kind_of(q) == 'f')
+            unlink(q), step(&k);
+    for (size_t i = 0; i < oldd.n; i++) {
+        char sub[PATH_MAX];
+        if (names_has(&newd, oldd.v[i]) || join(sub, sizeof sub, od->path, oldd.v[i]) ||
+            kind_of(sub) != 'd')
+            continue;
+        for (const char *const *g = flowsim_files; *g; g++)
+            if (join(q, sizeof q, sub, *g) == 0 && kind_of(q) == 'f') unlink(q);
+        rmdir(sub); /* kept when it holds the user's files */
+        step(&k);
+    }
+    join(q, sizeof q, od->path, "run-info");
+    if (rename(info, q) != 0) goto io;
+    step(&k);
+    goto done;
+io:;
+    int e = errno;
+    snprintf(err, errlen, "%s: cannot put the result in place: %s (the previous result is put "
+                          "back)",
+             od->path, strerror(e));
+    rc = status_of(e);
+    roll_back(od->path, od->stage);
+done:
+    if (dfd >= 0) close(dfd);
+    names_fini(&newf);
+    names_fini(&newd);
+    names_fini(&oldf);
+    names_fini(&oldd);
+    outdir_remove(od->stage);
+    od->stage[0] = 0;
+    od->made[0] = 0; /* the folder is the result's now, or was before */
+    if (rc != FS_OK) {
+        outdir_abort(od);
+        return rc;
+    }
+    close_stage(od);
+    fs_free(od);
+    return FS_OK;
+}
+
+/* ---- private folders for temporary work ----------------------------------------------------- */
+
+int outdir_private(const char *parent, const char *prefix, char *buf, size_t len, char *err,
+                   size_t errlen) {
+    const char *tmp = getenv("TMPDIR");
+    if (!parent) parent = tmp && *tmp ? tmp : "/tmp";
+    /* Dead ones first: a run stopped by SIGKILL (or an MPI job at its time limit) cannot clean
+     * up, and a part can be hundreds of megabytes. */
+    DIR *d = opendir(parent);
+    struct dirent *e;
+    struct names found = {0};
+    while (d && (e = readdir(d)))
+        if (!strncmp(e->d_name, prefix, strlen(prefix))) names_add(&found, e->d_name);
+    if (d) closedir(d);
+    for (size_t i = 0; i < found.n; i++) {
+        char p[PATH_MAX];
+        if (join(p, sizeof p, parent, found.v[i]) != 0) continue;
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0 && only_flowsim(p, 1)) outdir_remove(p);
+        close(fd);
+    }
+    names_fini(&found);
+    if (snprintf(buf, len, "%s/%sXXXXXX", parent, prefix) >= (int)len || !mkdtemp(buf)) {
+        int why = errno;
+        snprintf(err, errlen, "%s: cannot create a private folder: %s", parent, strerror(why));
+        buf[0] = 0;
+        return status_of(why);
+    }
+    /* Locked until the process ends (the descriptor is kept open on purpose): that is what
+     * tells a later run this folder is not a dead one's. */
+    int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);
+    return FS_OK;
+}

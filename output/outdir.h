@@ -1,0 +1,90 @@
+/* outdir.h — the results folder: one whole result at a time, in the folder the user made, and
+ * nothing written outside it or through what is found there.
+ *
+ * A result is written in a private staging folder INSIDE the results folder
+ * (DIR/.flowsim-stage-XXXXXX, made by mkdtemp, locked with flock while its run lives), then
+ * published file by file:
+ *
+ *   1. the previous result's files are hard-linked into the staging folder's `.previous`
+ *      (made under another name and renamed when complete);
+ *   2. DIR/run-info is removed: from here on the folder says it is being replaced;
+ *   3. each new file (and each new sub-folder's files) is renamed into place, and the previous
+ *      result's files the new one lacks are removed;
+ *   4. the new run-info is renamed into place last; it lists the result's files and folders
+ *      (`files = ...`, `folders = ...`);
+ *   5. the staging folder is removed.
+ *
+ * Guarantee: at any moment, DIR/run-info either names a result all of whose files are in DIR,
+ * or is absent while a publication is under way (a rename per file: milliseconds). A run killed
+ * in that window (kill -9, power loss) leaves the previous result whole in its staging folder's
+ * `.previous`, and the next flowsim command that writes to DIR puts it back, exactly, before
+ * anything else. The folder itself — its inode, mode, owner, group, setgid bit — is never
+ * replaced, and files that are not the result's (the user's notes, anything flowsim did not
+ * list) are never moved, renamed or deleted. Staging folders of runs that died (their lock is
+ * free) are found and removed by the next command that writes to DIR.
+ *
+ * Every function that can fail returns an fs_status (sim/core.h) with a message in err. */
+#ifndef FS_OUTDIR_H
+#define FS_OUTDIR_H
+
+#include <stddef.h>
+
+/* A label (scenario name, sweep variant, anything that becomes a file or folder name) mapped
+ * to one safe path component: bytes other than letters, digits, '.', '-' and '_' become '_',
+ * and a leading '.' becomes '_' (no hidden names). Refuses an empty label, "." and "..", and
+ * labels longer than OUTDIR_LABEL_MAX bytes: FS_EINPUT with "WHAT 'LABEL': expected ...".
+ * out holds at least OUTDIR_LABEL_MAX + 1 bytes. */
+#define OUTDIR_LABEL_MAX 128
+int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
+                 size_t errlen);
+
+struct outdir;
+
+/* Open the results folder path for a new result: create it (and its parents) with the
+ * umask's mode if missing, put back a previous result a killed publication left half
+ * replaced, remove staging folders of dead runs, and make this run's staging folder. Before
+ * any work is done, so a folder that cannot be written is refused at once. owned lists the
+ * names (files) this kind of result may hold, NULL-terminated: used when the previous result's
+ * run-info does not list its files (results of an earlier flowsim). Returns FS_OK with *od
+ * set; FS_EINPUT (an empty path, a file in the way, a name too long); FS_ECREATE (no
+ * permission, a read-only file system). */
+int outdir_open(struct outdir **od, const char *path, const char *const *owned, char *err,
+                size_t errlen);
+/* The staging folder (absolute): write the result's files and sub-folders here. */
+const char *outdir_stage(const struct outdir *od);
+/* The results folder (absolute). */
+const char *outdir_path(const struct outdir *od);
+/* What opening found and did (a previous result put back, stale staging folders removed), one
+ * line each, or "". */
+const char *outdir_notes(const struct outdir *od);
+/* Publish the staged result (it must hold run-info) as described above, and free od. Returns
+ * FS_OK, FS_ECREATE or FS_EIO (the previous result then stays, or is put back by the next
+ * command). */
+int outdir_publish(struct outdir *od, char *err, size_t errlen);
+/* Remove the staging folder, and the results folder too if this run created it and it is
+ * still empty; free od. Accepts NULL. */
+void outdir_abort(struct outdir *od);
+
+/* What outdir_open does first, for a command that writes into a results folder without
+ * replacing its result (flowsim report DIR): put back a previous result a killed publication
+ * left half replaced, and remove dead runs' staging folders. What it did goes into notes.
+ * Returns 0, or -1 when path is not a folder that can be opened. */
+int outdir_recover(const char *path, char *notes, size_t len);
+
+/* A file written into a published result afterwards (flowsim report DIR's report.html) added
+ * to the list its run-info keeps, so the next publication knows it for the result's. Does
+ * nothing when run-info has no list (not flowsim's, or an earlier flowsim's). Returns 0, or -1
+ * when run-info could not be rewritten. */
+int outdir_add_file(const char *path, const char *name);
+
+/* A private folder for temporary work (an MPI rank's part): PARENT/PREFIXXXXXXX, locked for
+ * the life of the process; dead ones of the same prefix (their lock free, holding only
+ * flowsim's files) are removed first. parent NULL: $TMPDIR, else /tmp. Returns FS_OK or
+ * FS_ECREATE. */
+int outdir_private(const char *parent, const char *prefix, char *buf, size_t len, char *err,
+                   size_t errlen);
+
+/* Remove a folder flowsim made and everything in it (three levels at most). */
+void outdir_remove(const char *dir);
+
+#endif

@@ -1,0 +1,67 @@
+/* limits.h — the largest scenario flowsim accepts, every bound in one place with its reason.
+ *
+ * In the manner of SQLite's sqliteLimit.h: each limit is checked where the scenario is loaded
+ * (models/scenario.c, sim/nhpp.c) and refused with "FILE:LINE: KEY: expected at most N ..."
+ * (docs/errors.md), instead of a run that exhausts memory, never ends, or silently files
+ * patients under the wrong number. Each bound is far above any real care system; raising
+ * one means re-checking the reason given beside it. docs/scenario-reference.md ("Limits")
+ * states them for planners. */
+#ifndef FS_LIMITS_H
+#define FS_LIMITS_H
+
+/* [unit NAME] sections. Real systems have tens of units; generated ones (a unit per ward
+ * bay, per care home) a few thousand. Loading and running are linear in units, but the INI
+ * reader compares each new section name with those before it, so reading grows as the
+ * square of the sections: 10,000 units load in a fraction of a second. Unit indices are
+ * int everywhere, the calendar's event ids 32 bits. */
+#define FS_MAX_UNITS 10000
+
+/* [transfer FROM -> TO] sections: at most one per pair of units, and in practice one per
+ * handoff that needs an assessment (tens). Sections too, so read at the same square-law
+ * cost as units; looked up per unit by binary search, so a run does not care how many. */
+#define FS_MAX_TRANSFERS 10000
+
+/* [arrivals NAME] streams: a few per front door in practice. Each keeps a 168-hour profile
+ * (1.4 KB) and a random stream per replication; stream numbers go into 32-bit event ids. */
+#define FS_MAX_ARRIVALS 10000
+
+/* [group NAME] sections (case-mix groups: frailty, age bands; a handful in practice). A
+ * patient keeps its group in one byte (models/flow.c, struct patient), which bounds this at
+ * 256; every unit also keeps a record per group (its stay, routing and readmission, some
+ * 200 bytes), so units x groups records are made at load, and --by-group keeps six metrics
+ * per unit and group. 64 x 10,000 units stays near 150 MB. */
+#define FS_MAX_GROUPS 64
+
+/* Report buckets after the warm-up, and warm-up-chart intervals from time 0 (both horizon /
+ * interval, one row of values per unit each): beyond this an interval is surely a typo, and
+ * the run would spend its time and memory on windows, or never end (horizon = 1e12d with
+ * warmup just below it and no arrivals closed 10^12 empty intervals). */
+#define FS_MAX_BUCKETS 2000000
+
+/* The horizon, in days (1,000 years). Time is a double in days: at 10^14 days two events a
+ * minute apart have the same time and the clock stops, so a long enough horizon never ends;
+ * at 365,250 days events are still told apart to the microsecond. */
+#define FS_MAX_HORIZON_DAYS 365250.0
+
+/* Arrivals a day at the busiest moment (rate x hour-of-week x by-date multipliers). England's
+ * A&E departments see some 10^5 attendances a day; beyond this a rate per year given per day,
+ * or a multiplier of 1e300, would be a run that never ends. */
+#define FS_MAX_ARRIVALS_PER_DAY 1e7
+
+/* Patients in a unit at time 0 (initial_occupancy, initial_delayed, [scenario] initial). Each
+ * is a patient record from the start; the census is placed one patient at a time, counted in
+ * a double that stops counting at 2^53. */
+#define FS_MAX_CENSUS 100000000
+
+/* Rows of a dated table (by_date, capacity_schedule): one a day for some 2,700 years. A
+ * capacity change is an event whose row number travels in a 32-bit field of the calendar. */
+#define FS_MAX_DATED_ROWS 1000000
+
+/* A loop of units (routing, rejections, patience, readmissions, step-downs) every step of
+ * which takes on average less than this (days: one minute) could be gone round without the
+ * clock moving: a patient routed from a unit with stay = fixed(0d) back to itself, or two
+ * full queues whose patience of exp(1e-12d) sends patients to each other, made events for
+ * ever at one instant and the run never reached its horizon. Such a loop is refused. */
+#define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
+
+#endif

@@ -1,0 +1,520 @@
+/* The results-folder contract (output/outdir.h, README "Results folder"): files created, never
+ * written through what is there; names that cannot escape the folder; the folder the user made
+ * kept; a whole result at every step of a publication, even under kill -9; nothing left behind;
+ * sweeps and compares published as one; no row cut; no formula in a cell; an exit status for
+ * each kind of failure. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "output/csvout.h"
+#include "output/outdir.h"
+#include "sim/core.h"
+#include "testutil.h"
+
+static char cmd[16384];
+
+#define SMALL                                                                                      \
+    "[scenario]\nname = small\nhorizon = 40d\nreplications = 3\nseed = 7\n"                        \
+    "[arrivals a]\nto = ward\nrate = 20/d\n"                                                       \
+    "[unit ward]\ncapacity = 50\nstay = lognormal(2d, 1d)\nnext = exit 1\n"
+
+/* A fresh scratch folder (a copy of tu_tmpdir's, which is reused) with small.ini in it. */
+static const char *scratch(const char *name, char *buf, size_t len) {
+    snprintf(buf, len, "%s", tu_tmpdir(name));
+    char p[4300];
+    snprintf(p, sizeof p, "%s/small.ini", buf);
+    tu_write(p, SMALL);
+    return buf;
+}
+
+static char *path_in(const char *dir, const char *name) {
+    static char p[8][4400];
+    static int k;
+    k = (k + 1) % 8;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static int sh(const char *fmt, const char *a, const char *b) {
+    char line[16384];
+    snprintf(line, sizeof line, fmt, a, b);
+    return system(line);
+}
+
+static int is_regular(const char *path) {
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int entries_like(const char *dir, const char *pattern) { /* ls -A | grep -c */
+    char line[8192];
+    snprintf(line, sizeof line, "test $(ls -A '%s' | grep -c -- '%s') -gt 0", dir, pattern);
+    return system(line) == 0;
+}
+
+/* ---- 1. created, never opened through what is there ------------------------------------------ */
+
+static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(void **s) {
+    (void)s;
+    char d[4096];
+    scratch("folders_symlink", d, sizeof d);
+    char victim[4400];
+    snprintf(victim, sizeof victim, "%s/victim", d);
+    tu_write(victim, "precious data\n");
+    /* The names flowsim used before (fixed .NAME.tmp), and a final name. */
+    const char *plant[][2] = {{"out", ".report.html.tmp"},   {"cmp", ".comparison.csv.tmp"},
+                              {"sw", ".sweep.csv.tmp"},      {"cal", ".calibrated.ini.tmp"},
+                              {"cal", ".calibration.csv.tmp"}, {"rep", "report.html"}};
+    for (size_t i = 0; i < sizeof plant / sizeof *plant; i++) {
+        mkdir(path_in(d, plant[i][0]), 0777);
+        char link[4500];
+        snprintf(link, sizeof link, "%s/%s/%s", d, plant[i][0], plant[i][1]);
+        assert_int_equal(symlink(victim, link), 0);
+    }
+    const char *ini = path_in(d, "small.ini");
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/out' --report --quiet", ini, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s/cmp' --quiet", ini, ini, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    tu_write(path_in(d, "grid.csv"), "ward.capacity\n50\n40\n");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s/grid.csv' -o '%s/sw' --quiet", ini, d, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    tu_write(path_in(d, "t.csv"), "unit,metric,target,weight\nward,occupancy,30,1\n");
+    tu_write(path_in(d, "v.csv"), "key,low,high\nward.capacity,10,60\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s/t.csv' --vary '%s/v.csv' -o '%s/cal' --quiet "
+             "--max-evals 5",
+             ini, d, d, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/rep' --quiet", ini, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "report '%s/rep'", d); /* report.html is a planted link here */
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *v = tu_read(victim);
+    assert_string_equal(v, "precious data\n");
+    free(v);
+    assert_true(is_regular(path_in(d, "out/report.html")));
+    assert_true(is_regular(path_in(d, "cmp/comparison.csv")));
+    assert_true(is_regular(path_in(d, "sw/sweep.csv")));
+    assert_true(is_regular(path_in(d, "cal/calibrated.ini")));
+    assert_true(is_regular(path_in(d, "rep/report.html")));
+}
+
+/* ---- 2. names ------------------------------------------------------------------------------- */
+
+static void names_that_are_not_a_folder_name_are_refused(void **s) {
+    (void)s;
+    char d[4096], prefix[4300];
+    scratch("folders_names", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    tu_write(path_in(d, "notes.txt"), "mine\n");
+    struct {
+        const char *args, *want;
+    } bad[] = {
+        {"run small.ini --set scenario.name=..", "scenario name '..': expected a name that can"},
+        {"run small.ini --set scenario.name=.", "scenario name '.': expected a name that can"},
+        {"compare small.ini small.ini --set scenario.name=..", "scenario name '..'"},
+        {"sweep small.ini --grid dots.csv", "dots.csv:3: variant '..': expected a name that"},
+        {"run small.ini --set scenario.name=" /* 200 characters */
+         "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+         "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+         "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
+         "at most 128 characters); or give the results folder with -o DIR"},
+    };
+    tu_write(path_in(d, "dots.csv"), "variant,ward.capacity\nok,50\n..,40\n");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = NULL;
+        int rc = tu_run_under(prefix, bad[i].args, NULL, &err);
+        if (rc != 2 || !strstr(err, bad[i].want))
+            fail_msg("%s: exit %d, '%s'; expected 2 and '%s'", bad[i].args, rc, err, bad[i].want);
+        free(err);
+    }
+    /* Nothing was written anywhere: no results folder, the working folder as it was. */
+    assert_int_equal(sh("cd '%s' && test \"$(ls -A)\" = \"$(printf '%%s\\n' dots.csv notes.txt "
+                        "small.ini)\"",
+                        d, ""),
+                     0);
+    /* Any other label maps to one safe name under results/. */
+    assert_int_equal(tu_run_under(prefix, "run small.ini --quiet --set 'scenario.name=a/../b c'",
+                                  NULL, NULL),
+                     0);
+    assert_true(is_regular(path_in(d, "results/a_.._b_c/summary.csv")));
+    char out[OUTDIR_LABEL_MAX + 1], err[512];
+    assert_int_equal(outdir_label("x", ".hidden", out, sizeof out, err, sizeof err), FS_OK);
+    assert_string_equal(out, "_hidden");
+    assert_int_equal(outdir_label("x", "", out, sizeof out, err, sizeof err), FS_EINPUT);
+}
+
+/* ---- 3. the folder the user made ------------------------------------------------------------- */
+
+static void publishing_keeps_the_folder_the_user_made(void **s) {
+    (void)s;
+    char d[4096];
+    scratch("folders_keep", d, sizeof d);
+    const char *team = path_in(d, "team");
+    mkdir(team, 0777);
+    chmod(team, 02775);
+    struct stat before, after;
+    assert_int_equal(stat(team, &before), 0);
+    snprintf(cmd, sizeof cmd, "run '%s/small.ini' -o '%s' --quiet", d, team);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0); /* a re-run */
+    assert_int_equal(stat(team, &after), 0);
+    assert_int_equal(before.st_ino, after.st_ino);
+    assert_int_equal(after.st_mode & 07777, 02775);
+    /* -o . from inside the folder, with the steps that follow publication. */
+    char prefix[4400];
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", team);
+    snprintf(cmd, sizeof cmd, "run ../small.ini -o . --report --quiet");
+    assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    assert_true(is_regular(path_in(team, "report.html")));
+    snprintf(cmd, sizeof cmd, "compare ../small.ini ../small.ini -o . --report --quiet");
+    assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    assert_true(is_regular(path_in(team, "comparison.csv")));
+    /* New folders (and their parents) get the umask's mode, like mkdir's. */
+    snprintf(prefix, sizeof prefix, "cd '%s' && umask 002 &&", d);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o new/deeper --quiet", NULL, NULL), 0);
+    assert_int_equal(stat(path_in(d, "new/deeper"), &after), 0);
+    assert_int_equal(after.st_mode & 07777, 0775);
+    assert_int_equal(stat(path_in(d, "new"), &after), 0);
+    assert_int_equal(after.st_mode & 07777, 0775);
+}
+
+/* ---- 4. a whole result at every step, and nothing left behind --------------------------------- */
+
+/* The files of a result folder (and one level of sub-folders), name and content, sorted; the
+ * lines of run-info that differ from run to run (the clock) and report.html (which flowsim
+ * report rewrites, and adds to run-info's list) left out. */
+static char *snapshot(const char *dir) {
+    char line[8192], out[4400];
+    snprintf(out, sizeof out, "%s.snap", dir);
+    snprintf(line, sizeof line,
+             "cd '%s' && for f in $(ls -A | sort) $(ls -d */* 2>/dev/null | sort); do "
+             "test -f \"$f\" && test \"$f\" != report.html && { echo \"== $f\"; grep -v -e '^finished_utc' -e "
+             "'^wall_seconds' \"$f\" | sed '/^files = /s/ report.html//'; }; done > '%s'",
+             dir, out);
+    if (system(line) != 0) fail_msg("cannot list %s", dir);
+    return tu_read(out);
+}
+
+/* Kill -9 at each change a publication makes (FLOWSIM_TEST_KILL_AT=n), until one finishes:
+ * after each, the next command that writes there (flowsim report, which reports on it) finds
+ * the previous result or the new one, whole, and the user's file as it was. */
+static void kill_at_every_step(const char *d, const char *first, const char *second,
+                               const char *folder) {
+    char prefix[4400], result[4400];
+    snprintf(result, sizeof result, "%s", folder);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    assert_int_equal(tu_run_under(prefix, first, NULL, NULL), 0);
+    tu_write(path_in(result, "notes.txt"), "mine\n");
+    char *old = snapshot(result);
+    assert_int_equal(tu_run_under(prefix, second, NULL, NULL), 0);
+    char *fresh = snapshot(result);
+    assert_string_not_equal(old, fresh);
+    int n = 1, restored = 0, kept = 0;
+    for (;; n++) {
+        assert_int_equal(tu_run_under(prefix, first, NULL, NULL), 0);
+        free(old);
+        old = snapshot(result);
+        char killer[4600];
+        snprintf(killer, sizeof killer, "cd '%s' && FLOWSIM_TEST_KILL_AT=%d", d, n);
+        int rc = tu_run_under(killer, second, NULL, NULL);
+        if (rc == 0) break;
+        if (rc != -1 && rc != 137) fail_msg("step %d: exit %d, not killed", n, rc);
+        snprintf(cmd, sizeof cmd, "report '%s'", result);
+        assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+        char *now = snapshot(result);
+        if (!strcmp(now, old))
+            restored++;
+        else if (!strcmp(now, fresh))
+            kept++;
+        else
+            fail_msg("killed at step %d: neither the previous result nor the new one:\n%s", n,
+                     now);
+        free(now);
+        assert_false(entries_like(result, "^.flowsim-stage-"));
+        assert_false(entries_like(result, "restore"));
+        if (n > 100) fail_msg("no publication finished in 100 steps");
+    }
+    if (!restored || !kept) fail_msg("%d steps: %d put back, %d new", n, restored, kept);
+    free(old);
+    free(fresh);
+}
+
+static void a_kill_at_every_step_of_a_publication_leaves_one_whole_result(void **s) {
+    (void)s;
+    char d[4096];
+    scratch("folders_kill_steps", d, sizeof d);
+    /* The previous run has a patient log, the new one none: the log must go or come back. */
+    kill_at_every_step(d, "run small.ini -o res --quiet --patient-log --replications 2",
+                       "run small.ini -o res --quiet --replications 3 --report",
+                       path_in(d, "res"));
+}
+
+static void a_kill_at_every_step_of_a_sweep_leaves_one_whole_sweep(void **s) {
+    (void)s;
+    char d[4096];
+    scratch("folders_kill_sweep", d, sizeof d);
+    tu_write(path_in(d, "g2.csv"), "variant,ward.capacity\nbase,50\nless,40\ngone,30\n");
+    tu_write(path_in(d, "g3.csv"), "variant,ward.capacity\nbase,50\nless,35\nnew,45\n");
+    /* A variant goes (gone), one comes (new), one changes (less). */
+    kill_at_every_step(d, "sweep small.ini --grid g2.csv -o sw --quiet --seed 1",
+                       "sweep small.ini --grid g3.csv -o sw --quiet --seed 2", path_in(d, "sw"));
+    assert_false(entries_like(path_in(d, "sw"), "^gone$"));
+}
+
+static void stopped_runs_leave_nothing_behind(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_stopped", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o res --quiet", NULL, NULL), 0);
+    char *old = snapshot(path_in(d, "res"));
+    /* SIGTERM and SIGHUP are handled as Ctrl-C is: 128 + the signal, nothing left. */
+    const int sig[] = {SIGTERM, SIGHUP, SIGINT};
+    for (int i = 0; i < 3; i++) {
+        char line[8192];
+        snprintf(line, sizeof line,
+                 "cd '%s' && { '%s' run small.ini -o res --replications 100000 --quiet "
+                 "--patient-log 2>/dev/null & p=$!; sleep 0.4; kill -%d $p; wait $p; "
+                 "test $? = %d; }",
+                 d, FLOWSIM_BIN, sig[i], 128 + sig[i]);
+        if (system(line) != 0) fail_msg("signal %d: not exit %d", sig[i], 128 + sig[i]);
+        assert_false(entries_like(path_in(d, "res"), "^.flowsim-stage-"));
+    }
+    /* kill -9 leaves its staging folder; the next run removes it and says so. */
+    char line[8192];
+    snprintf(line, sizeof line,
+             "cd '%s' && { '%s' run small.ini -o res --replications 100000 --quiet "
+             "2>/dev/null & p=$!; sleep 0.4; kill -9 $p; wait $p; test $? = 137; }",
+             d, FLOWSIM_BIN);
+    assert_int_equal(system(line), 0);
+    assert_true(entries_like(path_in(d, "res"), "^.flowsim-stage-"));
+    char *now = snapshot(path_in(d, "res"));
+    assert_string_equal(now, old);
+    free(now);
+    char *err = NULL;
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o res --replications 2", NULL, &err),
+                     0);
+    assert_non_null(strstr(err, "the staging folder of a run that was stopped"));
+    free(err);
+    assert_false(entries_like(path_in(d, "res"), "^.flowsim-stage-"));
+    free(old);
+    /* Private folders (an MPI rank's part): dead ones holding only flowsim's files go, one
+     * holding anything else stays. */
+    const char *tmp = path_in(d, "tmp");
+    mkdir(tmp, 0777);
+    mkdir(path_in(tmp, "flowsim-part-dead01"), 0777);
+    tu_write(path_in(tmp, "flowsim-part-dead01/summary.csv"), "x\n");
+    mkdir(path_in(tmp, "flowsim-part-user01"), 0777);
+    tu_write(path_in(tmp, "flowsim-part-user01/thesis.tex"), "x\n");
+    char buf[4400], msg[512];
+    assert_int_equal(outdir_private(tmp, "flowsim-part-", buf, sizeof buf, msg, sizeof msg), 0);
+    assert_false(entries_like(tmp, "dead01"));
+    assert_true(entries_like(tmp, "user01"));
+    outdir_remove(buf);
+}
+
+/* ---- 5. a sweep and a compare are one result -------------------------------------------------- */
+
+static void an_interrupted_sweep_or_compare_leaves_the_previous_one_whole(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_sweep", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    tu_write(path_in(d, "grid.csv"), "variant,ward.capacity\nbase,50\nless,40\nlots,60\n");
+    assert_int_equal(
+        tu_run_under(prefix, "sweep small.ini --grid grid.csv -o sw --quiet", NULL, NULL), 0);
+    assert_int_equal(tu_run_under(prefix, "compare small.ini small.ini -o cmp --quiet", NULL, NULL),
+                     0);
+    char *sw = snapshot(path_in(d, "sw")), *cmp = snapshot(path_in(d, "cmp"));
+    char line[8192];
+    snprintf(line, sizeof line,
+             "cd '%s' && { '%s' sweep small.ini --grid grid.csv -o sw --quiet --seed 9 "
+             "--replications 100000 2>/dev/null & p=$!; sleep 0.5; kill -INT $p; wait $p; "
+             "test $? = 130; } && { '%s' compare small.ini small.ini -o cmp --quiet --seed 9 "
+             "--replications 100000 2>/dev/null & p=$!; sleep 0.5; kill -TERM $p; wait $p; "
+             "test $? = 143; }",
+             d, FLOWSIM_BIN, FLOWSIM_BIN);
+    assert_int_equal(system(line), 0);
+    char *sw2 = snapshot(path_in(d, "sw")), *cmp2 = snapshot(path_in(d, "cmp"));
+    assert_string_equal(sw, sw2);
+    assert_string_equal(cmp, cmp2);
+    free(sw), free(sw2), free(cmp), free(cmp2);
+    /* A sweep of fewer rows replaces the whole sweep: the old rows' folders go. */
+    tu_write(path_in(d, "two.csv"), "variant,ward.capacity\nbase,50\nless,40\n");
+    assert_int_equal(
+        tu_run_under(prefix, "sweep small.ini --grid two.csv -o sw --quiet", NULL, NULL), 0);
+    assert_false(entries_like(path_in(d, "sw"), "^lots$"));
+    assert_true(is_regular(path_in(d, "sw/less/summary.csv")));
+}
+
+/* ---- 6. output that cannot be written correctly is refused, never written wrong -------------- */
+
+static int fields(const char *line) { /* a CSV line's fields, quotes respected */
+    int n = 1, q = 0;
+    for (; *line && *line != '\n'; line++)
+        if (*line == '"')
+            q = !q;
+        else if (*line == ',' && !q)
+            n++;
+    return n;
+}
+
+static void every_row_has_every_column_whatever_the_names(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_long", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    char name[1001];
+    memset(name, 'N', 1000);
+    name[1000] = 0;
+    snprintf(cmd, sizeof cmd, "run small.ini -o out --quiet --set 'scenario.name=%s'", name);
+    assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "compare small.ini small.ini -o cmp --quiet --set 'scenario.name=%s'",
+             name);
+    assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    const struct {
+        const char *file;
+        int n;
+    } want[] = {{"out/timeseries.csv", 7}, {"out/warmup.csv", 7}, {"out/summary.csv", 8},
+                {"cmp/comparison.csv", 9}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        char *t = tu_read(path_in(d, want[i].file));
+        assert_non_null(t);
+        int rows = 0;
+        for (char *l = t; *l; l = strchr(l, '\n') + 1, rows++)
+            if (fields(l) != want[i].n)
+                fail_msg("%s row %d: %d fields, not %d", want[i].file, rows, fields(l), want[i].n);
+        assert_true(rows > 1);
+        free(t);
+    }
+}
+
+static void sweep_and_compare_honour_the_per_patient_and_per_group_options(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_options", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    tu_write(path_in(d, "groups.ini"),
+             SMALL "[group frail]\nshare = 0.4\n[group other]\nshare = 0.6\n");
+    tu_write(path_in(d, "grid.csv"), "ward.capacity\n50\n40\n");
+    assert_int_equal(tu_run_under(prefix,
+                                  "sweep groups.ini --grid grid.csv -o sw --quiet --patient-log "
+                                  "--by-group",
+                                  NULL, NULL),
+                     0);
+    char *t = tu_read(path_in(d, "sw/40/patients.csv"));
+    assert_non_null(t);
+    free(t);
+    t = tu_read(path_in(d, "sw/50/summary.csv"));
+    assert_non_null(strstr(t, ".frail,"));
+    free(t);
+    assert_int_equal(
+        tu_run_under(prefix, "compare groups.ini groups.ini -o cmp --quiet --by-group", NULL, NULL),
+        0);
+    t = tu_read(path_in(d, "cmp/comparison.csv"));
+    assert_non_null(strstr(t, ".other,"));
+    free(t);
+    /* Without groups, --by-group is refused by every command, as run refuses it. */
+    char *err = NULL;
+    assert_int_equal(
+        tu_run_under(prefix, "sweep small.ini --grid grid.csv -o sw2 --by-group", NULL, &err), 2);
+    assert_non_null(strstr(err, "--by-group: the scenario has no [group NAME] sections"));
+    free(err);
+}
+
+/* ---- 7. no formula in a cell ------------------------------------------------------------------ */
+
+static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
+    (void)s;
+    const struct {
+        const char *in, *out;
+    } q[] = {{"=1+1", "'=1+1"},    {"@SUM(A1)", "'@SUM(A1)"}, {"+cmd", "'+cmd"},
+             {"-2+3", "'-2+3"},    {"\tx", "'\tx"},           {"-3.5", "-3.5"},
+             {"+1e3", "+1e3"},     {"ward", "ward"},          {"=a,b", "\"'=a,b\""},
+             {"", ""}};
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        char *got = csvout_quote(q[i].in);
+        if (strcmp(got, q[i].out)) fail_msg("'%s' -> '%s', expected '%s'", q[i].in, got, q[i].out);
+        fs_free(got);
+    }
+    char d[4096], prefix[4400];
+    scratch("folders_formula", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    assert_int_equal(tu_run_under(prefix,
+                                  "compare small.ini small.ini -o cmp --quiet "
+                                  "--set 'scenario.name=@SUM(1+1)'",
+                                  NULL, NULL),
+                     0);
+    char *t = tu_read(path_in(d, "cmp/comparison.csv"));
+    assert_non_null(strstr(t, ",'@SUM(1+1),"));
+    assert_null(strstr(t, ",@SUM"));
+    free(t);
+    assert_int_equal(
+        tu_run_under(prefix, "run small.ini -o out --quiet --set 'scenario.name=-2+3'", NULL, NULL),
+        0);
+    t = tu_read(path_in(d, "out/timeseries.csv"));
+    assert_non_null(strstr(t, "\n'-2+3,1,"));
+    free(t);
+}
+
+/* ---- 8. exit statuses ------------------------------------------------------------------------- */
+
+static void each_kind_of_failure_has_its_exit_status(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_exit", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    tu_write(path_in(d, "a-file"), "x\n");
+    mkdir(path_in(d, "empty"), 0777);
+    const struct {
+        const char *args;
+        int rc;
+        const char *want;
+    } cases[] = {
+        {"run small.ini -o ''", 2, "'': expected a folder for the results"},
+        {"run small.ini -o a-file", 2, "a-file: exists and is not a folder"},
+        {"run small.ini -o a-file/sub", 2, "a-file/sub: cannot use this folder: Not a directory"},
+        {"compare small.ini small.ini -o a-file", 2, "a-file: exists and is not a folder"},
+        {"report empty", 2, "no timeseries.csv, comparison.csv or sweep.csv"},
+        {"run small.ini -o /sys/flowsim-test", 73, "/sys/flowsim-test: cannot create the folder"},
+        {"run small.ini -o /sys/kernel", 73, "/sys/kernel: cannot write in this folder"},
+        /* A full disk: files may grow to 40 KiB here. */
+        {"run small.ini -o full --set scenario.horizon=400d", 74, "write failed (disk full?)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char pre[4600];
+        snprintf(pre, sizeof pre, "cd '%s' && trap '' XFSZ && ulimit -f %s &&", d,
+                 cases[i].rc == 74 ? "40" : "unlimited");
+        char *err = NULL;
+        int rc = tu_run_under(pre, cases[i].args, NULL, &err);
+        if (rc != cases[i].rc || !strstr(err, cases[i].want))
+            fail_msg("%s: exit %d, '%s'; expected %d and '%s'", cases[i].args, rc, err,
+                     cases[i].rc, cases[i].want);
+        free(err);
+    }
+    /* Nothing half-written was left by the full disk. */
+    assert_false(entries_like(d, "^full$"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_symlink_at_any_temporary_or_final_name_is_never_written_through),
+        cmocka_unit_test(names_that_are_not_a_folder_name_are_refused),
+        cmocka_unit_test(publishing_keeps_the_folder_the_user_made),
+        cmocka_unit_test(a_kill_at_every_step_of_a_publication_leaves_one_whole_result),
+        cmocka_unit_test(a_kill_at_every_step_of_a_sweep_leaves_one_whole_sweep),
+        cmocka_unit_test(stopped_runs_leave_nothing_behind),
+        cmocka_unit_test(an_interrupted_sweep_or_compare_leaves_the_previous_one_whole),
+        cmocka_unit_test(every_row_has_every_column_whatever_the_names),
+        cmocka_unit_test(sweep_and_compare_honour_the_per_patient_and_per_group_options),
+        cmocka_unit_test(text_a_spreadsheet_would_run_is_written_as_text),
+        cmocka_unit_test(each_kind_of_failure_has_its_exit_status),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
