@@ -255,9 +255,6 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
     return rc;
 }
 
-/* What a calibration folder holds. */
-static const char *const owned[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
-
 int cmd_calibrate(const struct opts *o, const char *command) {
     char err[2048];
     if (!o->targets || !o->vary) {
@@ -283,8 +280,14 @@ int cmd_calibrate(const struct opts *o, const char *command) {
      * once. */
     char dir[4096];
     struct outdir *od = NULL;
-    snprintf(dir, sizeof dir, "%s", o->outdir ? o->outdir : "results/calibrate");
-    if (status == EXIT_OK) status = cli_outdir_open(&od, dir, owned, o->quiet);
+    static const char *const files[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
+    if (status == EXIT_OK) {
+        if (o->outdir)
+            snprintf(dir, sizeof dir, "%s", o->outdir);
+        else
+            status = cli_default_dir(dir, sizeof dir, "calibrate-", sc->name);
+    }
+    if (status == EXIT_OK) status = cli_outdir_open(&od, dir, files, NULL, o->quiet);
     if (status == EXIT_OK) {
         for (size_t k = 0; k < c.nv; k++)
             low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
@@ -332,8 +335,10 @@ int cmd_calibrate(const struct opts *o, const char *command) {
             rc = cli_run_info(stage, command, (unsigned long long)sc->seed, sc->replications,
                               "evaluations", evals, err, sizeof err);
         if (rc != 0) status = cli_fail(rc, err);
-        if (status == EXIT_OK) status = cli_outdir_publish(od);
-        od = NULL;
+        if (status == EXIT_OK) {
+            status = cli_outdir_publish(od);
+            od = NULL;
+        }
         scenario_free(fin);
     }
     if (status == EXIT_OK && !o->quiet) {

@@ -17,11 +17,11 @@
 /* Exit statuses (README "Exit status"; sysexits.h's numbers for the environment's failures). */
 enum {
     EXIT_OK = 0,
-    EXIT_INTERNAL = 1,    /* a bug: please report it */
-    EXIT_BAD_INPUT = 2,   /* bad input or usage: the message says what to fix */
-    EXIT_MISSED = 3,      /* reproduce: a figure outside its tolerance */
-    EXIT_CANTCREAT = 73,  /* EX_CANTCREAT: an output file or folder cannot be created */
-    EXIT_IOERR = 74,      /* EX_IOERR: a write failed (disk full, I/O error) */
+    EXIT_INTERNAL = 1,      /* a bug: please report it */
+    EXIT_BAD_INPUT = 2,     /* bad input or usage: the message says what to fix */
+    EXIT_MISSED = 3,        /* reproduce: a figure outside its tolerance */
+    EXIT_CANTCREAT = 73,    /* EX_CANTCREAT: an output file or folder cannot be created */
+    EXIT_IOERR = 74,        /* EX_IOERR: a write failed (disk full, I/O error) */
     EXIT_INTERRUPTED = 130, /* 128 + SIGINT: Ctrl-C */
     EXIT_TERMINATED = 143   /* 128 + SIGTERM: kill, timeout, a batch system's time limit */
 };
@@ -43,9 +43,12 @@ struct outdir;
  * name (outdir_label); exit status (2, with the message printed, for '.', '..', '' or a name
  * too long). */
 int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name);
-/* outdir_open, printing what it found (unless quiet) or why it failed; exit status. */
-int cli_outdir_open(struct outdir **od, const char *dir, const char *const *owned, int quiet);
-/* outdir_publish; exit status (printing why it failed). */
+/* outdir_open (files and folders: what the result will put there), printing what it found
+ * (unless quiet) or why it failed; exit status. */
+int cli_outdir_open(struct outdir **od, const char *dir, const char *const *files,
+                    const char *const *folders, int quiet);
+/* outdir_publish, unless a signal came (then nothing is published: 128 + the signal); exit
+ * status (printing why it failed). */
 int cli_outdir_publish(struct outdir *od);
 /* report.html into od's staging folder, before publication; exit status. */
 int cli_report_in(const struct outdir *od, int quiet);
@@ -141,6 +144,7 @@ int cmd_fit(const struct opts *o);
 struct cli_hook {
     int (*fn)(void *ctx, const char *stage, char *err, size_t errlen);
     void *ctx;
+    const char *file; /* the file it writes there */
 };
 /* flowsim run FILE, writing into dir (the folder used, returned in dir); hook (or NULL) runs
  * before publication; exit status. */

@@ -101,9 +101,6 @@ struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc
                                  .value = value};
 }
 
-/* What a compare folder holds: an older one's files go when a new comparison takes its place. */
-static const char *const owned[] = {"comparison.csv", "report.html", "run-info", NULL};
-
 int cmd_compare(const struct opts *o, const char *command) {
     char err[2048];
     size_t n = o->nfiles;
@@ -146,7 +143,9 @@ int cmd_compare(const struct opts *o, const char *command) {
         status = EXIT_BAD_INPUT;
     }
     /* Opened before the runs, so that a folder that cannot be written is refused at once. */
-    if (status == EXIT_OK && par_rank() == 0) status = cli_outdir_open(&od, dir, owned, o->quiet);
+    const char *files[] = {"comparison.csv", "run-info", o->report ? "report.html" : NULL, NULL};
+    if (status == EXIT_OK && par_rank() == 0)
+        status = cli_outdir_open(&od, dir, files, NULL, o->quiet);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct variant *x = &v[i];
         metric_layout_init(&x->ml, x->sc, o->by_group && x->sc->ngroups);
@@ -161,20 +160,22 @@ int cmd_compare(const struct opts *o, const char *command) {
     /* comparison.csv, run-info and the report are published together (under mpirun, by rank
      * 0). */
     if (status == EXIT_OK && od) {
-        char files[4096] = "";
+        char inis[4096] = "";
         for (size_t i = 0; i < n; i++) {
-            size_t k = strlen(files);
-            snprintf(files + k, sizeof files - k, "%s%s", i ? " " : "", o->files[i]);
+            size_t k = strlen(inis);
+            snprintf(inis + k, sizeof inis - k, "%s%s", i ? " " : "", o->files[i]);
         }
         int rc = comparison_write(outdir_stage(od), "comparison.csv", "scenario", cs, n, err,
                                   sizeof err);
         if (rc == 0)
             rc = cli_run_info(outdir_stage(od), command, (unsigned long long)v[0].sc->seed,
-                              v[0].sc->replications, "scenario_files", files, err, sizeof err);
+                              v[0].sc->replications, "scenario_files", inis, err, sizeof err);
         if (rc != 0) status = cli_fail(rc, err);
         if (status == EXIT_OK && o->report) status = cli_report_in(od, o->quiet);
-        if (status == EXIT_OK) status = cli_outdir_publish(od);
-        od = NULL;
+        if (status == EXIT_OK) {
+            status = cli_outdir_publish(od);
+            od = NULL;
+        }
     }
     if (status == EXIT_OK && !o->quiet) {
         printf(

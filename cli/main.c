@@ -410,8 +410,14 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
     }
     /* The folder is opened before the run, so one that cannot be written is refused at once;
      * under mpirun rank 0 writes it. */
-    if (par_rank() == 0 &&
-        (status = cli_outdir_open(&od, dir, results_files, o->quiet)) != EXIT_OK)
+    const char *files[12] = {"summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
+                             "run-info"};
+    size_t nf = 5;
+    if (o->patient_log) files[nf++] = "patients.csv";
+    if (o->report) files[nf++] = "report.html";
+    if (o->range_first) files[nf++] = "replications.csv";
+    if (hook) files[nf++] = hook->file;
+    if (par_rank() == 0 && (status = cli_outdir_open(&od, dir, files, NULL, o->quiet)) != EXIT_OK)
         goto done;
     struct run_stats st = {0};
     struct run_options ro = {.patient_log = o->patient_log,

@@ -21,7 +21,18 @@ int cmd_merge(const struct opts *o, int argc, char **argv) {
                                 .merged_from = from,
                                 .wall_seconds = -1}; /* the parts' sum */
     struct outdir *od;
-    int status = cli_outdir_open(&od, o->outdir, results_files, o->quiet);
+    static const char *const files[] = {"summary.csv",           "timeseries.csv", "warmup.csv",
+                                        "scenario.resolved.ini", "run-info",       NULL};
+    if (!*o->outdir) {
+        fprintf(stderr, "flowsim: merge: '': expected a folder for the results\n");
+        return EXIT_BAD_INPUT;
+    }
+    for (size_t i = 0; i < o->nfiles; i++)
+        if (!*o->files[i]) {
+            fprintf(stderr, "flowsim: merge: '': expected the folder of a part\n");
+            return EXIT_BAD_INPUT;
+        }
+    int status = cli_outdir_open(&od, o->outdir, files, NULL, o->quiet);
     if (status != EXIT_OK) return status;
     int rc = merge_parts(o->files, o->nfiles, o->outdir, outdir_stage(od), &info, err, sizeof err);
     if (rc != 0) {

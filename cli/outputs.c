@@ -25,7 +25,9 @@ int cli_fail(int rc, const char *err) {
     if (cli_interrupted || rc == FS_ESTOPPED) {
         int sig = cli_interrupted ? (int)cli_interrupted : SIGINT;
         fprintf(stderr, "flowsim: %s: no results written\n",
-                sig == SIGINT ? "interrupted" : sig == SIGTERM ? "stopped (SIGTERM)" : "stopped");
+                sig == SIGINT    ? "interrupted"
+                : sig == SIGTERM ? "stopped (SIGTERM)"
+                                 : "stopped");
         return 128 + sig;
     }
     fprintf(stderr, "flowsim: %s\n", err);
@@ -42,9 +44,10 @@ int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name)
     return EXIT_OK;
 }
 
-int cli_outdir_open(struct outdir **od, const char *dir, const char *const *owned, int quiet) {
+int cli_outdir_open(struct outdir **od, const char *dir, const char *const *files,
+                    const char *const *folders, int quiet) {
     char err[2048];
-    int rc = outdir_open(od, dir, owned, err, sizeof err);
+    int rc = outdir_open(od, dir, files, folders, err, sizeof err);
     if (rc != FS_OK) {
         fprintf(stderr, "flowsim: %s\n", err);
         return cli_status(rc);
@@ -56,6 +59,12 @@ int cli_outdir_open(struct outdir **od, const char *dir, const char *const *owne
 
 int cli_outdir_publish(struct outdir *od) {
     char err[2048];
+    /* A signal before publication stops it; one during it (milliseconds) lets it finish, so
+     * that the folder holds a whole result either way. */
+    if (cli_interrupted) {
+        outdir_abort(od);
+        return cli_fail(FS_ESTOPPED, "");
+    }
     int rc = outdir_publish(od, err, sizeof err);
     return rc == FS_OK ? EXIT_OK : cli_fail(rc, err);
 }
@@ -74,18 +83,32 @@ int cli_report_in(const struct outdir *od, int quiet) {
 int cli_report(const char *dir, int quiet) {
     char err[2048], notes[2048];
     if (par_rank() != 0) return EXIT_OK; /* under mpirun, rank 0 writes */
-    /* A result a killed publication half replaced is put back before it is reported on. */
-    if (outdir_recover(dir, notes, sizeof notes) == 0 && !quiet && *notes)
-        fprintf(stderr, "flowsim: %s", notes);
-    int rc = report_write(dir, NULL, err, sizeof err);
+    if (!*dir) {
+        fprintf(stderr, "flowsim: report: '': expected a results folder\n");
+        return EXIT_BAD_INPUT;
+    }
+    /* Locked against publications while the page is written; a result a killed publication
+     * half replaced is put back first, so that the page describes a whole one. */
+    int lock = outdir_lock(dir, notes, sizeof notes);
+    if (lock < 0) {
+        int e = errno;
+        fprintf(stderr, "flowsim: report: %s: cannot use this folder: %s\n", dir, strerror(e));
+        return e == ENOENT || e == ENOTDIR ? EXIT_BAD_INPUT : EXIT_CANTCREAT;
+    }
+    if (!quiet && *notes) fprintf(stderr, "flowsim: %s", notes);
+    /* The page becomes part of the result: listed first, so that a kill between the two
+     * leaves at worst a listed file missing, never an unlisted page beside a new result. */
+    static const char *const page[] = {"report.html", NULL};
+    int rc = outdir_check(dir, page, err, sizeof err); /* never over a page of the user's */
+    if (rc == 0 && outdir_add_file(dir, "report.html") != 0) {
+        snprintf(err, sizeof err, "%s/run-info: cannot add report.html to its list", dir);
+        rc = FS_ECREATE;
+    }
+    if (rc == 0) rc = report_write(dir, NULL, err, sizeof err);
+    outdir_unlock(lock);
     if (rc != 0) {
         fprintf(stderr, "flowsim: report: %s\n", err);
         return rc == -1 ? EXIT_BAD_INPUT : cli_status(rc);
-    }
-    /* The page is now part of the result: the next publication replaces or removes it. */
-    if (outdir_add_file(dir, "report.html") != 0) {
-        fprintf(stderr, "flowsim: report: %s/run-info: cannot add report.html to its list\n", dir);
-        return EXIT_CANTCREAT;
     }
     if (!quiet) printf("report: %s/report.html\n", dir);
     return EXIT_OK;

@@ -255,8 +255,8 @@ struct repro_ctx {
     struct expect *e;
     size_t n;
     int missed;
-    struct table t;            /* the run's summary.csv */
-    struct summary_row *s;     /* its rows, pointing into t */
+    struct table t;        /* the run's summary.csv */
+    struct summary_row *s; /* its rows, pointing into t */
 };
 
 /* A name as flowsim wrote it in a CSV cell, without the apostrophe that neutralises a
@@ -304,7 +304,7 @@ int cmd_reproduce(const struct opts *o, int argc, char **argv) {
     }
     char dir[4000];
     struct repro_ctx c = {.e = e, .n = n};
-    struct cli_hook hook = {repro_hook, &c};
+    struct cli_hook hook = {repro_hook, &c, "reproduction.csv"};
     int status = cmd_run_into(o, argc, argv, dir, sizeof dir, &hook);
     int missed = c.missed;
     if (status != EXIT_OK) goto done;

@@ -90,7 +90,12 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
         char what[64];
         snprintf(what, sizeof what, "variant%s", label_col >= 0 ? "" : " (from the row's values)");
         if (outdir_label(what, label_col >= 0 ? row->field[label_col] : made, x->label,
-                         sizeof x->label, err, errlen) != FS_OK) {
+                         sizeof x->label, err, errlen) != FS_OK ||
+            (outdir_is_flowsim_file(x->label) &&
+             snprintf(err, errlen,
+                      "%s '%s': expected a name that is not one of flowsim's files (run-info, "
+                      "sweep.csv, report.html, ...)",
+                      what, x->label))) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", err);
             snprintf(err, errlen, "%s:%ld: %s%s", path, row->line, msg,
@@ -110,9 +115,6 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
     *n = nv;
     return rc;
 }
-
-/* What a sweep folder holds besides its variants' folders (run-info lists those). */
-static const char *const owned[] = {"sweep.csv", "report.html", "run-info", NULL};
 
 int cmd_sweep(const struct opts *o, const char *command) {
     char err[2048];
@@ -165,7 +167,12 @@ int cmd_sweep(const struct opts *o, const char *command) {
     }
     /* The whole sweep — every variant's folder, sweep.csv, run-info, the report — is staged in
      * one folder and published as one result (under mpirun, by rank 0). */
-    if (status == EXIT_OK && par_rank() == 0) status = cli_outdir_open(&od, dir, owned, o->quiet);
+    const char *files[] = {"sweep.csv", "run-info", o->report ? "report.html" : NULL, NULL};
+    const char **labels = fs_calloc(n + 1, sizeof *labels);
+    for (size_t i = 0; i < n; i++) labels[i] = v[i].label;
+    if (status == EXIT_OK && par_rank() == 0)
+        status = cli_outdir_open(&od, dir, files, labels, o->quiet);
+    fs_free(labels);
     const char *stage = od ? outdir_stage(od) : "";
     struct cmp_scenario *cs = fs_calloc(n + 1, sizeof *cs);
     int threads = o->threads > 0 ? o->threads : runner_cores();
@@ -193,10 +200,14 @@ int cmd_sweep(const struct opts *o, const char *command) {
         if (alone && rank != 0)
             rc[i] = cli_part_dir(from[i], sizeof from[i], err, sizeof err);
         else if (rank == 0 && mkdir(sub, 0777) != 0)
-            snprintf(err, sizeof err, "%s: cannot create the folder: %s", sub, strerror(errno)),
+            snprintf(err, sizeof err, "%.1500s: cannot create the folder: %s", sub,
+                     strerror(errno)),
                 rc[i] = FS_ECREATE;
         if (rc[i] == 0)
-            rc[i] = cli_run_to_dir(x->sc, &x->ml, from[i][0] ? from[i] : rank == 0 ? sub : NULL,
+            rc[i] = cli_run_to_dir(x->sc, &x->ml,
+                                   from[i][0]  ? from[i]
+                                   : rank == 0 ? sub
+                                               : NULL,
                                    threads, command, &ro, &st, err, sizeof err);
         wall[i] = st.wall_seconds;
         if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
@@ -226,8 +237,10 @@ int cmd_sweep(const struct opts *o, const char *command) {
                                v[0].sc->replications, "grid", o->grid, err, sizeof err);
         if (wrc != 0) status = cli_fail(wrc, err);
         if (status == EXIT_OK && o->report) status = cli_report_in(od, o->quiet);
-        if (status == EXIT_OK) status = cli_outdir_publish(od);
-        od = NULL;
+        if (status == EXIT_OK) {
+            status = cli_outdir_publish(od);
+            od = NULL;
+        }
     }
     if (status == EXIT_OK && !o->quiet) {
         cli_print_comparison(v[0].sc, cs, n);

@@ -1078,8 +1078,8 @@ int flow_run_opts(const struct scenario *sc, const struct metric_layout *ml, int
         while (ev.time >= r.warm_next) close_warm(&r, r.warm_next);
         FS_ASSERT(ev.time >= r.now);
         r.now = ev.time;
-        if ((++events & 0xffff) == 0 && ((opts->stop && *opts->stop) ||
-                                          (opts->max_events && events > opts->max_events))) {
+        if ((++events & 0xffff) == 0 &&
+            ((opts->stop && *opts->stop) || (opts->max_events && events > opts->max_events))) {
             if (opts->stop && *opts->stop)
                 snprintf(err, errlen, "interrupted");
             else

@@ -436,12 +436,6 @@ static int parse_step_down(struct ctx *c, struct doc_entry *e, struct sc_unit *u
     return 0;
 }
 
-static int census_fail(struct ctx *c, const struct doc_entry *e) {
-    char why[128];
-    snprintf(why, sizeof why, "expected at most %d patients", FS_MAX_CENSUS);
-    return key_fail(c, e, why);
-}
-
 static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e;
     char why[512];
@@ -558,13 +552,11 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     if ((e = get(c, s, "initial_occupancy", NULL))) {
         if (parse_key(c, e, val_count, &u->init_in_care)) return -1;
         if (isinf(u->init_in_care)) return key_fail(c, e, "expected a whole number of patients");
-        if (u->init_in_care > FS_MAX_CENSUS) return census_fail(c, e);
         u->init_given = 1;
     }
     if ((e = get(c, s, "initial_delayed", NULL))) {
         if (parse_key(c, e, val_count, &u->init_delayed)) return -1;
         if (isinf(u->init_delayed)) return key_fail(c, e, "expected a whole number of patients");
-        if (u->init_delayed > FS_MAX_CENSUS) return census_fail(c, e);
         u->init_given = 1;
     }
     e = get(c, s, "surge_capacity", "0");

@@ -134,9 +134,9 @@ struct scenario {
     size_t *transfer_off; /* nunits + 1 */
     int *transfer_by_from;
     int *unit_by_name; /* unit indices in the order of their names (scenario_unit_index) */
-    int readmissions; /* some unit has readmit > 0 */
-    int step_downs;   /* some unit has step_down */
-    double census;    /* patients placed at time 0 */
+    int readmissions;  /* some unit has readmit > 0 */
+    int step_downs;    /* some unit has step_down */
+    double census;     /* patients placed at time 0 */
     struct sc_chc chc;
     size_t ngroups; /* [group] sections; 0 for none */
     struct sc_group *group;

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 #include "sim/core.h"
 
 /* OWASP's rule for CSV injection: a text cell that starts with = + - @, a tab or a carriage
@@ -17,9 +16,20 @@
  * with a leading apostrophe, which both show as text. A plain number ("-3.5") is left alone. */
 static int formula_like(const char *s) {
     if (!s[0] || !strchr("=+-@\t\r", s[0])) return 0;
-    char *end;
-    (void)strtod(s, &end);
-    return end == s || *end != 0;
+    /* A plain decimal number ([+-]digits[.digits][e[+-]digits]) is a number to a spreadsheet
+     * too; anything else (-inf, +0x10, -1+1) is neutralised. */
+    const char *p = s + (*s == '+' || *s == '-');
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') p++, digits++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++) digits++;
+    if (digits && (*p == 'e' || *p == 'E')) {
+        p++;
+        p += *p == '+' || *p == '-';
+        if (!(*p >= '0' && *p <= '9')) return 1;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    return !digits || *p != 0;
 }
 
 char *csvout_quote(const char *s) {

@@ -41,7 +41,8 @@ static int exists(const char *dir, const char *name) {
 
 /* The whole of a small file, NUL-terminated, or NULL. */
 static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
+    char why[512]; /* a FIFO or a folder put where a part's file should be is not read */
+    FILE *f = table_fopen(path, "file", why, sizeof why);
     if (!f) return NULL;
     size_t cap = 4096, n = 0;
     char *s = fs_malloc(cap);
@@ -162,9 +163,8 @@ static int by_first(const void *a, const void *b) {
 
 /* Append src without its header line to dst; the header must be the one dst started with. */
 static int append_rows(FILE *dst, const char *src, const char *header, char *err, size_t errlen) {
-    FILE *f = fopen(src, "rb");
+    FILE *f = table_fopen(src, "CSV file", err, errlen);
     if (!f) {
-        snprintf(err, errlen, "%s: cannot read: %s", src, strerror(errno));
         return -1;
     }
     char *line = NULL;
@@ -185,7 +185,8 @@ static int append_rows(FILE *dst, const char *src, const char *header, char *err
 
 /* The first line of a file (with its newline), or NULL. */
 static char *first_line(const char *path) {
-    FILE *f = fopen(path, "rb");
+    char why[512];
+    FILE *f = table_fopen(path, "CSV file", why, sizeof why);
     if (!f) return NULL;
     char *line = NULL;
     size_t cap = 0;

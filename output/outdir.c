@@ -8,10 +8,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <sys/file.h>
@@ -23,17 +23,18 @@
 
 /* Every file name a flowsim result may hold, of every command: what a folder's recovery and a
  * sweep's variant folders treat as flowsim's. Anything else is the user's. */
-static const char *const flowsim_files[] = {
-    "summary.csv",     "timeseries.csv",   "warmup.csv",    "patients.csv",
-    "replications.csv", "scenario.resolved.ini", "run-info", "report.html",
-    "comparison.csv",  "sweep.csv",        "reproduction.csv", "calibrated.ini",
-    "calibration.csv", NULL};
+static const char *const flowsim_files[] = {"summary.csv",      "timeseries.csv",
+                                            "warmup.csv",       "patients.csv",
+                                            "replications.csv", "scenario.resolved.ini",
+                                            "run-info",         "report.html",
+                                            "comparison.csv",   "sweep.csv",
+                                            "reproduction.csv", "calibrated.ini",
+                                            "calibration.csv",  NULL};
 
 struct outdir {
     char path[PATH_MAX];  /* the results folder, resolved */
     char stage[PATH_MAX]; /* its staging folder, DIR/.flowsim-stage-XXXXXX */
     int stage_fd;         /* open on stage and flock'd: a live run's folder is never taken */
-    const char *const *owned;
     char given[PATH_MAX]; /* the path as given, and the topmost folder this run created in it */
     char made[PATH_MAX];
     char notes[2048];
@@ -60,12 +61,26 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
     return FS_OK;
 }
 
-static int is_flowsim_file(const char *name) {
+int outdir_is_flowsim_file(const char *name) {
     for (const char *const *f = flowsim_files; *f; f++)
         if (!strcmp(*f, name)) return 1;
-    /* csvout's temporary files: .NAME.PID-N.tmp */
+    return 0;
+}
+
+/* A temporary file of flowsim's: .NAME.<anything>.tmp for one of its file names (csvout's
+ * .NAME.PID-N.tmp, a restore's .NAME.PID.restore.tmp, run-info's .run-info.PID.add.tmp). */
+static int is_flowsim_temp(const char *name) {
     size_t n = strlen(name);
-    return name[0] == '.' && n > 5 && !strcmp(name + n - 4, ".tmp");
+    if (name[0] != '.' || n < 6 || strcmp(name + n - 4, ".tmp")) return 0;
+    for (const char *const *f = flowsim_files; *f; f++) {
+        size_t k = strlen(*f);
+        if (!strncmp(name + 1, *f, k) && name[1 + k] == '.') return 1;
+    }
+    return 0;
+}
+
+static int is_flowsim_file(const char *name) {
+    return outdir_is_flowsim_file(name) || is_flowsim_temp(name);
 }
 
 /* a/b into buf; 0, or -1 when it does not fit. */
@@ -128,8 +143,17 @@ static void names_of_dir(const char *dir, int kind, struct names *l) {
 }
 
 /* The names on run-info's "KEY = a b c" line; returns 1 when the file has the line. */
+/* fd of a regular file opened for reading, or -1: never a link, and never blocks on a FIFO or
+ * a device someone put at the name. */
+static int open_regular(const char *path) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) close(fd), fd = -1;
+    return fd;
+}
+
 static int names_of_run_info(const char *run_info, const char *key, struct names *l) {
-    int fd = open(run_info, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open_regular(run_info);
     FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     if (!f) {
         if (fd >= 0) close(fd);
@@ -155,7 +179,7 @@ static int names_of_run_info(const char *run_info, const char *key, struct names
  * links. Never follows a symlink. */
 static int link_or_copy(const char *from, const char *to) {
     if (link(from, to) == 0) return 0;
-    int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int in = open_regular(from);
     if (in < 0) return -1;
     int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     int rc = out < 0 ? -1 : 0;
@@ -242,7 +266,8 @@ static int only_flowsim(const char *dir, int depth) {
             break;
         }
         int k = kind_of(p);
-        ok = k == 'f' ? is_flowsim_file(e->d_name) : k == 'd' && depth > 0 && only_flowsim(p, depth - 1);
+        ok = k == 'f' ? is_flowsim_file(e->d_name)
+                      : k == 'd' && depth > 0 && only_flowsim(p, depth - 1);
     }
     closedir(d);
     return ok;
@@ -314,11 +339,18 @@ static void recover(struct outdir *od) {
     struct names found = {0};
     DIR *d = opendir(od->path);
     struct dirent *e;
-    while (d && (e = readdir(d)))
+    while (d && (e = readdir(d))) {
+        char p[PATH_MAX];
         if (!strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX))) names_add(&found, e->d_name);
+        /* A temporary file of a flowsim killed while writing here (flowsim report): every
+         * writer in this folder holds its lock, so none is being written now. */
+        else if (is_flowsim_temp(e->d_name) && join(p, sizeof p, od->path, e->d_name) == 0 &&
+                 kind_of(p) == 'f')
+            unlink(p);
+    }
     if (d) closedir(d);
     for (size_t i = 0; i < found.n; i++) {
-        char s[PATH_MAX], p[PATH_MAX];
+        char s[PATH_MAX];
         if (join(s, sizeof s, od->path, found.v[i]) != 0 || kind_of(s) != 'd') continue;
         int fd = open(s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) continue;
@@ -330,17 +362,22 @@ static void recover(struct outdir *od) {
         if (join(prev, sizeof prev, s, ".previous") == 0 && kind_of(prev) == 'd' &&
             join(info, sizeof info, s, "run-info") == 0 && kind_of(info) == 'f') {
             roll_back(od->path, s);
-            note(od, "%s: put back the previous result, which a run stopped while publishing "
-                     "(%s) had half replaced\n",
+            /* Done: what is left of the staging folder (kept, should it hold someone's file)
+             * is never put back again over a later result. */
+            outdir_remove(prev);
+            unlink(info);
+            note(od,
+                 "%s: put back the previous result, which a run stopped while publishing "
+                 "(%s) had half replaced\n",
                  found.v[i]);
         }
-        (void)p;
         if (only_flowsim(s, 3)) {
             outdir_remove(s);
             note(od, "%s: removed %s, the staging folder of a run that was stopped\n", found.v[i]);
         } else {
-            note(od, "%s: left %s, the staging folder of a stopped run: it holds files that are "
-                     "not flowsim's\n",
+            note(od,
+                 "%s: left %s, the staging folder of a stopped run: it holds files that are "
+                 "not flowsim's\n",
                  found.v[i]);
         }
         close(fd);
@@ -348,29 +385,32 @@ static void recover(struct outdir *od) {
     names_fini(&found);
 }
 
-int outdir_recover(const char *path, char *notes, size_t len) {
+int outdir_lock(const char *path, char *notes, size_t len) {
     struct outdir *od = fs_calloc(1, sizeof *od);
-    int rc = -1;
-    if (realpath(path, od->path)) {
-        int dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            flock(dfd, LOCK_EX);
-            recover(od);
-            close(dfd);
-            rc = 0;
-        }
+    int dfd = -1;
+    if (realpath(path, od->path) &&
+        (dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+        flock(dfd, LOCK_EX);
+        recover(od);
     }
+    int e = errno;
     if (len) snprintf(notes, len, "%s", od->notes);
     fs_free(od);
-    return rc;
+    errno = e;
+    return dfd;
+}
+
+void outdir_unlock(int fd) {
+    if (fd >= 0) close(fd);
 }
 
 int outdir_add_file(const char *path, const char *name) {
     char info[PATH_MAX], tmp[PATH_MAX];
-    if (join(info, sizeof info, path, "run-info") || kind_of(info) != 'f' ||
+    if (join(info, sizeof info, path, "run-info") ||
         snprintf(tmp, sizeof tmp, "%s/.run-info.%ld.add.tmp", path, (long)getpid()) >=
             (int)sizeof tmp)
         return -1;
+    if (kind_of(info) != 'f') return 0; /* not a flowsim result: nothing to record */
     struct names have = {0};
     int listed = names_of_run_info(info, "files", &have), rc = 0;
     if (!listed || names_has(&have, name)) {
@@ -378,9 +418,7 @@ int outdir_add_file(const char *path, const char *name) {
         return 0;
     }
     names_fini(&have);
-    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) flock(dfd, LOCK_EX);
-    int in = open(info, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int in = open_regular(info);
     int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     FILE *fi = in >= 0 ? fdopen(in, "r") : NULL, *fo = out >= 0 ? fdopen(out, "w") : NULL;
     if (!fi || !fo) {
@@ -400,15 +438,78 @@ int outdir_add_file(const char *path, const char *name) {
         free(line);
         rc = ferror(fo) ? -1 : 0;
     }
-    if (fi) fclose(fi); else if (in >= 0) close(in);
-    if (fo) { if (fclose(fo) != 0) rc = -1; } else if (out >= 0) close(out);
+    if (fi)
+        fclose(fi);
+    else if (in >= 0)
+        close(in);
+    if (fo) {
+        if (fclose(fo) != 0) rc = -1;
+    } else if (out >= 0)
+        close(out);
     if (rc == 0 && rename(tmp, info) != 0) rc = -1;
     if (rc != 0) unlink(tmp);
-    if (dfd >= 0) close(dfd);
     return rc;
 }
 
 /* ---- open, publish, abort ------------------------------------------------------------------ */
+
+/* The previous result in dir: the files and folders its run-info lists; for an earlier
+ * flowsim's run-info (no list), every flowsim file name there; nothing without run-info. */
+static void previous_result(const char *dir, struct names *f, struct names *d) {
+    char p[PATH_MAX], q[PATH_MAX];
+    if (join(p, sizeof p, dir, "run-info") || kind_of(p) != 'f') return;
+    if (!names_of_run_info(p, "files", f))
+        for (const char *const *o = flowsim_files; *o; o++)
+            if (join(q, sizeof q, dir, *o) == 0 && kind_of(q) == 'f') names_add(f, *o);
+    names_of_run_info(p, "folders", d);
+}
+
+/* Is something that is not the previous result's where the new result puts a file (a name in
+ * files) or a folder (in folders)? Then nothing may be written: the user's file would be
+ * replaced. FS_ECREATE with a message naming it, or FS_OK. */
+static int in_the_way(const char *dir, const char *const *files, const char *const *folders,
+                      const struct names *oldf, const struct names *oldd, char *err,
+                      size_t errlen) {
+    char p[PATH_MAX], q[PATH_MAX];
+    for (const char *const *f = files; f && *f; f++) {
+        if (join(p, sizeof p, dir, *f) != 0) continue;
+        int k = kind_of(p);
+        if (k == 'd' || k == 'o' || (k == 'f' && !names_has(oldf, *f))) {
+            snprintf(err, errlen,
+                     "%s: %s is where the result puts its %s (no run-info here lists it as "
+                     "flowsim's): move it, or write the results to another folder",
+                     p,
+                     k == 'd'   ? "a folder"
+                     : k == 'o' ? "something else"
+                                : "a file of yours",
+                     *f);
+            return FS_ECREATE;
+        }
+    }
+    for (const char *const *f = folders; f && *f; f++) {
+        if (join(p, sizeof p, dir, *f) != 0 || names_has(oldd, *f)) continue;
+        int k = kind_of(p), theirs = 0;
+        for (const char *const *g = flowsim_files; k == 'd' && *g && !theirs; g++)
+            theirs = join(q, sizeof q, p, *g) == 0 && kind_of(q) != 0;
+        if ((k && k != 'd') || theirs) {
+            snprintf(err, errlen,
+                     "%s: %s is where the result puts its folder %s (no run-info here lists it "
+                     "as flowsim's): move it, or write the results to another folder",
+                     p, k != 'd' ? "a file of yours" : "a folder holding files of yours", *f);
+            return FS_ECREATE;
+        }
+    }
+    return FS_OK;
+}
+
+int outdir_check(const char *path, const char *const *files, char *err, size_t errlen) {
+    struct names oldf = {0}, oldd = {0};
+    previous_result(path, &oldf, &oldd);
+    int rc = in_the_way(path, files, NULL, &oldf, &oldd, err, errlen);
+    names_fini(&oldf);
+    names_fini(&oldd);
+    return rc;
+}
 
 /* mkdir -p, remembering the topmost folder made (for abort). */
 static int make_dirs(struct outdir *od, const char *path, char *err, size_t errlen) {
@@ -436,8 +537,8 @@ static int make_dirs(struct outdir *od, const char *path, char *err, size_t errl
     return FS_OK;
 }
 
-int outdir_open(struct outdir **out, const char *path, const char *const *owned, char *err,
-                size_t errlen) {
+int outdir_open(struct outdir **out, const char *path, const char *const *files,
+                const char *const *folders, char *err, size_t errlen) {
     *out = NULL;
     if (!path || !*path) {
         snprintf(err, errlen, "'': expected a folder for the results");
@@ -449,7 +550,6 @@ int outdir_open(struct outdir **out, const char *path, const char *const *owned,
     }
     struct outdir *od = fs_calloc(1, sizeof *od);
     od->stage_fd = -1;
-    od->owned = owned;
     snprintf(od->given, sizeof od->given, "%s", path);
     struct stat sb;
     int rc = FS_OK, dfd = -1;
@@ -476,7 +576,14 @@ int outdir_open(struct outdir **out, const char *path, const char *const *owned,
         dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0) flock(dfd, LOCK_EX); /* one recovery or publication at a time */
         recover(od);
-        if (join(od->stage, sizeof od->stage, od->path, STAGE_PREFIX "XXXXXX") != 0) {
+        struct names oldf = {0}, oldd = {0};
+        previous_result(od->path, &oldf, &oldd);
+        rc = in_the_way(od->path, files, folders, &oldf, &oldd, err, errlen);
+        names_fini(&oldf);
+        names_fini(&oldd);
+        if (rc != FS_OK) {
+            /* refused before anything is written */
+        } else if (join(od->stage, sizeof od->stage, od->path, STAGE_PREFIX "XXXXXX") != 0) {
             snprintf(err, errlen, "%.200s...: folder name too long", od->path);
             rc = FS_EINPUT;
         } else if (!mkdtemp(od->stage)) {
@@ -542,8 +649,7 @@ static void step(int *k) {
 }
 
 static int back_up(struct outdir *od, const struct names *oldf, const struct names *oldd,
-                   const struct names *newf, const struct names *newd, char *err,
-                   size_t errlen) {
+                   const struct names *newf, const struct names *newd, char *err, size_t errlen) {
     char tmp[PATH_MAX], prev[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
     if (join(tmp, sizeof tmp, od->stage, ".previous-tmp") ||
         join(prev, sizeof prev, od->stage, ".previous") || mkdir(tmp, 0700) != 0)
@@ -608,31 +714,18 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         rc = FS_EBUG;
         goto done;
     }
-    /* What is in the way is refused before anything changes. */
-    for (size_t i = 0; i < newf.n && rc == FS_OK; i++)
-        if (join(p, sizeof p, od->path, newf.v[i]) == 0 && kind_of(p) == 'd') {
-            snprintf(err, errlen, "%s: is a folder, where the result has a file", p);
-            rc = FS_ECREATE;
-        }
-    for (size_t i = 0; i < newd.n && rc == FS_OK; i++) {
-        int kind = join(p, sizeof p, od->path, newd.v[i]) == 0 ? kind_of(p) : 'o';
-        if (kind && kind != 'd') {
-            snprintf(err, errlen, "%s: exists and is not a folder, where the result has one", p);
-            rc = FS_ECREATE;
-        }
-    }
     join(info, sizeof info, od->stage, "run-info");
     if (rc == FS_OK && list_in_run_info(info, &newf, &newd) != 0) {
         snprintf(err, errlen, "%s: write failed (disk full?)", info);
         rc = FS_EIO;
     }
     if (rc != FS_OK) goto done;
-    /* The previous result: as its run-info lists it, or (older results) the owned names. */
+    previous_result(od->path, &oldf, &oldd);
+    /* Checked at open; again now, for what appeared during the run. */
+    rc = in_the_way(od->path, (const char *const *)newf.v, (const char *const *)newd.v, &oldf,
+                    &oldd, err, errlen);
+    if (rc != FS_OK) goto done;
     join(p, sizeof p, od->path, "run-info");
-    if (kind_of(p) == 'f' && !names_of_run_info(p, "files", &oldf))
-        for (const char *const *o = od->owned; o && *o; o++)
-            if (join(q, sizeof q, od->path, *o) == 0 && kind_of(q) == 'f') names_add(&oldf, *o);
-    names_of_run_info(p, "folders", &oldd);
     rc = back_up(od, &oldf, &oldd, &newf, &newd, err, errlen);
     if (rc != FS_OK) goto done;
     step(&k);
@@ -686,8 +779,9 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
     goto done;
 io:;
     int e = errno;
-    snprintf(err, errlen, "%s: cannot put the result in place: %s (the previous result is put "
-                          "back)",
+    snprintf(err, errlen,
+             "%s: cannot put the result in place: %s (the previous result is put "
+             "back)",
              od->path, strerror(e));
     rc = status_of(e);
     roll_back(od->path, od->stage);

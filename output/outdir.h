@@ -43,13 +43,14 @@ struct outdir;
 /* Open the results folder path for a new result: create it (and its parents) with the
  * umask's mode if missing, put back a previous result a killed publication left half
  * replaced, remove staging folders of dead runs, and make this run's staging folder. Before
- * any work is done, so a folder that cannot be written is refused at once. owned lists the
- * names (files) this kind of result may hold, NULL-terminated: used when the previous result's
- * run-info does not list its files (results of an earlier flowsim). Returns FS_OK with *od
- * set; FS_EINPUT (an empty path, a file in the way, a name too long); FS_ECREATE (no
- * permission, a read-only file system). */
-int outdir_open(struct outdir **od, const char *path, const char *const *owned, char *err,
-                size_t errlen);
+ * any work is done, so a folder that cannot be written is refused at once. files and folders
+ * (NULL-terminated, or NULL) name what the result will put there: a file of the user's at one
+ * of those names (one the previous result's run-info does not list), or a folder holding
+ * flowsim-named files of the user's, is refused rather than replaced. Returns FS_OK with *od
+ * set; FS_EINPUT (an empty path, a file in the way of a folder to create, a name too long);
+ * FS_ECREATE (no permission, a read-only file system, the user's file where the result goes). */
+int outdir_open(struct outdir **od, const char *path, const char *const *files,
+                const char *const *folders, char *err, size_t errlen);
 /* The staging folder (absolute): write the result's files and sub-folders here. */
 const char *outdir_stage(const struct outdir *od);
 /* The results folder (absolute). */
@@ -65,16 +66,27 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen);
  * still empty; free od. Accepts NULL. */
 void outdir_abort(struct outdir *od);
 
-/* What outdir_open does first, for a command that writes into a results folder without
- * replacing its result (flowsim report DIR): put back a previous result a killed publication
- * left half replaced, and remove dead runs' staging folders. What it did goes into notes.
- * Returns 0, or -1 when path is not a folder that can be opened. */
-int outdir_recover(const char *path, char *notes, size_t len);
+/* For a command that writes into a published result without replacing it (flowsim report
+ * DIR): lock the folder against publications and recoveries, after doing what outdir_open does
+ * first (put back a result a killed publication left half replaced, remove dead runs' staging
+ * folders and flowsim's temporary files). What it did goes into notes. Returns the lock (a
+ * descriptor for outdir_unlock), or -1 with errno when path is not a folder that can be
+ * opened. */
+int outdir_lock(const char *path, char *notes, size_t len);
+void outdir_unlock(int fd);
+
+/* Is name one of the file names a flowsim result may hold (run-info, summary.csv, ...)? A
+ * sweep's variant may not be called so. */
+int outdir_is_flowsim_file(const char *name);
+
+/* Under outdir_lock: would writing files into the published result at path replace a file of
+ * the user's (one its run-info does not list)? FS_ECREATE with a message naming it, or FS_OK. */
+int outdir_check(const char *path, const char *const *files, char *err, size_t errlen);
 
 /* A file written into a published result afterwards (flowsim report DIR's report.html) added
- * to the list its run-info keeps, so the next publication knows it for the result's. Does
- * nothing when run-info has no list (not flowsim's, or an earlier flowsim's). Returns 0, or -1
- * when run-info could not be rewritten. */
+ * to the list its run-info keeps, so the next publication knows it for the result's; call it
+ * under outdir_lock, before the file goes in. Does nothing when there is no run-info or it has
+ * no list (an earlier flowsim's). Returns 0, or -1 when run-info could not be rewritten. */
 int outdir_add_file(const char *path, const char *name);
 
 /* A private folder for temporary work (an MPI rank's part): PARENT/PREFIXXXXXXX, locked for

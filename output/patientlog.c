@@ -10,12 +10,14 @@ struct plog {
     struct csvout_file cf;
     const struct scenario *sc;
     char **q_unit, **q_group;
+    char **q_await; /* "awaiting_UNIT" as one CSV cell, per unit */
 };
 
 static void free_log(struct plog *log) {
-    for (size_t i = 0; i < log->sc->nunits; i++) fs_free(log->q_unit[i]);
+    for (size_t i = 0; i < log->sc->nunits; i++) fs_free(log->q_unit[i]), fs_free(log->q_await[i]);
     for (size_t g = 0; g < log->sc->ngroups; g++) fs_free(log->q_group[g]);
     fs_free(log->q_unit);
+    fs_free(log->q_await);
     fs_free(log->q_group);
     fs_free(log);
 }
@@ -25,7 +27,15 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
     log->sc = sc;
     log->q_unit = fs_calloc(sc->nunits, sizeof *log->q_unit);
     log->q_group = fs_calloc(sc->ngroups + 1, sizeof *log->q_group);
-    for (size_t i = 0; i < sc->nunits; i++) log->q_unit[i] = csvout_quote(sc->unit[i].name);
+    log->q_await = fs_calloc(sc->nunits, sizeof *log->q_await);
+    for (size_t i = 0; i < sc->nunits; i++) {
+        log->q_unit[i] = csvout_quote(sc->unit[i].name);
+        size_t n = strlen(sc->unit[i].name) + 10;
+        char *a = fs_malloc(n);
+        snprintf(a, n, "awaiting_%s", sc->unit[i].name);
+        log->q_await[i] = csvout_quote(a);
+        fs_free(a);
+    }
     for (size_t g = 0; g < sc->ngroups; g++) log->q_group[g] = csvout_quote(sc->group[g].name);
     if (csvout_open(&log->cf, dir, "patients.csv", err, errlen) != 0) {
         free_log(log);
@@ -59,9 +69,10 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
                                       : log->q_unit[v->next],
           f);
     fputc(',', f);
-    fputs(v->delay_reason, f);
     if (!strcmp(v->delay_reason, "awaiting") && v->delay_target >= 0)
-        fprintf(f, "_%s", log->q_unit[v->delay_target]);
+        fputs(log->q_await[v->delay_target], f); /* awaiting_UNIT, one cell */
+    else
+        fputs(v->delay_reason, f);
     fputc('\n', f);
 }
 

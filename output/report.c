@@ -507,7 +507,8 @@ static const char style[] =
     "font-size:12px;overflow:auto}";
 
 static void file_as_pre(FILE *f, const char *path) {
-    FILE *in = fopen(path, "r");
+    char why[512]; /* never blocks on a FIFO put at the name */
+    FILE *in = table_fopen(path, "file", why, sizeof why);
     if (!in) return;
     char line[1024];
     fputs("<pre>", f);
@@ -547,10 +548,11 @@ int report_write(const char *dir, const char *folder, char *err, size_t errlen) 
         return -1;
     }
     struct csvout_file cf;
-    if (csvout_open(&cf, dir, "report.html", err, errlen) != 0) {
+    int rc = csvout_open(&cf, dir, "report.html", err, errlen);
+    if (rc != 0) {
         if (have_ts) runts_fini(&t);
         table_fini(&cmp);
-        return -1;
+        return rc;
     }
     FILE *f = cf.f;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

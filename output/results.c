@@ -25,7 +25,7 @@ struct results {
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
-    struct csvout_file warm;   /* warmup.csv: occupancy from time 0, for judging the warm-up */
+    struct csvout_file warm; /* warmup.csv: occupancy from time 0, for judging the warm-up */
     /* A part of a run (--replications-range, or one MPI rank's share): replications
      * first_rep + 1 .. first_rep + nrep of the scenario's; replications.csv then keeps each
      * one's summary exactly, for flowsim merge. */

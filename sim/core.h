@@ -36,11 +36,11 @@ _Noreturn void fs_assert_failed(const char *expr, const char *file, int line);
  * elsewhere is FS_EBUG. */
 enum fs_status {
     FS_OK = 0,
-    FS_EBUG = -1,     /* an internal error: a bug */
-    FS_EINPUT = -2,   /* bad input or usage: the user can fix it */
-    FS_ECREATE = -3,  /* an output file or folder cannot be created (permission, read-only) */
-    FS_EIO = -4,      /* a write failed (disk full, I/O error) */
-    FS_ESTOPPED = -5  /* stopped by a signal (Ctrl-C, SIGTERM) */
+    FS_EBUG = -1,    /* an internal error: a bug */
+    FS_EINPUT = -2,  /* bad input or usage: the user can fix it */
+    FS_ECREATE = -3, /* an output file or folder cannot be created (permission, read-only) */
+    FS_EIO = -4,     /* a write failed (disk full, I/O error) */
+    FS_ESTOPPED = -5 /* stopped by a signal (Ctrl-C, SIGTERM) */
 };
 
 /* A test's hook in the program, off unless the test sets it: is the environment variable name

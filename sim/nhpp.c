@@ -110,9 +110,9 @@ double nhpp_next(const struct nhpp *p, double t, double e, double limit) {
         return x < limit ? x : INFINITY;
     }
     long s = step_at(p, t);
-    for (;;) {
+    for (;;) { /* one by-date step at a time */
         /* Past the limit the arrival is of no use to anyone: a rate of 1e-9/d with a profile
-         * walked hour by hour for 10^12 years before this stop. */
+         * was walked hour by hour for 10^12 years before this stop. */
         if (!(t < limit)) return INFINITY;
         double m = s < 0 ? 1.0 : p->step_m[s];
         double next_step = (size_t)(s + 1) < p->nsteps ? p->step_t[s + 1] : INFINITY;
@@ -124,29 +124,36 @@ double nhpp_next(const struct nhpp *p, double t, double e, double limit) {
             s++;
             continue;
         }
-        /* Whole weeks of an unchanging profile at once (integrated, not walked), leaving at
-         * least one week to walk so the arrival is found segment by segment as before: the
-         * walk's cost is then bounded by the weeks at each end of a step, not by 1 / rate. */
-        double wk = p->rate * m * p->week;
-        if (e > 2 * wk) {
-            double n = floor(e / wk) - 1, room = floor((next_step - t) / 7.0);
-            if (n > room) n = room;
-            if (n >= 1) {
-                t += 7.0 * n;
-                e -= n * wk;
-                continue;
+        for (int walked = 0;; walked = 1) { /* the hours of the step */
+            double end;
+            long h = hour_index(p, t, &end);
+            if (next_step < end) end = next_step;
+            double r = p->rate * p->how[h] * m;
+            if (r > 0 && r * (end - t) >= e) {
+                double x = t + e / r;
+                return x < limit ? x : INFINITY;
+            }
+            e -= r * (end - t);
+            t = end;
+            if (t >= next_step) {
+                s++;
+                break;
+            }
+            if (!(t < limit)) return INFINITY;
+            /* Not in its first hour: whole weeks of an unchanging profile at once (integrated,
+             * not walked), leaving at least one week to walk so the arrival is found segment
+             * by segment as before. The walk's cost is then bounded by the weeks at each end
+             * of a step, not by 1 / rate. */
+            double wk = walked ? 0 : p->rate * m * p->week;
+            if (!walked && e > 2 * wk) {
+                double n = floor(e / wk) - 1, room = floor((next_step - t) / 7.0);
+                if (n > room) n = room;
+                if (n >= 1) {
+                    t += 7.0 * n;
+                    e -= n * wk;
+                    if (!(t < limit)) return INFINITY;
+                }
             }
         }
-        double end;
-        long h = hour_index(p, t, &end);
-        if (next_step < end) end = next_step;
-        double r = p->rate * p->how[h] * m;
-        if (r > 0 && r * (end - t) >= e) {
-            double x = t + e / r;
-            return x < limit ? x : INFINITY;
-        }
-        e -= r * (end - t);
-        t = end;
-        if (t >= next_step) s++;
     }
 }

@@ -7,8 +7,8 @@
  * numbers), and there is no rejection. Times are in days.
  *
  * However small the rate, nhpp_next ends: it stops at the caller's limit (the horizon), and
- * crosses whole weeks of an unchanging profile in one step, so one call costs at most a week
- * of hours at each end of each by-date step it crosses. */
+ * crosses whole weeks of an unchanging profile in one step, so one call walks at most two
+ * weeks of hours in each by-date step it crosses, and never past the limit. */
 #ifndef FS_NHPP_H
 #define FS_NHPP_H
 
@@ -21,7 +21,7 @@ struct nhpp {
     size_t nsteps;
     double *step_t; /* by-date steps: from step_t[i] (days) the multiplier is step_m[i] */
     double *step_m;
-    int flat; /* no profile at all: arrivals are a plain Poisson process */
+    int flat;    /* no profile at all: arrivals are a plain Poisson process */
     double week; /* integrated hour-of-week profile over one week (sum of how[h] / 24), days */
 };
 

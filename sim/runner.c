@@ -14,8 +14,8 @@ struct pool {
     int window;          /* at most this many replications started and not yet emitted */
     int next;            /* next replication to start (offset from first_rep) */
     int emitted;         /* replications handed to done so far */
-    int failed; /* the first failure's status (an fs_status, or -1), or 0 */
-    void **results; /* reorder buffer */
+    int failed;          /* the first failure's status (an fs_status, or -1), or 0 */
+    void **results;      /* reorder buffer */
     char *ready;
     char err[512];
 };

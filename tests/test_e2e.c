@@ -650,10 +650,11 @@ static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
     snprintf(path, sizeof path, "%s/new", dir);
     assert_int_not_equal(stat(path, &st), 0);
     /* ...and an existing folder keeps exactly what it had. */
-    snprintf(path, sizeof path, "%s/old", dir);
-    mkdir(path, 0777);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/old' --replications 2 --quiet",
+             tu_src("scenarios/demo.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
     snprintf(path, sizeof path, "%s/old/summary.csv", dir);
-    tu_write(path, "previous results\n");
+    char *previous = tu_read(path);
     snprintf(line, sizeof line,
              "'%s' run '%s' -o '%s/old' --replications 5000 2>/dev/null & pid=$!; "
              "sleep 0.5; kill -INT $pid; wait $pid; echo $? > '%s'",
@@ -663,10 +664,14 @@ static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
     assert_string_equal(status, "130\n");
     free(status);
     char *old = tu_read(path);
-    assert_string_equal(old, "previous results\n");
+    assert_string_equal(old, previous);
     free(old);
+    free(previous);
     char listing[8192];
-    snprintf(listing, sizeof listing, "test \"$(ls -A '%s/old')\" = summary.csv", dir);
+    snprintf(listing, sizeof listing,
+             "test \"$(ls -A '%s/old' | tr '\\n' ' ')\" = "
+             "'run-info scenario.resolved.ini summary.csv timeseries.csv warmup.csv '",
+             dir);
     assert_int_equal(system(listing), 0);
 }
 
@@ -710,9 +715,9 @@ static void kill_9_leaves_the_previous_results(void **s) {
         /* Nothing else appeared in the folder but the dead run's staging folder, and never
          * more than one: each run removes those of runs that died. */
         snprintf(line, sizeof line,
-                 "test $(ls -A '%s' | grep -v '^.flowsim-stage-' | wc -l) = %d && "
-                 "test $(ls -A '%s' | grep -c '^.flowsim-stage-') -le 1",
-                 out, NF, out);
+                 "cd '%s' && test $(ls -A | grep -v '^.flowsim-stage-' | wc -l) = %d && "
+                 "test $(ls -A | grep -c '^.flowsim-stage-') -le 1",
+                 out, NF);
         assert_int_equal(system(line), 0);
     }
     for (int i = 0; i < NF; i++) free(before[i]);

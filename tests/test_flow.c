@@ -593,6 +593,54 @@ static void case_mix_groups(void **s) {
     done(&r);
 }
 
+/* The group is kept in one byte and 64 groups are the limit (sim/limits.h): the last gets its
+ * own patients, with its own keys, like the first. */
+static void the_last_of_64_groups_gets_its_own_patients(void **s) {
+    (void)s;
+    static char text[8192];
+    snprintf(text, sizeof text,
+             "[scenario]\nhorizon = 400d\n[arrivals a]\nto = acute\nrate = 64/d\n"
+             "[unit acute]\nstay = fixed(2d)\nstay.g63 = fixed(9d)\nnext.g63 = home 1\n"
+             "[unit home]\nstay = exp(5d)\n");
+    for (int g = 0; g < 64; g++) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, "[group g%d]\nshare = 0.015625\n", g);
+    }
+    struct run r;
+    run(&r, text, 0);
+    double all = get(&r, NULL, "arrivals") * 400, last = get(&r, NULL, "arrivals.g63") * 400;
+    assert_close(last, all / 64, 5 * sqrt(all / 64));
+    assert_close(get(&r, "acute", "los_mean.g63"), 9, 1e-9);
+    assert_close(get(&r, "acute", "los_mean.g0"), 2, 1e-9);
+    assert_close(get(&r, "home", "admissions"), get(&r, "home", "admissions.g63"), 1e-12);
+    done(&r);
+}
+
+/* The awaiting pairs are those the routing allows, not every pair of units: a chain of 300
+ * units keeps 299 (and one for any other), and still counts each delay where it belongs. */
+static void awaiting_pairs_follow_the_routes(void **s) {
+    (void)s;
+    static char text[1 << 16];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "[scenario]\nhorizon = 60d\n[arrivals a]\nto = u0\nrate = 5/d\n");
+    for (int u = 0; u < 300; u++) {
+        char next[32] = "exit 1";
+        if (u + 1 < 300) snprintf(next, sizeof next, "u%d 1", u + 1);
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "[unit u%d]\ncapacity = %d\nstay = exp(1d)\nnext = %s\n", u,
+                              u == 2 ? 1 : 50, next);
+    }
+    struct run r;
+    run(&r, text, 0);
+    assert_int_equal(r.ml.nawait, 300);
+    assert_int_equal(metric_await_index(&r.ml, 149, 150), 149);
+    assert_int_equal(metric_await_index(&r.ml, 150, 149), 299); /* no route: the spare */
+    /* u2 has one place: those in u1 wait for it, and their delay is all "awaiting u2". */
+    assert_true(get(&r, "u1", "delayed_days_awaiting_u2") > 1);
+    assert_close(get(&r, "u1", "delayed_days_awaiting_u2"), get(&r, "u1", "delayed_days"), 1e-9);
+    done(&r);
+}
+
 static void same_replication_same_numbers(void **s) {
     (void)s;
     struct run a, b, c;
@@ -697,6 +745,8 @@ int main(void) {
         cmocka_unit_test(surge_opens_after_sustained_pressure),
         cmocka_unit_test(chc_in_acute_or_after_discharge),
         cmocka_unit_test(case_mix_groups),
+        cmocka_unit_test(the_last_of_64_groups_gets_its_own_patients),
+        cmocka_unit_test(awaiting_pairs_follow_the_routes),
         cmocka_unit_test(same_replication_same_numbers),
         cmocka_unit_test(streamed_rows_equal_held_rows),
         cmocka_unit_test(common_random_numbers_across_capacities),

@@ -66,8 +66,8 @@ static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(vo
     snprintf(victim, sizeof victim, "%s/victim", d);
     tu_write(victim, "precious data\n");
     /* The names flowsim used before (fixed .NAME.tmp), and a final name. */
-    const char *plant[][2] = {{"out", ".report.html.tmp"},   {"cmp", ".comparison.csv.tmp"},
-                              {"sw", ".sweep.csv.tmp"},      {"cal", ".calibrated.ini.tmp"},
+    const char *plant[][2] = {{"out", ".report.html.tmp"},     {"cmp", ".comparison.csv.tmp"},
+                              {"sw", ".sweep.csv.tmp"},        {"cal", ".calibrated.ini.tmp"},
                               {"cal", ".calibration.csv.tmp"}, {"rep", "report.html"}};
     for (size_t i = 0; i < sizeof plant / sizeof *plant; i++) {
         mkdir(path_in(d, plant[i][0]), 0777);
@@ -92,8 +92,15 @@ static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(vo
     assert_int_equal(tu_run(cmd, NULL, NULL), 0);
     snprintf(cmd, sizeof cmd, "run '%s' -o '%s/rep' --quiet", ini, d);
     assert_int_equal(tu_run(cmd, NULL, NULL), 0);
-    snprintf(cmd, sizeof cmd, "report '%s/rep'", d); /* report.html is a planted link here */
-    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    /* A link at a name the result uses is not the result's: refused, neither followed nor
+     * replaced. */
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, "report '%s/rep'", d);
+    assert_int_equal(tu_run(cmd, NULL, &err), 73);
+    assert_non_null(strstr(err, "report.html: something else is where the result puts its"));
+    free(err);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/rep' --report --quiet", ini, d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 73);
     char *v = tu_read(victim);
     assert_string_equal(v, "precious data\n");
     free(v);
@@ -101,7 +108,7 @@ static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(vo
     assert_true(is_regular(path_in(d, "cmp/comparison.csv")));
     assert_true(is_regular(path_in(d, "sw/sweep.csv")));
     assert_true(is_regular(path_in(d, "cal/calibrated.ini")));
-    assert_true(is_regular(path_in(d, "rep/report.html")));
+    assert_false(is_regular(path_in(d, "rep/report.html")));
 }
 
 /* ---- 2. names ------------------------------------------------------------------------------- */
@@ -139,9 +146,9 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
                         d, ""),
                      0);
     /* Any other label maps to one safe name under results/. */
-    assert_int_equal(tu_run_under(prefix, "run small.ini --quiet --set 'scenario.name=a/../b c'",
-                                  NULL, NULL),
-                     0);
+    assert_int_equal(
+        tu_run_under(prefix, "run small.ini --quiet --set 'scenario.name=a/../b c'", NULL, NULL),
+        0);
     assert_true(is_regular(path_in(d, "results/a_.._b_c/summary.csv")));
     char out[OUTDIR_LABEL_MAX + 1], err[512];
     assert_int_equal(outdir_label("x", ".hidden", out, sizeof out, err, sizeof err), FS_OK);
@@ -175,6 +182,14 @@ static void publishing_keeps_the_folder_the_user_made(void **s) {
     snprintf(cmd, sizeof cmd, "compare ../small.ini ../small.ini -o . --report --quiet");
     assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
     assert_true(is_regular(path_in(team, "comparison.csv")));
+    tu_write(path_in(d, "expect.csv"),
+             "quantity,unit,metric,review_value,tolerance,low,high\nocc,ward,occupancy,38,5,,\n");
+    snprintf(cmd, sizeof cmd, "reproduce ../small.ini --expect ../expect.csv -o . --quiet");
+    int rc = tu_run_under(prefix, cmd, NULL, NULL);
+    assert_true(rc == 0 || rc == 3);
+    assert_true(is_regular(path_in(team, "reproduction.csv")));
+    /* Nothing was made beside the folder: its parent is not written. */
+    assert_false(entries_like(d, "^.team"));
     /* New folders (and their parents) get the umask's mode, like mkdir's. */
     snprintf(prefix, sizeof prefix, "cd '%s' && umask 002 &&", d);
     assert_int_equal(tu_run_under(prefix, "run small.ini -o new/deeper --quiet", NULL, NULL), 0);
@@ -184,7 +199,54 @@ static void publishing_keeps_the_folder_the_user_made(void **s) {
     assert_int_equal(after.st_mode & 07777, 0775);
 }
 
-/* ---- 4. a whole result at every step, and nothing left behind --------------------------------- */
+/* A mount point cannot be renamed over, and a folder in a read-only parent cannot have a
+ * sibling: results go into them all the same. Each part runs where the machine allows it (a
+ * tmpfs mount needs root with CAP_SYS_ADMIN; a read-only parent needs a user that permissions
+ * bind, so root runs that part as nobody). */
+static void a_mount_point_or_a_folder_in_a_read_only_parent_takes_results(void **s) {
+    (void)s;
+    char d[4096], line[16384];
+    scratch("folders_mount", d, sizeof d);
+    chmod(d, 0755);
+    chmod(path_in(d, "small.ini"), 0644);
+    const char *mnt = path_in(d, "mnt");
+    mkdir(mnt, 0777);
+    snprintf(line, sizeof line, "mount -t tmpfs tmpfs '%s' 2>/dev/null", mnt);
+    if (system(line) == 0) {
+        snprintf(cmd, sizeof cmd, "run '%s/small.ini' -o '%s' --quiet", d, mnt);
+        int rc1 = tu_run(cmd, NULL, NULL), rc2 = tu_run(cmd, NULL, NULL);
+        int ok = is_regular(path_in(mnt, "summary.csv"));
+        snprintf(line, sizeof line, "umount '%s'", mnt);
+        assert_int_equal(system(line), 0);
+        assert_int_equal(rc1, 0);
+        assert_int_equal(rc2, 0);
+        assert_true(ok);
+    } else {
+        print_message("(no tmpfs mount here: the mount point part is skipped)\n");
+    }
+    const char *ro = path_in(d, "ro");
+    mkdir(ro, 0777);
+    mkdir(path_in(ro, "out"), 0777);
+    chmod(path_in(ro, "out"), 0777);
+    chmod(ro, 0555);
+    const char *as = getuid() != 0 ? "" : "runuser -u nobody --";
+    /* nobody must reach the binary and the scenario (not so in a tree under /root). */
+    snprintf(line, sizeof line, "%s test -x '%s' -a -r '%s/small.ini' 2>/dev/null", as, FLOWSIM_BIN,
+             d);
+    if (system(line) != 0) as = NULL;
+    if (as) {
+        snprintf(line, sizeof line, "%s '%s' run '%s/small.ini' -o '%s/out' --quiet", as,
+                 FLOWSIM_BIN, d, ro);
+        assert_int_equal(system(line), 0);
+        assert_true(is_regular(path_in(ro, "out/summary.csv")));
+    } else {
+        print_message("(nobody cannot run flowsim here: the read-only parent part is skipped)\n");
+    }
+    chmod(ro, 0755);
+}
+
+/* ---- 4. a whole result at every step, and nothing left behind ---------------------------------
+ */
 
 /* The files of a result folder (and one level of sub-folders), name and content, sorted; the
  * lines of run-info that differ from run to run (the clock) and report.html (which flowsim
@@ -194,7 +256,8 @@ static char *snapshot(const char *dir) {
     snprintf(out, sizeof out, "%s.snap", dir);
     snprintf(line, sizeof line,
              "cd '%s' && for f in $(ls -A | sort) $(ls -d */* 2>/dev/null | sort); do "
-             "test -f \"$f\" && test \"$f\" != report.html && { echo \"== $f\"; grep -v -e '^finished_utc' -e "
+             "test -f \"$f\" && test \"$f\" != report.html && { echo \"== $f\"; grep -v -e "
+             "'^finished_utc' -e "
              "'^wall_seconds' \"$f\" | sed '/^files = /s/ report.html//'; }; done > '%s'",
              dir, out);
     if (system(line) != 0) fail_msg("cannot list %s", dir);
@@ -233,8 +296,7 @@ static void kill_at_every_step(const char *d, const char *first, const char *sec
         else if (!strcmp(now, fresh))
             kept++;
         else
-            fail_msg("killed at step %d: neither the previous result nor the new one:\n%s", n,
-                     now);
+            fail_msg("killed at step %d: neither the previous result nor the new one:\n%s", n, now);
         free(now);
         assert_false(entries_like(result, "^.flowsim-stage-"));
         assert_false(entries_like(result, "restore"));
@@ -251,8 +313,7 @@ static void a_kill_at_every_step_of_a_publication_leaves_one_whole_result(void *
     scratch("folders_kill_steps", d, sizeof d);
     /* The previous run has a patient log, the new one none: the log must go or come back. */
     kill_at_every_step(d, "run small.ini -o res --quiet --patient-log --replications 2",
-                       "run small.ini -o res --quiet --replications 3 --report",
-                       path_in(d, "res"));
+                       "run small.ini -o res --quiet --replications 3 --report", path_in(d, "res"));
 }
 
 static void a_kill_at_every_step_of_a_sweep_leaves_one_whole_sweep(void **s) {
@@ -298,8 +359,7 @@ static void stopped_runs_leave_nothing_behind(void **s) {
     assert_string_equal(now, old);
     free(now);
     char *err = NULL;
-    assert_int_equal(tu_run_under(prefix, "run small.ini -o res --replications 2", NULL, &err),
-                     0);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o res --replications 2", NULL, &err), 0);
     assert_non_null(strstr(err, "the staging folder of a run that was stopped"));
     free(err);
     assert_false(entries_like(path_in(d, "res"), "^.flowsim-stage-"));
@@ -319,7 +379,117 @@ static void stopped_runs_leave_nothing_behind(void **s) {
     outdir_remove(buf);
 }
 
-/* ---- 5. a sweep and a compare are one result -------------------------------------------------- */
+/* A dead run's staging folder kept because someone put a file in it: the previous result it
+ * held is put back once, never again over a later result. */
+static void a_result_put_back_once_is_never_put_back_again(void **s) {
+    (void)s;
+    char d[4096], prefix[4400], line[8192];
+    scratch("folders_once", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o k9 --quiet", NULL, NULL), 0);
+    char killer[4600];
+    snprintf(killer, sizeof killer, "cd '%s' && FLOWSIM_TEST_KILL_AT=4", d);
+    int rc = tu_run_under(killer, "run small.ini -o k9 --quiet --seed 9", NULL, NULL);
+    assert_true(rc == -1 || rc == 137);
+    snprintf(line, sizeof line, "cd '%s'/k9/.flowsim-stage-* && echo mine > myfile.txt", d);
+    assert_int_equal(system(line), 0);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o k9 --quiet --seed 11", NULL, NULL), 0);
+    assert_int_equal(tu_run_under(prefix, "report k9 --quiet", NULL, NULL), 0);
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o k9 --quiet --seed 12", NULL, NULL), 0);
+    char *info = tu_read(path_in(d, "k9/run-info"));
+    assert_non_null(strstr(info, "seed = 12\n"));
+    free(info);
+    snprintf(line, sizeof line, "cat '%s'/k9/.flowsim-stage-*/myfile.txt | grep -q mine", d);
+    assert_int_equal(system(line), 0); /* and the user's file was not deleted */
+}
+
+/* A file of the user's at a name the result uses — one no run-info lists — is refused with
+ * 73 before anything runs, never replaced: a page, a patient log, a summary, a link, a FIFO. */
+static void files_of_the_user_at_the_results_names_are_refused_not_replaced(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_theirs", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    mkdir(path_in(d, "out"), 0777);
+    tu_write(path_in(d, "out/report.html"), "my page\n");
+    tu_write(path_in(d, "out/patients.csv"), "my patients\n");
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o out --quiet", NULL, NULL), 0);
+    const struct {
+        const char *args, *want;
+    } cases[] = {
+        {"run small.ini -o out --quiet --report", "out/report.html: a file of yours is where"},
+        {"run small.ini -o out --quiet --patient-log", "out/patients.csv: a file of yours"},
+        {"report out", "out/report.html: a file of yours is where the result puts"},
+        {"run small.ini -o fresh --quiet", "fresh/summary.csv: a file of yours"},
+        {"run small.ini -o fifo --quiet", "fifo/run-info: something else is where"},
+        {"sweep small.ini --grid g.csv -o sw --quiet", "sw/b: a folder holding files of yours"},
+    };
+    mkdir(path_in(d, "fresh"), 0777);
+    tu_write(path_in(d, "fresh/summary.csv"), "my summary\n");
+    mkdir(path_in(d, "fifo"), 0777);
+    assert_int_equal(mkfifo(path_in(d, "fifo/run-info"), 0666), 0);
+    mkdir(path_in(d, "sw"), 0777);
+    mkdir(path_in(d, "sw/b"), 0777);
+    tu_write(path_in(d, "sw/b/summary.csv"), "my summary\n");
+    tu_write(path_in(d, "g.csv"), "variant,ward.capacity\na,50\nb,40\n");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *err = NULL;
+        int rc = tu_run_under(prefix, cases[i].args, NULL, &err);
+        if (rc != 73 || !strstr(err, cases[i].want))
+            fail_msg("%s: exit %d, '%s'; expected 73 and '%s'", cases[i].args, rc, err,
+                     cases[i].want);
+        free(err);
+    }
+    const char *mine[][2] = {{"out/report.html", "my page\n"},
+                             {"out/patients.csv", "my patients\n"},
+                             {"fresh/summary.csv", "my summary\n"},
+                             {"sw/b/summary.csv", "my summary\n"}};
+    for (size_t i = 0; i < 4; i++) {
+        char *t = tu_read(path_in(d, mine[i][0]));
+        assert_string_equal(t, mine[i][1]);
+        free(t);
+    }
+    assert_false(entries_like(path_in(d, "out"), "^.flowsim-stage-"));
+}
+
+/* Names that are not paths, labels that are flowsim's own file names, temporary files left by
+ * a killed report: refused with 2, or cleaned by the next command. */
+static void odd_names_and_leftovers_are_handled(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_odd", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    const struct {
+        const char *args, *want;
+    } bad[] = {
+        {"report ''", "report: '': expected a results folder"},
+        {"merge '' -o m", "merge: '': expected the folder of a part"},
+        {"sweep small.ini --grid ri.csv -o sw", "ri.csv:2: variant 'run-info': expected a name "
+                                                "that is not one of flowsim's files"},
+    };
+    tu_write(path_in(d, "ri.csv"), "variant,ward.capacity\nrun-info,50\nok,40\n");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *err = NULL;
+        int rc = tu_run_under(prefix, bad[i].args, NULL, &err);
+        if (rc != 2 || !strstr(err, bad[i].want))
+            fail_msg("%s: exit %d, '%s'; expected 2 and '%s'", bad[i].args, rc, err, bad[i].want);
+        free(err);
+    }
+    assert_false(entries_like(d, "^sw$"));
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o out --quiet", NULL, NULL), 0);
+    tu_write(path_in(d, "out/.report.html.4242-0.tmp"), "half a page");
+    tu_write(path_in(d, "out/.run-info.4242.add.tmp"), "half a run-info");
+    tu_write(path_in(d, "out/.notes.tmp"), "the user's, not flowsim's");
+    assert_int_equal(tu_run_under(prefix, "report out --quiet", NULL, NULL), 0);
+    assert_false(entries_like(path_in(d, "out"), "4242"));
+    assert_true(entries_like(path_in(d, "out"), "^.notes.tmp$"));
+    char *info = tu_read(path_in(d, "out/run-info"));
+    assert_non_null(strstr(info, "report.html"));
+    free(info);
+}
+
+/* ---- 5. a sweep and a compare are one result --------------------------------------------------
+ */
 
 static void an_interrupted_sweep_or_compare_leaves_the_previous_one_whole(void **s) {
     (void)s;
@@ -381,7 +551,9 @@ static void every_row_has_every_column_whatever_the_names(void **s) {
     const struct {
         const char *file;
         int n;
-    } want[] = {{"out/timeseries.csv", 7}, {"out/warmup.csv", 7}, {"out/summary.csv", 8},
+    } want[] = {{"out/timeseries.csv", 7},
+                {"out/warmup.csv", 7},
+                {"out/summary.csv", 8},
                 {"cmp/comparison.csv", 9}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
         char *t = tu_read(path_in(d, want[i].file));
@@ -428,15 +600,16 @@ static void sweep_and_compare_honour_the_per_patient_and_per_group_options(void 
     free(err);
 }
 
-/* ---- 7. no formula in a cell ------------------------------------------------------------------ */
+/* ---- 7. no formula in a cell ------------------------------------------------------------------
+ */
 
 static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
     (void)s;
     const struct {
         const char *in, *out;
-    } q[] = {{"=1+1", "'=1+1"},    {"@SUM(A1)", "'@SUM(A1)"}, {"+cmd", "'+cmd"},
-             {"-2+3", "'-2+3"},    {"\tx", "'\tx"},           {"-3.5", "-3.5"},
-             {"+1e3", "+1e3"},     {"ward", "ward"},          {"=a,b", "\"'=a,b\""},
+    } q[] = {{"=1+1", "'=1+1"}, {"@SUM(A1)", "'@SUM(A1)"}, {"+cmd", "'+cmd"},
+             {"-2+3", "'-2+3"}, {"\tx", "'\tx"},           {"-3.5", "-3.5"},
+             {"+1e3", "+1e3"},  {"ward", "ward"},          {"=a,b", "\"'=a,b\""},
              {"", ""}};
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         char *got = csvout_quote(q[i].in);
@@ -463,7 +636,8 @@ static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
     free(t);
 }
 
-/* ---- 8. exit statuses ------------------------------------------------------------------------- */
+/* ---- 8. exit statuses -------------------------------------------------------------------------
+ */
 
 static void each_kind_of_failure_has_its_exit_status(void **s) {
     (void)s;
@@ -494,8 +668,8 @@ static void each_kind_of_failure_has_its_exit_status(void **s) {
         char *err = NULL;
         int rc = tu_run_under(pre, cases[i].args, NULL, &err);
         if (rc != cases[i].rc || !strstr(err, cases[i].want))
-            fail_msg("%s: exit %d, '%s'; expected %d and '%s'", cases[i].args, rc, err,
-                     cases[i].rc, cases[i].want);
+            fail_msg("%s: exit %d, '%s'; expected %d and '%s'", cases[i].args, rc, err, cases[i].rc,
+                     cases[i].want);
         free(err);
     }
     /* Nothing half-written was left by the full disk. */
@@ -507,9 +681,13 @@ int main(void) {
         cmocka_unit_test(a_symlink_at_any_temporary_or_final_name_is_never_written_through),
         cmocka_unit_test(names_that_are_not_a_folder_name_are_refused),
         cmocka_unit_test(publishing_keeps_the_folder_the_user_made),
+        cmocka_unit_test(a_mount_point_or_a_folder_in_a_read_only_parent_takes_results),
         cmocka_unit_test(a_kill_at_every_step_of_a_publication_leaves_one_whole_result),
         cmocka_unit_test(a_kill_at_every_step_of_a_sweep_leaves_one_whole_sweep),
         cmocka_unit_test(stopped_runs_leave_nothing_behind),
+        cmocka_unit_test(a_result_put_back_once_is_never_put_back_again),
+        cmocka_unit_test(files_of_the_user_at_the_results_names_are_refused_not_replaced),
+        cmocka_unit_test(odd_names_and_leftovers_are_handled),
         cmocka_unit_test(an_interrupted_sweep_or_compare_leaves_the_previous_one_whole),
         cmocka_unit_test(every_row_has_every_column_whatever_the_names),
         cmocka_unit_test(sweep_and_compare_honour_the_per_patient_and_per_group_options),

@@ -10,7 +10,8 @@ static long count(const struct nhpp *p, double a, double b, uint64_t seed) {
     struct rng r;
     rng_seed(&r, seed, 1);
     long n = 0;
-    for (double t = nhpp_next(p, 0, rng_exp(&r, 1), b); t < b; t = nhpp_next(p, t, rng_exp(&r, 1), b))
+    for (double t = nhpp_next(p, 0, rng_exp(&r, 1), b); t < b;
+         t = nhpp_next(p, t, rng_exp(&r, 1), b))
         n += t >= a;
     return n;
 }

@@ -388,6 +388,108 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     assert_non_null(strstr(err, "badsched.csv:3: expected a date as YYYY-MM-DD, got '01/04/2025'"));
 }
 
+/* sim/limits.h, checked at load. A patient keeps its group in one byte: 300 groups once put
+ * the patients of groups 256-299 silently in groups 0-43; now more than 64 are refused, the
+ * first beyond named. Likewise units, and a horizon so long the clock would stop. */
+static void too_many_groups_or_units_are_refused_with_the_limit(void **s) {
+    (void)s;
+    static char text[1 << 16];
+    snprintf(text, sizeof text, "%s", BASE);
+    for (int g = 0; g < 300; g++) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, "[group g%d]\nshare = %s\n", g, g < 299 ? "0" : "1");
+    }
+    /* BASE is 10 lines; group g64, the 65th, starts at line 11 + 2 x 64. */
+    expect_error("groups300.ini", text,
+                 "139: [group g64]: expected at most 64 groups (there are 300)");
+    /* 64 load, and the last is a group like the others. */
+    snprintf(text, sizeof text, "%s", BASE "stay.g63 = fixed(3d)\n");
+    for (int g = 0; g < 64; g++) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, "[group g%d]\nshare = %s\n", g, g < 63 ? "0" : "1");
+    }
+    struct scenario *sc = load("groups64.ini", text);
+    if (!sc) fail_msg("%s", err);
+    assert_int_equal(sc->ngroups, 64);
+    assert_int_equal(sc->unit[0].g[63].stay.kind, DIST_FIXED);
+    scenario_free(sc);
+
+    /* 10,001 units (a chain): refused at the 10,001st, quickly. Not through expect_error,
+     * whose inputs become fuzzer seeds (this one is 500 KB). */
+    size_t cap = 64 << 20, len = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    len += (size_t)snprintf(big + len, cap - len,
+                            "[scenario]\nhorizon = 5d\n[arrivals a]\nto = u0\nrate = 20/d\n");
+    for (int u = 0; u < 10001; u++)
+        len += (size_t)snprintf(big + len, cap - len, "[unit u%d]\nstay = exp(1h)\nnext = u%d 1\n",
+                                u, u + 1 < 10001 ? u + 1 : 0);
+    assert_null(load("units10001.ini", big));
+    char want[4200];
+    snprintf(want, sizeof want,
+             "%s/units10001.ini:30006: [unit u10000]: expected at most 10000 units (there are "
+             "10001)",
+             dir);
+    assert_string_equal(err, want);
+    free(big);
+
+    expect_error("horizon.ini",
+                 "[scenario]\nhorizon = 1e9d\n[arrivals a]\nto = w\nrate = 1/d\n"
+                 "[unit w]\nstay = exp(1d)\n",
+                 "2: horizon: expected a horizon of at most 365250 days (1000 years)");
+    expect_error("warmchart.ini",
+                 "[scenario]\nhorizon = 300000d\nwarmup = 299999d\ninterval = 1h\n"
+                 "[arrivals a]\nto = w\nrate = 0/d\n[unit w]\nstay = exp(1d)\n",
+                 "4: interval: expected an interval giving at most 2000000 intervals from the "
+                 "start, warm-up included (the warm-up chart's)");
+}
+
+/* A loop of units that takes no time made events for ever at one instant (each hung): a
+ * unit routing to itself with stays of fixed(0d), two full queues whose patience sends
+ * patients to each other, a transfer that always refuses and is asked again, a readmission
+ * straight back. Refused, naming the loop; loops that take time still load. */
+static void loops_that_take_no_time_are_refused(void **s) {
+    (void)s;
+    const char *head = "[scenario]\nhorizon = 3d\n[arrivals a]\nto = w\nrate = 1/d\n";
+    char text[2048];
+    snprintf(text, sizeof text, "%s[unit w]\nstay = fixed(0d)\nnext = w 1\n", head);
+    expect_error("loop_self.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: w -> w goes round at under "
+                 "a minute a step (stays, assessments, patience, readmissions), so the run would "
+                 "never reach its horizon");
+    snprintf(text, sizeof text,
+             "%s[unit w]\ncapacity = 0\nstay = exp(1d)\npatience = exp(1e-12d)\n"
+             "patience_to = v\n[unit v]\ncapacity = 0\nstay = exp(1d)\n"
+             "patience = exp(1e-12d)\npatience_to = w\n",
+             head);
+    expect_error("loop_patience.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    assert_non_null(strstr(err, "w -> v -> w goes round"));
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = exp(2d)\nnext = v 1\n[unit v]\nstay = exp(5d)\n"
+             "[transfer w -> v]\naccept = 0\non_reject = v 1\n",
+             head);
+    expect_error("loop_refused.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = exp(0.5m)\nreadmit = 1\nreadmit_after = fixed(0d)\n", head);
+    expect_error("loop_readmit.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    /* Only one group's stays make it: said so. */
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = exp(1d)\nstay.quick = fixed(0d)\nnext = w 0.5, exit 0.5\n"
+             "[group slow]\nshare = 0.5\n[group quick]\nshare = 0.5\n",
+             head);
+    expect_error("loop_group.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    assert_non_null(strstr(err, "w -> w for group quick goes round"));
+    /* A loop with one real step, or a zero-length step that leads on, loads. */
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = fixed(0d)\nnext = v 1\n[unit v]\nstay = exp(1h)\n"
+             "next = w 0.5, exit 0.5\n[transfer w -> v]\naccept = 0.5\non_reject = v 1\n"
+             "assessment = 2h\n",
+             head);
+    struct scenario *sc = load("loop_ok.ini", text);
+    if (!sc) fail_msg("%s", err);
+    scenario_free(sc);
+}
+
 static void extends_loop_is_an_error(void **s) {
     (void)s;
     file("loop_a.ini", "[scenario]\nextends = loop_b.ini\n");
@@ -410,6 +512,8 @@ int main(void) {
         cmocka_unit_test(transfer_sections),
         cmocka_unit_test(bad_inputs_name_file_line_and_key),
         cmocka_unit_test(extends_loop_is_an_error),
+        cmocka_unit_test(too_many_groups_or_units_are_refused_with_the_limit),
+        cmocka_unit_test(loops_that_take_no_time_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
