@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/core.h"
+#include "sim/limits.h"
 #include "table.h"
 
 void doc_where(const char *file, int line, char *buf, size_t len) {
@@ -169,6 +170,17 @@ static void header(struct parse *p, char *line) {
         }
     } else if (!valid_name(name)) {
         fail_at(p, p->line, "section name '%s': expected letters, digits, '_' or '-'%s", name, "");
+        return;
+    }
+    /* Refused while reading, so that a file of a million sections is not read whole first
+     * (each new name is compared with those before it). */
+    if (p->d->n >= FS_MAX_SECTIONS) {
+        char most[32];
+        snprintf(most, sizeof most, "%d", FS_MAX_SECTIONS);
+        fail_at(p, p->line,
+                "[%s]: expected at most %s sections (units, transfers, arrivals, groups and the "
+                "rest: sim/limits.h)",
+                name, most);
         return;
     }
     struct doc_section *old = doc_section(p->d, name);

@@ -16,6 +16,11 @@
  * int everywhere, the calendar's event ids 32 bits. */
 #define FS_MAX_UNITS 10000
 
+/* Sections of all kinds in one scenario (with what it extends): every kind at its limit and a
+ * few more. Checked while the file is read, so that a file of a million sections is refused in
+ * seconds rather than read whole (reading compares each new name with those before it). */
+#define FS_MAX_SECTIONS (FS_MAX_UNITS + FS_MAX_TRANSFERS + FS_MAX_ARRIVALS + FS_MAX_GROUPS + 16)
+
 /* [transfer FROM -> TO] sections: at most one per pair of units, and in practice one per
  * handoff that needs an assessment (tens). Sections too, so read at the same square-law
  * cost as units; looked up per unit by binary search, so a run does not care how many. */

@@ -431,6 +431,17 @@ static void too_many_groups_or_units_are_refused_with_the_limit(void **s) {
              "10001)",
              dir);
     assert_string_equal(err, want);
+    /* 40,000 sections: refused while the file is read, at the first beyond every kind's
+     * limit together, before the reading cost (a square of the sections) grows. */
+    len = (size_t)snprintf(big, cap, "[scenario]\nhorizon = 5d\n");
+    for (int u = 0; u < 40000; u++)
+        len += (size_t)snprintf(big + len, cap - len, "[unit u%d]\nstay = exp(1h)\n", u);
+    assert_null(load("sections.ini", big));
+    snprintf(want, sizeof want,
+             "%s/sections.ini:60161: [u30079]: expected at most 30080 sections (units, "
+             "transfers, arrivals, groups and the rest: sim/limits.h)",
+             dir);
+    assert_string_equal(err, want);
     free(big);
 
     expect_error("horizon.ini",
