@@ -281,12 +281,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     char dir[4096];
     struct outdir *od = NULL;
     static const char *const files[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
-    if (status == EXIT_OK) {
-        if (o->outdir)
-            snprintf(dir, sizeof dir, "%s", o->outdir);
-        else
-            status = cli_default_dir(dir, sizeof dir, "calibrate-", sc->name);
-    }
+    if (status == EXIT_OK) status = cli_results_dir(o, "calibrate-", sc, dir, sizeof dir);
     if (status == EXIT_OK) status = cli_outdir_open(&od, dir, files, NULL, o->quiet);
     if (status == EXIT_OK) {
         for (size_t k = 0; k < c.nv; k++)

@@ -43,6 +43,12 @@ struct outdir;
  * name (outdir_label); exit status (2, with the message printed, for '.', '..', '' or a name
  * too long). */
 int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name);
+struct opts;
+struct scenario;
+/* The results folder of a command (-o, or results/PREFIXNAME from base's name) into buf, after
+ * refusing --by-group for a scenario without groups; exit status (2 with the message printed). */
+int cli_results_dir(const struct opts *o, const char *prefix, const struct scenario *base,
+                    char *buf, size_t len);
 /* outdir_open (files and folders: what the result will put there), printing what it found
  * (unless quiet) or why it failed; exit status. */
 int cli_outdir_open(struct outdir **od, const char *dir, const char *const *files,

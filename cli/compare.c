@@ -133,14 +133,7 @@ int cmd_compare(const struct opts *o, const char *command) {
     char dir[4096];
     struct outdir *od = NULL;
     if (status == EXIT_OK) {
-        if (o->outdir)
-            snprintf(dir, sizeof dir, "%s", o->outdir);
-        else
-            status = cli_default_dir(dir, sizeof dir, "compare-", v[0].sc->name);
-    }
-    if (status == EXIT_OK && o->by_group && !v[0].sc->ngroups) {
-        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
-        status = EXIT_BAD_INPUT;
+        status = cli_results_dir(o, "compare-", v[0].sc, dir, sizeof dir);
     }
     /* Opened before the runs, so that a folder that cannot be written is refused at once. */
     const char *files[] = {"comparison.csv", "run-info", o->report ? "report.html" : NULL, NULL};

@@ -387,15 +387,7 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
     struct metric_layout ml = {0};
     struct outdir *od = NULL;
     int status = EXIT_OK;
-    if (o->outdir)
-        snprintf(dir, dirlen, "%s", o->outdir);
-    else if ((status = cli_default_dir(dir, dirlen, "", sc->name)) != EXIT_OK)
-        goto done;
-    if (o->by_group && !sc->ngroups) {
-        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
-        status = EXIT_BAD_INPUT;
-        goto done;
-    }
+    if ((status = cli_results_dir(o, "", sc, dir, dirlen)) != EXIT_OK) goto done;
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
     char command[2048];

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "models/scenario.h"
 #include "output/csvout.h"
 #include "output/outdir.h"
 #include "output/report.h"
@@ -41,6 +42,17 @@ int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name)
         return EXIT_BAD_INPUT;
     }
     snprintf(buf, len, "results/%s%s", prefix, label);
+    return EXIT_OK;
+}
+
+int cli_results_dir(const struct opts *o, const char *prefix, const struct scenario *base,
+                    char *buf, size_t len) {
+    if (o->by_group && !base->ngroups) {
+        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (!o->outdir) return cli_default_dir(buf, len, prefix, base->name);
+    snprintf(buf, len, "%s", o->outdir);
     return EXIT_OK;
 }
 

@@ -156,14 +156,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
     char dir[4096], sub[4300];
     struct outdir *od = NULL;
     if (status == EXIT_OK) {
-        if (o->outdir)
-            snprintf(dir, sizeof dir, "%s", o->outdir);
-        else
-            status = cli_default_dir(dir, sizeof dir, "sweep-", v[0].sc->name);
-    }
-    if (status == EXIT_OK && o->by_group && !v[0].sc->ngroups) {
-        fprintf(stderr, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
-        status = EXIT_BAD_INPUT;
+        status = cli_results_dir(o, "sweep-", v[0].sc, dir, sizeof dir);
     }
     /* The whole sweep — every variant's folder, sweep.csv, run-info, the report — is staged in
      * one folder and published as one result (under mpirun, by rank 0). */

@@ -56,7 +56,18 @@ static int entries_like(const char *dir, const char *pattern) { /* ls -A | grep 
     return system(line) == 0;
 }
 
-/* ---- 1. created, never opened through what is there ------------------------------------------ */
+/* Run flowsim (args, after the shell words in prefix) and check its exit status and that its
+ * stderr holds want. */
+static void expect_exit(const char *prefix, const char *args, int want_rc, const char *want) {
+    char *err = NULL;
+    int rc = tu_run_under(prefix, args, NULL, &err);
+    if (rc != want_rc || !err || !strstr(err, want))
+        fail_msg("%s: exit %d, '%s'; expected %d and '%s'", args, rc, err ? err : "", want_rc,
+                 want);
+    free(err);
+}
+
+/* ---- 1. created, never opened through what is there ---- */
 
 static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(void **s) {
     (void)s;
@@ -111,7 +122,7 @@ static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(vo
     assert_false(is_regular(path_in(d, "rep/report.html")));
 }
 
-/* ---- 2. names ------------------------------------------------------------------------------- */
+/* ---- 2. names ---- */
 
 static void names_that_are_not_a_folder_name_are_refused(void **s) {
     (void)s;
@@ -133,13 +144,8 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
          "at most 128 characters); or give the results folder with -o DIR"},
     };
     tu_write(path_in(d, "dots.csv"), "variant,ward.capacity\nok,50\n..,40\n");
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *err = NULL;
-        int rc = tu_run_under(prefix, bad[i].args, NULL, &err);
-        if (rc != 2 || !strstr(err, bad[i].want))
-            fail_msg("%s: exit %d, '%s'; expected 2 and '%s'", bad[i].args, rc, err, bad[i].want);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_exit(prefix, bad[i].args, 2, bad[i].want);
     /* Nothing was written anywhere: no results folder, the working folder as it was. */
     assert_int_equal(sh("cd '%s' && test \"$(ls -A)\" = \"$(printf '%%s\\n' dots.csv notes.txt "
                         "small.ini)\"",
@@ -156,7 +162,7 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
     assert_int_equal(outdir_label("x", "", out, sizeof out, err, sizeof err), FS_EINPUT);
 }
 
-/* ---- 3. the folder the user made ------------------------------------------------------------- */
+/* ---- 3. the folder the user made ---- */
 
 static void publishing_keeps_the_folder_the_user_made(void **s) {
     (void)s;
@@ -245,8 +251,7 @@ static void a_mount_point_or_a_folder_in_a_read_only_parent_takes_results(void *
     chmod(ro, 0755);
 }
 
-/* ---- 4. a whole result at every step, and nothing left behind ---------------------------------
- */
+/* ---- 4. a whole result at every step, and nothing left behind ---- */
 
 /* The files of a result folder (and one level of sub-folders), name and content, sorted; the
  * lines of run-info that differ from run to run (the clock) and report.html (which flowsim
@@ -432,14 +437,8 @@ static void files_of_the_user_at_the_results_names_are_refused_not_replaced(void
     mkdir(path_in(d, "sw/b"), 0777);
     tu_write(path_in(d, "sw/b/summary.csv"), "my summary\n");
     tu_write(path_in(d, "g.csv"), "variant,ward.capacity\na,50\nb,40\n");
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char *err = NULL;
-        int rc = tu_run_under(prefix, cases[i].args, NULL, &err);
-        if (rc != 73 || !strstr(err, cases[i].want))
-            fail_msg("%s: exit %d, '%s'; expected 73 and '%s'", cases[i].args, rc, err,
-                     cases[i].want);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        expect_exit(prefix, cases[i].args, 73, cases[i].want);
     const char *mine[][2] = {{"out/report.html", "my page\n"},
                              {"out/patients.csv", "my patients\n"},
                              {"fresh/summary.csv", "my summary\n"},
@@ -468,13 +467,8 @@ static void odd_names_and_leftovers_are_handled(void **s) {
                                                 "that is not one of flowsim's files"},
     };
     tu_write(path_in(d, "ri.csv"), "variant,ward.capacity\nrun-info,50\nok,40\n");
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *err = NULL;
-        int rc = tu_run_under(prefix, bad[i].args, NULL, &err);
-        if (rc != 2 || !strstr(err, bad[i].want))
-            fail_msg("%s: exit %d, '%s'; expected 2 and '%s'", bad[i].args, rc, err, bad[i].want);
-        free(err);
-    }
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_exit(prefix, bad[i].args, 2, bad[i].want);
     assert_false(entries_like(d, "^sw$"));
     assert_int_equal(tu_run_under(prefix, "run small.ini -o out --quiet", NULL, NULL), 0);
     tu_write(path_in(d, "out/.report.html.4242-0.tmp"), "half a page");
@@ -488,8 +482,7 @@ static void odd_names_and_leftovers_are_handled(void **s) {
     free(info);
 }
 
-/* ---- 5. a sweep and a compare are one result --------------------------------------------------
- */
+/* ---- 5. a sweep and a compare are one result ---- */
 
 static void an_interrupted_sweep_or_compare_leaves_the_previous_one_whole(void **s) {
     (void)s;
@@ -523,7 +516,7 @@ static void an_interrupted_sweep_or_compare_leaves_the_previous_one_whole(void *
     assert_true(is_regular(path_in(d, "sw/less/summary.csv")));
 }
 
-/* ---- 6. output that cannot be written correctly is refused, never written wrong -------------- */
+/* ---- 6. output that cannot be written correctly is refused, never written wrong ---- */
 
 static int fields(const char *line) { /* a CSV line's fields, quotes respected */
     int n = 1, q = 0;
@@ -600,8 +593,7 @@ static void sweep_and_compare_honour_the_per_patient_and_per_group_options(void 
     free(err);
 }
 
-/* ---- 7. no formula in a cell ------------------------------------------------------------------
- */
+/* ---- 7. no formula in a cell ---- */
 
 static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
     (void)s;
@@ -636,8 +628,7 @@ static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
     free(t);
 }
 
-/* ---- 8. exit statuses -------------------------------------------------------------------------
- */
+/* ---- 8. exit statuses ---- */
 
 static void each_kind_of_failure_has_its_exit_status(void **s) {
     (void)s;
@@ -665,12 +656,7 @@ static void each_kind_of_failure_has_its_exit_status(void **s) {
         char pre[4600];
         snprintf(pre, sizeof pre, "cd '%s' && trap '' XFSZ && ulimit -f %s &&", d,
                  cases[i].rc == 74 ? "40" : "unlimited");
-        char *err = NULL;
-        int rc = tu_run_under(pre, cases[i].args, NULL, &err);
-        if (rc != cases[i].rc || !strstr(err, cases[i].want))
-            fail_msg("%s: exit %d, '%s'; expected %d and '%s'", cases[i].args, rc, err, cases[i].rc,
-                     cases[i].want);
-        free(err);
+        expect_exit(pre, cases[i].args, cases[i].rc, cases[i].want);
     }
     /* Nothing half-written was left by the full disk. */
     assert_false(entries_like(d, "^full$"));
