@@ -132,9 +132,7 @@ int cmd_compare(const struct opts *o, const char *command) {
     fs_free(sets);
     char dir[4096];
     struct outdir *od = NULL;
-    if (status == EXIT_OK) {
-        status = cli_results_dir(o, "compare-", v[0].sc, dir, sizeof dir);
-    }
+    if (status == EXIT_OK) status = cli_results_dir(o, "compare-", v[0].sc, dir, sizeof dir);
     /* Opened before the runs, so that a folder that cannot be written is refused at once. */
     const char *files[] = {"comparison.csv", "run-info", o->report ? "report.html" : NULL, NULL};
     if (status == EXIT_OK && par_rank() == 0)

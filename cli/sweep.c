@@ -155,9 +155,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
     }
     char dir[4096], sub[4300];
     struct outdir *od = NULL;
-    if (status == EXIT_OK) {
-        status = cli_results_dir(o, "sweep-", v[0].sc, dir, sizeof dir);
-    }
+    if (status == EXIT_OK) status = cli_results_dir(o, "sweep-", v[0].sc, dir, sizeof dir);
     /* The whole sweep — every variant's folder, sweep.csv, run-info, the report — is staged in
      * one folder and published as one result (under mpirun, by rank 0). */
     const char *files[] = {"sweep.csv", "run-info", o->report ? "report.html" : NULL, NULL};
