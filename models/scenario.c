@@ -87,6 +87,7 @@ struct ctx {
     char *err;
     size_t errlen;
     struct doc_section **usec; /* each unit's section, by unit index (doc_section is a search) */
+    size_t table_rows;         /* rows read from CSV tables so far, each time a key names one */
 };
 
 static int failf(struct ctx *c, const char *file, int line, const char *fmt, ...) {
@@ -158,6 +159,16 @@ static int read_table(struct ctx *c, struct doc_entry *e, const char *value, str
     resolve_path(e, value, path, pathlen);
     char why[1024];
     if (table_read(path, t, why, sizeof why) != 0) return key_fail(c, e, why);
+    /* A table is read (and kept) once per key that names it: a million-row table named by
+     * thousands of streams would be billions of rows. */
+    if ((c->table_rows += t->n) > FS_MAX_TABLE_ROWS) {
+        snprintf(why, sizeof why,
+                 "%s: expected at most %d rows in all the scenario's tables together (a table "
+                 "counts each time a key names it; there are %zu so far)",
+                 path, FS_MAX_TABLE_ROWS, c->table_rows);
+        table_fini(t);
+        return key_fail(c, e, why);
+    }
     if (t->n == 0) {
         char msg[PATH_MAX + 64];
         snprintf(msg, sizeof msg, "%s: the CSV file has no rows", path);
@@ -699,6 +710,11 @@ static int build_census(struct ctx *c, struct doc_section *scs) {
                          "'next'",
                          u->name);
         sc->census += u->init_in_care + u->init_delayed;
+        if (sc->census > FS_MAX_CENSUS)
+            return failf(c, file, line,
+                         "[unit %s]: expected at most %d patients in the census of all units "
+                         "together (there are %.0f so far)",
+                         u->name, FS_MAX_CENSUS, sc->census);
     }
     return 0;
 }
@@ -1010,8 +1026,9 @@ size_t scenario_nbuckets(const struct scenario *sc) {
  * patient at unit u's door or starting a stay there, node nunits + u the end of a stay in u
  * (where next?), node 2 nunits + t an assessment for transfer t. Only the steps that average
  * under FS_MIN_LOOP_STEP_DAYS are kept: a cycle of them is a loop patients could go round for
- * ever without the clock moving. Each step's own mean is compared, so the check errs towards
- * refusing: a loop of such steps is not a care pathway anyway. */
+ * ever without the clock moving. Each step's own typical time (typical: its mean, or its median
+ * when shorter) is compared, so the check errs towards refusing: a loop of such steps is not a
+ * care pathway anyway. */
 struct loop_edge {
     int a, b;
 };
@@ -1037,13 +1054,21 @@ static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u,
     loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t, days);
 }
 
+/* What a step typically takes: its mean, or its median when that is shorter. A duration that
+ * is almost always near zero with a long tail (weibull(0.01, 1e-160d), gamma(1d, 1000d)) has a
+ * respectable mean but goes round a loop millions of times before the clock moves. */
+static double typical(const struct dist *d) {
+    double m = dist_mean(d), q = dist_median(d);
+    return q < m ? q : m;
+}
+
 static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *g) {
     size_t n = sc->nunits;
     g->n = 0;
     for (size_t u = 0; u < n; u++) {
         const struct sc_unit *U = &sc->unit[u];
         const struct unit_group *G = &U->g[gi];
-        double stay = dist_mean(&G->stay);
+        double stay = typical(&G->stay);
         loop_step(g, u, n + u, stay);
         if (U->step_down_to >= 0 && U->step_down_share > 0) {
             /* The rest of the stay is spent in the step-down unit, and ends there. */
@@ -1052,30 +1077,29 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
             loop_step(g, v, n + v, (1 - U->step_down_at) * stay);
         }
         for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
-        if (G->readmit > 0)
-            loop_step(g, n + u, (size_t)G->readmit_to, dist_mean(&G->readmit_after));
+        if (G->readmit > 0) loop_step(g, n + u, (size_t)G->readmit_to, typical(&G->readmit_after));
         if (U->when_full == FULL_DIVERT) loop_step(g, u, (size_t)U->divert, 0);
         if (U->has_patience && U->patience_to >= 0)
-            loop_step(g, u, (size_t)U->patience_to, dist_mean(&U->patience));
+            loop_step(g, u, (size_t)U->patience_to, typical(&U->patience));
     }
     for (size_t t = 0; t < sc->ntransfers; t++) {
         const struct sc_transfer *T = &sc->transfer[t];
         const struct unit_group *G = &sc->unit[T->from].g[gi];
-        double a = dist_mean(&T->assessment);
+        double a = typical(&T->assessment);
         if (T->accept > 0) loop_step(g, 2 * n + t, (size_t)T->to, a);
         /* Refused: on from where the patient is, by on_reject (home, or another referral). */
         for (size_t i = 0; T->accept < 1 && i < T->on_reject.n; i++) {
             int w = T->on_reject.dest[i];
             int t2 = w == ROUTE_EXIT || w == T->from ? -1 : scenario_transfer(sc, T->from, w);
             if (w == ROUTE_EXIT && G->readmit > 0)
-                loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + dist_mean(&G->readmit_after));
+                loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + typical(&G->readmit_after));
             else if (w != ROUTE_EXIT)
                 loop_step(g, 2 * n + t, t2 < 0 ? (size_t)w : 2 * n + (size_t)t2, a);
         }
     }
     const struct sc_chc *h = &sc->chc;
     if (h->on) {
-        double a = dist_mean(&h->assessment);
+        double a = typical(&h->assessment);
         for (size_t u = 0; u < n; u++) {
             if (!h->from[u]) continue;
             if (h->eligible_to >= 0) loop_proceed(sc, g, (int)u, h->eligible_to, a);

@@ -4,6 +4,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -207,6 +208,42 @@ double dist_mean(const struct dist *d) {
         double s = 0;
         for (size_t i = 0; i < d->n; i++) s += d->sample[i];
         return s / (double)d->n;
+    }
+    }
+    FS_UNREACHABLE();
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double dist_median(const struct dist *d) {
+    const double *p = d->p;
+    switch (d->kind) {
+    case DIST_EXP:
+        return p[0] * M_LN2;
+    case DIST_LOGNORMAL: /* exp(mu) = mean / sqrt(1 + cv^2) */
+        return p[0] / sqrt(1 + (p[1] / p[0]) * (p[1] / p[0]));
+    case DIST_GAMMA: {
+        double k = (p[0] / p[1]) * (p[0] / p[1]), theta = p[1] * p[1] / p[0];
+        if (k >= 1) return theta * (k - 1.0 / 3 + 0.02 / k);
+        return theta * exp((log(0.5) + lgamma(k + 1)) / k); /* P(X < x) ~ (x/theta)^k / G(k+1) */
+    }
+    case DIST_WEIBULL:
+        return p[1] * pow(M_LN2, 1 / p[0]);
+    case DIST_UNIFORM:
+        return (p[0] + p[1]) / 2;
+    case DIST_TRIANGULAR:
+    case DIST_FIXED:
+        return d->kind == DIST_FIXED ? p[0] : p[1] > (p[0] + p[2]) / 2 ? dist_mean(d) : p[1];
+    case DIST_EMPIRICAL: {
+        double *v = fs_malloc(d->n * sizeof *v);
+        memcpy(v, d->sample, d->n * sizeof *v);
+        qsort(v, d->n, sizeof *v, cmp_double);
+        double m = v[(d->n - 1) / 2];
+        fs_free(v);
+        return m;
     }
     }
     FS_UNREACHABLE();

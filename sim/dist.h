@@ -47,6 +47,11 @@ void dist_copy(struct dist *dst, const struct dist *src);
 double dist_sample(const struct dist *d, struct rng *r);
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);
+/* The median (days), exact or, for the gamma, within a factor of 1.5 (Choi's approximation for
+ * shape >= 1, the small-shape limit (0.5 Gamma(k+1))^(1/k) below): enough to tell a duration
+ * that is almost always near zero — weibull(0.01, 1e-160d), gamma(1d, 1000d) — whatever its
+ * mean. */
+double dist_median(const struct dist *d);
 /* A draw from the equilibrium residual distribution, density P(S > x) / E[S]: the time left
  * in a stay that is under way at a random moment (for starting a run from a census). Drawn
  * as U x L, with L length-biased (density x f(x) / E[S]) and U uniform on [0, 1). */

@@ -54,10 +54,16 @@
  * or a multiplier of 1e300, would be a run that never ends. */
 #define FS_MAX_ARRIVALS_PER_DAY 1e7
 
-/* Patients in a unit at time 0 ([scenario] initial; the keys initial_occupancy and
- * initial_delayed are counts, which models/value.c bounds the same). Each is a patient record
- * from the start, placed one at a time by a count in a double, which stops counting at 2^53. */
-#define FS_MAX_CENSUS 100000000
+/* Patients in the units at time 0, all units together ([scenario] initial; the keys
+ * initial_occupancy and initial_delayed, which models/value.c bounds at 10^8 each). Each is a
+ * patient record from the start, some 190 bytes: 10^7 is 2 GB a replication. England has
+ * some 100,000 general and acute beds. */
+#define FS_MAX_CENSUS 10000000
+
+/* Rows of CSV tables in one scenario, counted each time a key names a table (a by_date table
+ * shared by many streams is read and kept for each): every table is held in memory while the
+ * scenario lives. 4,000,000 rows is a few seconds of reading and some hundreds of MB. */
+#define FS_MAX_TABLE_ROWS 4000000
 
 /* Rows of a dated table (by_date, capacity_schedule): one a day for some 2,700 years. A
  * capacity change is an event whose row number travels in a 32-bit field of the calendar. */

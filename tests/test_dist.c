@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "sim/dist.h"
 #include "testutil.h"
 
@@ -149,6 +151,40 @@ static void equilibrium_residuals(void **s) {
     dist_fini(&d);
 }
 
+/* The median against GSL's inverse CDFs (exact forms), and the gamma's approximation within its
+ * stated factor of 1.5, over shapes from 0.05 to 100 (GSL's inverse does not converge below). */
+static void medians(void **s) {
+    (void)s;
+    struct dist d;
+    make(&d, DIST_EXP, 2, 0, 0);
+    assert_close(dist_median(&d), gsl_cdf_exponential_Pinv(0.5, 2), 1e-12);
+    make(&d, DIST_LOGNORMAL, 1, 2, 0);
+    double s2 = log(1 + 4.0), mu = -s2 / 2;
+    assert_close(dist_median(&d), gsl_cdf_lognormal_Pinv(0.5, mu, sqrt(s2)), 1e-12);
+    make(&d, DIST_WEIBULL, 1.7, 3, 0);
+    assert_close(dist_median(&d), gsl_cdf_weibull_Pinv(0.5, 3, 1.7), 1e-12);
+    make(&d, DIST_FIXED, 4, 0, 0);
+    assert_close(dist_median(&d), 4, 0);
+    double v[] = {0, 0, 0, 5, 9};
+    char err[128];
+    assert_int_equal(dist_init_empirical(&d, v, 5, err, sizeof err), 0);
+    assert_close(dist_median(&d), 0, 0);
+    dist_fini(&d);
+    const double shape[] = {0.05, 0.3, 0.9, 1, 2, 10, 100};
+    for (size_t i = 0; i < sizeof shape / sizeof *shape; i++) {
+        double k = shape[i], mean = 3, sd = mean / sqrt(k);
+        make(&d, DIST_GAMMA, mean, sd, 0);
+        double want = gsl_cdf_gamma_Pinv(0.5, k, mean / k), got = dist_median(&d);
+        if (!(got <= 1.5 * want && got >= want / 1.5))
+            fail_msg("gamma shape %g: median %g, GSL %g", k, got, want);
+    }
+    make(&d, DIST_GAMMA, 1, 1000, 0); /* shape 1e-6: all but certainly 0 */
+    assert_true(dist_median(&d) < 1e-100);
+    /* Almost always near zero, whatever the mean. */
+    make(&d, DIST_WEIBULL, 0.01, 1e-160, 0);
+    assert_true(dist_median(&d) < 1e-170 && dist_mean(&d) > 1e-3);
+}
+
 static void rejects_bad_parameters(void **s) {
     (void)s;
     struct dist d;
@@ -180,6 +216,7 @@ int main(void) {
         cmocka_unit_test(empirical_resamples),
         cmocka_unit_test(scale_keeps_shape),
         cmocka_unit_test(equilibrium_residuals),
+        cmocka_unit_test(medians),
         cmocka_unit_test(rejects_bad_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

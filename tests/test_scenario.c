@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "models/scenario.h"
+#include "models/value.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -444,6 +445,38 @@ static void too_many_groups_or_units_are_refused_with_the_limit(void **s) {
     assert_string_equal(err, want);
     free(big);
 
+    /* The census of all units together, and the rows of all tables together (a table counted
+     * each time a key names it): 5 streams naming one 900,000-row table are 4.5 M rows. */
+    expect_error("census.ini",
+                 "[scenario]\nhorizon = 3d\n[arrivals a]\nto = w\nrate = 1/d\n"
+                 "[unit w]\ncapacity = inf\nstay = exp(1d)\ninitial_occupancy = 6000000\n"
+                 "[unit v]\ncapacity = inf\nstay = exp(1d)\ninitial_occupancy = 6000000\n",
+                 "13: [unit v]: expected at most 10000000 patients in the census of all units "
+                 "together (there are 12000000 so far)");
+    char tpath[4200];
+    snprintf(tpath, sizeof tpath, "%s/rows.csv", dir);
+    FILE *tf = fopen(tpath, "w");
+    assert_non_null(tf);
+    long day0;
+    assert_int_equal(val_date("2025-01-01", &day0, tpath, 1), 0);
+    for (long r = 0; r < 900000; r++) {
+        char day[11];
+        val_format_date(day0 + r, day);
+        fprintf(tf, "%s,1\n", day);
+    }
+    fclose(tf);
+    big = malloc(cap);
+    len = (size_t)snprintf(big, cap, "[scenario]\nhorizon = 3d\n[unit w]\nstay = exp(1d)\n");
+    for (int a = 0; a < 5; a++)
+        len += (size_t)snprintf(big + len, cap - len,
+                                "[arrivals a%d]\nto = w\nrate = 1/d\nby_date = rows.csv\n", a);
+    assert_null(load("rows.ini", big));
+    free(big);
+    if (!strstr(err, "rows.ini:24: by_date: ")) fail_msg("%s", err);
+    assert_non_null(strstr(err, "rows.csv: expected at most 4000000 rows in all the scenario's "
+                                "tables together (a table counts each time a key names it; "
+                                "there are 4500000 so far)"));
+
     expect_error("horizon.ini",
                  "[scenario]\nhorizon = 1e9d\n[arrivals a]\nto = w\nrate = 1/d\n"
                  "[unit w]\nstay = exp(1d)\n",
@@ -483,6 +516,15 @@ static void loops_that_take_no_time_are_refused(void **s) {
     snprintf(text, sizeof text,
              "%s[unit w]\nstay = exp(0.5m)\nreadmit = 1\nreadmit_after = fixed(0d)\n", head);
     expect_error("loop_readmit.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    /* A step whose mean is respectable but whose median is near zero loops all the same. */
+    snprintf(text, sizeof text, "%s[unit w]\nstay = weibull(0.01, 1e-160d)\nnext = w 1\n", head);
+    expect_error("loop_weibull.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    snprintf(text, sizeof text, "%s[unit w]\nstay = gamma(1d, 1000d)\nnext = w 1\n", head);
+    expect_error("loop_gamma.ini", text, "6: [unit w]: expected a loop of units to take time: ");
+    snprintf(text, sizeof text, "%s[unit w]\nstay = lognormal(1d, 2d)\nnext = w 1\n", head);
+    struct scenario *ok = load("loop_lognormal.ini", text);
+    if (!ok) fail_msg("a loop of real stays refused: %s", err);
+    scenario_free(ok);
     /* Only one group's stays make it: said so. */
     snprintf(text, sizeof text,
              "%s[unit w]\nstay = exp(1d)\nstay.quick = fixed(0d)\nnext = w 0.5, exit 0.5\n"
