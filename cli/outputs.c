@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
@@ -83,7 +85,8 @@ int cli_outdir_publish(struct outdir *od) {
 
 int cli_report_in(const struct outdir *od, int quiet) {
     char err[2048];
-    int rc = report_write(outdir_stage(od), outdir_path(od), err, sizeof err);
+    int rc = report_write(outdir_stage(od), outdir_path(od), &cli_interrupted, err, sizeof err);
+    if (rc == FS_ESTOPPED) return cli_fail(rc, err);
     if (rc != 0) {
         fprintf(stderr, "flowsim: report: %s\n", err);
         return rc == -1 ? EXIT_INTERNAL : cli_status(rc); /* our own files: unreadable is a bug */
@@ -108,16 +111,34 @@ int cli_report(const char *dir, int quiet) {
         return e == ENOENT || e == ENOTDIR ? EXIT_BAD_INPUT : EXIT_CANTCREAT;
     }
     if (!quiet && *notes) fprintf(stderr, "flowsim: %s", notes);
+    /* Only a result's folder: there, run-info says which files are the result's, so a page of
+     * the user's is never taken for flowsim's. */
+    char info[4200];
+    struct stat sb;
+    snprintf(info, sizeof info, "%s/run-info", dir);
+    if (lstat(info, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        outdir_unlock(lock);
+        fprintf(stderr,
+                "flowsim: report: %s: not a flowsim results folder (no run-info): no "
+                "timeseries.csv, comparison.csv or sweep.csv to report on\n",
+                dir);
+        return EXIT_BAD_INPUT;
+    }
     /* The page becomes part of the result: listed first, so that a kill between the two
      * leaves at worst a listed file missing, never an unlisted page beside a new result. */
     static const char *const page[] = {"report.html", NULL};
     int rc = outdir_check(dir, page, err, sizeof err); /* never over a page of the user's */
-    if (rc == 0 && outdir_add_file(dir, "report.html") != 0) {
+    int listed = rc == 0 ? outdir_list(dir, "report.html", 1) : 0;
+    if (listed < 0) {
         snprintf(err, sizeof err, "%s/run-info: cannot add report.html to its list", dir);
         rc = FS_ECREATE;
     }
-    if (rc == 0) rc = report_write(dir, NULL, err, sizeof err);
+    if (rc == 0) rc = report_write(dir, NULL, &cli_interrupted, err, sizeof err);
+    /* No page after all: off the list, or a later file of the user's of that name would be
+     * taken for the result's. */
+    if (rc != 0 && listed > 0) outdir_list(dir, "report.html", 0);
     outdir_unlock(lock);
+    if (rc == FS_ESTOPPED) return cli_fail(rc, err);
     if (rc != 0) {
         fprintf(stderr, "flowsim: report: %s\n", err);
         return rc == -1 ? EXIT_BAD_INPUT : cli_status(rc);

@@ -278,6 +278,22 @@ static void note(struct outdir *od, const char *fmt, const char *a) {
     snprintf(od->notes + n, sizeof od->notes - n, fmt, od->path, a);
 }
 
+/* flowsim's files in dir (and its sub-folders, depth levels down), then the folders left empty:
+ * a file of anyone else's keeps its folder. */
+static void remove_ours(const char *dir, int depth) {
+    struct names f = {0}, d = {0};
+    char p[PATH_MAX];
+    names_of_dir(dir, 'f', &f);
+    names_of_dir(dir, 'd', &d);
+    for (size_t i = 0; i < f.n; i++)
+        if (is_flowsim_file(f.v[i]) && join(p, sizeof p, dir, f.v[i]) == 0) unlink(p);
+    for (size_t i = 0; depth > 0 && i < d.n; i++)
+        if (join(p, sizeof p, dir, d.v[i]) == 0) remove_ours(p, depth - 1);
+    names_fini(&f);
+    names_fini(&d);
+    rmdir(dir);
+}
+
 /* ---- putting back a previous result a killed publication half replaced -------------------- */
 
 /* stage is a dead run's staging folder whose publication began (.previous exists) and did not
@@ -291,8 +307,20 @@ static void roll_back(const char *dir, const char *stage) {
         names_of_run_info(p, "files", &files);
         names_of_run_info(p, "folders", &folders);
     }
-    names_of_dir(prev, 'f', &had);
-    names_of_dir(prev, 'd', &hadf);
+    /* Only what a publication puts in .previous is put back: flowsim's files, and the folders
+     * the two results list (the previous result's run-info is in .previous too). Anything else
+     * found there is not the previous result's, and never lands on a file of the user's. */
+    struct names all = {0}, ok = {0};
+    names_of_dir(prev, 'f', &all);
+    for (size_t i = 0; i < all.n; i++)
+        if (outdir_is_flowsim_file(all.v[i])) names_add(&had, all.v[i]);
+    names_fini(&all);
+    if (join(p, sizeof p, prev, "run-info") == 0) names_of_run_info(p, "folders", &ok);
+    names_of_dir(prev, 'd', &all);
+    for (size_t i = 0; i < all.n; i++)
+        if (names_has(&ok, all.v[i]) || names_has(&folders, all.v[i])) names_add(&hadf, all.v[i]);
+    names_fini(&all);
+    names_fini(&ok);
     /* What the new result added where the previous had nothing. */
     for (size_t i = 0; i < files.n; i++)
         if (strcmp(files.v[i], "run-info") && !names_has(&had, files.v[i]) &&
@@ -317,7 +345,8 @@ static void roll_back(const char *dir, const char *stage) {
         if (mkdir(sub, 0777) != 0 && errno != EEXIST) continue;
         names_of_dir(psub, 'f', &in);
         for (size_t k = 0; k < in.n; k++)
-            if (join(p, sizeof p, psub, in.v[k]) == 0 && join(q, sizeof q, sub, in.v[k]) == 0)
+            if (outdir_is_flowsim_file(in.v[k]) && join(p, sizeof p, psub, in.v[k]) == 0 &&
+                join(q, sizeof q, sub, in.v[k]) == 0)
                 restore(p, q);
         names_fini(&in);
     }
@@ -358,19 +387,22 @@ static void recover(struct outdir *od) {
             close(fd);
             continue;
         }
-        char prev[PATH_MAX], info[PATH_MAX];
+        /* A publication under way when the run died: it had begun (.previous is complete), had
+         * removed the folder's run-info, and had not put its own in place (still here). */
+        char prev[PATH_MAX], info[PATH_MAX], mark[PATH_MAX];
         if (join(prev, sizeof prev, s, ".previous") == 0 && kind_of(prev) == 'd' &&
-            join(info, sizeof info, s, "run-info") == 0 && kind_of(info) == 'f') {
+            join(info, sizeof info, s, "run-info") == 0 && kind_of(info) == 'f' &&
+            join(mark, sizeof mark, od->path, "run-info") == 0 && kind_of(mark) == 0) {
             roll_back(od->path, s);
-            /* Done: what is left of the staging folder (kept, should it hold someone's file)
-             * is never put back again over a later result. */
-            outdir_remove(prev);
-            unlink(info);
             note(od,
                  "%s: put back the previous result, which a run stopped while publishing "
                  "(%s) had half replaced\n",
                  found.v[i]);
         }
+        /* Whatever was decided, decided once: what is left of the staging folder (kept, should
+         * it hold someone's file) is never put back over a later result. */
+        if (join(prev, sizeof prev, s, ".previous") == 0) remove_ours(prev, 1);
+        if (join(info, sizeof info, s, "run-info") == 0) unlink(info);
         if (only_flowsim(s, 3)) {
             outdir_remove(s);
             note(od, "%s: removed %s, the staging folder of a run that was stopped\n", found.v[i]);
@@ -404,7 +436,7 @@ void outdir_unlock(int fd) {
     if (fd >= 0) close(fd);
 }
 
-int outdir_add_file(const char *path, const char *name) {
+int outdir_list(const char *path, const char *name, int add) {
     char info[PATH_MAX], tmp[PATH_MAX];
     if (join(info, sizeof info, path, "run-info") ||
         snprintf(tmp, sizeof tmp, "%s/.run-info.%ld.add.tmp", path, (long)getpid()) >=
@@ -413,7 +445,7 @@ int outdir_add_file(const char *path, const char *name) {
     if (kind_of(info) != 'f') return 0; /* not a flowsim result: nothing to record */
     struct names have = {0};
     int listed = names_of_run_info(info, "files", &have), rc = 0;
-    if (!listed || names_has(&have, name)) {
+    if (!listed || names_has(&have, name) == add) {
         names_fini(&have);
         return 0;
     }
@@ -430,7 +462,10 @@ int outdir_add_file(const char *path, const char *name) {
         while ((n = getline(&line, &cap, fi)) > 0) {
             if (!strncmp(line, "files = ", 8) && line[n - 1] == '\n') {
                 line[n - 1] = 0;
-                fprintf(fo, "%s %s\n", line, name);
+                fputs("files =", fo);
+                for (char *t = strtok(line + 8, " "); t; t = strtok(NULL, " "))
+                    if (strcmp(t, name)) fprintf(fo, " %s", t);
+                fprintf(fo, "%s%s\n", add ? " " : "", add ? name : "");
             } else {
                 fputs(line, fo);
             }
@@ -448,7 +483,7 @@ int outdir_add_file(const char *path, const char *name) {
         close(out);
     if (rc == 0 && rename(tmp, info) != 0) rc = -1;
     if (rc != 0) unlink(tmp);
-    return rc;
+    return rc == 0 ? 1 : -1;
 }
 
 /* ---- open, publish, abort ------------------------------------------------------------------ */
@@ -474,14 +509,19 @@ static int in_the_way(const char *dir, const char *const *files, const char *con
     for (const char *const *f = files; f && *f; f++) {
         if (join(p, sizeof p, dir, *f) != 0) continue;
         int k = kind_of(p);
-        if (k == 'd' || k == 'o' || (k == 'f' && !names_has(oldf, *f))) {
+        if (k == 'f' && !names_has(oldf, *f)) {
             snprintf(err, errlen,
-                     "%s: %s is where the result puts its %s (no run-info here lists it as "
-                     "flowsim's): move it, or write the results to another folder",
+                     "%s: a file of yours is where the result puts its %s (no run-info here "
+                     "lists it as flowsim's): move it, or write the results to another folder",
+                     p, *f);
+            return FS_ECREATE;
+        }
+        if (k == 'd' || k == 'o') {
+            snprintf(err, errlen,
+                     "%s: %s is where the result puts its file %s: move it, or write the "
+                     "results to another folder",
                      p,
-                     k == 'd'   ? "a folder"
-                     : k == 'o' ? "something else"
-                                : "a file of yours",
+                     k == 'd' ? "a folder" : "something that is not a plain file (a link, a pipe)",
                      *f);
             return FS_ECREATE;
         }

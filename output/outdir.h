@@ -84,10 +84,12 @@ int outdir_is_flowsim_file(const char *name);
 int outdir_check(const char *path, const char *const *files, char *err, size_t errlen);
 
 /* A file written into a published result afterwards (flowsim report DIR's report.html) added
- * to the list its run-info keeps, so the next publication knows it for the result's; call it
- * under outdir_lock, before the file goes in. Does nothing when there is no run-info or it has
- * no list (an earlier flowsim's). Returns 0, or -1 when run-info could not be rewritten. */
-int outdir_add_file(const char *path, const char *name);
+ * to (add 1) or taken off (add 0) the list its run-info keeps, so the next publication knows
+ * what is the result's; under outdir_lock, before the file goes in (and off again should it
+ * fail). Does nothing when there is no run-info, it has no list (an earlier flowsim's) or the
+ * name is already as asked. Returns 1 when the list changed, 0 when not, -1 when run-info could
+ * not be rewritten. */
+int outdir_list(const char *path, const char *name, int add);
 
 /* A private folder for temporary work (an MPI rank's part): PARENT/PREFIXXXXXXX, locked for
  * the life of the process; dead ones of the same prefix (their lock free, holding only

@@ -44,6 +44,21 @@ static struct series *find(const struct runts *t, const char *unit, const char *
     return NULL;
 }
 
+/* find for the rows of a time series, which come in the same order of series in every bucket:
+ * the one after the last found (*hint), or the first, before a search. Linear in rows, where a
+ * search per row was rows x series (4,000 units: half a minute). */
+static struct series *find_next(const struct runts *t, const char *unit, const char *metric,
+                                size_t *hint) {
+    size_t try[2] = {*hint + 1, 0};
+    for (int k = 0; k < 2; k++)
+        if (try[k] < t->ns && !strcmp(t->s[try[k]].unit, unit) &&
+            !strcmp(t->s[try[k]].metric, metric))
+            return &t->s[*hint = try[k]];
+    struct series *s = find(t, unit, metric);
+    if (s) *hint = (size_t)(s - t->s);
+    return s;
+}
+
 /* Rows come replication by replication, bucket by bucket: times repeat for each
  * replication, so the first replication's times are the buckets. Our own file, but one that
  * may have been edited or cut short: every number is read strictly, and a damaged cell is
@@ -57,6 +72,7 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
     size_t *rep = fs_calloc(rows + 1, sizeof *rep);
     double *tm = fs_calloc(rows + 1, sizeof *tm), *val = fs_calloc(rows + 1, sizeof *val);
     int rc = 0;
+    size_t hint = (size_t)-1; /* find_next's: none yet */
     for (size_t i = 1; i < tb.n && rc == 0; i++) {
         const struct table_row *r = &tb.row[i];
         char why[256];
@@ -92,7 +108,8 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
                 snprintf(t->date[t->nb], 11, "%s", r->field[3]);
                 t->nb++;
             }
-            if (!find(t, r->field[4], r->field[5])) {
+            if (!find_next(t, r->field[4], r->field[5], &hint)) {
+                hint = t->ns;
                 fs_grow((void **)&t->s, &scap, t->ns + 1, sizeof *t->s);
                 t->s[t->ns].unit = fs_strdup(r->field[4]);
                 t->s[t->ns].metric = fs_strdup(r->field[5]);
@@ -122,7 +139,7 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
         if (rep[i - 1] != last_rep) b = 0, last_rep = rep[i - 1];
         while (b + 1 < t->nb && t->time[b] < tm[i - 1]) b++;
         if (!s || strcmp(s->unit, r->field[4]) || strcmp(s->metric, r->field[5]))
-            s = find(t, r->field[4], r->field[5]);
+            s = find_next(t, r->field[4], r->field[5], &hint);
         if (s && t->nb) s->v[b * t->nrep + rep[i - 1] - 1] = val[i - 1];
     }
     fs_free(rep), fs_free(tm), fs_free(val);
@@ -517,7 +534,8 @@ static void file_as_pre(FILE *f, const char *path) {
     fclose(in);
 }
 
-int report_write(const char *dir, const char *folder, char *err, size_t errlen) {
+int report_write(const char *dir, const char *folder, const volatile sig_atomic_t *stop, char *err,
+                 size_t errlen) {
     if (!folder) folder = dir;
     char path[4200];
     struct stat st;
@@ -601,14 +619,14 @@ int report_write(const char *dir, const char *folder, char *err, size_t errlen) 
     }
     if (have_ts) {
         fputs("<h2>Occupancy</h2>\n", f);
-        for (size_t i = 0; i < t.ns; i++)
+        for (size_t i = 0; i < t.ns && !(stop && *stop); i++)
             if (!strcmp(t.s[i].metric, "occupancy_pct")) {
                 char title[256];
                 snprintf(title, sizeof title, "%s: occupancy, %% of places", t.s[i].unit);
                 chart_band(f, &t, &t.s[i], title, "occupancy %", 100, "capacity (100%)");
             }
         fputs("<h2>Delayed transfers</h2>\n", f);
-        for (size_t i = 0; i < t.ns; i++)
+        for (size_t i = 0; i < t.ns && !(stop && *stop); i++)
             if (!strcmp(t.s[i].metric, "delayed_days")) chart_reasons(f, &t, t.s[i].unit);
         for (size_t i = 0; i < t.ns; i++)
             if (!strcmp(t.s[i].metric, "ae_4h_pct")) {
@@ -640,5 +658,10 @@ int report_write(const char *dir, const char *folder, char *err, size_t errlen) 
     fputs("<p>Made by flowsim from the CSV files beside this page.</p>\n</body></html>\n", f);
     if (have_ts) runts_fini(&t);
     table_fini(&cmp);
+    if (stop && *stop) { /* a signal: no page, rather than half of one */
+        csvout_discard(&cf);
+        snprintf(err, errlen, "interrupted");
+        return FS_ESTOPPED;
+    }
     return csvout_close(&cf, err, errlen);
 }

@@ -108,7 +108,8 @@ static void a_symlink_at_any_temporary_or_final_name_is_never_written_through(vo
     char *err = NULL;
     snprintf(cmd, sizeof cmd, "report '%s/rep'", d);
     assert_int_equal(tu_run(cmd, NULL, &err), 73);
-    assert_non_null(strstr(err, "report.html: something else is where the result puts its"));
+    assert_non_null(
+        strstr(err, "report.html: something that is not a plain file (a link, a pipe) is where"));
     free(err);
     snprintf(cmd, sizeof cmd, "run '%s' -o '%s/rep' --report --quiet", ini, d);
     assert_int_equal(tu_run(cmd, NULL, NULL), 73);
@@ -406,6 +407,23 @@ static void a_result_put_back_once_is_never_put_back_again(void **s) {
     free(info);
     snprintf(line, sizeof line, "cat '%s'/k9/.flowsim-stage-*/myfile.txt | grep -q mine", d);
     assert_int_equal(system(line), 0); /* and the user's file was not deleted */
+    /* A file put in a dead run's .previous is not put back over the user's, and a run killed
+     * before it changed anything (its run-info still there) has nothing to put back. */
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o r --quiet", NULL, NULL), 0);
+    tu_write(path_in(d, "r/notes.txt"), "my notes\n");
+    snprintf(killer, sizeof killer, "cd '%s' && FLOWSIM_TEST_KILL_AT=1", d);
+    rc = tu_run_under(killer, "run small.ini -o r --quiet --seed 2", NULL, NULL);
+    assert_true(rc == -1 || rc == 137);
+    snprintf(line, sizeof line,
+             "echo planted > \"$(echo '%s'/r/.flowsim-stage-*)/.previous/notes.txt\"", d);
+    assert_int_equal(system(line), 0);
+    char *err = NULL;
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o r --seed 3", NULL, &err), 0);
+    assert_null(strstr(err, "put back"));
+    free(err);
+    char *notes = tu_read(path_in(d, "r/notes.txt"));
+    assert_string_equal(notes, "my notes\n");
+    free(notes);
 }
 
 /* A file of the user's at a name the result uses — one no run-info lists — is refused with
@@ -426,7 +444,7 @@ static void files_of_the_user_at_the_results_names_are_refused_not_replaced(void
         {"run small.ini -o out --quiet --patient-log", "out/patients.csv: a file of yours"},
         {"report out", "out/report.html: a file of yours is where the result puts"},
         {"run small.ini -o fresh --quiet", "fresh/summary.csv: a file of yours"},
-        {"run small.ini -o fifo --quiet", "fifo/run-info: something else is where"},
+        {"run small.ini -o fifo --quiet", "fifo/run-info: something that is not a plain file"},
         {"sweep small.ini --grid g.csv -o sw --quiet", "sw/b: a folder holding files of yours"},
     };
     mkdir(path_in(d, "fresh"), 0777);
@@ -449,6 +467,24 @@ static void files_of_the_user_at_the_results_names_are_refused_not_replaced(void
         free(t);
     }
     assert_false(entries_like(path_in(d, "out"), "^.flowsim-stage-"));
+    /* A report that fails lists nothing: a page of the user's made later stays the user's. */
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o dmg --quiet", NULL, NULL), 0);
+    assert_int_equal(sh("echo 'x,y' >> '%s/dmg/timeseries.csv'", d, ""), 0);
+    expect_exit(prefix, "report dmg", 2, "expected 7 columns");
+    char *info = tu_read(path_in(d, "dmg/run-info"));
+    assert_null(strstr(info, "report.html"));
+    free(info);
+    tu_write(path_in(d, "dmg/report.html"), "my page\n");
+    assert_int_equal(tu_run_under(prefix, "run small.ini -o dmg --quiet --seed 3", NULL, NULL), 0);
+    char *t = tu_read(path_in(d, "dmg/report.html"));
+    assert_string_equal(t, "my page\n");
+    free(t);
+    /* Not a results folder (no run-info): nothing to report on, nothing written. */
+    mkdir(path_in(d, "plain"), 0777);
+    tu_write(path_in(d, "plain/timeseries.csv"),
+             "scenario,replication,time,date,unit,metric,value\n");
+    expect_exit(prefix, "report plain", 2, "not a flowsim results folder (no run-info)");
+    assert_false(is_regular(path_in(d, "plain/report.html")));
 }
 
 /* Names that are not paths, labels that are flowsim's own file names, temporary files left by
