@@ -83,8 +83,8 @@ static const char help[] =
     "  --quiet                 print nothing but errors\n\n"
     "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 3 reproduce: a figure outside its tolerance,\n"
-    "73 an output cannot be created, 74 a write failed (disk full), 130/143/129 stopped by\n"
-    "Ctrl-C/SIGTERM/SIGHUP, 1 internal error (a bug); docs/errors.md\n"
+    "73 an output cannot be created, 74 a write failed (disk full), 71 out of memory,\n"
+    "130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP, 1 internal error (a bug); docs/errors.md\n"
     "scenario keys: docs/scenario-reference.md\n";
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -326,7 +326,10 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     }
     int compare = cmd == CMD_COMPARE, merge = cmd == CMD_MERGE;
     if (o->nfiles == 0)
-        return usage_error(merge ? "%s needs the folders of the parts" : "%s needs a scenario FILE",
+        return usage_error(merge               ? "%s needs the folders of the parts"
+                           : cmd == CMD_REPORT ? "%s needs a results folder DIR"
+                           : cmd == CMD_FIT    ? "%s needs a CSV file of stays"
+                                               : "%s needs a scenario FILE",
                            o->cmd);
     if (compare && o->nfiles < 2)
         return usage_error("%s needs BASE.ini and at least one VARIANT.ini", o->cmd);

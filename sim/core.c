@@ -4,9 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The machine's limit, not a bug: sysexits' EX_OSERR (71). Nothing half-written is kept (a
+ * staging folder is left, which the next run removes). */
 static _Noreturn void out_of_memory(size_t n) {
     fprintf(stderr, "flowsim: out of memory (asked for %zu bytes)\n", n);
-    exit(1);
+    exit(71);
 }
 
 void *fs_malloc(size_t n) {

@@ -1,8 +1,9 @@
 /* core.h — the one allocation wrapper and the one assertion sink.
  *
  * Out-of-memory policy: flowsim cannot produce a trustworthy result without the memory it
- * asked for, so every allocation that fails prints the size and exits with status 1
- * (internal error). Callers therefore never check for NULL. */
+ * asked for, so every allocation that fails prints the size and exits with status 71
+ * (sysexits' EX_OSERR: the machine's limit, not a bug). Callers therefore never check for
+ * NULL. */
 #ifndef FS_CORE_H
 #define FS_CORE_H
 
