@@ -16,7 +16,7 @@
  *
  * Guarantee: at any moment, DIR/run-info either names a result all of whose files are in DIR,
  * or is absent while a publication is under way (a rename per file: milliseconds). A run killed
- * in that window (kill -9, power loss) leaves the previous result whole in its staging folder's
+ * in that window (kill -9, a crash) leaves the previous result whole in its staging folder's
  * `.previous`, and the next flowsim command that writes to DIR puts it back, exactly, before
  * anything else. The folder itself — its inode, mode, owner, group, setgid bit — is never
  * replaced, and files that are not the result's (the user's notes, anything flowsim did not
