@@ -3,9 +3,9 @@
 #include <math.h>
 #include <string.h>
 
+#include "models/limits.h"
 #include "sim/calendar.h"
 #include "sim/core.h"
-#include "sim/limits.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
-#include "sim/limits.h"
 #include "table.h"
 
 void doc_where(const char *file, int line, char *buf, size_t len) {
@@ -179,7 +179,7 @@ static void header(struct parse *p, char *line) {
         snprintf(most, sizeof most, "%d", FS_MAX_SECTIONS);
         fail_at(p, p->line,
                 "[%s]: expected at most %s sections (units, transfers, arrivals, groups and the "
-                "rest: sim/limits.h)",
+                "rest: models/limits.h)",
                 name, most);
         return;
     }

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
-#include "sim/limits.h"
 #include "table.h"
 #include "value.h"
 
@@ -808,7 +808,7 @@ static void route_fini(struct route *r) {
     memset(r, 0, sizeof *r);
 }
 
-/* More sections of type than limit (sim/limits.h): the message names the first one beyond. */
+/* More sections of type than limit (models/limits.h): the message names the first one beyond. */
 static int too_many(struct ctx *c, const char *type, int limit, size_t n, const char *what) {
     int seen = 0;
     for (size_t i = 0; i < c->d->n; i++) {

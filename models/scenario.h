@@ -145,7 +145,7 @@ struct scenario {
 };
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything, the limits of
- * sim/limits.h included. Returns NULL with a one-line "FILE:LINE: key: expected ..." message
+ * models/limits.h included. Returns NULL with a one-line "FILE:LINE: key: expected ..." message
  * on any error. */
 struct scenario *scenario_load(const char *path, const char *const *sets, size_t nsets, char *err,
                                size_t errlen);

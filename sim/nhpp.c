@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "core.h"
-#include "limits.h"
 
 int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double how_start_hour,
               const double *step_t, const double *step_m, size_t nsteps, char *err, size_t errlen) {
@@ -43,16 +42,16 @@ int nhpp_init(struct nhpp *p, double rate_per_day, const double *how168, double 
         }
     }
     /* A bound on the busiest moment, so that a slip (a rate per year given per day, a
-     * multiplier of 1e300) is an error rather than a run that never ends (sim/limits.h). */
+     * multiplier of 1e300) is an error rather than a run that never ends (models/limits.h). */
     double peak = rate_per_day, hmax = 0, smax = 1;
     for (int h = 0; h < 168; h++) hmax = p->how[h] > hmax ? p->how[h] : hmax;
     for (size_t i = 0; i < nsteps; i++) smax = step_m[i] > smax ? step_m[i] : smax;
     peak *= hmax * smax;
-    if (!(peak <= FS_MAX_ARRIVALS_PER_DAY)) {
+    if (!(peak <= NHPP_MAX_PER_DAY)) {
         snprintf(err, errlen,
                  "expected at most %.0f arrivals a day at the busiest time (rate x "
                  "hour-of-week x by-date multipliers), got %.3g",
-                 FS_MAX_ARRIVALS_PER_DAY, peak);
+                 NHPP_MAX_PER_DAY, peak);
         return -1;
     }
     p->flat = how168 == NULL && nsteps == 0;

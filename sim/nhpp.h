@@ -14,6 +14,10 @@
 
 #include <stddef.h>
 
+/* The most arrivals a day a process may reach at its busiest moment (rate x profile x step
+ * multiplier): beyond it a run would never end (models/limits.h gives the planner's reason). */
+#define NHPP_MAX_PER_DAY 1e7
+
 struct nhpp {
     double rate;      /* mean arrivals per day */
     double how[168];  /* hour-of-week multipliers, mean 1; all 1 when none given */

@@ -593,7 +593,7 @@ static void case_mix_groups(void **s) {
     done(&r);
 }
 
-/* The group is kept in one byte and 64 groups are the limit (sim/limits.h): the last gets its
+/* The group is kept in one byte and 64 groups are the limit (models/limits.h): the last gets its
  * own patients, with its own keys, like the first. */
 static void the_last_of_64_groups_gets_its_own_patients(void **s) {
     (void)s;

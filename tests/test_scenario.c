@@ -389,7 +389,7 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     assert_non_null(strstr(err, "badsched.csv:3: expected a date as YYYY-MM-DD, got '01/04/2025'"));
 }
 
-/* sim/limits.h, checked at load. A patient keeps its group in one byte: 300 groups once put
+/* models/limits.h, checked at load. A patient keeps its group in one byte: 300 groups once put
  * the patients of groups 256-299 silently in groups 0-43; now more than 64 are refused, the
  * first beyond named. Likewise units, and a horizon so long the clock would stop. */
 static void too_many_groups_or_units_are_refused_with_the_limit(void **s) {
@@ -440,7 +440,7 @@ static void too_many_groups_or_units_are_refused_with_the_limit(void **s) {
     assert_null(load("sections.ini", big));
     snprintf(want, sizeof want,
              "%s/sections.ini:60161: [u30079]: expected at most 30080 sections (units, "
-             "transfers, arrivals, groups and the rest: sim/limits.h)",
+             "transfers, arrivals, groups and the rest: models/limits.h)",
              dir);
     assert_string_equal(err, want);
     free(big);

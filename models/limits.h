@@ -1,10 +1,10 @@
 /* limits.h — the largest scenario flowsim accepts, every bound in one place with its reason.
  *
  * In the manner of SQLite's sqliteLimit.h: each limit is checked where the scenario is loaded
- * (models/scenario.c, sim/nhpp.c) and refused with "FILE:LINE: KEY: expected at most N ..."
- * (docs/errors.md), instead of a run that exhausts memory, never ends, or silently files
- * patients under the wrong number. Each bound is far above any real care system; raising
- * one means re-checking the reason given beside it. docs/scenario-reference.md ("Limits")
+ * (models/scenario.c, models/inidoc.c; the arrival rate in sim/nhpp.c) and refused with "FILE:LINE:
+ * KEY: expected at most N ..." (docs/errors.md), instead of a run that exhausts memory, never ends,
+ * or silently files patients under the wrong number. Each bound is far above any real care system;
+ * raising one means re-checking the reason given beside it. docs/scenario-reference.md ("Limits")
  * states them for planners. */
 #ifndef FS_LIMITS_H
 #define FS_LIMITS_H
@@ -49,10 +49,10 @@
  * at 365,250 days events are still told apart to the microsecond. */
 #define FS_MAX_HORIZON_DAYS 365250.0
 
-/* Arrivals a day at the busiest moment (rate x hour-of-week x by-date multipliers). England's
- * A&E departments see some 10^5 attendances a day; beyond this a rate per year given per day,
- * or a multiplier of 1e300, would be a run that never ends. */
-#define FS_MAX_ARRIVALS_PER_DAY 1e7
+/* Arrivals a day at the busiest moment (rate x hour-of-week x by-date multipliers): the
+ * engine's own bound, NHPP_MAX_PER_DAY in sim/nhpp.h (10^7). England's A&E departments see
+ * some 10^5 attendances a day; beyond it a rate per year given per day, or a multiplier of
+ * 1e300, would be a run that never ends. */
 
 /* Patients in the units at time 0, all units together ([scenario] initial; the keys
  * initial_occupancy and initial_delayed, which models/value.c bounds at 10^8 each). Each is a
