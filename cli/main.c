@@ -12,6 +12,7 @@
 #include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
+#include "models/table.h"
 #include "models/value.h"
 #include "output/outdir.h"
 #include "output/report.h"
@@ -350,33 +351,26 @@ static int parse_args(int argc, char **argv, struct opts *o) {
 }
 
 /* A short table of the numbers people look at first, read back from summary.csv's values. */
+/* A short table of the numbers people look at first, read back from summary.csv with the CSV
+ * reader (a scenario named "Winter, 2025" is one quoted cell). */
 static void print_headlines(const char *dir) {
-    char path[4200];
+    char path[4200], err[512];
     snprintf(path, sizeof path, "%s/summary.csv", dir);
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char line[1024];
+    struct table t;
+    if (table_read(path, &t, err, sizeof err) != 0) return;
     printf("\n%-16s %-14s %12s %12s %12s\n", "unit", "metric", "mean", "ci95_low", "ci95_high");
-    while (fgets(line, sizeof line, f)) {
-        char *fld[8] = {0};
-        int n = 0;
-        for (char *p = line; n < 8; n++) {
-            fld[n] = p;
-            char *c = strpbrk(p, ",\n");
-            if (!c) break;
-            *c = 0;
-            p = c + 1;
-        }
-        if (n < 7 || strchr(fld[1], '"')) continue;
-        const char *m = fld[2];
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (r->n < 7) continue;
+        const char *u = r->field[1], *m = r->field[2];
         if (strcmp(m, "occupancy_pct") && strcmp(m, "delayed_days") && strcmp(m, "wait_mean") &&
             strcmp(m, "ae_4h_pct") && strcmp(m, "dtoc_per_100k") && strcmp(m, "lost_fraction"))
             continue;
-        if (!strcmp(m, "lost_fraction") && (!*fld[3] || atof(fld[3]) == 0)) continue;
-        printf("%-16s %-14s %12s %12s %12s\n", *fld[1] ? fld[1] : "(system)", m, fld[3], fld[5],
-               fld[6]);
+        if (!strcmp(m, "lost_fraction") && (!*r->field[3] || atof(r->field[3]) == 0)) continue;
+        printf("%-16s %-14s %12s %12s %12s\n", *u ? u : "(system)", m, r->field[3], r->field[5],
+               r->field[6]);
     }
-    fclose(f);
+    table_fini(&t);
 }
 
 int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen,

@@ -57,10 +57,6 @@ static const char *const names[MET_COUNT] = {
     [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
 };
 
-const char *metric_name(enum metric m) {
-    return names[m];
-}
-
 static int finite_capacity(const struct sc_unit *u) {
     if (isinf(u->capacity)) return 0;
     for (size_t i = 0; i < u->nsched; i++)

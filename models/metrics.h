@@ -65,8 +65,6 @@ enum metric {
     MET_COUNT
 };
 
-const char *metric_name(enum metric m);
-
 struct metric_slot {
     int unit; /* -1 for a system metric */
     enum metric metric;

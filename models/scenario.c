@@ -15,10 +15,6 @@
 static const char *const kind_names[] = {"generic",   "ae",        "acute",       "step_down",
                                          "home_care", "care_home", "virtual_ward"};
 
-const char *unit_kind_name(enum unit_kind kind) {
-    return kind_names[kind];
-}
-
 /* Keys each section type accepts, in the order scenario.resolved.ini writes them. */
 /* clang-format off */
 static const char *const scenario_keys[] = {

@@ -156,7 +156,6 @@ int scenario_unit_index(const struct scenario *sc, const char *name); /* -1 if n
 int scenario_transfer(const struct scenario *sc, int from, int to);
 /* Number of per-unit group records: the [group] count, or 1 when there are none. */
 size_t scenario_ngroups(const struct scenario *sc);
-const char *unit_kind_name(enum unit_kind kind);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);
 

@@ -1,4 +1,4 @@
-/* calendar.h — the future event list: a binary heap ordered by (time, insertion sequence).
+/* calendar.h — the future event list: a 4-ary heap ordered by (time, insertion sequence).
  *
  * The sequence tie-break makes simultaneous events run first-in-first-out, so a run is
  * bit-reproducible. Events are small plain values; the heap array grows geometrically and is

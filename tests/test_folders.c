@@ -577,6 +577,14 @@ static void every_row_has_every_column_whatever_the_names(void **s) {
     snprintf(cmd, sizeof cmd, "compare small.ini small.ini -o cmp --quiet --set 'scenario.name=%s'",
              name);
     assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    /* A comma in the name: one quoted cell, and the console's table still finds its rows. */
+    char *out = NULL;
+    assert_int_equal(tu_run_under(prefix,
+                                  "run small.ini -o comma --set 'scenario.name=Winter, 2025'", &out,
+                                  NULL),
+                     0);
+    assert_non_null(strstr(out, "ward             occupancy_pct"));
+    free(out);
     const struct {
         const char *file;
         int n;

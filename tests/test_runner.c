@@ -125,17 +125,11 @@ static void failure_stops_with_message(void **s) {
     assert_int_equal(c.mismatches, 0);
 }
 
-static void cores_positive(void **s) {
-    (void)s;
-    assert_true(runner_cores() >= 1);
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(in_order_on_many_threads),
         cmocka_unit_test(slow_replication_bounds_the_backlog),
         cmocka_unit_test(failure_stops_with_message),
-        cmocka_unit_test(cores_positive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
