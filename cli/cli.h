@@ -30,6 +30,8 @@ enum {
  * write nothing, and the exit status is 128 + it. The one global the program has, because a
  * signal handler can reach nothing else. */
 extern volatile sig_atomic_t cli_interrupted;
+/* Install the handler that sets cli_interrupted (SIGINT, SIGTERM, SIGHUP). */
+void cli_catch_signals(void);
 /* The exit status of an fs_status (sim/core.h). */
 int cli_status(int rc);
 /* Print why a command failed and return its exit status: stopped by a signal (128 + its

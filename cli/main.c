@@ -95,31 +95,33 @@ static int usage_error(const char *fmt, const char *arg) {
     return EXIT_BAD_INPUT;
 }
 
-/* The commands, one bit each, for the option table below. */
+/* ONE row per command: its id, its name, the function that runs it (below: each takes the
+ * options, the command line and its text), and whether it spreads its work under mpirun. The
+ * option table, the dispatch and the MPI rule all read it. */
 #define FS_COMMANDS(X)                                                                             \
-    X(RUN, "run")                                                                                  \
-    X(VALIDATE, "validate")                                                                        \
-    X(COMPARE, "compare")                                                                          \
-    X(SWEEP, "sweep")                                                                              \
-    X(REPORT, "report")                                                                            \
-    X(FIT, "fit")                                                                                  \
-    X(CALIBRATE, "calibrate")                                                                      \
-    X(REPRODUCE, "reproduce")                                                                      \
-    X(MERGE, "merge")
+    X(RUN, "run", do_run, 1)                                                                       \
+    X(VALIDATE, "validate", do_validate, 0)                                                        \
+    X(COMPARE, "compare", do_compare, 1)                                                           \
+    X(SWEEP, "sweep", do_sweep, 1)                                                                 \
+    X(REPORT, "report", do_report, 0)                                                              \
+    X(FIT, "fit", do_fit, 0)                                                                       \
+    X(CALIBRATE, "calibrate", do_calibrate, 0)                                                     \
+    X(REPRODUCE, "reproduce", do_reproduce, 0)                                                     \
+    X(MERGE, "merge", do_merge, 0)
 
 enum cmd_index {
-#define X(id, name) CMDI_##id,
+#define X(id, name, fn, mpi) CMDI_##id,
     FS_COMMANDS(X)
 #undef X
         CMD_COUNT
 };
 enum cmd_bit {
-#define X(id, name) CMD_##id = 1u << CMDI_##id,
+#define X(id, name, fn, mpi) CMD_##id = 1u << CMDI_##id,
     FS_COMMANDS(X)
 #undef X
 };
 static const char *const command_names[] = {
-#define X(id, name) [CMDI_##id] = name,
+#define X(id, name, fn, mpi) [CMDI_##id] = name,
     FS_COMMANDS(X)
 #undef X
 };
@@ -448,14 +450,6 @@ done:
     return status;
 }
 
-void cli_command_line(int argc, char **argv, char *buf, size_t len) {
-    snprintf(buf, len, "flowsim");
-    for (int i = 1; i < argc; i++) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, len - n, " %s", argv[i]);
-    }
-}
-
 static int cmd_run(const struct opts *o, int argc, char **argv) {
     char dir[4000];
     return cmd_run_into(o, argc, argv, dir, sizeof dir, NULL);
@@ -477,13 +471,56 @@ static int cmd_validate(const struct opts *o) {
     return EXIT_OK;
 }
 
-volatile sig_atomic_t cli_interrupted;
+/* The commands as the table calls them: the options, the command line and its text. */
+typedef int (*command_fn)(const struct opts *o, int argc, char **argv, const char *command);
+
+static int do_run(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)command;
+    return cmd_run(o, argc, argv);
+}
+static int do_validate(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv, (void)command;
+    return cmd_validate(o);
+}
+static int do_compare(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv;
+    return cmd_compare(o, command);
+}
+static int do_sweep(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv;
+    return cmd_sweep(o, command);
+}
+static int do_report(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv, (void)command;
+    return cli_report(o->file, o->quiet);
+}
+static int do_fit(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv, (void)command;
+    return cmd_fit(o);
+}
+static int do_calibrate(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)argc, (void)argv;
+    return cmd_calibrate(o, command);
+}
+static int do_reproduce(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)command;
+    return cmd_reproduce(o, argc, argv);
+}
+static int do_merge(const struct opts *o, int argc, char **argv, const char *command) {
+    (void)command;
+    return cmd_merge(o, argc, argv);
+}
+
+static const struct {
+    command_fn fn;
+    int mpi; /* spreads its work over MPI ranks */
+} commands[] = {
+#define X(id, name, fn, mpi) [CMDI_##id] = {fn, mpi},
+    FS_COMMANDS(X)
+#undef X
+};
 
 static int cli_main(int argc, char **argv);
-
-static void on_signal(int sig) {
-    cli_interrupted = sig;
-}
 
 int main(int argc, char **argv) {
     par_init(&argc, &argv);
@@ -503,15 +540,14 @@ static int cli_main(int argc, char **argv) {
         printf("flowsim %s (%s)\n", FLOWSIM_VERSION, FLOWSIM_GIT_REV);
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "run") && strcmp(argv[1], "validate") && strcmp(argv[1], "compare") &&
-        strcmp(argv[1], "sweep") && strcmp(argv[1], "report") && strcmp(argv[1], "fit") &&
-        strcmp(argv[1], "calibrate") && strcmp(argv[1], "reproduce") && strcmp(argv[1], "merge"))
-        return usage_error("unknown command '%s'", argv[1]);
+    int c = 0;
+    while (c < CMD_COUNT && strcmp(argv[1], command_names[c])) c++;
+    if (c == CMD_COUNT) return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
     /* Under mpirun, the commands that run many replications spread them over the ranks. */
     if (rc == EXIT_OK && par_size() > 1) {
-        if (strcmp(o.cmd, "run") && strcmp(o.cmd, "compare") && strcmp(o.cmd, "sweep"))
+        if (!commands[c].mpi)
             rc = usage_error("under mpirun only run, compare and sweep spread their work; run "
                              "%s as one process",
                              o.cmd);
@@ -520,27 +556,10 @@ static int cli_main(int argc, char **argv) {
                                    "available (the ranks share out every replication)");
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
-    /* Ctrl-C, and SIGTERM (kill, timeout, docker stop, a batch system's time limit) and SIGHUP
-     * alike, stop the run: replications poll the flag, and nothing half-written is kept. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    cli_catch_signals();
     char command[2048];
     cli_command_line(argc, argv, command, sizeof command);
-    if (rc == EXIT_OK)
-        rc = !strcmp(o.cmd, "run")         ? cmd_run(&o, argc, argv)
-             : !strcmp(o.cmd, "compare")   ? cmd_compare(&o, command)
-             : !strcmp(o.cmd, "sweep")     ? cmd_sweep(&o, command)
-             : !strcmp(o.cmd, "report")    ? cli_report(o.file, o.quiet)
-             : !strcmp(o.cmd, "fit")       ? cmd_fit(&o)
-             : !strcmp(o.cmd, "calibrate") ? cmd_calibrate(&o, command)
-             : !strcmp(o.cmd, "reproduce") ? cmd_reproduce(&o, argc, argv)
-             : !strcmp(o.cmd, "merge")     ? cmd_merge(&o, argc, argv)
-                                           : cmd_validate(&o);
+    if (rc == EXIT_OK) rc = commands[c].fn(&o, argc, argv, command);
     fs_free(o.sets);
     fs_free(o.files);
     for (size_t i = 0; i < o.nowned; i++) fs_free(o.owned[i]);

@@ -1,0 +1,32 @@
+/* What the whole process shares: the stop flag the signal handler sets, and the command line as
+ * text for run-info. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_signal(int sig) {
+    cli_interrupted = sig;
+}
+
+void cli_catch_signals(void) {
+    /* Ctrl-C, and SIGTERM (kill, timeout, docker stop, a batch system's time limit) and SIGHUP
+     * alike, stop the run: replications poll the flag, and nothing half-written is kept. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+void cli_command_line(int argc, char **argv, char *buf, size_t len) {
+    snprintf(buf, len, "flowsim");
+    for (int i = 1; i < argc; i++) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, " %s", argv[i]);
+    }
+}
