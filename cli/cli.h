@@ -88,9 +88,9 @@ struct metric_layout;
 struct run_stats {
     double wall_seconds;
     unsigned long long events, patients;
-    int replications;    /* run, which --precision decides */
-    char stopped[512];   /* with --precision: what stopped it */
-    char warnings[4096]; /* lines to print as warnings (results_warnings), or "" */
+    int replications;  /* run, which --precision decides */
+    char stopped[512]; /* with --precision: what stopped it */
+    char *warnings;    /* lines to print as warnings (results_warnings), or NULL; fs_free */
 };
 
 struct run_options {
@@ -156,14 +156,14 @@ struct cli_hook {
 };
 /* flowsim run FILE, writing into dir (the folder used, returned in dir); hook (or NULL) runs
  * before publication; exit status. */
-int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen,
+int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
                  const struct cli_hook *hook);
 /* flowsim reproduce FILE --expect EXPECT.csv */
-int cmd_reproduce(const struct opts *o, int argc, char **argv);
+int cmd_reproduce(const struct opts *o, const char *command);
 /* flowsim merge DIR... -o OUT */
-int cmd_merge(const struct opts *o, int argc, char **argv);
+int cmd_merge(const struct opts *o, const char *command);
 /* The command line as one string, for run-info. */
-void cli_command_line(int argc, char **argv, char *buf, size_t len);
+char *cli_command_line(int argc, char **argv); /* to fs_free */
 /* flowsim sweep BASE.ini --grid GRID.csv */
 int cmd_sweep(const struct opts *o, const char *command);
 

@@ -95,19 +95,19 @@ static int usage_error(const char *fmt, const char *arg) {
     return EXIT_BAD_INPUT;
 }
 
-/* ONE row per command: its id, its name, the function that runs it (below: each takes the
- * options, the command line and its text), and whether it spreads its work under mpirun. The
+/* ONE row per command: its id, its name, the function that runs it (each takes the options and
+ * the command line's text), and whether it spreads its work under mpirun. The
  * option table, the dispatch and the MPI rule all read it. */
 #define FS_COMMANDS(X)                                                                             \
-    X(RUN, "run", do_run, 1)                                                                       \
+    X(RUN, "run", cmd_run, 1)                                                                      \
     X(VALIDATE, "validate", do_validate, 0)                                                        \
-    X(COMPARE, "compare", do_compare, 1)                                                           \
-    X(SWEEP, "sweep", do_sweep, 1)                                                                 \
+    X(COMPARE, "compare", cmd_compare, 1)                                                          \
+    X(SWEEP, "sweep", cmd_sweep, 1)                                                                \
     X(REPORT, "report", do_report, 0)                                                              \
     X(FIT, "fit", do_fit, 0)                                                                       \
-    X(CALIBRATE, "calibrate", do_calibrate, 0)                                                     \
-    X(REPRODUCE, "reproduce", do_reproduce, 0)                                                     \
-    X(MERGE, "merge", do_merge, 0)
+    X(CALIBRATE, "calibrate", cmd_calibrate, 0)                                                    \
+    X(REPRODUCE, "reproduce", cmd_reproduce, 0)                                                    \
+    X(MERGE, "merge", cmd_merge, 0)
 
 enum cmd_index {
 #define X(id, name, fn, mpi) CMDI_##id,
@@ -352,7 +352,6 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     return EXIT_OK;
 }
 
-/* A short table of the numbers people look at first, read back from summary.csv's values. */
 /* A short table of the numbers people look at first, read back from summary.csv with the CSV
  * reader (a scenario named "Winter, 2025" is one quoted cell). */
 static void print_headlines(const char *dir) {
@@ -375,7 +374,7 @@ static void print_headlines(const char *dir) {
     table_fini(&t);
 }
 
-int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t dirlen,
+int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
                  const struct cli_hook *hook) {
     char err[2048];
     struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
@@ -389,8 +388,7 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
     if ((status = cli_results_dir(o, "", sc, dir, dirlen)) != EXIT_OK) goto done;
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
-    char command[2048];
-    cli_command_line(argc, argv, command, sizeof command);
+    char *warnings = NULL;
     if (o->range_last > sc->replications) {
         fprintf(stderr,
                 "flowsim: --replications-range %d:%d: the scenario has %d replications "
@@ -431,8 +429,9 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
         od = NULL;
     }
     if (status != EXIT_OK) goto done;
-    if (!o->quiet) /* also in run-info */
-        for (char *line = strtok(st.warnings, "\n"); line; line = strtok(NULL, "\n"))
+    warnings = st.warnings;
+    if (!o->quiet && warnings) /* also in run-info */
+        for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "flowsim: warning: %s\n", line);
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
@@ -444,15 +443,16 @@ int cmd_run_into(const struct opts *o, int argc, char **argv, char *dir, size_t 
         printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
     }
 done:
+    fs_free(warnings);
     outdir_abort(od);
     metric_layout_fini(&ml);
     scenario_free(sc);
     return status;
 }
 
-static int cmd_run(const struct opts *o, int argc, char **argv) {
+static int cmd_run(const struct opts *o, const char *command) {
     char dir[4000];
-    return cmd_run_into(o, argc, argv, dir, sizeof dir, NULL);
+    return cmd_run_into(o, command, dir, sizeof dir, NULL);
 }
 
 static int cmd_validate(const struct opts *o) {
@@ -471,44 +471,20 @@ static int cmd_validate(const struct opts *o) {
     return EXIT_OK;
 }
 
-/* The commands as the table calls them: the options, the command line and its text. */
-typedef int (*command_fn)(const struct opts *o, int argc, char **argv, const char *command);
+/* The commands as the table calls them: the options and the command line's text. */
+typedef int (*command_fn)(const struct opts *o, const char *command);
 
-static int do_run(const struct opts *o, int argc, char **argv, const char *command) {
+static int do_validate(const struct opts *o, const char *command) {
     (void)command;
-    return cmd_run(o, argc, argv);
-}
-static int do_validate(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv, (void)command;
     return cmd_validate(o);
 }
-static int do_compare(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv;
-    return cmd_compare(o, command);
-}
-static int do_sweep(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv;
-    return cmd_sweep(o, command);
-}
-static int do_report(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv, (void)command;
+static int do_report(const struct opts *o, const char *command) {
+    (void)command;
     return cli_report(o->file, o->quiet);
 }
-static int do_fit(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv, (void)command;
+static int do_fit(const struct opts *o, const char *command) {
+    (void)command;
     return cmd_fit(o);
-}
-static int do_calibrate(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)argc, (void)argv;
-    return cmd_calibrate(o, command);
-}
-static int do_reproduce(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)command;
-    return cmd_reproduce(o, argc, argv);
-}
-static int do_merge(const struct opts *o, int argc, char **argv, const char *command) {
-    (void)command;
-    return cmd_merge(o, argc, argv);
 }
 
 static const struct {
@@ -557,9 +533,9 @@ static int cli_main(int argc, char **argv) {
     }
     o.progress = !o.quiet && isatty(STDERR_FILENO);
     cli_catch_signals();
-    char command[2048];
-    cli_command_line(argc, argv, command, sizeof command);
-    if (rc == EXIT_OK) rc = commands[c].fn(&o, argc, argv, command);
+    char *command = cli_command_line(argc, argv);
+    if (rc == EXIT_OK) rc = commands[c].fn(&o, command);
+    fs_free(command);
     fs_free(o.sets);
     fs_free(o.files);
     for (size_t i = 0; i < o.nowned; i++) fs_free(o.owned[i]);

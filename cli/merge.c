@@ -6,13 +6,17 @@
 #include "cli.h"
 #include "output/merge.h"
 #include "output/outdir.h"
+#include "sim/core.h"
 
-int cmd_merge(const struct opts *o, int argc, char **argv) {
-    char err[2048], command[2048], from[4096] = "";
-    cli_command_line(argc, argv, command, sizeof command);
+int cmd_merge(const struct opts *o, const char *command) {
+    char err[2048];
+    /* The parts, as many as there are (run-info records them whole). */
+    size_t len = 1;
+    for (size_t i = 0; i < o->nfiles; i++) len += strlen(o->files[i]) + 1;
+    char *from = fs_calloc(len, 1);
     for (size_t i = 0; i < o->nfiles; i++) {
-        size_t n = strlen(from);
-        snprintf(from + n, sizeof from - n, "%s%s", i ? " " : "", o->files[i]);
+        if (i) strcat(from, " ");
+        strcat(from, o->files[i]);
     }
     struct results_info info = {.version = FLOWSIM_VERSION,
                                 .git_rev = FLOWSIM_GIT_REV,
@@ -20,29 +24,35 @@ int cmd_merge(const struct opts *o, int argc, char **argv) {
                                 .threads = 1,
                                 .merged_from = from,
                                 .wall_seconds = -1}; /* the parts' sum */
-    struct outdir *od;
+    struct outdir *od = NULL;
     static const char *const files[] = {"summary.csv",           "timeseries.csv", "warmup.csv",
                                         "scenario.resolved.ini", "run-info",       NULL};
+    int status = EXIT_OK;
     if (!*o->outdir) {
         fprintf(stderr, "flowsim: merge: '': expected a folder for the results\n");
-        return EXIT_BAD_INPUT;
+        status = EXIT_BAD_INPUT;
     }
-    for (size_t i = 0; i < o->nfiles; i++)
+    for (size_t i = 0; i < o->nfiles && status == EXIT_OK; i++)
         if (!*o->files[i]) {
             fprintf(stderr, "flowsim: merge: '': expected the folder of a part\n");
-            return EXIT_BAD_INPUT;
+            status = EXIT_BAD_INPUT;
         }
-    int status = cli_outdir_open(&od, o->outdir, files, NULL, o->quiet);
-    if (status != EXIT_OK) return status;
-    int rc = merge_parts(o->files, o->nfiles, o->outdir, outdir_stage(od), &info, err, sizeof err);
+    if (status == EXIT_OK) status = cli_outdir_open(&od, o->outdir, files, NULL, o->quiet);
+    int rc = status == EXIT_OK ? merge_parts(o->files, o->nfiles, o->outdir, outdir_stage(od),
+                                             &info, err, sizeof err)
+                               : 0;
     if (rc != 0) {
         fprintf(stderr, "flowsim: merge: %s\n", err);
-        outdir_abort(od);
-        return cli_status(rc);
+        status = cli_status(rc);
     }
-    if ((status = cli_outdir_publish(od)) != EXIT_OK) return status;
-    if (!o->quiet)
+    if (status == EXIT_OK) {
+        status = cli_outdir_publish(od);
+        od = NULL;
+    }
+    if (status == EXIT_OK && !o->quiet)
         printf("flowsim: merged %zu parts into %s/ (summary.csv, timeseries.csv)\n", o->nfiles,
                o->outdir);
-    return EXIT_OK;
+    outdir_abort(od);
+    fs_free(from);
+    return status;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "sim/core.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -23,10 +24,11 @@ void cli_catch_signals(void) {
     sigaction(SIGHUP, &sa, NULL);
 }
 
-void cli_command_line(int argc, char **argv, char *buf, size_t len) {
-    snprintf(buf, len, "flowsim");
-    for (int i = 1; i < argc; i++) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, len - n, " %s", argv[i]);
-    }
+char *cli_command_line(int argc, char **argv) {
+    /* As long as the command line is: run-info records it whole. */
+    size_t len = strlen("flowsim") + 1;
+    for (int i = 1; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *s = fs_malloc(len), *p = s + strlen(strcpy(s, "flowsim"));
+    for (int i = 1; i < argc; i++) p += sprintf(p, " %s", argv[i]);
+    return s;
 }

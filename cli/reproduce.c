@@ -288,7 +288,7 @@ static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
     return write_reproduction(stage, c->e, c->n, err, errlen);
 }
 
-int cmd_reproduce(const struct opts *o, int argc, char **argv) {
+int cmd_reproduce(const struct opts *o, const char *command) {
     char err[2048];
     if (!o->expect) {
         fprintf(stderr, "flowsim: reproduce needs --expect EXPECT.csv\n");
@@ -305,7 +305,7 @@ int cmd_reproduce(const struct opts *o, int argc, char **argv) {
     char dir[4000];
     struct repro_ctx c = {.e = e, .n = n};
     struct cli_hook hook = {repro_hook, &c, "reproduction.csv"};
-    int status = cmd_run_into(o, argc, argv, dir, sizeof dir, &hook);
+    int status = cmd_run_into(o, command, dir, sizeof dir, &hook);
     int missed = c.missed;
     if (status != EXIT_OK) goto done;
     if (!o->quiet) {

@@ -246,7 +246,7 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
                                 .command = command,
                                 .threads = threads,
                                 .wall_seconds = st->wall_seconds};
-    results_warnings(ctx.rs, st->warnings, sizeof st->warnings);
+    st->warnings = results_warnings(ctx.rs);
     if (ctx.log && (rc = plog_commit(ctx.log, err, errlen)) != 0) {
         results_abort(ctx.rs);
         return rc;
@@ -379,7 +379,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     st->patients = par_sum(mine.patients);
     st->wall_seconds = seconds_since(&t0);
     st->stopped[0] = 0;
-    memcpy(st->warnings, mine.warnings, sizeof st->warnings); /* rank 0's share's */
+    st->warnings = mine.warnings; /* rank 0's share's */
     return rc;
 }
 

@@ -201,6 +201,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
                                                : NULL,
                                    threads, command, &ro, &st, err, sizeof err);
         wall[i] = st.wall_seconds;
+        fs_free(st.warnings);                     /* a variant's warnings are in its run-info */
         if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
         if (rc[i] != 0 && !alone) status = cli_fail(rc[i], err);
     }

@@ -225,24 +225,26 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     return 0;
 }
 
-size_t results_warnings(const struct results *rs, char *buf, size_t len) {
-    size_t n = 0;
-    if (len) buf[0] = 0;
-    for (size_t u = 0; u < rs->sc->nunits; u++) {
+char *results_warnings(const struct results *rs) {
+    /* As long as it takes: every unit that warns is named, however many (no buffer cuts it). */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    for (size_t u = 0; f && u < rs->sc->nunits; u++) {
         /* Most replications: an odd few are chance, not the system. */
         if (2 * rs->unstable[u] <= rs->nrep) continue;
-        int k = snprintf(buf + n, len - n,
-                         "unit %s: its queue grew without settling in %d of %d replications "
-                         "(%.3g waiting on average in the last quarter of the report period, "
-                         "%.3g in the first): demand outran its capacity by the end, so the "
-                         "results depend on the horizon (a seasonal peak at the end does this "
-                         "too)\n",
-                         rs->sc->unit[u].name, rs->unstable[u], rs->nrep, rs->q_last[u] / rs->nrep,
-                         rs->q_first[u] / rs->nrep);
-        if (k < 0 || (size_t)k >= len - n) break;
-        n += (size_t)k;
+        fprintf(f,
+                "unit %s: its queue grew without settling in %d of %d replications "
+                "(%.3g waiting on average in the last quarter of the report period, "
+                "%.3g in the first): demand outran its capacity by the end, so the "
+                "results depend on the horizon (a seasonal peak at the end does this too)\n",
+                rs->sc->unit[u].name, rs->unstable[u], rs->nrep, rs->q_last[u] / rs->nrep,
+                rs->q_first[u] / rs->nrep);
     }
-    return n;
+    if (f) fclose(f);
+    char *out = fs_strdup(text ? text : "");
+    free(text);
+    return out;
 }
 
 size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half) {
@@ -338,10 +340,10 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
                                    .patients = rs->patients,
                                    .peak_patients = rs->peak_patients};
         results_write_run_info(run.f, info, &n);
-        char warn[4096];
-        if (results_warnings(rs, warn, sizeof warn))
-            for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
-                fprintf(run.f, "warning = %s\n", line);
+        char *warn = results_warnings(rs);
+        for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(run.f, "warning = %s\n", line);
+        fs_free(warn);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);

@@ -87,8 +87,9 @@ void results_abort(struct results *rs);
 size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half);
 
 /* Warnings about the replications added so far, one line each (units whose queue grew without
- * settling in half of them or more; flow_unstable) into buf; returns the length (0: none). */
-size_t results_warnings(const struct results *rs, char *buf, size_t len);
+ * settling in half of them or more; flow_unstable), however many: a string to fs_free ("" for
+ * none). */
+char *results_warnings(const struct results *rs);
 
 /* Totals over the replications added so far. */
 uint64_t results_events(const struct results *rs);
