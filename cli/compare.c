@@ -33,10 +33,7 @@ static void variant_fini(struct variant *v) {
 }
 
 int cli_is_headline(const struct scenario *sc, int unit, const char *m) {
-    enum unit_kind kind = unit >= 0 ? sc->unit[unit].kind : UNIT_GENERIC;
-    if (kind == UNIT_ACUTE) return !strcmp(m, "occupancy_pct") || !strcmp(m, "delayed_days");
-    if (kind == UNIT_AE) return !strcmp(m, "ae_4h_pct");
-    return unit < 0 && (!strcmp(m, "dtoc_per_100k") || !strcmp(m, "cost_per_day"));
+    return metric_is_headline(m, unit >= 0 ? (int)sc->unit[unit].kind : METRIC_SYSTEM);
 }
 
 /* The numbers that matter most, one block per metric: each scenario's mean and interval, and
@@ -45,13 +42,10 @@ void cli_print_comparison(const struct scenario *base, const struct cmp_scenario
     printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
     for (size_t k = 0; k < cs[0].nslots; k++) {
         const char *u = cs[0].unit[k], *m = cs[0].metric[k];
+        /* A unit the base lacks is of no kind that has headlines. */
         int ui = *u ? scenario_unit_index(base, u) : -1;
-        enum unit_kind kind = ui >= 0 ? base->unit[ui].kind : UNIT_GENERIC;
-        int head =
-            (kind == UNIT_ACUTE && (!strcmp(m, "occupancy_pct") || !strcmp(m, "delayed_days"))) ||
-            (kind == UNIT_AE && !strcmp(m, "ae_4h_pct")) ||
-            (!*u && (!strcmp(m, "dtoc_per_100k") || !strcmp(m, "cost_per_day")));
-        if (!head) continue;
+        int kind = !*u ? METRIC_SYSTEM : ui >= 0 ? (int)base->unit[ui].kind : (int)UNIT_GENERIC;
+        if (!metric_is_headline(m, kind)) continue;
         char label[128];
         snprintf(label, sizeof label, "%s%s%s", u, *u ? " " : "", m);
         double *a = fs_calloc(cs[0].nrep + 1, sizeof *a), *b = fs_calloc(cs[0].nrep + 1, sizeof *b);

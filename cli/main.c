@@ -352,8 +352,8 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     return EXIT_OK;
 }
 
-/* A short table of the numbers people look at first, read back from summary.csv with the CSV
- * reader (a scenario named "Winter, 2025" is one quoted cell). */
+/* A short table of the numbers people look at first (the registry's CONSOLE column), read back
+ * from summary.csv with the CSV reader (a scenario named "Winter, 2025" is one quoted cell). */
 static void print_headlines(const char *dir) {
     char path[4200], err[512];
     snprintf(path, sizeof path, "%s/summary.csv", dir);
@@ -364,10 +364,9 @@ static void print_headlines(const char *dir) {
         const struct table_row *r = &t.row[i];
         if (r->n < 7) continue;
         const char *u = r->field[1], *m = r->field[2];
-        if (strcmp(m, "occupancy_pct") && strcmp(m, "delayed_days") && strcmp(m, "wait_mean") &&
-            strcmp(m, "ae_4h_pct") && strcmp(m, "dtoc_per_100k") && strcmp(m, "lost_fraction"))
-            continue;
-        if (!strcmp(m, "lost_fraction") && (!*r->field[3] || atof(r->field[3]) == 0)) continue;
+        const struct metric_def *d = metric_find(m, !*u);
+        if (!d || d->console == MC_HIDE) continue;
+        if (d->console == MC_NONZERO && (!*r->field[3] || atof(r->field[3]) == 0)) continue;
         printf("%-16s %-14s %12s %12s %12s\n", *u ? u : "(system)", m, r->field[3], r->field[5],
                r->field[6]);
     }

@@ -6,56 +6,34 @@
 
 #include "sim/core.h"
 
-static const char *const names[MET_COUNT] = {
-    [MET_OCCUPANCY] = "occupancy",
-    [MET_OCCUPANCY_PCT] = "occupancy_pct",
-    [MET_QUEUE] = "queue",
-    [MET_ADMISSIONS] = "admissions",
-    [MET_WAIT_MEAN] = "wait_mean",
-    [MET_LOST_FRACTION] = "lost_fraction",
-    [MET_DELAYED] = "delayed",
-    [MET_DELAYED_DAYS] = "delayed_days",
-    [MET_DELAYED_DAYS_AWAITING] = "delayed_days_awaiting_",
-    [MET_DELAYED_DAYS_ASSESSMENT] = "delayed_days_assessment",
-    [MET_DELAYED_DAYS_REJECTED] = "delayed_days_rejected",
-    [MET_DELAYED_DAYS_CHC] = "delayed_days_chc_assessment",
-    [MET_CHC_ASSESSMENTS] = "chc_assessments",
-    [MET_CHC_IN_ACUTE_PCT] = "chc_in_acute_pct",
-    [MET_CHC_DAYS_TO_DECISION] = "chc_days_to_decision",
-    [MET_CHC_WITHIN_28D_PCT] = "chc_within_28d_pct",
-    [MET_CHC_ELIGIBLE_PCT] = "chc_eligible_pct",
-    [MET_NCTR] = "nctr",
-    [MET_REFERRALS] = "referrals",
-    [MET_ASSESSED_WITHIN_TARGET_PCT] = "assessed_within_target_pct",
-    [MET_ACCEPTED_PCT] = "accepted_pct",
-    [MET_LOS_MEAN] = "los_mean",
-    [MET_AE_4H_PCT] = "ae_4h_pct",
-    [MET_AE_12H_WAITS] = "ae_12h_waits",
-    [MET_AE_12H_PCT] = "ae_12h_pct",
-    [MET_TROLLEY_WAIT_MEAN] = "trolley_wait_mean",
-    [MET_TROLLEY_WAITS_12H] = "trolley_waits_12h",
-    [MET_HANDOVERS] = "handovers",
-    [MET_HANDOVER_MEAN] = "handover_mean",
-    [MET_HANDOVERS_30M] = "handovers_30m",
-    [MET_HANDOVERS_60M] = "handovers_60m",
-    [MET_COST_PER_DAY] = "cost_per_day",
-    [MET_ARRIVALS] = "arrivals",
-    [MET_DEPARTURES] = "departures",
-    [MET_LOST] = "lost",
-    [MET_IN_SYSTEM] = "in_system",
-    [MET_DTOC_PER_100K] = "dtoc_per_100k",
-    [MET_SYSTEM_COST_PER_DAY] = "cost_per_day",
-    [MET_READMIT_30D_PCT] = "readmit_30d_pct",
-    [MET_HOME_91D_PCT] = "home_91d_pct",
-    [MET_STEP_UPS] = "step_ups",
-    [MET_STEP_DOWNS] = "step_downs",
-    [MET_BED_DAYS_SAVED] = "bed_days_saved",
-    [MET_SURGE_HOURS] = "surge_hours",
-    [MET_SURGE_BED_DAYS] = "surge_bed_days",
-    [MET_RENEGED_PCT] = "reneged_pct",
-    [MET_READMISSIONS] = "readmissions",
-    [MET_SYSTEM_READMIT_30D_PCT] = "readmit_30d_pct",
+/* The registry, one row per metric (models/metrics.def). */
+static const struct metric_def defs[] = {
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, definition)            \
+    [MET_##id] = {name, scope, when, by_group, headline, console, measure, definition},
+#include "metrics.def"
+#undef METRIC
 };
+_Static_assert(sizeof defs / sizeof *defs == MET_COUNT, "a row of metrics.def per metric");
+
+const struct metric_def *metric_def(enum metric m) {
+    FS_ASSERT((unsigned)m < MET_COUNT);
+    return &defs[m];
+}
+
+const struct metric_def *metric_find(const char *name, int system) {
+    enum metric_scope scope = system ? MS_SYSTEM : MS_UNIT;
+    for (int m = 0; m < MET_COUNT; m++)
+        if (defs[m].scope == scope && defs[m].when != MW_PER_AWAITED && !strcmp(defs[m].name, name))
+            return &defs[m];
+    return NULL;
+}
+
+int metric_is_headline(const char *name, int kind) {
+    const struct metric_def *d = metric_find(name, kind == METRIC_SYSTEM);
+    if (!d || !d->headline) return 0;
+    if (kind == METRIC_SYSTEM || kind == METRIC_ANY_KIND) return 1;
+    return kind >= 0 && kind < 16 && (d->headline & (1u << kind));
+}
 
 static int finite_capacity(const struct sc_unit *u) {
     if (isinf(u->capacity)) return 0;
@@ -64,64 +42,57 @@ static int finite_capacity(const struct sc_unit *u) {
     return 1;
 }
 
-/* Which per-unit metrics a unit reports: the contract's for every unit, the rest only where
- * the scenario switched on what they measure. */
-static int unit_reports(const struct sc_unit *u, enum metric m) {
-    switch (m) {
-    case MET_OCCUPANCY_PCT:
-        return finite_capacity(u);
-    case MET_AE_4H_PCT:
-    case MET_AE_12H_WAITS:
-    case MET_AE_12H_PCT:
-    case MET_TROLLEY_WAIT_MEAN:
-    case MET_TROLLEY_WAITS_12H:
-        return u->kind == UNIT_AE;
-    case MET_HANDOVERS:
-    case MET_HANDOVER_MEAN:
-    case MET_HANDOVERS_30M:
-    case MET_HANDOVERS_60M:
-        return u->kind == UNIT_AE && u->has_ambulance;
-    case MET_COST_PER_DAY:
-        return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
-    case MET_NCTR:
-        return u->kind == UNIT_ACUTE;
-    case MET_DELAYED_DAYS_ASSESSMENT:
-        return u->assesses;
-    case MET_DELAYED_DAYS_REJECTED:
-        return u->rejects;
-    case MET_REFERRALS:
-    case MET_ACCEPTED_PCT:
-        return u->referred;
-    case MET_ASSESSED_WITHIN_TARGET_PCT:
-        return u->has_target;
-    case MET_READMIT_30D_PCT:
-        return u->readmit_any > 0;
-    case MET_STEP_UPS:
-    case MET_STEP_DOWNS:
-        return u->stepped_into;
-    case MET_BED_DAYS_SAVED:
-        return u->step_down_to >= 0;
-    case MET_SURGE_HOURS:
-    case MET_SURGE_BED_DAYS:
-        return u->surge_capacity > 0;
-    case MET_RENEGED_PCT:
-        return u->has_patience;
-    default:
+/* Whether unit u (NULL: the system) reports the metrics of condition c. */
+static int reports(const struct scenario *sc, const struct sc_unit *u, enum metric_when c) {
+    switch (c) {
+    case MW_ALWAYS:
         return 1;
-    }
-}
-
-/* As unit_reports, for metrics that depend on the scenario as a whole: home-care units report
- * the 91-day outcome once the scenario models readmissions. */
-static int unit_reports_in(const struct scenario *sc, const struct sc_unit *u, enum metric m) {
-    switch (m) {
-    case MET_HOME_91D_PCT:
+    case MW_PER_AWAITED: /* one slot per awaited unit: metric_layout_init */
+        return 0;
+    case MW_FINITE_CAPACITY:
+        return finite_capacity(u);
+    case MW_AE:
+        return u->kind == UNIT_AE;
+    case MW_AMBULANCE:
+        return u->kind == UNIT_AE && u->has_ambulance;
+    case MW_ACUTE:
+        return u->kind == UNIT_ACUTE;
+    case MW_COST:
+        return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
+    case MW_ASSESSES:
+        return u->assesses;
+    case MW_REJECTS:
+        return u->rejects;
+    case MW_REFERRED:
+        return u->referred;
+    case MW_TARGET:
+        return u->has_target;
+    case MW_READMIT:
+        return u->readmit_any > 0;
+    case MW_HOME_CARE_READMISSIONS:
         return sc->readmissions && u->kind == UNIT_HOME_CARE;
-    case MET_DELAYED_DAYS_CHC:
+    case MW_STEPPED_INTO:
+        return u->stepped_into;
+    case MW_STEP_DOWN:
+        return u->step_down_to >= 0;
+    case MW_SURGE:
+        return u->surge_capacity > 0;
+    case MW_PATIENCE:
+        return u->has_patience;
+    case MW_CHC_FROM:
         return sc->chc.on && sc->chc.from[u - sc->unit];
-    default:
-        return unit_reports(u, m);
+    case MW_POPULATION:
+        return !isnan(sc->population);
+    case MW_ANY_COST:
+        for (size_t i = 0; i < sc->nunits; i++)
+            if (reports(sc, &sc->unit[i], MW_COST)) return 1;
+        return 0;
+    case MW_READMISSIONS:
+        return sc->readmissions;
+    case MW_CHC:
+        return sc->chc.on;
     }
+    FS_UNREACHABLE();
 }
 
 static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, int target,
@@ -134,11 +105,11 @@ static void add(struct metric_layout *ml, size_t *cap, int unit, enum metric m, 
     s->group = -1;
     s->await = 0;
     if (target >= 0) {
-        size_t len = strlen(names[m]) + strlen(sc->unit[target].name) + 1;
+        size_t len = strlen(defs[m].name) + strlen(sc->unit[target].name) + 1;
         s->name = fs_malloc(len);
-        snprintf(s->name, len, "%s%s", names[m], sc->unit[target].name);
+        snprintf(s->name, len, "%s%s", defs[m].name, sc->unit[target].name);
     } else {
-        s->name = fs_strdup(names[m]);
+        s->name = fs_strdup(defs[m].name);
     }
 }
 
@@ -189,20 +160,14 @@ int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     return n;
 }
 
-/* The metrics --by-group breaks down: those made of occupancy, queues, delays, admissions and
- * stays, which every patient belongs to exactly one group of. */
-static const enum metric group_unit_metrics[] = {MET_OCCUPANCY, MET_QUEUE,        MET_ADMISSIONS,
-                                                 MET_WAIT_MEAN, MET_DELAYED_DAYS, MET_LOS_MEAN};
-static const enum metric group_sys_metrics[] = {MET_ARRIVALS, MET_DEPARTURES};
-
 static void add_group(struct metric_layout *ml, size_t *cap, int unit, enum metric m, int g,
                       const struct scenario *sc) {
     add(ml, cap, unit, m, -1, sc);
     struct metric_slot *s = &ml->slot[ml->n - 1];
-    size_t len = strlen(names[m]) + strlen(sc->group[g].name) + 2;
+    size_t len = strlen(defs[m].name) + strlen(sc->group[g].name) + 2;
     fs_free(s->name);
     s->name = fs_malloc(len);
-    snprintf(s->name, len, "%s.%s", names[m], sc->group[g].name);
+    snprintf(s->name, len, "%s.%s", defs[m].name, sc->group[g].name);
     s->group = g;
 }
 
@@ -221,11 +186,12 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
         int n = 0;
-        for (int m = MET_OCCUPANCY; m < MET_ARRIVALS; m++) {
-            if (m == MET_DELAYED_DAYS_AWAITING) {
+        for (int m = 0; m < MET_COUNT; m++) {
+            if (defs[m].scope != MS_UNIT) continue;
+            if (defs[m].when == MW_PER_AWAITED) {
                 n = metric_wait_targets(sc, (int)i, t);
                 for (int k = 0; k < n; k++) add(ml, &cap, (int)i, (enum metric)m, t[k], sc);
-            } else if (unit_reports_in(sc, u, (enum metric)m)) {
+            } else if (reports(sc, u, defs[m].when)) {
                 add(ml, &cap, (int)i, (enum metric)m, -1, sc);
             }
         }
@@ -242,24 +208,19 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int
     for (size_t k = 0; k < ml->n; k++)
         if (ml->slot[k].metric == MET_DELAYED_DAYS_AWAITING)
             ml->slot[k].await = metric_await_index(ml, ml->slot[k].unit, ml->slot[k].target);
-    int costs = 0;
-    for (size_t i = 0; i < sc->nunits; i++) costs |= unit_reports(&sc->unit[i], MET_COST_PER_DAY);
-    for (int m = MET_ARRIVALS; m < MET_COUNT; m++) {
-        if (m == MET_DTOC_PER_100K && isnan(sc->population)) continue;
-        if (m == MET_SYSTEM_COST_PER_DAY && !costs) continue;
-        if ((m == MET_READMISSIONS || m == MET_SYSTEM_READMIT_30D_PCT) && !sc->readmissions)
-            continue;
-        if (m >= MET_CHC_ASSESSMENTS && m <= MET_CHC_ELIGIBLE_PCT && !sc->chc.on) continue;
-        add(ml, &cap, -1, (enum metric)m, -1, sc);
-    }
+    for (int m = 0; m < MET_COUNT; m++)
+        if (defs[m].scope == MS_SYSTEM && reports(sc, NULL, defs[m].when))
+            add(ml, &cap, -1, (enum metric)m, -1, sc);
     if (!by_group || !sc->ngroups) return;
     ml->by_group = 1;
     for (size_t g = 0; g < sc->ngroups; g++) {
         for (size_t u = 0; u < sc->nunits; u++)
-            for (size_t k = 0; k < sizeof group_unit_metrics / sizeof *group_unit_metrics; k++)
-                add_group(ml, &cap, (int)u, group_unit_metrics[k], (int)g, sc);
-        for (size_t k = 0; k < sizeof group_sys_metrics / sizeof *group_sys_metrics; k++)
-            add_group(ml, &cap, -1, group_sys_metrics[k], (int)g, sc);
+            for (int m = 0; m < MET_COUNT; m++)
+                if (defs[m].by_group && defs[m].scope == MS_UNIT)
+                    add_group(ml, &cap, (int)u, (enum metric)m, (int)g, sc);
+        for (int m = 0; m < MET_COUNT; m++)
+            if (defs[m].by_group && defs[m].scope == MS_SYSTEM)
+                add_group(ml, &cap, -1, (enum metric)m, (int)g, sc);
     }
 }
 
@@ -285,57 +246,15 @@ void metric_layout_fini(struct metric_layout *ml) {
 }
 
 void unit_window_add(struct unit_window *a, const struct unit_window *w) {
-    a->occ_area += w->occ_area;
-    a->cap_area += w->cap_area;
-    a->queue_area += w->queue_area;
-    a->delayed_area += w->delayed_area;
-    a->wait_sum += w->wait_sum;
-    a->los_sum += w->los_sum;
-    a->arrivals += w->arrivals;
-    a->admissions += w->admissions;
-    a->lost += w->lost;
-    a->leaves += w->leaves;
-    a->ae_leaves += w->ae_leaves;
-    a->ae_within_4h += w->ae_within_4h;
-    a->ae_over_12h += w->ae_over_12h;
-    a->trolley_n += w->trolley_n;
-    a->trolley_over_12h += w->trolley_over_12h;
-    a->handovers += w->handovers;
-    a->handovers_30m += w->handovers_30m;
-    a->handovers_60m += w->handovers_60m;
-    a->trolley_sum += w->trolley_sum;
-    a->handover_sum += w->handover_sum;
-    a->nctr_sum += w->nctr_sum;
-    a->nctr_n += w->nctr_n;
-    a->assess_area += w->assess_area;
-    a->rejected_area += w->rejected_area;
-    a->referrals += w->referrals;
-    a->target_n += w->target_n;
-    a->within_target += w->within_target;
-    a->accepted += w->accepted;
-    a->home30_n += w->home30_n;
-    a->readmit30 += w->readmit30;
-    a->home91_n += w->home91_n;
-    a->home91_ok += w->home91_ok;
-    a->step_downs += w->step_downs;
-    a->saved += w->saved;
-    a->surge_area += w->surge_area;
-    a->chc_area += w->chc_area;
-    a->reneged += w->reneged;
+#define ADD(type, field) a->field += w->field;
+    UNIT_WINDOW_FIELDS(ADD)
+#undef ADD
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
-    a->in_system_area += w->in_system_area;
-    a->arrivals += w->arrivals;
-    a->departures += w->departures;
-    a->lost += w->lost;
-    a->readmissions += w->readmissions;
-    a->chc_in_acute += w->chc_in_acute;
-    a->chc_after += w->chc_after;
-    a->chc_decisions += w->chc_decisions;
-    a->chc_eligible += w->chc_eligible;
-    a->chc_within_28d += w->chc_within_28d;
-    a->chc_days_sum += w->chc_days_sum;
+#define ADD(type, field) a->field += w->field;
+    SYS_WINDOW_FIELDS(ADD)
+#undef ADD
 }
 
 /* Places are paid for whether used or not; patient-days only when used. */

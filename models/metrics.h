@@ -11,59 +11,84 @@
 
 #include "scenario.h"
 
+/* Where a metric is a headline (the registry's HEADLINE column): for units of a kind, or the
+ * system-wide one. */
+#define MH_ACUTE (1u << UNIT_ACUTE)
+#define MH_AE (1u << UNIT_AE)
+#define MH_SYSTEM (1u << 16)
+
+/* The table `flowsim run` prints (the registry's CONSOLE column). */
+enum metric_console {
+    MC_HIDE,
+    MC_SHOW,
+    MC_NONZERO /* shown unless its mean is 0 (or empty) */
+};
+
+enum metric_scope { MS_UNIT, MS_SYSTEM };
+
+/* Which units report a per-unit metric (which scenarios, for a system metric): the contract's
+ * for every unit, the rest only where the scenario switched on what they measure. */
+enum metric_when {
+    MW_ALWAYS,
+    /* per unit */
+    MW_PER_AWAITED,            /* one slot for each unit a patient leaving this one can wait for */
+    MW_FINITE_CAPACITY,        /* capacity never inf */
+    MW_AE,                     /* ae units */
+    MW_AMBULANCE,              /* ae units fed by a stream with ambulance */
+    MW_ACUTE,                  /* acute units */
+    MW_COST,                   /* a cost key */
+    MW_ASSESSES,               /* FROM of a [transfer] */
+    MW_REJECTS,                /* FROM of a [transfer] that may refuse */
+    MW_REFERRED,               /* TO of a [transfer] */
+    MW_TARGET,                 /* TO of a [transfer] with a target */
+    MW_READMIT,                /* readmit > 0 for some group */
+    MW_HOME_CARE_READMISSIONS, /* home_care units of a scenario with readmissions */
+    MW_STEPPED_INTO,           /* receives step-downs */
+    MW_STEP_DOWN,              /* has a step_down */
+    MW_SURGE,                  /* surge_capacity > 0 */
+    MW_PATIENCE,               /* a patience */
+    MW_CHC_FROM,               /* a [chc] from unit */
+    /* system */
+    MW_POPULATION, /* population set */
+    MW_ANY_COST,   /* some unit has a cost key */
+    MW_READMISSIONS,
+    MW_CHC
+};
+
+/* ORDER METRIC: the enum follows the registry, models/metrics.def. */
 enum metric {
-    /* per unit (contract names) */
-    MET_OCCUPANCY,
-    MET_OCCUPANCY_PCT,
-    MET_QUEUE,
-    MET_ADMISSIONS,
-    MET_WAIT_MEAN,
-    MET_LOST_FRACTION,
-    MET_DELAYED,
-    MET_DELAYED_DAYS,
-    MET_DELAYED_DAYS_AWAITING, /* one slot per unit the patients wait for: ..._awaiting_UNIT */
-    MET_DELAYED_DAYS_ASSESSMENT,
-    MET_DELAYED_DAYS_REJECTED,
-    MET_DELAYED_DAYS_CHC,
-    MET_NCTR,
-    MET_REFERRALS,
-    MET_ASSESSED_WITHIN_TARGET_PCT,
-    MET_ACCEPTED_PCT,
-    MET_LOS_MEAN,
-    MET_AE_4H_PCT,
-    MET_AE_12H_WAITS,
-    MET_AE_12H_PCT,
-    MET_TROLLEY_WAIT_MEAN,
-    MET_TROLLEY_WAITS_12H,
-    MET_HANDOVERS,
-    MET_HANDOVER_MEAN,
-    MET_HANDOVERS_30M,
-    MET_HANDOVERS_60M,
-    MET_COST_PER_DAY,
-    MET_READMIT_30D_PCT,
-    MET_HOME_91D_PCT,
-    MET_STEP_UPS,
-    MET_STEP_DOWNS,
-    MET_BED_DAYS_SAVED,
-    MET_SURGE_HOURS,
-    MET_SURGE_BED_DAYS,
-    MET_RENEGED_PCT,
-    /* system-wide */
-    MET_ARRIVALS,
-    MET_DEPARTURES,
-    MET_LOST,
-    MET_IN_SYSTEM,
-    MET_DTOC_PER_100K,
-    MET_SYSTEM_COST_PER_DAY,
-    MET_READMISSIONS,
-    MET_SYSTEM_READMIT_30D_PCT,
-    MET_CHC_ASSESSMENTS,
-    MET_CHC_IN_ACUTE_PCT,
-    MET_CHC_DAYS_TO_DECISION,
-    MET_CHC_WITHIN_28D_PCT,
-    MET_CHC_ELIGIBLE_PCT,
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, definition) MET_##id,
+#include "metrics.def"
+#undef METRIC
     MET_COUNT
 };
+
+/* One row of the registry. */
+struct metric_def {
+    const char *name; /* in the CSVs; a per-target metric's prefix */
+    enum metric_scope scope;
+    enum metric_when when;
+    int by_group;      /* also per case-mix group with --by-group */
+    unsigned headline; /* MH_* bits */
+    enum metric_console console;
+    const char *measure;    /* unit of measure */
+    const char *definition; /* one line; docs/model.md has the whole */
+};
+
+/* The registry's row of metric m. */
+const struct metric_def *metric_def(enum metric m);
+/* The row named name (exactly, as in a CSV's metric column) of the given scope (a system
+ * metric, or a unit's); NULL when none is (a per-target or per-group slot's name). */
+const struct metric_def *metric_find(const char *name, int system);
+
+/* metric_is_headline's kind for a system metric, and for a unit whose kind is not known (a
+ * results folder's CSV): a headline for some kind of unit. */
+#define METRIC_SYSTEM (-1)
+#define METRIC_ANY_KIND (-2)
+/* Whether the metric named name is a headline (compare, --precision, the report's
+ * comparison) for a unit of the given kind (an enum unit_kind), or METRIC_SYSTEM or
+ * METRIC_ANY_KIND. The one headline predicate: every list of headlines reads it. */
+int metric_is_headline(const char *name, int kind);
 
 struct metric_slot {
     int unit; /* -1 for a system metric */
@@ -98,36 +123,78 @@ void metric_layout_fini(struct metric_layout *ml);
  * u's awaited units; nawait - 1 for a pair no slot reports. */
 size_t metric_await_index(const struct metric_layout *ml, int u, int d);
 
-/* Raw accumulators of one unit over one window. */
+/* Raw accumulators of one unit over one window, one X(type, field) each: the struct and
+ * unit_window_add are made from this list, so a new accumulator is merged by construction
+ * (tests/test_metrics.c checks every field). Each is a double or a uint64_t. */
+#define UNIT_WINDOW_FIELDS(X)                                                                      \
+    X(double, occ_area)     /* place-days */                                                       \
+    X(double, cap_area)     /* capacity place-days */                                              \
+    X(double, queue_area)   /* patient-days queueing */                                            \
+    X(double, delayed_area) /* patient-days delayed in place */                                    \
+    X(double, wait_sum)     /* days */                                                             \
+    X(double, los_sum)      /* days */                                                             \
+    X(uint64_t, arrivals)                                                                          \
+    X(uint64_t, admissions)                                                                        \
+    X(uint64_t, lost)                                                                              \
+    X(uint64_t, leaves)                                                                            \
+    X(uint64_t, ae_leaves)                                                                         \
+    X(uint64_t, ae_within_4h)                                                                      \
+    /* A&E: waits from arrival, decision-to-admit to leaving, ambulance handovers */               \
+    X(uint64_t, ae_over_12h)                                                                       \
+    X(uint64_t, trolley_n)                                                                         \
+    X(uint64_t, trolley_over_12h)                                                                  \
+    X(uint64_t, handovers)                                                                         \
+    X(uint64_t, handovers_30m)                                                                     \
+    X(uint64_t, handovers_60m)                                                                     \
+    X(double, trolley_sum)                                                                         \
+    X(double, handover_sum)                                                                        \
+    X(double, nctr_sum) /* delayed patients counted at the end of each bucket */                   \
+    X(uint64_t, nctr_n)                                                                            \
+    /* [transfer]: delay by reason in the FROM unit; referrals counted at the TO unit */           \
+    X(double, assess_area)                                                                         \
+    X(double, rejected_area)                                                                       \
+    X(uint64_t, referrals)                                                                         \
+    X(uint64_t, target_n)                                                                          \
+    X(uint64_t, within_target)                                                                     \
+    X(uint64_t, accepted)                                                                          \
+    /* going home, counted when it happens among patients who can be followed to the horizon:      \
+     * for 30 days (readmission) and 91 days (still at home) */                                    \
+    X(uint64_t, home30_n)                                                                          \
+    X(uint64_t, readmit30)                                                                         \
+    X(uint64_t, home91_n)                                                                          \
+    X(uint64_t, home91_ok)                                                                         \
+    /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */      \
+    X(uint64_t, step_downs)                                                                        \
+    X(double, saved)                                                                               \
+    X(double, surge_area) /* days in surge */                                                      \
+    X(double, chc_area)   /* delayed patient-days in a CHC assessment */                           \
+    X(uint64_t, reneged)  /* gave up waiting for a place here (patience) */
+
 struct unit_window {
-    double occ_area, cap_area, queue_area, delayed_area; /* place-days, patient-days */
-    double wait_sum, los_sum;                            /* days */
-    uint64_t arrivals, admissions, lost, leaves, ae_leaves, ae_within_4h;
-    /* A&E: waits from arrival, decision-to-admit to leaving, ambulance handovers */
-    uint64_t ae_over_12h, trolley_n, trolley_over_12h, handovers, handovers_30m, handovers_60m;
-    double trolley_sum, handover_sum;
-    double nctr_sum; /* delayed patients counted at the end of each bucket */
-    uint64_t nctr_n;
-    /* [transfer]: delay by reason in the FROM unit; referrals counted at the TO unit */
-    double assess_area, rejected_area;
-    uint64_t referrals, target_n, within_target, accepted;
-    /* going home, counted when it happens among patients who can be followed to the horizon:
-     * for 30 days (readmission) and 91 days (still at home) */
-    uint64_t home30_n, readmit30, home91_n, home91_ok;
-    /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */
-    uint64_t step_downs;
-    double saved;
-    double surge_area; /* days in surge */
-    double chc_area;   /* delayed patient-days in a CHC assessment */
-    uint64_t reneged;  /* gave up waiting for a place here (patience) */
+#define UNIT_WINDOW_FIELD(type, field) type field;
+    UNIT_WINDOW_FIELDS(UNIT_WINDOW_FIELD)
+#undef UNIT_WINDOW_FIELD
 };
 
+/* The same for the system's window. */
+#define SYS_WINDOW_FIELDS(X)                                                                       \
+    X(double, in_system_area)                                                                      \
+    X(uint64_t, arrivals)                                                                          \
+    X(uint64_t, departures)                                                                        \
+    X(uint64_t, lost)                                                                              \
+    X(uint64_t, readmissions)                                                                      \
+    /* CHC: referrals by place (counted at referral), decisions (counted at the decision) */       \
+    X(uint64_t, chc_in_acute)                                                                      \
+    X(uint64_t, chc_after)                                                                         \
+    X(uint64_t, chc_decisions)                                                                     \
+    X(uint64_t, chc_eligible)                                                                      \
+    X(uint64_t, chc_within_28d)                                                                    \
+    X(double, chc_days_sum)
+
 struct sys_window {
-    double in_system_area;
-    uint64_t arrivals, departures, lost, readmissions;
-    /* CHC: referrals by place (counted at referral), decisions (counted at the decision) */
-    uint64_t chc_in_acute, chc_after, chc_decisions, chc_eligible, chc_within_28d;
-    double chc_days_sum;
+#define SYS_WINDOW_FIELD(type, field) type field;
+    SYS_WINDOW_FIELDS(SYS_WINDOW_FIELD)
+#undef SYS_WINDOW_FIELD
 };
 
 void unit_window_add(struct unit_window *into, const struct unit_window *w);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "models/metrics.h"
 #include "models/table.h"
 #include "models/value.h"
 #include "sim/core.h"
@@ -442,10 +443,9 @@ static void chart_welch(FILE *f, const struct runts *w, const struct series *s, 
 
 /* ---- compare and sweep: each headline metric per scenario, with its 95% interval ----------- */
 
+/* A CSV row's unit has no kind here: a metric that is a headline for some kind of unit. */
 static int headline(const char *unit, const char *metric) {
-    return !strcmp(metric, "occupancy_pct") || !strcmp(metric, "delayed_days") ||
-           !strcmp(metric, "ae_4h_pct") || (!*unit && !strcmp(metric, "dtoc_per_100k")) ||
-           (!*unit && !strcmp(metric, "cost_per_day"));
+    return metric_is_headline(metric, *unit ? METRIC_ANY_KIND : METRIC_SYSTEM);
 }
 
 static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, const char *metric) {

@@ -1,0 +1,176 @@
+/* The metric registry (models/metrics.def): its rows against docs/model.md's list of metrics,
+ * the headline predicate, and the window accumulators merged field by field. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/metrics.h"
+#include "sim/core.h"
+#include "testutil.h"
+
+/* docs/model.md's "## Metrics" section, up to the next "## " heading (caller frees). */
+static char *metrics_section(void) {
+    char *doc = tu_read(tu_src("docs/model.md"));
+    assert_non_null(doc);
+    char *start = strstr(doc, "\n## Metrics\n");
+    assert_non_null(start);
+    start += 1;
+    char *end = strstr(start + 3, "\n## ");
+    size_t len = end ? (size_t)(end - start) : strlen(start);
+    char *sec = malloc(len + 1);
+    assert_non_null(sec);
+    memcpy(sec, start, len);
+    sec[len] = '\0';
+    free(doc);
+    return sec;
+}
+
+/* The name the docs give a metric: a per-target metric's pattern ends in UNIT. */
+static void doc_name(const struct metric_def *d, char *out, size_t outlen) {
+    snprintf(out, outlen, "%s%s", d->name, d->when == MW_PER_AWAITED ? "UNIT" : "");
+}
+
+static void every_registry_metric_is_in_the_docs(void **s) {
+    (void)s;
+    char *sec = metrics_section();
+    int missing = 0;
+    for (int m = 0; m < MET_COUNT; m++) {
+        char name[128], quoted[132];
+        doc_name(metric_def((enum metric)m), name, sizeof name);
+        snprintf(quoted, sizeof quoted, "`%s`", name);
+        if (!strstr(sec, quoted)) {
+            print_error("metric %s is not in docs/model.md's Metrics section\n", name);
+            missing++;
+        }
+    }
+    free(sec);
+    assert_int_equal(missing, 0);
+}
+
+/* Whether name (as the docs write it) is a row of the registry. */
+static int registered(const char *name) {
+    for (int m = 0; m < MET_COUNT; m++) {
+        char dn[128];
+        doc_name(metric_def((enum metric)m), dn, sizeof dn);
+        if (!strcmp(dn, name)) return 1;
+    }
+    return 0;
+}
+
+/* The docs list metrics as the first cell of the Metrics tables' rows, "| `name` | ..." (or
+ * "| `a`, `b` | ..."); every name there must be in the registry. */
+static void every_metric_in_the_docs_tables_is_registered(void **s) {
+    (void)s;
+    char *sec = metrics_section();
+    int unknown = 0, seen = 0;
+    for (char *line = sec; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, "| `", 3)) continue;
+        char *cell_end = strstr(line + 1, " |");
+        assert_non_null(cell_end);
+        for (char *p = line + 2; p < cell_end;) {
+            char *open = memchr(p, '`', (size_t)(cell_end - p));
+            if (!open) break;
+            char *close = memchr(open + 1, '`', (size_t)(cell_end - open - 1));
+            assert_non_null(close);
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)(close - open - 1), open + 1);
+            seen++;
+            if (!registered(name)) {
+                print_error("docs/model.md lists metric %s, which metrics.def lacks\n", name);
+                unknown++;
+            }
+            p = close + 1;
+        }
+    }
+    free(sec);
+    assert_int_equal(unknown, 0);
+    assert_true(seen >= 30); /* the tables were found */
+}
+
+/* metric_find picks a row by name and scope, so a name is one row's in its scope. */
+static void names_are_unique_within_a_scope(void **s) {
+    (void)s;
+    for (int a = 0; a < MET_COUNT; a++)
+        for (int b = a + 1; b < MET_COUNT; b++) {
+            const struct metric_def *x = metric_def((enum metric)a),
+                                    *y = metric_def((enum metric)b);
+            if (x->scope == y->scope && !strcmp(x->name, y->name))
+                fail_msg("metrics %d and %d are both named %s", a, b, x->name);
+        }
+    for (int m = 0; m < MET_COUNT; m++) {
+        const struct metric_def *d = metric_def((enum metric)m);
+        assert_non_null(d->measure);
+        assert_true(strlen(d->definition) > 0);
+        if (d->when != MW_PER_AWAITED)
+            assert_ptr_equal(metric_find(d->name, d->scope == MS_SYSTEM), d);
+    }
+}
+
+static void headlines_follow_the_registry(void **s) {
+    (void)s;
+    assert_true(metric_is_headline("occupancy_pct", UNIT_ACUTE));
+    assert_false(metric_is_headline("occupancy_pct", UNIT_GENERIC));
+    assert_true(metric_is_headline("occupancy_pct", METRIC_ANY_KIND));
+    assert_true(metric_is_headline("delayed_days", UNIT_ACUTE));
+    assert_true(metric_is_headline("ae_4h_pct", UNIT_AE));
+    assert_false(metric_is_headline("ae_4h_pct", UNIT_ACUTE));
+    assert_true(metric_is_headline("dtoc_per_100k", METRIC_SYSTEM));
+    /* the system's cost is a headline, a unit's is not */
+    assert_true(metric_is_headline("cost_per_day", METRIC_SYSTEM));
+    assert_false(metric_is_headline("cost_per_day", UNIT_ACUTE));
+    assert_false(metric_is_headline("cost_per_day", METRIC_ANY_KIND));
+    assert_false(metric_is_headline("occupancy_pct", METRIC_SYSTEM));
+    assert_false(metric_is_headline("wait_mean", UNIT_ACUTE));
+    assert_false(metric_is_headline("occupancy.frail", UNIT_ACUTE));
+    assert_false(metric_is_headline("no_such_metric", METRIC_ANY_KIND));
+    assert_int_equal(metric_find("lost_fraction", 0)->console, MC_NONZERO);
+    assert_int_equal(metric_find("wait_mean", 0)->console, MC_SHOW);
+    assert_int_equal(metric_find("queue", 0)->console, MC_HIDE);
+    assert_null(metric_find("delayed_days_awaiting_", 0));
+}
+
+/* Every field is a double or a uint64_t, 8 bytes: fill field k's bytes with 0x30 + k (a finite
+ * double, a nonzero integer, different for each field), add to a zero window, and the sum must
+ * be the same bytes. A field the add forgets stays 0; one added into another's place differs. */
+static void fill_fields(void *p, size_t size) {
+    unsigned char *b = p;
+    for (size_t k = 0; k < size / 8; k++) memset(b + 8 * k, 0x30 + (int)(k % 64), 8);
+}
+
+_Static_assert(sizeof(struct unit_window) % 8 == 0, "unit_window holds 8-byte fields only");
+_Static_assert(sizeof(struct sys_window) % 8 == 0, "sys_window holds 8-byte fields only");
+
+static void unit_window_add_merges_every_field(void **s) {
+    (void)s;
+    struct unit_window w, sum;
+    memset(&sum, 0, sizeof sum);
+    fill_fields(&w, sizeof w);
+    unit_window_add(&sum, &w);
+    for (size_t k = 0; k < sizeof w / 8; k++)
+        if (memcmp((char *)&sum + 8 * k, (char *)&w + 8 * k, 8))
+            fail_msg("unit_window_add does not merge the field at byte %zu", 8 * k);
+}
+
+static void sys_window_add_merges_every_field(void **s) {
+    (void)s;
+    struct sys_window w, sum;
+    memset(&sum, 0, sizeof sum);
+    fill_fields(&w, sizeof w);
+    sys_window_add(&sum, &w);
+    for (size_t k = 0; k < sizeof w / 8; k++)
+        if (memcmp((char *)&sum + 8 * k, (char *)&w + 8 * k, 8))
+            fail_msg("sys_window_add does not merge the field at byte %zu", 8 * k);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_registry_metric_is_in_the_docs),
+        cmocka_unit_test(every_metric_in_the_docs_tables_is_registered),
+        cmocka_unit_test(names_are_unique_within_a_scope),
+        cmocka_unit_test(headlines_follow_the_registry),
+        cmocka_unit_test(unit_window_add_merges_every_field),
+        cmocka_unit_test(sys_window_add_merges_every_field),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
