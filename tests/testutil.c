@@ -56,6 +56,17 @@ char *tu_read(const char *path) {
     return s;
 }
 
+int tu_exists(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+size_t tu_count_lines(const char *text) {
+    size_t n = 0;
+    for (; *text; text++) n += *text == '\n';
+    return n;
+}
+
 int tu_run(const char *args, char **out, char **errout) {
     return tu_run_under("", args, out, errout);
 }

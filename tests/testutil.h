@@ -31,6 +31,12 @@ const char *tu_src(const char *rel);
 void tu_write(const char *path, const char *text);
 char *tu_read(const char *path); /* whole file, or NULL */
 
+/* Whether path exists (a file or a folder). */
+int tu_exists(const char *path);
+
+/* The number of newlines in text. */
+size_t tu_count_lines(const char *text);
+
 /* Each file named in names (a NULL-terminated list) has the same bytes in d1 and d2. */
 #define assert_same_files(d1, d2, names)                                                           \
     tu_assert_same_files((d1), (d2), (names), __FILE__, __LINE__)

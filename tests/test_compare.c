@@ -1,0 +1,206 @@
+/* The compare and sweep commands: paired scenarios under common random numbers, their known
+ * answer of exactly 0, the same bytes on any thread count, and bad variants refused. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "models/table.h"
+#include "testutil.h"
+
+static char cmd[16384];
+
+/* A variant file in dir that extends a scenario of the source tree and adds text. */
+static const char *variant_file(const char *dir, const char *name, const char *base,
+                                const char *text) {
+    static char path[4096];
+    char body[8192];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(body, sizeof body, "[scenario]\nextends = %s\nname = %s\n%s", tu_src(base), name,
+             text);
+    tu_write(path, body);
+    return path;
+}
+
+/* The comparison.csv row of (metric, unit, scenario): columns 3.. as numbers (NAN if empty). */
+static int comparison_row(const char *dir, const char *metric, const char *unit, const char *sc,
+                          double *col) {
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/comparison.csv", dir);
+    struct table t;
+    if (table_read(path, &t, err, sizeof err) != 0) fail_msg("%s", err);
+    int found = 0;
+    for (size_t i = 1; i < t.n && !found; i++) {
+        const struct table_row *r = &t.row[i];
+        const char *u = r->n > 1 ? r->field[1] : "";
+        if (r->n < 4 || strcmp(r->field[0], metric) || strcmp(u, unit) || strcmp(r->field[2], sc))
+            continue;
+        for (size_t k = 3; k < 9; k++)
+            col[k - 3] = k < r->n && *r->field[k] ? strtod(r->field[k], NULL) : NAN;
+        found = 1;
+    }
+    table_fini(&t);
+    return found;
+}
+
+static void compare_pairs_the_patients(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_compare");
+    char base[4096], more[4096];
+    snprintf(base, sizeof base, "%s", tu_src("tests/scenarios/ae_pressure.ini"));
+    snprintf(more, sizeof more, "%s",
+             variant_file(dir, "more_beds", "tests/scenarios/ae_pressure.ini",
+                          "[unit acute]\ncapacity = 186\n"));
+    char out1[4096], out2[4096];
+    snprintf(out1, sizeof out1, "%s/out1", dir);
+    snprintf(out2, sizeof out2, "%s/out2", dir);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --threads 1", base, more, out1);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    assert_non_null(strstr(o, "vs base [95% CI]"));
+    free(o), free(e);
+    /* Same bytes on any number of threads. */
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --threads 2 --quiet", base, more, out2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char p1[4200], p2[4200];
+    snprintf(p1, sizeof p1, "%s/comparison.csv", out1);
+    snprintf(p2, sizeof p2, "%s/comparison.csv", out2);
+    char *a = tu_read(p1), *b = tu_read(p2);
+    assert_string_equal(a, b);
+    static const char head[] = "metric,unit,scenario,mean,ci95_low,ci95_high,diff_vs_base,"
+                               "diff_ci95_low,diff_ci95_high\n";
+    assert_true(strncmp(a, head, strlen(head)) == 0);
+    free(a), free(b);
+    /* The point of common random numbers: the paired interval of the difference is far
+     * narrower than the two scenarios' own intervals combined. */
+    double c0[6], c1[6];
+    assert_true(comparison_row(out1, "occupancy_pct", "acute", "ae_pressure", c0));
+    assert_true(comparison_row(out1, "occupancy_pct", "acute", "more_beds", c1));
+    double unpaired = sqrt(pow((c0[2] - c0[1]) / 2, 2) + pow((c1[2] - c1[1]) / 2, 2));
+    double paired = (c1[5] - c1[4]) / 2;
+    print_message("acute occupancy_pct: paired half-width %.4g, unpaired %.4g\n", paired, unpaired);
+    assert_true(c1[5] < 0);              /* 8 more beds: a lower occupancy, resolved exactly */
+    assert_true(paired < unpaired / 10); /* here about 30 times narrower */
+    assert_true(c0[2] > c1[1]);          /* while the scenarios' own intervals overlap */
+    assert_close(c1[3], c1[0] - c0[0], 1e-6 * (1 + fabs(c0[0])));
+}
+
+static void compare_known_answer_is_zero(void **s) {
+    (void)s;
+    /* A change that cannot matter: a unit of unlimited places given a million places it never
+     * fills. Under common random numbers every patient does exactly the same, so every shared
+     * metric's difference is exactly 0. */
+    const char *dir = tu_tmpdir("e2e_compare_zero");
+    char base[4096], same[4096], out[4096];
+    snprintf(base, sizeof base, "%s",
+             variant_file(dir, "base", "tests/scenarios/groups.ini",
+                          "replications = 4\n[unit reablement]\ncapacity = inf\n"));
+    snprintf(same, sizeof same, "%s",
+             variant_file(dir, "million", "tests/scenarios/groups.ini",
+                          "replications = 4\n[unit reablement]\ncapacity = 1000000\n"));
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --quiet", base, same, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/comparison.csv", out);
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    int checked = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[2], "million") || r->n < 7 || !*r->field[6]) continue;
+        assert_string_equal(r->field[6], "0");
+        checked++;
+    }
+    table_fini(&t);
+    assert_true(checked > 50);
+    /* A bad variant stops everything before it runs: exit 2, no results folder. */
+    char bad[4096], out2[4096];
+    snprintf(bad, sizeof bad, "%s",
+             variant_file(dir, "bad", "tests/scenarios/groups.ini",
+                          "[unit reablement]\ncapacity = lots\n"));
+    snprintf(out2, sizeof out2, "%s/out2", dir);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s'", base, bad, out2);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "capacity: expected a whole number >= 0 or 'inf', got 'lots'"));
+    free(o), free(e);
+    struct stat st;
+    assert_int_not_equal(stat(out2, &st), 0);
+}
+
+static void sweep_grid_of_variants(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_sweep");
+    char grid[4096], out1[4096], out2[4096];
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    /* "again" repeats the first row under another label: a known answer of exactly 0. */
+    tu_write(grid, "variant,vw.capacity,eab.capacity\nnone,0,62\nvw13,13,62\nagain,0,62\n");
+    snprintf(out1, sizeof out1, "%s/out1", dir);
+    snprintf(out2, sizeof out2, "%s/out2", dir);
+    const char *sc = tu_src("tests/scenarios/virtual_ward.ini");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 4 --threads 1 --quiet",
+             sc, grid, out1);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 4 --threads 2 --quiet",
+             sc, grid, out2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char p1[4200], p2[4200];
+    snprintf(p1, sizeof p1, "%s/sweep.csv", out1);
+    snprintf(p2, sizeof p2, "%s/sweep.csv", out2);
+    char *a = tu_read(p1), *b = tu_read(p2);
+    assert_string_equal(a, b); /* same bytes on any thread count */
+    assert_true(strncmp(a, "metric,unit,variant,", 20) == 0);
+    free(a), free(b);
+    /* One results folder per variant, each a complete run. */
+    struct tu_row r;
+    snprintf(p1, sizeof p1, "%s/vw13", out1);
+    tu_summary(p1, "vw", "step_downs", &r);
+    assert_true(r.mean > 1);
+    /* The repeated row differs from the first by exactly 0 in every metric. */
+    struct table t;
+    char err[512];
+    snprintf(p1, sizeof p1, "%s/sweep.csv", out1);
+    assert_int_equal(table_read(p1, &t, err, sizeof err), 0);
+    int zeros = 0, moved = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *row = &t.row[i];
+        if (row->n < 7 || !*row->field[6]) continue;
+        if (!strcmp(row->field[2], "again")) {
+            assert_string_equal(row->field[6], "0");
+            zeros++;
+        }
+        if (!strcmp(row->field[2], "vw13") && !strcmp(row->field[0], "occupancy") &&
+            !strcmp(row->field[1], "acute"))
+            moved = strtod(row->field[6], NULL) < -1;
+    }
+    table_fini(&t);
+    assert_true(zeros > 50);
+    assert_true(moved);
+    /* A bad column, or a bad value in a row: exit 2 before anything is written. */
+    char bad[4096], out3[4096];
+    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    snprintf(out3, sizeof out3, "%s/out3", dir);
+    tu_write(bad, "variant,capacity\nx,3\n");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s'", sc, bad, out3);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "bad.csv:1: column 'capacity': expected NAME.KEY as in --set"));
+    free(o), free(e);
+    tu_write(bad, "variant,vw.capacity\nok,3\nbroken,three\n");
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "bad.csv:3: variant 'broken': --set vw.capacity=three: capacity: "));
+    free(o), free(e);
+    struct stat st;
+    assert_int_not_equal(stat(out3, &st), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(compare_pairs_the_patients),
+        cmocka_unit_test(compare_known_answer_is_zero),
+        cmocka_unit_test(sweep_grid_of_variants),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,259 @@
+/* Scenario directions: a change to a scenario moves its metrics the way it must (more beds, less
+ * delay; a surge, more arrivals), checked with paired intervals under common random numbers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/table.h"
+#include "testutil.h"
+
+static char cmd[16384];
+
+static const char *demo_args =
+    "--replications 3 --set scenario.horizon=250d --set scenario.warmup=60d";
+
+/* Run a scenario with extra arguments into a fresh folder named name. */
+static const char *variant(const char *scenario, const char *name, const char *extra) {
+    static char dirs[4][4096];
+    static int k;
+    char *dir = dirs[k++ % 4];
+    snprintf(dir, 4096, "%s", tu_tmpdir(name));
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet %s", tu_src(scenario), dir, extra);
+    char *out, *err;
+    if (tu_run(cmd, &out, &err) != 0) fail_msg("flowsim failed: %s", err);
+    free(out), free(err);
+    return dir;
+}
+
+/* The paired 95% interval of (variant - base) for unit.metric lies wholly above zero
+ * (sign > 0), wholly below it (sign < 0), or holds zero (sign 0: no change). Common random
+ * numbers make it narrow. */
+static void moves(const char *base, const char *variant, const char *unit, const char *metric,
+                  int sign) {
+    double a[64], b[64], lo, hi;
+    int n = tu_rep_means(base, unit, metric, a, 64);
+    assert_int_equal(tu_rep_means(variant, unit, metric, b, 64), n);
+    tu_paired_ci(a, b, n, &lo, &hi);
+    print_message("%-6s %-18s paired diff 95%% CI [%.4g, %.4g]\n", unit, metric, lo, hi);
+    if (sign > 0 && !(lo > 0)) fail_msg("%s.%s did not rise: CI [%g, %g]", unit, metric, lo, hi);
+    if (sign < 0 && !(hi < 0)) fail_msg("%s.%s did not fall: CI [%g, %g]", unit, metric, lo, hi);
+    if (sign == 0 && !(lo <= 0 && hi >= 0))
+        fail_msg("%s.%s changed: CI [%g, %g]", unit, metric, lo, hi);
+}
+
+static void set_changes_the_answer(void **s) {
+    (void)s;
+    char d1[4096], d2[4096];
+    snprintf(d1, sizeof d1, "%s", tu_tmpdir("e2e_set1"));
+    snprintf(d2, sizeof d2, "%s", tu_tmpdir("e2e_set2"));
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --quiet", tu_src("scenarios/demo.ini"), d1,
+             demo_args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set care_home.capacity=250 --quiet",
+             tu_src("scenarios/demo.ini"), d2, demo_args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    struct tu_row a, b;
+    tu_summary(d1, "acute", "delayed_days", &a);
+    tu_summary(d2, "acute", "delayed_days", &b);
+    /* Fewer care-home places: more acute patients wait in their beds. */
+    assert_true(b.mean > a.mean + 1);
+    tu_summary(d1, "care_home", "occupancy_pct", &a);
+    tu_summary(d2, "care_home", "occupancy_pct", &b);
+    assert_true(b.mean > a.mean);
+}
+
+static void ae_measures_move_the_right_way(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/ae_pressure.ini";
+    const char *base = variant(sc, "e2e_ae_base", "");
+    /* More cubicles: fewer long ambulance handovers and a shorter queue for a cubicle; the same
+     * patients arrive by ambulance either way (common random numbers). */
+    const char *more = variant(sc, "e2e_ae_more", "--set ae.capacity=13");
+    moves(base, more, "ae", "handovers_60m", -1);
+    moves(base, more, "ae", "handovers", 0);
+    moves(base, more, "ae", "queue", -1);
+    /* More acute beds: fewer patients waiting in cubicles for a bed (trolley waits), so fewer
+     * cubicles held and fewer long handovers; acute occupancy itself is set by demand.
+     * (12-hour waits are rare here; their rule is checked in test_flow.) */
+    const char *roomy = variant(sc, "e2e_acute_roomy", "--set acute.capacity=200");
+    moves(base, roomy, "ae", "delayed", -1);
+    moves(base, roomy, "ae", "occupancy", -1);
+    moves(base, roomy, "ae", "handovers_60m", -1);
+}
+
+static void costs_weigh_beds_against_delays(void **s) {
+    (void)s;
+    const char *costs = "--replications 8 --set scenario.horizon=300d "
+                        "--set eab.cost_per_place_day=200 --set acute.cost_per_patient_day=400";
+    char extra[512];
+    const char *base = variant("scenarios/demo.ini", "e2e_cost_base", costs);
+    snprintf(extra, sizeof extra, "%s --set eab.capacity=72", costs);
+    const char *more = variant("scenarios/demo.ini", "e2e_cost_more", extra);
+    /* Ten more EAB beds cost ten bed-days a day whatever happens; fewer delayed acute
+     * patient-days pay back part of it. */
+    double a[64], b[64];
+    int n = tu_rep_means(base, "eab", "cost_per_day", a, 64);
+    assert_int_equal(tu_rep_means(more, "eab", "cost_per_day", b, 64), n);
+    for (int i = 0; i < n; i++) assert_close(b[i] - a[i], 10 * 200, 1e-6);
+    moves(base, more, "acute", "cost_per_day", -1);
+    moves(base, more, "acute", "delayed_days", -1);
+    moves(base, more, "acute", "delayed_days_awaiting_eab", -1);
+    moves(base, more, "acute", "nctr", -1);
+}
+
+static void winter_plan_relieves_ae(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/winter/baseline.ini", "e2e_winter_base", "");
+    const char *plan = variant("scenarios/winter.ini", "e2e_winter_plan", "");
+    /* Escalation beds take patients off A&E trolleys: fewer waiting in cubicles, so fewer
+     * cubicles held, and fewer 12-hour waits. */
+    moves(base, plan, "ae", "delayed", -1);
+    moves(base, plan, "ae", "occupancy", -1);
+    moves(base, plan, "ae", "ae_12h_waits", -1);
+    /* The surge: January's attendances are 6% above November's, within Poisson noise. */
+    char path[4200], err[512];
+    snprintf(path, sizeof path, "%s/timeseries.csv", base);
+    struct table t;
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    double nov = 0, jan = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[5], "arrivals") != 0) continue;
+        if (!strncmp(r->field[3], "2025-11", 7)) nov += strtod(r->field[6], NULL);
+        if (!strncmp(r->field[3], "2026-01", 7)) jan += strtod(r->field[6], NULL);
+    }
+    table_fini(&t);
+    /* Sums of daily rates over 30 and 31 days of 10 replications: Poisson counts. */
+    double n_nov = nov, n_jan = jan, ratio = (n_jan / 31) / (n_nov / 30);
+    assert_close(ratio, 1.06, 5 * 1.06 * sqrt(1 / n_nov + 1 / n_jan));
+}
+
+static void slower_eab_assessment(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/eab_referrals.ini";
+    const char *base = variant(sc, "e2e_eab_base", "");
+    const char *slow =
+        variant(sc, "e2e_eab_slow", "--set 'acute->eab.assessment=lognormal(40h, 25h)'");
+    /* Longer assessments: more acute bed-days spent being assessed, and fewer referrals
+     * assessed within the 24-hour target. The target share is a ratio, not a rate: compare
+     * the summary intervals, which do not overlap. */
+    moves(base, slow, "acute", "delayed_days_assessment", +1);
+    struct tu_row a, b;
+    tu_summary(base, "eab", "assessed_within_target_pct", &a);
+    tu_summary(slow, "eab", "assessed_within_target_pct", &b);
+    print_message("assessed_within_target_pct %.3g [%.3g, %.3g] -> %.3g [%.3g, %.3g]\n", a.mean,
+                  a.lo, a.hi, b.mean, b.lo, b.hi);
+    assert_true(b.hi < a.lo);
+    /* The same referrals are made either way (common random numbers, same routing draws). */
+    moves(base, slow, "eab", "referrals", 0);
+}
+
+static void readmissions_fill_beds(void **s) {
+    (void)s;
+    const char *common = "--replications 8 --set scenario.horizon=400d "
+                         "--set 'acute.readmit_after=lognormal(20d, 15d)' "
+                         "--set 'reablement.readmit_after=lognormal(60d, 40d)'";
+    char a[512], b[512];
+    snprintf(a, sizeof a, "%s --set acute.readmit=0.05 --set reablement.readmit=0.1", common);
+    snprintf(b, sizeof b, "%s --set acute.readmit=0.12 --set reablement.readmit=0.25", common);
+    const char *low = variant("scenarios/demo.ini", "e2e_readmit_low", a);
+    const char *high = variant("scenarios/demo.ini", "e2e_readmit_high", b);
+    /* More readmissions: more patients come back through A&E into acute beds. */
+    moves(low, high, "", "readmissions", +1);
+    moves(low, high, "ae", "admissions", +1);
+    moves(low, high, "acute", "occupancy", +1);
+    /* ...and fewer people are still at home 91 days after reablement (a ratio: compare the
+     * summary intervals). */
+    struct tu_row x, y;
+    tu_summary(low, "reablement", "home_91d_pct", &x);
+    tu_summary(high, "reablement", "home_91d_pct", &y);
+    print_message("home_91d_pct %.3g [%.3g, %.3g] -> %.3g [%.3g, %.3g]\n", x.mean, x.lo, x.hi,
+                  y.mean, y.lo, y.hi);
+    assert_true(y.hi < x.lo);
+}
+
+static void virtual_ward_beds_empty_acute(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/virtual_ward.ini";
+    const char *none = variant(sc, "e2e_vw_0", "--set vw.capacity=0");
+    const char *some = variant(sc, "e2e_vw_25", "--set vw.capacity=25");
+    /* Virtual-ward beds take the end of acute stays: patients step down, acute beds are
+     * saved, and fewer are occupied; the same patients arrive either way. */
+    moves(none, some, "vw", "step_downs", +1);
+    moves(none, some, "acute", "bed_days_saved", +1);
+    moves(none, some, "acute", "occupancy", -1);
+    moves(none, some, "", "arrivals", 0);
+}
+
+static void escalation_beds_relieve_pressure(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/ae_pressure.ini";
+    const char *plain = variant(sc, "e2e_surge_off", "");
+    const char *surge =
+        variant(sc, "e2e_surge_on", "--set acute.surge_capacity=15 --set acute.surge_on=0.97");
+    /* Surge beds open under pressure (the plain run has no surge metrics at all), and fewer
+     * patients wait in A&E for a bed. */
+    struct tu_row row;
+    tu_summary(surge, "acute", "surge_bed_days", &row);
+    assert_true(row.lo > 1);
+    moves(plain, surge, "ae", "delayed", -1);
+    moves(plain, surge, "ae", "handovers_60m", -1);
+}
+
+static void chc_assessments_out_of_hospital(void **s) {
+    (void)s;
+    const char *sc = "tests/scenarios/chc.ini";
+    const char *out = variant(sc, "e2e_chc_15", "--set chc.in_acute=0.15");
+    const char *in = variant(sc, "e2e_chc_53", "--set chc.in_acute=0.53");
+    /* More CHC assessments in acute (CrossCity's 53% against the 15% target): more acute
+     * bed-days spent waiting for a CHC decision, fuller acute beds, fewer D2A beds used. */
+    moves(out, in, "acute", "delayed_days_chc_assessment", +1);
+    moves(out, in, "acute", "occupancy", +1);
+    moves(out, in, "d2a", "occupancy", -1);
+    struct tu_row a, b;
+    tu_summary(out, "", "chc_in_acute_pct", &a);
+    tu_summary(in, "", "chc_in_acute_pct", &b);
+    assert_close(a.mean, 15, 3 * a.sd + 1);
+    assert_close(b.mean, 53, 3 * b.sd + 1);
+}
+
+static void frailer_case_mix_fills_acute(void **s) {
+    (void)s;
+    /* --by-group adds METRIC.GROUP rows; without [group] sections it is a usage error. */
+    const char *bg = variant("tests/scenarios/groups.ini", "e2e_by_group", "--by-group");
+    struct tu_row all, fr, ot;
+    tu_summary(bg, "acute", "occupancy", &all);
+    tu_summary(bg, "acute", "occupancy.frail", &fr);
+    tu_summary(bg, "acute", "occupancy.other", &ot);
+    assert_close(fr.mean + ot.mean, all.mean, 1e-6 * all.mean);
+    char *out, *err;
+    snprintf(cmd, sizeof cmd, "run '%s' --by-group -o '%s/x'", tu_src("scenarios/demo.ini"), bg);
+    assert_int_equal(tu_run(cmd, &out, &err), 2);
+    assert_string_equal(err, "flowsim: --by-group: the scenario has no [group NAME] sections\n");
+    free(out), free(err);
+    const char *sc = "tests/scenarios/groups.ini";
+    const char *low = variant(sc, "e2e_groups_20", "--set frail.share=0.2 --set other.share=0.8");
+    const char *high = variant(sc, "e2e_groups_40", "--set frail.share=0.4 --set other.share=0.6");
+    /* More frail patients: longer acute stays, and more waiting for a care home (which is full:
+     * its admissions cannot rise, its queue does). */
+    moves(low, high, "acute", "occupancy", +1);
+    moves(low, high, "care_home", "queue", +1);
+    moves(low, high, "", "arrivals", 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(set_changes_the_answer),
+        cmocka_unit_test(ae_measures_move_the_right_way),
+        cmocka_unit_test(costs_weigh_beds_against_delays),
+        cmocka_unit_test(winter_plan_relieves_ae),
+        cmocka_unit_test(slower_eab_assessment),
+        cmocka_unit_test(readmissions_fill_beds),
+        cmocka_unit_test(virtual_ward_beds_empty_acute),
+        cmocka_unit_test(escalation_beds_relieve_pressure),
+        cmocka_unit_test(chc_assessments_out_of_hospital),
+        cmocka_unit_test(frailer_case_mix_fills_acute),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,191 @@
+/* The modelling tools end to end: fit (a distribution from data), calibrate (inputs from target
+ * outputs) and reproduce (the Birmingham 2017/18 review's figures, within tolerance). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/table.h"
+#include "sim/dist.h"
+#include "testutil.h"
+
+static char cmd[16384];
+
+static void fit_recovers_a_known_distribution(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_fit");
+    /* 5,000 stays from gamma(12d, 6d), written as Excel would (header, CRLF). */
+    struct dist d;
+    double p[3] = {12, 6, 0};
+    char err[128];
+    assert_int_equal(dist_init(&d, DIST_GAMMA, p, err, sizeof err), 0);
+    struct rng r;
+    rng_seed(&r, 99, 1);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/stays.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("stay_days\r\n", f);
+    for (int i = 0; i < 5000; i++) fprintf(f, "%.6f\r\n", dist_sample(&d, &r));
+    fclose(f);
+    char *out, *e;
+    snprintf(cmd, sizeof cmd, "fit '%s'", path);
+    assert_int_equal(tu_run(cmd, &out, &e), 0);
+    const char *best = strstr(out, "stay = gamma(");
+    assert_non_null(best);
+    double mean, sd;
+    assert_int_equal(sscanf(best, "stay = gamma(%lfd, %lfd)", &mean, &sd), 2);
+    assert_close(mean, 12, 5 * 6 / sqrt(5000));
+    assert_close(sd, 6, 0.3);
+    assert_non_null(strstr(out, "log-likelihood"));
+    free(out), free(e);
+    /* A bad value: exit 2 with its line. */
+    tu_write(path, "stay_days\n3.5\nthree\n");
+    assert_int_equal(tu_run(cmd, &out, &e), 2);
+    assert_non_null(strstr(e, "stays.csv:3: expected a duration"));
+    free(out), free(e);
+}
+
+static void calibrate_finds_known_answers(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_calibrate");
+    char t[4200], v[4200], out[4200];
+    snprintf(t, sizeof t, "%s/targets.csv", dir);
+    snprintf(v, sizeof v, "%s/vary.csv", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    /* M/M/10 with service 1 hour: occupancy = arrival rate x 1 h, so a target occupancy of 7
+     * means 7 arrivals an hour. */
+    tu_write(t, "unit,metric,target,weight\nservers,occupancy,7,1\n");
+    tu_write(v, "key,low,high\npoisson.rate,4,9.5\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --replications 4 "
+             "--set scenario.horizon=205d --quiet",
+             tu_src("scenarios/validation/mmc.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/calibrated.ini", out);
+    char *ini = tu_read(path);
+    const char *rate = strstr(ini, "rate = ");
+    assert_non_null(rate);
+    assert_close(strtod(rate + 7, NULL), 7, 0.1);
+    free(ini);
+    /* M/G/inf: occupancy = lambda E[S] = 20/d x 5 d x scale, so a target of 150 means stays
+     * scaled by 1.5 (a mean of 7.5 days). */
+    tu_write(t, "unit,metric,target,weight\nbeds,occupancy,150,1\n");
+    tu_write(v, "key,low,high\nbeds.stay,0.5,3\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --replications 4 --quiet",
+             tu_src("scenarios/validation/mginf.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    ini = tu_read(path);
+    const char *stay = strstr(ini, "stay = lognormal(");
+    assert_non_null(stay);
+    double mean, sd;
+    assert_int_equal(sscanf(stay, "stay = lognormal(%lfd, %lfd)", &mean, &sd), 2);
+    assert_close(mean, 7.5, 0.25);
+    assert_close(sd / mean, 8.0 / 5, 1e-6); /* a scale keeps the shape */
+    free(ini);
+    /* The calibrated scenario runs as it is. */
+    snprintf(cmd, sizeof cmd, "validate '%s'", path);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    /* Bad input: a key the scenario does not have. */
+    tu_write(v, "key,low,high\nbeds.capacty,1,2\n");
+    char *o, *e;
+    snprintf(cmd, sizeof cmd, "calibrate '%s' --targets '%s' --vary '%s' -o '%s'",
+             tu_src("scenarios/validation/mginf.ini"), t, v, out);
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "vary.csv:2: 'beds.capacty': expected NAME.KEY of a key the "
+                              "scenario has"));
+    free(o), free(e);
+}
+
+/* The Birmingham 2017/18 reproduction, shortened to 10 replications (make reproduce runs the
+ * scenario's 30): every figure of the CQC review within its tolerance, as reproduction.csv
+ * says; a figure out of tolerance gives exit status 3, a bad figures file exit status 2. */
+static void birmingham_reproduction_within_tolerance(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_reproduce");
+    char out[4200], path[4300], bad[4300];
+    char ini[4200], figures[4200]; /* tu_src's buffer is reused: one call per expression */
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(ini, sizeof ini, "%s", tu_src("scenarios/birmingham-2017-18/birmingham.ini"));
+    snprintf(figures, sizeof figures, "%s",
+             tu_src("scenarios/birmingham-2017-18/review-figures.csv"));
+    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s' --replications 10 --quiet", ini,
+             figures, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/reproduction.csv", out);
+    struct table t;
+    char err[2048];
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    assert_int_equal(t.n, 8);
+    const char *cols[] = {"quantity",  "review_value", "flowsim_mean", "ci95_low",
+                          "ci95_high", "tolerance",    "within"};
+    for (int k = 0; k < 7; k++) assert_string_equal(t.row[0].field[k], cols[k]);
+    /* Each row checked here again from its numbers, not only from its 'within'. */
+    const struct {
+        const char *quantity;
+        double low, high;
+    } want[] = {{"acute occupancy (all acute units), %", 95.5, 97.5},
+                {"DTOC, delayed days per day per 100,000 aged 18+", 18.3 * 0.9, 18.3 * 1.1},
+                {"CHC assessments done in acute, %", 37, 53},
+                {"EAB referrals assessed within 24 hours, %", 41, 51},
+                {"still at home 91 days after reablement, %", 74.5, 80.5},
+                {"A&E 4-hour performance, %", 0, 89}};
+    for (size_t i = 0; i < 6; i++) {
+        const struct table_row *r = &t.row[i + 1];
+        assert_string_equal(r->field[0], want[i].quantity);
+        double mean = strtod(r->field[2], NULL);
+        print_message("%-50s %g\n", r->field[0], mean);
+        assert_true(mean >= want[i].low && mean <= want[i].high);
+        assert_string_equal(r->field[6], "yes");
+    }
+    assert_string_equal(t.row[7].field[0], "largest delay reason");
+    assert_string_equal(t.row[7].field[6], "yes");
+    table_fini(&t);
+    /* The largest reason, from summary.csv itself. */
+    snprintf(path, sizeof path, "%s/summary.csv", out);
+    assert_int_equal(table_read(path, &t, err, sizeof err), 0);
+    double nursing = -1, other = -1;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        if (strcmp(r->field[1], "acute") || strncmp(r->field[2], "delayed_days_", 13)) continue;
+        double v = strtod(r->field[3], NULL);
+        if (!strcmp(r->field[2], "delayed_days_awaiting_nursing_home"))
+            nursing = v;
+        else if (v > other)
+            other = v;
+    }
+    table_fini(&t);
+    assert_true(nursing > other && other >= 0);
+    /* A figure out of tolerance: exit status 3, and the file says which. */
+    snprintf(bad, sizeof bad, "%s/figures.csv", dir);
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60\n"
+                  "largest,acute,delayed_days_*,delayed_days_assessment,largest,,\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s' --replications 2 --set scenario.horizon=200d "
+             "--quiet",
+             ini, bad, out);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 3);
+    snprintf(path, sizeof path, "%s/reproduction.csv", out);
+    char *csv = tu_read(path);
+    assert_non_null(strstr(csv, ",50 to 60,no\n"));
+    assert_non_null(strstr(csv, ",largest,no\n"));
+    free(csv);
+    /* A bad figures file: exit status 2 and the line. */
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,fifty,60\n");
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "figures.csv:2: occupancy_pct: expected numbers"));
+    free(o), free(e);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fit_recovers_a_known_distribution),
+        cmocka_unit_test(calibrate_finds_known_answers),
+        cmocka_unit_test(birmingham_reproduction_within_tolerance),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
