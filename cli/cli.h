@@ -126,10 +126,6 @@ int cli_part_dir(char *buf, size_t len, char *err, size_t errlen);
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
                       double *keep, char *err, size_t errlen);
 
-/* The metrics flowsim leads with: acute occupancy % and delayed days, A&E 4-hour %, DTOC per
- * 100k and cost per day (unit is a unit index, or -1 for the system). */
-int cli_is_headline(const struct scenario *sc, int unit, const char *metric);
-
 struct cmp_scenario;
 /* The headline metrics of the base (acute occupancy % and delayed days, A&E 4-hour %, DTOC
  * per 100k, cost per day): each scenario's mean and interval and its paired difference. */
@@ -158,6 +154,10 @@ struct cli_hook {
  * before publication; exit status. */
 int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
                  const struct cli_hook *hook);
+/* flowsim run FILE; exit status. */
+int cmd_run(const struct opts *o, const char *command);
+/* flowsim validate FILE; exit status. */
+int cmd_validate(const struct opts *o);
 /* flowsim reproduce FILE --expect EXPECT.csv */
 int cmd_reproduce(const struct opts *o, const char *command);
 /* flowsim merge DIR... -o OUT */

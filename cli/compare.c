@@ -32,10 +32,6 @@ static void variant_fini(struct variant *v) {
     scenario_free(v->sc);
 }
 
-int cli_is_headline(const struct scenario *sc, int unit, const char *m) {
-    return metric_is_headline(m, unit >= 0 ? (int)sc->unit[unit].kind : METRIC_SYSTEM);
-}
-
 /* The numbers that matter most, one block per metric: each scenario's mean and interval, and
  * its paired difference from the base; '*' marks a difference whose interval excludes 0. */
 void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n) {

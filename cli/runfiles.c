@@ -149,7 +149,8 @@ static int precise_enough(const struct results *rs, const struct scenario *sc,
     for (int pass = 0; pass < 2 && !any; pass++)
         for (size_t k = 0; k < ml->n; k++) {
             const struct metric_slot *s = &ml->slot[k];
-            int pick = pass == 0 ? cli_is_headline(sc, s->unit, s->name)
+            int kind = s->unit >= 0 ? (int)sc->unit[s->unit].kind : METRIC_SYSTEM;
+            int pick = pass == 0 ? metric_is_headline(s->name, kind)
                                  : s->unit >= 0 && s->metric == MET_OCCUPANCY && s->group < 0;
             if (!pick) continue;
             any = 1;
