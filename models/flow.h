@@ -2,7 +2,11 @@
  * stays, move on or wait in place (blocking), and the metric windows record it all.
  *
  * A replication owns everything it touches (calendar, patients, random streams, windows), so
- * any number run at once on different threads and give the same numbers as one at a time. */
+ * any number run at once on different threads and give the same numbers as one at a time.
+ *
+ * This header is the whole contract. The model is four files sharing the private flow_int.h:
+ * flow.c (the run), flow_units.c (places and queues), flow_pathways.c (care pathways) and
+ * flow_record.c (the metric windows); see flow_int.h. */
 #ifndef FS_FLOW_H
 #define FS_FLOW_H
 

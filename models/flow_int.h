@@ -1,0 +1,254 @@
+/* flow_int.h — what the pieces of the flow model share, and nothing else (SQLite's
+ * btreeInt.h): the replication's state (struct rep), its patients and units, and the functions
+ * one of the four files calls in another.
+ *
+ *   flow.c           the run: construction of a replication, the event loop and dispatch, the
+ *                    result
+ *   flow_units.c     unit mechanics: the patient pool, queues, admission and blocking, delays,
+ *                    surge, capacity schedules
+ *   flow_pathways.c  care pathways: arrivals, routing, transfers and assessments, CHC,
+ *                    step-down, going home and readmission, patience, the census at time 0
+ *   flow_record.c    recording: every update of the metric windows (with its by-group copy),
+ *                    the patient log, closing report windows and warm-up-chart intervals
+ *
+ * Event code changes state and calls one rec_* verb for each thing that is counted: only
+ * flow_record.c writes the report windows (and their by-group copies) and the time-weighted
+ * counts they are read from. Everything not declared here or in flow.h is static in its file. */
+#ifndef FS_FLOW_INT_H
+#define FS_FLOW_INT_H
+
+#include <stdint.h>
+
+#include "flow.h"
+#include "models/limits.h"
+#include "sim/calendar.h"
+#include "sim/rng.h"
+#include "sim/stats.h"
+
+enum {
+    EV_ARRIVAL,
+    EV_END_STAY,
+    EV_CAPACITY,
+    EV_ASSESSED,
+    EV_READMIT,
+    EV_STEP_DOWN,
+    EV_SURGE,
+    EV_CHC_DECIDED,
+    EV_RENEGE
+};
+
+enum pstate {
+    P_FREE,
+    P_IN_CARE,   /* in a place, stay running */
+    P_BLOCKED,   /* stay ended, keeps its place, queued for the next unit */
+    P_WAITING,   /* arrived from outside, queued, holds no place */
+    P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
+    P_HOME,      /* gone home (out of the system) and due to be readmitted */
+    P_CHC,       /* stay ended, keeps its place while a CHC assessment runs in it */
+};
+
+/* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
+ * one reason at a time, so the reasons add up to the unit's delay. */
+enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC };
+
+#define NONE UINT32_MAX
+
+struct patient {
+    struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
+    struct rng aux;   /* its second stream, for choices a variant may add (step-down), so that
+                       * adding them leaves the main stream's stays and routing in step */
+    double remaining; /* rest of the stay after a step-down point */
+    double t_arrived; /* arrival at the unit it holds a place in (queue join or entry) */
+    double t_entered; /* entry into that unit */
+    double t_queued;  /* joined the queue of target */
+    double t_ended;   /* end of the stay in unit (the decision to move on) */
+    int32_t unit;     /* unit holding its place, -1 none */
+    int32_t target;   /* unit whose queue it is in, -1 none */
+    uint32_t link;    /* next in that queue, or next free record */
+    uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
+    uint32_t qstamp;  /* bumped each time it joins a queue: a stale patience event is ignored */
+    uint8_t state;
+    uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
+    uint8_t delay;     /* enum delay, while delayed in unit */
+    uint8_t group;     /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
+    uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
+    uint8_t rejected;  /* refused by a service since its stay here ended */
+    int32_t assess_to; /* the unit it is being assessed for */
+    int32_t home_from; /* the unit it went home from (for readmit_to) */
+    /* CHC: considered for this episode; assessed after discharge, in the interim unit */
+    uint8_t chc_done, chc_d2a;
+    int32_t chc_to;      /* where it was going when referred */
+    double chc_ref_t;    /* referral (end of the stay) */
+    double chc_assess;   /* length of the assessment */
+    double chc_decide_t; /* decision, for an assessment after discharge */
+    double t_assess;     /* start of that assessment */
+};
+
+/* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put
+ * the patients of groups 256-299 silently in groups 0-43); likewise units and arrival streams
+ * go into the calendar's 32-bit ids. */
+_Static_assert(FS_MAX_GROUPS <= UINT8_MAX + 1, "struct patient keeps its group in a uint8_t");
+_Static_assert(FS_MAX_UNITS <= INT32_MAX && FS_MAX_ARRIVALS <= INT32_MAX,
+               "unit and stream indices are int32_t in patients and uint32_t in events");
+_Static_assert(FS_MAX_DATED_ROWS <= UINT32_MAX, "a capacity change's row is an event's arg");
+
+struct unit_rt {
+    double cap;
+    int32_t occ;     /* places held: in care + delayed in place */
+    int32_t delayed; /* of those, stays ended and waiting to move on */
+    int32_t qlen;
+    uint32_t qhead, qtail;
+    struct tw occ_tw, cap_tw, q_tw, del_tw;
+    struct tw assess_tw, rej_tw; /* delayed patients being assessed / after a refusal */
+    /* occ_tw is never reset: report windows and warm-up intervals read differences of its
+     * running integral, so one update per occupancy change serves both */
+    double occ_mark, warm_mark;
+    struct tw chc_tw; /* delayed patients in a CHC assessment */
+    /* escalation */
+    double base;          /* capacity before surge places (capacity_schedule's value) */
+    int surging, armed;   /* surge places open; occupancy high and a check pending */
+    uint32_t surge_epoch; /* bumped to cancel a pending check */
+    struct tw surge_tw;   /* 1 while surging */
+};
+
+struct rep {
+    const struct scenario *sc;
+    const struct metric_layout *ml;
+    int rep;
+    double now;
+    struct calendar *cal;
+    struct unit_rt *u;
+    struct unit_window *win; /* the open report window, one per unit (contiguous for eval) */
+    /* Delayed patients by (unit they are in, unit they wait for), one per pair the routing
+     * allows (metric_await_index: ml->nawait of them, not nunits squared): the time-weighted
+     * counts, and their areas in the open window and over the whole run. */
+    struct tw *await_tw;
+    double *await_win, *await_total;
+    struct patient *p;
+    size_t np, pcap, in_use, peak;
+    uint32_t free_head;
+    struct rng *arr_rng;
+    uint64_t *arr_count;
+    uint64_t *arr_key; /* per arrival stream: its patients' stream keys, hashed once (2 each) */
+    struct tw in_sys;
+    struct sys_window sw;
+    uint32_t *stack; /* units whose freed place is still to be offered */
+    size_t nstack, stackcap;
+    /* report windows */
+    int collecting;
+    size_t bucket;
+    double next_boundary;
+    struct unit_window *total_u;
+    struct sys_window total_s;
+    struct flow_result *res;
+    /* --by-group: per (group, unit) windows, totals and time-weighted counts, [g * nunits + u];
+     * NULL when not asked for */
+    struct unit_window *gwin, *gtotal_u;
+    struct sys_window *gsw, *gtotal_s;
+    struct tw *g_occ, *g_q, *g_del;
+    size_t warm_k;       /* the warm-up-chart interval now open */
+    double warm_next;    /* and when it closes */
+    flow_visit_fn visit; /* the patient log, or NULL */
+    void *visit_ctx;
+    flow_row_fn row, warm_row; /* streaming, or NULL: then res->series and res->warm */
+    void *row_ctx;
+    double *rowbuf, *warmbuf; /* the one row being made, when streaming */
+    uint64_t numbered;
+    uint64_t came, went; /* since time 0: arrivals + readmissions, departures + lost */
+};
+
+/* ---- flow_units.c: unit mechanics ---- */
+
+/* A patient record from the pool (recycled through a free list), numbered, in the system;
+ * and its return to the pool, out of the system. */
+uint32_t pool_new(struct rep *r);
+void pool_free(struct rep *r, uint32_t id);
+/* Take a patient out of the middle of u's queue (it gave up). */
+void units_queue_remove(struct rep *r, int u, uint32_t id);
+/* Places held in unit u change by d (patient p's). */
+void units_occ_add(struct rep *r, int u, int d, const struct patient *p);
+/* The patient, whose stay in unit u has ended, starts or ends a delay in its place there. */
+void units_delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target);
+void units_delay_end(struct rep *r, int u, struct patient *p);
+/* The patient gives up its place in unit u for next (a unit, or FLOW_NEXT_HOME/LOST); the
+ * place is offered by the caller. */
+void units_leave(struct rep *r, int u, struct patient *p, int next);
+/* Places freed at u go to its queue, and the places those patients free upstream in turn. */
+void units_offer(struct rep *r, int u);
+/* The patient leaves the system (home, or lost) and its place is offered. */
+void units_remove(struct rep *r, uint32_t id, int why);
+/* The patient arrives at unit d: a place, the queue, diverted or lost by d's when_full. */
+void units_arrive(struct rep *r, uint32_t id, int d);
+/* Events: a capacity schedule's row k for unit u; surge places opening (stale epochs ignored). */
+void units_on_capacity(struct rep *r, int u, uint32_t k);
+void units_on_surge(struct rep *r, int u, uint32_t epoch);
+
+/* ---- flow_pathways.c: care pathways ---- */
+
+/* The patient has just taken a place in u: draw its stay and schedule how it ends (end of
+ * stay, step-down point, or the CHC decision in the interim unit). */
+void path_begin_stay(struct rep *r, uint32_t id, int u);
+/* The patient has just joined d's queue: schedule when it gives up, where d has patience. */
+void path_start_patience(struct rep *r, uint32_t id, int d);
+/* Events. */
+void path_on_arrival(struct rep *r, uint32_t s);
+void path_on_end_stay(struct rep *r, uint32_t id);
+void path_on_assessed(struct rep *r, uint32_t id);
+void path_on_readmit(struct rep *r, uint32_t id);
+void path_on_step_down(struct rep *r, uint32_t id);
+void path_on_chc_decided(struct rep *r, uint32_t id);
+void path_on_renege(struct rep *r, uint32_t id);
+/* Place the census's patients at time 0. */
+void path_place_census(struct rep *r);
+
+/* ---- flow_record.c: recording ---- */
+
+/* Patients in the system change by d. */
+void rec_in_system(struct rep *r, double d);
+/* Patient p entered the system from an arrival stream (its group drawn); was readmitted. */
+void rec_entered(struct rep *r, const struct patient *p);
+void rec_readmitted(struct rep *r);
+/* Patient p went home (out of the system); lost at the door of full unit u. */
+void rec_went_home(struct rep *r, const struct patient *p);
+void rec_lost(struct rep *r, int u);
+/* Unit u's places (counted as `places`: 0 for an unlimited unit) and its surge places open
+ * (1) or closed (0). */
+void rec_capacity(struct rep *r, int u, double places);
+void rec_surge(struct rep *r, int u, int on);
+/* A patient arrived at unit u's door (from outside, or at the end of a stay elsewhere). */
+void rec_arrived(struct rep *r, int u);
+/* Unit u's queue changed by d (patient p's), to U->qlen; its occupancy by d, to U->occ. */
+void rec_queue(struct rep *r, int u, const struct patient *p, int d);
+void rec_occupancy(struct rep *r, int u, const struct patient *p, int d);
+/* Patient p, delayed in unit u, began a delay (reason p->delay, awaiting target) or ended its
+ * delay: U->delayed already counts the change. */
+void rec_delay_began(struct rep *r, int u, const struct patient *p, int target);
+void rec_delay_ended(struct rep *r, int u, const struct patient *p);
+/* Patient p took a place in unit u after waiting `wait` since it arrived at the door; an
+ * ambulance's handover to A&E unit u took h days. */
+void rec_admitted(struct rep *r, int u, const struct patient *p, double wait);
+void rec_handover(struct rep *r, int u, double h);
+/* Patient p is leaving unit u for next: the patient log, stays, A&E times (before its place
+ * and delay are given up). */
+void rec_left(struct rep *r, int u, const struct patient *p, int next);
+/* Patient p, admitted from A&E unit u, left it: the trolley wait since the decision. */
+void rec_trolley(struct rep *r, int u, const struct patient *p);
+/* A step-down from u to v, saving `rest` days of u's stay. */
+void rec_step_down(struct rep *r, int u, int v, double rest);
+/* A patient gave up waiting for unit u. */
+void rec_reneged(struct rep *r, int u);
+/* A patient of group G went home from unit u, back at `back` (INFINITY: not): its 30- and
+ * 91-day readmission outcomes, where the horizon lets us follow it. */
+void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double back);
+/* A CHC referral, assessed in the acute bed or after discharge; a decision `days` after the
+ * referral. */
+void rec_chc_referred(struct rep *r, int in_acute);
+void rec_chc_decided(struct rep *r, double days, int eligible);
+/* Unit u decided on a transfer t `days` after the assessment began. */
+void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days, int accepted);
+/* Close the report window ending at t (evaluating it once collecting) and the warm-up-chart
+ * interval ending at t. */
+void rec_close_window(struct rep *r, double t);
+void rec_close_warm(struct rep *r, double t);
+
+#endif

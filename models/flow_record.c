@@ -1,0 +1,327 @@
+/* flow_record.c — recording: every update of the open report window (struct unit_window per
+ * unit, struct sys_window, the awaited-unit areas) and of its by-group copy (--by-group)
+ * behind one verb per thing that happens, so event code never touches a window; the patient
+ * log; and closing report windows and warm-up-chart intervals. */
+#include <math.h>
+#include <string.h>
+
+#include "flow_int.h"
+#include "sim/core.h"
+
+#define HOURS(h) ((h) / 24.0)
+/* Thresholds are compared with a relative hair of slack, so a wait of exactly 4 h counts as
+ * within 4 h whatever the rounding of the times that make it. */
+#define WITHIN(d, limit) ((d) <= (limit) * (1 + 1e-12))
+
+/* The by-group index of patient p in unit u: [group * nunits + unit]. */
+static size_t gi(const struct rep *r, int u, const struct patient *p) {
+    return (size_t)p->group * r->sc->nunits + (size_t)u;
+}
+
+size_t flow_nwarm(const struct scenario *sc) {
+    double n = ceil(sc->horizon / sc->interval - 1e-9);
+    return n < 1 ? 1 : (size_t)n;
+}
+
+int flow_unstable(double q_first, double q_last, double capacity) {
+    double margin = isinf(capacity) ? 10 : fmax(10, capacity / 2);
+    return q_last > 2 * q_first && q_last - q_first > margin;
+}
+
+double flow_bucket_start(const struct scenario *sc, size_t b) {
+    return sc->warmup + (double)b * sc->interval;
+}
+
+/* ---- the system --------------------------------------------------------------------------- */
+
+void rec_in_system(struct rep *r, double d) {
+    tw_add(&r->in_sys, r->now, d);
+}
+
+void rec_entered(struct rep *r, const struct patient *p) {
+    r->sw.arrivals++;
+    if (r->gsw) r->gsw[p->group].arrivals++;
+}
+
+void rec_readmitted(struct rep *r) {
+    r->sw.readmissions++;
+}
+
+void rec_went_home(struct rep *r, const struct patient *p) {
+    r->sw.departures++;
+    if (r->gsw) r->gsw[p->group].departures++;
+}
+
+void rec_lost(struct rep *r, int u) {
+    r->win[u].lost++;
+    r->sw.lost++;
+}
+
+/* ---- places, queues, delays --------------------------------------------------------------- */
+
+void rec_arrived(struct rep *r, int u) {
+    r->win[u].arrivals++;
+}
+
+void rec_capacity(struct rep *r, int u, double places) {
+    tw_set(&r->u[u].cap_tw, r->now, places);
+}
+
+void rec_surge(struct rep *r, int u, int on) {
+    tw_set(&r->u[u].surge_tw, r->now, on);
+}
+
+void rec_queue(struct rep *r, int u, const struct patient *p, int d) {
+    if (r->gwin) tw_add(&r->g_q[gi(r, u, p)], r->now, d);
+    tw_set(&r->u[u].q_tw, r->now, r->u[u].qlen);
+}
+
+void rec_occupancy(struct rep *r, int u, const struct patient *p, int d) {
+    tw_set(&r->u[u].occ_tw, r->now, r->u[u].occ);
+    if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
+}
+
+/* The time-weighted count that holds delayed patients of unit u with this reason. */
+static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
+    switch (why) {
+    case D_ASSESSMENT:
+        return &r->u[u].assess_tw;
+    case D_REJECTED:
+        return &r->u[u].rej_tw;
+    case D_CHC:
+        return &r->u[u].chc_tw;
+    case D_AWAITING:
+        return &r->await_tw[metric_await_index(r->ml, u, target)];
+    case D_NONE:
+        break;
+    }
+    FS_UNREACHABLE();
+}
+
+void rec_delay_began(struct rep *r, int u, const struct patient *p, int target) {
+    tw_set(&r->u[u].del_tw, r->now, r->u[u].delayed);
+    tw_add(delay_tw(r, u, (enum delay)p->delay, target), r->now, +1);
+    if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, +1);
+}
+
+void rec_delay_ended(struct rep *r, int u, const struct patient *p) {
+    tw_set(&r->u[u].del_tw, r->now, r->u[u].delayed);
+    tw_add(delay_tw(r, u, (enum delay)p->delay, p->target), r->now, -1);
+    if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, -1);
+}
+
+/* ---- admissions and departures ------------------------------------------------------------ */
+
+void rec_admitted(struct rep *r, int u, const struct patient *p, double wait) {
+    r->win[u].admissions++;
+    r->win[u].wait_sum += wait;
+    if (r->gwin) {
+        r->gwin[gi(r, u, p)].admissions++;
+        r->gwin[gi(r, u, p)].wait_sum += wait;
+    }
+}
+
+/* Handover: from arrival at A&E to a cubicle. */
+void rec_handover(struct rep *r, int u, double h) {
+    r->win[u].handovers++;
+    r->win[u].handover_sum += h;
+    if (!WITHIN(h, HOURS(0.5))) r->win[u].handovers_30m++;
+    if (!WITHIN(h, HOURS(1))) r->win[u].handovers_60m++;
+}
+
+static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
+                                          "chc_assessment"};
+
+void rec_left(struct rep *r, int u, const struct patient *p, int next) {
+    if (r->visit) {
+        struct flow_visit v = {.rep = r->rep,
+                               .patient = p->number,
+                               .group = p->group,
+                               .unit = u,
+                               .arrive = p->t_arrived,
+                               .start = p->t_entered,
+                               .end_of_care = p->t_ended >= p->t_entered ? p->t_ended : NAN,
+                               .leave = r->now,
+                               .next = next,
+                               .delay_reason = delay_names[p->delay],
+                               .delay_target = p->target};
+        r->visit(r->visit_ctx, &v);
+    }
+    r->win[u].leaves++;
+    r->win[u].los_sum += r->now - p->t_entered;
+    if (r->gwin) {
+        r->gwin[gi(r, u, p)].leaves++;
+        r->gwin[gi(r, u, p)].los_sum += r->now - p->t_entered;
+    }
+    if (r->sc->unit[u].kind == UNIT_AE) {
+        double in_ae = r->now - p->t_arrived;
+        r->win[u].ae_leaves++;
+        if (WITHIN(in_ae, HOURS(4))) r->win[u].ae_within_4h++;
+        if (!WITHIN(in_ae, HOURS(12))) r->win[u].ae_over_12h++;
+    }
+}
+
+/* Admitted from A&E: the "trolley wait" runs from the decision to admit. */
+void rec_trolley(struct rep *r, int u, const struct patient *p) {
+    double w = r->now - p->t_ended;
+    r->win[u].trolley_n++;
+    r->win[u].trolley_sum += w;
+    if (!WITHIN(w, HOURS(12))) r->win[u].trolley_over_12h++;
+}
+
+/* ---- pathways ----------------------------------------------------------------------------- */
+
+void rec_step_down(struct rep *r, int u, int v, double rest) {
+    r->win[u].saved += rest;
+    r->win[v].step_downs++;
+    r->win[v].arrivals++;
+}
+
+void rec_reneged(struct rep *r, int u) {
+    r->win[u].reneged++;
+}
+
+/* Counted only for patients the horizon lets us follow that long. */
+void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double back) {
+    const struct scenario *sc = r->sc;
+    const struct sc_unit *U = &sc->unit[u];
+    struct unit_window *w = &r->win[u];
+    if (G->readmit > 0 && r->now + 30 <= sc->horizon) {
+        w->home30_n++;
+        if (WITHIN(back - r->now, 30)) w->readmit30++;
+    }
+    if (sc->readmissions && U->kind == UNIT_HOME_CARE && r->now + 91 <= sc->horizon) {
+        w->home91_n++;
+        if (!WITHIN(back - r->now, 91)) w->home91_ok++;
+    }
+}
+
+void rec_chc_referred(struct rep *r, int in_acute) {
+    if (in_acute)
+        r->sw.chc_in_acute++;
+    else
+        r->sw.chc_after++;
+}
+
+void rec_chc_decided(struct rep *r, double days, int eligible) {
+    r->sw.chc_decisions++;
+    r->sw.chc_eligible += (uint64_t)eligible;
+    r->sw.chc_days_sum += days;
+    if (WITHIN(days, 28)) r->sw.chc_within_28d++;
+}
+
+void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days, int accepted) {
+    struct unit_window *w = &r->win[u];
+    w->referrals++;
+    if (!isnan(t->target)) {
+        w->target_n++;
+        if (WITHIN(days, t->target)) w->within_target++;
+    }
+    if (accepted) w->accepted++;
+}
+
+/* ---- closing windows ---------------------------------------------------------------------- */
+
+/* Each unit's mean occupancy over warm-up-chart interval warm_k. */
+void rec_close_warm(struct rep *r, double t) {
+    const struct scenario *sc = r->sc;
+    double start = (double)r->warm_k * sc->interval;
+    for (size_t u = 0; u < sc->nunits; u++) {
+        struct unit_rt *U = &r->u[u];
+        double a = tw_area(&U->occ_tw, t);
+        double *w = r->warm_row ? r->warmbuf : r->res->warm + r->warm_k * sc->nunits;
+        w[u] = (a - U->warm_mark) / (t - start);
+        U->warm_mark = a;
+    }
+    if (r->warm_row) r->warm_row(r->row_ctx, r->rep, r->warm_k, r->warmbuf);
+    r->warm_k++;
+    double next = (double)(r->warm_k + 1) * sc->interval;
+    r->warm_next = r->warm_k >= r->res->nwarm ? INFINITY : fmin(next, sc->horizon);
+}
+
+void rec_close_window(struct rep *r, double t) {
+    const struct scenario *sc = r->sc;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct unit_rt *U = &r->u[i];
+        double occ = tw_area(&U->occ_tw, t);
+        r->win[i].occ_area = occ - U->occ_mark;
+        U->occ_mark = occ;
+        r->win[i].cap_area = tw_area(&U->cap_tw, t);
+        r->win[i].queue_area = tw_area(&U->q_tw, t);
+        r->win[i].delayed_area = tw_area(&U->del_tw, t);
+        r->win[i].assess_area = tw_area(&U->assess_tw, t);
+        r->win[i].rejected_area = tw_area(&U->rej_tw, t);
+        r->win[i].surge_area = tw_area(&U->surge_tw, t);
+        r->win[i].chc_area = tw_area(&U->chc_tw, t);
+        /* The NHS England count of patients no longer meeting the criteria to reside is a
+         * snapshot: take it at the end of each bucket. */
+        r->win[i].nctr_sum = U->delayed;
+        r->win[i].nctr_n = 1;
+    }
+    size_t npairs = r->ml->nawait;
+    for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);
+    size_t ng = r->gwin ? sc->ngroups * sc->nunits : 0;
+    for (size_t k = 0; k < ng; k++) {
+        r->gwin[k].occ_area = tw_area(&r->g_occ[k], t);
+        r->gwin[k].queue_area = tw_area(&r->g_q[k], t);
+        r->gwin[k].delayed_area = tw_area(&r->g_del[k], t);
+    }
+    r->sw.in_system_area = tw_area(&r->in_sys, t);
+
+    if (r->collecting) {
+        struct flow_result *res = r->res;
+        double start = flow_bucket_start(sc, r->bucket);
+        double *row = r->row ? r->rowbuf : res->series + r->bucket * res->nslots;
+        for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
+        for (size_t k = 0; k < npairs; k++) r->await_total[k] += r->await_win[k];
+        sys_window_add(&r->total_s, &r->sw);
+        for (size_t k = 0; k < ng; k++) unit_window_add(&r->gtotal_u[k], &r->gwin[k]);
+        for (size_t g = 0; r->gsw && g < sc->ngroups; g++)
+            sys_window_add(&r->gtotal_s[g], &r->gsw[g]);
+        metrics_eval(r->ml, sc, r->win, &r->sw, r->await_win, r->gwin, r->gsw, t - start, row);
+        /* Queue means over the first and last quarter of the buckets, for flow_unstable. */
+        size_t nb = res->nbuckets, quarter = nb / 4;
+        for (size_t i = 0; quarter > 0 && i < sc->nunits; i++) {
+            double q = r->win[i].queue_area / (t - start) / (double)quarter;
+            if (r->bucket < quarter) res->q_first[i] += q;
+            if (r->bucket >= nb - quarter) res->q_last[i] += q;
+        }
+        if (r->row) r->row(r->row_ctx, r->rep, r->bucket, row);
+        r->bucket++;
+    }
+    r->collecting = 1;
+    memset(r->win, 0, sc->nunits * sizeof *r->win);
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct unit_rt *U = &r->u[i];
+        tw_reset(&U->cap_tw, t);
+        tw_reset(&U->q_tw, t);
+        tw_reset(&U->del_tw, t);
+        tw_reset(&U->assess_tw, t);
+        tw_reset(&U->rej_tw, t);
+        tw_reset(&U->surge_tw, t);
+        tw_reset(&U->chc_tw, t);
+    }
+    for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
+    if (r->gwin) {
+        memset(r->gwin, 0, ng * sizeof *r->gwin);
+        memset(r->gsw, 0, sc->ngroups * sizeof *r->gsw);
+        for (size_t k = 0; k < ng; k++) {
+            tw_reset(&r->g_occ[k], t);
+            tw_reset(&r->g_q[k], t);
+            tw_reset(&r->g_del[k], t);
+        }
+    }
+    /* Conservation at every boundary: everyone who came (or was there at the start) has gone
+     * home, been lost, or is still in the system. */
+    r->came += r->sw.arrivals + r->sw.readmissions;
+    r->went += r->sw.departures + r->sw.lost;
+    FS_INVARIANT((double)r->came + r->res->census == (double)r->went + r->in_sys.value);
+    memset(&r->sw, 0, sizeof r->sw);
+    tw_reset(&r->in_sys, t);
+    if (r->bucket >= r->res->nbuckets)
+        r->next_boundary = INFINITY;
+    else {
+        double b = flow_bucket_start(sc, r->bucket + 1);
+        r->next_boundary = b < sc->horizon ? b : sc->horizon;
+    }
+}

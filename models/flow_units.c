@@ -1,0 +1,264 @@
+/* flow_units.c — unit mechanics: the patient pool, queues, places and delays, admission and
+ * blocking (a full unit's queue, diversion, loss), the offer of freed places (the cascade),
+ * surge places and capacity schedules. What is counted goes through flow_record.c's verbs. */
+#include <math.h>
+
+#include "flow_int.h"
+#include "sim/core.h"
+
+/* ---- patients ----------------------------------------------------------------------------- */
+
+uint32_t pool_new(struct rep *r) {
+    uint32_t id;
+    if (r->free_head != NONE) {
+        id = r->free_head;
+        r->free_head = r->p[id].link;
+    } else {
+        /* Records are numbered in 32 bits, NONE excluded: 2^32 patients at once would be some
+         * 600 GB of records, so the allocator fails long before; this says so if not. */
+        FS_ASSERT(r->np < NONE);
+        fs_grow((void **)&r->p, &r->pcap, r->np + 1, sizeof *r->p);
+        id = (uint32_t)r->np++;
+        r->p[id].stamp = 0;
+    }
+    struct patient *p = &r->p[id];
+    /* A compound literal, not memset: the compiler clears it with a few vector stores, where
+     * memset's string instruction costs more than the record to start up. */
+    *p = (struct patient){
+        .stamp = p->stamp, .number = ++r->numbered, .unit = -1, .target = -1, .link = NONE};
+    if (++r->in_use > r->peak) r->peak = r->in_use;
+    rec_in_system(r, 1);
+    return id;
+}
+
+void pool_free(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    p->state = P_FREE;
+    p->stamp++;
+    p->link = r->free_head;
+    r->free_head = id;
+    r->in_use--;
+    rec_in_system(r, -1);
+}
+
+/* ---- unit bookkeeping --------------------------------------------------------------------- */
+
+static void enqueue(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    r->p[id].link = NONE;
+    if (U->qtail == NONE)
+        U->qhead = id;
+    else
+        r->p[U->qtail].link = id;
+    U->qtail = id;
+    U->qlen++;
+    rec_queue(r, u, &r->p[id], +1);
+}
+
+/* A linear walk: giving up is rare beside joining and leaving, and the queue stays singly
+ * linked and small. */
+void units_queue_remove(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t prev = NONE, k = U->qhead;
+    while (k != id) {
+        FS_ASSERT(k != NONE);
+        prev = k;
+        k = r->p[k].link;
+    }
+    if (prev == NONE)
+        U->qhead = r->p[id].link;
+    else
+        r->p[prev].link = r->p[id].link;
+    if (U->qtail == id) U->qtail = prev;
+    U->qlen--;
+    rec_queue(r, u, &r->p[id], -1);
+}
+
+static uint32_t dequeue(struct rep *r, int u) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t id = U->qhead;
+    U->qhead = r->p[id].link;
+    if (U->qhead == NONE) U->qtail = NONE;
+    U->qlen--;
+    rec_queue(r, u, &r->p[id], -1);
+    return id;
+}
+
+/* Escalation: arm a check when occupancy reaches surge_on x base, cancel it if occupancy
+ * drops first; while surging, close the surge places once occupancy is below surge_off x base
+ * (no one is evicted: they are simply not refilled). */
+static void surge_update(struct rep *r, int u) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    struct unit_rt *U = &r->u[u];
+    if (U->surging) {
+        if (U->occ < su->surge_off * U->base) {
+            U->surging = 0;
+            U->cap = U->base;
+            rec_surge(r, u, 0);
+            rec_capacity(r, u, U->cap);
+        }
+    } else if (U->occ >= su->surge_on * U->base) {
+        if (!U->armed) {
+            U->armed = 1;
+            cal_push(r->cal, (struct cal_event){.time = r->now + su->surge_after,
+                                                .kind = EV_SURGE,
+                                                .id = (uint32_t)u,
+                                                .stamp = ++U->surge_epoch});
+        }
+    } else if (U->armed) {
+        U->armed = 0;
+        U->surge_epoch++;
+    }
+}
+
+void units_occ_add(struct rep *r, int u, int d, const struct patient *p) {
+    struct unit_rt *U = &r->u[u];
+    U->occ += d;
+    /* A place is taken only where one is free (a capacity cut leaves the patients it finds). */
+    FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap));
+    rec_occupancy(r, u, p, d);
+    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+}
+
+/* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
+ * next. */
+void units_delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target) {
+    if (p->rejected) why = D_REJECTED;
+    p->delay = (uint8_t)why;
+    r->u[u].delayed++;
+    rec_delay_began(r, u, p, target);
+}
+
+void units_delay_end(struct rep *r, int u, struct patient *p) {
+    r->u[u].delayed--;
+    rec_delay_ended(r, u, p);
+    p->delay = D_NONE;
+}
+
+void units_leave(struct rep *r, int u, struct patient *p, int next) {
+    rec_left(r, u, p, next);
+    units_occ_add(r, u, -1, p);
+    if (p->delay != D_NONE) units_delay_end(r, u, p);
+    p->unit = -1;
+}
+
+static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
+    struct patient *p = &r->p[id];
+    units_occ_add(r, u, +1, p);
+    p->unit = u;
+    p->target = -1;
+    p->state = P_IN_CARE;
+    p->rejected = 0;
+    p->t_ended = -INFINITY; /* not yet */
+    p->t_arrived = t_arrived;
+    p->t_entered = r->now;
+    rec_admitted(r, u, p, r->now - t_arrived);
+    if (p->ambulance && r->sc->unit[u].kind == UNIT_AE) {
+        rec_handover(r, u, r->now - t_arrived);
+        p->ambulance = 0;
+    }
+    path_begin_stay(r, id, u);
+}
+
+/* Move the patient into unit u, which has room; returns the unit whose place it freed. */
+static int move_in(struct rep *r, uint32_t id, int u) {
+    struct patient *p = &r->p[id];
+    int src = p->unit;
+    double t_arrived = (p->state == P_BLOCKED || p->state == P_WAITING) ? p->t_queued : r->now;
+    if (src >= 0 && r->sc->unit[src].kind == UNIT_AE) rec_trolley(r, src, p);
+    if (src >= 0) units_leave(r, src, p, u);
+    start_stay(r, id, u, t_arrived);
+    return src;
+}
+
+static void push_offer(struct rep *r, int u) {
+    fs_grow((void **)&r->stack, &r->stackcap, r->nstack + 1, sizeof *r->stack);
+    r->stack[r->nstack++] = (uint32_t)u;
+}
+
+/* Places freed at u go to the head of u's queue at once; a blocked patient who moves frees a
+ * place upstream, which is offered in turn at the same instant (the cascade). */
+void units_offer(struct rep *r, int u) {
+    push_offer(r, u);
+    while (r->nstack) {
+        int v = (int)r->stack[--r->nstack];
+        struct unit_rt *V = &r->u[v];
+        while (V->qlen > 0 && V->occ < V->cap) {
+            int src = move_in(r, dequeue(r, v), v);
+            if (src >= 0) push_offer(r, src);
+        }
+    }
+}
+
+void units_remove(struct rep *r, uint32_t id, int why) {
+    int src = r->p[id].unit;
+    if (src >= 0) units_leave(r, src, &r->p[id], why);
+    pool_free(r, id);
+    if (src >= 0) units_offer(r, src);
+}
+
+void units_arrive(struct rep *r, uint32_t id, int d) {
+    const struct scenario *sc = r->sc;
+    struct patient *p = &r->p[id];
+    for (;;) {
+        struct unit_rt *D = &r->u[d];
+        rec_arrived(r, d);
+        if (p->unit == d) {
+            /* Routed back to its own unit: a new stay in the place it already holds. */
+            units_leave(r, d, p, d);
+            start_stay(r, id, d, r->now);
+            return;
+        }
+        if (D->occ < D->cap) {
+            int src = move_in(r, id, d);
+            if (src >= 0) units_offer(r, src);
+            return;
+        }
+        switch (sc->unit[d].when_full) {
+        case FULL_QUEUE:
+            p->target = d;
+            p->t_queued = r->now;
+            if (p->unit >= 0) {
+                p->state = P_BLOCKED;
+                units_delay_begin(r, p->unit, p, D_AWAITING, d);
+            } else {
+                p->state = P_WAITING;
+            }
+            enqueue(r, d, id);
+            p->qstamp++;
+            if (sc->unit[d].has_patience) path_start_patience(r, id, d);
+            return;
+        case FULL_LOSE:
+            rec_lost(r, d);
+            units_remove(r, id, FLOW_NEXT_LOST);
+            return;
+        case FULL_DIVERT:
+            d = sc->unit[d].divert;
+            break;
+        }
+    }
+}
+
+/* ---- capacity ----------------------------------------------------------------------------- */
+
+void units_on_capacity(struct rep *r, int u, uint32_t k) {
+    struct unit_rt *U = &r->u[u];
+    double c = r->sc->unit[u].sched_cap[k];
+    U->base = c;
+    U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
+    rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
+    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+    units_offer(r, u);
+}
+
+/* Occupancy has stayed high for surge_after: open the surge places. */
+void units_on_surge(struct rep *r, int u, uint32_t epoch) {
+    struct unit_rt *U = &r->u[u];
+    if (!U->armed || epoch != U->surge_epoch) return;
+    U->armed = 0;
+    U->surging = 1;
+    U->cap = U->base + r->sc->unit[u].surge_capacity;
+    rec_surge(r, u, 1);
+    rec_capacity(r, u, U->cap);
+    units_offer(r, u);
+}
