@@ -374,14 +374,7 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
 int doc_load(struct doc *d, const char *path, char *err, size_t errlen) {
     char *chain[MAX_EXTENDS + 1] = {0};
     memset(d, 0, sizeof *d);
-    int rc = load_chain(d, path, chain, 0, err, errlen);
-    if (rc == 0) {
-        /* The flattened scenario no longer extends anything. */
-        struct doc_section *sc = doc_section(d, "scenario");
-        struct doc_entry *ext = sc ? doc_get(sc, "extends") : NULL;
-        if (ext) ext->used = 1;
-    }
-    return rc;
+    return load_chain(d, path, chain, 0, err, errlen);
 }
 
 int doc_set(struct doc *d, const char *assignment, char *err, size_t errlen) {

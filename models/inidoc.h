@@ -12,7 +12,6 @@ struct doc_entry {
     char *value;
     const char *file; /* owned by the doc's file list */
     int line;         /* 0 for a default filled in by the loader */
-    int used;         /* set by the loader when it reads the key */
 };
 
 struct doc_section {

@@ -110,7 +110,6 @@ static struct doc_entry *get(struct ctx *c, struct doc_section *s, const char *k
                              const char *dflt) {
     struct doc_entry *e = doc_get(s, key);
     if (!e && dflt) e = doc_put(c->d, s, key, dflt, s->file, 0);
-    if (e) e->used = 1;
     return e;
 }
 
@@ -129,6 +128,29 @@ typedef int (*parse_fn)(const char *s, double *v, char *err, size_t errlen);
 static int parse_key(struct ctx *c, struct doc_entry *e, parse_fn fn, double *v) {
     char why[512];
     if (fn(e->value, v, why, sizeof why) != 0) return key_fail(c, e, why);
+    return 0;
+}
+
+/* A unit named in a scenario: its index, or ROUTE_EXIT for "exit" where allow_exit. Every key,
+ * census row and section that names a unit reads it here, so a misnamed one reads the same
+ * wherever it is: why gets the message and -1 comes back. */
+static int unit_lookup(const struct scenario *sc, const char *name, int allow_exit, int *out,
+                       char *why, size_t len) {
+    if (allow_exit && !strcmp(name, "exit")) {
+        *out = ROUTE_EXIT;
+        return 0;
+    }
+    if ((*out = scenario_unit_index(sc, name)) >= 0) return 0;
+    snprintf(why, len, "unknown unit '%s' (expected a [unit] name%s)", name,
+             allow_exit ? " or exit" : "");
+    return -1;
+}
+
+/* The same, for a key's value: FILE:LINE: key: unknown unit ... */
+static int unit_named(struct ctx *c, const struct doc_entry *e, const char *name, int allow_exit,
+                      int *out) {
+    char why[512];
+    if (unit_lookup(c->sc, name, allow_exit, out, why, sizeof why)) return key_fail(c, e, why);
     return 0;
 }
 
@@ -189,6 +211,76 @@ static int cell_fail(struct ctx *c, struct doc_entry *e, const char *path, long 
     return key_fail(c, e, msg);
 }
 
+/* A CSV table named by a key: the shape of its rows and what each row does. The reader
+ * (read_keyed_table) resolves the path, reads it strictly, skips a header, checks each row's
+ * columns and calls row; every message about a cell is FILE:LINE: key: TABLE:ROW: why. */
+struct table_spec {
+    const char *cols; /* the columns, as the count message names them: "date,value" */
+    size_t min_cols;  /* 0: any number (only the value column is read) */
+    size_t max_cols;
+    int header_col; /* the first row is a header when this column does not parse; -1 the last */
+    parse_fn header_fn;
+    size_t nrows;          /* data rows expected (0: any), checked before the first row... */
+    const char *rows_what; /* ...and named so: "multipliers (one per hour, ...)" */
+    const char *value_as;  /* the key's value becomes "value_as(PATH)"; NULL: PATH */
+    /* Before the rows: room for n of them. */
+    void (*begin)(void *arg, size_t n);
+    /* Data row k: 0, or -1 with why. */
+    int (*row)(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+               size_t len);
+    /* After every row was read: 0, or -1 with why (reported at the first row). */
+    int (*end)(void *arg, char *why, size_t len);
+};
+
+/* Read the table that value (e's value, or a part of it) names, row by row as spec says; on
+ * success the key's value becomes the absolute path, so the resolved scenario works from
+ * anywhere. */
+static int read_keyed_table(struct ctx *c, struct doc_entry *e, const char *value,
+                            const struct table_spec *spec, void *arg) {
+    struct table t;
+    char path[PATH_MAX], why[512];
+    if (read_table(c, e, value, &t, path, sizeof path) != 0) return -1;
+    size_t col = spec->header_col < 0 ? t.row[0].n - 1 : (size_t)spec->header_col;
+    size_t first = is_header(&t, col, spec->header_fn) ? 1 : 0;
+    int rc = 0;
+    if (spec->nrows && t.n - first != spec->nrows) {
+        snprintf(why, sizeof why, "expected %zu %s, got %zu", spec->nrows, spec->rows_what,
+                 t.n - first);
+        rc = cell_fail(c, e, path, t.row[t.n - 1].line, why);
+    }
+    if (rc == 0 && spec->begin) spec->begin(arg, t.n - first);
+    for (size_t i = first; i < t.n && rc == 0; i++) {
+        const struct table_row *r = &t.row[i];
+        if (spec->min_cols && (r->n < spec->min_cols || r->n > spec->max_cols)) {
+            char count[32];
+            if (spec->min_cols == spec->max_cols)
+                snprintf(count, sizeof count, "%zu", spec->min_cols);
+            else
+                snprintf(count, sizeof count, "%zu or %zu", spec->min_cols, spec->max_cols);
+            /* Excel in many European locales saves "CSV" with semicolons. */
+            int semi = r->n == 1 && strchr(r->field[0], ';');
+            snprintf(why, sizeof why, "expected %s columns (%s), got %zu%s", count, spec->cols,
+                     r->n, semi ? " (semicolons: save it as CSV with commas)" : "");
+            rc = cell_fail(c, e, path, r->line, why);
+        } else if (spec->row(c, arg, r, i - first, why, sizeof why) != 0) {
+            rc = cell_fail(c, e, path, r->line, why);
+        }
+    }
+    if (rc == 0 && spec->end && spec->end(arg, why, sizeof why) != 0)
+        rc = cell_fail(c, e, path, t.row[0].line, why);
+    table_fini(&t);
+    if (rc == 0) {
+        size_t len = strlen(path) + (spec->value_as ? strlen(spec->value_as) + 3 : 1);
+        fs_free(e->value);
+        e->value = fs_malloc(len);
+        if (spec->value_as)
+            snprintf(e->value, len, "%s(%s)", spec->value_as, path);
+        else
+            snprintf(e->value, len, "%s", path);
+    }
+    return rc;
+}
+
 static int parse_number_any(const char *s, double *v, char *err, size_t errlen) {
     char *end;
     double x = strtod(s, &end);
@@ -208,46 +300,87 @@ static int parse_date_d(const char *s, double *v, char *err, size_t errlen) {
 }
 
 /* A CSV of (date, number) rows in increasing date order: by_date and capacity_schedule. */
+struct dated {
+    parse_fn value_fn;
+    double *days, *vals;
+    size_t n;
+};
+
+static void dated_begin(void *arg, size_t n) {
+    struct dated *d = arg;
+    d->days = fs_calloc(n, sizeof *d->days);
+    d->vals = fs_calloc(n, sizeof *d->vals);
+}
+
+static int dated_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                     size_t len) {
+    (void)c;
+    (void)k;
+    struct dated *d = arg;
+    if (parse_date_d(r->field[0], &d->days[d->n], why, len) != 0 ||
+        d->value_fn(r->field[1], &d->vals[d->n], why, len) != 0)
+        return -1;
+    if (d->n > 0 && !(d->days[d->n] > d->days[d->n - 1])) {
+        snprintf(why, len, "expected dates in increasing order");
+        return -1;
+    }
+    if (d->n == FS_MAX_DATED_ROWS) {
+        snprintf(why, len, "expected at most %d dated rows", FS_MAX_DATED_ROWS);
+        return -1;
+    }
+    d->n++;
+    return 0;
+}
+
+static int dated_end(void *arg, char *why, size_t len) {
+    if (((struct dated *)arg)->n > 0) return 0;
+    snprintf(why, len, "expected data rows");
+    return -1;
+}
+
 static int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **days,
                       double **vals, size_t *n) {
-    struct table t;
-    char path[PATH_MAX];
-    *days = *vals = NULL;
-    *n = 0;
-    if (read_table(c, e, e->value, &t, path, sizeof path) != 0) return -1;
-    size_t first = is_header(&t, 0, parse_date_d) ? 1 : 0;
-    *days = fs_calloc(t.n, sizeof **days);
-    *vals = fs_calloc(t.n, sizeof **vals);
-    *n = 0;
-    int rc = 0;
-    for (size_t i = first; i < t.n && rc == 0; i++) {
-        const struct table_row *r = &t.row[i];
-        char why[512];
-        if (r->n != 2) {
-            /* Excel in many European locales saves "CSV" with semicolons. */
-            int semi = r->n == 1 && strchr(r->field[0], ';');
-            snprintf(why, sizeof why, "expected 2 columns (date,value), got %zu%s", r->n,
-                     semi ? " (semicolons: save it as CSV with commas)" : "");
-            rc = cell_fail(c, e, path, r->line, why);
-        } else if (parse_date_d(r->field[0], &(*days)[*n], why, sizeof why) != 0 ||
-                   value_fn(r->field[1], &(*vals)[*n], why, sizeof why) != 0) {
-            rc = cell_fail(c, e, path, r->line, why);
-        } else if (*n > 0 && !((*days)[*n] > (*days)[*n - 1])) {
-            rc = cell_fail(c, e, path, r->line, "expected dates in increasing order");
-        } else if (*n == FS_MAX_DATED_ROWS) {
-            snprintf(why, sizeof why, "expected at most %d dated rows", FS_MAX_DATED_ROWS);
-            rc = cell_fail(c, e, path, r->line, why);
-        } else {
-            (*n)++;
-        }
-    }
-    if (rc == 0 && *n == 0) rc = cell_fail(c, e, path, t.row[0].line, "expected data rows");
-    table_fini(&t);
-    if (rc == 0) {
-        fs_free(e->value);
-        e->value = fs_strdup(path);
-    }
+    static const struct table_spec spec = {
+        .cols = "date,value",
+        .min_cols = 2,
+        .max_cols = 2,
+        .header_col = 0,
+        .header_fn = parse_date_d,
+        .begin = dated_begin,
+        .row = dated_row,
+        .end = dated_end,
+    };
+    struct dated d = {.value_fn = value_fn};
+    int rc = read_keyed_table(c, e, e->value, &spec, &d);
+    *days = d.days;
+    *vals = d.vals;
+    *n = d.n;
     return rc;
+}
+
+/* empirical(FILE.csv): one duration a row, the first column. */
+struct samples {
+    double *v;
+    size_t n;
+    struct dist *d;
+};
+
+static void samples_begin(void *arg, size_t n) {
+    struct samples *sm = arg;
+    sm->v = fs_calloc(n, sizeof *sm->v);
+}
+
+static int samples_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                       size_t len) {
+    (void)c;
+    struct samples *sm = arg;
+    sm->n = k + 1;
+    return val_duration(r->field[0], &sm->v[k], why, len);
+}
+
+static int samples_end(void *arg, char *why, size_t len) {
+    struct samples *sm = arg;
+    return dist_init_empirical(sm->d, sm->v, sm->n, why, len);
 }
 
 static int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
@@ -258,29 +391,18 @@ static int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
         FS_ASSERT(dist_init(d, vd.kind, vd.p, why, sizeof why) == 0);
         return 0;
     }
-    struct table t;
-    char path[PATH_MAX];
-    int rc = read_table(c, e, vd.file, &t, path, sizeof path);
+    static const struct table_spec spec = {
+        .header_col = 0,
+        .header_fn = val_duration,
+        .value_as = "empirical",
+        .begin = samples_begin,
+        .row = samples_row,
+        .end = samples_end,
+    };
+    struct samples sm = {.d = d};
+    int rc = read_keyed_table(c, e, vd.file, &spec, &sm);
     fs_free(vd.file);
-    if (rc != 0) return -1;
-    size_t first = is_header(&t, 0, val_duration) ? 1 : 0;
-    double *v = fs_calloc(t.n, sizeof *v);
-    size_t n = 0;
-    for (size_t i = first; i < t.n && rc == 0; i++) {
-        if (val_duration(t.row[i].field[0], &v[n], why, sizeof why) != 0)
-            rc = cell_fail(c, e, path, t.row[i].line, why);
-        n++;
-    }
-    if (rc == 0 && dist_init_empirical(d, v, n, why, sizeof why) != 0)
-        rc = cell_fail(c, e, path, t.row[0].line, why);
-    fs_free(v);
-    table_fini(&t);
-    if (rc == 0) {
-        size_t len = strlen(path) + 16;
-        fs_free(e->value);
-        e->value = fs_malloc(len);
-        snprintf(e->value, len, "empirical(%s)", path);
-    }
+    fs_free(sm.v);
     return rc;
 }
 
@@ -404,13 +526,7 @@ static int build_route(struct ctx *c, struct doc_entry *e, struct route *rt) {
     double acc = 0;
     int rc = 0;
     for (size_t i = 0; i < vr.n && rc == 0; i++) {
-        if (strcmp(vr.dest[i], "exit") == 0) {
-            rt->dest[i] = ROUTE_EXIT;
-        } else if ((rt->dest[i] = scenario_unit_index(c->sc, vr.dest[i])) < 0) {
-            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit NAME] or 'exit')",
-                     vr.dest[i]);
-            rc = key_fail(c, e, why);
-        }
+        rc = unit_named(c, e, vr.dest[i], 1, &rt->dest[i]);
         acc += vr.prob[i];
         rt->cum[i] = acc;
     }
@@ -428,10 +544,7 @@ static int parse_step_down(struct ctx *c, struct doc_entry *e, struct sc_unit *u
     if (sscanf(e->value, "%127s %63s %7s %63s %n", name, share, at, frac, &n) != 4 ||
         e->value[n] != 0 || strcmp(at, "at") != 0)
         return key_fail(c, e, hint);
-    if ((u->step_down_to = scenario_unit_index(c->sc, name)) < 0) {
-        snprintf(why, sizeof why, "unknown unit '%s' (%s)", name, hint);
-        return key_fail(c, e, why);
-    }
+    if (unit_named(c, e, name, 0, &u->step_down_to)) return -1;
     if (u->step_down_to == (int)(u - c->sc->unit))
         return key_fail(c, e, "a unit cannot step patients down into itself");
     if (val_prob(share, &u->step_down_share, why, sizeof why)) return key_fail(c, e, why);
@@ -445,7 +558,6 @@ static int parse_step_down(struct ctx *c, struct doc_entry *e, struct sc_unit *u
 
 static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e;
-    char why[512];
     if (check_known_keys(c, s, unit_keys)) return -1;
     e = get(c, s, "kind", "generic");
     int k = -1;
@@ -494,11 +606,7 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         const char *t = e->value + 6;
         while (*t == ' ' || *t == '\t') t++;
         u->when_full = FULL_DIVERT;
-        u->divert = scenario_unit_index(c->sc, t);
-        if (u->divert < 0) {
-            snprintf(why, sizeof why, "divert: unknown unit '%s'", t);
-            return key_fail(c, e, why);
-        }
+        if (unit_named(c, e, t, 0, &u->divert)) return -1;
         if (u->divert == (int)(u - c->sc->unit))
             return key_fail(c, e, "a unit cannot divert to itself");
     } else {
@@ -513,17 +621,9 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         if (build_dist(c, e, &u->patience)) return -1;
         u->has_patience = 1;
         e = get(c, s, "patience_to", "exit");
-        if (strcmp(e->value, "exit") != 0) {
-            u->patience_to = scenario_unit_index(c->sc, e->value);
-            if (u->patience_to < 0) {
-                snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name or exit)",
-                         e->value);
-                return key_fail(c, e, why);
-            }
-            if (u->patience_to == (int)(u - c->sc->unit))
-                return key_fail(c, e,
-                                "expected another unit: patients give up waiting for this one");
-        }
+        if (unit_named(c, e, e->value, 1, &u->patience_to)) return -1;
+        if (u->patience_to == (int)(u - c->sc->unit))
+            return key_fail(c, e, "expected another unit: patients give up waiting for this one");
     } else if ((e = get(c, s, "patience_to", NULL))) {
         return key_fail(
             c, e,
@@ -546,11 +646,8 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         c->sc->readmissions = 1;
         if (!(e = require(c, s, "readmit_after", "a distribution like exp(12d)"))) return -1;
         if (build_dist(c, e, &u->readmit_after)) return -1;
-        if ((e = get(c, s, "readmit_to", NULL)) &&
-            (u->readmit_to = scenario_unit_index(c->sc, e->value)) < 0) {
-            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
-            return key_fail(c, e, why);
-        }
+        if ((e = get(c, s, "readmit_to", NULL)) && unit_named(c, e, e->value, 0, &u->readmit_to))
+            return -1;
     }
     u->step_down_to = -1;
     if ((e = get(c, s, "step_down", NULL)) && parse_step_down(c, e, u)) return -1;
@@ -580,15 +677,19 @@ static int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
+/* hour_of_week: the last column of each row is the hour's multiplier. */
+static int hour_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                    size_t len) {
+    (void)c;
+    return parse_number_any(r->field[r->n - 1], &((double *)arg)[k], why, len);
+}
+
 static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arrivals *a) {
     struct doc_entry *e;
     char why[512];
     if (check_known_keys(c, s, arrivals_keys)) return -1;
     if (!(e = require(c, s, "to", "the name of a [unit]"))) return -1;
-    if ((a->to = scenario_unit_index(c->sc, e->value)) < 0) {
-        snprintf(why, sizeof why, "unknown unit '%s' (expected the name of a [unit])", e->value);
-        return key_fail(c, e, why);
-    }
+    if (unit_named(c, e, e->value, 0, &a->to)) return -1;
     e = get(c, s, "ambulance", "0");
     if (parse_key(c, e, val_prob, &a->ambulance)) return -1;
     if (a->ambulance > 0) c->sc->unit[a->to].has_ambulance = 1;
@@ -599,26 +700,14 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
 
     double how[168], *howp = NULL;
     if ((e = get(c, s, "hour_of_week", NULL))) {
-        struct table t;
-        char path[PATH_MAX];
-        if (read_table(c, e, e->value, &t, path, sizeof path)) return -1;
-        size_t first = is_header(&t, t.row[0].n - 1, parse_number_any) ? 1 : 0;
-        int rc = 0;
-        if (t.n - first != 168) {
-            snprintf(why, sizeof why,
-                     "expected 168 multipliers (one per hour, Monday 00:00 first), got %zu",
-                     t.n - first);
-            rc = cell_fail(c, e, path, t.row[t.n - 1].line, why);
-        }
-        for (size_t i = first; i < t.n && rc == 0; i++) {
-            const struct table_row *r = &t.row[i];
-            if (parse_number_any(r->field[r->n - 1], &how[i - first], why, sizeof why))
-                rc = cell_fail(c, e, path, r->line, why);
-        }
-        table_fini(&t);
-        if (rc) return -1;
-        fs_free(e->value);
-        e->value = fs_strdup(path);
+        static const struct table_spec spec = {
+            .header_col = -1,
+            .header_fn = parse_number_any,
+            .nrows = 168,
+            .rows_what = "multipliers (one per hour, Monday 00:00 first)",
+            .row = hour_row,
+        };
+        if (read_keyed_table(c, e, e->value, &spec, how)) return -1;
         howp = how;
     }
     double *days = NULL, *mult = NULL;
@@ -646,46 +735,42 @@ static int parse_whole(const char *s, double *v, char *err, size_t errlen) {
     return 0;
 }
 
+/* A row of [scenario] initial = FILE.csv: unit,in_care[,delayed]. */
+static int census_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                      size_t len) {
+    (void)arg;
+    (void)k;
+    struct scenario *sc = c->sc;
+    double in_care, delayed = 0;
+    int u;
+    if (unit_lookup(sc, r->field[0], 0, &u, why, len) ||
+        parse_whole(r->field[1], &in_care, why, len) ||
+        (r->n == 3 && parse_whole(r->field[2], &delayed, why, len)))
+        return -1;
+    if (sc->unit[u].init_given) {
+        snprintf(why, len, "unit '%s' has a census here and in its own section", r->field[0]);
+        return -1;
+    }
+    sc->unit[u].init_in_care = in_care;
+    sc->unit[u].init_delayed = delayed;
+    sc->unit[u].init_given = 1;
+    return 0;
+}
+
 /* [scenario] initial = FILE.csv (unit,in_care,delayed), then the census's own checks: it fits
  * the capacity at time 0, and delayed patients have somewhere to wait for. */
 static int build_census(struct ctx *c, struct doc_section *scs) {
     struct scenario *sc = c->sc;
     struct doc_entry *e = get(c, scs, "initial", NULL);
-    char why[512];
-    if (e) {
-        struct table t;
-        char path[PATH_MAX];
-        if (read_table(c, e, e->value, &t, path, sizeof path)) return -1;
-        size_t first = is_header(&t, 1, parse_whole) ? 1 : 0;
-        int rc = 0;
-        for (size_t i = first; i < t.n && rc == 0; i++) {
-            const struct table_row *row = &t.row[i];
-            double in_care, delayed = 0;
-            int u = row->n >= 1 ? scenario_unit_index(sc, row->field[0]) : -1;
-            if (row->n < 2 || row->n > 3) {
-                snprintf(why, sizeof why, "expected unit,in_care,delayed, got %zu columns", row->n);
-                rc = cell_fail(c, e, path, row->line, why);
-            } else if (u < 0) {
-                snprintf(why, sizeof why, "unknown unit '%s'", row->field[0]);
-                rc = cell_fail(c, e, path, row->line, why);
-            } else if (parse_whole(row->field[1], &in_care, why, sizeof why) ||
-                       (row->n == 3 && parse_whole(row->field[2], &delayed, why, sizeof why))) {
-                rc = cell_fail(c, e, path, row->line, why);
-            } else if (sc->unit[u].init_given) {
-                snprintf(why, sizeof why, "unit '%s' has a census here and in its own section",
-                         row->field[0]);
-                rc = cell_fail(c, e, path, row->line, why);
-            } else {
-                sc->unit[u].init_in_care = in_care;
-                sc->unit[u].init_delayed = delayed;
-                sc->unit[u].init_given = 1;
-            }
-        }
-        table_fini(&t);
-        if (rc) return -1;
-        fs_free(e->value);
-        e->value = fs_strdup(path);
-    }
+    static const struct table_spec spec = {
+        .cols = "unit,in_care,delayed",
+        .min_cols = 2,
+        .max_cols = 3,
+        .header_col = 1,
+        .header_fn = parse_whole,
+        .row = census_row,
+    };
+    if (e && read_keyed_table(c, e, e->value, &spec, NULL)) return -1;
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
         if (!u->init_given) continue;
@@ -718,15 +803,12 @@ static int build_census(struct ctx *c, struct doc_section *scs) {
 /* A list of unit names ("acute, ward2") into a per-unit flag array. */
 static int unit_list(struct ctx *c, struct doc_entry *e, char **flags) {
     *flags = fs_calloc(c->sc->nunits, 1);
-    char *copy = fs_strdup(e->value), *save = NULL, why[512];
+    char *copy = fs_strdup(e->value), *save = NULL;
     int rc = 0, n = 0;
     for (char *tok = strtok_r(copy, ", \t", &save); tok && !rc;
          tok = strtok_r(NULL, ", \t", &save)) {
-        int u = scenario_unit_index(c->sc, tok);
-        if (u < 0) {
-            snprintf(why, sizeof why, "unknown unit '%s' (expected a list of [unit] names)", tok);
-            rc = key_fail(c, e, why);
-        } else {
+        int u;
+        if (!(rc = unit_named(c, e, tok, 0, &u))) {
             (*flags)[u] = 1;
             n++;
         }
@@ -765,20 +847,13 @@ static int build_chc(struct ctx *c, struct doc_section *s) {
     if (!(e = require(c, s, "eligible", "a probability")) ||
         parse_key(c, e, val_prob, &h->eligible))
         return -1;
-    if ((e = get(c, s, "eligible_to", NULL)) &&
-        (h->eligible_to = scenario_unit_index(c->sc, e->value)) < 0) {
-        snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
-        return key_fail(c, e, why);
-    }
+    if ((e = get(c, s, "eligible_to", NULL)) && unit_named(c, e, e->value, 0, &h->eligible_to))
+        return -1;
     if (h->eligible > 0 && h->eligible_to < 0)
         return failf(c, s->file, s->line,
                      "[chc]: eligible_to: required key missing (expected the "
                      "unit eligible patients go to, e.g. a CHC-funded nursing home)");
-    if ((e = get(c, s, "interim", NULL)) &&
-        (h->interim = scenario_unit_index(c->sc, e->value)) < 0) {
-        snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
-        return key_fail(c, e, why);
-    }
+    if ((e = get(c, s, "interim", NULL)) && unit_named(c, e, e->value, 0, &h->interim)) return -1;
     if (h->interim >= 0 && c->sc->unit[h->interim].when_full != FULL_QUEUE)
         return key_fail(c, doc_get(s, "interim"),
                         "expected a unit with when_full = queue: discharge to assess waits for "
@@ -856,7 +931,7 @@ size_t scenario_ngroups(const struct scenario *sc) {
 static int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct scenario *sc = c->sc;
     size_t ng = scenario_ngroups(sc);
-    char key[96], why[512];
+    char key[96];
     u->g = fs_calloc(ng, sizeof *u->g);
     u->readmit_any = u->readmit;
     for (size_t g = 0; g < ng; g++) {
@@ -892,10 +967,7 @@ static int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_uni
                          u->name, gn);
         }
         snprintf(key, sizeof key, "readmit_to.%s", gn);
-        if ((e = get(c, s, key, NULL)) && (G->readmit_to = scenario_unit_index(sc, e->value)) < 0) {
-            snprintf(why, sizeof why, "unknown unit '%s' (expected a [unit] name)", e->value);
-            return key_fail(c, e, why);
-        }
+        if ((e = get(c, s, key, NULL)) && unit_named(c, e, e->value, 0, &G->readmit_to)) return -1;
         if (G->readmit > 0 && G->readmit_to < 0) G->readmit_to = sc->arrivals[0].to;
         if (G->readmit > u->readmit_any) u->readmit_any = G->readmit;
     }
@@ -911,12 +983,9 @@ static int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transf
     const char *arrow = strstr(s->name, "->");
     char from[256];
     snprintf(from, sizeof from, "%.*s", (int)(arrow - s->name), s->name);
-    t->from = scenario_unit_index(c->sc, from);
-    t->to = scenario_unit_index(c->sc, arrow + 2);
-    if (t->from < 0 || t->to < 0)
-        return failf(c, s->file, s->line,
-                     "[transfer %s]: unknown unit '%s' (expected [unit] names)", s->name,
-                     t->from < 0 ? from : arrow + 2);
+    if (unit_lookup(c->sc, from, 0, &t->from, why, sizeof why) ||
+        unit_lookup(c->sc, arrow + 2, 0, &t->to, why, sizeof why))
+        return failf(c, s->file, s->line, "[transfer %s]: %s", s->name, why);
     if (t->from == t->to)
         return failf(c, s->file, s->line, "[transfer %s]: a unit cannot transfer to itself",
                      s->name);

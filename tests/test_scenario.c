@@ -238,7 +238,7 @@ static void transfer_sections(void **s) {
     assert_true(sc->unit[0].assesses && sc->unit[0].rejects && sc->unit[1].referred);
     scenario_free(sc);
     expect_error("tr_unknown.ini", BASE "[transfer ward -> icu]\naccept = 1\n",
-                 "11: [transfer ward->icu]: unknown unit 'icu' (expected [unit] names)");
+                 "11: [transfer ward->icu]: unknown unit 'icu' (expected a [unit] name)");
     expect_error("tr_arrow.ini", BASE "[transfer ward icu]\naccept = 1\n",
                  "11: [transfer wardicu]: expected [transfer FROM -> TO]");
     expect_error("tr_key.ini", BASE "[unit b]\nstay = exp(1d)\n[transfer ward -> b]\nacept = 1\n",
@@ -274,7 +274,7 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     assert_non_null(strstr(err, ", stay, next, when_full, "));
     assert_true(err[strlen(err) - 1] == ')');
     expect_error("unknown_unit.ini", BASE "next = icu 1\n",
-                 "11: next: unknown unit 'icu' (expected a [unit NAME] or 'exit')");
+                 "11: next: unknown unit 'icu' (expected a [unit] name or exit)");
     expect_error("probs.ini", BASE "next = ward 0.2, exit 0.7\n",
                  "11: next: expected routing probabilities summing to 1 (they sum to 0.9), got "
                  "'ward 0.2, exit 0.7'");
@@ -336,7 +336,7 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "24: interim: expected a unit with when_full = queue: discharge to assess waits "
                  "for its interim bed rather than going elsewhere");
     expect_error("chc2.ini", BASE "[chc]\nfrom = ward, icu\nto = ward\nreferral = 0.5\n",
-                 "12: from: unknown unit 'icu' (expected a list of [unit] names)");
+                 "12: from: unknown unit 'icu' (expected a [unit] name)");
     expect_error("chc3.ini",
                  BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[chc]\nfrom = ward\nto = d\n"
                       "referral = 0.5\nassessment = 20d\neligible = 0\n",
