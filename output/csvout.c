@@ -151,13 +151,6 @@ int csvout_append(FILE *dst, FILE *tmp) {
     return rc;
 }
 
-/* An errno as a status: a full disk is an I/O failure, the rest a file that cannot be made. */
-static int create_status(int e) {
-    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
-           : e == ENAMETOOLONG                    ? FS_EINPUT
-                                                  : FS_ECREATE;
-}
-
 int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char *err,
                 size_t errlen) {
     cf->f = NULL;
@@ -180,7 +173,7 @@ int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char 
         if (fd >= 0) e = errno, close(fd), unlink(cf->tmp);
         snprintf(err, errlen, "%s: cannot write: %s", cf->final, strerror(e));
         cf->tmp[0] = 0;
-        return create_status(e);
+        return fs_errno_status(e);
     }
     setvbuf(cf->f, NULL, _IOFBF, 1 << 16); /* a time series is megabytes: fewer, larger writes */
     return 0;
@@ -200,7 +193,7 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen) {
         int e = errno;
         snprintf(err, errlen, "%s: cannot put in place: %s", cf->final, strerror(e));
         unlink(cf->tmp);
-        return create_status(e);
+        return fs_errno_status(e);
     }
     return 0;
 }

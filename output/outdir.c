@@ -95,12 +95,6 @@ static int kind_of(const char *path) { /* 'f' regular file, 'd' folder, 'o' othe
     return S_ISREG(sb.st_mode) ? 'f' : S_ISDIR(sb.st_mode) ? 'd' : 'o';
 }
 
-static int status_of(int e) {
-    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
-           : e == ENAMETOOLONG || e == ENOTDIR    ? FS_EINPUT
-                                                  : FS_ECREATE;
-}
-
 /* ---- a list of names, from a folder or a run-info line ------------------------------------ */
 
 struct names {
@@ -210,7 +204,8 @@ static int restore(const char *from, const char *to) {
     return rc;
 }
 
-void outdir_remove(const char *dir) {
+/* dir and everything in it, depth levels of folders down (never following a link). */
+static void remove_tree(const char *dir, int depth) {
     DIR *d = opendir(dir);
     struct dirent *e;
     struct names sub = {0};
@@ -218,37 +213,20 @@ void outdir_remove(const char *dir) {
         char p[PATH_MAX];
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         if (join(p, sizeof p, dir, e->d_name) != 0) continue;
-        if (kind_of(p) == 'd')
-            names_add(&sub, p);
+        if (depth > 0 && kind_of(p) == 'd')
+            names_add(&sub, p); /* after the listing: removing while reading skips entries */
         else
             unlink(p);
     }
     if (d) closedir(d);
-    /* Three levels at most: staging folder, .previous, a sweep's variant folder. */
-    for (size_t i = 0; i < sub.n; i++) {
-        DIR *s = opendir(sub.v[i]);
-        while (s && (e = readdir(s))) {
-            char p[PATH_MAX];
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            if (join(p, sizeof p, sub.v[i], e->d_name) != 0) continue;
-            if (kind_of(p) == 'd') {
-                DIR *t = opendir(p);
-                struct dirent *g;
-                char q[PATH_MAX];
-                while (t && (g = readdir(t)))
-                    if (g->d_name[0] != '.' || (strcmp(g->d_name, ".") && strcmp(g->d_name, "..")))
-                        if (join(q, sizeof q, p, g->d_name) == 0) unlink(q);
-                if (t) closedir(t);
-                rmdir(p);
-            } else {
-                unlink(p);
-            }
-        }
-        if (s) closedir(s);
-        rmdir(sub.v[i]);
-    }
+    for (size_t i = 0; i < sub.n; i++) remove_tree(sub.v[i], depth - 1);
     names_fini(&sub);
     rmdir(dir);
+}
+
+void outdir_remove(const char *dir) {
+    /* Three levels at most: staging folder, .previous, a sweep's variant folder. */
+    remove_tree(dir, 3);
 }
 
 /* Does dir (to three levels) hold only what flowsim writes? Folders may have any name (a
@@ -566,7 +544,7 @@ static int make_dirs(struct outdir *od, const char *path, char *err, size_t errl
         } else if (errno != EEXIST) {
             int e = errno;
             snprintf(err, errlen, "%s: cannot create the folder: %s", buf, strerror(e));
-            return status_of(e);
+            return fs_errno_status(e);
         } else if (kind_of(buf) == 'f') {
             snprintf(err, errlen, "%s: exists and is not a folder", buf);
             return FS_EINPUT;
@@ -603,14 +581,14 @@ int outdir_open(struct outdir **out, const char *path, const char *const *files,
     } else {
         int e = errno;
         snprintf(err, errlen, "%s: cannot use this folder: %s", path, strerror(e));
-        rc = status_of(e);
+        rc = fs_errno_status(e);
     }
     /* Resolved once, now: the steps after publication (a report, a reproduction table) and a
      * shell whose working folder this is all keep meaning the same folder. */
     if (rc == FS_OK && !realpath(path, od->path)) {
         int e = errno;
         snprintf(err, errlen, "%s: cannot resolve: %s", path, strerror(e));
-        rc = status_of(e);
+        rc = fs_errno_status(e);
     }
     if (rc == FS_OK) {
         dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -630,7 +608,7 @@ int outdir_open(struct outdir **out, const char *path, const char *const *files,
             int e = errno;
             snprintf(err, errlen, "%s: cannot write in this folder: %s", od->path, strerror(e));
             od->stage[0] = 0;
-            rc = status_of(e);
+            rc = fs_errno_status(e);
         } else {
             od->stage_fd = open(od->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             if (od->stage_fd >= 0) flock(od->stage_fd, LOCK_EX | LOCK_NB);
@@ -823,7 +801,7 @@ io:;
              "%s: cannot put the result in place: %s (the previous result is put "
              "back)",
              od->path, strerror(e));
-    rc = status_of(e);
+    rc = fs_errno_status(e);
     roll_back(od->path, od->stage);
 done:
     if (dfd >= 0) close(dfd);
@@ -870,7 +848,7 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
         int why = errno;
         snprintf(err, errlen, "%s: cannot create a private folder: %s", parent, strerror(why));
         buf[0] = 0;
-        return status_of(why);
+        return fs_errno_status(why);
     }
     /* Locked until the process ends (the descriptor is kept open on purpose): that is what
      * tells a later run this folder is not a dead one's. */

@@ -71,10 +71,6 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
     return 0;
 }
 
-const char *const results_files[] = {"summary.csv",  "timeseries.csv",        "warmup.csv",
-                                     "patients.csv", "scenario.resolved.ini", "run-info",
-                                     "report.html",  "replications.csv",      NULL};
-
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen) {
     struct results *rs = fs_calloc(1, sizeof *rs);

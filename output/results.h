@@ -17,10 +17,6 @@
 
 struct results;
 
-/* Every file a results folder of flowsim's may hold: an old one of these goes when new results
- * take the folder's place, whether or not the new run writes it; other files are kept. */
-extern const char *const results_files[];
-
 struct results_info {
     const char *version;
     const char *git_rev;

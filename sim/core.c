@@ -1,5 +1,6 @@
 #include "core.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,4 +65,10 @@ int fs_test_point(const char *name, int value) {
     const char *v = getenv(name);
     if (!v || !*v) return 0;
     return value == 0 || atoi(v) == value;
+}
+
+int fs_errno_status(int e) {
+    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
+           : e == ENAMETOOLONG || e == ENOTDIR    ? FS_EINPUT
+                                                  : FS_ECREATE;
 }

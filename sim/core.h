@@ -44,6 +44,11 @@ enum fs_status {
     FS_ESTOPPED = -5 /* stopped by a signal (Ctrl-C, SIGTERM) */
 };
 
+/* The fs_status of a failed file operation's errno: a full disk or an I/O error is FS_EIO, a
+ * name too long or a file where a folder should be is FS_EINPUT, anything else (permission, a
+ * read-only file system) FS_ECREATE. */
+int fs_errno_status(int e);
+
 /* A test's hook in the program, off unless the test sets it: is the environment variable name
  * set to a whole number equal to value (value 0: set at all)? Used to kill a publication at a
  * chosen step and to keep a dead run's staging folder for inspection; costs one getenv. */
