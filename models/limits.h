@@ -76,4 +76,18 @@
  * ever at one instant and the run never reached its horizon. Such a loop is refused. */
 #define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
 
+/* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays; every other
+ * string (names, cells, command lines) is allocated to its length. */
+
+/* A path flowsim builds: the results folder with a file name, a staging or part folder, a
+ * table named by a scenario. Linux's PATH_MAX (4096, counting the terminating NUL) is the most
+ * any call that takes a path accepts, so a longer one could not be opened anyway; a path that
+ * would not fit is refused with a message ("path too long"), never cut short. */
+#define FS_PATH_MAX 4096
+
+/* A one-line message: "FILE:LINE: key: expected ..." with a path, a key and the value at fault
+ * quoted (values are quoted up to 64 bytes). Longer is cut, the only text flowsim may cut: a
+ * message is for a person, and its start names the file, the line and the key. */
+#define FS_MSG_MAX (FS_PATH_MAX + 512)
+
 #endif
