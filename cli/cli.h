@@ -6,6 +6,8 @@
 
 #include <signal.h>
 
+#include "models/limits.h" /* FS_PATH_MAX, FS_MSG_MAX: the commands' paths and messages */
+
 /* Set by the build (CMake); these stand in for a build without them. */
 #ifndef FLOWSIM_VERSION
 #define FLOWSIM_VERSION "0.0.0"
@@ -37,10 +39,11 @@ int cli_status(int rc);
 /* Print why a command failed and return its exit status: stopped by a signal (128 + its
  * number, "no results written"), else rc's (cli_status). */
 int cli_fail(int rc, const char *err);
-/* flowsim report DIR: write DIR/report.html in place; exit status. */
-int cli_report(const char *dir, int quiet);
 
 struct outdir;
+/* DIR/NAME into buf (len bytes): FS_OK, or FS_EINPUT with "DIR/NAME...: path too long" in err
+ * when it does not fit (a path is never cut short). */
+int cli_path(char *buf, size_t len, const char *dir, const char *name, char *err, size_t errlen);
 /* The default results folder results/PREFIXNAME, NAME the scenario's name as one safe folder
  * name (outdir_label); exit status (2, with the message printed, for '.', '..', '' or a name
  * too long). */
@@ -48,7 +51,8 @@ int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name)
 struct opts;
 struct scenario;
 /* The results folder of a command (-o, or results/PREFIXNAME from base's name) into buf, after
- * refusing --by-group for a scenario without groups; exit status (2 with the message printed). */
+ * refusing --by-group for a scenario without groups; exit status (2 with the message printed,
+ * also for a folder too long for buf). */
 int cli_results_dir(const struct opts *o, const char *prefix, const struct scenario *base,
                     char *buf, size_t len);
 /* outdir_open (files and folders: what the result will put there), printing what it found
@@ -84,13 +88,16 @@ struct opts {
 
 struct scenario;
 struct metric_layout;
+struct welford;
 
 struct run_stats {
     double wall_seconds;
     unsigned long long events, patients;
-    int replications;  /* run, which --precision decides */
-    char stopped[512]; /* with --precision: what stopped it */
-    char *warnings;    /* lines to print as warnings (results_warnings), or NULL; fs_free */
+    int replications;               /* run, which --precision decides */
+    char stopped[FS_MSG_MAX + 128]; /* with --precision: what stopped it (a message) */
+    char *warnings;          /* lines to print as warnings (results_warnings), or NULL; fs_free */
+    struct welford *summary; /* per slot: the run's summary, what summary.csv's rows are made
+                              * from (results_summary_get), or NULL; fs_free */
 };
 
 struct run_options {
@@ -126,23 +133,6 @@ int cli_part_dir(char *buf, size_t len, char *err, size_t errlen);
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
                       double *keep, char *err, size_t errlen);
 
-struct cmp_scenario;
-/* The headline metrics of the base (acute occupancy % and delayed days, A&E 4-hour %, DTOC
- * per 100k, cost per day): each scenario's mean and interval and its paired difference. */
-void cli_print_comparison(const struct scenario *base, const struct cmp_scenario *cs, size_t n);
-
-/* One scenario's replications for a comparison: its (unit, metric) names per slot, in arrays
- * made here and owned by the caller (*unit, *metric; free them), and its values. */
-struct cmp_scenario cli_cmp_scenario(const char *name, const struct scenario *sc,
-                                     const struct metric_layout *ml, const double *value,
-                                     const char ***unit, const char ***metric);
-
-/* flowsim compare BASE.ini VARIANT.ini [MORE.ini...] */
-int cmd_compare(const struct opts *o, const char *command);
-/* flowsim calibrate SCENARIO --targets TARGETS.csv --vary VARY.csv */
-int cmd_calibrate(const struct opts *o, const char *command);
-/* flowsim fit STAYS.csv */
-int cmd_fit(const struct opts *o);
 /* Work done in the staging folder after a run and before publication (reproduce's table), so
  * that it is published with the run: returns 0 or an fs_status with a message. */
 struct cli_hook {
@@ -154,17 +144,20 @@ struct cli_hook {
  * before publication; exit status. */
 int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
                  const struct cli_hook *hook);
-/* flowsim run FILE; exit status. */
-int cmd_run(const struct opts *o, const char *command);
-/* flowsim validate FILE; exit status. */
-int cmd_validate(const struct opts *o);
-/* flowsim reproduce FILE --expect EXPECT.csv */
-int cmd_reproduce(const struct opts *o, const char *command);
-/* flowsim merge DIR... -o OUT */
-int cmd_merge(const struct opts *o, const char *command);
+
+/* The commands (cli/cmd_NAME.c), as main.c's table calls them: the parsed options and the
+ * command line as text (for run-info); each returns the exit status. */
+int cmd_run(const struct opts *o, const char *command);       /* run FILE */
+int cmd_validate(const struct opts *o, const char *command);  /* validate FILE */
+int cmd_compare(const struct opts *o, const char *command);   /* compare BASE VARIANT... */
+int cmd_sweep(const struct opts *o, const char *command);     /* sweep BASE --grid GRID.csv */
+int cmd_report(const struct opts *o, const char *command);    /* report DIR */
+int cmd_fit(const struct opts *o, const char *command);       /* fit STAYS.csv */
+int cmd_calibrate(const struct opts *o, const char *command); /* calibrate FILE --targets --vary */
+int cmd_reproduce(const struct opts *o, const char *command); /* reproduce FILE --expect */
+int cmd_merge(const struct opts *o, const char *command);     /* merge PART_DIR... -o DIR */
+
 /* The command line as one string, for run-info. */
 char *cli_command_line(int argc, char **argv); /* to fs_free */
-/* flowsim sweep BASE.ini --grid GRID.csv */
-int cmd_sweep(const struct opts *o, const char *command);
 
 #endif

@@ -1,5 +1,7 @@
-/* flowsim — the command line: the command and option tables, parsing the arguments, and the
- * dispatch to a command (cli/NAME.c). It knows no layer but the value parsers. */
+/* flowsim — the command line: the command and option tables, the usage and help made from them,
+ * parsing the arguments, and the dispatch to a command (cli/cmd_NAME.c). It knows no layer but
+ * the value parsers. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,50 +11,109 @@
 #include "par.h"
 #include "sim/core.h"
 
-static const char usage[] =
-    "usage: flowsim run FILE [-o DIR] [--replications N] [--seed S] [--threads N]\n"
-    "                [--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--report]\n"
-    "                [--precision P%] [--max-replications N] [--replications-range A:B] "
-    "[--quiet]\n"
-    "       flowsim validate FILE [--set NAME.KEY=VALUE]... [--replications N] [--seed S] "
-    "[--quiet]\n"
-    "       flowsim compare BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [--replications N]\n"
-    "                [--seed S] [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--report]\n"
-    "                [--quiet]\n"
-    "       flowsim sweep BASE.ini --grid GRID.csv [-o DIR] [--replications N] [--seed S]\n"
-    "                [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]\n"
-    "                [--report] [--quiet]\n"
-    "       flowsim report DIR [--quiet]\n"
-    "       flowsim fit STAYS.csv\n"
-    "       flowsim calibrate FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]\n"
-    "                [--replications N] [--seed S] [--threads N] [--set NAME.KEY=VALUE]... "
-    "[--quiet]\n"
-    "       flowsim reproduce FILE --expect EXPECT.csv [-o DIR] [--replications N] [--seed S]\n"
-    "                [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]\n"
-    "                [--report] [--precision P%] [--max-replications N] [--quiet]\n"
-    "       flowsim merge PART_DIR... -o DIR [--quiet]\n"
-    "       flowsim --help | --version\n";
+/* The continuation of a usage line, and of a command's lines in --help. */
+#define USAGE_MORE "\n                "
+#define ABOUT_MORE "\n                  "
 
-static const char help[] =
+/* ONE row per command: its id, its name, the function that runs it (cli/cmd_NAME.c: the options
+ * and the command line's text), what it is (CF_* flags), what its FILE arguments are (for
+ * "NAME needs ..."), its usage after "flowsim NAME", and its lines in --help's list of commands.
+ * The usage and help text, the option table's sets of commands, the dispatch and the MPI rule
+ * all read it, so a new command is one row here (and its options' rows in FS_OPTIONS). */
+#define FS_COMMANDS(X)                                                                             \
+    X(RUN, "run", cmd_run, CF_SCENARIO | CF_RUNS | CF_MPI, "a scenario FILE",                      \
+      "FILE [-o DIR] [--replications N] [--seed S] [--threads N]" USAGE_MORE                       \
+      "[--set NAME.KEY=VALUE]... [--by-group] [--patient-log] [--report]" USAGE_MORE               \
+      "[--precision P%] [--max-replications N] [--replications-range A:B] [--quiet]",              \
+      "run FILE        run the scenario FILE (INI) and write CSV results")                         \
+    X(VALIDATE, "validate", cmd_validate, CF_SCENARIO, "a scenario FILE",                          \
+      "FILE [--set NAME.KEY=VALUE]... [--replications N] [--seed S] [--quiet]",                    \
+      "validate FILE   load and check FILE without running it")                                    \
+    X(COMPARE, "compare", cmd_compare, CF_SCENARIO | CF_RUNS | CF_MPI, "a scenario FILE",          \
+      "BASE.ini VARIANT.ini [MORE.ini]... [-o DIR] [--replications N]" USAGE_MORE                  \
+      "[--seed S] [--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--report]" USAGE_MORE      \
+      "[--quiet]",                                                                                 \
+      "compare BASE VARIANT...  run every scenario on the same patients (the base's seed "         \
+      "and" ABOUT_MORE "replications) and write comparison.csv with paired differences")           \
+    X(SWEEP, "sweep", cmd_sweep, CF_SCENARIO | CF_RUNS | CF_MPI, "a scenario FILE",                \
+      "BASE.ini --grid GRID.csv [-o DIR] [--replications N] [--seed S]" USAGE_MORE                 \
+      "[--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]" USAGE_MORE            \
+      "[--report] [--quiet]",                                                                      \
+      "sweep BASE --grid GRID.csv  one variant per grid row (columns NAME.KEY as in --set, "       \
+      "and" ABOUT_MORE "an optional 'variant' label); a folder each and sweep.csv")                \
+    X(REPORT, "report", cmd_report, 0, "a results folder DIR", "DIR [--quiet]",                    \
+      "report DIR      write DIR/report.html (charts, self-contained) from a results folder")      \
+    X(FIT, "fit", cmd_fit, 0, "a CSV file of stays", "STAYS.csv",                                  \
+      "fit STAYS.csv   fit exp, lognormal, gamma and Weibull to a column of stays "                \
+      "(days);" ABOUT_MORE "prints each with its log-likelihood and AIC, and the best to paste")   \
+    X(CALIBRATE, "calibrate", cmd_calibrate, CF_SCENARIO | CF_RUNS, "a scenario FILE",             \
+      "FILE --targets TARGETS.csv --vary VARY.csv [-o DIR] [--max-evals N]" USAGE_MORE             \
+      "[--replications N] [--seed S] [--threads N] [--set NAME.KEY=VALUE]... [--quiet]",           \
+      "calibrate FILE  adjust keys (VARY.csv: key,low,high) so metrics hit targets" ABOUT_MORE     \
+      "(TARGETS.csv: unit,metric,target,weight); writes calibrated.ini")                           \
+    X(REPRODUCE, "reproduce", cmd_reproduce, CF_SCENARIO | CF_RUNS, "a scenario FILE",             \
+      "FILE --expect EXPECT.csv [-o DIR] [--replications N] [--seed S]" USAGE_MORE                 \
+      "[--threads N] [--set NAME.KEY=VALUE]... [--by-group] [--patient-log]" USAGE_MORE            \
+      "[--report] [--precision P%] [--max-replications N] [--quiet]",                              \
+      "reproduce FILE --expect EXPECT.csv  run FILE, then check published figures" ABOUT_MORE      \
+      "(quantity,unit,metric,review_value,tolerance,low,high); writes" ABOUT_MORE                  \
+      "reproduction.csv; exit status 3 when one is outside its tolerance")                         \
+    X(MERGE, "merge", cmd_merge, 0, "the folders of the parts", "PART_DIR... -o DIR [--quiet]",    \
+      "merge PART_DIR... -o DIR  put the parts of a run made with --replications-range" ABOUT_MORE \
+      "back together: DIR is what one run of every replication writes")
+
+/* What a command is, for the options it takes and the MPI rule. */
+enum cmd_flag {
+    CF_SCENARIO = 1, /* loads a scenario, and so takes --set and its shorthands */
+    CF_RUNS = 2,     /* ... and runs it */
+    CF_MPI = 4       /* spreads its work over MPI ranks */
+};
+
+enum cmd_index {
+#define X(id, name, fn, flags, needs, use, about) CMDI_##id,
+    FS_COMMANDS(X)
+#undef X
+        CMD_COUNT
+};
+enum cmd_bit {
+#define X(id, name, fn, flags, needs, use, about) CMD_##id = 1u << CMDI_##id,
+    FS_COMMANDS(X)
+#undef X
+};
+/* The commands that load a scenario, and of those the ones that run it (CMD_* bits). */
+enum {
+#define X(id, name, fn, flags, needs, use, about) | ((flags)&CF_SCENARIO ? CMD_##id : 0)
+    CMD_SCENARIO = 0 FS_COMMANDS(X),
+#undef X
+#define X(id, name, fn, flags, needs, use, about) | ((flags)&CF_RUNS ? CMD_##id : 0)
+    CMD_RUNS = 0 FS_COMMANDS(X)
+#undef X
+};
+
+/* The commands as the table calls them: the options and the command line's text. */
+typedef int (*command_fn)(const struct opts *o, const char *command);
+
+static const struct cli_command {
+    const char *name;
+    command_fn fn;
+    unsigned flags;    /* CF_* */
+    const char *needs; /* what its FILE arguments are: "NAME needs ..." */
+    const char *usage; /* after "flowsim NAME " */
+    const char *about; /* its lines in --help's list of commands */
+} commands[] = {
+#define X(id, name, fn, flags, needs, use, about)                                                  \
+    [CMDI_##id] = {name, fn, flags, needs, use, about},
+    FS_COMMANDS(X)
+#undef X
+};
+_Static_assert(sizeof commands / sizeof *commands == CMD_COUNT, "one row per command");
+
+static const char help_head[] =
     "flowsim: discrete-event simulation of older people's flow through health and care\n"
     "(A&E, acute beds, step-down, reablement, care homes, virtual wards).\n\n"
-    "commands:\n"
-    "  run FILE        run the scenario FILE (INI) and write CSV results\n"
-    "  validate FILE   load and check FILE without running it\n"
-    "  compare BASE VARIANT...  run every scenario on the same patients (the base's seed and\n"
-    "                  replications) and write comparison.csv with paired differences\n"
-    "  sweep BASE --grid GRID.csv  one variant per grid row (columns NAME.KEY as in --set, and\n"
-    "                  an optional 'variant' label); a folder each and sweep.csv\n"
-    "  report DIR      write DIR/report.html (charts, self-contained) from a results folder\n"
-    "  fit STAYS.csv   fit exp, lognormal, gamma and Weibull to a column of stays (days);\n"
-    "                  prints each with its log-likelihood and AIC, and the best to paste\n"
-    "  calibrate FILE  adjust keys (VARY.csv: key,low,high) so metrics hit targets\n"
-    "                  (TARGETS.csv: unit,metric,target,weight); writes calibrated.ini\n"
-    "  reproduce FILE --expect EXPECT.csv  run FILE, then check published figures\n"
-    "                  (quantity,unit,metric,review_value,tolerance,low,high); writes\n"
-    "                  reproduction.csv; exit status 3 when one is outside its tolerance\n"
-    "  merge PART_DIR... -o DIR  put the parts of a run made with --replications-range\n"
-    "                  back together: DIR is what one run of every replication writes\n\n"
+    "commands:\n";
+
+static const char help_rest[] =
     "options (each only for the commands whose usage above shows it; any other is refused):\n"
     "  -o DIR                  results folder (default results/NAME, NAME from [scenario])\n"
     "  --replications N        override [scenario] replications\n"
@@ -76,50 +137,32 @@ static const char help[] =
     "130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP, 1 internal error (a bug); docs/errors.md\n"
     "scenario keys: docs/scenario-reference.md\n";
 
-static int usage_error(const char *fmt, const char *arg) {
-    fprintf(stderr, "flowsim: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
-    return EXIT_BAD_INPUT;
+/* The usage: a line (or a few) per command of the table. */
+static void print_usage(FILE *f) {
+    for (int c = 0; c < CMD_COUNT; c++)
+        fprintf(f, "%s flowsim %s %s\n", c ? "      " : "usage:", commands[c].name,
+                commands[c].usage);
+    fprintf(f, "       flowsim --help | --version\n");
 }
 
-/* ONE row per command: its id, its name, the function that runs it (each takes the options and
- * the command line's text), and whether it spreads its work under mpirun. The
- * option table, the dispatch and the MPI rule all read it. */
-#define FS_COMMANDS(X)                                                                             \
-    X(RUN, "run", cmd_run, 1)                                                                      \
-    X(VALIDATE, "validate", do_validate, 0)                                                        \
-    X(COMPARE, "compare", cmd_compare, 1)                                                          \
-    X(SWEEP, "sweep", cmd_sweep, 1)                                                                \
-    X(REPORT, "report", do_report, 0)                                                              \
-    X(FIT, "fit", do_fit, 0)                                                                       \
-    X(CALIBRATE, "calibrate", cmd_calibrate, 0)                                                    \
-    X(REPRODUCE, "reproduce", cmd_reproduce, 0)                                                    \
-    X(MERGE, "merge", cmd_merge, 0)
+static void print_help(FILE *f) {
+    print_usage(f);
+    fprintf(f, "\n%s", help_head);
+    for (int c = 0; c < CMD_COUNT; c++) fprintf(f, "  %s\n", commands[c].about);
+    fprintf(f, "\n%s", help_rest);
+}
 
-enum cmd_index {
-#define X(id, name, fn, mpi) CMDI_##id,
-    FS_COMMANDS(X)
-#undef X
-        CMD_COUNT
-};
-enum cmd_bit {
-#define X(id, name, fn, mpi) CMD_##id = 1u << CMDI_##id,
-    FS_COMMANDS(X)
-#undef X
-};
-static const char *const command_names[] = {
-#define X(id, name, fn, mpi) [CMDI_##id] = name,
-    FS_COMMANDS(X)
-#undef X
-};
-_Static_assert(sizeof command_names / sizeof *command_names == CMD_COUNT, "one name per command");
-
-/* The commands that load a scenario, and so take --set and its shorthands. */
-#define CMD_SCENARIO                                                                               \
-    (CMD_RUN | CMD_VALIDATE | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPRODUCE)
-/* ... and of those, the ones that run it. */
-#define CMD_RUNS (CMD_RUN | CMD_COMPARE | CMD_SWEEP | CMD_CALIBRATE | CMD_REPRODUCE)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "flowsim: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    print_usage(stderr);
+    return EXIT_BAD_INPUT;
+}
 
 /* ONE row per option: the id, its name, another spelling (or NULL), what its value is (NULL: a
  * flag) for "needs ...", and the commands that use it — read from each cmd_* (and, for sweep's
@@ -205,10 +248,10 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     o->max_replications = 1000;
     o->max_evals = 200;
     o->cmd = argv[1];
-    unsigned cmd = 0;
-    for (int c = 0; c < CMD_COUNT; c++)
-        if (!strcmp(o->cmd, command_names[c])) cmd = 1u << c;
-    if (!cmd) return usage_error("unknown command '%s'", o->cmd);
+    int ci = 0;
+    while (ci < CMD_COUNT && strcmp(o->cmd, commands[ci].name)) ci++;
+    if (ci == CMD_COUNT) return usage_error("unknown command '%s'", o->cmd);
+    unsigned cmd = 1u << ci;
     char err[256];
     int max_replications_given = 0;
     for (int i = 2; i < argc; i++) {
@@ -316,12 +359,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
         }
     }
     int compare = cmd == CMD_COMPARE, merge = cmd == CMD_MERGE;
-    if (o->nfiles == 0)
-        return usage_error(merge               ? "%s needs the folders of the parts"
-                           : cmd == CMD_REPORT ? "%s needs a results folder DIR"
-                           : cmd == CMD_FIT    ? "%s needs a CSV file of stays"
-                                               : "%s needs a scenario FILE",
-                           o->cmd);
+    if (o->nfiles == 0) return usage_error("%s needs %s", o->cmd, commands[ci].needs);
     if (compare && o->nfiles < 2)
         return usage_error("%s needs BASE.ini and at least one VARIANT.ini", o->cmd);
     if (merge && !o->outdir) return usage_error("%s needs -o DIR for the merged results", o->cmd);
@@ -340,30 +378,20 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     return EXIT_OK;
 }
 
-/* The commands as the table calls them: the options and the command line's text. */
-typedef int (*command_fn)(const struct opts *o, const char *command);
-
-static int do_validate(const struct opts *o, const char *command) {
-    (void)command;
-    return cmd_validate(o);
+/* The commands that spread their work under mpirun, as words: "run, compare and sweep". */
+static char *mpi_commands(void) {
+    size_t len = 1, n = 0, k = 0;
+    for (int c = 0; c < CMD_COUNT; c++)
+        if (commands[c].flags & CF_MPI) len += strlen(commands[c].name) + 5, n++;
+    char *s = fs_calloc(len, 1);
+    for (int c = 0; c < CMD_COUNT; c++)
+        if (commands[c].flags & CF_MPI) {
+            k++;
+            strcat(s, k == 1 ? "" : k == n ? " and " : ", ");
+            strcat(s, commands[c].name);
+        }
+    return s;
 }
-static int do_report(const struct opts *o, const char *command) {
-    (void)command;
-    return cli_report(o->file, o->quiet);
-}
-static int do_fit(const struct opts *o, const char *command) {
-    (void)command;
-    return cmd_fit(o);
-}
-
-static const struct {
-    command_fn fn;
-    int mpi; /* spreads its work over MPI ranks */
-} commands[] = {
-#define X(id, name, fn, mpi) [CMDI_##id] = {fn, mpi},
-    FS_COMMANDS(X)
-#undef X
-};
 
 static int cli_main(int argc, char **argv);
 
@@ -374,11 +402,11 @@ int main(int argc, char **argv) {
 
 static int cli_main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "%s", usage);
+        print_usage(stderr);
         return EXIT_BAD_INPUT;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        printf("%s\n%s", usage, help);
+        print_help(stdout);
         return EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
@@ -386,17 +414,18 @@ static int cli_main(int argc, char **argv) {
         return EXIT_OK;
     }
     int c = 0;
-    while (c < CMD_COUNT && strcmp(argv[1], command_names[c])) c++;
+    while (c < CMD_COUNT && strcmp(argv[1], commands[c].name)) c++;
     if (c == CMD_COUNT) return usage_error("unknown command '%s'", argv[1]);
     struct opts o;
     int rc = parse_args(argc, argv, &o);
     /* Under mpirun, the commands that run many replications spread them over the ranks. */
     if (rc == EXIT_OK && par_size() > 1) {
-        if (!commands[c].mpi)
-            rc = usage_error("under mpirun only run, compare and sweep spread their work; run "
-                             "%s as one process",
+        if (!(commands[c].flags & CF_MPI)) {
+            char *which = mpi_commands();
+            rc = usage_error("under mpirun only %s spread their work; run %s as one process", which,
                              o.cmd);
-        else if (o.precision > 0 || o.range_first)
+            fs_free(which);
+        } else if (o.precision > 0 || o.range_first)
             rc = usage_error("%s", "under mpirun, --precision and --replications-range are not "
                                    "available (the ranks share out every replication)");
     }

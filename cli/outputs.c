@@ -1,19 +1,15 @@
 /* Where the commands' results go: the default folder from a name, the results folder opened and
  * published (output/outdir.h), run-info for the commands that run no single scenario, the
  * report, and the exit status each kind of failure gets. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
 #include "output/outdir.h"
 #include "output/report.h"
-#include "par.h"
 #include "sim/core.h"
 
 int cli_status(int rc) {
@@ -37,13 +33,24 @@ int cli_fail(int rc, const char *err) {
     return cli_status(rc);
 }
 
+int cli_path(char *buf, size_t len, const char *dir, const char *name, char *err, size_t errlen) {
+    int n = snprintf(buf, len, "%s%s%s", dir, *name ? "/" : "", name);
+    if (n >= 0 && (size_t)n < len) return FS_OK;
+    snprintf(err, errlen, "%.200s...: path too long (more than %zu bytes)", buf, len - 1);
+    return FS_EINPUT;
+}
+
 int cli_default_dir(char *buf, size_t len, const char *prefix, const char *name) {
-    char label[OUTDIR_LABEL_MAX + 1], err[512];
+    char label[OUTDIR_LABEL_MAX + 1], err[FS_MSG_MAX];
     if (outdir_label("scenario name", name, label, sizeof label, err, sizeof err) != FS_OK) {
         fprintf(stderr, "flowsim: %s; or give the results folder with -o DIR\n", err);
         return EXIT_BAD_INPUT;
     }
-    snprintf(buf, len, "results/%s%s", prefix, label);
+    int n = snprintf(buf, len, "results/%s%s", prefix, label);
+    if (n < 0 || (size_t)n >= len) {
+        fprintf(stderr, "flowsim: results/%s%s: path too long\n", prefix, label);
+        return EXIT_BAD_INPUT;
+    }
     return EXIT_OK;
 }
 
@@ -54,13 +61,17 @@ int cli_results_dir(const struct opts *o, const char *prefix, const struct scena
         return EXIT_BAD_INPUT;
     }
     if (!o->outdir) return cli_default_dir(buf, len, prefix, base->name);
-    snprintf(buf, len, "%s", o->outdir);
+    char err[FS_MSG_MAX];
+    if (cli_path(buf, len, o->outdir, "", err, sizeof err) != FS_OK) {
+        fprintf(stderr, "flowsim: -o: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
     return EXIT_OK;
 }
 
 int cli_outdir_open(struct outdir **od, const char *dir, const char *const *files,
                     const char *const *folders, int quiet) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     int rc = outdir_open(od, dir, files, folders, err, sizeof err);
     if (rc != FS_OK) {
         fprintf(stderr, "flowsim: %s\n", err);
@@ -72,7 +83,7 @@ int cli_outdir_open(struct outdir **od, const char *dir, const char *const *file
 }
 
 int cli_outdir_publish(struct outdir *od) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     /* A signal before publication stops it; one during it (milliseconds) lets it finish, so
      * that the folder holds a whole result either way. */
     if (cli_interrupted) {
@@ -84,7 +95,7 @@ int cli_outdir_publish(struct outdir *od) {
 }
 
 int cli_report_in(const struct outdir *od, int quiet) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     int rc = report_write(outdir_stage(od), outdir_path(od), &cli_interrupted, err, sizeof err);
     if (rc == FS_ESTOPPED) return cli_fail(rc, err);
     if (rc != 0) {
@@ -92,58 +103,6 @@ int cli_report_in(const struct outdir *od, int quiet) {
         return rc == -1 ? EXIT_INTERNAL : cli_status(rc); /* our own files: unreadable is a bug */
     }
     if (!quiet) printf("report: %s/report.html\n", outdir_path(od));
-    return EXIT_OK;
-}
-
-int cli_report(const char *dir, int quiet) {
-    char err[2048], notes[2048];
-    if (par_rank() != 0) return EXIT_OK; /* under mpirun, rank 0 writes */
-    if (!*dir) {
-        fprintf(stderr, "flowsim: report: '': expected a results folder\n");
-        return EXIT_BAD_INPUT;
-    }
-    /* Locked against publications while the page is written; a result a killed publication
-     * half replaced is put back first, so that the page describes a whole one. */
-    int lock = outdir_lock(dir, notes, sizeof notes);
-    if (lock < 0) {
-        int e = errno;
-        fprintf(stderr, "flowsim: report: %s: cannot use this folder: %s\n", dir, strerror(e));
-        return e == ENOENT || e == ENOTDIR ? EXIT_BAD_INPUT : EXIT_CANTCREAT;
-    }
-    if (!quiet && *notes) fprintf(stderr, "flowsim: %s", notes);
-    /* Only a result's folder: there, run-info says which files are the result's, so a page of
-     * the user's is never taken for flowsim's. */
-    char info[4200];
-    struct stat sb;
-    snprintf(info, sizeof info, "%s/run-info", dir);
-    if (lstat(info, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        outdir_unlock(lock);
-        fprintf(stderr,
-                "flowsim: report: %s: not a flowsim results folder (no run-info): no "
-                "timeseries.csv, comparison.csv or sweep.csv to report on\n",
-                dir);
-        return EXIT_BAD_INPUT;
-    }
-    /* The page becomes part of the result: listed first, so that a kill between the two
-     * leaves at worst a listed file missing, never an unlisted page beside a new result. */
-    static const char *const page[] = {"report.html", NULL};
-    int rc = outdir_check(dir, page, err, sizeof err); /* never over a page of the user's */
-    int listed = rc == 0 ? outdir_list(dir, "report.html", 1) : 0;
-    if (listed < 0) {
-        snprintf(err, sizeof err, "%s/run-info: cannot add report.html to its list", dir);
-        rc = FS_ECREATE;
-    }
-    if (rc == 0) rc = report_write(dir, NULL, &cli_interrupted, err, sizeof err);
-    /* No page after all: off the list, or a later file of the user's of that name would be
-     * taken for the result's. */
-    if (rc != 0 && listed > 0) outdir_list(dir, "report.html", 0);
-    outdir_unlock(lock);
-    if (rc == FS_ESTOPPED) return cli_fail(rc, err);
-    if (rc != 0) {
-        fprintf(stderr, "flowsim: report: %s\n", err);
-        return rc == -1 ? EXIT_BAD_INPUT : cli_status(rc);
-    }
-    if (!quiet) printf("report: %s/report.html\n", dir);
     return EXIT_OK;
 }
 

@@ -22,9 +22,12 @@ void par_block(int first, int n, int r, int *bfirst, int *bn) {
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
 
 enum { TAG_COUNT = 1, TAG_NAME, TAG_SIZE, TAG_DATA };
+/* A file name sent, with its NUL: Linux's NAME_MAX (255) and one. */
+#define NAME_MAX_SENT 256
 #define CHUNK (1 << 20)
 
 /* Where a rank other than 0 reports its own failure, its stdout and stderr being silenced.
@@ -113,20 +116,26 @@ int par_send_dir(const char *dir, char *err, size_t errlen) {
         MPI_Send(&none, 1, MPI_INT, 0, TAG_COUNT, MPI_COMM_WORLD);
         return -1;
     }
-    char names[16][256];
-    int n = 0;
+    /* Every file of the part, however many: one left out would be a result missing a file. */
+    char **names = NULL;
+    int n = 0, cap = 0;
     struct dirent *e;
-    while ((e = readdir(d)) && n < 16)
-        if (e->d_name[0] != '.' && strlen(e->d_name) < sizeof names[0])
-            strcpy(names[n++], e->d_name);
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            if (n == cap) names = fs_realloc(names, (size_t)(cap = 2 * cap + 8) * sizeof *names);
+            names[n++] = fs_strdup(e->d_name);
+        }
     closedir(d);
     MPI_Send(&n, 1, MPI_INT, 0, TAG_COUNT, MPI_COMM_WORLD);
     char *buf = fs_malloc(CHUNK);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        char path[4608];
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        FILE *f = fopen(path, "rb");
+        char path[FS_PATH_MAX];
+        /* A name or path too long is sent as an unreadable file (size -1): rank 0 fails. */
+        int fits = strlen(names[i]) < NAME_MAX_SENT &&
+                   snprintf(path, sizeof path, "%s/%s", dir, names[i]) < (int)sizeof path;
+        if (strlen(names[i]) >= NAME_MAX_SENT) names[i][NAME_MAX_SENT - 1] = 0;
+        FILE *f = fits ? fopen(path, "rb") : NULL;
         struct stat st;
         /* A file that cannot be read is sent as size -1: rank 0 then fails the run too. */
         int64_t size = f && fstat(fileno(f), &st) == 0 ? (int64_t)st.st_size : -1;
@@ -143,12 +152,15 @@ int par_send_dir(const char *dir, char *err, size_t errlen) {
             left -= (int64_t)k;
         }
         if (size < 0 || rc) {
-            snprintf(err, errlen, "%s: cannot read", path);
+            snprintf(err, errlen, "%s/%s: cannot read%s", dir, names[i],
+                     fits ? "" : " (path too long)");
             rc = -1;
         }
         if (f) fclose(f);
     }
     fs_free(buf);
+    for (int i = 0; i < n; i++) fs_free(names[i]);
+    fs_free(names);
     return rc;
 }
 
@@ -162,15 +174,15 @@ int par_recv_dir(int src, const char *dir, char *err, size_t errlen) {
     char *buf = fs_malloc(CHUNK);
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        char name[256], path[4608];
+        char name[NAME_MAX_SENT], path[FS_PATH_MAX];
         int64_t size;
         MPI_Recv(name, sizeof name, MPI_CHAR, src, TAG_NAME, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         name[sizeof name - 1] = 0;
         MPI_Recv(&size, 1, MPI_INT64_T, src, TAG_SIZE, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        snprintf(path, sizeof path, "%s/%s", dir, name);
+        int fits = snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path;
         /* The name came from a directory listing of flowsim's own part: no path in it; and
          * the folder is a fresh private one, so the file is created, never found there. */
-        int fd = strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, ".")
+        int fd = !fits || strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, ".")
                      ? -1
                      : open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
@@ -195,7 +207,7 @@ int par_recv_dir(int src, const char *dir, char *err, size_t errlen) {
 }
 
 void par_report(const char *msg) {
-    char line[2600];
+    char line[FS_MSG_MAX + 64];
     int n = snprintf(line, sizeof line, "flowsim: rank %d: %s\n", par_rank(), msg);
     if (n > 0 &&
         write(report_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1) < 0) {

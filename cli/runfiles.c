@@ -1,5 +1,6 @@
-/* Running a scenario's replications and writing its results folder: shared by run and
- * sweep. */
+/* Running a scenario's replications and writing its results folder (run, reproduce and sweep),
+ * or keeping only their summaries (compare, calibrate); under mpirun, sharing them out over
+ * the ranks. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "cli.h"
 #include "models/flow.h"
+#include "models/limits.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
@@ -21,7 +23,9 @@
 #include "output/results.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/precision.h"
 #include "sim/runner.h"
+#include "sim/stats.h"
 
 struct run_ctx {
     const struct scenario *sc;
@@ -141,30 +145,47 @@ static void run_discard(void *ctx, void *result) {
     rep_out_free(result);
 }
 
-/* With --precision: is every headline metric's half-width within p of its mean? Writes what
- * stopped short into why. With no headline metric in the scenario, each unit's occupancy. */
-static int precise_enough(const struct results *rs, const struct scenario *sc,
-                          const struct metric_layout *ml, double p, char *why, size_t whylen) {
-    int any = 0, ok = 1;
-    for (int pass = 0; pass < 2 && !any; pass++)
+/* The metrics --precision watches: every headline metric of the scenario (the registry's), or
+ * with none, each unit's occupancy. Their slots into slots (ml->n of room); how many. */
+static size_t watched_slots(const struct scenario *sc, const struct metric_layout *ml,
+                            size_t *slots) {
+    size_t n = 0;
+    for (int pass = 0; pass < 2 && n == 0; pass++)
         for (size_t k = 0; k < ml->n; k++) {
             const struct metric_slot *s = &ml->slot[k];
             int kind = s->unit >= 0 ? (int)sc->unit[s->unit].kind : METRIC_SYSTEM;
-            int pick = pass == 0 ? metric_is_headline(s->name, kind)
-                                 : s->unit >= 0 && s->metric == MET_OCCUPANCY && s->group < 0;
-            if (!pick) continue;
-            any = 1;
-            double mean, half;
-            results_stat(rs, k, &mean, &half);
-            if (!(half <= p * fabs(mean))) {
-                if (ok)
-                    snprintf(why, whylen, "%s%s%s: +-%.3g%% of the mean",
-                             s->unit >= 0 ? sc->unit[s->unit].name : "", s->unit >= 0 ? " " : "",
-                             s->name, 100 * half / fabs(mean));
-                ok = 0;
-            }
+            if (pass == 0 ? metric_is_headline(s->name, kind)
+                          : s->unit >= 0 && s->metric == MET_OCCUPANCY && s->group < 0)
+                slots[n++] = k;
         }
+    return n;
+}
+
+/* With --precision: is every watched metric's interval within p of its mean (sim/precision.h)?
+ * Writes the first that stopped short into why. */
+static int precise_enough(const struct results *rs, const struct scenario *sc,
+                          const struct metric_layout *ml, const size_t *slots, size_t n, double p,
+                          char *why, size_t whylen) {
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        const struct metric_slot *s = &ml->slot[slots[i]];
+        struct welford w;
+        results_summary_get(rs, slots[i], &w);
+        struct prec_stat st = prec_stat_of(&w);
+        if (prec_within(&st, p)) continue;
+        snprintf(why, whylen, "%s%s%s: +-%.3g%% of the mean",
+                 s->unit >= 0 ? sc->unit[s->unit].name : "", s->unit >= 0 ? " " : "", s->name,
+                 prec_percent(&st));
+        ok = 0;
+    }
     return ok;
+}
+
+/* The run's summary (what summary.csv's rows say), per slot: a copy for the caller. */
+static struct welford *summary_of(const struct results *rs, size_t n) {
+    struct welford *w = fs_calloc(n + 1, sizeof *w);
+    for (size_t k = 0; k < n; k++) results_summary_get(rs, k, &w[k]);
+    return w;
 }
 
 /* The run in one process: every replication of ro (or of sc) into dir. */
@@ -204,8 +225,10 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
      * whatever the batch size, and each batch is added to the same results in order. */
     int done = 0;
     st->stopped[0] = 0;
+    size_t *watch = fs_calloc(ml->n + 1, sizeof *watch);
+    size_t nwatch = ro->precision > 0 ? watched_slots(sc, ml, watch) : 0;
     for (;;) {
-        int n = batch < cap - done ? batch : cap - done;
+        int n = prec_next_batch(done, batch, cap);
         struct runner_job job = {.first_rep = base + done,
                                  .nrep = n,
                                  .nthreads = threads,
@@ -218,12 +241,13 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
             if (ro->progress && ctx.shown > 0) fputc('\n', stderr);
             plog_abort(ctx.log); /* first: its temporary file is in the folder */
             results_abort(ctx.rs);
+            fs_free(watch);
             return rc;
         }
         done += n;
         if (ro->precision <= 0) break;
-        char why[512] = "";
-        if (precise_enough(ctx.rs, sc, ml, ro->precision, why, sizeof why)) {
+        char why[FS_MSG_MAX] = "";
+        if (precise_enough(ctx.rs, sc, ml, watch, nwatch, ro->precision, why, sizeof why)) {
             snprintf(st->stopped, sizeof st->stopped,
                      "precision reached: every headline metric within %.3g%% after %d "
                      "replications",
@@ -232,13 +256,15 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
         }
         if (done >= cap) {
             snprintf(st->stopped, sizeof st->stopped,
-                     "stopped at --max-replications %d before the precision was reached (%.300s)",
-                     cap, why);
+                     "stopped at --max-replications %d before the precision was reached (%s)", cap,
+                     why);
             break;
         }
     }
+    fs_free(watch);
     if (ro->progress && ctx.shown > 0 && ctx.done < ctx.total) fputc('\n', stderr);
     st->replications = done;
+    st->summary = summary_of(ctx.rs, ml->n);
     st->wall_seconds = seconds_since(&t0);
     st->events = results_events(ctx.rs);
     st->patients = results_patients(ctx.rs);
@@ -331,11 +357,16 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     int base = ro->nrep > 0 ? ro->first_rep : 0, total = ro->nrep > 0 ? ro->nrep : sc->replications;
     int first, n;
     par_block(base, total, rank, &first, &n);
-    char(*parts)[4200] = fs_calloc((size_t)size, sizeof *parts);
+    char(*parts)[FS_PATH_MAX] = fs_calloc((size_t)size, sizeof *parts);
+    /* Every replication's summary, on every rank, for the run's summary (keep, or one of our
+     * own): rank 0 has only its share's results in memory. */
+    double *keep =
+        ro->keep ? ro->keep : fs_calloc((size_t)(base + total) * ml->n + 1, sizeof *keep);
     struct run_stats mine = {0};
     int rc = 0;
     if (n > 0) {
         struct run_options part = *ro;
+        part.keep = keep;
         part.first_rep = first;
         part.nrep = n;
         part.progress = ro->progress && rank == 0;
@@ -374,7 +405,20 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     for (int r = 0; r < size; r++)
         if (parts[r][0]) outdir_remove(parts[r]);
     fs_free(parts);
-    if (rc == 0 && ro->keep) rc = par_allgather_rows(ro->keep, ml->n, base, total);
+    if (rc == 0) rc = par_allgather_rows(keep, ml->n, base, total);
+    fs_free(mine.summary); /* the share's: the run's is made from every replication */
+    if (rc == 0) {
+        /* In replication order, as the merge of the parts made summary.csv's. */
+        st->summary = fs_calloc(ml->n + 1, sizeof *st->summary);
+        for (size_t k = 0; k < ml->n; k++) {
+            welford_init(&st->summary[k]);
+            for (int r = base; r < base + total; r++) {
+                double v = keep[(size_t)r * ml->n + k];
+                if (!isnan(v)) welford_add(&st->summary[k], v);
+            }
+        }
+    }
+    if (keep != ro->keep) fs_free(keep);
     st->replications = total;
     st->events = par_sum(mine.events);
     st->patients = par_sum(mine.patients);

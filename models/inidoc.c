@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +110,7 @@ struct parse {
 
 static int fail_at(struct parse *p, int line, const char *fmt, const char *a, const char *b) {
     if (p->failed) return 0;
-    char where[512];
+    char where[FS_MSG_MAX];
     doc_where(p->file, line, where, sizeof where);
     size_t n = strlen(where);
     snprintf(p->err, p->errlen, "%s", where);
@@ -175,7 +174,7 @@ static void header(struct parse *p, char *line) {
     /* Refused while reading, so that a file of a million sections is not read whole first
      * (each new name is compared with those before it). */
     if (p->d->n >= FS_MAX_SECTIONS) {
-        char most[32];
+        char most[32]; /* an int's digits */
         snprintf(most, sizeof most, "%d", FS_MAX_SECTIONS);
         fail_at(p, p->line,
                 "[%s]: expected at most %s sections (units, transfers, arrivals, groups and the "
@@ -185,7 +184,7 @@ static void header(struct parse *p, char *line) {
     }
     struct doc_section *old = doc_section(p->d, name);
     if (old) {
-        char prev[300];
+        char prev[FS_MSG_MAX]; /* "FILE:LINE", inside a message */
         place(old->file, old->line, prev, sizeof prev);
         fail_at(p, p->line, "section name '%s' is used twice (first at %s)", name, prev);
         return;
@@ -253,7 +252,7 @@ static int handler(void *user, const char *section, const char *name, const char
         p->last->value[a] = ' ';
         memcpy(p->last->value + a + 1, v, b + 1);
     } else if (doc_get(p->cur, name)) {
-        char prev[300];
+        char prev[FS_MSG_MAX];
         struct doc_entry *e = doc_get(p->cur, name);
         place(e->file, e->line, prev, sizeof prev);
         fail_at(p, p->line, "%s: key given twice in this section (first at %s)", name, prev);
@@ -272,7 +271,7 @@ static int parse_file(struct doc *d, const char *path, char *err, size_t errlen)
     fclose(p.f);
     if (p.failed) return -1;
     if (rc > 0) {
-        char where[300];
+        char where[FS_MSG_MAX];
         doc_where(path, rc, where, sizeof where);
         snprintf(err, errlen, "%sexpected 'key = value', a [section] header or a comment", where);
         return -1;
@@ -290,7 +289,7 @@ static int overlay(struct doc *dst, struct doc *src, char *err, size_t errlen) {
         struct doc_section *s = &src->s[i];
         struct doc_section *t = doc_section(dst, s->name);
         if (t && strcmp(t->type, s->type) != 0) {
-            char where[300], prev[300];
+            char where[FS_MSG_MAX], prev[FS_MSG_MAX];
             doc_where(s->file, s->line, where, sizeof where);
             place(t->file, t->line, prev, sizeof prev);
             snprintf(err, errlen, "%ssection name '%s' is already a [%s] in the base scenario (%s)",
@@ -326,16 +325,22 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
     struct doc_entry *ext = sc ? doc_get(sc, "extends") : NULL;
     if (rc == 0 && ext) {
         /* The base path is relative to the file that names it. */
-        char base[PATH_MAX];
+        char base[FS_PATH_MAX], at[FS_MSG_MAX], why[FS_MSG_MAX];
+        doc_where(ext->file, ext->line, at, sizeof at);
         if (ext->value[0] == '/') {
-            snprintf(base, sizeof base, "%s", ext->value);
+            rc = fs_path(base, sizeof base, why, sizeof why, "%s", ext->value);
         } else {
             char *dircopy = fs_strdup(path);
-            snprintf(base, sizeof base, "%s/%s", dirname(dircopy), ext->value);
+            rc = fs_path(base, sizeof base, why, sizeof why, "%s/%s", dirname(dircopy), ext->value);
             fs_free(dircopy);
         }
-        char at[300];
-        doc_where(ext->file, ext->line, at, sizeof at);
+        if (rc != 0) { /* refused whole: a cut path would name another file */
+            snprintf(err, errlen, "%sextends: %s", at, why);
+            doc_fini(&own);
+            free(real);
+            chain[depth] = NULL;
+            return -1;
+        }
         struct doc basedoc = {0};
         char *base_real = realpath(base, NULL);
         for (int i = 0; base_real && i <= depth; i++)
@@ -355,7 +360,7 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
         if (rc == 0) rc = load_chain(&basedoc, base, chain, depth + 1, err, errlen);
         if (rc != 0 && strncmp(err, base, strlen(base)) == 0 && strstr(err, ": cannot open")) {
             /* A base file that cannot be opened has no line of its own: point at the extends. */
-            char inner[1024];
+            char inner[FS_MSG_MAX];
             snprintf(inner, sizeof inner, "%s", err);
             snprintf(err, errlen, "%sextends: %s", at, inner);
         }
@@ -385,7 +390,8 @@ int doc_set(struct doc *d, const char *assignment, char *err, size_t errlen) {
                  assignment);
         return -1;
     }
-    char name[128], key[128];
+    char name[128], key[128]; /* refused below when longer, never cut (a section name from
+                               * a file is under 196: models/limits.h) */
     size_t nl = (size_t)(dot - assignment), kl = (size_t)(eq - dot - 1);
     if (nl >= sizeof name || kl >= sizeof key) {
         snprintf(err, errlen, "--set %s: name or key too long", assignment);
@@ -400,13 +406,14 @@ int doc_set(struct doc *d, const char *assignment, char *err, size_t errlen) {
         snprintf(err, errlen, "--set %s: no section named '%s' in the scenario", assignment, name);
         return -1;
     }
-    char label[300];
-    snprintf(label, sizeof label, "--set %s", assignment);
+    /* The key's "file", named in messages about it: the whole assignment. */
+    char *label = fs_sprintf("--set %s", assignment);
     char *v = fs_strdup(eq + 1);
     strip_hash_comment(v);
     const char *vs = v;
     while (isspace((unsigned char)*vs)) vs++;
     doc_put(d, s, key, vs, label, 0);
     fs_free(v);
+    fs_free(label);
     return 0;
 }

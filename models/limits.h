@@ -77,7 +77,26 @@
 #define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
 
 /* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays; every other
- * string (names, cells, command lines) is allocated to its length. */
+ * string (names, cells, command lines) is allocated to its length. What fixed arrays remain,
+ * and why none can cut what a file or a result says:
+ *  - paths, FS_PATH_MAX, each built with a check (fs_path in sim/core.h, outdir.c's join,
+ *    csvout_open), so a longer one is refused with "START...: path too long", exit 2;
+ *  - messages, FS_MSG_MAX. sim/ cannot include this file: the runner's copy of a
+ *    replication's failure (which may name a file) is FS_SIM_MSG_MAX in sim/core.h, equal to
+ *    FS_MSG_MAX (checked below), and sim/dist.c's err[64] is never read. These are the only
+ *    buffers sized outside this file;
+ *  - a number's text, sized for its widest form: CSVOUT_NUM_MAX (32) for %.9g, 16 for a whole
+ *    number below 10^9, 11 for a date YYYY-MM-DD, 64 for a time stamp, 32 for an int, 96 for
+ *    fixed text with one or two numbers (value.c's "a whole number from A to B");
+ *  - buffers that fall back to an allocation when the text is longer (results.c's rows and
+ *    row prefixes), or copy a file in pieces of their size (report.c's run-info, the 64 KB
+ *    copy buffers of csvout.c and outdir.c): a size for speed, never a bound;
+ *  - parsing scratch that refuses what does not fit rather than cut it: a distribution's name
+ *    (16) and argument (64) in value.c, a --set section name and key (128) in inidoc.c;
+ *  - INI lines, at most 196 characters (inih's INI_MAX_LINE of 200 with its newline and NUL):
+ *    a longer line is refused with FILE:LINE ("line is too long"), never cut, so a name read
+ *    from a section header is under 196; a longer value is written across continuation lines
+ *    or given with --set, and is then whole. */
 
 /* A path flowsim builds: the results folder with a file name, a staging or part folder, a
  * table named by a scenario. Linux's PATH_MAX (4096, counting the terminating NUL) is the most
@@ -89,5 +108,8 @@
  * quoted (values are quoted up to 64 bytes). Longer is cut, the only text flowsim may cut: a
  * message is for a person, and its start names the file, the line and the key. */
 #define FS_MSG_MAX (FS_PATH_MAX + 512)
+
+#include "sim/core.h"
+_Static_assert(FS_SIM_MSG_MAX == FS_MSG_MAX, "sim/core.h's message size is FS_MSG_MAX");
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
 
 struct reader {
@@ -130,7 +131,7 @@ const char *table_field(const struct table_row *r, int col) {
 
 int table_number(const char *path, const struct table_row *r, int col, const char *name,
                  table_parse_fn parse, double *v, char *err, size_t errlen) {
-    char why[512];
+    char why[FS_MSG_MAX];
     if (parse(table_field(r, col), v, why, sizeof why) == 0) return 0;
     snprintf(err, errlen, "%s:%ld: %s: %s", path, r->line, name, why);
     return -1;

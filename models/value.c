@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
 
 static int expected(char *err, size_t errlen, const char *what, const char *got) {
@@ -122,7 +123,7 @@ int val_int(const char *s, long long lo, long long hi, long long *v, char *err, 
     *v = x;
     return 0;
 bad:;
-    char what[96];
+    char what[96]; /* fixed text and two numbers: 64 bytes at most */
     snprintf(what, sizeof what, "a whole number from %lld to %lld", lo, hi);
     return expected(err, errlen, what, s);
 }
@@ -221,7 +222,7 @@ void val_format_date(long day, char out[static 11]) {
 int val_dist(const char *s, struct val_dist *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     const char *p = skip_ws(s);
-    char name[16];
+    char name[16]; /* the longest kind is 10 letters: a longer word, even cut, is none of them */
     size_t n = 0;
     while (isalpha((unsigned char)p[n]) && n < sizeof name - 1) name[n] = p[n], n++;
     name[n] = 0;
@@ -247,16 +248,16 @@ int val_dist(const char *s, struct val_dist *out, char *err, size_t errlen) {
         const char *e = q;
         while (e < close && *e != ',') e++;
         if ((i < want - 1) != (e < close) || e == q) {
-            char what[160];
+            char what[FS_MSG_MAX];
             snprintf(what, sizeof what, "%s with %d argument%s", name, want, want > 1 ? "s" : "");
             return expected(err, errlen, what, s);
         }
-        char arg[64];
+        char arg[64]; /* a number with its unit: a longer one is refused below, not cut */
         size_t len = (size_t)(e - q);
         if (len >= sizeof arg) return expected(err, errlen, DIST_HINT, s);
         memcpy(arg, q, len);
         arg[len] = 0;
-        char sub[160];
+        char sub[FS_MSG_MAX];
         int rc;
         if (out->kind == DIST_WEIBULL && i == 0) {
             const char *ae;
@@ -273,7 +274,7 @@ int val_dist(const char *s, struct val_dist *out, char *err, size_t errlen) {
     }
     /* Range checks live with the sampler, so every route into a dist is checked alike. */
     struct dist d;
-    char why[160];
+    char why[FS_MSG_MAX];
     if (dist_init(&d, out->kind, out->p, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s, got '%s'", why, s);
         return -1;
@@ -333,7 +334,7 @@ int val_route(const char *s, struct val_route *out, char *err, size_t errlen) {
     }
     if (fabs(sum - 1.0) > 1e-6) {
         val_route_fini(out);
-        char what[96];
+        char what[96]; /* fixed text and one %.6g number: 70 bytes at most */
         snprintf(what, sizeof what, "routing probabilities summing to 1 (they sum to %.6g)", sum);
         return expected(err, errlen, what, s);
     }

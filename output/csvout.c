@@ -83,7 +83,7 @@ static size_t fmt_g9(char *buf, double v) {
         if (n == 1000000000UL) n = 100000000UL, e++; /* rounded up to the next power */
         break;
     }
-    char d[9];
+    char d[9]; /* the nine significant digits */
     for (int i = 8; i >= 0; i--) d[i] = (char)('0' + n % 10), n /= 10;
     int nd = 9;
     char *p = buf;
@@ -116,7 +116,7 @@ size_t csvout_fmt_num(char *buf, double v) {
     /* Most cells are counts: a whole number below 1e9 is its digits under %.9g too, and this
      * is several times quicker than printf's exact conversion. -0 prints as 0. */
     if (v > -1e9 && v < 1e9 && v == (double)(long)v) {
-        char tmp[16], *p = tmp + sizeof tmp;
+        char tmp[16], *p = tmp + sizeof tmp; /* |v| < 10^9: nine digits and a sign */
         long n = (long)v;
         unsigned long m = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
         do *--p = (char)('0' + m % 10);
@@ -138,7 +138,7 @@ void csvout_num(FILE *f, double v) {
 }
 
 int csvout_copy_rest(FILE *dst, FILE *src) {
-    char buf[1 << 16];
+    char buf[1 << 16]; /* a piece at a time: a size for speed, not a bound */
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, src)) > 0) fwrite(buf, 1, n, dst);
     return ferror(src) || ferror(dst) ? -1 : 0;
@@ -155,16 +155,24 @@ int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char 
                 size_t errlen) {
     cf->f = NULL;
     cf->tmp[0] = 0;
+    /* Room is kept for the temporary name (.NAME.PID-N.tmp, up to 40 bytes longer), so that a
+     * name refused is refused here, before anything is made. */
     int n = snprintf(cf->final, sizeof cf->final, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof cf->final - 40) {
         snprintf(err, errlen, "%.200s...: file name too long", cf->final);
+        cf->final[0] = 0;
         return FS_EINPUT;
     }
     /* A fresh file, never one that is there: O_EXCL refuses an existing name, a symlink
      * included, so nothing planted at a predictable name is written through. */
     int fd = -1, e = 0;
     for (int k = 0; fd < 0 && k < 1000; k++) {
-        snprintf(cf->tmp, sizeof cf->tmp, "%s/.%s.%ld-%d.tmp", dir, name, (long)getpid(), k);
+        n = snprintf(cf->tmp, sizeof cf->tmp, "%s/.%s.%ld-%d.tmp", dir, name, (long)getpid(), k);
+        if (n < 0 || (size_t)n >= sizeof cf->tmp) { /* cannot be, with the room kept above */
+            snprintf(err, errlen, "%.200s...: file name too long", cf->final);
+            cf->tmp[0] = 0;
+            return FS_EINPUT;
+        }
         fd = open(cf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
         e = errno;
         if (fd < 0 && e != EEXIST) break;

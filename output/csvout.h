@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "models/limits.h"
+
 /* s as a CSV text cell, freshly allocated: quoted by libcsv when needed, and neutralised when a
  * spreadsheet would run it as a formula (first character = + - @, tab or CR: a leading
  * apostrophe, OWASP's rule; a plain number such as -3.5 is left as it is). Every text cell
@@ -29,8 +31,8 @@ int csvout_copy_rest(FILE *dst, FILE *src);
  * close: the file is whole or absent. The one way flowsim writes an output file. */
 struct csvout_file {
     FILE *f;
-    char tmp[4096];
-    char final[4096];
+    char tmp[FS_PATH_MAX];   /* dir/.NAME.PID-N.tmp, while it is written */
+    char final[FS_PATH_MAX]; /* dir/NAME */
 };
 /* Returns 0, or an fs_status (FS_ECREATE, FS_EIO, FS_EINPUT for a name too long) with a
  * message. */

@@ -1,7 +1,6 @@
 #include "merge.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "models/limits.h"
 #include "models/table.h"
 #include "models/value.h"
 #include "sim/core.h"
@@ -16,8 +16,9 @@
 
 struct part {
     const char *dir;
-    int first, last, total; /* replications first..last (1-based) of total */
-    char scenario[512], scenario_file[4096], seed[32];
+    int first, last, total;         /* replications first..last (1-based) of total */
+    char *scenario, *scenario_file; /* as its run-info says them, whole */
+    uint64_t seed;
     unsigned long long events, patients, peak;
     double wall; /* its wall_seconds */
     int has_log;
@@ -28,20 +29,23 @@ static int bad(char *err, size_t errlen, const char *dir, const char *what) {
     return FS_EINPUT;
 }
 
-static char *path_in(const char *dir, const char *name, char *buf, size_t len) {
-    snprintf(buf, len, "%s/%s", dir, name);
-    return buf;
+/* dir/name into buf (FS_PATH_MAX bytes): FS_OK, or FS_EINPUT with "path too long". */
+static int path_in(const char *dir, const char *name, char *buf, char *err, size_t errlen) {
+    return fs_path(buf, FS_PATH_MAX, err, errlen, "%s/%s", dir, name);
 }
 
-static int exists(const char *dir, const char *name) {
-    char p[4200];
+/* Is dir/name there? A path too long is an error (FS_EINPUT, with its message), not "no". */
+static int exists(const char *dir, const char *name, int *yes, char *err, size_t errlen) {
+    char p[FS_PATH_MAX];
     struct stat st;
-    return stat(path_in(dir, name, p, sizeof p), &st) == 0;
+    int rc = path_in(dir, name, p, err, errlen);
+    *yes = rc == 0 && stat(p, &st) == 0;
+    return rc;
 }
 
 /* The whole of a small file, NUL-terminated, or NULL. */
 static char *slurp(const char *path, size_t *len) {
-    char why[512]; /* a FIFO or a folder put where a part's file should be is not read */
+    char why[FS_MSG_MAX]; /* a FIFO or a folder put where a part's file should be is not read */
     FILE *f = table_fopen(path, "file", why, sizeof why);
     if (!f) return NULL;
     size_t cap = 4096, n = 0;
@@ -60,16 +64,16 @@ static char *slurp(const char *path, size_t *len) {
     return s;
 }
 
-/* run-info is "key = value" lines. A value too long for out is none (it is never cut, so that
- * what is read is all there is). */
-static const char *info_value(const char *text, const char *key, char *out, size_t outlen) {
+/* run-info is "key = value" lines: the value, whole however long (a scenario name of
+ * thousands of characters), allocated (fs_free it); NULL when the line is not there. */
+static char *info_value(const char *text, const char *key) {
     size_t kl = strlen(key);
     for (const char *line = text; line && *line;
          line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
         const char *v = line + kl + 3, *end = strchr(v, '\n');
         size_t n = end ? (size_t)(end - v) : strlen(v);
-        if (n >= outlen) return NULL;
+        char *out = fs_malloc(n + 1);
         memcpy(out, v, n);
         out[n] = 0;
         return out;
@@ -80,11 +84,13 @@ static const char *info_value(const char *text, const char *key, char *out, size
 /* A whole number of run-info, read strictly: a damaged part is refused, never misread. */
 static int info_whole(const char *info, const struct part *p, const char *key,
                       unsigned long long *out, char *err, size_t errlen) {
-    char v[64], why[160];
+    char why[FS_MSG_MAX];
     uint64_t x;
-    if (!info_value(info, key, v, sizeof v))
-        return bad(err, errlen, p->dir, "run-info is incomplete");
-    if (val_uint64(v, &x, why, sizeof why) != 0) {
+    char *v = info_value(info, key);
+    if (!v) return bad(err, errlen, p->dir, "run-info is incomplete");
+    int rc = val_uint64(v, &x, why, sizeof why);
+    fs_free(v);
+    if (rc != 0) {
         snprintf(err, errlen, "%s/run-info: %s: %s", p->dir, key, why);
         return -1;
     }
@@ -94,52 +100,64 @@ static int info_whole(const char *info, const struct part *p, const char *key,
 
 /* replications_range = A:B of replications_total = N, with 1 <= A <= B <= N. */
 static int info_range(const char *info, struct part *p, char *err, size_t errlen) {
-    char range[64], total[64], why[160];
-    if (!info_value(info, "replications_range", range, sizeof range) ||
-        !info_value(info, "replications_total", total, sizeof total))
-        return bad(err, errlen, p->dir,
-                   "run-info has no replications_range: not a part (run it with "
-                   "--replications-range A:B)");
+    char why[FS_MSG_MAX];
+    char *range = info_value(info, "replications_range"),
+         *total = info_value(info, "replications_total");
+    int rc = 0;
     long long a, b, n;
-    if (val_int(total, 1, 1000000, &n, why, sizeof why) != 0) {
+    if (!range || !total) {
+        rc = bad(err, errlen, p->dir,
+                 "run-info has no replications_range: not a part (run it with "
+                 "--replications-range A:B)");
+    } else if (val_int(total, 1, 1000000, &n, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s/run-info: replications_total: %s", p->dir, why);
-        return -1;
+        rc = -1;
+    } else {
+        char *colon = strchr(range, ':');
+        if (colon) *colon = 0;
+        if (!colon || val_int(range, 1, n, &a, why, sizeof why) != 0 ||
+            val_int(colon + 1, a, n, &b, why, sizeof why) != 0) {
+            if (colon) *colon = ':';
+            snprintf(err, errlen,
+                     "%s/run-info: replications_range: expected A:B with 1 <= A <= B <= %lld "
+                     "(replications_total), got '%s'",
+                     p->dir, n, range);
+            rc = -1;
+        } else {
+            p->first = (int)a, p->last = (int)b, p->total = (int)n;
+        }
     }
-    char *colon = strchr(range, ':');
-    if (colon) *colon = 0;
-    if (!colon || val_int(range, 1, n, &a, why, sizeof why) != 0 ||
-        val_int(colon + 1, a, n, &b, why, sizeof why) != 0) {
-        if (colon) *colon = ':';
-        snprintf(err, errlen,
-                 "%s/run-info: replications_range: expected A:B with 1 <= A <= B <= %lld "
-                 "(replications_total), got '%s'",
-                 p->dir, n, range);
-        return -1;
-    }
-    p->first = (int)a, p->last = (int)b, p->total = (int)n;
-    return 0;
+    fs_free(range);
+    fs_free(total);
+    return rc;
 }
 
 static int read_part(struct part *p, char *err, size_t errlen) {
-    char path[4200], v[64], why[160];
-    char *info = slurp(path_in(p->dir, "run-info", path, sizeof path), NULL);
+    char path[FS_PATH_MAX], why[FS_MSG_MAX];
+    if (path_in(p->dir, "run-info", path, err, errlen) != 0) return FS_EINPUT;
+    char *info = slurp(path, NULL);
     if (!info) return bad(err, errlen, p->dir, "no run-info: not a flowsim results folder");
     int rc = info_range(info, p, err, errlen);
-    uint64_t seed;
-    if (rc == 0 && (!info_value(info, "scenario", p->scenario, sizeof p->scenario) ||
-                    !info_value(info, "scenario_file", p->scenario_file, sizeof p->scenario_file) ||
-                    !info_value(info, "seed", p->seed, sizeof p->seed) ||
-                    !info_value(info, "wall_seconds", v, sizeof v)))
-        rc = bad(err, errlen, p->dir, "run-info is incomplete");
-    if (rc == 0 && val_uint64(p->seed, &seed, why, sizeof why) != 0) {
+    char *seed = NULL, *wall = NULL;
+    if (rc == 0) {
+        p->scenario = info_value(info, "scenario");
+        p->scenario_file = info_value(info, "scenario_file");
+        seed = info_value(info, "seed");
+        wall = info_value(info, "wall_seconds");
+        if (!p->scenario || !p->scenario_file || !seed || !wall)
+            rc = bad(err, errlen, p->dir, "run-info is incomplete");
+    }
+    if (rc == 0 && val_uint64(seed, &p->seed, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s/run-info: seed: %s", p->dir, why);
         rc = -1;
     }
-    if (rc == 0 && (val_number(v, &p->wall, why, sizeof why) != 0 || p->wall < 0)) {
+    if (rc == 0 && (val_number(wall, &p->wall, why, sizeof why) != 0 || p->wall < 0)) {
         snprintf(err, errlen, "%s/run-info: wall_seconds: expected a number >= 0, got '%s'", p->dir,
-                 v);
+                 wall);
         rc = -1;
     }
+    fs_free(seed);
+    fs_free(wall);
     if (rc == 0) rc = info_whole(info, p, "events", &p->events, err, errlen);
     if (rc == 0) rc = info_whole(info, p, "patients", &p->patients, err, errlen);
     if (rc == 0) rc = info_whole(info, p, "peak_patients_in_system", &p->peak, err, errlen);
@@ -147,13 +165,15 @@ static int read_part(struct part *p, char *err, size_t errlen) {
     if (rc) return rc;
     const char *need[] = {"summary.csv", "timeseries.csv", "warmup.csv", "replications.csv",
                           "scenario.resolved.ini"};
-    for (size_t i = 0; i < sizeof need / sizeof *need; i++)
-        if (!exists(p->dir, need[i])) {
+    for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+        int yes;
+        if (exists(p->dir, need[i], &yes, err, errlen) != 0) return FS_EINPUT;
+        if (!yes) {
             snprintf(err, errlen, "%s: %s is missing", p->dir, need[i]);
             return -1;
         }
-    p->has_log = exists(p->dir, "patients.csv");
-    return 0;
+    }
+    return exists(p->dir, "patients.csv", &p->has_log, err, errlen);
 }
 
 static int by_first(const void *a, const void *b) {
@@ -185,7 +205,7 @@ static int append_rows(FILE *dst, const char *src, const char *header, char *err
 
 /* The first line of a file (with its newline), or NULL. */
 static char *first_line(const char *path) {
-    char why[512];
+    char why[FS_MSG_MAX];
     FILE *f = table_fopen(path, "CSV file", why, sizeof why);
     if (!f) return NULL;
     char *line = NULL;
@@ -205,11 +225,10 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
     size_t nslots = slots->n - 1;
     int next = 1;
     for (size_t k = 0; k < n; k++) {
-        char path[4200];
+        char path[FS_PATH_MAX];
         struct table t;
-        if (table_read(path_in(parts[k].dir, "summary.csv", path, sizeof path), &t, err, errlen) !=
-            0)
-            return -1;
+        if (path_in(parts[k].dir, "summary.csv", path, err, errlen) != 0) return FS_EINPUT;
+        if (table_read(path, &t, err, errlen) != 0) return -1;
         int same = t.n == slots->n;
         for (size_t i = 1; same && i < t.n; i++)
             for (size_t j = 0; same && j < 3; j++)
@@ -221,9 +240,8 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
             return bad(err, errlen, parts[k].dir,
                        "summary.csv has other metrics than the first part's (another scenario, "
                        "or --by-group in one and not the other)");
-        if (table_read(path_in(parts[k].dir, "replications.csv", path, sizeof path), &t, err,
-                       errlen) != 0)
-            return -1;
+        if (path_in(parts[k].dir, "replications.csv", path, err, errlen) != 0) return FS_EINPUT;
+        if (table_read(path, &t, err, errlen) != 0) return -1;
         int rc = 0;
         if (t.n == 0 || t.row[0].n != nslots + 1) {
             snprintf(err, errlen, "%s: expected %zu metric columns, as summary.csv has", path,
@@ -233,7 +251,7 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
         for (size_t r = 1; rc == 0 && r < t.n; r++, next++) {
             const struct table_row *row = &t.row[r];
             long long rep;
-            char why[160];
+            char why[FS_MSG_MAX];
             if (val_int(row->field[0], 1, 1000000, &rep, why, sizeof why) != 0 || rep != next) {
                 snprintf(err, errlen, "%s:%ld: replication: expected %d, got '%s'", path, row->line,
                          next, row->field[0]);
@@ -271,8 +289,8 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     int rc = 0;
     for (size_t k = 0; k < n && rc == 0; k++) {
         const struct part *p = &parts[k];
-        char msg[256], path[4200];
-        if (p->total != parts[0].total || strcmp(p->seed, parts[0].seed) ||
+        char msg[FS_MSG_MAX], path[FS_PATH_MAX];
+        if (p->total != parts[0].total || p->seed != parts[0].seed ||
             strcmp(p->scenario, parts[0].scenario)) {
             rc = bad(err, errlen, p->dir,
                      "another scenario, seed or replication count than the first part's");
@@ -287,8 +305,10 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
             rc = bad(err, errlen, p->dir,
                      "patients.csv is in some parts and not in others (--patient-log)");
         } else {
-            char *ini = slurp(path_in(p->dir, "scenario.resolved.ini", path, sizeof path), NULL);
-            if (!ini)
+            char *ini = NULL;
+            if (path_in(p->dir, "scenario.resolved.ini", path, err, errlen) != 0)
+                rc = FS_EINPUT;
+            else if (!(ini = slurp(path, NULL)))
                 rc = bad(err, errlen, p->dir, "cannot read scenario.resolved.ini");
             else if (ini0 && strcmp(ini, ini0))
                 rc = bad(err, errlen, p->dir,
@@ -304,7 +324,7 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     }
     fs_free(ini0);
     if (rc == 0 && want != parts[0].total + 1) {
-        char msg[128];
+        char msg[FS_MSG_MAX];
         snprintf(msg, sizeof msg, "replications %d:%d are in no part", want, parts[0].total);
         rc = bad(err, errlen, parts[n - 1].dir, msg);
     }
@@ -316,23 +336,23 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (n == 0) return bad(err, errlen, final, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
-    char rout[PATH_MAX];
-    int out_exists = realpath(final, rout) != NULL;
+    char *rout = realpath(final, NULL); /* allocated: no PATH_MAX buffer to cut it */
     for (size_t k = 0; k < n && rc == 0; k++) {
-        char rdir[PATH_MAX];
+        char *rdir = rout ? realpath(dirs[k], NULL) : NULL;
         parts[k].dir = dirs[k];
-        if (out_exists && realpath(dirs[k], rdir) && !strcmp(rdir, rout))
+        if (rdir && !strcmp(rdir, rout))
             rc = bad(err, errlen, dirs[k], "the output folder cannot be one of the parts");
         else
             rc = read_part(&parts[k], err, errlen);
+        free(rdir);
     }
+    free(rout);
     if (rc == 0) rc = check_parts(parts, n, err, errlen);
     struct table slots = {0};
     struct welford *acc = NULL;
-    char path[4200];
-    if (rc == 0)
-        rc = table_read(path_in(parts[0].dir, "summary.csv", path, sizeof path), &slots, err,
-                        errlen);
+    char path[FS_PATH_MAX] = "";
+    if (rc == 0) rc = path_in(parts[0].dir, "summary.csv", path, err, errlen);
+    if (rc == 0) rc = table_read(path, &slots, err, errlen);
     if (rc == 0 && slots.n < 1) rc = bad(err, errlen, path, "empty");
     if (rc == 0) {
         acc = fs_calloc(slots.n, sizeof *acc);
@@ -344,7 +364,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     size_t nf = 0;
     for (size_t i = 0; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
-        char *header = first_line(path_in(parts[0].dir, rows[i], path, sizeof path));
+        if ((rc = path_in(parts[0].dir, rows[i], path, err, errlen)) != 0) break;
+        char *header = first_line(path);
         if (!header) {
             rc = bad(err, errlen, path, "empty");
             break;
@@ -355,8 +376,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         }
         fputs(header, f[nf].f);
         for (size_t k = 0; k < n && rc == 0; k++)
-            rc = append_rows(f[nf].f, path_in(parts[k].dir, rows[i], path, sizeof path), header,
-                             err, errlen);
+            if ((rc = path_in(parts[k].dir, rows[i], path, err, errlen)) == 0)
+                rc = append_rows(f[nf].f, path, header, err, errlen);
         nf++;
         free(header);
     }
@@ -375,7 +396,9 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0) rc = csvout_open(&f[nf++], out, "scenario.resolved.ini", err, errlen);
     if (rc == 0) {
         size_t len;
-        char *ini = slurp(path_in(parts[0].dir, "scenario.resolved.ini", path, sizeof path), &len);
+        char *ini = NULL;
+        if ((rc = path_in(parts[0].dir, "scenario.resolved.ini", path, err, errlen)) == 0)
+            ini = slurp(path, &len);
         if (ini) fwrite(ini, 1, len, f[nf - 1].f);
         fs_free(ini);
     }
@@ -384,7 +407,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         struct results_counts c = {.scenario = parts[0].scenario,
                                    .scenario_file = parts[0].scenario_file,
                                    .replications = parts[0].total};
-        c.seed = strtoull(parts[0].seed, NULL, 10);
+        c.seed = parts[0].seed;
         for (size_t k = 0; k < n; k++) {
             c.events += parts[k].events;
             c.patients += parts[k].patients;
@@ -404,6 +427,10 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
             csvout_discard(&f[i]);
     fs_free(acc);
     table_fini(&slots);
+    for (size_t k = 0; k < n; k++) {
+        fs_free(parts[k].scenario);
+        fs_free(parts[k].scenario_file);
+    }
     fs_free(parts);
     /* The readers' plain -1 is a part that cannot be used. */
     return rc == FS_EBUG ? FS_EINPUT : rc;

@@ -17,7 +17,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "models/limits.h"
 #include "sim/core.h"
+
+/* realpath writes up to PATH_MAX bytes into the buffers given it (od->path). */
+_Static_assert(FS_PATH_MAX >= PATH_MAX, "FS_PATH_MAX holds what realpath writes");
 
 #define STAGE_PREFIX ".flowsim-stage-"
 
@@ -32,12 +36,12 @@ static const char *const flowsim_files[] = {"summary.csv",      "timeseries.csv"
                                             "calibration.csv",  NULL};
 
 struct outdir {
-    char path[PATH_MAX];  /* the results folder, resolved */
-    char stage[PATH_MAX]; /* its staging folder, DIR/.flowsim-stage-XXXXXX */
-    int stage_fd;         /* open on stage and flock'd: a live run's folder is never taken */
-    char given[PATH_MAX]; /* the path as given, and the topmost folder this run created in it */
-    char made[PATH_MAX];
-    char notes[2048];
+    char path[FS_PATH_MAX];  /* the results folder, resolved */
+    char stage[FS_PATH_MAX]; /* its staging folder, DIR/.flowsim-stage-XXXXXX */
+    int stage_fd;            /* open on stage and flock'd: a live run's folder is never taken */
+    char given[FS_PATH_MAX]; /* the path as given, and the topmost folder this run created in it */
+    char made[FS_PATH_MAX];
+    char *notes; /* what recovery did, a line each, however many (allocated; NULL: nothing) */
 };
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -128,7 +132,7 @@ static int cmp_str(const void *a, const void *b) {
 static void names_of_dir(const char *dir, int kind, struct names *l) {
     DIR *d = opendir(dir);
     struct dirent *e;
-    char p[PATH_MAX];
+    char p[FS_PATH_MAX];
     while (d && (e = readdir(d)))
         if (e->d_name[0] != '.' && join(p, sizeof p, dir, e->d_name) == 0 && kind_of(p) == kind)
             names_add(l, e->d_name);
@@ -177,7 +181,7 @@ static int link_or_copy(const char *from, const char *to) {
     if (in < 0) return -1;
     int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     int rc = out < 0 ? -1 : 0;
-    char buf[1 << 16];
+    char buf[1 << 16]; /* a piece at a time: a size for speed, not a bound */
     ssize_t k;
     while (rc == 0 && (k = read(in, buf, sizeof buf)) != 0)
         if (k < 0 || write(out, buf, (size_t)k) != k) rc = -1;
@@ -190,7 +194,7 @@ static int link_or_copy(const char *from, const char *to) {
 /* Put the file from back at to without taking it from from (so this can be done again): a
  * second name made beside to (.NAME.PID.restore.tmp), renamed over it. */
 static int restore(const char *from, const char *to) {
-    char tmp[PATH_MAX];
+    char tmp[FS_PATH_MAX];
     const char *slash = strrchr(to, '/');
     int dl = slash ? (int)(slash - to) : 0;
     if (!slash || snprintf(tmp, sizeof tmp, "%.*s/.%s.%ld.restore.tmp", dl, to, slash + 1,
@@ -210,7 +214,7 @@ static void remove_tree(const char *dir, int depth) {
     struct dirent *e;
     struct names sub = {0};
     while (d && (e = readdir(d))) {
-        char p[PATH_MAX];
+        char p[FS_PATH_MAX];
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         if (join(p, sizeof p, dir, e->d_name) != 0) continue;
         if (depth > 0 && kind_of(p) == 'd')
@@ -237,7 +241,7 @@ static int only_flowsim(const char *dir, int depth) {
     int ok = 1;
     struct dirent *e;
     while (ok && (e = readdir(d))) {
-        char p[PATH_MAX];
+        char p[FS_PATH_MAX];
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
         if (join(p, sizeof p, dir, e->d_name) != 0) {
             ok = 0;
@@ -252,15 +256,18 @@ static int only_flowsim(const char *dir, int depth) {
 }
 
 static void note(struct outdir *od, const char *fmt, const char *a) {
-    size_t n = strlen(od->notes);
-    snprintf(od->notes + n, sizeof od->notes - n, fmt, od->path, a);
+    char *line = fs_sprintf(fmt, od->path, a);
+    char *all = fs_sprintf("%s%s", od->notes ? od->notes : "", line);
+    fs_free(line);
+    fs_free(od->notes);
+    od->notes = all;
 }
 
 /* flowsim's files in dir (and its sub-folders, depth levels down), then the folders left empty:
  * a file of anyone else's keeps its folder. */
 static void remove_ours(const char *dir, int depth) {
     struct names f = {0}, d = {0};
-    char p[PATH_MAX];
+    char p[FS_PATH_MAX];
     names_of_dir(dir, 'f', &f);
     names_of_dir(dir, 'd', &d);
     for (size_t i = 0; i < f.n; i++)
@@ -278,7 +285,7 @@ static void remove_ours(const char *dir, int depth) {
  * end (its run-info is still there): take out what it put in, and put back .previous. Each
  * step can be done again, so a kill during this is mended by the next try. */
 static void roll_back(const char *dir, const char *stage) {
-    char prev[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+    char prev[FS_PATH_MAX], p[FS_PATH_MAX], q[FS_PATH_MAX];
     struct names files = {0}, folders = {0}, had = {0}, hadf = {0};
     if (join(prev, sizeof prev, stage, ".previous") != 0) return;
     if (join(p, sizeof p, stage, "run-info") == 0) {
@@ -305,7 +312,7 @@ static void roll_back(const char *dir, const char *stage) {
             join(p, sizeof p, dir, files.v[i]) == 0 && kind_of(p) == 'f')
             unlink(p);
     for (size_t i = 0; i < folders.n; i++) {
-        char sub[PATH_MAX], psub[PATH_MAX];
+        char sub[FS_PATH_MAX], psub[FS_PATH_MAX];
         if (join(sub, sizeof sub, dir, folders.v[i]) || join(psub, sizeof psub, prev, folders.v[i]))
             continue;
         for (const char *const *g = flowsim_files; *g; g++)
@@ -316,7 +323,7 @@ static void roll_back(const char *dir, const char *stage) {
     }
     /* The previous result, its run-info last. */
     for (size_t i = 0; i < hadf.n; i++) {
-        char sub[PATH_MAX], psub[PATH_MAX];
+        char sub[FS_PATH_MAX], psub[FS_PATH_MAX];
         struct names in = {0};
         if (join(sub, sizeof sub, dir, hadf.v[i]) || join(psub, sizeof psub, prev, hadf.v[i]))
             continue;
@@ -347,7 +354,7 @@ static void recover(struct outdir *od) {
     DIR *d = opendir(od->path);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        char p[PATH_MAX];
+        char p[FS_PATH_MAX];
         if (!strncmp(e->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX))) names_add(&found, e->d_name);
         /* A temporary file of a flowsim killed while writing here (flowsim report): every
          * writer in this folder holds its lock, so none is being written now. */
@@ -357,7 +364,7 @@ static void recover(struct outdir *od) {
     }
     if (d) closedir(d);
     for (size_t i = 0; i < found.n; i++) {
-        char s[PATH_MAX];
+        char s[FS_PATH_MAX];
         if (join(s, sizeof s, od->path, found.v[i]) != 0 || kind_of(s) != 'd') continue;
         int fd = open(s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) continue;
@@ -367,7 +374,7 @@ static void recover(struct outdir *od) {
         }
         /* A publication under way when the run died: it had begun (.previous is complete), had
          * removed the folder's run-info, and had not put its own in place (still here). */
-        char prev[PATH_MAX], info[PATH_MAX], mark[PATH_MAX];
+        char prev[FS_PATH_MAX], info[FS_PATH_MAX], mark[FS_PATH_MAX];
         if (join(prev, sizeof prev, s, ".previous") == 0 && kind_of(prev) == 'd' &&
             join(info, sizeof info, s, "run-info") == 0 && kind_of(info) == 'f' &&
             join(mark, sizeof mark, od->path, "run-info") == 0 && kind_of(mark) == 0) {
@@ -404,7 +411,8 @@ int outdir_lock(const char *path, char *notes, size_t len) {
         recover(od);
     }
     int e = errno;
-    if (len) snprintf(notes, len, "%s", od->notes);
+    if (len) snprintf(notes, len, "%s", od->notes ? od->notes : ""); /* a message: may be cut */
+    fs_free(od->notes);
     fs_free(od);
     errno = e;
     return dfd;
@@ -415,7 +423,7 @@ void outdir_unlock(int fd) {
 }
 
 int outdir_list(const char *path, const char *name, int add) {
-    char info[PATH_MAX], tmp[PATH_MAX];
+    char info[FS_PATH_MAX], tmp[FS_PATH_MAX];
     if (join(info, sizeof info, path, "run-info") ||
         snprintf(tmp, sizeof tmp, "%s/.run-info.%ld.add.tmp", path, (long)getpid()) >=
             (int)sizeof tmp)
@@ -469,7 +477,7 @@ int outdir_list(const char *path, const char *name, int add) {
 /* The previous result in dir: the files and folders its run-info lists; for an earlier
  * flowsim's run-info (no list), every flowsim file name there; nothing without run-info. */
 static void previous_result(const char *dir, struct names *f, struct names *d) {
-    char p[PATH_MAX], q[PATH_MAX];
+    char p[FS_PATH_MAX], q[FS_PATH_MAX];
     if (join(p, sizeof p, dir, "run-info") || kind_of(p) != 'f') return;
     if (!names_of_run_info(p, "files", f))
         for (const char *const *o = flowsim_files; *o; o++)
@@ -483,7 +491,7 @@ static void previous_result(const char *dir, struct names *f, struct names *d) {
 static int in_the_way(const char *dir, const char *const *files, const char *const *folders,
                       const struct names *oldf, const struct names *oldd, char *err,
                       size_t errlen) {
-    char p[PATH_MAX], q[PATH_MAX];
+    char p[FS_PATH_MAX], q[FS_PATH_MAX];
     for (const char *const *f = files; f && *f; f++) {
         if (join(p, sizeof p, dir, *f) != 0) continue;
         int k = kind_of(p);
@@ -531,8 +539,9 @@ int outdir_check(const char *path, const char *const *files, char *err, size_t e
 
 /* mkdir -p, remembering the topmost folder made (for abort). */
 static int make_dirs(struct outdir *od, const char *path, char *err, size_t errlen) {
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
+    char buf[FS_PATH_MAX];
+    int rc = fs_path(buf, sizeof buf, err, errlen, "%s", path);
+    if (rc != FS_OK) return rc;
     size_t n = strlen(buf);
     while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
     for (char *p = buf + 1;; p++) {
@@ -540,7 +549,7 @@ static int make_dirs(struct outdir *od, const char *path, char *err, size_t errl
         if (!end && *p != '/') continue;
         *p = 0;
         if (mkdir(buf, 0777) == 0) {
-            if (!od->made[0]) snprintf(od->made, sizeof od->made, "%s", buf);
+            if (!od->made[0]) snprintf(od->made, sizeof od->made, "%s", buf); /* as buf: fits */
         } else if (errno != EEXIST) {
             int e = errno;
             snprintf(err, errlen, "%s: cannot create the folder: %s", buf, strerror(e));
@@ -562,13 +571,15 @@ int outdir_open(struct outdir **out, const char *path, const char *const *files,
         snprintf(err, errlen, "'': expected a folder for the results");
         return FS_EINPUT;
     }
-    if (strlen(path) >= PATH_MAX - 64) {
+    /* Room for the staging folder's name and a file in it: refused now, before anything is
+     * made, rather than by the first file (given, made and the paths below then all fit). */
+    if (strlen(path) >= FS_PATH_MAX - 64) {
         snprintf(err, errlen, "%.200s...: folder name too long", path);
         return FS_EINPUT;
     }
     struct outdir *od = fs_calloc(1, sizeof *od);
     od->stage_fd = -1;
-    snprintf(od->given, sizeof od->given, "%s", path);
+    snprintf(od->given, sizeof od->given, "%s", path); /* fits: checked above */
     struct stat sb;
     int rc = FS_OK, dfd = -1;
     if (stat(path, &sb) == 0) {
@@ -632,7 +643,7 @@ const char *outdir_path(const struct outdir *od) {
 }
 
 const char *outdir_notes(const struct outdir *od) {
-    return od->notes;
+    return od->notes ? od->notes : "";
 }
 
 static void close_stage(struct outdir *od) {
@@ -646,8 +657,8 @@ void outdir_abort(struct outdir *od) {
     close_stage(od);
     /* Folders this run made, while empty, from the deepest up. */
     if (od->made[0]) {
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s", od->given);
+        char p[FS_PATH_MAX];
+        snprintf(p, sizeof p, "%s", od->given); /* the same size as given */
         size_t top = strlen(od->made);
         while (strlen(p) >= top && rmdir(p) == 0) {
             char *slash = strrchr(p, '/');
@@ -655,6 +666,7 @@ void outdir_abort(struct outdir *od) {
             *slash = 0;
         }
     }
+    fs_free(od->notes);
     fs_free(od);
 }
 
@@ -668,7 +680,7 @@ static void step(int *k) {
 
 static int back_up(struct outdir *od, const struct names *oldf, const struct names *oldd,
                    const struct names *newf, const struct names *newd, char *err, size_t errlen) {
-    char tmp[PATH_MAX], prev[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+    char tmp[FS_PATH_MAX], prev[FS_PATH_MAX], p[FS_PATH_MAX], q[FS_PATH_MAX];
     if (join(tmp, sizeof tmp, od->stage, ".previous-tmp") ||
         join(prev, sizeof prev, od->stage, ".previous") || mkdir(tmp, 0700) != 0)
         goto fail;
@@ -682,7 +694,7 @@ static int back_up(struct outdir *od, const struct names *oldf, const struct nam
     for (int pass = 0; pass < 2; pass++) {
         const struct names *l = pass ? newd : oldd;
         for (size_t i = 0; i < l->n; i++) {
-            char sub[PATH_MAX], bsub[PATH_MAX];
+            char sub[FS_PATH_MAX], bsub[FS_PATH_MAX];
             if (join(sub, sizeof sub, od->path, l->v[i]) || kind_of(sub) != 'd' ||
                 join(bsub, sizeof bsub, tmp, l->v[i]) || kind_of(bsub))
                 continue;
@@ -722,7 +734,7 @@ static int list_in_run_info(const char *run_info, const struct names *f, const s
 
 int outdir_publish(struct outdir *od, char *err, size_t errlen) {
     struct names newf = {0}, newd = {0}, oldf = {0}, oldd = {0};
-    char p[PATH_MAX], q[PATH_MAX], info[PATH_MAX];
+    char p[FS_PATH_MAX], q[FS_PATH_MAX], info[FS_PATH_MAX];
     int rc = FS_OK, k = 0, dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) flock(dfd, LOCK_EX);
     names_of_dir(od->stage, 'f', &newf);
@@ -732,7 +744,13 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         rc = FS_EBUG;
         goto done;
     }
-    join(info, sizeof info, od->stage, "run-info");
+    /* The staging folder's path and the results folder's fit with room to spare (outdir_open
+     * refused a longer one), so these joins cannot fail; checked all the same. */
+    if (join(info, sizeof info, od->stage, "run-info") || join(p, sizeof p, od->path, "run-info")) {
+        snprintf(err, errlen, "%.200s...: folder name too long", od->path);
+        rc = FS_EINPUT;
+        goto done;
+    }
     if (rc == FS_OK && list_in_run_info(info, &newf, &newd) != 0) {
         snprintf(err, errlen, "%s: write failed (disk full?)", info);
         rc = FS_EIO;
@@ -743,7 +761,6 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
     rc = in_the_way(od->path, (const char *const *)newf.v, (const char *const *)newd.v, &oldf,
                     &oldd, err, errlen);
     if (rc != FS_OK) goto done;
-    join(p, sizeof p, od->path, "run-info");
     rc = back_up(od, &oldf, &oldd, &newf, &newd, err, errlen);
     if (rc != FS_OK) goto done;
     step(&k);
@@ -758,7 +775,7 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         step(&k);
     }
     for (size_t i = 0; i < newd.n; i++) {
-        char from[PATH_MAX], to[PATH_MAX];
+        char from[FS_PATH_MAX], to[FS_PATH_MAX];
         struct names in = {0};
         if (join(from, sizeof from, od->stage, newd.v[i]) ||
             join(to, sizeof to, od->path, newd.v[i]) || (mkdir(to, 0777) != 0 && errno != EEXIST))
@@ -782,7 +799,7 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
             kind_of(q) == 'f')
             unlink(q), step(&k);
     for (size_t i = 0; i < oldd.n; i++) {
-        char sub[PATH_MAX];
+        char sub[FS_PATH_MAX];
         if (names_has(&newd, oldd.v[i]) || join(sub, sizeof sub, od->path, oldd.v[i]) ||
             kind_of(sub) != 'd')
             continue;
@@ -791,8 +808,7 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         rmdir(sub); /* kept when it holds the user's files */
         step(&k);
     }
-    join(q, sizeof q, od->path, "run-info");
-    if (rename(info, q) != 0) goto io;
+    if (join(q, sizeof q, od->path, "run-info") || rename(info, q) != 0) goto io;
     step(&k);
     goto done;
 io:;
@@ -817,6 +833,7 @@ done:
         return rc;
     }
     close_stage(od);
+    fs_free(od->notes);
     fs_free(od);
     return FS_OK;
 }
@@ -836,7 +853,7 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
         if (!strncmp(e->d_name, prefix, strlen(prefix))) names_add(&found, e->d_name);
     if (d) closedir(d);
     for (size_t i = 0; i < found.n; i++) {
-        char p[PATH_MAX];
+        char p[FS_PATH_MAX];
         if (join(p, sizeof p, parent, found.v[i]) != 0) continue;
         int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) continue;
@@ -844,7 +861,13 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
         close(fd);
     }
     names_fini(&found);
-    if (snprintf(buf, len, "%s/%sXXXXXX", parent, prefix) >= (int)len || !mkdtemp(buf)) {
+    int n = snprintf(buf, len, "%s/%sXXXXXX", parent, prefix);
+    if (n < 0 || (size_t)n >= len) {
+        snprintf(err, errlen, "%.200s...: folder name too long", parent);
+        buf[0] = 0;
+        return FS_EINPUT;
+    }
+    if (!mkdtemp(buf)) {
         int why = errno;
         snprintf(err, errlen, "%s: cannot create a private folder: %s", parent, strerror(why));
         buf[0] = 0;

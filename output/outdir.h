@@ -93,8 +93,8 @@ int outdir_list(const char *path, const char *name, int add);
 
 /* A private folder for temporary work (an MPI rank's part): PARENT/PREFIXXXXXXX, locked for
  * the life of the process; dead ones of the same prefix (their lock free, holding only
- * flowsim's files) are removed first. parent NULL: $TMPDIR, else /tmp. Returns FS_OK or
- * FS_ECREATE. */
+ * flowsim's files) are removed first. parent NULL: $TMPDIR, else /tmp. Returns FS_OK,
+ * FS_EINPUT (the path would not fit in len bytes: refused, never cut) or FS_ECREATE. */
 int outdir_private(const char *parent, const char *prefix, char *buf, size_t len, char *err,
                    size_t errlen);
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "models/limits.h"
 #include "models/metrics.h"
 #include "models/table.h"
 #include "models/value.h"
@@ -22,7 +23,7 @@ struct series {
 struct runts {
     size_t nb, nrep, ns;
     double *time;
-    char (*date)[11];
+    char (*date)[11]; /* YYYY-MM-DD, as results.c writes them (a longer cell is refused) */
     struct series *s;
     char *scenario;
 };
@@ -76,7 +77,7 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
     size_t hint = (size_t)-1; /* find_next's: none yet */
     for (size_t i = 1; i < tb.n && rc == 0; i++) {
         const struct table_row *r = &tb.row[i];
-        char why[256];
+        char why[FS_MSG_MAX];
         long long k;
         if (r->n < 6 || r->n > 7) {
             snprintf(err, errlen,
@@ -88,6 +89,10 @@ static int read_timeseries(const char *path, struct runts *t, char *err, size_t 
             snprintf(err, errlen, "%s:%ld: replication: %s", path, r->line, why);
             rc = -1;
         } else if (table_number(path, r, 2, "time", val_number, &tm[i - 1], err, errlen) != 0) {
+            rc = -1;
+        } else if (strlen(r->field[3]) >= sizeof *t->date) { /* never cut to fit */
+            snprintf(err, errlen, "%s:%ld: date: expected YYYY-MM-DD, got '%.40s%s'", path, r->line,
+                     r->field[3], strlen(r->field[3]) > 40 ? "..." : "");
             rc = -1;
         } else if (*table_field(r, 6) &&
                    table_number(path, r, 6, "value", val_number, &val[i - 1], err, errlen) != 0) {
@@ -355,16 +360,20 @@ static void chart_band(FILE *f, const struct runts *t, const struct series *s, c
 
 /* Delayed days of a unit by reason, means across replications stacked. */
 static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
-    const struct series *r[16];
+    /* Every reason the file has, however many (no fixed array drops the later ones). */
+    const struct series **r = fs_calloc(t->ns, sizeof *r);
     size_t n = 0;
     double total = 0;
-    for (size_t i = 0; i < t->ns && n < 16; i++)
+    for (size_t i = 0; i < t->ns; i++)
         if (!strcmp(t->s[i].unit, unit) && !strncmp(t->s[i].metric, "delayed_days_", 13)) {
             r[n++] = &t->s[i];
             for (size_t k = 0; k < t->nb * t->nrep; k++)
                 if (!isnan(t->s[i].v[k])) total += t->s[i].v[k];
         }
-    if (!n || !(total > 0)) return;
+    if (!n || !(total > 0)) {
+        fs_free(r);
+        return;
+    }
     double *base = fs_calloc(t->nb, sizeof *base), *top = fs_malloc(t->nb * sizeof *top);
     double *lo = fs_malloc(t->nb * sizeof *lo), *mid = fs_malloc(t->nb * sizeof *mid),
            *hi = fs_malloc(t->nb * sizeof *hi);
@@ -376,12 +385,12 @@ static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
     for (size_t b = 0; b < t->nb; b++) ymax = fmax(ymax, base[b]);
     struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0,
                        ymax > 0 ? ymax * 1.08 : 1};
-    char title[256];
-    snprintf(title, sizeof title, "%s: delayed bed-days per day by reason (means, stacked)", unit);
-    chart_open(f, title);
+    char *title = fs_sprintf("%s: delayed bed-days per day by reason (means, stacked)", unit);
+    chart_open(f, title); /* titles are made to their length: a long unit name is whole */
+    fs_free(title);
     axes(f, &fr, t, "delayed bed-days per day");
     memset(base, 0, t->nb * sizeof *base);
-    const char *names[16], *colors[16];
+    const char **names = fs_calloc(n, sizeof *names), **colors = fs_calloc(n, sizeof *colors);
     for (size_t i = 0; i < n; i++) {
         bands(t, r[i], lo, mid, hi);
         for (size_t b = 0; b < t->nb; b++) top[b] = base[b] + (isnan(mid[b]) ? 0 : mid[b]);
@@ -400,6 +409,7 @@ static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
     legend(f, names, colors, n);
     fputs("</figure>\n", f);
     fs_free(base), fs_free(top), fs_free(lo), fs_free(mid), fs_free(hi);
+    fs_free(r), fs_free(names), fs_free(colors);
 }
 
 /* Welch's method for the warm-up: the mean across replications of a unit's occupancy per
@@ -423,10 +433,10 @@ static void chart_welch(FILE *f, const struct runts *w, const struct series *s, 
         if (!isnan(mid[b])) ymax = fmax(ymax, mid[b]);
     }
     struct frame fr = {w->time[0], w->nb > 1 ? w->time[w->nb - 1] : w->time[0] + 1, 0, ymax * 1.08};
-    char title[256];
-    snprintf(title, sizeof title, "%s: occupancy from the start, for judging the warm-up (Welch)",
-             s->unit);
+    char *title =
+        fs_sprintf("%s: occupancy from the start, for judging the warm-up (Welch)", s->unit);
     chart_open(f, title);
+    fs_free(title);
     axes(f, &fr, w, "occupancy (places)");
     polyline(f, &fr, w, mid, "#aec7e8", "line");
     polyline(f, &fr, w, ma, palette[1], "line");
@@ -449,11 +459,13 @@ static int headline(const char *unit, const char *metric) {
 }
 
 static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, const char *metric) {
-    const char *name[64];
-    double m[64], lo[64], hi[64];
+    /* Every scenario or variant, however many a sweep has. */
+    const char **name = fs_calloc(tb->n, sizeof *name);
+    double *m = fs_calloc(tb->n, sizeof *m), *lo = fs_calloc(tb->n, sizeof *lo),
+           *hi = fs_calloc(tb->n, sizeof *hi);
     size_t n = 0;
     double ymin = INFINITY, ymax = -INFINITY;
-    for (size_t i = 1; i < tb->n && n < 64; i++) {
+    for (size_t i = 1; i < tb->n; i++) {
         const struct table_row *r = &tb->row[i];
         const char *u = r->n > 1 ? r->field[1] : "";
         if (r->n < 6 || strcmp(r->field[0], metric) || strcmp(u, unit) || !*r->field[3]) continue;
@@ -465,13 +477,16 @@ static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, co
         ymax = fmax(ymax, hi[n]);
         n++;
     }
-    if (n < 2) return;
+    if (n < 2) {
+        fs_free(name), fs_free(m), fs_free(lo), fs_free(hi);
+        return;
+    }
     double pad = (ymax - ymin) * 0.15 + 1e-9 * fabs(ymax) + 1e-12;
     struct frame fr = {0, (double)n, ymin - pad, ymax + pad};
-    char title[256];
-    snprintf(title, sizeof title, "%s%s%s: mean and 95%% interval per scenario", unit,
-             *unit ? " " : "", metric);
+    char *title =
+        fs_sprintf("%s%s%s: mean and 95%% interval per scenario", unit, *unit ? " " : "", metric);
     chart_open(f, title);
+    fs_free(title);
     fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"plot\"/>\n", ML, MT,
             W - ML - MR, H - MT - MB);
     double step = nice_step(fr.y1 - fr.y0, 5);
@@ -505,6 +520,7 @@ static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, co
     const char *colors[] = {palette[0], "#333"};
     legend(f, names, colors, 2);
     fputs("</figure>\n", f);
+    fs_free(name), fs_free(m), fs_free(lo), fs_free(hi);
 }
 
 /* ---- the page -------------------------------------------------------------------------------- */
@@ -524,12 +540,12 @@ static const char style[] =
     "font-size:12px;overflow:auto}";
 
 static void file_as_pre(FILE *f, const char *path) {
-    char why[512]; /* never blocks on a FIFO put at the name */
+    char why[FS_MSG_MAX]; /* never blocks on a FIFO put at the name */
     FILE *in = table_fopen(path, "file", why, sizeof why);
     if (!in) return;
-    char line[1024];
+    char piece[1024]; /* the file a piece at a time, every piece written: a long line is whole */
     fputs("<pre>", f);
-    while (fgets(line, sizeof line, in)) esc(f, line);
+    while (fgets(piece, sizeof piece, in)) esc(f, piece);
     fputs("</pre>\n", f);
     fclose(in);
 }
@@ -537,10 +553,12 @@ static void file_as_pre(FILE *f, const char *path) {
 int report_write(const char *dir, const char *folder, const volatile sig_atomic_t *stop, char *err,
                  size_t errlen) {
     if (!folder) folder = dir;
-    char path[4200];
+    char path[FS_PATH_MAX];
     struct stat st;
     struct runts t;
     int have_ts = 0;
+    /* The longest of the names read here: once it fits, every path below does. */
+    if (fs_path(path, sizeof path, err, errlen, "%s/comparison.csv", dir) != 0) return FS_EINPUT;
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
     if (stat(path, &st) == 0) {
         if (read_timeseries(path, &t, err, errlen) != 0) return -1;
@@ -581,9 +599,9 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
         esc(f, t.scenario);
     } else {
         /* A comparison: its scenarios in order, joined by "vs". */
-        const char *shown[32];
+        const char **shown = fs_calloc(cmp.n, sizeof *shown); /* every one, however many */
         size_t ns = 0;
-        for (size_t i = 1; i < cmp.n && ns < 32; i++) {
+        for (size_t i = 1; i < cmp.n; i++) {
             const char *name = cmp.row[i].n > 2 ? cmp.row[i].field[2] : "";
             int seen = 0;
             for (size_t k = 0; k < ns; k++) seen |= !strcmp(shown[k], name);
@@ -593,6 +611,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
                 shown[ns++] = name;
             }
         }
+        fs_free(shown);
     }
     fputs("</h1>\n", f);
     if (have_ts)
@@ -621,19 +640,19 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
         fputs("<h2>Occupancy</h2>\n", f);
         for (size_t i = 0; i < t.ns && !(stop && *stop); i++)
             if (!strcmp(t.s[i].metric, "occupancy_pct")) {
-                char title[256];
-                snprintf(title, sizeof title, "%s: occupancy, %% of places", t.s[i].unit);
+                char *title = fs_sprintf("%s: occupancy, %% of places", t.s[i].unit);
                 chart_band(f, &t, &t.s[i], title, "occupancy %", 100, "capacity (100%)");
+                fs_free(title);
             }
         fputs("<h2>Delayed transfers</h2>\n", f);
         for (size_t i = 0; i < t.ns && !(stop && *stop); i++)
             if (!strcmp(t.s[i].metric, "delayed_days")) chart_reasons(f, &t, t.s[i].unit);
         for (size_t i = 0; i < t.ns; i++)
             if (!strcmp(t.s[i].metric, "ae_4h_pct")) {
-                char title[256];
-                snprintf(title, sizeof title, "%s: A&E 4-hour performance", t.s[i].unit);
+                char *title = fs_sprintf("%s: A&E 4-hour performance", t.s[i].unit);
                 fputs("<h2>A&amp;E</h2>\n", f);
                 chart_band(f, &t, &t.s[i], title, "% within 4 hours", 95, "the 95% standard");
+                fs_free(title);
             }
         /* The warm-up: acute units (those with an NCTR count), else every unit. */
         struct runts w;

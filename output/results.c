@@ -13,7 +13,7 @@
 #include "sim/stats.h"
 
 struct results {
-    char dir[4200]; /* the folder written: a private one (a staging folder, a part's) */
+    char *dir; /* the folder written: a private one (a staging folder, a part's) */
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct csvout_file ts;
@@ -37,6 +37,7 @@ struct results {
 
 static void free_rs(struct results *rs) {
     if (!rs) return;
+    fs_free(rs->dir);
     fs_free(rs->q_scenario);
     if (rs->q_unit)
         for (size_t i = 0; i < rs->sc->nunits; i++) fs_free(rs->q_unit[i]);
@@ -60,12 +61,12 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
     fputs("replication", rs->reps.f);
     for (size_t i = 0; i < rs->ml->n; i++) { /* column names, for people: UNIT:METRIC */
         const struct metric_slot *s = &rs->ml->slot[i];
-        char name[600];
-        snprintf(name, sizeof name, "%s%s%s", s->unit >= 0 ? rs->sc->unit[s->unit].name : "",
-                 s->unit >= 0 ? ":" : "", s->name);
+        char *name = fs_sprintf("%s%s%s", s->unit >= 0 ? rs->sc->unit[s->unit].name : "",
+                                s->unit >= 0 ? ":" : "", s->name);
         char *q = csvout_quote(name);
         fprintf(rs->reps.f, ",%s", q);
         fs_free(q);
+        fs_free(name);
     }
     fputc('\n', rs->reps.f);
     return 0;
@@ -74,7 +75,7 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
 struct results *results_open(const char *dir, const struct scenario *sc,
                              const struct metric_layout *ml, char *err, size_t errlen) {
     struct results *rs = fs_calloc(1, sizeof *rs);
-    snprintf(rs->dir, sizeof rs->dir, "%s", dir);
+    rs->dir = fs_strdup(dir);
     rs->sc = sc;
     rs->ml = ml;
     rs->q_scenario = csvout_quote(sc->name);
@@ -107,7 +108,7 @@ struct results *results_open(const char *dir, const struct scenario *sc,
 /* One row: built in a buffer and written at once when it fits, else written in pieces. */
 static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, const char *metric,
                     double v) {
-    char line[4096];
+    char line[4096]; /* most rows; a longer one is written in pieces below, never cut */
     size_t ul = strlen(unit), ml = strlen(metric);
     if (plen + ul + ml + CSVOUT_NUM_MAX + 4 > sizeof line) { /* a very long name */
         fprintf(f, "%s%s,%s,", prefix, unit, metric);
@@ -144,7 +145,8 @@ static const char *row_prefix(const struct results *rs, int rep, double t, const
 
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    char buf[512], *own; /* what is the same along a bucket's rows, made once */
+    char buf[512], *own; /* what is the same along a bucket's rows, made once (row_prefix
+                          * allocates when a long scenario name needs more) */
     size_t plen;
     const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
                                     sizeof buf, &own, &plen);
@@ -158,7 +160,7 @@ void results_write_bucket(const struct results *rs, int rep, size_t b, const dou
 void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f) {
     const struct scenario *sc = rs->sc;
     double t = (double)k * sc->interval;
-    char date[11], buf[512], *own;
+    char date[11], buf[512], *own; /* YYYY-MM-DD; the prefix as in results_write_bucket */
     val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
     size_t plen;
     const char *prefix = row_prefix(rs, rep, t, date, buf, sizeof buf, &own, &plen);
@@ -251,6 +253,10 @@ size_t results_stat(const struct results *rs, size_t slot, double *mean, double 
     return (size_t)w->n;
 }
 
+void results_summary_get(const struct results *rs, size_t slot, struct welford *w) {
+    *w = rs->acc[slot];
+}
+
 uint64_t results_events(const struct results *rs) {
     return rs->events;
 }
@@ -289,7 +295,7 @@ static void write_summary(struct results *rs, FILE *f) {
 
 void results_write_run_info(FILE *f, const struct results_info *info,
                             const struct results_counts *n) {
-    char when[64];
+    char when[64]; /* YYYY-MM-DDTHH:MM:SSZ: 20 characters */
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);

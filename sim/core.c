@@ -1,6 +1,7 @@
 #include "core.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,30 @@ char *fs_strdup(const char *s) {
     char *d = fs_malloc(n);
     memcpy(d, s, n);
     return d;
+}
+
+char *fs_sprintf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    FS_ASSERT(n >= 0); /* only a bad format fails, and the formats are the program's */
+    char *s = fs_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int fs_path(char *buf, size_t len, char *err, size_t errlen, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < len) return FS_OK;
+    snprintf(err, errlen, "%.200s...: path too long (more than %zu bytes)", buf, len - 1);
+    buf[0] = 0;
+    return FS_EINPUT;
 }
 
 void fs_free(void *p) {

@@ -9,11 +9,20 @@
 
 #include <stddef.h>
 
+#ifdef __GNUC__
+#define FS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define FS_PRINTF(fmt, args)
+#endif
+
 void *fs_malloc(size_t n);
 void *fs_calloc(size_t count, size_t size);
 void *fs_realloc(void *p, size_t n);
 char *fs_strdup(const char *s);
 void fs_free(void *p); /* accepts NULL */
+/* printf's text, allocated to its length (fs_free it): for text built from names, which no
+ * fixed buffer may cut. */
+char *fs_sprintf(const char *fmt, ...) FS_PRINTF(1, 2);
 /* n bytes aligned to align (a power of two); n is rounded up to a multiple of it. Freed
  * with fs_free. */
 void *fs_aligned(size_t align, size_t n);
@@ -48,6 +57,16 @@ enum fs_status {
  * name too long or a file where a folder should be is FS_EINPUT, anything else (permission, a
  * read-only file system) FS_ECREATE. */
 int fs_errno_status(int e);
+
+/* A path formatted into buf (len bytes: FS_PATH_MAX, models/limits.h): FS_OK when the whole
+ * of it fits; else FS_EINPUT with "START...: path too long (more than N bytes)" in err and buf
+ * emptied — a path is refused, never cut short (a cut one names another file). */
+int fs_path(char *buf, size_t len, char *err, size_t errlen, const char *fmt, ...) FS_PRINTF(5, 6);
+
+/* The one-line message buffers of sim/ (the runner's copy of a replication's failure, which
+ * may name an output file): sim/ cannot include models/limits.h, whose FS_MSG_MAX this equals
+ * (checked there) and whose "Buffers" paragraph gives the reason. */
+#define FS_SIM_MSG_MAX (4096 + 512)
 
 /* A test's hook in the program, off unless the test sets it: is the environment variable name
  * set to a whole number equal to value (value 0: set at all)? Used to kill a publication at a

@@ -17,7 +17,7 @@ struct pool {
     int failed;          /* the first failure's status (an fs_status, or -1), or 0 */
     void **results;      /* reorder buffer */
     char *ready;
-    char err[512];
+    char err[FS_SIM_MSG_MAX]; /* a replication's failure, which may name a file */
 };
 
 static void fail(struct pool *p, int rc, const char *msg) {
@@ -28,7 +28,7 @@ static void fail(struct pool *p, int rc, const char *msg) {
 static void *worker(void *arg) {
     struct pool *p = arg;
     const struct runner_job *job = p->job;
-    char err[512];
+    char err[FS_SIM_MSG_MAX];
     for (;;) {
         pthread_mutex_lock(&p->lock);
         /* A slow replication holds back the emission of those after it; the window bounds what

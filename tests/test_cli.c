@@ -286,6 +286,44 @@ static void every_shipped_scenario_validates(void **s) {
     free(out);
 }
 
+/* The console table after a run is the run's summary as summary.csv's cells say it, whatever
+ * the scenario's name (a comma in it once emptied the table). */
+static void console_table_is_the_summary(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_console");
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set 'scenario.name=Winter, 2025'",
+             tu_src("scenarios/demo.ini"), dir, demo_args);
+    char *out, *err;
+    assert_int_equal(tu_run(cmd, &out, &err), 0);
+    char head[128];
+    snprintf(head, sizeof head, "\n%-16s %-14s %12s %12s %12s\n", "unit", "metric", "mean",
+             "ci95_low", "ci95_high");
+    assert_non_null(strstr(out, head));
+    struct table t;
+    char msg[512];
+    assert_int_equal(table_read(file_in(dir, "summary.csv"), &t, msg, sizeof msg), 0);
+    const char *shown[][2] = {
+        {"acute", "occupancy_pct"}, {"ae", "ae_4h_pct"}, {"(system)", "dtoc_per_100k"}};
+    for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) {
+        int found = 0;
+        for (size_t i = 1; i < t.n; i++) {
+            const struct table_row *r = &t.row[i];
+            const char *u = !strcmp(shown[k][0], "(system)") ? "" : shown[k][0];
+            if (r->n < 7 || strcmp(r->field[0], "Winter, 2025") || strcmp(r->field[1], u) ||
+                strcmp(r->field[2], shown[k][1]))
+                continue;
+            char line[256];
+            snprintf(line, sizeof line, "\n%-16s %-14s %12s %12s %12s\n", shown[k][0], shown[k][1],
+                     r->field[3], r->field[5], r->field[6]);
+            if (!strstr(out, line)) fail_msg("not on the console:%s", line);
+            found = 1;
+        }
+        assert_true(found);
+    }
+    table_fini(&t);
+    free(out), free(err);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(help_version_and_usage),
@@ -294,6 +332,7 @@ int main(void) {
         cmocka_unit_test(resolved_scenario_reproduces_the_run),
         cmocka_unit_test(repeated_options_last_one_wins),
         cmocka_unit_test(precision_adds_replications),
+        cmocka_unit_test(console_table_is_the_summary),
         cmocka_unit_test(patient_log_agrees_with_the_summary),
         cmocka_unit_test(progress_only_on_a_terminal),
         cmocka_unit_test(validate_good_scenario),

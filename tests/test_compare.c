@@ -196,11 +196,86 @@ static void sweep_grid_of_variants(void **s) {
     assert_int_not_equal(stat(out3, &st), 0);
 }
 
+/* compare's run-info names every scenario file, however many and however long their paths:
+ * twenty variants at some 270 bytes each are more than any fixed line would hold. */
+static void compare_run_info_names_every_file(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_compare_many");
+    char sub[4096], out[4096], name[240];
+    memset(name, 'c', 220);
+    name[220] = 0;
+    snprintf(sub, sizeof sub, "%s/%s", dir, name);
+    assert_int_equal(mkdir(sub, 0777), 0);
+    const char *v = variant_file(sub, "v", "tests/scenarios/virtual_ward.ini", "");
+    size_t len = strlen(v);
+    char *files = calloc(21 * (len + 3) + 1, 1), *want = calloc(21 * (len + 1) + 64, 1);
+    strcpy(want, "scenario_files = ");
+    strcat(want, tu_src("tests/scenarios/virtual_ward.ini"));
+    for (int i = 0; i < 20; i++) {
+        strcat(strcat(strcat(files, " '"), v), "'");
+        strcat(strcat(want, " "), v);
+    }
+    strcat(want, "\n");
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *args = malloc(strlen(files) + 8192);
+    sprintf(args,
+            "compare '%s' %s -o '%s' --replications 2 --set scenario.horizon=30d "
+            "--set scenario.warmup=5d --quiet",
+            tu_src("tests/scenarios/virtual_ward.ini"), files, out);
+    assert_int_equal(tu_run(args, NULL, NULL), 0);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run-info", out);
+    char *info = tu_read(path);
+    assert_non_null(info);
+    assert_true(strlen(want) > 4096);
+    assert_non_null(strstr(info, want));
+    free(info), free(args), free(files), free(want);
+}
+
+/* A sweep whose variant folders would have paths longer than any file can have (a results
+ * folder deep in the tree, a long label) is refused before anything runs, never cut short. */
+static void sweep_paths_too_long_are_refused(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_sweep_deep");
+    /* Folders of 200 bytes down to some 3,990 bytes in all: the results folder and its staging
+     * folder fit, the staging folder and a label of 120 bytes do not. */
+    char deep[4200], part[256];
+    snprintf(deep, sizeof deep, "%s", dir);
+    while (strlen(deep) < 3985) {
+        size_t left = 3985 - strlen(deep) - 1;
+        size_t n = left > 200 ? 200 : left < 1 ? 1 : left;
+        memset(part, 'd', n);
+        part[n] = 0;
+        strcat(strcat(deep, "/"), part);
+        assert_int_equal(mkdir(deep, 0777), 0);
+    }
+    char grid[4096], label[128], text[512], prefix[4400];
+    memset(label, 'v', 120);
+    label[120] = 0;
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    snprintf(text, sizeof text, "variant,acute.capacity\n%s,900\nb,950\n", label);
+    tu_write(grid, text);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", deep);
+    snprintf(cmd, sizeof cmd,
+             "sweep '%s' --grid '%s' -o out --replications 2 --set scenario.horizon=20d "
+             "--set scenario.warmup=5d --quiet",
+             tu_src("scenarios/demo.ini"), grid);
+    char *o, *e;
+    assert_int_equal(tu_run_under(prefix, cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "...: path too long (more than 4095 bytes)\n"));
+    free(o), free(e);
+    char out[4300];
+    snprintf(out, sizeof out, "%s/out", deep);
+    assert_false(tu_exists(out));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compare_pairs_the_patients),
         cmocka_unit_test(compare_known_answer_is_zero),
         cmocka_unit_test(sweep_grid_of_variants),
+        cmocka_unit_test(compare_run_info_names_every_file),
+        cmocka_unit_test(sweep_paths_too_long_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,10 +1,14 @@
 /* CSV writing: numbers exactly as %.9g (the fast path for whole numbers included), empty cells
- * for NaN and infinity, and appending a worker's temporary file. */
+ * for NaN and infinity, appending a worker's temporary file, and paths refused whole rather
+ * than cut. */
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "models/limits.h"
 #include "output/csvout.h"
+#include "sim/core.h"
 #include "sim/rng.h"
 #include "testutil.h"
 
@@ -73,11 +77,46 @@ static void append_copies_and_closes(void **s) {
     fclose(dst);
 }
 
+/* A path one byte too long for FS_PATH_MAX is refused with a message naming its start, and
+ * never left cut in the buffer; one that fits is whole. */
+static void paths_that_do_not_fit_are_refused_not_cut(void **s) {
+    (void)s;
+    char dir[FS_PATH_MAX + 8], buf[FS_PATH_MAX], err[FS_MSG_MAX];
+    memset(dir, 'd', FS_PATH_MAX - 8), dir[FS_PATH_MAX - 8] = 0; /* + "/run-in": 4095 */
+    assert_int_equal(fs_path(buf, sizeof buf, err, sizeof err, "%s/%s", dir, "run-in"), FS_OK);
+    assert_int_equal(strlen(buf), FS_PATH_MAX - 1);
+    assert_int_equal(fs_path(buf, sizeof buf, err, sizeof err, "%s/%s", dir, "run-inf"), FS_EINPUT);
+    assert_string_equal(buf, "");
+    char want[300];
+    snprintf(want, sizeof want, "%.200s...: path too long (more than %d bytes)", dir,
+             FS_PATH_MAX - 1);
+    assert_string_equal(err, want);
+    /* A file in a folder whose name leaves no room for it: nothing is created. */
+    const char *tmp = tu_tmpdir("csvout_long");
+    struct csvout_file cf;
+    snprintf(dir, sizeof dir, "%s/", tmp);
+    size_t n = strlen(dir);
+    while (n + 2 < FS_PATH_MAX - 20) dir[n++] = '.', dir[n++] = '/';
+    dir[n] = 0;
+    assert_int_equal(csvout_open(&cf, dir, "summary.csv", err, sizeof err), FS_EINPUT);
+    assert_non_null(strstr(err, "...: file name too long"));
+    assert_null(cf.f);
+    assert_string_equal(cf.final, "");
+    DIR *dd = opendir(tmp);
+    assert_non_null(dd);
+    struct dirent *e;
+    int count = 0;
+    while ((e = readdir(dd))) count += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(dd);
+    assert_int_equal(count, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(numbers_print_as_printf_would),
         cmocka_unit_test(nan_and_infinity_are_empty_cells),
         cmocka_unit_test(append_copies_and_closes),
+        cmocka_unit_test(paths_that_do_not_fit_are_refused_not_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,12 @@
 static const char *const makers[] = {"failf", "key_fail", "cell_fail", "fail_at", "expected",
                                      "bad",   "snprintf", "vsnprintf", NULL};
 static const char *const sources[] = {"models/scenario.c",
+                                      "models/scenario_read.c",
+                                      "models/scenario_tables.c",
+                                      "models/scenario_units.c",
+                                      "models/scenario_check.c",
+                                      "models/scenario_query.c",
+                                      "models/scenario_write.c",
                                       "models/inidoc.c",
                                       "models/table.c",
                                       "models/value.c",

@@ -674,6 +674,134 @@ static void text_a_spreadsheet_would_run_is_written_as_text(void **s) {
 
 /* ---- 8. exit statuses ---- */
 
+/* ---- no name or path is ever cut (models/limits.h, "Buffers") ---- */
+
+/* text holds needle whole: found, and followed by what should come after it. */
+static void holds(const char *dir, const char *file, const char *needle, const char *after) {
+    char *t = tu_read(path_in(dir, file));
+    if (!t) fail_msg("%s/%s: missing", dir, file);
+    size_t n = strlen(needle);
+    int whole = 0;
+    for (const char *p = t; !whole && (p = strstr(p, needle)); p++)
+        whole = !strncmp(p + n, after, strlen(after));
+    if (!whole)
+        fail_msg("%s/%s: no '%.40s...' (%zu bytes) followed by '%s'", dir, file, needle, n, after);
+    free(t);
+}
+
+static void long_names_are_whole_in_every_file_the_report_and_a_merge(void **s) {
+    (void)s;
+    char d[4096], prefix[4400];
+    scratch("folders_longer", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    /* A unit named as long as an INI line allows, a scenario name of 2,500 characters (a
+     * run-info line that long, read back by merge and report). */
+    char unit[181], name[2501];
+    memset(unit, 'U', 180), unit[180] = 0;
+    memset(name, 'W', 2500), name[2500] = 0;
+    char ini[1024];
+    snprintf(ini, sizeof ini,
+             "[scenario]\nhorizon = 40d\nreplications = 2\nseed = 7\n"
+             "[arrivals a]\nto = %s\nrate = 20/d\n"
+             "[unit %s]\ncapacity = 50\nstay = lognormal(2d, 1d)\nnext = exit 1\n",
+             unit, unit);
+    tu_write(path_in(d, "long.ini"), ini);
+    /* A unit's line of 196 characters and its newline (a name of 189) is read whole; one more
+     * (inih's limit) is refused at its line, never read as a shorter name. */
+    for (int len = 189; len <= 190; len++) {
+        char u[200], text[1024];
+        memset(u, 'U', (size_t)len), u[len] = 0;
+        snprintf(text, sizeof text,
+                 "[scenario]\nhorizon = 40d\n[arrivals a]\nto = %s\nrate = 20/d\n"
+                 "[unit %s]\nstay = fixed(2d)\nnext = exit 1\n",
+                 u, u);
+        tu_write(path_in(d, "longer.ini"), text);
+        expect_exit(prefix, "validate longer.ini", len == 189 ? 0 : 2,
+                    len == 189 ? "" : "longer.ini:6: line is too long (at most 196 characters)");
+    }
+    const char *runs[] = {"-o out --report", "-o p1 --replications-range 1:1",
+                          "-o p2 --replications-range 2:2"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "run long.ini %s --quiet --set 'scenario.name=%s'", runs[i],
+                 name);
+        assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    }
+    char *err = NULL;
+    int rc = tu_run_under(prefix, "merge p1 p2 -o m --quiet", NULL, &err);
+    if (rc != 0) fail_msg("merge of long-named parts: exit %d, '%.300s'", rc, err ? err : "");
+    free(err);
+    char line[4096];
+    snprintf(line, sizeof line, "%s,%s,", name, unit);
+    const char *dirs[] = {"out", "m"};
+    for (int i = 0; i < 2; i++) {
+        char od[4200];
+        snprintf(od, sizeof od, "%s/%s", d, dirs[i]);
+        holds(od, "summary.csv", line, "occupancy_pct,");
+        holds(od, "run-info", name, "\n");
+        snprintf(line, sizeof line, "%s,1,", name);
+        holds(od, "timeseries.csv", line, "0,2025");
+        snprintf(line, sizeof line, "%s,%s,", name, unit);
+    }
+    const char *same[] = {"summary.csv", "timeseries.csv", "warmup.csv", NULL};
+    assert_same_files(path_in(d, "out"), path_in(d, "m"), same);
+    holds(path_in(d, "out"), "report.html", name, "</h1>");
+    holds(path_in(d, "out"), "report.html", unit, ": occupancy, % of places</figcaption>");
+
+    /* flowsim report on a result whose files hold longer names than a scenario can (edited, or
+     * of another tool): a 1,000-character unit in every chart's title, and a run-info line of
+     * 10,000 characters whole in the page. */
+    char unit2[1001], *note = malloc(10001);
+    memset(unit2, 'V', 1000), unit2[1000] = 0;
+    memset(note, 'x', 10000), note[10000] = 0;
+    assert_int_equal(sh("cp -r '%s/out' '%s/hand'", d, d), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s/hand' && sed -i 's/,%s,/,", d, unit);
+    size_t k = strlen(cmd);
+    snprintf(cmd + k, sizeof cmd - k, "%s,/' timeseries.csv warmup.csv", unit2);
+    assert_int_equal(system(cmd), 0);
+    FILE *f = fopen(path_in(d, "hand/run-info"), "a");
+    assert_non_null(f);
+    fprintf(f, "note = %s\n", note);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "report '%s/hand'", d);
+    err = NULL;
+    rc = tu_run(cmd, NULL, &err);
+    if (rc != 0) fail_msg("report: exit %d, '%.300s'", rc, err ? err : "");
+    free(err);
+    const char *titles[] = {": occupancy, % of places</figcaption>",
+                            ": occupancy from the start, for judging the warm-up (Welch)"
+                            "</figcaption>"};
+    for (int i = 0; i < 2; i++) holds(path_in(d, "hand"), "report.html", unit2, titles[i]);
+    holds(path_in(d, "hand"), "report.html", note, "\n");
+    free(note);
+}
+
+/* "././././.../NAME": a path longer than any file can have, to a folder that is there. */
+static void long_path_to(const char *name, char *out, size_t len) {
+    size_t n = 0;
+    while (n + 2 < 4200) out[n++] = '.', out[n++] = '/';
+    snprintf(out + n, len - n, "%s", name);
+}
+
+static void paths_too_long_are_refused_never_cut(void **s) {
+    (void)s;
+    char d[4096], prefix[4400], p[4400];
+    scratch("folders_paths", d, sizeof d);
+    snprintf(prefix, sizeof prefix, "cd '%s' &&", d);
+    /* The results folder: exit 2 before anything is written. */
+    long_path_to("out", p, sizeof p);
+    snprintf(cmd, sizeof cmd, "run small.ini -o '%s' --quiet", p);
+    expect_exit(prefix, cmd, 2, "...: ");
+    expect_exit(prefix, cmd, 2, " too long");
+    assert_false(tu_exists(path_in(d, "out")));
+    /* A part to merge, and a folder to report on: named, not taken for missing files. */
+    snprintf(cmd, sizeof cmd, "run small.ini -o part --replications-range 1:3 --quiet");
+    assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
+    long_path_to("part", p, sizeof p);
+    snprintf(cmd, sizeof cmd, "merge '%s' -o merged --quiet", p);
+    expect_exit(prefix, cmd, 2, "...: path too long (more than 4095 bytes)");
+    assert_false(tu_exists(path_in(d, "merged")));
+}
+
 static void each_kind_of_failure_has_its_exit_status(void **s) {
     (void)s;
     char d[4096], prefix[4400];
@@ -732,6 +860,8 @@ int main(void) {
         cmocka_unit_test(sweep_and_compare_honour_the_per_patient_and_per_group_options),
         cmocka_unit_test(text_a_spreadsheet_would_run_is_written_as_text),
         cmocka_unit_test(each_kind_of_failure_has_its_exit_status),
+        cmocka_unit_test(long_names_are_whole_in_every_file_the_report_and_a_merge),
+        cmocka_unit_test(paths_too_long_are_refused_never_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "models/limits.h"
 #include "models/scenario.h"
 #include "models/value.h"
 #include "testutil.h"
@@ -555,6 +556,30 @@ static void extends_loop_is_an_error(void **s) {
     assert_non_null(strstr(err, "nowhere.ini: cannot open scenario file"));
 }
 
+/* A CSV path longer than any file can have is refused, never cut to another file's name: for
+ * a path given whole (--set) and for one joined to the scenario's folder. */
+static void table_paths_too_long_are_refused_not_cut(void **s) {
+    (void)s;
+    static char set[FS_PATH_MAX + 64], text[FS_PATH_MAX + 256];
+    int n = snprintf(set, sizeof set, "ward.capacity_schedule=/");
+    memset(set + n, 'a', FS_PATH_MAX);
+    set[n + FS_PATH_MAX] = 0;
+    const char *sets[] = {set};
+    static char msg[2 * FS_MSG_MAX]; /* the --set names itself whole */
+    assert_null(scenario_load(file("long_set.ini", BASE), sets, 1, msg, sizeof msg));
+    assert_non_null(strstr(msg, "aaaa: capacity_schedule: /aaaa"));
+    assert_non_null(strstr(msg, "...: path too long (more than 4095 bytes)"));
+    /* A value that fits alone (4,082 bytes, on continuation lines) but not after the
+     * scenario's folder. */
+    n = snprintf(text, sizeof text, "%scapacity_schedule = b", BASE);
+    for (int i = 0; i < 41; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, "\n %0*d", i < 40 ? 100 : 40, 0);
+    snprintf(text + n, sizeof text - (size_t)n, "\n");
+    assert_null(load("long_rel.ini", text));
+    assert_non_null(strstr(err, "long_rel.ini:11: capacity_schedule: "));
+    assert_non_null(strstr(err, "...: path too long (more than 4095 bytes)"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_filled_in),
@@ -567,6 +592,7 @@ int main(void) {
         cmocka_unit_test(extends_loop_is_an_error),
         cmocka_unit_test(too_many_groups_or_units_are_refused_with_the_limit),
         cmocka_unit_test(loops_that_take_no_time_are_refused),
+        cmocka_unit_test(table_paths_too_long_are_refused_not_cut),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -9,7 +9,7 @@
 #include "sim/core.h"
 
 int cmd_merge(const struct opts *o, const char *command) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     /* The parts, as many as there are (run-info records them whole). */
     size_t len = 1;
     for (size_t i = 0; i < o->nfiles; i++) len += strlen(o->files[i]) + 1;

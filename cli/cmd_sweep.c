@@ -18,31 +18,27 @@
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
+#include "variants.h"
 
-struct sweep_variant {
+/* A row of the grid: the variant's name and its --set values. */
+struct sweep_row {
     char label[OUTDIR_LABEL_MAX + 1];
     char **sets; /* owned "NAME.KEY=VALUE" strings of the row */
     size_t nsets;
     long line;
-    struct scenario *sc;
-    struct metric_layout ml;
-    double *value;
-    const char **unit, **metric;
 };
 
-static void variant_fini(struct sweep_variant *v) {
-    for (size_t i = 0; i < v->nsets; i++) fs_free(v->sets[i]);
-    fs_free(v->sets);
-    fs_free(v->value);
-    fs_free(v->unit);
-    fs_free(v->metric);
-    metric_layout_fini(&v->ml);
-    scenario_free(v->sc);
+static void rows_free(struct sweep_row *v, size_t n) {
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < v[k].nsets; i++) fs_free(v[k].sets[i]);
+        fs_free(v[k].sets);
+    }
+    fs_free(v);
 }
 
 /* The grid: a header of NAME.KEY columns (and an optional 'variant' label column), then one
  * variant per row. */
-static int read_grid(const char *path, struct sweep_variant **out, size_t *n, char *err,
+static int read_grid(const char *path, struct sweep_row **out, size_t *n, char *err,
                      size_t errlen) {
     struct table t;
     if (table_read(path, &t, err, errlen) != 0) return -1;
@@ -65,11 +61,11 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
             rc = -1;
         }
     }
-    struct sweep_variant *v = fs_calloc(t.n, sizeof *v);
+    struct sweep_row *v = fs_calloc(t.n, sizeof *v);
     size_t nv = 0;
     for (size_t i = 1; i < t.n && !rc; i++) {
         const struct table_row *row = &t.row[i];
-        struct sweep_variant *x = &v[nv++];
+        struct sweep_row *x = &v[nv++];
         x->line = row->line;
         x->sets = fs_calloc(head->n + 1, sizeof *x->sets);
         if (row->n != head->n) {
@@ -78,14 +74,17 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
             rc = -1;
             break;
         }
-        char made[4 * OUTDIR_LABEL_MAX] = ""; /* longer than a label: outdir_label says so */
+        /* The label from the row's values, VALUE_VALUE..., however long (outdir_label says
+         * when it is too long for a folder's name). */
+        size_t mlen = 1;
+        for (size_t k = 0; k < head->n; k++) mlen += strlen(row->field[k]) + 1;
+        char *made = fs_calloc(mlen, 1), *mp = made;
         for (size_t k = 0; k < head->n; k++) {
             if ((int)k == label_col) continue;
             size_t len = strlen(head->field[k]) + strlen(row->field[k]) + 2;
             x->sets[x->nsets] = fs_malloc(len);
             snprintf(x->sets[x->nsets++], len, "%s=%s", head->field[k], row->field[k]);
-            size_t m = strlen(made);
-            snprintf(made + m, sizeof made - m, "%s%s", m ? "_" : "", row->field[k]);
+            mp += sprintf(mp, "%s%s", mp > made ? "_" : "", row->field[k]);
         }
         char what[64];
         snprintf(what, sizeof what, "variant%s", label_col >= 0 ? "" : " (from the row's values)");
@@ -96,13 +95,14 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
                       "%s '%s': expected a name that is not one of flowsim's files (run-info, "
                       "sweep.csv, report.html, ...)",
                       what, x->label))) {
-            char msg[1024];
-            snprintf(msg, sizeof msg, "%s", err);
+            char *msg = fs_strdup(err);
             snprintf(err, errlen, "%s:%ld: %s%s", path, row->line, msg,
                      label_col >= 0 ? "" : "; name it in a 'variant' column");
+            fs_free(msg);
             rc = -1;
-            break;
         }
+        fs_free(made);
+        if (rc) break;
         for (size_t j = 0; j + 1 < nv && !rc; j++)
             if (!strcmp(v[j].label, x->label)) {
                 snprintf(err, errlen, "%s:%ld: variant '%s' appears twice (first at line %ld)",
@@ -117,55 +117,44 @@ static int read_grid(const char *path, struct sweep_variant **out, size_t *n, ch
 }
 
 int cmd_sweep(const struct opts *o, const char *command) {
-    char err[2048];
-    struct sweep_variant *v = NULL;
+    char err[FS_MSG_MAX];
+    struct sweep_row *row = NULL;
     size_t n = 0;
     int status = EXIT_OK;
     if (!o->grid) {
         fprintf(stderr, "flowsim: sweep needs --grid GRID.csv\n");
         return EXIT_BAD_INPUT;
     }
-    if (read_grid(o->grid, &v, &n, err, sizeof err) != 0) {
+    if (read_grid(o->grid, &row, &n, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         status = EXIT_BAD_INPUT;
     }
-    /* Every variant is loaded and checked before any runs; all take the first row's seed and
-     * replications, so they see the same patients. */
-    char seed[64], reps[64];
+    /* Every variant is loaded and checked before any runs, on the first row's patients. */
+    struct variants vs;
+    variants_init(&vs, n);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        size_t ns = 0;
-        const char **sets = fs_calloc(o->nsets + v[i].nsets + 3, sizeof *sets);
-        for (size_t k = 0; k < o->nsets; k++) sets[ns++] = o->sets[k];
-        for (size_t k = 0; k < v[i].nsets; k++) sets[ns++] = v[i].sets[k];
-        if (i > 0) {
-            sets[ns++] = seed;
-            sets[ns++] = reps;
-        }
-        v[i].sc = scenario_load(o->file, sets, ns, err, sizeof err);
-        fs_free(sets);
-        if (!v[i].sc) {
-            fprintf(stderr, "%s:%ld: variant '%s': %s\n", o->grid, v[i].line, v[i].label, err);
+        if (variants_load(&vs, i, o->file, o->sets, o->nsets, (const char *const *)row[i].sets,
+                          row[i].nsets, err, sizeof err) != 0) {
+            fprintf(stderr, "%s:%ld: variant '%s': %s\n", o->grid, row[i].line, row[i].label, err);
             status = EXIT_BAD_INPUT;
-            break;
         }
-        if (i == 0) {
-            snprintf(seed, sizeof seed, "scenario.seed=%llu", (unsigned long long)v[0].sc->seed);
-            snprintf(reps, sizeof reps, "scenario.replications=%d", v[0].sc->replications);
-        }
+        vs.v[i].name = row[i].label;
     }
-    char dir[4096], sub[4300];
+    char dir[FS_PATH_MAX], sub[FS_PATH_MAX] = "";
     struct outdir *od = NULL;
-    if (status == EXIT_OK) status = cli_results_dir(o, "sweep-", v[0].sc, dir, sizeof dir);
     /* The whole sweep — every variant's folder, sweep.csv, run-info, the report — is staged in
      * one folder and published as one result (under mpirun, by rank 0). */
-    const char *files[] = {"sweep.csv", "run-info", o->report ? "report.html" : NULL, NULL};
     const char **labels = fs_calloc(n + 1, sizeof *labels);
-    for (size_t i = 0; i < n; i++) labels[i] = v[i].label;
-    if (status == EXIT_OK && par_rank() == 0)
-        status = cli_outdir_open(&od, dir, files, labels, o->quiet);
+    for (size_t i = 0; i < n; i++) labels[i] = row[i].label;
+    if (status == EXIT_OK)
+        status = variants_open(&vs, o, "sweep-", "sweep.csv", labels, dir, sizeof dir, &od);
     fs_free(labels);
     const char *stage = od ? outdir_stage(od) : "";
-    struct cmp_scenario *cs = fs_calloc(n + 1, sizeof *cs);
+    /* Each variant's folder in the staging folder: refused before anything runs when its path
+     * is too long. */
+    for (size_t i = 0; i < n && status == EXIT_OK && od; i++)
+        if (cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err) != FS_OK)
+            status = cli_fail(FS_EINPUT, err);
     int threads = o->threads > 0 ? o->threads : runner_cores();
     /* Under mpirun with at least as many variants as ranks, each rank runs whole variants
      * (variant i on rank i mod ranks), all at once, and hands them to rank 0 afterwards;
@@ -174,12 +163,10 @@ int cmd_sweep(const struct opts *o, const char *command) {
     int alone = ranks > 1 && n >= (size_t)ranks;
     int *rc = fs_calloc(n + 1, sizeof *rc);
     double *wall = fs_calloc(n + 1, sizeof *wall);
-    char(*from)[4200] = fs_calloc(n + 1, sizeof *from);
+    char(*from)[FS_PATH_MAX] = fs_calloc(n + 1, sizeof *from);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        struct sweep_variant *x = &v[i];
-        metric_layout_init(&x->ml, x->sc, o->by_group && x->sc->ngroups);
-        x->value = fs_calloc((size_t)x->sc->replications * x->ml.n, sizeof *x->value);
-        snprintf(sub, sizeof sub, "%s/%s", stage, x->label);
+        struct variant *x = &vs.v[i];
+        variants_prepare(&vs, i, o->by_group);
         int owner = alone ? (int)(i % (size_t)ranks) : rank;
         if (owner != rank) continue;
         struct run_stats st = {0};
@@ -190,7 +177,9 @@ int cmd_sweep(const struct opts *o, const char *command) {
         /* A rank other than 0 runs into a folder of its own, which cli_deliver sends. */
         if (alone && rank != 0)
             rc[i] = cli_part_dir(from[i], sizeof from[i], err, sizeof err);
-        else if (rank == 0 && mkdir(sub, 0777) != 0)
+        else if (rank == 0)
+            rc[i] = cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err);
+        if (rc[i] == 0 && rank == 0 && !from[i][0] && mkdir(sub, 0777) != 0)
             snprintf(err, sizeof err, "%.1500s: cannot create the folder: %s", sub,
                      strerror(errno)),
                 rc[i] = FS_ECREATE;
@@ -201,46 +190,35 @@ int cmd_sweep(const struct opts *o, const char *command) {
                                                : NULL,
                                    threads, command, &ro, &st, err, sizeof err);
         wall[i] = st.wall_seconds;
-        fs_free(st.warnings);                     /* a variant's warnings are in its run-info */
+        fs_free(st.warnings); /* a variant's warnings are in its run-info */
+        fs_free(st.summary);
         if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
         if (rc[i] != 0 && !alone) status = cli_fail(rc[i], err);
     }
     for (size_t i = 0; alone && i < n && status == EXIT_OK; i++) {
-        struct sweep_variant *x = &v[i];
-        snprintf(sub, sizeof sub, "%s/%s", stage, x->label);
+        struct variant *x = &vs.v[i];
+        if (rank == 0) cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err); /* fits */
         int drc = cli_deliver((int)(i % (size_t)ranks), rc[i], from[i], sub, x->value,
                               (size_t)x->sc->replications * x->ml.n, &wall[i], err, sizeof err);
         if (drc != 0) status = cli_fail(drc, err);
     }
     fs_free(rc);
     fs_free(from);
-    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        struct sweep_variant *x = &v[i];
-        if (!o->quiet)
-            printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", x->label,
-                   x->sc->replications, wall[i], dir, x->label);
-        cs[i] = cli_cmp_scenario(x->label, x->sc, &x->ml, x->value, &x->unit, &x->metric);
-    }
+    for (size_t i = 0; i < n && status == EXIT_OK && !o->quiet; i++)
+        printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", row[i].label,
+               vs.v[i].sc->replications, wall[i], dir, row[i].label);
     fs_free(wall);
-    if (status == EXIT_OK && od) {
-        int wrc = comparison_write(stage, "sweep.csv", "variant", cs, n, err, sizeof err);
-        if (wrc == 0)
-            wrc = cli_run_info(stage, command, (unsigned long long)v[0].sc->seed,
-                               v[0].sc->replications, "grid", o->grid, err, sizeof err);
-        if (wrc != 0) status = cli_fail(wrc, err);
-        if (status == EXIT_OK && o->report) status = cli_report_in(od, o->quiet);
-        if (status == EXIT_OK) {
-            status = cli_outdir_publish(od);
-            od = NULL;
-        }
-    }
+    struct cmp_scenario *cs = status == EXIT_OK ? variants_table(&vs) : NULL;
+    if (status == EXIT_OK && od)
+        status =
+            variants_publish(&vs, cs, &od, o, command, "sweep.csv", "variant", "grid", o->grid);
     if (status == EXIT_OK && !o->quiet) {
-        cli_print_comparison(v[0].sc, cs, n);
+        variants_print(&vs, cs);
         printf("\nresults: %s/sweep.csv and one folder per variant\n", dir);
     }
     outdir_abort(od);
-    for (size_t i = 0; i < n; i++) variant_fini(&v[i]);
-    fs_free(v);
+    variants_fini(&vs);
+    rows_free(row, n);
     fs_free(cs);
     return status;
 }

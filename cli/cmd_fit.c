@@ -23,8 +23,9 @@ static void dist_string(const struct fit_result *f, char *out, size_t len) {
     }
 }
 
-int cmd_fit(const struct opts *o) {
-    char err[2048];
+int cmd_fit(const struct opts *o, const char *command) {
+    (void)command;
+    char err[FS_MSG_MAX];
     struct table t;
     if (table_read(o->file, &t, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);

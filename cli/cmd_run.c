@@ -1,43 +1,50 @@
-/* flowsim run and validate: a scenario loaded, run into its results folder, and the numbers
- * people look at first printed. */
+/* flowsim run: a scenario loaded, run into its results folder, and the numbers people look at
+ * first printed from the run's summary. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "models/limits.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
-#include "models/table.h"
+#include "output/csvout.h"
 #include "output/outdir.h"
-#include "output/results.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
+#include "sim/stats.h"
 
-/* A short table of the numbers people look at first (the registry's CONSOLE column), read back
- * from summary.csv with the CSV reader (a scenario named "Winter, 2025" is one quoted cell). */
-static void print_headlines(const char *dir) {
-    char path[4200], err[512];
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    struct table t;
-    if (table_read(path, &t, err, sizeof err) != 0) return;
+/* One number as summary.csv's cell has it (csvout_num), terminated. */
+static void cell(char buf[CSVOUT_NUM_MAX + 1], double v) {
+    buf[csvout_fmt_num(buf, v)] = 0;
+}
+
+/* A short table of the numbers people look at first (the registry's CONSOLE column): the run's
+ * summary in memory (sum, per slot of ml), as summary.csv's cells say it. */
+static void print_headlines(const struct scenario *sc, const struct metric_layout *ml,
+                            const struct welford *sum) {
     printf("\n%-16s %-14s %12s %12s %12s\n", "unit", "metric", "mean", "ci95_low", "ci95_high");
-    for (size_t i = 1; i < t.n; i++) {
-        const struct table_row *r = &t.row[i];
-        if (r->n < 7) continue;
-        const char *u = r->field[1], *m = r->field[2];
-        const struct metric_def *d = metric_find(m, !*u);
+    for (size_t k = 0; k < ml->n; k++) {
+        const struct metric_slot *s = &ml->slot[k];
+        /* A by-group slot (METRIC.GROUP) is no metric of the registry: not shown. */
+        const struct metric_def *d = metric_find(s->name, s->unit < 0);
         if (!d || d->console == MC_HIDE) continue;
-        if (d->console == MC_NONZERO && (!*r->field[3] || atof(r->field[3]) == 0)) continue;
-        printf("%-16s %-14s %12s %12s %12s\n", *u ? u : "(system)", m, r->field[3], r->field[5],
-               r->field[6]);
+        /* Undefined statistics are empty cells: no mean over nothing, no interval from one. */
+        char mean[CSVOUT_NUM_MAX + 1] = "", lo[CSVOUT_NUM_MAX + 1] = "",
+                                   hi[CSVOUT_NUM_MAX + 1] = "";
+        double l, h;
+        if (sum[k].n > 0) cell(mean, sum[k].mean);
+        if (stats_ci95(&sum[k], &l, &h) == 0) cell(lo, l), cell(hi, h);
+        if (d->console == MC_NONZERO && (!*mean || atof(mean) == 0)) continue;
+        printf("%-16s %-14s %12s %12s %12s\n", s->unit >= 0 ? sc->unit[s->unit].name : "(system)",
+               s->name, mean, lo, hi);
     }
-    table_fini(&t);
 }
 
 int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
                  const struct cli_hook *hook) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
     if (!sc) {
         fprintf(stderr, "%s\n", err);
@@ -45,11 +52,11 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     }
     struct metric_layout ml = {0};
     struct outdir *od = NULL;
+    struct run_stats st = {0};
     int status = EXIT_OK;
     if ((status = cli_results_dir(o, "", sc, dir, dirlen)) != EXIT_OK) goto done;
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
-    char *warnings = NULL;
     if (o->range_last > sc->replications) {
         fprintf(stderr,
                 "flowsim: --replications-range %d:%d: the scenario has %d replications "
@@ -69,7 +76,6 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     if (hook) files[nf++] = hook->file;
     if (par_rank() == 0 && (status = cli_outdir_open(&od, dir, files, NULL, o->quiet)) != EXIT_OK)
         goto done;
-    struct run_stats st = {0};
     struct run_options ro = {.patient_log = o->patient_log,
                              .progress = o->progress,
                              .precision = o->precision,
@@ -90,9 +96,8 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
         od = NULL;
     }
     if (status != EXIT_OK) goto done;
-    warnings = st.warnings;
-    if (!o->quiet && warnings) /* also in run-info */
-        for (char *line = strtok(warnings, "\n"); line; line = strtok(NULL, "\n"))
+    if (!o->quiet && st.warnings) /* also in run-info */
+        for (char *line = strtok(st.warnings, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "flowsim: warning: %s\n", line);
     if (!o->quiet) {
         printf("flowsim: %s: %d replications of %.6g days, %llu patients, %llu events in %.2f s "
@@ -100,11 +105,12 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
                sc->name, st.replications, sc->horizon, (unsigned long long)st.patients,
                (unsigned long long)st.events, st.wall_seconds, threads);
         if (st.stopped[0]) printf("flowsim: %s\n", st.stopped);
-        print_headlines(dir);
+        if (st.summary) print_headlines(sc, &ml, st.summary);
         printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
     }
 done:
-    fs_free(warnings);
+    fs_free(st.summary);
+    fs_free(st.warnings);
     outdir_abort(od);
     metric_layout_fini(&ml);
     scenario_free(sc);
@@ -112,22 +118,6 @@ done:
 }
 
 int cmd_run(const struct opts *o, const char *command) {
-    char dir[4000];
+    char dir[FS_PATH_MAX];
     return cmd_run_into(o, command, dir, sizeof dir, NULL);
-}
-
-int cmd_validate(const struct opts *o) {
-    char err[2048];
-    struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, err, sizeof err);
-    if (!sc) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_BAD_INPUT;
-    }
-    if (!o->quiet)
-        printf("%s: ok: scenario '%s', %zu units, %zu arrival streams, horizon %.6g days "
-               "(warm-up %.6g), %d replications\n",
-               o->file, sc->name, sc->nunits, sc->narrivals, sc->horizon, sc->warmup,
-               sc->replications);
-    scenario_free(sc);
-    return EXIT_OK;
 }

@@ -20,15 +20,15 @@
 /* A key to vary: a number (bounds are values: a capacity, a probability, the number of a rate
  * such as 8/h) or a distribution (bounds are scale factors). */
 struct vary {
-    char key[256];
+    char *key;
     double low, high, start;
     int is_dist, integer;
-    char suffix[16];      /* a rate's "/h" or "/d" */
+    char *suffix;         /* a rate's "/h" or "/d", as written; or NULL */
     struct val_dist base; /* for a distribution */
 };
 
 struct target {
-    char unit[128], metric[128];
+    char *unit, *metric;
     double value, weight;
     int slot;
 };
@@ -40,51 +40,55 @@ struct cal {
     struct target *t;
     size_t nt;
     int evals;
-    char err[2048];
+    char err[FS_MSG_MAX];
     int failed;
 };
 
-/* The --set string for vary k at value x. */
-static void set_string(const struct vary *v, double x, char *out, size_t len) {
+/* The --set string for vary k at value x, however long: to fs_free. */
+static char *set_string(const struct vary *v, double x) {
     if (!v->is_dist) {
-        if (v->integer)
-            snprintf(out, len, "%s=%.0f%s", v->key, round(x), v->suffix);
-        else
-            snprintf(out, len, "%s=%.10g%s", v->key, x, v->suffix);
-        return;
+        const char *fmt = v->integer ? "%s=%.0f%s" : "%s=%.10g%s";
+        double val = v->integer ? round(x) : x;
+        const char *suffix = v->suffix ? v->suffix : "";
+        int n = snprintf(NULL, 0, fmt, v->key, val, suffix);
+        char *out = fs_malloc((size_t)n + 1);
+        snprintf(out, (size_t)n + 1, fmt, v->key, val, suffix);
+        return out;
     }
-    /* Every duration of the distribution times x; the Weibull shape is not a duration. */
+    /* Every duration of the distribution times x; the Weibull shape is not a duration. Each
+     * parameter is %.10g, at most 17 bytes with its "d" and ", ". */
     const struct val_dist *d = &v->base;
     int np = dist_nparams(d->kind);
-    int n = snprintf(out, len, "%s=%s(", v->key, dist_name(d->kind));
-    for (int i = 0; i < np && n > 0 && (size_t)n < len; i++) {
+    size_t len = strlen(v->key) + strlen(dist_name(d->kind)) + 4 + (size_t)np * 24;
+    char *out = fs_malloc(len);
+    size_t n = (size_t)snprintf(out, len, "%s=%s(", v->key, dist_name(d->kind));
+    for (int i = 0; i < np; i++) {
         double p = d->kind == DIST_WEIBULL && i == 0 ? d->p[i] : d->p[i] * x;
-        n += snprintf(out + n, len - (size_t)n, "%s%.10g%s", i ? ", " : "", p,
-                      d->kind == DIST_WEIBULL && i == 0 ? "" : "d");
+        n += (size_t)snprintf(out + n, len - n, "%s%.10g%s", i ? ", " : "", p,
+                              d->kind == DIST_WEIBULL && i == 0 ? "" : "d");
     }
-    if (n > 0 && (size_t)n < len) snprintf(out + n, len - (size_t)n, ")");
+    snprintf(out + n, len - n, ")");
+    return out;
 }
 
 /* Load the scenario with the varied keys at x. */
 static struct scenario *load_at(struct cal *c, const double *x, char *err, size_t errlen) {
     const struct opts *o = c->o;
     const char **sets = fs_calloc(o->nsets + c->nv + 1, sizeof *sets);
-    char(*buf)[512] = fs_calloc(c->nv + 1, sizeof *buf);
+    char **buf = fs_calloc(c->nv + 1, sizeof *buf);
     size_t n = 0;
     for (size_t i = 0; i < o->nsets; i++) sets[n++] = o->sets[i];
-    for (size_t k = 0; k < c->nv; k++) {
-        set_string(&c->v[k], x[k], buf[k], sizeof buf[k]);
-        sets[n++] = buf[k];
-    }
+    for (size_t k = 0; k < c->nv; k++) sets[n++] = buf[k] = set_string(&c->v[k], x[k]);
     struct scenario *sc = scenario_load(o->file, sets, n, err, errlen);
     fs_free(sets);
+    for (size_t k = 0; k < c->nv; k++) fs_free(buf[k]);
     fs_free(buf);
     return sc;
 }
 
 /* Run at x; the targets' achieved means into got (may be NULL). Returns the objective. */
 static double evaluate(struct cal *c, const double *x, double *got) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     struct scenario *sc = load_at(c, x, err, sizeof err);
     if (!sc) return INFINITY; /* e.g. a value the scenario cannot take */
     struct metric_layout ml;
@@ -140,7 +144,7 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
         const struct table_row *r = &t.row[i];
         struct vary *v = &c->v[c->nv];
         char why[512];
-        snprintf(v->key, sizeof v->key, "%s", table_field(r, ck));
+        v->key = fs_strdup(table_field(r, ck));
         if (table_number(path, r, cl, "low", val_number, &v->low, err, errlen) ||
             table_number(path, r, ch, "high", val_number, &v->high, err, errlen)) {
             rc = -1;
@@ -156,9 +160,10 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
         const char *dot = strchr(v->key, '.');
         struct doc_section *s = NULL;
         if (dot) {
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(dot - v->key), v->key);
+            char *name = fs_strdup(v->key);
+            name[dot - v->key] = 0;
             s = doc_section((struct doc *)&sc->doc, name);
+            fs_free(name);
         }
         struct doc_entry *e = s ? doc_get(s, dot + 1) : NULL;
         if (!e) {
@@ -176,7 +181,7 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
             char *end;
             v->start = strtod(val, &end);
             while (isspace((unsigned char)*end)) end++;
-            snprintf(v->suffix, sizeof v->suffix, "%s", end);
+            v->suffix = fs_strdup(end);
         } else if (val_number(val, &v->start, why, sizeof why) != 0 &&
                    val_count(val, &v->start, why, sizeof why) != 0) {
             /* Not a plain number, nor a capacity of inf (which starts at high, below). */
@@ -218,8 +223,8 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
         const struct table_row *r = &t.row[i];
         struct target *g = &c->t[c->nt];
         const char *unit = table_field(r, cu), *metric = table_field(r, cm);
-        snprintf(g->unit, sizeof g->unit, "%s", unit);
-        snprintf(g->metric, sizeof g->metric, "%s", metric);
+        g->unit = fs_strdup(unit);
+        g->metric = fs_strdup(metric);
         /* An empty weight (or none: the column is optional) is the default, 1. */
         g->weight = 1;
         if (table_number(path, r, cv, "target", val_number, &g->value, err, errlen) ||
@@ -256,7 +261,7 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
 }
 
 int cmd_calibrate(const struct opts *o, const char *command) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     if (!o->targets || !o->vary) {
         fprintf(stderr, "flowsim: calibrate needs --targets TARGETS.csv and --vary VARY.csv\n");
         return EXIT_BAD_INPUT;
@@ -278,7 +283,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     double fbest = INFINITY;
     /* The folder is opened before the evaluations, so one that cannot be written is refused at
      * once. */
-    char dir[4096];
+    char dir[FS_PATH_MAX];
     struct outdir *od = NULL;
     static const char *const files[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
     if (status == EXIT_OK) status = cli_results_dir(o, "calibrate-", sc, dir, sizeof dir);
@@ -307,12 +312,12 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         if (rc == 0) {
             fputs("kind,unit_or_key,metric,target,achieved,weight,low,high\n", csv.f);
             for (size_t k = 0; k < c.nv; k++) {
-                char s[512];
-                set_string(&c.v[k], best[k], s, sizeof s);
+                char *s = set_string(&c.v[k], best[k]);
                 char *q = csvout_quote(strchr(s, '=') + 1), *qk = csvout_quote(c.v[k].key);
                 fprintf(csv.f, "vary,%s,,%s,,,%.10g,%.10g\n", qk, q, c.v[k].low, c.v[k].high);
                 fs_free(q);
                 fs_free(qk);
+                fs_free(s);
             }
             for (size_t i = 0; i < c.nt; i++) {
                 char *qu = csvout_quote(c.t[i].unit), *qm = csvout_quote(c.t[i].metric);
@@ -339,16 +344,17 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     if (status == EXIT_OK && !o->quiet) {
         printf("\n%-32s %s\n", "key", "calibrated value");
         for (size_t k = 0; k < c.nv; k++) {
-            char s[512];
-            set_string(&c.v[k], best[k], s, sizeof s);
+            char *s = set_string(&c.v[k], best[k]);
             printf("%-32s %s\n", c.v[k].key, strchr(s, '=') + 1);
+            fs_free(s);
         }
         printf("\n%-32s %12s %12s\n", "target", "wanted", "achieved");
         for (size_t i = 0; i < c.nt; i++) {
-            char label[300];
-            snprintf(label, sizeof label, "%s%s%s", c.t[i].unit, *c.t[i].unit ? " " : "",
-                     c.t[i].metric);
+            size_t len = strlen(c.t[i].unit) + strlen(c.t[i].metric) + 2;
+            char *label = fs_malloc(len);
+            snprintf(label, len, "%s%s%s", c.t[i].unit, *c.t[i].unit ? " " : "", c.t[i].metric);
             printf("%-32s %12.6g %12.6g\n", label, c.t[i].value, got[i]);
+            fs_free(label);
         }
         printf(
             "\n%d evaluations, weighted squared relative error %.3g\nresults: %s/calibrated.ini, "
@@ -357,6 +363,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     }
     outdir_abort(od);
     fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
+    for (size_t k = 0; c.v && k <= c.nv; k++) fs_free(c.v[k].key), fs_free(c.v[k].suffix);
+    for (size_t i = 0; c.t && i <= c.nt; i++) fs_free(c.t[i].unit), fs_free(c.t[i].metric);
     fs_free(c.v);
     fs_free(c.t);
     scenario_free(sc);

@@ -23,7 +23,7 @@ struct expect {
     /* found */
     int found;
     double mean, lo, hi;
-    char largest[256], second[256];
+    const char *largest, *second; /* for PREFIX*: the largest two (in the run's summary.csv) */
     int within;
 };
 
@@ -123,7 +123,7 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
  * load passes here: the run then says what is wrong with it. */
 static int check_names(const struct opts *o, const struct expect *e, size_t n, char *err,
                        size_t errlen) {
-    char why[2048];
+    char why[FS_MSG_MAX];
     struct scenario *sc = scenario_load(o->file, o->sets, o->nsets, why, sizeof why);
     if (!sc || (o->by_group && !sc->ngroups)) {
         scenario_free(sc);
@@ -200,8 +200,8 @@ static void evaluate(struct expect *x, const struct summary_row *s, size_t ns) {
     if (!named) return;
     x->mean = named->mean, x->lo = named->lo, x->hi = named->hi;
     if (glob) {
-        snprintf(x->largest, sizeof x->largest, "%s", best->metric);
-        snprintf(x->second, sizeof x->second, "%s", second ? second->metric : "");
+        x->largest = best->metric;
+        x->second = second ? second->metric : "";
         x->within = best == named;
     } else {
         x->within = !isnan(x->mean) && x->mean >= x->low && x->mean <= x->high;
@@ -246,7 +246,7 @@ static void print_table(const struct expect *e, size_t n) {
         if (e[i].found) snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", e[i].mean, e[i].lo, e[i].hi);
         printf("%-*s  %-*s  %-26s %-14s %s\n", wq, e[i].quantity, wr, e[i].review, got,
                e[i].tolerance, e[i].within ? "yes" : "NO");
-        if (e[i].largest[0])
+        if (e[i].largest)
             printf("%-*s  largest: %s, next: %s\n", wq, "", e[i].largest, e[i].second);
     }
 }
@@ -269,8 +269,9 @@ static const char *cell_text(const char *f) {
  * reproduction.csv written there, so that the table is published with the run it describes. */
 static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
     struct repro_ctx *c = ctx;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/summary.csv", stage);
+    char path[FS_PATH_MAX];
+    int rc = cli_path(path, sizeof path, stage, "summary.csv", err, errlen);
+    if (rc != FS_OK) return rc;
     if (table_read(path, &c->t, err, errlen) != 0) return FS_EBUG; /* our own file */
     c->s = fs_calloc(c->t.n + 1, sizeof *c->s);
     size_t ns = 0;
@@ -289,7 +290,7 @@ static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
 }
 
 int cmd_reproduce(const struct opts *o, const char *command) {
-    char err[2048];
+    char err[FS_MSG_MAX];
     if (!o->expect) {
         fprintf(stderr, "flowsim: reproduce needs --expect EXPECT.csv\n");
         return EXIT_BAD_INPUT;
@@ -302,7 +303,7 @@ int cmd_reproduce(const struct opts *o, const char *command) {
         free_expect(e, n);
         return EXIT_BAD_INPUT;
     }
-    char dir[4000];
+    char dir[FS_PATH_MAX];
     struct repro_ctx c = {.e = e, .n = n};
     struct cli_hook hook = {repro_hook, &c, "reproduction.csv"};
     int status = cmd_run_into(o, command, dir, sizeof dir, &hook);

@@ -1,0 +1,160 @@
+/* Variants of a scenario on the same patients: loaded, their summaries kept, the paired
+ * comparison written, published and printed (compare and sweep). */
+#include "variants.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "models/scenario.h"
+#include "output/outdir.h"
+#include "par.h"
+#include "sim/core.h"
+#include "sim/stats.h"
+
+void variants_init(struct variants *vs, size_t n) {
+    memset(vs, 0, sizeof *vs);
+    vs->v = fs_calloc(n + 1, sizeof *vs->v);
+    vs->n = n;
+}
+
+void variants_fini(struct variants *vs) {
+    for (size_t i = 0; vs->v && i < vs->n; i++) {
+        struct variant *v = &vs->v[i];
+        fs_free(v->value);
+        fs_free(v->unit);
+        fs_free(v->metric);
+        metric_layout_fini(&v->ml);
+        scenario_free(v->sc);
+    }
+    fs_free(vs->v);
+    vs->v = NULL;
+}
+
+int variants_load(struct variants *vs, size_t i, const char *file, const char *const *sets,
+                  size_t nsets, const char *const *more, size_t nmore, char *err, size_t errlen) {
+    const char **all = fs_calloc(nsets + nmore + 3, sizeof *all);
+    size_t n = 0;
+    for (size_t k = 0; k < nsets; k++) all[n++] = sets[k];
+    for (size_t k = 0; k < nmore; k++) all[n++] = more[k];
+    if (i > 0) {
+        all[n++] = vs->seed;
+        all[n++] = vs->reps;
+    }
+    struct variant *v = &vs->v[i];
+    v->sc = scenario_load(file, all, n, err, errlen);
+    fs_free(all);
+    if (!v->sc) return -1;
+    v->name = v->sc->name;
+    if (i == 0) {
+        snprintf(vs->seed, sizeof vs->seed, "scenario.seed=%llu", (unsigned long long)v->sc->seed);
+        snprintf(vs->reps, sizeof vs->reps, "scenario.replications=%d", v->sc->replications);
+    }
+    return 0;
+}
+
+void variants_prepare(struct variants *vs, size_t i, int by_group) {
+    struct variant *v = &vs->v[i];
+    metric_layout_init(&v->ml, v->sc, by_group && v->sc->ngroups);
+    v->value = fs_calloc((size_t)v->sc->replications * v->ml.n + 1, sizeof *v->value);
+}
+
+int variants_open(const struct variants *vs, const struct opts *o, const char *prefix,
+                  const char *file, const char *const *folders, char *dir, size_t dirlen,
+                  struct outdir **od) {
+    int status = cli_results_dir(o, prefix, vs->v[0].sc, dir, dirlen);
+    /* Opened before the runs, so that a folder that cannot be written is refused at once. */
+    const char *files[] = {file, "run-info", o->report ? "report.html" : NULL, NULL};
+    if (status == EXIT_OK && par_rank() == 0)
+        status = cli_outdir_open(od, dir, files, folders, o->quiet);
+    return status;
+}
+
+struct cmp_scenario *variants_table(struct variants *vs) {
+    struct cmp_scenario *cs = fs_calloc(vs->n + 1, sizeof *cs);
+    for (size_t i = 0; i < vs->n; i++) {
+        struct variant *v = &vs->v[i];
+        const struct metric_layout *ml = &v->ml;
+        fs_free(v->unit);
+        fs_free(v->metric);
+        v->unit = fs_calloc(ml->n + 1, sizeof *v->unit);
+        v->metric = fs_calloc(ml->n + 1, sizeof *v->metric);
+        for (size_t k = 0; k < ml->n; k++) {
+            int u = ml->slot[k].unit;
+            v->unit[k] = u >= 0 ? v->sc->unit[u].name : "";
+            v->metric[k] = ml->slot[k].name;
+        }
+        cs[i] = (struct cmp_scenario){.name = v->name,
+                                      .nslots = ml->n,
+                                      .nrep = (size_t)v->sc->replications,
+                                      .unit = v->unit,
+                                      .metric = v->metric,
+                                      .value = v->value};
+    }
+    return cs;
+}
+
+int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, struct outdir **od,
+                     const struct opts *o, const char *command, const char *file,
+                     const char *column, const char *key, const char *value) {
+    char err[FS_MSG_MAX];
+    const char *stage = outdir_stage(*od);
+    const struct scenario *base = vs->v[0].sc;
+    int status = EXIT_OK;
+    int rc = comparison_write(stage, file, column, cs, vs->n, err, sizeof err);
+    if (rc == 0)
+        rc = cli_run_info(stage, command, (unsigned long long)base->seed, base->replications, key,
+                          value, err, sizeof err);
+    if (rc != 0) status = cli_fail(rc, err);
+    if (status == EXIT_OK && o->report) status = cli_report_in(*od, o->quiet);
+    if (status == EXIT_OK) {
+        status = cli_outdir_publish(*od);
+        *od = NULL;
+    }
+    return status;
+}
+
+void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
+    const struct scenario *base = vs->v[0].sc;
+    size_t n = vs->n;
+    printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
+    for (size_t k = 0; k < cs[0].nslots; k++) {
+        const char *u = cs[0].unit[k], *m = cs[0].metric[k];
+        /* A unit the base lacks is of no kind that has headlines. */
+        int ui = *u ? scenario_unit_index(base, u) : -1;
+        int kind = !*u ? METRIC_SYSTEM : ui >= 0 ? (int)base->unit[ui].kind : (int)UNIT_GENERIC;
+        if (!metric_is_headline(m, kind)) continue;
+        size_t len = strlen(u) + strlen(m) + 2;
+        char *label = fs_malloc(len);
+        snprintf(label, len, "%s%s%s", u, *u ? " " : "", m);
+        double *a = fs_calloc(cs[0].nrep + 1, sizeof *a), *b = fs_calloc(cs[0].nrep + 1, sizeof *b);
+        for (size_t i = 0; i < n; i++) {
+            int j = cmp_find(&cs[i], u, m);
+            if (j < 0) continue;
+            struct welford w;
+            welford_init(&w);
+            for (size_t r = 0; r < cs[i].nrep; r++) {
+                b[r] = cs[i].value[r * cs[i].nslots + (size_t)j];
+                if (i == 0) a[r] = b[r];
+                if (!isnan(b[r])) welford_add(&w, b[r]);
+            }
+            double lo = NAN, hi = NAN;
+            stats_ci95(&w, &lo, &hi);
+            /* Numbers of %.4g: at most 11 bytes each, so these hold any. */
+            char mean[64], diff[64] = "";
+            snprintf(mean, sizeof mean, "%.4g [%.4g, %.4g]", w.mean, lo, hi);
+            if (i > 0) {
+                double d, dlo = NAN, dhi = NAN;
+                stats_paired(a, b, cs[i].nrep, &d, &dlo, &dhi);
+                snprintf(diff, sizeof diff, "%+.4g [%+.4g, %+.4g]%s", d, dlo, dhi,
+                         (dlo > 0 || dhi < 0) ? " *" : "");
+            }
+            printf("%-34s %-20s %-28s %s\n", i == 0 ? label : "", cs[i].name, mean, diff);
+        }
+        fs_free(label);
+        fs_free(a);
+        fs_free(b);
+    }
+    printf("\n* the paired 95%% interval of the difference excludes 0\n");
+}

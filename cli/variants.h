@@ -1,0 +1,72 @@
+/* variants.h — what compare and sweep share: several variants of a scenario run on the same
+ * patients, their results kept and compared.
+ *
+ * Every variant after the first takes the first's seed and replications (common random
+ * numbers: the same patients, in the same number of runs), so the paired differences from
+ * the first are precise. Each replication's summary is kept in memory; the paired comparison
+ * (comparison.csv, sweep.csv) and run-info are written into the command's staging folder,
+ * with the report when asked, and published as one result. */
+#ifndef FS_VARIANTS_H
+#define FS_VARIANTS_H
+
+#include <stddef.h>
+
+#include "models/metrics.h"
+#include "output/comparison.h"
+
+struct opts;
+struct outdir;
+struct scenario;
+
+/* One variant: its scenario, and each replication's summary once run. */
+struct variant {
+    const char *name; /* what the comparison calls it: the scenario's name, a sweep row's label */
+    struct scenario *sc;
+    struct metric_layout ml;
+    double *value;               /* replications x ml.n: each replication's summary */
+    const char **unit, **metric; /* per slot, the names the comparison reads */
+};
+
+struct variants {
+    struct variant *v;
+    size_t n;
+    char seed[64], reps[64]; /* the first's seed and replications, as --set values */
+};
+
+/* Room for n variants; variants_fini frees them and what they hold (accepts a zeroed one). */
+void variants_init(struct variants *vs, size_t n);
+void variants_fini(struct variants *vs);
+
+/* Load variant i (0 first, then in order) from file with the --set values sets, then more
+ * (either may be empty); every variant after the first also takes the first's seed and
+ * replications. Returns 0, or -1 with the loader's message. */
+int variants_load(struct variants *vs, size_t i, const char *file, const char *const *sets,
+                  size_t nsets, const char *const *more, size_t nmore, char *err, size_t errlen);
+
+/* Variant i's metric layout (by group when asked and it has groups) and room for each
+ * replication's summary (v[i].value, replications x ml.n): before it runs. */
+void variants_prepare(struct variants *vs, size_t i, int by_group);
+
+/* The results folder of the command (-o DIR, or results/PREFIXNAME from the first variant's
+ * name) into dir, opened (on rank 0 under mpirun) for file, run-info and the report when o asks
+ * for it, and for folders (NULL: none): cli_results_dir and cli_outdir_open. Exit status. */
+int variants_open(const struct variants *vs, const struct opts *o, const char *prefix,
+                  const char *file, const char *const *folders, char *dir, size_t dirlen,
+                  struct outdir **od);
+
+/* Every variant as the comparison reads it: n of them, to fs_free. After the runs. */
+struct cmp_scenario *variants_table(struct variants *vs);
+
+/* Into od's staging folder: the comparison (file, its third column named column: "scenario",
+ * "variant"), run-info (with "key = value"), the report when o asks for it; then publication.
+ * *od is NULL once publication is tried; after an earlier failure it is left for the caller's
+ * outdir_abort. Exit status. */
+int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, struct outdir **od,
+                     const struct opts *o, const char *command, const char *file,
+                     const char *column, const char *key, const char *value);
+
+/* The headline metrics of the first variant, one block each: every variant's mean and 95%
+ * interval, and its paired difference from the first ('*' where that excludes 0). */
+void variants_print(const struct variants *vs, const struct cmp_scenario *cs);
+
+#endif

@@ -1,0 +1,197 @@
+/* scenario_check.c — checks of the scenario as a whole once every section is built: loops of
+ * units that patients could go round without the clock moving. Calls only scenario_read.c
+ * and scenario_query.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "models/limits.h"
+#include "scenario_int.h"
+#include "sim/core.h"
+
+/* What can follow what for a patient, with the mean time it takes: node u (< nunits) is a
+ * patient at unit u's door or starting a stay there, node nunits + u the end of a stay in u
+ * (where next?), node 2 nunits + t an assessment for transfer t. Only the steps that average
+ * under FS_MIN_LOOP_STEP_DAYS are kept: a cycle of them is a loop patients could go round for
+ * ever without the clock moving. Each step's own typical time (typical: its mean, or its median
+ * when shorter) is compared, so the check errs towards refusing: a loop of such steps is not a
+ * care pathway anyway. */
+struct loop_edge {
+    int a, b;
+};
+
+struct loop_graph {
+    size_t nnodes, n, cap;
+    struct loop_edge *e;
+};
+
+static void loop_step(struct loop_graph *g, size_t a, size_t b, double days) {
+    if (!(days < FS_MIN_LOOP_STEP_DAYS)) return;
+    fs_grow((void **)&g->e, &g->cap, g->n + 1, sizeof *g->e);
+    g->e[g->n++] = (struct loop_edge){(int)a, (int)b};
+}
+
+/* Where a patient whose stay in u ended goes for dest d (proceed in models/flow.c): home, its
+ * own place again, an assessment, or d's door. */
+static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u, int d,
+                         double days) {
+    size_t n = sc->nunits;
+    if (d == ROUTE_EXIT) return; /* going home: readmissions are steps of their own */
+    int t = d == u ? -1 : scenario_transfer(sc, u, d);
+    loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t, days);
+}
+
+/* What a step typically takes: its mean, or its median when that is shorter. A duration that
+ * is almost always near zero with a long tail (weibull(0.01, 1e-160d), gamma(1d, 1000d)) has a
+ * respectable mean but goes round a loop millions of times before the clock moves. */
+static double typical(const struct dist *d) {
+    double m = dist_mean(d), q = dist_median(d);
+    return q < m ? q : m;
+}
+
+static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *g) {
+    size_t n = sc->nunits;
+    g->n = 0;
+    for (size_t u = 0; u < n; u++) {
+        const struct sc_unit *U = &sc->unit[u];
+        const struct unit_group *G = &U->g[gi];
+        double stay = typical(&G->stay);
+        loop_step(g, u, n + u, stay);
+        if (U->step_down_to >= 0 && U->step_down_share > 0) {
+            /* The rest of the stay is spent in the step-down unit, and ends there. */
+            size_t v = (size_t)U->step_down_to;
+            loop_step(g, u, v, U->step_down_at * stay);
+            loop_step(g, v, n + v, (1 - U->step_down_at) * stay);
+        }
+        for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
+        if (G->readmit > 0) loop_step(g, n + u, (size_t)G->readmit_to, typical(&G->readmit_after));
+        if (U->when_full == FULL_DIVERT) loop_step(g, u, (size_t)U->divert, 0);
+        if (U->has_patience && U->patience_to >= 0)
+            loop_step(g, u, (size_t)U->patience_to, typical(&U->patience));
+    }
+    for (size_t t = 0; t < sc->ntransfers; t++) {
+        const struct sc_transfer *T = &sc->transfer[t];
+        const struct unit_group *G = &sc->unit[T->from].g[gi];
+        double a = typical(&T->assessment);
+        if (T->accept > 0) loop_step(g, 2 * n + t, (size_t)T->to, a);
+        /* Refused: on from where the patient is, by on_reject (home, or another referral). */
+        for (size_t i = 0; T->accept < 1 && i < T->on_reject.n; i++) {
+            int w = T->on_reject.dest[i];
+            int t2 = w == ROUTE_EXIT || w == T->from ? -1 : scenario_transfer(sc, T->from, w);
+            if (w == ROUTE_EXIT && G->readmit > 0)
+                loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + typical(&G->readmit_after));
+            else if (w != ROUTE_EXIT)
+                loop_step(g, 2 * n + t, t2 < 0 ? (size_t)w : 2 * n + (size_t)t2, a);
+        }
+    }
+    const struct sc_chc *h = &sc->chc;
+    if (h->on) {
+        double a = typical(&h->assessment);
+        for (size_t u = 0; u < n; u++) {
+            if (!h->from[u]) continue;
+            if (h->eligible_to >= 0) loop_proceed(sc, g, (int)u, h->eligible_to, a);
+            if (h->interim >= 0) loop_proceed(sc, g, (int)u, h->interim, 0);
+        }
+        /* Decided at the end of the interim stay (or of the stay of one who gave up waiting
+         * for it): on to eligible_to or where it was going. */
+        int at[2] = {h->interim, h->interim >= 0 && sc->unit[h->interim].has_patience
+                                     ? sc->unit[h->interim].patience_to
+                                     : -1};
+        for (int k = 0; k < 2; k++) {
+            if (at[k] < 0) continue;
+            if (h->eligible_to >= 0) loop_proceed(sc, g, at[k], h->eligible_to, 0);
+            for (size_t v = 0; v < n; v++)
+                if (h->to[v]) loop_proceed(sc, g, at[k], (int)v, 0);
+        }
+    }
+}
+
+/* The unit a node of the graph is about (an assessment is in its FROM unit's bed). */
+static int loop_unit(const struct scenario *sc, int x) {
+    size_t n = sc->nunits;
+    if ((size_t)x < 2 * n) return (int)((size_t)x % n);
+    return sc->transfer[(size_t)x - 2 * n].from;
+}
+
+/* A cycle of g as nodes path[0..*len) (path[0] repeated at the end not included), or 0. */
+static int loop_find(const struct loop_graph *g, int *path, size_t *len) {
+    size_t nn = g->nnodes;
+    size_t *off = fs_calloc(nn + 1, sizeof *off), *it = fs_calloc(nn, sizeof *it);
+    int *adj = fs_calloc(g->n + 1, sizeof *adj), *pos = fs_calloc(nn, sizeof *pos);
+    unsigned char *color = fs_calloc(nn, 1); /* 0 unseen, 1 on the path, 2 done */
+    for (size_t i = 0; i < g->n; i++) off[g->e[i].a + 1]++;
+    for (size_t x = 0; x < nn; x++) off[x + 1] += off[x];
+    for (size_t x = 0; x < nn; x++) it[x] = off[x];
+    for (size_t i = 0; i < g->n; i++) adj[it[g->e[i].a]++] = g->e[i].b;
+    for (size_t x = 0; x < nn; x++) it[x] = off[x];
+    int found = 0;
+    for (size_t root = 0; root < nn && !found; root++) {
+        if (color[root]) continue;
+        size_t depth = 0;
+        path[depth++] = (int)root;
+        color[root] = 1;
+        while (depth && !found) {
+            int x = path[depth - 1];
+            if (it[x] == off[x + 1]) {
+                color[x] = 2;
+                depth--;
+                continue;
+            }
+            int y = adj[it[x]++];
+            if (color[y] == 0) {
+                pos[y] = (int)depth;
+                path[depth++] = y;
+                color[y] = 1;
+            } else if (color[y] == 1) {
+                /* the cycle: y and what the path added after it */
+                memmove(path, path + pos[y], (depth - (size_t)pos[y]) * sizeof *path);
+                *len = depth - (size_t)pos[y];
+                found = 1;
+            }
+        }
+        pos[root] = 0;
+    }
+    fs_free(off);
+    fs_free(it);
+    fs_free(adj);
+    fs_free(pos);
+    fs_free(color);
+    return found;
+}
+
+int check_loops(struct ctx *c) {
+    const struct scenario *sc = c->sc;
+    struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers};
+    int *path = fs_calloc(g.nnodes + 1, sizeof *path);
+    size_t len = 0;
+    int rc = 0;
+    for (size_t gi = 0; gi < scenario_ngroups(sc) && rc == 0; gi++) {
+        loop_steps(sc, gi, &g);
+        if (!loop_find(&g, path, &len)) continue;
+        /* Named by its units, each once in a row, at most eight of them. */
+        int first = loop_unit(sc, path[0]), last = first, shown = 1;
+        char units[FS_MSG_MAX];
+        snprintf(units, sizeof units, "%s", sc->unit[first].name);
+        for (size_t k = 1; k <= len; k++) {
+            int u = loop_unit(sc, path[k % len]);
+            if (u == last && k < len) continue;
+            size_t at = strlen(units);
+            if (shown++ == 8 && k < len) {
+                snprintf(units + at, sizeof units - at, " -> ...");
+                break;
+            }
+            snprintf(units + at, sizeof units - at, " -> %s", sc->unit[u].name);
+            last = u;
+        }
+        char group[FS_MSG_MAX] = "";
+        if (sc->ngroups) snprintf(group, sizeof group, " for group %s", sc->group[gi].name);
+        const struct doc_section *s = c->usec[first];
+        rc = failf(c, s->file, s->line,
+                   "[unit %s]: expected a loop of units to take time: %s%s goes round at "
+                   "under a minute a step (stays, assessments, patience, readmissions), so the "
+                   "run would never reach its horizon",
+                   sc->unit[first].name, units, group);
+    }
+    fs_free(g.e);
+    fs_free(path);
+    return rc;
+}

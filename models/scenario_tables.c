@@ -1,0 +1,352 @@
+/* scenario_tables.c — the CSV tables a scenario's keys name: one keyed-CSV reader (path,
+ * strict read, header row, column count, one function a row, FILE:LINE: key: TABLE:ROW: why),
+ * and its users: dated tables (by_date, capacity_schedule), empirical(FILE.csv), hour_of_week
+ * and the [scenario] initial census. Calls only scenario_read.c and scenario_query.c. */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/limits.h"
+#include "scenario_int.h"
+#include "sim/core.h"
+#include "table.h"
+#include "value.h"
+
+/* A CSV path relative to the file that names it (relative to the working directory for
+ * --set), made absolute, so the resolved scenario works from anywhere. A path longer than
+ * FS_PATH_MAX is refused ("START...: path too long"), never cut. */
+static int resolve_path(struct ctx *c, const struct doc_entry *e, const char *value, char *out,
+                        size_t len) {
+    char why[FS_MSG_MAX];
+    int rc;
+    if (value[0] == '/' || strncmp(e->file, "--set", 5) == 0) {
+        rc = fs_path(out, len, why, sizeof why, "%s", value);
+    } else {
+        char *dircopy = fs_strdup(e->file);
+        rc = fs_path(out, len, why, sizeof why, "%s/%s", dirname(dircopy), value);
+        fs_free(dircopy);
+    }
+    char *real = rc == FS_OK ? realpath(out, NULL) : NULL;
+    if (real) {
+        rc = fs_path(out, len, why, sizeof why, "%s", real);
+        free(real);
+    }
+    return rc == FS_OK ? 0 : key_fail(c, e, why);
+}
+
+static int read_table(struct ctx *c, struct doc_entry *e, const char *value, struct table *t,
+                      char *path, size_t pathlen) {
+    if (resolve_path(c, e, value, path, pathlen) != 0) return -1;
+    char why[FS_MSG_MAX];
+    if (table_read(path, t, why, sizeof why) != 0) return key_fail(c, e, why);
+    /* A table is read (and kept) once per key that names it: a million-row table named by
+     * thousands of streams would be billions of rows. */
+    if ((c->table_rows += t->n) > FS_MAX_TABLE_ROWS) {
+        snprintf(why, sizeof why,
+                 "%s: expected at most %d rows in all the scenario's tables together (a table "
+                 "counts each time a key names it; there are %zu so far)",
+                 path, FS_MAX_TABLE_ROWS, c->table_rows);
+        table_fini(t);
+        return key_fail(c, e, why);
+    }
+    if (t->n == 0) {
+        snprintf(why, sizeof why, "%s: the CSV file has no rows", path);
+        table_fini(t);
+        return key_fail(c, e, why);
+    }
+    return 0;
+}
+
+/* A header row is allowed: the first row is skipped when its value column does not parse. */
+static int is_header(const struct table *t, size_t col, parse_fn fn) {
+    char why[FS_MSG_MAX];
+    double v;
+    const struct table_row *r = &t->row[0];
+    return col >= r->n || fn(r->field[col], &v, why, sizeof why) != 0;
+}
+
+static int cell_fail(struct ctx *c, struct doc_entry *e, const char *path, long line,
+                     const char *why) {
+    char msg[FS_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s:%ld: %s", path, line, why);
+    return key_fail(c, e, msg);
+}
+
+/* A CSV table named by a key: the shape of its rows and what each row does. The reader
+ * (read_keyed_table) resolves the path, reads it strictly, skips a header, checks each row's
+ * columns and calls row; every message about a cell is FILE:LINE: key: TABLE:ROW: why. */
+struct table_spec {
+    const char *cols; /* the columns, as the count message names them: "date,value" */
+    size_t min_cols;  /* 0: any number (only the value column is read) */
+    size_t max_cols;
+    int header_col; /* the first row is a header when this column does not parse; -1 the last */
+    parse_fn header_fn;
+    size_t nrows;          /* data rows expected (0: any), checked before the first row... */
+    const char *rows_what; /* ...and named so: "multipliers (one per hour, ...)" */
+    const char *value_as;  /* the key's value becomes "value_as(PATH)"; NULL: PATH */
+    /* Before the rows: room for n of them. */
+    void (*begin)(void *arg, size_t n);
+    /* Data row k: 0, or -1 with why. */
+    int (*row)(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+               size_t len);
+    /* After every row was read: 0, or -1 with why (reported at the first row). */
+    int (*end)(void *arg, char *why, size_t len);
+};
+
+/* Read the table that value (e's value, or a part of it) names, row by row as spec says; on
+ * success the key's value becomes the absolute path, so the resolved scenario works from
+ * anywhere. */
+static int read_keyed_table(struct ctx *c, struct doc_entry *e, const char *value,
+                            const struct table_spec *spec, void *arg) {
+    struct table t;
+    char path[FS_PATH_MAX], why[FS_MSG_MAX];
+    if (read_table(c, e, value, &t, path, sizeof path) != 0) return -1;
+    size_t col = spec->header_col < 0 ? t.row[0].n - 1 : (size_t)spec->header_col;
+    size_t first = is_header(&t, col, spec->header_fn) ? 1 : 0;
+    int rc = 0;
+    if (spec->nrows && t.n - first != spec->nrows) {
+        snprintf(why, sizeof why, "expected %zu %s, got %zu", spec->nrows, spec->rows_what,
+                 t.n - first);
+        rc = cell_fail(c, e, path, t.row[t.n - 1].line, why);
+    }
+    if (rc == 0 && spec->begin) spec->begin(arg, t.n - first);
+    for (size_t i = first; i < t.n && rc == 0; i++) {
+        const struct table_row *r = &t.row[i];
+        if (spec->min_cols && (r->n < spec->min_cols || r->n > spec->max_cols)) {
+            char count[64];
+            if (spec->min_cols == spec->max_cols)
+                snprintf(count, sizeof count, "%zu", spec->min_cols);
+            else
+                snprintf(count, sizeof count, "%zu or %zu", spec->min_cols, spec->max_cols);
+            /* Excel in many European locales saves "CSV" with semicolons. */
+            int semi = r->n == 1 && strchr(r->field[0], ';');
+            snprintf(why, sizeof why, "expected %s columns (%s), got %zu%s", count, spec->cols,
+                     r->n, semi ? " (semicolons: save it as CSV with commas)" : "");
+            rc = cell_fail(c, e, path, r->line, why);
+        } else if (spec->row(c, arg, r, i - first, why, sizeof why) != 0) {
+            rc = cell_fail(c, e, path, r->line, why);
+        }
+    }
+    if (rc == 0 && spec->end && spec->end(arg, why, sizeof why) != 0)
+        rc = cell_fail(c, e, path, t.row[0].line, why);
+    table_fini(&t);
+    if (rc == 0) {
+        size_t len = strlen(path) + (spec->value_as ? strlen(spec->value_as) + 3 : 1);
+        fs_free(e->value);
+        e->value = fs_malloc(len);
+        if (spec->value_as)
+            snprintf(e->value, len, "%s(%s)", spec->value_as, path);
+        else
+            snprintf(e->value, len, "%s", path);
+    }
+    return rc;
+}
+
+static int parse_date_d(const char *s, double *v, char *err, size_t errlen) {
+    long day;
+    if (val_date(s, &day, err, errlen) != 0) return -1;
+    *v = (double)day;
+    return 0;
+}
+
+/* ---- dated tables: by_date, capacity_schedule ----------------------------------------------- */
+
+struct dated {
+    parse_fn value_fn;
+    double *days, *vals;
+    size_t n;
+};
+
+static void dated_begin(void *arg, size_t n) {
+    struct dated *d = arg;
+    d->days = fs_calloc(n, sizeof *d->days);
+    d->vals = fs_calloc(n, sizeof *d->vals);
+}
+
+static int dated_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                     size_t len) {
+    (void)c;
+    (void)k;
+    struct dated *d = arg;
+    if (parse_date_d(r->field[0], &d->days[d->n], why, len) != 0 ||
+        d->value_fn(r->field[1], &d->vals[d->n], why, len) != 0)
+        return -1;
+    if (d->n > 0 && !(d->days[d->n] > d->days[d->n - 1])) {
+        snprintf(why, len, "expected dates in increasing order");
+        return -1;
+    }
+    if (d->n == FS_MAX_DATED_ROWS) {
+        snprintf(why, len, "expected at most %d dated rows", FS_MAX_DATED_ROWS);
+        return -1;
+    }
+    d->n++;
+    return 0;
+}
+
+static int dated_end(void *arg, char *why, size_t len) {
+    if (((struct dated *)arg)->n > 0) return 0;
+    snprintf(why, len, "expected data rows");
+    return -1;
+}
+
+int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **days, double **vals,
+               size_t *n) {
+    static const struct table_spec spec = {
+        .cols = "date,value",
+        .min_cols = 2,
+        .max_cols = 2,
+        .header_col = 0,
+        .header_fn = parse_date_d,
+        .begin = dated_begin,
+        .row = dated_row,
+        .end = dated_end,
+    };
+    struct dated d = {.value_fn = value_fn};
+    int rc = read_keyed_table(c, e, e->value, &spec, &d);
+    *days = d.days;
+    *vals = d.vals;
+    *n = d.n;
+    return rc;
+}
+
+/* ---- empirical(FILE.csv): one duration a row, the first column ------------------------------ */
+
+struct samples {
+    double *v;
+    size_t n;
+    struct dist *d;
+};
+
+static void samples_begin(void *arg, size_t n) {
+    struct samples *sm = arg;
+    sm->v = fs_calloc(n, sizeof *sm->v);
+}
+
+static int samples_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                       size_t len) {
+    (void)c;
+    struct samples *sm = arg;
+    sm->n = k + 1;
+    return val_duration(r->field[0], &sm->v[k], why, len);
+}
+
+static int samples_end(void *arg, char *why, size_t len) {
+    struct samples *sm = arg;
+    return dist_init_empirical(sm->d, sm->v, sm->n, why, len);
+}
+
+int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
+    struct val_dist vd;
+    char why[FS_MSG_MAX];
+    if (val_dist(e->value, &vd, why, sizeof why) != 0) return key_fail(c, e, why);
+    if (vd.kind != DIST_EMPIRICAL) {
+        FS_ASSERT(dist_init(d, vd.kind, vd.p, why, sizeof why) == 0);
+        return 0;
+    }
+    static const struct table_spec spec = {
+        .header_col = 0,
+        .header_fn = val_duration,
+        .value_as = "empirical",
+        .begin = samples_begin,
+        .row = samples_row,
+        .end = samples_end,
+    };
+    struct samples sm = {.d = d};
+    int rc = read_keyed_table(c, e, vd.file, &spec, &sm);
+    fs_free(vd.file);
+    fs_free(sm.v);
+    return rc;
+}
+
+/* ---- hour_of_week: the last column of each row is the hour's multiplier --------------------- */
+
+static int hour_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                    size_t len) {
+    (void)c;
+    return parse_number_any(r->field[r->n - 1], &((double *)arg)[k], why, len);
+}
+
+int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]) {
+    static const struct table_spec spec = {
+        .header_col = -1,
+        .header_fn = parse_number_any,
+        .nrows = 168,
+        .rows_what = "multipliers (one per hour, Monday 00:00 first)",
+        .row = hour_row,
+    };
+    return read_keyed_table(c, e, e->value, &spec, how);
+}
+
+/* ---- the census at time 0 ------------------------------------------------------------------- */
+
+static int parse_whole(const char *s, double *v, char *err, size_t errlen) {
+    long long n;
+    if (val_int(s, 0, FS_MAX_CENSUS, &n, err, errlen)) return -1;
+    *v = (double)n;
+    return 0;
+}
+
+/* A row of [scenario] initial = FILE.csv: unit,in_care[,delayed]. */
+static int census_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                      size_t len) {
+    (void)arg;
+    (void)k;
+    struct scenario *sc = c->sc;
+    double in_care, delayed = 0;
+    int u;
+    if (unit_lookup(sc, r->field[0], 0, &u, why, len) ||
+        parse_whole(r->field[1], &in_care, why, len) ||
+        (r->n == 3 && parse_whole(r->field[2], &delayed, why, len)))
+        return -1;
+    if (sc->unit[u].init_given) {
+        snprintf(why, len, "unit '%s' has a census here and in its own section", r->field[0]);
+        return -1;
+    }
+    sc->unit[u].init_in_care = in_care;
+    sc->unit[u].init_delayed = delayed;
+    sc->unit[u].init_given = 1;
+    return 0;
+}
+
+/* [scenario] initial = FILE.csv (unit,in_care,delayed), then the census's own checks: it fits
+ * the capacity at time 0, and delayed patients have somewhere to wait for. */
+int build_census(struct ctx *c, struct doc_section *scs) {
+    struct scenario *sc = c->sc;
+    struct doc_entry *e = opt(scs, K_scenario_initial);
+    static const struct table_spec spec = {
+        .cols = "unit,in_care,delayed",
+        .min_cols = 2,
+        .max_cols = 3,
+        .header_col = 1,
+        .header_fn = parse_whole,
+        .row = census_row,
+    };
+    if (e && read_keyed_table(c, e, e->value, &spec, NULL)) return -1;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        struct sc_unit *u = &sc->unit[i];
+        if (!u->init_given) continue;
+        struct doc_section *s = c->usec[i];
+        struct doc_entry *at = opt(s, K_unit_initial_occupancy);
+        const char *file = at ? at->file : e ? e->file : s->file;
+        int line = at ? at->line : e ? e->line : s->line;
+        if (u->init_in_care + u->init_delayed > u->capacity)
+            return failf(c, file, line,
+                         "[unit %s]: a census of %.0f patients does not fit its "
+                         "capacity of %.0f at the start",
+                         u->name, u->init_in_care + u->init_delayed, u->capacity);
+        int waits = 0;
+        for (size_t k = 0; k < u->next.n; k++) waits |= u->next.dest[k] != ROUTE_EXIT;
+        if (u->init_delayed > 0 && !waits)
+            return failf(c, file, line,
+                         "[unit %s]: delayed patients need a unit to wait for in "
+                         "'next'",
+                         u->name);
+        sc->census += u->init_in_care + u->init_delayed;
+        if (sc->census > FS_MAX_CENSUS)
+            return failf(c, file, line,
+                         "[unit %s]: expected at most %d patients in the census of all units "
+                         "together (there are %.0f so far)",
+                         u->name, FS_MAX_CENSUS, sc->census);
+    }
+    return 0;
+}

@@ -1,0 +1,374 @@
+/* scenario_units.c — the sections about units: [unit NAME] read by topic (kind, places, stay
+ * and routing, when full, patience, costs, readmission, step-down, census, surge) and its
+ * KEY.GROUP values, routing lists, [transfer FROM -> TO] and [chc]. Calls only
+ * scenario_tables.c, scenario_read.c and scenario_query.c. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/limits.h"
+#include "scenario_int.h"
+#include "sim/core.h"
+#include "value.h"
+
+static const char *const kind_names[] = {"generic",   "ae",        "acute",       "step_down",
+                                         "home_care", "care_home", "virtual_ward"};
+
+int build_route(struct ctx *c, struct doc_entry *e, struct route *rt) {
+    struct val_route vr;
+    char why[FS_MSG_MAX];
+    if (val_route(e->value, &vr, why, sizeof why)) return key_fail(c, e, why);
+    rt->n = vr.n;
+    rt->dest = fs_calloc(vr.n, sizeof *rt->dest);
+    rt->cum = fs_calloc(vr.n, sizeof *rt->cum);
+    double acc = 0;
+    int rc = 0;
+    for (size_t i = 0; i < vr.n && rc == 0; i++) {
+        rc = unit_named(c, e, vr.dest[i], 1, &rt->dest[i]);
+        acc += vr.prob[i];
+        rt->cum[i] = acc;
+    }
+    /* The last bucket takes the rounding slack, so every draw lands somewhere. */
+    if (vr.n) rt->cum[vr.n - 1] = 1.0;
+    val_route_fini(&vr);
+    return rc;
+}
+
+static void route_copy(struct route *dst, const struct route *src) {
+    dst->n = src->n;
+    dst->dest = fs_calloc(src->n + 1, sizeof *dst->dest);
+    dst->cum = fs_calloc(src->n + 1, sizeof *dst->cum);
+    memcpy(dst->dest, src->dest, src->n * sizeof *dst->dest);
+    memcpy(dst->cum, src->cum, src->n * sizeof *dst->cum);
+}
+
+void route_fini(struct route *r) {
+    fs_free(r->dest);
+    fs_free(r->cum);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- [unit NAME], one topic at a time ---------------------------------------------------------
+ */
+
+static int unit_index(const struct ctx *c, const struct sc_unit *u) {
+    return (int)(u - c->sc->unit);
+}
+
+/* Capacity finite at time 0 and at every change (costs and surges need one). */
+static int unit_finite(const struct sc_unit *u) {
+    int finite = !isinf(u->capacity);
+    for (size_t i = 0; i < u->nsched; i++) finite &= !isinf(u->sched_cap[i]);
+    return finite;
+}
+
+static int unit_kind(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = get(c, s, K_unit_kind);
+    int k = -1;
+    for (int i = 0; i < (int)(sizeof kind_names / sizeof *kind_names); i++)
+        if (strcmp(e->value, kind_names[i]) == 0) k = i;
+    if (k < 0)
+        return key_fail(c, e,
+                        "expected ae, acute, step_down, home_care, care_home, virtual_ward "
+                        "or generic");
+    u->kind = (enum unit_kind)k;
+    return 0;
+}
+
+/* capacity, and capacity_schedule: rows up to the start date set the capacity at time 0;
+ * later rows are changes. */
+static int unit_places(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    if (key_number(c, s, K_unit_capacity, val_count, &u->capacity)) return -1;
+    struct doc_entry *e = opt(s, K_unit_capacity_schedule);
+    if (!e) return 0;
+    double *days = NULL, *caps = NULL;
+    size_t n = 0;
+    int rc = read_dated(c, e, val_count, &days, &caps, &n);
+    if (rc == 0) {
+        u->sched_t = fs_calloc(n, sizeof *u->sched_t);
+        u->sched_cap = fs_calloc(n, sizeof *u->sched_cap);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        double t = days[i] - (double)c->sc->start_day;
+        if (t <= 0) {
+            u->capacity = caps[i];
+        } else {
+            u->sched_t[u->nsched] = t;
+            u->sched_cap[u->nsched++] = caps[i];
+        }
+    }
+    fs_free(days);
+    fs_free(caps);
+    return rc;
+}
+
+static int unit_stay(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = require(c, s, K_unit_stay);
+    if (!e || build_dist(c, e, &u->stay)) return -1;
+    return build_route(c, get(c, s, K_unit_next), &u->next);
+}
+
+static int unit_when_full(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = get(c, s, K_unit_when_full);
+    if (strcmp(e->value, "queue") == 0) {
+        u->when_full = FULL_QUEUE;
+    } else if (strcmp(e->value, "lose") == 0) {
+        u->when_full = FULL_LOSE;
+    } else if (strncmp(e->value, "divert", 6) == 0 && (e->value[6] == ' ' || e->value[6] == '\t')) {
+        const char *t = e->value + 6;
+        while (*t == ' ' || *t == '\t') t++;
+        u->when_full = FULL_DIVERT;
+        if (unit_named(c, e, t, 0, &u->divert)) return -1;
+        if (u->divert == unit_index(c, u)) return key_fail(c, e, "a unit cannot divert to itself");
+    } else {
+        return key_fail(c, e, "expected queue, lose or divert UNIT");
+    }
+    return 0;
+}
+
+/* Patience (reneging): how long a patient waits in this unit's queue before taking another
+ * route, e.g. a placement out of area. */
+static int unit_patience(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e;
+    u->patience_to = ROUTE_EXIT;
+    if ((e = opt(s, K_unit_patience))) {
+        if (u->when_full != FULL_QUEUE)
+            return key_fail(c, e, "expected when_full = queue (only a queue can be given up)");
+        if (build_dist(c, e, &u->patience)) return -1;
+        u->has_patience = 1;
+        e = get(c, s, K_unit_patience_to);
+        if (unit_named(c, e, e->value, 1, &u->patience_to)) return -1;
+        if (u->patience_to == unit_index(c, u))
+            return key_fail(c, e, "expected another unit: patients give up waiting for this one");
+    } else if ((e = opt(s, K_unit_patience_to))) {
+        return key_fail(
+            c, e,
+            "expected patience = DIST beside it (patience_to says where those who give up go)");
+    }
+    return 0;
+}
+
+static int unit_costs(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = get(c, s, K_unit_cost_per_place_day);
+    if (parse_key(c, e, parse_number_any, &u->cost_per_place_day)) return -1;
+    if (u->cost_per_place_day > 0 && !unit_finite(u))
+        return key_fail(c, e, "expected a finite capacity to pay for (capacity is inf)");
+    return key_number(c, s, K_unit_cost_per_patient_day, parse_number_any,
+                      &u->cost_per_patient_day);
+}
+
+/* Readmission: off unless readmit > 0; readmit_to defaults to where the first arrival stream
+ * enters (A&E, usually), filled in once the arrivals are built. */
+static int unit_readmit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e;
+    if (key_number(c, s, K_unit_readmit, val_prob, &u->readmit)) return -1;
+    u->readmit_to = -1;
+    if (!(u->readmit > 0)) return 0;
+    c->sc->readmissions = 1;
+    if (!(e = require(c, s, K_unit_readmit_after)) || build_dist(c, e, &u->readmit_after))
+        return -1;
+    if ((e = opt(s, K_unit_readmit_to)) && unit_named(c, e, e->value, 0, &u->readmit_to)) return -1;
+    return 0;
+}
+
+/* step_down = UNIT SHARE at FRACTION */
+static int unit_step_down(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    static const char hint[] = "expected UNIT SHARE at FRACTION, e.g. 'vw 0.1 at 0.6'";
+    u->step_down_to = -1;
+    struct doc_entry *e = opt(s, K_unit_step_down);
+    if (!e) return 0;
+    /* Each word is at most the whole value: no word is cut. */
+    size_t len = strlen(e->value) + 1;
+    char *buf = fs_malloc(4 * len), *name = buf, *share = buf + len, *at = buf + 2 * len,
+         *frac = buf + 3 * len, why[FS_MSG_MAX];
+    int n = 0, rc = 0;
+    if (sscanf(e->value, "%s %s %s %s %n", name, share, at, frac, &n) != 4 || e->value[n] != 0 ||
+        strcmp(at, "at") != 0)
+        rc = key_fail(c, e, hint);
+    else if (unit_named(c, e, name, 0, &u->step_down_to))
+        rc = -1;
+    else if (u->step_down_to == unit_index(c, u))
+        rc = key_fail(c, e, "a unit cannot step patients down into itself");
+    else if (val_prob(share, &u->step_down_share, why, sizeof why))
+        rc = key_fail(c, e, why);
+    else if (val_prob(frac, &u->step_down_at, why, sizeof why) || u->step_down_at <= 0 ||
+             u->step_down_at >= 1)
+        rc = key_fail(c, e, "expected the FRACTION of the stay strictly between 0 and 1");
+    fs_free(buf);
+    if (rc) return rc;
+    c->sc->unit[u->step_down_to].stepped_into = 1;
+    c->sc->step_downs = 1;
+    return 0;
+}
+
+/* A census at time 0 (or from [scenario] initial = FILE.csv, checked once all units exist). */
+static int unit_census(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    static const enum sc_key keys[2] = {K_unit_initial_occupancy, K_unit_initial_delayed};
+    double *at[2] = {&u->init_in_care, &u->init_delayed};
+    for (int i = 0; i < 2; i++) {
+        struct doc_entry *e = opt(s, keys[i]);
+        if (!e) continue;
+        if (parse_key(c, e, val_count, at[i])) return -1;
+        if (isinf(*at[i])) return key_fail(c, e, "expected a whole number of patients");
+        u->init_given = 1;
+    }
+    return 0;
+}
+
+static int unit_surge(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = get(c, s, K_unit_surge_capacity);
+    if (parse_key(c, e, val_count, &u->surge_capacity)) return -1;
+    if (!(u->surge_capacity > 0)) return 0;
+    if (isinf(u->surge_capacity) || !unit_finite(u))
+        return key_fail(c, e, "expected a whole number of places on a unit of finite capacity");
+    if (key_number(c, s, K_unit_surge_on, val_prob, &u->surge_on) ||
+        key_number(c, s, K_unit_surge_after, val_duration, &u->surge_after))
+        return -1;
+    e = get(c, s, K_unit_surge_off);
+    if (parse_key(c, e, val_prob, &u->surge_off)) return -1;
+    if (u->surge_off > u->surge_on) return key_fail(c, e, "expected surge_off <= surge_on");
+    return 0;
+}
+
+/* ORDER: a unit's first bad key, in this order, is the one reported. */
+static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
+    unit_kind,  unit_places,  unit_stay,      unit_when_full, unit_patience,
+    unit_costs, unit_readmit, unit_step_down, unit_census,    unit_surge,
+};
+
+int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    if (check_known_keys(c, s)) return -1;
+    for (size_t i = 0; i < sizeof unit_topics / sizeof *unit_topics; i++)
+        if (unit_topics[i](c, s, u)) return -1;
+    return 0;
+}
+
+/* One group's KEY.GROUP values over the copies of the unit's own. */
+static int unit_group_values(struct ctx *c, struct doc_section *s, struct sc_unit *u,
+                             struct unit_group *G, const char *gn) {
+    struct doc_entry *e;
+    if ((e = opt_group(s, K_unit_stay, gn))) {
+        dist_fini(&G->stay);
+        if (build_dist(c, e, &G->stay)) return -1;
+    }
+    if ((e = opt_group(s, K_unit_next, gn))) {
+        route_fini(&G->next);
+        if (build_route(c, e, &G->next)) return -1;
+    }
+    if ((e = opt_group(s, K_unit_readmit, gn)) && parse_key(c, e, val_prob, &G->readmit)) return -1;
+    if ((e = opt_group(s, K_unit_readmit_after, gn))) {
+        dist_fini(&G->readmit_after);
+        if (build_dist(c, e, &G->readmit_after)) return -1;
+    } else if (G->readmit > 0 && !(u->readmit > 0)) {
+        return missing(c, s, K_unit_readmit_after, gn);
+    }
+    if ((e = opt_group(s, K_unit_readmit_to, gn)) && unit_named(c, e, e->value, 0, &G->readmit_to))
+        return -1;
+    return 0;
+}
+
+/* Each unit's per-group records: copies of its own values, then its KEY.GROUP overrides. */
+int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct scenario *sc = c->sc;
+    size_t ng = scenario_ngroups(sc);
+    u->g = fs_calloc(ng, sizeof *u->g);
+    u->readmit_any = u->readmit;
+    for (size_t g = 0; g < ng; g++) {
+        struct unit_group *G = &u->g[g];
+        dist_copy(&G->stay, &u->stay);
+        route_copy(&G->next, &u->next);
+        G->readmit = u->readmit;
+        dist_copy(&G->readmit_after, &u->readmit_after);
+        G->readmit_to = u->readmit_to;
+        if (!sc->ngroups) continue;
+        if (unit_group_values(c, s, u, G, sc->group[g].name)) return -1;
+        if (G->readmit > 0 && G->readmit_to < 0) G->readmit_to = sc->arrivals[0].to;
+        if (G->readmit > u->readmit_any) u->readmit_any = G->readmit;
+    }
+    if (u->readmit_any > 0) sc->readmissions = 1;
+    return 0;
+}
+
+/* ---- [transfer FROM -> TO] --------------------------------------------------------------------
+ */
+
+/* A plain duration is a fixed assessment time; otherwise a distribution. */
+static int assessment(struct ctx *c, struct doc_entry *e, struct dist *d) {
+    char why[FS_MSG_MAX];
+    double fixed;
+    if (val_duration(e->value, &fixed, why, sizeof why) == 0) {
+        FS_ASSERT(dist_init(d, DIST_FIXED, &fixed, why, sizeof why) == 0);
+        return 0;
+    }
+    return build_dist(c, e, d);
+}
+
+int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
+    struct doc_entry *e;
+    char why[FS_MSG_MAX];
+    if (check_known_keys(c, s)) return -1;
+    t->from = t->to = -1;
+    const char *arrow = strstr(s->name, "->");
+    size_t n = (size_t)(arrow - s->name);
+    char *from = fs_malloc(n + 1);
+    memcpy(from, s->name, n);
+    from[n] = 0;
+    int bad = unit_lookup(c->sc, from, 0, &t->from, why, sizeof why) ||
+              unit_lookup(c->sc, arrow + 2, 0, &t->to, why, sizeof why);
+    fs_free(from);
+    if (bad) return failf(c, s->file, s->line, "[transfer %s]: %s", s->name, why);
+    if (t->from == t->to)
+        return failf(c, s->file, s->line, "[transfer %s]: a unit cannot transfer to itself",
+                     s->name);
+    if (assessment(c, get(c, s, K_transfer_assessment), &t->assessment)) return -1;
+    t->target = NAN;
+    if ((e = opt(s, K_transfer_target)) && parse_key(c, e, val_duration, &t->target)) return -1;
+    if (key_number(c, s, K_transfer_accept, val_prob, &t->accept)) return -1;
+    return build_route(c, get(c, s, K_transfer_on_reject), &t->on_reject);
+}
+
+/* ---- [chc] ------------------------------------------------------------------------------------
+ */
+
+/* A list of unit names ("acute, ward2") into a per-unit flag array. */
+static int unit_list(struct ctx *c, struct doc_entry *e, char **flags) {
+    *flags = fs_calloc(c->sc->nunits, 1);
+    char *copy = fs_strdup(e->value), *save = NULL;
+    int rc = 0, n = 0;
+    for (char *tok = strtok_r(copy, ", \t", &save); tok && !rc;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        int u;
+        if (!(rc = unit_named(c, e, tok, 0, &u))) {
+            (*flags)[u] = 1;
+            n++;
+        }
+    }
+    fs_free(copy);
+    if (!rc && !n) rc = key_fail(c, e, "expected a list of [unit] names");
+    return rc;
+}
+
+int build_chc(struct ctx *c, struct doc_section *s) {
+    struct sc_chc *h = &c->sc->chc;
+    struct doc_entry *e;
+    if (check_known_keys(c, s)) return -1;
+    h->on = 1;
+    h->eligible_to = h->interim = -1;
+    if (!(e = require(c, s, K_chc_from)) || unit_list(c, e, &h->from)) return -1;
+    if (!(e = require(c, s, K_chc_to)) || unit_list(c, e, &h->to)) return -1;
+    if (!(e = require(c, s, K_chc_referral)) || parse_key(c, e, val_prob, &h->referral)) return -1;
+    /* England's share of DSTs in acute settings, Q1 2017/18 (the Birmingham review). */
+    if (key_number(c, s, K_chc_in_acute, val_prob, &h->in_acute)) return -1;
+    if (!(e = require(c, s, K_chc_assessment)) || assessment(c, e, &h->assessment)) return -1;
+    if (!(e = require(c, s, K_chc_eligible)) || parse_key(c, e, val_prob, &h->eligible)) return -1;
+    if ((e = opt(s, K_chc_eligible_to)) && unit_named(c, e, e->value, 0, &h->eligible_to))
+        return -1;
+    if (h->eligible > 0 && h->eligible_to < 0) return missing(c, s, K_chc_eligible_to, NULL);
+    if ((e = opt(s, K_chc_interim)) && unit_named(c, e, e->value, 0, &h->interim)) return -1;
+    if (h->interim >= 0 && c->sc->unit[h->interim].when_full != FULL_QUEUE)
+        return key_fail(c, e,
+                        "expected a unit with when_full = queue: discharge to assess waits for "
+                        "its interim bed rather than going elsewhere");
+    if (h->in_acute < 1 && h->interim < 0) return missing(c, s, K_chc_interim, NULL);
+    return 0;
+}
