@@ -37,6 +37,17 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
                  FS_MAX_HORIZON_DAYS, FS_MAX_HORIZON_DAYS / 365.25);
         return key_fail(c, e, why);
     }
+    /* Dates are written YYYY-MM-DD: a run ending after 9999-12-31 would write years of five
+     * digits, which no reader of the CSVs expects. */
+    long last_day;
+    if (val_date("9999-12-31", &last_day, why, sizeof why)) return key_fail(c, e, why);
+    if (!(sc->start_day + sc->horizon <= (double)last_day + 1)) {
+        snprintf(why, sizeof why,
+                 "expected a horizon that ends by 9999-12-31 (the start is %s; dates are "
+                 "written YYYY-MM-DD)",
+                 get(c, s, K_scenario_start)->value);
+        return key_fail(c, e, why);
+    }
     struct doc_entry *h = e;
     e = get(c, s, K_scenario_warmup);
     if (parse_key(c, e, val_duration, &sc->warmup)) return -1;

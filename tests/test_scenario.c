@@ -369,6 +369,12 @@ static void bad_inputs_name_file_line_and_key(void **s) {
                  "[scenario]\nhorizon = 10d\nwarmup = 10d\n[arrivals a]\nto = w\n"
                  "rate = 1/d\n[unit w]\nstay = exp(1d)\n",
                  "3: warmup: expected a warm-up shorter than the horizon (10d)");
+    /* Dates are written YYYY-MM-DD: a run past year 9999 once wrote 0000-01-07. */
+    expect_error("y9999.ini",
+                 "[scenario]\nstart = 9999-06-01\nhorizon = 400d\n[arrivals a]\nto = w\n"
+                 "rate = 1/d\n[unit w]\nstay = exp(1d)\n",
+                 "3: horizon: expected a horizon that ends by 9999-12-31 (the start is "
+                 "9999-06-01; dates are written YYYY-MM-DD)");
     expect_error("dup.ini", BASE "[unit ward]\nstay = exp(1d)\n",
                  "11: section name 'ward' is used twice (first at ");
     assert_non_null(strstr(err, "dup.ini:8)"));
