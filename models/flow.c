@@ -50,6 +50,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->visit_ctx = opts->visit_ctx;
     r->cal = cal_new();
     r->free_head = NONE;
+    r->offering = -1;
     r->u = fs_calloc(sc->nunits, sizeof *r->u);
     r->win = fs_calloc(sc->nunits, sizeof *r->win);
     if (ml->by_group) {
@@ -100,6 +101,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
         U->cap = U->base = sc->unit[i].capacity;
+        U->caps = unitkind_caps(sc->unit[i].kind);
         U->qhead = U->qtail = NONE;
         tw_init(&U->occ_tw, 0, 0);
         tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
@@ -156,10 +158,11 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
             path_on_renege(r, ev->id);
         break;
     case EV_SURGE:
-        units_on_surge(r, (int)ev->id, ev->stamp);
+        if (units_on_surge(r, (int)ev->id, ev->stamp)) path_offer(r, (int)ev->id);
         break;
     case EV_CAPACITY:
         units_on_capacity(r, (int)ev->id, ev->arg);
+        path_offer(r, (int)ev->id);
         break;
     }
 #undef LIVE

@@ -1,6 +1,13 @@
 /* flow_int.h — what the pieces of the flow model share, and nothing else (SQLite's
  * btreeInt.h): the replication's state (struct rep), its patients and units, and the functions
- * one of the four files calls in another.
+ * one of the four files calls in another. The calls go one way, down this list, never back up
+ * (tests/check-calls fails on a pair of files that call each other):
+ *
+ *   flow.c -> flow_pathways.c -> flow_units.c -> flow_record.c
+ *
+ * (flow.c may call any of the three; flow_pathways.c also records). So the unit mechanics
+ * return what happened (a patient took a place, joined a queue, freed a place) and the
+ * pathways, their caller, begin the stay, start the patience and offer the freed place.
  *
  *   flow.c           the run: construction of a replication, the event loop and dispatch, the
  *                    result
@@ -21,6 +28,7 @@
 
 #include "flow.h"
 #include "models/limits.h"
+#include "models/unitkind.h"
 #include "sim/calendar.h"
 #include "sim/rng.h"
 #include "sim/stats.h"
@@ -94,6 +102,7 @@ _Static_assert(FS_MAX_DATED_ROWS <= UINT32_MAX, "a capacity change's row is an e
 
 struct unit_rt {
     double cap;
+    unsigned caps;   /* what the unit's kind does: UK_* flags (unitkind.h), set once per run */
     int32_t occ;     /* places held: in care + delayed in place */
     int32_t delayed; /* of those, stays ended and waiting to move on */
     int32_t qlen;
@@ -134,6 +143,7 @@ struct rep {
     struct sys_window sw;
     uint32_t *stack; /* units whose freed place is still to be offered */
     size_t nstack, stackcap;
+    int offering; /* the unit whose freed places the cascade is filling, -1 none */
     /* report windows */
     int collecting;
     size_t bucket;
@@ -159,6 +169,9 @@ struct rep {
 
 /* ---- flow_units.c: unit mechanics ---- */
 
+/* What units_arrive did with a patient that took no place. */
+enum { ARRIVE_QUEUED = -1, ARRIVE_LOST = -2 };
+
 /* A patient record from the pool (recycled through a free list), numbered, in the system;
  * and its return to the pool, out of the system. */
 uint32_t pool_new(struct rep *r);
@@ -173,23 +186,30 @@ void units_delay_end(struct rep *r, int u, struct patient *p);
 /* The patient gives up its place in unit u for next (a unit, or FLOW_NEXT_HOME/LOST); the
  * place is offered by the caller. */
 void units_leave(struct rep *r, int u, struct patient *p, int next);
-/* Places freed at u go to its queue, and the places those patients free upstream in turn. */
+/* The cascade of places freed at u: units_offer starts it; each units_offer_next moves one
+ * patient into a freed place (u's queue first, then the places those patients free upstream
+ * in turn) and returns it, with *to the unit, or NONE when no more can move. The caller begins
+ * each returned patient's stay before asking for the next. */
 void units_offer(struct rep *r, int u);
-/* The patient leaves the system (home, or lost) and its place is offered. */
-void units_remove(struct rep *r, uint32_t id, int why);
-/* The patient arrives at unit d: a place, the queue, diverted or lost by d's when_full. */
-void units_arrive(struct rep *r, uint32_t id, int d);
-/* Events: a capacity schedule's row k for unit u; surge places opening (stale epochs ignored). */
+uint32_t units_offer_next(struct rep *r, int *to);
+/* The patient leaves the system (home, or lost); returns the unit whose place it freed, for
+ * the caller to offer, or -1. */
+int units_remove(struct rep *r, uint32_t id, int why);
+/* The patient arrives at unit d: a place, the queue, diverted or lost by d's when_full.
+ * Returns the unit it took a place in (d or where d diverted it: the caller begins the stay),
+ * ARRIVE_QUEUED (in p->target's queue) or ARRIVE_LOST (out of the system); *freed is the unit
+ * whose place it gave up, for the caller to offer, or -1. */
+int units_arrive(struct rep *r, uint32_t id, int d, int *freed);
+/* Events: a capacity schedule's row k for unit u (the caller offers u's places); surge places
+ * opening, returning 1 when they opened (the caller offers them), 0 for a stale epoch. */
 void units_on_capacity(struct rep *r, int u, uint32_t k);
-void units_on_surge(struct rep *r, int u, uint32_t epoch);
+int units_on_surge(struct rep *r, int u, uint32_t epoch);
 
 /* ---- flow_pathways.c: care pathways ---- */
 
-/* The patient has just taken a place in u: draw its stay and schedule how it ends (end of
- * stay, step-down point, or the CHC decision in the interim unit). */
-void path_begin_stay(struct rep *r, uint32_t id, int u);
-/* The patient has just joined d's queue: schedule when it gives up, where d has patience. */
-void path_start_patience(struct rep *r, uint32_t id, int d);
+/* Places freed at u go to its queue and on up the cascade (units_offer); each patient that
+ * takes one begins its stay. */
+void path_offer(struct rep *r, int u);
 /* Events. */
 void path_on_arrival(struct rep *r, uint32_t s);
 void path_on_end_stay(struct rep *r, uint32_t id);

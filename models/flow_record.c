@@ -153,7 +153,7 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next) {
         r->gwin[gi(r, u, p)].leaves++;
         r->gwin[gi(r, u, p)].los_sum += r->now - p->t_entered;
     }
-    if (r->sc->unit[u].kind == UNIT_AE) {
+    if (r->u[u].caps & UK_AE_CLOCK) {
         double in_ae = r->now - p->t_arrived;
         r->win[u].ae_leaves++;
         if (WITHIN(in_ae, HOURS(4))) r->win[u].ae_within_4h++;
@@ -184,13 +184,12 @@ void rec_reneged(struct rep *r, int u) {
 /* Counted only for patients the horizon lets us follow that long. */
 void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double back) {
     const struct scenario *sc = r->sc;
-    const struct sc_unit *U = &sc->unit[u];
     struct unit_window *w = &r->win[u];
     if (G->readmit > 0 && r->now + 30 <= sc->horizon) {
         w->home30_n++;
         if (WITHIN(back - r->now, 30)) w->readmit30++;
     }
-    if (sc->readmissions && U->kind == UNIT_HOME_CARE && r->now + 91 <= sc->horizon) {
+    if (sc->readmissions && (r->u[u].caps & UK_HOME_91D) && r->now + 91 <= sc->horizon) {
         w->home91_n++;
         if (!WITHIN(back - r->now, 91)) w->home91_ok++;
     }

@@ -1,6 +1,9 @@
 /* flow_units.c — unit mechanics: the patient pool, queues, places and delays, admission and
  * blocking (a full unit's queue, diversion, loss), the offer of freed places (the cascade),
- * surge places and capacity schedules. What is counted goes through flow_record.c's verbs. */
+ * surge places and capacity schedules. What is counted goes through flow_record.c's verbs.
+ * Nothing here knows the care pathways: what happened is returned (who took a place, who
+ * joined a queue, which place was freed) and flow_pathways.c, the caller, begins the stay,
+ * starts the patience and offers the place. */
 #include <math.h>
 
 #include "flow_int.h"
@@ -153,19 +156,19 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->t_arrived = t_arrived;
     p->t_entered = r->now;
     rec_admitted(r, u, p, r->now - t_arrived);
-    if (p->ambulance && r->sc->unit[u].kind == UNIT_AE) {
+    if (p->ambulance && (r->u[u].caps & UK_HANDOVER)) {
         rec_handover(r, u, r->now - t_arrived);
         p->ambulance = 0;
     }
-    path_begin_stay(r, id, u);
 }
 
-/* Move the patient into unit u, which has room; returns the unit whose place it freed. */
-static int move_in(struct rep *r, uint32_t id, int u) {
+/* Move the patient into unit u, which has room; returns the unit whose place it freed.
+ * Inline: once per admission, from the door and from the cascade. */
+static inline int move_in(struct rep *r, uint32_t id, int u) {
     struct patient *p = &r->p[id];
     int src = p->unit;
     double t_arrived = (p->state == P_BLOCKED || p->state == P_WAITING) ? p->t_queued : r->now;
-    if (src >= 0 && r->sc->unit[src].kind == UNIT_AE) rec_trolley(r, src, p);
+    if (src >= 0 && (r->u[src].caps & UK_TROLLEY_WAIT)) rec_trolley(r, src, p);
     if (src >= 0) units_leave(r, src, p, u);
     start_stay(r, id, u, t_arrived);
     return src;
@@ -177,29 +180,45 @@ static void push_offer(struct rep *r, int u) {
 }
 
 /* Places freed at u go to the head of u's queue at once; a blocked patient who moves frees a
- * place upstream, which is offered in turn at the same instant (the cascade). */
+ * place upstream, which is offered in turn at the same instant (the cascade). The cascade
+ * hands back one admission at a time, so each stay begins before the next patient moves, in
+ * the order a loop over the whole cascade would make them: units_offer_next is that loop,
+ * resumed where it returned (r->offering, the unit being filled; r->stack, those still to
+ * be offered). */
 void units_offer(struct rep *r, int u) {
-    push_offer(r, u);
-    while (r->nstack) {
-        int v = (int)r->stack[--r->nstack];
-        struct unit_rt *V = &r->u[v];
-        while (V->qlen > 0 && V->occ < V->cap) {
-            int src = move_in(r, dequeue(r, v), v);
+    FS_INVARIANT(r->offering < 0 && r->nstack == 0); /* one cascade at a time */
+    r->offering = u;
+}
+
+uint32_t units_offer_next(struct rep *r, int *to) {
+    for (;;) {
+        int v = r->offering;
+        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap) {
+            uint32_t id = dequeue(r, v);
+            int src = move_in(r, id, v);
             if (src >= 0) push_offer(r, src);
+            *to = v;
+            return id;
         }
+        if (!r->nstack) {
+            r->offering = -1;
+            return NONE;
+        }
+        r->offering = (int)r->stack[--r->nstack];
     }
 }
 
-void units_remove(struct rep *r, uint32_t id, int why) {
+int units_remove(struct rep *r, uint32_t id, int why) {
     int src = r->p[id].unit;
     if (src >= 0) units_leave(r, src, &r->p[id], why);
     pool_free(r, id);
-    if (src >= 0) units_offer(r, src);
+    return src;
 }
 
-void units_arrive(struct rep *r, uint32_t id, int d) {
+int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
     const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
+    *freed = -1;
     for (;;) {
         struct unit_rt *D = &r->u[d];
         rec_arrived(r, d);
@@ -207,12 +226,11 @@ void units_arrive(struct rep *r, uint32_t id, int d) {
             /* Routed back to its own unit: a new stay in the place it already holds. */
             units_leave(r, d, p, d);
             start_stay(r, id, d, r->now);
-            return;
+            return d;
         }
         if (D->occ < D->cap) {
-            int src = move_in(r, id, d);
-            if (src >= 0) units_offer(r, src);
-            return;
+            *freed = move_in(r, id, d);
+            return d;
         }
         switch (sc->unit[d].when_full) {
         case FULL_QUEUE:
@@ -226,12 +244,11 @@ void units_arrive(struct rep *r, uint32_t id, int d) {
             }
             enqueue(r, d, id);
             p->qstamp++;
-            if (sc->unit[d].has_patience) path_start_patience(r, id, d);
-            return;
+            return ARRIVE_QUEUED;
         case FULL_LOSE:
             rec_lost(r, d);
-            units_remove(r, id, FLOW_NEXT_LOST);
-            return;
+            *freed = units_remove(r, id, FLOW_NEXT_LOST);
+            return ARRIVE_LOST;
         case FULL_DIVERT:
             d = sc->unit[d].divert;
             break;
@@ -248,17 +265,16 @@ void units_on_capacity(struct rep *r, int u, uint32_t k) {
     U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
     rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
-    units_offer(r, u);
 }
 
 /* Occupancy has stayed high for surge_after: open the surge places. */
-void units_on_surge(struct rep *r, int u, uint32_t epoch) {
+int units_on_surge(struct rep *r, int u, uint32_t epoch) {
     struct unit_rt *U = &r->u[u];
-    if (!U->armed || epoch != U->surge_epoch) return;
+    if (!U->armed || epoch != U->surge_epoch) return 0;
     U->armed = 0;
     U->surging = 1;
     U->cap = U->base + r->sc->unit[u].surge_capacity;
     rec_surge(r, u, 1);
     rec_capacity(r, u, U->cap);
-    units_offer(r, u);
+    return 1;
 }

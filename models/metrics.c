@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/core.h"
+#include "unitkind.h"
 
 /* The registry, one row per metric (models/metrics.def). */
 static const struct metric_def defs[] = {
@@ -52,11 +53,11 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
     case MW_FINITE_CAPACITY:
         return finite_capacity(u);
     case MW_AE:
-        return u->kind == UNIT_AE;
+        return (unitkind_caps(u->kind) & UK_AE_CLOCK) != 0;
     case MW_AMBULANCE:
-        return u->kind == UNIT_AE && u->has_ambulance;
+        return (unitkind_caps(u->kind) & UK_HANDOVER) && u->has_ambulance;
     case MW_ACUTE:
-        return u->kind == UNIT_ACUTE;
+        return (unitkind_caps(u->kind) & UK_ACUTE_BEDS) != 0;
     case MW_COST:
         return u->cost_per_place_day > 0 || u->cost_per_patient_day > 0;
     case MW_ASSESSES:
@@ -70,7 +71,7 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
     case MW_READMIT:
         return u->readmit_any > 0;
     case MW_HOME_CARE_READMISSIONS:
-        return sc->readmissions && u->kind == UNIT_HOME_CARE;
+        return sc->readmissions && (unitkind_caps(u->kind) & UK_HOME_91D);
     case MW_STEPPED_INTO:
         return u->stepped_into;
     case MW_STEP_DOWN:
@@ -377,7 +378,7 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         case MET_DTOC_PER_100K: {
             double d = 0;
             for (size_t u = 0; u < sc->nunits; u++)
-                if (sc->unit[u].kind == UNIT_ACUTE) d += uw[u].delayed_area;
+                if (unitkind_caps(sc->unit[u].kind) & UK_ACUTE_BEDS) d += uw[u].delayed_area;
             v = d / length / sc->population * 1e5;
             break;
         }

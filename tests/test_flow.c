@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/flow.h"
+#include "models/unitkind.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -658,6 +659,54 @@ static void same_replication_same_numbers(void **s) {
     done(&c);
 }
 
+/* A kind is what it does (unitkind.h): A&E keeps the clock, hands over ambulances and has
+ * trolley waits; acute beds and home care's 91-day outcome are their own; the rest are labels. */
+static void kinds_are_capability_flags(void **s) {
+    (void)s;
+    assert_int_equal(unitkind_caps(UNIT_AE), UK_AE_CLOCK | UK_HANDOVER | UK_TROLLEY_WAIT);
+    assert_int_equal(unitkind_caps(UNIT_ACUTE), UK_ACUTE_BEDS);
+    assert_int_equal(unitkind_caps(UNIT_HOME_CARE), UK_HOME_91D);
+    assert_int_equal(unitkind_caps(UNIT_GENERIC), 0);
+    assert_int_equal(unitkind_caps(UNIT_STEP_DOWN), 0);
+    assert_int_equal(unitkind_caps(UNIT_CARE_HOME), 0);
+    assert_int_equal(unitkind_caps(UNIT_VIRTUAL_WARD), 0);
+}
+
+/* A label changes nothing: the same pathway (a step-down, a queue with patience, readmissions)
+ * gives the same numbers whatever label its units wear. */
+static void label_kinds_change_nothing(void **s) {
+    (void)s;
+    static const char *const labels[] = {"generic", "step_down", "care_home", "virtual_ward"};
+    struct run base;
+    char text[2048];
+    for (size_t k = 0; k < sizeof labels / sizeof *labels; k++) {
+        snprintf(text, sizeof text,
+                 "[scenario]\nhorizon = 120d\nwarmup = 10d\n"
+                 "[arrivals a]\nto = ward\nrate = 12/d\n"
+                 "[unit ward]\nkind = %s\ncapacity = 40\nstay = lognormal(3d, 2d)\n"
+                 "next = exit 0.6, rest 0.4\nstep_down = vw 0.3 at 0.5\nreadmit = 0.1\n"
+                 "readmit_after = exp(20d)\n"
+                 "[unit rest]\nkind = %s\ncapacity = 12\nstay = uniform(5d, 20d)\n"
+                 "when_full = queue\npatience = exp(3d)\npatience_to = exit\n"
+                 "[unit vw]\nkind = %s\ncapacity = 6\nstay = exp(2d)\n",
+                 labels[k], labels[k], labels[k]);
+        struct run r;
+        run(&r, text, 1);
+        if (k == 0) {
+            base = r;
+            continue;
+        }
+        assert_int_equal(r.res->nslots, base.res->nslots);
+        for (size_t i = 0; i < r.ml.n; i++)
+            assert_string_equal(r.ml.slot[i].name, base.ml.slot[i].name);
+        assert_memory_equal(r.res->summary, base.res->summary, r.res->nslots * sizeof(double));
+        assert_memory_equal(r.res->series, base.res->series,
+                            r.res->nbuckets * r.res->nslots * sizeof(double));
+        done(&r);
+    }
+    done(&base);
+}
+
 /* Streamed rows are the rows a held series would have, in order, and nothing is held. */
 struct collect {
     double *rows, *warm;
@@ -748,6 +797,8 @@ int main(void) {
         cmocka_unit_test(the_last_of_64_groups_gets_its_own_patients),
         cmocka_unit_test(awaiting_pairs_follow_the_routes),
         cmocka_unit_test(same_replication_same_numbers),
+        cmocka_unit_test(kinds_are_capability_flags),
+        cmocka_unit_test(label_kinds_change_nothing),
         cmocka_unit_test(streamed_rows_equal_held_rows),
         cmocka_unit_test(common_random_numbers_across_capacities),
     };
