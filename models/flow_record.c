@@ -2,6 +2,7 @@
  * unit, struct sys_window, the awaited-unit areas) and of its by-group copy (--by-group)
  * behind one verb per thing that happens, so event code never touches a window; the patient
  * log; and closing report windows and warm-up-chart intervals. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -9,9 +10,14 @@
 #include "sim/core.h"
 
 #define HOURS(h) ((h) / 24.0)
-/* Thresholds are compared with a relative hair of slack, so a wait of exactly 4 h counts as
- * within 4 h whatever the rounding of the times that make it. */
-#define WITHIN(d, limit) ((d) <= (limit) * (1 + 1e-12))
+/* Is a duration d (days) within limit? Thresholds are inclusive: a wait of exactly 4 h counts
+ * as within 4 h. A duration is the difference of two clock times, each rounded to the clock's
+ * precision, which coarsens as the clock grows (the spacing of doubles near day 4,096 is 9e-13
+ * day, near day 365,250 — the longest horizon — 6e-11 day, 5 microseconds): a slack relative to
+ * the limit alone turned every fixed 4-hour stay into a breach after day 4,096. So the slack
+ * scales with the clock too: 4 x DBL_EPSILON x now, at most 30 microseconds at the longest
+ * horizon, far below the minute that the finest data (minute-stamped A&E times) resolve. */
+#define WITHIN(r, d, limit) ((d) <= (limit) * (1 + 1e-12) + 4 * DBL_EPSILON * fabs((r)->now))
 
 /* The by-group index of patient p in unit u: [group * nunits + unit]. */
 static size_t gi(const struct rep *r, int u, const struct patient *p) {
@@ -125,8 +131,8 @@ void rec_admitted(struct rep *r, int u, const struct patient *p, double wait) {
 void rec_handover(struct rep *r, int u, double h) {
     r->win[u].handovers++;
     r->win[u].handover_sum += h;
-    if (!WITHIN(h, HOURS(0.5))) r->win[u].handovers_30m++;
-    if (!WITHIN(h, HOURS(1))) r->win[u].handovers_60m++;
+    if (!WITHIN(r, h, HOURS(0.5))) r->win[u].handovers_30m++;
+    if (!WITHIN(r, h, HOURS(1))) r->win[u].handovers_60m++;
 }
 
 static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
@@ -156,8 +162,8 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next) {
     if (r->u[u].caps & UK_AE_CLOCK) {
         double in_ae = r->now - p->t_arrived;
         r->win[u].ae_leaves++;
-        if (WITHIN(in_ae, HOURS(4))) r->win[u].ae_within_4h++;
-        if (!WITHIN(in_ae, HOURS(12))) r->win[u].ae_over_12h++;
+        if (WITHIN(r, in_ae, HOURS(4))) r->win[u].ae_within_4h++;
+        if (!WITHIN(r, in_ae, HOURS(12))) r->win[u].ae_over_12h++;
     }
 }
 
@@ -166,7 +172,7 @@ void rec_trolley(struct rep *r, int u, const struct patient *p) {
     double w = r->now - p->t_ended;
     r->win[u].trolley_n++;
     r->win[u].trolley_sum += w;
-    if (!WITHIN(w, HOURS(12))) r->win[u].trolley_over_12h++;
+    if (!WITHIN(r, w, HOURS(12))) r->win[u].trolley_over_12h++;
 }
 
 /* ---- pathways ----------------------------------------------------------------------------- */
@@ -187,11 +193,11 @@ void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double b
     struct unit_window *w = &r->win[u];
     if (G->readmit > 0 && r->now + 30 <= sc->horizon) {
         w->home30_n++;
-        if (WITHIN(back - r->now, 30)) w->readmit30++;
+        if (WITHIN(r, back - r->now, 30)) w->readmit30++;
     }
     if (sc->readmissions && (r->u[u].caps & UK_HOME_91D) && r->now + 91 <= sc->horizon) {
         w->home91_n++;
-        if (!WITHIN(back - r->now, 91)) w->home91_ok++;
+        if (!WITHIN(r, back - r->now, 91)) w->home91_ok++;
     }
 }
 
@@ -206,7 +212,7 @@ void rec_chc_decided(struct rep *r, double days, int eligible) {
     r->sw.chc_decisions++;
     r->sw.chc_eligible += (uint64_t)eligible;
     r->sw.chc_days_sum += days;
-    if (WITHIN(days, 28)) r->sw.chc_within_28d++;
+    if (WITHIN(r, days, 28)) r->sw.chc_within_28d++;
 }
 
 void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days, int accepted) {
@@ -214,7 +220,7 @@ void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days
     w->referrals++;
     if (!isnan(t->target)) {
         w->target_n++;
-        if (WITHIN(days, t->target)) w->within_target++;
+        if (WITHIN(r, days, t->target)) w->within_target++;
     }
     if (accepted) w->accepted++;
 }

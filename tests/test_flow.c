@@ -290,6 +290,29 @@ static void four_hour_measure(void **s) {
     done(&r);
 }
 
+/* Thresholds stay exact however long the run: a stay of exactly 4 hours once became a breach
+ * after day 4,096, where the clock's rounding outgrew a slack relative to 4 hours alone. At
+ * the longest horizon flowsim accepts (1,000 years), exactly 4 h and 12 h are still within, and
+ * a minute more is still a breach. */
+static void thresholds_exact_at_the_longest_horizon(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 365250d\nwarmup = 365200d\ninterval = 10d\n"
+        "[arrivals a]\nto = four\nrate = 2/d\n[arrivals b]\nto = late\nrate = 2/d\n"
+        "[arrivals c]\nto = twelve\nrate = 2/d\n"
+        "[unit four]\nkind = ae\nstay = fixed(4h)\n"
+        "[unit late]\nkind = ae\nstay = fixed(241m)\n"
+        "[unit twelve]\nkind = ae\nstay = fixed(12h)\n",
+        0);
+    assert_true(get(&r, "four", "admissions") > 1);
+    assert_close(get(&r, "four", "ae_4h_pct"), 100, 0);
+    assert_close(get(&r, "late", "ae_4h_pct"), 0, 0);
+    assert_close(get(&r, "twelve", "ae_4h_pct"), 0, 0);
+    assert_close(get(&r, "twelve", "ae_12h_pct"), 0, 0);
+    done(&r);
+}
+
 static void ae_twelve_hours_trolley_and_handover(void **s) {
     (void)s;
     struct run r;
@@ -785,6 +808,7 @@ int main(void) {
         cmocka_unit_test(lose_and_divert),
         cmocka_unit_test(capacity_schedule_holds_then_releases),
         cmocka_unit_test(four_hour_measure),
+        cmocka_unit_test(thresholds_exact_at_the_longest_horizon),
         cmocka_unit_test(ae_twelve_hours_trolley_and_handover),
         cmocka_unit_test(ambulance_share_is_drawn_per_patient),
         cmocka_unit_test(costs_for_places_and_patient_days),
