@@ -89,18 +89,20 @@ static uint32_t dequeue(struct rep *r, int u) {
 
 /* Escalation: arm a check when occupancy reaches surge_on x base, cancel it if occupancy
  * drops first; while surging, close the surge places once occupancy is below surge_off x base
- * (no one is evicted: they are simply not refilled). */
+ * (no one is evicted: they are simply not refilled). Surge places extend an open ward: a ward
+ * scheduled to 0 places has none open (at base 0 the fractions degenerate — 0 >= 0.95 x 0
+ * always, 0 < 0.9 x 0 never — and kept 5 surge places open and charged all summer). */
 static void surge_update(struct rep *r, int u) {
     const struct sc_unit *su = &r->sc->unit[u];
     struct unit_rt *U = &r->u[u];
     if (U->surging) {
-        if (U->occ < su->surge_off * U->base) {
+        if (!(U->base > 0) || U->occ < su->surge_off * U->base) {
             U->surging = 0;
             U->cap = U->base;
             rec_surge(r, u, 0);
             rec_capacity(r, u, U->cap);
         }
-    } else if (U->occ >= su->surge_on * U->base) {
+    } else if (U->base > 0 && U->occ >= su->surge_on * U->base) {
         if (!U->armed) {
             U->armed = 1;
             cal_push(r->cal, (struct cal_event){.time = r->now + su->surge_after,

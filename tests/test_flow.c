@@ -541,6 +541,30 @@ static void surge_opens_after_sustained_pressure(void **s) {
     done(&r);
 }
 
+/* Rules stated as a fraction of capacity hold at capacity 0: a ward scheduled to 0 places
+ * has no surge places open (0 >= 0.95 x 0 always held and 0 < 0.9 x 0 never did, so a closed
+ * ward kept its surge places open and charged until the horizon). It closes while surging;
+ * reopened, it escalates again. */
+static void surge_closes_with_the_ward(void **s) {
+    (void)s;
+    put("winter.csv", "date,capacity\n2025-01-06,10\n2025-01-31,0\n2025-02-25,10\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 80d\nstart = 2025-01-06\n[arrivals a]\nto = w\nrate = 100/d\n"
+        "[unit w]\ncapacity_schedule = winter.csv\nstay = fixed(10d)\nwhen_full = lose\n"
+        "surge_capacity = 5\nsurge_on = 1\nsurge_after = 4h\nsurge_off = 0.5\n"
+        "cost_per_place_day = 300\n",
+        0);
+    assert_true(at(&r, 20, "w", "surge_hours") > 23.5); /* open and full: surging */
+    for (size_t b = 26; b < 50; b++) {                  /* closed: no surge places */
+        assert_close(at(&r, b, "w", "surge_hours"), 0, 0);
+        assert_close(at(&r, b, "w", "cost_per_day"), 0, 0);
+        assert_close(at(&r, b, "w", "admissions"), 0, 0);
+    }
+    assert_true(at(&r, 70, "w", "surge_hours") > 23.5); /* reopened, full again */
+    done(&r);
+}
+
 /* acute -> care home, every patient referred for CHC; arrivals stop on day 100 and the system
  * drains, so the identities are exact. */
 #define CHC(in_acute, interim_stay)                                                                \
@@ -816,6 +840,7 @@ int main(void) {
         cmocka_unit_test(conservation_at_the_horizon),
         cmocka_unit_test(step_down_to_a_virtual_ward),
         cmocka_unit_test(surge_opens_after_sustained_pressure),
+        cmocka_unit_test(surge_closes_with_the_ward),
         cmocka_unit_test(chc_in_acute_or_after_discharge),
         cmocka_unit_test(case_mix_groups),
         cmocka_unit_test(the_last_of_64_groups_gets_its_own_patients),
