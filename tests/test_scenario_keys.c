@@ -66,13 +66,22 @@ static int default_agrees(const struct sc_key_row *row, const char *cell, char *
         return 0;
     }
     if (row->dflt) {
+        /* `DEFAULT`, alone or followed by a comment in brackets: `0` (off) */
         size_t n = strlen(row->dflt);
-        if (cell[0] != '`' || strncmp(cell + 1, row->dflt, n) || cell[n + 1] != '`') {
+        if (cell[0] != '`' || strncmp(cell + 1, row->dflt, n) || cell[n + 1] != '`' ||
+            (cell[n + 2] && strncmp(cell + n + 2, " (", 2))) {
             snprintf(why, len, "the table's default is `%s`, the doc says '%s'", row->dflt, cell);
             return 0;
         }
-    } else if (cell[0] == '`') {
-        snprintf(why, len, "the table has no default, the doc says '%s'", cell);
+    } else if (row->flags & (KF_REQUIRED | KF_DERIVED)) {
+        /* required, or worked out by the loader and described in words */
+        if (cell[0] == '`' || !strncmp(cell, "none", 4)) {
+            snprintf(why, len, "the table derives the default, the doc says '%s'", cell);
+            return 0;
+        }
+    } else if (strncmp(cell, "none", 4) && strcmp(cell, "flat") && strncmp(cell, "unset", 5)) {
+        /* no default: the key is simply absent — "none", "flat" (no profile), "unset" */
+        snprintf(why, len, "the table has no default, the doc says '%s' (expected none ...)", cell);
         return 0;
     }
     return 1;
