@@ -132,6 +132,10 @@ int cli_part_dir(char *buf, size_t len, char *err, size_t errlen);
  * no files. Returns 0, or -1 with a message. */
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
                       double *keep, char *err, size_t errlen);
+/* The same, also keeping each replication's diagnostics (replications x flow_diag_len rows,
+ * gathered from every MPI rank), for the run's warnings (results_warnings_of). */
+int cli_run_summaries_diag(const struct scenario *sc, const struct metric_layout *ml, int threads,
+                           double *keep, double *diag, char *err, size_t errlen);
 
 /* Work done in the staging folder after a run and before publication (reproduce's table), so
  * that it is published with the run: returns 0 or an fs_status with a message. */

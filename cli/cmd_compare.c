@@ -37,8 +37,12 @@ int cmd_compare(const struct opts *o, const char *command) {
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         struct variant *x = &vs.v[i];
         variants_prepare(&vs, i, o->by_group);
-        int rc = cli_run_summaries(x->sc, &x->ml, o->threads, x->value, err, sizeof err);
-        if (rc != 0) status = cli_fail(rc, err);
+        int rc =
+            cli_run_summaries_diag(x->sc, &x->ml, o->threads, x->value, x->diag, err, sizeof err);
+        if (rc != 0)
+            status = cli_fail(rc, err);
+        else
+            variants_judge(&vs, i);
     }
     if (status == EXIT_OK) cs = variants_table(&vs);
     /* comparison.csv, run-info and the report are published together (under mpirun, by rank
@@ -49,6 +53,7 @@ int cmd_compare(const struct opts *o, const char *command) {
                                   "scenario_files", inis);
         fs_free(inis);
     }
+    if (status == EXIT_OK && !o->quiet) variants_warn(&vs); /* also in run-info */
     if (status == EXIT_OK && !o->quiet) {
         printf(
             "flowsim: compared %zu scenarios on the same patients (seed %llu, %d replications)\n",

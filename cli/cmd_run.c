@@ -33,9 +33,10 @@ static void print_headlines(const struct scenario *sc, const struct metric_layou
         /* Undefined statistics are empty cells: no mean over nothing, no interval from one. */
         char mean[CSVOUT_NUM_MAX + 1] = "", lo[CSVOUT_NUM_MAX + 1] = "",
                                    hi[CSVOUT_NUM_MAX + 1] = "";
-        double l, h;
+        double l, h, lo_b, hi_b;
         if (sum[k].n > 0) cell(mean, sum[k].mean);
-        if (stats_ci95(&sum[k], &l, &h) == 0) cell(lo, l), cell(hi, h);
+        metric_bounds(s->name, s->unit < 0, &lo_b, &hi_b); /* as summary.csv's row */
+        if (stats_ci95_bounded(&sum[k], lo_b, hi_b, &l, &h) == 0) cell(lo, l), cell(hi, h);
         if (d->console == MC_NONZERO && (!*mean || atof(mean) == 0)) continue;
         printf("%-16s %-14s %12s %12s %12s\n", s->unit >= 0 ? sc->unit[s->unit].name : "(system)",
                s->name, mean, lo, hi);
@@ -50,6 +51,10 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
+    size_t nlw;
+    const char *const *lw = scenario_warnings(sc, &nlw); /* also in run-info */
+    for (size_t i = 0; !o->quiet && par_rank() == 0 && i < nlw; i++)
+        fprintf(stderr, "flowsim: warning: %s\n", lw[i]);
     struct metric_layout ml = {0};
     struct outdir *od = NULL;
     struct run_stats st = {0};

@@ -204,6 +204,12 @@ int cmd_sweep(const struct opts *o, const char *command) {
     }
     fs_free(rc);
     fs_free(from);
+    /* Each variant's warnings, as its own run-info says them (judged on its whole run, on
+     * whichever rank ran it). */
+    for (size_t i = 0; i < n && status == EXIT_OK && od; i++)
+        if (cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err) == FS_OK)
+            variants_read_warnings(&vs, i, sub);
+    if (status == EXIT_OK && !o->quiet) variants_warn(&vs); /* also in run-info */
     for (size_t i = 0; i < n && status == EXIT_OK && !o->quiet; i++)
         printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", row[i].label,
                vs.v[i].sc->replications, wall[i], dir, row[i].label);

@@ -287,6 +287,7 @@ struct sum_ctx {
     const struct scenario *sc;
     const struct metric_layout *ml;
     double *keep;
+    double *diag; /* each replication's flow_diag row, or NULL */
 };
 
 static int sum_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
@@ -304,6 +305,8 @@ static int sum_keep(void *ctx, int rep, void *result, char *err, size_t errlen) 
     struct sum_ctx *c = ctx;
     struct flow_result *res = result;
     memcpy(c->keep + (size_t)rep * c->ml->n, res->summary, c->ml->n * sizeof *c->keep);
+    if (c->diag)
+        flow_diag(res, c->sc->nunits, c->diag + (size_t)rep * flow_diag_len(c->sc->nunits));
     flow_result_free(res);
     return 0;
 }
@@ -325,7 +328,12 @@ static int agree(int rc, char *err, size_t errlen) {
 
 int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml, int threads,
                       double *keep, char *err, size_t errlen) {
-    struct sum_ctx c = {.sc = sc, .ml = ml, .keep = keep};
+    return cli_run_summaries_diag(sc, ml, threads, keep, NULL, err, errlen);
+}
+
+int cli_run_summaries_diag(const struct scenario *sc, const struct metric_layout *ml, int threads,
+                           double *keep, double *diag, char *err, size_t errlen) {
+    struct sum_ctx c = {.sc = sc, .ml = ml, .keep = keep, .diag = diag};
     int first, n; /* this rank's share: all of them in one process */
     par_block(0, sc->replications, par_rank(), &first, &n);
     struct runner_job job = {.first_rep = first,
@@ -339,7 +347,10 @@ int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml,
     int rc = n > 0 ? runner_run(&job, err, errlen) : 0;
     if (par_size() == 1) return rc;
     if ((rc = agree(rc, err, errlen)) != 0) return rc;
-    return par_allgather_rows(keep, ml->n, 0, sc->replications);
+    rc = par_allgather_rows(keep, ml->n, 0, sc->replications);
+    if (rc == 0 && diag)
+        rc = par_allgather_rows(diag, flow_diag_len(sc->nunits), 0, sc->replications);
+    return rc;
 }
 
 /* ---- under mpirun: each rank runs its share as a part; rank 0 gathers and merges ---------- */
@@ -363,6 +374,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     double *keep =
         ro->keep ? ro->keep : fs_calloc((size_t)(base + total) * ml->n + 1, sizeof *keep);
     struct run_stats mine = {0};
+    char *merged = NULL; /* the whole run's warnings, from every rank's replications */
     int rc = 0;
     if (n > 0) {
         struct run_options part = *ro;
@@ -396,7 +408,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
                                     .threads = threads,
                                     .ranks = size,
                                     .wall_seconds = seconds_since(&t0)};
-        if (rc == 0) rc = merge_parts(dirs, ndirs, dir, dir, &info, err, errlen);
+        if (rc == 0) rc = merge_parts(dirs, ndirs, dir, dir, &info, &merged, err, errlen);
         fs_free(dirs);
     } else if (rc == 0 && n > 0 && par_send_dir(parts[rank], err, errlen) != 0) {
         rc = -1;
@@ -424,7 +436,8 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
     st->patients = par_sum(mine.patients);
     st->wall_seconds = seconds_since(&t0);
     st->stopped[0] = 0;
-    st->warnings = mine.warnings; /* rank 0's share's */
+    fs_free(mine.warnings); /* the share's: the run's are judged on every replication */
+    st->warnings = merged;
     return rc;
 }
 

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "models/flow.h"
 #include "models/scenario.h"
 #include "output/outdir.h"
+#include "output/results.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/stats.h"
@@ -23,6 +25,8 @@ void variants_fini(struct variants *vs) {
     for (size_t i = 0; vs->v && i < vs->n; i++) {
         struct variant *v = &vs->v[i];
         fs_free(v->value);
+        fs_free(v->diag);
+        fs_free(v->warnings);
         fs_free(v->unit);
         fs_free(v->metric);
         metric_layout_fini(&v->ml);
@@ -58,6 +62,54 @@ void variants_prepare(struct variants *vs, size_t i, int by_group) {
     struct variant *v = &vs->v[i];
     metric_layout_init(&v->ml, v->sc, by_group && v->sc->ngroups);
     v->value = fs_calloc((size_t)v->sc->replications * v->ml.n + 1, sizeof *v->value);
+    v->diag =
+        fs_calloc((size_t)v->sc->replications * flow_diag_len(v->sc->nunits) + 1, sizeof *v->diag);
+}
+
+void variants_judge(struct variants *vs, size_t i) {
+    struct variant *v = &vs->v[i];
+    const char **names = fs_calloc(v->sc->nunits + 1, sizeof *names);
+    for (size_t u = 0; u < v->sc->nunits; u++) names[u] = v->sc->unit[u].name;
+    fs_free(v->warnings);
+    v->warnings = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
+    fs_free(names);
+}
+
+void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {
+    struct variant *v = &vs->v[i];
+    char path[FS_PATH_MAX];
+    fs_free(v->warnings);
+    v->warnings = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    FILE *f = snprintf(path, sizeof path, "%s/run-info", dir) < (int)sizeof path ? fopen(path, "r")
+                                                                                 : NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    while (f && out && getline(&line, &cap, f) > 0)
+        if (!strncmp(line, "warning = ", 10)) fputs(line + 10, out);
+    free(line);
+    if (f) fclose(f);
+    if (out) fclose(out);
+    v->warnings = fs_strdup(text ? text : "");
+    free(text);
+}
+
+/* Each line of text, as "PREFIXvariant NAME: LINE\n" into f. */
+static void put_warnings(FILE *f, const char *prefix, const struct variant *v) {
+    const char *w = v->warnings ? v->warnings : "";
+    while (*w) {
+        const char *end = strchr(w, '\n');
+        int n = end ? (int)(end - w) : (int)strlen(w);
+        if (n > 0) fprintf(f, "%svariant %s: %.*s\n", prefix, v->name, n, w);
+        w += n + (end != NULL);
+    }
+}
+
+void variants_warn(const struct variants *vs) {
+    if (par_rank() != 0) return;
+    for (size_t i = 0; i < vs->n; i++) put_warnings(stderr, "flowsim: warning: ", &vs->v[i]);
 }
 
 int variants_open(const struct variants *vs, const struct opts *o, const char *prefix,
@@ -106,6 +158,16 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
     if (rc == 0)
         rc = cli_run_info(stage, command, (unsigned long long)base->seed, base->replications, key,
                           value, err, sizeof err);
+    if (rc == 0) { /* every variant's warnings, judged on its whole run */
+        char path[FS_PATH_MAX];
+        FILE *f = NULL;
+        if (cli_path(path, sizeof path, stage, "run-info", err, sizeof err) != FS_OK)
+            rc = FS_EINPUT;
+        else if (!(f = fopen(path, "a")))
+            snprintf(err, sizeof err, "%s: cannot write", path), rc = FS_EIO;
+        for (size_t i = 0; f && i < vs->n; i++) put_warnings(f, "warning = ", &vs->v[i]);
+        if (f && fclose(f) != 0) snprintf(err, sizeof err, "%s: write failed", path), rc = FS_EIO;
+    }
     if (rc != 0) status = cli_fail(rc, err);
     if (status == EXIT_OK && o->report) status = cli_report_in(*od, o->quiet);
     if (status == EXIT_OK) {

@@ -25,6 +25,8 @@ struct variant {
     struct metric_layout ml;
     double *value;               /* replications x ml.n: each replication's summary */
     const char **unit, **metric; /* per slot, the names the comparison reads */
+    double *diag;                /* replications x flow_diag_len: each one's diagnostics */
+    char *warnings;              /* its warnings, a line each ("" for none), once run */
 };
 
 struct variants {
@@ -54,11 +56,19 @@ int variants_open(const struct variants *vs, const struct opts *o, const char *p
                   const char *file, const char *const *folders, char *dir, size_t dirlen,
                   struct outdir **od);
 
+/* Variant i's warnings from its replications' diagnostics (v[i].diag, compare), or from the
+ * warning lines of the run-info in its folder dir (sweep): into v[i].warnings. */
+void variants_judge(struct variants *vs, size_t i);
+void variants_read_warnings(struct variants *vs, size_t i, const char *dir);
+/* Every variant's warnings on stderr, each line "flowsim: warning: variant NAME: ...". */
+void variants_warn(const struct variants *vs);
+
 /* Every variant as the comparison reads it: n of them, to fs_free. After the runs. */
 struct cmp_scenario *variants_table(struct variants *vs);
 
 /* Into od's staging folder: the comparison (file, its third column named column: "scenario",
- * "variant"), run-info (with "key = value"), the report when o asks for it; then publication.
+ * "variant"), run-info (with "key = value", and every variant's warnings as
+ * "warning = variant NAME: ..."), the report when o asks for it; then publication.
  * *od is NULL once publication is tried; after an earlier failure it is left for the caller's
  * outdir_abort. Exit status. */
 int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, struct outdir **od,

@@ -34,6 +34,8 @@ static void rep_fini(struct rep *r) {
     fs_free(r->total_u);
     fs_free(r->rowbuf);
     fs_free(r->warmbuf);
+    fs_free(r->dl_in);
+    fs_free(r->dl_cnt);
     memset(r, 0, sizeof *r);
 }
 
@@ -84,6 +86,12 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     res->q_first = fs_calloc(sc->nunits, sizeof *res->q_first);
     res->q_last = fs_calloc(sc->nunits, sizeof *res->q_last);
     res->unstable = fs_calloc(sc->nunits, sizeof *res->unstable);
+    res->deadlocked = fs_calloc(sc->nunits, sizeof *res->deadlocked);
+    res->awaits = fs_calloc(sc->nunits, sizeof *res->awaits);
+    res->frozen_at = NAN;
+    r->dl_in = fs_calloc(sc->nunits, sizeof *r->dl_in);
+    r->dl_cnt = fs_calloc(sc->nunits, sizeof *r->dl_cnt);
+    r->dl_since = NAN;
     r->row = opts->row;
     r->warm_row = opts->warm;
     r->row_ctx = opts->row_ctx;
@@ -125,6 +133,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     /* Before the warm-up ends nothing is collected; with no warm-up the first window opens now. */
     r->collecting = sc->warmup <= 0;
     r->next_boundary = sc->warmup > 0 ? sc->warmup : fmin(flow_bucket_start(sc, 1), sc->horizon);
+    r->dl_next = fmin(1, r->next_boundary);
 }
 
 /* ---- the loop ----------------------------------------------------------------------------- */
@@ -159,10 +168,12 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         break;
     case EV_SURGE:
         if (units_on_surge(r, (int)ev->id, ev->stamp)) path_offer(r, (int)ev->id);
+        if (!isnan(r->dl_since)) dl_check(r); /* places added: thawed? */
         break;
     case EV_CAPACITY:
         units_on_capacity(r, (int)ev->id, ev->arg);
         path_offer(r, (int)ev->id);
+        if (!isnan(r->dl_since)) dl_check(r);
         break;
     }
 #undef LIVE
@@ -176,7 +187,17 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
     uint64_t events = 0;
     while (cal_pop(r->cal, &ev)) {
         if (ev.time >= sc->horizon) break;
-        while (ev.time >= r->next_boundary) rec_close_window(r, r->next_boundary);
+        /* A deadlock is looked for once a simulated day and before each report window closes
+         * (flow_deadlock.c; dl_next is never after next_boundary, so one comparison an event
+         * serves both): the state now is the state since the last event. */
+        if (__builtin_expect(ev.time >= r->dl_next, 0)) {
+            dl_check(r);
+            while (ev.time >= r->next_boundary) {
+                dl_account(r, r->next_boundary);
+                rec_close_window(r, r->next_boundary);
+            }
+            r->dl_next = fmin(floor(ev.time) + 1, r->next_boundary);
+        }
         while (ev.time >= r->warm_next) rec_close_warm(r, r->warm_next);
         FS_ASSERT(ev.time >= r->now);
         r->now = ev.time;
@@ -198,7 +219,11 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
         }
 #endif
     }
-    while (r->next_boundary <= sc->horizon) rec_close_window(r, r->next_boundary);
+    if (r->next_boundary <= sc->horizon) dl_check(r);
+    while (r->next_boundary <= sc->horizon) {
+        dl_account(r, r->next_boundary);
+        rec_close_window(r, r->next_boundary);
+    }
     while (r->warm_next <= sc->horizon) rec_close_warm(r, r->warm_next);
     FS_ASSERT(r->bucket == r->res->nbuckets);
     r->res->events = events;
@@ -216,6 +241,16 @@ static struct flow_result *rep_result(struct rep *r) {
     for (size_t i = 0; i < sc->nunits; i++)
         res->unstable[i] =
             (uint8_t)flow_unstable(res->q_first[i], res->q_last[i], sc->unit[i].capacity);
+    /* Per unit, the unit its delayed patients waited most for, when that held at least a
+     * tenth of its bed-days: the bottleneck a warning about its queue names. */
+    for (size_t i = 0; i < sc->nunits; i++) {
+        double best = 0;
+        res->awaits[i] = -1;
+        for (size_t k = r->ml->await_off[i]; k < r->ml->await_off[i + 1]; k++)
+            if (r->await_total[k] > best)
+                best = r->await_total[k], res->awaits[i] = r->ml->await_to[k];
+        if (!(best >= 0.1 * r->total_u[i].occ_area)) res->awaits[i] = -1;
+    }
     for (size_t i = 0; i < sc->narrivals; i++) res->patients += r->arr_count[i];
     res->peak_patients = r->peak;
     res->in_system_end = r->in_sys.value;
@@ -231,7 +266,30 @@ void flow_result_free(struct flow_result *res) {
     fs_free(res->q_first);
     fs_free(res->q_last);
     fs_free(res->unstable);
+    fs_free(res->deadlocked);
+    fs_free(res->awaits);
     fs_free(res);
+}
+
+const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {"frozen_at", "frozen_end"};
+const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {"unstable", "queue_first", "queue_last",
+                                                          "awaits", "deadlocked"};
+
+size_t flow_diag_len(size_t nunits) {
+    return FLOW_DIAG_SYS + FLOW_DIAG_UNIT * nunits;
+}
+
+void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
+    row[FD_FROZEN_AT] = res->frozen_at;
+    row[FD_FROZEN_END] = res->frozen_end;
+    for (size_t u = 0; u < nunits; u++) {
+        double *x = row + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u;
+        x[FDU_UNSTABLE] = res->unstable[u];
+        x[FDU_Q_FIRST] = res->q_first[u];
+        x[FDU_Q_LAST] = res->q_last[u];
+        x[FDU_AWAITS] = res->awaits[u];
+        x[FDU_DEADLOCKED] = res->deadlocked[u];
+    }
 }
 
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,

@@ -34,6 +34,14 @@ struct flow_result {
      * whether it grew without settling (flow_unstable), for a warning. */
     double *q_first, *q_last;
     uint8_t *unstable;
+    /* Blocking deadlock (flow_deadlock.c): when the system first froze (days from time 0; NAN:
+     * never), whether it was still frozen at the horizon, and per unit whether it was ever in
+     * the frozen set. Per unit, the unit its delayed patients spent most bed-days waiting for
+     * when that is at least a tenth of its bed-days (-1: none), for naming a bottleneck. */
+    double frozen_at;
+    int frozen_end;
+    uint8_t *deadlocked;
+    int32_t *awaits;
 };
 
 /* One finished visit of a patient to a unit, for a patient log. Times in days; end_of_care is
@@ -83,6 +91,20 @@ size_t flow_nwarm(const struct scenario *sc);
  * more than twice that over the first, and larger by more than half the places (at least 10
  * patients): demand beyond capacity, so the results depend on the horizon. */
 int flow_unstable(double q_first, double q_last, double capacity);
+
+/* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
+ * write it exactly (replications.csv) and MPI ranks gather it, so the warnings of a whole run
+ * are computed from every replication's row, however the run was split (results_warnings_of).
+ * FLOW_DIAG_SYS values, then FLOW_DIAG_UNIT per unit. */
+enum { FD_FROZEN_AT, FD_FROZEN_END, FLOW_DIAG_SYS };
+enum { FDU_UNSTABLE, FDU_Q_FIRST, FDU_Q_LAST, FDU_AWAITS, FDU_DEADLOCKED, FLOW_DIAG_UNIT };
+size_t flow_diag_len(size_t nunits);
+/* The names of the row's columns (FLOW_DIAG_UNIT per unit): "frozen_at", "frozen_end", then
+ * "unstable", "queue_first", "queue_last", "awaits", "deadlocked" (a part prefixes a unit's
+ * with "UNIT:"). */
+extern const char *const flow_diag_sys_names[FLOW_DIAG_SYS];
+extern const char *const flow_diag_unit_names[FLOW_DIAG_UNIT];
+void flow_diag(const struct flow_result *res, size_t nunits, double *row);
 
 /* Start time (days) of report bucket b. */
 double flow_bucket_start(const struct scenario *sc, size_t b);

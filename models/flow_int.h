@@ -165,6 +165,13 @@ struct rep {
     double *rowbuf, *warmbuf; /* the one row being made, when streaming */
     uint64_t numbered;
     uint64_t came, went; /* since time 0: arrivals + readmissions, departures + lost */
+    int placing;         /* a census patient is taking its place: a unit may start above capacity */
+    /* Blocking deadlock (flow_deadlock.c): the next daily check; frozen since (NAN: not
+     * frozen) and the time up to which its length went into the report window; per unit, in
+     * the frozen set now, and scratch for the check. */
+    double dl_next, dl_since, dl_mark;
+    uint8_t *dl_in;
+    int32_t *dl_cnt;
 };
 
 /* ---- flow_units.c: unit mechanics ---- */
@@ -221,6 +228,15 @@ void path_on_renege(struct rep *r, uint32_t id);
 /* Place the census's patients at time 0. */
 void path_place_census(struct rep *r);
 
+/* ---- flow_deadlock.c: a blocking deadlock, found and timed ---- */
+
+/* Is the system frozen now (a set of full units, every patient in them blocked waiting for a
+ * place in another of them, nothing that could end)? Called once a simulated day, before a
+ * report window closes and after a capacity change; records the freeze or the thaw. */
+void dl_check(struct rep *r);
+/* The frozen time up to t into the open report window (before it closes at t). */
+void dl_account(struct rep *r, double t);
+
 /* ---- flow_record.c: recording ---- */
 
 /* Patients in the system change by d. */
@@ -255,8 +271,8 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next);
 void rec_trolley(struct rep *r, int u, const struct patient *p);
 /* A step-down from u to v, saving `rest` days of u's stay. */
 void rec_step_down(struct rep *r, int u, int v, double rest);
-/* A patient gave up waiting for unit u. */
-void rec_reneged(struct rep *r, int u);
+/* Patient p gave up waiting for unit u (it joined the queue at p->t_queued). */
+void rec_reneged(struct rep *r, int u, const struct patient *p);
 /* A patient of group G went home from unit u, back at `back` (INFINITY: not): its 30- and
  * 91-day readmission outcomes, where the horizon lets us follow it. */
 void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double back);

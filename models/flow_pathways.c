@@ -139,7 +139,7 @@ void path_on_renege(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
     int d = p->target;
     units_queue_remove(r, d, id);
-    rec_reneged(r, d);
+    rec_reneged(r, d, p);
     if (p->state == P_BLOCKED) units_delay_end(r, p->unit, p); /* reads p->target: first */
     p->target = -1;
     p->state = P_IN_CARE; /* stay ended, deciding: not delayed for this instant */
@@ -331,40 +331,321 @@ static int route_away(const struct route *rt, struct rng *g) {
     return last;
 }
 
-/* Patients in care at time 0 have the time left in a stay under way at a random moment (the
- * equilibrium residual), so a run from a census starts in steady state. Delayed ones have
- * finished their stay and head for their next unit at once. Each has its own stream, keyed
- * apart from the arrival streams. */
+/* ---- the census's steady state ---------------------------------------------------------- */
+
+/* What a census draw needs to know of the network in equilibrium: each group's visits per day
+ * to each unit, x[g * nunits + u], and the units that step patients down (their patients may be
+ * found in the unit they step down to). */
+struct census_net {
+    const struct scenario *sc;
+    size_t ng; /* scenario_ngroups */
+    double *x; /* ng x nunits */
+    int *sd;   /* units with step_down */
+    size_t nsd;
+    /* ng x nunits: E[S_gu], worked out at its first use (NAN before): an empirical sample's
+     * mean is a pass over it, too long to repeat for every census patient */
+    double *mean;
+};
+
+static double stay_mean(const struct census_net *cn, int u, size_t g) {
+    double *m = &cn->mean[g * cn->sc->nunits + (size_t)u];
+    if (isnan(*m)) *m = dist_mean(&cn->sc->unit[u].g[g].stay);
+    return *m;
+}
+
+/* A patient found in a unit at a random moment belongs to a group, and came by a route, with
+ * probability proportional to the rate at which that kind of patient enters the unit times the
+ * time it holds a place there (the stationary M/G/inf census, Takacs 1962: unit u holds
+ * Poisson(x_gu E[S_gu]) patients of group g, independently by group). x_gu, the group's
+ * visits to u per day, solves the traffic equations x = a + x P over the group's routing,
+ * step-downs and readmissions, fed by the streams' mean rates (transfers' refusals and CHC are
+ * left out: they move few patients, and the draw only needs ratios). Per replication:
+ * Jacobi sweeps, as many as the longest path (at most 10^4, for routings that loop almost
+ * surely). */
+static void census_net_init(struct census_net *cn, const struct scenario *sc) {
+    size_t nu = sc->nunits, ng = scenario_ngroups(sc);
+    *cn = (struct census_net){.sc = sc, .ng = ng};
+    cn->x = fs_calloc(ng * nu, sizeof *cn->x);
+    cn->sd = fs_calloc(nu, sizeof *cn->sd);
+    cn->mean = fs_calloc(ng * nu, sizeof *cn->mean);
+    for (size_t i = 0; i < ng * nu; i++) cn->mean[i] = NAN;
+    for (size_t u = 0; u < nu; u++)
+        if (sc->unit[u].step_down_to >= 0) cn->sd[cn->nsd++] = (int)u;
+    double *a = fs_calloc(nu, sizeof *a), *y = fs_calloc(nu, sizeof *y);
+    for (size_t s = 0; s < sc->narrivals; s++) a[sc->arrivals[s].to] += sc->arrivals[s].nhpp.rate;
+    for (size_t g = 0; g < ng; g++) {
+        double share = sc->ngroups ? sc->group[g].share : 1, *xg = cn->x + g * nu;
+        for (int it = 0; it < 10000; it++) {
+            for (size_t u = 0; u < nu; u++) y[u] = share * a[u];
+            for (size_t u = 0; u < nu; u++) {
+                const struct sc_unit *su = &sc->unit[u];
+                const struct unit_group *G = &su->g[g];
+                double f = xg[u];
+                if (!(f > 0)) continue;
+                if (su->step_down_to >= 0) {
+                    y[su->step_down_to] += f * su->step_down_share;
+                    f *= 1 - su->step_down_share;
+                }
+                double prev = 0;
+                for (size_t k = 0; k < G->next.n; k++) {
+                    double w = f * (G->next.cum[k] - prev);
+                    prev = G->next.cum[k];
+                    if (G->next.dest[k] != ROUTE_EXIT)
+                        y[G->next.dest[k]] += w;
+                    else if (G->readmit > 0)
+                        y[G->readmit_to] += w * G->readmit;
+                }
+            }
+            double change = 0;
+            for (size_t u = 0; u < nu; u++) {
+                change = fmax(change, fabs(y[u] - xg[u]) / fmax(y[u], 1e-300));
+                xg[u] = y[u];
+            }
+            if (change < 1e-12) break;
+        }
+    }
+    fs_free(a);
+    fs_free(y);
+}
+
+static void census_net_fini(struct census_net *cn) {
+    fs_free(cn->x);
+    fs_free(cn->sd);
+    fs_free(cn->mean);
+}
+
+/* The weight of patients of group g in care in unit v that came by route src: -1 from its
+ * door, with v's own stay; k >= 0 by step-down from unit cn->sd[k], spending the rest (1 - f)
+ * of a stay there. Flow times, at a random moment (age < 0), the mean time in v, or, with a
+ * known age, P(time in v > age), the density of that age (Ross, Stochastic Processes, 2nd
+ * ed., 1996, ch. 3: the age of a renewal process at a random time). */
+static double route_weight(const struct census_net *cn, int v, size_t g, int src, double age) {
+    const struct scenario *sc = cn->sc;
+    size_t nu = sc->nunits;
+    if (src >= 0) {
+        int u = cn->sd[src];
+        const struct sc_unit *su = &sc->unit[u];
+        if (su->step_down_to != v) return 0;
+        double flow = cn->x[g * nu + (size_t)u] * su->step_down_share, rest = 1 - su->step_down_at;
+        const struct dist *S = &su->g[g].stay;
+        return flow * (age < 0 ? rest * stay_mean(cn, u, g) : dist_tail(S, age / rest));
+    }
+    double direct = cn->x[g * nu + (size_t)v];
+    for (size_t k = 0; k < cn->nsd; k++)
+        if (sc->unit[cn->sd[k]].step_down_to == v)
+            direct -= cn->x[g * nu + (size_t)cn->sd[k]] * sc->unit[cn->sd[k]].step_down_share;
+    const struct dist *S = &sc->unit[v].g[g].stay;
+    return fmax(direct, 0) * (age < 0 ? stay_mean(cn, v, g) : dist_tail(S, age));
+}
+
+/* How a census patient's group is weighed (below, census_group). */
+enum census_kind { CENSUS_IN_CARE, CENSUS_DELAYED, CENSUS_QUEUE };
+
+/* The share of group g's stays in unit u that end in a move to another unit (delayed
+ * patients are those waiting to move). */
+static double leaves_for_unit(const struct route *rt) {
+    double w = 0, prev = 0;
+    for (size_t k = 0; k < rt->n; k++) {
+        if (rt->dest[k] != ROUTE_EXIT) w += rt->cum[k] - prev;
+        prev = rt->cum[k];
+    }
+    return w;
+}
+
+/* The group of a census patient of unit u (no draw without groups): weights x_gu times the
+ * time a patient of the group holds a place in that state, which is, in care, its stay
+ * (length-biased: a bed census over-represents long stays; route_weight, summed over the
+ * routes in) or, when its stay has already lasted `age` days, the density of that age;
+ * delayed, the share of its stays that end in a move (the delay itself has no distribution of
+ * its own: it is whatever the next unit makes it, taken alike for every group); queueing, the
+ * arrivals alone. A unit no group reaches (no arrivals lead to it) weighs the groups by their
+ * shares, as if the arrivals came to its door. */
+static uint8_t census_group(const struct census_net *cn, int u, enum census_kind kind, double age,
+                            struct rng *g) {
+    const struct scenario *sc = cn->sc;
+    if (!sc->ngroups) return 0;
+    size_t nu = sc->nunits, ng = sc->ngroups;
+    double w[FS_MAX_GROUPS], total = 0;
+    for (int pass = 0; pass < 2 && !(total > 0); pass++)
+        for (size_t k = 0; k < ng; k++) {
+            const struct unit_group *G = &sc->unit[u].g[k];
+            double f = pass == 0 ? cn->x[k * nu + (size_t)u] : sc->group[k].share;
+            if (kind == CENSUS_QUEUE)
+                w[k] = f;
+            else if (kind == CENSUS_DELAYED)
+                w[k] = f * leaves_for_unit(&G->next);
+            else if (pass == 1)
+                w[k] = f * (age < 0 ? stay_mean(cn, u, k) : dist_tail(&G->stay, age));
+            else
+                for (int src = -1, n = (int)cn->nsd; src < n; src++)
+                    w[k] = (src < 0 ? 0 : w[k]) + route_weight(cn, u, k, src, age);
+            total += w[k];
+        }
+    double v = rng_uniform(g) * total;
+    for (size_t k = 0; k + 1 < ng; k++) {
+        if (v < w[k]) return (uint8_t)k;
+        v -= w[k];
+    }
+    return (uint8_t)(ng - 1);
+}
+
+/* The route by which a census patient of group g in care in unit v came (route_weight): -1,
+ * its door, unless a unit steps patients down into v. */
+static int census_route(const struct census_net *cn, int v, size_t g, double age, struct rng *r) {
+    if (!cn->sc->unit[v].stepped_into) return -1;
+    double total = 0;
+    for (int src = -1; src < (int)cn->nsd; src++) total += route_weight(cn, v, g, src, age);
+    if (!(total > 0)) return -1;
+    double x = rng_uniform(r) * total;
+    for (int src = -1; src < (int)cn->nsd; src++) {
+        double w = route_weight(cn, v, g, src, age);
+        if (x < w) return src;
+        x -= w;
+    }
+    return -1;
+}
+
+/* A census patient in care in unit u, its group chosen, whose stay has lasted `age` days (< 0:
+ * unknown, a random moment): where it is in its stay, and its end (or step-down) scheduled.
+ *
+ * At a random moment (renewal theory: the stay under way is length-biased, density
+ * s f(s) / E[S], and the moment is uniform within it) the whole stay is L length-biased and
+ * the time already spent (1 - U) L. A unit with step_down holds a candidate only for the part
+ * f L before its step-down point, so a patient in the bed is a candidate with probability
+ * s f / (s f + 1 - s) (s its share, f its fraction), and, if one, is in the first part of its
+ * stay: the step-down point comes after U f L. With a known age a the stay is S given S > a
+ * for a non-candidate, and given f S > a for a candidate, which one weighed by s P(S > a / f)
+ * against (1 - s) P(S > a). In a unit that step-downs feed, the patient came by step-down
+ * with the weight of route_weight, and then spends the rest (1 - f) L of a length-biased stay
+ * L of the unit it stepped down from. */
+static void census_in_care(struct rep *r, const struct census_net *cn, uint32_t id, int u,
+                           double age) {
+    struct patient *p = &r->p[id];
+    int src = census_route(cn, u, p->group, age, &p->rng);
+    const struct sc_unit *su = &r->sc->unit[src >= 0 ? cn->sd[src] : u];
+    const struct dist *S = &su->g[p->group].stay;
+    int sd = src < 0 && su->step_down_to >= 0;
+    /* a patient who stepped down holds its place here for the part 1 - f of its stay */
+    double s = su->step_down_share, f = src >= 0 ? 1 - su->step_down_at : su->step_down_at;
+    double to_end, elapsed, whole;
+    int cand = 0;
+    if (age < 0) {
+        cand = sd && rng_uniform(&p->aux) * (s * f + 1 - s) < s * f;
+        whole = dist_sample_length_biased(S, &p->rng);
+        double in_u = cand || src >= 0 ? f * whole : whole;
+        double U = rng_uniform(&p->rng);
+        to_end = U * in_u;
+        elapsed = in_u - to_end;
+    } else {
+        if (sd) {
+            double wc = s * dist_tail(S, age / f), wn = (1 - s) * dist_tail(S, age);
+            cand = wc + wn > 0 && rng_uniform(&p->aux) * (wc + wn) < wc;
+        }
+        if (cand || src >= 0) {
+            whole = age / f + dist_sample_after(S, age / f, &p->rng);
+            to_end = fmax(f * whole - age, 0);
+        } else {
+            to_end = dist_sample_after(S, age, &p->rng);
+            whole = age + to_end;
+        }
+        elapsed = age;
+    }
+    /* Its stay began before time 0: stay statistics count the whole of it. */
+    p->t_arrived = p->t_entered = r->now - elapsed;
+    int kind = EV_END_STAY;
+    if (cand) {
+        p->remaining = whole * (1 - f);
+        kind = EV_STEP_DOWN;
+    }
+    cal_push(r->cal, (struct cal_event){
+                         .time = r->now + to_end, .kind = kind, .id = id, .stamp = p->stamp});
+}
+
+/* A census patient, its own stream keyed (stream, key) apart from the arrival streams. */
+static uint32_t census_new(struct rep *r, uint64_t stream, uint64_t key) {
+    const struct scenario *sc = r->sc;
+    uint32_t id = pool_new(r);
+    struct patient *p = &r->p[id];
+    rng_seed_key(&p->rng, sc->seed, (uint64_t)r->rep, stream, key);
+    if (sc->aux_draws) rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~stream, key);
+    r->res->census++;
+    return id;
+}
+
+/* It takes a place in u, which may be above the capacity (escalation beds in use today). */
+static void census_place(struct rep *r, uint32_t id, int u) {
+    struct patient *p = &r->p[id];
+    r->placing = 1;
+    units_occ_add(r, u, +1, p);
+    r->placing = 0;
+    p->unit = (int32_t)u;
+    p->state = P_IN_CARE;
+    p->t_ended = -INFINITY; /* in care: the stay has not ended */
+}
+
+/* A delayed census patient: its stay in u (drawn whole, as its length does not bear on how
+ * long the delay has lasted) ended at time 0, when its delay begins; it heads for `to`. */
+static void census_delayed(struct rep *r, uint32_t id, int u, int to) {
+    struct patient *p = &r->p[id];
+    double stay = dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
+    p->t_arrived = p->t_entered = r->now - stay;
+    p->t_ended = r->now;
+    proceed(r, id, to);
+}
+
+/* The census at time 0 is the model's steady state: every attribute of a census patient is
+ * drawn as a patient found in its place at a random moment would have it (group, where it is
+ * in its stay, whether it will step down, what it waits for), so a run from a census needs no
+ * warm-up. Delayed patients have finished their stay and head for their next unit at once;
+ * patients in a unit's initial queue arrive at its door. Then today's patients from the
+ * [scenario] patients file, each from what is known of it. Each patient has its own stream,
+ * keyed apart from the arrival streams. */
 void path_place_census(struct rep *r) {
     const struct scenario *sc = r->sc;
     const uint64_t CENSUS = 1ULL << 62;
-    for (int pass = 0; pass < 2; pass++)
+    struct census_net cn;
+    census_net_init(&cn, sc);
+    for (int pass = 0; pass < 3; pass++)
         for (size_t u = 0; u < sc->nunits; u++) {
             const struct sc_unit *su = &sc->unit[u];
-            double n = pass == 0 ? su->init_in_care : su->init_delayed;
+            double n = pass == 0 ? su->init_in_care : pass == 1 ? su->init_delayed : su->init_queue;
+            uint64_t base = pass == 0   ? 0
+                            : pass == 1 ? (uint64_t)su->init_in_care
+                                        : (uint64_t)(su->init_in_care + su->init_delayed);
             for (double k = 0; k < n; k++) {
-                uint32_t id = pool_new(r);
+                uint32_t id = census_new(r, CENSUS | u, (uint64_t)k + base);
                 struct patient *p = &r->p[id];
-                uint64_t key = (uint64_t)k + (pass ? (uint64_t)su->init_in_care : 0);
-                rng_seed_key(&p->rng, sc->seed, (uint64_t)r->rep, CENSUS | u, key);
-                if (sc->aux_draws)
-                    rng_seed_key(&p->aux, sc->seed, (uint64_t)r->rep, ~(CENSUS | u), key);
-                p->group = draw_group(sc, &p->rng);
-                units_occ_add(r, (int)u, +1, p);
-                p->unit = (int32_t)u;
-                p->state = P_IN_CARE;
-                p->t_arrived = p->t_entered = r->now;
-                p->t_ended = -INFINITY; /* in care: the stay has not ended */
-                r->res->census++;
-                if (pass == 0) {
-                    double rest = dist_sample_residual(&su->g[p->group].stay, &p->rng);
-                    cal_push(r->cal,
-                             (struct cal_event){
-                                 .time = rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
-                } else {
-                    p->t_ended = r->now;
-                    proceed(r, id, route_away(&su->g[p->group].next, &p->rng));
+                p->group = census_group(&cn, (int)u, (enum census_kind)pass, -1, &p->rng);
+                if (pass == 2) {
+                    p->state = P_IN_CARE; /* arriving: neither waiting nor placed yet */
+                    arrive(r, id, (int)u);
+                    continue;
                 }
+                census_place(r, id, (int)u);
+                if (pass == 0)
+                    census_in_care(r, &cn, id, (int)u, -1);
+                else
+                    census_delayed(r, id, (int)u, route_away(&su->g[p->group].next, &p->rng));
             }
         }
+    for (size_t k = 0; k < sc->npatients; k++) {
+        const struct sc_patient *sp = &sc->patients[k];
+        uint32_t id = census_new(r, CENSUS | (1ULL << 40), k);
+        struct patient *p = &r->p[id];
+        p->group = sp->group >= 0
+                       ? (uint8_t)sp->group
+                       : census_group(&cn, sp->unit, sp->fit ? CENSUS_DELAYED : CENSUS_IN_CARE,
+                                      sp->age, &p->rng);
+        census_place(r, id, sp->unit);
+        if (!sp->fit) {
+            census_in_care(r, &cn, id, sp->unit, sp->age);
+            continue;
+        }
+        p->t_arrived = p->t_entered = r->now - sp->age;
+        p->t_ended = r->now;
+        proceed(r, id,
+                sp->waits_for >= 0 ? sp->waits_for
+                                   : route_away(&sc->unit[sp->unit].g[p->group].next, &p->rng));
+    }
+    census_net_fini(&cn);
 }

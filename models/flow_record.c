@@ -69,7 +69,17 @@ void rec_arrived(struct rep *r, int u) {
     r->win[u].arrivals++;
 }
 
+/* Unit u's places held beyond its capacity, integrated up to t over the stretch since either
+ * last changed (cap_tw is also reset when a window closes): called before either changes. */
+static void over_account(struct rep *r, int u, double t) {
+    const struct unit_rt *U = &r->u[u];
+    double from = fmax(U->occ_tw.t_last, U->cap_tw.t_last);
+    double over = U->occ_tw.value - U->cap_tw.value;
+    if (over > 0 && t > from) r->win[u].over_area += over * (t - from);
+}
+
 void rec_capacity(struct rep *r, int u, double places) {
+    over_account(r, u, r->now);
     tw_set(&r->u[u].cap_tw, r->now, places);
 }
 
@@ -83,6 +93,7 @@ void rec_queue(struct rep *r, int u, const struct patient *p, int d) {
 }
 
 void rec_occupancy(struct rep *r, int u, const struct patient *p, int d) {
+    over_account(r, u, r->now);
     tw_set(&r->u[u].occ_tw, r->now, r->u[u].occ);
     if (r->gwin) tw_add(&r->g_occ[gi(r, u, p)], r->now, d);
 }
@@ -138,6 +149,15 @@ void rec_handover(struct rep *r, int u, double h) {
 static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
                                           "chc_assessment"};
 
+/* An attendance at A&E unit u ended after in_ae days in the department (from arrival, queue
+ * included): NHS England's 4-hour and 12-hour measures count every attendance, those who left
+ * without being seen included, with the clock stopping when the patient leaves. */
+static void ae_attendance(struct rep *r, int u, double in_ae) {
+    r->win[u].ae_leaves++;
+    if (WITHIN(r, in_ae, HOURS(4))) r->win[u].ae_within_4h++;
+    if (!WITHIN(r, in_ae, HOURS(12))) r->win[u].ae_over_12h++;
+}
+
 void rec_left(struct rep *r, int u, const struct patient *p, int next) {
     if (r->visit) {
         struct flow_visit v = {.rep = r->rep,
@@ -159,12 +179,13 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next) {
         r->gwin[gi(r, u, p)].leaves++;
         r->gwin[gi(r, u, p)].los_sum += r->now - p->t_entered;
     }
-    if (r->u[u].caps & UK_AE_CLOCK) {
-        double in_ae = r->now - p->t_arrived;
-        r->win[u].ae_leaves++;
-        if (WITHIN(r, in_ae, HOURS(4))) r->win[u].ae_within_4h++;
-        if (!WITHIN(r, in_ae, HOURS(12))) r->win[u].ae_over_12h++;
-    }
+    if (r->u[u].caps & UK_AE_CLOCK) ae_attendance(r, u, r->now - p->t_arrived);
+    /* ASCOF 2B(1) counts everyone who went into reablement: one who leaves it for anywhere but
+     * home (a care home, a hospital, lost out of the system) is not at home at 91 days. Going
+     * home is counted by rec_home_outcome; a new stay in the same place is no leaving. */
+    if (r->sc->readmissions && (r->u[u].caps & UK_HOME_91D) && next != FLOW_NEXT_HOME &&
+        next != u && r->now + 91 <= r->sc->horizon)
+        r->win[u].home91_n++;
 }
 
 /* Admitted from A&E: the "trolley wait" runs from the decision to admit. */
@@ -183,15 +204,21 @@ void rec_step_down(struct rep *r, int u, int v, double rest) {
     r->win[v].arrivals++;
 }
 
-void rec_reneged(struct rep *r, int u) {
+void rec_reneged(struct rep *r, int u, const struct patient *p) {
     r->win[u].reneged++;
+    /* Gave up waiting for a cubicle: left without being seen, an attendance all the same. */
+    if (r->u[u].caps & UK_AE_CLOCK) ae_attendance(r, u, r->now - p->t_queued);
 }
 
 /* Counted only for patients the horizon lets us follow that long. */
 void rec_home_outcome(struct rep *r, int u, const struct unit_group *G, double back) {
     const struct scenario *sc = r->sc;
     struct unit_window *w = &r->win[u];
-    if (G->readmit > 0 && r->now + 30 <= sc->horizon) {
+    /* Every patient going home from a unit that readmits, those of a group that never comes
+     * back included (not readmitted: in the denominator, as in NHS England's emergency
+     * readmissions within 30 days of discharge). */
+    (void)G; /* whose return was drawn: every group counts here */
+    if (sc->unit[u].readmit_any > 0 && r->now + 30 <= sc->horizon) {
         w->home30_n++;
         if (WITHIN(r, back - r->now, 30)) w->readmit30++;
     }
@@ -248,6 +275,7 @@ void rec_close_window(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
+        over_account(r, (int)i, t); /* up to t: cap_tw starts again from t */
         double occ = tw_area(&U->occ_tw, t);
         r->win[i].occ_area = occ - U->occ_mark;
         U->occ_mark = occ;

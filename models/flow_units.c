@@ -119,8 +119,9 @@ static void surge_update(struct rep *r, int u) {
 void units_occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
-    /* A place is taken only where one is free (a capacity cut leaves the patients it finds). */
-    FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap));
+    /* A place is taken only where one is free (a capacity cut leaves the patients it finds,
+     * and a census may fill escalation beds above it). */
+    FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap || r->placing));
     rec_occupancy(r, u, p, d);
     if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
 }

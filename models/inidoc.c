@@ -74,6 +74,22 @@ struct doc_entry *doc_put(struct doc *d, struct doc_section *s, const char *key,
     return e;
 }
 
+void doc_remove(struct doc_section *s, const char *key) {
+    struct doc_entry *e = doc_get(s, key);
+    if (!e) return;
+    fs_free(e->key);
+    fs_free(e->value);
+    memmove(e, e + 1, (size_t)(s->e + s->n - (e + 1)) * sizeof *e);
+    s->n--;
+}
+
+void doc_warn(struct doc *d, const char *file, int line, const char *text) {
+    char where[FS_MSG_MAX];
+    doc_where(file, line, where, sizeof where);
+    fs_grow((void **)&d->warn, &d->warncap, d->nwarn + 1, sizeof *d->warn);
+    d->warn[d->nwarn++] = fs_sprintf("%s%s", where, text);
+}
+
 static void section_fini(struct doc_section *s) {
     for (size_t i = 0; i < s->n; i++) {
         fs_free(s->e[i].key);
@@ -90,6 +106,8 @@ void doc_fini(struct doc *d) {
     fs_free(d->s);
     for (size_t i = 0; i < d->nfiles; i++) fs_free(d->files[i]);
     fs_free(d->files);
+    for (size_t i = 0; i < d->nwarn; i++) fs_free(d->warn[i]);
+    fs_free(d->warn);
     memset(d, 0, sizeof *d);
 }
 
@@ -193,6 +211,15 @@ static void header(struct parse *p, char *line) {
     p->last = NULL;
 }
 
+/* "KEY = ..." (a key is letters, digits, '_', '-' and '.'): a line that sets a key. */
+static int key_line(const char *t) {
+    const char *k = t;
+    while (isalnum((unsigned char)*k) || *k == '_' || *k == '-' || *k == '.') k++;
+    if (k == t) return 0;
+    while (*k == ' ' || *k == '\t') k++;
+    return *k == '=';
+}
+
 static char *reader(char *str, int num, void *stream) {
     struct parse *p = stream;
     static const char *const blank = "\n";
@@ -220,6 +247,12 @@ static char *reader(char *str, int num, void *stream) {
             char *copy = fs_strdup(t);
             header(p, copy);
             fs_free(copy);
+        }
+        /* inih reads any indented line as more of the value above: an indented key, header or
+         * comment would silently join it. Only other text continues a value. */
+        if (p->cont && (*t == '[' || *t == ';' || *t == '#' || key_line(t))) {
+            p->cont = 0;
+            s = t;
         }
         snprintf(str, (size_t)num, "%s", s);
     }

@@ -28,6 +28,10 @@ struct doc {
     struct doc_section *s;
     size_t nfiles, filecap;
     char **files;
+    /* Warnings about the text as read ("FILE:LINE: key: ..."): plausible slips that load, kept
+     * for the commands to print and to write into run-info. */
+    size_t nwarn, warncap;
+    char **warn;
 };
 
 /* Parse path (following `extends` in [scenario], with loop detection). Returns 0, or -1
@@ -43,6 +47,11 @@ struct doc_entry *doc_get(struct doc_section *s, const char *key);
 /* Set key to value (a default when line is 0), replacing any earlier value. */
 struct doc_entry *doc_put(struct doc *d, struct doc_section *s, const char *key, const char *value,
                           const char *file, int line);
+/* Remove key from s, if it is there (a value that another overrides and that must not be
+ * written back to scenario.resolved.ini). */
+void doc_remove(struct doc_section *s, const char *key);
+/* Keep a warning, "FILE:LINE: " (as doc_where) then text. */
+void doc_warn(struct doc *d, const char *file, int line, const char *text);
 /* Append a section; returns it. */
 struct doc_section *doc_add_section(struct doc *d, const char *type, const char *name,
                                     const char *file, int line);

@@ -9,8 +9,8 @@
 
 /* The registry, one row per metric (models/metrics.def). */
 static const struct metric_def defs[] = {
-#define METRIC(id, name, scope, when, by_group, headline, console, measure, definition)            \
-    [MET_##id] = {name, scope, when, by_group, headline, console, measure, definition},
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition)     \
+    [MET_##id] = {name, scope, when, by_group, headline, console, measure, range, definition},
 #include "metrics.def"
 #undef METRIC
 };
@@ -27,6 +27,47 @@ const struct metric_def *metric_find(const char *name, int system) {
         if (defs[m].scope == scope && defs[m].when != MW_PER_AWAITED && !strcmp(defs[m].name, name))
             return &defs[m];
     return NULL;
+}
+
+void metric_range_bounds(enum metric_range r, double *lo, double *hi) {
+    *lo = 0;
+    switch (r) {
+    case MR_NONNEG:
+        *hi = INFINITY;
+        return;
+    case MR_PERCENT:
+        *hi = 100;
+        return;
+    case MR_FRACTION:
+        *hi = 1;
+        return;
+    case MR_HOURS_PER_DAY:
+        *hi = 24;
+        return;
+    case MR_ANY:
+        *lo = -INFINITY;
+        *hi = INFINITY;
+        return;
+    }
+    FS_UNREACHABLE();
+}
+
+void metric_bounds(const char *name, int system, double *lo, double *hi) {
+    if (*name == '"') name++;
+    enum metric_scope scope = system ? MS_SYSTEM : MS_UNIT;
+    const struct metric_def *d = metric_find(name, system);
+    /* A per-target metric: its registry name is a prefix. */
+    for (int m = 0; !d && m < MET_COUNT; m++)
+        if (defs[m].scope == scope && defs[m].when == MW_PER_AWAITED &&
+            !strncmp(defs[m].name, name, strlen(defs[m].name)))
+            d = &defs[m];
+    /* A per-group metric: the registry name before the first '.' (no registry name has one). */
+    const char *dot = strchr(name, '.');
+    for (int m = 0; !d && dot && m < MET_COUNT; m++)
+        if (defs[m].scope == scope && strlen(defs[m].name) == (size_t)(dot - name) &&
+            !strncmp(defs[m].name, name, (size_t)(dot - name)))
+            d = &defs[m];
+    metric_range_bounds(d ? d->range : MR_ANY, lo, hi);
 }
 
 int metric_is_headline(const char *name, int kind) {
@@ -52,6 +93,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return 0;
     case MW_FINITE_CAPACITY:
         return finite_capacity(u);
+    case MW_OVERFILL: /* a capacity cut leaves the patients it finds; a census may exceed it */
+        return finite_capacity(u) && (u->nsched > 0 || sc->census > 0 || sc->npatients > 0);
     case MW_AE:
         return (unitkind_caps(u->kind) & UK_AE_CLOCK) != 0;
     case MW_AMBULANCE:
@@ -258,7 +301,17 @@ void sys_window_add(struct sys_window *a, const struct sys_window *w) {
 #undef ADD
 }
 
-/* Places are paid for whether used or not; patient-days only when used. */
+/* The place-days available: capacity, and any place held beyond it (a cut to 0 beds that
+ * leaves 3 patients leaves 3 beds open). NHS England's KH03 counts a bed with a patient in it
+ * as available, so occupancy stays within 100% and a closed ward's last patients still show. An
+ * unlimited unit's capacity counts as 0 (rec_capacity): none is beyond it. */
+static double available_area(const struct sc_unit *u, const struct unit_window *w) {
+    return w->cap_area + (finite_capacity(u) ? w->over_area : 0);
+}
+
+/* Places are paid for whether used or not; patient-days only when used. The places paid for
+ * are the capacity in force (surge places while open): a ward scheduled to 0 costs no places,
+ * and patients it still holds cost their patient-days (cost_per_patient_day). */
 static double unit_cost(const struct sc_unit *u, const struct unit_window *w) {
     double c = 0;
     if (u->cost_per_place_day > 0) c += u->cost_per_place_day * w->cap_area;
@@ -287,8 +340,11 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         case MET_OCCUPANCY:
             v = w->occ_area / length;
             break;
-        case MET_OCCUPANCY_PCT:
-            v = 100.0 * ratio(w->occ_area, w->cap_area);
+        case MET_OCCUPANCY_PCT: /* empty only when the unit had neither places nor patients */
+            v = 100.0 * ratio(w->occ_area, available_area(&sc->unit[s->unit], w));
+            break;
+        case MET_OVER_CAPACITY:
+            v = w->over_area / length;
             break;
         case MET_QUEUE:
             v = w->queue_area / length;
@@ -303,7 +359,10 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = ratio((double)w->lost, (double)w->arrivals);
             break;
         case MET_RENEGED_PCT:
-            v = 100.0 * ratio((double)w->reneged, (double)w->arrivals);
+            /* Over the patients whose wait here ended in the window, admitted or given up:
+             * counted when it ends, as the numerator is, so at most 100% (over arrivals, those
+             * who came before the window and gave up in it made 100.2%). */
+            v = 100.0 * ratio((double)w->reneged, (double)(w->admissions + w->reneged));
             break;
         case MET_DELAYED:
         case MET_DELAYED_DAYS:
@@ -374,6 +433,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_IN_SYSTEM:
             v = sw->in_system_area / length;
+            break;
+        case MET_DEADLOCKED_PCT:
+            v = 100.0 * sw->deadlocked_days / length;
             break;
         case MET_DTOC_PER_100K: {
             double d = 0;

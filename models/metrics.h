@@ -26,6 +26,16 @@ enum metric_console {
 
 enum metric_scope { MS_UNIT, MS_SYSTEM };
 
+/* The values a metric can take (the registry's RANGE column): its 95% intervals are cut at
+ * these bounds (metric_range_bounds). */
+enum metric_range {
+    MR_NONNEG,        /* [0, inf): counts, rates, times, places, costs */
+    MR_PERCENT,       /* [0, 100]: a share of patients (or of time) */
+    MR_FRACTION,      /* [0, 1] */
+    MR_HOURS_PER_DAY, /* [0, 24] */
+    MR_ANY            /* unbounded: a difference */
+};
+
 /* Which units report a per-unit metric (which scenarios, for a system metric): the contract's
  * for every unit, the rest only where the scenario switched on what they measure. */
 enum metric_when {
@@ -33,6 +43,8 @@ enum metric_when {
     /* per unit */
     MW_PER_AWAITED,            /* one slot for each unit a patient leaving this one can wait for */
     MW_FINITE_CAPACITY,        /* capacity never inf */
+    MW_OVERFILL,               /* capacity never inf, and a schedule or a census can leave more
+                                * patients than places */
     MW_AE,                     /* ae units */
     MW_AMBULANCE,              /* ae units fed by a stream with ambulance */
     MW_ACUTE,                  /* acute units */
@@ -57,7 +69,8 @@ enum metric_when {
 
 /* ORDER METRIC: the enum follows the registry, models/metrics.def. */
 enum metric {
-#define METRIC(id, name, scope, when, by_group, headline, console, measure, definition) MET_##id,
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition)     \
+    MET_##id,
 #include "metrics.def"
 #undef METRIC
     MET_COUNT
@@ -71,8 +84,9 @@ struct metric_def {
     int by_group;      /* also per case-mix group with --by-group */
     unsigned headline; /* MH_* bits */
     enum metric_console console;
-    const char *measure;    /* unit of measure */
-    const char *definition; /* one line; docs/model.md has the whole */
+    const char *measure;     /* unit of measure */
+    enum metric_range range; /* the values it can take */
+    const char *definition;  /* one line; docs/model.md has the whole */
 };
 
 /* The registry's row of metric m. */
@@ -80,6 +94,15 @@ const struct metric_def *metric_def(enum metric m);
 /* The row named name (exactly, as in a CSV's metric column) of the given scope (a system
  * metric, or a unit's); NULL when none is (a per-target or per-group slot's name). */
 const struct metric_def *metric_find(const char *name, int system);
+
+/* The bounds lo <= hi of range r (an infinite one where it has none). */
+void metric_range_bounds(enum metric_range r, double *lo, double *hi);
+/* The bounds of the metric named name as a CSV's metric column has it (a per-target name,
+ * delayed_days_awaiting_UNIT, and a per-group one, NAME.GROUP, included; a leading quote of a
+ * quoted field is skipped), a system metric or a unit's: the one lookup every writer of an
+ * interval uses, so that `flowsim run`, `merge`, `compare` and the report cut alike. A name
+ * of no registry metric is unbounded. */
+void metric_bounds(const char *name, int system, double *lo, double *hi);
 
 /* metric_is_headline's kind for a system metric, and for a unit whose kind is not known (a
  * results folder's CSV): a headline for some kind of unit. */
@@ -129,6 +152,7 @@ size_t metric_await_index(const struct metric_layout *ml, int u, int d);
 #define UNIT_WINDOW_FIELDS(X)                                                                      \
     X(double, occ_area)     /* place-days */                                                       \
     X(double, cap_area)     /* capacity place-days */                                              \
+    X(double, over_area)    /* place-days held beyond capacity (a cut leaves the patients) */      \
     X(double, queue_area)   /* patient-days queueing */                                            \
     X(double, delayed_area) /* patient-days delayed in place */                                    \
     X(double, wait_sum)     /* days */                                                             \
@@ -179,6 +203,7 @@ struct unit_window {
 /* The same for the system's window. */
 #define SYS_WINDOW_FIELDS(X)                                                                       \
     X(double, in_system_area)                                                                      \
+    X(double, deadlocked_days) /* time frozen in a blocking deadlock (flow_deadlock.c) */          \
     X(uint64_t, arrivals)                                                                          \
     X(uint64_t, departures)                                                                        \
     X(uint64_t, lost)                                                                              \

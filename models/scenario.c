@@ -322,6 +322,7 @@ void scenario_free(struct scenario *sc) {
     fs_free(sc->transfer_off);
     fs_free(sc->transfer_by_from);
     fs_free(sc->unit_by_name);
+    fs_free(sc->patients);
     fs_free(sc->unit);
     fs_free(sc->arrivals);
     fs_free(sc->name);

@@ -78,6 +78,7 @@ struct sc_unit {
      * surge_on x capacity for surge_after, and close below surge_off x capacity */
     double surge_capacity, surge_on, surge_after, surge_off;
     double init_in_care, init_delayed; /* census at time 0 */
+    double init_queue;                 /* initial_queue: patients waiting at the door at time 0 */
     /* patience: a patient queuing here gives up after a draw from `patience` and goes to
      * patience_to (a unit, or ROUTE_EXIT: out of the modelled system) */
     int has_patience, patience_to;
@@ -105,6 +106,15 @@ struct sc_transfer {
     double target; /* NAN when none */
     double accept;
     struct route on_reject;
+};
+
+/* A row of [scenario] patients = FILE.csv: one patient in a unit at time 0. */
+struct sc_patient {
+    int unit;
+    int group;     /* -1: drawn (from what is known of the patient) */
+    double age;    /* days it has been in the unit at time 0 */
+    int fit;       /* medically fit: its stay has ended and it waits to move on */
+    int waits_for; /* the unit a fit patient waits for; -1: drawn from the routing */
 };
 
 struct sc_arrivals {
@@ -137,6 +147,8 @@ struct scenario {
     int readmissions;  /* some unit has readmit > 0 */
     int step_downs;    /* some unit has step_down */
     double census;     /* patients placed at time 0 */
+    size_t npatients;  /* [scenario] patients: today's patients, one by one */
+    struct sc_patient *patients;
     struct sc_chc chc;
     size_t ngroups; /* [group] sections; 0 for none */
     struct sc_group *group;
@@ -158,6 +170,11 @@ int scenario_transfer(const struct scenario *sc, int from, int to);
 size_t scenario_ngroups(const struct scenario *sc);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);
+
+/* What loaded but looks like a slip (a duration without a unit, an A&E stay of days), each
+ * "FILE:LINE: key: ..." without a newline, in the order of the file: *n of them. For the
+ * commands to print on stderr (unless --quiet) and to write into run-info as warning = ... */
+const char *const *scenario_warnings(const struct scenario *sc, size_t *n);
 
 /* Every section and key with its effective value, defaults included; replications > 0
  * replaces [scenario] replications (a run that chose its own number, --precision). */

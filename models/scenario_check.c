@@ -1,7 +1,11 @@
 /* scenario_check.c — checks of the scenario as a whole once every section is built: loops of
- * units that patients could go round without the clock moving. Calls only scenario_read.c
- * and scenario_query.c. */
+ * units that patients could go round without the clock moving (refused), and the plausible
+ * slips that load but are kept as warnings (a duration without a unit, an A&E stay of days).
+ * Calls only scenario_read.c and scenario_query.c. */
+#include <ctype.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/limits.h"
@@ -112,6 +116,23 @@ static int loop_unit(const struct scenario *sc, int x) {
     return sc->transfer[(size_t)x - 2 * n].from;
 }
 
+/* What a node is named by in a message: its unit (a door and the end of a stay there are one
+ * unit), or its referral. */
+static int loop_step_id(const struct scenario *sc, int x) {
+    size_t n = sc->nunits;
+    return (size_t)x < 2 * n ? (int)((size_t)x % n) : x;
+}
+
+static void loop_label(const struct scenario *sc, int x, char *buf, size_t len) {
+    size_t n = sc->nunits;
+    if ((size_t)x < 2 * n) {
+        snprintf(buf, len, "%s", sc->unit[(size_t)x % n].name);
+        return;
+    }
+    const struct sc_transfer *t = &sc->transfer[(size_t)x - 2 * n];
+    snprintf(buf, len, "referral %s->%s", sc->unit[t->from].name, sc->unit[t->to].name);
+}
+
 /* A cycle of g as nodes path[0..*len) (path[0] repeated at the end not included), or 0. */
 static int loop_find(const struct loop_graph *g, int *path, size_t *len) {
     size_t nn = g->nnodes;
@@ -158,6 +179,146 @@ static int loop_find(const struct loop_graph *g, int *path, size_t *len) {
     return found;
 }
 
+/* ---- warnings: what loads but is probably not what was meant -------------------------------- */
+
+/* Keys whose values are durations or distributions of durations (KEY.GROUP too). */
+static const char *const duration_keys[] = {
+    "horizon",  "warmup",      "interval",   "stay",   "readmit_after",
+    "patience", "surge_after", "assessment", "target", NULL};
+
+static int duration_key(const char *key) {
+    size_t n = strcspn(key, ".");
+    for (const char *const *k = duration_keys; *k; k++)
+        if (strlen(*k) == n && !strncmp(*k, key, n)) return 1;
+    return 0;
+}
+
+/* The first number of text[0..n) written without a unit (not 0, which is 0 in any unit): its
+ * length, its start in *at; 0 when none. */
+static size_t bare_number(const char *text, size_t n, const char **at) {
+    while (n && isspace((unsigned char)*text)) text++, n--;
+    while (n && isspace((unsigned char)text[n - 1])) n--;
+    char buf[64];
+    if (!n || n >= sizeof buf) return 0;
+    memcpy(buf, text, n);
+    buf[n] = 0;
+    char *end;
+    double x = strtod(buf, &end);
+    if (end == buf || *end || x == 0 || !isdigit((unsigned char)buf[n - 1])) return 0;
+    *at = text;
+    return n;
+}
+
+/* A duration, or a distribution's duration arguments (not Weibull's shape, not a file name),
+ * with a bare number: "3 is 3 days" is the warning. */
+static void warn_bare_duration(struct ctx *c, const struct doc_entry *e) {
+    const char *v = e->value, *open = strchr(v, '('), *at = NULL;
+    size_t len = 0;
+    if (!open) {
+        len = bare_number(v, strlen(v), &at);
+    } else {
+        size_t namelen = (size_t)(open - v);
+        if (namelen >= 9 && !strncmp(v, "empirical", 9)) return;
+        int skip = namelen >= 7 && !strncmp(v, "weibull", 7); /* the shape has no unit */
+        for (const char *a = open + 1; *a && !len;) {
+            size_t n = strcspn(a, ",)");
+            if (skip)
+                skip = 0;
+            else
+                len = bare_number(a, n, &at);
+            a += n;
+            if (*a) a++;
+        }
+    }
+    if (!len) return;
+    char why[FS_MSG_MAX];
+    snprintf(why, sizeof why,
+             "%s: a number without a unit is days: %.*s here is %.*s days (write %.*sd to say "
+             "so, or %.*sh if hours were meant)",
+             e->key, (int)len, at, (int)len, at, (int)len, at, (int)len, at);
+    doc_warn(c->d, e->file, e->line, why);
+}
+
+/* An A&E stay of a day or more on average: A&E stays are hours (the 4-hour standard), and a
+ * stay meant in hours but written without a unit is days. */
+static void warn_ae_stay(struct ctx *c, size_t u, const struct doc_entry *e) {
+    const struct sc_unit *U = &c->sc->unit[u];
+    const char *dot = strchr(e->key, '.');
+    int g = dot ? group_index(c->sc, dot + 1) : -1;
+    double mean = dist_mean(g >= 0 ? &U->g[g].stay : &U->stay);
+    if (!(mean > 1)) return;
+    char why[FS_MSG_MAX];
+    snprintf(why, sizeof why,
+             "%s: an A&E stay (kind = ae) with a mean of %.3g days: A&E stays are hours, "
+             "judged against 4 hours (was it meant in hours?)",
+             e->key, mean);
+    doc_warn(c->d, e->file, e->line, why);
+}
+
+/* key, or KEY.GROUP of it. */
+static int is_key(const char *key, const char *name) {
+    size_t n = strlen(name);
+    return !strncmp(key, name, n) && (key[n] == 0 || key[n] == '.');
+}
+
+/* Given in the file or by --set, not a default the loader filled in. */
+static int given(const struct doc_section *s, const struct doc_entry *e) {
+    return e->line > 0 || e->file != s->file;
+}
+
+/* A key given where nothing reads it: what it needs to have an effect. */
+static const char *no_effect(const struct scenario *sc, const char *type, size_t u,
+                             const struct doc_entry *e) {
+    if (!strcmp(type, "unit")) {
+        const struct sc_unit *U = &sc->unit[u];
+        if ((is_key(e->key, "surge_on") || is_key(e->key, "surge_after") ||
+             is_key(e->key, "surge_off")) &&
+            !(U->surge_capacity > 0))
+            return "has no effect without surge_capacity > 0 (no surge places to open)";
+        if ((is_key(e->key, "readmit_after") || is_key(e->key, "readmit_to")) &&
+            !(U->readmit_any > 0))
+            return "has no effect without readmit > 0 (nobody is readmitted)";
+    }
+    if (!strcmp(type, "arrivals") && is_key(e->key, "ambulance") &&
+        sc->unit[sc->arrivals[u].to].kind != UNIT_AE) {
+        double share = strtod(e->value, NULL);
+        if (share > 0)
+            return "has no effect at a unit that is not kind = ae (ambulance handovers are "
+                   "A&E's)";
+    }
+    return NULL;
+}
+
+static void check_warnings(struct ctx *c) {
+    struct doc *d = c->d;
+    size_t u = 0, a = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        const struct doc_section *s = &d->s[i];
+        int unit = !strcmp(s->type, "unit"), arrivals = !strcmp(s->type, "arrivals");
+        for (size_t k = 0; k < s->n; k++) {
+            const struct doc_entry *e = &s->e[k];
+            if (duration_key(e->key)) warn_bare_duration(c, e);
+            if (unit && c->sc->unit[u].kind == UNIT_AE && is_key(e->key, "stay"))
+                warn_ae_stay(c, u, e);
+            const char *why = given(s, e) && (unit || arrivals)
+                                  ? no_effect(c->sc, s->type, unit ? u : a, e)
+                                  : NULL;
+            if (why) {
+                char text[FS_MSG_MAX];
+                snprintf(text, sizeof text, "%s: %s", e->key, why);
+                doc_warn(d, e->file, e->line, text);
+            }
+        }
+        u += unit;
+        a += arrivals;
+    }
+}
+
+const char *const *scenario_warnings(const struct scenario *sc, size_t *n) {
+    *n = sc->doc.nwarn;
+    return (const char *const *)sc->doc.warn;
+}
+
 int check_loops(struct ctx *c) {
     const struct scenario *sc = c->sc;
     struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers};
@@ -167,20 +328,23 @@ int check_loops(struct ctx *c) {
     for (size_t gi = 0; gi < scenario_ngroups(sc) && rc == 0; gi++) {
         loop_steps(sc, gi, &g);
         if (!loop_find(&g, path, &len)) continue;
-        /* Named by its units, each once in a row, at most eight of them. */
-        int first = loop_unit(sc, path[0]), last = first, shown = 1;
+        /* Named by its units and referrals, each once in a row, at most eight of them: a
+         * loop of referrals refused from one bed is named by them, not as that bed twice. */
+        int first = loop_unit(sc, path[0]), last = loop_step_id(sc, path[0]), shown = 1;
         char units[FS_MSG_MAX];
-        snprintf(units, sizeof units, "%s", sc->unit[first].name);
+        loop_label(sc, path[0], units, sizeof units);
         for (size_t k = 1; k <= len; k++) {
-            int u = loop_unit(sc, path[k % len]);
-            if (u == last && k < len) continue;
+            int id = loop_step_id(sc, path[k % len]);
+            if (id == last && k < len) continue;
             size_t at = strlen(units);
             if (shown++ == 8 && k < len) {
                 snprintf(units + at, sizeof units - at, " -> ...");
                 break;
             }
-            snprintf(units + at, sizeof units - at, " -> %s", sc->unit[u].name);
-            last = u;
+            snprintf(units + at, sizeof units - at, " -> ");
+            at = strlen(units);
+            loop_label(sc, path[k % len], units + at, sizeof units - at);
+            last = id;
         }
         char group[FS_MSG_MAX] = "";
         if (sc->ngroups) snprintf(group, sizeof group, " for group %s", sc->group[gi].name);
@@ -193,5 +357,7 @@ int check_loops(struct ctx *c) {
     }
     fs_free(g.e);
     fs_free(path);
+    /* The last check of a loaded scenario: what loads but looks like a slip is kept. */
+    if (rc == 0) check_warnings(c);
     return rc;
 }

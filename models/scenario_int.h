@@ -126,7 +126,8 @@ int build_chc(struct ctx *c, struct doc_section *s);
 
 /* ---- loops (scenario_check.c) --------------------------------------------------------------- */
 
-/* A loop of units every step of which takes under FS_MIN_LOOP_STEP_DAYS: the message, -1. */
+/* A loop of units every step of which takes under FS_MIN_LOOP_STEP_DAYS: the message, -1.
+ * Else 0, with the warnings about plausible slips kept in the doc (scenario_warnings). */
 int check_loops(struct ctx *c);
 
 /* ---- indices (scenario_query.c) ------------------------------------------------------------- */

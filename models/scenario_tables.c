@@ -116,8 +116,10 @@ static int read_keyed_table(struct ctx *c, struct doc_entry *e, const char *valu
             char count[64];
             if (spec->min_cols == spec->max_cols)
                 snprintf(count, sizeof count, "%zu", spec->min_cols);
-            else
+            else if (spec->max_cols == spec->min_cols + 1)
                 snprintf(count, sizeof count, "%zu or %zu", spec->min_cols, spec->max_cols);
+            else
+                snprintf(count, sizeof count, "%zu to %zu", spec->min_cols, spec->max_cols);
             /* Excel in many European locales saves "CSV" with semicolons. */
             int semi = r->n == 1 && strchr(r->field[0], ';');
             snprintf(why, sizeof why, "expected %s columns (%s), got %zu%s", count, spec->cols,
@@ -308,8 +310,105 @@ static int census_row(struct ctx *c, void *arg, const struct table_row *r, size_
     return 0;
 }
 
-/* [scenario] initial = FILE.csv (unit,in_care,delayed), then the census's own checks: it fits
- * the capacity at time 0, and delayed patients have somewhere to wait for. */
+/* ---- today's patients: [scenario] patients = FILE.csv ---------------------------------------- */
+
+#define PATIENT_COLS "unit,group,admitted,fit,waits_for"
+
+/* The admitted column: the time already spent in the unit (a duration, 3d) or the admission
+ * date (YYYY-MM-DD, midnight) or date-time (YYYY-MM-DD HH:MM); a date is days since 1970 as a
+ * negative number, told apart from a duration by the caller (durations are >= 0). */
+static int parse_admitted(const char *s, double *v, char *err, size_t errlen) {
+    if (!strchr(s, '-')) {
+        if (val_duration(s, v, err, errlen) == 0) return 0;
+        goto bad;
+    }
+    char date[16];
+    size_t n = strcspn(s, " T");
+    long day;
+    int hh = 0, mm = 0, used = 0;
+    if (n >= sizeof date) goto bad;
+    memcpy(date, s, n);
+    date[n] = 0;
+    if (val_date(date, &day, err, errlen) != 0) goto bad;
+    if (s[n] && (sscanf(s + n + 1, "%2d:%2d%n", &hh, &mm, &used) != 2 || s[n + 1 + used] ||
+                 hh > 23 || mm > 59 || hh < 0 || mm < 0))
+        goto bad;
+    *v = -((double)day + hh / 24.0 + mm / 1440.0) - 1;
+    return 0;
+bad:
+    snprintf(err, errlen,
+             "admitted: expected the time already in the unit (a duration like 3d) or the "
+             "admission date-time (YYYY-MM-DD or YYYY-MM-DD HH:MM), got '%s'",
+             s);
+    return -1;
+}
+
+static void patients_begin(void *arg, size_t n) {
+    struct scenario *sc = arg;
+    sc->patients = fs_calloc(n ? n : 1, sizeof *sc->patients);
+}
+
+/* A row of [scenario] patients = FILE.csv: unit,group,admitted[,fit[,waits_for]]. */
+static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
+                       size_t len) {
+    (void)c;
+    (void)k;
+    struct scenario *sc = arg;
+    struct sc_patient *p = &sc->patients[sc->npatients];
+    *p = (struct sc_patient){.group = -1, .waits_for = -1};
+    if (unit_lookup(sc, r->field[0], 0, &p->unit, why, len)) return -1;
+    const char *g = r->field[1];
+    if (g[0]) {
+        size_t i = 0;
+        while (i < sc->ngroups && strcmp(sc->group[i].name, g)) i++;
+        if (i == sc->ngroups) {
+            snprintf(why, len, "group: expected a [group] name or nothing, got '%s'", g);
+            return -1;
+        }
+        p->group = (int)i;
+    }
+    double a;
+    if (parse_admitted(r->field[2], &a, why, len)) return -1;
+    if (a < 0) {
+        a = (double)sc->start_day + (a + 1); /* start - admission, in days */
+        if (a < 0) {
+            snprintf(why, len,
+                     "admitted: expected a date-time before the scenario's start, got '%s'",
+                     r->field[2]);
+            return -1;
+        }
+    }
+    p->age = a;
+    const char *fit = r->n > 3 ? r->field[3] : "";
+    if (!strcmp(fit, "yes"))
+        p->fit = 1;
+    else if (fit[0] && strcmp(fit, "no")) {
+        snprintf(why, len, "fit: expected yes, no or nothing, got '%s'", fit);
+        return -1;
+    }
+    const char *to = r->n > 4 ? r->field[4] : "";
+    if (to[0]) {
+        if (!p->fit) {
+            snprintf(why, len,
+                     "waits_for: expected nothing for a patient who is not medically fit "
+                     "(fit = yes), got '%s'",
+                     to);
+            return -1;
+        }
+        if (unit_lookup(sc, to, 0, &p->waits_for, why, len)) return -1;
+        if (p->waits_for == p->unit) {
+            snprintf(why, len, "waits_for: expected a unit other than its own, got '%s'", to);
+            return -1;
+        }
+    }
+    sc->npatients++;
+    return 0;
+}
+
+/* [scenario] initial = FILE.csv (unit,in_care,delayed) and patients = FILE.csv (one patient a
+ * row), then the census's own checks: delayed patients have somewhere to wait for, and the
+ * census is within its limit. A census above a unit's capacity is accepted (escalation beds in
+ * use today): nobody is admitted there until occupancy falls below capacity. */
 int build_census(struct ctx *c, struct doc_section *scs) {
     struct scenario *sc = c->sc;
     struct doc_entry *e = opt(scs, K_scenario_initial);
@@ -322,18 +421,28 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         .row = census_row,
     };
     if (e && read_keyed_table(c, e, e->value, &spec, NULL)) return -1;
+    struct doc_entry *pe = opt(scs, K_scenario_patients);
+    static const struct table_spec pspec = {
+        .cols = PATIENT_COLS,
+        .min_cols = 3,
+        .max_cols = 5,
+        .header_col = 2,
+        .header_fn = parse_admitted,
+        .begin = patients_begin,
+        .row = patient_row,
+    };
+    if (pe && read_keyed_table(c, pe, pe->value, &pspec, sc)) return -1;
+    sc->census = (double)sc->npatients;
+    if (sc->census > FS_MAX_CENSUS)
+        return failf(c, pe->file, pe->line, "patients: expected at most %d patients, got %.0f",
+                     FS_MAX_CENSUS, sc->census);
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
-        if (!u->init_given) continue;
+        if (!u->init_given && !(u->init_queue > 0)) continue;
         struct doc_section *s = c->usec[i];
         struct doc_entry *at = opt(s, K_unit_initial_occupancy);
         const char *file = at ? at->file : e ? e->file : s->file;
         int line = at ? at->line : e ? e->line : s->line;
-        if (u->init_in_care + u->init_delayed > u->capacity)
-            return failf(c, file, line,
-                         "[unit %s]: a census of %.0f patients does not fit its "
-                         "capacity of %.0f at the start",
-                         u->name, u->init_in_care + u->init_delayed, u->capacity);
         int waits = 0;
         for (size_t k = 0; k < u->next.n; k++) waits |= u->next.dest[k] != ROUTE_EXIT;
         if (u->init_delayed > 0 && !waits)
@@ -341,7 +450,7 @@ int build_census(struct ctx *c, struct doc_section *scs) {
                          "[unit %s]: delayed patients need a unit to wait for in "
                          "'next'",
                          u->name);
-        sc->census += u->init_in_care + u->init_delayed;
+        sc->census += u->init_in_care + u->init_delayed + u->init_queue;
         if (sc->census > FS_MAX_CENSUS)
             return failf(c, file, line,
                          "[unit %s]: expected at most %d patients in the census of all units "

@@ -75,15 +75,57 @@ static int unit_kind(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
-/* capacity, and capacity_schedule: rows up to the start date set the capacity at time 0;
- * later rows are changes. */
+/* Which layer of the scenario a key comes from: a base file (extends) is below the file that
+ * extends it (the doc interns files in that order), and every --set is one layer above them
+ * all (its "file" is the assignment). */
+static size_t layer(const struct doc *d, const char *file) {
+    size_t i = 0;
+    if (!strncmp(file, "--set ", 6)) return d->nfiles;
+    while (i < d->nfiles && d->files[i] != file) i++;
+    return i;
+}
+
+/* capacity, and capacity_schedule: capacity holds until the schedule's first row, and each row
+ * from its date (rows up to the start date set the capacity at time 0). Neither is ever
+ * silently ignored: a capacity that a schedule covering the start would override for the whole
+ * run is refused (unless a file extending the capacity's file sets the schedule, overriding it
+ * as it would any key), and a schedule starting after the start needs a capacity for the days
+ * before it, or the unit would be unlimited until its first row. */
 static int unit_places(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
-    if (key_number(c, s, K_unit_capacity, val_count, &u->capacity)) return -1;
-    struct doc_entry *e = opt(s, K_unit_capacity_schedule);
-    if (!e) return 0;
+    struct doc_entry *cap = opt(s, K_unit_capacity), *e = opt(s, K_unit_capacity_schedule);
+    if (!e) return key_number(c, s, K_unit_capacity, val_count, &u->capacity);
     double *days = NULL, *caps = NULL;
     size_t n = 0;
     int rc = read_dated(c, e, val_count, &days, &caps, &n);
+    char why[FS_MSG_MAX], first[11], start[11];
+    if (rc == 0) {
+        FS_ASSERT(n > 0); /* read_dated refuses a table without rows */
+        val_format_date((long)days[0], first);
+        val_format_date(c->sc->start_day, start);
+    }
+    if (rc == 0 && days[0] <= (double)c->sc->start_day) {
+        if (cap && layer(c->d, cap->file) >= layer(c->d, e->file)) {
+            snprintf(why, sizeof why,
+                     "expected no capacity beside a capacity_schedule whose first row (%s) is "
+                     "on or before the start (%s): the schedule sets every day's capacity, so "
+                     "this one would never apply (change the schedule's rows)",
+                     first, start);
+            rc = key_fail(c, cap, why);
+        } else if (cap) {
+            /* A base file's capacity, replaced by this schedule: not written back either. */
+            doc_remove(s, sc_keys[K_unit_capacity].name);
+        }
+        u->capacity = INFINITY; /* set by the rows on or before the start, below */
+    } else if (rc == 0 && !cap) {
+        snprintf(why, sizeof why,
+                 "expected a schedule that covers the start: its first row (%s) is after the "
+                 "start (%s), and the unit would be unlimited until then (add a row dated on or "
+                 "before the start, or give capacity for the days before the first row)",
+                 first, start);
+        rc = key_fail(c, e, why);
+    } else if (rc == 0) {
+        rc = parse_key(c, cap, val_count, &u->capacity);
+    }
     if (rc == 0) {
         u->sched_t = fs_calloc(n, sizeof *u->sched_t);
         u->sched_cap = fs_calloc(n, sizeof *u->sched_cap);
@@ -203,14 +245,17 @@ static int unit_step_down(struct ctx *c, struct doc_section *s, struct sc_unit *
 
 /* A census at time 0 (or from [scenario] initial = FILE.csv, checked once all units exist). */
 static int unit_census(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
-    static const enum sc_key keys[2] = {K_unit_initial_occupancy, K_unit_initial_delayed};
-    double *at[2] = {&u->init_in_care, &u->init_delayed};
-    for (int i = 0; i < 2; i++) {
+    static const enum sc_key keys[3] = {K_unit_initial_occupancy, K_unit_initial_delayed,
+                                        K_unit_initial_queue};
+    double *at[3] = {&u->init_in_care, &u->init_delayed, &u->init_queue};
+    for (int i = 0; i < 3; i++) {
         struct doc_entry *e = opt(s, keys[i]);
         if (!e) continue;
         if (parse_key(c, e, val_count, at[i])) return -1;
         if (isinf(*at[i])) return key_fail(c, e, "expected a whole number of patients");
-        u->init_given = 1;
+        if (i == 2 && *at[i] > 0 && u->when_full != FULL_QUEUE)
+            return key_fail(c, e, "expected no queue on a unit whose when_full is not queue");
+        u->init_given |= i < 2;
     }
     return 0;
 }

@@ -179,25 +179,43 @@ static void civil_from_days(long z, long *y, unsigned *m, unsigned *d) {
     *y = yy + (*m <= 2);
 }
 
+/* y-m-d is a date of the calendar flowsim reads (from 1900). */
+static int real_date(int y, int m, int d) {
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1] &&
+           !(m == 2 && d == 29 && !leap);
+}
+
 int val_date(const char *s, long *day, char *err, size_t errlen) {
     const char *p = skip_ws(s);
     int y, m, d, n = 0;
     if (sscanf(p, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || !only_ws(p + n) ||
         !isdigit((unsigned char)p[0]) || p[4] != '-' || p[7] != '-') {
-        /* Excel's UK dates: say how to write it, but never guess day from month. */
-        if (sscanf(p, "%2d/%2d/%4d%n", &d, &m, &y, &n) == 3 && only_ws(p + n)) {
-            snprintf(err, errlen,
-                     "expected a date as YYYY-MM-DD, got '%s' (if that is day/month/year, write "
-                     "%04d-%02d-%02d; flowsim does not guess which comes first)",
-                     s, y, m, d);
-            return -1;
+        /* Excel's dates (UK day/month, US month/day): suggest only a reading that can be
+         * meant, both when both can, and never guess day from month. */
+        int a, b;
+        if (sscanf(p, "%2d/%2d/%4d%n", &a, &b, &y, &n) == 3 && only_ws(p + n)) {
+            int dm = real_date(y, b, a), md = real_date(y, a, b);
+            if (dm && md && a != b) {
+                snprintf(err, errlen,
+                         "expected a date as YYYY-MM-DD, got '%s' (write %04d-%02d-%02d if that "
+                         "is day/month/year, %04d-%02d-%02d if month/day/year; flowsim does not "
+                         "guess which comes first)",
+                         s, y, b, a, y, a, b);
+                return -1;
+            }
+            if (dm || md) {
+                snprintf(err, errlen,
+                         "expected a date as YYYY-MM-DD, got '%s' (as %s/year that is "
+                         "%04d-%02d-%02d: write that)",
+                         s, dm ? "day/month" : "month/day", y, dm ? b : a, dm ? a : b);
+                return -1;
+            }
         }
         return expected(err, errlen, "a date as YYYY-MM-DD", s);
     }
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
-        return expected(err, errlen, "a real calendar date as YYYY-MM-DD", s);
+    if (!real_date(y, m, d)) return expected(err, errlen, "a real calendar date as YYYY-MM-DD", s);
     *day = days_from_civil(y, (unsigned)m, (unsigned)d);
     return 0;
 }

@@ -218,10 +218,73 @@ static char *first_line(const char *path) {
     return line;
 }
 
-/* Fold each replication's summary values (replications.csv of every part, in order) into acc.
- * Slots are the rows of the first part's summary.csv, which every part must share. */
+/* Each replication's diagnostics (flow_diag), for the warnings of the merged run: the units'
+ * names, from the first part's header, and the rows in replication order. */
+struct diags {
+    size_t nunits, dlen;
+    char **names;
+    double *row;
+    size_t nrow, cap;
+};
+
+/* The diagnostic columns of a replications.csv header, after its nslots metric columns:
+ * FLOW_DIAG_SYS, then FLOW_DIAG_UNIT per unit, each "UNIT:NAME". Into d (names) from the first
+ * part; every other part's must be the same. */
+static int diag_header(const struct table_row *h, size_t nslots, struct diags *d, const char *path,
+                       char *err, size_t errlen) {
+    size_t first = nslots + 1, nd = h->n > first ? h->n - first : 0;
+    int ok = nd >= FLOW_DIAG_SYS && (nd - FLOW_DIAG_SYS) % FLOW_DIAG_UNIT == 0;
+    for (size_t i = 0; ok && i < FLOW_DIAG_SYS; i++)
+        ok = !strcmp(h->field[first + i], flow_diag_sys_names[i]);
+    size_t nunits = ok ? (nd - FLOW_DIAG_SYS) / FLOW_DIAG_UNIT : 0;
+    if (ok && d->names && nunits != d->nunits) ok = 0;
+    char **names = fs_calloc(nunits + 1, sizeof *names);
+    for (size_t u = 0; ok && u < nunits; u++)
+        for (size_t i = 0; ok && i < FLOW_DIAG_UNIT; i++) {
+            const char *c = h->field[first + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + i];
+            size_t cl = strlen(c), sl = strlen(flow_diag_unit_names[i]);
+            ok = cl > sl + 1 && c[cl - sl - 1] == ':' &&
+                 !strcmp(c + cl - sl, flow_diag_unit_names[i]);
+            if (!ok) break;
+            if (i == 0) {
+                names[u] = fs_malloc(cl - sl);
+                memcpy(names[u], c, cl - sl - 1);
+                names[u][cl - sl - 1] = 0;
+            } else {
+                ok = strlen(names[u]) == cl - sl - 1 && !strncmp(c, names[u], cl - sl - 1);
+            }
+            if (ok && d->names) ok = !strcmp(names[u], d->names[u]);
+        }
+    if (!ok || d->names) {
+        for (size_t u = 0; u < nunits; u++) fs_free(names[u]);
+        fs_free(names);
+    }
+    if (!ok) {
+        snprintf(err, errlen,
+                 "%s: expected the metric columns of summary.csv, then frozen_at, frozen_end and "
+                 "each unit's diagnostics, as the first part's (a part of another flowsim?)",
+                 path);
+        return -1;
+    }
+    if (!d->names) {
+        d->names = names;
+        d->nunits = nunits;
+        d->dlen = flow_diag_len(nunits);
+    }
+    return 0;
+}
+
+static void diags_fini(struct diags *d) {
+    for (size_t u = 0; d->names && u < d->nunits; u++) fs_free(d->names[u]);
+    fs_free(d->names);
+    fs_free(d->row);
+}
+
+/* Fold each replication's summary values (replications.csv of every part, in order) into acc,
+ * and keep its diagnostics in d. Slots are the rows of the first part's summary.csv, which
+ * every part must share. */
 static int fold_summaries(const struct part *parts, size_t n, const struct table *slots,
-                          struct welford *acc, char *err, size_t errlen) {
+                          struct welford *acc, struct diags *d, char *err, size_t errlen) {
     size_t nslots = slots->n - 1;
     int next = 1;
     for (size_t k = 0; k < n; k++) {
@@ -243,11 +306,13 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
         if (path_in(parts[k].dir, "replications.csv", path, err, errlen) != 0) return FS_EINPUT;
         if (table_read(path, &t, err, errlen) != 0) return -1;
         int rc = 0;
-        if (t.n == 0 || t.row[0].n != nslots + 1) {
+        if (t.n == 0 || t.row[0].n < nslots + 1) {
             snprintf(err, errlen, "%s: expected %zu metric columns, as summary.csv has", path,
                      nslots);
             rc = -1;
         }
+        if (rc == 0) rc = diag_header(&t.row[0], nslots, d, path, err, errlen);
+        size_t ncol = rc == 0 ? t.row[0].n : 0;
         for (size_t r = 1; rc == 0 && r < t.n; r++, next++) {
             const struct table_row *row = &t.row[r];
             long long rep;
@@ -258,9 +323,9 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
                 rc = -1;
                 break;
             }
-            if (row->n > nslots + 1) {
+            if (row->n > ncol) {
                 snprintf(err, errlen, "%s:%ld: expected %zu columns like the header, got %zu", path,
-                         row->line, nslots + 1, row->n);
+                         row->line, ncol, row->n);
                 rc = -1;
                 break;
             }
@@ -271,6 +336,15 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
                 rc = table_number(path, row, (int)i + 1, t.row[0].field[i + 1], val_number, &v, err,
                                   errlen);
                 if (rc == 0) welford_add(&acc[i], v);
+            }
+            fs_grow((void **)&d->row, &d->cap, (d->nrow + 1) * d->dlen, sizeof *d->row);
+            double *dg = d->row + d->nrow++ * d->dlen;
+            for (size_t i = 0; i < d->dlen && rc == 0; i++) {
+                int col = (int)(nslots + 1 + i);
+                dg[i] = NAN; /* an empty cell: no freeze */
+                if (!*table_field(row, col)) continue;
+                rc = table_number(path, row, col, t.row[0].field[col], val_number, &dg[i], err,
+                                  errlen);
             }
         }
         table_fini(&t);
@@ -332,7 +406,8 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
 }
 
 int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
-                const struct results_info *info, char *err, size_t errlen) {
+                const struct results_info *info, char **warnings, char *err, size_t errlen) {
+    if (warnings) *warnings = NULL;
     if (n == 0) return bad(err, errlen, final, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
@@ -350,13 +425,14 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0) rc = check_parts(parts, n, err, errlen);
     struct table slots = {0};
     struct welford *acc = NULL;
+    struct diags dg = {0};
     char path[FS_PATH_MAX] = "";
     if (rc == 0) rc = path_in(parts[0].dir, "summary.csv", path, err, errlen);
     if (rc == 0) rc = table_read(path, &slots, err, errlen);
     if (rc == 0 && slots.n < 1) rc = bad(err, errlen, path, "empty");
     if (rc == 0) {
         acc = fs_calloc(slots.n, sizeof *acc);
-        rc = fold_summaries(parts, n, &slots, acc, err, errlen);
+        rc = fold_summaries(parts, n, &slots, acc, &dg, err, errlen);
     }
     /* Everything read and checked: now write, each file under a temporary name. */
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
@@ -419,6 +495,15 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
             for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
         }
         results_write_run_info(f[nf - 1].f, &mi, &c);
+        /* The warnings of the whole run, from every replication's diagnostics: the same bytes
+         * as one run's. */
+        char *warn =
+            results_warnings_of(dg.nunits, (const char *const *)dg.names, dg.row, (int)dg.nrow);
+        char *save = NULL;
+        if (warnings) *warnings = fs_strdup(warn);
+        for (char *line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            fprintf(f[nf - 1].f, "warning = %s\n", line);
+        fs_free(warn);
     }
     for (size_t i = 0; i < nf; i++)
         if (rc == 0)
@@ -426,6 +511,11 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         else if (f[i].f)
             csvout_discard(&f[i]);
     fs_free(acc);
+    diags_fini(&dg);
+    if (rc != 0 && warnings) {
+        fs_free(*warnings);
+        *warnings = NULL;
+    }
     table_fini(&slots);
     for (size_t k = 0; k < n; k++) {
         fs_free(parts[k].scenario);

@@ -4,7 +4,10 @@
  * scenario.resolved.ini (run-info records the merge instead of one run).
  *
  * Each part's replications.csv holds every replication's summary values exactly, so the
- * merged summary.csv is computed over the same numbers in the same order as a single run's. */
+ * merged summary.csv is computed over the same numbers in the same order as a single run's;
+ * and each replication's diagnostics (flow_diag), so that the merged run-info's warnings are
+ * those one run would give (results_warnings_of). With warnings, *warnings receives them (a
+ * line each, to fs_free; NULL on failure). */
 #ifndef FS_MERGE_H
 #define FS_MERGE_H
 
@@ -19,6 +22,6 @@
  * message naming the folder and the cause when the parts are unusable; FS_ECREATE or FS_EIO
  * when writing failed. */
 int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
-                const struct results_info *info, char *err, size_t errlen);
+                const struct results_info *info, char **warnings, char *err, size_t errlen);
 
 #endif

@@ -465,14 +465,18 @@ static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, co
            *hi = fs_calloc(tb->n, sizeof *hi);
     size_t n = 0;
     double ymin = INFINITY, ymax = -INFINITY;
+    /* Whiskers stay inside what the metric can be (a file written before intervals were cut
+     * at the range, or by hand, may cross it). */
+    double lo_b, hi_b;
+    metric_bounds(metric, !*unit, &lo_b, &hi_b);
     for (size_t i = 1; i < tb->n; i++) {
         const struct table_row *r = &tb->row[i];
         const char *u = r->n > 1 ? r->field[1] : "";
         if (r->n < 6 || strcmp(r->field[0], metric) || strcmp(u, unit) || !*r->field[3]) continue;
         name[n] = r->field[2];
         m[n] = strtod(r->field[3], NULL);
-        lo[n] = *r->field[4] ? strtod(r->field[4], NULL) : m[n];
-        hi[n] = *r->field[5] ? strtod(r->field[5], NULL) : m[n];
+        lo[n] = *r->field[4] ? fmax(strtod(r->field[4], NULL), lo_b) : m[n];
+        hi[n] = *r->field[5] ? fmin(strtod(r->field[5], NULL), hi_b) : m[n];
         ymin = fmin(ymin, lo[n]);
         ymax = fmax(ymax, hi[n]);
         n++;
@@ -550,6 +554,30 @@ static void file_as_pre(FILE *f, const char *path) {
     fclose(in);
 }
 
+/* The run's warnings (run-info's "warning = " lines), first on the page, where a reader sees
+ * them before the numbers they qualify; nothing when there are none. */
+static void warnings_box(FILE *f, const char *dir) {
+    char path[FS_PATH_MAX], why[FS_MSG_MAX];
+    if (fs_path(path, sizeof path, why, sizeof why, "%s/run-info", dir) != 0) return;
+    FILE *in = table_fopen(path, "file", why, sizeof why);
+    if (!in) return;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int shown = 0;
+    while ((n = getline(&line, &cap, in)) > 0) {
+        if (strncmp(line, "warning = ", 10)) continue;
+        if (line[n - 1] == '\n') line[n - 1] = 0;
+        if (!shown++) fputs("<h2>Warnings</h2>\n<ul>\n", f);
+        fputs("<li>", f);
+        esc(f, line + 10);
+        fputs("</li>\n", f);
+    }
+    if (shown) fputs("</ul>\n", f);
+    free(line);
+    fclose(in);
+}
+
 int report_write(const char *dir, const char *folder, const volatile sig_atomic_t *stop, char *err,
                  size_t errlen) {
     if (!folder) folder = dir;
@@ -619,6 +647,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
                 "<p>%zu replications, %zu report buckets from %s to %s. Bands show the 5th to "
                 "95th percentile across replications; lines their mean.</p>\n",
                 t.nrep, t.nb, t.date[0], t.date[t.nb - 1]);
+    warnings_box(f, dir);
     if (have_cmp) {
         fputs("<h2>Scenarios compared</h2>\n<p>Every scenario ran on the same patients (common "
               "random numbers); comparison.csv holds the paired differences.</p>\n",

@@ -31,8 +31,10 @@ struct results {
      * one's summary exactly, for flowsim merge. */
     int part, first_rep, part_nrep;
     struct csvout_file reps;
-    int *unstable;            /* per unit: replications whose queue grew without settling */
-    double *q_first, *q_last; /* per unit: sums over replications of flow_result's */
+    /* Each replication's diagnostics (flow_diag: flow_diag_len values), in the order added,
+     * what the warnings are judged from (results_warnings_of). */
+    double *diag;
+    size_t dlen, dcap;
 };
 
 static void free_rs(struct results *rs) {
@@ -47,9 +49,7 @@ static void free_rs(struct results *rs) {
     fs_free(rs->q_metric);
     fs_free(rs->dates);
     fs_free(rs->acc);
-    fs_free(rs->unstable);
-    fs_free(rs->q_first);
-    fs_free(rs->q_last);
+    fs_free(rs->diag);
     fs_free(rs);
 }
 
@@ -68,6 +68,16 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
         fs_free(q);
         fs_free(name);
     }
+    /* Then each replication's diagnostics, for the warnings of the merged run. */
+    for (size_t i = 0; i < FLOW_DIAG_SYS; i++) fprintf(rs->reps.f, ",%s", flow_diag_sys_names[i]);
+    for (size_t u = 0; u < rs->sc->nunits; u++)
+        for (size_t i = 0; i < FLOW_DIAG_UNIT; i++) {
+            char *name = fs_sprintf("%s:%s", rs->sc->unit[u].name, flow_diag_unit_names[i]);
+            char *q = csvout_quote(name);
+            fprintf(rs->reps.f, ",%s", q);
+            fs_free(q);
+            fs_free(name);
+        }
     fputc('\n', rs->reps.f);
     return 0;
 }
@@ -88,9 +98,7 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     for (size_t b = 0; b < nb; b++)
         val_format_date(sc->start_day + (long)floor(flow_bucket_start(sc, b) + 1e-9), rs->dates[b]);
     rs->acc = fs_calloc(ml->n, sizeof *rs->acc);
-    rs->unstable = fs_calloc(sc->nunits, sizeof *rs->unstable);
-    rs->q_first = fs_calloc(sc->nunits, sizeof *rs->q_first);
-    rs->q_last = fs_calloc(sc->nunits, sizeof *rs->q_last);
+    rs->dlen = flow_diag_len(sc->nunits);
     if (csvout_open(&rs->ts, rs->dir, "timeseries.csv", err, errlen) != 0) {
         free_rs(rs);
         return NULL;
@@ -197,6 +205,9 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
             results_write_warm(rs, res->rep, k, res->warm + k * rs->sc->nunits, rs->warm.f);
     for (size_t i = 0; i < ml->n; i++)
         if (!isnan(res->summary[i])) welford_add(&rs->acc[i], res->summary[i]);
+    fs_grow((void **)&rs->diag, &rs->dcap, (size_t)(rs->nrep + 1) * rs->dlen, sizeof *rs->diag);
+    double *dg = rs->diag + (size_t)rs->nrep * rs->dlen;
+    flow_diag(res, rs->sc->nunits, dg);
     if (rs->part) { /* every bit, so that a merge computes the very same summary */
         fprintf(rs->reps.f, "%d", res->rep + 1);
         for (size_t i = 0; i < ml->n; i++)
@@ -204,13 +215,13 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
                 fputc(',', rs->reps.f);
             else
                 fprintf(rs->reps.f, ",%.17g", res->summary[i]);
+        for (size_t i = 0; i < rs->dlen; i++)
+            if (isnan(dg[i]))
+                fputc(',', rs->reps.f);
+            else
+                fprintf(rs->reps.f, ",%.17g", dg[i]);
         fputc('\n', rs->reps.f);
         bad |= ferror(rs->reps.f) != 0;
-    }
-    for (size_t u = 0; u < rs->sc->nunits; u++) {
-        rs->unstable[u] += res->unstable[u];
-        rs->q_first[u] += res->q_first[u];
-        rs->q_last[u] += res->q_last[u];
     }
     rs->nrep++;
     rs->events += res->events;
@@ -223,26 +234,124 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     return 0;
 }
 
-char *results_warnings(const struct results *rs) {
+/* The unit the most replications name (a vote; ties to the lowest index), -1 for none: of
+ * column col of unit u's diagnostics, over the replications where want (NULL: all). */
+static int mode_unit(size_t nunits, const double *diag, int nrep, size_t u, const uint8_t *want) {
+    size_t dlen = flow_diag_len(nunits);
+    int best = -1, bestn = 0;
+    int *votes = fs_calloc(nunits + 1, sizeof *votes);
+    int none = 0;
+    for (int r = 0; r < nrep; r++) {
+        if (want && !want[r]) continue;
+        double a = diag[(size_t)r * dlen + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + FDU_AWAITS];
+        if (a >= 0 && a < (double)nunits)
+            votes[(size_t)a]++;
+        else
+            none++;
+    }
+    for (size_t v = 0; v < nunits; v++)
+        if (votes[v] > bestn) best = (int)v, bestn = votes[v];
+    fs_free(votes);
+    return bestn > none ? best : -1;
+}
+
+char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep) {
     /* As long as it takes: every unit that warns is named, however many (no buffer cuts it). */
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    for (size_t u = 0; f && u < rs->sc->nunits; u++) {
+    size_t dlen = flow_diag_len(nunits);
+#define D(r, k) diag[(size_t)(r)*dlen + (k)]
+#define DU(r, u, k) D(r, FLOW_DIAG_SYS + FLOW_DIAG_UNIT * (u) + (k))
+    /* A deadlock is a fact of the replications it happened in, not a statistic: told whenever
+     * one froze. */
+    int nfrozen = 0, nend = 0;
+    double first = INFINITY, last = -INFINITY;
+    for (int r = 0; r < nrep; r++) {
+        if (isnan(D(r, FD_FROZEN_AT))) continue;
+        nfrozen++;
+        nend += D(r, FD_FROZEN_END) > 0;
+        first = fmin(first, D(r, FD_FROZEN_AT));
+        last = fmax(last, D(r, FD_FROZEN_AT));
+    }
+    if (f && nfrozen > 0) {
+        fputs("deadlock: ", f);
+        int k = 0;
+        for (size_t u = 0; u < nunits; u++) {
+            int in = 0;
+            for (int r = 0; r < nrep && !in; r++) in = DU(r, u, FDU_DEADLOCKED) > 0;
+            if (in) fprintf(f, "%s%s", k++ ? ", " : "units ", names[u]);
+        }
+        fprintf(f,
+                " froze in %d of %d replications, first on day %.0f (the latest on day %.0f), "
+                "each full and every patient in them waiting for a place in another of them, "
+                "so nobody could move; %d stayed frozen to the horizon: demand did not outrun "
+                "their capacity, the routing between them locks (deadlocked_pct is the share of "
+                "the report period spent frozen)\n",
+                nfrozen, nrep, floor(first), floor(last), nend);
+    }
+    uint8_t *want = fs_calloc((size_t)nrep + 1, 1);
+    for (size_t u = 0; f && u < nunits; u++) {
+        /* Growth explained by a deadlock is not demand: not counted (the unit froze, or what
+         * its patients wait for did). */
+        int n = 0;
+        double q_first = 0, q_last = 0;
+        for (int r = 0; r < nrep; r++) {
+            q_first += DU(r, u, FDU_Q_FIRST);
+            q_last += DU(r, u, FDU_Q_LAST);
+            int explained = DU(r, u, FDU_DEADLOCKED) > 0;
+            for (size_t v = u, hops = 0; !explained && hops < nunits; hops++) {
+                double a = DU(r, v, FDU_AWAITS);
+                if (!(a >= 0 && a < (double)nunits)) break;
+                v = (size_t)a;
+                explained = DU(r, v, FDU_DEADLOCKED) > 0;
+            }
+            want[r] = DU(r, u, FDU_UNSTABLE) > 0 && !explained;
+            n += want[r];
+        }
         /* Most replications: an odd few are chance, not the system. */
-        if (2 * rs->unstable[u] <= rs->nrep) continue;
+        if (2 * n <= nrep) continue;
         fprintf(f,
                 "unit %s: its queue grew without settling in %d of %d replications "
                 "(%.3g waiting on average in the last quarter of the report period, "
-                "%.3g in the first): demand outran its capacity by the end, so the "
-                "results depend on the horizon (a seasonal peak at the end does this too)\n",
-                rs->sc->unit[u].name, rs->unstable[u], rs->nrep, rs->q_last[u] / rs->nrep,
-                rs->q_first[u] / rs->nrep);
+                "%.3g in the first): ",
+                names[u], n, nrep, q_last / nrep, q_first / nrep);
+        /* The bottleneck: follow what its delayed patients wait for, downstream. */
+        int b = mode_unit(nunits, diag, nrep, u, want), hops = 0;
+        if (b < 0) {
+            fputs("demand outran its capacity by the end", f);
+        } else {
+            fprintf(f, "its places were held by patients waiting for %s", names[b]);
+            uint8_t *seen = fs_calloc(nunits, 1);
+            seen[u] = seen[b] = 1;
+            for (int c; hops < (int)nunits &&
+                        (c = mode_unit(nunits, diag, nrep, (size_t)b, want)) >= 0 && !seen[c];
+                 hops++) {
+                fprintf(f, ", whose patients wait for %s", names[c]);
+                seen[c] = 1, b = c;
+            }
+            fs_free(seen);
+            fprintf(f, ", so %s's capacity downstream is the constraint, not %s's; the results",
+                    names[b], names[u]);
+        }
+        fputs(b < 0 ? ", so the results" : "", f);
+        fputs(" depend on the horizon (a seasonal peak at the end does this too)\n", f);
     }
+#undef D
+#undef DU
+    fs_free(want);
     if (f) fclose(f);
     char *out = fs_strdup(text ? text : "");
     free(text);
     return out;
+}
+
+char *results_warnings(const struct results *rs) {
+    const char **names = fs_calloc(rs->sc->nunits + 1, sizeof *names);
+    for (size_t u = 0; u < rs->sc->nunits; u++) names[u] = rs->sc->unit[u].name;
+    char *w = results_warnings_of(rs->sc->nunits, names, rs->diag, rs->nrep);
+    fs_free(names);
+    return w;
 }
 
 size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half) {
@@ -272,8 +381,11 @@ void results_summary_row(FILE *f, const char *q_scenario, const char *q_unit, co
     if (w->n > 0) csvout_num(f, w->mean);
     fputc(',', f);
     if (w->n > 1) csvout_num(f, welford_sd(w));
-    double lo, hi;
-    if (stats_ci95(w, &lo, &hi) == 0) {
+    /* The interval cut at the metric's range (merge writes its rows here too, from the same
+     * names, so a merged summary stays the same bytes). */
+    double lo, hi, lo_b, hi_b;
+    metric_bounds(q_metric, !*q_unit, &lo_b, &hi_b);
+    if (stats_ci95_bounded(w, lo_b, hi_b, &lo, &hi) == 0) {
         fputc(',', f);
         csvout_num(f, lo);
         fputc(',', f);
@@ -342,6 +454,9 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
                                    .patients = rs->patients,
                                    .peak_patients = rs->peak_patients};
         results_write_run_info(run.f, info, &n);
+        size_t nlw; /* the scenario's own warnings (models/scenario.h), before the run's */
+        const char *const *lw = scenario_warnings(rs->sc, &nlw);
+        for (size_t i = 0; i < nlw; i++) fprintf(run.f, "warning = %s\n", lw[i]);
         char *warn = results_warnings(rs);
         for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(run.f, "warning = %s\n", line);

@@ -86,10 +86,17 @@ size_t results_stat(const struct results *rs, size_t slot, double *mean, double 
  * reading the file back. */
 void results_summary_get(const struct results *rs, size_t slot, struct welford *w);
 
-/* Warnings about the replications added so far, one line each (units whose queue grew without
- * settling in half of them or more; flow_unstable), however many: a string to fs_free ("" for
- * none). */
+/* Warnings about the replications added so far, one line each, however many: a string to
+ * fs_free ("" for none). results_warnings_of. */
 char *results_warnings(const struct results *rs);
+/* The warnings of nrep replications from their diagnostics alone (diag: nrep rows of
+ * flow_diag_len(nunits) values, in replication order; names: the units'), so that a run, its
+ * merged parts and its MPI ranks say the very same bytes: a blocking deadlock in any
+ * replication (flow_deadlock.c), with its units, first and last day and how many stayed
+ * frozen; and each unit whose queue grew without settling (flow_unstable) in more than half
+ * the replications, deadlock-explained ones not counted, naming the unit downstream whose
+ * capacity holds its places (what its delayed patients mostly waited for, followed on). */
+char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
 
 /* Totals over the replications added so far. */
 uint64_t results_events(const struct results *rs);

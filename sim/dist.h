@@ -27,6 +27,7 @@ struct dist {
     double q[3]; /* derived once, for the sampler */
     double *sample;
     size_t n;
+    double *sorted, *cum; /* empirical: the sample sorted, and its running sums (census draws) */
 };
 
 /* Number of parameters kind takes (0 for empirical), and its name in scenario files. */
@@ -56,6 +57,14 @@ double dist_median(const struct dist *d);
  * in a stay that is under way at a random moment (for starting a run from a census). Drawn
  * as U x L, with L length-biased (density x f(x) / E[S]) and U uniform on [0, 1). */
 double dist_sample_residual(const struct dist *d, struct rng *r);
+/* A draw from the length-biased distribution, density x f(x) / E[S]: the whole length of a
+ * stay under way at a random moment (O(log n) for an empirical sample). */
+double dist_sample_length_biased(const struct dist *d, struct rng *r);
+/* P(S > a), and a draw of S - a given S > a: the rest of a stay already a days long (for an
+ * empirical sample, a sample value above a, uniformly). Where no stay outlasts a (P(S > a)
+ * is 0 or rounds to 0) the draw is 0: the stay ends at once. a <= 0 draws S itself. */
+double dist_tail(const struct dist *d, double a);
+double dist_sample_after(const struct dist *d, double a, struct rng *r);
 
 /* Multiply every draw by f > 0 (a scale change keeps the shape). */
 void dist_scale(struct dist *d, double f);

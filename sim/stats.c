@@ -33,3 +33,14 @@ int stats_ci95(const struct welford *w, double *lo, double *hi) {
     *hi = w->mean + h;
     return 0;
 }
+
+int stats_ci95_bounded(const struct welford *w, double lo_bound, double hi_bound, double *lo,
+                       double *hi) {
+    double l, h;
+    if (stats_ci95(w, &l, &h) != 0) return -1;
+    /* The mean lies in the range (a mean of values that do), up to its last bit: keep lo <= hi
+     * whatever rounding did. */
+    *lo = fmin(fmax(l, lo_bound), hi_bound);
+    *hi = fmax(fmin(h, hi_bound), lo_bound);
+    return 0;
+}

@@ -70,6 +70,15 @@ double stats_t975(double df);
  * them alone) when n < 2 and no interval exists. */
 int stats_ci95(const struct welford *w, double *lo, double *hi);
 
+/* The same interval for a quantity known to lie in [lo_bound, hi_bound] (either may be
+ * infinite), cut at those bounds: the Student-t interval where it lies inside, else its part
+ * inside. The true value is in the range, so the cut interval covers it whenever the whole
+ * one does: coverage stays at least 95% (Mandelkern 2002, Statistical Science 17(2):149-172).
+ * Every interval of a level that flowsim shows comes from here; the --precision rule keeps
+ * the whole half-width of stats_ci95 (sim/precision.h). Returns as stats_ci95. */
+int stats_ci95_bounded(const struct welford *w, double lo_bound, double hi_bound, double *lo,
+                       double *hi);
+
 /* Mean of b[i] - a[i] over the i where both are numbers, and its 95% paired t interval (lo, hi
  * are left alone with fewer than 2 pairs). Returns the number of pairs. */
 size_t stats_paired(const double *a, const double *b, size_t n, double *mean, double *lo,

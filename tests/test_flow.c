@@ -821,6 +821,140 @@ static void common_random_numbers_across_capacities(void **s) {
     done(&b);
 }
 
+/* Denominators (docs/model.md, "Denominators"): an A&E attendance that ends with the patient
+ * giving up in the queue (left without being seen) counts in the 4- and 12-hour measures with
+ * its time in the department. Arrivals stop and the run drains, so every attendance has ended:
+ * those seen all take 5 h (breaches), those who left waited exactly 1 h (within 4 h), so the
+ * 4-hour share is exactly the share who gave up. Before, they were left out: 0%. */
+static void left_without_being_seen_counts_in_the_ae_measures(void **s) {
+    (void)s;
+    put("stop.csv", "date,multiplier\n2025-02-05,0\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 60d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = ae\nrate = 20/d\nby_date = stop.csv\n"
+        "[unit ae]\nkind = ae\ncapacity = 2\nstay = fixed(5h)\n"
+        "patience = fixed(1h)\npatience_to = exit\n",
+        0);
+    double lwbs = get(&r, "ae", "reneged_pct");
+    assert_true(lwbs > 10 && lwbs < 90);
+    assert_close(get(&r, "ae", "ae_4h_pct"), lwbs, 1e-9);
+    assert_close(get(&r, "ae", "ae_12h_pct"), 0, 0);
+    done(&r);
+    /* No cubicle at all: everyone leaves unseen after 13 hours, every one a 12-hour wait. */
+    run(&r,
+        "[scenario]\nhorizon = 60d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = ae\nrate = 20/d\nby_date = stop.csv\n"
+        "[unit ae]\nkind = ae\ncapacity = 0\nstay = fixed(5h)\n"
+        "patience = fixed(13h)\npatience_to = exit\n",
+        0);
+    assert_close(get(&r, "ae", "ae_4h_pct"), 0, 0);
+    assert_close(get(&r, "ae", "ae_12h_pct"), 100, 0);
+    assert_close(get(&r, "ae", "reneged_pct"), 100, 0);
+    assert_close(get(&r, "ae", "ae_12h_waits") * 60, get(&r, NULL, "arrivals") * 60, 1e-9);
+    done(&r);
+}
+
+/* reneged_pct is over the patients whose wait ended in the window (admitted or given up), so
+ * a unit with no places reads 100% in every bucket: over arrivals it read 100.2% in a bucket
+ * where more gave up than had come (case bounded-ci). */
+static void reneged_share_is_at_most_all(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 100d\n[arrivals a]\nto = acute\nrate = 3/d\n"
+        "[unit acute]\nkind = acute\nstay = exp(5d)\nnext = exit 0.5, eab 0.5\n"
+        "[unit eab]\nkind = step_down\ncapacity = 0\nstay = exp(10d)\n"
+        "patience = exp(2d)\n",
+        0);
+    for (size_t b = 0; b < r.res->nbuckets; b++) {
+        double v = at(&r, b, "eab", "reneged_pct");
+        if (!isnan(v)) assert_close(v, 100, 0);
+    }
+    assert_close(get(&r, "eab", "reneged_pct"), 100, 0);
+    done(&r);
+}
+
+/* Every patient going home from a unit that readmits is in readmit_30d_pct's denominator, a
+ * group that never comes back included. Frail patients (half) all come back after 10 days (to
+ * another ward, which does not readmit), the fit never: the share is exactly the frail share of
+ * the unit's discharges home, all of them followed 30 days. Before, only the frail counted:
+ * 100%. */
+static void readmission_share_counts_every_group_going_home(void **s) {
+    (void)s;
+    put("stop.csv", "date,multiplier\n2025-02-05,0\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 200d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = acute\nrate = 20/d\nby_date = stop.csv\n"
+        "[group frail]\nshare = 0.5\n[group fit]\nshare = 0.5\n"
+        "[unit acute]\nkind = acute\nstay = fixed(2d)\nreadmit.frail = 1\n"
+        "readmit_after.frail = fixed(10d)\nreadmit_to.frail = ward\n"
+        "[unit ward]\nstay = fixed(2d)\n",
+        0);
+    double frail = get(&r, "acute", "admissions.frail") / get(&r, "acute", "admissions");
+    assert_true(frail > 0.4 && frail < 0.6);
+    assert_close(get(&r, "acute", "readmit_30d_pct"), 100 * frail, 1e-9);
+    assert_close(get(&r, NULL, "readmit_30d_pct"), 100 * frail, 1e-9);
+    done(&r);
+}
+
+/* ASCOF 2B(1) counts everyone who went into reablement: those who leave it for a care home are
+ * not at home at 91 days. Nobody is readmitted within 91 days, so the share at home is exactly
+ * those who went home. Before, the care-home leavers were left out: 100%. */
+static void ninety_one_days_counts_those_who_left_for_a_care_home(void **s) {
+    (void)s;
+    put("stop.csv", "date,multiplier\n2025-02-05,0\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 300d\nstart = 2025-01-06\n"
+        "[arrivals a]\nto = acute\nrate = 20/d\nby_date = stop.csv\n"
+        "[unit acute]\nkind = acute\nstay = fixed(2d)\nnext = reablement 1\n"
+        "[unit reablement]\nkind = home_care\nstay = fixed(10d)\n"
+        "next = exit 0.7, care 0.3\nreadmit = 0.5\nreadmit_after = fixed(400d)\n"
+        "[unit care]\nkind = care_home\nstay = fixed(20d)\n",
+        0);
+    double moved = get(&r, "care", "admissions") / get(&r, "reablement", "admissions");
+    assert_true(moved > 0.2 && moved < 0.4);
+    assert_close(get(&r, "reablement", "home_91d_pct"), 100 * (1 - moved), 1e-9);
+    done(&r);
+}
+
+/* A ward scheduled to 0 places that still holds patients: occupancy_pct counts a held place as
+ * available (100%, not empty), over_capacity shows how many places are held beyond capacity,
+ * and the place cost follows the capacity (0); once empty and closed, occupancy_pct is empty. */
+static void occupancy_shows_at_capacity_zero(void **s) {
+    (void)s;
+    put("close.csv", "date,capacity\n2025-01-06,10\n2025-01-16,0\n2025-02-05,4\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 40d\nstart = 2025-01-06\n[arrivals a]\nto = w\nrate = 50/d\n"
+        "[unit w]\ncapacity_schedule = close.csv\nstay = uniform(1d, 9d)\nwhen_full = lose\n"
+        "cost_per_place_day = 100\n",
+        0);
+    assert_true(at(&r, 8, "w", "occupancy_pct") > 95); /* open and all but full */
+    assert_close(at(&r, 8, "w", "over_capacity"), 0, 0);
+    int held = 0, empty = 0;
+    for (size_t b = 10; b < 30; b++) { /* closed from day 10 to day 30 */
+        assert_close(at(&r, b, "w", "cost_per_day"), 0, 0);
+        if (at(&r, b, "w", "occupancy") > 0) { /* the last patients, before they leave */
+            held++;
+            assert_close(at(&r, b, "w", "occupancy_pct"), 100, 1e-9);
+            assert_close(at(&r, b, "w", "over_capacity"), at(&r, b, "w", "occupancy"), 1e-9);
+        } else { /* closed and empty: nothing to measure */
+            empty++;
+            assert_true(isnan(at(&r, b, "w", "occupancy_pct")));
+        }
+    }
+    assert_true(held >= 5 && empty >= 5);
+    assert_true(at(&r, 35, "w", "occupancy_pct") > 90); /* reopened with 4 places */
+    assert_close(at(&r, 35, "w", "cost_per_day"), 400, 1e-9);
+    /* The whole run: over capacity only in the closed days with patients. */
+    assert_true(get(&r, "w", "over_capacity") > 0);
+    assert_true(get(&r, "w", "occupancy_pct") <= 100);
+    done(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
@@ -850,6 +984,11 @@ int main(void) {
         cmocka_unit_test(label_kinds_change_nothing),
         cmocka_unit_test(streamed_rows_equal_held_rows),
         cmocka_unit_test(common_random_numbers_across_capacities),
+        cmocka_unit_test(left_without_being_seen_counts_in_the_ae_measures),
+        cmocka_unit_test(reneged_share_is_at_most_all),
+        cmocka_unit_test(readmission_share_counts_every_group_going_home),
+        cmocka_unit_test(ninety_one_days_counts_those_who_left_for_a_care_home),
+        cmocka_unit_test(occupancy_shows_at_capacity_zero),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -1,11 +1,14 @@
 /* The metric registry (models/metrics.def): its rows against docs/model.md's list of metrics,
  * the headline predicate, and the window accumulators merged field by field. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "models/metrics.h"
+#include "output/results.h"
 #include "sim/core.h"
+#include "sim/stats.h"
 #include "testutil.h"
 
 /* docs/model.md's "## Metrics" section, up to the next "## " heading (caller frees). */
@@ -163,6 +166,91 @@ static void sys_window_add_merges_every_field(void **s) {
             fail_msg("sys_window_add does not merge the field at byte %zu", 8 * k);
 }
 
+/* Every metric's range (the registry's RANGE column): what it measures bounds it. */
+static void ranges_follow_what_is_measured(void **s) {
+    (void)s;
+    for (int m = 0; m < MET_COUNT; m++) {
+        const struct metric_def *d = metric_def((enum metric)m);
+        double lo, hi;
+        metric_range_bounds(d->range, &lo, &hi);
+        /* A percentage of patients or of time is within [0, 100]; nothing flowsim counts is
+         * below 0 (no metric is a difference). */
+        if (!strcmp(d->measure, "%"))
+            assert_true(lo == 0 && hi == 100);
+        else
+            assert_true(lo == 0 && hi > 0);
+    }
+    assert_int_equal(metric_find("lost_fraction", 0)->range, MR_FRACTION);
+    assert_int_equal(metric_find("surge_hours", 0)->range, MR_HOURS_PER_DAY);
+    assert_int_equal(metric_find("occupancy_pct", 0)->range, MR_PERCENT);
+}
+
+/* Names as the CSVs write them find their range: per-target and per-group ones, quoted ones,
+ * a system metric apart from a unit's of the same name; an unknown name is unbounded. */
+static void bounds_by_name(void **s) {
+    (void)s;
+    struct {
+        const char *name;
+        int system;
+        double lo, hi;
+    } c[] = {
+        {"delayed_days", 0, 0, INFINITY},
+        {"reneged_pct", 0, 0, 100},
+        {"delayed_days_awaiting_eab", 0, 0, INFINITY},
+        {"delayed_days_awaiting_a.b", 0, 0, INFINITY},
+        {"occupancy.frail", 0, 0, INFINITY},
+        {"\"admissions.a,b\"", 0, 0, INFINITY},
+        {"lost_fraction", 0, 0, 1},
+        {"surge_hours", 0, 0, 24},
+        {"readmit_30d_pct", 1, 0, 100},
+        {"dtoc_per_100k", 1, 0, INFINITY},
+        {"arrivals.fit", 1, 0, INFINITY},
+        {"dtoc_per_100k", 0, -INFINITY, INFINITY}, /* no unit has it */
+        {"no_such_metric", 0, -INFINITY, INFINITY},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        double lo, hi;
+        metric_bounds(c[i].name, c[i].system, &lo, &hi);
+        if (lo != c[i].lo || hi != c[i].hi)
+            fail_msg("%s: [%g, %g], expected [%g, %g]", c[i].name, lo, hi, c[i].lo, c[i].hi);
+    }
+}
+
+/* summary.csv's row (run and merge write it): the interval cut at the metric's range. */
+static void summary_rows_cut_the_interval(void **s) {
+    (void)s;
+    struct {
+        const char *unit, *metric;
+        double x[5];
+        const char *row;
+    } c[] = {
+        {"eab", "queue", {0, 0, 0, 0, 0.8}, "s,eab,queue,0.16,0.357770876,0,0.604231217,5\n"},
+        {"eab",
+         "reneged_pct",
+         {100, 100, 100, 100, 99},
+         "s,eab,reneged_pct,99.8,0.447213595,"
+         "99.244711,100,5\n"},
+        {"",
+         "dtoc_per_100k",
+         {0, 0, 0.5, 0, 0},
+         "s,,dtoc_per_100k,0.1,0.223606798,0,"
+         "0.377644511,5\n"},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        struct welford w;
+        welford_init(&w);
+        for (int k = 0; k < 5; k++) welford_add(&w, c[i].x[k]);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_non_null(f);
+        results_summary_row(f, "s", c[i].unit, c[i].metric, &w);
+        fclose(f);
+        if (strcmp(buf, c[i].row)) fail_msg("got %s expected %s", buf, c[i].row);
+        free(buf);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_registry_metric_is_in_the_docs),
@@ -171,6 +259,9 @@ int main(void) {
         cmocka_unit_test(headlines_follow_the_registry),
         cmocka_unit_test(unit_window_add_merges_every_field),
         cmocka_unit_test(sys_window_add_merges_every_field),
+        cmocka_unit_test(ranges_follow_what_is_measured),
+        cmocka_unit_test(bounds_by_name),
+        cmocka_unit_test(summary_rows_cut_the_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,20 @@ static const struct bad cases[] = {
      GOOD_HEAD "stay = empirical(nope.csv)\n", ":7: stay: "},
     {"a scenario that extends itself is refused", "loop.ini", "[scenario]\nextends = loop.ini\n",
      ":2: extends: loop: "},
+    {"a capacity that a schedule covering the start overrides is refused", "cap_sched.ini",
+     GOOD_HEAD "capacity = 10\ncapacity_schedule = covers.csv\nstay = exp(1d)\n",
+     ":7: capacity: expected no capacity beside a capacity_schedule whose first row (2024-12-01) "
+     "is on or before the start (2025-01-06)"},
+    {"a schedule that starts after the start with no capacity before it is refused",
+     "sched_late.ini", GOOD_HEAD "capacity_schedule = later.csv\nstay = exp(1d)\n",
+     ":7: capacity_schedule: expected a schedule that covers the start: its first row "
+     "(2025-02-01) is after the start (2025-01-06)"},
+    {"a US date gets its month/day reading, never an impossible one", "us_date.ini",
+     GOOD_HEAD "capacity_schedule = us.csv\nstay = exp(1d)\n", ":7: capacity_schedule: "},
+    {"a ring of three units of zero stays is refused, naming it", "ring.ini",
+     GOOD_HEAD "stay = fixed(0d)\nnext = v 1\n[unit v]\nstay = fixed(0d)\nnext = x 1\n"
+               "[unit x]\nstay = fixed(0d)\nnext = ward 1\n",
+     ":6: [unit ward]: expected a loop of units to take time: ward -> v -> x -> ward goes round"},
 };
 
 static int setup(void **s) {
@@ -47,6 +61,12 @@ static int setup(void **s) {
     tu_write(p, "[scenario]\nextends = loop2.ini\n");
     snprintf(p, sizeof p, "%s/loop2.ini", dir);
     tu_write(p, "[scenario]\nextends = loop1.ini\n");
+    snprintf(p, sizeof p, "%s/covers.csv", dir);
+    tu_write(p, "date,capacity\n2024-12-01,15\n");
+    snprintf(p, sizeof p, "%s/later.csv", dir);
+    tu_write(p, "date,capacity\n2025-02-01,25\n");
+    snprintf(p, sizeof p, "%s/us.csv", dir);
+    tu_write(p, "date,capacity\n12/15/2025,25\n");
     return 0;
 }
 

@@ -26,6 +26,13 @@ static const char *file(const char *name, const char *text) {
     "[arrivals a]\nto = ward\nrate = 10/d\n\n"                                                     \
     "[unit ward]\ncapacity = 20\nstay = exp(2d)\n"
 
+/* BASE with a schedule's capacity instead of capacity = 20 (the same lines, so the same line
+ * numbers in messages): a schedule that covers the start leaves capacity no day to apply. */
+#define BASE_SCHED                                                                                 \
+    "[scenario]\nhorizon = 100d\n\n"                                                               \
+    "[arrivals a]\nto = ward\nrate = 10/d\n\n"                                                     \
+    "[unit ward]\nkind = generic\nstay = exp(2d)\n"
+
 static struct scenario *load(const char *name, const char *text) {
     return scenario_load(file(name, text), NULL, 0, err, sizeof err);
 }
@@ -153,7 +160,7 @@ static void csv_tables(void **s) {
         load("tables.ini", "[scenario]\nhorizon = 100d\n"
                            "[arrivals a]\nto = ward\nrate = 10/d\nhour_of_week = how.csv\n"
                            "by_date = surge.csv\n"
-                           "[unit ward]\ncapacity = 20\ncapacity_schedule = sched.csv\n"
+                           "[unit ward]\ncapacity_schedule = sched.csv\n"
                            "stay = empirical(stays.csv)\n");
     if (!sc) fail_msg("%s", err);
     const struct sc_unit *u = &sc->unit[0];
@@ -186,7 +193,7 @@ static void excel_shaped_tables_read_or_refused(void **s) {
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         file("xl.csv", ok[i]);
-        struct scenario *sc = load("xl.ini", BASE "capacity_schedule = xl.csv\n");
+        struct scenario *sc = load("xl.ini", BASE_SCHED "capacity_schedule = xl.csv\n");
         if (!sc) fail_msg("shape %zu: %s", i, err);
         assert_close(sc->unit[0].capacity, 15, 0);
         assert_int_equal(sc->unit[0].nsched, 1);
@@ -198,8 +205,9 @@ static void excel_shaped_tables_read_or_refused(void **s) {
     file("xl.csv", "date,capacity\n01/12/2024,15\n");
     expect_error("xl_dmy.ini", BASE "capacity_schedule = xl.csv\n", "");
     assert_non_null(strstr(err,
-                           "xl.csv:2: expected a date as YYYY-MM-DD, got '01/12/2024' (if "
-                           "that is day/month/year, write 2024-12-01; flowsim does not guess"));
+                           "xl.csv:2: expected a date as YYYY-MM-DD, got '01/12/2024' (write "
+                           "2024-12-01 if that is day/month/year, 2024-01-12 if month/day/year; "
+                           "flowsim does not guess"));
     /* A decimal comma, quoted so that it stays in one cell: refused, never read as 1. */
     file("xl.csv", "date,multiplier\n2025-01-13,\"1,5\"\n");
     expect_error("xl_comma.ini",
@@ -325,9 +333,13 @@ static void bad_inputs_name_file_line_and_key(void **s) {
     assert_close(cs->unit[0].init_delayed, 2, 0);
     assert_close(cs->census, 14, 0);
     scenario_free(cs);
-    expect_error("census_big.ini", BASE "initial_occupancy = 30\n",
-                 "11: [unit ward]: a census of 30 patients does not fit its capacity of 20 at the "
-                 "start");
+    /* A census above capacity (escalation beds in use today) loads: nobody is admitted until
+     * occupancy falls below capacity (tests/test_census.c). */
+    struct scenario *big = scenario_load(file("census_big.ini", BASE "initial_occupancy = 30\n"),
+                                         NULL, 0, err, sizeof err);
+    if (!big) fail_msg("%s", err);
+    assert_close(big->unit[0].init_in_care, 30, 0);
+    scenario_free(big);
     expect_error("census_nowhere.ini", BASE "initial_delayed = 2\n", "");
     assert_non_null(strstr(err, "[unit ward]: delayed patients need a unit to wait for in 'next'"));
     expect_error("chc.ini",
@@ -539,6 +551,33 @@ static void loops_that_take_no_time_are_refused(void **s) {
              head);
     expect_error("loop_group.ini", text, "6: [unit w]: expected a loop of units to take time: ");
     assert_non_null(strstr(err, "w -> w for group quick goes round"));
+    /* Members of the kind beyond those: a ring of three units through a full unit's divert,
+     * and a step-down whose stay is zero back to where it came from. */
+    snprintf(text, sizeof text,
+             "%s[unit w]\ncapacity = 0\nstay = exp(1d)\nwhen_full = divert v\n"
+             "[unit v]\nstay = fixed(0d)\nnext = x 1\n[unit x]\nstay = fixed(0d)\nnext = w 1\n",
+             head);
+    expect_error("loop_ring.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: w -> v -> x -> w goes round "
+                 "at under a minute a step (stays, assessments, patience, readmissions), so the "
+                 "run would never reach its horizon");
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = fixed(0d)\nstep_down = v 0.5 at 0.5\n[unit v]\nstay = exp(1d)\n"
+             "next = w 1\n",
+             head);
+    expect_error("loop_step_down.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: ");
+    assert_non_null(strstr(err, "w -> v -> w goes round"));
+    /* Referrals refused in turn from one bed are named as referrals, not as "w -> w". */
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = exp(2d)\nnext = exit 0.5, v 0.5\n[unit v]\nstay = exp(5d)\n"
+             "[unit c]\nstay = exp(5d)\n[transfer w -> v]\naccept = 0\non_reject = c 1\n"
+             "[transfer w -> c]\naccept = 0\non_reject = v 1\n",
+             head);
+    expect_error("loop_pingpong.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: referral w->v -> referral "
+                 "w->c -> referral w->v goes round at under a minute a step (stays, assessments, "
+                 "patience, readmissions), so the run would never reach its horizon");
     /* A loop with one real step, or a zero-length step that leads on, loads. */
     snprintf(text, sizeof text,
              "%s[unit w]\nstay = fixed(0d)\nnext = v 1\n[unit v]\nstay = exp(1h)\n"
@@ -547,6 +586,143 @@ static void loops_that_take_no_time_are_refused(void **s) {
              head);
     struct scenario *sc = load("loop_ok.ini", text);
     if (!sc) fail_msg("%s", err);
+    scenario_free(sc);
+}
+
+/* capacity holds until capacity_schedule's first row; neither is ever silently ignored. A
+ * capacity that a schedule covering the start would override all run long is refused, from the
+ * file or from --set; a schedule that starts after the start needs a capacity before it, or the
+ * unit would be unlimited until then. A file extending the capacity's file may replace it. */
+static void capacity_and_its_schedule_never_silently_ignored(void **s) {
+    (void)s;
+    file("covers.csv", "date,capacity\n2024-12-01,15\n2025-02-01,25\n");
+    file("later.csv", "date,capacity\n2025-02-01,25\n");
+    expect_error("both.ini", BASE "capacity_schedule = covers.csv\n",
+                 "9: capacity: expected no capacity beside a capacity_schedule whose first row "
+                 "(2024-12-01) is on or before the start (2025-01-06): the schedule sets every "
+                 "day's capacity, so this one would never apply (change the schedule's rows)");
+    const char *set[] = {"ward.capacity=10"};
+    struct scenario *sc = scenario_load(
+        file("set.ini", BASE_SCHED "capacity_schedule = covers.csv\n"), set, 1, err, sizeof err);
+    assert_null(sc);
+    assert_string_equal(err, "--set ward.capacity=10: capacity: expected no capacity beside a "
+                             "capacity_schedule whose first row (2024-12-01) is on or before the "
+                             "start (2025-01-06): the schedule sets every day's capacity, so this "
+                             "one would never apply (change the schedule's rows)");
+    /* Both from --set: one layer, so the same refusal, whichever comes first. */
+    char sched[4200];
+    snprintf(sched, sizeof sched, "ward.capacity_schedule=%s/covers.csv", dir);
+    const char *both[] = {"ward.capacity=10", sched};
+    sc = scenario_load(file("set2.ini", BASE_SCHED), both, 2, err, sizeof err);
+    assert_null(sc);
+    assert_non_null(strstr(err, "--set ward.capacity=10: capacity: expected no capacity beside"));
+    expect_error("after.ini", BASE_SCHED "capacity_schedule = later.csv\n",
+                 "11: capacity_schedule: expected a schedule that covers the start: its first "
+                 "row (2025-02-01) is after the start (2025-01-06), and the unit would be "
+                 "unlimited until then (add a row dated on or before the start, or give "
+                 "capacity for the days before the first row)");
+    /* capacity before the first row, the rows after. */
+    sc = load("before.ini", BASE "capacity_schedule = later.csv\n");
+    if (!sc) fail_msg("%s", err);
+    assert_close(sc->unit[0].capacity, 20, 0);
+    assert_int_equal(sc->unit[0].nsched, 1);
+    assert_close(sc->unit[0].sched_cap[0], 25, 0);
+    scenario_free(sc);
+    /* A variant's schedule replaces its base's capacity, and the resolved file, which runs as
+     * it is, has no capacity beside it. */
+    file("base.ini", BASE);
+    sc = load("variant.ini", "[scenario]\nextends = base.ini\n[unit ward]\n"
+                             "capacity_schedule = covers.csv\n");
+    if (!sc) fail_msg("%s", err);
+    assert_close(sc->unit[0].capacity, 15, 0);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/variant.resolved.ini", dir);
+    FILE *f = fopen(out, "w");
+    scenario_write_resolved(sc, f, 0);
+    fclose(f);
+    scenario_free(sc);
+    char *text = tu_read(out);
+    assert_null(strstr(text, "\ncapacity = "));
+    free(text);
+    sc = scenario_load(out, NULL, 0, err, sizeof err);
+    if (!sc) fail_msg("%s", err);
+    assert_close(sc->unit[0].capacity, 15, 0);
+    scenario_free(sc);
+}
+
+/* An indented line is more of the value above only when it is not a key, a header or a
+ * comment: an indented key is a key (it was silently appended to the value above: here
+ * next = "exit 1 capacity = 5", or, after a name, a scenario named "demo horizon = 30d"). */
+static void indented_keys_are_keys(void **s) {
+    (void)s;
+    struct scenario *sc = load("indent.ini", "[scenario]\nhorizon = 10d\nname = demo\n"
+                                             "    seed = 7\n"
+                                             "[arrivals a]\nto = w\nrate = 5/d\n"
+                                             "[unit w]\nstay = exp(1d)\nnext = v 0.5,\n"
+                                             "       exit 0.5\n"
+                                             "   ; an indented comment\n"
+                                             "   capacity = 5\n"
+                                             "  [unit v]\n  stay = exp(2d)\n");
+    if (!sc) fail_msg("%s", err);
+    assert_string_equal(sc->name, "demo");
+    assert_int_equal(sc->seed, 7);
+    assert_int_equal(sc->unit[0].next.n, 2);
+    assert_close(sc->unit[0].capacity, 5, 0);
+    assert_int_equal(sc->nunits, 2);
+    assert_close(dist_mean(&sc->unit[1].stay), 2, 1e-12);
+    scenario_free(sc);
+}
+
+/* What loads but looks like a slip is kept as a warning, FILE:LINE: KEY: ...: a duration with
+ * no unit (days, whatever was meant), an A&E stay of days. Units written out: no warning. */
+static void plausible_slips_load_with_warnings(void **s) {
+    (void)s;
+    struct scenario *sc = load("slips.ini", "[scenario]\nhorizon = 30d\n"
+                                            "[group g]\nshare = 1\n"
+                                            "[arrivals a]\nto = ae\nrate = 100/d\n"
+                                            "[unit ae]\nkind = ae\nstay = lognormal(3, 2)\n"
+                                            "stay.g = fixed(4h)\nnext = w 0.2, exit 0.8\n"
+                                            "[unit w]\nstay = weibull(1.5, 4d)\npatience = exp(2)\n"
+                                            "[transfer ae -> w]\nassessment = 0\ntarget = 12\n");
+    if (!sc) fail_msg("%s", err);
+    size_t n;
+    const char *const *w = scenario_warnings(sc, &n);
+    char want[3][1024];
+    snprintf(want[0], sizeof want[0],
+             "%s/slips.ini:10: stay: a number without a unit is days: 3 here is 3 days (write 3d "
+             "to say so, or 3h if hours were meant)",
+             dir);
+    snprintf(want[1], sizeof want[1],
+             "%s/slips.ini:10: stay: an A&E stay (kind = ae) with a mean of 3 days: A&E stays "
+             "are hours, judged against 4 hours (was it meant in hours?)",
+             dir);
+    snprintf(want[2], sizeof want[2],
+             "%s/slips.ini:15: patience: a number without a unit is days: 2 here is 2 days "
+             "(write 2d to say so, or 2h if hours were meant)",
+             dir);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < 3; i++) assert_string_equal(w[i], want[i]);
+    assert_non_null(strstr(w[3], "slips.ini:18: target: a number without a unit is days: 12"));
+    scenario_free(sc);
+    /* Keys that nothing reads, given: said so (a default filled in is not). */
+    sc = load("idle.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = w\nrate = 1/d\n"
+                          "ambulance = 0.3\n[unit w]\ncapacity = 5\nstay = exp(2d)\n"
+                          "surge_on = 0.9\nreadmit_after = exp(30d)\n");
+    if (!sc) fail_msg("%s", err);
+    w = scenario_warnings(sc, &n);
+    assert_int_equal(n, 3);
+    assert_non_null(strstr(w[0], "idle.ini:6: ambulance: has no effect at a unit that is not kind "
+                                 "= ae (ambulance handovers are A&E's)"));
+    assert_non_null(strstr(w[1], "idle.ini:10: surge_on: has no effect without surge_capacity > 0 "
+                                 "(no surge places to open)"));
+    assert_non_null(strstr(w[2], "idle.ini:11: readmit_after: has no effect without readmit > 0 "
+                                 "(nobody is readmitted)"));
+    scenario_free(sc);
+    sc = load("units.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 100/d\n"
+                           "[unit ae]\nkind = ae\nstay = lognormal(3h, 2h)\n");
+    if (!sc) fail_msg("%s", err);
+    scenario_warnings(sc, &n);
+    assert_int_equal(n, 0);
     scenario_free(sc);
 }
 
@@ -596,6 +772,9 @@ int main(void) {
         cmocka_unit_test(transfer_sections),
         cmocka_unit_test(bad_inputs_name_file_line_and_key),
         cmocka_unit_test(extends_loop_is_an_error),
+        cmocka_unit_test(capacity_and_its_schedule_never_silently_ignored),
+        cmocka_unit_test(indented_keys_are_keys),
+        cmocka_unit_test(plausible_slips_load_with_warnings),
         cmocka_unit_test(too_many_groups_or_units_are_refused_with_the_limit),
         cmocka_unit_test(loops_that_take_no_time_are_refused),
         cmocka_unit_test(table_paths_too_long_are_refused_not_cut),

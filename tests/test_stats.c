@@ -67,11 +67,50 @@ static void paired_differences(void **s) {
     assert_true(m == 0 && lo == 0 && hi == 0);
 }
 
+/* An interval for a quantity known to lie in a range is cut at its bounds (case bounded-ci:
+ * delayed_days [-0.038, 0.356], reneged_pct [99.72, 100.24]); one inside is the t interval. */
+static void intervals_cut_at_the_range(void **s) {
+    (void)s;
+    struct welford w;
+    welford_init(&w);
+    double lo = -1, hi = -1, tlo, thi;
+    welford_add(&w, 0.5);
+    assert_int_equal(stats_ci95_bounded(&w, 0, INFINITY, &lo, &hi), -1);
+    assert_true(lo == -1 && hi == -1);
+    double rare[] = {0, 0, 0, 0};
+    for (int i = 0; i < 4; i++) welford_add(&w, rare[i]); /* mean 0.1, t interval below 0 */
+    assert_int_equal(stats_ci95(&w, &tlo, &thi), 0);
+    assert_true(tlo < 0);
+    assert_int_equal(stats_ci95_bounded(&w, 0, INFINITY, &lo, &hi), 0);
+    assert_true(lo == 0 && hi == thi);
+    /* A percentage near 100: cut at 100 above, the lower end kept to the last bit. */
+    welford_init(&w);
+    double pct[] = {100, 100, 99.5, 100, 100};
+    for (int i = 0; i < 5; i++) welford_add(&w, pct[i]);
+    assert_int_equal(stats_ci95(&w, &tlo, &thi), 0);
+    assert_true(thi > 100);
+    assert_int_equal(stats_ci95_bounded(&w, 0, 100, &lo, &hi), 0);
+    assert_true(lo == tlo && hi == 100);
+    /* Inside the range, or unbounded: the Student-t interval, every bit. */
+    welford_init(&w);
+    for (int i = 0; i < 10; i++) welford_add(&w, 50 + i);
+    assert_int_equal(stats_ci95(&w, &tlo, &thi), 0);
+    assert_int_equal(stats_ci95_bounded(&w, 0, 100, &lo, &hi), 0);
+    assert_true(lo == tlo && hi == thi);
+    assert_int_equal(stats_ci95_bounded(&w, -INFINITY, INFINITY, &lo, &hi), 0);
+    assert_true(lo == tlo && hi == thi);
+    /* Every value at the bound: a zero-width interval at it. */
+    welford_init(&w);
+    for (int i = 0; i < 3; i++) welford_add(&w, 100);
+    assert_int_equal(stats_ci95_bounded(&w, 0, 100, &lo, &hi), 0);
+    assert_true(lo == 100 && hi == 100);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(time_weighted_area), cmocka_unit_test(welford_matches_two_pass),
         cmocka_unit_test(t_quantiles),        cmocka_unit_test(ci95),
-        cmocka_unit_test(paired_differences),
+        cmocka_unit_test(paired_differences), cmocka_unit_test(intervals_cut_at_the_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

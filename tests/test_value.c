@@ -67,9 +67,24 @@ static void dates(void **s) {
     assert_int_equal(val_date("2025-02-29", &d, err, sizeof err), -1);
     assert_string_equal(err, "expected a real calendar date as YYYY-MM-DD, got '2025-02-29'");
     assert_int_equal(val_date("06/01/2025", &d, err, sizeof err), -1);
-    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '06/01/2025' (if that is "
-                             "day/month/year, write 2025-01-06; flowsim does not guess which "
-                             "comes first)");
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '06/01/2025' (write "
+                             "2025-01-06 if that is day/month/year, 2025-06-01 if "
+                             "month/day/year; flowsim does not guess which comes first)");
+    /* Only a reading that can be meant is suggested: a US date is month/day, never the
+     * impossible 2025-15-12; a day above 12 first is day/month; no reading, no suggestion. */
+    assert_int_equal(val_date("12/15/2025", &d, err, sizeof err), -1);
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '12/15/2025' (as "
+                             "month/day/year that is 2025-12-15: write that)");
+    assert_int_equal(val_date("15/12/2025", &d, err, sizeof err), -1);
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '15/12/2025' (as "
+                             "day/month/year that is 2025-12-15: write that)");
+    assert_int_equal(val_date("31/02/2025", &d, err, sizeof err), -1);
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '31/02/2025'");
+    assert_int_equal(val_date("13/14/2025", &d, err, sizeof err), -1);
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '13/14/2025'");
+    assert_int_equal(val_date("07/07/2025", &d, err, sizeof err), -1);
+    assert_string_equal(err, "expected a date as YYYY-MM-DD, got '07/07/2025' (as "
+                             "day/month/year that is 2025-07-07: write that)");
 }
 
 static void distributions(void **s) {
