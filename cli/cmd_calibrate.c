@@ -39,9 +39,12 @@ struct cal {
     size_t nv;
     struct target *t;
     size_t nt;
-    int evals;
+    int evals; /* runs of the scenario: at most --max-evals */
     char err[FS_MSG_MAX];
     int failed;
+    double best;      /* the lowest objective run so far (non-finite as 1e300, as the search) */
+    double *best_got; /* the targets' achieved means there (nt of them) */
+    double *got;      /* scratch, nt */
 };
 
 /* The --set string for vary k at value x, however long: to fs_free. */
@@ -121,10 +124,18 @@ static double evaluate(struct cal *c, const double *x, double *got) {
     return f;
 }
 
+/* The search's objective. Past --max-evals it runs nothing (the search may ask for a few more
+ * points to finish a step of its simplex): the cap is exact, and the best point's achieved
+ * values are kept from its own run rather than run again. */
 static double objective(void *ctx, const double *x) {
     struct cal *c = ctx;
-    if (c->failed) return INFINITY;
-    return evaluate(c, x, NULL);
+    if (c->failed || c->evals >= c->o->max_evals) return INFINITY;
+    double f = evaluate(c, x, c->got), seen = isfinite(f) ? f : 1e300;
+    if (seen < c->best) {
+        c->best = seen;
+        memcpy(c->best_got, c->got, c->nt * sizeof *c->got);
+    }
+    return f;
 }
 
 static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t errlen) {
@@ -143,7 +154,7 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
     for (size_t i = 1; i < t.n && !rc; i++) {
         const struct table_row *r = &t.row[i];
         struct vary *v = &c->v[c->nv];
-        char why[512];
+        char why[FS_MSG_MAX];
         v->key = fs_strdup(table_field(r, ck));
         if (table_number(path, r, cl, "low", val_number, &v->low, err, errlen) ||
             table_number(path, r, ch, "high", val_number, &v->high, err, errlen)) {
@@ -238,8 +249,10 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
         for (size_t k = 0; k < ml.n; k++)
             if (ml.slot[k].unit == u && !strcmp(ml.slot[k].name, metric)) g->slot = (int)k;
         if (*unit && u < 0) {
-            snprintf(err, errlen, "%s:%ld: unit: no unit '%s' in the scenario", path, r->line,
-                     unit);
+            snprintf(err, errlen,
+                     "%s:%ld: unit: unknown unit '%s' (expected a [unit] name, or empty for a "
+                     "system metric)",
+                     path, r->line, unit);
             rc = -1;
             break;
         }
@@ -271,7 +284,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    struct cal c = {.o = o};
+    struct cal c = {.o = o, .best = INFINITY};
     int status = EXIT_OK;
     if (read_vary(&c, sc, err, sizeof err) || read_targets(&c, sc, err, sizeof err)) {
         fprintf(stderr, "%s\n", err);
@@ -280,6 +293,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     double *low = fs_calloc(c.nv + 1, sizeof *low), *high = fs_calloc(c.nv + 1, sizeof *high),
            *start = fs_calloc(c.nv + 1, sizeof *start), *best = fs_calloc(c.nv + 1, sizeof *best),
            *got = fs_calloc(c.nt + 1, sizeof *got);
+    c.got = fs_calloc(c.nt + 1, sizeof *c.got);
+    c.best_got = fs_calloc(c.nt + 1, sizeof *c.best_got);
     double fbest = INFINITY;
     /* The folder is opened before the evaluations, so one that cannot be written is refused at
      * once. */
@@ -299,7 +314,10 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         if (c.failed) status = cli_fail(-1, c.err);
     }
     if (status == EXIT_OK) {
-        fbest = evaluate(&c, best, got); /* the best point once more, for the report */
+        /* The best point's objective and achieved values, from its run in the search (the
+         * same numbers a run again would give: the same seed). */
+        fbest = c.best < 1e300 ? c.best : INFINITY;
+        memcpy(got, c.best_got, c.nt * sizeof *got);
         struct scenario *fin = load_at(&c, best, err, sizeof err);
         const char *stage = outdir_stage(od);
         struct csvout_file ini = {0}, csv = {0};
@@ -363,6 +381,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     }
     outdir_abort(od);
     fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
+    fs_free(c.got), fs_free(c.best_got);
     for (size_t k = 0; c.v && k <= c.nv; k++) fs_free(c.v[k].key), fs_free(c.v[k].suffix);
     for (size_t i = 0; c.t && i <= c.nt; i++) fs_free(c.t[i].unit), fs_free(c.t[i].metric);
     fs_free(c.v);

@@ -23,6 +23,31 @@ static void dist_string(const struct fit_result *f, char *out, size_t len) {
     }
 }
 
+/* The longest part of a cell a message quotes: a longer cell is quoted by its start and "...",
+ * so that the message ends with its closing quote and what follows it, never cut. */
+#define FIT_QUOTE_MAX 64
+
+/* The start of cell to quote: its length up to FIT_QUOTE_MAX bytes (not inside a UTF-8
+ * character), and whether it goes on. */
+static int quoted_len(const char *cell, int *more) {
+    size_t n = strlen(cell);
+    *more = n > FIT_QUOTE_MAX;
+    if (!*more) return (int)n;
+    n = FIT_QUOTE_MAX;
+    while (n > 0 && ((unsigned char)cell[n] & 0xC0) == 0x80) n--;
+    return (int)n;
+}
+
+/* why, which quotes cell whole, with a long cell shortened as quoted_len says. */
+static void shorten_quote(char *why, const char *cell) {
+    int more, n = quoted_len(cell, &more);
+    char *at = more ? strstr(why, cell) : NULL;
+    if (!at) return;
+    size_t len = strlen(cell);
+    memcpy(at + n, "...", 3);
+    memmove(at + n + 3, at + len, strlen(at + len) + 1);
+}
+
 int cmd_fit(const struct opts *o, const char *command) {
     (void)command;
     char err[FS_MSG_MAX];
@@ -39,7 +64,8 @@ int cmd_fit(const struct opts *o, const char *command) {
     size_t width = t.n ? t.row[0].n : 0;
     for (size_t i = 0; i < t.n; i++) {
         const struct table_row *r = &t.row[i];
-        char why[512];
+        /* Room for the cell whole, however long, then shortened: never a cut message. */
+        char *why = fs_malloc(strlen(r->field[0]) + FS_MSG_MAX);
         double v;
         if (r->n > width) {
             if (width == 1)
@@ -52,18 +78,23 @@ int cmd_fit(const struct opts *o, const char *command) {
                         "%s:%ld: expected at most %zu columns like the first row, got %zu\n",
                         o->file, r->line, width, r->n);
             status = EXIT_BAD_INPUT;
+            fs_free(why);
             break;
         }
-        if (val_duration(r->field[0], &v, why, sizeof why) != 0) {
-            if (i == 0) continue; /* a header */
+        int bad = val_duration(r->field[0], &v, why, strlen(r->field[0]) + FS_MSG_MAX) != 0;
+        if (bad && i > 0) {
+            shorten_quote(why, r->field[0]);
             fprintf(stderr, "%s:%ld: %s\n", o->file, r->line, why);
             status = EXIT_BAD_INPUT;
-            break;
         }
+        fs_free(why);
+        if (bad && i == 0) continue; /* a header */
+        if (bad) break;
         /* A stay of 0 (or one overflowing to infinity) has no likelihood in any family. */
         if (!(v > 0) || !isfinite(v)) {
-            fprintf(stderr, "%s:%ld: expected a finite stay > 0, got '%s'\n", o->file, r->line,
-                    r->field[0]);
+            int more, len = quoted_len(r->field[0], &more);
+            fprintf(stderr, "%s:%ld: expected a finite stay > 0, got '%.*s%s'\n", o->file, r->line,
+                    len, r->field[0], more ? "..." : "");
             status = EXIT_BAD_INPUT;
             break;
         }

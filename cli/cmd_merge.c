@@ -25,7 +25,7 @@ int cmd_merge(const struct opts *o, const char *command) {
                                 .merged_from = from,
                                 .wall_seconds = -1}; /* the parts' sum */
     struct outdir *od = NULL;
-    char *warn = NULL; /* the whole run's warnings, also in run-info */
+    char *warn = NULL, *lwarn = NULL; /* the run's and the scenario's, also in run-info */
     static const char *const files[] = {"summary.csv",           "timeseries.csv", "warmup.csv",
                                         "scenario.resolved.ini", "run-info",       NULL};
     int status = EXIT_OK;
@@ -40,7 +40,7 @@ int cmd_merge(const struct opts *o, const char *command) {
         }
     if (status == EXIT_OK) status = cli_outdir_open(&od, o->outdir, files, NULL, o->quiet);
     int rc = status == EXIT_OK ? merge_parts(o->files, o->nfiles, o->outdir, outdir_stage(od),
-                                             &info, &warn, err, sizeof err)
+                                             &info, &lwarn, &warn, err, sizeof err)
                                : 0;
     if (rc != 0) {
         fprintf(stderr, "flowsim: merge: %s\n", err);
@@ -50,14 +50,18 @@ int cmd_merge(const struct opts *o, const char *command) {
         status = cli_outdir_publish(od);
         od = NULL;
     }
-    if (status == EXIT_OK && !o->quiet && warn)
-        for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(stderr, "flowsim: warning: %s\n", line);
+    /* The scenario's warnings, then the run's: as run prints them, at its start and its end. */
+    char *both[] = {lwarn, warn};
+    for (int k = 0; k < 2; k++)
+        if (status == EXIT_OK && !o->quiet && both[k])
+            for (char *line = strtok(both[k], "\n"); line; line = strtok(NULL, "\n"))
+                fprintf(stderr, "flowsim: warning: %s\n", line);
     if (status == EXIT_OK && !o->quiet)
         printf("flowsim: merged %zu parts into %s/ (summary.csv, timeseries.csv)\n", o->nfiles,
                o->outdir);
     outdir_abort(od);
     fs_free(warn);
+    fs_free(lwarn);
     fs_free(from);
     return status;
 }

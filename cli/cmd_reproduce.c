@@ -35,13 +35,13 @@ struct summary_row {
 /* A number of our own summary.csv, or NAN where the cell is empty (undefined) or not a number. */
 static double num_or_nan(const char *s) {
     double v;
-    char why[128];
+    char why[FS_MSG_MAX];
     return val_number(s, &v, why, sizeof why) == 0 ? v : NAN;
 }
 
 /* A bound: nothing is no bound (def); anything else must be a number. */
 static int bound(const char *s, double def, double *v) {
-    char why[256];
+    char why[FS_MSG_MAX];
     if (!*s) {
         *v = def;
         return 0;
@@ -136,8 +136,10 @@ static int check_names(const struct opts *o, const struct expect *e, size_t n, c
         const struct expect *x = &e[i];
         int u = *x->unit ? scenario_unit_index(sc, x->unit) : -1;
         if (*x->unit && u < 0) {
-            snprintf(err, errlen, "%s:%ld: unit: no unit '%s' in the scenario", o->expect, x->line,
-                     x->unit);
+            snprintf(err, errlen,
+                     "%s:%ld: unit: unknown unit '%s' (expected a [unit] name, or empty for a "
+                     "system metric)",
+                     o->expect, x->line, x->unit);
             rc = -1;
             break;
         }

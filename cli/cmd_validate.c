@@ -34,7 +34,10 @@ static void print_load(const struct scenario *sc) {
         if (!isinf(x->capacity)) snprintf(cap, sizeof cap, "%.6g", x->capacity);
         if (!isinf(x->capacity) && (x->load > 0 || x->capacity > 0)) {
             double p = x->capacity > 0 ? 100 * x->load / x->capacity : INFINITY;
-            snprintf(pct, sizeof pct, "%.0f%%", p);
+            if (p < 1e9) /* 10 digits at most; a load far beyond any capacity in short */
+                snprintf(pct, sizeof pct, "%.0f%%", p);
+            else
+                snprintf(pct, sizeof pct, "%.3g%%", p);
             if (p > 100 * (1 + 1e-9)) /* not the rounding of a load exactly at capacity */
                 flag = "  over capacity", over++;
             else if (p >= VALIDATE_HIGH_PCT)

@@ -214,7 +214,7 @@ static int option_index(const char *a) {
 
 /* --precision P%: a plain number (models/value.h's val_number: no hex, inf or nan) and '%'. */
 static int parse_percent(const char *v, double *fraction) {
-    char num[64], why[160];
+    char num[64], why[FS_MSG_MAX]; /* num: a percentage, longer is refused */
     size_t len = strlen(v);
     double p;
     if (len < 2 || len >= sizeof num || v[len - 1] != '%') return -1;
@@ -227,7 +227,7 @@ static int parse_percent(const char *v, double *fraction) {
 
 /* --replications-range A:B, each a whole number read by val_int, 1 <= A <= B. */
 static int parse_range(const char *v, int *first, int *last) {
-    char a[64], why[160];
+    char a[64], why[FS_MSG_MAX]; /* a: a whole number, longer is refused */
     const char *colon = strchr(v, ':');
     long long x, y;
     if (!colon || (size_t)(colon - v) >= sizeof a) return -1;
@@ -252,7 +252,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
     while (ci < CMD_COUNT && strcmp(o->cmd, commands[ci].name)) ci++;
     if (ci == CMD_COUNT) return usage_error("unknown command '%s'", o->cmd);
     unsigned cmd = 1u << ci;
-    char err[256];
+    char err[FS_MSG_MAX];
     int max_replications_given = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
@@ -269,9 +269,7 @@ static int parse_args(int argc, char **argv, struct opts *o) {
         const char *v = NULL;
         if (options[id].value) {
             if (i + 1 >= argc) {
-                char msg[128];
-                snprintf(msg, sizeof msg, "%s needs %s", a, options[id].value);
-                return usage_error("%s", msg);
+                return usage_error("%s needs %s", a, options[id].value);
             }
             v = argv[++i];
         }

@@ -161,24 +161,23 @@ static size_t watched_slots(const struct scenario *sc, const struct metric_layou
     return n;
 }
 
-/* With --precision: is every watched metric's interval within p of its mean (sim/precision.h)?
- * Writes the first that stopped short into why. */
+/* With --precision: is every watched metric's interval within p of its mean? The rule is
+ * sim/precision.c's (prec_first_short); here only the names of the first that stopped short,
+ * written into why. */
 static int precise_enough(const struct results *rs, const struct scenario *sc,
                           const struct metric_layout *ml, const size_t *slots, size_t n, double p,
                           char *why, size_t whylen) {
-    int ok = 1;
-    for (size_t i = 0; i < n && ok; i++) {
-        const struct metric_slot *s = &ml->slot[slots[i]];
-        struct welford w;
-        results_summary_get(rs, slots[i], &w);
-        struct prec_stat st = prec_stat_of(&w);
-        if (prec_within(&st, p)) continue;
-        snprintf(why, whylen, "%s%s%s: +-%.3g%% of the mean",
-                 s->unit >= 0 ? sc->unit[s->unit].name : "", s->unit >= 0 ? " " : "", s->name,
-                 prec_percent(&st));
-        ok = 0;
-    }
-    return ok;
+    struct welford *w = fs_calloc(n + 1, sizeof *w);
+    for (size_t i = 0; i < n; i++) results_summary_get(rs, slots[i], &w[i]);
+    struct prec_stat st;
+    long j = prec_first_short(w, n, p, &st);
+    fs_free(w);
+    if (j < 0) return 1;
+    const struct metric_slot *s = &ml->slot[slots[j]];
+    snprintf(why, whylen, "%s%s%s: +-%.3g%% of the mean",
+             s->unit >= 0 ? sc->unit[s->unit].name : "", s->unit >= 0 ? " " : "", s->name,
+             prec_percent(&st));
+    return 0;
 }
 
 /* The run's summary (what summary.csv's rows say), per slot: a copy for the caller. */
@@ -408,7 +407,7 @@ static int run_spread(const struct scenario *sc, const struct metric_layout *ml,
                                     .threads = threads,
                                     .ranks = size,
                                     .wall_seconds = seconds_since(&t0)};
-        if (rc == 0) rc = merge_parts(dirs, ndirs, dir, dir, &info, &merged, err, errlen);
+        if (rc == 0) rc = merge_parts(dirs, ndirs, dir, dir, &info, NULL, &merged, err, errlen);
         fs_free(dirs);
     } else if (rc == 0 && n > 0 && par_send_dir(parts[rank], err, errlen) != 0) {
         rc = -1;

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -70,9 +71,20 @@ void variants_judge(struct variants *vs, size_t i) {
     struct variant *v = &vs->v[i];
     const char **names = fs_calloc(v->sc->nunits + 1, sizeof *names);
     for (size_t u = 0; u < v->sc->nunits; u++) names[u] = v->sc->unit[u].name;
-    fs_free(v->warnings);
-    v->warnings = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
+    char *run = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
     fs_free(names);
+    /* The scenario's own warnings first, then the run's: as a run's run-info has them. */
+    size_t nlw;
+    const char *const *lw = scenario_warnings(v->sc, &nlw);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    for (size_t k = 0; out && k < nlw; k++) fprintf(out, "%s\n", lw[k]);
+    if (out) fputs(run, out), fclose(out);
+    fs_free(run);
+    fs_free(v->warnings);
+    v->warnings = fs_strdup(text ? text : "");
+    free(text);
 }
 
 void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {
@@ -201,8 +213,9 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
                 if (i == 0) a[r] = b[r];
                 if (!isnan(b[r])) welford_add(&w, b[r]);
             }
-            double lo = NAN, hi = NAN;
-            stats_ci95(&w, &lo, &hi);
+            double lo = NAN, hi = NAN, lo_b, hi_b; /* cut at the range, as comparison.csv's */
+            metric_bounds(m, !*u, &lo_b, &hi_b);
+            stats_ci95_bounded(&w, lo_b, hi_b, &lo, &hi);
             /* Numbers of %.4g: at most 11 bytes each, so these hold any. */
             char mean[64], diff[64] = "";
             snprintf(mean, sizeof mean, "%.4g [%.4g, %.4g]", w.mean, lo, hi);

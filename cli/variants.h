@@ -56,8 +56,9 @@ int variants_open(const struct variants *vs, const struct opts *o, const char *p
                   const char *file, const char *const *folders, char *dir, size_t dirlen,
                   struct outdir **od);
 
-/* Variant i's warnings from its replications' diagnostics (v[i].diag, compare), or from the
- * warning lines of the run-info in its folder dir (sweep): into v[i].warnings. */
+/* Variant i's warnings, the scenario's own (scenario_warnings: a duration without a unit, ...)
+ * then its run's from its replications' diagnostics (v[i].diag, compare), or the warning lines
+ * of the run-info in its folder dir, which has both (sweep): into v[i].warnings. */
 void variants_judge(struct variants *vs, size_t i);
 void variants_read_warnings(struct variants *vs, size_t i, const char *dir);
 /* Every variant's warnings on stderr, each line "flowsim: warning: variant NAME: ...". */
@@ -75,8 +76,10 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
                      const struct opts *o, const char *command, const char *file,
                      const char *column, const char *key, const char *value);
 
-/* The headline metrics of the first variant, one block each: every variant's mean and 95%
- * interval, and its paired difference from the first ('*' where that excludes 0). */
+/* The headline metrics of the first variant (metric_is_headline with its units' kinds, as
+ * report.html's), one block each: every variant's mean and 95% interval (cut at the metric's
+ * range, as comparison.csv's), and its paired difference from the first ('*' where that
+ * excludes 0). */
 void variants_print(const struct variants *vs, const struct cmp_scenario *cs);
 
 #endif

@@ -36,6 +36,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->warmbuf);
     fs_free(r->dl_in);
     fs_free(r->dl_cnt);
+    fs_free(r->vlog);
     memset(r, 0, sizeof *r);
 }
 
@@ -225,6 +226,7 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
         rec_close_window(r, r->next_boundary);
     }
     while (r->warm_next <= sc->horizon) rec_close_warm(r, r->warm_next);
+    rec_horizon(r);
     FS_ASSERT(r->bucket == r->res->nbuckets);
     r->res->events = events;
     return 0;

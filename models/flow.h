@@ -44,17 +44,34 @@ struct flow_result {
     int32_t *awaits;
 };
 
-/* One finished visit of a patient to a unit, for a patient log. Times in days; end_of_care is
- * NAN when the patient left before its stay ended (a step-down). */
-enum { FLOW_NEXT_HOME = -1, FLOW_NEXT_LOST = -2 };
+/* One row of a patient log: a place held in a unit (a visit), or a queue joined without a
+ * place there (gave up, lost at the door, or still waiting at the horizon). Times in days;
+ * NAN where there is none: start, for a queue row; end_of_care, while the stay runs or when
+ * the patient left before its stay ended (a step-down); leave, for a row still open at the
+ * horizon (next is then FLOW_NEXT_NONE). The delayed days split the visit's delay, from
+ * end_of_care to leaving (or the horizon), by reason, in the order they come: CHC assessment,
+ * transfer assessment, then either waits for places downstream or, after a refusal, rejected.
+ * delayed_in: on a row of unit X, the unit where the patient kept its place while it waited
+ * at X's door, counted there as awaiting X (-1: none). */
+enum { FLOW_NEXT_HOME = -1, FLOW_NEXT_LOST = -2, FLOW_NEXT_NONE = -3 };
+enum {
+    FLOW_DELAY_CHC,
+    FLOW_DELAY_ASSESSMENT,
+    FLOW_DELAY_REJECTED,
+    FLOW_DELAY_AWAITING,
+    FLOW_NDELAY
+};
 struct flow_visit {
     int rep;
     uint64_t patient; /* numbered from 1 within the replication, in order of arrival */
     int group, unit;
     double arrive, start, end_of_care, leave;
-    int next;                 /* the unit it went to, or FLOW_NEXT_HOME / FLOW_NEXT_LOST */
-    const char *delay_reason; /* why it was delayed when it left ("" if it was not) */
-    int delay_target;         /* the awaited unit, for "awaiting" */
+    int next;                    /* the unit it went to, or FLOW_NEXT_HOME / LOST / NONE */
+    const char *delay_reason;    /* why it was delayed when it left ("" if it was not) */
+    int delay_target;            /* the awaited unit, for "awaiting" */
+    int queue;                   /* a queue row: no place held here, no delayed days */
+    double delayed[FLOW_NDELAY]; /* days of this visit's delay by reason (FLOW_DELAY_*) */
+    int delayed_in;              /* the unit kept while queueing here, counted as awaiting it */
 };
 typedef void (*flow_visit_fn)(void *ctx, const struct flow_visit *v);
 /* Values handed over as they are made: report bucket `index` of replication rep (nslots
@@ -64,9 +81,10 @@ typedef void (*flow_row_fn)(void *ctx, int rep, size_t index, const double *valu
 /* Run replication rep (0-based) of sc. Returns 0 with *out set, or -1 with a message. */
 int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen);
-/* Options of a replication: a patient log (visit is called for every visit that ends before
- * the horizon), and a flag that, once set (by a signal handler, say), makes the replication
- * stop within a few thousand events and fail with "interrupted". Both may be NULL. */
+/* Options of a replication: a patient log (visit is called for every visit and every queue
+ * left without a place, as each ends, then for those still open at the horizon), and a flag that,
+ * once set (by a signal handler, say), makes the replication stop within a few thousand events and
+ * fail with "interrupted". Both may be NULL. */
 struct flow_opts {
     flow_visit_fn visit;
     void *visit_ctx;

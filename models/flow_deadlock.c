@@ -90,7 +90,7 @@ static size_t frozen_set(struct rep *r) {
  * the link-time optimiser, M2 took 3-5% more CPU; out of line, within 1%). */
 __attribute__((noinline, cold)) void dl_account(struct rep *r, double t) {
     if (isnan(r->dl_since)) return;
-    if (t > r->dl_mark) r->sw.deadlocked_days += t - r->dl_mark;
+    if (t > r->dl_mark) rec_deadlocked(r, t - r->dl_mark);
     r->dl_mark = t;
 }
 

@@ -160,6 +160,10 @@ struct rep {
     double warm_next;    /* and when it closes */
     flow_visit_fn visit; /* the patient log, or NULL */
     void *visit_ctx;
+    /* With a patient log only (else NULL): per patient record, what its row needs that the
+     * engine does not keep (flow_record.c) */
+    struct visit_log *vlog;
+    size_t vlogcap;
     flow_row_fn row, warm_row; /* streaming, or NULL: then res->series and res->warm */
     void *row_ctx;
     double *rowbuf, *warmbuf; /* the one row being made, when streaming */
@@ -172,6 +176,14 @@ struct rep {
     double dl_next, dl_since, dl_mark;
     uint8_t *dl_in;
     int32_t *dl_cnt;
+};
+
+/* What the patient log needs of a patient's current visit beyond struct patient: kept apart,
+ * and only with a log, so a run without one carries none of it. */
+struct visit_log {
+    double since;                /* the delay under way began */
+    double delayed[FLOW_NDELAY]; /* delayed days of the visit so far, by reason */
+    int32_t delayed_in;          /* the unit it kept its place in while queueing here, + 1 */
 };
 
 /* ---- flow_units.c: unit mechanics ---- */
@@ -246,7 +258,7 @@ void rec_entered(struct rep *r, const struct patient *p);
 void rec_readmitted(struct rep *r);
 /* Patient p went home (out of the system); lost at the door of full unit u. */
 void rec_went_home(struct rep *r, const struct patient *p);
-void rec_lost(struct rep *r, int u);
+void rec_lost(struct rep *r, int u, const struct patient *p);
 /* Unit u's places (counted as `places`: 0 for an unlimited unit) and its surge places open
  * (1) or closed (0). */
 void rec_capacity(struct rep *r, int u, double places);
@@ -282,6 +294,10 @@ void rec_chc_referred(struct rep *r, int in_acute);
 void rec_chc_decided(struct rep *r, double days, int eligible);
 /* Unit u decided on a transfer t `days` after the assessment began. */
 void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days, int accepted);
+/* The system has been frozen in a deadlock for `days` more days of the open window. */
+void rec_deadlocked(struct rep *r, double days);
+/* The horizon: the patient log's rows for every place held and queue joined still open. */
+void rec_horizon(struct rep *r);
 /* Close the report window ending at t (evaluating it once collecting) and the warm-up-chart
  * interval ending at t. */
 void rec_close_window(struct rep *r, double t);

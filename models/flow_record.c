@@ -38,6 +38,80 @@ double flow_bucket_start(const struct scenario *sc, size_t b) {
     return sc->warmup + (double)b * sc->interval;
 }
 
+/* ---- the patient log ---------------------------------------------------------------------- */
+
+/* The log's entry for patient p (with a log only): records are numbered as the pool grows, so
+ * the entries grow with them, zeroed. */
+static struct visit_log *vlog_of(struct rep *r, const struct patient *p) {
+    size_t id = (size_t)(p - r->p), old = r->vlogcap;
+    if (id >= old) {
+        fs_grow((void **)&r->vlog, &r->vlogcap, id + 1, sizeof *r->vlog);
+        memset(r->vlog + old, 0, (r->vlogcap - old) * sizeof *r->vlog);
+    }
+    return &r->vlog[id];
+}
+
+/* enum delay as the log's FLOW_DELAY_* index */
+static const int delay_index[] = {[D_ASSESSMENT] = FLOW_DELAY_ASSESSMENT,
+                                  [D_AWAITING] = FLOW_DELAY_AWAITING,
+                                  [D_REJECTED] = FLOW_DELAY_REJECTED,
+                                  [D_CHC] = FLOW_DELAY_CHC};
+static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
+                                          "chc_assessment"};
+
+/* The row of patient p's place in unit u, leaving at `leave` for next (NAN, FLOW_NEXT_NONE:
+ * still there at the horizon); its delay under way counts up to `leave` or the horizon. */
+static void log_visit(struct rep *r, int u, const struct patient *p, double leave, int next) {
+    const struct visit_log *e = vlog_of(r, p);
+    struct flow_visit v = {.rep = r->rep,
+                           .patient = p->number,
+                           .group = p->group,
+                           .unit = u,
+                           .arrive = p->t_arrived,
+                           .start = p->t_entered,
+                           .end_of_care = p->t_ended >= p->t_entered ? p->t_ended : NAN,
+                           .leave = leave,
+                           .next = next,
+                           .delay_reason = delay_names[p->delay],
+                           .delay_target = p->target,
+                           .delayed_in = e->delayed_in - 1};
+    memcpy(v.delayed, e->delayed, sizeof v.delayed);
+    if (p->delay != D_NONE)
+        v.delayed[delay_index[p->delay]] += (isnan(leave) ? r->sc->horizon : leave) - e->since;
+    r->visit(r->visit_ctx, &v);
+}
+
+/* The row of patient p's wait at unit u's door without a place there, from p->t_queued (or,
+ * lost at the door, from now) to `leave` (NAN: still waiting at the horizon). */
+static void log_queue(struct rep *r, int u, const struct patient *p, double leave, int next) {
+    int lost = next == FLOW_NEXT_LOST;
+    struct flow_visit v = {.rep = r->rep,
+                           .patient = p->number,
+                           .group = p->group,
+                           .unit = u,
+                           .arrive = lost ? r->now : p->t_queued,
+                           .start = NAN,
+                           .end_of_care = NAN,
+                           .leave = leave,
+                           .next = next,
+                           .delay_reason = "",
+                           .delay_target = -1,
+                           .queue = 1,
+                           .delayed_in =
+                               !lost && p->delay == D_AWAITING && p->target == u ? p->unit : -1};
+    r->visit(r->visit_ctx, &v);
+}
+
+void rec_horizon(struct rep *r) {
+    if (!r->visit) return;
+    for (size_t id = 0; id < r->np; id++) {
+        const struct patient *p = &r->p[id];
+        if (p->state == P_FREE || p->state == P_HOME) continue;
+        if (p->unit >= 0) log_visit(r, p->unit, p, NAN, FLOW_NEXT_NONE);
+        if (p->target >= 0) log_queue(r, p->target, p, NAN, FLOW_NEXT_NONE);
+    }
+}
+
 /* ---- the system --------------------------------------------------------------------------- */
 
 void rec_in_system(struct rep *r, double d) {
@@ -58,9 +132,10 @@ void rec_went_home(struct rep *r, const struct patient *p) {
     if (r->gsw) r->gsw[p->group].departures++;
 }
 
-void rec_lost(struct rep *r, int u) {
+void rec_lost(struct rep *r, int u, const struct patient *p) {
     r->win[u].lost++;
     r->sw.lost++;
+    if (r->visit) log_queue(r, u, p, r->now, FLOW_NEXT_LOST);
 }
 
 /* ---- places, queues, delays --------------------------------------------------------------- */
@@ -116,12 +191,17 @@ static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
 }
 
 void rec_delay_began(struct rep *r, int u, const struct patient *p, int target) {
+    if (r->visit) vlog_of(r, p)->since = r->now;
     tw_set(&r->u[u].del_tw, r->now, r->u[u].delayed);
     tw_add(delay_tw(r, u, (enum delay)p->delay, target), r->now, +1);
     if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, +1);
 }
 
 void rec_delay_ended(struct rep *r, int u, const struct patient *p) {
+    if (r->visit) {
+        struct visit_log *e = vlog_of(r, p);
+        e->delayed[delay_index[p->delay]] += r->now - e->since;
+    }
     tw_set(&r->u[u].del_tw, r->now, r->u[u].delayed);
     tw_add(delay_tw(r, u, (enum delay)p->delay, p->target), r->now, -1);
     if (r->gwin) tw_add(&r->g_del[gi(r, u, p)], r->now, -1);
@@ -146,9 +226,6 @@ void rec_handover(struct rep *r, int u, double h) {
     if (!WITHIN(r, h, HOURS(1))) r->win[u].handovers_60m++;
 }
 
-static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
-                                          "chc_assessment"};
-
 /* An attendance at A&E unit u ended after in_ae days in the department (from arrival, queue
  * included): NHS England's 4-hour and 12-hour measures count every attendance, those who left
  * without being seen included, with the clock stopping when the patient leaves. */
@@ -160,18 +237,13 @@ static void ae_attendance(struct rep *r, int u, double in_ae) {
 
 void rec_left(struct rep *r, int u, const struct patient *p, int next) {
     if (r->visit) {
-        struct flow_visit v = {.rep = r->rep,
-                               .patient = p->number,
-                               .group = p->group,
-                               .unit = u,
-                               .arrive = p->t_arrived,
-                               .start = p->t_entered,
-                               .end_of_care = p->t_ended >= p->t_entered ? p->t_ended : NAN,
-                               .leave = r->now,
-                               .next = next,
-                               .delay_reason = delay_names[p->delay],
-                               .delay_target = p->target};
-        r->visit(r->visit_ctx, &v);
+        log_visit(r, u, p, r->now, next);
+        /* The next visit starts clean (the delay, ended after this, adds nothing more), and
+         * knows whether its wait at the door was this unit's delay awaiting it. */
+        struct visit_log *e = vlog_of(r, p);
+        memset(e->delayed, 0, sizeof e->delayed);
+        e->since = r->now;
+        e->delayed_in = next >= 0 && p->delay == D_AWAITING && p->target == next ? u + 1 : 0;
     }
     r->win[u].leaves++;
     r->win[u].los_sum += r->now - p->t_entered;
@@ -205,6 +277,10 @@ void rec_step_down(struct rep *r, int u, int v, double rest) {
 }
 
 void rec_reneged(struct rep *r, int u, const struct patient *p) {
+    if (r->visit) {
+        int to = r->sc->unit[u].patience_to;
+        log_queue(r, u, p, r->now, to == ROUTE_EXIT ? FLOW_NEXT_HOME : to);
+    }
     r->win[u].reneged++;
     /* Gave up waiting for a cubicle: left without being seen, an attendance all the same. */
     if (r->u[u].caps & UK_AE_CLOCK) ae_attendance(r, u, r->now - p->t_queued);
@@ -250,6 +326,10 @@ void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days
         if (WITHIN(r, days, t->target)) w->within_target++;
     }
     if (accepted) w->accepted++;
+}
+
+void rec_deadlocked(struct rep *r, double days) {
+    r->sw.deadlocked_days += days;
 }
 
 /* ---- closing windows ---------------------------------------------------------------------- */

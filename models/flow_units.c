@@ -249,7 +249,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             p->qstamp++;
             return ARRIVE_QUEUED;
         case FULL_LOSE:
-            rec_lost(r, d);
+            rec_lost(r, d, p);
             *freed = units_remove(r, id, FLOW_NEXT_LOST);
             return ARRIVE_LOST;
         case FULL_DIVERT:

@@ -260,10 +260,13 @@ static char *reader(char *str, int num, void *stream) {
     return str;
 }
 
-/* Strip an inline "# comment" (inih strips "; comment" itself). */
+/* Strip an inline "# comment" (at the start too), and a "; comment" after white space as inih
+ * does on a key's line: also on a continuation line (where inih keeps it) and in a --set value,
+ * so that no value holds text that scenario.resolved.ini would read back as a comment. */
 static void strip_hash_comment(char *v) {
     for (char *c = v; *c; c++)
-        if (*c == '#' && (c == v || isspace((unsigned char)c[-1]))) {
+        if ((*c == '#' && (c == v || isspace((unsigned char)c[-1]))) ||
+            (*c == ';' && c > v && isspace((unsigned char)c[-1]))) {
             *c = 0;
             break;
         }
@@ -278,12 +281,14 @@ static int handler(void *user, const char *section, const char *name, const char
     if (!p->cur) return fail_at(p, p->line, "%s: key outside any [section]%s", name, "");
     char *v = fs_strdup(value);
     strip_hash_comment(v);
-    if (p->cont && p->last && strcmp(p->last->key, name) == 0) {
-        /* A continuation line: append to the value it continues. */
-        size_t a = strlen(p->last->value), b = strlen(v);
+    if (p->cont && p->last && name[0] && !strncmp(p->last->key, name, strlen(name))) {
+        /* A continuation line: append to the value it continues, after one space (none after
+         * an empty value: "key =" then the value on lines of its own). inih names it by the
+         * key cut to 49 characters (its MAX_NAME), so a longer KEY.GROUP is matched so. */
+        size_t a = strlen(p->last->value), b = strlen(v), sp = a > 0 && b > 0;
         p->last->value = fs_realloc(p->last->value, a + b + 2);
-        p->last->value[a] = ' ';
-        memcpy(p->last->value + a + 1, v, b + 1);
+        if (sp) p->last->value[a] = ' ';
+        memcpy(p->last->value + a + sp, v, b + 1);
     } else if (doc_get(p->cur, name)) {
         char prev[FS_MSG_MAX];
         struct doc_entry *e = doc_get(p->cur, name);
@@ -423,8 +428,9 @@ int doc_set(struct doc *d, const char *assignment, char *err, size_t errlen) {
                  assignment);
         return -1;
     }
-    char name[128], key[128]; /* refused below when longer, never cut (a section name from
-                               * a file is under 196: models/limits.h) */
+    char name[200], key[200]; /* refused below when longer, never cut: a file's line holds
+                               * at most 196 characters (models/limits.h), so every section
+                               * name and key a file can give fits */
     size_t nl = (size_t)(dot - assignment), kl = (size_t)(eq - dot - 1);
     if (nl >= sizeof name || kl >= sizeof key) {
         snprintf(err, errlen, "--set %s: name or key too long", assignment);

@@ -76,23 +76,43 @@
  * ever at one instant and the run never reached its horizon. Such a loop is refused. */
 #define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
 
-/* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays; every other
- * string (names, cells, command lines) is allocated to its length. What fixed arrays remain,
- * and why none can cut what a file or a result says:
- *  - paths, FS_PATH_MAX, each built with a check (fs_path in sim/core.h, outdir.c's join,
- *    csvout_open), so a longer one is refused with "START...: path too long", exit 2;
- *  - messages, FS_MSG_MAX. sim/ cannot include this file: the runner's copy of a
+/* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays that may be
+ * near full; every other string (names, cells, command lines, warnings, run-info values) is
+ * allocated to its length. Every fixed array left in sim/, models/, output/ and cli/ (found by
+ * `grep 'char [a-z_]*\[[0-9A-Z_]'`, each declarator of a line), and why none can cut what a
+ * file or a result says:
+ *  - paths, FS_PATH_MAX (also arrays of them: a rank's or a variant's folder in
+ *    cli/runfiles.c and cli/cmd_sweep.c), each built with a check (fs_path in sim/core.h,
+ *    cli_path, outdir.c's join, csvout_open), so a longer one is refused with
+ *    "START...: path too long", exit 2;
+ *  - messages, FS_MSG_MAX, and two made of a message and fixed text sized for both: a rank's
+ *    report (cli/par.c, FS_MSG_MAX + 64) and --precision's stopping line (struct run_stats in
+ *    cli/cli.h, FS_MSG_MAX + 128). sim/ cannot include this file: the runner's copy of a
  *    replication's failure (which may name a file) is FS_SIM_MSG_MAX in sim/core.h, equal to
- *    FS_MSG_MAX (checked below), and sim/dist.c's err[64] is never read. These are the only
- *    buffers sized outside this file;
- *  - a number's text, sized for its widest form: CSVOUT_NUM_MAX (32) for %.9g, 16 for a whole
- *    number below 10^9, 11 for a date YYYY-MM-DD, 64 for a time stamp, 32 for an int, 96 for
- *    fixed text with one or two numbers (value.c's "a whole number from A to B");
+ *    FS_MSG_MAX (checked below), and sim/dist.c's err[64] is never read. A message quotes
+ *    what it refuses; one that quotes a cell of unbounded length (`flowsim fit`) quotes its
+ *    first 64 bytes and "...", so that it is never cut inside its quotes;
+ *  - a number's text, sized for its widest form: CSVOUT_NUM_MAX (32) for %.9g (csvout.c's
+ *    nine digits d[9] and tmp[16] on the way), 16 for a whole number below 10^9 (the
+ *    resolved file's replications), 11 for a date YYYY-MM-DD (report.c's and results.c's
+ *    buckets, scenario_units.c's schedule dates), 64 for a time stamp (results.c, outputs.c),
+ *    32 for an int or a %.6g number (inidoc.c's line count, calibrate's evaluations,
+ *    validate's columns, whose occupancy % turns to %.3g from 10^9), 64 for a "--set" of a
+ *    seed or a count (cli/variants.h) and for three %.4g numbers (compare's console table),
+ *    64 or 96 for fixed text with one to three numbers (value.c's "a whole number from A to
+ *    B", scenario_tables.c's column count, fit's and reproduce's table cells, sweep's
+ *    "variant (from the row's values)");
  *  - buffers that fall back to an allocation when the text is longer (results.c's rows and
  *    row prefixes), or copy a file in pieces of their size (report.c's run-info, the 64 KB
  *    copy buffers of csvout.c and outdir.c): a size for speed, never a bound;
  *  - parsing scratch that refuses what does not fit rather than cut it: a distribution's name
- *    (16) and argument (64) in value.c, a --set section name and key (128) in inidoc.c;
+ *    (16) and argument (64) in value.c, a time of day's number (64) in scenario_check.c, a
+ *    date before its time (16) in scenario_tables.c, --precision's percentage and
+ *    --replications-range's first number (64) in cli/main.c, a --set (or --grid column)
+ *    section name and key (200) in inidoc.c, more than any line of a file holds (below);
+ *  - names that become folder names, OUTDIR_LABEL_MAX (128, output/outdir.h): a sweep
+ *    variant's label and the results folder made from a scenario's name; a longer one is
+ *    refused with a message (a sweep's 'variant' column names it shorter; -o DIR for a run);
  *  - INI lines, at most 196 characters (inih's INI_MAX_LINE of 200 with its newline and NUL):
  *    a longer line is refused with FILE:LINE ("line is too long"), never cut, so a name read
  *    from a section header is under 196; a longer value is written across continuation lines

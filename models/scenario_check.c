@@ -1,7 +1,8 @@
-/* scenario_check.c — checks of the scenario as a whole once every section is built: loops of
- * units that patients could go round without the clock moving (refused), and the plausible
- * slips that load but are kept as warnings (a duration without a unit, an A&E stay of days).
- * Calls only scenario_read.c and scenario_query.c. */
+/* scenario_check.c — checks of the scenario as a whole once every section is built: values
+ * that scenario.resolved.ini could not hold (refused), loops of units that patients could go
+ * round without the clock moving (refused), and the plausible slips that load but are kept as
+ * warnings (a duration without a unit, an A&E stay of days). Calls only scenario_write.c,
+ * scenario_read.c and scenario_query.c. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -319,7 +320,21 @@ const char *const *scenario_warnings(const struct scenario *sc, size_t *n) {
     return (const char *const *)sc->doc.warn;
 }
 
+/* Every value, as the loader leaves it (tables' paths made absolute, defaults filled in), can
+ * be written into scenario.resolved.ini and calibrated.ini so that they load back: refused
+ * here, where it entered (its file and line, or its --set), rather than in a results folder
+ * whose scenario cannot be run again. */
+static int check_writable(struct ctx *c) {
+    for (size_t i = 0; i < c->d->n; i++) {
+        const struct doc_entry *bad = NULL;
+        char why[FS_MSG_MAX];
+        if (resolved_check(&c->d->s[i], &bad, why, sizeof why)) return key_fail(c, bad, why);
+    }
+    return 0;
+}
+
 int check_loops(struct ctx *c) {
+    if (check_writable(c)) return -1;
     const struct scenario *sc = c->sc;
     struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers};
     int *path = fs_calloc(g.nnodes + 1, sizeof *path);

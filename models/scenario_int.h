@@ -5,7 +5,8 @@
  *                     [arrivals] sections
  *   scenario_units.c  [unit] (by topic, and its KEY.GROUP values), routes, step-down,
  *                     [transfer], [chc]
- *   scenario_check.c  loops of units that take no time
+ *   scenario_check.c  loops of units that take no time, values that cannot be written back,
+ *                     the warnings
  *   scenario_tables.c CSV tables named by keys: the keyed-CSV reader, dated tables,
  *                     empirical(FILE), hour_of_week, the [scenario] initial census
  *   scenario_write.c  scenario.resolved.ini, from the key table
@@ -126,9 +127,24 @@ int build_chc(struct ctx *c, struct doc_section *s);
 
 /* ---- loops (scenario_check.c) --------------------------------------------------------------- */
 
-/* A loop of units every step of which takes under FS_MIN_LOOP_STEP_DAYS: the message, -1.
- * Else 0, with the warnings about plausible slips kept in the doc (scenario_warnings). */
+/* The last checks of a loaded scenario. Every value can be written back into
+ * scenario.resolved.ini (resolved_check), else the message, -1; a loop of units every step of
+ * which takes under FS_MIN_LOOP_STEP_DAYS: the message, -1. Else 0, with the warnings about
+ * plausible slips kept in the doc (scenario_warnings). */
 int check_loops(struct ctx *c);
+
+/* ---- scenario.resolved.ini (scenario_write.c) ------------------------------------------------ */
+
+/* The longest line inidoc.c reads (inih's INI_MAX_LINE of 200 holds it with its newline and
+ * NUL): scenario.resolved.ini writes none longer, breaking a long value across continuation
+ * lines at its spaces. */
+#define SC_LINE_MAX 196
+
+/* Whether every key of s can be written into scenario.resolved.ini so that it loads back as
+ * the same value: 0, or -1 with *bad the entry that cannot (a part between spaces longer than
+ * a line, a line break, text read back as a comment) and why ("expected ..."). */
+int resolved_check(const struct doc_section *s, const struct doc_entry **bad, char *why,
+                   size_t len);
 
 /* ---- indices (scenario_query.c) ------------------------------------------------------------- */
 

@@ -343,9 +343,38 @@ bad:
     return -1;
 }
 
+/* Reading today's patients: per unit, the rows of patients in care whose time already there
+ * is past any stay of theirs (the first such row, and how many), for one warning a unit. */
+struct patients_read {
+    struct scenario *sc;
+    long *past_line; /* per unit: the first such row (0: none) */
+    size_t *past_n;
+    char **past_cell; /* its admitted cell, as written */
+};
+
 static void patients_begin(void *arg, size_t n) {
-    struct scenario *sc = arg;
-    sc->patients = fs_calloc(n ? n : 1, sizeof *sc->patients);
+    struct patients_read *pr = arg;
+    pr->sc->patients = fs_calloc(n ? n : 1, sizeof *pr->sc->patients);
+}
+
+/* Whether a patient of group g (-1: any) in care in unit u for `age` days has no stay left:
+ * P(S > age) is 0 (or rounds to 0) for its group's stay there and for every stay that steps
+ * down into u (the rest, 1 - f, of a stay spent in u), so the census draws a remaining stay
+ * of 0 (dist_sample_after) and it leaves at time 0. */
+static int past_any_stay(const struct scenario *sc, int u, int g, double age) {
+    if (!(age > 0)) return 0;
+    size_t ng = scenario_ngroups(sc);
+    for (size_t k = 0; k < ng; k++) {
+        if (g >= 0 && (size_t)g != k) continue;
+        if (dist_tail(&sc->unit[u].g[k].stay, age) > 0) return 0;
+        for (size_t w = 0; w < sc->nunits; w++) {
+            const struct sc_unit *W = &sc->unit[w];
+            if (W->step_down_to == u && W->step_down_share > 0 &&
+                dist_tail(&W->g[k].stay, age / (1 - W->step_down_at)) > 0)
+                return 0;
+        }
+    }
+    return 1;
 }
 
 /* A row of [scenario] patients = FILE.csv: unit,group,admitted[,fit[,waits_for]]. */
@@ -353,7 +382,8 @@ static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size
                        size_t len) {
     (void)c;
     (void)k;
-    struct scenario *sc = arg;
+    struct patients_read *pr = arg;
+    struct scenario *sc = pr->sc;
     struct sc_patient *p = &sc->patients[sc->npatients];
     *p = (struct sc_patient){.group = -1, .waits_for = -1};
     if (unit_lookup(sc, r->field[0], 0, &p->unit, why, len)) return -1;
@@ -401,8 +431,31 @@ static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size
             return -1;
         }
     }
+    if (!p->fit && past_any_stay(sc, p->unit, p->group, p->age) && !pr->past_n[p->unit]++) {
+        pr->past_line[p->unit] = r->line;
+        pr->past_cell[p->unit] = fs_strdup(r->field[2]);
+    }
     sc->npatients++;
     return 0;
+}
+
+/* One warning a unit for its patients already past any stay: they load (today's list may be
+ * right, the stay distribution wrong) but leave at once, which is worth saying. */
+static void patients_warn(struct ctx *c, const struct doc_entry *pe, struct patients_read *pr) {
+    const struct scenario *sc = c->sc;
+    for (size_t u = 0; u < sc->nunits; u++) {
+        if (!pr->past_n[u]) continue;
+        char text[FS_MSG_MAX], more[64] = ""; /* a count's digits */
+        if (pr->past_n[u] > 1)
+            snprintf(more, sizeof more, " (and %zu more row%s like it in this unit)",
+                     pr->past_n[u] - 1, pr->past_n[u] > 2 ? "s" : "");
+        snprintf(text, sizeof text,
+                 "%s: %s:%ld: admitted: '%s' is past any stay in unit '%s' (no stay drawn from "
+                 "its stay distribution lasts that long, or the chance rounds to 0): this patient "
+                 "in care leaves at time 0%s",
+                 pe->key, pe->value, pr->past_line[u], pr->past_cell[u], sc->unit[u].name, more);
+        doc_warn(c->d, pe->file, pe->line, text);
+    }
 }
 
 /* [scenario] initial = FILE.csv (unit,in_care,delayed) and patients = FILE.csv (one patient a
@@ -431,7 +484,19 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         .begin = patients_begin,
         .row = patient_row,
     };
-    if (pe && read_keyed_table(c, pe, pe->value, &pspec, sc)) return -1;
+    struct patients_read pr = {.sc = sc};
+    if (pe) {
+        pr.past_line = fs_calloc(sc->nunits, sizeof *pr.past_line);
+        pr.past_n = fs_calloc(sc->nunits, sizeof *pr.past_n);
+        pr.past_cell = fs_calloc(sc->nunits, sizeof *pr.past_cell);
+        int rc = read_keyed_table(c, pe, pe->value, &pspec, &pr);
+        if (rc == 0) patients_warn(c, pe, &pr);
+        for (size_t u = 0; u < sc->nunits; u++) fs_free(pr.past_cell[u]);
+        fs_free(pr.past_cell);
+        fs_free(pr.past_n);
+        fs_free(pr.past_line);
+        if (rc) return -1;
+    }
     sc->census = (double)sc->npatients;
     if (sc->census > FS_MAX_CENSUS)
         return failf(c, pe->file, pe->line, "patients: expected at most %d patients, got %.0f",

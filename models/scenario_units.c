@@ -200,16 +200,17 @@ static int unit_costs(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
 }
 
 /* Readmission: off unless readmit > 0; readmit_to defaults to where the first arrival stream
- * enters (A&E, usually), filled in once the arrivals are built. */
+ * enters (A&E, usually), filled in once the arrivals are built. readmit_after and readmit_to
+ * are read whenever given, readmit 0 or not: a group readmitted through readmit.GROUP takes
+ * them as its own unless it has its own (build_unit_groups). */
 static int unit_readmit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e;
     if (key_number(c, s, K_unit_readmit, val_prob, &u->readmit)) return -1;
     u->readmit_to = -1;
-    if (!(u->readmit > 0)) return 0;
-    c->sc->readmissions = 1;
-    if (!(e = require(c, s, K_unit_readmit_after)) || build_dist(c, e, &u->readmit_after))
-        return -1;
+    if (u->readmit > 0 && !require(c, s, K_unit_readmit_after)) return -1;
+    if ((e = opt(s, K_unit_readmit_after)) && build_dist(c, e, &u->readmit_after)) return -1;
     if ((e = opt(s, K_unit_readmit_to)) && unit_named(c, e, e->value, 0, &u->readmit_to)) return -1;
+    c->sc->readmissions |= u->readmit > 0;
     return 0;
 }
 
@@ -288,9 +289,10 @@ int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
-/* One group's KEY.GROUP values over the copies of the unit's own. */
-static int unit_group_values(struct ctx *c, struct doc_section *s, struct sc_unit *u,
-                             struct unit_group *G, const char *gn) {
+/* One group's KEY.GROUP values over the copies of the unit's own: a key the group does not
+ * give is the unit's (stay, next, readmit, readmit_after, readmit_to), as the reference says. */
+static int unit_group_values(struct ctx *c, struct doc_section *s, struct unit_group *G,
+                             const char *gn) {
     struct doc_entry *e;
     if ((e = opt_group(s, K_unit_stay, gn))) {
         dist_fini(&G->stay);
@@ -304,8 +306,8 @@ static int unit_group_values(struct ctx *c, struct doc_section *s, struct sc_uni
     if ((e = opt_group(s, K_unit_readmit_after, gn))) {
         dist_fini(&G->readmit_after);
         if (build_dist(c, e, &G->readmit_after)) return -1;
-    } else if (G->readmit > 0 && !(u->readmit > 0)) {
-        return missing(c, s, K_unit_readmit_after, gn);
+    } else if (G->readmit > 0 && !opt(s, K_unit_readmit_after)) {
+        return missing(c, s, K_unit_readmit_after, gn); /* neither the group's nor the unit's */
     }
     if ((e = opt_group(s, K_unit_readmit_to, gn)) && unit_named(c, e, e->value, 0, &G->readmit_to))
         return -1;
@@ -326,7 +328,7 @@ int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         dist_copy(&G->readmit_after, &u->readmit_after);
         G->readmit_to = u->readmit_to;
         if (!sc->ngroups) continue;
-        if (unit_group_values(c, s, u, G, sc->group[g].name)) return -1;
+        if (unit_group_values(c, s, G, sc->group[g].name)) return -1;
         if (G->readmit > 0 && G->readmit_to < 0) G->readmit_to = sc->arrivals[0].to;
         if (G->readmit > u->readmit_any) u->readmit_any = G->readmit;
     }

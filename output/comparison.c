@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "models/metrics.h"
 #include "sim/core.h"
 #include "sim/stats.h"
 
@@ -50,8 +51,11 @@ int comparison_write(const char *dir, const char *file, const char *label,
             field(f, s->name);
             fputc(',', f);
             if (w.n) csvout_num(f, w.mean);
-            double lo = NAN, hi = NAN;
-            stats_ci95(&w, &lo, &hi);
+            /* The level's interval cut at the metric's range, as summary.csv's; the paired
+             * difference below can be of either sign and keeps its whole Student-t interval. */
+            double lo = NAN, hi = NAN, lo_b, hi_b;
+            metric_bounds(s->metric[k], !*s->unit[k], &lo_b, &hi_b);
+            stats_ci95_bounded(&w, lo_b, hi_b, &lo, &hi);
             fputc(',', f);
             csvout_num(f, lo);
             fputc(',', f);

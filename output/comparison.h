@@ -21,7 +21,8 @@ int cmp_find(const struct cmp_scenario *s, const char *unit, const char *metric)
 
 /* Write dir/file (complete or absent) with the columns
  * metric,unit,LABEL,mean,ci95_low,ci95_high,diff_vs_base,diff_ci95_low,diff_ci95_high: for
- * every scenario and metric, mean and 95% interval, and for metrics the base (the first) also
+ * every scenario and metric, mean and 95% interval (cut at the metric's range, metric_bounds, as
+ * summary.csv's), and for metrics the base (the first) also
  * has, the paired difference from the base and its 95% interval (empty on the base's rows).
  * LABEL names the third column ("scenario", or "variant" for a sweep). Returns 0, or -1. */
 int comparison_write(const char *dir, const char *file, const char *label,

@@ -22,6 +22,7 @@ struct part {
     unsigned long long events, patients, peak;
     double wall; /* its wall_seconds */
     int has_log;
+    char *warnings; /* its run-info's warning lines, each with its newline ("" for none) */
 };
 
 static int bad(char *err, size_t errlen, const char *dir, const char *what) {
@@ -79,6 +80,23 @@ static char *info_value(const char *text, const char *key) {
         return out;
     }
     return NULL;
+}
+
+/* Every value of key's lines, in order, each with a newline ("" for none): allocated. */
+static char *info_lines(const char *text, const char *key) {
+    size_t kl = strlen(key), n = 0;
+    char *out = fs_malloc(strlen(text) + 2);
+    for (const char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
+        const char *v = line + kl + 3, *end = strchr(v, '\n');
+        size_t len = end ? (size_t)(end - v) : strlen(v);
+        memcpy(out + n, v, len);
+        n += len;
+        out[n++] = '\n';
+    }
+    out[n] = 0;
+    return out;
 }
 
 /* A whole number of run-info, read strictly: a damaged part is refused, never misread. */
@@ -142,6 +160,7 @@ static int read_part(struct part *p, char *err, size_t errlen) {
     if (rc == 0) {
         p->scenario = info_value(info, "scenario");
         p->scenario_file = info_value(info, "scenario_file");
+        p->warnings = info_lines(info, "warning");
         seed = info_value(info, "seed");
         wall = info_value(info, "wall_seconds");
         if (!p->scenario || !p->scenario_file || !seed || !wall)
@@ -356,6 +375,46 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
     return 0;
 }
 
+/* The scenario's own warnings (scenario_warnings: a duration without a unit, ...), which a run
+ * writes into run-info before its replications' (results_commit): each part's warning lines
+ * less those its replications give, rows nrow of d from row first. They come from loading the
+ * scenario, so every part of one run has the same; a part whose lines do not end with its
+ * replications' warnings, or whose scenario warnings differ from the first part's, is refused.
+ * Into *out (allocated) from the first part. */
+static int scenario_warnings_of_parts(const struct part *parts, size_t n, const struct diags *d,
+                                      char **out, char *err, size_t errlen) {
+    size_t row = 0;
+    *out = NULL;
+    for (size_t k = 0; k < n; k++) {
+        int nrow = parts[k].last - parts[k].first + 1;
+        char *run = results_warnings_of(d->nunits, (const char *const *)d->names,
+                                        d->row + row * d->dlen, nrow);
+        row += (size_t)nrow;
+        const char *w = parts[k].warnings;
+        size_t wl = strlen(w), rl = strlen(run);
+        int ok = wl >= rl && !strcmp(w + wl - rl, run);
+        fs_free(run);
+        if (!ok)
+            return bad(err, errlen, parts[k].dir,
+                       "run-info's warnings are not those of its replications.csv (a damaged "
+                       "part?)");
+        char *mine = fs_malloc(wl - rl + 1);
+        memcpy(mine, w, wl - rl);
+        mine[wl - rl] = 0;
+        if (!*out) {
+            *out = mine;
+        } else {
+            ok = !strcmp(mine, *out);
+            fs_free(mine);
+            if (!ok)
+                return bad(err, errlen, parts[k].dir,
+                           "run-info's warnings about the scenario differ from the first "
+                           "part's: the parts are not of one run");
+        }
+    }
+    return 0;
+}
+
 static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     qsort(parts, n, sizeof *parts, by_first);
     int want = 1;
@@ -406,8 +465,10 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
 }
 
 int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
-                const struct results_info *info, char **warnings, char *err, size_t errlen) {
+                const struct results_info *info, char **load_warnings, char **warnings, char *err,
+                size_t errlen) {
     if (warnings) *warnings = NULL;
+    if (load_warnings) *load_warnings = NULL;
     if (n == 0) return bad(err, errlen, final, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
@@ -434,6 +495,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         acc = fs_calloc(slots.n, sizeof *acc);
         rc = fold_summaries(parts, n, &slots, acc, &dg, err, errlen);
     }
+    char *load = NULL;
+    if (rc == 0) rc = scenario_warnings_of_parts(parts, n, &dg, &load, err, errlen);
     /* Everything read and checked: now write, each file under a temporary name. */
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
     struct csvout_file f[6] = {{0}};
@@ -495,6 +558,9 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
             for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
         }
         results_write_run_info(f[nf - 1].f, &mi, &c);
+        for (const char *l = load; *l; l = strchr(l, '\n') + 1) /* each line ends in '\n' */
+            fprintf(f[nf - 1].f, "warning = %.*s\n", (int)(strchr(l, '\n') - l), l);
+        if (load_warnings) *load_warnings = fs_strdup(load);
         /* The warnings of the whole run, from every replication's diagnostics: the same bytes
          * as one run's. */
         char *warn =
@@ -516,10 +582,16 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         fs_free(*warnings);
         *warnings = NULL;
     }
+    if (rc != 0 && load_warnings) {
+        fs_free(*load_warnings);
+        *load_warnings = NULL;
+    }
+    fs_free(load);
     table_fini(&slots);
     for (size_t k = 0; k < n; k++) {
         fs_free(parts[k].scenario);
         fs_free(parts[k].scenario_file);
+        fs_free(parts[k].warnings);
     }
     fs_free(parts);
     /* The readers' plain -1 is a part that cannot be used. */

@@ -7,7 +7,9 @@
  * merged summary.csv is computed over the same numbers in the same order as a single run's;
  * and each replication's diagnostics (flow_diag), so that the merged run-info's warnings are
  * those one run would give (results_warnings_of). With warnings, *warnings receives them (a
- * line each, to fs_free; NULL on failure). */
+ * line each, to fs_free; NULL on failure). The scenario's own warnings (scenario_warnings),
+ * which every part's run-info has before its replications' and which must agree, come first in
+ * the merged run-info, as in one run's; with load_warnings, *load_warnings receives them. */
 #ifndef FS_MERGE_H
 #define FS_MERGE_H
 
@@ -22,6 +24,7 @@
  * message naming the folder and the cause when the parts are unusable; FS_ECREATE or FS_EIO
  * when writing failed. */
 int merge_parts(const char *const *dirs, size_t n, const char *final, const char *out,
-                const struct results_info *info, char **warnings, char *err, size_t errlen);
+                const struct results_info *info, char **load_warnings, char **warnings, char *err,
+                size_t errlen);
 
 #endif

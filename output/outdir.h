@@ -33,7 +33,9 @@
  * to one safe path component: bytes other than letters, digits, '.', '-' and '_' become '_',
  * and a leading '.' becomes '_' (no hidden names). Refuses an empty label, "." and "..", and
  * labels longer than OUTDIR_LABEL_MAX bytes: FS_EINPUT with "WHAT 'LABEL': expected ...".
- * out holds at least OUTDIR_LABEL_MAX + 1 bytes. */
+ * out holds at least OUTDIR_LABEL_MAX + 1 bytes. 128 bytes: well inside a file system's
+ * name limit (NAME_MAX, 255) and readable in a listing; a buffer of models/limits.h's list
+ * ("Buffers"), which refuses a longer label rather than cut it. */
 #define OUTDIR_LABEL_MAX 128
 int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
                  size_t errlen);

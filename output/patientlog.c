@@ -41,8 +41,7 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
         free_log(log);
         return NULL;
     }
-    fputs("replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason\n",
-          log->cf.f);
+    fputs(PLOG_HEADER, log->cf.f);
     return log;
 }
 
@@ -66,6 +65,7 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
     fputc(',', f);
     fputs(v->next == FLOW_NEXT_HOME   ? "home"
           : v->next == FLOW_NEXT_LOST ? "lost"
+          : v->next == FLOW_NEXT_NONE ? ""
                                       : log->q_unit[v->next],
           f);
     fputc(',', f);
@@ -73,6 +73,13 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
         fputs(log->q_await[v->delay_target], f); /* awaiting_UNIT, one cell */
     else
         fputs(v->delay_reason, f);
+    /* Delayed days by reason: a visit's, 0 included; empty on a queue row (no place held). */
+    for (int k = 0; k < FLOW_NDELAY; k++) {
+        fputc(',', f);
+        if (!v->queue) csvout_num(f, v->delayed[k]);
+    }
+    fputc(',', f);
+    if (v->delayed_in >= 0) fputs(log->q_unit[v->delayed_in], f);
     fputc('\n', f);
 }
 

@@ -1,10 +1,16 @@
-/* patientlog.h — patients.csv: one row per patient per unit visited, streamed.
+/* patientlog.h — patients.csv: one row per place held in a unit (a visit) and per queue left
+ * without a place there, streamed.
  *
- * replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason
+ * replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason,
+ * delayed_days_chc_assessment,delayed_days_assessment,delayed_days_rejected,
+ * delayed_days_awaiting,delayed_in
  *
- * Rows go to the log as visits end. On several threads each replication writes to its own
- * temporary file, and the files are appended in replication order, so the log is the same
- * bytes for any thread count and is never held in memory. */
+ * The first ten columns are a fixed contract (SCENARIO-FORMAT.md); new ones go at the end.
+ * What each row and column means, and how the rows add up to summary.csv's numbers, is in
+ * docs/model.md ("The patient log"). Rows go to the log as visits and queues end, then those
+ * still open at the horizon. On several threads each replication writes to its own temporary
+ * file, and the files are appended in replication order, so the log is the same bytes for any
+ * thread count and is never held in memory. */
 #ifndef FS_PATIENTLOG_H
 #define FS_PATIENTLOG_H
 
@@ -13,6 +19,11 @@
 
 #include "models/flow.h"
 #include "models/scenario.h"
+
+#define PLOG_HEADER                                                                                \
+    "replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason,"             \
+    "delayed_days_chc_assessment,delayed_days_assessment,delayed_days_rejected,"                   \
+    "delayed_days_awaiting,delayed_in\n"
 
 struct plog;
 

@@ -453,9 +453,54 @@ static void chart_welch(FILE *f, const struct runts *w, const struct series *s, 
 
 /* ---- compare and sweep: each headline metric per scenario, with its 95% interval ----------- */
 
-/* A CSV row's unit has no kind here: a metric that is a headline for some kind of unit. */
-static int headline(const char *unit, const char *metric) {
-    return metric_is_headline(metric, *unit ? METRIC_ANY_KIND : METRIC_SYSTEM);
+/* The kind of each unit of the base (the first scenario), for the one headline rule
+ * (metric_is_headline), which compare's console table applies with the base's kinds too.
+ * comparison.csv has no kind column, but the kinds with headline metrics (MH_ACUTE, MH_AE:
+ * tests/test_report.c fails if another gets one) each report a metric no other kind does (the
+ * registry's WHEN: MW_ACUTE, MW_AE), and that row tells the kind; a unit with neither is of a
+ * kind without headlines. A unit the base lacks has none either, as in the console table. */
+struct unit_kind_of {
+    const char *unit;
+    int kind;
+};
+
+static int by_unit_name(const void *a, const void *b) {
+    return strcmp(((const struct unit_kind_of *)a)->unit, ((const struct unit_kind_of *)b)->unit);
+}
+
+static int by_unit(const void *a, const void *b) {
+    const struct unit_kind_of *x = a, *y = b;
+    int c = strcmp(x->unit, y->unit);
+    return c ? c : (x->kind < y->kind) - (x->kind > y->kind); /* a kind before "none" */
+}
+
+static struct unit_kind_of *base_kinds(const struct table *tb, size_t *n) {
+    struct unit_kind_of *k = fs_calloc(tb->n + 1, sizeof *k);
+    size_t m = 0;
+    for (size_t i = 1; i < tb->n; i++) {
+        const struct table_row *r = &tb->row[i];
+        if (!*r->field[1] || strcmp(r->field[2], tb->row[1].field[2])) continue;
+        const struct metric_def *d = metric_find(r->field[0], 0);
+        int kind = !d                    ? UNIT_GENERIC
+                   : d->when == MW_ACUTE ? UNIT_ACUTE
+                   : d->when == MW_AE    ? UNIT_AE
+                                         : UNIT_GENERIC;
+        k[m++] = (struct unit_kind_of){r->field[1], kind};
+    }
+    qsort(k, m, sizeof *k, by_unit);
+    size_t u = 0; /* each unit once, with its kind where a row told it */
+    for (size_t i = 0; i < m; i++)
+        if (u == 0 || strcmp(k[u - 1].unit, k[i].unit)) k[u++] = k[i];
+    *n = u;
+    return k;
+}
+
+static int headline(const struct unit_kind_of *kinds, size_t nkinds, const char *unit,
+                    const char *metric) {
+    if (!*unit) return metric_is_headline(metric, METRIC_SYSTEM);
+    struct unit_kind_of key = {unit, 0};
+    const struct unit_kind_of *k = bsearch(&key, kinds, nkinds, sizeof *kinds, by_unit_name);
+    return metric_is_headline(metric, k ? k->kind : UNIT_GENERIC);
 }
 
 static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, const char *metric) {
@@ -652,10 +697,12 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
         fputs("<h2>Scenarios compared</h2>\n<p>Every scenario ran on the same patients (common "
               "random numbers); comparison.csv holds the paired differences.</p>\n",
               f);
+        size_t nkinds;
+        struct unit_kind_of *kinds = base_kinds(&cmp, &nkinds);
         for (size_t i = 1; i < cmp.n; i++) {
             const struct table_row *r = &cmp.row[i];
-            const char *u = r->n > 1 ? r->field[1] : "";
-            if (r->n < 3 || !headline(u, r->field[0])) continue;
+            const char *u = r->field[1];
+            if (!headline(kinds, nkinds, u, r->field[0])) continue;
             /* Each (unit, metric) once: where it first appears. */
             int seen = 0;
             for (size_t j = 1; j < i && !seen; j++) {
@@ -664,6 +711,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
             }
             if (!seen) chart_whiskers(f, &cmp, u, r->field[0]);
         }
+        fs_free(kinds);
     }
     if (have_ts) {
         fputs("<h2>Occupancy</h2>\n", f);

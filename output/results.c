@@ -354,14 +354,6 @@ char *results_warnings(const struct results *rs) {
     return w;
 }
 
-size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half) {
-    const struct welford *w = &rs->acc[slot];
-    double lo, hi;
-    *mean = w->mean;
-    *half = stats_ci95(w, &lo, &hi) == 0 ? (hi - lo) / 2 : INFINITY;
-    return (size_t)w->n;
-}
-
 void results_summary_get(const struct results *rs, size_t slot, struct welford *w) {
     *w = rs->acc[slot];
 }

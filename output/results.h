@@ -78,9 +78,6 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
 /* Delete the files being written; frees rs (accepts NULL). */
 void results_abort(struct results *rs);
 
-/* Slot's mean over the replications added so far and its 95% half-width (infinite with fewer
- * than 2); returns how many replications defined it. */
-size_t results_stat(const struct results *rs, size_t slot, double *mean, double *half);
 /* Slot's accumulator over the replications added so far, copied into *w: what its summary.csv
  * row is made from (results_summary_row), for a caller that shows or checks the summary without
  * reading the file back. */

@@ -1,12 +1,13 @@
 /* precision.h — when a run has replications enough: the relative-precision stopping rule
  * behind --precision P%, knowing nothing of what the quantities are.
  *
- * Each quantity is a mean over replications (a value a replication leaves undefined, NaN, is
- * skipped). Its 95% Student-t interval has half-width h = t(0.975, n - 1) * s / sqrt(n), as
- * stats_ci95 computes it; the rule holds for the quantity when h <= p * |mean|, p a fraction
- * (0.02 for 2%). With fewer than two values there is no interval (h is infinite), so the rule
- * never holds; a mean of 0 satisfies it only with h = 0, every value 0. A run adds batches of
- * replications until the rule holds for every quantity it watches, or a cap is reached. */
+ * Each quantity is a mean over replications, kept in an accumulator (sim/stats.h; a value a
+ * replication leaves undefined is not added to it). Its 95% Student-t interval has half-width h =
+ * t(0.975, n - 1) * s / sqrt(n), as stats_ci95 computes it; the rule holds for the quantity when h
+ * <= p * |mean|, p a fraction (0.02 for 2%). With fewer than two values there is no interval (h is
+ * infinite), so the rule never holds; a mean of 0 satisfies it only with h = 0, every value 0. A
+ * run adds batches of replications until the rule holds for every quantity it watches, or a cap is
+ * reached. */
 #ifndef FS_PRECISION_H
 #define FS_PRECISION_H
 
@@ -21,10 +22,9 @@ struct prec_stat {
     size_t n;    /* how many values defined it */
 };
 
-/* From an accumulator of the values (sim/stats.h). */
+/* From an accumulator of the values (sim/stats.h): the whole Student-t half-width of
+ * stats_ci95, not the interval cut at a metric's range that summary.csv shows. */
 struct prec_stat prec_stat_of(const struct welford *w);
-/* From the values x[0], x[stride], ..., x[(n - 1) * stride], NaNs skipped. */
-struct prec_stat prec_stat_values(const double *x, size_t n, size_t stride);
 
 /* Whether s is within p (a fraction > 0) of its mean: half <= p * |mean|. */
 int prec_within(const struct prec_stat *s, double p);
@@ -32,11 +32,10 @@ int prec_within(const struct prec_stat *s, double p);
  * or there is no interval). */
 double prec_percent(const struct prec_stat *s);
 
-/* Of k quantities with values[r * k + j] the value of quantity j in replication r < nrep: the
- * first whose interval is not within p of its mean (with its statistics in *first, when not
- * NULL), or -1 when every one is (and when k is 0). */
-long prec_first_short(const double *values, size_t nrep, size_t k, double p,
-                      struct prec_stat *first);
+/* Of k quantities, w[j] the accumulator of quantity j: the first whose interval is not within
+ * p of its mean (with its statistics in *first, when not NULL), or -1 when every one is (and
+ * when k is 0). The one stopping rule: `flowsim run --precision` asks it after each batch. */
+long prec_first_short(const struct welford *w, size_t k, double p, struct prec_stat *first);
 
 /* How many replications to try next, done run so far in batches of batch (>= 1) and at most
  * cap in all: batch, or what is left below cap when that is less (0: the cap is reached). */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/metrics.h"
 #include "models/table.h"
 #include "testutil.h"
 
@@ -269,6 +270,151 @@ static void sweep_paths_too_long_are_refused(void **s) {
     assert_false(tu_exists(out));
 }
 
+/* A scenario of a generic ward, an acute unit and a load warning (a stay without a unit), small
+ * enough to run in a moment. */
+static const char *warned_scenario(const char *dir, const char *name, int beds) {
+    static char path[4096];
+    char body[2048];
+    snprintf(path, sizeof path, "%s/%s.ini", dir, name);
+    snprintf(body, sizeof body,
+             "[scenario]\nname = %s\nhorizon = 60d\nwarmup = 10d\nreplications = 2\nseed = 7\n"
+             "interval = 10d\n\n[arrivals door]\nto = acute\nrate = 2.5/d\n\n"
+             "[unit acute]\nkind = acute\ncapacity = %d\nstay = exp(4d)\nnext = ward 1\n\n"
+             "[unit ward]\ncapacity = 30\nstay = exp(3)\n",
+             name, beds);
+    tu_write(path, body);
+    return path;
+}
+
+/* Every line of text starting with prefix, in order, prefix removed: to fs-free. */
+static char *lines_with(const char *text, const char *prefix) {
+    size_t n = 0, pl = strlen(prefix);
+    char *out = calloc(strlen(text) + 1, 1);
+    for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (strncmp(l, prefix, pl)) continue;
+        const char *end = strchr(l, '\n');
+        size_t len = end ? (size_t)(end - l) + 1 : strlen(l);
+        memcpy(out + n, l + pl, len - pl);
+        n += len - pl;
+    }
+    return out;
+}
+
+/* compare's console table and report.html show the same headline metrics, by each unit's kind
+ * (the generic ward's occupancy_pct is none; the acute unit's is); levels' intervals stay inside
+ * the metric's range, as summary.csv's; and the scenario's load warnings travel with every
+ * variant, on stderr and in run-info. */
+static void compare_headlines_intervals_and_warnings(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_compare_kinds");
+    char a[4096], b[4096], out[4200], path[4300];
+    snprintf(a, sizeof a, "%s", warned_scenario(dir, "base", 14));
+    snprintf(b, sizeof b, "%s", warned_scenario(dir, "fewer", 12));
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --report --threads 2", a, b, out);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    assert_non_null(strstr(o, "\nacute occupancy_pct "));
+    assert_null(strstr(o, "\nward occupancy_pct "));
+    assert_null(strstr(o, "\nward delayed_days "));
+    snprintf(path, sizeof path, "%s/report.html", out);
+    char *html = tu_read(path);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "acute occupancy_pct: mean and 95% interval per scenario"));
+    assert_non_null(strstr(html, "acute delayed_days: mean and 95% interval per scenario"));
+    assert_null(strstr(html, "ward occupancy_pct: mean and 95% interval"));
+    assert_null(strstr(html, "ward delayed_days: mean and 95% interval"));
+    free(html);
+    /* Load warnings: each variant's, prefixed, on stderr and in run-info, the same lines. */
+    char want[8192];
+    snprintf(want, sizeof want, "variant base: %s:21: stay: a number without a unit is days", a);
+    assert_non_null(strstr(e, want));
+    snprintf(path, sizeof path, "%s/run-info", out);
+    char *info = tu_read(path), *w = lines_with(info, "warning = "),
+         *w2 = lines_with(e, "flowsim: warning: ");
+    assert_non_null(strstr(w, want));
+    snprintf(want, sizeof want,
+             "variant fewer: %s/fewer.ini:21: stay: a number without a unit is days", dir);
+    assert_non_null(strstr(w, want));
+    assert_string_equal(w, w2);
+    free(info), free(w), free(w2), free(o), free(e);
+    /* Every level's interval inside its range; both ends present with 2 replications. */
+    snprintf(path, sizeof path, "%s/comparison.csv", out);
+    struct table t;
+    char err[512];
+    if (table_read(path, &t, err, sizeof err) != 0) fail_msg("%s", err);
+    int cut = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const struct table_row *r = &t.row[i];
+        double lo_b, hi_b;
+        metric_bounds(r->field[0], !*r->field[1], &lo_b, &hi_b);
+        if (!*table_field(r, 4)) continue;
+        double lo = strtod(r->field[4], NULL), hi = strtod(r->field[5], NULL);
+        if (lo < lo_b || hi > hi_b)
+            fail_msg("%s %s %s: [%g, %g] outside [%g, %g]", r->field[0], r->field[1], r->field[2],
+                     lo, hi, lo_b, hi_b);
+        cut += lo == lo_b || hi == hi_b;
+    }
+    table_fini(&t);
+    assert_true(cut > 0); /* with 2 replications some Student-t interval crossed a bound */
+}
+
+/* The scenario's load warnings are the same whatever the command, threads or parts: run,
+ * run in two parts and merged, and sweep (prefixed by its variant). */
+static void load_warnings_from_every_command(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_load_warnings");
+    char ini[4096], out[4200], p1[4200], p2[4200], m[4200], sw[4200], grid[4200], path[4300];
+    snprintf(ini, sizeof ini, "%s", warned_scenario(dir, "base", 14));
+    snprintf(out, sizeof out, "%s/run", dir);
+    snprintf(p1, sizeof p1, "%s/p1", dir);
+    snprintf(p2, sizeof p2, "%s/p2", dir);
+    snprintf(m, sizeof m, "%s/merged", dir);
+    snprintf(sw, sizeof sw, "%s/sweep", dir);
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    char *o, *e;
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --threads 1", ini, out);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    char *run_err = lines_with(e, "flowsim: warning: ");
+    free(o), free(e);
+    snprintf(path, sizeof path, "%s/run-info", out);
+    char *info = tu_read(path), *run_w = lines_with(info, "warning = ");
+    free(info);
+    assert_non_null(strstr(run_w, "stay: a number without a unit is days"));
+    assert_string_equal(run_w, run_err);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications-range 1:1 --threads 2 --quiet", ini,
+             p1);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications-range 2:2 --quiet", ini, p2);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "merge '%s' '%s' -o '%s'", p2, p1, m);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    char *merge_err = lines_with(e, "flowsim: warning: ");
+    free(o), free(e);
+    snprintf(path, sizeof path, "%s/run-info", m);
+    info = tu_read(path);
+    char *merge_w = lines_with(info, "warning = ");
+    free(info);
+    assert_string_equal(merge_w, run_w);
+    assert_string_equal(merge_err, run_w);
+    /* A sweep: each variant's folder as a run's, and the sweep's own, prefixed. */
+    tu_write(grid, "variant,acute.capacity\nfourteen,14\ntwelve,12\n");
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s'", ini, grid, sw);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    snprintf(path, sizeof path, "%s/run-info", sw);
+    info = tu_read(path);
+    char *sweep_w = lines_with(info, "warning = "),
+         *sweep_err = lines_with(e, "flowsim: warning: ");
+    free(info), free(o), free(e);
+    char want[8192];
+    snprintf(want, sizeof want, "variant twelve: %.*s", (int)(strchr(run_w, '\n') - run_w + 1),
+             run_w);
+    assert_string_equal(sweep_w, sweep_err);
+    assert_non_null(strstr(sweep_w, "variant fourteen: "));
+    assert_non_null(strstr(sweep_w, want));
+    free(run_err), free(run_w), free(merge_err), free(merge_w), free(sweep_w), free(sweep_err);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compare_pairs_the_patients),
@@ -276,6 +422,8 @@ int main(void) {
         cmocka_unit_test(sweep_grid_of_variants),
         cmocka_unit_test(compare_run_info_names_every_file),
         cmocka_unit_test(sweep_paths_too_long_are_refused),
+        cmocka_unit_test(compare_headlines_intervals_and_warnings),
+        cmocka_unit_test(load_warnings_from_every_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* The extremes: no places at all, capacities of inf, a horizon shorter than one interval, a
  * warm-up as long as the horizon, one replication, twenty years, ten thousand replications.
- * Each runs to the end or stops with a clear message, and no CSV ever holds NaN or Inf. */
+ * Each runs to the end or stops with a clear message, and no CSV ever holds NaN or Inf. And the
+ * loader's limits that only files of seconds' reading reach. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "models/scenario.h"
+#include "models/value.h"
 #include "testutil.h"
 
 static char cmd[16384], ini[4200];
@@ -289,6 +292,78 @@ static void soak_memory_is_flat(void **s) {
     assert_true(many < 1.25 * few); /* (it levels off by 4: thread arenas, not a leak) */
 }
 
+/* Limits of models/limits.h that only a file of seconds' reading reaches (the rest:
+ * tests/test_scenario.c, too_many_groups_or_units_are_refused_with_the_limit): each refused at
+ * the first row beyond it, with the limit named. */
+static char lerr[4200];
+
+static struct scenario *load_big(const char *name, const char *text) {
+    char p[4200];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    tu_write(p, text);
+    return scenario_load(p, NULL, 0, lerr, sizeof lerr);
+}
+
+static void limits_reached_only_by_big_files(void **s) {
+    (void)s;
+    const char *err = lerr;
+    /* 10,001 units (a chain): refused at the 10,001st, quickly. Not through expect_error,
+     * whose inputs become fuzzer seeds (this one is 500 KB). */
+    size_t cap = 64 << 20, len = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    len += (size_t)snprintf(big + len, cap - len,
+                            "[scenario]\nhorizon = 5d\n[arrivals a]\nto = u0\nrate = 20/d\n");
+    for (int u = 0; u < 10001; u++)
+        len += (size_t)snprintf(big + len, cap - len, "[unit u%d]\nstay = exp(1h)\nnext = u%d 1\n",
+                                u, u + 1 < 10001 ? u + 1 : 0);
+    assert_null(load_big("units10001.ini", big));
+    char want[4200];
+    snprintf(want, sizeof want,
+             "%s/units10001.ini:30006: [unit u10000]: expected at most 10000 units (there are "
+             "10001)",
+             dir);
+    assert_string_equal(err, want);
+    /* 40,000 sections: refused while the file is read, at the first beyond every kind's
+     * limit together, before the reading cost (a square of the sections) grows. */
+    len = (size_t)snprintf(big, cap, "[scenario]\nhorizon = 5d\n");
+    for (int u = 0; u < 40000; u++)
+        len += (size_t)snprintf(big + len, cap - len, "[unit u%d]\nstay = exp(1h)\n", u);
+    assert_null(load_big("sections.ini", big));
+    snprintf(want, sizeof want,
+             "%s/sections.ini:60161: [u30079]: expected at most 30080 sections (units, "
+             "transfers, arrivals, groups and the rest: models/limits.h)",
+             dir);
+    assert_string_equal(err, want);
+    free(big);
+
+    /* The rows of all tables together (a table counted each time a key names it): 5 streams
+     * naming one 900,000-row table are 4.5 M rows. */
+    char tpath[4200];
+    snprintf(tpath, sizeof tpath, "%s/rows.csv", dir);
+    FILE *tf = fopen(tpath, "w");
+    assert_non_null(tf);
+    long day0;
+    assert_int_equal(val_date("2025-01-01", &day0, tpath, 1), 0);
+    for (long r = 0; r < 900000; r++) {
+        char day[11];
+        val_format_date(day0 + r, day);
+        fprintf(tf, "%s,1\n", day);
+    }
+    fclose(tf);
+    big = malloc(cap);
+    len = (size_t)snprintf(big, cap, "[scenario]\nhorizon = 3d\n[unit w]\nstay = exp(1d)\n");
+    for (int a = 0; a < 5; a++)
+        len += (size_t)snprintf(big + len, cap - len,
+                                "[arrivals a%d]\nto = w\nrate = 1/d\nby_date = rows.csv\n", a);
+    assert_null(load_big("rows.ini", big));
+    free(big);
+    if (!strstr(err, "rows.ini:24: by_date: ")) fail_msg("%s", err);
+    assert_non_null(strstr(err, "rows.csv: expected at most 4000000 rows in all the scenario's "
+                                "tables together (a table counts each time a key names it; "
+                                "there are 4500000 so far)"));
+}
+
 static int setup(void **s) {
     (void)s;
     dir = tu_tmpdir("test_extremes");
@@ -304,6 +379,7 @@ int main(void) {
         cmocka_unit_test(ten_thousand_replications),
         cmocka_unit_test(tiny_rates_run_at_once_with_almost_no_arrivals),
         cmocka_unit_test(soak_memory_is_flat),
+        cmocka_unit_test(limits_reached_only_by_big_files),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

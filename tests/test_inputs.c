@@ -66,7 +66,8 @@ static const struct bad_input rows[] = {
     {"a misspelt target metric is refused", "targets.csv", TARGETS_HEAD "ward,occupancy_pc,30,1\n",
      CAL, "targets.csv:2: metric: no metric 'occupancy_pc' for unit 'ward'\n"},
     {"a misspelt target unit is refused", "targets.csv", TARGETS_HEAD "wrd,occupancy,30,1\n", CAL,
-     "targets.csv:2: unit: no unit 'wrd' in the scenario\n"},
+     "targets.csv:2: unit: unknown unit 'wrd' (expected a [unit] name, or empty for a system "
+     "metric)\n"},
     {"an empty lower bound to vary is refused, not read as 0", "vary.csv",
      "key,low,high\nward.capacity,,60\n", CAL, "vary.csv:2: low: expected a number, got ''\n"},
     {"a hexadecimal upper bound to vary is refused", "vary.csv",
@@ -81,7 +82,8 @@ static const struct bad_input rows[] = {
      "expect.csv:2: metric: no metric 'nosuchmetric' for unit 'ward'\n"},
     {"a misspelt unit in the figures is bad input", "expect.csv",
      EXPECT_HEAD "occupancy,wrd,occupancy,40,35 to 45,35,45\n", REP,
-     "expect.csv:2: unit: no unit 'wrd' in the scenario\n"},
+     "expect.csv:2: unit: unknown unit 'wrd' (expected a [unit] name, or empty for a system "
+     "metric)\n"},
     {"a unit metric asked of the system is bad input", "expect.csv",
      EXPECT_HEAD "occupancy,,occupancy,40,35 to 45,35,45\n", REP,
      "expect.csv:2: metric: no metric 'occupancy' for the system (unit empty)\n"},
@@ -342,14 +344,49 @@ static void usage_lists_exactly_the_options_each_command_takes(void **s) {
     assert_true(accepted > 40 && refused_n > 40);
 }
 
+/* A unit's name as long as a section header's line allows can be --set and swept: the --set
+ * reader takes any section name a file can hold. */
+static void longest_unit_name_can_be_set_and_swept(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("inputs_long_name");
+    static char cmd[16384];
+    char name[200], ini[4200], grid[4200], out[4200];
+    memset(name, 'w', 189); /* "[unit " + 189 + "]": 196 characters, the longest line */
+    name[189] = 0;
+    snprintf(ini, sizeof ini, "%s/long.ini", dir);
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *text = malloc(2048);
+    snprintf(text, 2048,
+             "[scenario]\nname = long\nhorizon = 20d\nwarmup = 2d\nreplications = 2\n"
+             "interval = 2d\n\n[arrivals door]\nto = %s\nrate = 2/d\n\n[unit %s]\n"
+             "capacity = 20\nstay = exp(2d)\n",
+             name, name);
+    tu_write(ini, text);
+    snprintf(cmd, sizeof cmd, "validate '%s' --set %s.capacity=5 --quiet", ini, name);
+    char *e = NULL;
+    int rc = tu_run(cmd, NULL, &e);
+    if (rc != 0) fail_msg("%s", e ? e : "");
+    free(e);
+    snprintf(text, 2048, "variant,%s.capacity\nfive,5\nsix,6\n", name);
+    tu_write(grid, text);
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --quiet", ini, grid, out);
+    e = NULL;
+    rc = tu_run(cmd, NULL, &e);
+    if (rc != 0) fail_msg("%s", e ? e : "");
+    free(e);
+    free(text);
+}
+
 int main(void) {
     enum { NROWS = sizeof rows / sizeof *rows };
-    struct CMUnitTest tests[NROWS + 2];
+    struct CMUnitTest tests[NROWS + 3];
     for (size_t i = 0; i < NROWS; i++)
         tests[i] = (struct CMUnitTest){
             .name = rows[i].name, .test_func = bad_input_row, .initial_state = (void *)&rows[i]};
     tests[NROWS] = (struct CMUnitTest)cmocka_unit_test(damaged_results_are_refused);
     tests[NROWS + 1] =
         (struct CMUnitTest)cmocka_unit_test(usage_lists_exactly_the_options_each_command_takes);
+    tests[NROWS + 2] = (struct CMUnitTest)cmocka_unit_test(longest_unit_name_can_be_set_and_swept);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,14 +11,16 @@
 #include "sim/stats.h"
 #include "testutil.h"
 
-/* docs/model.md's "## Metrics" section, up to the next "## " heading (caller frees). */
+/* docs/model.md's "## Metrics" section, up to its first subsection ("### ") or the next "## "
+ * heading: the metric tables (caller frees). */
 static char *metrics_section(void) {
     char *doc = tu_read(tu_src("docs/model.md"));
     assert_non_null(doc);
     char *start = strstr(doc, "\n## Metrics\n");
     assert_non_null(start);
     start += 1;
-    char *end = strstr(start + 3, "\n## ");
+    char *end = strstr(start + 3, "\n## "), *sub = strstr(start, "\n### ");
+    if (sub && (!end || sub < end)) end = sub;
     size_t len = end ? (size_t)(end - start) : strlen(start);
     char *sec = malloc(len + 1);
     assert_non_null(sec);
@@ -33,62 +35,136 @@ static void doc_name(const struct metric_def *d, char *out, size_t outlen) {
     snprintf(out, outlen, "%s%s", d->name, d->when == MW_PER_AWAITED ? "UNIT" : "");
 }
 
-static void every_registry_metric_is_in_the_docs(void **s) {
-    (void)s;
-    char *sec = metrics_section();
-    int missing = 0;
-    for (int m = 0; m < MET_COUNT; m++) {
-        char name[128], quoted[132];
-        doc_name(metric_def((enum metric)m), name, sizeof name);
-        snprintf(quoted, sizeof quoted, "`%s`", name);
-        if (!strstr(sec, quoted)) {
-            print_error("metric %s is not in docs/model.md's Metrics section\n", name);
-            missing++;
-        }
-    }
-    free(sec);
-    assert_int_equal(missing, 0);
-}
-
-/* Whether name (as the docs write it) is a row of the registry. */
-static int registered(const char *name) {
+/* The metric of scope named name as the docs write it, or -1. */
+static int registered(const char *name, enum metric_scope scope) {
     for (int m = 0; m < MET_COUNT; m++) {
         char dn[128];
         doc_name(metric_def((enum metric)m), dn, sizeof dn);
-        if (!strcmp(dn, name)) return 1;
+        if (metric_def((enum metric)m)->scope == scope && !strcmp(dn, name)) return m;
     }
-    return 0;
+    return -1;
 }
 
-/* The docs list metrics as the first cell of the Metrics tables' rows, "| `name` | ..." (or
- * "| `a`, `b` | ..."); every name there must be in the registry. */
-static void every_metric_in_the_docs_tables_is_registered(void **s) {
-    (void)s;
-    char *sec = metrics_section();
-    int unknown = 0, seen = 0;
-    for (char *line = sec; line && *line;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (strncmp(line, "| `", 3)) continue;
-        char *cell_end = strstr(line + 1, " |");
-        assert_non_null(cell_end);
-        for (char *p = line + 2; p < cell_end;) {
-            char *open = memchr(p, '`', (size_t)(cell_end - p));
-            if (!open) break;
-            char *close = memchr(open + 1, '`', (size_t)(cell_end - open - 1));
-            assert_non_null(close);
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(close - open - 1), open + 1);
-            seen++;
-            if (!registered(name)) {
-                print_error("docs/model.md lists metric %s, which metrics.def lacks\n", name);
-                unknown++;
+/* The Metrics section's tables: "| metric | definition |" for units' metrics and
+ * "| system metric | definition |" for the system's. Each row's first cell is exactly a
+ * registry metric of the table's scope in backticks, "`name`" (or several, "`a`, `b`", that
+ * one definition covers); each registry metric has such a row, once. A metric named only in
+ * prose, or a row that is no metric, is reported; every mismatch, then the test fails. */
+static int check_metric_tables(const char *sec) {
+    int rows[MET_COUNT] = {0}, bad = 0, tables = 0, in_table = 0, scope = -1;
+    char *copy = fs_strdup(sec);
+    /* Line by line, blank lines too: a blank line ends a Markdown table. */
+    for (char *line = copy, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        if (line[0] != '|') {
+            in_table = 0;
+            continue;
+        }
+        if (!in_table) { /* a header row */
+            in_table = 1;
+            tables++;
+            if (!strncmp(line, "| metric |", 10))
+                scope = MS_UNIT;
+            else if (!strncmp(line, "| system metric |", 17))
+                scope = MS_SYSTEM;
+            else {
+                print_error("docs/model.md: a table in Metrics that is not of metrics: %s\n", line);
+                scope = -1;
+                bad++;
             }
-            p = close + 1;
+            continue;
+        }
+        if (!strncmp(line, "|---", 4) || scope < 0) continue;
+        char *cell = line + 1, *cell_end = strstr(cell, " |");
+        if (!cell_end) cell_end = cell + strlen(cell);
+        *cell_end = 0;
+        while (*cell == ' ') cell++;
+        char orig[512];
+        snprintf(orig, sizeof orig, "%s", cell);
+        /* "`a`" or "`a`, `b`": names in backticks and ", " between, nothing else; the names
+         * of a row that is not that count for nothing. */
+        int found[8], n = 0, ok = 1;
+        for (char *p = cell; ok;) {
+            char *close = p[0] == '`' ? strchr(p + 1, '`') : NULL;
+            if (!close || n == 8) {
+                ok = 0;
+                break;
+            }
+            *close = 0;
+            found[n] = registered(p + 1, (enum metric_scope)scope);
+            if (found[n] < 0) {
+                print_error("docs/model.md lists %s metric %s, which metrics.def lacks\n",
+                            scope == MS_UNIT ? "unit" : "system", p + 1);
+                bad++;
+            } else
+                n++;
+            if (!close[1]) break;
+            if (strncmp(close + 1, ", ", 2)) ok = 0;
+            p = close + 3;
+        }
+        if (!ok) {
+            print_error("docs/model.md: a Metrics row whose first cell is not `name` (or `a`, "
+                        "`b`): %s\n",
+                        orig);
+            bad++;
+            continue;
+        }
+        for (int k = 0; k < n; k++) rows[found[k]]++;
+    }
+    fs_free(copy);
+    for (int m = 0; m < MET_COUNT; m++) {
+        const struct metric_def *d = metric_def((enum metric)m);
+        char name[128];
+        doc_name(d, name, sizeof name);
+        if (rows[m] != 1) {
+            print_error("%s metric %s has %d rows in docs/model.md's %s table (expected 1)\n",
+                        d->scope == MS_UNIT ? "unit" : "system", name, rows[m],
+                        d->scope == MS_UNIT ? "| metric |" : "| system metric |");
+            bad++;
         }
     }
+    if (tables < 2) {
+        print_error("docs/model.md: %d metric tables in Metrics, expected the units' and the "
+                    "system's\n",
+                    tables);
+        bad++;
+    }
+    return bad;
+}
+
+static void every_registry_metric_has_its_row_and_every_row_is_a_metric(void **s) {
+    (void)s;
+    char *sec = metrics_section();
+    int bad = check_metric_tables(sec);
     free(sec);
-    assert_int_equal(unknown, 0);
-    assert_true(seen >= 30); /* the tables were found */
+    assert_int_equal(bad, 0);
+}
+
+/* The check itself: a row deleted while its name stays in prose fails, and so does a row that
+ * names no metric. */
+static void the_table_check_is_not_fooled_by_prose(void **s) {
+    (void)s;
+    char *sec = metrics_section();
+    char *row = strstr(sec, "\n| `queue` |");
+    assert_non_null(row);
+    char *eol = strchr(row + 1, '\n');
+    assert_non_null(eol);
+    /* Delete the queue row and mention `queue` in prose. */
+    size_t len = strlen(sec);
+    char *no_row = malloc(len + 64);
+    assert_non_null(no_row);
+    snprintf(no_row, len + 64, "%.*s%s\nThe `queue` is described elsewhere.\n", (int)(row - sec),
+             sec, eol);
+    assert_int_equal(check_metric_tables(no_row), 1);
+    /* A row that names no metric, and one with words beside the name. */
+    snprintf(no_row, len + 64, "%.*s\n| `queues` |%s", (int)(row - sec), sec, eol);
+    assert_int_equal(check_metric_tables(no_row), 2); /* queues unknown, queue rowless */
+    snprintf(no_row, len + 64, "%.*s\n| `queue` (waiting) |%s", (int)(row - sec), sec, eol);
+    assert_int_equal(check_metric_tables(no_row), 2); /* not a name, queue rowless */
+    free(no_row);
+    assert_int_equal(check_metric_tables(sec), 0);
+    free(sec);
 }
 
 /* metric_find picks a row by name and scope, so a name is one row's in its scope. */
@@ -253,8 +329,8 @@ static void summary_rows_cut_the_interval(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(every_registry_metric_is_in_the_docs),
-        cmocka_unit_test(every_metric_in_the_docs_tables_is_registered),
+        cmocka_unit_test(every_registry_metric_has_its_row_and_every_row_is_a_metric),
+        cmocka_unit_test(the_table_check_is_not_fooled_by_prose),
         cmocka_unit_test(names_are_unique_within_a_scope),
         cmocka_unit_test(headlines_follow_the_registry),
         cmocka_unit_test(unit_window_add_merges_every_field),

@@ -43,6 +43,49 @@ static void fit_recovers_a_known_distribution(void **s) {
     assert_int_equal(tu_run(cmd, &out, &e), 2);
     assert_non_null(strstr(e, "stays.csv:3: expected a duration"));
     free(out), free(e);
+    /* A long bad cell is quoted by its start and "...": the message is whole, its quote closed. */
+    char *line = malloc(1000);
+    memset(line, '3', 900);
+    snprintf(line + 900, 100, "q\n");
+    char *text = malloc(1100);
+    snprintf(text, 1100, "stay_days\n3.5\n%s", line);
+    tu_write(path, text);
+    assert_int_equal(tu_run(cmd, &out, &e), 2);
+    char want[200];
+    snprintf(want, sizeof want,
+             "stays.csv:3: expected a duration like 45m, 4h, 2.5d, 6w or 8 (days), "
+             "got '%.64s...'\n",
+             line);
+    assert_non_null(strstr(e, want));
+    free(out), free(e), free(line), free(text);
+}
+
+/* --max-evals N runs the scenario at most N times, the best point's figures included. */
+static void calibrate_max_evals_is_exact(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_calibrate_cap");
+    char t[4200], v[4200], out[4200], path[4300];
+    snprintf(t, sizeof t, "%s/targets.csv", dir);
+    snprintf(v, sizeof v, "%s/vary.csv", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    tu_write(t, "unit,metric,target,weight\nservers,occupancy,7,1\n");
+    tu_write(v, "key,low,high\npoisson.rate,4,9.5\n");
+    for (int cap = 1; cap <= 8; cap += 7) {
+        snprintf(cmd, sizeof cmd,
+                 "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --replications 2 "
+                 "--set scenario.horizon=30d --set scenario.warmup=5d --max-evals %d",
+                 tu_src("scenarios/validation/mmc.ini"), t, v, out, cap);
+        char *o, *e;
+        assert_int_equal(tu_run(cmd, &o, &e), 0);
+        char want[64];
+        snprintf(want, sizeof want, "\n%d evaluations, ", cap);
+        assert_non_null(strstr(o, want));
+        snprintf(path, sizeof path, "%s/run-info", out);
+        char *info = tu_read(path);
+        snprintf(want, sizeof want, "\nevaluations = %d\n", cap);
+        assert_non_null(strstr(info, want));
+        free(info), free(o), free(e);
+    }
 }
 
 static void calibrate_finds_known_answers(void **s) {
@@ -185,6 +228,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fit_recovers_a_known_distribution),
         cmocka_unit_test(calibrate_finds_known_answers),
+        cmocka_unit_test(calibrate_max_evals_is_exact),
         cmocka_unit_test(birmingham_reproduction_within_tolerance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

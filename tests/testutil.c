@@ -148,19 +148,68 @@ int tu_summary(const char *dir, const char *unit, const char *metric, struct tu_
     return found;
 }
 
+/* The whole file at path, its length in *len (NUL bytes and all), or NULL. */
+static char *read_bytes(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, got;
+    char *b = malloc(cap);
+    while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb) free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* The line of text[0..len) that holds byte at: its number (from 1), start and length. */
+static size_t line_at(const char *text, size_t len, size_t at, const char **start, int *n) {
+    size_t line = 1, s = 0;
+    for (size_t i = 0; i < at && i < len; i++)
+        if (text[i] == '\n') line++, s = i + 1;
+    size_t e = s;
+    while (e < len && text[e] != '\n') e++;
+    *start = text + s;
+    *n = (int)(e - s > 300 ? 300 : e - s); /* a line of the report, not a whole file */
+    return line;
+}
+
 void tu_assert_same_files(const char *d1, const char *d2, const char *const *names,
                           const char *file, int line) {
+    int differ = 0;
     for (; *names; names++) {
         char p1[4200], p2[4200];
         snprintf(p1, sizeof p1, "%s/%s", d1, *names);
         snprintf(p2, sizeof p2, "%s/%s", d2, *names);
-        char *a = tu_read(p1), *b = tu_read(p2);
-        int same = a && b && !strcmp(a, b);
+        size_t n1 = 0, n2 = 0;
+        char *a = read_bytes(p1, &n1), *b = read_bytes(p2, &n2);
+        if (!a || !b) {
+            print_error("%s: missing %s\n", *names, !a ? p1 : p2);
+            differ++;
+        } else if (n1 != n2 || memcmp(a, b, n1)) {
+            /* The first differing byte, and the line holding it in each file. */
+            size_t at = 0;
+            while (at < n1 && at < n2 && a[at] == b[at]) at++;
+            const char *la, *lb;
+            int wa, wb;
+            size_t ln = line_at(a, n1, at, &la, &wa);
+            line_at(b, n2, at, &lb, &wb);
+            print_error("%s differs from line %zu (%zu and %zu bytes):\n  %s: %.*s%s\n  %s: "
+                        "%.*s%s\n",
+                        *names, ln, n1, n2, p1, wa, la, at >= n1 ? "(end of file)" : "", p2, wb, lb,
+                        at >= n2 ? "(end of file)" : "");
+            differ++;
+        }
         free(a);
         free(b);
-        if (!same) {
-            print_error("%s and %s differ (or are missing)\n", p1, p2);
-            _fail(file, line);
-        }
+    }
+    if (differ) {
+        print_error("%d file(s) differ between %s and %s\n", differ, d1, d2);
+        _fail(file, line);
     }
 }

@@ -37,7 +37,8 @@ int tu_exists(const char *path);
 /* The number of newlines in text. */
 size_t tu_count_lines(const char *text);
 
-/* Each file named in names (a NULL-terminated list) has the same bytes in d1 and d2. */
+/* Each file named in names (a NULL-terminated list) has the same bytes in d1 and d2; each one
+ * that differs is reported with its first differing line in both, then the test fails. */
 #define assert_same_files(d1, d2, names)                                                           \
     tu_assert_same_files((d1), (d2), (names), __FILE__, __LINE__)
 void tu_assert_same_files(const char *d1, const char *d2, const char *const *names,
