@@ -125,9 +125,16 @@
 #define FS_PATH_MAX 4096
 
 /* A one-line message: "FILE:LINE: key: expected ..." with a path, a key and the value at fault
- * quoted (values are quoted up to 64 bytes). Longer is cut, the only text flowsim may cut: a
- * message is for a person, and its start names the file, the line and the key. */
+ * quoted. Longer is cut, the only text flowsim may cut: a message is for a person, and its start
+ * names the file, the line and the key. */
 #define FS_MSG_MAX (FS_PATH_MAX + 512)
+
+/* A line of a scenario file: 196 characters, what inih's buffer (INI_MAX_LINE, 200 in Debian's
+ * build, with the newline and the NUL) holds; SC_LINE_MAX in models/scenario_int.h, asserted
+ * against it. A longer line is refused (FILE:LINE: line is too long); scenario.resolved.ini
+ * writes a longer value on continuation lines, and a value with a word longer than 192
+ * characters, which no INI line could hold, is refused at load, so that every resolved file
+ * loads back. */
 
 #include "sim/core.h"
 _Static_assert(FS_SIM_MSG_MAX == FS_MSG_MAX, "sim/core.h's message size is FS_MSG_MAX");
