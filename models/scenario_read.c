@@ -70,7 +70,8 @@ static int group_key_ok(struct ctx *c, const struct doc_entry *e, size_t lo, siz
         known |= (sc_keys[k].flags & KF_GROUP) && strlen(sc_keys[k].name) == n &&
                  !strncmp(sc_keys[k].name, e->key, n);
     if (!known) {
-        char list[FS_MSG_MAX], why[FS_MSG_MAX];
+        /* the list is a few of the table's key names: far shorter than a message */
+        char list[FS_MSG_MAX / 2], why[FS_MSG_MAX];
         key_list(lo, hi, KF_GROUP, " and ", list, sizeof list);
         snprintf(why, sizeof why, "per-group values (KEY.GROUP) are for %s", list);
         return key_fail(c, e, why);
