@@ -449,7 +449,7 @@ static void with_dir(const char *s, char *out, size_t len) {
 static void bad_input_row(void **state) {
     const struct bad_input *c = *state;
     expect_error(c->name, c->text, "");
-    char want[8192], full[8192];
+    char want[8192], full[8192 + 4400]; /* dir and name before the message */
     with_dir(c->want, want, sizeof want);
     snprintf(full, sizeof full, "%s/%s:%s", dir, c->name, want);
     if (strcmp(err, full)) fail_msg("%s:\n   got: %s\n  want: %s", c->name, err, full);
