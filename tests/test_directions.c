@@ -291,14 +291,11 @@ static void demo_is_steady(void **s) {
     table_fini(&t);
 }
 
-/* What README says pairing buys, measured on the shipped comparisons: for each headline
- * measure of the console table, how many times narrower the paired 95% interval of the
- * difference is than the two scenarios' own intervals combined (half-widths added in
- * quadrature). README: between 1 and 10 times, most for acute occupancy when beds change. */
-struct pair_ratio {
-    const char *base, *variant, *name;
-};
-
+/* What README says pairing buys, measured on the shipped comparisons (every variant of the
+ * scenario library against its base): for each measure of the console table, how many times
+ * narrower the paired 95% interval of the difference is than the two scenarios' own intervals
+ * combined (half-widths added in quadrature). README: from about 1 (no gain) to about 10 times,
+ * and at least 1.5 times for acute occupancy. */
 static double pairing_ratio(const char *dir, const char *metric, const char *unit, const char *base,
                             const char *variant) {
     char path[4300], err[512];
@@ -323,45 +320,52 @@ static double pairing_ratio(const char *dir, const char *metric, const char *uni
 
 static void pairing_on_the_shipped_comparisons(void **s) {
     (void)s;
-    static const struct pair_ratio pairs[] = {
-        {"winter/baseline.ini", "winter.ini", "winter-plan"},
-        {"virtual-wards/vw0.ini", "virtual-wards/vw116.ini", "vw116"},
-        {"chc-location/acute15.ini", "chc-location/acute53.ini", "chc-acute53"},
-        {"eab-criteria/strict.ini", "eab-criteria/loose.ini", "eab-loose"},
-        {"eab-criteria/observed.ini", "eab-criteria/within24h.ini", "eab-within24h"},
+    /* each set: the base, then its variants (file, scenario name) */
+    static const char *const sets[][5][2] = {
+        {{"winter/baseline.ini", "winter-baseline"}, {"winter.ini", "winter-plan"}},
+        {{"virtual-wards/vw0.ini", "vw0"},
+         {"virtual-wards/vw13.ini", "vw13"},
+         {"virtual-wards/vw50.ini", "vw50"},
+         {"virtual-wards/vw116.ini", "vw116"}},
+        {{"chc-location/acute15.ini", "chc-acute15"}, {"chc-location/acute53.ini", "chc-acute53"}},
+        {{"eab-criteria/observed.ini", "eab-observed"},
+         {"eab-criteria/within24h.ini", "eab-within24h"},
+         {"eab-criteria/strict.ini", "eab-strict"},
+         {"eab-criteria/loose.ini", "eab-loose"}},
     };
     static const char *const measures[][2] = {{"ae", "ae_4h_pct"},
                                               {"acute", "occupancy_pct"},
                                               {"acute", "delayed_days"},
                                               {"", "dtoc_per_100k"}};
-    double lo = INFINITY, hi = 0, winter_beds = 0;
-    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+    double lo = INFINITY, hi = 0, occupancy_lo = INFINITY;
+    for (size_t k = 0; k < sizeof sets / sizeof *sets; k++) {
         const char *dir = tu_tmpdir("e2e_pairing");
-        char a[4200], b[4200], *out, *err;
-        snprintf(a, sizeof a, "scenarios/%s", pairs[k].base);
-        snprintf(a, sizeof a, "%s", tu_src(a)); /* tu_src's buffer is reused */
-        snprintf(b, sizeof b, "scenarios/%s", pairs[k].variant);
-        snprintf(b, sizeof b, "%s", tu_src(b));
-        snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s/c' --quiet", a, b, dir);
+        int at = snprintf(cmd, sizeof cmd, "compare");
+        for (size_t v = 0; v < 5 && sets[k][v][0]; v++) {
+            char rel[256];
+            snprintf(rel, sizeof rel, "scenarios/%s", sets[k][v][0]);
+            at += snprintf(cmd + at, sizeof cmd - (size_t)at, " '%s'", tu_src(rel));
+        }
+        snprintf(cmd + at, sizeof cmd - (size_t)at, " -o '%s/c' --quiet", dir);
+        char *out, *err;
         if (tu_run(cmd, &out, &err) != 0) fail_msg("flowsim failed: %s", err);
         free(out), free(err);
-        char cdir[4200], basename[64];
+        char cdir[4200];
         snprintf(cdir, sizeof cdir, "%s/c", dir);
-        /* the base's name is its scenario name: the first variant's, with the base's */
-        static const char *const base_names[] = {"winter-baseline", "vw0", "chc-acute15",
-                                                 "eab-strict", "eab-observed"};
-        snprintf(basename, sizeof basename, "%s", base_names[k]);
-        for (size_t m = 0; m < sizeof measures / sizeof *measures; m++) {
-            double r = pairing_ratio(cdir, measures[m][1], measures[m][0], basename, pairs[k].name);
-            print_message("%-14s %-6s %-14s %5.1f times narrower\n", pairs[k].name, measures[m][0],
-                          measures[m][1], r);
-            lo = fmin(lo, r), hi = fmax(hi, r);
-            if (k == 0 && m == 1) winter_beds = r;
-        }
+        for (size_t v = 1; v < 5 && sets[k][v][0]; v++)
+            for (size_t m = 0; m < sizeof measures / sizeof *measures; m++) {
+                double r = pairing_ratio(cdir, measures[m][1], measures[m][0], sets[k][0][1],
+                                         sets[k][v][1]);
+                print_message("%-14s %-6s %-14s %5.1f times narrower\n", sets[k][v][1],
+                              measures[m][0], measures[m][1], r);
+                lo = fmin(lo, r), hi = fmax(hi, r);
+                if (m == 1) occupancy_lo = fmin(occupancy_lo, r);
+            }
     }
-    assert_true(lo >= 0.95);       /* never wider: pairing costs nothing */
-    assert_true(hi <= 10);         /* README: "between 1 and 10 times" */
-    assert_true(winter_beds >= 4); /* README: escalation beds, acute occupancy */
+    print_message("from %.2f to %.2f times; acute occupancy at least %.2f\n", lo, hi, occupancy_lo);
+    assert_true(lo >= 0.85);          /* README: "about 1 (no gain)" */
+    assert_true(hi <= 11);            /* README: "to about 10 times" */
+    assert_true(occupancy_lo >= 1.5); /* README: "at least 1.5 times for acute occupancy" */
 }
 
 int main(void) {
