@@ -65,10 +65,12 @@ int cli_outdir_publish(struct outdir *od);
 /* report.html into od's staging folder, before publication; exit status. */
 int cli_report_in(const struct outdir *od, int quiet);
 /* run-info for a command that runs no single scenario (compare, sweep, calibrate) into dir:
- * version, command, time, seed, replications and one more "key = value" line (key NULL: none).
- * Returns 0 or an fs_status with a message. */
+ * version, command, time, seed, replications, one more "key = value" line (key NULL: none) and
+ * a "warning = LINE" line for each line of warnings (NULL or "": none). Returns 0 or an
+ * fs_status with a message. */
 int cli_run_info(const char *dir, const char *command, unsigned long long seed, int replications,
-                 const char *key, const char *value, char *err, size_t errlen);
+                 const char *key, const char *value, const char *warnings, char *err,
+                 size_t errlen);
 
 struct opts {
     const char *cmd, *file, *outdir, *grid, *targets, *vary, *expect;

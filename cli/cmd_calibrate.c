@@ -8,12 +8,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "models/flow.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "models/table.h"
 #include "models/value.h"
 #include "output/csvout.h"
 #include "output/outdir.h"
+#include "output/results.h"
+#include "par.h"
 #include "sim/calibrate.h"
 #include "sim/core.h"
 
@@ -45,6 +48,11 @@ struct cal {
     double best;      /* the lowest objective run so far (non-finite as 1e300, as the search) */
     double *best_got; /* the targets' achieved means there (nt of them) */
     double *got;      /* scratch, nt */
+    /* Each replication's diagnostics (flow_diag rows) of the last run, and of the best point's,
+     * for the warnings of the calibrated point (results_warnings_of): its achieved values may
+     * come from a system that froze or never settled. */
+    double *diag, *best_diag;
+    size_t ndiag; /* values in diag and best_diag */
 };
 
 /* The --set string for vary k at value x, however long: to fs_free. */
@@ -98,7 +106,14 @@ static double evaluate(struct cal *c, const double *x, double *got) {
     metric_layout_init(&ml, sc, 0);
     double *keep = fs_calloc((size_t)sc->replications * ml.n, sizeof *keep);
     double f = INFINITY;
-    if (cli_run_summaries(sc, &ml, c->o->threads, keep, err, sizeof err) != 0) {
+    size_t nd = (size_t)sc->replications * flow_diag_len(sc->nunits);
+    if (nd > c->ndiag) { /* the varied keys cannot change the units, nor the replications */
+        fs_free(c->diag), fs_free(c->best_diag);
+        c->diag = fs_calloc(nd, sizeof *c->diag);
+        c->best_diag = fs_calloc(nd, sizeof *c->best_diag);
+        c->ndiag = nd;
+    }
+    if (cli_run_summaries_diag(sc, &ml, c->o->threads, keep, c->diag, err, sizeof err) != 0) {
         if (!c->failed) snprintf(c->err, sizeof c->err, "%s", err);
         c->failed = 1;
     } else {
@@ -134,6 +149,7 @@ static double objective(void *ctx, const double *x) {
     if (seen < c->best) {
         c->best = seen;
         memcpy(c->best_got, c->got, c->nt * sizeof *c->got);
+        if (c->ndiag) memcpy(c->best_diag, c->diag, c->ndiag * sizeof *c->diag);
     }
     return f;
 }
@@ -273,6 +289,32 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
     return rc;
 }
 
+/* The calibrated point's warnings, as run gives them: the scenario's own (scenario_warnings),
+ * then those of its replications in the search (results_warnings_of); how many of them froze
+ * in a deadlock into *frozen, and whether some unit's queue never settled into *unsteady. */
+static char *calibrated_warnings(const struct cal *c, const struct scenario *fin, int *frozen,
+                                 int *unsteady) {
+    size_t nlw, dlen = flow_diag_len(fin->nunits);
+    const char *const *lw = scenario_warnings(fin, &nlw);
+    const char **names = fs_calloc(fin->nunits + 1, sizeof *names);
+    for (size_t u = 0; u < fin->nunits; u++) names[u] = fin->unit[u].name;
+    int nrep = c->best < 1e300 ? fin->replications : 0; /* no run: nothing to judge */
+    char *run = results_warnings_of(fin->nunits, names, c->best_diag, nrep);
+    fs_free(names);
+    *frozen = 0;
+    for (int r = 0; r < nrep; r++) *frozen += !isnan(c->best_diag[(size_t)r * dlen + FD_FROZEN_AT]);
+    *unsteady = strstr(run, "grew without settling") != NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    for (size_t k = 0; f && k < nlw; k++) fprintf(f, "%s\n", lw[k]);
+    if (f) fputs(run, f), fclose(f);
+    fs_free(run);
+    char *out = fs_strdup(text ? text : "");
+    free(text);
+    return out;
+}
+
 int cmd_calibrate(const struct opts *o, const char *command) {
     char err[FS_MSG_MAX];
     if (!o->targets || !o->vary) {
@@ -296,6 +338,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     c.got = fs_calloc(c.nt + 1, sizeof *c.got);
     c.best_got = fs_calloc(c.nt + 1, sizeof *c.best_got);
     double fbest = INFINITY;
+    char *warnings = NULL; /* the calibrated point's, a line each */
+    int frozen = 0, unsteady = 0;
     /* The folder is opened before the evaluations, so one that cannot be written is refused at
      * once. */
     char dir[FS_PATH_MAX];
@@ -319,6 +363,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         fbest = c.best < 1e300 ? c.best : INFINITY;
         memcpy(got, c.best_got, c.nt * sizeof *got);
         struct scenario *fin = load_at(&c, best, err, sizeof err);
+        if (fin) warnings = calibrated_warnings(&c, fin, &frozen, &unsteady);
         const char *stage = outdir_stage(od);
         struct csvout_file ini = {0}, csv = {0};
         int rc = fin ? csvout_open(&ini, stage, "calibrated.ini", err, sizeof err) : FS_EBUG;
@@ -351,7 +396,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         snprintf(evals, sizeof evals, "%d", c.evals);
         if (rc == 0)
             rc = cli_run_info(stage, command, (unsigned long long)sc->seed, sc->replications,
-                              "evaluations", evals, err, sizeof err);
+                              "evaluations", evals, warnings, err, sizeof err);
         if (rc != 0) status = cli_fail(rc, err);
         if (status == EXIT_OK) {
             status = cli_outdir_publish(od);
@@ -359,6 +404,12 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         }
         scenario_free(fin);
     }
+    if (status == EXIT_OK && !o->quiet && par_rank() == 0) /* also in run-info */
+        for (const char *l = warnings ? warnings : ""; *l;) {
+            size_t n = strcspn(l, "\n");
+            if (n > 0) fprintf(stderr, "flowsim: warning: %.*s\n", (int)n, l);
+            l += n + (l[n] == '\n');
+        }
     if (status == EXIT_OK && !o->quiet) {
         printf("\n%-32s %s\n", "key", "calibrated value");
         for (size_t k = 0; k < c.nv; k++) {
@@ -374,6 +425,15 @@ int cmd_calibrate(const struct opts *o, const char *command) {
             printf("%-32s %12.6g %12.6g\n", label, c.t[i].value, got[i]);
             fs_free(label);
         }
+        /* A figure from a frozen or unsettled system is no steady state to calibrate to. */
+        if (frozen)
+            printf("\nnote: the achieved values come from a system that froze in a deadlock in %d "
+                   "of %d replications (see the warnings): not a steady state the targets can be "
+                   "matched in\n",
+                   frozen, sc->replications);
+        else if (unsteady)
+            printf("\nnote: the achieved values come from a system whose queues did not settle "
+                   "(see the warnings): they depend on the horizon\n");
         printf(
             "\n%d evaluations, weighted squared relative error %.3g\nresults: %s/calibrated.ini, "
             "%s/calibration.csv\n",
@@ -382,6 +442,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     outdir_abort(od);
     fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
     fs_free(c.got), fs_free(c.best_got);
+    fs_free(c.diag), fs_free(c.best_diag);
+    fs_free(warnings);
     for (size_t k = 0; c.v && k <= c.nv; k++) fs_free(c.v[k].key), fs_free(c.v[k].suffix);
     for (size_t i = 0; c.t && i <= c.nt; i++) fs_free(c.t[i].unit), fs_free(c.t[i].metric);
     fs_free(c.v);

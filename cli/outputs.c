@@ -107,7 +107,8 @@ int cli_report_in(const struct outdir *od, int quiet) {
 }
 
 int cli_run_info(const char *dir, const char *command, unsigned long long seed, int replications,
-                 const char *key, const char *value, char *err, size_t errlen) {
+                 const char *key, const char *value, const char *warnings, char *err,
+                 size_t errlen) {
     struct csvout_file cf;
     int rc = csvout_open(&cf, dir, "run-info", err, errlen);
     if (rc != 0) return rc;
@@ -120,5 +121,10 @@ int cli_run_info(const char *dir, const char *command, unsigned long long seed, 
             FLOWSIM_VERSION, FLOWSIM_GIT_REV, command, when);
     fprintf(cf.f, "seed = %llu\nreplications = %d\n", seed, replications);
     if (key) fprintf(cf.f, "%s = %s\n", key, value);
+    for (const char *l = warnings ? warnings : ""; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (n > 0) fprintf(cf.f, "warning = %.*s\n", (int)n, l);
+        l += n + (l[n] == '\n');
+    }
     return csvout_close(&cf, err, errlen);
 }

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "models/flow.h"
 #include "models/limits.h"
+#include "models/load.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
@@ -287,6 +288,7 @@ struct sum_ctx {
     const struct metric_layout *ml;
     double *keep;
     double *diag; /* each replication's flow_diag row, or NULL */
+    double *load; /* with diag: each unit's offered load, % of capacity (load_pct) */
 };
 
 static int sum_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
@@ -304,8 +306,11 @@ static int sum_keep(void *ctx, int rep, void *result, char *err, size_t errlen) 
     struct sum_ctx *c = ctx;
     struct flow_result *res = result;
     memcpy(c->keep + (size_t)rep * c->ml->n, res->summary, c->ml->n * sizeof *c->keep);
-    if (c->diag)
-        flow_diag(res, c->sc->nunits, c->diag + (size_t)rep * flow_diag_len(c->sc->nunits));
+    if (c->diag) {
+        double *row = c->diag + (size_t)rep * flow_diag_len(c->sc->nunits);
+        flow_diag(res, c->sc->nunits, row);
+        results_diag_load(row, c->sc->nunits, c->load);
+    }
     flow_result_free(res);
     return 0;
 }
@@ -333,6 +338,10 @@ int cli_run_summaries(const struct scenario *sc, const struct metric_layout *ml,
 int cli_run_summaries_diag(const struct scenario *sc, const struct metric_layout *ml, int threads,
                            double *keep, double *diag, char *err, size_t errlen) {
     struct sum_ctx c = {.sc = sc, .ml = ml, .keep = keep, .diag = diag};
+    if (diag) { /* the scenario's, once: the same in every row (results_diag_load) */
+        c.load = fs_calloc(sc->nunits + 1, sizeof *c.load);
+        load_pct(sc, c.load);
+    }
     int first, n; /* this rank's share: all of them in one process */
     par_block(0, sc->replications, par_rank(), &first, &n);
     struct runner_job job = {.first_rep = first,
@@ -344,6 +353,7 @@ int cli_run_summaries_diag(const struct scenario *sc, const struct metric_layout
                              .ctx = &c,
                              .stop = &cli_interrupted};
     int rc = n > 0 ? runner_run(&job, err, errlen) : 0;
+    fs_free(c.load);
     if (par_size() == 1) return rc;
     if ((rc = agree(rc, err, errlen)) != 0) return rc;
     rc = par_allgather_rows(keep, ml->n, 0, sc->replications);

@@ -169,7 +169,7 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
     int rc = comparison_write(stage, file, column, cs, vs->n, err, sizeof err);
     if (rc == 0)
         rc = cli_run_info(stage, command, (unsigned long long)base->seed, base->replications, key,
-                          value, err, sizeof err);
+                          value, NULL, err, sizeof err);
     if (rc == 0) { /* every variant's warnings, judged on its whole run */
         char path[FS_PATH_MAX];
         FILE *f = NULL;
@@ -192,6 +192,7 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
 void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
     const struct scenario *base = vs->v[0].sc;
     size_t n = vs->n;
+    int no_ci_seen = 0, *no_ci = &no_ci_seen;
     printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
     for (size_t k = 0; k < cs[0].nslots; k++) {
         const char *u = cs[0].unit[k], *m = cs[0].metric[k];
@@ -215,15 +216,27 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
             }
             double lo = NAN, hi = NAN, lo_b, hi_b; /* cut at the range, as comparison.csv's */
             metric_bounds(m, !*u, &lo_b, &hi_b);
-            stats_ci95_bounded(&w, lo_b, hi_b, &lo, &hi);
-            /* Numbers of %.4g: at most 11 bytes each, so these hold any. */
+            int ci = stats_ci95_bounded(&w, lo_b, hi_b, &lo, &hi) == 0;
+            /* Numbers of %.4g: at most 11 bytes each, so these hold any. Where the CSV's cell is
+             * empty (no value, or no interval from one replication) the table says so, never
+             * nan. */
             char mean[64], diff[64] = "";
-            snprintf(mean, sizeof mean, "%.4g [%.4g, %.4g]", w.mean, lo, hi);
+            if (w.n == 0)
+                snprintf(mean, sizeof mean, "-");
+            else if (!ci)
+                snprintf(mean, sizeof mean, "%.4g [no interval]", w.mean), *no_ci = 1;
+            else
+                snprintf(mean, sizeof mean, "%.4g [%.4g, %.4g]", w.mean, lo, hi);
             if (i > 0) {
-                double d, dlo = NAN, dhi = NAN;
+                double d = NAN, dlo = NAN, dhi = NAN;
                 stats_paired(a, b, cs[i].nrep, &d, &dlo, &dhi);
-                snprintf(diff, sizeof diff, "%+.4g [%+.4g, %+.4g]%s", d, dlo, dhi,
-                         (dlo > 0 || dhi < 0) ? " *" : "");
+                if (isnan(d))
+                    snprintf(diff, sizeof diff, "-");
+                else if (isnan(dlo) || isnan(dhi))
+                    snprintf(diff, sizeof diff, "%+.4g [no interval]", d), *no_ci = 1;
+                else
+                    snprintf(diff, sizeof diff, "%+.4g [%+.4g, %+.4g]%s", d, dlo, dhi,
+                             (dlo > 0 || dhi < 0) ? " *" : "");
             }
             printf("%-34s %-20s %-28s %s\n", i == 0 ? label : "", cs[i].name, mean, diff);
         }
@@ -232,4 +245,7 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
         fs_free(b);
     }
     printf("\n* the paired 95%% interval of the difference excludes 0\n");
+    if (no_ci_seen)
+        printf("no interval: too few replications with a value to give one (at least 2: "
+               "--replications)\n");
 }

@@ -90,6 +90,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     res->deadlocked = fs_calloc(sc->nunits, sizeof *res->deadlocked);
     res->awaits = fs_calloc(sc->nunits, sizeof *res->awaits);
     res->frozen_at = NAN;
+    res->thawed_last = res->frozen_last = NAN;
     r->dl_in = fs_calloc(sc->nunits, sizeof *r->dl_in);
     r->dl_cnt = fs_calloc(sc->nunits, sizeof *r->dl_cnt);
     r->dl_since = NAN;
@@ -273,9 +274,10 @@ void flow_result_free(struct flow_result *res) {
     fs_free(res);
 }
 
-const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {"frozen_at", "frozen_end"};
+const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {"frozen_at", "frozen_end", "thaws",
+                                                        "thawed_last", "frozen_last"};
 const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {"unstable", "queue_first", "queue_last",
-                                                          "awaits", "deadlocked"};
+                                                          "awaits",   "deadlocked",  "offered_pct"};
 
 size_t flow_diag_len(size_t nunits) {
     return FLOW_DIAG_SYS + FLOW_DIAG_UNIT * nunits;
@@ -284,6 +286,9 @@ size_t flow_diag_len(size_t nunits) {
 void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
     row[FD_FROZEN_AT] = res->frozen_at;
     row[FD_FROZEN_END] = res->frozen_end;
+    row[FD_THAWS] = res->thaws;
+    row[FD_THAWED_LAST] = res->thawed_last;
+    row[FD_FROZEN_LAST] = res->frozen_last;
     for (size_t u = 0; u < nunits; u++) {
         double *x = row + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u;
         x[FDU_UNSTABLE] = res->unstable[u];
@@ -291,6 +296,7 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
         x[FDU_Q_LAST] = res->q_last[u];
         x[FDU_AWAITS] = res->awaits[u];
         x[FDU_DEADLOCKED] = res->deadlocked[u];
+        x[FDU_OFFERED_PCT] = NAN; /* the scenario's: filled by the caller (flow.h) */
     }
 }
 

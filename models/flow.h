@@ -37,9 +37,13 @@ struct flow_result {
     /* Blocking deadlock (flow_deadlock.c): when the system first froze (days from time 0; NAN:
      * never), whether it was still frozen at the horizon, and per unit whether it was ever in
      * the frozen set. Per unit, the unit its delayed patients spent most bed-days waiting for
-     * when that is at least a tenth of its bed-days (-1: none), for naming a bottleneck. */
+     * when that is at least a tenth of its bed-days (-1: none), for naming a bottleneck. How
+     * many times it thawed (places added), when it last thawed and when it last froze (NAN:
+     * never), so a warning can tell a freeze that a capacity rise ended, and one that came back. */
     double frozen_at;
     int frozen_end;
+    int thaws;
+    double thawed_last, frozen_last;
     uint8_t *deadlocked;
     int32_t *awaits;
 };
@@ -114,12 +118,24 @@ int flow_unstable(double q_first, double q_last, double capacity);
  * write it exactly (replications.csv) and MPI ranks gather it, so the warnings of a whole run
  * are computed from every replication's row, however the run was split (results_warnings_of).
  * FLOW_DIAG_SYS values, then FLOW_DIAG_UNIT per unit. */
-enum { FD_FROZEN_AT, FD_FROZEN_END, FLOW_DIAG_SYS };
-enum { FDU_UNSTABLE, FDU_Q_FIRST, FDU_Q_LAST, FDU_AWAITS, FDU_DEADLOCKED, FLOW_DIAG_UNIT };
+enum { FD_FROZEN_AT, FD_FROZEN_END, FD_THAWS, FD_THAWED_LAST, FD_FROZEN_LAST, FLOW_DIAG_SYS };
+enum {
+    FDU_UNSTABLE,
+    FDU_Q_FIRST,
+    FDU_Q_LAST,
+    FDU_AWAITS,
+    FDU_DEADLOCKED,
+    FDU_OFFERED_PCT,
+    FLOW_DIAG_UNIT
+};
 size_t flow_diag_len(size_t nunits);
-/* The names of the row's columns (FLOW_DIAG_UNIT per unit): "frozen_at", "frozen_end", then
- * "unstable", "queue_first", "queue_last", "awaits", "deadlocked" (a part prefixes a unit's
- * with "UNIT:"). */
+/* The names of the row's columns (FLOW_DIAG_UNIT per unit): "frozen_at", "frozen_end",
+ * "thaws", "thawed_last", "frozen_last", then "unstable", "queue_first", "queue_last",
+ * "awaits", "deadlocked", "offered_pct" (a part prefixes a unit's with "UNIT:").
+ * offered_pct is the scenario's, not the replication's: the unit's offered load as a share of
+ * its capacity (load_pct, models/load.h), which flow_diag leaves NAN for its caller to fill
+ * (results_add, cli's summaries), the same in every row, so that a warning about a freeze can
+ * say whether demand outran capacity, from the rows alone. */
 extern const char *const flow_diag_sys_names[FLOW_DIAG_SYS];
 extern const char *const flow_diag_unit_names[FLOW_DIAG_UNIT];
 void flow_diag(const struct flow_result *res, size_t nunits, double *row);

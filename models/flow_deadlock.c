@@ -111,9 +111,12 @@ __attribute__((noinline, cold)) void dl_check(struct rep *r) {
          * freeze: its length counts from t. */
         r->dl_mark = t;
         if (isnan(res->frozen_at)) res->frozen_at = t;
+        res->frozen_last = t;
     } else if (k == 0 && was) {
         dl_account(r, r->now);
         r->dl_since = NAN;
+        res->thaws++;
+        res->thawed_last = r->now;
     }
     for (size_t u = 0; k > 0 && u < r->sc->nunits; u++) res->deadlocked[u] |= r->dl_in[u];
     res->frozen_end = k > 0;

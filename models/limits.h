@@ -69,11 +69,21 @@
  * capacity change is an event whose row number travels in a 32-bit field of the calendar. */
 #define FS_MAX_DATED_ROWS 1000000
 
+/* Time a patient of today's patients file ([scenario] patients, the admitted column) has
+ * already spent in its unit, in days (100 years): nobody has been in one bed longer than a
+ * lifetime, and a longer time is a typo (1900-01-01 for 2025, 1e300d) that would put a
+ * stay of centuries into los_mean. Beyond FS_WARN_ADMITTED_DAYS (5 years: long-stay care home
+ * residents, but far past any hospital stay) the row loads with a warning to check its year. */
+#define FS_MAX_ADMITTED_DAYS 36525.0
+#define FS_WARN_ADMITTED_DAYS 1826.25
+
 /* A loop of units (routing, rejections, patience, readmissions, step-downs) every step of
  * which takes on average less than this (days: one minute) could be gone round without the
  * clock moving: a patient routed from a unit with stay = fixed(0d) back to itself, or two
  * full queues whose patience of exp(1e-12d) sends patients to each other, made events for
- * ever at one instant and the run never reached its horizon. Such a loop is refused. */
+ * ever at one instant and the run never reached its horizon. Such a loop is refused, even one
+ * patients leave (fixed(0d), back with probability 0.5): they could go round it many times at
+ * one instant, which no care pathway does (docs/model.md, "Loops"). */
 #define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
 
 /* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays that may be

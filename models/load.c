@@ -228,3 +228,16 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     fs_free(e);
     return unbounded;
 }
+
+void load_pct(const struct scenario *sc, double *pct) {
+    struct load_unit *lu = fs_calloc(sc->nunits + 1, sizeof *lu);
+    load_offered(sc, lu);
+    for (size_t u = 0; u < sc->nunits; u++) {
+        const struct load_unit *x = &lu[u];
+        if (isinf(x->capacity) || !(x->load > 0 || x->capacity > 0))
+            pct[u] = NAN;
+        else
+            pct[u] = x->capacity > 0 ? 100 * x->load / x->capacity : INFINITY;
+    }
+    fs_free(lu);
+}

@@ -30,4 +30,9 @@ struct load_unit {
  * that never lets patients leave): those units' arrivals and load are +infinity. */
 int load_offered(const struct scenario *sc, struct load_unit *out);
 
+/* Each unit's offered load as a percentage of its capacity, as `flowsim validate` prints it,
+ * into pct[sc->nunits]: 100 x load / capacity; NAN where there is no ratio (unlimited places,
+ * or no load and no places), +infinity for a load on no places or a load without end. */
+void load_pct(const struct scenario *sc, double *pct);
+
 #endif

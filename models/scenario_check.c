@@ -25,12 +25,14 @@ struct loop_edge {
 };
 
 struct loop_graph {
-    size_t nnodes, n, cap;
+    size_t nnodes, n, cap; /* the last node is out of the system: home, lost, gone */
     struct loop_edge *e;
+    double below; /* the steps kept: those whose typical time is under this */
+    size_t gi;    /* the group whose routing it is */
 };
 
 static void loop_step(struct loop_graph *g, size_t a, size_t b, double days) {
-    if (!(days < FS_MIN_LOOP_STEP_DAYS)) return;
+    if (!(days < g->below)) return;
     fs_grow((void **)&g->e, &g->cap, g->n + 1, sizeof *g->e);
     g->e[g->n++] = (struct loop_edge){(int)a, (int)b};
 }
@@ -40,7 +42,11 @@ static void loop_step(struct loop_graph *g, size_t a, size_t b, double days) {
 static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u, int d,
                          double days) {
     size_t n = sc->nunits;
-    if (d == ROUTE_EXIT) return; /* going home: readmissions are steps of their own */
+    if (d == ROUTE_EXIT) {
+        /* going home, for good unless every one is readmitted (a step of its own) */
+        if (sc->unit[u].g[g->gi].readmit < 1) loop_step(g, n + (size_t)u, g->nnodes - 1, days);
+        return;
+    }
     int t = d == u ? -1 : scenario_transfer(sc, u, d);
     loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t, days);
 }
@@ -54,8 +60,9 @@ static double typical(const struct dist *d) {
 }
 
 static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *g) {
-    size_t n = sc->nunits;
+    size_t n = sc->nunits, out = g->nnodes - 1;
     g->n = 0;
+    g->gi = gi;
     for (size_t u = 0; u < n; u++) {
         const struct sc_unit *U = &sc->unit[u];
         const struct unit_group *G = &U->g[gi];
@@ -70,8 +77,10 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
         for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
         if (G->readmit > 0) loop_step(g, n + u, (size_t)G->readmit_to, typical(&G->readmit_after));
         if (U->when_full == FULL_DIVERT) loop_step(g, u, (size_t)U->divert, 0);
-        if (U->has_patience && U->patience_to >= 0)
-            loop_step(g, u, (size_t)U->patience_to, typical(&U->patience));
+        if (U->when_full == FULL_LOSE) loop_step(g, u, out, 0);
+        if (U->has_patience)
+            loop_step(g, u, U->patience_to >= 0 ? (size_t)U->patience_to : out,
+                      typical(&U->patience));
     }
     for (size_t t = 0; t < sc->ntransfers; t++) {
         const struct sc_transfer *T = &sc->transfer[t];
@@ -82,6 +91,7 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
         for (size_t i = 0; T->accept < 1 && i < T->on_reject.n; i++) {
             int w = T->on_reject.dest[i];
             int t2 = w == ROUTE_EXIT || w == T->from ? -1 : scenario_transfer(sc, T->from, w);
+            if (w == ROUTE_EXIT && G->readmit < 1) loop_step(g, 2 * n + t, out, a);
             if (w == ROUTE_EXIT && G->readmit > 0)
                 loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + typical(&G->readmit_after));
             else if (w != ROUTE_EXIT)
@@ -103,6 +113,8 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
                                      : -1};
         for (int k = 0; k < 2; k++) {
             if (at[k] < 0) continue;
+            /* found ineligible, on to where it was going, which may be home */
+            loop_step(g, n + (size_t)at[k], out, 0);
             if (h->eligible_to >= 0) loop_proceed(sc, g, at[k], h->eligible_to, 0);
             for (size_t v = 0; v < n; v++)
                 if (h->to[v]) loop_proceed(sc, g, at[k], (int)v, 0);
@@ -333,10 +345,118 @@ static int check_writable(struct ctx *c) {
     return 0;
 }
 
+/* Mark in seen[] every node reachable from those already marked (queue[0..n)), along the
+ * edges adj[off[x]..off[x+1]). */
+static void reach(const size_t *off, const int *adj, unsigned char *seen, int *queue, size_t n) {
+    for (size_t h = 0; h < n; h++)
+        for (size_t i = off[queue[h]]; i < off[queue[h] + 1]; i++)
+            if (!seen[adj[i]]) {
+                seen[adj[i]] = 1;
+                queue[n++] = adj[i];
+            }
+}
+
+/* Edges of g from a to b (rev: from b to a) as adjacency lists off[nnodes + 1], adj[g->n]. */
+static void loop_adjacency(const struct loop_graph *g, int rev, size_t *off, int *adj) {
+    memset(off, 0, (g->nnodes + 1) * sizeof *off);
+    for (size_t i = 0; i < g->n; i++) off[(rev ? g->e[i].b : g->e[i].a) + 1]++;
+    for (size_t x = 0; x < g->nnodes; x++) off[x + 1] += off[x];
+    size_t *at = fs_calloc(g->nnodes, sizeof *at);
+    for (size_t i = 0; i < g->n; i++) {
+        int a = rev ? g->e[i].b : g->e[i].a, b = rev ? g->e[i].a : g->e[i].b;
+        adj[off[a] + at[a]++] = b;
+    }
+    fs_free(at);
+}
+
+/* Units patients can reach (from an arrival's door, a census or today's patients) but never
+ * leave: no route out of them, however long it takes, leads out of the system (home, lost,
+ * out of area). Such patients pile up for the whole run, each still making events, so the
+ * work grows as the horizon squared: a unit whose next is only itself, a referral refused
+ * back to its own bed for ever, every patient readmitted. Refused, naming the units. */
+static int check_closed(struct ctx *c) {
+    const struct scenario *sc = c->sc;
+    size_t n = sc->nunits;
+    struct loop_graph g = {.nnodes = 2 * n + sc->ntransfers + 1, .below = INFINITY};
+    size_t nn = g.nnodes, *off = fs_calloc(nn + 1, sizeof *off);
+    int *queue = fs_calloc(nn, sizeof *queue), rc = 0;
+    unsigned char *out = fs_calloc(nn, 1), *in = fs_calloc(nn, 1);
+    for (size_t gi = 0; gi < scenario_ngroups(sc) && rc == 0; gi++) {
+        if (sc->ngroups && !(sc->group[gi].share > 0)) continue;
+        loop_steps(sc, gi, &g);
+        int *adj = fs_calloc(g.n + 1, sizeof *adj);
+        /* the nodes from which the way out can be reached */
+        loop_adjacency(&g, 1, off, adj);
+        memset(out, 0, nn);
+        out[nn - 1] = 1;
+        queue[0] = (int)(nn - 1);
+        reach(off, adj, out, queue, 1);
+        /* the nodes patients reach */
+        loop_adjacency(&g, 0, off, adj);
+        memset(in, 0, nn);
+        size_t k = 0;
+        for (size_t a = 0; a < sc->narrivals; a++)
+            if (!in[sc->arrivals[a].to])
+                in[sc->arrivals[a].to] = 1, queue[k++] = sc->arrivals[a].to;
+        for (size_t u = 0; u < n; u++) {
+            const struct sc_unit *U = &sc->unit[u];
+            if (!in[u] && U->init_in_care + U->init_delayed + U->init_queue > 0)
+                in[u] = 1, queue[k++] = (int)u;
+        }
+        for (size_t p = 0; p < sc->npatients; p++)
+            if (!in[sc->patients[p].unit])
+                in[sc->patients[p].unit] = 1, queue[k++] = sc->patients[p].unit;
+        reach(off, adj, in, queue, k);
+        size_t x = 0;
+        while (x < nn && !(in[x] && !out[x])) x++;
+        if (x < nn) {
+            /* Everything x leads to is as closed: name its units, in the scenario's order. */
+            memset(in, 0, nn);
+            in[x] = 1;
+            queue[0] = (int)x;
+            reach(off, adj, in, queue, 1);
+            unsigned char *named = out; /* no longer needed: the units named */
+            memset(named, 0, nn);
+            char units[FS_MSG_MAX] = "";
+            int shown = 0, first = -1;
+            for (size_t y = 0; y < 2 * n + sc->ntransfers; y++) {
+                int u = loop_unit(sc, (int)y);
+                if (!in[y] || named[u]) continue;
+                named[u] = 1;
+                if (first < 0) first = u;
+                size_t at = strlen(units);
+                if (shown++ == 8) {
+                    snprintf(units + at, sizeof units - at, ", ...");
+                    break;
+                }
+                snprintf(units + at, sizeof units - at, "%s%s", shown > 1 ? ", " : "",
+                         sc->unit[u].name);
+            }
+            char group[FS_MSG_MAX] = "";
+            if (sc->ngroups) snprintf(group, sizeof group, " of group %s", sc->group[gi].name);
+            const struct doc_section *s = c->usec[first];
+            rc = failf(c, s->file, s->line,
+                       "[unit %s]: expected a way out: patients%s who reach %s never leave (no "
+                       "route from there leads home or out: next, on_reject, patience, "
+                       "when_full = lose, readmit below 1), so they pile up for the whole run: "
+                       "give one of these routes an exit",
+                       sc->unit[first].name, group, units);
+        }
+        fs_free(adj);
+    }
+    fs_free(g.e);
+    fs_free(off);
+    fs_free(queue);
+    fs_free(out);
+    fs_free(in);
+    return rc;
+}
+
 int check_loops(struct ctx *c) {
     if (check_writable(c)) return -1;
     const struct scenario *sc = c->sc;
-    struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers};
+    struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers + 1,
+                           .below = FS_MIN_LOOP_STEP_DAYS};
     int *path = fs_calloc(g.nnodes + 1, sizeof *path);
     size_t len = 0;
     int rc = 0;
@@ -366,12 +486,14 @@ int check_loops(struct ctx *c) {
         const struct doc_section *s = c->usec[first];
         rc = failf(c, s->file, s->line,
                    "[unit %s]: expected a loop of units to take time: %s%s goes round at "
-                   "under a minute a step (stays, assessments, patience, readmissions), so the "
-                   "run would never reach its horizon",
+                   "under a minute a step (stays, assessments, patience, readmissions), so "
+                   "patients could go round it many times at one instant (give a step of it a "
+                   "duration)",
                    sc->unit[first].name, units, group);
     }
     fs_free(g.e);
     fs_free(path);
+    if (rc == 0) rc = check_closed(c);
     /* The last check of a loaded scenario: what loads but looks like a slip is kept. */
     if (rc == 0) check_warnings(c);
     return rc;

@@ -57,12 +57,19 @@ static int read_table(struct ctx *c, struct doc_entry *e, const char *value, str
     return 0;
 }
 
-/* A header row is allowed: the first row is skipped when its value column does not parse. */
-static int is_header(const struct table *t, size_t col, parse_fn fn) {
+/* A header row is allowed: the first row is skipped when it looks like one, a row of column
+ * names: its value column does not parse and holds no digit (so a mistyped value, '3dd' or
+ * '12/15/2024', is a data row refused with its message, not a header skipped), and it has as
+ * many columns as a row should (a one-row file of semicolons is a row to refuse, not a
+ * header followed by nothing). */
+static int is_header(const struct table *t, size_t col, parse_fn fn, size_t min_cols,
+                     size_t max_cols) {
     char why[FS_MSG_MAX];
     double v;
     const struct table_row *r = &t->row[0];
-    return col >= r->n || fn(r->field[col], &v, why, sizeof why) != 0;
+    if (min_cols && (r->n < min_cols || r->n > max_cols)) return 0;
+    if (col >= r->n || fn(r->field[col], &v, why, sizeof why) == 0) return 0;
+    return strpbrk(r->field[col], "0123456789") == NULL;
 }
 
 static int cell_fail(struct ctx *c, struct doc_entry *e, const char *path, long line,
@@ -81,6 +88,7 @@ struct table_spec {
     size_t max_cols;
     int header_col; /* the first row is a header when this column does not parse; -1 the last */
     parse_fn header_fn;
+    const char *row_what;  /* a data row, as "expected at least one ..." names it: "patient row" */
     size_t nrows;          /* data rows expected (0: any), checked before the first row... */
     const char *rows_what; /* ...and named so: "multipliers (one per hour, ...)" */
     const char *value_as;  /* the key's value becomes "value_as(PATH)"; NULL: PATH */
@@ -102,9 +110,14 @@ static int read_keyed_table(struct ctx *c, struct doc_entry *e, const char *valu
     char path[FS_PATH_MAX], why[FS_MSG_MAX];
     if (read_table(c, e, value, &t, path, sizeof path) != 0) return -1;
     size_t col = spec->header_col < 0 ? t.row[0].n - 1 : (size_t)spec->header_col;
-    size_t first = is_header(&t, col, spec->header_fn) ? 1 : 0;
+    size_t first = is_header(&t, col, spec->header_fn, spec->min_cols, spec->max_cols) ? 1 : 0;
     int rc = 0;
-    if (spec->nrows && t.n - first != spec->nrows) {
+    if (!spec->nrows && t.n == first) {
+        /* A header and nothing else: an export that lost its rows, not an empty census. */
+        snprintf(why, sizeof why, "expected at least one %s after the header, got none",
+                 spec->row_what);
+        rc = cell_fail(c, e, path, t.row[0].line, why);
+    } else if (spec->nrows && t.n - first != spec->nrows) {
         snprintf(why, sizeof why, "expected %zu %s, got %zu", spec->nrows, spec->rows_what,
                  t.n - first);
         rc = cell_fail(c, e, path, t.row[t.n - 1].line, why);
@@ -185,12 +198,6 @@ static int dated_row(struct ctx *c, void *arg, const struct table_row *r, size_t
     return 0;
 }
 
-static int dated_end(void *arg, char *why, size_t len) {
-    if (((struct dated *)arg)->n > 0) return 0;
-    snprintf(why, len, "expected data rows");
-    return -1;
-}
-
 int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **days, double **vals,
                size_t *n) {
     static const struct table_spec spec = {
@@ -199,9 +206,9 @@ int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **d
         .max_cols = 2,
         .header_col = 0,
         .header_fn = parse_date_d,
+        .row_what = "dated row",
         .begin = dated_begin,
         .row = dated_row,
-        .end = dated_end,
     };
     struct dated d = {.value_fn = value_fn};
     int rc = read_keyed_table(c, e, e->value, &spec, &d);
@@ -217,6 +224,9 @@ struct samples {
     double *v;
     size_t n;
     struct dist *d;
+    size_t nbare; /* values written without a unit (days), and the first of them */
+    long bare_line;
+    char *bare_cell;
 };
 
 static void samples_begin(void *arg, size_t n) {
@@ -229,7 +239,29 @@ static int samples_row(struct ctx *c, void *arg, const struct table_row *r, size
     (void)c;
     struct samples *sm = arg;
     sm->n = k + 1;
+    if (val_bare_duration(r->field[0]) && !sm->nbare++) {
+        sm->bare_line = r->line;
+        sm->bare_cell = fs_strdup(r->field[0]);
+    }
     return val_duration(r->field[0], &sm->v[k], why, len);
+}
+
+/* One warning a key for an empirical sample of bare numbers, as for any other duration
+ * without a unit: they are days. */
+static void samples_warn(struct ctx *c, const struct doc_entry *e, const char *file,
+                         const struct samples *sm) {
+    char text[FS_MSG_MAX], which[64]; /* a count's digits */
+    const char *v = sm->bare_cell;
+    if (sm->nbare == sm->n)
+        snprintf(which, sizeof which, "its values have");
+    else
+        snprintf(which, sizeof which, "%zu of its values (the first on line %ld) have", sm->nbare,
+                 sm->bare_line);
+    snprintf(text, sizeof text,
+             "%s: empirical(%s): %s no unit and are read as days (write %sd, or %sh if hours "
+             "were meant)",
+             e->key, file, which, v, v);
+    doc_warn(c->d, e->file, e->line, text);
 }
 
 static int samples_end(void *arg, char *why, size_t len) {
@@ -248,6 +280,7 @@ int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
     static const struct table_spec spec = {
         .header_col = 0,
         .header_fn = val_duration,
+        .row_what = "value",
         .value_as = "empirical",
         .begin = samples_begin,
         .row = samples_row,
@@ -255,6 +288,8 @@ int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
     };
     struct samples sm = {.d = d};
     int rc = read_keyed_table(c, e, vd.file, &spec, &sm);
+    if (rc == 0 && sm.nbare) samples_warn(c, e, vd.file, &sm);
+    fs_free(sm.bare_cell);
     fs_free(vd.file);
     fs_free(sm.v);
     return rc;
@@ -314,10 +349,28 @@ static int census_row(struct ctx *c, void *arg, const struct table_row *r, size_
 
 #define PATIENT_COLS "unit,group,admitted,fit,waits_for"
 
-/* The admitted column: the time already spent in the unit (a duration, 3d) or the admission
- * date (YYYY-MM-DD, midnight) or date-time (YYYY-MM-DD HH:MM); a date is days since 1970 as a
- * negative number, told apart from a duration by the caller (durations are >= 0). */
-static int parse_admitted(const char *s, double *v, char *err, size_t errlen) {
+/* The admitted column: the time already spent in the unit (a duration, 3d), or the admission
+ * date (YYYY-MM-DD, midnight) or date-time (YYYY-MM-DD HH:MM) as days since 1970 with
+ * *is_date set (a flag, not the sign: a date before 1970 is negative days, and was once taken for a
+ * duration of decades). */
+static int admitted_cell(const char *s, double *v, int *is_date, char *err, size_t errlen) {
+    *is_date = 0;
+    if (strchr(s, '/')) {
+        /* A date as Excel writes it: val_date's hint (which ISO date to write), if it can
+         * tell one; the time of day, if any, does not bear on it. */
+        char date[16], why[FS_MSG_MAX];
+        size_t n = strcspn(s, " T");
+        long day;
+        if (n < sizeof date) {
+            memcpy(date, s, n);
+            date[n] = 0;
+            if (val_date(date, &day, why, sizeof why) != 0 && strstr(why, "(")) {
+                snprintf(err, errlen, "admitted: %s", why);
+                return -1;
+            }
+        }
+        goto bad;
+    }
     if (!strchr(s, '-')) {
         if (val_duration(s, v, err, errlen) == 0) return 0;
         goto bad;
@@ -333,7 +386,8 @@ static int parse_admitted(const char *s, double *v, char *err, size_t errlen) {
     if (s[n] && (sscanf(s + n + 1, "%2d:%2d%n", &hh, &mm, &used) != 2 || s[n + 1 + used] ||
                  hh > 23 || mm > 59 || hh < 0 || mm < 0))
         goto bad;
-    *v = -((double)day + hh / 24.0 + mm / 1440.0) - 1;
+    *v = (double)day + hh / 24.0 + mm / 1440.0;
+    *is_date = 1;
     return 0;
 bad:
     snprintf(err, errlen,
@@ -343,10 +397,20 @@ bad:
     return -1;
 }
 
+static int parse_admitted(const char *s, double *v, char *err, size_t errlen) {
+    int date;
+    return admitted_cell(s, v, &date, err, errlen);
+}
+
 /* Reading today's patients: per unit, the rows of patients in care whose time already there
  * is past any stay of theirs (the first such row, and how many), for one warning a unit. */
 struct patients_read {
     struct scenario *sc;
+    /* the first row whose admitted is a number without a unit, and how many; the first
+     * whose patient has been in its unit over FS_WARN_ADMITTED_DAYS, and how many */
+    long bare_line, old_line;
+    size_t nbare, nold;
+    char *bare_cell, *old_cell;
     long *past_line; /* per unit: the first such row (0: none) */
     size_t *past_n;
     char **past_cell; /* its admitted cell, as written */
@@ -377,6 +441,23 @@ static int past_any_stay(const struct scenario *sc, int u, int g, double age) {
     return 1;
 }
 
+/* Whether a delayed census patient of unit u, of group g (-1: drawn), has a unit to wait for:
+ * its group's routing (next.GROUP, or next) sends some of its stays to a unit. A drawn group
+ * is weighed by that share (flow_pathways.c, census_group), so any group with a share in the
+ * arrivals will do: only when none has such a route would the patient go home at time 0. */
+static int census_can_wait(const struct scenario *sc, int u, int g) {
+    for (size_t k = 0; k < scenario_ngroups(sc); k++) {
+        if (g >= 0 ? (size_t)g != k : sc->ngroups && !(sc->group[k].share > 0)) continue;
+        const struct route *rt = &sc->unit[u].g[k].next;
+        double prev = 0;
+        for (size_t i = 0; i < rt->n; i++) {
+            if (rt->dest[i] != ROUTE_EXIT && rt->cum[i] > prev) return 1;
+            prev = rt->cum[i];
+        }
+    }
+    return 0;
+}
+
 /* A row of [scenario] patients = FILE.csv: unit,group,admitted[,fit[,waits_for]]. */
 static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size_t k, char *why,
                        size_t len) {
@@ -398,15 +479,31 @@ static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size
         p->group = (int)i;
     }
     double a;
-    if (parse_admitted(r->field[2], &a, why, len)) return -1;
-    if (a < 0) {
-        a = (double)sc->start_day + (a + 1); /* start - admission, in days */
+    int date;
+    if (admitted_cell(r->field[2], &a, &date, why, len)) return -1;
+    if (date) {
+        a = (double)sc->start_day - a; /* start - admission, in days */
         if (a < 0) {
             snprintf(why, len,
                      "admitted: expected a date-time before the scenario's start, got '%s'",
                      r->field[2]);
             return -1;
         }
+    }
+    if (a > FS_MAX_ADMITTED_DAYS) {
+        snprintf(why, len,
+                 "admitted: expected at most %.0f days (100 years) in the unit before the "
+                 "scenario's start, got '%s' (%.4g days: is the year right?)",
+                 FS_MAX_ADMITTED_DAYS, r->field[2], a);
+        return -1;
+    }
+    if (val_bare_duration(r->field[2]) && !pr->nbare++) {
+        pr->bare_line = r->line;
+        pr->bare_cell = fs_strdup(r->field[2]);
+    }
+    if (a > FS_WARN_ADMITTED_DAYS && !pr->nold++) {
+        pr->old_line = r->line;
+        pr->old_cell = fs_strdup(r->field[2]);
     }
     p->age = a;
     const char *fit = r->n > 3 ? r->field[3] : "";
@@ -430,6 +527,14 @@ static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size
             snprintf(why, len, "waits_for: expected a unit other than its own, got '%s'", to);
             return -1;
         }
+    } else if (p->fit && !census_can_wait(sc, p->unit, p->group)) {
+        /* Its destination would be drawn from its group's 'next' without exit: there is none. */
+        snprintf(why, len,
+                 "waits_for: expected the unit this medically fit patient waits for, as unit "
+                 "'%s' sends %s%s home ('next')",
+                 sc->unit[p->unit].name, p->group >= 0 ? "group " : "every patient",
+                 p->group >= 0 ? sc->group[p->group].name : "");
+        return -1;
     }
     if (!p->fit && past_any_stay(sc, p->unit, p->group, p->age) && !pr->past_n[p->unit]++) {
         pr->past_line[p->unit] = r->line;
@@ -443,6 +548,28 @@ static int patient_row(struct ctx *c, void *arg, const struct table_row *r, size
  * right, the stay distribution wrong) but leave at once, which is worth saying. */
 static void patients_warn(struct ctx *c, const struct doc_entry *pe, struct patients_read *pr) {
     const struct scenario *sc = c->sc;
+    char tail[2][64] = {"", ""}; /* a count's digits */
+    size_t n[2] = {pr->nbare, pr->nold};
+    for (int i = 0; i < 2; i++)
+        if (n[i] > 1)
+            snprintf(tail[i], sizeof tail[i], " (and %zu more row%s like it)", n[i] - 1,
+                     n[i] > 2 ? "s" : "");
+    char msg[FS_MSG_MAX];
+    if (pr->nbare) {
+        snprintf(msg, sizeof msg,
+                 "%s: %s:%ld: admitted: a number without a unit is days: '%s' here is %s days "
+                 "(write %sd to say so, or %sh if hours were meant)%s",
+                 pe->key, pe->value, pr->bare_line, pr->bare_cell, pr->bare_cell, pr->bare_cell,
+                 pr->bare_cell, tail[0]);
+        doc_warn(c->d, pe->file, pe->line, msg);
+    }
+    if (pr->nold) {
+        snprintf(msg, sizeof msg,
+                 "%s: %s:%ld: admitted: '%s' is over 5 years in the unit before the scenario's "
+                 "start: is the year right?%s",
+                 pe->key, pe->value, pr->old_line, pr->old_cell, tail[1]);
+        doc_warn(c->d, pe->file, pe->line, msg);
+    }
     for (size_t u = 0; u < sc->nunits; u++) {
         if (!pr->past_n[u]) continue;
         char text[FS_MSG_MAX], more[64] = ""; /* a count's digits */
@@ -471,6 +598,7 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         .max_cols = 3,
         .header_col = 1,
         .header_fn = parse_whole,
+        .row_what = "unit row",
         .row = census_row,
     };
     if (e && read_keyed_table(c, e, e->value, &spec, NULL)) return -1;
@@ -481,6 +609,7 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         .max_cols = 5,
         .header_col = 2,
         .header_fn = parse_admitted,
+        .row_what = "patient row",
         .begin = patients_begin,
         .row = patient_row,
     };
@@ -492,6 +621,8 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         int rc = read_keyed_table(c, pe, pe->value, &pspec, &pr);
         if (rc == 0) patients_warn(c, pe, &pr);
         for (size_t u = 0; u < sc->nunits; u++) fs_free(pr.past_cell[u]);
+        fs_free(pr.bare_cell);
+        fs_free(pr.old_cell);
         fs_free(pr.past_cell);
         fs_free(pr.past_n);
         fs_free(pr.past_line);
@@ -508,12 +639,10 @@ int build_census(struct ctx *c, struct doc_section *scs) {
         struct doc_entry *at = opt(s, K_unit_initial_occupancy);
         const char *file = at ? at->file : e ? e->file : s->file;
         int line = at ? at->line : e ? e->line : s->line;
-        int waits = 0;
-        for (size_t k = 0; k < u->next.n; k++) waits |= u->next.dest[k] != ROUTE_EXIT;
-        if (u->init_delayed > 0 && !waits)
+        if (u->init_delayed > 0 && !census_can_wait(sc, (int)i, -1))
             return failf(c, file, line,
                          "[unit %s]: delayed patients need a unit to wait for in "
-                         "'next'",
+                         "'next' (or a group's next.GROUP)",
                          u->name);
         sc->census += u->init_in_care + u->init_delayed + u->init_queue;
         if (sc->census > FS_MAX_CENSUS)

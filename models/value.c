@@ -69,6 +69,12 @@ int val_duration(const char *s, double *days, char *err, size_t errlen) {
     return 0;
 }
 
+int val_bare_duration(const char *s) {
+    double x;
+    const char *e;
+    return parse_number(s, &x, &e) == 0 && only_ws(e) && x != 0;
+}
+
 int val_rate(const char *s, double *per_day, char *err, size_t errlen) {
     static const char hint[] = "a rate like 300/d or 12.5/h";
     double x;

@@ -12,6 +12,9 @@
 #include "sim/dist.h"
 
 int val_duration(const char *s, double *days, char *err, size_t errlen);
+/* Whether s, a duration val_duration reads, is a number other than 0 with no unit: read as
+ * days, which is worth a warning (3 meant as hours is 3 days). */
+int val_bare_duration(const char *s);
 int val_rate(const char *s, double *per_day, char *err, size_t errlen);
 /* A whole number >= 0, or "inf" (stored as +infinity). */
 int val_count(const char *s, double *count, char *err, size_t errlen);

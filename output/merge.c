@@ -362,6 +362,10 @@ static int fold_summaries(const struct part *parts, size_t n, const struct table
                 int col = (int)(nslots + 1 + i);
                 dg[i] = NAN; /* an empty cell: no freeze */
                 if (!*table_field(row, col)) continue;
+                if (!strcmp(table_field(row, col), "inf")) { /* a load without end */
+                    dg[i] = INFINITY;
+                    continue;
+                }
                 rc = table_number(path, row, col, t.row[0].field[col], val_number, &dg[i], err,
                                   errlen);
             }

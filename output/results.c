@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "csvout.h"
+#include "models/load.h"
 #include "models/value.h"
 #include "sim/core.h"
 #include "sim/stats.h"
@@ -35,6 +36,7 @@ struct results {
      * what the warnings are judged from (results_warnings_of). */
     double *diag;
     size_t dlen, dcap;
+    double *load_pct; /* each unit's offered load, % of capacity (load_pct): in every diag row */
 };
 
 static void free_rs(struct results *rs) {
@@ -50,6 +52,7 @@ static void free_rs(struct results *rs) {
     fs_free(rs->dates);
     fs_free(rs->acc);
     fs_free(rs->diag);
+    fs_free(rs->load_pct);
     fs_free(rs);
 }
 
@@ -99,6 +102,8 @@ struct results *results_open(const char *dir, const struct scenario *sc,
         val_format_date(sc->start_day + (long)floor(flow_bucket_start(sc, b) + 1e-9), rs->dates[b]);
     rs->acc = fs_calloc(ml->n, sizeof *rs->acc);
     rs->dlen = flow_diag_len(sc->nunits);
+    rs->load_pct = fs_calloc(sc->nunits + 1, sizeof *rs->load_pct);
+    load_pct(sc, rs->load_pct);
     if (csvout_open(&rs->ts, rs->dir, "timeseries.csv", err, errlen) != 0) {
         free_rs(rs);
         return NULL;
@@ -208,6 +213,7 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     fs_grow((void **)&rs->diag, &rs->dcap, (size_t)(rs->nrep + 1) * rs->dlen, sizeof *rs->diag);
     double *dg = rs->diag + (size_t)rs->nrep * rs->dlen;
     flow_diag(res, rs->sc->nunits, dg);
+    results_diag_load(dg, rs->sc->nunits, rs->load_pct);
     if (rs->part) { /* every bit, so that a merge computes the very same summary */
         fprintf(rs->reps.f, "%d", res->rep + 1);
         for (size_t i = 0; i < ml->n; i++)
@@ -232,6 +238,21 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
         return FS_EIO;
     }
     return 0;
+}
+
+void results_diag_load(double *row, size_t nunits, const double *pct) {
+    for (size_t u = 0; u < nunits; u++)
+        row[FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + FDU_OFFERED_PCT] = pct[u];
+}
+
+/* A load as validate's table prints it ("196%"), into buf (32 bytes). */
+static void fmt_pct(char *buf, size_t len, double p) {
+    if (isinf(p))
+        snprintf(buf, len, "inf%%");
+    else if (p < 1e9) /* 10 digits at most; a load far beyond any capacity in short */
+        snprintf(buf, len, "%.0f%%", p);
+    else
+        snprintf(buf, len, "%.3g%%", p);
 }
 
 /* The unit the most replications name (a vote; ties to the lowest index), -1 for none: of
@@ -265,30 +286,81 @@ char *results_warnings_of(size_t nunits, const char *const *names, const double 
 #define DU(r, u, k) D(r, FLOW_DIAG_SYS + FLOW_DIAG_UNIT * (u) + (k))
     /* A deadlock is a fact of the replications it happened in, not a statistic: told whenever
      * one froze. */
-    int nfrozen = 0, nend = 0;
-    double first = INFINITY, last = -INFINITY;
+    int nfrozen = 0, nend = 0, nthaw = 0, nrefroze = 0;
+    double first = INFINITY, last = -INFINITY, gap_lo = INFINITY, gap_hi = -INFINITY;
     for (int r = 0; r < nrep; r++) {
         if (isnan(D(r, FD_FROZEN_AT))) continue;
         nfrozen++;
         nend += D(r, FD_FROZEN_END) > 0;
         first = fmin(first, D(r, FD_FROZEN_AT));
         last = fmax(last, D(r, FD_FROZEN_AT));
+        if (!(D(r, FD_THAWS) > 0)) continue;
+        nthaw++;
+        if (D(r, FD_FROZEN_END) > 0) { /* frozen again after its last thaw */
+            double gap = D(r, FD_FROZEN_LAST) - D(r, FD_THAWED_LAST);
+            nrefroze++;
+            gap_lo = fmin(gap_lo, gap);
+            gap_hi = fmax(gap_hi, gap);
+        }
     }
     if (f && nfrozen > 0) {
         fputs("deadlock: ", f);
         int k = 0;
+        uint8_t *in = fs_calloc(nunits + 1, 1);
         for (size_t u = 0; u < nunits; u++) {
-            int in = 0;
-            for (int r = 0; r < nrep && !in; r++) in = DU(r, u, FDU_DEADLOCKED) > 0;
-            if (in) fprintf(f, "%s%s", k++ ? ", " : "units ", names[u]);
+            for (int r = 0; r < nrep && !in[u]; r++) in[u] = DU(r, u, FDU_DEADLOCKED) > 0;
+            if (in[u]) fprintf(f, "%s%s", k++ ? ", " : "units ", names[u]);
         }
         fprintf(f,
                 " froze in %d of %d replications, first on day %.0f (the latest on day %.0f), "
                 "each full and every patient in them waiting for a place in another of them, "
-                "so nobody could move; %d stayed frozen to the horizon: demand did not outrun "
-                "their capacity, the routing between them locks (deadlocked_pct is the share of "
-                "the report period spent frozen)\n",
-                nfrozen, nrep, floor(first), floor(last), nend);
+                "so nobody could move; ",
+                nfrozen, nrep, floor(first), floor(last));
+        /* A freeze that places added ended, and one that came back. */
+        if (nthaw > 0 && nrefroze == 0)
+            fprintf(f, "%d thawed when places were added and none froze again; ", nthaw);
+        else if (nthaw > 0 && gap_hi - gap_lo < 0.5)
+            fprintf(f, "%d thawed when places were added, %d of them froze again %.0f days later; ",
+                    nthaw, nrefroze, gap_lo);
+        else if (nthaw > 0)
+            fprintf(f,
+                    "%d thawed when places were added, %d of them froze again %.0f to %.0f days "
+                    "later; ",
+                    nthaw, nrefroze, gap_lo, gap_hi);
+        fprintf(f,
+                nthaw > 0 ? "%d were frozen at the horizon: " : "%d stayed frozen to the horizon: ",
+                nend);
+        /* Whether demand outran their capacity is checked, not assumed: each unit's offered load
+         * (the scenario's, validate's rough-cut table, carried in every row). */
+        int known = 1, over = 0;
+        for (size_t u = 0; u < nunits; u++) {
+            if (!in[u]) continue;
+            double p = nrep > 0 ? DU(0, u, FDU_OFFERED_PCT) : NAN;
+            known &= !isnan(p);
+            over |= p > 100 * (1 + 1e-9); /* not the rounding of a load exactly at capacity */
+        }
+        if (known) {
+            if (over)
+                fputs("the routing between them locks, and demand also exceeds capacity: ", f);
+            k = 0;
+            for (size_t u = 0; u < nunits; u++) {
+                if (!in[u]) continue;
+                char pct[32];
+                fmt_pct(pct, sizeof pct, DU(0, u, FDU_OFFERED_PCT));
+                if (k++ == 0)
+                    fprintf(f, "%s was offered %s of its capacity", names[u], pct);
+                else
+                    fprintf(f, ", %s %s", names[u], pct);
+            }
+            fputs(over ? " by validate's rough-cut load"
+                       : " by validate's rough-cut load, so demand did not outrun their capacity: "
+                         "the routing between them locks",
+                  f);
+        } else {
+            fputs("the routing between them locks", f);
+        }
+        fputs(" (deadlocked_pct is the share of the report period spent frozen)\n", f);
+        fs_free(in);
     }
     uint8_t *want = fs_calloc((size_t)nrep + 1, 1);
     for (size_t u = 0; f && u < nunits; u++) {

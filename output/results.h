@@ -90,10 +90,16 @@ char *results_warnings(const struct results *rs);
  * flow_diag_len(nunits) values, in replication order; names: the units'), so that a run, its
  * merged parts and its MPI ranks say the very same bytes: a blocking deadlock in any
  * replication (flow_deadlock.c), with its units, first and last day and how many stayed
- * frozen; and each unit whose queue grew without settling (flow_unstable) in more than half
- * the replications, deadlock-explained ones not counted, naming the unit downstream whose
- * capacity holds its places (what its delayed patients mostly waited for, followed on). */
+ * frozen, how many thawed when places were added and froze again, and each frozen unit's
+ * offered load (FDU_OFFERED_PCT: whether demand also outran their capacity); and each unit whose
+ * queue grew without settling (flow_unstable) in more than half the replications,
+ * deadlock-explained ones not counted, naming the unit downstream whose capacity holds its places
+ * (what its delayed patients mostly waited for, followed on). */
 char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
+/* Put the scenario's offered loads (pct[nunits], load_pct in models/load.h) into a diagnostics
+ * row that flow_diag made: a deadlock's warning says from them whether demand outran the
+ * frozen units' capacity (it says nothing of demand when they are NAN). */
+void results_diag_load(double *row, size_t nunits, const double *pct);
 
 /* Totals over the replications added so far. */
 uint64_t results_events(const struct results *rs);

@@ -240,6 +240,19 @@ static void collect(void *ctx, const struct flow_visit *v) {
     if (v->start >= 0 && c->no < 64) c->other_start[c->no++] = v->start;
 }
 
+/* Per group and per unit gone to: the census patients' visits (entered before time 0). */
+struct groups {
+    int n, group[8], to[8];
+};
+
+static void collect_groups(void *ctx, const struct flow_visit *v) {
+    struct groups *c = ctx;
+    if (v->start >= 0 || v->unit != 0 || v->queue) return;
+    c->n++;
+    if (v->group >= 0 && v->group < 8) c->group[v->group]++;
+    if (v->next >= 0 && v->next < 8) c->to[v->next]++;
+}
+
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -370,6 +383,19 @@ static void bad_patient_rows_are_refused_with_their_line(void **s) {
                               "'ward'"},
         {"ward,,3d,yes,home,x",
          "today.csv:2: expected 3 to 5 columns (unit,group,admitted,fit,waits_for), got 6"},
+        /* Issue 14, kind 11: the time already in the unit is bounded (los_mean read 4.6e297
+         * days; a year typed as 1900 was a bed for decades), and a US date gets the hint the
+         * other date fields give. */
+        {"ward,,1e300d", "today.csv:2: admitted: expected at most 36525 days (100 years) in the "
+                         "unit before the scenario's start, got '1e300d' (1e+300 days: is the "
+                         "year right?)"},
+        {"ward,,1900-01-01", "today.csv:2: admitted: expected at most 36525 days (100 years) in "
+                             "the unit before the scenario's start, got '1900-01-01'"},
+        {"ward,,12/15/2024", "today.csv:2: admitted: expected a date as YYYY-MM-DD, got "
+                             "'12/15/2024' (as month/day/year that is 2024-12-15: write that)"},
+        /* Issue 14, kind 1: a fit patient whose group goes only home waits for nothing. */
+        {"home,frail,3d,yes", "today.csv:2: waits_for: expected the unit this medically fit "
+                              "patient waits for, as unit 'home' sends group frail home ('next')"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char csv[256], path[4096], msg[2048];
@@ -471,6 +497,123 @@ static void the_rest_of_a_stay_is_drawn_given_its_age(void **s) {
     }
 }
 
+/* Load s.ini (text) expecting failure with want in the message. */
+static void expect_refused(const char *text, const char *want) {
+    char path[4096], msg[2048];
+    snprintf(path, sizeof path, "%s/s.ini", dir);
+    tu_write(path, text);
+    struct scenario *sc = scenario_load(path, NULL, 0, msg, sizeof msg);
+    if (sc) scenario_free(sc);
+    if (sc || !strstr(msg, want)) fail_msg("want '%s', got '%s'", want, sc ? "(loaded)" : msg);
+}
+
+/* Issue 14, kind 1: a delayed census patient's group is weighed by its own routing (next.GROUP):
+ * with next = exit 1 but next.b = eab 1, only group b waits for anything, so every delayed
+ * patient is of group b and waits for eab (refused before: "need a unit to wait for"). */
+static void delayed_census_patients_take_the_group_that_waits(void **s) {
+    (void)s;
+    struct model m;
+    load(&m, "[scenario]\nhorizon = 5d\ninterval = 5d\n"
+             "[group a]\nshare = 0.5\n[group b]\nshare = 0.5\n"
+             "[arrivals none]\nto = ward\nrate = 0/d\n"
+             "[unit ward]\ncapacity = 20\nstay = exp(3d)\nnext = exit 1\nnext.b = eab 1\n"
+             "initial_delayed = 10\n"
+             "[unit eab]\ncapacity = inf\nstay = exp(3d)\n");
+    int eab = scenario_unit_index(m.sc, "eab");
+    for (int rep = 0; rep < 5; rep++) {
+        struct groups c = {0};
+        struct flow_opts o = {.visit = collect_groups, .visit_ctx = &c};
+        struct flow_result *res;
+        char err[512];
+        assert_int_equal(flow_run_opts(m.sc, &m.ml, rep, &o, &res, err, sizeof err), 0);
+        assert_int_equal(c.n, 10);
+        assert_int_equal(c.group[1], 10); /* all of group b */
+        assert_int_equal(c.to[eab], 10);  /* all waiting for eab, none home at time 0 */
+        flow_result_free(res);
+    }
+    unload(&m);
+}
+
+/* Today's patients, kind 11: bare numbers and years-old admissions load with one warning
+ * each for the file, naming the first row; an empirical sample of bare numbers warns once. */
+static void todays_patients_and_samples_warn_of_slips(void **s) {
+    (void)s;
+    put("today.csv", "unit,group,admitted\nward,,3\nward,,4\nward,,2018-01-01\nward,,3d\n");
+    put("e.csv", "3\n4\n5\n");
+    struct model m;
+    load(&m, "[scenario]\nstart = 2025-01-06\nhorizon = 20d\ninterval = 20d\n"
+             "patients = today.csv\n"
+             "[arrivals none]\nto = ward\nrate = 0/d\n"
+             "[unit ward]\ncapacity = 10\nstay = empirical(e.csv)\nnext = exit 1\n");
+    size_t n;
+    const char *const *w = scenario_warnings(m.sc, &n);
+    static const char *const want[] = {
+        "s.ini:11: stay: empirical(e.csv): its values have no unit and are read as days (write "
+        "3d, or 3h if hours were meant)",
+        "s.ini:5: patients: ", /* then the path */
+        "today.csv:2: admitted: a number without a unit is days: '3' here is 3 days (write 3d "
+        "to say so, or 3h if hours were meant) (and 1 more row like it)",
+        "today.csv:4: admitted: '2018-01-01' is over 5 years in the unit before the scenario's "
+        "start: is the year right?",
+    };
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        size_t i = 0;
+        while (i < n && !strstr(w[i], want[k])) i++;
+        if (i == n) {
+            for (i = 0; i < n; i++) print_message("warning: %s\n", w[i]);
+            fail_msg("no warning with '%s' (%zu warnings)", want[k], n);
+        }
+    }
+    unload(&m);
+}
+
+/* Kind 11: a one-row file of semicolons is a row to refuse, not a header followed by nothing
+ * (the run had no patients, silently), and a file with a header and no rows is refused like
+ * an empty one, for every keyed table. */
+static void one_row_and_header_only_tables_are_refused(void **s) {
+    (void)s;
+    static const struct {
+        const char *csv;
+        int section; /* the key's: 0 [scenario], 1 [arrivals a], 2 [unit ward] */
+        const char *key, *want;
+    } bad[] = {
+        {"ward;;3d\n", 0, "patients = t.csv\n",
+         "t.csv:1: expected 3 to 5 columns (unit,group,admitted,fit,waits_for), got 1 "
+         "(semicolons: save it as CSV with commas)"},
+        {"unit,group,admitted\n", 0, "patients = t.csv\n",
+         "t.csv:1: expected at least one patient row after the header, got none"},
+        {"ward;4\n", 0, "initial = t.csv\n",
+         "t.csv:1: expected 2 or 3 columns (unit,in_care,delayed), got 1 (semicolons"},
+        {"unit,in_care\n", 0, "initial = t.csv\n",
+         "t.csv:1: expected at least one unit row after the header, got none"},
+        {"2025-01-01;4\n", 2, "capacity_schedule = t.csv\n",
+         "t.csv:1: expected 2 columns (date,value), got 1 (semicolons"},
+        {"date,capacity\n", 2, "capacity_schedule = t.csv\n",
+         "t.csv:1: expected at least one dated row after the header, got none"},
+        {"date,multiplier\n", 1, "by_date = t.csv\n",
+         "t.csv:1: expected at least one dated row after the header, got none"},
+        {"days\n", 2, "stay = empirical(t.csv)\n",
+         "t.csv:1: expected at least one value after the header, got none"},
+        {"3;4\n", 2, "stay = empirical(t.csv)\n",
+         "t.csv:1: expected a duration like 45m, 4h, 2.5d, 6w or 8 (days), got '3;4'"},
+        {"hour,multiplier\n", 1, "hour_of_week = t.csv\n",
+         "t.csv:1: expected 168 multipliers (one per hour, Monday 00:00 first), got 0"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        put("t.csv", bad[i].csv);
+        char text[1024];
+        const char *key[3] = {"", "", ""};
+        key[bad[i].section] = bad[i].key;
+        snprintf(text, sizeof text,
+                 "[scenario]\nstart = 2025-01-06\nhorizon = 20d\n%s"
+                 "[arrivals a]\nto = ward\nrate = 1/d\n%s"
+                 "[unit ward]\ncapacity = 10\n%s%s",
+                 key[0], key[1],
+                 bad[i].section == 2 && strstr(key[2], "stay") ? "" : "stay = exp(2d)\n", key[2]);
+        expect_refused(text, bad[i].want);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_census_with_groups_is_flat_from_day_0),
@@ -484,6 +627,9 @@ int main(void) {
         cmocka_unit_test(bad_patient_rows_are_refused_with_their_line),
         cmocka_unit_test(a_todays_patient_without_a_group_is_weighed_by_its_age),
         cmocka_unit_test(the_rest_of_a_stay_is_drawn_given_its_age),
+        cmocka_unit_test(delayed_census_patients_take_the_group_that_waits),
+        cmocka_unit_test(todays_patients_and_samples_warn_of_slips),
+        cmocka_unit_test(one_row_and_header_only_tables_are_refused),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

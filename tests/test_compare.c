@@ -415,8 +415,52 @@ static void load_warnings_from_every_command(void **s) {
     free(run_err), free(run_w), free(merge_err), free(merge_w), free(sweep_w), free(sweep_err);
 }
 
+/* One replication gives a mean and no interval: compare's and sweep's tables say so, as the
+ * CSVs' empty cells and run's empty columns do, and never print nan. */
+static void one_replication_prints_no_interval_not_nan(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_compare_one");
+    char out[4200], grid[4200];
+    snprintf(out, sizeof out, "%s/cmp", dir);
+    const char *short_run = "--set scenario.horizon=120d --set scenario.warmup=20d";
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --replications 1 %s",
+             tu_src("scenarios/winter/baseline.ini"), tu_src("scenarios/winter.ini"), out,
+             short_run);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    if (strstr(o, "nan")) fail_msg("nan in compare's table: %s", o);
+    assert_non_null(strstr(o, " [no interval]"));
+    assert_non_null(strstr(o, "\nno interval: too few replications with a value to give one"));
+    free(o), free(e);
+    snprintf(grid, sizeof grid, "%s/grid.csv", dir);
+    tu_write(grid, "variant,acute.capacity\nsmall,60\nbig,80\n");
+    snprintf(out, sizeof out, "%s/sweep", dir);
+    snprintf(cmd, sizeof cmd, "sweep '%s' --grid '%s' -o '%s' --replications 1 %s",
+             tu_src("scenarios/winter/baseline.ini"), grid, out, short_run);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    if (strstr(o, "nan")) fail_msg("nan in sweep's table: %s", o);
+    assert_non_null(strstr(o, " [no interval]"));
+    free(o), free(e);
+    /* run's table: the mean, and empty interval columns. */
+    snprintf(out, sizeof out, "%s/run", dir);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --replications 1 %s",
+             tu_src("scenarios/winter/baseline.ini"), out, short_run);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    if (strstr(o, "nan")) fail_msg("nan in run's table: %s", o);
+    free(o), free(e);
+    /* With 2, intervals as before. */
+    snprintf(out, sizeof out, "%s/cmp2", dir);
+    snprintf(cmd, sizeof cmd, "compare '%s' '%s' -o '%s' --replications 2 %s",
+             tu_src("scenarios/winter/baseline.ini"), tu_src("scenarios/winter.ini"), out,
+             short_run);
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    assert_null(strstr(o, "no interval"));
+    free(o), free(e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_replication_prints_no_interval_not_nan),
         cmocka_unit_test(compare_pairs_the_patients),
         cmocka_unit_test(compare_known_answer_is_zero),
         cmocka_unit_test(sweep_grid_of_variants),

@@ -80,6 +80,13 @@ static void cycle_deadlock_is_reported_as_frozen(void **s) {
     if (!strstr(err, line)) fail_msg("stderr lacks '%s': %s", line, err);
     assert_null(strstr(err, "demand outran")); /* the freeze is not demand */
     assert_non_null(strstr(err, "6 stayed frozen to the horizon"));
+    /* ... and that is checked, not assumed: each frozen unit's offered load, as validate's
+     * rough-cut table gives it (acute 5/d x 3 d = 15 of 20 places, eab 2.5/d x 5 d = 12.5 of
+     * 16). */
+    if (!strstr(err, "6 stayed frozen to the horizon: acute was offered 75% of its capacity, eab "
+                     "78% by validate's rough-cut load, so demand did not outrun their capacity: "
+                     "the routing between them locks"))
+        fail_msg("no checked load: %s", err);
     char *w = warnings_of(out("cycle"));
     snprintf(line, sizeof line, "warning = %s", want);
     assert_non_null(strstr(w, line));
@@ -103,8 +110,29 @@ static void cycle_deadlock_is_reported_as_frozen(void **s) {
     free(err);
 }
 
+/* The load % validate's rough-cut table prints for unit name (allocated "121%"), or NULL. */
+static char *validate_pct(const char *ini, const char *name) {
+    char *o = NULL;
+    snprintf(cmd, sizeof cmd, "validate '%s'", ini);
+    assert_int_equal(tu_run(cmd, &o, NULL), 0);
+    char *res = NULL, key[64];
+    snprintf(key, sizeof key, "\n%s ", name);
+    char *line = strstr(strstr(o, "rough-cut"), key);
+    if (line) {
+        char *end = strchr(line + 1, '\n'), *pct = NULL;
+        for (char *p = line + 1; p < end; p++)
+            if (*p == '%') pct = p;
+        char *start = pct;
+        while (start && start[-1] != ' ') start--;
+        if (pct) res = strndup(start, (size_t)(pct - start + 1));
+    }
+    free(o);
+    return res;
+}
+
 /* A three-unit cycle a -> b -> c -> a beside a unit that is not in it: all three are named,
- * the bystander is not. */
+ * the bystander is not; b is offered more than its capacity, so the warning does not say
+ * demand stayed within it, and the loads it gives are validate's. */
 static void three_unit_cycle_names_its_units(void **s) {
     (void)s;
     const char *text = "[scenario]\nname = tri\nhorizon = 1500d\nreplications = 4\nseed = 9\n"
@@ -121,6 +149,18 @@ static void three_unit_cycle_names_its_units(void **s) {
     if (!strstr(w, "warning = deadlock: units a, b, c froze in "))
         fail_msg("no three-unit deadlock: %s", w);
     assert_null(strstr(w, "demand outran"));
+    assert_null(strstr(w, "did not outrun"));
+    char want[256], *pa = validate_pct(file("tri.ini", text), "a"),
+                    *pb = validate_pct(file("tri.ini", text), "b"),
+                    *pc = validate_pct(file("tri.ini", text), "c");
+    assert_non_null(pa), assert_non_null(pb), assert_non_null(pc);
+    assert_string_equal(pb, "121%");
+    snprintf(want, sizeof want,
+             "the routing between them locks, and demand also exceeds capacity: a was offered %s "
+             "of its capacity, b %s, c %s by validate's rough-cut load (",
+             pa, pb, pc);
+    if (!strstr(w, want)) fail_msg("no '%s': %s", want, w);
+    free(pa), free(pb), free(pc);
     free(w);
     free(err);
 }
@@ -175,6 +215,10 @@ static void a_capacity_rise_thaws_it(void **s) {
     if (tu_run(cmd, NULL, &err) != 0) fail_msg("%s", err);
     char *w = warnings_of(out("thaw"));
     assert_non_null(strstr(w, "warning = deadlock: units acute, eab froze in 6 of 6 "));
+    /* The thaw and the freeze that came back are told, not only the freeze at the horizon. */
+    if (!strstr(w, "; 6 thawed when places were added, 6 of them froze again "))
+        fail_msg("no thaw told: %s", w);
+    assert_non_null(strstr(w, "6 were frozen at the horizon"));
     free(w);
     /* Frozen the whole of the day before the rise, free the day after (and, with acute's
      * backlog of thousands served first, eab later fills with patients waiting for acute and
@@ -189,15 +233,63 @@ static void a_capacity_rise_thaws_it(void **s) {
     free(err);
 }
 
+/* Acute rises from 20 to 40 beds on day 725 (a capacity_schedule): replications frozen before
+ * it thaw, and some freeze again; the warning counts both and says how long the thaw lasted,
+ * and a replication that first froze after the rise is not counted as thawed. */
+static void a_freeze_that_comes_back_is_told(void **s) {
+    (void)s;
+    char sched[4300];
+    snprintf(sched, sizeof sched, "%s/acute_beds.csv", dir);
+    tu_write(sched, "date,capacity\n2025-01-06,20\n2027-01-01,40\n");
+    const char *text = "[scenario]\nname = rise\nstart = 2025-01-06\nhorizon = 1000d\n"
+                       "warmup = 30d\nreplications = 12\nseed = 4\ninterval = 1d\n"
+                       "[arrivals emergency]\nto = acute\nrate = 4/d\n"
+                       "[unit acute]\nkind = acute\ncapacity_schedule = acute_beds.csv\n"
+                       "stay = exp(3d)\nnext = exit 0.5, eab 0.5\n"
+                       "[unit eab]\nkind = step_down\ncapacity = 16\nstay = exp(5d)\n"
+                       "next = exit 0.6, acute 0.4\n";
+    char *err = NULL;
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet", file("rise.ini", text), out("rise"));
+    if (tu_run(cmd, NULL, &err) != 0) fail_msg("%s", err);
+    char *w = warnings_of(out("rise"));
+    const char *p = strstr(w, "warning = deadlock: units acute, eab froze in ");
+    if (!p) fail_msg("no deadlock: %s", w);
+    int frozen, nrep, thawed, again, lo, hi, end;
+    assert_int_equal(
+        sscanf(p, "warning = deadlock: units acute, eab froze in %d of %d ", &frozen, &nrep), 2);
+    p = strstr(p, "so nobody could move; ");
+    assert_non_null(p);
+    if (sscanf(p,
+               "so nobody could move; %d thawed when places were added, %d of them froze again "
+               "%d to %d days later; %d were frozen at the horizon: ",
+               &thawed, &again, &lo, &hi, &end) != 5)
+        fail_msg("thaws not told: %s", w);
+    assert_int_equal(nrep, 12);
+    assert_true(thawed >= 1 && thawed <= frozen);
+    assert_true(again >= 1 && again <= thawed);
+    assert_true(0 <= lo && lo <= hi && hi < 1000 - 725);
+    assert_true(end >= again && end <= frozen);
+    free(w);
+    free(err);
+}
+
 /* The same warnings, byte for byte, on 1 or 2 threads, as one run or as parts merged, and
  * (with an MPI build) over 2 ranks. */
 static void warnings_are_the_same_however_the_run_is_split(void **s) {
     (void)s;
-    const char *ini[] = {file("cycle.ini", cycle), NULL};
-    static char ch[4200];
+    const char *ini[] = {file("cycle.ini", cycle), NULL, NULL};
+    static char ch[4200], over[4200];
     snprintf(ch, sizeof ch, "%s", file("ch.ini", carehome));
     ini[1] = ch;
-    for (int k = 0; k < 2; k++) {
+    /* A cycle offered more than its capacity (b 2.4/d x 2 d on 2 places): the loads the
+     * warning gives travel in the parts' diagnostics too. */
+    snprintf(over, sizeof over, "%s",
+             file("over.ini", "[scenario]\nname = over\nhorizon = 400d\nseed = 9\n"
+                              "[arrivals x]\nto = a\nrate = 2/d\n"
+                              "[unit a]\ncapacity = 4\nstay = exp(1d)\nnext = exit 0.3, b 0.7\n"
+                              "[unit b]\ncapacity = 2\nstay = exp(2d)\nnext = a 0.5, exit 0.5\n"));
+    ini[2] = over;
+    for (int k = 0; k < 3; k++) {
         const char *o1 = out("s1"), *o2 = out("s2");
         snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --threads 1 --replications 6", ini[k],
                  o1);
@@ -207,6 +299,7 @@ static void warnings_are_the_same_however_the_run_is_split(void **s) {
         assert_int_equal(tu_run(cmd, NULL, NULL), 0);
         char *a = warnings_of(o1), *b = warnings_of(o2);
         assert_true(strlen(a) > 0);
+        if (k != 1 && !strstr(a, "was offered ")) fail_msg("no offered load: %s", a);
         assert_string_equal(a, b);
         free(b);
         const char *p1 = out("p1"), *p2 = out("p2"), *m = out("m");
@@ -291,6 +384,7 @@ int main(void) {
         cmocka_unit_test(three_unit_cycle_names_its_units),
         cmocka_unit_test(loaded_but_moving_is_not_a_deadlock),
         cmocka_unit_test(a_capacity_rise_thaws_it),
+        cmocka_unit_test(a_freeze_that_comes_back_is_told),
         cmocka_unit_test(warnings_are_the_same_however_the_run_is_split),
         cmocka_unit_test(compare_and_sweep_keep_their_variants_warnings),
     };

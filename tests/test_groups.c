@@ -42,21 +42,21 @@ static struct scenario *load(const char *name, const char *text) {
 enum { AE, WARD };
 enum { FRAIL, OTHER };
 
-/* readmit.frail = 1 on a unit that does not readmit: the group takes the unit's readmit_after
+/* readmit.frail = 0.9 on a unit that does not readmit: the group takes the unit's readmit_after
  * and readmit_to (readmit_after.frail was required, and the group went to the first stream's
  * unit, ae, instead of the unit's readmit_to). */
 static void a_readmitted_group_takes_the_units_after_and_to(void **s) {
     (void)s;
     struct scenario *sc = load("inherit.ini", GROUPS("readmit_after = exp(10d)\n"
-                                                     "readmit_to = ward\nreadmit.frail = 1\n"));
+                                                     "readmit_to = ward\nreadmit.frail = 0.9\n"));
     const struct sc_unit *u = &sc->unit[WARD];
     assert_close(u->readmit, 0, 0);
-    assert_close(u->g[FRAIL].readmit, 1, 0);
+    assert_close(u->g[FRAIL].readmit, 0.9, 0);
     assert_int_equal(u->g[FRAIL].readmit_to, WARD);
     assert_int_equal(u->g[FRAIL].readmit_after.kind, DIST_EXP);
     assert_close(dist_mean(&u->g[FRAIL].readmit_after), 10, 1e-12);
     assert_close(u->g[OTHER].readmit, 0, 0);
-    assert_close(u->readmit_any, 1, 0);
+    assert_close(u->readmit_any, 0.9, 0);
     assert_true(sc->readmissions);
     size_t nw;
     scenario_warnings(sc, &nw);
@@ -80,7 +80,7 @@ static void a_group_with_its_own_after_takes_the_units_to(void **s) {
 static void without_readmit_to_the_first_streams_unit(void **s) {
     (void)s;
     struct scenario *sc =
-        load("no-to.ini", GROUPS("readmit_after = exp(10d)\nreadmit.frail = 1\n"));
+        load("no-to.ini", GROUPS("readmit_after = exp(10d)\nreadmit.frail = 0.9\n"));
     assert_int_equal(sc->unit[WARD].g[FRAIL].readmit_to, AE);
     scenario_free(sc);
 }
@@ -146,7 +146,9 @@ static void a_bad_readmit_after_is_refused_whatever_readmit(void **s) {
 /* ---- today's patients past any stay ------------------------------------------------------ */
 
 /* The patients' table beside the scenario; the ward's stays are the empirical sample 1, 2 and
- * 5 days for everyone, or 9 days for group frail (stays.csv, frail.csv). */
+ * 5 days for everyone, or 9 days for group frail (stays.csv, frail.csv); half go on to step,
+ * which a medically fit patient waits for (a fit patient of a unit whose every patient goes
+ * home is refused: issue 14, kind 1). */
 static struct scenario *with_patients(const char *rows, const char *frail_stay) {
     put("stays.csv", "days\n1d\n2d\n5d\n");
     put("frail.csv", "days\n9d\n");
@@ -158,7 +160,8 @@ static struct scenario *with_patients(const char *rows, const char *frail_stay) 
     snprintf(t, sizeof t,
              "[scenario]\nhorizon = 30d\npatients = today.csv\n\n[group frail]\nshare = 0.5\n\n"
              "[group other]\nshare = 0.5\n\n[arrivals a]\nto = ward\nrate = 1/d\n\n"
-             "[unit ward]\ncapacity = inf\nstay = empirical(stays.csv)\n%s",
+             "[unit ward]\ncapacity = inf\nstay = empirical(stays.csv)\n"
+             "next = exit 0.5, step 0.5\n%s[unit step]\ncapacity = inf\nstay = exp(3d)\n",
              ward);
     return load("today.ini", t);
 }
@@ -203,7 +206,7 @@ static void a_patient_is_judged_by_its_group(void **s) {
  * (e^-1000 underflows), not at 1,000 (e^-500 is 7e-218: a stay may still outlast it). */
 static void a_tail_that_rounds_to_zero_is_past_any_stay(void **s) {
     (void)s;
-    put("today.csv", "unit,group,admitted\nward,,2000d\n");
+    put("today.csv", "unit,group,admitted\nward,,1600d\n");
     const char *t = "[scenario]\nhorizon = 30d\npatients = today.csv\n\n[arrivals a]\nto = "
                     "ward\nrate = 1/d\n\n[unit ward]\ncapacity = inf\nstay = exp(2d)\n";
     struct scenario *sc = load("tail.ini", t);

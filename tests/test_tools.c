@@ -141,6 +141,58 @@ static void calibrate_finds_known_answers(void **s) {
     free(o), free(e);
 }
 
+/* calibrate keeps the calibrated point's warnings, as run gives them: the scenario's own (a
+ * stay with no unit) and its replications' (the acute <-> step-down cycle of
+ * ../shared/cases/edges/deadlock freezes at every capacity tried), in run-info and on stderr,
+ * the same deadlock line as a run of calibrated.ini, and a note that the achieved figure comes
+ * from a frozen system. */
+static void calibrate_keeps_the_calibrated_points_warnings(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_calibrate_warn");
+    char ini[2048], t[2048], v[2048], out[2048], run[2048], path[2100];
+    snprintf(ini, sizeof ini, "%s/cycle.ini", dir);
+    snprintf(t, sizeof t, "%s/t.csv", dir);
+    snprintf(v, sizeof v, "%s/v.csv", dir);
+    snprintf(out, sizeof out, "%s/cal", dir);
+    snprintf(run, sizeof run, "%s/run", dir);
+    tu_write(ini, "[scenario]\nname = cycle\nstart = 2025-01-06\nhorizon = 3650d\nwarmup = 30d\n"
+                  "replications = 20\nseed = 4\ninterval = 1d\n"
+                  "[arrivals emergency]\nto = acute\nrate = 4/d\n"
+                  "[unit acute]\nkind = acute\ncapacity = 20\nstay = exp(3d)\n"
+                  "next = exit 0.5, eab 0.5\n"
+                  "[unit eab]\nkind = step_down\ncapacity = 16\nstay = exp(5)\n"
+                  "next = exit 0.6, acute 0.4\n");
+    tu_write(t, "unit,metric,target,weight\nacute,occupancy_pct,90,1\n");
+    tu_write(v, "key,low,high\neab.capacity,10,30\n");
+    snprintf(cmd, sizeof cmd,
+             "calibrate '%s' --targets '%s' --vary '%s' -o '%s' --max-evals 5 --replications 3",
+             ini, t, v, out);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    assert_non_null(strstr(e, "flowsim: warning: "));
+    assert_non_null(strstr(e, "stay: a number without a unit is days"));
+    assert_non_null(strstr(e, "flowsim: warning: deadlock: units acute, eab froze in 3 of 3 "));
+    assert_non_null(strstr(o, "note: the achieved values come from a system that froze in a "
+                              "deadlock in 3 of 3 replications"));
+    snprintf(path, sizeof path, "%s/run-info", out);
+    char *info = tu_read(path);
+    assert_non_null(info);
+    char *load = strstr(info, "\nwarning = "), *dl = strstr(info, "\nwarning = deadlock: ");
+    if (!load || !dl) fail_msg("run-info lacks the warnings: %s", info);
+    assert_true(load < dl); /* the scenario's own first, as run's */
+    assert_non_null(strstr(load, "stay: a number without a unit is days"));
+    /* The same deadlock line as a run of the calibrated scenario. */
+    snprintf(cmd, sizeof cmd, "run '%s/calibrated.ini' -o '%s' --replications 3 --quiet", out, run);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/run-info", run);
+    char *rinfo = tu_read(path), *rdl = strstr(rinfo, "\nwarning = deadlock: ");
+    assert_non_null(rdl);
+    size_t n = strcspn(rdl + 1, "\n");
+    assert_int_equal(strcspn(dl + 1, "\n"), n);
+    assert_memory_equal(dl + 1, rdl + 1, n);
+    free(rinfo), free(info), free(o), free(e);
+}
+
 /* The Birmingham 2017/18 reproduction, shortened to 10 replications (make reproduce runs the
  * scenario's 30): every figure of the CQC review within its tolerance, as reproduction.csv
  * says; a figure out of tolerance gives exit status 3, a bad figures file exit status 2. */
@@ -229,6 +281,7 @@ int main(void) {
         cmocka_unit_test(fit_recovers_a_known_distribution),
         cmocka_unit_test(calibrate_finds_known_answers),
         cmocka_unit_test(calibrate_max_evals_is_exact),
+        cmocka_unit_test(calibrate_keeps_the_calibrated_points_warnings),
         cmocka_unit_test(birmingham_reproduction_within_tolerance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
