@@ -313,6 +313,20 @@ static void thresholds_exact_at_the_longest_horizon(void **s) {
     done(&r);
 }
 
+/* The case shared/cases/edges/clock: every A&E stay exactly 4 hours, nobody waits, 20 years in
+ * yearly buckets: 100% within 4 hours in every year (it read 0% from day 4,096). */
+static void exactly_four_hours_for_twenty_years(void **s) {
+    (void)s;
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 7300d\ninterval = 365d\n[arrivals walkin]\nto = ae\nrate = 50/d\n"
+        "[unit ae]\nkind = ae\ncapacity = inf\nstay = fixed(4h)\n",
+        0);
+    assert_int_equal(r.res->nbuckets, 20);
+    for (size_t b = 0; b < r.res->nbuckets; b++) assert_close(at(&r, b, "ae", "ae_4h_pct"), 100, 0);
+    done(&r);
+}
+
 static void ae_twelve_hours_trolley_and_handover(void **s) {
     (void)s;
     struct run r;
@@ -968,6 +982,7 @@ int main(void) {
         cmocka_unit_test(capacity_schedule_holds_then_releases),
         cmocka_unit_test(four_hour_measure),
         cmocka_unit_test(thresholds_exact_at_the_longest_horizon),
+        cmocka_unit_test(exactly_four_hours_for_twenty_years),
         cmocka_unit_test(ae_twelve_hours_trolley_and_handover),
         cmocka_unit_test(ambulance_share_is_drawn_per_patient),
         cmocka_unit_test(costs_for_places_and_patient_days),
