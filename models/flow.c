@@ -13,6 +13,10 @@
  * it undoes a half-built rep as well as a finished one. */
 static void rep_fini(struct rep *r) {
     flow_result_free(r->res);
+    for (size_t i = 0; r->u && i < r->sc->nunits; i++) {
+        fs_free(r->u[i].hist);
+        fs_free(r->u[i].hist_total);
+    }
     cal_free(r->cal);
     fs_free(r->u);
     fs_free(r->p);
@@ -113,6 +117,16 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         U->cap = U->base = sc->unit[i].capacity;
         U->caps = unitkind_caps(sc->unit[i].kind);
         U->qhead = U->qtail = NONE;
+        U->chead = U->ctail = NONE;
+        if (sc->unit[i].surge_capacity > 0) U->extras |= UX_SURGE;
+        if (sc->unit[i].corridor_capacity > 0) U->extras |= UX_CORRIDOR;
+        if (sc->board_measures) {
+            U->extras |= UX_HIST;
+            /* occupancy_p95's histogram, grown as occupancy rises */
+            U->nhist = 16;
+            U->hist = fs_calloc(U->nhist, sizeof *U->hist);
+            U->hist_total = fs_calloc(U->nhist, sizeof *U->hist_total);
+        }
         tw_init(&U->occ_tw, 0, 0);
         tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
         tw_init(&U->q_tw, 0, 0);
@@ -136,6 +150,16 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->collecting = sc->warmup <= 0;
     r->next_boundary = sc->warmup > 0 ? sc->warmup : fmin(flow_bucket_start(sc, 1), sc->horizon);
     r->dl_next = fmin(1, r->next_boundary);
+    r->snap_next = sc->snapshots ? 1 : INFINITY;
+}
+
+/* The midnight censuses up to t (those at t included: the state at a midnight is the state
+ * before any event at that instant), each counted in the window open then. */
+static void snapshots_until(struct rep *r, double t) {
+    while (r->snap_next <= t && r->snap_next <= r->sc->horizon) {
+        rec_snapshot(r, r->snap_next);
+        r->snap_next += 1;
+    }
 }
 
 /* ---- the loop ----------------------------------------------------------------------------- */
@@ -195,9 +219,11 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
         if (__builtin_expect(ev.time >= r->dl_next, 0)) {
             dl_check(r);
             while (ev.time >= r->next_boundary) {
+                snapshots_until(r, r->next_boundary);
                 dl_account(r, r->next_boundary);
                 rec_close_window(r, r->next_boundary);
             }
+            snapshots_until(r, ev.time);
             r->dl_next = fmin(floor(ev.time) + 1, r->next_boundary);
         }
         while (ev.time >= r->warm_next) rec_close_warm(r, r->warm_next);
@@ -216,13 +242,14 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
 #ifdef FLOWSIM_INVARIANTS
         for (size_t u = 0; u < sc->nunits; u++) {
             const struct unit_rt *U = &r->u[u];
-            FS_INVARIANT(U->qlen >= 0 && U->delayed >= 0 && U->delayed <= U->occ);
+            FS_INVARIANT(U->qlen >= 0 && U->delayed >= 0 && U->delayed <= U->occ + U->corr);
             FS_INVARIANT((U->qlen == 0) == (U->qhead == NONE));
         }
 #endif
     }
     if (r->next_boundary <= sc->horizon) dl_check(r);
     while (r->next_boundary <= sc->horizon) {
+        snapshots_until(r, r->next_boundary);
         dl_account(r, r->next_boundary);
         rec_close_window(r, r->next_boundary);
     }
@@ -239,6 +266,9 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
 static struct flow_result *rep_result(struct rep *r) {
     const struct scenario *sc = r->sc;
     struct flow_result *res = r->res;
+    /* occupancy_p95 of the whole run is its own histogram's, not a sum of the windows' */
+    for (size_t i = 0; sc->board_measures && i < sc->nunits; i++)
+        r->total_u[i].occ_p95 = flow_p95_total(&r->u[i]);
     metrics_eval(r->ml, sc, r->total_u, &r->total_s, r->await_total, r->gtotal_u, r->gtotal_s,
                  sc->horizon - sc->warmup, res->summary);
     for (size_t i = 0; i < sc->nunits; i++)

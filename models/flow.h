@@ -76,6 +76,7 @@ struct flow_visit {
     int queue;                   /* a queue row: no place held here, no delayed days */
     double delayed[FLOW_NDELAY]; /* days of this visit's delay by reason (FLOW_DELAY_*) */
     int delayed_in;              /* the unit kept while queueing here, counted as awaiting it */
+    double corridor;             /* when it moved from its place to a corridor space, or NAN */
 };
 typedef void (*flow_visit_fn)(void *ctx, const struct flow_visit *v);
 /* Values handed over as they are made: report bucket `index` of replication rep (nslots

@@ -25,8 +25,11 @@
 static int candidate(const struct rep *r, int u) {
     const struct unit_rt *U = &r->u[u];
     const struct sc_unit *su = &r->sc->unit[u];
-    return U->occ > 0 && U->occ >= U->cap && U->delayed == U->occ && U->assess_tw.value == 0 &&
-           U->chc_tw.value == 0 && !su->has_patience && !(su->surge_capacity > 0 && !U->surging);
+    /* A&E's corridor patients are delayed without a place: with them the unit is full of
+     * blocked patients when its places and its corridor are. */
+    return U->occ > 0 && U->occ >= U->cap && U->delayed == U->occ + U->corr &&
+           U->corr >= su->corridor_capacity && U->assess_tw.value == 0 && U->chc_tw.value == 0 &&
+           !su->has_patience && !(su->surge_capacity > 0 && !U->surging);
 }
 
 /* Patients of unit u counted as waiting for units still in the set (*in_set), and delayed
@@ -68,7 +71,7 @@ static size_t frozen_set(struct rep *r) {
             if (!r->dl_in[u]) continue;
             double in_set, other;
             await_counts(r, (int)u, &in_set, &other);
-            if (in_set + other < r->u[u].occ) {
+            if (in_set + other < r->u[u].occ + r->u[u].corr) {
                 r->dl_in[u] = 0, k--, changed = 1;
             } else if (other > 0) {
                 walk = 1;
@@ -80,7 +83,8 @@ static size_t frozen_set(struct rep *r) {
         changed = 0;
         walk_queues(r);
         for (size_t u = 0; u < n; u++)
-            if (r->dl_in[u] && r->dl_cnt[u] < r->u[u].occ) r->dl_in[u] = 0, k--, changed = 1;
+            if (r->dl_in[u] && r->dl_cnt[u] < r->u[u].occ + r->u[u].corr)
+                r->dl_in[u] = 0, k--, changed = 1;
     }
     return k;
 }

@@ -61,6 +61,24 @@ enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC };
 
 #define NONE UINT32_MAX
 
+/* Where a blocked patient of a unit with corridor spaces is (the four u8 fields and the
+ * clink above fill what was padding: the record is no bigger). */
+/* unit_rt extras */
+enum {
+    UX_SURGE = 1,   /* surge_capacity > 0 */
+    UX_HIST = 2,    /* board measures: occupancy_p95's histogram */
+    UX_CORRIDOR = 4 /* corridor_capacity > 0 */
+};
+
+/* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
+#define AMB_HANDING_OVER 2
+
+enum corridor {
+    C_NONE,    /* in its place (or not blocked) */
+    C_IN,      /* in a corridor space: its place was freed, it is still in the unit */
+    C_WAITING, /* in its place, in the unit's list for a corridor space (chead) */
+};
+
 struct patient {
     struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
     struct rng aux;   /* its second stream, for choices a variant may add (step-down), so that
@@ -76,16 +94,19 @@ struct patient {
     uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
     uint32_t qstamp;  /* bumped each time it joins a queue: a stale patience event is ignored */
     uint8_t state;
-    uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle */
+    uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle (1),
+                        * or in a cubicle with its handover under way (AMB_HANDING_OVER) */
     uint8_t delay;     /* enum delay, while delayed in unit */
     uint8_t group;     /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
     uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
     uint8_t rejected;  /* refused by a service since its stay here ended */
-    int32_t assess_to; /* the unit it is being assessed for */
-    int32_t home_from; /* the unit it went home from (for readmit_to) */
     /* CHC: considered for this episode; assessed after discharge, in the interim unit */
     uint8_t chc_done, chc_d2a;
+    uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
+    int32_t assess_to;   /* the unit it is being assessed for */
+    int32_t home_from;   /* the unit it went home from (for readmit_to) */
     int32_t chc_to;      /* where it was going when referred */
+    uint32_t clink;      /* next in its unit's list of patients waiting for a corridor space */
     double chc_ref_t;    /* referral (end of the stay) */
     double chc_assess;   /* length of the assessment */
     double chc_decide_t; /* decision, for an assessment after discharge */
@@ -118,6 +139,20 @@ struct unit_rt {
     int surging, armed;   /* surge places open; occupancy high and a check pending */
     uint32_t surge_epoch; /* bumped to cancel a pending check */
     struct tw surge_tw;   /* 1 while surging */
+    /* corridor spaces (sc_unit corridor_capacity > 0): patients in them (not in occ, still in
+     * delayed), and the blocked patients still in a place waiting for one, first blocked
+     * first, linked by clink */
+    int32_t corr;
+    uint32_t chead, ctail;
+    /* What an occupancy change also updates (UX_*, set once per run): one test on the hot path
+     * for the rare extras */
+    uint8_t extras;
+    struct tw corr_tw, corr_any_tw; /* patients in the corridor; 1 while any is */
+    /* Board measures only (else NULL): time at each whole occupancy in the open window and
+     * since the warm-up, hist[k] for occupancy k (nhist of them), up to hist_t */
+    double *hist, *hist_total;
+    size_t nhist;
+    double hist_t;
 };
 
 struct rep {
@@ -176,6 +211,7 @@ struct rep {
     double dl_next, dl_since, dl_mark;
     uint8_t *dl_in;
     int32_t *dl_cnt;
+    double snap_next; /* the next midnight census (sc->snapshots), INFINITY when none */
 };
 
 /* What the patient log needs of a patient's current visit beyond struct patient: kept apart,
@@ -184,6 +220,7 @@ struct visit_log {
     double since;                /* the delay under way began */
     double delayed[FLOW_NDELAY]; /* delayed days of the visit so far, by reason */
     int32_t delayed_in;          /* the unit it kept its place in while queueing here, + 1 */
+    double corridor;             /* it moved to a corridor space (valid while in one) */
 };
 
 /* ---- flow_units.c: unit mechanics ---- */
@@ -268,10 +305,20 @@ void rec_arrived(struct rep *r, int u);
 /* Unit u's queue changed by d (patient p's), to U->qlen; its occupancy by d, to U->occ. */
 void rec_queue(struct rep *r, int u, const struct patient *p, int d);
 void rec_occupancy(struct rep *r, int u, const struct patient *p, int d);
+/* Unit u's occupancy changed by d, to U->occ: its histogram (board measures, U->hist). */
+void rec_occupancy_hist(struct rep *r, int u, int d);
 /* Patient p, delayed in unit u, began a delay (reason p->delay, awaiting target) or ended its
  * delay: U->delayed already counts the change. */
 void rec_delay_began(struct rep *r, int u, const struct patient *p, int target);
 void rec_delay_ended(struct rep *r, int u, const struct patient *p);
+/* Patient p moved into (d = +1) or out of (-1) one of unit u's corridor spaces: U->corr
+ * already counts it. */
+void rec_corridor(struct rep *r, int u, const struct patient *p, int d);
+/* Unit U's time-weighted 95th percentile of occupancy since the warm-up (board measures;
+ * NAN without them). */
+double flow_p95_total(const struct unit_rt *U);
+/* The midnight census at time t (sc->snapshots): stranded patients, escalation levels. */
+void rec_snapshot(struct rep *r, double t);
 /* Patient p took a place in unit u after waiting `wait` since it arrived at the door; an
  * ambulance's handover to A&E unit u took h days. */
 void rec_admitted(struct rep *r, int u, const struct patient *p, double wait);

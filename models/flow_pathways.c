@@ -37,6 +37,18 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
     struct patient *p = &r->p[id];
     double stay = dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
     const struct sc_unit *su = &r->sc->unit[u];
+    if (__builtin_expect(p->ambulance == AMB_HANDING_OVER, 0)) {
+        /* The handover takes its own time in the cubicle before the A&E stay begins: the
+         * handover is complete at arrival + wait for a cubicle + handover_time. Drawn from its
+         * own stream (keyed by patient and unit), so the patient's other draws stay in step. */
+        const uint64_t HANDOVER = 1ULL << 60;
+        struct rng g;
+        rng_seed_key(&g, r->sc->seed, (uint64_t)r->rep, HANDOVER | (uint64_t)u, p->number);
+        double h = dist_sample(&su->handover_time, &g);
+        rec_handover(r, u, r->now - p->t_arrived + h);
+        p->ambulance = 0;
+        stay += h;
+    }
     const struct sc_chc *h = &r->sc->chc;
     if (h->on && h->from[u]) p->chc_done = 0; /* a new episode may need its own assessment */
     if (p->chc_d2a && u == h->interim) {

@@ -74,7 +74,8 @@ static void log_visit(struct rep *r, int u, const struct patient *p, double leav
                            .next = next,
                            .delay_reason = delay_names[p->delay],
                            .delay_target = p->target,
-                           .delayed_in = e->delayed_in - 1};
+                           .delayed_in = e->delayed_in - 1,
+                           .corridor = p->corridor == C_IN ? e->corridor : NAN};
     memcpy(v.delayed, e->delayed, sizeof v.delayed);
     if (p->delay != D_NONE)
         v.delayed[delay_index[p->delay]] += (isnan(leave) ? r->sc->horizon : leave) - e->since;
@@ -98,7 +99,8 @@ static void log_queue(struct rep *r, int u, const struct patient *p, double leav
                            .delay_target = -1,
                            .queue = 1,
                            .delayed_in =
-                               !lost && p->delay == D_AWAITING && p->target == u ? p->unit : -1};
+                               !lost && p->delay == D_AWAITING && p->target == u ? p->unit : -1,
+                           .corridor = NAN};
     r->visit(r->visit_ctx, &v);
 }
 
@@ -167,6 +169,85 @@ void rec_queue(struct rep *r, int u, const struct patient *p, int d) {
     tw_set(&r->u[u].q_tw, r->now, r->u[u].qlen);
 }
 
+/* The time since the last change at the occupancy before it (board measures): the exact
+ * step function's histogram, for occupancy_p95. Grows with the largest occupancy seen. */
+static void hist_account(struct rep *r, int u, int32_t before, double t) {
+    struct unit_rt *U = &r->u[u];
+    if ((size_t)before >= U->nhist) {
+        size_t old = U->nhist, cap = old, cap2 = old;
+        fs_grow((void **)&U->hist, &cap, (size_t)before + 1, sizeof *U->hist);
+        fs_grow((void **)&U->hist_total, &cap2, cap, sizeof *U->hist_total);
+        FS_ASSERT(cap2 >= cap);
+        memset(U->hist + old, 0, (cap - old) * sizeof *U->hist);
+        memset(U->hist_total + old, 0, (cap - old) * sizeof *U->hist_total);
+        U->nhist = cap;
+    }
+    U->hist[before] += t - U->hist_t;
+    U->hist_t = t;
+}
+
+/* The time-weighted 95th percentile of a histogram of time at each whole occupancy: the least
+ * k with the time at k or below at least 95% of the whole (the inverse of the time-weighted
+ * distribution function, exact for the step function); NAN for no time. */
+static double hist_p95(const double *h, size_t n) {
+    double total = 0, acc = 0;
+    for (size_t k = 0; k < n; k++) total += h[k];
+    if (!(total > 0)) return NAN;
+    for (size_t k = 0; k < n; k++) {
+        acc += h[k];
+        if (acc >= 0.95 * total * (1 - 1e-12)) return (double)k;
+    }
+    return (double)(n - 1);
+}
+
+double flow_p95_total(const struct unit_rt *U) {
+    return U->hist_total ? hist_p95(U->hist_total, U->nhist) : NAN;
+}
+
+void rec_corridor(struct rep *r, int u, const struct patient *p, int d) {
+    struct unit_rt *U = &r->u[u];
+    if (r->visit && d > 0) vlog_of(r, p)->corridor = r->now;
+    tw_set(&U->corr_tw, r->now, U->corr);
+    if ((U->corr > 0) != (U->corr_any_tw.value > 0)) tw_set(&U->corr_any_tw, r->now, U->corr > 0);
+    if (d > 0) r->win[u].corridor_entries++;
+}
+
+/* The midnight census (the bed census of KH03 and the discharge sitrep's 23:59 count): the
+ * patients in each unit whose stay there has lasted 7, 14 and 21 days or more (NHS
+ * Improvement's stranded and super-stranded), and each unit's occupancy against its
+ * escalation levels, counted in the open window. */
+void rec_snapshot(struct rep *r, double t) {
+    const struct scenario *sc = r->sc;
+    for (size_t u = 0; u < sc->nunits; u++) {
+        struct unit_window *w = &r->win[u];
+        const struct unit_rt *U = &r->u[u];
+        w->snapshots++;
+        const struct sc_unit *su = &sc->unit[u];
+        /* at a level: occupancy at least level x places available (those in force, or more
+         * if held, as occupancy_pct counts them) */
+        double avail = fmax(isinf(U->cap) ? 0 : U->cap, (double)U->occ);
+        uint64_t *at[3] = {&w->days_level1, &w->days_level2, &w->days_level3};
+        for (size_t k = 0; k < su->nlevels; k++)
+            if (avail > 0 && (double)U->occ >= su->level[k] * avail * (1 - 1e-12)) (*at[k])++;
+    }
+    if (!sc->board_measures) return;
+    for (size_t id = 0; id < r->np; id++) {
+        const struct patient *p = &r->p[id];
+        if (p->state == P_FREE || p->state == P_HOME || p->unit < 0) continue;
+        double los = t - p->t_entered;
+        struct unit_window *w = &r->win[p->unit];
+        /* whole days with the clock's slack: a stay of exactly 7 days counts */
+        if (!WITHIN(r, 7, los)) continue;
+        w->stranded7_sum++;
+        if (WITHIN(r, 14, los)) w->stranded14_sum++;
+        if (WITHIN(r, 21, los)) w->stranded21_sum++;
+    }
+}
+
+void rec_occupancy_hist(struct rep *r, int u, int d) {
+    hist_account(r, u, r->u[u].occ - d, r->now);
+}
+
 void rec_occupancy(struct rep *r, int u, const struct patient *p, int d) {
     over_account(r, u, r->now);
     tw_set(&r->u[u].occ_tw, r->now, r->u[u].occ);
@@ -223,6 +304,7 @@ void rec_handover(struct rep *r, int u, double h) {
     r->win[u].handovers++;
     r->win[u].handover_sum += h;
     if (!WITHIN(r, h, HOURS(0.5))) r->win[u].handovers_30m++;
+    if (!WITHIN(r, h, HOURS(0.75))) r->win[u].handovers_45m++;
     if (!WITHIN(r, h, HOURS(1))) r->win[u].handovers_60m++;
 }
 
@@ -366,6 +448,16 @@ void rec_close_window(struct rep *r, double t) {
         r->win[i].rejected_area = tw_area(&U->rej_tw, t);
         r->win[i].surge_area = tw_area(&U->surge_tw, t);
         r->win[i].chc_area = tw_area(&U->chc_tw, t);
+        r->win[i].corridor_area = tw_area(&U->corr_tw, t);
+        r->win[i].corridor_any_area = tw_area(&U->corr_any_tw, t);
+        if (U->hist) {
+            hist_account(r, (int)i, U->occ, t);
+            r->win[i].occ_p95 = hist_p95(U->hist, U->nhist);
+            for (size_t k = 0; k < U->nhist; k++) {
+                if (r->collecting) U->hist_total[k] += U->hist[k];
+                U->hist[k] = 0;
+            }
+        }
         /* The NHS England count of patients no longer meeting the criteria to reside is a
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
@@ -413,6 +505,8 @@ void rec_close_window(struct rep *r, double t) {
         tw_reset(&U->rej_tw, t);
         tw_reset(&U->surge_tw, t);
         tw_reset(&U->chc_tw, t);
+        tw_reset(&U->corr_tw, t);
+        tw_reset(&U->corr_any_tw, t);
     }
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     if (r->gwin) {

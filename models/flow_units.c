@@ -123,7 +123,10 @@ void units_occ_add(struct rep *r, int u, int d, const struct patient *p) {
      * and a census may fill escalation beds above it). */
     FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap || r->placing));
     rec_occupancy(r, u, p, d);
-    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+    if (__builtin_expect(U->extras & (UX_SURGE | UX_HIST), 0)) {
+        if (U->extras & UX_HIST) rec_occupancy_hist(r, u, d);
+        if (U->extras & UX_SURGE) surge_update(r, u);
+    }
 }
 
 /* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
@@ -141,10 +144,103 @@ void units_delay_end(struct rep *r, int u, struct patient *p) {
     p->delay = D_NONE;
 }
 
+/* ---- corridor spaces ---------------------------------------------------------------------- */
+
+/* An A&E with corridor_capacity > 0: a patient whose stay has ended and who is blocked
+ * (queued for a full unit) leaves its cubicle for a corridor space while one is free; the
+ * cubicle is freed for the next patient. It is still in the unit (its A&E clock and its
+ * delay run on: delayed counts it, occ does not). Blocked patients that find the corridor
+ * full wait in their cubicles for a space, first blocked first (chead): a corridor space
+ * freed goes to the earliest of them. The unit's next-unit queue is first come first served
+ * by the decision to admit, so corridor patients, blocked before those still in cubicles,
+ * move on first. */
+static void corridor_enter(struct rep *r, int u, struct patient *p) {
+    units_occ_add(r, u, -1, p);
+    r->u[u].corr++;
+    p->corridor = C_IN;
+    rec_corridor(r, u, p, +1);
+}
+
+static int corridor_free(const struct rep *r, int u) {
+    return r->u[u].corr < r->sc->unit[u].corridor_capacity;
+}
+
+/* Patient id, in its place in u, has just been blocked: a corridor space, or the list for
+ * one. Returns 1 when its place was freed (for the caller to offer). */
+static int corridor_blocked(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    struct patient *p = &r->p[id];
+    if (corridor_free(r, u)) {
+        corridor_enter(r, u, p);
+        return 1;
+    }
+    p->corridor = C_WAITING;
+    p->clink = NONE;
+    if (U->ctail == NONE)
+        U->chead = id;
+    else
+        r->p[U->ctail].clink = id;
+    U->ctail = id;
+    return 0;
+}
+
+/* Out of u's list for a corridor space (it moved on from its cubicle): a linear walk, as the
+ * list holds at most the unit's cubicles. */
+static void corridor_unlist(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t prev = NONE, k = U->chead;
+    while (k != id) {
+        FS_ASSERT(k != NONE);
+        prev = k;
+        k = r->p[k].clink;
+    }
+    if (prev == NONE)
+        U->chead = r->p[id].clink;
+    else
+        r->p[prev].clink = r->p[id].clink;
+    if (U->ctail == id) U->ctail = prev;
+    r->p[id].corridor = C_NONE;
+}
+
+/* Corridor spaces free in u go to the patients waiting in their cubicles, each freeing its
+ * cubicle. */
+static void corridor_fill(struct rep *r, int u) {
+    struct unit_rt *U = &r->u[u];
+    while (U->chead != NONE && corridor_free(r, u)) {
+        uint32_t id = U->chead;
+        U->chead = r->p[id].clink;
+        if (U->chead == NONE) U->ctail = NONE;
+        corridor_enter(r, u, &r->p[id]);
+    }
+}
+
+/* A corridor patient leaves its space, which goes at once to the first patient waiting in a
+ * cubicle for one (freeing that cubicle: the caller offers unit u, as for any place freed). */
+static void corridor_leave(struct rep *r, int u, struct patient *p) {
+    r->u[u].corr--;
+    rec_corridor(r, u, p, -1);
+    p->corridor = C_NONE;
+    corridor_fill(r, u);
+}
+
+/* Only a delayed patient can be in a corridor or listed for one (it is blocked): the common
+ * case, a patient leaving at the end of its care, pays one test as before. */
 void units_leave(struct rep *r, int u, struct patient *p, int next) {
     rec_left(r, u, p, next);
-    units_occ_add(r, u, -1, p);
-    if (p->delay != D_NONE) units_delay_end(r, u, p);
+    if (p->delay != D_NONE) {
+        if (__builtin_expect(p->corridor == C_IN, 0)) {
+            units_delay_end(r, u, p);
+            corridor_leave(r, u, p);
+            p->unit = -1;
+            return;
+        }
+        if (__builtin_expect(p->corridor == C_WAITING, 0))
+            corridor_unlist(r, u, (uint32_t)(p - r->p));
+        units_occ_add(r, u, -1, p);
+        units_delay_end(r, u, p);
+    } else {
+        units_occ_add(r, u, -1, p);
+    }
     p->unit = -1;
 }
 
@@ -160,8 +256,12 @@ static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     p->t_entered = r->now;
     rec_admitted(r, u, p, r->now - t_arrived);
     if (p->ambulance && (r->u[u].caps & UK_HANDOVER)) {
-        rec_handover(r, u, r->now - t_arrived);
-        p->ambulance = 0;
+        if (__builtin_expect(r->sc->unit[u].has_handover_time, 0)) {
+            p->ambulance = AMB_HANDING_OVER; /* begin_stay adds the handover's own time */
+        } else {
+            rec_handover(r, u, r->now - t_arrived);
+            p->ambulance = 0;
+        }
     }
 }
 
@@ -221,18 +321,26 @@ int units_remove(struct rep *r, uint32_t id, int why) {
 int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
     const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
-    *freed = -1;
+    int back = -1; /* its own unit, left from a corridor space: that space is freed */
     for (;;) {
         struct unit_rt *D = &r->u[d];
         rec_arrived(r, d);
         if (p->unit == d) {
-            /* Routed back to its own unit: a new stay in the place it already holds. */
+            if (__builtin_expect(p->corridor != C_IN, 1)) {
+                /* Routed back to its own unit: a new stay in the place it already holds. */
+                units_leave(r, d, p, d);
+                start_stay(r, id, d, r->now);
+                *freed = -1;
+                return d;
+            }
+            /* From its corridor space back to its own door (it gave up waiting): it holds no
+             * place here, so it arrives as from outside. */
             units_leave(r, d, p, d);
-            start_stay(r, id, d, r->now);
-            return d;
+            back = d;
         }
         if (D->occ < D->cap) {
-            *freed = move_in(r, id, d);
+            int src = move_in(r, id, d);
+            *freed = src >= 0 ? src : back;
             return d;
         }
         switch (sc->unit[d].when_full) {
@@ -247,11 +355,19 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             }
             enqueue(r, d, id);
             p->qstamp++;
+            *freed = back;
+            /* Blocked in an A&E with corridor spaces: out of its cubicle if one is free (a
+             * patient already in the corridor, or listed for it, stays so). */
+            if (p->unit >= 0 && __builtin_expect(r->u[p->unit].extras & UX_CORRIDOR, 0) &&
+                p->corridor == C_NONE && corridor_blocked(r, p->unit, id))
+                *freed = p->unit;
             return ARRIVE_QUEUED;
-        case FULL_LOSE:
+        case FULL_LOSE: {
             rec_lost(r, d, p);
-            *freed = units_remove(r, id, FLOW_NEXT_LOST);
+            int src = units_remove(r, id, FLOW_NEXT_LOST);
+            *freed = src >= 0 ? src : back;
             return ARRIVE_LOST;
+        }
         case FULL_DIVERT:
             d = sc->unit[d].divert;
             break;
@@ -267,7 +383,7 @@ void units_on_capacity(struct rep *r, int u, uint32_t k) {
     U->base = c;
     U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
     rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
-    if (r->sc->unit[u].surge_capacity > 0) surge_update(r, u);
+    if (U->extras & UX_SURGE) surge_update(r, u);
 }
 
 /* Occupancy has stayed high for surge_after: open the surge places. */

@@ -125,6 +125,20 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->has_patience;
     case MW_CHC_FROM:
         return sc->chc.on && sc->chc.from[u - sc->unit];
+    case MW_CORRIDOR:
+        return u->corridor_capacity > 0;
+    case MW_BOARD:
+        return sc->board_measures;
+    case MW_BOARD_ACUTE:
+        return sc->board_measures && reports(sc, u, MW_ACUTE);
+    case MW_BOARD_AMBULANCE:
+        return (sc->board_measures || u->has_handover_time) && reports(sc, u, MW_AMBULANCE);
+    case MW_BOARD_LWBS:
+        return sc->board_measures && reports(sc, u, MW_AE) && u->has_patience;
+    case MW_LEVEL1:
+    case MW_LEVEL2:
+    case MW_LEVEL3:
+        return u->nlevels >= (size_t)(c - MW_LEVEL1 + 1);
     case MW_POPULATION:
         return !isnan(sc->population);
     case MW_ANY_COST:
@@ -501,6 +515,39 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = 100.0 * ratio(k, n);
             break;
         }
+        case MET_CORRIDOR_OCCUPANCY:
+            v = w->corridor_area / length;
+            break;
+        case MET_CORRIDOR_HOURS:
+            v = 24 * w->corridor_any_area / length;
+            break;
+        case MET_HANDOVERS_45M:
+            v = (double)w->handovers_45m / length;
+            break;
+        case MET_LWBS_PCT: /* NHS ECDS: left before being seen, over every attendance */
+            v = 100.0 * ratio((double)w->reneged, (double)w->ae_leaves);
+            break;
+        case MET_STRANDED_7D:
+            v = ratio(w->stranded7_sum, (double)w->snapshots);
+            break;
+        case MET_STRANDED_14D:
+            v = ratio(w->stranded14_sum, (double)w->snapshots);
+            break;
+        case MET_STRANDED_21D:
+            v = ratio(w->stranded21_sum, (double)w->snapshots);
+            break;
+        case MET_OCCUPANCY_P95:
+            v = w->occ_p95;
+            break;
+        case MET_DAYS_AT_LEVEL_1:
+            v = (double)w->days_level1;
+            break;
+        case MET_DAYS_AT_LEVEL_2:
+            v = (double)w->days_level2;
+            break;
+        case MET_DAYS_AT_LEVEL_3:
+            v = (double)w->days_level3;
+            break;
         case MET_COUNT:
             FS_UNREACHABLE();
         }

@@ -60,6 +60,14 @@ enum metric_when {
     MW_SURGE,                  /* surge_capacity > 0 */
     MW_PATIENCE,               /* a patience */
     MW_CHC_FROM,               /* a [chc] from unit */
+    MW_CORRIDOR,               /* corridor_capacity > 0 */
+    MW_BOARD,                  /* board_measures = yes */
+    MW_BOARD_ACUTE,            /* acute units, board_measures = yes */
+    MW_BOARD_AMBULANCE,        /* MW_AMBULANCE units, board_measures = yes or handover_time */
+    MW_BOARD_LWBS,             /* ae units with a patience, board_measures = yes */
+    MW_LEVEL1,                 /* escalation_levels with at least 1, 2, 3 levels */
+    MW_LEVEL2,
+    MW_LEVEL3,
     /* system */
     MW_POPULATION, /* population set */
     MW_ANY_COST,   /* some unit has a cost key */
@@ -192,7 +200,24 @@ size_t metric_await_index(const struct metric_layout *ml, int u, int d);
     X(double, saved)                                                                               \
     X(double, surge_area) /* days in surge */                                                      \
     X(double, chc_area)   /* delayed patient-days in a CHC assessment */                           \
-    X(uint64_t, reneged)  /* gave up waiting for a place here (patience) */
+    X(uint64_t, reneged)  /* gave up waiting for a place here (patience) */                        \
+    /* the front door: corridor patient-days, days with anyone in the corridor, entries; */        \
+    X(double, corridor_area)                                                                       \
+    X(double, corridor_any_area)                                                                   \
+    X(uint64_t, corridor_entries)                                                                  \
+    X(uint64_t, handovers_45m)                                                                     \
+    /* the midnight census (rec_snapshot): how many; stranded patients summed over them; */        \
+    /* those at or above each escalation level */                                                  \
+    X(uint64_t, snapshots)                                                                         \
+    X(double, stranded7_sum)                                                                       \
+    X(double, stranded14_sum)                                                                      \
+    X(double, stranded21_sum)                                                                      \
+    X(uint64_t, days_level1)                                                                       \
+    X(uint64_t, days_level2)                                                                       \
+    X(uint64_t, days_level3)                                                                       \
+    /* the window's time-weighted 95th percentile of occupancy, set when it closes; a sum of */    \
+    /* windows means nothing: the whole run's is set from its own histogram (flow.c) */            \
+    X(double, occ_p95)
 
 struct unit_window {
 #define UNIT_WINDOW_FIELD(type, field) type field;

@@ -80,6 +80,15 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     sc->population = NAN;
     if ((e = opt(s, K_scenario_population)) && parse_key(c, e, val_positive, &sc->population))
         return -1;
+    /* The board's measures (stranded patients, occupancy_p95, lwbs_pct, handovers_45m) are
+     * reported only when asked for, so that a scenario without the key writes what it wrote
+     * before, byte for byte. */
+    if ((e = opt(s, K_scenario_board_measures))) {
+        if (!strcmp(e->value, "yes"))
+            sc->board_measures = sc->snapshots = 1;
+        else if (strcmp(e->value, "no") != 0)
+            return key_fail(c, e, "expected yes or no");
+    }
     return 0;
 }
 
@@ -295,6 +304,7 @@ void scenario_free(struct scenario *sc) {
         dist_fini(&u->stay);
         dist_fini(&u->readmit_after);
         dist_fini(&u->patience);
+        dist_fini(&u->handover_time);
         for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
             dist_fini(&u->g[g].stay);
             dist_fini(&u->g[g].readmit_after);

@@ -83,6 +83,16 @@ struct sc_unit {
      * patience_to (a unit, or ROUTE_EXIT: out of the modelled system) */
     int has_patience, patience_to;
     struct dist patience;
+    /* The front door (an A&E, UK_CORRIDOR): corridor_capacity spaces (0: none, inf) where
+     * a patient whose stay has ended waits for its next unit without holding a cubicle; the
+     * time an ambulance handover takes once a cubicle is free (has_handover_time) */
+    double corridor_capacity;
+    int has_handover_time;
+    struct dist handover_time;
+    /* escalation_levels: up to 3 occupancy fractions, ascending (nlevels of them; 0: none),
+     * reported as days_at_level_1..nlevels */
+    size_t nlevels;
+    double level[3];
     struct unit_group *g; /* per group (scenario_ngroups(sc) of them) */
     double readmit_any;   /* the largest readmit over the groups */
     int init_given;
@@ -152,8 +162,11 @@ struct scenario {
     struct sc_chc chc;
     size_t ngroups; /* [group] sections; 0 for none */
     struct sc_group *group;
-    int aux_draws;  /* some feature draws from the patients' second stream */
-    struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
+    int aux_draws;      /* some feature draws from the patients' second stream */
+    int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
+    int corridors;      /* some unit has corridor_capacity > 0 */
+    int snapshots;      /* a midnight census is taken: board_measures or escalation_levels */
+    struct doc doc;     /* every key with its effective value, for scenario.resolved.ini */
 };
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything, the limits of

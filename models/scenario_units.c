@@ -9,6 +9,7 @@
 #include "models/limits.h"
 #include "scenario_int.h"
 #include "sim/core.h"
+#include "unitkind.h"
 #include "value.h"
 
 static const char *const kind_names[] = {"generic",   "ae",        "acute",       "step_down",
@@ -276,10 +277,60 @@ static int unit_surge(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
+/* The front door: corridor spaces and the ambulance handover's own time, on a unit whose kind
+ * has them (an A&E: UK_CORRIDOR, UK_HANDOVER). */
+static int unit_front_door(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e;
+    unsigned caps = unitkind_caps(u->kind);
+    if ((e = opt(s, K_unit_corridor_capacity))) {
+        if (!(caps & UK_CORRIDOR))
+            return key_fail(c, e, "expected kind = ae (only A&E has corridors)");
+        if (parse_key(c, e, val_count, &u->corridor_capacity)) return -1;
+        c->sc->corridors |= u->corridor_capacity > 0;
+    }
+    if ((e = opt(s, K_unit_handover_time))) {
+        if (!(caps & UK_HANDOVER))
+            return key_fail(c, e, "expected kind = ae (only A&E takes ambulance handovers)");
+        if (build_dist(c, e, &u->handover_time)) return -1;
+        u->has_handover_time = 1;
+    }
+    return 0;
+}
+
+/* escalation_levels = 0.85, 0.92, 0.97: up to three occupancy fractions, ascending, on a unit
+ * of finite capacity. */
+static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    static const char hint[] = "expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
+                               "'0.85, 0.92, 0.97'";
+    struct doc_entry *e = opt(s, K_unit_escalation_levels);
+    if (!e) return 0;
+    if (!unit_finite(u)) return key_fail(c, e, "expected a unit of finite capacity");
+    size_t len = strlen(e->value) + 1;
+    char *buf = fs_malloc(len), *save = NULL, why[FS_MSG_MAX];
+    memcpy(buf, e->value, len);
+    int rc = 0;
+    u->nlevels = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ' || *tok == '\t') tok++;
+        size_t n = strlen(tok);
+        while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t')) tok[--n] = 0;
+        double v;
+        if (u->nlevels == 3 || val_prob(tok, &v, why, sizeof why) || !(v > 0) ||
+            (u->nlevels > 0 && !(v > u->level[u->nlevels - 1])))
+            rc = key_fail(c, e, hint);
+        else
+            u->level[u->nlevels++] = v;
+    }
+    fs_free(buf);
+    if (!rc && u->nlevels == 0) rc = key_fail(c, e, hint);
+    if (!rc) c->sc->snapshots = 1;
+    return rc;
+}
+
 /* ORDER: a unit's first bad key, in this order, is the one reported. */
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
-    unit_kind,  unit_places,  unit_stay,      unit_when_full, unit_patience,
-    unit_costs, unit_readmit, unit_step_down, unit_census,    unit_surge,
+    unit_kind,    unit_places,    unit_stay,   unit_when_full, unit_patience,   unit_costs,
+    unit_readmit, unit_step_down, unit_census, unit_surge,     unit_front_door, unit_levels,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {

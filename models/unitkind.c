@@ -6,7 +6,7 @@
 /* ORDER unit_kind: one row per kind; a kind with no flag is a label. */
 static const unsigned kind_caps[] = {
     [UNIT_GENERIC] = 0,
-    [UNIT_AE] = UK_AE_CLOCK | UK_HANDOVER | UK_TROLLEY_WAIT,
+    [UNIT_AE] = UK_AE_CLOCK | UK_HANDOVER | UK_TROLLEY_WAIT | UK_CORRIDOR,
     [UNIT_ACUTE] = UK_ACUTE_BEDS,
     [UNIT_STEP_DOWN] = 0, /* label */
     [UNIT_HOME_CARE] = UK_HOME_91D,

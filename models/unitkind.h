@@ -28,6 +28,10 @@ enum unit_capability {
     /* Reablement outcome: where readmissions are modelled, whether a patient going home from the
      * unit is still at home 91 days later is measured (home_91d_pct, ASCOF 2B(1)). */
     UK_HOME_91D = 1u << 4,
+    /* Corridor spaces: a patient whose stay has ended and who waits for its next unit may
+     * leave its place for a corridor space (corridor_capacity), freeing the place
+     * (corridor_occupancy, corridor_hours). */
+    UK_CORRIDOR = 1u << 5,
 };
 
 /* The UK_* flags of kind k. */

@@ -41,7 +41,14 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
         free_log(log);
         return NULL;
     }
-    fputs(PLOG_HEADER, log->cf.f);
+    /* A column added at the end, and only where a unit has corridor spaces: a log without
+     * them is what it was. */
+    if (sc->corridors) {
+        fwrite(PLOG_HEADER, 1, sizeof PLOG_HEADER - 2, log->cf.f); /* without its newline */
+        fputs(",corridor\n", log->cf.f);
+    } else {
+        fputs(PLOG_HEADER, log->cf.f);
+    }
     return log;
 }
 
@@ -80,6 +87,10 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
     }
     fputc(',', f);
     if (v->delayed_in >= 0) fputs(log->q_unit[v->delayed_in], f);
+    if (log->sc->corridors) {
+        fputc(',', f);
+        if (!isnan(v->corridor)) csvout_num(f, v->corridor);
+    }
     fputc('\n', f);
 }
 

@@ -721,11 +721,13 @@ static void same_replication_same_numbers(void **s) {
     done(&c);
 }
 
-/* A kind is what it does (unitkind.h): A&E keeps the clock, hands over ambulances and has
- * trolley waits; acute beds and home care's 91-day outcome are their own; the rest are labels. */
+/* A kind is what it does (unitkind.h): A&E keeps the clock, hands over ambulances, has trolley
+ * waits and corridor spaces; acute beds and home care's 91-day outcome are their own; the rest
+ * are labels. */
 static void kinds_are_capability_flags(void **s) {
     (void)s;
-    assert_int_equal(unitkind_caps(UNIT_AE), UK_AE_CLOCK | UK_HANDOVER | UK_TROLLEY_WAIT);
+    assert_int_equal(unitkind_caps(UNIT_AE),
+                     UK_AE_CLOCK | UK_HANDOVER | UK_TROLLEY_WAIT | UK_CORRIDOR);
     assert_int_equal(unitkind_caps(UNIT_ACUTE), UK_ACUTE_BEDS);
     assert_int_equal(unitkind_caps(UNIT_HOME_CARE), UK_HOME_91D);
     assert_int_equal(unitkind_caps(UNIT_GENERIC), 0);

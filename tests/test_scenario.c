@@ -188,6 +188,28 @@ static void extends_and_overrides(void **s) {
     assert_string_equal(err, "--set icu.capacity=3: no section named 'icu' in the scenario");
 }
 
+/* The front door's keys and the board's measures read back. */
+static void front_door_keys(void **s) {
+    (void)s;
+    struct scenario *sc = load("front.ini", "[scenario]\nhorizon = 100d\nboard_measures = yes\n"
+                                            "[arrivals a]\nto = ae\nrate = 10/d\nambulance = 0.3\n"
+                                            "[unit ae]\nkind = ae\ncapacity = 8\nstay = exp(2h)\n"
+                                            "corridor_capacity = inf\nhandover_time = fixed(15m)\n"
+                                            "escalation_levels = 0.85, 0.92, 0.97\n");
+    if (!sc) fail_msg("%s", err);
+    assert_true(sc->board_measures && sc->corridors && sc->snapshots);
+    assert_true(isinf(sc->unit[0].corridor_capacity));
+    assert_true(sc->unit[0].has_handover_time);
+    assert_close(dist_mean(&sc->unit[0].handover_time), 15 / 1440.0, 1e-12);
+    assert_int_equal(sc->unit[0].nlevels, 3);
+    assert_close(sc->unit[0].level[1], 0.92, 0);
+    scenario_free(sc);
+    sc = load("front0.ini", BASE);
+    assert_true(!sc->board_measures && !sc->corridors && !sc->snapshots);
+    assert_close(sc->unit[0].corridor_capacity, 0, 0);
+    scenario_free(sc);
+}
+
 static void csv_tables(void **s) {
     (void)s;
     /* Excel-shaped: BOM, CRLF, a header, quoted fields, trailing empty columns. */
@@ -353,6 +375,31 @@ static const struct bad_input bad_inputs[] = {
     {"patience_to the unit itself is refused", "patience_self.ini",
      BASE "patience = exp(1d)\npatience_to = ward\n",
      "12: patience_to: expected another unit: patients give up waiting for this one"},
+    {"corridor spaces on a unit that is no A&E are refused", "corridor_kind.ini",
+     BASE "corridor_capacity = 4\n",
+     "11: corridor_capacity: expected kind = ae (only A&E has corridors)"},
+    {"a corridor of no number is refused", "corridor_value.ini",
+     BASE "kind = ae\ncorridor_capacity = some\n",
+     "12: corridor_capacity: expected a whole number >= 0 or 'inf', got 'some'"},
+    {"a handover time on a unit that is no A&E is refused", "handover_kind.ini",
+     BASE "handover_time = fixed(15m)\n",
+     "11: handover_time: expected kind = ae (only A&E takes ambulance handovers)"},
+    {"escalation levels that do not rise are refused", "levels_order.ini",
+     BASE "escalation_levels = 0.92, 0.85\n",
+     "11: escalation_levels: expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
+     "'0.85, 0.92, 0.97'"},
+    {"four escalation levels are refused", "levels_four.ini",
+     BASE "escalation_levels = 0.8, 0.85, 0.9, 0.95\n",
+     "11: escalation_levels: expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
+     "'0.85, 0.92, 0.97'"},
+    {"escalation levels on an unlimited unit are refused", "levels_inf.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "[unit ward]\nstay = exp(2d)\nescalation_levels = 0.9\n",
+     "8: escalation_levels: expected a unit of finite capacity"},
+    {"board_measures other than yes or no is refused", "board.ini",
+     "[scenario]\nhorizon = 100d\nboard_measures = please\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: board_measures: expected yes or no"},
     {"patience_to without patience is refused", "patience_alone.ini", BASE "patience_to = exit\n",
      "11: patience_to: expected patience = DIST beside it (patience_to says where those who give "
      "up go)"},
@@ -883,6 +930,7 @@ int main(void) {
         cmocka_unit_test(defaults_filled_in),
         cmocka_unit_test(comments_continuations_and_forward_references),
         cmocka_unit_test(extends_and_overrides),
+        cmocka_unit_test(front_door_keys),
         cmocka_unit_test(csv_tables),
         cmocka_unit_test(excel_shaped_tables_read_or_refused),
         cmocka_unit_test(transfer_sections),

@@ -102,14 +102,26 @@ static const double W0 = 30, H = 200;
 
 /* Per (replication, unit, group or NG for all): what the time series reports, as its name
  * there; Q_AWAIT + k is delayed_days_awaiting_<units[k]>. */
-enum { Q_ADM, Q_OCC, Q_QUEUE, Q_DELAYED, Q_CHC, Q_ASSESS, Q_REJ, Q_AWAIT, NQ = Q_AWAIT + NU };
+enum {
+    Q_ADM,
+    Q_OCC,
+    Q_QUEUE,
+    Q_DELAYED,
+    Q_CHC,
+    Q_ASSESS,
+    Q_REJ,
+    Q_CORRIDOR,
+    Q_AWAIT,
+    NQ = Q_AWAIT + NU
+};
 static const char *const qname[Q_AWAIT] = {"admissions",
                                            "occupancy",
                                            "queue",
                                            "delayed_days",
                                            "delayed_days_chc_assessment",
                                            "delayed_days_assessment",
-                                           "delayed_days_rejected"};
+                                           "delayed_days_rejected",
+                                           "corridor_occupancy"};
 /* Per-patient counts from the log, per (replication, unit, group or NG). */
 struct pcount {
     double los_sum, los_n, wait_sum, wait_n, reneged, ae_n, ae_4h, step_downs;
@@ -161,7 +173,8 @@ static void read_log(void) {
         c_grp = table_column(h, "group"), c_unit = table_column(h, "unit"),
         c_arr = table_column(h, "arrive"), c_start = table_column(h, "start"),
         c_eoc = table_column(h, "end_of_care"), c_leave = table_column(h, "leave"),
-        c_next = table_column(h, "next"), c_in = table_column(h, "delayed_in");
+        c_next = table_column(h, "next"), c_in = table_column(h, "delayed_in"),
+        c_corr = table_column(h, "corridor");
     int c_days[4] = {
         table_column(h, "delayed_days_chc_assessment"), table_column(h, "delayed_days_assessment"),
         table_column(h, "delayed_days_rejected"), table_column(h, "delayed_days_awaiting")};
@@ -169,6 +182,7 @@ static void read_log(void) {
                 c_start == 5 && c_eoc == 6 && c_leave == 7 && c_next == 8); /* the old contract */
     for (int k = 0; k < 4; k++) assert_true(c_days[k] > 9);
     assert_true(c_in > 9);
+    assert_int_equal(c_corr, (int)h->n - 1); /* the last column, with corridors */
     /* patients gone home, by number, per replication: their next row is a readmission */
     size_t cap = 1 << 16;
     unsigned char *home[NREP] = {calloc(cap, 1), calloc(cap, 1)};
@@ -201,8 +215,10 @@ static void read_log(void) {
             }
             continue;
         }
-        /* A place held. */
-        add(rep, u, g, Q_OCC, overlap(start, leave));
+        /* A place held, up to a move to a corridor space, then the corridor. */
+        double corridor = cell(r, c_corr);
+        add(rep, u, g, Q_OCC, overlap(start, isnan(corridor) ? leave : corridor));
+        if (!isnan(corridor)) add(rep, u, g, Q_CORRIDOR, overlap(corridor, leave));
         add(rep, u, g, Q_QUEUE, overlap(arrive, start));
         if (in >= 0) logq[rep][in][NG][Q_AWAIT + u] += overlap(arrive, start);
         if (in_window(start)) {
