@@ -11,6 +11,7 @@ struct plog {
     const struct scenario *sc;
     char **q_unit, **q_group;
     char **q_await; /* "awaiting_UNIT" as one CSV cell, per unit */
+    int discharges; /* the scenario's: the columns of internal and discharge-hour delays */
 };
 
 static void free_log(struct plog *log) {
@@ -41,7 +42,12 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
         free_log(log);
         return NULL;
     }
-    fputs(PLOG_HEADER, log->cf.f);
+    log->discharges = sc->discharges;
+    if (log->discharges)
+        fprintf(log->cf.f, "%.*s%s", (int)strlen(PLOG_HEADER) - 1, PLOG_HEADER,
+                PLOG_HEADER_DISCHARGE);
+    else
+        fputs(PLOG_HEADER, log->cf.f);
     return log;
 }
 
@@ -73,13 +79,18 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
         fputs(log->q_await[v->delay_target], f); /* awaiting_UNIT, one cell */
     else
         fputs(v->delay_reason, f);
-    /* Delayed days by reason: a visit's, 0 included; empty on a queue row (no place held). */
-    for (int k = 0; k < FLOW_NDELAY; k++) {
+    /* Delayed days by reason: a visit's, 0 included; empty on a queue row (no place held). The
+     * reasons added after delayed_in come after it, and only in a scenario that has them. */
+    for (int k = 0; k <= FLOW_DELAY_AWAITING; k++) {
         fputc(',', f);
         if (!v->queue) csvout_num(f, v->delayed[k]);
     }
     fputc(',', f);
     if (v->delayed_in >= 0) fputs(log->q_unit[v->delayed_in], f);
+    for (int k = FLOW_DELAY_AWAITING + 1; log->discharges && k < FLOW_NDELAY; k++) {
+        fputc(',', f);
+        if (!v->queue) csvout_num(f, v->delayed[k]);
+    }
     fputc('\n', f);
 }
 
