@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow_int.h"
+#include "models/value.h"
 #include "sim/core.h"
 
 /* ---- construction ------------------------------------------------------------------------- */
@@ -71,8 +72,8 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         r->g_del = fs_calloc(ng, sizeof *r->g_del);
     }
     r->await_tw = fs_calloc(ml->nawait, sizeof *r->await_tw);
-    r->await_win = fs_calloc(ml->nawait, sizeof *r->await_win);
-    r->await_total = fs_calloc(ml->nawait, sizeof *r->await_total);
+    r->await_win = fs_calloc(ml->narea, sizeof *r->await_win);
+    r->await_total = fs_calloc(ml->narea, sizeof *r->await_total);
     r->total_u = fs_calloc(sc->nunits, sizeof *r->total_u);
     r->arr_rng = fs_calloc(sc->narrivals, sizeof *r->arr_rng);
     r->arr_count = fs_calloc(sc->narrivals, sizeof *r->arr_count);
@@ -116,6 +117,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         struct unit_rt *U = &r->u[i];
         U->cap = U->base = sc->unit[i].capacity;
         U->caps = unitkind_caps(sc->unit[i].kind);
+        if (sc->unit[i].discharge) U->caps |= UNIT_RT_DISCHARGE;
         U->qhead = U->qtail = NONE;
         U->chead = U->ctail = NONE;
         if (sc->unit[i].surge_capacity > 0) U->extras |= UX_SURGE;
@@ -139,6 +141,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
                                                     .arg = (uint32_t)k});
     }
     tw_init(&r->in_sys, 0, 0);
+    r->wday0 = val_weekday(sc->start_day);
     if (sc->census > 0) path_place_census(r);
     for (size_t s = 0; s < sc->narrivals; s++) {
         rng_seed_key(&r->arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
@@ -186,6 +189,9 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         break;
     case EV_CHC_DECIDED:
         if (LIVE(P_CHC)) path_on_chc_decided(r, ev->id);
+        break;
+    case EV_DEPART:
+        if (LIVE(P_DEPARTING)) path_on_depart(r, ev->id, ev->arg);
         break;
     case EV_RENEGE:
         if (r->p[ev->id].stamp == ev->stamp && r->p[ev->id].qstamp == ev->arg &&

@@ -54,7 +54,8 @@ struct flow_result {
  * the patient left before its stay ended (a step-down); leave, for a row still open at the
  * horizon (next is then FLOW_NEXT_NONE). The delayed days split the visit's delay, from
  * end_of_care to leaving (or the horizon), by reason, in the order they come: CHC assessment,
- * transfer assessment, then either waits for places downstream or, after a refusal, rejected.
+ * transfer assessment, then either, after a refusal, rejected, or the internal delay, the wait
+ * for the discharge hour and waits for places downstream.
  * delayed_in: on a row of unit X, the unit where the patient kept its place while it waited
  * at X's door, counted there as awaiting X (-1: none). */
 enum { FLOW_NEXT_HOME = -1, FLOW_NEXT_LOST = -2, FLOW_NEXT_NONE = -3 };
@@ -63,6 +64,8 @@ enum {
     FLOW_DELAY_ASSESSMENT,
     FLOW_DELAY_REJECTED,
     FLOW_DELAY_AWAITING,
+    FLOW_DELAY_INTERNAL,       /* after the columns above: written only when some unit has */
+    FLOW_DELAY_DISCHARGE_HOUR, /* internal delays or discharge hours (scenario discharges) */
     FLOW_NDELAY
 };
 struct flow_visit {

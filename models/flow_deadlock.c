@@ -19,7 +19,8 @@
 #include "sim/core.h"
 
 /* Could unit u be in a frozen set, by its own counts? Full, every place held by a patient
- * waiting to move on, none of them in an assessment or a CHC decision, no patience in its
+ * waiting to move on, none of them in an assessment, a CHC decision, an internal delay or a
+ * wait for the discharge hour (each ends by itself), no patience in its
  * queue (a patient blocked waiting for it could give up, freeing its place upstream), and no
  * surge places still to open. */
 static int candidate(const struct rep *r, int u) {
@@ -29,7 +30,8 @@ static int candidate(const struct rep *r, int u) {
      * blocked patients when its places and its corridor are. */
     return U->occ > 0 && U->occ >= U->cap && U->delayed == U->occ + U->corr &&
            U->corr >= su->corridor_capacity && U->assess_tw.value == 0 && U->chc_tw.value == 0 &&
-           !su->has_patience && !(su->surge_capacity > 0 && !U->surging);
+           U->int_tw.value == 0 && U->dh_tw.value == 0 && !su->has_patience &&
+           !(su->surge_capacity > 0 && !U->surging);
 }
 
 /* Patients of unit u counted as waiting for units still in the set (*in_set), and delayed

@@ -42,7 +42,8 @@ enum {
     EV_STEP_DOWN,
     EV_SURGE,
     EV_CHC_DECIDED,
-    EV_RENEGE
+    EV_RENEGE,
+    EV_DEPART
 };
 
 enum pstate {
@@ -53,16 +54,15 @@ enum pstate {
     P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
     P_HOME,      /* gone home (out of the system) and due to be readmitted */
     P_CHC,       /* stay ended, keeps its place while a CHC assessment runs in it */
+    P_DEPARTING, /* stay ended, keeps its place for an internal delay or the discharge hour */
 };
 
 /* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
  * one reason at a time, so the reasons add up to the unit's delay. */
-enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC };
+enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC, D_INTERNAL, D_DISCHARGE_HOUR };
 
 #define NONE UINT32_MAX
 
-/* Where a blocked patient of a unit with corridor spaces is (the four u8 fields and the
- * clink above fill what was padding: the record is no bigger). */
 /* unit_rt extras */
 enum {
     UX_SURGE = 1,   /* surge_capacity > 0 */
@@ -73,11 +73,18 @@ enum {
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
 #define AMB_HANDING_OVER 2
 
+/* Where a blocked patient of a unit with corridor spaces is (its u8 field, dstage, departs and
+ * clink fill what was padding: the record is no bigger). */
 enum corridor {
     C_NONE,    /* in its place (or not blocked) */
     C_IN,      /* in a corridor space: its place was freed, it is still in the unit */
     C_WAITING, /* in its place, in the unit's list for a corridor space (chead) */
 };
+
+/* In unit_rt caps beside its kind's UK_* flags: the unit has internal delays or discharge
+ * hours (sc_unit discharge). Tested where a departure goes by, on the word already loaded for
+ * the kind's flags, so that units without them pay nothing more. */
+#define UNIT_RT_DISCHARGE (1u << 31)
 
 struct patient {
     struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
@@ -103,6 +110,10 @@ struct patient {
     /* CHC: considered for this episode; assessed after discharge, in the interim unit */
     uint8_t chc_done, chc_d2a;
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
+    uint8_t dstage;      /* a departure under way (depart_steps): 1 internal delay done, 2
+                          * discharge hour reached too; 0 otherwise */
+    uint16_t departs;    /* departures begun from units with internal delays or discharge hours:
+                          * keys their own streams */
     int32_t assess_to;   /* the unit it is being assessed for */
     int32_t home_from;   /* the unit it went home from (for readmit_to) */
     int32_t chc_to;      /* where it was going when referred */
@@ -120,10 +131,13 @@ _Static_assert(FS_MAX_GROUPS <= UINT8_MAX + 1, "struct patient keeps its group i
 _Static_assert(FS_MAX_UNITS <= INT32_MAX && FS_MAX_ARRIVALS <= INT32_MAX,
                "unit and stream indices are int32_t in patients and uint32_t in events");
 _Static_assert(FS_MAX_DATED_ROWS <= UINT32_MAX, "a capacity change's row is an event's arg");
+_Static_assert(FS_MAX_UNITS < INT32_MAX, "a departure's destination + 1 is an event's arg, bit 31 "
+                                         "apart (DEPART_OVER_48H)");
 
 struct unit_rt {
     double cap;
-    unsigned caps;   /* what the unit's kind does: UK_* flags (unitkind.h), set once per run */
+    unsigned caps;   /* what the unit's kind does: UK_* flags (unitkind.h), set once per run, and
+                      * UNIT_RT_DISCHARGE */
     int32_t occ;     /* places held: in care + delayed in place */
     int32_t delayed; /* of those, stays ended and waiting to move on */
     int32_t qlen;
@@ -153,6 +167,9 @@ struct unit_rt {
     double *hist, *hist_total;
     size_t nhist;
     double hist_t;
+    /* delayed in an internal delay, waiting for the discharge hour (units with sc_unit
+     * discharge only: last, after the fields every unit uses) */
+    struct tw int_tw, dh_tw;
 };
 
 struct rep {
@@ -165,7 +182,9 @@ struct rep {
     struct unit_window *win; /* the open report window, one per unit (contiguous for eval) */
     /* Delayed patients by (unit they are in, unit they wait for), one per pair the routing
      * allows (metric_await_index: ml->nawait of them, not nunits squared): the time-weighted
-     * counts, and their areas in the open window and over the whole run. */
+     * counts, and their areas in the open window and over the whole run; after them in the
+     * window and the run (ml->narea in all), the days from the end of the stay to leaving and
+     * the patients leaving, per (unit, destination) (metric_dest_index). */
     struct tw *await_tw;
     double *await_win, *await_total;
     struct patient *p;
@@ -212,6 +231,10 @@ struct rep {
     uint8_t *dl_in;
     int32_t *dl_cnt;
     double snap_next; /* the next midnight census (sc->snapshots), INFINITY when none */
+    /* Discharge measures (units with sc_unit discharge): the day of the week at time 0
+     * (Monday 0), and where the open report window began. */
+    int wday0;
+    double win_start;
 };
 
 /* What the patient log needs of a patient's current visit beyond struct patient: kept apart,
@@ -274,6 +297,10 @@ void path_on_readmit(struct rep *r, uint32_t id);
 void path_on_step_down(struct rep *r, uint32_t id);
 void path_on_chc_decided(struct rep *r, uint32_t id);
 void path_on_renege(struct rep *r, uint32_t id);
+/* An internal delay or a wait for the discharge hour has ended; arg is the event's (the
+ * destination + 1, and DEPART_OVER_48H for an internal delay over 48 hours). */
+void path_on_depart(struct rep *r, uint32_t id, uint32_t arg);
+#define DEPART_OVER_48H (1u << 31)
 /* Place the census's patients at time 0. */
 void path_place_census(struct rep *r);
 
@@ -330,6 +357,8 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next);
 void rec_trolley(struct rep *r, int u, const struct patient *p);
 /* A step-down from u to v, saving `rest` days of u's stay. */
 void rec_step_down(struct rep *r, int u, int v, double rest);
+/* An internal delay in unit u ended; it had lasted over 48 hours. */
+void rec_internal_ended(struct rep *r, int u, int over_48h);
 /* Patient p gave up waiting for unit u (it joined the queue at p->t_queued). */
 void rec_reneged(struct rep *r, int u, const struct patient *p);
 /* A patient of group G went home from unit u, back at `back` (INFINITY: not): its 30- and

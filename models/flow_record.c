@@ -52,12 +52,12 @@ static struct visit_log *vlog_of(struct rep *r, const struct patient *p) {
 }
 
 /* enum delay as the log's FLOW_DELAY_* index */
-static const int delay_index[] = {[D_ASSESSMENT] = FLOW_DELAY_ASSESSMENT,
-                                  [D_AWAITING] = FLOW_DELAY_AWAITING,
-                                  [D_REJECTED] = FLOW_DELAY_REJECTED,
-                                  [D_CHC] = FLOW_DELAY_CHC};
-static const char *const delay_names[] = {"", "assessment", "awaiting", "rejected",
-                                          "chc_assessment"};
+static const int delay_index[] = {
+    [D_ASSESSMENT] = FLOW_DELAY_ASSESSMENT, [D_AWAITING] = FLOW_DELAY_AWAITING,
+    [D_REJECTED] = FLOW_DELAY_REJECTED,     [D_CHC] = FLOW_DELAY_CHC,
+    [D_INTERNAL] = FLOW_DELAY_INTERNAL,     [D_DISCHARGE_HOUR] = FLOW_DELAY_DISCHARGE_HOUR};
+static const char *const delay_names[] = {
+    "", "assessment", "awaiting", "rejected", "chc_assessment", "internal", "discharge_hour"};
 
 /* The row of patient p's place in unit u, leaving at `leave` for next (NAN, FLOW_NEXT_NONE:
  * still there at the horizon); its delay under way counts up to `leave` or the horizon. */
@@ -265,6 +265,10 @@ static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
         return &r->u[u].chc_tw;
     case D_AWAITING:
         return &r->await_tw[metric_await_index(r->ml, u, target)];
+    case D_INTERNAL:
+        return &r->u[u].int_tw;
+    case D_DISCHARGE_HOUR:
+        return &r->u[u].dh_tw;
     case D_NONE:
         break;
     }
@@ -317,6 +321,48 @@ static void ae_attendance(struct rep *r, int u, double in_ae) {
     if (!WITHIN(r, in_ae, HOURS(12))) r->win[u].ae_over_12h++;
 }
 
+/* The day (from time 0) and whether it is a Saturday or Sunday, of time t: a hair later, so
+ * that a departure at the start of an hour, computed to the last bit, is in that hour. */
+static double day_of(double t) {
+    return floor(t + 1e-9);
+}
+static int weekend(const struct rep *r, double day) {
+    return (r->wday0 + (long long)day) % 7 >= 5;
+}
+
+/* Patient p left unit u (which has discharge measures) for next now: its time of day and
+ * week, and the time since its stay ended (its discharge-ready date), when it had one here,
+ * overall and by destination (home: exit; lost at a door: no destination's). */
+static void discharged(struct rep *r, int u, const struct patient *p, int next) {
+    struct unit_window *w = &r->win[u];
+    double day = day_of(r->now);
+    w->dis_n++;
+    if (r->now + 1e-9 - day < 0.5) w->dis_noon++;
+    if (weekend(r, day)) w->dis_weekend++;
+    if (p->t_ended >= p->t_entered) {
+        w->drd_n++;
+        w->drd_sum += r->now - p->t_ended;
+        const struct metric_layout *ml = r->ml;
+        size_t k = next >= 0                ? metric_dest_index(ml, u, next)
+                   : next == FLOW_NEXT_HOME ? metric_dest_index(ml, u, ROUTE_EXIT)
+                                            : ml->ndest - 1;
+        r->await_win[ml->nawait + k] += r->now - p->t_ended;
+        r->await_win[ml->nawait + ml->ndest + k]++;
+    }
+}
+
+/* The part of [a, b) on a Saturday or Sunday, days. */
+static double weekend_days(const struct rep *r, double a, double b) {
+    double s = 0;
+    for (double d = floor(a); d < b; d++)
+        if (weekend(r, d)) s += fmax(0, fmin(b, d + 1) - fmax(a, d));
+    return s;
+}
+
+void rec_internal_ended(struct rep *r, int u, int over_48h) {
+    r->win[u].internal_over_48h += (uint64_t)over_48h;
+}
+
 void rec_left(struct rep *r, int u, const struct patient *p, int next) {
     if (r->visit) {
         log_visit(r, u, p, r->now, next);
@@ -333,12 +379,15 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next) {
         r->gwin[gi(r, u, p)].leaves++;
         r->gwin[gi(r, u, p)].los_sum += r->now - p->t_entered;
     }
-    if (r->u[u].caps & UK_AE_CLOCK) ae_attendance(r, u, r->now - p->t_arrived);
+    unsigned caps = r->u[u].caps;
+    if (caps & UK_AE_CLOCK) ae_attendance(r, u, r->now - p->t_arrived);
+    if (__builtin_expect((caps & UNIT_RT_DISCHARGE) != 0, 0) && next != u)
+        discharged(r, u, p, next);
     /* ASCOF 2B(1) counts everyone who went into reablement: one who leaves it for anywhere but
      * home (a care home, a hospital, lost out of the system) is not at home at 91 days. Going
      * home is counted by rec_home_outcome; a new stay in the same place is no leaving. */
-    if (r->sc->readmissions && (r->u[u].caps & UK_HOME_91D) && next != FLOW_NEXT_HOME &&
-        next != u && r->now + 91 <= r->sc->horizon)
+    if (r->sc->readmissions && (caps & UK_HOME_91D) && next != FLOW_NEXT_HOME && next != u &&
+        r->now + 91 <= r->sc->horizon)
         r->win[u].home91_n++;
 }
 
@@ -462,6 +511,20 @@ void rec_close_window(struct rep *r, double t) {
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
         r->win[i].nctr_n = 1;
+        if (U->caps & UNIT_RT_DISCHARGE) {
+            r->win[i].internal_area = tw_area(&U->int_tw, t);
+            r->win[i].dhour_area = tw_area(&U->dh_tw, t);
+            r->win[i].weekend_days = weekend_days(r, r->win_start, t);
+        }
+    }
+    /* Patients more than 21 days past their discharge-ready date (the end of their stay),
+     * counted at the same snapshot as nctr. */
+    for (size_t id = 0; sc->discharges && id < r->np; id++) {
+        /* delayed: in a unit (a patient gone home or freed left its delay with its place) */
+        const struct patient *p = &r->p[id];
+        if (p->delay == D_NONE || !(t - p->t_ended > 21)) continue;
+        FS_INVARIANT(p->unit >= 0);
+        if (r->u[p->unit].caps & UNIT_RT_DISCHARGE) r->win[p->unit].drd21_sum++;
     }
     size_t npairs = r->ml->nawait;
     for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);
@@ -478,7 +541,7 @@ void rec_close_window(struct rep *r, double t) {
         double start = flow_bucket_start(sc, r->bucket);
         double *row = r->row ? r->rowbuf : res->series + r->bucket * res->nslots;
         for (size_t i = 0; i < sc->nunits; i++) unit_window_add(&r->total_u[i], &r->win[i]);
-        for (size_t k = 0; k < npairs; k++) r->await_total[k] += r->await_win[k];
+        for (size_t k = 0; k < r->ml->narea; k++) r->await_total[k] += r->await_win[k];
         sys_window_add(&r->total_s, &r->sw);
         for (size_t k = 0; k < ng; k++) unit_window_add(&r->gtotal_u[k], &r->gwin[k]);
         for (size_t g = 0; r->gsw && g < sc->ngroups; g++)
@@ -496,6 +559,7 @@ void rec_close_window(struct rep *r, double t) {
     }
     r->collecting = 1;
     memset(r->win, 0, sc->nunits * sizeof *r->win);
+    for (size_t k = npairs; k < r->ml->narea; k++) r->await_win[k] = 0; /* by destination */
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
         tw_reset(&U->cap_tw, t);
@@ -507,7 +571,12 @@ void rec_close_window(struct rep *r, double t) {
         tw_reset(&U->chc_tw, t);
         tw_reset(&U->corr_tw, t);
         tw_reset(&U->corr_any_tw, t);
+        if (U->caps & UNIT_RT_DISCHARGE) {
+            tw_reset(&U->int_tw, t);
+            tw_reset(&U->dh_tw, t);
+        }
     }
+    r->win_start = t;
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);
     if (r->gwin) {
         memset(r->gwin, 0, ng * sizeof *r->gwin);

@@ -54,16 +54,29 @@ static void depart(const struct scenario *sc, size_t g, int v, const struct rout
                 o);
 }
 
+/* The mean time a patient leaving unit v for d holds its place after the stay (and any
+ * assessment): its internal delay, then the wait for the discharge hour, from a moment uniform
+ * over the week (exact for Poisson arrivals; docs/model.md, "Leaving"). */
+static double leaving(const struct scenario *sc, int v, int d) {
+    const struct sc_unit *U = &sc->unit[v];
+    if (!U->discharge || d == v) return 0;
+    double m = U->has_dhours ? U->dhours_wait : 0;
+    for (size_t k = 0; k < U->ninternal_to; k++)
+        if (U->internal_to_dest[k] == d) return m + dist_mean(&U->internal_to[k]);
+    return m + (U->has_internal ? dist_mean(&U->internal) : 0);
+}
+
 /* A share q of unit v's patients heading for d (proceed in models/flow_pathways.c): home (and
  * back by readmission), a CHC referral (assessed in the bed, or in the interim unit), a new stay
  * in v, an assessment by a [transfer] (accepted: on to d; refused: on by on_reject from the same
- * bed) or straight to d. */
+ * bed) or straight to d; leaving, after the internal delay and the discharge hour. */
 static void proceed(const struct scenario *sc, size_t g, int v, int d, double q, int depth,
                     int chc_done, struct outflow *o) {
     const struct unit_group *G = &sc->unit[v].g[g];
     const struct sc_chc *h = &sc->chc;
     if (!(q > 0) || depth > LOAD_MAX_REFERRALS) return;
     if (d == ROUTE_EXIT) {
+        o->hold += q * leaving(sc, v, d);
         if (G->readmit > 0) out_add(o, G->readmit_to, q * G->readmit);
         return;
     }
@@ -92,11 +105,13 @@ static void proceed(const struct scenario *sc, size_t g, int v, int d, double q,
     }
     int t = d == v ? -1 : scenario_transfer(sc, v, d);
     if (t < 0) {
+        o->hold += q * leaving(sc, v, d);
         out_add(o, d, q);
         return;
     }
     const struct sc_transfer *T = &sc->transfer[t];
     o->hold += q * dist_mean(&T->assessment);
+    o->hold += q * T->accept * leaving(sc, v, d);
     if (T->accept > 0) out_add(o, d, q * T->accept);
     if (T->accept < 1) depart(sc, g, v, &T->on_reject, q * (1 - T->accept), depth + 1, chc_done, o);
 }

@@ -24,7 +24,8 @@ const struct metric_def *metric_def(enum metric m) {
 const struct metric_def *metric_find(const char *name, int system) {
     enum metric_scope scope = system ? MS_SYSTEM : MS_UNIT;
     for (int m = 0; m < MET_COUNT; m++)
-        if (defs[m].scope == scope && defs[m].when != MW_PER_AWAITED && !strcmp(defs[m].name, name))
+        if (defs[m].scope == scope && defs[m].when != MW_PER_AWAITED &&
+            defs[m].when != MW_PER_DEST && !strcmp(defs[m].name, name))
             return &defs[m];
     return NULL;
 }
@@ -58,7 +59,8 @@ void metric_bounds(const char *name, int system, double *lo, double *hi) {
     const struct metric_def *d = metric_find(name, system);
     /* A per-target metric: its registry name is a prefix. */
     for (int m = 0; !d && m < MET_COUNT; m++)
-        if (defs[m].scope == scope && defs[m].when == MW_PER_AWAITED &&
+        if (defs[m].scope == scope &&
+            (defs[m].when == MW_PER_AWAITED || defs[m].when == MW_PER_DEST) &&
             !strncmp(defs[m].name, name, strlen(defs[m].name)))
             d = &defs[m];
     /* A per-group metric: the registry name before the first '.' (no registry name has one). */
@@ -90,6 +92,7 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
     case MW_ALWAYS:
         return 1;
     case MW_PER_AWAITED: /* one slot per awaited unit: metric_layout_init */
+    case MW_PER_DEST:    /* one slot per destination: metric_layout_init */
         return 0;
     case MW_FINITE_CAPACITY:
         return finite_capacity(u);
@@ -139,6 +142,12 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
     case MW_LEVEL2:
     case MW_LEVEL3:
         return u->nlevels >= (size_t)(c - MW_LEVEL1 + 1);
+    case MW_INTERNAL:
+        return u->has_internal || u->ninternal_to > 0;
+    case MW_DISCHARGE_HOURS:
+        return u->has_dhours;
+    case MW_DISCHARGE:
+        return u->discharge;
     case MW_POPULATION:
         return !isnan(sc->population);
     case MW_ANY_COST:
@@ -229,6 +238,48 @@ static void add_group(struct metric_layout *ml, size_t *cap, int unit, enum metr
     s->group = g;
 }
 
+/* A destination once in out[*n]. */
+static void add_dest(int d, int u, int *out, int *n) {
+    if (d == u) return; /* a new stay in the same place: no leaving */
+    for (int k = 0; k < *n; k++)
+        if (out[k] == d) return;
+    out[(*n)++] = d;
+}
+
+/* Where a patient leaving unit u may go (ROUTE_EXIT for exit), into out[] (room for nunits +
+ * 1): its routing's destinations, its transfers' on_reject routings and, for a [chc] from unit,
+ * the interim and eligible_to units; in that order. */
+static int dest_targets(const struct scenario *sc, int u, int *out) {
+    int n = 0;
+    for (size_t g = 0; g < scenario_ngroups(sc); g++) {
+        const struct route *rt = &sc->unit[u].g[g].next;
+        for (size_t i = 0; i < rt->n; i++) add_dest(rt->dest[i], u, out, &n);
+    }
+    for (size_t t = 0; t < sc->ntransfers; t++) {
+        const struct sc_transfer *T = &sc->transfer[t];
+        if (T->from != u) continue;
+        for (size_t i = 0; i < T->on_reject.n; i++) add_dest(T->on_reject.dest[i], u, out, &n);
+    }
+    if (sc->chc.on && sc->chc.from[u]) {
+        if (sc->chc.interim >= 0) add_dest(sc->chc.interim, u, out, &n);
+        if (sc->chc.eligible_to >= 0) add_dest(sc->chc.eligible_to, u, out, &n);
+    }
+    return n;
+}
+
+/* An MW_PER_DEST slot: NAME then the destination's name (exit for ROUTE_EXIT). */
+static void add_dest_slot(struct metric_layout *ml, size_t *cap, int unit, enum metric m, int d,
+                          const struct scenario *sc) {
+    add(ml, cap, unit, m, -1, sc);
+    struct metric_slot *s = &ml->slot[ml->n - 1];
+    const char *dn = d == ROUTE_EXIT ? "exit" : sc->unit[d].name;
+    size_t len = strlen(defs[m].name) + strlen(dn) + 1;
+    fs_free(s->name);
+    s->name = fs_malloc(len);
+    snprintf(s->name, len, "%s%s", defs[m].name, dn);
+    s->await = (size_t)d; /* the destination, until the pairs are known (below) */
+}
+
 static int int_cmp(const void *a, const void *b) {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
@@ -236,19 +287,25 @@ static int int_cmp(const void *a, const void *b) {
 
 void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int by_group) {
     memset(ml, 0, sizeof *ml);
-    size_t cap = 0, tocap = 0;
+    size_t cap = 0, tocap = 0, dcap = 0;
     /* One buffer for every unit's wait targets (each unit has at most nunits of them): one
      * per unit made a run with 10,000 units clear 400 MB. */
-    int *t = fs_calloc(sc->nunits, sizeof *t);
+    int *t = fs_calloc(sc->nunits + 1, sizeof *t), *dt = fs_calloc(sc->nunits + 1, sizeof *dt);
     ml->await_off = fs_calloc(sc->nunits + 1, sizeof *ml->await_off);
+    ml->dest_off = fs_calloc(sc->nunits + 1, sizeof *ml->dest_off);
     for (size_t i = 0; i < sc->nunits; i++) {
         const struct sc_unit *u = &sc->unit[i];
-        int n = 0;
+        int n = 0, nd = 0;
         for (int m = 0; m < MET_COUNT; m++) {
             if (defs[m].scope != MS_UNIT) continue;
             if (defs[m].when == MW_PER_AWAITED) {
                 n = metric_wait_targets(sc, (int)i, t);
                 for (int k = 0; k < n; k++) add(ml, &cap, (int)i, (enum metric)m, t[k], sc);
+            } else if (defs[m].when == MW_PER_DEST) {
+                if (!u->discharge) continue;
+                nd = dest_targets(sc, (int)i, dt);
+                for (int k = 0; k < nd; k++)
+                    add_dest_slot(ml, &cap, (int)i, (enum metric)m, dt[k], sc);
             } else if (reports(sc, u, defs[m].when)) {
                 add(ml, &cap, (int)i, (enum metric)m, -1, sc);
             }
@@ -260,12 +317,24 @@ void metric_layout_init(struct metric_layout *ml, const struct scenario *sc, int
                 sizeof *ml->await_to);
         memcpy(ml->await_to + ml->await_off[i], t, (size_t)n * sizeof *t);
         ml->await_off[i + 1] = ml->await_off[i] + (size_t)n;
+        qsort(dt, (size_t)nd, sizeof *dt, int_cmp);
+        fs_grow((void **)&ml->dest_to, &dcap, ml->dest_off[i] + (size_t)nd + 1,
+                sizeof *ml->dest_to);
+        memcpy(ml->dest_to + ml->dest_off[i], dt, (size_t)nd * sizeof *dt);
+        ml->dest_off[i + 1] = ml->dest_off[i] + (size_t)nd;
     }
     fs_free(t);
+    fs_free(dt);
     ml->nawait = ml->await_off[sc->nunits] + 1;
-    for (size_t k = 0; k < ml->n; k++)
-        if (ml->slot[k].metric == MET_DELAYED_DAYS_AWAITING)
-            ml->slot[k].await = metric_await_index(ml, ml->slot[k].unit, ml->slot[k].target);
+    ml->ndest = ml->dest_off[sc->nunits] + 1;
+    ml->narea = ml->nawait + 2 * ml->ndest;
+    for (size_t k = 0; k < ml->n; k++) {
+        struct metric_slot *s = &ml->slot[k];
+        if (s->metric == MET_DELAYED_DAYS_AWAITING)
+            s->await = metric_await_index(ml, s->unit, s->target);
+        else if (defs[s->metric].when == MW_PER_DEST)
+            s->await = ml->nawait + metric_dest_index(ml, s->unit, (int)s->await);
+    }
     for (int m = 0; m < MET_COUNT; m++)
         if (defs[m].scope == MS_SYSTEM && reports(sc, NULL, defs[m].when))
             add(ml, &cap, -1, (enum metric)m, -1, sc);
@@ -294,12 +363,26 @@ size_t metric_await_index(const struct metric_layout *ml, int u, int d) {
     return lo < ml->await_off[u + 1] && ml->await_to[lo] == d ? lo : ml->nawait - 1;
 }
 
+size_t metric_dest_index(const struct metric_layout *ml, int u, int d) {
+    size_t lo = ml->dest_off[u], hi = ml->dest_off[u + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ml->dest_to[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ml->dest_off[u + 1] && ml->dest_to[lo] == d ? lo : ml->ndest - 1;
+}
+
 void metric_layout_fini(struct metric_layout *ml) {
     if (!ml) return;
     for (size_t i = 0; i < ml->n; i++) fs_free(ml->slot[i].name);
     fs_free(ml->slot);
     fs_free(ml->await_off);
     fs_free(ml->await_to);
+    fs_free(ml->dest_off);
+    fs_free(ml->dest_to);
     memset(ml, 0, sizeof *ml);
 }
 
@@ -487,6 +570,31 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_DELAYED_DAYS_CHC:
             v = w->chc_area / length;
+            break;
+        case MET_DELAYED_DAYS_INTERNAL:
+            v = w->internal_area / length;
+            break;
+        case MET_DELAYED_DAYS_DISCHARGE_HOUR:
+            v = w->dhour_area / length;
+            break;
+        case MET_DISCHARGES_BEFORE_NOON_PCT:
+            v = 100.0 * ratio((double)w->dis_noon, (double)w->dis_n);
+            break;
+        case MET_WEEKEND_DISCHARGE_RATIO: /* per day of each kind the window holds */
+            v = ratio(ratio((double)w->dis_weekend, w->weekend_days),
+                      ratio((double)(w->dis_n - w->dis_weekend), length - w->weekend_days));
+            break;
+        case MET_DRD_TO_DISCHARGE_MEAN:
+            v = ratio(w->drd_sum, (double)w->drd_n);
+            break;
+        case MET_DRD_TO_DISCHARGE_MEAN_TO:
+            v = ratio(await_area[s->await], await_area[s->await + ml->ndest]);
+            break;
+        case MET_DRD_OVER_21D:
+            v = ratio(w->drd21_sum, (double)w->nctr_n);
+            break;
+        case MET_INTERNAL_OVER_48H:
+            v = (double)w->internal_over_48h / length;
             break;
         case MET_CHC_ASSESSMENTS:
             v = (double)sw->chc_decisions / length;

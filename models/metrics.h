@@ -42,6 +42,8 @@ enum metric_when {
     MW_ALWAYS,
     /* per unit */
     MW_PER_AWAITED,            /* one slot for each unit a patient leaving this one can wait for */
+    MW_PER_DEST,               /* on units with discharge measures, one slot for each destination
+                                * (a unit, or exit) a patient leaving this one may take */
     MW_FINITE_CAPACITY,        /* capacity never inf */
     MW_OVERFILL,               /* capacity never inf, and a schedule or a census can leave more
                                 * patients than places */
@@ -68,6 +70,9 @@ enum metric_when {
     MW_LEVEL1,                 /* escalation_levels with at least 1, 2, 3 levels */
     MW_LEVEL2,
     MW_LEVEL3,
+    MW_INTERNAL,        /* internal_delay or internal_delay_to */
+    MW_DISCHARGE_HOURS, /* discharge_hour_of_week */
+    MW_DISCHARGE,       /* either: the discharge measures */
     /* system */
     MW_POPULATION, /* population set */
     MW_ANY_COST,   /* some unit has a cost key */
@@ -127,7 +132,8 @@ struct metric_slot {
     int target;   /* the awaited unit, for MET_DELAYED_DAYS_AWAITING; else -1 */
     int group;    /* a case-mix group, for --by-group slots (named METRIC.GROUP); else -1 */
     char *name;   /* as written in the CSVs */
-    size_t await; /* MET_DELAYED_DAYS_AWAITING: its (unit, target) pair in the await arrays */
+    size_t await; /* MET_DELAYED_DAYS_AWAITING: its (unit, target) pair in the await arrays;
+                   * an MW_PER_DEST metric: its (unit, destination) sum there (nawait + k) */
 };
 
 struct metric_layout {
@@ -141,6 +147,13 @@ struct metric_layout {
     size_t *await_off; /* nunits + 1 */
     int *await_to;
     size_t nawait;
+    /* The (unit, destination) pairs of MW_PER_DEST slots, likewise: unit u's destinations
+     * (ROUTE_EXIT for exit) are dest_to[dest_off[u] .. dest_off[u + 1]), ascending; the last
+     * pair, ndest - 1, gathers any other. Their sums follow the await pairs in the await arrays
+     * (pair k's at nawait + k, its count at nawait + ndest + k), narea values in all. */
+    size_t *dest_off;
+    int *dest_to;
+    size_t ndest, narea;
 };
 
 /* by_group adds, for each [group], the core metrics of each unit and the system's arrivals and
@@ -153,6 +166,9 @@ void metric_layout_fini(struct metric_layout *ml);
 /* Index of the pair (unit u delayed awaiting unit d) in the await arrays: a binary search of
  * u's awaited units; nawait - 1 for a pair no slot reports. */
 size_t metric_await_index(const struct metric_layout *ml, int u, int d);
+/* Index k of the pair (unit u, destination d: a unit or ROUTE_EXIT) among the MW_PER_DEST
+ * pairs; ndest - 1 for a pair no slot reports. */
+size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
 
 /* Raw accumulators of one unit over one window, one X(type, field) each: the struct and
  * unit_window_add are made from this list, so a new accumulator is merged by construction
@@ -217,7 +233,21 @@ size_t metric_await_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, days_level3)                                                                       \
     /* the window's time-weighted 95th percentile of occupancy, set when it closes; a sum of */    \
     /* windows means nothing: the whole run's is set from its own histogram (flow.c) */            \
-    X(double, occ_p95)
+    X(double, occ_p95)                                                                             \
+    /* leaving (units with internal delays or discharge hours): delay by those reasons;            \
+     * departures, before noon, on a Saturday or Sunday; the window's weekend days; days from      \
+     * the end of the stay to leaving (patients whose stay ended here); more than 21 days past     \
+     * it, counted at each bucket's end; internal delays over 48 hours, counted as they end */     \
+    X(double, internal_area)                                                                       \
+    X(double, dhour_area)                                                                          \
+    X(uint64_t, dis_n)                                                                             \
+    X(uint64_t, dis_noon)                                                                          \
+    X(uint64_t, dis_weekend)                                                                       \
+    X(double, weekend_days)                                                                        \
+    X(uint64_t, drd_n)                                                                             \
+    X(double, drd_sum)                                                                             \
+    X(double, drd21_sum)                                                                           \
+    X(uint64_t, internal_over_48h)
 
 struct unit_window {
 #define UNIT_WINDOW_FIELD(type, field) type field;
@@ -253,8 +283,8 @@ void sys_window_add(struct sys_window *into, const struct sys_window *w);
 /* Metric values of a window of the given length (days) into out[ml->n]; NAN where a
  * metric is undefined (a mean over no patients). await_area[metric_await_index(ml, u, d)]
  * (ml->nawait values) is the delayed patient-days in unit u of patients waiting for a place
- * in unit d. With by_group, guw[g * nunits + u] and gsw[g] are group g's windows (else
- * NULL). */
+ * in unit d; then (ml->narea values in all) the MW_PER_DEST sums and counts. With by_group, guw[g *
+ * nunits + u] and gsw[g] are group g's windows (else NULL). */
 void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
                   const struct unit_window *uw, const struct sys_window *sw,
                   const double *await_area, const struct unit_window *guw,

@@ -305,6 +305,12 @@ void scenario_free(struct scenario *sc) {
         dist_fini(&u->readmit_after);
         dist_fini(&u->patience);
         dist_fini(&u->handover_time);
+        dist_fini(&u->internal);
+        for (size_t k = 0; k < u->ninternal_to; k++) dist_fini(&u->internal_to[k]);
+        fs_free(u->internal_to);
+        fs_free(u->internal_to_dest);
+        nhpp_fini(u->dhours);
+        fs_free(u->dhours);
         for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
             dist_fini(&u->g[g].stay);
             dist_fini(&u->g[g].readmit_after);

@@ -93,6 +93,22 @@ struct sc_unit {
      * reported as days_at_level_1..nlevels */
     size_t nlevels;
     double level[3];
+    /* Leaving (flow_pathways.c, depart): after the stay, an internal delay (internal_delay, or
+     * per destination internal_delay_to: internal_to_dest[k] ROUTE_EXIT or a unit, with
+     * internal_to[k]), then a wait for the discharge hour (discharge_hour_of_week as a
+     * piecewise-constant rate discharge_rate x weight(h); dhours_inf: at once in the first
+     * hour of positive weight). discharge: any of them, which also turns on the unit's
+     * discharge measures. */
+    int discharge, has_internal, has_dhours, dhours_inf;
+    struct dist internal;
+    size_t ninternal_to;
+    int *internal_to_dest;
+    struct dist *internal_to;
+    struct nhpp *dhours;  /* (has_dhours; kept apart: 1.4 KB beside every unit's hot fields
+                           * slowed Birmingham's run 7% without it) */
+    double dhours_wait;   /* the mean wait for it from a moment uniform over the week, days, the
+                           * any_hour share's none included (load.c) */
+    double any_hour;      /* discharge_any_hour: the share that leaves without waiting for it */
     struct unit_group *g; /* per group (scenario_ngroups(sc) of them) */
     double readmit_any;   /* the largest readmit over the groups */
     int init_given;
@@ -166,7 +182,8 @@ struct scenario {
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
     int corridors;      /* some unit has corridor_capacity > 0 */
     int snapshots;      /* a midnight census is taken: board_measures or escalation_levels */
-    struct doc doc;     /* every key with its effective value, for scenario.resolved.ini */
+    int discharges; /* some unit has internal delays or a discharge profile (sc_unit discharge) */
+    struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything, the limits of

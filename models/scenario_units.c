@@ -327,10 +327,107 @@ static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
     return rc;
 }
 
+/* internal_delay_to = DEST DIST, DEST DIST: a destination (a unit or exit) and a distribution,
+ * the items split at commas outside brackets (a distribution has its own commas). */
+static int unit_internal_to(struct ctx *c, struct doc_entry *e, struct sc_unit *u) {
+    static const char hint[] =
+        "expected DEST DIST, DEST DIST (a unit or exit, then a distribution), e.g. "
+        "'care_home lognormal(2d, 1d), exit fixed(4h)'";
+    size_t len = strlen(e->value);
+    char *buf = fs_malloc(len + 1);
+    int rc = 0;
+    for (const char *p = e->value; rc == 0 && *p;) {
+        const char *end = p;
+        for (int depth = 0; *end && (*end != ',' || depth > 0); end++)
+            depth += (*end == '(') - (*end == ')');
+        size_t n = (size_t)(end - p);
+        memcpy(buf, p, n);
+        buf[n] = 0;
+        p = *end ? end + 1 : end;
+        char *name = buf;
+        while (*name == ' ' || *name == '\t') name++;
+        char *dist = name;
+        while (*dist && *dist != ' ' && *dist != '\t') dist++;
+        if (*dist) *dist++ = 0;
+        while (*dist == ' ' || *dist == '\t') dist++;
+        if (!*name || !*dist) {
+            rc = key_fail(c, e, hint);
+            break;
+        }
+        int d;
+        if ((rc = unit_named(c, e, name, 1, &d))) break;
+        for (size_t k = 0; k < u->ninternal_to; k++)
+            if (u->internal_to_dest[k] == d) {
+                char why[FS_MSG_MAX];
+                snprintf(why, sizeof why, "expected each destination once, got '%s' twice", name);
+                rc = key_fail(c, e, why);
+            }
+        if (rc) break;
+        size_t k = u->ninternal_to++;
+        u->internal_to_dest = fs_realloc(u->internal_to_dest, u->ninternal_to * sizeof(int));
+        u->internal_to = fs_realloc(u->internal_to, u->ninternal_to * sizeof *u->internal_to);
+        memset(&u->internal_to[k], 0, sizeof *u->internal_to);
+        u->internal_to_dest[k] = d;
+        struct doc_entry item = *e;
+        item.value = dist;
+        rc = build_dist(c, &item, &u->internal_to[k]);
+    }
+    fs_free(buf);
+    return rc;
+}
+
+/* Leaving: the trust's own work after the stay (internal_delay, internal_delay_to), then the
+ * hours discharges happen in (discharge_hour_of_week, read as arrivals' hour_of_week, with
+ * discharge_rate: inf, the default, leaves at once in the first hour of positive weight). */
+static int unit_discharge(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e;
+    char why[FS_MSG_MAX];
+    if ((e = opt(s, K_unit_internal_delay))) {
+        if (build_dist(c, e, &u->internal)) return -1;
+        u->has_internal = 1;
+    }
+    if ((e = opt(s, K_unit_internal_delay_to)) && unit_internal_to(c, e, u)) return -1;
+    struct doc_entry *how_e = opt(s, K_unit_discharge_hour_of_week);
+    if (how_e) {
+        double how[168], sum = 0, rate = 1;
+        if (read_hour_of_week(c, how_e, how)) return -1;
+        for (int h = 0; h < 168; h++) sum += how[h];
+        e = get_derived(c, s, K_unit_discharge_rate, "inf");
+        u->dhours_inf = !strcmp(e->value, "inf");
+        if (!u->dhours_inf) {
+            if (parse_key(c, e, val_rate, &rate)) return -1;
+            if (!(rate > 0)) return key_fail(c, e, "expected a rate above 0, like 12/d, or inf");
+        }
+        /* The rate in hour h is discharge_rate x weight(h), weights as given: nhpp normalises
+         * them to mean 1, so its rate is discharge_rate x the mean weight. */
+        u->dhours = fs_calloc(1, sizeof *u->dhours);
+        if (nhpp_init(u->dhours, rate * sum / 168, how, 24.0 * val_weekday(c->sc->start_day), NULL,
+                      NULL, 0, why, sizeof why))
+            return key_fail(c, sum > 0 ? e : how_e, why);
+        u->has_dhours = 1;
+        u->dhours_wait = nhpp_mean_wait(u->dhours, u->dhours_inf);
+        if ((e = opt(s, K_unit_discharge_any_hour)) && parse_key(c, e, val_prob, &u->any_hour))
+            return -1;
+        u->dhours_wait *= 1 - u->any_hour;
+    } else if ((e = opt(s, K_unit_discharge_rate))) {
+        return key_fail(c, e,
+                        "expected discharge_hour_of_week = FILE.csv beside it (the rate is per "
+                        "hour of that profile)");
+    } else if ((e = opt(s, K_unit_discharge_any_hour))) {
+        return key_fail(c, e,
+                        "expected discharge_hour_of_week = FILE.csv beside it (the share leaves "
+                        "outside its hours)");
+    }
+    u->discharge = u->has_internal || u->ninternal_to > 0 || u->has_dhours;
+    c->sc->discharges |= u->discharge;
+    return 0;
+}
+
 /* ORDER: a unit's first bad key, in this order, is the one reported. */
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
-    unit_kind,    unit_places,    unit_stay,   unit_when_full, unit_patience,   unit_costs,
-    unit_readmit, unit_step_down, unit_census, unit_surge,     unit_front_door, unit_levels,
+    unit_kind,       unit_places,  unit_stay,      unit_when_full, unit_patience,
+    unit_costs,      unit_readmit, unit_step_down, unit_census,    unit_surge,
+    unit_front_door, unit_levels,  unit_discharge,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {

@@ -11,6 +11,7 @@ struct plog {
     const struct scenario *sc;
     char **q_unit, **q_group;
     char **q_await; /* "awaiting_UNIT" as one CSV cell, per unit */
+    int discharges; /* the scenario's: the columns of internal and discharge-hour delays */
 };
 
 static void free_log(struct plog *log) {
@@ -41,14 +42,13 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
         free_log(log);
         return NULL;
     }
-    /* A column added at the end, and only where a unit has corridor spaces: a log without
-     * them is what it was. */
-    if (sc->corridors) {
-        fwrite(PLOG_HEADER, 1, sizeof PLOG_HEADER - 2, log->cf.f); /* without its newline */
-        fputs(",corridor\n", log->cf.f);
-    } else {
-        fputs(PLOG_HEADER, log->cf.f);
-    }
+    /* Columns added at the end, each set only where the scenario has what it counts (internal
+     * delays or discharge hours, then corridor spaces): a log without them is what it was. */
+    log->discharges = sc->discharges;
+    fwrite(PLOG_HEADER, 1, sizeof PLOG_HEADER - 2, log->cf.f); /* without its newline */
+    if (log->discharges) fputs(PLOG_HEADER_DISCHARGE, log->cf.f);
+    if (sc->corridors) fputs(",corridor", log->cf.f);
+    fputc('\n', log->cf.f);
     return log;
 }
 
@@ -80,13 +80,18 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
         fputs(log->q_await[v->delay_target], f); /* awaiting_UNIT, one cell */
     else
         fputs(v->delay_reason, f);
-    /* Delayed days by reason: a visit's, 0 included; empty on a queue row (no place held). */
-    for (int k = 0; k < FLOW_NDELAY; k++) {
+    /* Delayed days by reason: a visit's, 0 included; empty on a queue row (no place held). The
+     * reasons added after delayed_in come after it, and only in a scenario that has them. */
+    for (int k = 0; k <= FLOW_DELAY_AWAITING; k++) {
         fputc(',', f);
         if (!v->queue) csvout_num(f, v->delayed[k]);
     }
     fputc(',', f);
     if (v->delayed_in >= 0) fputs(log->q_unit[v->delayed_in], f);
+    for (int k = FLOW_DELAY_AWAITING + 1; log->discharges && k < FLOW_NDELAY; k++) {
+        fputc(',', f);
+        if (!v->queue) csvout_num(f, v->delayed[k]);
+    }
     if (log->sc->corridors) {
         fputc(',', f);
         if (!isnan(v->corridor)) csvout_num(f, v->corridor);

@@ -92,7 +92,9 @@ static long hour_index(const struct nhpp *p, double t, double *seg_end) {
     /* Rounding can put t a hair before a boundary it has reached: move on, never stall. */
     if ((k + 1 - p->how_start) / 24.0 <= t) k += 1;
     *seg_end = (k + 1 - p->how_start) / 24.0;
-    long h = (long)fmod(k, 168.0);
+    /* k is a whole number: the integer remainder is fmod's, without its cost (a tenth of a
+     * run with discharge hours went in fmod) */
+    long h = (long)k % 168;
     return h < 0 ? h + 168 : h;
 }
 
@@ -155,4 +157,59 @@ double nhpp_next(const struct nhpp *p, double t, double e, double limit) {
             }
         }
     }
+}
+
+double nhpp_next_open(const struct nhpp *p, double t) {
+    FS_ASSERT(p->nsteps == 0);
+    for (int k = 0; k <= 168; k++) { /* a week and an hour: every hour seen */
+        double end;
+        if (p->how[hour_index(p, t, &end)] > 0) return t;
+        t = end;
+    }
+    return INFINITY;
+}
+
+/* In hours, for hour j of the profile at r events an hour: A_j, the mean wait from its start,
+ * solves A_j = (1 - e^-r) / r + e^-r A_{j+1} round the week (at r = 0: 1 + A_{j+1}; at an
+ * infinite rate: 0), and a moment uniform within hour k waits on average
+ * int_0^1 [(1 - e^-r(1-x)) / r + e^-r(1-x) A_{k+1}] dx. */
+double nhpp_mean_wait(const struct nhpp *p, int infinite) {
+    FS_ASSERT(p->nsteps == 0);
+    double r[168], stay[168], pass[168]; /* per hour: rate, mean time spent in it, P(pass it) */
+    for (int k = 0; k < 168; k++) {
+        r[k] = p->rate * p->how[k] / 24;
+        if (infinite) {
+            stay[k] = p->how[k] > 0 ? 0 : 1;
+            pass[k] = p->how[k] > 0 ? 0 : 1;
+        } else {
+            stay[k] = r[k] > 0 ? -expm1(-r[k]) / r[k] : 1;
+            pass[k] = exp(-r[k]);
+        }
+    }
+    /* A_0 = S + P A_0 over one week, then A_j backwards from A_168 = A_0 */
+    double S = 0, P = 1;
+    for (int k = 0; k < 168; k++) {
+        S += P * stay[k];
+        P *= pass[k];
+    }
+    if (!(P < 1)) return INFINITY; /* no event ever (nhpp_init refuses it) */
+    double A[169];
+    A[168] = A[0] = S / (1 - P);
+    for (int k = 167; k > 0; k--) A[k] = stay[k] + pass[k] * A[k + 1];
+    double sum = 0;
+    for (int k = 0; k < 168; k++) {
+        double in, on; /* int_0^1 of the wait within the hour, and of P(still waiting at its end) */
+        if (infinite) {
+            in = p->how[k] > 0 ? 0 : 0.5;
+            on = p->how[k] > 0 ? 0 : 1;
+        } else if (r[k] > 0) {
+            on = -expm1(-r[k]) / r[k];
+            in = (1 - on) / r[k];
+        } else {
+            in = 0.5;
+            on = 1;
+        }
+        sum += in + on * A[k + 1];
+    }
+    return sum / 168 / 24;
 }

@@ -42,5 +42,13 @@ double nhpp_rate(const struct nhpp *p, double t);
  * before limit (the horizon; +infinity for none); otherwise +infinity, as when the rate stays
  * zero for ever. Any rate > 0, however small, returns without walking past limit. */
 double nhpp_next(const struct nhpp *p, double t, double e, double limit);
+/* The first moment at or after t when the hour-of-week profile is positive: t itself, or the
+ * start of the first hour of positive weight after it (an infinite rate's first event). For
+ * a process without by-date steps; +infinity if every hour is zero (nhpp_init refuses that). */
+double nhpp_next_open(const struct nhpp *p, double t);
+/* The mean time, days, from a moment uniform over the week to the process's first event after
+ * it (nhpp_next's; with infinite, nhpp_next_open's: the process at an infinite rate), for a
+ * process without by-date steps: exactly, by integrating each hour in closed form. */
+double nhpp_mean_wait(const struct nhpp *p, int infinite);
 
 #endif

@@ -403,6 +403,27 @@ static const struct bad_input bad_inputs[] = {
     {"patience_to without patience is refused", "patience_alone.ini", BASE "patience_to = exit\n",
      "11: patience_to: expected patience = DIST beside it (patience_to says where those who give "
      "up go)"},
+    {"an internal delay for a destination without a distribution is refused", "int_to.ini",
+     BASE "internal_delay_to = exit\n",
+     "11: internal_delay_to: expected DEST DIST, DEST DIST (a unit or exit, then a distribution), "
+     "e.g. 'care_home lognormal(2d, 1d), exit fixed(4h)'"},
+    {"an internal delay to an unknown unit is refused", "int_to_unit.ini",
+     BASE "internal_delay_to = icu fixed(1d)\n",
+     "11: internal_delay_to: unknown unit 'icu' (expected a [unit] name or exit)"},
+    {"an internal delay named twice for a destination is refused", "int_to_twice.ini",
+     BASE "internal_delay_to = exit fixed(1d), exit lognormal(1d, 1d)\n",
+     "11: internal_delay_to: expected each destination once, got 'exit' twice"},
+    {"a bad distribution in internal_delay_to is refused", "int_to_dist.ini",
+     BASE "internal_delay_to = exit lognormal(1d)\n",
+     "11: internal_delay_to: expected lognormal with 2 arguments, got 'lognormal(1d)'"},
+    {"discharge_any_hour without a profile is refused", "dany_alone.ini",
+     BASE "discharge_any_hour = 0.1\n",
+     "11: discharge_any_hour: expected discharge_hour_of_week = FILE.csv beside it (the share "
+     "leaves outside its hours)"},
+    {"discharge_rate without a profile is refused", "drate_alone.ini",
+     BASE "discharge_rate = 5/d\n",
+     "11: discharge_rate: expected discharge_hour_of_week = FILE.csv beside it (the rate is per "
+     "hour of that profile)"},
     {"a missing table is refused, naming it", "nofile.ini",
      BASE "capacity_schedule = missing.csv\n",
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},

@@ -1,0 +1,349 @@
+/* Leaving a unit (docs/model.md, "Leaving: internal delays and the discharge hour"), checked
+ * against theory: an unlimited unit whose discharges happen only in a weekly window holds
+ * lambda (E[S] + E[W]) patients, E[W] worked out here from the window alone (Poisson arrivals
+ * end their stays at moments uniform over the week, whatever the stay's law), for an infinite
+ * and a finite discharge rate; no patient leaves in an hour of zero weight; an internal delay
+ * adds exactly its days to occupancy (the same patients: common random numbers); and the
+ * discharge measures count what they say. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/flow.h"
+#include "models/load.h"
+#include "testutil.h"
+
+static const char *dir;
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_discharge");
+    return 0;
+}
+
+struct run {
+    struct scenario *sc;
+    struct metric_layout ml;
+    struct flow_result *res;
+};
+
+static void put(const char *name, const char *text) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    tu_write(p, text);
+}
+
+static void load(struct run *r, const char *text) {
+    char path[4096], err[2048];
+    snprintf(path, sizeof path, "%s/s.ini", dir);
+    tu_write(path, text);
+    r->sc = scenario_load(path, NULL, 0, err, sizeof err);
+    if (!r->sc) fail_msg("%s", err);
+    metric_layout_init(&r->ml, r->sc, 0);
+    r->res = NULL;
+}
+
+static void rep(struct run *r, int k, const struct flow_opts *o) {
+    char err[2048];
+    flow_result_free(r->res);
+    struct flow_opts none = {0};
+    assert_int_equal(flow_run_opts(r->sc, &r->ml, k, o ? o : &none, &r->res, err, sizeof err), 0);
+}
+
+static void done(struct run *r) {
+    flow_result_free(r->res);
+    metric_layout_fini(&r->ml);
+    scenario_free(r->sc);
+}
+
+static double get(const struct run *r, const char *unit, const char *metric) {
+    int u = scenario_unit_index(r->sc, unit);
+    for (size_t i = 0; i < r->ml.n; i++)
+        if (r->ml.slot[i].unit == u && !strcmp(r->ml.slot[i].name, metric))
+            return r->res->summary[i];
+    fail_msg("no slot %s.%s", unit, metric);
+    return NAN;
+}
+
+/* A weekly profile: weight w(d, h) for day d (Monday 0) and hour h, written as the CSV. */
+typedef double (*profile_fn)(int d, int h);
+static double profile[168];
+
+static void write_profile(const char *name, profile_fn f) {
+    char text[168 * 16 + 32], *p = text;
+    p += sprintf(p, "hour,weight\n");
+    for (int k = 0; k < 168; k++) {
+        profile[k] = f(k / 24, k % 24);
+        p += sprintf(p, "%d,%g\n", k, profile[k]);
+    }
+    put(name, text);
+}
+
+/* Weekdays 08:00-17:00 only (9 hours a day, 5 days): closed runs of 15 hours Monday to
+ * Thursday night and 63 hours over the weekend. */
+static double weekday_office(int d, int h) {
+    return d < 5 && h >= 8 && h < 17;
+}
+
+/* A lumpier window: weekdays 08:00-12:00 at weight 2 and 14:00-18:00 at 1, Saturday 10:00-12:00
+ * at 0.5. */
+static double lumpy(int d, int h) {
+    if (d < 5) return h >= 8 && h < 12 ? 2 : h >= 14 && h < 18 ? 1 : 0;
+    return d == 5 && h >= 10 && h < 12 ? 0.5 : 0;
+}
+
+/* E[W] in days for a patient ready at a moment uniform over the week, discharges at rate
+ * rate x weight(h) (rate per day; inf: at the start of the first open hour). Infinite rate:
+ * sum of L^2 / 2 over the closed runs, / the week. Finite: E[W | t] = int_0^week exp(-Lambda(t,
+ * t + w)) dw / (1 - exp(-Lambda_week)), integrated exactly over each hour, averaged over t on a
+ * grid of 100 points an hour (midpoints; E[W | t] is smooth within an hour). */
+static double expected_wait(double rate) {
+    if (isinf(rate)) {
+        double sum = 0, run = 0;
+        int first = 0;
+        while (profile[first] == 0) first++; /* start the walk at an open hour */
+        for (int k = 0; k <= 168; k++) {
+            if (profile[(first + k) % 168] == 0) {
+                run += 1;
+            } else {
+                sum += run * run / 2;
+                run = 0;
+            }
+        }
+        return sum / 168 / 24; /* hours^2 / hours of the week -> hours, -> days */
+    }
+    double week = 0;
+    for (int k = 0; k < 168; k++) week += rate * profile[k] / 24;
+    const int per_hour = 100;
+    double total = 0;
+    for (int k = 0; k < 168; k++)
+        for (int j = 0; j < per_hour; j++) {
+            double x = (j + 0.5) / per_hour; /* hours into hour k */
+            double lam = 0, w = 0;
+            for (int m = 0; m <= 168; m++) {
+                int h = (k + m) % 168;
+                double len = (m == 0 ? 1 - x : m == 168 ? x : 1) / 24, r = rate * profile[h];
+                w += exp(-lam) * (r > 0 ? (1 - exp(-r * len)) / r : len);
+                lam += r * len;
+            }
+            total += w / (1 - exp(-week));
+        }
+    return total / (168 * per_hour);
+}
+
+/* Occupancy and the discharge-hour delay over n replications against lambda (E[S] + E[W]) and
+ * lambda E[W], within 4.5 standard errors of the replications' mean. */
+static void check_window(const char *ini, double lambda, double es, double ew) {
+    struct run r;
+    load(&r, ini);
+    enum { N = 8 };
+    double occ[N], dh[N], mo = 0, md = 0, so = 0, sd = 0;
+    for (int k = 0; k < N; k++) {
+        rep(&r, k, NULL);
+        occ[k] = get(&r, "ward", "occupancy");
+        dh[k] = get(&r, "ward", "delayed_days_discharge_hour");
+        mo += occ[k] / N;
+        md += dh[k] / N;
+    }
+    for (int k = 0; k < N; k++) {
+        so += (occ[k] - mo) * (occ[k] - mo) / (N - 1);
+        sd += (dh[k] - md) * (dh[k] - md) / (N - 1);
+    }
+    double want_o = lambda * (es + ew), want_d = lambda * ew;
+    /* the loader's closed form (sim/nhpp.c) agrees with the one here, and the rough-cut load
+     * (flowsim validate) counts the wait */
+    const struct sc_unit *w = &r.sc->unit[0];
+    assert_close(w->dhours_wait, ew, 1e-6 * ew);
+    struct load_unit lu;
+    assert_int_equal(load_offered(r.sc, &lu), 0);
+    assert_close(lu.load, want_o, 1e-6 * want_o);
+    print_message("E[W] = %.6f d: occupancy %.4f (theory %.4f, se %.4f), discharge-hour delay "
+                  "%.4f (theory %.4f, se %.4f)\n",
+                  ew, mo, want_o, sqrt(so / N), md, want_d, sqrt(sd / N));
+    assert_true(fabs(mo - want_o) < 4.5 * sqrt(so / N) + 1e-9);
+    assert_true(fabs(md - want_d) < 4.5 * sqrt(sd / N) + 1e-9);
+    done(&r);
+}
+
+static void window_at_an_infinite_rate_adds_its_exact_wait(void **s) {
+    (void)s;
+    write_profile("office.csv", weekday_office);
+    double ew = expected_wait(INFINITY);
+    /* (4 x 15^2 + 63^2) / 2 / 168 hours */
+    assert_close(ew * 24, (4 * 225.0 + 3969) / 2 / 168, 1e-12);
+    check_window("[scenario]\nhorizon = 800d\nwarmup = 20d\n"
+                 "[arrivals a]\nto = ward\nrate = 40/d\n"
+                 "[unit ward]\nstay = lognormal(3d, 2d)\ndischarge_hour_of_week = office.csv\n",
+                 40, 3, ew);
+}
+
+static void window_at_a_finite_rate_adds_its_exact_wait(void **s) {
+    (void)s;
+    write_profile("lumpy.csv", lumpy);
+    double ew = expected_wait(6);
+    assert_true(ew > expected_wait(INFINITY)); /* a finite rate waits longer */
+    check_window("[scenario]\nhorizon = 800d\nwarmup = 20d\n"
+                 "[arrivals a]\nto = ward\nrate = 40/d\n"
+                 "[unit ward]\nstay = exp(2d)\ndischarge_hour_of_week = lumpy.csv\n"
+                 "discharge_rate = 6/d\n",
+                 40, 2, ew);
+}
+
+/* The patient log: every visit of the ward that ended left in an hour of positive weight. */
+struct leaves {
+    int ward;
+    size_t n, bad;
+    double internal, dhour;
+};
+
+static void on_visit(void *ctx, const struct flow_visit *v) {
+    struct leaves *l = ctx;
+    if (v->unit != l->ward || isnan(v->leave)) return;
+    l->n++;
+    long hour = (long)floor((v->leave + 1e-9) * 24) % 168; /* the start date is a Monday */
+    if (!(profile[hour] > 0)) l->bad++;
+    l->internal += v->delayed[FLOW_DELAY_INTERNAL];
+    l->dhour += v->delayed[FLOW_DELAY_DISCHARGE_HOUR];
+}
+
+/* A share leaving at any hour (criteria-led discharge) waits 0: E[W] is (1 - share) x the
+ * window's, and the loader's rough cut says so. */
+static void a_share_leaves_at_any_hour(void **s) {
+    (void)s;
+    write_profile("office.csv", weekday_office);
+    double ew = 0.75 * expected_wait(INFINITY);
+    check_window("[scenario]\nhorizon = 800d\nwarmup = 20d\n"
+                 "[arrivals a]\nto = ward\nrate = 40/d\n"
+                 "[unit ward]\nstay = exp(2d)\ndischarge_hour_of_week = office.csv\n"
+                 "discharge_any_hour = 0.25\n",
+                 40, 2, ew);
+}
+
+static void no_discharge_in_a_zero_weight_hour(void **s) {
+    (void)s;
+    write_profile("lumpy.csv", lumpy);
+    const char *rates[] = {"inf", "6/d"};
+    for (int i = 0; i < 2; i++) {
+        char ini[1024];
+        snprintf(ini, sizeof ini,
+                 "[scenario]\nhorizon = 200d\n"
+                 "[arrivals a]\nto = ward\nrate = 30/d\n"
+                 "[unit ward]\nstay = exp(2d)\nnext = exit 0.7, rehab 0.3\n"
+                 "internal_delay = lognormal(10h, 8h)\n"
+                 "internal_delay_to = rehab fixed(2d)\n"
+                 "discharge_hour_of_week = lumpy.csv\ndischarge_rate = %s\n"
+                 "[unit rehab]\nstay = exp(5d)\n",
+                 rates[i]);
+        struct run r;
+        load(&r, ini);
+        struct leaves l = {.ward = scenario_unit_index(r.sc, "ward")};
+        struct flow_opts o = {.visit = on_visit, .visit_ctx = &l};
+        rep(&r, 0, &o);
+        print_message("rate %s: %zu departures, %zu in a closed hour\n", rates[i], l.n, l.bad);
+        assert_true(l.n > 4000);
+        assert_int_equal(l.bad, 0);
+        assert_true(l.internal > 0 && l.dhour > 0);
+        done(&r);
+    }
+}
+
+/* The same patients with and without an internal delay (its own stream: stays and routing
+ * unmoved): occupancy grows by exactly the internal delay's bed-days, and by lambda E[I] on
+ * average; a fixed internal delay is exactly the time from the end of the stay to leaving. */
+static void internal_delay_adds_exactly_its_days(void **s) {
+    (void)s;
+    const char *base = "[scenario]\nhorizon = 600d\nwarmup = 20d\n"
+                       "[arrivals a]\nto = ward\nrate = 40/d\n"
+                       "[unit ward]\nstay = exp(1d)\n";
+    char with[1024];
+    snprintf(with, sizeof with, "%sinternal_delay = lognormal(2d, 1d)\n", base);
+    struct run a, b;
+    load(&a, base);
+    load(&b, with);
+    enum { N = 6 };
+    double d[N], mean = 0, var = 0;
+    for (int k = 0; k < N; k++) {
+        rep(&a, k, NULL);
+        rep(&b, k, NULL);
+        double grow = get(&b, "ward", "occupancy") - get(&a, "ward", "occupancy");
+        d[k] = get(&b, "ward", "delayed_days_internal");
+        assert_close(grow, d[k], 1e-9 * get(&b, "ward", "occupancy"));
+        assert_close(get(&b, "ward", "admissions"), get(&a, "ward", "admissions"), 0);
+        mean += d[k] / N;
+    }
+    for (int k = 0; k < N; k++) var += (d[k] - mean) * (d[k] - mean) / (N - 1);
+    print_message("internal delay: %.4f bed-days a day (theory 80, se %.4f)\n", mean,
+                  sqrt(var / N));
+    assert_true(fabs(mean - 80) < 4.5 * sqrt(var / N));
+    done(&a);
+    done(&b);
+
+    /* fixed(1d) for exit by destination: every departure exactly 1 day after its ready date */
+    char fixed[1024];
+    snprintf(fixed, sizeof fixed,
+             "%sinternal_delay_to = exit fixed(1d)\ninternal_delay = fixed(5d)\n", base);
+    load(&a, fixed);
+    rep(&a, 0, NULL);
+    assert_close(get(&a, "ward", "drd_to_discharge_mean"), 1, 1e-9);
+    assert_close(get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
+    assert_close(get(&a, "ward", "internal_over_48h"), 0, 0);
+    done(&a);
+    /* by pathway: each destination its own delay, the unit's the mean of them by patients */
+    load(&a, "[scenario]\nhorizon = 300d\nwarmup = 20d\n"
+             "[arrivals a]\nto = ward\nrate = 40/d\n"
+             "[unit ward]\nstay = exp(1d)\nnext = exit 0.75, rehab 0.25\n"
+             "internal_delay_to = rehab fixed(3d)\ninternal_delay = fixed(1d)\n"
+             "[unit rehab]\nstay = exp(5d)\n");
+    rep(&a, 0, NULL);
+    assert_close(get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
+    assert_close(get(&a, "ward", "drd_to_discharge_mean_rehab"), 3, 1e-9);
+    assert_close(get(&a, "ward", "drd_to_discharge_mean"), 1.5, 0.05);
+    assert_close(get(&a, "ward", "internal_over_48h"), 10, 0.6); /* a quarter of 40/d */
+    done(&a);
+}
+
+/* A window of one hour a weekday: every departure before noon, none at the weekend; a 22-day
+ * internal delay: every one over 48 hours, and lambda x 1 day of patients past 21 days at
+ * each snapshot. */
+static double monday_to_friday_9am(int d, int h) {
+    return d < 5 && h == 9;
+}
+
+static void measures_count_what_they_say(void **s) {
+    (void)s;
+    write_profile("nine.csv", monday_to_friday_9am);
+    struct run r;
+    load(&r, "[scenario]\nhorizon = 400d\nwarmup = 50d\n"
+             "[arrivals a]\nto = ward\nrate = 20/d\n"
+             "[unit ward]\nstay = exp(1d)\ninternal_delay = fixed(22d)\n"
+             "discharge_hour_of_week = nine.csv\n");
+    rep(&r, 0, NULL);
+    assert_close(get(&r, "ward", "discharges_before_noon_pct"), 100, 0);
+    assert_close(get(&r, "ward", "weekend_discharge_ratio"), 0, 0);
+    double lambda = get(&r, "ward", "admissions");
+    assert_close(get(&r, "ward", "internal_over_48h"), lambda, 0.02 * lambda);
+    double drd = get(&r, "ward", "drd_to_discharge_mean");
+    assert_true(drd > 22 && drd < 22 + 3.0); /* 22 days, then the next 09:00 on a weekday */
+    done(&r);
+    /* Without the window: at each day's end, the patients between 21 and 22 days into their
+     * 22-day delay, Poisson(20) (the snapshot of a window would catch the overnight queue) */
+    load(&r, "[scenario]\nhorizon = 400d\nwarmup = 50d\n"
+             "[arrivals a]\nto = ward\nrate = 20/d\n"
+             "[unit ward]\nstay = exp(1d)\ninternal_delay = fixed(22d)\n");
+    rep(&r, 0, NULL);
+    assert_close(get(&r, "ward", "drd_over_21d"), 20, 1.0);
+    assert_close(get(&r, "ward", "drd_to_discharge_mean"), 22, 1e-9);
+    done(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(window_at_an_infinite_rate_adds_its_exact_wait),
+        cmocka_unit_test(window_at_a_finite_rate_adds_its_exact_wait),
+        cmocka_unit_test(a_share_leaves_at_any_hour),
+        cmocka_unit_test(no_discharge_in_a_zero_weight_hour),
+        cmocka_unit_test(internal_delay_adds_exactly_its_days),
+        cmocka_unit_test(measures_count_what_they_say),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
