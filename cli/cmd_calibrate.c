@@ -294,8 +294,7 @@ static int read_targets(struct cal *c, const struct scenario *sc, char *err, siz
  * in a deadlock into *frozen, and whether some unit's queue never settled into *unsteady. */
 static char *calibrated_warnings(const struct cal *c, const struct scenario *fin, int *frozen,
                                  int *unsteady) {
-    size_t nlw, dlen = flow_diag_len(fin->nunits);
-    const char *const *lw = scenario_warnings(fin, &nlw);
+    size_t dlen = flow_diag_len(fin->nunits);
     const char **names = fs_calloc(fin->nunits + 1, sizeof *names);
     for (size_t u = 0; u < fin->nunits; u++) names[u] = fin->unit[u].name;
     int nrep = c->best < 1e300 ? fin->replications : 0; /* no run: nothing to judge */
@@ -304,14 +303,8 @@ static char *calibrated_warnings(const struct cal *c, const struct scenario *fin
     *frozen = 0;
     for (int r = 0; r < nrep; r++) *frozen += !isnan(c->best_diag[(size_t)r * dlen + FD_FROZEN_AT]);
     *unsteady = strstr(run, "grew without settling") != NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    for (size_t k = 0; f && k < nlw; k++) fprintf(f, "%s\n", lw[k]);
-    if (f) fputs(run, f), fclose(f);
+    char *out = results_all_warnings(fin, run);
     fs_free(run);
-    char *out = fs_strdup(text ? text : "");
-    free(text);
     return out;
 }
 

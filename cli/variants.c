@@ -74,17 +74,9 @@ void variants_judge(struct variants *vs, size_t i) {
     char *run = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
     fs_free(names);
     /* The scenario's own warnings first, then the run's: as a run's run-info has them. */
-    size_t nlw;
-    const char *const *lw = scenario_warnings(v->sc, &nlw);
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
-    for (size_t k = 0; out && k < nlw; k++) fprintf(out, "%s\n", lw[k]);
-    if (out) fputs(run, out), fclose(out);
-    fs_free(run);
     fs_free(v->warnings);
-    v->warnings = fs_strdup(text ? text : "");
-    free(text);
+    v->warnings = results_all_warnings(v->sc, run);
+    fs_free(run);
 }
 
 void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {

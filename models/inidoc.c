@@ -211,8 +211,7 @@ static void header(struct parse *p, char *line) {
     p->last = NULL;
 }
 
-/* "KEY = ..." (a key is letters, digits, '_', '-' and '.'): a line that sets a key. */
-static int key_line(const char *t) {
+int doc_is_key_line(const char *t) {
     const char *k = t;
     while (isalnum((unsigned char)*k) || *k == '_' || *k == '-' || *k == '.') k++;
     if (k == t) return 0;
@@ -250,7 +249,7 @@ static char *reader(char *str, int num, void *stream) {
         }
         /* inih reads any indented line as more of the value above: an indented key, header or
          * comment would silently join it. Only other text continues a value. */
-        if (p->cont && (*t == '[' || *t == ';' || *t == '#' || key_line(t))) {
+        if (p->cont && (*t == '[' || *t == ';' || *t == '#' || doc_is_key_line(t))) {
             p->cont = 0;
             s = t;
         }

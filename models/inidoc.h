@@ -61,4 +61,10 @@ const char *doc_intern_file(struct doc *d, const char *path);
 /* "FILE:LINE: " (or "FILE: " when line is 0) into buf. */
 void doc_where(const char *file, int line, char *buf, size_t len);
 
+/* Whether the text t (a line with its indentation removed) sets a key: "KEY = ..." where a key
+ * is letters, digits, '_', '-' and '.'. Such a line is read as a key even when indented; any
+ * other indented text continues the value above (the writer of scenario.resolved.ini breaks
+ * long values only where the next line cannot be read as a key). */
+int doc_is_key_line(const char *t);
+
 #endif

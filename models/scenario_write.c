@@ -20,21 +20,13 @@ _Static_assert(SC_LINE_MAX == INI_MAX_LINE - 4, "inidoc.c's line limit is inih's
 #define WRAP 100
 #define INDENT "    "
 
-/* The key line of inidoc.c's reader: KEY (letters, digits, '_', '-', '.') then '='. */
-static int key_line(const char *t) {
-    const char *k = t;
-    while (isalnum((unsigned char)*k) || *k == '_' || *k == '-' || *k == '.') k++;
-    if (k == t) return 0;
-    while (*k == ' ' || *k == '\t') k++;
-    return *k == '=';
-}
-
 /* Whether v may be broken at v[i], a space, onto a continuation line. inidoc.c joins a
  * continuation to the value above with one space, and inih strips white space at both ends of
  * every line, so the break must be one space between two other characters; and the rest must
  * read as a continuation: not a key line, a [header] or a comment (inidoc.c's reader). */
 static int continues(const char *t) {
-    return *t && !isspace((unsigned char)*t) && *t != '[' && *t != ';' && *t != '#' && !key_line(t);
+    return *t && !isspace((unsigned char)*t) && *t != '[' && *t != ';' && *t != '#' &&
+           !doc_is_key_line(t);
 }
 
 static int can_break(const char *v, size_t i) {

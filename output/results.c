@@ -518,13 +518,12 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
                                    .patients = rs->patients,
                                    .peak_patients = rs->peak_patients};
         results_write_run_info(run.f, info, &n);
-        size_t nlw; /* the scenario's own warnings (models/scenario.h), before the run's */
-        const char *const *lw = scenario_warnings(rs->sc, &nlw);
-        for (size_t i = 0; i < nlw; i++) fprintf(run.f, "warning = %s\n", lw[i]);
-        char *warn = results_warnings(rs);
+        char *run_warn = results_warnings(rs);
+        char *warn = results_all_warnings(rs->sc, run_warn);
         for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(run.f, "warning = %s\n", line);
         fs_free(warn);
+        fs_free(run_warn);
         /* Rename only once everything is written; timeseries first, run-info last. */
         rc = csvout_close(&rs->ts, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
@@ -551,4 +550,17 @@ void results_abort(struct results *rs) {
     if (rs->warm.f) csvout_discard(&rs->warm);
     if (rs->reps.f) csvout_discard(&rs->reps);
     free_rs(rs);
+}
+
+char *results_all_warnings(const struct scenario *sc, const char *run) {
+    size_t nlw;
+    const char *const *lw = scenario_warnings(sc, &nlw);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    for (size_t k = 0; f && k < nlw; k++) fprintf(f, "%s\n", lw[k]);
+    if (f) fputs(run, f), fclose(f);
+    char *out = fs_strdup(text ? text : "");
+    free(text);
+    return out;
 }

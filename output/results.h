@@ -96,6 +96,11 @@ char *results_warnings(const struct results *rs);
  * deadlock-explained ones not counted, naming the unit downstream whose capacity holds its places
  * (what its delayed patients mostly waited for, followed on). */
 char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
+
+/* All of a result's warnings, as run-info lists them: the scenario's own (scenario_warnings: a
+ * duration without a unit, ...) first, one a line, then run, a run's warnings (those of
+ * results_warnings_of). Returns a new string (fs_free), "" when there are none. */
+char *results_all_warnings(const struct scenario *sc, const char *run);
 /* Put the scenario's offered loads (pct[nunits], load_pct in models/load.h) into a diagnostics
  * row that flow_diag made: a deadlock's warning says from them whether demand outran the
  * frozen units' capacity (it says nothing of demand when they are NAN). */
