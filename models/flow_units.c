@@ -223,19 +223,22 @@ static void corridor_leave(struct rep *r, int u, struct patient *p) {
     corridor_fill(r, u);
 }
 
-/* Only a delayed patient can be in a corridor or listed for one (it is blocked): the common
- * case, a patient leaving at the end of its care, pays one test as before. */
+/* A patient in a corridor space or listed for one was blocked, but its delay may already have
+ * ended when it leaves (it gave up the queue it was blocked in: path_on_renege ends the delay
+ * first), so the corridor is tested on its own: a corridor patient holds no cubicle. The common
+ * case, a patient leaving at the end of its care, pays one test of each. */
 void units_leave(struct rep *r, int u, struct patient *p, int next) {
     rec_left(r, u, p, next);
-    if (p->delay != D_NONE) {
-        if (__builtin_expect(p->corridor == C_IN, 0)) {
-            units_delay_end(r, u, p);
+    if (__builtin_expect(p->corridor != C_NONE, 0)) {
+        if (p->delay != D_NONE) units_delay_end(r, u, p);
+        if (p->corridor == C_IN) {
             corridor_leave(r, u, p);
             p->unit = -1;
             return;
         }
-        if (__builtin_expect(p->corridor == C_WAITING, 0))
-            corridor_unlist(r, u, (uint32_t)(p - r->p));
+        corridor_unlist(r, u, (uint32_t)(p - r->p));
+        units_occ_add(r, u, -1, p);
+    } else if (p->delay != D_NONE) {
         units_occ_add(r, u, -1, p);
         units_delay_end(r, u, p);
     } else {

@@ -277,6 +277,32 @@ static void stranded_patients_exact(void **s) {
 }
 
 /* Without the new keys nothing new is reported: the outputs of before, row for row. */
+/* Corridor patients who give up waiting for a bed (patience on the unit they wait for): their
+ * delay ends before they leave, and the corridor space (or their place on the list for one)
+ * must still be given back. It was not: the corridor's list was corrupted, and the run failed
+ * an assertion or looped for ever at one instant. With the invariants on (the test build), the
+ * places, the corridor and the patients are checked on every event. */
+static void corridor_patients_who_give_up(void **s) {
+    (void)s;
+    for (int corridor = 1; corridor <= 3; corridor++)
+        for (int seed = 1; seed <= 5; seed++) {
+            char text[1024];
+            snprintf(text, sizeof text,
+                     "[scenario]\nhorizon = 30d\nseed = %d\n[arrivals a]\nto = ae\nrate = 3/h\n"
+                     "[unit ae]\nkind = ae\ncapacity = 4\nstay = exp(1h)\n"
+                     "next = acute 0.5, exit 0.5\ncorridor_capacity = %d\n"
+                     "[unit acute]\nkind = acute\ncapacity = 30\nstay = lognormal(1d, 1d)\n"
+                     "patience = exp(3h)\n",
+                     seed, corridor);
+            struct run r;
+            run(&r, text, 0);
+            double c = get(&r, "ae", "corridor_occupancy");
+            assert_true(c > 0 && c <= corridor);
+            assert_true(get(&r, "acute", "reneged_pct") > 0);
+            done(&r);
+        }
+}
+
 static void nothing_new_without_the_keys(void **s) {
     (void)s;
     struct run r;
@@ -306,6 +332,7 @@ int main(void) {
         cmocka_unit_test(left_without_being_seen),
         cmocka_unit_test(occupancy_p95_and_escalation_levels_exact),
         cmocka_unit_test(stranded_patients_exact),
+        cmocka_unit_test(corridor_patients_who_give_up),
         cmocka_unit_test(nothing_new_without_the_keys),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
