@@ -11,6 +11,7 @@
 
 #include "models/flow.h"
 #include "models/load.h"
+#include "testflow.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -21,48 +22,12 @@ static int setup(void **s) {
     return 0;
 }
 
-struct run {
-    struct scenario *sc;
-    struct metric_layout ml;
-    struct flow_result *res;
-};
-
 static void put(const char *name, const char *text) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    tu_write(p, text);
+    tf_put(dir, name, text);
 }
 
 static void load(struct run *r, const char *text) {
-    char path[4096], err[2048];
-    snprintf(path, sizeof path, "%s/s.ini", dir);
-    tu_write(path, text);
-    r->sc = scenario_load(path, NULL, 0, err, sizeof err);
-    if (!r->sc) fail_msg("%s", err);
-    metric_layout_init(&r->ml, r->sc, 0);
-    r->res = NULL;
-}
-
-static void rep(struct run *r, int k, const struct flow_opts *o) {
-    char err[2048];
-    flow_result_free(r->res);
-    struct flow_opts none = {0};
-    assert_int_equal(flow_run_opts(r->sc, &r->ml, k, o ? o : &none, &r->res, err, sizeof err), 0);
-}
-
-static void done(struct run *r) {
-    flow_result_free(r->res);
-    metric_layout_fini(&r->ml);
-    scenario_free(r->sc);
-}
-
-static double get(const struct run *r, const char *unit, const char *metric) {
-    int u = scenario_unit_index(r->sc, unit);
-    for (size_t i = 0; i < r->ml.n; i++)
-        if (r->ml.slot[i].unit == u && !strcmp(r->ml.slot[i].name, metric))
-            return r->res->summary[i];
-    fail_msg("no slot %s.%s", unit, metric);
-    return NAN;
+    tf_load(r, dir, text, 0);
 }
 
 /* A weekly profile: weight w(d, h) for day d (Monday 0) and hour h, written as the CSV. */
@@ -139,9 +104,9 @@ static void check_window(const char *ini, double lambda, double es, double ew) {
     enum { N = 8 };
     double occ[N], dh[N], mo = 0, md = 0, so = 0, sd = 0;
     for (int k = 0; k < N; k++) {
-        rep(&r, k, NULL);
-        occ[k] = get(&r, "ward", "occupancy");
-        dh[k] = get(&r, "ward", "delayed_days_discharge_hour");
+        tf_rep(&r, k, NULL);
+        occ[k] = tf_get(&r, "ward", "occupancy");
+        dh[k] = tf_get(&r, "ward", "delayed_days_discharge_hour");
         mo += occ[k] / N;
         md += dh[k] / N;
     }
@@ -162,7 +127,7 @@ static void check_window(const char *ini, double lambda, double es, double ew) {
                   ew, mo, want_o, sqrt(so / N), md, want_d, sqrt(sd / N));
     assert_true(fabs(mo - want_o) < 4.5 * sqrt(so / N) + 1e-9);
     assert_true(fabs(md - want_d) < 4.5 * sqrt(sd / N) + 1e-9);
-    done(&r);
+    tf_done(&r);
 }
 
 static void window_at_an_infinite_rate_adds_its_exact_wait(void **s) {
@@ -238,12 +203,12 @@ static void no_discharge_in_a_zero_weight_hour(void **s) {
         load(&r, ini);
         struct leaves l = {.ward = scenario_unit_index(r.sc, "ward")};
         struct flow_opts o = {.visit = on_visit, .visit_ctx = &l};
-        rep(&r, 0, &o);
+        tf_rep(&r, 0, &o);
         print_message("rate %s: %zu departures, %zu in a closed hour\n", rates[i], l.n, l.bad);
         assert_true(l.n > 4000);
         assert_int_equal(l.bad, 0);
         assert_true(l.internal > 0 && l.dhour > 0);
-        done(&r);
+        tf_done(&r);
     }
 }
 
@@ -263,43 +228,43 @@ static void internal_delay_adds_exactly_its_days(void **s) {
     enum { N = 6 };
     double d[N], mean = 0, var = 0;
     for (int k = 0; k < N; k++) {
-        rep(&a, k, NULL);
-        rep(&b, k, NULL);
-        double grow = get(&b, "ward", "occupancy") - get(&a, "ward", "occupancy");
-        d[k] = get(&b, "ward", "delayed_days_internal");
-        assert_close(grow, d[k], 1e-9 * get(&b, "ward", "occupancy"));
-        assert_close(get(&b, "ward", "admissions"), get(&a, "ward", "admissions"), 0);
+        tf_rep(&a, k, NULL);
+        tf_rep(&b, k, NULL);
+        double grow = tf_get(&b, "ward", "occupancy") - tf_get(&a, "ward", "occupancy");
+        d[k] = tf_get(&b, "ward", "delayed_days_internal");
+        assert_close(grow, d[k], 1e-9 * tf_get(&b, "ward", "occupancy"));
+        assert_close(tf_get(&b, "ward", "admissions"), tf_get(&a, "ward", "admissions"), 0);
         mean += d[k] / N;
     }
     for (int k = 0; k < N; k++) var += (d[k] - mean) * (d[k] - mean) / (N - 1);
     print_message("internal delay: %.4f bed-days a day (theory 80, se %.4f)\n", mean,
                   sqrt(var / N));
     assert_true(fabs(mean - 80) < 4.5 * sqrt(var / N));
-    done(&a);
-    done(&b);
+    tf_done(&a);
+    tf_done(&b);
 
     /* fixed(1d) for exit by destination: every departure exactly 1 day after its ready date */
     char fixed[1024];
     snprintf(fixed, sizeof fixed,
              "%sinternal_delay_to = exit fixed(1d)\ninternal_delay = fixed(5d)\n", base);
     load(&a, fixed);
-    rep(&a, 0, NULL);
-    assert_close(get(&a, "ward", "drd_to_discharge_mean"), 1, 1e-9);
-    assert_close(get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
-    assert_close(get(&a, "ward", "internal_over_48h"), 0, 0);
-    done(&a);
+    tf_rep(&a, 0, NULL);
+    assert_close(tf_get(&a, "ward", "drd_to_discharge_mean"), 1, 1e-9);
+    assert_close(tf_get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
+    assert_close(tf_get(&a, "ward", "internal_over_48h"), 0, 0);
+    tf_done(&a);
     /* by pathway: each destination its own delay, the unit's the mean of them by patients */
     load(&a, "[scenario]\nhorizon = 300d\nwarmup = 20d\n"
              "[arrivals a]\nto = ward\nrate = 40/d\n"
              "[unit ward]\nstay = exp(1d)\nnext = exit 0.75, rehab 0.25\n"
              "internal_delay_to = rehab fixed(3d)\ninternal_delay = fixed(1d)\n"
              "[unit rehab]\nstay = exp(5d)\n");
-    rep(&a, 0, NULL);
-    assert_close(get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
-    assert_close(get(&a, "ward", "drd_to_discharge_mean_rehab"), 3, 1e-9);
-    assert_close(get(&a, "ward", "drd_to_discharge_mean"), 1.5, 0.05);
-    assert_close(get(&a, "ward", "internal_over_48h"), 10, 0.6); /* a quarter of 40/d */
-    done(&a);
+    tf_rep(&a, 0, NULL);
+    assert_close(tf_get(&a, "ward", "drd_to_discharge_mean_exit"), 1, 1e-9);
+    assert_close(tf_get(&a, "ward", "drd_to_discharge_mean_rehab"), 3, 1e-9);
+    assert_close(tf_get(&a, "ward", "drd_to_discharge_mean"), 1.5, 0.05);
+    assert_close(tf_get(&a, "ward", "internal_over_48h"), 10, 0.6); /* a quarter of 40/d */
+    tf_done(&a);
 }
 
 /* A window of one hour a weekday: every departure before noon, none at the weekend; a 22-day
@@ -317,23 +282,23 @@ static void measures_count_what_they_say(void **s) {
              "[arrivals a]\nto = ward\nrate = 20/d\n"
              "[unit ward]\nstay = exp(1d)\ninternal_delay = fixed(22d)\n"
              "discharge_hour_of_week = nine.csv\n");
-    rep(&r, 0, NULL);
-    assert_close(get(&r, "ward", "discharges_before_noon_pct"), 100, 0);
-    assert_close(get(&r, "ward", "weekend_discharge_ratio"), 0, 0);
-    double lambda = get(&r, "ward", "admissions");
-    assert_close(get(&r, "ward", "internal_over_48h"), lambda, 0.02 * lambda);
-    double drd = get(&r, "ward", "drd_to_discharge_mean");
+    tf_rep(&r, 0, NULL);
+    assert_close(tf_get(&r, "ward", "discharges_before_noon_pct"), 100, 0);
+    assert_close(tf_get(&r, "ward", "weekend_discharge_ratio"), 0, 0);
+    double lambda = tf_get(&r, "ward", "admissions");
+    assert_close(tf_get(&r, "ward", "internal_over_48h"), lambda, 0.02 * lambda);
+    double drd = tf_get(&r, "ward", "drd_to_discharge_mean");
     assert_true(drd > 22 && drd < 22 + 3.0); /* 22 days, then the next 09:00 on a weekday */
-    done(&r);
+    tf_done(&r);
     /* Without the window: at each day's end, the patients between 21 and 22 days into their
      * 22-day delay, Poisson(20) (the snapshot of a window would catch the overnight queue) */
     load(&r, "[scenario]\nhorizon = 400d\nwarmup = 50d\n"
              "[arrivals a]\nto = ward\nrate = 20/d\n"
              "[unit ward]\nstay = exp(1d)\ninternal_delay = fixed(22d)\n");
-    rep(&r, 0, NULL);
-    assert_close(get(&r, "ward", "drd_over_21d"), 20, 1.0);
-    assert_close(get(&r, "ward", "drd_to_discharge_mean"), 22, 1e-9);
-    done(&r);
+    tf_rep(&r, 0, NULL);
+    assert_close(tf_get(&r, "ward", "drd_over_21d"), 20, 1.0);
+    assert_close(tf_get(&r, "ward", "drd_to_discharge_mean"), 22, 1e-9);
+    tf_done(&r);
 }
 
 int main(void) {

@@ -7,6 +7,7 @@
 
 #include "models/flow.h"
 #include "models/unitkind.h"
+#include "testflow.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -17,49 +18,14 @@ static int setup(void **s) {
     return 0;
 }
 
-struct run {
-    struct scenario *sc;
-    struct metric_layout ml;
-    struct flow_result *res;
-};
-
 /* A CSV table beside the scenario file. */
 static void put(const char *name, const char *text) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    tu_write(p, text);
+    tf_put(dir, name, text);
 }
 
 static void run(struct run *r, const char *text, int rep) {
-    char path[4096], err[2048];
-    snprintf(path, sizeof path, "%s/s.ini", dir);
-    tu_write(path, text);
-    r->sc = scenario_load(path, NULL, 0, err, sizeof err);
-    if (!r->sc) fail_msg("%s", err);
-    metric_layout_init(&r->ml, r->sc, 1); /* per-group slots too, where there are groups */
-    assert_int_equal(flow_run(r->sc, &r->ml, rep, &r->res, err, sizeof err), 0);
-}
-
-static void done(struct run *r) {
-    flow_result_free(r->res);
-    metric_layout_fini(&r->ml);
-    scenario_free(r->sc);
-}
-
-static int slot(const struct run *r, const char *unit, const char *metric) {
-    int u = unit ? scenario_unit_index(r->sc, unit) : -1;
-    for (size_t i = 0; i < r->ml.n; i++)
-        if (r->ml.slot[i].unit == u && !strcmp(r->ml.slot[i].name, metric)) return (int)i;
-    fail_msg("no slot %s.%s", unit ? unit : "", metric);
-    return -1;
-}
-
-static double get(const struct run *r, const char *unit, const char *metric) {
-    return r->res->summary[slot(r, unit, metric)];
-}
-
-static double at(const struct run *r, size_t bucket, const char *unit, const char *metric) {
-    return r->res->series[bucket * r->res->nslots + (size_t)slot(r, unit, metric)];
+    tf_load(r, dir, text, 1); /* per-group slots too, where there are groups */
+    tf_rep(r, rep, NULL);
 }
 
 /* Arrivals stop on day 200 and everyone has left by day 600: whole-run identities are exact. */
@@ -79,20 +45,20 @@ static void conservation_and_littles_law_exact_when_drained(void **s) {
     struct run r;
     run(&r, DRAINED, 0);
     double T = 600;
-    double arrivals = get(&r, NULL, "arrivals") * T, out = get(&r, NULL, "departures") * T;
+    double arrivals = tf_get(&r, NULL, "arrivals") * T, out = tf_get(&r, NULL, "departures") * T;
     assert_true(arrivals > 3500);
-    assert_close(out + get(&r, NULL, "lost") * T, arrivals, 1e-6);
+    assert_close(out + tf_get(&r, NULL, "lost") * T, arrivals, 1e-6);
     const char *units[] = {"ae", "acute", "eab", "home"};
     for (int i = 0; i < 4; i++) {
         /* Little's law, L = lambda W, holds exactly over a period that starts and ends empty. */
-        double L = get(&r, units[i], "occupancy");
-        double lw = get(&r, units[i], "admissions") * get(&r, units[i], "los_mean");
+        double L = tf_get(&r, units[i], "occupancy");
+        double lw = tf_get(&r, units[i], "admissions") * tf_get(&r, units[i], "los_mean");
         assert_close(L, lw, 1e-9 * (1 + L));
     }
     /* The network blocked: acute patients waited in their beds for EAB and home care. */
-    assert_true(get(&r, "acute", "delayed") > 0.1);
-    assert_true(get(&r, "ae", "delayed") > 0.001);
-    done(&r);
+    assert_true(tf_get(&r, "acute", "delayed") > 0.1);
+    assert_true(tf_get(&r, "ae", "delayed") > 0.001);
+    tf_done(&r);
 }
 
 static void delay_reasons_add_up(void **s) {
@@ -107,19 +73,19 @@ static void delay_reasons_add_up(void **s) {
         for (size_t k = 0; k < r.ml.n; k++)
             if (r.ml.slot[k].unit == u && r.ml.slot[k].metric == MET_DELAYED_DAYS_AWAITING)
                 sum += r.res->summary[k];
-        assert_close(sum, get(&r, units[i], "delayed_days"), 1e-9);
+        assert_close(sum, tf_get(&r, units[i], "delayed_days"), 1e-9);
     }
-    assert_true(get(&r, "acute", "delayed_days_awaiting_eab") > 0);
-    assert_true(get(&r, "acute", "delayed_days_awaiting_home") > 0);
+    assert_true(tf_get(&r, "acute", "delayed_days_awaiting_eab") > 0);
+    assert_true(tf_get(&r, "acute", "delayed_days_awaiting_home") > 0);
     /* nctr is a count taken at the end of each day: whole numbers, averaged in the summary. */
     double mean = 0;
     for (size_t b = 0; b < r.res->nbuckets; b++) {
-        double v = at(&r, b, "acute", "nctr");
+        double v = tf_at(&r, b, "acute", "nctr");
         assert_true(v >= 0 && v == floor(v));
         mean += v / (double)r.res->nbuckets;
     }
-    assert_close(get(&r, "acute", "nctr"), mean, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "acute", "nctr"), mean, 1e-9);
+    tf_done(&r);
 }
 
 static void waits_are_for_the_unit_that_queues(void **s) {
@@ -137,14 +103,14 @@ static void waits_are_for_the_unit_that_queues(void **s) {
     int t[8];
     assert_int_equal(metric_wait_targets(r.sc, 0, t), 1);
     assert_int_equal(t[0], scenario_unit_index(r.sc, "eab"));
-    assert_true(get(&r, "acute", "delayed_days_awaiting_eab") > 1);
-    assert_close(get(&r, "acute", "delayed_days_awaiting_eab"), get(&r, "acute", "delayed_days"),
-                 1e-9);
+    assert_true(tf_get(&r, "acute", "delayed_days_awaiting_eab") > 1);
+    assert_close(tf_get(&r, "acute", "delayed_days_awaiting_eab"),
+                 tf_get(&r, "acute", "delayed_days"), 1e-9);
     for (size_t k = 0; k < r.ml.n; k++) {
         assert_string_not_equal(r.ml.slot[k].name, "delayed_days_awaiting_vw");
         assert_string_not_equal(r.ml.slot[k].name, "delayed_days_awaiting_gone");
     }
-    done(&r);
+    tf_done(&r);
 }
 
 /* acute -> eab with an assessment in the acute bed; arrivals stop on day 100 and the network
@@ -163,23 +129,23 @@ static void transfer_assessment_in_the_bed(void **s) {
     put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, TRANSFER("30h", "24h", "1"), 0);
-    double T = 400, referred = get(&r, "eab", "referrals") * T;
+    double T = 400, referred = tf_get(&r, "eab", "referrals") * T;
     assert_true(referred > 800);
     /* Every referral spends exactly 30 hours assessed in its acute bed. */
-    assert_close(get(&r, "acute", "delayed_days_assessment") * T, referred * 30.0 / 24, 1e-6);
-    assert_close(get(&r, "eab", "assessed_within_target_pct"), 0, 0);
-    assert_close(get(&r, "eab", "accepted_pct"), 100, 0);
-    assert_close(get(&r, "eab", "admissions") * T, referred, 1e-6);
+    assert_close(tf_get(&r, "acute", "delayed_days_assessment") * T, referred * 30.0 / 24, 1e-6);
+    assert_close(tf_get(&r, "eab", "assessed_within_target_pct"), 0, 0);
+    assert_close(tf_get(&r, "eab", "accepted_pct"), 100, 0);
+    assert_close(tf_get(&r, "eab", "admissions") * T, referred, 1e-6);
     /* Reasons add up to the delay. */
-    assert_close(get(&r, "acute", "delayed_days"),
-                 get(&r, "acute", "delayed_days_assessment") +
-                     get(&r, "acute", "delayed_days_awaiting_eab"),
+    assert_close(tf_get(&r, "acute", "delayed_days"),
+                 tf_get(&r, "acute", "delayed_days_assessment") +
+                     tf_get(&r, "acute", "delayed_days_awaiting_eab"),
                  1e-9);
-    done(&r);
+    tf_done(&r);
 
     run(&r, TRANSFER("20h", "24h", "1"), 0);
-    assert_close(get(&r, "eab", "assessed_within_target_pct"), 100, 0);
-    done(&r);
+    assert_close(tf_get(&r, "eab", "assessed_within_target_pct"), 100, 0);
+    tf_done(&r);
 }
 
 static void refused_referrals_are_routed_on(void **s) {
@@ -187,20 +153,20 @@ static void refused_referrals_are_routed_on(void **s) {
     put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, TRANSFER("exp(1d)", "24h", "0.7"), 0);
-    double T = 400, referred = get(&r, "eab", "referrals") * T;
-    double acc = get(&r, "eab", "accepted_pct") / 100;
+    double T = 400, referred = tf_get(&r, "eab", "referrals") * T;
+    double acc = tf_get(&r, "eab", "accepted_pct") / 100;
     assert_close(acc, 0.7, 5 * sqrt(0.21 / referred));
-    assert_close(get(&r, "eab", "admissions") * T, acc * referred, 1e-6);
-    assert_close(get(&r, "home", "admissions") * T, (1 - acc) * referred, 1e-6);
-    assert_true(get(&r, "acute", "delayed_days_rejected") == 0); /* home care has no limit */
-    assert_close(get(&r, "acute", "delayed_days"),
-                 get(&r, "acute", "delayed_days_assessment") +
-                     get(&r, "acute", "delayed_days_awaiting_eab") +
-                     get(&r, "acute", "delayed_days_rejected"),
+    assert_close(tf_get(&r, "eab", "admissions") * T, acc * referred, 1e-6);
+    assert_close(tf_get(&r, "home", "admissions") * T, (1 - acc) * referred, 1e-6);
+    assert_true(tf_get(&r, "acute", "delayed_days_rejected") == 0); /* home care has no limit */
+    assert_close(tf_get(&r, "acute", "delayed_days"),
+                 tf_get(&r, "acute", "delayed_days_assessment") +
+                     tf_get(&r, "acute", "delayed_days_awaiting_eab") +
+                     tf_get(&r, "acute", "delayed_days_rejected"),
                  1e-9);
-    double in_target = get(&r, "eab", "assessed_within_target_pct") / 100;
+    double in_target = tf_get(&r, "eab", "assessed_within_target_pct") / 100;
     assert_close(in_target, 1 - exp(-1), 5 * sqrt(0.25 / referred)); /* P(exp(1d) <= 1d) */
-    done(&r);
+    tf_done(&r);
 
     /* A refused patient who must then wait is delayed as "rejected". */
     run(&r,
@@ -209,10 +175,11 @@ static void refused_referrals_are_routed_on(void **s) {
         "[unit eab]\nstay = exp(8d)\n[unit home]\ncapacity = 10\nstay = exp(10d)\n"
         "[transfer acute -> eab]\naccept = 0.5\non_reject = home 1\n",
         0);
-    assert_true(get(&r, "acute", "delayed_days_rejected") > 1);
-    assert_close(get(&r, "acute", "delayed_days_rejected"), get(&r, "acute", "delayed_days"), 1e-9);
-    assert_close(get(&r, "acute", "delayed_days_assessment"), 0, 0); /* assessment = 0 */
-    done(&r);
+    assert_true(tf_get(&r, "acute", "delayed_days_rejected") > 1);
+    assert_close(tf_get(&r, "acute", "delayed_days_rejected"), tf_get(&r, "acute", "delayed_days"),
+                 1e-9);
+    assert_close(tf_get(&r, "acute", "delayed_days_assessment"), 0, 0); /* assessment = 0 */
+    tf_done(&r);
 }
 
 static void blocked_time_is_the_downstream_queue(void **s) {
@@ -225,14 +192,14 @@ static void blocked_time_is_the_downstream_queue(void **s) {
         "[unit down]\ncapacity = 20\nstay = exp(5.5d)\n",
         0);
     /* Everyone queueing for `down` is blocked in `up`, so the two time-averages agree. */
-    assert_true(get(&r, "up", "delayed") > 1);
-    assert_close(get(&r, "down", "queue"), get(&r, "up", "delayed"), 1e-9);
-    assert_close(get(&r, "up", "delayed_days"), get(&r, "up", "delayed"), 0);
-    assert_true(get(&r, "down", "occupancy") <= 20);
-    assert_close(get(&r, "down", "occupancy_pct"), get(&r, "down", "occupancy") * 5, 1e-9);
+    assert_true(tf_get(&r, "up", "delayed") > 1);
+    assert_close(tf_get(&r, "down", "queue"), tf_get(&r, "up", "delayed"), 1e-9);
+    assert_close(tf_get(&r, "up", "delayed_days"), tf_get(&r, "up", "delayed"), 0);
+    assert_true(tf_get(&r, "down", "occupancy") <= 20);
+    assert_close(tf_get(&r, "down", "occupancy_pct"), tf_get(&r, "down", "occupancy") * 5, 1e-9);
     /* los in `up` includes the delay: mean stay 1 day plus the wait for a place downstream. */
-    assert_close(get(&r, "up", "los_mean"), 1 + get(&r, "down", "wait_mean"), 0.15);
-    done(&r);
+    assert_close(tf_get(&r, "up", "los_mean"), 1 + tf_get(&r, "down", "wait_mean"), 0.15);
+    tf_done(&r);
 }
 
 static void lose_and_divert(void **s) {
@@ -246,14 +213,14 @@ static void lose_and_divert(void **s) {
         "[unit acute]\nkind = acute\ncapacity = inf\nstay = exp(1d)\n"
         "[unit closed]\ncapacity = 0\nstay = exp(1d)\nwhen_full = lose\n",
         0);
-    assert_close(get(&r, "vw", "admissions"), 0, 0);
-    assert_close(get(&r, "acute", "admissions"), get(&r, NULL, "arrivals") - get(&r, NULL, "lost"),
-                 1e-9);
-    assert_close(get(&r, "closed", "lost_fraction"), 1, 0);
-    assert_close(get(&r, "vw", "lost_fraction"), 0, 0);
-    assert_close(get(&r, NULL, "lost"), 5, 5 * 5 / sqrt(500));
-    assert_true(isnan(get(&r, "closed", "wait_mean"))); /* nobody entered: undefined, not 0 */
-    done(&r);
+    assert_close(tf_get(&r, "vw", "admissions"), 0, 0);
+    assert_close(tf_get(&r, "acute", "admissions"),
+                 tf_get(&r, NULL, "arrivals") - tf_get(&r, NULL, "lost"), 1e-9);
+    assert_close(tf_get(&r, "closed", "lost_fraction"), 1, 0);
+    assert_close(tf_get(&r, "vw", "lost_fraction"), 0, 0);
+    assert_close(tf_get(&r, NULL, "lost"), 5, 5 * 5 / sqrt(500));
+    assert_true(isnan(tf_get(&r, "closed", "wait_mean"))); /* nobody entered: undefined, not 0 */
+    tf_done(&r);
 }
 
 static void capacity_schedule_holds_then_releases(void **s) {
@@ -265,14 +232,14 @@ static void capacity_schedule_holds_then_releases(void **s) {
         "[arrivals a]\nto = w\nrate = 10/d\n"
         "[unit w]\ncapacity = 0\ncapacity_schedule = open.csv\nstay = fixed(100d)\n",
         0);
-    for (size_t b = 0; b < 10; b++) assert_close(at(&r, b, "w", "admissions"), 0, 0);
-    assert_true(at(&r, 9, "w", "queue") > 50);
+    for (size_t b = 0; b < 10; b++) assert_close(tf_at(&r, b, "w", "admissions"), 0, 0);
+    assert_true(tf_at(&r, 9, "w", "queue") > 50);
     /* On day 10 the queue moves in at once; afterwards nobody waits. */
-    assert_true(at(&r, 10, "w", "admissions") > 50);
-    assert_close(at(&r, 12, "w", "queue"), 0, 0);
-    assert_close(at(&r, 12, "w", "wait_mean"), 0, 0);
-    assert_true(at(&r, 10, "w", "wait_mean") > 3);
-    done(&r);
+    assert_true(tf_at(&r, 10, "w", "admissions") > 50);
+    assert_close(tf_at(&r, 12, "w", "queue"), 0, 0);
+    assert_close(tf_at(&r, 12, "w", "wait_mean"), 0, 0);
+    assert_true(tf_at(&r, 10, "w", "wait_mean") > 3);
+    tf_done(&r);
 }
 
 static void four_hour_measure(void **s) {
@@ -284,10 +251,10 @@ static void four_hour_measure(void **s) {
         "[unit quick]\nkind = ae\nstay = fixed(3h)\n"
         "[unit slow]\nkind = ae\nstay = fixed(5h)\n",
         0);
-    assert_close(get(&r, "quick", "ae_4h_pct"), 100, 0);
-    assert_close(get(&r, "slow", "ae_4h_pct"), 0, 0);
-    assert_close(get(&r, "quick", "los_mean"), 0.125, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "quick", "ae_4h_pct"), 100, 0);
+    assert_close(tf_get(&r, "slow", "ae_4h_pct"), 0, 0);
+    assert_close(tf_get(&r, "quick", "los_mean"), 0.125, 1e-9);
+    tf_done(&r);
 }
 
 /* Thresholds stay exact however long the run: a stay of exactly 4 hours once became a breach
@@ -305,12 +272,12 @@ static void thresholds_exact_at_the_longest_horizon(void **s) {
         "[unit late]\nkind = ae\nstay = fixed(241m)\n"
         "[unit twelve]\nkind = ae\nstay = fixed(12h)\n",
         0);
-    assert_true(get(&r, "four", "admissions") > 1);
-    assert_close(get(&r, "four", "ae_4h_pct"), 100, 0);
-    assert_close(get(&r, "late", "ae_4h_pct"), 0, 0);
-    assert_close(get(&r, "twelve", "ae_4h_pct"), 0, 0);
-    assert_close(get(&r, "twelve", "ae_12h_pct"), 0, 0);
-    done(&r);
+    assert_true(tf_get(&r, "four", "admissions") > 1);
+    assert_close(tf_get(&r, "four", "ae_4h_pct"), 100, 0);
+    assert_close(tf_get(&r, "late", "ae_4h_pct"), 0, 0);
+    assert_close(tf_get(&r, "twelve", "ae_4h_pct"), 0, 0);
+    assert_close(tf_get(&r, "twelve", "ae_12h_pct"), 0, 0);
+    tf_done(&r);
 }
 
 /* The case shared/cases/edges/clock: every A&E stay exactly 4 hours, nobody waits, 20 years in
@@ -323,8 +290,9 @@ static void exactly_four_hours_for_twenty_years(void **s) {
         "[unit ae]\nkind = ae\ncapacity = inf\nstay = fixed(4h)\n",
         0);
     assert_int_equal(r.res->nbuckets, 20);
-    for (size_t b = 0; b < r.res->nbuckets; b++) assert_close(at(&r, b, "ae", "ae_4h_pct"), 100, 0);
-    done(&r);
+    for (size_t b = 0; b < r.res->nbuckets; b++)
+        assert_close(tf_at(&r, b, "ae", "ae_4h_pct"), 100, 0);
+    tf_done(&r);
 }
 
 static void ae_twelve_hours_trolley_and_handover(void **s) {
@@ -338,24 +306,24 @@ static void ae_twelve_hours_trolley_and_handover(void **s) {
         "[unit ward]\ncapacity = 150\nstay = exp(5d)\n",
         0);
     /* Everyone admitted to the ward comes from A&E: the ward's queue wait is the trolley wait. */
-    assert_true(get(&r, "ae", "trolley_wait_mean") > 0);
-    assert_close(get(&r, "ae", "trolley_wait_mean"), get(&r, "ward", "wait_mean"), 1e-12);
+    assert_true(tf_get(&r, "ae", "trolley_wait_mean") > 0);
+    assert_close(tf_get(&r, "ae", "trolley_wait_mean"), tf_get(&r, "ward", "wait_mean"), 1e-12);
     /* Half the attendances come by ambulance; the others queue alongside them. */
-    assert_true(get(&r, "ae", "handovers_30m") <= get(&r, "ae", "handovers"));
-    assert_true(get(&r, "ae", "handovers_60m") <= get(&r, "ae", "handovers_30m"));
-    assert_true(get(&r, "ae", "handovers_60m") > 0);
-    assert_true(get(&r, "ae", "ae_12h_pct") > 0 && get(&r, "ae", "ae_12h_pct") < 100);
-    assert_close(get(&r, "ae", "ae_12h_waits"),
-                 get(&r, "ae", "ae_12h_pct") / 100 * get(&r, "ae", "admissions"), 0.05);
-    done(&r);
+    assert_true(tf_get(&r, "ae", "handovers_30m") <= tf_get(&r, "ae", "handovers"));
+    assert_true(tf_get(&r, "ae", "handovers_60m") <= tf_get(&r, "ae", "handovers_30m"));
+    assert_true(tf_get(&r, "ae", "handovers_60m") > 0);
+    assert_true(tf_get(&r, "ae", "ae_12h_pct") > 0 && tf_get(&r, "ae", "ae_12h_pct") < 100);
+    assert_close(tf_get(&r, "ae", "ae_12h_waits"),
+                 tf_get(&r, "ae", "ae_12h_pct") / 100 * tf_get(&r, "ae", "admissions"), 0.05);
+    tf_done(&r);
 
     /* All by ambulance: the handover is the whole wait for a cubicle. */
     run(&r,
         "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ae\nrate = 60/d\nambulance = 1\n"
         "[unit ae]\nkind = ae\ncapacity = 8\nstay = exp(3h)\n",
         0);
-    assert_close(get(&r, "ae", "handover_mean"), get(&r, "ae", "wait_mean"), 1e-12);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "handover_mean"), tf_get(&r, "ae", "wait_mean"), 1e-12);
+    tf_done(&r);
 
     /* Fixed stays either side of 12 hours, with no queue. */
     run(&r,
@@ -363,10 +331,10 @@ static void ae_twelve_hours_trolley_and_handover(void **s) {
         "[arrivals b]\nto = short\nrate = 10/d\n"
         "[unit long]\nkind = ae\nstay = fixed(13h)\n[unit short]\nkind = ae\nstay = fixed(11h)\n",
         0);
-    assert_close(get(&r, "long", "ae_12h_pct"), 100, 0);
-    assert_close(get(&r, "short", "ae_12h_pct"), 0, 0);
-    assert_true(isnan(get(&r, "short", "trolley_wait_mean"))); /* nobody admitted */
-    done(&r);
+    assert_close(tf_get(&r, "long", "ae_12h_pct"), 100, 0);
+    assert_close(tf_get(&r, "short", "ae_12h_pct"), 0, 0);
+    assert_true(isnan(tf_get(&r, "short", "trolley_wait_mean"))); /* nobody admitted */
+    tf_done(&r);
 }
 
 static void ambulance_share_is_drawn_per_patient(void **s) {
@@ -378,11 +346,11 @@ static void ambulance_share_is_drawn_per_patient(void **s) {
         0);
     /* With no queue every ambulance patient is handed over at once, and their number is
      * 30% of attendances within binomial error (5 sigma). */
-    double n = get(&r, NULL, "arrivals") * 400, amb = get(&r, "ae", "handovers") * 400;
+    double n = tf_get(&r, NULL, "arrivals") * 400, amb = tf_get(&r, "ae", "handovers") * 400;
     assert_close(amb / n, 0.3, 5 * sqrt(0.3 * 0.7 / n));
-    assert_close(get(&r, "ae", "handover_mean"), 0, 0);
-    assert_close(get(&r, "ae", "handovers_30m"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "handover_mean"), 0, 0);
+    assert_close(tf_get(&r, "ae", "handovers_30m"), 0, 0);
+    tf_done(&r);
 }
 
 static void costs_for_places_and_patient_days(void **s) {
@@ -397,14 +365,14 @@ static void costs_for_places_and_patient_days(void **s) {
         "[unit free]\nstay = exp(1d)\n",
         0);
     /* Places are paid for used or not (time-weighted capacity); patient-days as used. */
-    double ward = (20 * 10 + 30 * 30) * 100.0 / 40 + 50 * get(&r, "ward", "occupancy");
-    assert_close(get(&r, "ward", "cost_per_day"), ward, 1e-9 * ward);
-    assert_close(get(&r, "home", "cost_per_day"), 20 * get(&r, "home", "occupancy"), 1e-9);
-    assert_close(get(&r, NULL, "cost_per_day"),
-                 get(&r, "ward", "cost_per_day") + get(&r, "home", "cost_per_day"), 1e-9);
+    double ward = (20 * 10 + 30 * 30) * 100.0 / 40 + 50 * tf_get(&r, "ward", "occupancy");
+    assert_close(tf_get(&r, "ward", "cost_per_day"), ward, 1e-9 * ward);
+    assert_close(tf_get(&r, "home", "cost_per_day"), 20 * tf_get(&r, "home", "occupancy"), 1e-9);
+    assert_close(tf_get(&r, NULL, "cost_per_day"),
+                 tf_get(&r, "ward", "cost_per_day") + tf_get(&r, "home", "cost_per_day"), 1e-9);
     for (size_t i = 0; i < r.ml.n; i++) /* a unit without costs reports none */
         assert_false(r.ml.slot[i].unit == 2 && r.ml.slot[i].metric == MET_COST_PER_DAY);
-    done(&r);
+    tf_done(&r);
 }
 
 static void readmissions_and_91_day_outcome(void **s) {
@@ -421,20 +389,20 @@ static void readmissions_and_91_day_outcome(void **s) {
         0);
     /* acute: readmitted with probability 0.2 after uniform(10, 50) days, so within 30 days
      * with probability 0.2 x 0.5. */
-    double home = get(&r, "acute", "admissions") * 0.7 * 630;
-    assert_close(get(&r, "acute", "readmit_30d_pct") / 100, 0.1, 5 * sqrt(0.09 / home));
+    double home = tf_get(&r, "acute", "admissions") * 0.7 * 630;
+    assert_close(tf_get(&r, "acute", "readmit_30d_pct") / 100, 0.1, 5 * sqrt(0.09 / home));
     /* reablement: readmitted with probability 0.1 after 60-120 days: never within 30 days, and
      * within 91 days with probability 0.1 x 31/60. */
-    assert_close(get(&r, "reablement", "readmit_30d_pct"), 0, 0);
-    double reab = get(&r, "reablement", "admissions") * 630;
+    assert_close(tf_get(&r, "reablement", "readmit_30d_pct"), 0, 0);
+    double reab = tf_get(&r, "reablement", "admissions") * 630;
     double p91 = 1 - 0.1 * 31.0 / 60;
-    assert_close(get(&r, "reablement", "home_91d_pct") / 100, p91,
+    assert_close(tf_get(&r, "reablement", "home_91d_pct") / 100, p91,
                  5 * sqrt(p91 * (1 - p91) / reab));
     /* Readmissions come back: about 0.2 of acute's and 0.1 of reablement's discharges home. */
-    double back =
-        get(&r, "acute", "admissions") * 0.7 * 0.2 + get(&r, "reablement", "admissions") * 0.1;
-    assert_close(get(&r, NULL, "readmissions"), back, 0.1 * back);
-    done(&r);
+    double back = tf_get(&r, "acute", "admissions") * 0.7 * 0.2 +
+                  tf_get(&r, "reablement", "admissions") * 0.1;
+    assert_close(tf_get(&r, NULL, "readmissions"), back, 0.1 * back);
+    tf_done(&r);
 }
 
 static void conservation_at_the_horizon(void **s) {
@@ -471,14 +439,14 @@ static void conservation_at_the_horizon(void **s) {
         "assessment = exp(10d)\neligible = 0.3\neligible_to = nh\ninterim = d2a\n",
         0);
     double T = 200;
-    double in = (get(&r, NULL, "arrivals") + get(&r, NULL, "readmissions")) * T;
-    double out = (get(&r, NULL, "departures") + get(&r, NULL, "lost")) * T;
-    assert_true(get(&r, NULL, "readmissions") > 0.5);
-    assert_true(get(&r, NULL, "lost") > 0);
+    double in = (tf_get(&r, NULL, "arrivals") + tf_get(&r, NULL, "readmissions")) * T;
+    double out = (tf_get(&r, NULL, "departures") + tf_get(&r, NULL, "lost")) * T;
+    assert_true(tf_get(&r, NULL, "readmissions") > 0.5);
+    assert_true(tf_get(&r, NULL, "lost") > 0);
     assert_true(r.res->in_system_end > 10);
     assert_close(r.res->census, 13, 0);
     assert_close(in + r.res->census, out + r.res->in_system_end, 1e-6);
-    assert_true(get(&r, NULL, "chc_assessments") > 0.1);
+    assert_true(tf_get(&r, NULL, "chc_assessments") > 0.1);
     /* Every unit's delay reasons add up to its delay, whatever mechanism caused it. */
     for (size_t u = 0; u < r.sc->nunits; u++) {
         double sum = 0, total = NAN;
@@ -490,18 +458,18 @@ static void conservation_at_the_horizon(void **s) {
         }
         assert_close(sum, total, 1e-9 * (1 + total));
     }
-    assert_true(get(&r, "acute", "delayed_days_awaiting_d2a") > 0);
+    assert_true(tf_get(&r, "acute", "delayed_days_awaiting_d2a") > 0);
     /* ...and each mechanism really ran. */
-    assert_true(get(&r, "vw2", "step_downs") > 0);
-    assert_true(get(&r, "acute", "surge_hours") > 0);
-    assert_true(get(&r, "eab", "referrals") > 0 && get(&r, "eab", "accepted_pct") < 100);
-    assert_true(get(&r, "ae", "handovers") > 0);
-    assert_true(get(&r, "vw", "admissions") > 0);
+    assert_true(tf_get(&r, "vw2", "step_downs") > 0);
+    assert_true(tf_get(&r, "acute", "surge_hours") > 0);
+    assert_true(tf_get(&r, "eab", "referrals") > 0 && tf_get(&r, "eab", "accepted_pct") < 100);
+    assert_true(tf_get(&r, "ae", "handovers") > 0);
+    assert_true(tf_get(&r, "vw", "admissions") > 0);
     /* Patients gave up waiting for nh (going on to reab), and d2a's patients waited in their
      * beds for reab (after a CHC decision, or having given up on nh). */
-    assert_true(get(&r, "nh", "reneged_pct") > 1);
-    assert_true(get(&r, "d2a", "delayed_days_awaiting_reab") > 0);
-    done(&r);
+    assert_true(tf_get(&r, "nh", "reneged_pct") > 1);
+    assert_true(tf_get(&r, "d2a", "delayed_days_awaiting_reab") > 0);
+    tf_done(&r);
 }
 
 static void step_down_to_a_virtual_ward(void **s) {
@@ -515,19 +483,19 @@ static void step_down_to_a_virtual_ward(void **s) {
     snprintf(text, sizeof text, fmt, "inf");
     run(&r, text, 0);
     /* Everyone moves at day 6 and brings the remaining 4 days with them. */
-    assert_close(get(&r, "acute", "los_mean"), 6, 1e-9);
-    assert_close(get(&r, "vw", "los_mean"), 4, 1e-9);
-    assert_close(get(&r, "vw", "step_ups"), 0, 0);
-    assert_close(get(&r, "acute", "bed_days_saved"), 4 * get(&r, "vw", "step_downs"), 1e-9);
-    assert_close(get(&r, "acute", "occupancy"), 6 * 10, 3);
-    done(&r);
+    assert_close(tf_get(&r, "acute", "los_mean"), 6, 1e-9);
+    assert_close(tf_get(&r, "vw", "los_mean"), 4, 1e-9);
+    assert_close(tf_get(&r, "vw", "step_ups"), 0, 0);
+    assert_close(tf_get(&r, "acute", "bed_days_saved"), 4 * tf_get(&r, "vw", "step_downs"), 1e-9);
+    assert_close(tf_get(&r, "acute", "occupancy"), 6 * 10, 3);
+    tf_done(&r);
     /* A full ward: nobody moves, the acute stay runs its whole course. */
     snprintf(text, sizeof text, fmt, "0");
     run(&r, text, 0);
-    assert_close(get(&r, "acute", "los_mean"), 10, 1e-9);
-    assert_close(get(&r, "vw", "step_downs"), 0, 0);
-    assert_close(get(&r, "acute", "bed_days_saved"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "acute", "los_mean"), 10, 1e-9);
+    assert_close(tf_get(&r, "vw", "step_downs"), 0, 0);
+    assert_close(tf_get(&r, "acute", "bed_days_saved"), 0, 0);
+    tf_done(&r);
 }
 
 static void surge_opens_after_sustained_pressure(void **s) {
@@ -539,21 +507,21 @@ static void surge_opens_after_sustained_pressure(void **s) {
         "[unit w]\ncapacity = 10\nstay = fixed(10d)\nsurge_capacity = 5\nsurge_on = 1\n"
         "surge_after = 4h\nsurge_off = 0.5\n",
         0);
-    assert_true(get(&r, "w", "surge_hours") > 23.5);
-    assert_close(get(&r, "w", "surge_bed_days"), 5 * get(&r, "w", "surge_hours") / 24, 1e-9);
+    assert_true(tf_get(&r, "w", "surge_hours") > 23.5);
+    assert_close(tf_get(&r, "w", "surge_bed_days"), 5 * tf_get(&r, "w", "surge_hours") / 24, 1e-9);
     /* Occupancy is a difference of running integrals: exact to rounding (1e-9). */
     for (size_t b = 0; b < r.res->nbuckets; b++)
-        assert_true(at(&r, b, "w", "occupancy") <= 15 + 1e-9);
-    assert_close(at(&r, 50, "w", "occupancy"), 15, 1e-9);
-    assert_close(at(&r, 50, "w", "occupancy_pct"), 100, 1e-9); /* of 15 places open */
-    done(&r);
+        assert_true(tf_at(&r, b, "w", "occupancy") <= 15 + 1e-9);
+    assert_close(tf_at(&r, 50, "w", "occupancy"), 15, 1e-9);
+    assert_close(tf_at(&r, 50, "w", "occupancy_pct"), 100, 1e-9); /* of 15 places open */
+    tf_done(&r);
     /* Never busy enough: no surge. */
     run(&r,
         "[scenario]\nhorizon = 100d\n[arrivals a]\nto = w\nrate = 1/d\n"
         "[unit w]\ncapacity = 10\nstay = exp(2d)\nsurge_capacity = 5\n",
         0);
-    assert_close(get(&r, "w", "surge_hours"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "w", "surge_hours"), 0, 0);
+    tf_done(&r);
 }
 
 /* Rules stated as a fraction of capacity hold at capacity 0: a ward scheduled to 0 places
@@ -570,14 +538,14 @@ static void surge_closes_with_the_ward(void **s) {
         "surge_capacity = 5\nsurge_on = 1\nsurge_after = 4h\nsurge_off = 0.5\n"
         "cost_per_place_day = 300\n",
         0);
-    assert_true(at(&r, 20, "w", "surge_hours") > 23.5); /* open and full: surging */
-    for (size_t b = 26; b < 50; b++) {                  /* closed: no surge places */
-        assert_close(at(&r, b, "w", "surge_hours"), 0, 0);
-        assert_close(at(&r, b, "w", "cost_per_day"), 0, 0);
-        assert_close(at(&r, b, "w", "admissions"), 0, 0);
+    assert_true(tf_at(&r, 20, "w", "surge_hours") > 23.5); /* open and full: surging */
+    for (size_t b = 26; b < 50; b++) {                     /* closed: no surge places */
+        assert_close(tf_at(&r, b, "w", "surge_hours"), 0, 0);
+        assert_close(tf_at(&r, b, "w", "cost_per_day"), 0, 0);
+        assert_close(tf_at(&r, b, "w", "admissions"), 0, 0);
     }
-    assert_true(at(&r, 70, "w", "surge_hours") > 23.5); /* reopened, full again */
-    done(&r);
+    assert_true(tf_at(&r, 70, "w", "surge_hours") > 23.5); /* reopened, full again */
+    tf_done(&r);
 }
 
 /* acute -> care home, every patient referred for CHC; arrivals stop on day 100 and the system
@@ -596,31 +564,31 @@ static void chc_in_acute_or_after_discharge(void **s) {
     put("stop.csv", "date,multiplier\n2025-04-16,0\n");
     struct run r;
     run(&r, CHC("1", "fixed(3d)"), 0);
-    double T = 500, n = get(&r, NULL, "chc_assessments") * T;
+    double T = 500, n = tf_get(&r, NULL, "chc_assessments") * T;
     assert_true(n > 400);
     /* All in acute: each referral keeps its bed 10 days; decisions 10 days after referral. */
-    assert_close(get(&r, NULL, "chc_in_acute_pct"), 100, 0);
-    assert_close(get(&r, "acute", "delayed_days_chc_assessment") * T, 10 * n, 1e-6);
-    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
-    assert_close(get(&r, NULL, "chc_within_28d_pct"), 100, 0);
-    double el = get(&r, NULL, "chc_eligible_pct") / 100;
+    assert_close(tf_get(&r, NULL, "chc_in_acute_pct"), 100, 0);
+    assert_close(tf_get(&r, "acute", "delayed_days_chc_assessment") * T, 10 * n, 1e-6);
+    assert_close(tf_get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
+    assert_close(tf_get(&r, NULL, "chc_within_28d_pct"), 100, 0);
+    double el = tf_get(&r, NULL, "chc_eligible_pct") / 100;
     assert_close(el, 0.25, 5 * sqrt(0.25 * 0.75 / n));
-    assert_close(get(&r, "nh", "admissions") * T, el * n, 1e-6);
-    assert_close(get(&r, "d2a", "admissions"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "nh", "admissions") * T, el * n, 1e-6);
+    assert_close(tf_get(&r, "d2a", "admissions"), 0, 0);
+    tf_done(&r);
     /* All after discharge: no CHC delay in acute; the interim stay (3 days) is stretched to the
      * 10-day decision. */
     run(&r, CHC("0", "fixed(3d)"), 0);
-    assert_close(get(&r, NULL, "chc_in_acute_pct"), 0, 0);
-    assert_close(get(&r, "acute", "delayed_days_chc_assessment"), 0, 0);
-    assert_close(get(&r, "d2a", "los_mean"), 10, 1e-9);
-    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, NULL, "chc_in_acute_pct"), 0, 0);
+    assert_close(tf_get(&r, "acute", "delayed_days_chc_assessment"), 0, 0);
+    assert_close(tf_get(&r, "d2a", "los_mean"), 10, 1e-9);
+    assert_close(tf_get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
+    tf_done(&r);
     /* A longer interim stay is not cut short by an early decision. */
     run(&r, CHC("0", "fixed(15d)"), 0);
-    assert_close(get(&r, "d2a", "los_mean"), 15, 1e-9);
-    assert_close(get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "d2a", "los_mean"), 15, 1e-9);
+    assert_close(tf_get(&r, NULL, "chc_days_to_decision"), 10, 1e-9);
+    tf_done(&r);
 }
 
 static void case_mix_groups(void **s) {
@@ -632,28 +600,28 @@ static void case_mix_groups(void **s) {
         "[unit acute]\nstay = fixed(2d)\nstay.frail = fixed(10d)\nnext.frail = home 1\n"
         "[unit home]\nkind = care_home\nstay = exp(5d)\n",
         0);
-    double n = get(&r, "acute", "admissions") * 380;
-    double frail = get(&r, "home", "admissions") / get(&r, "acute", "admissions");
+    double n = tf_get(&r, "acute", "admissions") * 380;
+    double frail = tf_get(&r, "home", "admissions") / tf_get(&r, "acute", "admissions");
     assert_close(frail, 0.3, 5 * sqrt(0.21 / n));
     /* Each group's own stay: the mean is the mix of 10 and 2 days by the realised shares. */
-    assert_close(get(&r, "acute", "los_mean"), 10 * frail + 2 * (1 - frail), 0.01);
+    assert_close(tf_get(&r, "acute", "los_mean"), 10 * frail + 2 * (1 - frail), 0.01);
     /* --by-group: each group's own numbers, which add up to the whole. */
-    assert_close(get(&r, "acute", "los_mean.frail"), 10, 1e-9);
-    assert_close(get(&r, "acute", "los_mean.fit"), 2, 1e-9);
+    assert_close(tf_get(&r, "acute", "los_mean.frail"), 10, 1e-9);
+    assert_close(tf_get(&r, "acute", "los_mean.fit"), 2, 1e-9);
     const char *sum[] = {"occupancy", "admissions", "queue", "delayed_days"};
     for (int i = 0; i < 4; i++) {
         char a[64], b[64];
         snprintf(a, sizeof a, "%s.frail", sum[i]);
         snprintf(b, sizeof b, "%s.fit", sum[i]);
-        assert_close(get(&r, "acute", a) + get(&r, "acute", b), get(&r, "acute", sum[i]),
-                     1e-9 * (1 + get(&r, "acute", sum[i])));
+        assert_close(tf_get(&r, "acute", a) + tf_get(&r, "acute", b), tf_get(&r, "acute", sum[i]),
+                     1e-9 * (1 + tf_get(&r, "acute", sum[i])));
     }
-    assert_close(get(&r, NULL, "arrivals.frail") + get(&r, NULL, "arrivals.fit"),
-                 get(&r, NULL, "arrivals"), 1e-9);
-    assert_close(get(&r, NULL, "departures.frail") + get(&r, NULL, "departures.fit"),
-                 get(&r, NULL, "departures"), 1e-9);
-    assert_close(get(&r, "home", "admissions.frail"), get(&r, "home", "admissions"), 1e-12);
-    done(&r);
+    assert_close(tf_get(&r, NULL, "arrivals.frail") + tf_get(&r, NULL, "arrivals.fit"),
+                 tf_get(&r, NULL, "arrivals"), 1e-9);
+    assert_close(tf_get(&r, NULL, "departures.frail") + tf_get(&r, NULL, "departures.fit"),
+                 tf_get(&r, NULL, "departures"), 1e-9);
+    assert_close(tf_get(&r, "home", "admissions.frail"), tf_get(&r, "home", "admissions"), 1e-12);
+    tf_done(&r);
 }
 
 /* The group is kept in one byte and 64 groups are the limit (models/limits.h): the last gets its
@@ -671,12 +639,12 @@ static void the_last_of_64_groups_gets_its_own_patients(void **s) {
     }
     struct run r;
     run(&r, text, 0);
-    double all = get(&r, NULL, "arrivals") * 400, last = get(&r, NULL, "arrivals.g63") * 400;
+    double all = tf_get(&r, NULL, "arrivals") * 400, last = tf_get(&r, NULL, "arrivals.g63") * 400;
     assert_close(last, all / 64, 5 * sqrt(all / 64));
-    assert_close(get(&r, "acute", "los_mean.g63"), 9, 1e-9);
-    assert_close(get(&r, "acute", "los_mean.g0"), 2, 1e-9);
-    assert_close(get(&r, "home", "admissions"), get(&r, "home", "admissions.g63"), 1e-12);
-    done(&r);
+    assert_close(tf_get(&r, "acute", "los_mean.g63"), 9, 1e-9);
+    assert_close(tf_get(&r, "acute", "los_mean.g0"), 2, 1e-9);
+    assert_close(tf_get(&r, "home", "admissions"), tf_get(&r, "home", "admissions.g63"), 1e-12);
+    tf_done(&r);
 }
 
 /* The awaiting pairs are those the routing allows, not every pair of units: a chain of 300
@@ -699,9 +667,10 @@ static void awaiting_pairs_follow_the_routes(void **s) {
     assert_int_equal(metric_await_index(&r.ml, 149, 150), 149);
     assert_int_equal(metric_await_index(&r.ml, 150, 149), 299); /* no route: the spare */
     /* u2 has one place: those in u1 wait for it, and their delay is all "awaiting u2". */
-    assert_true(get(&r, "u1", "delayed_days_awaiting_u2") > 1);
-    assert_close(get(&r, "u1", "delayed_days_awaiting_u2"), get(&r, "u1", "delayed_days"), 1e-9);
-    done(&r);
+    assert_true(tf_get(&r, "u1", "delayed_days_awaiting_u2") > 1);
+    assert_close(tf_get(&r, "u1", "delayed_days_awaiting_u2"), tf_get(&r, "u1", "delayed_days"),
+                 1e-9);
+    tf_done(&r);
 }
 
 static void same_replication_same_numbers(void **s) {
@@ -716,9 +685,9 @@ static void same_replication_same_numbers(void **s) {
     size_t n = a.res->nbuckets * a.res->nslots;
     assert_memory_equal(a.res->series, b.res->series, n * sizeof(double));
     assert_true(memcmp(a.res->series, c.res->series, n * sizeof(double)) != 0);
-    done(&a);
-    done(&b);
-    done(&c);
+    tf_done(&a);
+    tf_done(&b);
+    tf_done(&c);
 }
 
 /* A kind is what it does (unitkind.h): A&E keeps the clock, hands over ambulances, has trolley
@@ -766,9 +735,9 @@ static void label_kinds_change_nothing(void **s) {
         assert_memory_equal(r.res->summary, base.res->summary, r.res->nslots * sizeof(double));
         assert_memory_equal(r.res->series, base.res->series,
                             r.res->nbuckets * r.res->nslots * sizeof(double));
-        done(&r);
+        tf_done(&r);
     }
-    done(&base);
+    tf_done(&base);
 }
 
 /* Streamed rows are the rows a held series would have, in order, and nothing is held. */
@@ -814,7 +783,7 @@ static void streamed_rows_equal_held_rows(void **s) {
     test_free(c.rows);
     test_free(c.warm);
     flow_result_free(res);
-    done(&a);
+    tf_done(&a);
 }
 
 static void common_random_numbers_across_capacities(void **s) {
@@ -830,12 +799,12 @@ static void common_random_numbers_across_capacities(void **s) {
     struct run a, b;
     run(&a, t1, 0);
     run(&b, t2, 0);
-    assert_close(get(&a, NULL, "arrivals"), get(&b, NULL, "arrivals"), 0);
-    assert_close(get(&a, "up", "admissions"), get(&b, "up", "admissions"), 0);
-    assert_close(get(&a, "up", "los_mean"), get(&b, "up", "los_mean"), 0);
-    assert_true(get(&b, "down", "lost_fraction") > get(&a, "down", "lost_fraction"));
-    done(&a);
-    done(&b);
+    assert_close(tf_get(&a, NULL, "arrivals"), tf_get(&b, NULL, "arrivals"), 0);
+    assert_close(tf_get(&a, "up", "admissions"), tf_get(&b, "up", "admissions"), 0);
+    assert_close(tf_get(&a, "up", "los_mean"), tf_get(&b, "up", "los_mean"), 0);
+    assert_true(tf_get(&b, "down", "lost_fraction") > tf_get(&a, "down", "lost_fraction"));
+    tf_done(&a);
+    tf_done(&b);
 }
 
 /* Denominators (docs/model.md, "Denominators"): an A&E attendance that ends with the patient
@@ -853,11 +822,11 @@ static void left_without_being_seen_counts_in_the_ae_measures(void **s) {
         "[unit ae]\nkind = ae\ncapacity = 2\nstay = fixed(5h)\n"
         "patience = fixed(1h)\npatience_to = exit\n",
         0);
-    double lwbs = get(&r, "ae", "reneged_pct");
+    double lwbs = tf_get(&r, "ae", "reneged_pct");
     assert_true(lwbs > 10 && lwbs < 90);
-    assert_close(get(&r, "ae", "ae_4h_pct"), lwbs, 1e-9);
-    assert_close(get(&r, "ae", "ae_12h_pct"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "ae_4h_pct"), lwbs, 1e-9);
+    assert_close(tf_get(&r, "ae", "ae_12h_pct"), 0, 0);
+    tf_done(&r);
     /* No cubicle at all: everyone leaves unseen after 13 hours, every one a 12-hour wait. */
     run(&r,
         "[scenario]\nhorizon = 60d\nstart = 2025-01-06\n"
@@ -865,11 +834,11 @@ static void left_without_being_seen_counts_in_the_ae_measures(void **s) {
         "[unit ae]\nkind = ae\ncapacity = 0\nstay = fixed(5h)\n"
         "patience = fixed(13h)\npatience_to = exit\n",
         0);
-    assert_close(get(&r, "ae", "ae_4h_pct"), 0, 0);
-    assert_close(get(&r, "ae", "ae_12h_pct"), 100, 0);
-    assert_close(get(&r, "ae", "reneged_pct"), 100, 0);
-    assert_close(get(&r, "ae", "ae_12h_waits") * 60, get(&r, NULL, "arrivals") * 60, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "ae_4h_pct"), 0, 0);
+    assert_close(tf_get(&r, "ae", "ae_12h_pct"), 100, 0);
+    assert_close(tf_get(&r, "ae", "reneged_pct"), 100, 0);
+    assert_close(tf_get(&r, "ae", "ae_12h_waits") * 60, tf_get(&r, NULL, "arrivals") * 60, 1e-9);
+    tf_done(&r);
 }
 
 /* reneged_pct is over the patients whose wait ended in the window (admitted or given up), so
@@ -885,11 +854,11 @@ static void reneged_share_is_at_most_all(void **s) {
         "patience = exp(2d)\n",
         0);
     for (size_t b = 0; b < r.res->nbuckets; b++) {
-        double v = at(&r, b, "eab", "reneged_pct");
+        double v = tf_at(&r, b, "eab", "reneged_pct");
         if (!isnan(v)) assert_close(v, 100, 0);
     }
-    assert_close(get(&r, "eab", "reneged_pct"), 100, 0);
-    done(&r);
+    assert_close(tf_get(&r, "eab", "reneged_pct"), 100, 0);
+    tf_done(&r);
 }
 
 /* Every patient going home from a unit that readmits is in readmit_30d_pct's denominator, a
@@ -909,11 +878,11 @@ static void readmission_share_counts_every_group_going_home(void **s) {
         "readmit_after.frail = fixed(10d)\nreadmit_to.frail = ward\n"
         "[unit ward]\nstay = fixed(2d)\n",
         0);
-    double frail = get(&r, "acute", "admissions.frail") / get(&r, "acute", "admissions");
+    double frail = tf_get(&r, "acute", "admissions.frail") / tf_get(&r, "acute", "admissions");
     assert_true(frail > 0.4 && frail < 0.6);
-    assert_close(get(&r, "acute", "readmit_30d_pct"), 100 * frail, 1e-9);
-    assert_close(get(&r, NULL, "readmit_30d_pct"), 100 * frail, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "acute", "readmit_30d_pct"), 100 * frail, 1e-9);
+    assert_close(tf_get(&r, NULL, "readmit_30d_pct"), 100 * frail, 1e-9);
+    tf_done(&r);
 }
 
 /* ASCOF 2B(1) counts everyone who went into reablement: those who leave it for a care home are
@@ -931,10 +900,10 @@ static void ninety_one_days_counts_those_who_left_for_a_care_home(void **s) {
         "next = exit 0.7, care 0.3\nreadmit = 0.5\nreadmit_after = fixed(400d)\n"
         "[unit care]\nkind = care_home\nstay = fixed(20d)\n",
         0);
-    double moved = get(&r, "care", "admissions") / get(&r, "reablement", "admissions");
+    double moved = tf_get(&r, "care", "admissions") / tf_get(&r, "reablement", "admissions");
     assert_true(moved > 0.2 && moved < 0.4);
-    assert_close(get(&r, "reablement", "home_91d_pct"), 100 * (1 - moved), 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "reablement", "home_91d_pct"), 100 * (1 - moved), 1e-9);
+    tf_done(&r);
 }
 
 /* A ward scheduled to 0 places that still holds patients: occupancy_pct counts a held place as
@@ -949,27 +918,27 @@ static void occupancy_shows_at_capacity_zero(void **s) {
         "[unit w]\ncapacity_schedule = close.csv\nstay = uniform(1d, 9d)\nwhen_full = lose\n"
         "cost_per_place_day = 100\n",
         0);
-    assert_true(at(&r, 8, "w", "occupancy_pct") > 95); /* open and all but full */
-    assert_close(at(&r, 8, "w", "over_capacity"), 0, 0);
+    assert_true(tf_at(&r, 8, "w", "occupancy_pct") > 95); /* open and all but full */
+    assert_close(tf_at(&r, 8, "w", "over_capacity"), 0, 0);
     int held = 0, empty = 0;
     for (size_t b = 10; b < 30; b++) { /* closed from day 10 to day 30 */
-        assert_close(at(&r, b, "w", "cost_per_day"), 0, 0);
-        if (at(&r, b, "w", "occupancy") > 0) { /* the last patients, before they leave */
+        assert_close(tf_at(&r, b, "w", "cost_per_day"), 0, 0);
+        if (tf_at(&r, b, "w", "occupancy") > 0) { /* the last patients, before they leave */
             held++;
-            assert_close(at(&r, b, "w", "occupancy_pct"), 100, 1e-9);
-            assert_close(at(&r, b, "w", "over_capacity"), at(&r, b, "w", "occupancy"), 1e-9);
+            assert_close(tf_at(&r, b, "w", "occupancy_pct"), 100, 1e-9);
+            assert_close(tf_at(&r, b, "w", "over_capacity"), tf_at(&r, b, "w", "occupancy"), 1e-9);
         } else { /* closed and empty: nothing to measure */
             empty++;
-            assert_true(isnan(at(&r, b, "w", "occupancy_pct")));
+            assert_true(isnan(tf_at(&r, b, "w", "occupancy_pct")));
         }
     }
     assert_true(held >= 5 && empty >= 5);
-    assert_true(at(&r, 35, "w", "occupancy_pct") > 90); /* reopened with 4 places */
-    assert_close(at(&r, 35, "w", "cost_per_day"), 400, 1e-9);
+    assert_true(tf_at(&r, 35, "w", "occupancy_pct") > 90); /* reopened with 4 places */
+    assert_close(tf_at(&r, 35, "w", "cost_per_day"), 400, 1e-9);
     /* The whole run: over capacity only in the closed days with patients. */
-    assert_true(get(&r, "w", "over_capacity") > 0);
-    assert_true(get(&r, "w", "occupancy_pct") <= 100);
-    done(&r);
+    assert_true(tf_get(&r, "w", "over_capacity") > 0);
+    assert_true(tf_get(&r, "w", "occupancy_pct") <= 100);
+    tf_done(&r);
 }
 
 int main(void) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/flow.h"
+#include "testflow.h"
 #include "testutil.h"
 
 static const char *dir;
@@ -21,55 +22,17 @@ static int setup(void **s) {
     return 0;
 }
 
-struct run {
-    struct scenario *sc;
-    struct metric_layout ml;
-    struct flow_result *res;
-};
-
 static void put(const char *name, const char *text) {
-    char p[4096];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    tu_write(p, text);
+    tf_put(dir, name, text);
 }
 
 static void run_opts(struct run *r, const char *text, int rep, const struct flow_opts *o) {
-    char path[4096], err[2048];
-    snprintf(path, sizeof path, "%s/s.ini", dir);
-    tu_write(path, text);
-    r->sc = scenario_load(path, NULL, 0, err, sizeof err);
-    if (!r->sc) fail_msg("%s", err);
-    metric_layout_init(&r->ml, r->sc, 0);
-    assert_int_equal(flow_run_opts(r->sc, &r->ml, rep, o, &r->res, err, sizeof err), 0);
+    tf_load(r, dir, text, 0);
+    tf_rep(r, rep, o);
 }
 
 static void run(struct run *r, const char *text, int rep) {
     run_opts(r, text, rep, NULL);
-}
-
-static void done(struct run *r) {
-    flow_result_free(r->res);
-    metric_layout_fini(&r->ml);
-    scenario_free(r->sc);
-}
-
-static int find(const struct run *r, const char *unit, const char *metric) {
-    int u = unit ? scenario_unit_index(r->sc, unit) : -1;
-    for (size_t i = 0; i < r->ml.n; i++)
-        if (r->ml.slot[i].unit == u && !strcmp(r->ml.slot[i].name, metric)) return (int)i;
-    return -1;
-}
-
-static double get(const struct run *r, const char *unit, const char *metric) {
-    int k = find(r, unit, metric);
-    if (k < 0) fail_msg("no slot %s.%s", unit ? unit : "", metric);
-    return r->res->summary[k];
-}
-
-static double at(const struct run *r, size_t bucket, const char *unit, const char *metric) {
-    int k = find(r, unit, metric);
-    if (k < 0) fail_msg("no slot %s.%s", unit ? unit : "", metric);
-    return r->res->series[bucket * r->res->nslots + (size_t)k];
 }
 
 static double erlang_c(int c, double a) {
@@ -98,13 +61,13 @@ static void erlang_c_for_the_cubicles_when_corridors_are_unlimited(void **s) {
     for (int k = 0; k < N; k++) {
         struct run r;
         run(&r, EXIT_BLOCK("inf"), k);
-        w[k] = get(&r, "ae", "wait_mean");
-        occ[k] = get(&r, "ae", "occupancy");
-        assert_true(get(&r, "acute", "occupancy_pct") > 99);     /* nearly always full */
-        assert_true(get(&r, "ae", "corridor_occupancy") > 1000); /* the whole exit block */
-        assert_true(get(&r, "ae", "corridor_hours") > 23.9);
+        w[k] = tf_get(&r, "ae", "wait_mean");
+        occ[k] = tf_get(&r, "ae", "occupancy");
+        assert_true(tf_get(&r, "acute", "occupancy_pct") > 99);     /* nearly always full */
+        assert_true(tf_get(&r, "ae", "corridor_occupancy") > 1000); /* the whole exit block */
+        assert_true(tf_get(&r, "ae", "corridor_hours") > 23.9);
         sum += w[k], osum += occ[k];
-        done(&r);
+        tf_done(&r);
     }
     double mean = sum / N;
     for (int k = 0; k < N; k++) ss += (w[k] - mean) * (w[k] - mean);
@@ -116,9 +79,9 @@ static void erlang_c_for_the_cubicles_when_corridors_are_unlimited(void **s) {
     assert_close(osum / N, 8, 0.2);
     struct run b;
     run(&b, EXIT_BLOCK("0"), 0);
-    assert_true(get(&b, "ae", "wait_mean") > 1);                /* days: the door is blocked */
-    assert_int_equal(find(&b, "ae", "corridor_occupancy"), -1); /* no corridor, no metric */
-    done(&b);
+    assert_true(tf_get(&b, "ae", "wait_mean") > 1);                /* days: the door is blocked */
+    assert_int_equal(tf_slot(&b, "ae", "corridor_occupancy"), -1); /* no corridor, no metric */
+    tf_done(&b);
 }
 
 /* The patient log's corridor rows, summed over the run. */
@@ -161,14 +124,14 @@ static void littles_law_on_the_corridor(void **s) {
     c.ae = scenario_unit_index(sc, "ae");
     scenario_free(sc);
     run_opts(&r, text, 0, &o);
-    double T = 400, L = get(&r, "ae", "corridor_occupancy");
+    double T = 400, L = tf_get(&r, "ae", "corridor_occupancy");
     print_message("corridor: %.0f entries, mean %.6g d, L %.6g, lambda W %.6g\n", c.n, c.area / c.n,
                   L, c.n / T * (c.area / c.n));
     assert_true(c.n > 100);
     assert_close(L, c.n / T * (c.area / c.n), 1e-9 * L);
-    assert_close(get(&r, "ae", "occupancy"), c.cubicle_area / T, 1e-9 * c.cubicle_area / T);
-    assert_true(get(&r, "ae", "corridor_hours") > 0 && get(&r, "ae", "corridor_hours") < 24);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "occupancy"), c.cubicle_area / T, 1e-9 * c.cubicle_area / T);
+    assert_true(tf_get(&r, "ae", "corridor_hours") > 0 && tf_get(&r, "ae", "corridor_hours") < 24);
+    tf_done(&r);
 }
 
 /* An ambulance handover takes handover_time once a cubicle is free (none is ever short here):
@@ -190,13 +153,13 @@ static void handover_takes_its_own_time(void **s) {
                  rows[i].h);
         struct run r;
         run(&r, text, 0);
-        double n = get(&r, "ae", "handovers");
-        assert_close(get(&r, "ae", "handover_mean"), rows[i].mean_min / 1440, 1e-9);
-        assert_close(get(&r, "ae", "handovers_30m"), rows[i].over30 * n, 1e-9);
-        assert_close(get(&r, "ae", "handovers_45m"), rows[i].over45 * n, 1e-9);
-        assert_close(get(&r, "ae", "handovers_60m"), rows[i].over60 * n, 1e-9);
-        assert_close(get(&r, "ae", "los_mean"), (120 + rows[i].mean_min) / 1440, 1e-9);
-        done(&r);
+        double n = tf_get(&r, "ae", "handovers");
+        assert_close(tf_get(&r, "ae", "handover_mean"), rows[i].mean_min / 1440, 1e-9);
+        assert_close(tf_get(&r, "ae", "handovers_30m"), rows[i].over30 * n, 1e-9);
+        assert_close(tf_get(&r, "ae", "handovers_45m"), rows[i].over45 * n, 1e-9);
+        assert_close(tf_get(&r, "ae", "handovers_60m"), rows[i].over60 * n, 1e-9);
+        assert_close(tf_get(&r, "ae", "los_mean"), (120 + rows[i].mean_min) / 1440, 1e-9);
+        tf_done(&r);
     }
 }
 
@@ -211,13 +174,13 @@ static void left_without_being_seen(void **s) {
     snprintf(t, sizeof t, text, "0");
     struct run r;
     run(&r, t, 0);
-    assert_close(get(&r, "ae", "lwbs_pct"), 100, 1e-9);
-    done(&r);
+    assert_close(tf_get(&r, "ae", "lwbs_pct"), 100, 1e-9);
+    tf_done(&r);
     snprintf(t, sizeof t, text, "5");
     run(&r, t, 0);
-    double l = get(&r, "ae", "lwbs_pct");
+    double l = tf_get(&r, "ae", "lwbs_pct");
     assert_true(l > 1 && l < 60);
-    done(&r);
+    tf_done(&r);
 }
 
 /* A patients file of a fixed-stay ward: each patient's rest of stay is exact, so the occupancy
@@ -239,17 +202,17 @@ static void occupancy_p95_and_escalation_levels_exact(void **s) {
                      "ward,,4.5d\nward,,5.5d\nward,,6.5d\nward,,7.5d\nward,,8.5d\nward,,9.5d\n");
     struct run r;
     run(&r, WARD("25d", "fixed(10d)", "escalation_levels = 0.5, 0.75, 0.95\n"), 0);
-    assert_close(get(&r, "ward", "occupancy"), (0.5 * 10 + 45) / 25.0, 1e-9);
-    assert_close(get(&r, "ward", "occupancy_p95"), 9, 0);
-    assert_close(at(&r, 0, "ward", "occupancy_p95"), 10, 0);
-    assert_close(at(&r, 3, "ward", "occupancy_p95"), 7, 0);
-    assert_close(at(&r, 20, "ward", "occupancy_p95"), 0, 0);
-    assert_close(get(&r, "ward", "days_at_level_1"), 5, 0);
-    assert_close(get(&r, "ward", "days_at_level_2"), 2, 0);
-    assert_close(get(&r, "ward", "days_at_level_3"), 0, 0);
-    assert_close(at(&r, 0, "ward", "days_at_level_1"), 1, 0);
-    assert_close(at(&r, 5, "ward", "days_at_level_1"), 0, 0);
-    done(&r);
+    assert_close(tf_get(&r, "ward", "occupancy"), (0.5 * 10 + 45) / 25.0, 1e-9);
+    assert_close(tf_get(&r, "ward", "occupancy_p95"), 9, 0);
+    assert_close(tf_at(&r, 0, "ward", "occupancy_p95"), 10, 0);
+    assert_close(tf_at(&r, 3, "ward", "occupancy_p95"), 7, 0);
+    assert_close(tf_at(&r, 20, "ward", "occupancy_p95"), 0, 0);
+    assert_close(tf_get(&r, "ward", "days_at_level_1"), 5, 0);
+    assert_close(tf_get(&r, "ward", "days_at_level_2"), 2, 0);
+    assert_close(tf_get(&r, "ward", "days_at_level_3"), 0, 0);
+    assert_close(tf_at(&r, 0, "ward", "days_at_level_1"), 1, 0);
+    assert_close(tf_at(&r, 5, "ward", "days_at_level_1"), 0, 0);
+    tf_done(&r);
 }
 
 /* Five patients 0.5, 3.5, 6.5, 13.5 and 20.5 days into 30-day stays: at midnight m their
@@ -263,17 +226,17 @@ static void stranded_patients_exact(void **s) {
     struct run r;
     run(&r, WARD("25d", "fixed(30d)", ""), 0);
     for (size_t b = 0; b < 5; b++) {
-        assert_close(at(&r, b, "ward", "stranded_7d"), b < 3 ? 3 : 4, 0);
-        assert_close(at(&r, b, "ward", "stranded_14d"), 2, 0);
-        assert_close(at(&r, b, "ward", "stranded_21d"), 1, 0);
+        assert_close(tf_at(&r, b, "ward", "stranded_7d"), b < 3 ? 3 : 4, 0);
+        assert_close(tf_at(&r, b, "ward", "stranded_14d"), 2, 0);
+        assert_close(tf_at(&r, b, "ward", "stranded_21d"), 1, 0);
     }
-    done(&r);
+    tf_done(&r);
     /* horizon 5d: the summary is the mean over the five censuses */
     run(&r, WARD("5d", "fixed(30d)", ""), 0);
-    assert_close(get(&r, "ward", "stranded_7d"), 3.4, 1e-12);
-    assert_close(get(&r, "ward", "stranded_14d"), 2, 1e-12);
-    assert_close(get(&r, "ward", "stranded_21d"), 1, 1e-12);
-    done(&r);
+    assert_close(tf_get(&r, "ward", "stranded_7d"), 3.4, 1e-12);
+    assert_close(tf_get(&r, "ward", "stranded_14d"), 2, 1e-12);
+    assert_close(tf_get(&r, "ward", "stranded_21d"), 1, 1e-12);
+    tf_done(&r);
 }
 
 /* Without the new keys nothing new is reported: the outputs of before, row for row. */
@@ -296,10 +259,10 @@ static void corridor_patients_who_give_up(void **s) {
                      seed, corridor);
             struct run r;
             run(&r, text, 0);
-            double c = get(&r, "ae", "corridor_occupancy");
+            double c = tf_get(&r, "ae", "corridor_occupancy");
             assert_true(c > 0 && c <= corridor);
-            assert_true(get(&r, "acute", "reneged_pct") > 0);
-            done(&r);
+            assert_true(tf_get(&r, "acute", "reneged_pct") > 0);
+            tf_done(&r);
         }
 }
 
@@ -318,10 +281,10 @@ static void nothing_new_without_the_keys(void **s) {
         "days_at_level_1",    "days_at_level_2", "days_at_level_3",
     };
     for (size_t i = 0; i < sizeof fresh / sizeof *fresh; i++) {
-        assert_int_equal(find(&r, "ae", fresh[i]), -1);
-        assert_int_equal(find(&r, "acute", fresh[i]), -1);
+        assert_int_equal(tf_slot(&r, "ae", fresh[i]), -1);
+        assert_int_equal(tf_slot(&r, "acute", fresh[i]), -1);
     }
-    done(&r);
+    tf_done(&r);
 }
 
 int main(void) {
