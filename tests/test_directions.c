@@ -130,6 +130,28 @@ static void winter_plan_relieves_ae(void **s) {
     assert_close(ratio, 1.06, 5 * 1.06 * sqrt(1 / n_nov + 1 / n_jan));
 }
 
+/* Seven-day discharging (README, "Compare two plans"): the weekend hours take the weekday
+ * hours' weights, so a weekend day discharges as many as a weekday (the baseline's 0.6 is the
+ * fitted profile's), patients fit on a Friday no longer wait for Monday, and with no bed added
+ * acute delays, occupancy and 12-hour A&E waits fall; nothing moves the arrivals. */
+static void seven_day_discharging(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/winter/baseline.ini", "e2e_7d_base", "");
+    const char *seven = variant("scenarios/winter/seven-day.ini", "e2e_7d", "");
+    struct tu_row a, b;
+    tu_summary(base, "acute", "weekend_discharge_ratio", &a);
+    tu_summary(seven, "acute", "weekend_discharge_ratio", &b);
+    assert_true(fabs(a.mean - 0.6) < 0.05);
+    assert_true(fabs(b.mean - 1.0) < 0.05);
+    moves(base, seven, "acute", "delayed_days_discharge_hour", -1);
+    moves(base, seven, "acute", "delayed_days_internal", 0);
+    moves(base, seven, "acute", "occupancy_pct", -1);
+    moves(base, seven, "acute", "drd_to_discharge_mean", -1);
+    moves(base, seven, "ae", "ae_12h_pct", -1);
+    moves(base, seven, "ae", "ae_4h_pct", +1);
+    moves(base, seven, "", "arrivals", 0);
+}
+
 static void slower_eab_assessment(void **s) {
     (void)s;
     const char *sc = "tests/scenarios/eab_referrals.ini";
@@ -377,6 +399,7 @@ int main(void) {
         cmocka_unit_test(pairing_on_the_shipped_comparisons),
         cmocka_unit_test(ae_measures_move_the_right_way),
         cmocka_unit_test(costs_weigh_beds_against_delays),
+        cmocka_unit_test(seven_day_discharging),
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(readmissions_fill_beds),
