@@ -267,6 +267,32 @@ static void internal_delay_adds_exactly_its_days(void **s) {
     tf_done(&a);
 }
 
+static double monday_to_friday_9am_or_3pm(int d, int h) {
+    return d < 5 && (h == 9 || h == 15);
+}
+
+/* dtoc_per_100k counts what the DTOC return counted: the waits for a service downstream, not
+ * the trust's own work nor the discharge hour (both in nctr and delayed_days). */
+static void dtoc_leaves_out_the_trusts_own_delays(void **s) {
+    (void)s;
+    write_profile("nine.csv", monday_to_friday_9am_or_3pm);
+    struct run r;
+    load(&r, "[scenario]\nhorizon = 300d\nwarmup = 30d\npopulation = 50000\n"
+             "[arrivals a]\nto = ward\nrate = 20/d\n"
+             "[unit ward]\nkind = acute\nstay = exp(2d)\nnext = exit 0.8, rehab 0.2\n"
+             "internal_delay = lognormal(1d, 1d)\ndischarge_hour_of_week = nine.csv\n"
+             "[unit rehab]\ncapacity = 20\nstay = exp(6d)\n");
+    tf_rep(&r, 0, NULL);
+    double all = tf_get(&r, "ward", "delayed_days");
+    double own = tf_get(&r, "ward", "delayed_days_internal") +
+                 tf_get(&r, "ward", "delayed_days_discharge_hour");
+    double waits = tf_get(&r, "ward", "delayed_days_awaiting_rehab");
+    assert_true(own > 10 && waits > 0.5);
+    assert_close(all, own + waits, 1e-9 * all);
+    assert_close(tf_get(&r, "", "dtoc_per_100k"), waits / 50000 * 1e5, 1e-9 * all);
+    tf_done(&r);
+}
+
 /* A window of one hour a weekday: every departure before noon, none at the weekend; a 22-day
  * internal delay: every one over 48 hours, and lambda x 1 day of patients past 21 days at
  * each snapshot. */
@@ -309,6 +335,7 @@ int main(void) {
         cmocka_unit_test(no_discharge_in_a_zero_weight_hour),
         cmocka_unit_test(internal_delay_adds_exactly_its_days),
         cmocka_unit_test(measures_count_what_they_say),
+        cmocka_unit_test(dtoc_leaves_out_the_trusts_own_delays),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
