@@ -122,6 +122,13 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         U->chead = U->ctail = NONE;
         if (sc->unit[i].surge_capacity > 0) U->extras |= UX_SURGE;
         if (sc->unit[i].corridor_capacity > 0) U->extras |= UX_CORRIDOR;
+        if (sc->unit[i].ahours) { /* closed or open from time 0, and its first turn */
+            int open = nhpp_next_open(sc->unit[i].ahours, 0) == 0;
+            cal_push(r->cal,
+                     (struct cal_event){
+                         .time = 0, .kind = EV_ADMIT_HOURS, .id = (uint32_t)i, .arg = open});
+            U->closed = (uint8_t)!open;
+        }
         if (sc->board_measures) {
             U->extras |= UX_HIST;
             /* occupancy_p95's histogram, grown as occupancy rises */
@@ -206,6 +213,9 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         units_on_capacity(r, (int)ev->id, ev->arg);
         path_offer(r, (int)ev->id);
         if (!isnan(r->dl_since)) dl_check(r);
+        break;
+    case EV_ADMIT_HOURS:
+        if (units_on_admit_hours(r, (int)ev->id, (int)ev->arg)) path_offer(r, (int)ev->id);
         break;
     }
 #undef LIVE

@@ -43,7 +43,8 @@ enum {
     EV_SURGE,
     EV_CHC_DECIDED,
     EV_RENEGE,
-    EV_DEPART
+    EV_DEPART,
+    EV_ADMIT_HOURS /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
 };
 
 enum pstate {
@@ -161,6 +162,8 @@ struct unit_rt {
     /* What an occupancy change also updates (UX_*, set once per run): one test on the hot path
      * for the rare extras */
     uint8_t extras;
+    /* 1 in an hour its admission_hour_of_week closes (it takes nobody in; EV_ADMIT_HOURS) */
+    uint8_t closed;
     struct tw corr_tw, corr_any_tw; /* patients in the corridor; 1 while any is */
     /* Board measures only (else NULL): time at each whole occupancy in the open window and
      * since the warm-up, hist[k] for occupancy k (nhist of them), up to hist_t */
@@ -280,9 +283,11 @@ int units_remove(struct rep *r, uint32_t id, int why);
  * whose place it gave up, for the caller to offer, or -1. */
 int units_arrive(struct rep *r, uint32_t id, int d, int *freed);
 /* Events: a capacity schedule's row k for unit u (the caller offers u's places); surge places
- * opening, returning 1 when they opened (the caller offers them), 0 for a stale epoch. */
+ * opening, returning 1 when they opened (the caller offers them), 0 for a stale epoch; the
+ * admission hours turning, returning 1 when the unit opened (the caller offers its places). */
 void units_on_capacity(struct rep *r, int u, uint32_t k);
 int units_on_surge(struct rep *r, int u, uint32_t epoch);
+int units_on_admit_hours(struct rep *r, int u, int open);
 
 /* ---- flow_pathways.c: care pathways ---- */
 

@@ -73,14 +73,15 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
                          .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
 }
 
-/* At its step-down point the patient moves to the step-down unit if it has a free place and
- * nobody waiting, and spends the rest of its stay there; otherwise it stays put. */
+/* At its step-down point the patient moves to the step-down unit if it has a free place,
+ * nobody waiting and is in its admission hours, and spends the rest of its stay there;
+ * otherwise it stays put. */
 void path_on_step_down(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
     int u = p->unit, vw = r->sc->unit[u].step_down_to;
     struct unit_rt *V = &r->u[vw];
     double rest = p->remaining;
-    if (!(V->occ < V->cap) || V->qlen > 0) {
+    if (!(V->occ < V->cap) || V->qlen > 0 || V->closed) {
         cal_push(r->cal,
                  (struct cal_event){
                      .time = r->now + rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});

@@ -299,7 +299,7 @@ void units_offer(struct rep *r, int u) {
 uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
-        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap) {
+        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
             uint32_t id = dequeue(r, v);
             int src = move_in(r, id, v);
             if (src >= 0) push_offer(r, src);
@@ -341,7 +341,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             units_leave(r, d, p, d);
             back = d;
         }
-        if (D->occ < D->cap) {
+        if (D->occ < D->cap && !D->closed) {
             int src = move_in(r, id, d);
             *freed = src >= 0 ? src : back;
             return d;
@@ -387,6 +387,19 @@ void units_on_capacity(struct rep *r, int u, uint32_t k) {
     U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
     rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
     if (U->extras & UX_SURGE) surge_update(r, u);
+}
+
+/* The admission hours turn (sc_unit ahours): the unit opens or closes, and the next turn is
+ * scheduled. Returns 1 when it opened (its free places are then offered). A turn is always
+ * after now (nhpp_next_open/_closed from an hour of the other kind), so it never loops. */
+int units_on_admit_hours(struct rep *r, int u, int open) {
+    const struct nhpp *ah = r->sc->unit[u].ahours;
+    r->u[u].closed = (uint8_t)!open;
+    double t = open ? nhpp_next_closed(ah, r->now) : nhpp_next_open(ah, r->now);
+    if (t < r->sc->horizon)
+        cal_push(r->cal, (struct cal_event){
+                             .time = t, .kind = EV_ADMIT_HOURS, .id = (uint32_t)u, .arg = !open});
+    return open;
 }
 
 /* Occupancy has stayed high for surge_after: open the surge places. */

@@ -311,6 +311,8 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->internal_to_dest);
         nhpp_fini(u->dhours);
         fs_free(u->dhours);
+        nhpp_fini(u->ahours);
+        fs_free(u->ahours);
         for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
             dist_fini(&u->g[g].stay);
             dist_fini(&u->g[g].readmit_after);

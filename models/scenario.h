@@ -104,11 +104,14 @@ struct sc_unit {
     size_t ninternal_to;
     int *internal_to_dest;
     struct dist *internal_to;
-    struct nhpp *dhours;  /* (has_dhours; kept apart: 1.4 KB beside every unit's hot fields
-                           * slowed Birmingham's run 7% without it) */
-    double dhours_wait;   /* the mean wait for it from a moment uniform over the week, days, the
-                           * any_hour share's none included (load.c) */
-    double any_hour;      /* discharge_any_hour: the share that leaves without waiting for it */
+    struct nhpp *dhours; /* (has_dhours; kept apart: 1.4 KB beside every unit's hot fields
+                          * slowed Birmingham's run 7% without it) */
+    double dhours_wait;  /* the mean wait for it from a moment uniform over the week, days, the
+                          * any_hour share's none included (load.c) */
+    double any_hour;     /* discharge_any_hour: the share that leaves without waiting for it */
+    /* admission_hour_of_week: the hours the unit takes patients in (weight > 0; a patient
+     * arriving in another hour waits in its queue), NULL for every hour (flow_units.c) */
+    struct nhpp *ahours;
     struct unit_group *g; /* per group (scenario_ngroups(sc) of them) */
     double readmit_any;   /* the largest readmit over the groups */
     int init_given;

@@ -423,11 +423,31 @@ static int unit_discharge(struct ctx *c, struct doc_section *s, struct sc_unit *
     return 0;
 }
 
+/* Admitting: the hours a unit takes patients in (admission_hour_of_week, read as arrivals'
+ * hour_of_week; only zero or positive matters). Closed, the unit queues whoever comes, so it
+ * needs a queue. */
+static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *e = opt(s, K_unit_admission_hour_of_week);
+    if (!e) return 0;
+    double how[168];
+    char why[FS_MSG_MAX];
+    if (u->when_full != FULL_QUEUE)
+        return key_fail(c, e,
+                        "expected when_full = queue on a unit with admission hours (a patient "
+                        "arriving in a closed hour waits in its queue)");
+    if (read_hour_of_week(c, e, how)) return -1;
+    u->ahours = fs_calloc(1, sizeof *u->ahours);
+    if (nhpp_init(u->ahours, 1, how, 24.0 * val_weekday(c->sc->start_day), NULL, NULL, 0, why,
+                  sizeof why))
+        return key_fail(c, e, why);
+    return 0;
+}
+
 /* ORDER: a unit's first bad key, in this order, is the one reported. */
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
     unit_kind,       unit_places,  unit_stay,      unit_when_full, unit_patience,
     unit_costs,      unit_readmit, unit_step_down, unit_census,    unit_surge,
-    unit_front_door, unit_levels,  unit_discharge,
+    unit_front_door, unit_levels,  unit_discharge, unit_admission,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {

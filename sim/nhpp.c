@@ -159,14 +159,23 @@ double nhpp_next(const struct nhpp *p, double t, double e, double limit) {
     }
 }
 
-double nhpp_next_open(const struct nhpp *p, double t) {
+/* The first moment at or after t in an hour whose weight is positive (open) or zero (!open). */
+static double next_where(const struct nhpp *p, double t, int open) {
     FS_ASSERT(p->nsteps == 0);
     for (int k = 0; k <= 168; k++) { /* a week and an hour: every hour seen */
         double end;
-        if (p->how[hour_index(p, t, &end)] > 0) return t;
+        if ((p->how[hour_index(p, t, &end)] > 0) == open) return t;
         t = end;
     }
     return INFINITY;
+}
+
+double nhpp_next_open(const struct nhpp *p, double t) {
+    return next_where(p, t, 1);
+}
+
+double nhpp_next_closed(const struct nhpp *p, double t) {
+    return next_where(p, t, 0);
 }
 
 /* In hours, for hour j of the profile at r events an hour: A_j, the mean wait from its start,

@@ -46,6 +46,10 @@ double nhpp_next(const struct nhpp *p, double t, double e, double limit);
  * start of the first hour of positive weight after it (an infinite rate's first event). For
  * a process without by-date steps; +infinity if every hour is zero (nhpp_init refuses that). */
 double nhpp_next_open(const struct nhpp *p, double t);
+/* The first moment at or after t when the profile is zero: t itself, or the start of the first
+ * hour of zero weight after it, always after t when t's own hour is positive (hour_index never
+ * stalls on a boundary); +infinity if no hour is zero. Without by-date steps. */
+double nhpp_next_closed(const struct nhpp *p, double t);
 /* The mean time, days, from a moment uniform over the week to the process's first event after
  * it (nhpp_next's; with infinite, nhpp_next_open's: the process at an infinite rate), for a
  * process without by-date steps: exactly, by integrating each hour in closed form. */

@@ -154,6 +154,62 @@ static void window_at_a_finite_rate_adds_its_exact_wait(void **s) {
                  40, 2, ew);
 }
 
+/* Admission hours: a unit that takes patients in only on weekdays 08:00-17:00. Patients leave
+ * an unlimited ward upstream (M/G/infinity: its departures are Poisson) and wait in its beds,
+ * delayed as awaiting the unit, for the first open hour: lambda E[W] of them on average (the
+ * closed runs' L^2 / 2 over the week, as for a discharge window at an infinite rate), while
+ * the unit holds lambda E[S]; in the patient log nobody starts there in a closed hour. */
+struct starts {
+    int unit;
+    size_t n, bad;
+};
+
+static void on_start(void *ctx, const struct flow_visit *v) {
+    struct starts *l = ctx;
+    if (v->unit != l->unit || v->queue) return;
+    double h = fmod(v->start * 24, 168); /* the scenario starts on a Monday */
+    l->n++;
+    l->bad += profile[(int)h] == 0;
+}
+
+static void admission_window_adds_its_exact_wait(void **s) {
+    (void)s;
+    write_profile("office.csv", weekday_office);
+    double ew = expected_wait(INFINITY);
+    struct run r;
+    load(&r, "[scenario]\nhorizon = 800d\nwarmup = 20d\n"
+             "[arrivals a]\nto = ward\nrate = 40/d\n"
+             "[unit ward]\nstay = exp(1d)\nnext = rehab 1\n"
+             "[unit rehab]\nstay = lognormal(3d, 2d)\nadmission_hour_of_week = office.csv\n");
+    assert_non_null(r.sc->unit[scenario_unit_index(r.sc, "rehab")].ahours);
+    assert_null(r.sc->unit[scenario_unit_index(r.sc, "ward")].ahours);
+    enum { N = 8 };
+    double occ[N], del[N], mo = 0, md = 0, so = 0, sd = 0;
+    for (int k = 0; k < N; k++) {
+        struct starts l = {.unit = scenario_unit_index(r.sc, "rehab")};
+        struct flow_opts o = {.visit = on_start, .visit_ctx = &l};
+        tf_rep(&r, k, k == 0 ? &o : NULL);
+        occ[k] = tf_get(&r, "rehab", "occupancy");
+        del[k] = tf_get(&r, "ward", "delayed_days_awaiting_rehab");
+        mo += occ[k] / N;
+        md += del[k] / N;
+        if (k == 0) {
+            assert_true(l.n > 10000);
+            assert_int_equal(l.bad, 0);
+        }
+    }
+    for (int k = 0; k < N; k++) {
+        so += (occ[k] - mo) * (occ[k] - mo) / (N - 1);
+        sd += (del[k] - md) * (del[k] - md) / (N - 1);
+    }
+    print_message("admission hours: awaiting %.4f (theory %.4f, se %.4f), occupancy %.4f "
+                  "(theory 120, se %.4f)\n",
+                  md, 40 * ew, sqrt(sd / N), mo, sqrt(so / N));
+    assert_true(fabs(md - 40 * ew) < 4.5 * sqrt(sd / N));
+    assert_true(fabs(mo - 120) < 4.5 * sqrt(so / N));
+    tf_done(&r);
+}
+
 /* The patient log: every visit of the ward that ended left in an hour of positive weight. */
 struct leaves {
     int ward;
@@ -331,6 +387,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(window_at_an_infinite_rate_adds_its_exact_wait),
         cmocka_unit_test(window_at_a_finite_rate_adds_its_exact_wait),
+        cmocka_unit_test(admission_window_adds_its_exact_wait),
         cmocka_unit_test(a_share_leaves_at_any_hour),
         cmocka_unit_test(no_discharge_in_a_zero_weight_hour),
         cmocka_unit_test(internal_delay_adds_exactly_its_days),

@@ -435,6 +435,10 @@ static const struct bad_input bad_inputs[] = {
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "[unit ward]\nstay = exp(2d)\ncost_per_place_day = 250\n",
      "8: cost_per_place_day: expected a finite capacity to pay for (capacity is inf)"},
+    {"admission hours on a unit without a queue are refused", "admit_lose.ini",
+     BASE "when_full = lose\nadmission_hour_of_week = hours.csv\n",
+     "12: admission_hour_of_week: expected when_full = queue on a unit with admission hours (a "
+     "patient arriving in a closed hour waits in its queue)"},
     {"surge_off above surge_on is refused", "surge.ini",
      BASE "surge_capacity = 5\nsurge_on = 0.8\nsurge_off = 0.9\n",
      "13: surge_off: expected surge_off <= surge_on"},
