@@ -59,6 +59,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->cal = cal_new();
     r->free_head = NONE;
     r->offering = -1;
+    r->stop = opts->stop;
     r->u = fs_calloc(sc->nunits, sizeof *r->u);
     r->win = fs_calloc(sc->nunits, sizeof *r->win);
     if (ml->by_group) {
@@ -255,6 +256,10 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
             return -1;
         }
         dispatch(r, &ev);
+        if (__builtin_expect(r->stopped, 0)) {
+            snprintf(err, errlen, "interrupted");
+            return -1;
+        }
 #ifdef FLOWSIM_INVARIANTS
         for (size_t u = 0; u < sc->nunits; u++) {
             const struct unit_rt *U = &r->u[u];

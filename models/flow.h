@@ -91,8 +91,9 @@ int flow_run(const struct scenario *sc, const struct metric_layout *ml, int rep,
              struct flow_result **out, char *err, size_t errlen);
 /* Options of a replication: a patient log (visit is called for every visit and every queue
  * left without a place, as each ends, then for those still open at the horizon), and a flag that,
- * once set (by a signal handler, say), makes the replication stop within a few thousand events and
- * fail with "interrupted". Both may be NULL. */
+ * once set (by a signal handler, say), makes the replication stop within a few thousand events (or
+ * moves of patients at one instant, when places free) and fail with "interrupted". Both may be
+ * NULL. */
 struct flow_opts {
     flow_visit_fn visit;
     void *visit_ctx;

@@ -87,6 +87,9 @@ enum corridor {
  * the kind's flags, so that units without them pay nothing more. */
 #define UNIT_RT_DISCHARGE (1u << 31)
 
+/* A cascade of freed places looks at the stop flag once in this many moves (a power of 2). */
+#define CASCADE_STOP_EVERY 4096u
+
 struct patient {
     struct rng rng;   /* the patient's own stream: stays and routing (common random numbers) */
     struct rng aux;   /* its second stream, for choices a variant may add (step-down), so that
@@ -112,7 +115,8 @@ struct patient {
     uint8_t chc_done, chc_d2a;
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
     uint8_t dstage;      /* a departure under way (depart_steps): 1 internal delay done, 2
-                          * discharge hour reached too; 0 otherwise */
+                          * discharge hour reached too (or, in care, a step-down put off to
+                          * its discharge hour: step_down_waits); 0 otherwise */
     uint16_t departs;    /* departures begun from units with internal delays or discharge hours:
                           * keys their own streams */
     int32_t assess_to;   /* the unit it is being assessed for */
@@ -201,6 +205,13 @@ struct rep {
     uint32_t *stack; /* units whose freed place is still to be offered */
     size_t nstack, stackcap;
     int offering; /* the unit whose freed places the cascade is filling, -1 none */
+    /* The run's stop flag (flow_opts, may be NULL), looked at every CASCADE_STOP_EVERY moves
+     * of a cascade too: a cascade is a loop at one instant inside one event, which the event
+     * loop's own look cannot interrupt. moved counts the moves; stopped, once a cascade saw
+     * the flag, ends the replication after the event. */
+    const volatile sig_atomic_t *stop;
+    uint32_t moved;
+    int stopped;
     /* report windows */
     int collecting;
     size_t bucket;
@@ -247,6 +258,7 @@ struct visit_log {
     double delayed[FLOW_NDELAY]; /* delayed days of the visit so far, by reason */
     int32_t delayed_in;          /* the unit it kept its place in while queueing here, + 1 */
     double corridor;             /* it moved to a corridor space (valid while in one) */
+    uint8_t last;                /* enum delay: the visit's last delay that ended (D_NONE: none) */
 };
 
 /* ---- flow_units.c: unit mechanics ---- */

@@ -73,12 +73,18 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
                          .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
 }
 
+static int step_down_waits(struct rep *r, uint32_t id);
+
 /* At its step-down point the patient moves to the step-down unit if it has a free place,
  * nobody waiting and is in its admission hours, and spends the rest of its stay there;
- * otherwise it stays put. */
+ * otherwise it stays put. A step-down leaves the unit, so on a unit with discharge hours it
+ * waits for one first (step_down_waits). */
 void path_on_step_down(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
     int u = p->unit, vw = r->sc->unit[u].step_down_to;
+    if (__builtin_expect(r->sc->discharges, 0) && (r->u[u].caps & UNIT_RT_DISCHARGE) &&
+        step_down_waits(r, id))
+        return;
     struct unit_rt *V = &r->u[vw];
     double rest = p->remaining;
     if (!(V->occ < V->cap) || V->qlen > 0 || V->closed) {
@@ -316,6 +322,52 @@ static __attribute__((noinline)) int depart_steps(struct rep *r, uint32_t id, in
      * goes to patience_to's door), so the next stay starts from the first step. */
     p->dstage = 0;
     return 0;
+}
+
+/* A step-down is a departure from the unit in the middle of a stay: on a unit with discharge
+ * hours it happens in them, as every other departure does (but for discharge_any_hour's
+ * share), drawn as depart_steps draws the end of a stay's. Its care goes on in its place
+ * meanwhile, so the step-down moves to that moment and the rest of the stay, spent in the
+ * step-down unit, is shorter by the wait; a stay that would end first ends here instead, and
+ * its departure waits as any other. No internal delay: that is the work after a stay has
+ * ended, and this one has not. Returns 1 when the step-down was put off (or given up), 0 when
+ * it goes on now (p->dstage 2 marks a step-down whose hour has come). */
+static __attribute__((noinline)) int step_down_waits(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    int u = p->unit;
+    const struct sc_unit *su = &r->sc->unit[u];
+    if (p->dstage == 2) {
+        p->dstage = 0;
+        return 0;
+    }
+    if (!su->has_dhours) return 0;
+    p->departs++;
+    if (su->any_hour > 0) {
+        struct rng g;
+        depart_stream(r, p, u, 2, &g);
+        if (rng_uniform(&g) < su->any_hour) return 0;
+    }
+    double t;
+    if (su->dhours_inf) {
+        t = nhpp_next_open(su->dhours, r->now);
+    } else {
+        struct rng g;
+        depart_stream(r, p, u, 1, &g);
+        t = nhpp_next(su->dhours, r->now, rng_exp(&g, 1.0), r->sc->horizon);
+    }
+    if (!(t > r->now)) return 0;
+    if (!(t - r->now < p->remaining)) {
+        cal_push(r->cal, (struct cal_event){.time = r->now + p->remaining,
+                                            .kind = EV_END_STAY,
+                                            .id = id,
+                                            .stamp = p->stamp});
+        return 1;
+    }
+    p->remaining -= t - r->now;
+    p->dstage = 2;
+    cal_push(r->cal,
+             (struct cal_event){.time = t, .kind = EV_STEP_DOWN, .id = id, .stamp = p->stamp});
+    return 1;
 }
 
 /* The patient, whose stay has ended (and any assessment for the move with it), is to leave its

@@ -59,6 +59,15 @@ static const int delay_index[] = {
 static const char *const delay_names[] = {
     "", "assessment", "awaiting", "rejected", "chc_assessment", "internal", "discharge_hour"};
 
+/* The reason a visit's row names: the delay under way as the patient leaves; or, for one that
+ * leaves the moment its internal delay or its wait for the discharge hour ends (the steps of a
+ * departure, which end only to let it go), that delay. (An assessment that ends with the move
+ * leaves the column empty, as it always has.) */
+static enum delay row_reason(const struct patient *p, const struct visit_log *e) {
+    if (p->delay != D_NONE) return (enum delay)p->delay;
+    return e->last == D_INTERNAL || e->last == D_DISCHARGE_HOUR ? (enum delay)e->last : D_NONE;
+}
+
 /* The row of patient p's place in unit u, leaving at `leave` for next (NAN, FLOW_NEXT_NONE:
  * still there at the horizon); its delay under way counts up to `leave` or the horizon. */
 static void log_visit(struct rep *r, int u, const struct patient *p, double leave, int next) {
@@ -72,7 +81,7 @@ static void log_visit(struct rep *r, int u, const struct patient *p, double leav
                            .end_of_care = p->t_ended >= p->t_entered ? p->t_ended : NAN,
                            .leave = leave,
                            .next = next,
-                           .delay_reason = delay_names[p->delay],
+                           .delay_reason = delay_names[row_reason(p, e)],
                            .delay_target = p->target,
                            .delayed_in = e->delayed_in - 1,
                            .corridor = p->corridor == C_IN ? e->corridor : NAN};
@@ -286,6 +295,7 @@ void rec_delay_ended(struct rep *r, int u, const struct patient *p) {
     if (r->visit) {
         struct visit_log *e = vlog_of(r, p);
         e->delayed[delay_index[p->delay]] += r->now - e->since;
+        e->last = p->delay;
     }
     tw_set(&r->u[u].del_tw, r->now, r->u[u].delayed);
     tw_add(delay_tw(r, u, (enum delay)p->delay, p->target), r->now, -1);
@@ -370,6 +380,7 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next) {
          * knows whether its wait at the door was this unit's delay awaiting it. */
         struct visit_log *e = vlog_of(r, p);
         memset(e->delayed, 0, sizeof e->delayed);
+        e->last = D_NONE;
         e->since = r->now;
         e->delayed_in = next >= 0 && p->delay == D_AWAITING && p->target == next ? u + 1 : 0;
     }

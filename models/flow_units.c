@@ -300,6 +300,17 @@ uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
         if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
+            /* A cascade moves patients at one instant inside one event: the stop flag (Ctrl-C,
+             * SIGTERM) is looked at here too, one test in 4,096 moves, so that a cascade gone
+             * wrong can be interrupted. The replication is abandoned: what is left half moved
+             * is never read (rep_loop fails it after this event). */
+            if (__builtin_expect((++r->moved & (CASCADE_STOP_EVERY - 1)) == 0, 0) && r->stop &&
+                *r->stop) {
+                r->stopped = 1;
+                r->offering = -1;
+                r->nstack = 0;
+                return NONE;
+            }
             uint32_t id = dequeue(r, v);
             int src = move_in(r, id, v);
             if (src >= 0) push_offer(r, src);

@@ -54,6 +54,15 @@
  * some 10^5 attendances a day; beyond it a rate per year given per day, or a multiplier of
  * 1e300, would be a run that never ends. */
 
+/* A unit's discharge_rate (per unit weight of its discharge_hour_of_week) is bounded as the
+ * arrivals' rate is: at the busiest hour, rate x weight at most NHPP_MAX_PER_DAY (a patient's
+ * own discharge process is one of sim/nhpp.c's; beyond it a rate per year given per day would
+ * be a run that never ends; `inf` is the way to say "at once"); and, over the week, rate x the
+ * mean weight at least this, one discharge in the longest horizon (FS_MAX_HORIZON_DAYS): a
+ * slower rate (1e-300/d) leaves every patient who waits for the discharge hour in its place
+ * for good in any run flowsim allows, which is the fault of a profile of zeros (refused too). */
+#define FS_MIN_DISCHARGES_PER_DAY (1.0 / FS_MAX_HORIZON_DAYS)
+
 /* Patients in the units at time 0, all units together ([scenario] initial; the keys
  * initial_occupancy and initial_delayed, which models/value.c bounds at 10^8 each). Each is a
  * patient record from the start, some 190 bytes: 10^7 is 2 GB a replication. England has
@@ -77,13 +86,13 @@
 #define FS_MAX_ADMITTED_DAYS 36525.0
 #define FS_WARN_ADMITTED_DAYS 1826.25
 
-/* A loop of units (routing, rejections, patience, readmissions, step-downs) every step of
- * which takes on average less than this (days: one minute) could be gone round without the
- * clock moving: a patient routed from a unit with stay = fixed(0d) back to itself, or two
- * full queues whose patience of exp(1e-12d) sends patients to each other, made events for
- * ever at one instant and the run never reached its horizon. Such a loop is refused, even one
- * patients leave (fixed(0d), back with probability 0.5): they could go round it many times at
- * one instant, which no care pathway does (docs/model.md, "Loops"). */
+/* A loop of units (routing, rejections, patience, readmissions, step-downs; a move's internal
+ * delay counts as time on its route) every step of which takes on average less than this (days: one
+ * minute) could be gone round without the clock moving: a patient routed from a unit with stay =
+ * fixed(0d) back to itself, or two full queues whose patience of exp(1e-12d) sends patients to each
+ * other, made events for ever at one instant and the run never reached its horizon. Such a loop is
+ * refused, even one patients leave (fixed(0d), back with probability 0.5): they could go round it
+ * many times at one instant, which no care pathway does (docs/model.md, "Loops"). */
 #define FS_MIN_LOOP_STEP_DAYS (1.0 / 1440)
 
 /* Buffers. Paths and messages are the only text flowsim keeps in fixed arrays that may be

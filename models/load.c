@@ -201,17 +201,21 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
             /* A share s moves on to the step-down unit after a fraction f of the stay and
              * leaves from there, by its routing. */
             double s = U->step_down_to >= 0 ? U->step_down_share : 0, f = U->step_down_at;
+            /* On a unit with discharge hours the step-down waits for one, its care going on
+             * in v: the mean wait moves from the rest of the stay into v (a rough cut: the
+             * wait is cut short by the stay's end only on average). */
+            double sw = s > 0 && U->has_dhours ? fmin(U->dhours_wait, (1 - f) * stay) : 0;
             a[v] = rate[v] * share;
             o.n = 0;
             o.hold = 0;
             depart(sc, g, (int)v, &U->g[g].next, 1 - s, 0, 0, &o);
-            hold[v] = stay * (1 - s * (1 - f)) + o.hold;
+            hold[v] = stay * (1 - s * (1 - f)) + s * sw + o.hold;
             if (s > 0) {
                 int w = U->step_down_to;
                 o.hold = 0;
                 depart(sc, g, w, &sc->unit[w].g[g].next, s, 0, 0, &o);
                 fs_grow((void **)&o.side, &o.sidecap, o.nside + 1, sizeof *o.side);
-                o.side[o.nside++] = (struct side){(int)v, w, s, s * (1 - f) * stay + o.hold};
+                o.side[o.nside++] = (struct side){(int)v, w, s, s * ((1 - f) * stay - sw) + o.hold};
             }
             for (size_t k = 0; k < o.n; k++) {
                 int u = o.touched[k];

@@ -87,7 +87,7 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
         if (!strcmp(e->value, "yes"))
             sc->board_measures = sc->snapshots = 1;
         else if (strcmp(e->value, "no") != 0)
-            return key_fail(c, e, "expected yes or no");
+            return key_got(c, e, "expected yes or no");
     }
     return 0;
 }

@@ -37,26 +37,41 @@ static void loop_step(struct loop_graph *g, size_t a, size_t b, double days) {
     g->e[g->n++] = (struct loop_edge){(int)a, (int)b};
 }
 
-/* Where a patient whose stay in u ended goes for dest d (proceed in models/flow.c): home, its
- * own place again, an assessment, or d's door. */
-static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u, int d,
-                         double days) {
-    size_t n = sc->nunits;
-    if (d == ROUTE_EXIT) {
-        /* going home, for good unless every one is readmitted (a step of its own) */
-        if (sc->unit[u].g[g->gi].readmit < 1) loop_step(g, n + (size_t)u, g->nnodes - 1, days);
-        return;
-    }
-    int t = d == u ? -1 : scenario_transfer(sc, u, d);
-    loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t, days);
-}
-
 /* What a step typically takes: its mean, or its median when that is shorter. A duration that
  * is almost always near zero with a long tail (weibull(0.01, 1e-160d), gamma(1d, 1000d)) has a
  * respectable mean but goes round a loop millions of times before the clock moves. */
 static double typical(const struct dist *d) {
     double m = dist_mean(d), q = dist_median(d);
     return q < m ? q : m;
+}
+
+/* The internal delay typical of a departure from u for d (ROUTE_EXIT: home), as the engine
+ * picks it (models/flow_pathways.c, internal_delay): internal_delay_to's for d, else
+ * internal_delay's, else none; and none back to u itself (a new stay in the same place). It
+ * is part of the step that leaves, after any assessment for the move. */
+static double loop_internal(const struct scenario *sc, int u, int d) {
+    const struct sc_unit *U = &sc->unit[u];
+    if (d == u) return 0;
+    for (size_t k = 0; k < U->ninternal_to; k++)
+        if (U->internal_to_dest[k] == d) return typical(&U->internal_to[k]);
+    return U->has_internal ? typical(&U->internal) : 0;
+}
+
+/* Where a patient whose stay in u ended goes for dest d (proceed in models/flow_pathways.c):
+ * home, its own place again, an assessment, or d's door; the move's own internal delay, when
+ * no assessment comes first, is part of the step. */
+static void loop_proceed(const struct scenario *sc, struct loop_graph *g, int u, int d,
+                         double days) {
+    size_t n = sc->nunits;
+    if (d == ROUTE_EXIT) {
+        /* going home, for good unless every one is readmitted (a step of its own) */
+        if (sc->unit[u].g[g->gi].readmit < 1)
+            loop_step(g, n + (size_t)u, g->nnodes - 1, days + loop_internal(sc, u, d));
+        return;
+    }
+    int t = d == u ? -1 : scenario_transfer(sc, u, d);
+    loop_step(g, n + (size_t)u, t < 0 ? (size_t)d : 2 * n + (size_t)t,
+              days + (t < 0 ? loop_internal(sc, u, d) : 0));
 }
 
 static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *g) {
@@ -75,7 +90,9 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
             loop_step(g, v, n + v, (1 - U->step_down_at) * stay);
         }
         for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
-        if (G->readmit > 0) loop_step(g, n + u, (size_t)G->readmit_to, typical(&G->readmit_after));
+        if (G->readmit > 0)
+            loop_step(g, n + u, (size_t)G->readmit_to,
+                      loop_internal(sc, (int)u, ROUTE_EXIT) + typical(&G->readmit_after));
         if (U->when_full == FULL_DIVERT) loop_step(g, u, (size_t)U->divert, 0);
         if (U->when_full == FULL_LOSE) loop_step(g, u, out, 0);
         if (U->has_patience)
@@ -86,16 +103,19 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
         const struct sc_transfer *T = &sc->transfer[t];
         const struct unit_group *G = &sc->unit[T->from].g[gi];
         double a = typical(&T->assessment);
-        if (T->accept > 0) loop_step(g, 2 * n + t, (size_t)T->to, a);
+        /* Accepted: the internal delay of the move after the assessment. */
+        if (T->accept > 0)
+            loop_step(g, 2 * n + t, (size_t)T->to, a + loop_internal(sc, T->from, T->to));
         /* Refused: on from where the patient is, by on_reject (home, or another referral). */
         for (size_t i = 0; T->accept < 1 && i < T->on_reject.n; i++) {
             int w = T->on_reject.dest[i];
             int t2 = w == ROUTE_EXIT || w == T->from ? -1 : scenario_transfer(sc, T->from, w);
-            if (w == ROUTE_EXIT && G->readmit < 1) loop_step(g, 2 * n + t, out, a);
+            double leave = a + (t2 < 0 ? loop_internal(sc, T->from, w) : 0);
+            if (w == ROUTE_EXIT && G->readmit < 1) loop_step(g, 2 * n + t, out, leave);
             if (w == ROUTE_EXIT && G->readmit > 0)
-                loop_step(g, 2 * n + t, (size_t)G->readmit_to, a + typical(&G->readmit_after));
+                loop_step(g, 2 * n + t, (size_t)G->readmit_to, leave + typical(&G->readmit_after));
             else if (w != ROUTE_EXIT)
-                loop_step(g, 2 * n + t, t2 < 0 ? (size_t)w : 2 * n + (size_t)t2, a);
+                loop_step(g, 2 * n + t, t2 < 0 ? (size_t)w : 2 * n + (size_t)t2, leave);
         }
     }
     const struct sc_chc *h = &sc->chc;
@@ -452,8 +472,104 @@ static int check_closed(struct ctx *c) {
     return rc;
 }
 
+/* ---- keys about one route: a route that is taken ------------------------------------------ */
+
+/* Where patients whose stay in u has ended may leave u for (proceed in models/flow_pathways.c),
+ * into to[0..nunits] (to[nunits]: exit): any group's next, the on_reject of a [transfer] from
+ * u, a [chc] decision (eligible_to or the interim unit from a `from` unit; from the interim
+ * unit, or where those who give up waiting for it go, eligible_to or a `to` unit), or a
+ * waits_for of today's patients in u. Not u itself: a patient routed back to its own unit
+ * starts a new stay in the place it holds, and leaves nothing. Not a [transfer]'s TO either:
+ * a transfer assesses a move that these routes make. */
+static void leaves_for(const struct scenario *sc, int u, unsigned char *to) {
+    size_t n = sc->nunits;
+    memset(to, 0, n + 1);
+    const struct sc_unit *U = &sc->unit[u];
+#define MARK(d) (to[(d) == ROUTE_EXIT ? n : (size_t)(d)] = 1)
+    for (size_t g = 0; g < scenario_ngroups(sc); g++)
+        for (size_t i = 0; i < U->g[g].next.n; i++) MARK(U->g[g].next.dest[i]);
+    for (size_t t = 0; t < sc->ntransfers; t++)
+        for (size_t i = 0; sc->transfer[t].from == u && i < sc->transfer[t].on_reject.n; i++)
+            MARK(sc->transfer[t].on_reject.dest[i]);
+    const struct sc_chc *h = &sc->chc;
+    if (h->on && h->from[u]) {
+        if (h->eligible_to >= 0) MARK(h->eligible_to);
+        if (h->interim >= 0) MARK(h->interim);
+    }
+    if (h->on && h->interim >= 0 &&
+        (u == h->interim ||
+         (sc->unit[h->interim].has_patience && u == sc->unit[h->interim].patience_to))) {
+        if (h->eligible_to >= 0) MARK(h->eligible_to);
+        for (size_t v = 0; v < n; v++)
+            if (h->to[v]) MARK((int)v);
+    }
+    for (size_t p = 0; p < sc->npatients; p++)
+        if (sc->patients[p].unit == u && sc->patients[p].waits_for >= 0)
+            MARK(sc->patients[p].waits_for);
+#undef MARK
+    to[u] = 0;
+}
+
+static const char routes_taken[] =
+    "by next, a group's next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' "
+    "waits_for; not the unit itself, where a patient routed back starts a new stay";
+
+/* A key about one route — an internal delay by destination, a [transfer] assessing a move, a
+ * [chc] placement — names a route that patients take, or it would never apply: refused (a
+ * misspelt next, or a route removed and its key left behind, would silently do nothing). */
+static int check_route_keys(struct ctx *c) {
+    const struct scenario *sc = c->sc;
+    size_t n = sc->nunits;
+    unsigned char *to = fs_malloc(n + 1);
+    char why[FS_MSG_MAX];
+    int rc = 0;
+    for (size_t u = 0; u < n && rc == 0; u++) {
+        const struct sc_unit *U = &sc->unit[u];
+        if (!U->ninternal_to) continue;
+        leaves_for(sc, (int)u, to);
+        for (size_t k = 0; k < U->ninternal_to && rc == 0; k++) {
+            int d = U->internal_to_dest[k];
+            if (to[d == ROUTE_EXIT ? n : (size_t)d]) continue;
+            snprintf(why, sizeof why,
+                     "expected destinations that %s's patients leave for (%s), got '%s', where "
+                     "none of them goes",
+                     U->name, routes_taken, d == ROUTE_EXIT ? "exit" : sc->unit[d].name);
+            rc = key_fail(c, opt(c->usec[u], K_unit_internal_delay_to), why);
+        }
+    }
+    for (size_t i = 0, t = 0; i < c->d->n && rc == 0; i++) {
+        const struct doc_section *s = &c->d->s[i];
+        if (strcmp(s->type, "transfer")) continue;
+        const struct sc_transfer *T = &sc->transfer[t++];
+        leaves_for(sc, T->from, to);
+        if (!to[T->to])
+            rc = failf(c, s->file, s->line,
+                       "[transfer %s]: expected a move that %s's patients make (%s), got none "
+                       "to %s: its assessment would never happen",
+                       s->name, sc->unit[T->from].name, routes_taken, sc->unit[T->to].name);
+    }
+    const struct sc_chc *h = &sc->chc;
+    for (size_t v = 0; h->on && v < n && rc == 0; v++) {
+        if (!h->to[v]) continue;
+        int reached = 0;
+        for (size_t u = 0; u < n && !reached; u++)
+            if (h->from[u]) {
+                leaves_for(sc, (int)u, to);
+                reached = to[v];
+            }
+        if (reached) continue;
+        snprintf(why, sizeof why,
+                 "expected destinations that patients of the 'from' units leave for (%s), got "
+                 "'%s', where none of them goes",
+                 routes_taken, sc->unit[v].name);
+        rc = key_fail(c, opt(doc_section(c->d, "chc"), K_chc_to), why);
+    }
+    fs_free(to);
+    return rc;
+}
+
 int check_loops(struct ctx *c) {
-    if (check_writable(c)) return -1;
+    if (check_writable(c) || check_route_keys(c)) return -1;
     const struct scenario *sc = c->sc;
     struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers + 1,
                            .below = FS_MIN_LOOP_STEP_DAYS};
@@ -486,7 +602,8 @@ int check_loops(struct ctx *c) {
         const struct doc_section *s = c->usec[first];
         rc = failf(c, s->file, s->line,
                    "[unit %s]: expected a loop of units to take time: %s%s goes round at "
-                   "under a minute a step (stays, assessments, patience, readmissions), so "
+                   "under a minute a step (stays, assessments, internal delays, patience, "
+                   "readmissions), so "
                    "patients could go round it many times at one instant (give a step of it a "
                    "duration)",
                    sc->unit[first].name, units, group);

@@ -67,6 +67,8 @@ int failf(struct ctx *c, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* An error about a key's value: FILE:LINE: key: why. Returns -1. */
 int key_fail(struct ctx *c, const struct doc_entry *e, const char *why);
+/* The same with the value quoted after it: FILE:LINE: key: why, got 'VALUE'. */
+int key_got(struct ctx *c, const struct doc_entry *e, const char *why);
 
 /* Every key of s is a row of the table for its type (or, in a [unit], KEY.GROUP for a KF_GROUP
  * key and a declared group); else -1 with the message listing the type's keys. */

@@ -35,6 +35,10 @@ int key_fail(struct ctx *c, const struct doc_entry *e, const char *why) {
     return failf(c, e->file, e->line, "%s: %s", e->key, why);
 }
 
+int key_got(struct ctx *c, const struct doc_entry *e, const char *why) {
+    return failf(c, e->file, e->line, "%s: %s, got '%s'", e->key, why, e->value);
+}
+
 /* The table's rows for a section type: [*lo, *hi) (rows of one type stay together). */
 static void type_rows(const char *type, size_t *lo, size_t *hi) {
     *lo = 0;

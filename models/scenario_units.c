@@ -277,20 +277,26 @@ static int unit_surge(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
+/* A key of A&E's on a unit of another kind: its kind is what the message quotes. */
+static int kind_fail(struct ctx *c, const struct doc_entry *e, const struct sc_unit *u,
+                     const char *why) {
+    char text[FS_MSG_MAX];
+    snprintf(text, sizeof text, "expected kind = ae (%s), got kind '%s'", why, kind_names[u->kind]);
+    return key_fail(c, e, text);
+}
+
 /* The front door: corridor spaces and the ambulance handover's own time, on a unit whose kind
  * has them (an A&E: UK_CORRIDOR, UK_HANDOVER). */
 static int unit_front_door(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e;
     unsigned caps = unitkind_caps(u->kind);
     if ((e = opt(s, K_unit_corridor_capacity))) {
-        if (!(caps & UK_CORRIDOR))
-            return key_fail(c, e, "expected kind = ae (only A&E has corridors)");
+        if (!(caps & UK_CORRIDOR)) return kind_fail(c, e, u, "only A&E has corridors");
         if (parse_key(c, e, val_count, &u->corridor_capacity)) return -1;
         c->sc->corridors |= u->corridor_capacity > 0;
     }
     if ((e = opt(s, K_unit_handover_time))) {
-        if (!(caps & UK_HANDOVER))
-            return key_fail(c, e, "expected kind = ae (only A&E takes ambulance handovers)");
+        if (!(caps & UK_HANDOVER)) return kind_fail(c, e, u, "only A&E takes ambulance handovers");
         if (build_dist(c, e, &u->handover_time)) return -1;
         u->has_handover_time = 1;
     }
@@ -304,7 +310,8 @@ static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
                                "'0.85, 0.92, 0.97'";
     struct doc_entry *e = opt(s, K_unit_escalation_levels);
     if (!e) return 0;
-    if (!unit_finite(u)) return key_fail(c, e, "expected a unit of finite capacity");
+    if (!unit_finite(u))
+        return key_fail(c, e, "expected a unit of finite capacity, got an unlimited one (inf)");
     size_t len = strlen(e->value) + 1;
     char *buf = fs_malloc(len), *save = NULL, why[FS_MSG_MAX];
     memcpy(buf, e->value, len);
@@ -317,12 +324,12 @@ static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
         double v;
         if (u->nlevels == 3 || val_prob(tok, &v, why, sizeof why) || !(v > 0) ||
             (u->nlevels > 0 && !(v > u->level[u->nlevels - 1])))
-            rc = key_fail(c, e, hint);
+            rc = key_got(c, e, hint);
         else
             u->level[u->nlevels++] = v;
     }
     fs_free(buf);
-    if (!rc && u->nlevels == 0) rc = key_fail(c, e, hint);
+    if (!rc && u->nlevels == 0) rc = key_got(c, e, hint);
     if (!rc) c->sc->snapshots = 1;
     return rc;
 }
@@ -351,7 +358,7 @@ static int unit_internal_to(struct ctx *c, struct doc_entry *e, struct sc_unit *
         if (*dist) *dist++ = 0;
         while (*dist == ' ' || *dist == '\t') dist++;
         if (!*name || !*dist) {
-            rc = key_fail(c, e, hint);
+            rc = key_got(c, e, hint);
             break;
         }
         int d;
@@ -389,34 +396,62 @@ static int unit_discharge(struct ctx *c, struct doc_section *s, struct sc_unit *
     if ((e = opt(s, K_unit_internal_delay_to)) && unit_internal_to(c, e, u)) return -1;
     struct doc_entry *how_e = opt(s, K_unit_discharge_hour_of_week);
     if (how_e) {
-        double how[168], sum = 0, rate = 1;
+        double how[168], sum = 0, top = 0, rate = 1;
         if (read_hour_of_week(c, how_e, how)) return -1;
-        for (int h = 0; h < 168; h++) sum += how[h];
+        for (int h = 0; h < 168; h++) sum += how[h], top = fmax(top, how[h]);
+        if (!(sum > 0)) {
+            snprintf(why, sizeof why,
+                     "expected a weight above 0 in some hour (with none, no patient could ever "
+                     "leave), got 168 zeros in '%s'",
+                     how_e->value);
+            return key_fail(c, how_e, why);
+        }
         e = get_derived(c, s, K_unit_discharge_rate, "inf");
         u->dhours_inf = !strcmp(e->value, "inf");
         if (!u->dhours_inf) {
             if (parse_key(c, e, val_rate, &rate)) return -1;
-            if (!(rate > 0)) return key_fail(c, e, "expected a rate above 0, like 12/d, or inf");
+            if (!(rate > 0)) return key_got(c, e, "expected a rate above 0, like 12/d, or inf");
+            /* The arrivals' bound at the busiest hour, and one discharge in the longest
+             * horizon at the least (models/limits.h). */
+            if (!(rate * top <= NHPP_MAX_PER_DAY)) {
+                snprintf(why, sizeof why,
+                         "expected at most %.0f discharges a day at the busiest hour "
+                         "(discharge_rate x that hour's weight in discharge_hour_of_week; inf "
+                         "to leave at once)",
+                         NHPP_MAX_PER_DAY);
+                return key_got(c, e, why);
+            }
+            if (!(rate * sum / 168 >= FS_MIN_DISCHARGES_PER_DAY)) {
+                snprintf(why, sizeof why,
+                         "expected a rate giving at least one discharge in %.0f days, the "
+                         "longest horizon (discharge_rate x the mean weight of "
+                         "discharge_hour_of_week; slower, no patient waiting for the discharge "
+                         "hour would ever leave)",
+                         FS_MAX_HORIZON_DAYS);
+                return key_got(c, e, why);
+            }
         }
         /* The rate in hour h is discharge_rate x weight(h), weights as given: nhpp normalises
-         * them to mean 1, so its rate is discharge_rate x the mean weight. */
+         * them to mean 1, so its rate is discharge_rate x the mean weight. At an infinite rate
+         * only which hours have weight matters (nhpp_next_open), so the profile alone is
+         * given, at mean 1, and no weight is too large. */
         u->dhours = fs_calloc(1, sizeof *u->dhours);
-        if (nhpp_init(u->dhours, rate * sum / 168, how, 24.0 * val_weekday(c->sc->start_day), NULL,
-                      NULL, 0, why, sizeof why))
-            return key_fail(c, sum > 0 ? e : how_e, why);
+        if (nhpp_init(u->dhours, u->dhours_inf ? 1 : rate * sum / 168, how,
+                      24.0 * val_weekday(c->sc->start_day), NULL, NULL, 0, why, sizeof why))
+            return key_fail(c, how_e, why);
         u->has_dhours = 1;
         u->dhours_wait = nhpp_mean_wait(u->dhours, u->dhours_inf);
         if ((e = opt(s, K_unit_discharge_any_hour)) && parse_key(c, e, val_prob, &u->any_hour))
             return -1;
         u->dhours_wait *= 1 - u->any_hour;
     } else if ((e = opt(s, K_unit_discharge_rate))) {
-        return key_fail(c, e,
-                        "expected discharge_hour_of_week = FILE.csv beside it (the rate is per "
-                        "hour of that profile)");
+        return key_got(c, e,
+                       "expected discharge_hour_of_week = FILE.csv beside it (the rate is per "
+                       "hour of that profile)");
     } else if ((e = opt(s, K_unit_discharge_any_hour))) {
-        return key_fail(c, e,
-                        "expected discharge_hour_of_week = FILE.csv beside it (the share leaves "
-                        "outside its hours)");
+        return key_got(c, e,
+                       "expected discharge_hour_of_week = FILE.csv beside it (the share leaves "
+                       "outside its hours)");
     }
     u->discharge = u->has_internal || u->ninternal_to > 0 || u->has_dhours;
     c->sc->discharges |= u->discharge;

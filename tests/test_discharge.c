@@ -268,6 +268,82 @@ static void no_discharge_in_a_zero_weight_hour(void **s) {
     }
 }
 
+/* Issue 15 review, kinds 1 and 4: every departure the discharge hours gate leaves in an hour
+ * of positive weight, step-downs to a virtual ward included (a step-down is a departure, and
+ * once went at any hour); the two documented exceptions are told apart in the log: a patient
+ * who, once its hour came, queued for a full unit (it moves when a place frees: delay_reason
+ * awaiting_UNIT), and one who gave up that queue (its queue row just before, at the same
+ * moment: a give-up is at any hour). And the patient log names the reason of a departure's
+ * own delay that ended as the patient left: `internal`, `discharge_hour`. */
+struct gated {
+    int ward, vw, ch;
+    size_t n, steps, queued, gave_up, bad, internal, dhour, unnamed;
+    uint64_t quit; /* the last patient who gave up ch's queue, and when */
+    double quit_t;
+};
+
+static void on_gated(void *ctx, const struct flow_visit *v) {
+    struct gated *g = ctx;
+    if (v->queue && v->unit == g->ch && v->next == FLOW_NEXT_HOME) {
+        g->quit = v->patient;
+        g->quit_t = v->leave;
+        return;
+    }
+    if (v->queue || v->unit != g->ward || isnan(v->leave)) return;
+    g->n++;
+    if (v->patient == g->quit && v->leave == g->quit_t) {
+        g->gave_up++;
+        return;
+    }
+    if (!strcmp(v->delay_reason, "awaiting")) {
+        g->queued++;
+        return;
+    }
+    g->steps += v->next == g->vw;
+    long hour = (long)floor((v->leave + 1e-9) * 24) % 168; /* the start date is a Monday */
+    if (!(profile[hour] > 0)) g->bad++;
+    /* its delay ended as it left: named, the last of them */
+    if (v->delayed[FLOW_DELAY_DISCHARGE_HOUR] > 0)
+        g->dhour += !strcmp(v->delay_reason, "discharge_hour");
+    else if (v->delayed[FLOW_DELAY_INTERNAL] > 0)
+        g->internal += !strcmp(v->delay_reason, "internal");
+    if (v->leave > v->end_of_care && !v->delay_reason[0]) g->unnamed++;
+}
+
+static void gated_departures_only_in_open_hours_step_downs_included(void **s) {
+    (void)s;
+    write_profile("lumpy.csv", lumpy);
+    const char *rates[] = {"inf", "6/d"};
+    for (int i = 0; i < 2; i++) {
+        char ini[1024];
+        snprintf(ini, sizeof ini,
+                 "[scenario]\nhorizon = 200d\n"
+                 "[arrivals a]\nto = ward\nrate = 30/d\n"
+                 "[unit ward]\nstay = exp(2d)\nnext = exit 0.7, ch 0.3\n"
+                 "step_down = vw 0.4 at 0.5\ninternal_delay = lognormal(10h, 8h)\n"
+                 "discharge_hour_of_week = lumpy.csv\ndischarge_rate = %s\n"
+                 "[unit vw]\nkind = virtual_ward\ncapacity = 8\nstay = exp(3d)\n"
+                 "[unit ch]\ncapacity = 40\nstay = exp(20d)\npatience = exp(2d)\n",
+                 rates[i]);
+        struct run r;
+        load(&r, ini);
+        struct gated g = {.ward = scenario_unit_index(r.sc, "ward"),
+                          .vw = scenario_unit_index(r.sc, "vw"),
+                          .ch = scenario_unit_index(r.sc, "ch"),
+                          .quit = UINT64_MAX};
+        struct flow_opts o = {.visit = on_gated, .visit_ctx = &g};
+        tf_rep(&r, 0, &o);
+        print_message("rate %s: %zu departures (%zu step-downs, %zu queued, %zu gave up), %zu "
+                      "gated in a closed hour; named internal %zu, discharge_hour %zu\n",
+                      rates[i], g.n, g.steps, g.queued, g.gave_up, g.bad, g.internal, g.dhour);
+        assert_true(g.n > 4000 && g.steps > 300 && g.queued > 50 && g.gave_up > 20);
+        assert_int_equal(g.bad, 0);
+        assert_true(g.dhour > 100 && (i == 1 || g.internal > 100)); /* 6/d: always a wait */
+        assert_int_equal(g.unnamed, 0);
+        tf_done(&r);
+    }
+}
+
 /* The same patients with and without an internal delay (its own stream: stays and routing
  * unmoved): occupancy grows by exactly the internal delay's bed-days, and by lambda E[I] on
  * average; a fixed internal delay is exactly the time from the end of the stay to leaving. */
@@ -390,6 +466,7 @@ int main(void) {
         cmocka_unit_test(admission_window_adds_its_exact_wait),
         cmocka_unit_test(a_share_leaves_at_any_hour),
         cmocka_unit_test(no_discharge_in_a_zero_weight_hour),
+        cmocka_unit_test(gated_departures_only_in_open_hours_step_downs_included),
         cmocka_unit_test(internal_delay_adds_exactly_its_days),
         cmocka_unit_test(measures_count_what_they_say),
         cmocka_unit_test(dtoc_leaves_out_the_trusts_own_delays),

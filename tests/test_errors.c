@@ -11,8 +11,8 @@
 #include "testutil.h"
 
 /* The calls that make a message, and the files they are in. */
-static const char *const makers[] = {"failf", "key_fail", "cell_fail", "fail_at", "expected",
-                                     "bad",   "snprintf", "vsnprintf", NULL};
+static const char *const makers[] = {"failf",    "key_fail", "key_got",  "cell_fail", "fail_at",
+                                     "expected", "bad",      "snprintf", "vsnprintf", NULL};
 static const char *const sources[] = {"models/scenario.c",
                                       "models/scenario_read.c",
                                       "models/scenario_tables.c",

@@ -941,6 +941,32 @@ static void occupancy_shows_at_capacity_zero(void **s) {
     tf_done(&r);
 }
 
+/* Places freed at one instant move patients from queue to queue inside one event (the offer
+ * cascade), out of the event loop's sight: the stop flag (Ctrl-C, SIGTERM) is looked at there
+ * too. 20,000 patients waiting at a closed unit move in at one instant when it opens, in a run
+ * of a handful of events (the loop looks every 65,536): with the flag set it stops,
+ * "interrupted"; without, it runs and moves them all. */
+static void a_cascade_at_one_instant_sees_the_stop_flag(void **s) {
+    (void)s;
+    put("opens.csv", "date,capacity\n2025-01-06,0\n2025-01-07,100000\n");
+    struct run r;
+    tf_load(&r, dir,
+            "[scenario]\nhorizon = 3d\nstart = 2025-01-06\n[arrivals a]\nto = w\n"
+            "rate = 0.001/d\n[unit w]\ncapacity_schedule = opens.csv\nstay = fixed(1000d)\n"
+            "initial_queue = 20000\n",
+            0);
+    volatile sig_atomic_t stop = 1;
+    struct flow_opts o = {.stop = &stop};
+    char err[256] = "";
+    assert_int_equal(flow_run_opts(r.sc, &r.ml, 0, &o, &r.res, err, sizeof err), -1);
+    assert_string_equal(err, "interrupted");
+    stop = 0;
+    tf_rep(&r, 0, &o);
+    assert_true(r.res->events < 100);
+    assert_close(tf_get(&r, "w", "occupancy"), 20000 * 2 / 3.0, 1e-6);
+    tf_done(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
@@ -973,6 +999,7 @@ int main(void) {
         cmocka_unit_test(common_random_numbers_across_capacities),
         cmocka_unit_test(left_without_being_seen_counts_in_the_ae_measures),
         cmocka_unit_test(reneged_share_is_at_most_all),
+        cmocka_unit_test(a_cascade_at_one_instant_sees_the_stop_flag),
         cmocka_unit_test(readmission_share_counts_every_group_going_home),
         cmocka_unit_test(ninety_one_days_counts_those_who_left_for_a_care_home),
         cmocka_unit_test(occupancy_shows_at_capacity_zero),

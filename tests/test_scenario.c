@@ -67,6 +67,13 @@ static int setup(void **s) {
     snprintf(fifo, sizeof fifo, "%s/pipe.csv", dir);
     if (mkfifo(fifo, 0600) != 0) return -1;
     file("badsched.csv", "date,capacity\n2025-03-01,10\n01/04/2025,12\n");
+    char week[1024] = "", zeros[1024] = "";
+    for (int h = 0; h < 168; h++) {
+        strcat(week, h % 24 >= 9 && h % 24 < 17 ? "1\n" : "0\n");
+        strcat(zeros, "0\n");
+    }
+    file("office.csv", week);
+    file("zeros.csv", zeros);
     return 0;
 }
 
@@ -377,36 +384,41 @@ static const struct bad_input bad_inputs[] = {
      "12: patience_to: expected another unit: patients give up waiting for this one"},
     {"corridor spaces on a unit that is no A&E are refused", "corridor_kind.ini",
      BASE "corridor_capacity = 4\n",
-     "11: corridor_capacity: expected kind = ae (only A&E has corridors)"},
+     "11: corridor_capacity: expected kind = ae (only A&E has corridors), got kind 'generic'"},
     {"a corridor of no number is refused", "corridor_value.ini",
      BASE "kind = ae\ncorridor_capacity = some\n",
      "12: corridor_capacity: expected a whole number >= 0 or 'inf', got 'some'"},
     {"a handover time on a unit that is no A&E is refused", "handover_kind.ini",
      BASE "handover_time = fixed(15m)\n",
-     "11: handover_time: expected kind = ae (only A&E takes ambulance handovers)"},
+     "11: handover_time: expected kind = ae (only A&E takes ambulance handovers), got kind "
+     "'generic'"},
     {"escalation levels that do not rise are refused", "levels_order.ini",
      BASE "escalation_levels = 0.92, 0.85\n",
      "11: escalation_levels: expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
-     "'0.85, 0.92, 0.97'"},
+     "'0.85, 0.92, 0.97', got '0.92, 0.85'"},
+    {"escalation levels of no number are refused, quoted", "levels_empty.ini",
+     BASE "escalation_levels = 0.9, , 0.95\n",
+     "11: escalation_levels: expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
+     "'0.85, 0.92, 0.97', got '0.9, , 0.95'"},
     {"four escalation levels are refused", "levels_four.ini",
      BASE "escalation_levels = 0.8, 0.85, 0.9, 0.95\n",
      "11: escalation_levels: expected 1 to 3 occupancy fractions in (0, 1], ascending, like "
-     "'0.85, 0.92, 0.97'"},
+     "'0.85, 0.92, 0.97', got '0.8, 0.85, 0.9, 0.95'"},
     {"escalation levels on an unlimited unit are refused", "levels_inf.ini",
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "[unit ward]\nstay = exp(2d)\nescalation_levels = 0.9\n",
-     "8: escalation_levels: expected a unit of finite capacity"},
+     "8: escalation_levels: expected a unit of finite capacity, got an unlimited one (inf)"},
     {"board_measures other than yes or no is refused", "board.ini",
      "[scenario]\nhorizon = 100d\nboard_measures = please\n[arrivals a]\nto = ward\n"
      "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
-     "3: board_measures: expected yes or no"},
+     "3: board_measures: expected yes or no, got 'please'"},
     {"patience_to without patience is refused", "patience_alone.ini", BASE "patience_to = exit\n",
      "11: patience_to: expected patience = DIST beside it (patience_to says where those who give "
      "up go)"},
     {"an internal delay for a destination without a distribution is refused", "int_to.ini",
      BASE "internal_delay_to = exit\n",
      "11: internal_delay_to: expected DEST DIST, DEST DIST (a unit or exit, then a distribution), "
-     "e.g. 'care_home lognormal(2d, 1d), exit fixed(4h)'"},
+     "e.g. 'care_home lognormal(2d, 1d), exit fixed(4h)', got 'exit'"},
     {"an internal delay to an unknown unit is refused", "int_to_unit.ini",
      BASE "internal_delay_to = icu fixed(1d)\n",
      "11: internal_delay_to: unknown unit 'icu' (expected a [unit] name or exit)"},
@@ -419,11 +431,65 @@ static const struct bad_input bad_inputs[] = {
     {"discharge_any_hour without a profile is refused", "dany_alone.ini",
      BASE "discharge_any_hour = 0.1\n",
      "11: discharge_any_hour: expected discharge_hour_of_week = FILE.csv beside it (the share "
-     "leaves outside its hours)"},
+     "leaves outside its hours), got '0.1'"},
     {"discharge_rate without a profile is refused", "drate_alone.ini",
      BASE "discharge_rate = 5/d\n",
      "11: discharge_rate: expected discharge_hour_of_week = FILE.csv beside it (the rate is per "
-     "hour of that profile)"},
+     "hour of that profile), got '5/d'"},
+    /* Issue 15 review, kind 3: the discharge rate's bounds, said of discharge_rate (1e300/d was
+     * refused as "arrivals a day") with what it got; a rate too slow for any patient to leave
+     * in the longest horizon is the fault of a profile of zeros, and refused as it is. */
+    {"a discharge rate of 0 is refused, quoted", "drate_zero.ini",
+     BASE "discharge_hour_of_week = office.csv\ndischarge_rate = 0/d\n",
+     "12: discharge_rate: expected a rate above 0, like 12/d, or inf, got '0/d'"},
+    {"a discharge rate beyond the engine's bound is refused as a discharge rate", "drate_huge.ini",
+     BASE "discharge_hour_of_week = office.csv\ndischarge_rate = 1e300/d\n",
+     "12: discharge_rate: expected at most 10000000 discharges a day at the busiest hour "
+     "(discharge_rate x that hour's weight in discharge_hour_of_week; inf to leave at once), got "
+     "'1e300/d'"},
+    {"a discharge rate too slow for anyone to leave is refused", "drate_tiny.ini",
+     BASE "discharge_hour_of_week = office.csv\ndischarge_rate = 1e-300/d\n",
+     "12: discharge_rate: expected a rate giving at least one discharge in 365250 days, the "
+     "longest horizon (discharge_rate x the mean weight of discharge_hour_of_week; slower, no "
+     "patient waiting for the discharge hour would ever leave), got '1e-300/d'"},
+    {"a discharge profile of zeros is refused, quoted", "dhours_zero.ini",
+     BASE "discharge_hour_of_week = zeros.csv\n",
+     "11: discharge_hour_of_week: expected a weight above 0 in some hour (with none, no patient "
+     "could ever leave), got 168 zeros in '{DIR}/zeros.csv'"},
+    /* Issue 15 review, kind 2: a key about one route names a route patients take. */
+    {"an internal delay to a unit never routed to is refused", "int_to_unrouted.ini",
+     BASE "next = exit 1\ninternal_delay_to = rehab fixed(1d)\n[unit rehab]\nstay = exp(1d)\n",
+     "12: internal_delay_to: expected destinations that ward's patients leave for (by next, a "
+     "group's next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' waits_for; not the "
+     "unit itself, where a patient routed back starts a new stay), got 'rehab', where none of "
+     "them goes"},
+    {"an internal delay to exit from a unit that never sends anyone home is refused",
+     "int_to_noexit.ini",
+     BASE "next = rehab 1\ninternal_delay_to = exit fixed(1d)\n[unit rehab]\nstay = exp(1d)\n",
+     "12: internal_delay_to: expected destinations that ward's patients leave for (by next, a "
+     "group's next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' waits_for; not the "
+     "unit itself, where a patient routed back starts a new stay), got 'exit', where none of "
+     "them goes"},
+    {"an internal delay back to the unit itself is refused", "int_to_self.ini",
+     BASE "next = ward 0.5, exit 0.5\ninternal_delay_to = ward fixed(1d)\n",
+     "12: internal_delay_to: expected destinations that ward's patients leave for (by next, a "
+     "group's next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' waits_for; not the "
+     "unit itself, where a patient routed back starts a new stay), got 'ward', where none of "
+     "them goes"},
+    {"a transfer assessing a move nobody makes is refused", "tr_unrouted.ini",
+     BASE "next = rehab 1\n[unit rehab]\nstay = exp(1d)\n[unit ch]\nstay = exp(9d)\n"
+          "[transfer ward -> ch]\naccept = 0.5\n",
+     "16: [transfer ward->ch]: expected a move that ward's patients make (by next, a group's "
+     "next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' waits_for; not the unit "
+     "itself, where a patient routed back starts a new stay), got none to ch: its assessment "
+     "would never happen"},
+    {"a CHC placement nobody from its units goes to is refused", "chc_unrouted.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[unit ch]\nstay = exp(9d)\n[chc]\nfrom = ward\n"
+          "to = ch\nreferral = 0.5\nin_acute = 1\nassessment = 20d\neligible = 0\n",
+     "18: to: expected destinations that patients of the 'from' units leave for (by next, a "
+     "group's next.GROUP, a [transfer]'s on_reject, [chc] or today's patients' waits_for; not the "
+     "unit itself, where a patient routed back starts a new stay), got 'ch', where none of them "
+     "goes"},
     {"a missing table is refused, naming it", "nofile.ini",
      BASE "capacity_schedule = missing.csv\n",
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},
@@ -693,10 +759,11 @@ static void loops_that_take_no_time_are_refused(void **s) {
     const char *head = "[scenario]\nhorizon = 3d\n[arrivals a]\nto = w\nrate = 1/d\n";
     char text[2048];
     snprintf(text, sizeof text, "%s[unit w]\nstay = fixed(0d)\nnext = w 1\n", head);
-    expect_error("loop_self.ini", text,
-                 "6: [unit w]: expected a loop of units to take time: w -> w goes round at under "
-                 "a minute a step (stays, assessments, patience, readmissions), so patients could "
-                 "go round it many times at one instant (give a step of it a duration)");
+    expect_error(
+        "loop_self.ini", text,
+        "6: [unit w]: expected a loop of units to take time: w -> w goes round at under "
+        "a minute a step (stays, assessments, internal delays, patience, readmissions), so "
+        "patients could go round it many times at one instant (give a step of it a duration)");
     snprintf(text, sizeof text,
              "%s[unit w]\ncapacity = 0\nstay = exp(1d)\npatience = exp(1e-12d)\n"
              "patience_to = v\n[unit v]\ncapacity = 0\nstay = exp(1d)\n"
@@ -737,9 +804,9 @@ static void loops_that_take_no_time_are_refused(void **s) {
              head);
     expect_error("loop_ring.ini", text,
                  "6: [unit w]: expected a loop of units to take time: w -> v -> x -> w goes round "
-                 "at under a minute a step (stays, assessments, patience, readmissions), so "
-                 "patients could go round it many times at one instant (give a step of it a "
-                 "duration)");
+                 "at under a minute a step (stays, assessments, internal delays, patience, "
+                 "readmissions), so patients could go round it many times at one instant (give a "
+                 "step of it a duration)");
     snprintf(text, sizeof text,
              "%s[unit w]\nstay = fixed(0d)\nstep_down = v 0.5 at 0.5\n[unit v]\nstay = exp(1d)\n"
              "next = w 1\n",
@@ -756,8 +823,32 @@ static void loops_that_take_no_time_are_refused(void **s) {
     expect_error("loop_pingpong.ini", text,
                  "6: [unit w]: expected a loop of units to take time: referral w->v -> referral "
                  "w->c -> referral w->v goes round at under a minute a step (stays, assessments, "
-                 "patience, readmissions), so patients could go round it many times at one instant "
-                 "(give a step of it a duration)");
+                 "internal delays, patience, readmissions), so patients could go round it many "
+                 "times at one instant (give a step of it a duration)");
+    /* Issue 15 review, kind 6: an internal delay is time on the route it delays (a loop of
+     * zero stays through a unit whose patients need an hour's work before they go loads),
+     * unless the delay for that route is itself zero; and none counts back to the unit
+     * itself, where a patient starts a new stay without leaving. */
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = fixed(0d)\nnext = v 1\ninternal_delay = fixed(1h)\n"
+             "[unit v]\nstay = fixed(0d)\nnext = w 0.5, exit 0.5\n",
+             head);
+    struct scenario *li = load("loop_internal.ini", text);
+    if (!li) fail_msg("a loop through an internal delay of an hour refused: %s", err);
+    scenario_free(li);
+    snprintf(
+        text, sizeof text,
+        "%s[unit w]\nstay = fixed(0d)\nnext = v 1\ninternal_delay = fixed(1h)\n"
+        "internal_delay_to = v fixed(0d)\n[unit v]\nstay = fixed(0d)\nnext = w 0.5, exit 0.5\n",
+        head);
+    expect_error("loop_internal_to.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: w -> v -> w goes round ");
+    snprintf(text, sizeof text,
+             "%s[unit w]\nstay = fixed(0d)\nnext = v 1\ninternal_delay = fixed(1h)\n"
+             "[unit v]\nstay = exp(5d)\n[transfer w -> v]\naccept = 0.5\non_reject = w 1\n",
+             head);
+    expect_error("loop_internal_self.ini", text,
+                 "6: [unit w]: expected a loop of units to take time: ");
     /* A loop with one real step, or a zero-length step that leads on, loads. */
     snprintf(text, sizeof text,
              "%s[unit w]\nstay = fixed(0d)\nnext = v 1\n[unit v]\nstay = exp(1h)\n"
@@ -771,10 +862,11 @@ static void loops_that_take_no_time_are_refused(void **s) {
      * two visits on average) is still refused, a modelling slip, but for what it is: not
      * "never reach its horizon", which was false. */
     snprintf(text, sizeof text, "%s[unit w]\nstay = fixed(0)\nnext = w 0.5, exit 0.5\n", head);
-    expect_error("loop_ends.ini", text,
-                 "6: [unit w]: expected a loop of units to take time: w -> w goes round at under "
-                 "a minute a step (stays, assessments, patience, readmissions), so patients could "
-                 "go round it many times at one instant (give a step of it a duration)");
+    expect_error(
+        "loop_ends.ini", text,
+        "6: [unit w]: expected a loop of units to take time: w -> w goes round at under "
+        "a minute a step (stays, assessments, internal delays, patience, readmissions), so "
+        "patients could go round it many times at one instant (give a step of it a duration)");
 }
 
 /* capacity holds until capacity_schedule's first row; neither is ever silently ignored. A
