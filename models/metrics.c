@@ -537,7 +537,11 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
         case MET_DTOC_PER_100K: {
             double d = 0;
             for (size_t u = 0; u < sc->nunits; u++)
-                if (unitkind_caps(sc->unit[u].kind) & UK_ACUTE_BEDS) d += uw[u].delayed_area;
+                /* The DTOC return's reasons were all waits for someone outside the ward
+                 * (assessment, funding, a service, a choice): not the trust's own work nor
+                 * the hour it discharges in, which NCTR counts. */
+                if (unitkind_caps(sc->unit[u].kind) & UK_ACUTE_BEDS)
+                    d += fmax(0, uw[u].delayed_area - uw[u].internal_area - uw[u].dhour_area);
             v = d / length / sc->population * 1e5;
             break;
         }
