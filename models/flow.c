@@ -25,6 +25,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->arr_count);
     fs_free(r->arr_key);
     fs_free(r->stack);
+    fs_free(r->ptail);
     fs_free(r->win);
     fs_free(r->gwin);
     fs_free(r->gtotal_u);
@@ -61,6 +62,10 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->offering = -1;
     r->stop = opts->stop;
     r->u = fs_calloc(sc->nunits, sizeof *r->u);
+    if (sc->nprio > 1) {
+        r->ptail = fs_calloc(sc->nunits * sc->nprio, sizeof *r->ptail);
+        for (size_t k = 0; k < sc->nunits * sc->nprio; k++) r->ptail[k] = NONE;
+    }
     r->win = fs_calloc(sc->nunits, sizeof *r->win);
     if (ml->by_group) {
         size_t ng = sc->ngroups * sc->nunits;

@@ -64,6 +64,14 @@ enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC, D_INTERNAL, D_
 
 #define NONE UINT32_MAX
 
+/* A patient's priority rank: its arrival stream's (stream >= 0 with priority), else its
+ * group's, else that of priority 0 (scenario.c, rank_priorities). */
+static inline uint8_t flow_prank(const struct scenario *sc, int stream, int group) {
+    if (stream >= 0 && sc->arrivals[stream].has_priority)
+        return (uint8_t)sc->arrivals[stream].prank;
+    return (uint8_t)(sc->ngroups ? sc->group[group].prank : sc->prank0);
+}
+
 /* unit_rt extras */
 enum {
     UX_SURGE = 1,   /* surge_capacity > 0 */
@@ -109,6 +117,7 @@ struct patient {
                         * or in a cubicle with its handover under way (AMB_HANDING_OVER) */
     uint8_t delay;     /* enum delay, while delayed in unit */
     uint8_t group;     /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
+    uint8_t prank;     /* its priority's rank, 0 the highest (scenario nprio > 1 only) */
     uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
     uint8_t rejected;  /* refused by a service since its stay here ended */
     /* CHC: considered for this episode; assessed after discharge, in the interim unit */
@@ -203,6 +212,9 @@ struct rep {
     struct tw in_sys;
     struct sys_window sw;
     uint32_t *stack; /* units whose freed place is still to be offered */
+    /* With priorities (sc nprio > 1): ptail[u * nprio + k], the last patient of rank k in unit
+     * u's queue (NONE: none), where the next of that rank goes; NULL without */
+    uint32_t *ptail;
     size_t nstack, stackcap;
     int offering; /* the unit whose freed places the cascade is filling, -1 none */
     /* The run's stop flag (flow_opts, may be NULL), looked at every CASCADE_STOP_EVERY moves

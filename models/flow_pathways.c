@@ -182,6 +182,7 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     rng_seed_prefixed(&r->p[id].rng, r->arr_key[2 * s], k);
     if (sc->aux_draws) rng_seed_prefixed(&r->p[id].aux, r->arr_key[2 * s + 1], k);
     r->p[id].group = draw_group(sc, &r->p[id].rng);
+    if (sc->nprio > 1) r->p[id].prank = flow_prank(sc, (int)s, r->p[id].group);
     rec_entered(r, &r->p[id]);
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
@@ -802,6 +803,7 @@ void path_place_census(struct rep *r) {
                 uint32_t id = census_new(r, CENSUS | u, (uint64_t)k + base);
                 struct patient *p = &r->p[id];
                 p->group = census_group(&cn, (int)u, (enum census_kind)pass, -1, &p->rng);
+                p->prank = flow_prank(sc, -1, p->group);
                 if (pass == 2) {
                     p->state = P_IN_CARE; /* arriving: neither waiting nor placed yet */
                     arrive(r, id, (int)u);
@@ -822,6 +824,7 @@ void path_place_census(struct rep *r) {
                        ? (uint8_t)sp->group
                        : census_group(&cn, sp->unit, sp->fit ? CENSUS_DELAYED : CENSUS_IN_CARE,
                                       sp->age, &p->rng);
+        p->prank = flow_prank(sc, -1, p->group);
         census_place(r, id, sp->unit);
         if (!sp->fit) {
             census_in_care(r, &cn, id, sp->unit, sp->age);

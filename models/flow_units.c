@@ -46,14 +46,45 @@ void pool_free(struct rep *r, uint32_t id) {
 
 /* ---- unit bookkeeping --------------------------------------------------------------------- */
 
+/* With priorities the queue stays one list, highest rank first and first come first served
+ * within a rank: a patient goes in after the last of its own rank or, with none, of the
+ * nearest higher one (ptail), else at the head. Nobody in a place is moved. */
+static void enqueue_ranked(struct rep *r, int u, uint32_t id) {
+    struct unit_rt *U = &r->u[u];
+    uint32_t *tail = &r->ptail[(size_t)u * r->sc->nprio];
+    uint32_t after = NONE;
+    for (int k = r->p[id].prank; k >= 0 && after == NONE; k--) after = tail[k];
+    if (after == NONE) {
+        r->p[id].link = U->qhead;
+        U->qhead = id;
+        if (U->qtail == NONE) U->qtail = id;
+    } else {
+        r->p[id].link = r->p[after].link;
+        r->p[after].link = id;
+        if (U->qtail == after) U->qtail = id;
+    }
+    tail[r->p[id].prank] = id;
+}
+
+/* The patient leaves u's queue after prev (NONE: it was the head): its rank's tail moves back
+ * to prev if prev is of the same rank, else that rank has nobody left. */
+static void unrank(struct rep *r, int u, uint32_t id, uint32_t prev) {
+    uint32_t *tail = &r->ptail[(size_t)u * r->sc->nprio + r->p[id].prank];
+    if (*tail == id) *tail = prev != NONE && r->p[prev].prank == r->p[id].prank ? prev : NONE;
+}
+
 static void enqueue(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
-    r->p[id].link = NONE;
-    if (U->qtail == NONE)
-        U->qhead = id;
-    else
-        r->p[U->qtail].link = id;
-    U->qtail = id;
+    if (__builtin_expect(r->ptail != NULL, 0)) {
+        enqueue_ranked(r, u, id);
+    } else {
+        r->p[id].link = NONE;
+        if (U->qtail == NONE)
+            U->qhead = id;
+        else
+            r->p[U->qtail].link = id;
+        U->qtail = id;
+    }
     U->qlen++;
     rec_queue(r, u, &r->p[id], +1);
 }
@@ -68,6 +99,7 @@ void units_queue_remove(struct rep *r, int u, uint32_t id) {
         prev = k;
         k = r->p[k].link;
     }
+    if (r->ptail) unrank(r, u, id, prev);
     if (prev == NONE)
         U->qhead = r->p[id].link;
     else
@@ -80,6 +112,7 @@ void units_queue_remove(struct rep *r, int u, uint32_t id) {
 static uint32_t dequeue(struct rep *r, int u) {
     struct unit_rt *U = &r->u[u];
     uint32_t id = U->qhead;
+    if (__builtin_expect(r->ptail != NULL, 0)) unrank(r, u, id, NONE);
     U->qhead = r->p[id].link;
     if (U->qhead == NONE) U->qtail = NONE;
     U->qlen--;

@@ -30,6 +30,11 @@
  * (1.4 KB) and a random stream per replication; stream numbers go into 32-bit event ids. */
 #define FS_MAX_ARRIVALS 10000
 
+/* priority on [group] and [arrivals]: a whole number within +-FS_MAX_PRIORITY, so the distinct
+ * priorities (at most 2 x 100 + 1) rank in a patient's one byte. A handful are used in
+ * practice (emergency above elective, say). */
+#define FS_MAX_PRIORITY 100
+
 /* [group NAME] sections (case-mix groups: frailty, age bands; a handful in practice). A
  * patient keeps its group in one byte (models/flow.c, struct patient), which bounds this at
  * 256; every unit also keeps a record per group (its stay, routing and readmission, some

@@ -92,6 +92,37 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     return 0;
 }
 
+/* priority = N on a [group] or an [arrivals] stream */
+static int priority_key(struct ctx *c, struct doc_entry *e, int *out) {
+    long long v;
+    char why[FS_MSG_MAX];
+    if (val_int(e->value, -FS_MAX_PRIORITY, FS_MAX_PRIORITY, &v, why, sizeof why))
+        return key_fail(c, e, why);
+    *out = (int)v;
+    return 0;
+}
+
+/* The distinct priorities, highest first, and each group's and stream's rank among them (a
+ * patient's rank is its stream's, else its group's, else that of 0). One priority, or none
+ * given: nprio 1, every queue first come first served as before. */
+static void rank_priorities(struct scenario *sc) {
+    int v[2 * FS_MAX_PRIORITY + 1] = {0}; /* v[p + FS_MAX_PRIORITY]: p is used */
+    if (sc->ngroups == 0) v[FS_MAX_PRIORITY] = 1;
+    for (size_t g = 0; g < sc->ngroups; g++) v[sc->group[g].priority + FS_MAX_PRIORITY] = 1;
+    for (size_t a = 0; a < sc->narrivals; a++)
+        if (sc->arrivals[a].has_priority) v[sc->arrivals[a].priority + FS_MAX_PRIORITY] = 1;
+    int rank[2 * FS_MAX_PRIORITY + 1];
+    sc->nprio = 0;
+    for (int p = 2 * FS_MAX_PRIORITY; p >= 0; p--)
+        if (v[p]) rank[p] = (int)sc->nprio++;
+    sc->prank0 = v[FS_MAX_PRIORITY] ? rank[FS_MAX_PRIORITY] : 0;
+    for (size_t g = 0; g < sc->ngroups; g++)
+        sc->group[g].prank = rank[sc->group[g].priority + FS_MAX_PRIORITY];
+    for (size_t a = 0; a < sc->narrivals; a++)
+        if (sc->arrivals[a].has_priority)
+            sc->arrivals[a].prank = rank[sc->arrivals[a].priority + FS_MAX_PRIORITY];
+}
+
 static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arrivals *a) {
     struct doc_entry *e;
     char why[FS_MSG_MAX];
@@ -99,6 +130,10 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
     if (!(e = require(c, s, K_arrivals_to))) return -1;
     if (unit_named(c, e, e->value, 0, &a->to)) return -1;
     if (key_number(c, s, K_arrivals_ambulance, val_prob, &a->ambulance)) return -1;
+    if ((e = opt(s, K_arrivals_priority))) {
+        if (priority_key(c, e, &a->priority)) return -1;
+        a->has_priority = 1;
+    }
     if (a->ambulance > 0) c->sc->unit[a->to].has_ambulance = 1;
     double rate;
     if (!(e = require(c, s, K_arrivals_rate))) return -1;
@@ -162,6 +197,7 @@ static int build_groups(struct ctx *c) {
         if (check_known_keys(c, s)) return -1;
         struct doc_entry *e = require(c, s, K_group_share);
         if (!e || parse_key(c, e, val_prob, &sc->group[g].share)) return -1;
+        if ((e = opt(s, K_group_priority)) && priority_key(c, e, &sc->group[g].priority)) return -1;
         sc->group[g].name = fs_strdup(s->name);
         sum += sc->group[g++].share;
         last = s;
@@ -239,6 +275,7 @@ static int build(struct ctx *c) {
             if (build_arrivals(c, s, &sc->arrivals[ai++])) return -1;
         }
     }
+    rank_priorities(sc);
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
         if (u->readmit > 0 && u->readmit_to < 0) {

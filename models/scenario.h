@@ -48,6 +48,8 @@ struct unit_group {
 struct sc_group {
     char *name;
     double share;
+    int priority; /* priority: a unit admits from its queue the highest first (flow_units.c) */
+    int prank;    /* its rank among the scenario's priorities, 0 the highest */
 };
 
 struct sc_unit {
@@ -151,6 +153,8 @@ struct sc_arrivals {
     int to;
     struct nhpp nhpp;
     double ambulance; /* share of arrivals by ambulance (0: none) */
+    int has_priority; /* priority given: its patients' priority, else their group's */
+    int priority, prank;
 };
 
 struct scenario {
@@ -185,6 +189,10 @@ struct scenario {
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
     int corridors;      /* some unit has corridor_capacity > 0 */
     int snapshots;      /* a midnight census is taken: board_measures or escalation_levels */
+    /* distinct priorities ([group], [arrivals] priority; 1: queues first come first served),
+     * and the rank of priority 0 (patients with neither) */
+    size_t nprio;
+    int prank0;
     int discharges; /* some unit has internal delays or a discharge profile (sc_unit discharge) */
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };

@@ -35,12 +35,6 @@ static void run(struct run *r, const char *text, int rep) {
     run_opts(r, text, rep, NULL);
 }
 
-static double erlang_c(int c, double a) {
-    double b = 1;
-    for (int k = 1; k <= c; k++) b = a * b / (k + a * b);
-    return b / (1 - a / c * (1 - b));
-}
-
 /* Ten cubicles, exponential hours, 8 arrivals an hour, everyone admitted to an acute unit far
  * too small (20 beds, 3-day stays, 192 admissions a day): nearly always full. */
 #define EXIT_BLOCK(corridor)                                                                       \
@@ -72,7 +66,7 @@ static void erlang_c_for_the_cubicles_when_corridors_are_unlimited(void **s) {
     double mean = sum / N;
     for (int k = 0; k < N; k++) ss += (w[k] - mean) * (w[k] - mean);
     double half = gsl_cdf_tdist_Pinv(0.9995, N - 1) * sqrt(ss / (N - 1)) / sqrt(N);
-    double theory = erlang_c(10, 8) / (10 - 8) / 24; /* days */
+    double theory = tu_erlang_c(10, 8) / (10 - 8) / 24; /* days */
     print_message("cubicle wait %.6g +- %.3g d (99.9%%), Erlang C %.6g d; occupancy %.4g\n", mean,
                   half, theory, osum / N);
     assert_close(mean, theory, half);

@@ -493,6 +493,14 @@ static const struct bad_input bad_inputs[] = {
     {"a missing table is refused, naming it", "nofile.ini",
      BASE "capacity_schedule = missing.csv\n",
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},
+    {"a priority out of range is refused", "prio_range.ini",
+     "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\npriority = 101\n"
+     "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "5: priority: expected a whole number from -100 to 100, got '101'"},
+    {"a stream's priority that is not a whole number is refused", "prio_frac.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "priority = 1.5\n[unit ward]\nstay = exp(2d)\n",
+     "6: priority: expected a whole number from -100 to 100, got '1.5'"},
     {"an ambulance share written as a percentage is refused", "ambulance.ini",
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "ambulance = 35%\n[unit ward]\nstay = exp(2d)\n",

@@ -213,3 +213,9 @@ void tu_assert_same_files(const char *d1, const char *d2, const char *const *nam
         _fail(file, line);
     }
 }
+
+double tu_erlang_c(int c, double a) {
+    double b = 1;
+    for (int k = 1; k <= c; k++) b = a * b / (k + a * b);
+    return b / (1 - a / c * (1 - b));
+}

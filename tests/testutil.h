@@ -60,4 +60,9 @@ int tu_rep_means(const char *dir, const char *unit, const char *metric, double *
 /* 95% paired-t interval of b[i] - a[i], i < n. */
 void tu_paired_ci(const double *a, const double *b, int n, double *lo, double *hi);
 
+/* Erlang C: the probability that an arrival waits in an M/M/c queue offered a = lambda / mu
+ * (a < c), by the Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)); C = B / (1 - (a/c)(1 - B)).
+ */
+double tu_erlang_c(int c, double a);
+
 #endif
