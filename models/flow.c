@@ -26,6 +26,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->arr_key);
     fs_free(r->stack);
     fs_free(r->ptail);
+    fs_free(r->ob_rng);
     fs_free(r->win);
     fs_free(r->gwin);
     fs_free(r->gtotal_u);
@@ -144,6 +145,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         }
         tw_init(&U->occ_tw, 0, 0);
         tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
+        if (sc->unit[i].outbreak) tw_init(&U->closed_tw, 0, 0);
         tw_init(&U->q_tw, 0, 0);
         tw_init(&U->del_tw, 0, 0);
         for (size_t k = 0; k < sc->unit[i].nsched; k++)
@@ -156,6 +158,18 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     tw_init(&r->in_sys, 0, 0);
     r->wday0 = val_weekday(sc->start_day);
     if (sc->census > 0) path_place_census(r);
+    /* Each unit's outbreaks from its own stream (keyed by unit), so that adding them moves no
+     * other draw (common random numbers); the first start is drawn at time 0. */
+    for (size_t u = 0; u < sc->nunits; u++) {
+        const struct nhpp *ob = sc->unit[u].outbreak;
+        if (!ob) continue;
+        const uint64_t OUTBREAK = 3ULL << 58;
+        if (!r->ob_rng) r->ob_rng = fs_calloc(sc->nunits, sizeof *r->ob_rng);
+        rng_seed_key(&r->ob_rng[u], sc->seed, (uint64_t)rep, OUTBREAK | u, UINT64_MAX);
+        double t = nhpp_next(ob, 0, rng_exp(&r->ob_rng[u], 1.0), sc->horizon);
+        if (t < sc->horizon)
+            cal_push(r->cal, (struct cal_event){.time = t, .kind = EV_OUTBREAK, .id = (uint32_t)u});
+    }
     for (size_t s = 0; s < sc->narrivals; s++) {
         rng_seed_key(&r->arr_rng[s], sc->seed, (uint64_t)rep, 0, s);
         double t = nhpp_next(&sc->arrivals[s].nhpp, 0, rng_exp(&r->arr_rng[s], 1.0), sc->horizon);
@@ -219,6 +233,10 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         units_on_capacity(r, (int)ev->id, ev->arg);
         path_offer(r, (int)ev->id);
         if (!isnan(r->dl_since)) dl_check(r);
+        break;
+    case EV_OUTBREAK:
+        if (units_on_outbreak(r, (int)ev->id, ev->arg)) path_offer(r, (int)ev->id);
+        if (!isnan(r->dl_since)) dl_check(r); /* places reopened: thawed? */
         break;
     case EV_ADMIT_HOURS:
         if (units_on_admit_hours(r, (int)ev->id, (int)ev->arg)) path_offer(r, (int)ev->id);

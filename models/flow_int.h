@@ -44,7 +44,8 @@ enum {
     EV_CHC_DECIDED,
     EV_RENEGE,
     EV_DEPART,
-    EV_ADMIT_HOURS /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
+    EV_ADMIT_HOURS, /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
+    EV_OUTBREAK     /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
 };
 
 enum pstate {
@@ -186,6 +187,9 @@ struct unit_rt {
     /* delayed in an internal delay, waiting for the discharge hour (units with sc_unit
      * discharge only: last, after the fields every unit uses) */
     struct tw int_tw, dh_tw;
+    /* places shut by outbreaks now (sc_unit outbreak only), and their time-weighted count */
+    double shut;
+    struct tw closed_tw;
 };
 
 struct rep {
@@ -215,6 +219,8 @@ struct rep {
     /* With priorities (sc nprio > 1): ptail[u * nprio + k], the last patient of rank k in unit
      * u's queue (NONE: none), where the next of that rank goes; NULL without */
     uint32_t *ptail;
+    /* Outbreaks' streams, one per unit (NULL without outbreaks): starts, sizes, lengths */
+    struct rng *ob_rng;
     size_t nstack, stackcap;
     int offering; /* the unit whose freed places the cascade is filling, -1 none */
     /* The run's stop flag (flow_opts, may be NULL), looked at every CASCADE_STOP_EVERY moves
@@ -312,6 +318,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed);
 void units_on_capacity(struct rep *r, int u, uint32_t k);
 int units_on_surge(struct rep *r, int u, uint32_t epoch);
 int units_on_admit_hours(struct rep *r, int u, int open);
+int units_on_outbreak(struct rep *r, int u, uint32_t arg);
 
 /* ---- flow_pathways.c: care pathways ---- */
 
@@ -356,6 +363,7 @@ void rec_lost(struct rep *r, int u, const struct patient *p);
  * (1) or closed (0). */
 void rec_capacity(struct rep *r, int u, double places);
 void rec_surge(struct rep *r, int u, int on);
+void rec_closed(struct rep *r, int u, double places);
 /* A patient arrived at unit u's door (from outside, or at the end of a stay elsewhere). */
 void rec_arrived(struct rep *r, int u);
 /* Unit u's queue changed by d (patient p's), to U->qlen; its occupancy by d, to U->occ. */

@@ -173,6 +173,10 @@ void rec_surge(struct rep *r, int u, int on) {
     tw_set(&r->u[u].surge_tw, r->now, on);
 }
 
+void rec_closed(struct rep *r, int u, double places) {
+    tw_set(&r->u[u].closed_tw, r->now, places);
+}
+
 void rec_queue(struct rep *r, int u, const struct patient *p, int d) {
     if (r->gwin) tw_add(&r->g_q[gi(r, u, p)], r->now, d);
     tw_set(&r->u[u].q_tw, r->now, r->u[u].qlen);
@@ -522,6 +526,7 @@ void rec_close_window(struct rep *r, double t) {
          * snapshot: take it at the end of each bucket. */
         r->win[i].nctr_sum = U->delayed;
         r->win[i].nctr_n = 1;
+        if (r->sc->unit[i].outbreak) r->win[i].closed_area = tw_area(&U->closed_tw, t);
         if (U->caps & UNIT_RT_DISCHARGE) {
             r->win[i].internal_area = tw_area(&U->int_tw, t);
             r->win[i].dhour_area = tw_area(&U->dh_tw, t);
@@ -586,6 +591,7 @@ void rec_close_window(struct rep *r, double t) {
             tw_reset(&U->int_tw, t);
             tw_reset(&U->dh_tw, t);
         }
+        if (sc->unit[i].outbreak) tw_reset(&U->closed_tw, t);
     }
     r->win_start = t;
     for (size_t k = 0; k < npairs; k++) tw_reset(&r->await_tw[k], t);

@@ -120,6 +120,13 @@ static uint32_t dequeue(struct rep *r, int u) {
     return id;
 }
 
+/* The places open: the schedule's (base) less those an outbreak has closed, plus surge places
+ * while surging. A closure takes places out of use as they free (nobody is evicted). */
+static double places_open(const struct rep *r, int u) {
+    const struct unit_rt *U = &r->u[u];
+    return fmax(U->base - U->shut, 0) + (U->surging ? r->sc->unit[u].surge_capacity : 0);
+}
+
 /* Escalation: arm a check when occupancy reaches surge_on x base, cancel it if occupancy
  * drops first; while surging, close the surge places once occupancy is below surge_off x base
  * (no one is evicted: they are simply not refilled). Surge places extend an open ward: a ward
@@ -131,7 +138,7 @@ static void surge_update(struct rep *r, int u) {
     if (U->surging) {
         if (!(U->base > 0) || U->occ < su->surge_off * U->base) {
             U->surging = 0;
-            U->cap = U->base;
+            U->cap = places_open(r, u);
             rec_surge(r, u, 0);
             rec_capacity(r, u, U->cap);
         }
@@ -426,11 +433,43 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
 
 void units_on_capacity(struct rep *r, int u, uint32_t k) {
     struct unit_rt *U = &r->u[u];
-    double c = r->sc->unit[u].sched_cap[k];
-    U->base = c;
-    U->cap = c + (U->surging ? r->sc->unit[u].surge_capacity : 0);
+    U->base = r->sc->unit[u].sched_cap[k];
+    U->cap = places_open(r, u);
     rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
+    if (r->sc->unit[u].outbreak) rec_closed(r, u, fmin(U->shut, U->base));
     if (U->extras & UX_SURGE) surge_update(r, u);
+}
+
+/* An outbreak starts (arg 0: its places close, its end and the next start are scheduled, all
+ * drawn from the unit's own stream) or ends (arg k + 1: k places reopen). Returns 1 when places
+ * reopened (the caller offers them). */
+int units_on_outbreak(struct rep *r, int u, uint32_t arg) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    struct unit_rt *U = &r->u[u];
+    struct rng *g = &r->ob_rng[u];
+    if (arg == 0) {
+        /* whole places; at most a billion, so that k + 1 is an event's 32-bit arg */
+        double k = fmin(fmax(0, round(dist_sample(&su->outbreak_beds, g))), 1e9);
+        double end = r->now + dist_sample(&su->outbreak_duration, g);
+        double next = nhpp_next(su->outbreak, r->now, rng_exp(g, 1.0), r->sc->horizon);
+        if (next < r->sc->horizon)
+            cal_push(r->cal,
+                     (struct cal_event){.time = next, .kind = EV_OUTBREAK, .id = (uint32_t)u});
+        if (!(k > 0)) return 0;
+        U->shut += k;
+        if (end < r->sc->horizon)
+            cal_push(r->cal, (struct cal_event){.time = end,
+                                                .kind = EV_OUTBREAK,
+                                                .id = (uint32_t)u,
+                                                .arg = (uint32_t)k + 1});
+    } else {
+        U->shut -= arg - 1;
+    }
+    U->cap = places_open(r, u);
+    rec_capacity(r, u, U->cap);
+    rec_closed(r, u, fmin(U->shut, U->base));
+    if (U->extras & UX_SURGE) surge_update(r, u);
+    return arg != 0;
 }
 
 /* The admission hours turn (sc_unit ahours): the unit opens or closes, and the next turn is
@@ -452,7 +491,7 @@ int units_on_surge(struct rep *r, int u, uint32_t epoch) {
     if (!U->armed || epoch != U->surge_epoch) return 0;
     U->armed = 0;
     U->surging = 1;
-    U->cap = U->base + r->sc->unit[u].surge_capacity;
+    U->cap = places_open(r, u);
     rec_surge(r, u, 1);
     rec_capacity(r, u, U->cap);
     return 1;

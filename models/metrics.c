@@ -146,6 +146,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->has_internal || u->ninternal_to > 0;
     case MW_DISCHARGE_HOURS:
         return u->has_dhours;
+    case MW_OUTBREAK:
+        return u->outbreak != NULL;
     case MW_DISCHARGE:
         return u->discharge;
     case MW_POPULATION:
@@ -568,6 +570,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_SURGE_HOURS:
             v = 24 * w->surge_area / length;
+            break;
+        case MET_BEDS_CLOSED_OUTBREAK:
+            v = w->closed_area / length;
             break;
         case MET_SURGE_BED_DAYS:
             v = sc->unit[s->unit].surge_capacity * w->surge_area / length;

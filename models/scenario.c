@@ -350,6 +350,10 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->dhours);
         nhpp_fini(u->ahours);
         fs_free(u->ahours);
+        nhpp_fini(u->outbreak);
+        fs_free(u->outbreak);
+        dist_fini(&u->outbreak_beds);
+        dist_fini(&u->outbreak_duration);
         for (size_t g = 0; u->g && g < scenario_ngroups(sc); g++) {
             dist_fini(&u->g[g].stay);
             dist_fini(&u->g[g].readmit_after);

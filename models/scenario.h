@@ -101,6 +101,11 @@ struct sc_unit {
      * piecewise-constant rate discharge_rate x weight(h); dhours_inf: at once in the first
      * hour of positive weight). discharge: any of them, which also turns on the unit's
      * discharge measures. */
+    /* Outbreaks (outbreak_*): closures starting as a Poisson process (by_date multipliers),
+     * each closing a number of places drawn from outbreak_beds for outbreak_duration; NULL:
+     * none (flow_units.c) */
+    struct nhpp *outbreak;
+    struct dist outbreak_beds, outbreak_duration;
     int discharge, has_internal, has_dhours, dhours_inf;
     struct dist internal;
     size_t ninternal_to;

@@ -277,6 +277,48 @@ static int unit_surge(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     return 0;
 }
 
+/* Outbreaks: closures of places that start at outbreak_rate (times outbreak_by_date's
+ * multipliers), each closing outbreak_beds places for outbreak_duration. All three or none. */
+static int unit_outbreaks(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *rate_e = opt(s, K_unit_outbreak_rate), *beds_e = opt(s, K_unit_outbreak_beds),
+                     *dur_e = opt(s, K_unit_outbreak_duration),
+                     *date_e = opt(s, K_unit_outbreak_by_date);
+    if (!rate_e) {
+        struct doc_entry *e = beds_e ? beds_e : dur_e ? dur_e : date_e;
+        return e ? key_got(c, e,
+                           "expected outbreak_rate beside it (outbreaks need a rate, "
+                           "outbreak_beds and outbreak_duration)")
+                 : 0;
+    }
+    if (!beds_e || !dur_e)
+        return key_got(c, rate_e,
+                       beds_e ? "expected outbreak_duration beside it (how long a closure lasts)"
+                              : "expected outbreak_beds beside it (places closed by each)");
+    if (!unit_finite(u))
+        return key_got(c, rate_e, "expected a unit of finite capacity (its places are closed)");
+    double rate;
+    if (parse_key(c, rate_e, val_rate, &rate)) return -1;
+    if (build_dist(c, beds_e, &u->outbreak_beds) || build_dist(c, dur_e, &u->outbreak_duration))
+        return -1;
+    double *days = NULL, *mult = NULL;
+    size_t n = 0;
+    if (date_e) {
+        if (read_dated(c, date_e, parse_number_any, &days, &mult, &n)) {
+            fs_free(days);
+            fs_free(mult);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) days[i] -= (double)c->sc->start_day;
+    }
+    char why[FS_MSG_MAX];
+    u->outbreak = fs_calloc(1, sizeof *u->outbreak);
+    int rc = nhpp_init(u->outbreak, rate, NULL, 0, days, mult, n, why, sizeof why);
+    fs_free(days);
+    fs_free(mult);
+    if (rc) return key_fail(c, date_e ? date_e : rate_e, why);
+    return 0;
+}
+
 /* A key of A&E's on a unit of another kind: its kind is what the message quotes. */
 static int kind_fail(struct ctx *c, const struct doc_entry *e, const struct sc_unit *u,
                      const char *why) {
@@ -482,7 +524,7 @@ static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
     unit_kind,       unit_places,  unit_stay,      unit_when_full, unit_patience,
     unit_costs,      unit_readmit, unit_step_down, unit_census,    unit_surge,
-    unit_front_door, unit_levels,  unit_discharge, unit_admission,
+    unit_front_door, unit_levels,  unit_discharge, unit_admission, unit_outbreaks,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {

@@ -88,6 +88,10 @@ int val_rate(const char *s, double *per_day, char *err, size_t errlen) {
         f = 1.0;
     else if (*e == 'h')
         f = 24.0;
+    else if (*e == 'w') /* rare events: outbreaks a week, a year */
+        f = 1 / 7.0;
+    else if (*e == 'y')
+        f = 1 / 365.25;
     else
         return expected(err, errlen, hint, s);
     if (!only_ws(e + 1)) return expected(err, errlen, hint, s);

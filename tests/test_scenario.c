@@ -493,6 +493,17 @@ static const struct bad_input bad_inputs[] = {
     {"a missing table is refused, naming it", "nofile.ini",
      BASE "capacity_schedule = missing.csv\n",
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},
+    {"an outbreak rate without its places is refused", "ob_beds.ini",
+     BASE "outbreak_rate = 6/y\noutbreak_duration = exp(5d)\n",
+     "11: outbreak_rate: expected outbreak_beds beside it (places closed by each), got '6/y'"},
+    {"outbreak places without a rate are refused", "ob_rate.ini", BASE "outbreak_beds = fixed(4)\n",
+     "11: outbreak_beds: expected outbreak_rate beside it (outbreaks need a rate, outbreak_beds "
+     "and outbreak_duration), got 'fixed(4)'"},
+    {"outbreaks on a unit of unlimited places are refused", "ob_inf.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "[unit ward]\nstay = exp(2d)\noutbreak_rate = 6/y\noutbreak_beds = fixed(4)\n"
+     "outbreak_duration = exp(5d)\n",
+     "8: outbreak_rate: expected a unit of finite capacity (its places are closed), got '6/y'"},
     {"a priority out of range is refused", "prio_range.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\npriority = 101\n"
      "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",

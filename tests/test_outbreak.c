@@ -1,0 +1,111 @@
+/* Outbreaks closing places (outbreak_rate, outbreak_beds, outbreak_duration, outbreak_by_date):
+ * the outbreaks are an M/G/infinity queue of their own, so the mean number of places closed is
+ * lambda E[K] E[D] (Little) whatever the ward does; a by_date multiplier scales lambda; the
+ * closures never evict, and their own stream leaves every patient's draw in step. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "testflow.h"
+#include "testutil.h"
+
+static const char *dir;
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_outbreak");
+    return 0;
+}
+
+/* Mean and 99.9% half-width over n replications of ward.metric. */
+static void over_reps(const char *text, int n, const char *metric, double *mean, double *half) {
+    struct run r;
+    tf_load(&r, dir, text, 0);
+    double v[16], sum = 0, ss = 0;
+    for (int k = 0; k < n; k++) {
+        tf_rep(&r, k, NULL);
+        sum += v[k] = tf_get(&r, "ward", metric);
+    }
+    tf_done(&r);
+    *mean = sum / n;
+    for (int k = 0; k < n; k++) ss += (v[k] - *mean) * (v[k] - *mean);
+    *half = gsl_cdf_tdist_Pinv(0.9995, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
+}
+
+/* One outbreak a month closing 6 places for an exponential 4 days: 0.8 places closed. With
+ * sizes uniform on 2..10 (rounded: mean 6) and lognormal lengths, the same. */
+#define WARD(extra)                                                                                \
+    "[scenario]\nhorizon = 4000d\nwarmup = 50d\n"                                                  \
+    "[arrivals a]\nto = ward\nrate = 10/d\n"                                                       \
+    "[unit ward]\ncapacity = 60\nstay = exp(3d)\noutbreak_rate = 12/y\n" extra
+
+static void places_closed_are_lambda_k_d(void **s) {
+    (void)s;
+    const double lambda = 12 / 365.25;
+    struct {
+        const char *extra;
+        double want;
+    } cases[] = {
+        {"outbreak_beds = fixed(6)\noutbreak_duration = exp(4d)\n", lambda * 6 * 4},
+        {"outbreak_beds = uniform(1.5, 10.5)\noutbreak_duration = lognormal(5d, 4d)\n",
+         lambda * 6 * 5},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, WARD("%s"), cases[i].extra);
+        double mean, half;
+        over_reps(text, 8, "beds_closed_outbreak", &mean, &half);
+        print_message("places closed %.4f +- %.4f (99.9%%), lambda E[K] E[D] %.4f\n", mean, half,
+                      cases[i].want);
+        assert_close(mean, cases[i].want, half);
+    }
+}
+
+/* outbreak_by_date: a multiplier of 2 from before the start doubles the rate. */
+static void a_by_date_multiplier_scales_the_rate(void **s) {
+    (void)s;
+    tf_put(dir, "twice.csv", "date,multiplier\n2020-01-01,2\n");
+    double mean, half;
+    over_reps(WARD("outbreak_beds = fixed(6)\noutbreak_duration = exp(4d)\n"
+                   "outbreak_by_date = twice.csv\n"),
+              8, "beds_closed_outbreak", &mean, &half);
+    double want = 2 * 12 / 365.25 * 24;
+    print_message("doubled: %.4f +- %.4f, want %.4f\n", mean, half, want);
+    assert_close(mean, want, half);
+}
+
+/* Closing all 10 places of a full ward for long spells: nobody is evicted (occupancy may stay
+ * above the places open until patients leave), the ward waits longer, and the same patients
+ * arrive as without outbreaks (their own stream). */
+static void closures_never_evict_and_move_no_draw(void **s) {
+    (void)s;
+    const char *base = "[scenario]\nhorizon = 400d\nwarmup = 20d\n"
+                       "[arrivals a]\nto = ward\nrate = 2/d\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(3d)\n";
+    char with[1024];
+    snprintf(with, sizeof with,
+             "%soutbreak_rate = 1/w\noutbreak_beds = fixed(10)\noutbreak_duration = fixed(2d)\n",
+             base);
+    struct run a, b;
+    tf_load(&a, dir, base, 0);
+    tf_load(&b, dir, with, 0);
+    tf_rep(&a, 0, NULL);
+    tf_rep(&b, 0, NULL);
+    assert_close(tf_get(&b, "", "arrivals"), tf_get(&a, "", "arrivals"), 0);
+    print_message("wait %.4f d without, %.4f with; closed %.3f\n", tf_get(&a, "ward", "wait_mean"),
+                  tf_get(&b, "ward", "wait_mean"), tf_get(&b, "ward", "beds_closed_outbreak"));
+    assert_true(tf_get(&b, "ward", "wait_mean") > 3 * tf_get(&a, "ward", "wait_mean"));
+    assert_true(tf_get(&b, "ward", "beds_closed_outbreak") > 1.5);     /* about 10 x 2 / 7 */
+    assert_int_equal(tf_slot(&a, "ward", "beds_closed_outbreak"), -1); /* none, no metric */
+    tf_done(&a);
+    tf_done(&b);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(places_closed_are_lambda_k_d),
+        cmocka_unit_test(a_by_date_multiplier_scales_the_rate),
+        cmocka_unit_test(closures_never_evict_and_move_no_draw),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
