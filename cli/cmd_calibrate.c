@@ -26,6 +26,8 @@ struct vary {
     char *key;
     double low, high, start;
     int is_dist, integer;
+    int inf;              /* its value is inf: a count, or a key whose unit is unknown */
+    long line;            /* its row in VARY.csv */
     char *suffix;         /* a rate's "/h" or "/d", as written; or NULL */
     struct val_dist base; /* for a distribution */
 };
@@ -44,7 +46,7 @@ struct cal {
     size_t nt;
     int evals; /* runs of the scenario: at most --max-evals */
     char err[FS_MSG_MAX];
-    int failed;
+    int failed;       /* a run failed: its status (FS_ESTOPPED on Ctrl-C), and err */
     double best;      /* the lowest objective run so far (non-finite as 1e300, as the search) */
     double *best_got; /* the targets' achieved means there (nt of them) */
     double *got;      /* scratch, nt */
@@ -113,17 +115,24 @@ static double evaluate(struct cal *c, const double *x, double *got) {
         c->best_diag = fs_calloc(nd, sizeof *c->best_diag);
         c->ndiag = nd;
     }
-    if (cli_run_summaries_diag(sc, &ml, c->o->threads, keep, c->diag, err, sizeof err) != 0) {
+    int rc = cli_run_summaries_diag(sc, &ml, c->o->threads, keep, c->diag, err, sizeof err);
+    if (rc != 0) {
         if (!c->failed) snprintf(c->err, sizeof c->err, "%s", err);
-        c->failed = 1;
+        if (!c->failed) c->failed = rc;
     } else {
         f = 0;
         for (size_t i = 0; i < c->nt; i++) {
             struct target *t = &c->t[i];
             double sum = 0;
             int n = 0;
-            for (int r = 0; r < sc->replications; r++) {
-                double v = keep[(size_t)r * ml.n + (size_t)t->slot];
+            /* The target's slot in this point's layout: a varied key can add or remove metrics
+             * (surge_capacity 0 has no surge metrics), moving the others; none here: NaN. */
+            int u = *t->unit ? scenario_unit_index(sc, t->unit) : -1;
+            size_t slot = ml.n;
+            for (size_t k = 0; k < ml.n && slot == ml.n; k++)
+                if (ml.slot[k].unit == u && !strcmp(ml.slot[k].name, t->metric)) slot = k;
+            for (int r = 0; r < sc->replications && slot < ml.n; r++) {
+                double v = keep[(size_t)r * ml.n + slot];
                 if (!isnan(v)) sum += v, n++;
             }
             double mean = n ? sum / n : NAN;
@@ -152,6 +161,43 @@ static double objective(void *ctx, const double *x) {
         if (c->ndiag) memcpy(c->best_diag, c->diag, c->ndiag * sizeof *c->diag);
     }
     return f;
+}
+
+/* Both bounds of a row load, each alone over the scenario (and its --set): else the row's
+ * message, naming the bound and the loader's reason, rather than a search whose every point
+ * is refused and a best point that cannot be written (exit 1). The key's value says what the
+ * bounds are (the number of a rate in the value's own unit): a value with no unit, inf, is
+ * read as a whole number, which a rate or a duration is not. */
+static int vary_bounds_load(struct cal *c, const struct vary *v, const char *path, char *err,
+                            size_t errlen) {
+    const struct opts *o = c->o;
+    const char **sets = fs_calloc(o->nsets + 1, sizeof *sets);
+    for (size_t i = 0; i < o->nsets; i++) sets[i] = o->sets[i];
+    int rc = 0;
+    for (int b = 0; b < 2 && !rc; b++) {
+        char *set = set_string(v, b ? v->high : v->low), why[FS_MSG_MAX];
+        sets[o->nsets] = set;
+        struct scenario *sc = scenario_load(o->file, sets, o->nsets + 1, why, sizeof why);
+        /* inf read as a whole number where the key wants a unit: say where the unit comes from */
+        int unitless =
+            v->inf && (strstr(why, "expected a rate") || strstr(why, "expected a duration"));
+        if (!sc) {
+            snprintf(err, errlen,
+                     "%s:%ld: %s: expected bounds the scenario takes, got %s %.10g, which it "
+                     "refuses: %s%s",
+                     path, v->line, v->key, b ? "high" : "low", b ? v->high : v->low, why,
+                     unitless
+                         ? " (the key's value is inf, which has no unit for the bounds: give it "
+                           "a value with its unit in the scenario, such as a rate like 6/d, to "
+                           "vary it)"
+                         : "");
+            rc = -1;
+        }
+        scenario_free(sc);
+        fs_free(set);
+    }
+    fs_free(sets);
+    return rc;
 }
 
 static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t errlen) {
@@ -183,6 +229,15 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
             rc = -1;
             break;
         }
+        for (size_t k = 0; k < c->nv && !rc; k++)
+            if (!strcmp(c->v[k].key, v->key)) {
+                snprintf(err, errlen,
+                         "%s:%ld: '%s': expected each key once (it is also on line %ld)", path,
+                         r->line, v->key, c->v[k].line);
+                rc = -1;
+            }
+        if (rc) break;
+        v->line = r->line;
         /* The key's current value decides how it varies. */
         const char *dot = strchr(v->key, '.');
         struct doc_section *s = NULL;
@@ -220,10 +275,12 @@ static int read_vary(struct cal *c, const struct scenario *sc, char *err, size_t
             break;
         } else {
             v->integer = !strchr(val, '.') && !strchr(val, 'e') && !strchr(val, 'E');
+            v->inf = isinf(v->start);
         }
         fs_free(v->base.file);
         v->start = fmin(fmax(v->start, v->low), v->high);
         c->nv++;
+        if ((rc = vary_bounds_load(c, v, path, err, errlen))) break;
     }
     table_fini(&t);
     return rc;
@@ -338,17 +395,32 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     char dir[FS_PATH_MAX];
     struct outdir *od = NULL;
     static const char *const files[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
+    for (size_t k = 0; k < c.nv; k++)
+        low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
+    if (status == EXIT_OK) {
+        /* The rows' bounds load one at a time (read_vary); together, at the start, they
+         * may still conflict (surge_off above surge_on): said at once, not after the search. */
+        char why[FS_MSG_MAX];
+        struct scenario *at = load_at(&c, start, why, sizeof why);
+        if (!at) {
+            snprintf(err, sizeof err,
+                     "%s: the varied keys at their start values together: the scenario refuses "
+                     "them: %s",
+                     o->vary, why);
+            fprintf(stderr, "%s\n", err);
+            status = EXIT_BAD_INPUT;
+        }
+        scenario_free(at);
+    }
     if (status == EXIT_OK) status = cli_results_dir(o, "calibrate-", sc, dir, sizeof dir);
     if (status == EXIT_OK) status = cli_outdir_open(&od, dir, files, NULL, o->quiet);
     if (status == EXIT_OK) {
-        for (size_t k = 0; k < c.nv; k++)
-            low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
         struct calib_job job = {c.nv, low, high, start, objective, &c, o->max_evals, 1e-3};
         if (!o->quiet)
             printf("flowsim calibrate: %zu keys, %zu targets, %d replications per evaluation\n",
                    c.nv, c.nt, sc->replications);
         calib_minimise(&job, best, &fbest);
-        if (c.failed) status = cli_fail(-1, c.err);
+        if (c.failed) status = cli_fail(c.failed, c.err);
     }
     if (status == EXIT_OK) {
         /* The best point's objective and achieved values, from its run in the search (the
@@ -359,7 +431,16 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         if (fin) warnings = calibrated_warnings(&c, fin, &frozen, &unsteady);
         const char *stage = outdir_stage(od);
         struct csvout_file ini = {0}, csv = {0};
-        int rc = fin ? csvout_open(&ini, stage, "calibrated.ini", err, sizeof err) : FS_EBUG;
+        /* Each point of the search is within every row's bounds, all of which load, but keys
+         * varied together may conflict there: refused as the start point would be. */
+        char why[FS_MSG_MAX];
+        if (!fin) snprintf(why, sizeof why, "%s", err);
+        if (!fin)
+            snprintf(err, sizeof err,
+                     "%s: the varied keys at the values found together: the scenario refuses "
+                     "them: %s",
+                     o->vary, why);
+        int rc = fin ? csvout_open(&ini, stage, "calibrated.ini", err, sizeof err) : FS_EINPUT;
         if (rc == 0) {
             scenario_write_resolved(fin, ini.f, 0);
             rc = csvout_close(&ini, err, sizeof err);

@@ -231,6 +231,9 @@ void rec_corridor(struct rep *r, int u, const struct patient *p, int d) {
  * escalation levels, counted in the open window. */
 void rec_snapshot(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
+    /* In the warm-up the window is thrown away when it closes: nothing to count (the census
+     * walks every patient, a fifth of a Birmingham run with board measures). */
+    if (!r->collecting) return;
     for (size_t u = 0; u < sc->nunits; u++) {
         struct unit_window *w = &r->win[u];
         const struct unit_rt *U = &r->u[u];

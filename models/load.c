@@ -235,6 +235,15 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
             out[x->unit].load += lam[x->from] * x->hold;
         }
     }
+    /* An ambulance handover (handover_time) holds the cubicle before the A&E stay begins: the
+     * streams' ambulance patients, whatever their group (the share is drawn per patient). */
+    for (size_t i = 0; i < sc->narrivals; i++) {
+        const struct sc_arrivals *A = &sc->arrivals[i];
+        const struct sc_unit *U = &sc->unit[A->to];
+        if (A->ambulance > 0 && U->has_handover_time)
+            out[A->to].load +=
+                mean_rate(&A->nhpp, from, to) * A->ambulance * dist_mean(&U->handover_time);
+    }
     for (size_t u = 0; u < n; u++)
         out[u].stay = out[u].arrivals > 0 ? out[u].load / out[u].arrivals : NAN;
     fs_free(a);

@@ -144,6 +144,7 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
     struct doc_entry *how_e = opt(s, K_arrivals_hour_of_week);
     if (how_e) {
         if (read_hour_of_week(c, how_e, how)) return -1;
+        how_scaled(how, how); /* the rate is the mean: only the profile's shape matters */
         howp = how;
     }
     double *days = NULL, *mult = NULL;
@@ -324,6 +325,7 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
     for (size_t i = 0; rc == 0 && i < nsets; i++) rc = doc_set(&sc->doc, sets[i], err, errlen);
     if (rc == 0) rc = build(&c);
     fs_free(c.usec);
+    notes_fini(&c);
     if (rc != 0) {
         scenario_free(sc);
         return NULL;

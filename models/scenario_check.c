@@ -214,64 +214,6 @@ static int loop_find(const struct loop_graph *g, int *path, size_t *len) {
 
 /* ---- warnings: what loads but is probably not what was meant -------------------------------- */
 
-/* Keys whose values are durations or distributions of durations (KEY.GROUP too). */
-static const char *const duration_keys[] = {
-    "horizon",  "warmup",      "interval",   "stay",   "readmit_after",
-    "patience", "surge_after", "assessment", "target", NULL};
-
-static int duration_key(const char *key) {
-    size_t n = strcspn(key, ".");
-    for (const char *const *k = duration_keys; *k; k++)
-        if (strlen(*k) == n && !strncmp(*k, key, n)) return 1;
-    return 0;
-}
-
-/* The first number of text[0..n) written without a unit (not 0, which is 0 in any unit): its
- * length, its start in *at; 0 when none. */
-static size_t bare_number(const char *text, size_t n, const char **at) {
-    while (n && isspace((unsigned char)*text)) text++, n--;
-    while (n && isspace((unsigned char)text[n - 1])) n--;
-    char buf[64];
-    if (!n || n >= sizeof buf) return 0;
-    memcpy(buf, text, n);
-    buf[n] = 0;
-    char *end;
-    double x = strtod(buf, &end);
-    if (end == buf || *end || x == 0 || !isdigit((unsigned char)buf[n - 1])) return 0;
-    *at = text;
-    return n;
-}
-
-/* A duration, or a distribution's duration arguments (not Weibull's shape, not a file name),
- * with a bare number: "3 is 3 days" is the warning. */
-static void warn_bare_duration(struct ctx *c, const struct doc_entry *e) {
-    const char *v = e->value, *open = strchr(v, '('), *at = NULL;
-    size_t len = 0;
-    if (!open) {
-        len = bare_number(v, strlen(v), &at);
-    } else {
-        size_t namelen = (size_t)(open - v);
-        if (namelen >= 9 && !strncmp(v, "empirical", 9)) return;
-        int skip = namelen >= 7 && !strncmp(v, "weibull", 7); /* the shape has no unit */
-        for (const char *a = open + 1; *a && !len;) {
-            size_t n = strcspn(a, ",)");
-            if (skip)
-                skip = 0;
-            else
-                len = bare_number(a, n, &at);
-            a += n;
-            if (*a) a++;
-        }
-    }
-    if (!len) return;
-    char why[FS_MSG_MAX];
-    snprintf(why, sizeof why,
-             "%s: a number without a unit is days: %.*s here is %.*s days (write %.*sd to say "
-             "so, or %.*sh if hours were meant)",
-             e->key, (int)len, at, (int)len, at, (int)len, at, (int)len, at);
-    doc_warn(c->d, e->file, e->line, why);
-}
-
 /* An A&E stay of a day or more on average: A&E stays are hours (the 4-hour standard), and a
  * stay meant in hours but written without a unit is days. */
 static void warn_ae_stay(struct ctx *c, size_t u, const struct doc_entry *e) {
@@ -299,11 +241,84 @@ static int given(const struct doc_section *s, const struct doc_entry *e) {
     return e->line > 0 || e->file != s->file;
 }
 
-/* A key given where nothing reads it: what it needs to have an effect. */
+static void leaves_for(const struct scenario *sc, int u, unsigned char *to);
+
+/* Whether a unit is never full: unlimited places at every time and no hours closed to
+ * admissions, so nobody ever queues at its door. */
+static int never_full(const struct sc_unit *U) {
+    int inf = isinf(U->capacity);
+    for (size_t i = 0; i < U->nsched; i++) inf &= isinf(U->sched_cap[i]);
+    return inf && !U->ahours;
+}
+
+/* Whether a patient sent to v may have to wait for it, holding its place where it is: v may
+ * be full and queues, or diverts to a unit that may (a chain of diverts ends: build). */
+static int may_block(const struct scenario *sc, int v) {
+    const struct sc_unit *V = &sc->unit[v];
+    if (never_full(V) || V->when_full == FULL_LOSE) return 0;
+    return V->when_full == FULL_QUEUE || may_block(sc, V->divert);
+}
+
+/* Whether some patient leaving u may wait for its next unit (A&E's corridor holds them). */
+static int leaves_to_wait(const struct scenario *sc, size_t u) {
+    unsigned char *to = fs_malloc(sc->nunits + 1);
+    leaves_for(sc, (int)u, to);
+    int any = 0;
+    for (size_t v = 0; v < sc->nunits && !any; v++) any = to[v] && may_block(sc, (int)v);
+    fs_free(to);
+    return any;
+}
+
+/* Whether internal_delay_to names every destination u's patients leave for, leaving
+ * internal_delay none. */
+static int internal_to_all(const struct scenario *sc, size_t u) {
+    const struct sc_unit *U = &sc->unit[u];
+    size_t n = sc->nunits;
+    unsigned char *to = fs_malloc(n + 1);
+    leaves_for(sc, (int)u, to);
+    for (size_t k = 0; k < U->ninternal_to; k++) {
+        int d = U->internal_to_dest[k];
+        to[d == ROUTE_EXIT ? n : (size_t)d] = 0;
+    }
+    /* readmission is a way home too: its delay is exit's */
+    int all = 1;
+    for (size_t v = 0; v <= n && all; v++) all = !to[v];
+    fs_free(to);
+    return all;
+}
+
+/* A key given where nothing reads it, or whose every reading changes nothing: what it needs to
+ * have an effect. Only the clear cases: a value that is the key's "none" (ambulance = 0,
+ * discharge_any_hour = 0, corridor_capacity = 0) is no slip. */
 static const char *no_effect(const struct scenario *sc, const char *type, size_t u,
                              const struct doc_entry *e) {
     if (!strcmp(type, "unit")) {
         const struct sc_unit *U = &sc->unit[u];
+        if (is_key(e->key, "handover_time") && U->has_handover_time && !U->has_ambulance)
+            return "has no effect without ambulance patients (no [arrivals] stream to this unit "
+                   "has ambulance > 0: the handover is theirs)";
+        if (is_key(e->key, "corridor_capacity") && U->corridor_capacity > 0 &&
+            !leaves_to_wait(sc, u))
+            return "has no effect: none of this unit's patients goes on to a unit that can be "
+                   "full and make it wait (by next, a group's next.GROUP, a [transfer]'s "
+                   "on_reject or [chc]), so nobody waits in its corridor";
+        if (is_key(e->key, "internal_delay") && U->has_internal && internal_to_all(sc, u))
+            return "has no effect: internal_delay_to names every destination this unit's "
+                   "patients leave for, so their delays are its";
+        if (is_key(e->key, "discharge_any_hour") && U->has_dhours && U->any_hour >= 1)
+            return "has no effect on when patients leave: at 1 every departure leaves at any "
+                   "hour, so discharge_hour_of_week's hours (and discharge_rate) hold nobody "
+                   "back (its discharge measures are still reported)";
+        if (is_key(e->key, "admission_hour_of_week") && U->ahours) {
+            int closed = 0;
+            for (int h = 0; h < 168; h++) closed |= !(U->ahours->how[h] > 0);
+            if (!closed)
+                return "has no effect: every hour has a weight above 0, so the unit admits at "
+                       "every hour (a weight of 0 closes an hour)";
+        }
+        if (is_key(e->key, "patience") && U->has_patience && never_full(U))
+            return "has no effect on a unit that is never full (capacity inf, no admission "
+                   "hours): nobody queues there to give up";
         if ((is_key(e->key, "surge_on") || is_key(e->key, "surge_after") ||
              is_key(e->key, "surge_off")) &&
             !(U->surge_capacity > 0))
@@ -330,7 +345,9 @@ static void check_warnings(struct ctx *c) {
         int unit = !strcmp(s->type, "unit"), arrivals = !strcmp(s->type, "arrivals");
         for (size_t k = 0; k < s->n; k++) {
             const struct doc_entry *e = &s->e[k];
-            if (duration_key(e->key)) warn_bare_duration(c, e);
+            /* The loader's notes on it: a duration without a unit (note_bare_duration). */
+            for (size_t n = 0; n < c->nnotes; n++)
+                if (c->notes[n].key == e->key) doc_warn(d, e->file, e->line, c->notes[n].text);
             if (unit && c->sc->unit[u].kind == UNIT_AE && is_key(e->key, "stay"))
                 warn_ae_stay(c, u, e);
             const char *why = given(s, e) && (unit || arrivals)

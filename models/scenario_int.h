@@ -51,6 +51,14 @@ extern const struct sc_key_row sc_keys[K_COUNT];
 
 /* ---- loading context and messages (scenario_read.c) ----------------------------------------- */
 
+/* A warning about a key read as a duration, kept until the scenario has loaded and then given
+ * in the file's order (scenario_check.c): key is the entry's own key string, which stays put
+ * while its section grows. */
+struct key_note {
+    const char *key;
+    char *text; /* "KEY: ..." */
+};
+
 struct ctx {
     struct scenario *sc;
     struct doc *d;
@@ -58,6 +66,8 @@ struct ctx {
     size_t errlen;
     struct doc_section **usec; /* each unit's section, by unit index (doc_section is a search) */
     size_t table_rows;         /* rows read from CSV tables so far, each time a key names one */
+    struct key_note *notes;    /* durations written without a unit, one a key at most */
+    size_t nnotes, notecap;
 };
 
 typedef int (*parse_fn)(const char *s, double *v, char *err, size_t errlen);
@@ -92,6 +102,20 @@ struct doc_entry *opt_group(struct doc_section *s, enum sc_key k, const char *gr
 int parse_key(struct ctx *c, struct doc_entry *e, parse_fn fn, double *v);
 /* get(k), then parse_key: for a number with a default. */
 int key_number(struct ctx *c, struct doc_section *s, enum sc_key k, parse_fn fn, double *v);
+/* Every duration the loader reads goes through here (parse_key with val_duration, build_dist,
+ * an assessment's duration): text, e's value or one item of it, a duration or a distribution,
+ * is checked for a number without a unit (days: "3 is 3 days" is the warning), so no key read
+ * as a duration can miss the warning. One note a key. */
+void note_bare_duration(struct ctx *c, const struct doc_entry *e, const char *text);
+/* The notes kept, freed (scenario_load, loaded or not). */
+void notes_fini(struct ctx *c);
+/* A list value, "A, B, C": its items, split at commas outside brackets (a distribution has
+ * its own) and trimmed, as *items[0..*n) (free with list_free). An empty value or an empty
+ * item ("a,,b", "a,", ", a") is refused with "KEY: HINT, got 'VALUE'", hint "expected ...",
+ * the same for every list key. */
+int split_list(struct ctx *c, const struct doc_entry *e, const char *hint, char ***items,
+               size_t *n);
+void list_free(char **items, size_t n);
 /* A number >= 0 (costs, hour_of_week multipliers). */
 int parse_number_any(const char *s, double *v, char *err, size_t errlen);
 
@@ -112,6 +136,10 @@ int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **d
                size_t *n);
 /* hour_of_week = FILE.csv: 168 multipliers into how. */
 int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]);
+/* how scaled by a power of two (exact) so that its largest weight is below 1 and at least 1/2:
+ * the same profile, which the arrival process can normalise without overflow (weights of
+ * 4.9e-324 read as an infinite rate). Weights as given are for the checks that read them. */
+void how_scaled(const double how[168], double out[168]);
 /* A distribution (empirical(FILE.csv) read here). */
 int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d);
 /* [scenario] initial = FILE.csv, then every unit's census checked. */

@@ -1,6 +1,7 @@
 /* scenario_read.c — reading one key: the key table (scenario_keys.def) and what reads it (the
  * unknown-key check, defaults, required keys), the FILE:LINE messages, and unit lookup. Calls
  * only scenario_query.c of the loader's files. */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "models/limits.h"
 #include "scenario_int.h"
 #include "sim/core.h"
+#include "value.h"
 
 const struct sc_key_row sc_keys[K_COUNT] = {
 #define KEY(type, name, dflt, flags, expect) {#type, #name, dflt, flags, expect},
@@ -157,7 +159,95 @@ struct doc_entry *opt_group(struct doc_section *s, enum sc_key k, const char *gr
 int parse_key(struct ctx *c, struct doc_entry *e, parse_fn fn, double *v) {
     char why[FS_MSG_MAX];
     if (fn(e->value, v, why, sizeof why) != 0) return key_fail(c, e, why);
+    if (fn == val_duration) note_bare_duration(c, e, e->value);
     return 0;
+}
+
+/* The first number of text[0..n) written without a unit (not 0, which is 0 in any unit): its
+ * length, its start in *at; 0 when none. */
+static size_t bare_number(const char *text, size_t n, const char **at) {
+    while (n && isspace((unsigned char)*text)) text++, n--;
+    while (n && isspace((unsigned char)text[n - 1])) n--;
+    char buf[64];
+    if (!n || n >= sizeof buf) return 0;
+    memcpy(buf, text, n);
+    buf[n] = 0;
+    char *end;
+    double x = strtod(buf, &end);
+    if (end == buf || *end || x == 0 || !isdigit((unsigned char)buf[n - 1])) return 0;
+    *at = text;
+    return n;
+}
+
+void note_bare_duration(struct ctx *c, const struct doc_entry *e, const char *text) {
+    const char *open = strchr(text, '('), *at = NULL;
+    size_t len = 0;
+    if (!open) {
+        len = bare_number(text, strlen(text), &at);
+    } else {
+        const char *name = text;
+        while (isspace((unsigned char)*name)) name++;
+        size_t namelen = strspn(name, "abcdefghijklmnopqrstuvwxyz");
+        if (namelen == 9 && !strncmp(name, "empirical", 9)) return; /* its file warns */
+        int skip = namelen == 7 && !strncmp(name, "weibull", 7);    /* the shape has no unit */
+        for (const char *a = open + 1; *a && !len;) {
+            size_t n = strcspn(a, ",)");
+            if (skip)
+                skip = 0;
+            else
+                len = bare_number(a, n, &at);
+            a += n;
+            if (*a) a++;
+        }
+    }
+    if (!len) return;
+    for (size_t i = 0; i < c->nnotes; i++)
+        if (c->notes[i].key == e->key) return; /* one a key: its first */
+    fs_grow((void **)&c->notes, &c->notecap, c->nnotes + 1, sizeof *c->notes);
+    c->notes[c->nnotes++] = (struct key_note){
+        e->key, fs_sprintf("%s: a number without a unit is days: %.*s here is %.*s days (write "
+                           "%.*sd to say so, or %.*sh if hours were meant)",
+                           e->key, (int)len, at, (int)len, at, (int)len, at, (int)len, at)};
+}
+
+void notes_fini(struct ctx *c) {
+    for (size_t i = 0; i < c->nnotes; i++) fs_free(c->notes[i].text);
+    fs_free(c->notes);
+    c->notes = NULL;
+    c->nnotes = c->notecap = 0;
+}
+
+void list_free(char **items, size_t n) {
+    for (size_t i = 0; i < n; i++) fs_free(items[i]);
+    fs_free(items);
+}
+
+int split_list(struct ctx *c, const struct doc_entry *e, const char *hint, char ***items,
+               size_t *n) {
+    size_t cap = 0;
+    *items = NULL;
+    *n = 0;
+    for (const char *p = e->value;;) {
+        const char *end = p;
+        for (int depth = 0; *end && (*end != ',' || depth > 0); end++)
+            depth += (*end == '(') - (*end == ')');
+        const char *a = p, *b = end;
+        while (a < b && isspace((unsigned char)*a)) a++;
+        while (b > a && isspace((unsigned char)b[-1])) b--;
+        if (a == b) {
+            list_free(*items, *n);
+            *items = NULL;
+            *n = 0;
+            return key_got(c, e, hint);
+        }
+        fs_grow((void **)items, &cap, *n + 1, sizeof **items);
+        char *item = fs_malloc((size_t)(b - a) + 1);
+        memcpy(item, a, (size_t)(b - a));
+        item[b - a] = 0;
+        (*items)[(*n)++] = item;
+        if (!*end) return 0;
+        p = end + 1;
+    }
 }
 
 int key_number(struct ctx *c, struct doc_section *s, enum sc_key k, parse_fn fn, double *v) {

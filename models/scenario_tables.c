@@ -3,6 +3,7 @@
  * and its users: dated tables (by_date, capacity_schedule), empirical(FILE.csv), hour_of_week
  * and the [scenario] initial census. Calls only scenario_read.c and scenario_query.c. */
 #include <libgen.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +276,7 @@ int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
     if (val_dist(e->value, &vd, why, sizeof why) != 0) return key_fail(c, e, why);
     if (vd.kind != DIST_EMPIRICAL) {
         FS_ASSERT(dist_init(d, vd.kind, vd.p, why, sizeof why) == 0);
+        note_bare_duration(c, e, e->value);
         return 0;
     }
     static const struct table_spec spec = {
@@ -312,6 +314,14 @@ int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]) {
         .row = hour_row,
     };
     return read_keyed_table(c, e, e->value, &spec, how);
+}
+
+void how_scaled(const double how[168], double out[168]) {
+    double top = 0;
+    int e = 0;
+    for (int h = 0; h < 168; h++) top = how[h] > top ? how[h] : top;
+    if (top > 0) frexp(top, &e);
+    for (int h = 0; h < 168; h++) out[h] = ldexp(how[h], -e);
 }
 
 /* ---- the census at time 0 ------------------------------------------------------------------- */

@@ -354,52 +354,40 @@ static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
     if (!e) return 0;
     if (!unit_finite(u))
         return key_fail(c, e, "expected a unit of finite capacity, got an unlimited one (inf)");
-    size_t len = strlen(e->value) + 1;
-    char *buf = fs_malloc(len), *save = NULL, why[FS_MSG_MAX];
-    memcpy(buf, e->value, len);
+    char **item, why[FS_MSG_MAX];
+    size_t n;
+    if (split_list(c, e, hint, &item, &n)) return -1;
     int rc = 0;
     u->nlevels = 0;
-    for (char *tok = strtok_r(buf, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ' || *tok == '\t') tok++;
-        size_t n = strlen(tok);
-        while (n > 0 && (tok[n - 1] == ' ' || tok[n - 1] == '\t')) tok[--n] = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
         double v;
-        if (u->nlevels == 3 || val_prob(tok, &v, why, sizeof why) || !(v > 0) ||
+        if (u->nlevels == 3 || val_prob(item[i], &v, why, sizeof why) || !(v > 0) ||
             (u->nlevels > 0 && !(v > u->level[u->nlevels - 1])))
             rc = key_got(c, e, hint);
         else
             u->level[u->nlevels++] = v;
     }
-    fs_free(buf);
-    if (!rc && u->nlevels == 0) rc = key_got(c, e, hint);
+    list_free(item, n);
     if (!rc) c->sc->snapshots = 1;
     return rc;
 }
 
-/* internal_delay_to = DEST DIST, DEST DIST: a destination (a unit or exit) and a distribution,
- * the items split at commas outside brackets (a distribution has its own commas). */
+/* internal_delay_to = DEST DIST, DEST DIST: a destination (a unit or exit) and a distribution
+ * an item, split at commas outside brackets (a distribution has its own commas). */
 static int unit_internal_to(struct ctx *c, struct doc_entry *e, struct sc_unit *u) {
     static const char hint[] =
         "expected DEST DIST, DEST DIST (a unit or exit, then a distribution), e.g. "
         "'care_home lognormal(2d, 1d), exit fixed(4h)'";
-    size_t len = strlen(e->value);
-    char *buf = fs_malloc(len + 1);
-    int rc = 0;
-    for (const char *p = e->value; rc == 0 && *p;) {
-        const char *end = p;
-        for (int depth = 0; *end && (*end != ',' || depth > 0); end++)
-            depth += (*end == '(') - (*end == ')');
-        size_t n = (size_t)(end - p);
-        memcpy(buf, p, n);
-        buf[n] = 0;
-        p = *end ? end + 1 : end;
-        char *name = buf;
-        while (*name == ' ' || *name == '\t') name++;
-        char *dist = name;
+    char **item;
+    size_t n;
+    if (split_list(c, e, hint, &item, &n)) return -1;
+    int rc = 0, rewrite = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *name = item[i], *dist = name;
         while (*dist && *dist != ' ' && *dist != '\t') dist++;
         if (*dist) *dist++ = 0;
         while (*dist == ' ' || *dist == '\t') dist++;
-        if (!*name || !*dist) {
+        if (!*dist) {
             rc = key_got(c, e, hint);
             break;
         }
@@ -417,11 +405,30 @@ static int unit_internal_to(struct ctx *c, struct doc_entry *e, struct sc_unit *
         u->internal_to = fs_realloc(u->internal_to, u->ninternal_to * sizeof *u->internal_to);
         memset(&u->internal_to[k], 0, sizeof *u->internal_to);
         u->internal_to_dest[k] = d;
-        struct doc_entry item = *e;
-        item.value = dist;
-        rc = build_dist(c, &item, &u->internal_to[k]);
+        /* The item as an entry of its own (its key the same string, for its notes): an
+         * empirical(FILE) in it becomes the file's absolute path (the table reader replaces
+         * the entry's value), written back into the key's value below. */
+        struct doc_entry one = *e;
+        one.value = fs_strdup(dist);
+        rc = build_dist(c, &one, &u->internal_to[k]);
+        rewrite |= strcmp(one.value, dist) != 0;
+        item[i] = fs_sprintf("%s %s", name, one.value);
+        fs_free(name);
+        fs_free(one.value);
     }
-    fs_free(buf);
+    if (rc == 0 && rewrite) {
+        size_t len = 1;
+        for (size_t i = 0; i < n; i++) len += strlen(item[i]) + 2;
+        char *v = fs_malloc(len);
+        v[0] = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (i) strcat(v, ", ");
+            strcat(v, item[i]);
+        }
+        fs_free(e->value);
+        e->value = v;
+    }
+    list_free(item, n);
     return rc;
 }
 
@@ -477,8 +484,10 @@ static int unit_discharge(struct ctx *c, struct doc_section *s, struct sc_unit *
          * them to mean 1, so its rate is discharge_rate x the mean weight. At an infinite rate
          * only which hours have weight matters (nhpp_next_open), so the profile alone is
          * given, at mean 1, and no weight is too large. */
+        double profile[168];
+        how_scaled(how, profile);
         u->dhours = fs_calloc(1, sizeof *u->dhours);
-        if (nhpp_init(u->dhours, u->dhours_inf ? 1 : rate * sum / 168, how,
+        if (nhpp_init(u->dhours, u->dhours_inf ? 1 : rate * sum / 168, profile,
                       24.0 * val_weekday(c->sc->start_day), NULL, NULL, 0, why, sizeof why))
             return key_fail(c, how_e, why);
         u->has_dhours = 1;
@@ -513,6 +522,7 @@ static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *
                         "expected when_full = queue on a unit with admission hours (a patient "
                         "arriving in a closed hour waits in its queue)");
     if (read_hour_of_week(c, e, how)) return -1;
+    how_scaled(how, how); /* only which hours have weight matters */
     u->ahours = fs_calloc(1, sizeof *u->ahours);
     if (nhpp_init(u->ahours, 1, how, 24.0 * val_weekday(c->sc->start_day), NULL, NULL, 0, why,
                   sizeof why))
@@ -590,6 +600,7 @@ static int assessment(struct ctx *c, struct doc_entry *e, struct dist *d) {
     double fixed;
     if (val_duration(e->value, &fixed, why, sizeof why) == 0) {
         FS_ASSERT(dist_init(d, DIST_FIXED, &fixed, why, sizeof why) == 0);
+        note_bare_duration(c, e, e->value);
         return 0;
     }
     return build_dist(c, e, d);
@@ -625,18 +636,16 @@ int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) 
 /* A list of unit names ("acute, ward2") into a per-unit flag array. */
 static int unit_list(struct ctx *c, struct doc_entry *e, char **flags) {
     *flags = fs_calloc(c->sc->nunits, 1);
-    char *copy = fs_strdup(e->value), *save = NULL;
-    int rc = 0, n = 0;
-    for (char *tok = strtok_r(copy, ", \t", &save); tok && !rc;
-         tok = strtok_r(NULL, ", \t", &save)) {
+    char **item;
+    size_t n;
+    if (split_list(c, e, "expected a list of [unit] names, like 'acute, community'", &item, &n))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
         int u;
-        if (!(rc = unit_named(c, e, tok, 0, &u))) {
-            (*flags)[u] = 1;
-            n++;
-        }
+        if (!(rc = unit_named(c, e, item[i], 0, &u))) (*flags)[u] = 1;
     }
-    fs_free(copy);
-    if (!rc && !n) rc = key_fail(c, e, "expected a list of [unit] names");
+    list_free(item, n);
     return rc;
 }
 

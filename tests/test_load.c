@@ -52,6 +52,23 @@ static void a_tandem_passes_on_its_share(void **s) {
     scenario_free(sc);
 }
 
+/* An ambulance handover holds the cubicle before the A&E stay: 40 a day, a quarter by
+ * ambulance (the other stream none), 30 minutes each: 40 x 3h + 10 x 0.5h of cubicle time. */
+static void an_ambulance_handover_holds_the_cubicle(void **s) {
+    (void)s;
+    struct scenario *sc = load("handover.ini", "[scenario]\nhorizon = 100d\n"
+                                               "[arrivals blue]\nto = ae\nrate = 20/d\n"
+                                               "ambulance = 0.5\n"
+                                               "[arrivals walk]\nto = ae\nrate = 20/d\n"
+                                               "[unit ae]\nkind = ae\ncapacity = 12\n"
+                                               "stay = fixed(3h)\nhandover_time = fixed(30m)\n");
+    struct load_unit lu[1];
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].arrivals, 40, 1e-12);
+    assert_close(lu[0].load, (40 * 3 + 10 * 0.5) / 24.0, 1e-12);
+    scenario_free(sc);
+}
+
 /* A feedback network with a transfer and readmissions. A: half go home (a fifth of them come
  * back to A), half are referred to B, assessed in A's bed for a day; B accepts 80%, the rest go
  * home (a fifth back). B: a quarter back to A, the rest to C. So
@@ -163,6 +180,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_tandem_passes_on_its_share),
         cmocka_unit_test(a_feedback_network_solves_its_traffic_equations),
+        cmocka_unit_test(an_ambulance_handover_holds_the_cubicle),
         cmocka_unit_test(step_downs_groups_and_schedules_count_as_they_apply),
         cmocka_unit_test(a_closed_loop_is_unbounded),
         cmocka_unit_test(validate_prints_each_units_load_against_its_capacity),
