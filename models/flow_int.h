@@ -75,9 +75,10 @@ static inline uint8_t flow_prank(const struct scenario *sc, int stream, int grou
 
 /* unit_rt extras */
 enum {
-    UX_SURGE = 1,   /* surge_capacity > 0 */
-    UX_HIST = 2,    /* board measures: occupancy_p95's histogram */
-    UX_CORRIDOR = 4 /* corridor_capacity > 0 */
+    UX_SURGE = 1,    /* surge_capacity > 0 */
+    UX_HIST = 2,     /* board measures: occupancy_p95's histogram */
+    UX_CORRIDOR = 4, /* corridor_capacity > 0 */
+    UX_PRIO = 8      /* the scenario has priorities: the queue is ranked (rep ptail) */
 };
 
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
@@ -224,9 +225,10 @@ struct rep {
     size_t nstack, stackcap;
     int offering; /* the unit whose freed places the cascade is filling, -1 none */
     /* The run's stop flag (flow_opts, may be NULL), looked at every CASCADE_STOP_EVERY moves
-     * of a cascade too: a cascade is a loop at one instant inside one event, which the event
-     * loop's own look cannot interrupt. moved counts the moves; stopped, once a cascade saw
-     * the flag, ends the replication after the event. */
+     * of a cascade that free a place upstream too: a cascade is a loop at one instant inside one
+     * event, which the event loop's own look cannot interrupt. moved counts the moves that free a
+     * place upstream; stopped, once a cascade saw the flag, ends the replication after the event.
+     */
     const volatile sig_atomic_t *stop;
     uint32_t moved;
     int stopped;

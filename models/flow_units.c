@@ -75,7 +75,7 @@ static void unrank(struct rep *r, int u, uint32_t id, uint32_t prev) {
 
 static void enqueue(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
-    if (__builtin_expect(r->ptail != NULL, 0)) {
+    if (__builtin_expect(U->extras & UX_PRIO, 0)) {
         enqueue_ranked(r, u, id);
     } else {
         r->p[id].link = NONE;
@@ -112,7 +112,7 @@ void units_queue_remove(struct rep *r, int u, uint32_t id) {
 static uint32_t dequeue(struct rep *r, int u) {
     struct unit_rt *U = &r->u[u];
     uint32_t id = U->qhead;
-    if (__builtin_expect(r->ptail != NULL, 0)) unrank(r, u, id, NONE);
+    if (__builtin_expect(U->extras & UX_PRIO, 0)) unrank(r, u, id, NONE);
     U->qhead = r->p[id].link;
     if (U->qhead == NONE) U->qtail = NONE;
     U->qlen--;
@@ -340,20 +340,23 @@ uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
         if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
-            /* A cascade moves patients at one instant inside one event: the stop flag (Ctrl-C,
-             * SIGTERM) is looked at here too, one test in 4,096 moves, so that a cascade gone
-             * wrong can be interrupted. The replication is abandoned: what is left half moved
-             * is never read (rep_loop fails it after this event). */
-            if (__builtin_expect((++r->moved & (CASCADE_STOP_EVERY - 1)) == 0, 0) && r->stop &&
-                *r->stop) {
-                r->stopped = 1;
-                r->offering = -1;
-                r->nstack = 0;
-                return NONE;
-            }
             uint32_t id = dequeue(r, v);
             int src = move_in(r, id, v);
-            if (src >= 0) push_offer(r, src);
+            if (src >= 0) {
+                push_offer(r, src);
+                /* A cascade moves patients at one instant inside one event, and only moves that
+                 * free a place upstream can keep it going without end: at one of them in 4,096
+                 * the stop flag (Ctrl-C, SIGTERM) is looked at too, so that a cascade gone wrong
+                 * can be interrupted. This patient still begins its stay (the caller's), the
+                 * rest are left unoffered and rep_loop abandons the replication after the
+                 * event. Moves of patients from outside (bounded by the queue) pay nothing. */
+                if (__builtin_expect((++r->moved & (CASCADE_STOP_EVERY - 1)) == 0, 0) && r->stop &&
+                    *r->stop) {
+                    r->stopped = 1;
+                    r->offering = -1;
+                    r->nstack = 0;
+                }
+            }
             *to = v;
             return id;
         }

@@ -943,17 +943,19 @@ static void occupancy_shows_at_capacity_zero(void **s) {
 
 /* Places freed at one instant move patients from queue to queue inside one event (the offer
  * cascade), out of the event loop's sight: the stop flag (Ctrl-C, SIGTERM) is looked at there
- * too. 20,000 patients waiting at a closed unit move in at one instant when it opens, in a run
- * of a handful of events (the loop looks every 65,536): with the flag set it stops,
+ * too, at moves that free a place upstream (those that can keep a cascade going without end).
+ * 20,000 patients delayed in w1 for w2, closed, move at one instant when it opens, in a run of
+ * a handful of events (the loop looks every 65,536): with the flag set it stops,
  * "interrupted"; without, it runs and moves them all. */
 static void a_cascade_at_one_instant_sees_the_stop_flag(void **s) {
     (void)s;
     put("opens.csv", "date,capacity\n2025-01-06,0\n2025-01-07,100000\n");
     struct run r;
     tf_load(&r, dir,
-            "[scenario]\nhorizon = 3d\nstart = 2025-01-06\n[arrivals a]\nto = w\n"
-            "rate = 0.001/d\n[unit w]\ncapacity_schedule = opens.csv\nstay = fixed(1000d)\n"
-            "initial_queue = 20000\n",
+            "[scenario]\nhorizon = 3d\nstart = 2025-01-06\n[arrivals a]\nto = w1\n"
+            "rate = 0.001/d\n[unit w1]\ncapacity = 20000\nstay = fixed(1000d)\nnext = w2 1\n"
+            "initial_delayed = 20000\n"
+            "[unit w2]\ncapacity_schedule = opens.csv\nstay = fixed(1000d)\n",
             0);
     volatile sig_atomic_t stop = 1;
     struct flow_opts o = {.stop = &stop};
@@ -963,7 +965,7 @@ static void a_cascade_at_one_instant_sees_the_stop_flag(void **s) {
     stop = 0;
     tf_rep(&r, 0, &o);
     assert_true(r.res->events < 100);
-    assert_close(tf_get(&r, "w", "occupancy"), 20000 * 2 / 3.0, 1e-6);
+    assert_close(tf_get(&r, "w2", "occupancy"), 20000 * 2 / 3.0, 1e-6);
     tf_done(&r);
 }
 
