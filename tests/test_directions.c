@@ -389,7 +389,7 @@ static void pairing_on_the_shipped_comparisons(void **s) {
     print_message("from %.2f to %.2f times; acute occupancy at least %.2f\n", lo, hi, occupancy_lo);
     assert_true(lo >= 0.85);          /* README: "about 1 (no gain)" */
     assert_true(hi <= 35);            /* README: "to about 30 times" */
-    assert_true(occupancy_lo >= 1.8); /* README: "acute occupancy ... (2 to 29 times)" */
+    assert_true(occupancy_lo >= 1.8); /* README: "acute occupancy ... (2 to 27 times)" */
 }
 
 int main(void) {
