@@ -273,6 +273,23 @@ static void depart_wait(struct rep *r, uint32_t id, enum delay why, double t, in
  * (p->dstage, 0 but while a departure is under way). Returns 1 when the patient now waits in its
  * place (path_on_depart goes on), 0 when it leaves now. Out of line: only units with the keys come
  * here. */
+/* The moment a departure from unit u may go, by its discharge hours (su->has_dhours): now for
+ * discharge_any_hour's share (criteria-led discharge at any hour: its own draw, so giving the
+ * share moves neither the window's draw nor any other), else the first event after now of the
+ * Poisson process of rate discharge_rate x weight(hour), by inversion of its integrated rate
+ * (sim/nhpp.c), or, at an infinite rate, the start of the first hour of positive weight. */
+static double discharge_moment(struct rep *r, const struct patient *p, int u) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    struct rng g;
+    if (su->any_hour > 0) {
+        depart_stream(r, p, u, 2, &g);
+        if (rng_uniform(&g) < su->any_hour) return r->now;
+    }
+    if (su->dhours_inf) return nhpp_next_open(su->dhours, r->now);
+    depart_stream(r, p, u, 1, &g);
+    return nhpp_next(su->dhours, r->now, rng_exp(&g, 1.0), r->sc->horizon);
+}
+
 static __attribute__((noinline)) int depart_steps(struct rep *r, uint32_t id, int dest) {
     struct patient *p = &r->p[id];
     int u = p->unit;
@@ -293,30 +310,10 @@ static __attribute__((noinline)) int depart_steps(struct rep *r, uint32_t id, in
     }
     if (p->dstage == 1) {
         p->dstage = 2;
-        /* Criteria-led discharge: a share leaves at any hour (its own draw, so that giving the
-         * share moves neither the window's draw nor any other). */
-        int any_hour = 0;
-        if (su->any_hour > 0) {
-            struct rng g;
-            depart_stream(r, p, u, 2, &g);
-            any_hour = rng_uniform(&g) < su->any_hour;
-        }
-        if (su->has_dhours && !any_hour) {
-            /* The first event after now of the Poisson process of rate discharge_rate x
-             * weight(hour): by inversion of its integrated rate (sim/nhpp.c), or, at an
-             * infinite rate, the start of the first hour of positive weight. */
-            double t;
-            if (su->dhours_inf) {
-                t = nhpp_next_open(su->dhours, r->now);
-            } else {
-                struct rng g;
-                depart_stream(r, p, u, 1, &g);
-                t = nhpp_next(su->dhours, r->now, rng_exp(&g, 1.0), r->sc->horizon);
-            }
-            if (t > r->now) {
-                depart_wait(r, id, D_DISCHARGE_HOUR, t, dest, 0);
-                return 1;
-            }
+        double t = su->has_dhours ? discharge_moment(r, p, u) : r->now;
+        if (t > r->now) {
+            depart_wait(r, id, D_DISCHARGE_HOUR, t, dest, 0);
+            return 1;
         }
     }
     /* It leaves now: nothing after the door calls depart again for this stay (a queue given up
@@ -343,19 +340,7 @@ static __attribute__((noinline)) int step_down_waits(struct rep *r, uint32_t id)
     }
     if (!su->has_dhours) return 0;
     p->departs++;
-    if (su->any_hour > 0) {
-        struct rng g;
-        depart_stream(r, p, u, 2, &g);
-        if (rng_uniform(&g) < su->any_hour) return 0;
-    }
-    double t;
-    if (su->dhours_inf) {
-        t = nhpp_next_open(su->dhours, r->now);
-    } else {
-        struct rng g;
-        depart_stream(r, p, u, 1, &g);
-        t = nhpp_next(su->dhours, r->now, rng_exp(&g, 1.0), r->sc->horizon);
-    }
+    double t = discharge_moment(r, p, u);
     if (!(t > r->now)) return 0;
     if (!(t - r->now < p->remaining)) {
         cal_push(r->cal, (struct cal_event){.time = r->now + p->remaining,

@@ -2,7 +2,6 @@
  * the outbreaks are an M/G/infinity queue of their own, so the mean number of places closed is
  * lambda E[K] E[D] (Little) whatever the ward does; a by_date multiplier scales lambda; the
  * closures never evict, and their own stream leaves every patient's draw in step. */
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -17,19 +16,8 @@ static int setup(void **s) {
     return 0;
 }
 
-/* Mean and 99.9% half-width over n replications of ward.metric. */
 static void over_reps(const char *text, int n, const char *metric, double *mean, double *half) {
-    struct run r;
-    tf_load(&r, dir, text, 0);
-    double v[16], sum = 0, ss = 0;
-    for (int k = 0; k < n; k++) {
-        tf_rep(&r, k, NULL);
-        sum += v[k] = tf_get(&r, "ward", metric);
-    }
-    tf_done(&r);
-    *mean = sum / n;
-    for (int k = 0; k < n; k++) ss += (v[k] - *mean) * (v[k] - *mean);
-    *half = gsl_cdf_tdist_Pinv(0.9995, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
+    tf_mean_over_reps(dir, text, 0, n, "ward", metric, mean, half);
 }
 
 /* One outbreak a month closing 6 places for an exponential 4 days: 0.8 places closed. With

@@ -5,7 +5,6 @@
  *     W_k = [C(c, a) / (c mu)] / ((1 - s_{k-1}) (1 - s_k)),  s_k = sum_{i <= k} lambda_i / (c mu),
  * C Erlang C for the whole load a = lambda / mu (Kleinrock, Queueing Systems II, 3.7). A
  * stream's priority outranks its patients' group's, and giving up a queue keeps the order. */
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -20,19 +19,8 @@ static int setup(void **s) {
     return 0;
 }
 
-/* Mean and 99.9% half-width of n replications' values of unit.metric. */
 static void over_reps(const char *text, int n, const char *metric, double *mean, double *half) {
-    struct run r;
-    tf_load(&r, dir, text, 1);
-    double v[16], sum = 0, ss = 0;
-    for (int k = 0; k < n; k++) {
-        tf_rep(&r, k, NULL);
-        sum += v[k] = tf_get(&r, "ward", metric);
-    }
-    tf_done(&r);
-    *mean = sum / n;
-    for (int k = 0; k < n; k++) ss += (v[k] - *mean) * (v[k] - *mean);
-    *half = gsl_cdf_tdist_Pinv(0.9995, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
+    tf_mean_over_reps(dir, text, 1, n, "ward", metric, mean, half);
 }
 
 /* Three classes at 2, 3 and 3 a day (priorities 5, 0, -2) on 10 places of exponential 1-day

@@ -1,4 +1,5 @@
 #include "testflow.h"
+#include <gsl/gsl_cdf.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -53,4 +54,20 @@ double tf_at(const struct run *r, size_t bucket, const char *unit, const char *m
     int k = tf_slot(r, unit, metric);
     if (k < 0) fail_msg("no slot %s.%s", unit ? unit : "", metric);
     return r->res->series[bucket * r->res->nslots + (size_t)k];
+}
+
+void tf_mean_over_reps(const char *dir, const char *text, int by_group, int n, const char *unit,
+                       const char *metric, double *mean, double *half) {
+    struct run r;
+    tf_load(&r, dir, text, by_group);
+    double v[16], sum = 0, ss = 0;
+    if (n > 16) n = 16;
+    for (int k = 0; k < n; k++) {
+        tf_rep(&r, k, NULL);
+        sum += v[k] = tf_get(&r, unit, metric);
+    }
+    tf_done(&r);
+    *mean = sum / n;
+    for (int k = 0; k < n; k++) ss += (v[k] - *mean) * (v[k] - *mean);
+    *half = gsl_cdf_tdist_Pinv(0.9995, n - 1) * sqrt(ss / (n - 1)) / sqrt(n);
 }

@@ -29,5 +29,9 @@ int tf_slot(const struct run *r, const char *unit, const char *metric);
 /* The report-window value, or that of one bucket; a missing slot fails the test. */
 double tf_get(const struct run *r, const char *unit, const char *metric);
 double tf_at(const struct run *r, size_t bucket, const char *unit, const char *metric);
+/* Load text as in tf_load and run replications 0..n-1 (n at most 16): the mean of unit's
+ * metric over them and the half-width of its 99.9% Student-t interval. */
+void tf_mean_over_reps(const char *dir, const char *text, int by_group, int n, const char *unit,
+                       const char *metric, double *mean, double *half);
 
 #endif
