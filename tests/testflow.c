@@ -1,6 +1,6 @@
 #include "testflow.h"
-#include <gsl/gsl_cdf.h>
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
