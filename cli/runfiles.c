@@ -78,6 +78,9 @@ static void put_warm(void *ctx, int rep, size_t k, const double *occ) {
 
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
+    /* The tests' bug: a broken invariant in replication N (FLOWSIM_TEST_BUG=N), on its thread,
+     * with the results folder staged, exits 1 as an internal error does. */
+    if (fs_test_point("FLOWSIM_TEST_BUG", rep + 1)) FS_UNREACHABLE();
     struct rep_out *o = fs_calloc(1, sizeof *o);
     o->rs = c->rs;
     int own = c->threads > 1;

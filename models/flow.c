@@ -181,7 +181,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->collecting = sc->warmup <= 0;
     r->next_boundary = sc->warmup > 0 ? sc->warmup : fmin(flow_bucket_start(sc, 1), sc->horizon);
     r->dl_next = fmin(1, r->next_boundary);
-    r->snap_next = sc->snapshots ? 1 : INFINITY;
+    r->snap_next = 1; /* every midnight: nctr and drd_over_21d are counts of its census */
 }
 
 /* The midnight censuses up to t (those at t included: the state at a midnight is the state

@@ -257,14 +257,15 @@ struct rep {
     double *rowbuf, *warmbuf; /* the one row being made, when streaming */
     uint64_t numbered;
     uint64_t came, went; /* since time 0: arrivals + readmissions, departures + lost */
-    int placing;         /* a census patient is taking its place: a unit may start above capacity */
+    int placing; /* a census patient taking its place, or a patient keeping its own: a unit may be
+                    above capacity */
     /* Blocking deadlock (flow_deadlock.c): the next daily check; frozen since (NAN: not
      * frozen) and the time up to which its length went into the report window; per unit, in
      * the frozen set now, and scratch for the check. */
     double dl_next, dl_since, dl_mark;
     uint8_t *dl_in;
     int32_t *dl_cnt;
-    double snap_next; /* the next midnight census (sc->snapshots), INFINITY when none */
+    double snap_next; /* the next midnight census (day 1, 2, ...) */
     /* Discharge measures (units with sc_unit discharge): the day of the week at time 0
      * (Monday 0), and where the open report window began. */
     int wday0;
@@ -383,7 +384,8 @@ void rec_corridor(struct rep *r, int u, const struct patient *p, int d);
 /* Unit U's time-weighted 95th percentile of occupancy since the warm-up (board measures;
  * NAN without them). */
 double flow_p95_total(const struct unit_rt *U);
-/* The midnight census at time t (sc->snapshots): stranded patients, escalation levels. */
+/* The midnight census at time t: nctr, drd_over_21d, stranded patients (board_measures),
+ * escalation levels. */
 void rec_snapshot(struct rep *r, double t);
 /* Patient p took a place in unit u after waiting `wait` since it arrived at the door; an
  * ambulance's handover to A&E unit u took h days. */

@@ -226,9 +226,11 @@ void rec_corridor(struct rep *r, int u, const struct patient *p, int d) {
 }
 
 /* The midnight census (the bed census of KH03 and the discharge sitrep's 23:59 count): the
- * patients in each unit whose stay there has lasted 7, 14 and 21 days or more (NHS
- * Improvement's stranded and super-stranded), and each unit's occupancy against its
- * escalation levels, counted in the open window. */
+ * patients in each unit no longer meeting the criteria to reside (delayed: nctr) and more
+ * than 21 days past their discharge-ready date (drd_over_21d), those whose stay there has
+ * lasted 7, 14 and 21 days or more (NHS Improvement's stranded and super-stranded), and each
+ * unit's occupancy against its escalation levels, counted in the open window. Taken every
+ * midnight whatever the report interval, so that these counts do not depend on it. */
 void rec_snapshot(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     /* In the warm-up the window is thrown away when it closes: nothing to count (the census
@@ -238,6 +240,7 @@ void rec_snapshot(struct rep *r, double t) {
         struct unit_window *w = &r->win[u];
         const struct unit_rt *U = &r->u[u];
         w->snapshots++;
+        w->nctr_sum += U->delayed;
         const struct sc_unit *su = &sc->unit[u];
         /* at a level: occupancy at least level x places available (those in force, or more
          * if held, as occupancy_pct counts them) */
@@ -245,6 +248,14 @@ void rec_snapshot(struct rep *r, double t) {
         uint64_t *at[3] = {&w->days_level1, &w->days_level2, &w->days_level3};
         for (size_t k = 0; k < su->nlevels; k++)
             if (avail > 0 && (double)U->occ >= su->level[k] * avail * (1 - 1e-12)) (*at[k])++;
+    }
+    /* Patients more than 21 days past their discharge-ready date (the end of their stay). */
+    for (size_t id = 0; sc->discharges && id < r->np; id++) {
+        /* delayed: in a unit (a patient gone home or freed left its delay with its place) */
+        const struct patient *p = &r->p[id];
+        if (p->delay == D_NONE || !(t - p->t_ended > 21)) continue;
+        FS_INVARIANT(p->unit >= 0);
+        if (r->u[p->unit].caps & UNIT_RT_DISCHARGE) r->win[p->unit].drd21_sum++;
     }
     if (!sc->board_measures) return;
     for (size_t id = 0; id < r->np; id++) {
@@ -525,25 +536,12 @@ void rec_close_window(struct rep *r, double t) {
                 U->hist[k] = 0;
             }
         }
-        /* The NHS England count of patients no longer meeting the criteria to reside is a
-         * snapshot: take it at the end of each bucket. */
-        r->win[i].nctr_sum = U->delayed;
-        r->win[i].nctr_n = 1;
         if (r->sc->unit[i].outbreak) r->win[i].closed_area = tw_area(&U->closed_tw, t);
         if (U->caps & UNIT_RT_DISCHARGE) {
             r->win[i].internal_area = tw_area(&U->int_tw, t);
             r->win[i].dhour_area = tw_area(&U->dh_tw, t);
             r->win[i].weekend_days = weekend_days(r, r->win_start, t);
         }
-    }
-    /* Patients more than 21 days past their discharge-ready date (the end of their stay),
-     * counted at the same snapshot as nctr. */
-    for (size_t id = 0; sc->discharges && id < r->np; id++) {
-        /* delayed: in a unit (a patient gone home or freed left its delay with its place) */
-        const struct patient *p = &r->p[id];
-        if (p->delay == D_NONE || !(t - p->t_ended > 21)) continue;
-        FS_INVARIANT(p->unit >= 0);
-        if (r->u[p->unit].caps & UNIT_RT_DISCHARGE) r->win[p->unit].drd21_sum++;
     }
     size_t npairs = r->ml->nawait;
     for (size_t k = 0; k < npairs; k++) r->await_win[k] = tw_area(&r->await_tw[k], t);

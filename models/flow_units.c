@@ -159,8 +159,9 @@ static void surge_update(struct rep *r, int u) {
 void units_occ_add(struct rep *r, int u, int d, const struct patient *p) {
     struct unit_rt *U = &r->u[u];
     U->occ += d;
-    /* A place is taken only where one is free (a capacity cut leaves the patients it finds,
-     * and a census may fill escalation beds above it). */
+    /* A place is taken only where one is free, or kept (r->placing): a capacity cut leaves the
+     * patients it finds, a census may fill escalation beds above it, and a patient routed back
+     * to its own unit keeps the place it holds, so occupancy may stay above capacity. */
     FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap || r->placing));
     rec_occupancy(r, u, p, d);
     if (__builtin_expect(U->extras & (UX_SURGE | UX_HIST), 0)) {
@@ -384,9 +385,12 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
         rec_arrived(r, d);
         if (p->unit == d) {
             if (__builtin_expect(p->corridor != C_IN, 1)) {
-                /* Routed back to its own unit: a new stay in the place it already holds. */
+                /* Routed back to its own unit: a new stay in the place it already holds, which
+                 * it keeps even where a capacity cut has left the unit above capacity. */
                 units_leave(r, d, p, d);
+                r->placing = 1;
                 start_stay(r, id, d, r->now);
+                r->placing = 0;
                 *freed = -1;
                 return d;
             }

@@ -471,7 +471,7 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = await_area[s->await] / length;
             break;
         case MET_NCTR:
-            v = ratio(w->nctr_sum, (double)w->nctr_n);
+            v = ratio(w->nctr_sum, (double)w->snapshots);
             break;
         case MET_DELAYED_DAYS_ASSESSMENT:
             v = w->assess_area / length;
@@ -600,7 +600,7 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = ratio(await_area[s->await], await_area[s->await + ml->ndest]);
             break;
         case MET_DRD_OVER_21D:
-            v = ratio(w->drd21_sum, (double)w->nctr_n);
+            v = ratio(w->drd21_sum, (double)w->snapshots);
             break;
         case MET_INTERNAL_OVER_48H:
             v = (double)w->internal_over_48h / length;

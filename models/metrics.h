@@ -197,8 +197,7 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, handovers_60m)                                                                     \
     X(double, trolley_sum)                                                                         \
     X(double, handover_sum)                                                                        \
-    X(double, nctr_sum) /* delayed patients counted at the end of each bucket */                   \
-    X(uint64_t, nctr_n)                                                                            \
+    X(double, nctr_sum) /* delayed patients summed over the midnight censuses (snapshots) */       \
     /* [transfer]: delay by reason in the FROM unit; referrals counted at the TO unit */           \
     X(double, assess_area)                                                                         \
     X(double, rejected_area)                                                                       \
@@ -224,8 +223,8 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(double, corridor_any_area)                                                                   \
     X(uint64_t, corridor_entries)                                                                  \
     X(uint64_t, handovers_45m)                                                                     \
-    /* the midnight census (rec_snapshot): how many; stranded patients summed over them; */        \
-    /* those at or above each escalation level */                                                  \
+    /* the midnight census (rec_snapshot): how many (nctr_sum and drd21_sum are summed over */     \
+    /* them too); stranded patients summed over them; those at or above each escalation level */   \
     X(uint64_t, snapshots)                                                                         \
     X(double, stranded7_sum)                                                                       \
     X(double, stranded14_sum)                                                                      \

@@ -85,7 +85,7 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
      * before, byte for byte. */
     if ((e = opt(s, K_scenario_board_measures))) {
         if (!strcmp(e->value, "yes"))
-            sc->board_measures = sc->snapshots = 1;
+            sc->board_measures = 1;
         else if (strcmp(e->value, "no") != 0)
             return key_got(c, e, "expected yes or no");
     }
@@ -143,7 +143,7 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
     double how[168], *howp = NULL;
     struct doc_entry *how_e = opt(s, K_arrivals_hour_of_week);
     if (how_e) {
-        if (read_hour_of_week(c, how_e, how)) return -1;
+        if (read_hour_of_week(c, how_e, how, "nobody would ever arrive")) return -1;
         how_scaled(how, how); /* the rate is the mean: only the profile's shape matters */
         howp = how;
     }

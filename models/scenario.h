@@ -193,7 +193,6 @@ struct scenario {
     int aux_draws;      /* some feature draws from the patients' second stream */
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
     int corridors;      /* some unit has corridor_capacity > 0 */
-    int snapshots;      /* a midnight census is taken: board_measures or escalation_levels */
     /* distinct priorities ([group], [arrivals] priority; 1: queues first come first served),
      * and the rank of priority 0 (patients with neither) */
     size_t nprio;

@@ -230,6 +230,19 @@ static void warn_ae_stay(struct ctx *c, size_t u, const struct doc_entry *e) {
     doc_warn(c->d, e->file, e->line, why);
 }
 
+/* An ambulance handover of a day or more on average: handovers are minutes (handovers_30m,
+ * _45m, _60m), and a time meant in minutes but written without a unit is days. */
+static void warn_handover(struct ctx *c, size_t u, const struct doc_entry *e) {
+    double mean = dist_mean(&c->sc->unit[u].handover_time);
+    if (!(mean >= 1)) return;
+    char why[FS_MSG_MAX];
+    snprintf(why, sizeof why,
+             "%s: an ambulance handover with a mean of %.3g days: handovers are minutes, "
+             "judged against 30, 45 and 60 minutes (was it meant in minutes?)",
+             e->key, mean);
+    doc_warn(c->d, e->file, e->line, why);
+}
+
 /* key, or KEY.GROUP of it. */
 static int is_key(const char *key, const char *name) {
     size_t n = strlen(name);
@@ -316,6 +329,15 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
                 return "has no effect: every hour has a weight above 0, so the unit admits at "
                        "every hour (a weight of 0 closes an hour)";
         }
+        if (is_key(e->key, "discharge_hour_of_week") && U->has_dhours && U->dhours_inf) {
+            int closed = 0;
+            for (int h = 0; h < 168; h++) closed |= !(U->dhours->how[h] > 0);
+            if (!closed)
+                return "has no effect on when patients leave: every hour has a weight above 0 "
+                       "and discharge_rate is inf, so every departure leaves at once (a weight "
+                       "of 0 closes an hour to discharges; its discharge measures are still "
+                       "reported)";
+        }
         if (is_key(e->key, "patience") && U->has_patience && never_full(U))
             return "has no effect on a unit that is never full (capacity inf, no admission "
                    "hours): nobody queues there to give up";
@@ -350,6 +372,8 @@ static void check_warnings(struct ctx *c) {
                 if (c->notes[n].key == e->key) doc_warn(d, e->file, e->line, c->notes[n].text);
             if (unit && c->sc->unit[u].kind == UNIT_AE && is_key(e->key, "stay"))
                 warn_ae_stay(c, u, e);
+            if (unit && c->sc->unit[u].has_handover_time && is_key(e->key, "handover_time"))
+                warn_handover(c, u, e);
             const char *why = given(s, e) && (unit || arrivals)
                                   ? no_effect(c->sc, s->type, unit ? u : a, e)
                                   : NULL;

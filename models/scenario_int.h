@@ -135,7 +135,8 @@ int unit_named(struct ctx *c, const struct doc_entry *e, const char *name, int a
 int read_dated(struct ctx *c, struct doc_entry *e, parse_fn value_fn, double **days, double **vals,
                size_t *n);
 /* hour_of_week = FILE.csv: 168 multipliers into how. */
-int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]);
+/* none: what a profile of zeros would mean (refused, quoting the file). */
+int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168], const char *none);
 /* how scaled by a power of two (exact) so that its largest weight is below 1 and at least 1/2:
  * the same profile, which the arrival process can normalise without overflow (weights of
  * 4.9e-324 read as an infinite rate). Weights as given are for the checks that read them. */

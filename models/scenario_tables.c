@@ -37,6 +37,8 @@ static int resolve_path(struct ctx *c, const struct doc_entry *e, const char *va
 
 static int read_table(struct ctx *c, struct doc_entry *e, const char *value, struct table *t,
                       char *path, size_t pathlen) {
+    /* An empty value names no file (resolved, it would be the scenario's folder). */
+    if (!value[0]) return key_got(c, e, "expected a CSV file name");
     if (resolve_path(c, e, value, path, pathlen) != 0) return -1;
     char why[FS_MSG_MAX];
     if (table_read(path, t, why, sizeof why) != 0) return key_fail(c, e, why);
@@ -305,7 +307,7 @@ static int hour_row(struct ctx *c, void *arg, const struct table_row *r, size_t 
     return parse_number_any(r->field[r->n - 1], &((double *)arg)[k], why, len);
 }
 
-int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]) {
+int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168], const char *none) {
     static const struct table_spec spec = {
         .header_col = -1,
         .header_fn = parse_number_any,
@@ -313,7 +315,15 @@ int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168]) {
         .rows_what = "multipliers (one per hour, Monday 00:00 first)",
         .row = hour_row,
     };
-    return read_keyed_table(c, e, e->value, &spec, how);
+    if (read_keyed_table(c, e, e->value, &spec, how)) return -1;
+    double sum = 0;
+    for (int h = 0; h < 168; h++) sum += how[h];
+    if (sum > 0) return 0;
+    char why[FS_MSG_MAX];
+    snprintf(why, sizeof why,
+             "expected a weight above 0 in some hour (with none, %s), got 168 zeros in '%s'", none,
+             e->value);
+    return key_fail(c, e, why);
 }
 
 void how_scaled(const double how[168], double out[168]) {

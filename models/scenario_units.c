@@ -368,7 +368,6 @@ static int unit_levels(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
             u->level[u->nlevels++] = v;
     }
     list_free(item, n);
-    if (!rc) c->sc->snapshots = 1;
     return rc;
 }
 
@@ -446,15 +445,8 @@ static int unit_discharge(struct ctx *c, struct doc_section *s, struct sc_unit *
     struct doc_entry *how_e = opt(s, K_unit_discharge_hour_of_week);
     if (how_e) {
         double how[168], sum = 0, top = 0, rate = 1;
-        if (read_hour_of_week(c, how_e, how)) return -1;
+        if (read_hour_of_week(c, how_e, how, "no patient could ever leave")) return -1;
         for (int h = 0; h < 168; h++) sum += how[h], top = fmax(top, how[h]);
-        if (!(sum > 0)) {
-            snprintf(why, sizeof why,
-                     "expected a weight above 0 in some hour (with none, no patient could ever "
-                     "leave), got 168 zeros in '%s'",
-                     how_e->value);
-            return key_fail(c, how_e, why);
-        }
         e = get_derived(c, s, K_unit_discharge_rate, "inf");
         u->dhours_inf = !strcmp(e->value, "inf");
         if (!u->dhours_inf) {
@@ -517,11 +509,14 @@ static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *
     if (!e) return 0;
     double how[168];
     char why[FS_MSG_MAX];
-    if (u->when_full != FULL_QUEUE)
-        return key_fail(c, e,
-                        "expected when_full = queue on a unit with admission hours (a patient "
-                        "arriving in a closed hour waits in its queue)");
-    if (read_hour_of_week(c, e, how)) return -1;
+    if (u->when_full != FULL_QUEUE) {
+        snprintf(why, sizeof why,
+                 "expected when_full = queue on a unit with admission hours (a patient arriving "
+                 "in a closed hour waits in its queue), got 'when_full = %s'",
+                 get(c, s, K_unit_when_full)->value);
+        return key_fail(c, e, why);
+    }
+    if (read_hour_of_week(c, e, how, "the unit would never admit anyone")) return -1;
     how_scaled(how, how); /* only which hours have weight matters */
     u->ahours = fs_calloc(1, sizeof *u->ahours);
     if (nhpp_init(u->ahours, 1, how, 24.0 * val_weekday(c->sc->start_day), NULL, NULL, 0, why,

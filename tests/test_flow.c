@@ -77,7 +77,7 @@ static void delay_reasons_add_up(void **s) {
     }
     assert_true(tf_get(&r, "acute", "delayed_days_awaiting_eab") > 0);
     assert_true(tf_get(&r, "acute", "delayed_days_awaiting_home") > 0);
-    /* nctr is a count taken at the end of each day: whole numbers, averaged in the summary. */
+    /* nctr is a count taken at each midnight: whole numbers a day, averaged in the summary. */
     double mean = 0;
     for (size_t b = 0; b < r.res->nbuckets; b++) {
         double v = tf_at(&r, b, "acute", "nctr");
@@ -86,6 +86,47 @@ static void delay_reasons_add_up(void **s) {
     }
     assert_close(tf_get(&r, "acute", "nctr"), mean, 1e-9);
     tf_done(&r);
+}
+
+/* nctr and drd_over_21d are counts of the midnight census (the sitrep's daily count), as the
+ * stranded counts are, so they do not depend on the report interval (issue 15c: they were
+ * taken at each bucket's end, 29.6 on the demo at 1d, 33.9 at 12h, 24.8 at 7d): a 7-day bucket
+ * is the mean of its 7 days' counts, a 12-hour bucket with no midnight in it is undefined
+ * (NaN, an empty cell), and the whole run's mean is the same at every interval. */
+static void midnight_counts_do_not_depend_on_the_interval(void **s) {
+    (void)s;
+    static const char *const interval[] = {"1d", "7d", "12h"};
+    static const char *const metric[] = {"nctr", "drd_over_21d"};
+    struct run r[3];
+    for (int i = 0; i < 3; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "[scenario]\nhorizon = 140d\nwarmup = 14d\ninterval = %s\n"
+                 "[arrivals a]\nto = acute\nrate = 10/d\n"
+                 "[unit acute]\nkind = acute\ncapacity = inf\nstay = exp(3d)\n"
+                 "internal_delay = exp(10d)\n",
+                 interval[i]);
+        run(&r[i], text, 0);
+    }
+    assert_int_equal(r[1].res->nbuckets * 7, r[0].res->nbuckets);
+    assert_int_equal(r[2].res->nbuckets, 2 * r[0].res->nbuckets);
+    for (int m = 0; m < 2; m++) {
+        double all = tf_get(&r[0], "acute", metric[m]);
+        assert_true(all > 0);
+        assert_close(tf_get(&r[1], "acute", metric[m]), all, 1e-9 * all);
+        assert_close(tf_get(&r[2], "acute", metric[m]), all, 1e-9 * all);
+        for (size_t b = 0; b < r[1].res->nbuckets; b++) {
+            double week = 0;
+            for (size_t d = 0; d < 7; d++) week += tf_at(&r[0], 7 * b + d, "acute", metric[m]) / 7;
+            assert_close(tf_at(&r[1], b, "acute", metric[m]), week, 1e-9 * (1 + week));
+        }
+        for (size_t b = 0; b < r[0].res->nbuckets; b++) {
+            assert_true(isnan(tf_at(&r[2], 2 * b, "acute", metric[m]))); /* no midnight in it */
+            assert_close(tf_at(&r[2], 2 * b + 1, "acute", metric[m]),
+                         tf_at(&r[0], b, "acute", metric[m]), 0);
+        }
+    }
+    for (int i = 0; i < 3; i++) tf_done(&r[i]);
 }
 
 static void waits_are_for_the_unit_that_queues(void **s) {
@@ -941,6 +982,31 @@ static void occupancy_shows_at_capacity_zero(void **s) {
     tf_done(&r);
 }
 
+/* A patient routed back to its own unit starts a new stay in the place it holds, and keeps it
+ * even where the unit is above capacity: after a capacity cut (10 places, then 4, then 0 with
+ * a corridor-less queue), from a census of 20 in 10 places, and from an A&E's cubicle while
+ * listed for a corridor space. Nobody is evicted; the run ends with patients conserved (the
+ * invariants, on in the test builds, once stopped it at the first such patient). */
+static void routed_back_keeps_its_place_above_capacity(void **s) {
+    (void)s;
+    put("cut.csv", "date,capacity\n2025-01-06,10\n2025-01-16,4\n2025-01-26,0\n");
+    struct run r;
+    run(&r,
+        "[scenario]\nhorizon = 40d\nstart = 2025-01-06\n[arrivals a]\nto = w\nrate = 50/d\n"
+        "[unit w]\ncapacity_schedule = cut.csv\nstay = exp(1d)\nnext = exit 0.5, w 0.5\n"
+        "[unit v]\ncapacity = 10\ninitial_occupancy = 20\nstay = exp(1d)\n"
+        "next = exit 0.5, v 0.5\n"
+        "[arrivals b]\nto = ae\nrate = 40/d\n"
+        "[unit ae]\nkind = ae\ncapacity = 2\ncorridor_capacity = 1\nstay = exp(1h)\n"
+        "next = exit 0.4, ae 0.3, x 0.3\n[unit x]\ncapacity = 1\nstay = exp(1d)\n",
+        0);
+    assert_true(tf_at(&r, 10, "w", "over_capacity") > 0); /* held above the cuts */
+    assert_true(tf_at(&r, 20, "w", "over_capacity") > 0);
+    assert_true(tf_at(&r, 0, "v", "over_capacity") > 0); /* the census above capacity */
+    assert_true(tf_get(&r, "w", "admissions") > 0 && tf_get(&r, "ae", "admissions") > 0);
+    tf_done(&r);
+}
+
 /* Places freed at one instant move patients from queue to queue inside one event (the offer
  * cascade), out of the event loop's sight: the stop flag (Ctrl-C, SIGTERM) is looked at there
  * too, at moves that free a place upstream (those that can keep a cascade going without end).
@@ -973,12 +1039,14 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(conservation_and_littles_law_exact_when_drained),
         cmocka_unit_test(delay_reasons_add_up),
+        cmocka_unit_test(midnight_counts_do_not_depend_on_the_interval),
         cmocka_unit_test(waits_are_for_the_unit_that_queues),
         cmocka_unit_test(transfer_assessment_in_the_bed),
         cmocka_unit_test(refused_referrals_are_routed_on),
         cmocka_unit_test(blocked_time_is_the_downstream_queue),
         cmocka_unit_test(lose_and_divert),
         cmocka_unit_test(capacity_schedule_holds_then_releases),
+        cmocka_unit_test(routed_back_keeps_its_place_above_capacity),
         cmocka_unit_test(four_hour_measure),
         cmocka_unit_test(thresholds_exact_at_the_longest_horizon),
         cmocka_unit_test(exactly_four_hours_for_twenty_years),

@@ -198,6 +198,18 @@ static void extends_and_overrides(void **s) {
     const char *nosec[] = {"icu.capacity=3"};
     assert_null(scenario_load(file("set3.ini", BASE), nosec, 1, err, sizeof err));
     assert_string_equal(err, "--set icu.capacity=3: no section named 'icu' in the scenario");
+    /* Issue 15c: a --set that makes another key wrong is quoted in that key's message (it was
+     * reported against the admission hours' line without what made them wrong). */
+    const char *lose[] = {"ward.when_full=lose"};
+    assert_null(scenario_load(file("set4.ini", BASE "admission_hour_of_week = office.csv\n"), lose,
+                              1, err, sizeof err));
+    char want[4400];
+    snprintf(want, sizeof want,
+             "%s/set4.ini:11: admission_hour_of_week: expected when_full = queue on a unit with "
+             "admission hours (a patient arriving in a closed hour waits in its queue), got "
+             "'when_full = lose'",
+             dir);
+    assert_string_equal(err, want);
 }
 
 /* The front door's keys and the board's measures read back. */
@@ -209,7 +221,7 @@ static void front_door_keys(void **s) {
                                             "corridor_capacity = inf\nhandover_time = fixed(15m)\n"
                                             "escalation_levels = 0.85, 0.92, 0.97\n");
     if (!sc) fail_msg("%s", err);
-    assert_true(sc->board_measures && sc->corridors && sc->snapshots);
+    assert_true(sc->board_measures && sc->corridors);
     assert_true(isinf(sc->unit[0].corridor_capacity));
     assert_true(sc->unit[0].has_handover_time);
     assert_close(dist_mean(&sc->unit[0].handover_time), 15 / 1440.0, 1e-12);
@@ -217,7 +229,7 @@ static void front_door_keys(void **s) {
     assert_close(sc->unit[0].level[1], 0.92, 0);
     scenario_free(sc);
     sc = load("front0.ini", BASE);
-    assert_true(!sc->board_measures && !sc->corridors && !sc->snapshots);
+    assert_true(!sc->board_measures && !sc->corridors);
     assert_close(sc->unit[0].corridor_capacity, 0, 0);
     scenario_free(sc);
 }
@@ -498,6 +510,46 @@ static const struct bad_input bad_inputs[] = {
      BASE "discharge_hour_of_week = zeros.csv\n",
      "11: discharge_hour_of_week: expected a weight above 0 in some hour (with none, no patient "
      "could ever leave), got 168 zeros in '{DIR}/zeros.csv'"},
+    /* Issue 15c: the other profiles of zeros say so in the same form (the engine's message
+     * named no file and no line's value). */
+    {"an admission profile of zeros is refused, quoted", "ahours_zero.ini",
+     BASE "admission_hour_of_week = zeros.csv\n",
+     "11: admission_hour_of_week: expected a weight above 0 in some hour (with none, the unit "
+     "would never admit anyone), got 168 zeros in '{DIR}/zeros.csv'"},
+    {"an arrival profile of zeros is refused, quoted", "how_zero.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "hour_of_week = zeros.csv\n[unit ward]\nstay = exp(2d)\n",
+     "6: hour_of_week: expected a weight above 0 in some hour (with none, nobody would ever "
+     "arrive), got 168 zeros in '{DIR}/zeros.csv'"},
+    /* Issue 15c: an empty table name is refused as empty, for every key that names a table
+     * (resolved, it was the scenario's folder: "cannot open CSV file: it is a folder"). */
+    {"an empty discharge profile name is refused", "empty_dhours.ini",
+     BASE "discharge_hour_of_week =\n",
+     "11: discharge_hour_of_week: expected a CSV file name, got ''"},
+    {"an empty admission profile name is refused", "empty_ahours.ini",
+     BASE "admission_hour_of_week =\n",
+     "11: admission_hour_of_week: expected a CSV file name, got ''"},
+    {"an empty capacity schedule name is refused", "empty_sched.ini", BASE "capacity_schedule =\n",
+     "11: capacity_schedule: expected a CSV file name, got ''"},
+    {"an empty arrival profile name is refused", "empty_how.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\nhour_of_week =\n"
+     "[unit ward]\nstay = exp(2d)\n",
+     "6: hour_of_week: expected a CSV file name, got ''"},
+    {"an empty by-date table name is refused", "empty_bydate.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\nby_date =\n"
+     "[unit ward]\nstay = exp(2d)\n",
+     "6: by_date: expected a CSV file name, got ''"},
+    {"an empty census file name is refused", "empty_census.ini",
+     "[scenario]\nhorizon = 100d\ninitial =\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "[unit ward]\nstay = exp(2d)\n",
+     "3: initial: expected a CSV file name, got ''"},
+    {"an empty patients file name is refused", "empty_patients.ini",
+     "[scenario]\nhorizon = 100d\npatients =\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "[unit ward]\nstay = exp(2d)\n",
+     "3: patients: expected a CSV file name, got ''"},
+    {"an empty empirical table name is refused", "empty_emp.ini",
+     BASE "[unit w2]\nstay = empirical()\n",
+     "12: stay: expected empirical(FILE.csv) with a file name, got 'empirical()'"},
     /* Issue 15 review, kind 2: a key about one route names a route patients take. */
     {"an internal delay to a unit never routed to is refused", "int_to_unrouted.ini",
      BASE "next = exit 1\ninternal_delay_to = rehab fixed(1d)\n[unit rehab]\nstay = exp(1d)\n",
@@ -565,7 +617,7 @@ static const struct bad_input bad_inputs[] = {
     {"admission hours on a unit without a queue are refused", "admit_lose.ini",
      BASE "when_full = lose\nadmission_hour_of_week = hours.csv\n",
      "12: admission_hour_of_week: expected when_full = queue on a unit with admission hours (a "
-     "patient arriving in a closed hour waits in its queue)"},
+     "patient arriving in a closed hour waits in its queue), got 'when_full = lose'"},
     {"surge_off above surge_on is refused", "surge.ini",
      BASE "surge_capacity = 5\nsurge_on = 0.8\nsurge_off = 0.9\n",
      "13: surge_off: expected surge_off <= surge_on"},
@@ -1060,6 +1112,20 @@ static void plausible_slips_load_with_warnings(void **s) {
     assert_non_null(strstr(w[2], "idle.ini:11: readmit_after: has no effect without readmit > 0 "
                                  "(nobody is readmitted)"));
     scenario_free(sc);
+    /* Issue 15c: a handover time of days, like an A&E stay of days (it warned only of the
+     * missing unit). */
+    sc = load("handover.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 50/d\n"
+                              "ambulance = 0.3\n[unit ae]\nkind = ae\ncapacity = 9\n"
+                              "stay = exp(3h)\nhandover_time = lognormal(20, 10)\n");
+    if (!sc) fail_msg("%s", err);
+    w = scenario_warnings(sc, &n);
+    assert_int_equal(n, 2);
+    assert_non_null(
+        strstr(w[0], "handover.ini:11: handover_time: a number without a unit is days"));
+    assert_non_null(strstr(w[1], "handover.ini:11: handover_time: an ambulance handover with a "
+                                 "mean of 20 days: handovers are minutes, judged against 30, 45 "
+                                 "and 60 minutes (was it meant in minutes?)"));
+    scenario_free(sc);
     sc = load("units.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 100/d\n"
                            "[unit ae]\nkind = ae\nstay = lognormal(3h, 2h)\n");
     if (!sc) fail_msg("%s", err);
@@ -1079,7 +1145,7 @@ static void every_duration_key_warns_without_a_unit(void **s) {
              "[group g]\nshare = 1\n"                                              /* 5-6 */
              "[arrivals a]\nto = ae\nrate = 100/d\nambulance = 0.3\n"              /* 7-10 */
              "[unit ae]\nkind = ae\ncapacity = 9\nstay = fixed(3h)\n"              /* 11-14 */
-             "stay.g = exp(0.1)\nhandover_time = fixed(10)\n"                      /* 15-16 */
+             "stay.g = exp(0.1)\nhandover_time = fixed(0.01)\n"                    /* 15-16 */
              "next = w 0.5, ch 0.2, exit 0.3\ninternal_delay = lognormal(1, 1h)\n" /* 17-18 */
              "internal_delay_to = ch fixed(2h), w exp(2)\n"                        /* 19 */
              "[unit w]\ncapacity = 5\nstay = weibull(1.5, 4d)\nreadmit = 0.1\n"    /* 20-23 */
@@ -1093,11 +1159,18 @@ static void every_duration_key_warns_without_a_unit(void **s) {
     static const struct {
         int line;
         const char *key, *number;
-    } want[] = {
-        {2, "horizon", "30"},           {3, "warmup", "2"},          {4, "interval", "1"},
-        {15, "stay.g", "0.1"},          {16, "handover_time", "10"}, {18, "internal_delay", "1"},
-        {19, "internal_delay_to", "2"}, {24, "readmit_after", "30"}, {27, "surge_after", "4"},
-        {32, "assessment", "2"},        {33, "target", "3"},         {39, "assessment", "20"}};
+    } want[] = {{2, "horizon", "30"},
+                {3, "warmup", "2"},
+                {4, "interval", "1"},
+                {15, "stay.g", "0.1"},
+                {16, "handover_time", "0.01"},
+                {18, "internal_delay", "1"},
+                {19, "internal_delay_to", "2"},
+                {24, "readmit_after", "30"},
+                {27, "surge_after", "4"},
+                {32, "assessment", "2"},
+                {33, "target", "3"},
+                {39, "assessment", "20"}};
     size_t n, nw = sizeof want / sizeof *want;
     const char *const *w = scenario_warnings(sc, &n);
     assert_int_equal(n, nw);
@@ -1135,7 +1208,8 @@ static void keys_without_effect_warn(void **s) {
                           "[unit v]\ncapacity = 3\nstay = exp(5d)\n"             /* 20-22 */
                           "admission_hour_of_week = open.csv\n"                  /* 23 */
                           "discharge_hour_of_week = office.csv\ndischarge_any_hour = 0\n"
-                          "[arrivals b]\nto = v\nrate = 1/d\n");
+                          "[arrivals b]\nto = v\nrate = 1/d\n" /* 26-28 */
+                          "[unit x]\nstay = exp(5d)\ndischarge_hour_of_week = open.csv\n");
     if (!sc) fail_msg("%s", err);
     static const char *const want[] = {
         "idle2.ini:10: handover_time: has no effect without ambulance patients (no [arrivals] "
@@ -1152,6 +1226,10 @@ static void keys_without_effect_warn(void **s) {
         "hold nobody back (its discharge measures are still reported)",
         "idle2.ini:23: admission_hour_of_week: has no effect: every hour has a weight above 0, "
         "so the unit admits at every hour (a weight of 0 closes an hour)",
+        /* Issue 15c: the discharge profile's like case, at the default rate (it was silent). */
+        "idle2.ini:31: discharge_hour_of_week: has no effect on when patients leave: every hour "
+        "has a weight above 0 and discharge_rate is inf, so every departure leaves at once (a "
+        "weight of 0 closes an hour to discharges; its discharge measures are still reported)",
     };
     size_t n, nw = sizeof want / sizeof *want;
     const char *const *w = scenario_warnings(sc, &n);
@@ -1166,7 +1244,9 @@ static void keys_without_effect_warn(void **s) {
                            "internal_delay = fixed(1h)\ninternal_delay_to = w fixed(2h)\n"
                            "next = exit 0.8, w 0.2\n[unit w]\ncapacity = 5\nstay = exp(5d)\n"
                            "patience = exp(2d)\ndischarge_hour_of_week = office.csv\n"
-                           "discharge_any_hour = 0.5\nadmission_hour_of_week = office.csv\n");
+                           "discharge_any_hour = 0.5\nadmission_hour_of_week = office.csv\n"
+                           "[unit y]\nstay = exp(5d)\ndischarge_hour_of_week = open.csv\n"
+                           "discharge_rate = 12/d\n");
     if (!sc) fail_msg("%s", err);
     scenario_warnings(sc, &n);
     assert_int_equal(n, 0);

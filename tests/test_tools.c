@@ -276,8 +276,57 @@ static void birmingham_reproduction_within_tolerance(void **s) {
     free(o), free(e);
 }
 
+/* scenarios/discharge-timing/fit checks its arguments before the first run (issue 15c: a ratio
+ * of 'abc' was read as 0 and wrote every weekend weight as 0, rounds of 'abc' ran none, both
+ * exit 0, and an output that could not be written failed after every round): a bad one is
+ * what was expected and what came, the usage line, exit 2, and nothing written. Good ones fit
+ * a round of the demo. */
+static void the_discharge_fit_script_checks_its_arguments(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_discharge_fit");
+    char prefix[8400], demo[4096], out[4400], args[17000];
+    snprintf(prefix, sizeof prefix, "'%s'", tu_src("scenarios/discharge-timing/fit"));
+    snprintf(demo, sizeof demo, "%s", tu_src("scenarios/demo.ini"));
+    snprintf(out, sizeof out, "%s/w.csv", dir);
+    static const struct {
+        const char *ratio, *out, *rounds, *want;
+    } bad[] = {
+        {"abc", NULL, "1",
+         "fit: WEEKEND_RATIO: expected a number above 0 (a weekend day's "
+         "discharges over a weekday's, e.g. 0.6), got 'abc'"},
+        {"0", NULL, "1", "got '0'"},
+        {"0.6x", NULL, "1", "got '0.6x'"},
+        {"0.6", NULL, "abc",
+         "fit: ROUNDS: expected a whole number of rounds >= 1, like 8, got "
+         "'abc'"},
+        {"0.6", NULL, "0", "got '0'"},
+        {"0.6", "/nonexistent-folder/w.csv", "1",
+         "fit: OUT.csv: expected a file that can be written, in a folder that exists, got "
+         "'/nonexistent-folder/w.csv'"},
+        {"0.6", "/proc/w.csv", "1", "got '/proc/w.csv'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        snprintf(args, sizeof args, "'%s' acute %s '%s' %s -- --replications 1", demo, bad[i].ratio,
+                 bad[i].out ? bad[i].out : out, bad[i].rounds);
+        char *e = NULL;
+        int rc = tu_run_under(prefix, args, NULL, &e);
+        if (rc != 2 || !e || !strstr(e, bad[i].want) || !strstr(e, "usage: "))
+            fail_msg("fit %s: exit %d, '%s'; expected 2 and '%s'", args, rc, e ? e : "",
+                     bad[i].want);
+        free(e);
+        assert_false(tu_exists(out));
+    }
+    snprintf(args, sizeof args, "'%s' acute 0.6 '%s' 1 -- --replications 1", demo, out);
+    assert_int_equal(tu_run_under(prefix, args, NULL, NULL), 0);
+    char *w = tu_read(out);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "hour,weight\n0,"));
+    free(w);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(the_discharge_fit_script_checks_its_arguments),
         cmocka_unit_test(fit_recovers_a_known_distribution),
         cmocka_unit_test(calibrate_finds_known_answers),
         cmocka_unit_test(calibrate_max_evals_is_exact),
