@@ -330,13 +330,18 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
                        "every hour (a weight of 0 closes an hour)";
         }
         if (is_key(e->key, "discharge_hour_of_week") && U->has_dhours && U->dhours_inf) {
-            int closed = 0;
-            for (int h = 0; h < 168; h++) closed |= !(U->dhours->how[h] > 0);
-            if (!closed)
+            /* A flat profile is the documented way to turn the measures on and change nothing:
+             * the slip is hours of different weights, none 0, whose differences do nothing. */
+            int closed = 0, flat = 1;
+            for (int h = 0; h < 168; h++) {
+                closed |= !(U->dhours->how[h] > 0);
+                flat &= U->dhours->how[h] == U->dhours->how[0];
+            }
+            if (!closed && !flat)
                 return "has no effect on when patients leave: every hour has a weight above 0 "
-                       "and discharge_rate is inf, so every departure leaves at once (a weight "
-                       "of 0 closes an hour to discharges; its discharge measures are still "
-                       "reported)";
+                       "and discharge_rate is inf, so every departure leaves at once and the "
+                       "weights' differences do nothing (a weight of 0 closes an hour to "
+                       "discharges, a finite discharge_rate makes the weights rates)";
         }
         if (is_key(e->key, "patience") && U->has_patience && never_full(U))
             return "has no effect on a unit that is never full (capacity inf, no admission "

@@ -143,6 +143,8 @@ int read_hour_of_week(struct ctx *c, struct doc_entry *e, double how[168], const
 void how_scaled(const double how[168], double out[168]);
 /* A distribution (empirical(FILE.csv) read here). */
 int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d);
+/* The same for a distribution of counts (outbreak_beds): no note of a bare number as days. */
+int build_count_dist(struct ctx *c, struct doc_entry *e, struct dist *d);
 /* [scenario] initial = FILE.csv, then every unit's census checked. */
 int build_census(struct ctx *c, struct doc_section *scs);
 

@@ -272,13 +272,15 @@ static int samples_end(void *arg, char *why, size_t len) {
     return dist_init_empirical(sm->d, sm->v, sm->n, why, len);
 }
 
-int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
+/* A distribution of durations (duration: a bare number is days, noted for the warning) or of
+ * counts (outbreak_beds: a bare number is a count). */
+static int build_dist_of(struct ctx *c, struct doc_entry *e, struct dist *d, int duration) {
     struct val_dist vd;
     char why[FS_MSG_MAX];
     if (val_dist(e->value, &vd, why, sizeof why) != 0) return key_fail(c, e, why);
     if (vd.kind != DIST_EMPIRICAL) {
         FS_ASSERT(dist_init(d, vd.kind, vd.p, why, sizeof why) == 0);
-        note_bare_duration(c, e, e->value);
+        if (duration) note_bare_duration(c, e, e->value);
         return 0;
     }
     static const struct table_spec spec = {
@@ -292,11 +294,19 @@ int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
     };
     struct samples sm = {.d = d};
     int rc = read_keyed_table(c, e, vd.file, &spec, &sm);
-    if (rc == 0 && sm.nbare) samples_warn(c, e, vd.file, &sm);
+    if (rc == 0 && sm.nbare && duration) samples_warn(c, e, vd.file, &sm);
     fs_free(sm.bare_cell);
     fs_free(vd.file);
     fs_free(sm.v);
     return rc;
+}
+
+int build_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
+    return build_dist_of(c, e, d, 1);
+}
+
+int build_count_dist(struct ctx *c, struct doc_entry *e, struct dist *d) {
+    return build_dist_of(c, e, d, 0);
 }
 
 /* ---- hour_of_week: the last column of each row is the hour's multiplier --------------------- */

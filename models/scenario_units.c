@@ -298,7 +298,8 @@ static int unit_outbreaks(struct ctx *c, struct doc_section *s, struct sc_unit *
         return key_got(c, rate_e, "expected a unit of finite capacity (its places are closed)");
     double rate;
     if (parse_key(c, rate_e, val_rate, &rate)) return -1;
-    if (build_dist(c, beds_e, &u->outbreak_beds) || build_dist(c, dur_e, &u->outbreak_duration))
+    if (build_count_dist(c, beds_e, &u->outbreak_beds) ||
+        build_dist(c, dur_e, &u->outbreak_duration))
         return -1;
     double *days = NULL, *mult = NULL;
     size_t n = 0;

@@ -1195,6 +1195,9 @@ static void keys_without_effect_warn(void **s) {
     char ones[168 * 2 + 1] = "";
     for (int h = 0; h < 168; h++) strcat(ones, "1\n");
     file("open.csv", ones);
+    char lumpy[168 * 2 + 1] = ""; /* every hour open, at two paces */
+    for (int h = 0; h < 168; h++) strcat(lumpy, h % 24 < 12 ? "1\n" : "2\n");
+    file("paced.csv", lumpy);
     struct scenario *sc =
         load("idle2.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 50/d\n"
                           "[unit ae]\nkind = ae\ncapacity = 9\nstay = exp(3h)\n" /* 6-9 */
@@ -1209,7 +1212,8 @@ static void keys_without_effect_warn(void **s) {
                           "admission_hour_of_week = open.csv\n"                  /* 23 */
                           "discharge_hour_of_week = office.csv\ndischarge_any_hour = 0\n"
                           "[arrivals b]\nto = v\nrate = 1/d\n" /* 26-28 */
-                          "[unit x]\nstay = exp(5d)\ndischarge_hour_of_week = open.csv\n");
+                          "[unit x]\nstay = exp(5d)\ndischarge_hour_of_week = paced.csv\n"
+                          "[unit y]\nstay = exp(5d)\ndischarge_hour_of_week = open.csv\n");
     if (!sc) fail_msg("%s", err);
     static const char *const want[] = {
         "idle2.ini:10: handover_time: has no effect without ambulance patients (no [arrivals] "
@@ -1226,10 +1230,13 @@ static void keys_without_effect_warn(void **s) {
         "hold nobody back (its discharge measures are still reported)",
         "idle2.ini:23: admission_hour_of_week: has no effect: every hour has a weight above 0, "
         "so the unit admits at every hour (a weight of 0 closes an hour)",
-        /* Issue 15c: the discharge profile's like case, at the default rate (it was silent). */
+        /* Issue 15c: the discharge profile's like case, at the default rate (it was silent);
+         * a flat one (unit y, every weight 1) is the documented way to turn the measures on,
+         * and does not warn. */
         "idle2.ini:31: discharge_hour_of_week: has no effect on when patients leave: every hour "
-        "has a weight above 0 and discharge_rate is inf, so every departure leaves at once (a "
-        "weight of 0 closes an hour to discharges; its discharge measures are still reported)",
+        "has a weight above 0 and discharge_rate is inf, so every departure leaves at once and "
+        "the weights' differences do nothing (a weight of 0 closes an hour to discharges, a "
+        "finite discharge_rate makes the weights rates)",
     };
     size_t n, nw = sizeof want / sizeof *want;
     const char *const *w = scenario_warnings(sc, &n);
