@@ -400,7 +400,7 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     if (status == EXIT_OK) {
         /* The rows' bounds load one at a time (read_vary); together, at the start, they
          * may still conflict (surge_off above surge_on): said at once, not after the search. */
-        char why[FS_MSG_MAX];
+        char why[FS_MSG_MAX / 2]; /* the loader's message, inside err with the file's name */
         struct scenario *at = load_at(&c, start, why, sizeof why);
         if (!at) {
             snprintf(err, sizeof err,
@@ -433,8 +433,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
         struct csvout_file ini = {0}, csv = {0};
         /* Each point of the search is within every row's bounds, all of which load, but keys
          * varied together may conflict there: refused as the start point would be. */
-        char why[FS_MSG_MAX];
-        if (!fin) snprintf(why, sizeof why, "%s", err);
+        char why[FS_MSG_MAX / 2]; /* the loader's message, inside err with the file's name */
+        if (!fin) snprintf(why, sizeof why, "%.2000s", err); /* a message: may be cut */
         if (!fin)
             snprintf(err, sizeof err,
                      "%s: the varied keys at the values found together: the scenario refuses "

@@ -181,7 +181,9 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     uint64_t k = r->arr_count[s]++;
     rng_seed_prefixed(&r->p[id].rng, r->arr_key[2 * s], k);
     if (sc->aux_draws) rng_seed_prefixed(&r->p[id].aux, r->arr_key[2 * s + 1], k);
-    r->p[id].group = draw_group(sc, &r->p[id].rng);
+    /* A stream of one group (group = NAME) draws none: its patients' other draws come first. */
+    r->p[id].group =
+        sc->arrivals[s].group < 0 ? draw_group(sc, &r->p[id].rng) : (uint8_t)sc->arrivals[s].group;
     if (sc->nprio > 1) r->p[id].prank = flow_prank(sc, (int)s, r->p[id].group);
     rec_entered(r, &r->p[id]);
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */

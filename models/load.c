@@ -182,15 +182,15 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     size_t n = sc->nunits, ng = scenario_ngroups(sc);
     double from = sc->warmup, to = sc->horizon;
     double *a = fs_calloc(n, sizeof *a), *lam = fs_calloc(n, sizeof *lam);
-    double *hold = fs_calloc(n, sizeof *hold), *rate = fs_calloc(n, sizeof *rate);
+    double *hold = fs_calloc(n, sizeof *hold),
+           *rate = fs_calloc(sc->narrivals, sizeof *rate); /* each stream's mean rate */
     struct outflow o = {.to = fs_calloc(n, sizeof *o.to), .touched = fs_calloc(n, sizeof(int))};
     struct edge *e = NULL;
     size_t ne = 0, cap = 0;
     int unbounded = 0;
     for (size_t u = 0; u < n; u++)
         out[u] = (struct load_unit){.capacity = mean_capacity(&sc->unit[u], from, to)};
-    for (size_t i = 0; i < sc->narrivals; i++)
-        rate[sc->arrivals[i].to] += mean_rate(&sc->arrivals[i].nhpp, from, to);
+    for (size_t i = 0; i < sc->narrivals; i++) rate[i] = mean_rate(&sc->arrivals[i].nhpp, from, to);
     for (size_t g = 0; g < ng; g++) {
         double share = sc->ngroups ? sc->group[g].share : 1;
         ne = 0;
@@ -205,7 +205,7 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
              * in v: the mean wait moves from the rest of the stay into v (a rough cut: the
              * wait is cut short by the stay's end only on average). */
             double sw = s > 0 && U->has_dhours ? fmin(U->dhours_wait, (1 - f) * stay) : 0;
-            a[v] = rate[v] * share;
+            a[v] = 0;
             o.n = 0;
             o.hold = 0;
             depart(sc, g, (int)v, &U->g[g].next, 1 - s, 0, 0, &o);
@@ -223,6 +223,12 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
                 e[ne++] = (struct edge){(int)v, u, o.to[u]};
                 o.to[u] = 0;
             }
+        }
+        /* the group's patients from each stream: its share of a stream that draws groups, all
+         * of a stream of this group (group = NAME), none of another's */
+        for (size_t i = 0; i < sc->narrivals; i++) {
+            int sg = sc->arrivals[i].group;
+            a[sc->arrivals[i].to] += rate[i] * (sg < 0 ? share : sg == (int)g ? 1 : 0);
         }
         unbounded |= solve(n, a, e, ne, lam);
         for (size_t v = 0; v < n; v++) {

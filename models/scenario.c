@@ -134,6 +134,14 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
         if (priority_key(c, e, &a->priority)) return -1;
         a->has_priority = 1;
     }
+    a->group = -1;
+    if ((e = opt(s, K_arrivals_group))) {
+        size_t g = 0;
+        while (g < c->sc->ngroups && strcmp(c->sc->group[g].name, e->value)) g++;
+        if (g == c->sc->ngroups)
+            return key_got(c, e, "expected the name of a [group NAME] section");
+        a->group = (int)g;
+    }
     if (a->ambulance > 0) c->sc->unit[a->to].has_ambulance = 1;
     double rate;
     if (!(e = require(c, s, K_arrivals_rate))) return -1;

@@ -160,6 +160,7 @@ struct sc_arrivals {
     double ambulance; /* share of arrivals by ambulance (0: none) */
     int has_priority; /* priority given: its patients' priority, else their group's */
     int priority, prank;
+    int group; /* group = NAME: every patient of the stream is in it (no draw); -1: drawn */
 };
 
 struct scenario {

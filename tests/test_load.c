@@ -69,6 +69,23 @@ static void an_ambulance_handover_holds_the_cubicle(void **s) {
     scenario_free(sc);
 }
 
+/* A stream of one group (group = NAME) brings only that group's patients, whatever the
+ * shares: 10 a day drawn (all "short", 2-day stays) and 3 a day "long" (10-day stays). */
+static void a_streams_group_takes_all_its_patients(void **s) {
+    (void)s;
+    struct scenario *sc =
+        load("sgroup.ini", "[scenario]\nhorizon = 100d\n"
+                           "[group short]\nshare = 1\n[group long]\nshare = 0\n"
+                           "[arrivals a]\nto = w\nrate = 10/d\n"
+                           "[arrivals b]\nto = w\nrate = 3/d\ngroup = long\n"
+                           "[unit w]\nstay = fixed(2d)\nstay.long = fixed(10d)\n");
+    struct load_unit lu[1];
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].arrivals, 13, 1e-12);
+    assert_close(lu[0].load, 10 * 2 + 3 * 10, 1e-12);
+    scenario_free(sc);
+}
+
 /* A feedback network with a transfer and readmissions. A: half go home (a fifth of them come
  * back to A), half are referred to B, assessed in A's bed for a day; B accepts 80%, the rest go
  * home (a fifth back). B: a quarter back to A, the rest to C. So
@@ -181,6 +198,7 @@ int main(void) {
         cmocka_unit_test(a_tandem_passes_on_its_share),
         cmocka_unit_test(a_feedback_network_solves_its_traffic_equations),
         cmocka_unit_test(an_ambulance_handover_holds_the_cubicle),
+        cmocka_unit_test(a_streams_group_takes_all_its_patients),
         cmocka_unit_test(step_downs_groups_and_schedules_count_as_they_apply),
         cmocka_unit_test(a_closed_loop_is_unbounded),
         cmocka_unit_test(validate_prints_each_units_load_against_its_capacity),

@@ -101,11 +101,39 @@ static void giving_up_keeps_the_order(void **s) {
     tf_done(&r);
 }
 
+/* An elective stream of its own group (group = NAME) at a lower priority: every patient of
+ * the stream is in the group and no other is (the other stream draws its groups by share, here
+ * all "emergency"), so --by-group counts the electives' arrivals exactly, and they wait behind
+ * the emergencies (Cobham, two classes: 6 and 2 a day on 10 places). */
+static void an_elective_stream_of_its_own_group(void **s) {
+    (void)s;
+    const char *text = "[scenario]\nhorizon = 2000d\nwarmup = 50d\n"
+                       "[group emergency]\nshare = 1\n"
+                       "[group elective]\nshare = 0\npriority = -1\n"
+                       "[arrivals em]\nto = ward\nrate = 6/d\n"
+                       "[arrivals el]\nto = ward\nrate = 2/d\ngroup = elective\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(1d)\n";
+    struct run r;
+    tf_load(&r, dir, text, 1);
+    tf_rep(&r, 0, NULL);
+    double el = tf_get(&r, NULL, "arrivals.elective"), em = tf_get(&r, NULL, "arrivals.emergency");
+    print_message("arrivals a day: elective %.3f, emergency %.3f\n", el, em);
+    assert_close(el, 2, 0.15);
+    assert_close(em, 6, 0.25);
+    tf_done(&r);
+    double w0 = tu_erlang_c(10, 8) / 10, mean, half;
+    over_reps(text, 10, "wait_mean.elective", &mean, &half);
+    print_message("elective wait %.4f +- %.4f, Cobham %.4f\n", mean, half,
+                  w0 / ((1 - 0.6) * (1 - 0.8)));
+    assert_close(mean, w0 / ((1 - 0.6) * (1 - 0.8)), half);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cobham_for_three_priorities),
         cmocka_unit_test(a_streams_priority_outranks_the_groups),
         cmocka_unit_test(giving_up_keeps_the_order),
+        cmocka_unit_test(an_elective_stream_of_its_own_group),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

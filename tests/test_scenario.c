@@ -598,6 +598,10 @@ static const struct bad_input bad_inputs[] = {
      "[unit ward]\nstay = exp(2d)\noutbreak_rate = 6/y\noutbreak_beds = fixed(4)\n"
      "outbreak_duration = exp(5d)\n",
      "8: outbreak_rate: expected a unit of finite capacity (its places are closed), got '6/y'"},
+    {"a stream's group that is no [group] is refused", "stream_group.ini",
+     "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "group = elective\n[unit ward]\nstay = exp(2d)\n",
+     "8: group: expected the name of a [group NAME] section, got 'elective'"},
     {"a priority out of range is refused", "prio_range.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\npriority = 101\n"
      "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
