@@ -235,6 +235,9 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         path_offer(r, (int)ev->id);
         if (!isnan(r->dl_since)) dl_check(r);
         break;
+    case EV_REBOOKED:
+        if (LIVE(P_REBOOKED)) path_on_rebooked(r, ev->id, ev->arg);
+        break;
     case EV_OUTBREAK:
         if (units_on_outbreak(r, (int)ev->id, ev->arg)) path_offer(r, (int)ev->id);
         if (!isnan(r->dl_since)) dl_check(r); /* places reopened: thawed? */

@@ -45,7 +45,8 @@ enum {
     EV_RENEGE,
     EV_DEPART,
     EV_ADMIT_HOURS, /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
-    EV_OUTBREAK     /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
+    EV_OUTBREAK,    /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
+    EV_REBOOKED     /* id: a patient whose arrival was cancelled; arg: its stream */
 };
 
 enum pstate {
@@ -57,6 +58,8 @@ enum pstate {
     P_HOME,      /* gone home (out of the system) and due to be readmitted */
     P_CHC,       /* stay ended, keeps its place while a CHC assessment runs in it */
     P_DEPARTING, /* stay ended, keeps its place for an internal delay or the discharge hour */
+    P_REBOOKED,  /* arrival cancelled ([arrivals] cancel_above): in the system, holding nothing,
+                  * until its rebooked date */
 };
 
 /* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
@@ -125,6 +128,7 @@ struct patient {
     /* CHC: considered for this episode; assessed after discharge, in the interim unit */
     uint8_t chc_done, chc_d2a;
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
+    uint8_t rebooks;     /* arrivals of it cancelled so far (keys the rebooking's own stream) */
     uint8_t dstage;      /* a departure under way (depart_steps): 1 internal delay done, 2
                           * discharge hour reached too (or, in care, a step-down put off to
                           * its discharge hour: step_down_waits); 0 otherwise */
@@ -333,6 +337,7 @@ void path_on_arrival(struct rep *r, uint32_t s);
 void path_on_end_stay(struct rep *r, uint32_t id);
 void path_on_assessed(struct rep *r, uint32_t id);
 void path_on_readmit(struct rep *r, uint32_t id);
+void path_on_rebooked(struct rep *r, uint32_t id, uint32_t s);
 void path_on_step_down(struct rep *r, uint32_t id);
 void path_on_chc_decided(struct rep *r, uint32_t id);
 void path_on_renege(struct rep *r, uint32_t id);
@@ -367,6 +372,7 @@ void rec_lost(struct rep *r, int u, const struct patient *p);
 void rec_capacity(struct rep *r, int u, double places);
 void rec_surge(struct rep *r, int u, int on);
 void rec_closed(struct rep *r, int u, double places);
+void rec_cancelled(struct rep *r, int u);
 /* A patient arrived at unit u's door (from outside, or at the end of a stay elsewhere). */
 void rec_arrived(struct rep *r, int u);
 /* Unit u's queue changed by d (patient p's), to U->qlen; its occupancy by d, to U->occ. */

@@ -173,6 +173,36 @@ void path_on_renege(struct rep *r, uint32_t id) {
 
 /* ---- arrivals, going home, readmission ---------------------------------------------------- */
 
+/* A patient of stream s at its unit's door: cancelled, if the stream cancels (cancel_above)
+ * and the unit is that full, and rebooked after rebook_after (drawn from its own stream, keyed
+ * by patient and cancellation, so cancelling moves no other draw); else in at the door. */
+static void arrive_booked(struct rep *r, uint32_t id, uint32_t s) {
+    const struct sc_arrivals *A = &r->sc->arrivals[s];
+    const struct unit_rt *U = &r->u[A->to];
+    if (!(A->cancel_above > 0) || U->occ < A->cancel_above * U->cap) {
+        arrive(r, id, A->to);
+        return;
+    }
+    struct patient *p = &r->p[id];
+    rec_cancelled(r, A->to);
+    p->state = P_REBOOKED;
+    const uint64_t REBOOK = 5ULL << 58;
+    struct rng g;
+    rng_seed_key(&g, r->sc->seed, (uint64_t)r->rep, REBOOK | ((uint64_t)p->rebooks << 32) | s,
+                 p->number);
+    p->rebooks++;
+    double t = r->now + dist_sample(&A->rebook_after, &g);
+    if (t < r->sc->horizon)
+        cal_push(r->cal,
+                 (struct cal_event){
+                     .time = t, .kind = EV_REBOOKED, .id = id, .stamp = p->stamp, .arg = s});
+}
+
+void path_on_rebooked(struct rep *r, uint32_t id, uint32_t s) {
+    r->p[id].state = P_IN_CARE; /* arriving: neither waiting nor placed yet */
+    arrive_booked(r, id, s);
+}
+
 void path_on_arrival(struct rep *r, uint32_t s) {
     const struct scenario *sc = r->sc;
     uint32_t id = pool_new(r);
@@ -189,7 +219,10 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
         r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
-    arrive(r, id, sc->arrivals[s].to);
+    if (__builtin_expect(sc->arrivals[s].cancel_above > 0, 0))
+        arrive_booked(r, id, s);
+    else
+        arrive(r, id, sc->arrivals[s].to);
     double next =
         nhpp_next(&sc->arrivals[s].nhpp, r->now, rng_exp(&r->arr_rng[s], 1.0), sc->horizon);
     if (next < sc->horizon)

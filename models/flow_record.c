@@ -173,6 +173,10 @@ void rec_surge(struct rep *r, int u, int on) {
     tw_set(&r->u[u].surge_tw, r->now, on);
 }
 
+void rec_cancelled(struct rep *r, int u) {
+    r->win[u].cancellations++;
+}
+
 void rec_closed(struct rep *r, int u, double places) {
     tw_set(&r->u[u].closed_tw, r->now, places);
 }

@@ -148,6 +148,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->has_dhours;
     case MW_OUTBREAK:
         return u->outbreak != NULL;
+    case MW_CANCEL:
+        return u->cancels;
     case MW_DISCHARGE:
         return u->discharge;
     case MW_POPULATION:
@@ -570,6 +572,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_SURGE_HOURS:
             v = 24 * w->surge_area / length;
+            break;
+        case MET_CANCELLATIONS:
+            v = (double)w->cancellations / length;
             break;
         case MET_BEDS_CLOSED_OUTBREAK:
             v = w->closed_area / length;

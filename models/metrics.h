@@ -73,6 +73,7 @@ enum metric_when {
     MW_INTERNAL,        /* internal_delay or internal_delay_to */
     MW_DISCHARGE_HOURS, /* discharge_hour_of_week */
     MW_OUTBREAK,        /* outbreak_rate */
+    MW_CANCEL,          /* a stream to it has cancel_above */
     MW_DISCHARGE,       /* either: the discharge measures */
     /* system */
     MW_POPULATION, /* population set */
@@ -214,10 +215,11 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */      \
     X(uint64_t, step_downs)                                                                        \
     X(double, saved)                                                                               \
-    X(double, surge_area)  /* days in surge */                                                     \
-    X(double, closed_area) /* place-days closed by outbreaks */                                    \
-    X(double, chc_area)    /* delayed patient-days in a CHC assessment */                          \
-    X(uint64_t, reneged)   /* gave up waiting for a place here (patience) */                       \
+    X(double, surge_area)      /* days in surge */                                                 \
+    X(double, closed_area)     /* place-days closed by outbreaks */                                \
+    X(uint64_t, cancellations) /* arrivals cancelled at this unit (cancel_above) */                \
+    X(double, chc_area)        /* delayed patient-days in a CHC assessment */                      \
+    X(uint64_t, reneged)       /* gave up waiting for a place here (patience) */                   \
     /* the front door: corridor patient-days, days with anyone in the corridor, entries; */        \
     X(double, corridor_area)                                                                       \
     X(double, corridor_any_area)                                                                   \

@@ -134,6 +134,19 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
         if (priority_key(c, e, &a->priority)) return -1;
         a->has_priority = 1;
     }
+    struct doc_entry *ce = opt(s, K_arrivals_cancel_above), *re = opt(s, K_arrivals_rebook_after);
+    if (ce || re) {
+        if (!ce || !re)
+            return key_got(c, ce ? ce : re,
+                           ce ? "expected rebook_after beside it (when a cancelled patient comes "
+                                "back, e.g. uniform(7d, 28d))"
+                              : "expected cancel_above beside it (the occupancy at which "
+                                "arrivals are cancelled)");
+        if (parse_key(c, ce, val_prob, &a->cancel_above) || build_dist(c, re, &a->rebook_after))
+            return -1;
+        if (!(a->cancel_above > 0))
+            return key_got(c, ce, "expected a share of the places above 0, like 0.95");
+    }
     a->group = -1;
     if ((e = opt(s, K_arrivals_group))) {
         size_t g = 0;
@@ -285,6 +298,19 @@ static int build(struct ctx *c) {
         }
     }
     rank_priorities(sc);
+    /* Cancellation needs places to count (checked once every unit is built: a stream may come
+     * before its unit in the file). */
+    ai = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        if (strcmp(d->s[i].type, "arrivals")) continue;
+        const struct sc_arrivals *a = &sc->arrivals[ai++];
+        const struct sc_unit *u = &sc->unit[a->to];
+        if (a->cancel_above > 0 && isinf(u->capacity) && u->nsched == 0)
+            return key_got(c, opt(&d->s[i], K_arrivals_cancel_above),
+                           "expected a stream to a unit of finite capacity (an unlimited unit is "
+                           "never full)");
+        sc->unit[a->to].cancels |= a->cancel_above > 0;
+    }
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
         if (u->readmit > 0 && u->readmit_to < 0) {
@@ -376,6 +402,7 @@ void scenario_free(struct scenario *sc) {
     for (size_t i = 0; i < sc->narrivals; i++) {
         fs_free(sc->arrivals[i].name);
         nhpp_fini(&sc->arrivals[i].nhpp);
+        dist_fini(&sc->arrivals[i].rebook_after);
     }
     for (size_t i = 0; i < sc->ntransfers; i++) {
         dist_fini(&sc->transfer[i].assessment);

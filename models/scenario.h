@@ -105,6 +105,7 @@ struct sc_unit {
      * each closing a number of places drawn from outbreak_beds for outbreak_duration; NULL:
      * none (flow_units.c) */
     struct nhpp *outbreak;
+    int cancels; /* a stream to it has cancel_above: reports cancellations */
     struct dist outbreak_beds, outbreak_duration;
     int discharge, has_internal, has_dhours, dhours_inf;
     struct dist internal;
@@ -161,6 +162,10 @@ struct sc_arrivals {
     int has_priority; /* priority given: its patients' priority, else their group's */
     int priority, prank;
     int group; /* group = NAME: every patient of the stream is in it (no draw); -1: drawn */
+    /* cancel_above: a patient arriving while its unit's occupancy is at or above this share of
+     * the places open is cancelled and comes back after rebook_after (0: never cancelled) */
+    double cancel_above;
+    struct dist rebook_after;
 };
 
 struct scenario {

@@ -598,6 +598,16 @@ static const struct bad_input bad_inputs[] = {
      "[unit ward]\nstay = exp(2d)\noutbreak_rate = 6/y\noutbreak_beds = fixed(4)\n"
      "outbreak_duration = exp(5d)\n",
      "8: outbreak_rate: expected a unit of finite capacity (its places are closed), got '6/y'"},
+    {"a cancelling stream without rebooking is refused", "cancel.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\ncancel_above = 0.95\n"
+     "[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
+     "6: cancel_above: expected rebook_after beside it (when a cancelled patient comes back, "
+     "e.g. uniform(7d, 28d)), got '0.95'"},
+    {"cancelling at an unlimited unit is refused", "cancel_inf.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\ncancel_above = 0.9\n"
+     "rebook_after = fixed(7d)\n[unit ward]\nstay = exp(2d)\n",
+     "6: cancel_above: expected a stream to a unit of finite capacity (an unlimited unit is never "
+     "full), got '0.9'"},
     {"a stream's group that is no [group] is refused", "stream_group.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "group = elective\n[unit ward]\nstay = exp(2d)\n",

@@ -1,0 +1,82 @@
+/* Elective admissions cancelled when the ward is full ([arrivals] cancel_above, rebook_after),
+ * checked exactly: with rebooking beyond the horizon, a stream cancelled while the ward holds
+ * at least k of its c places is a birth-death chain, lambda(n) = lambda_em + lambda_el [n < k],
+ * mu(n) = min(n, c) mu, whose stationary distribution gives the cancellations, lambda_el P(N >=
+ * k) a day (arrivals see time averages, PASTA), and the occupancy. Rebooked patients come back:
+ * every elective is admitted in the end. */
+#include <math.h>
+#include <stdio.h>
+
+#include "testflow.h"
+#include "testutil.h"
+
+static const char *dir;
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_electives");
+    return 0;
+}
+
+/* The chain's stationary distribution, truncated where it is negligible: P(N >= k) and the
+ * mean places held. */
+static void birth_death(double lem, double lel, int k, int c, double *p_k, double *occ) {
+    enum { N = 400 };
+    double p[N], sum = 0;
+    p[0] = 1;
+    for (int n = 1; n < N; n++) p[n] = p[n - 1] * (lem + (n - 1 < k ? lel : 0)) / fmin(n, c);
+    for (int n = 0; n < N; n++) sum += p[n];
+    *p_k = *occ = 0;
+    for (int n = 0; n < N; n++) {
+        if (n >= k) *p_k += p[n] / sum;
+        *occ += fmin(n, c) * p[n] / sum;
+    }
+}
+
+/* 6 emergencies and 3 electives a day on 10 places of exponential 1-day stays; electives are
+ * cancelled while 9 or more places are held (cancel_above = 0.9): 1.259 a day. */
+static void cancellations_are_the_chains(void **s) {
+    (void)s;
+    const char *text = "[scenario]\nhorizon = 3000d\nwarmup = 50d\n"
+                       "[arrivals em]\nto = ward\nrate = 6/d\n"
+                       "[arrivals el]\nto = ward\nrate = 3/d\ncancel_above = 0.9\n"
+                       "rebook_after = fixed(100000d)\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(1d)\n";
+    double pk, occ, mean, half, om, oh;
+    birth_death(6, 3, 9, 10, &pk, &occ);
+    tf_mean_over_reps(dir, text, 0, 8, "ward", "cancellations", &mean, &half);
+    tf_mean_over_reps(dir, text, 0, 8, "ward", "occupancy", &om, &oh);
+    print_message("cancellations %.4f +- %.4f a day (chain %.4f); occupancy %.4f +- %.4f (%.4f)\n",
+                  mean, half, 3 * pk, om, oh, occ);
+    assert_close(mean, 3 * pk, half);
+    assert_close(om, occ, oh);
+}
+
+/* Rebooked a week later, every cancelled elective comes back, and in the long run all are
+ * admitted: the electives' admissions are their arrivals (2 a day), their cancellations a
+ * multiple of them; the emergencies' draws are those of a run without cancellation. */
+static void rebooked_electives_come_back(void **s) {
+    (void)s;
+    const char *text = "[scenario]\nhorizon = 2000d\nwarmup = 50d\n"
+                       "[group emergency]\nshare = 1\n[group elective]\nshare = 0\n"
+                       "[arrivals em]\nto = ward\nrate = 7/d\n"
+                       "[arrivals el]\nto = ward\nrate = 2/d\ngroup = elective\n"
+                       "cancel_above = 0.8\nrebook_after = fixed(7d)\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(1d)\n";
+    struct run r;
+    tf_load(&r, dir, text, 1);
+    tf_rep(&r, 0, NULL);
+    double adm = tf_get(&r, "ward", "admissions.elective"), c = tf_get(&r, "ward", "cancellations");
+    print_message("electives admitted %.3f a day of 2, cancelled %.3f a day\n", adm, c);
+    assert_close(adm, 2, 0.1);
+    assert_true(c > 0.5); /* many are cancelled, some more than once */
+    tf_done(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cancellations_are_the_chains),
+        cmocka_unit_test(rebooked_electives_come_back),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
