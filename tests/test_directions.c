@@ -152,6 +152,29 @@ static void seven_day_discharging(void **s) {
     moves(base, seven, "", "arrivals", 0);
 }
 
+/* The winter board's three plans (README, "A winter board's question"), each against no plan
+ * on the same patients: cancelling electives at 95% occupancy relieves A&E and admits fewer
+ * electives; escalation beds and seven-day discharging relieve A&E and admit as many; the
+ * beds the most; outbreaks close the same beds in every plan (their own stream). */
+static void winter_board_plans(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/winter-board/baseline.ini", "e2e_wb", "--by-group");
+    const char *cancel = variant("scenarios/winter-board/cancel.ini", "e2e_wbc", "--by-group");
+    const char *beds = variant("scenarios/winter-board/beds.ini", "e2e_wbb", "--by-group");
+    const char *seven = variant("scenarios/winter-board/seven-day.ini", "e2e_wbs", "--by-group");
+    moves(base, cancel, "ae", "ae_12h_pct", -1);
+    moves(base, cancel, "acute", "admissions.planned", -1);
+    moves(base, beds, "ae", "ae_12h_pct", -1);
+    moves(base, beds, "acute", "admissions.planned", 0);
+    moves(base, seven, "ae", "ae_12h_pct", -1);
+    moves(base, seven, "acute", "admissions.planned", 0);
+    moves(base, cancel, "acute", "beds_closed_outbreak", 0);
+    struct tu_row c, b;
+    tu_summary(cancel, "ae", "ae_12h_pct", &c);
+    tu_summary(beds, "ae", "ae_12h_pct", &b);
+    assert_true(b.mean < c.mean);
+}
+
 static void slower_eab_assessment(void **s) {
     (void)s;
     const char *sc = "tests/scenarios/eab_referrals.ini";
@@ -400,6 +423,7 @@ int main(void) {
         cmocka_unit_test(ae_measures_move_the_right_way),
         cmocka_unit_test(costs_weigh_beds_against_delays),
         cmocka_unit_test(seven_day_discharging),
+        cmocka_unit_test(winter_board_plans),
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(readmissions_fill_beds),
