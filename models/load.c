@@ -188,8 +188,17 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     struct edge *e = NULL;
     size_t ne = 0, cap = 0;
     int unbounded = 0;
-    for (size_t u = 0; u < n; u++)
-        out[u] = (struct load_unit){.capacity = mean_capacity(&sc->unit[u], from, to)};
+    for (size_t u = 0; u < n; u++) {
+        const struct sc_unit *U = &sc->unit[u];
+        double places = mean_capacity(U, from, to);
+        /* Outbreaks close lambda E[K] E[D] places on average (an M/G/infinity of closures),
+         * the rate averaged over the period as arrivals' are: places not open to the load. */
+        if (U->outbreak)
+            places = fmax(places - mean_rate(U->outbreak, from, to) * dist_mean(&U->outbreak_beds) *
+                                       dist_mean(&U->outbreak_duration),
+                          0);
+        out[u] = (struct load_unit){.capacity = places};
+    }
     for (size_t i = 0; i < sc->narrivals; i++) rate[i] = mean_rate(&sc->arrivals[i].nhpp, from, to);
     for (size_t g = 0; g < ng; g++) {
         double share = sc->ngroups ? sc->group[g].share : 1;

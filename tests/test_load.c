@@ -86,6 +86,21 @@ static void a_streams_group_takes_all_its_patients(void **s) {
     scenario_free(sc);
 }
 
+/* Outbreaks close lambda E[K] E[D] places on average: 12 a year of 6 places for 4 days. */
+static void outbreaks_take_their_mean_closures_off(void **s) {
+    (void)s;
+    struct scenario *sc = load("ob.ini", "[scenario]\nhorizon = 100d\n"
+                                         "[arrivals a]\nto = w\nrate = 10/d\n"
+                                         "[unit w]\ncapacity = 50\nstay = fixed(2d)\n"
+                                         "outbreak_rate = 12/y\noutbreak_beds = fixed(6)\n"
+                                         "outbreak_duration = fixed(4d)\n");
+    struct load_unit lu[1];
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].capacity, 50 - 12 / 365.25 * 6 * 4, 1e-9);
+    assert_close(lu[0].load, 20, 1e-12);
+    scenario_free(sc);
+}
+
 /* A feedback network with a transfer and readmissions. A: half go home (a fifth of them come
  * back to A), half are referred to B, assessed in A's bed for a day; B accepts 80%, the rest go
  * home (a fifth back). B: a quarter back to A, the rest to C. So
@@ -199,6 +214,7 @@ int main(void) {
         cmocka_unit_test(a_feedback_network_solves_its_traffic_equations),
         cmocka_unit_test(an_ambulance_handover_holds_the_cubicle),
         cmocka_unit_test(a_streams_group_takes_all_its_patients),
+        cmocka_unit_test(outbreaks_take_their_mean_closures_off),
         cmocka_unit_test(step_downs_groups_and_schedules_count_as_they_apply),
         cmocka_unit_test(a_closed_loop_is_unbounded),
         cmocka_unit_test(validate_prints_each_units_load_against_its_capacity),
