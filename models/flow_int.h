@@ -81,7 +81,8 @@ enum {
     UX_SURGE = 1,    /* surge_capacity > 0 */
     UX_HIST = 2,     /* board measures: occupancy_p95's histogram */
     UX_CORRIDOR = 4, /* corridor_capacity > 0 */
-    UX_PRIO = 8      /* the scenario has priorities: the queue is ranked (rep ptail) */
+    UX_PRIO = 8,     /* the scenario has priorities: the queue is ranked (rep ptail) */
+    UX_FENCE = 16    /* a stream's ring_fence keeps places of it (unit_rt occ_fenced) */
 };
 
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
@@ -129,6 +130,7 @@ struct patient {
     uint8_t chc_done, chc_d2a;
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
     uint8_t rebooks;     /* arrivals of it cancelled so far (keys the rebooking's own stream) */
+    uint8_t fenced;      /* of a stream with a ring_fence: may take its unit's kept places */
     uint8_t dstage;      /* a departure under way (depart_steps): 1 internal delay done, 2
                           * discharge hour reached too (or, in care, a step-down put off to
                           * its discharge hour: step_down_waits); 0 otherwise */
@@ -192,6 +194,7 @@ struct unit_rt {
     /* delayed in an internal delay, waiting for the discharge hour (units with sc_unit
      * discharge only: last, after the fields every unit uses) */
     struct tw int_tw, dh_tw;
+    int32_t occ_fenced; /* places held by the ring-fenced stream's patients (UX_FENCE only) */
     /* places shut by outbreaks now (sc_unit outbreak only), and their time-weighted count */
     double shut;
     struct tw closed_tw;
@@ -326,6 +329,9 @@ void units_on_capacity(struct rep *r, int u, uint32_t k);
 int units_on_surge(struct rep *r, int u, uint32_t epoch);
 int units_on_admit_hours(struct rep *r, int u, int open);
 int units_on_outbreak(struct rep *r, int u, uint32_t arg);
+/* Could patient p take one of unit u's places now: one free, the unit open (admission hours),
+ * and not kept by a ring-fence for another stream's patients. */
+int units_may_take(const struct rep *r, int u, const struct patient *p);
 
 /* ---- flow_pathways.c: care pathways ---- */
 

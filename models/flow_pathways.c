@@ -87,7 +87,7 @@ void path_on_step_down(struct rep *r, uint32_t id) {
         return;
     struct unit_rt *V = &r->u[vw];
     double rest = p->remaining;
-    if (!(V->occ < V->cap) || V->qlen > 0 || V->closed) {
+    if (!units_may_take(r, vw, p) || V->qlen > 0) {
         cal_push(r->cal,
                  (struct cal_event){
                      .time = r->now + rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
@@ -215,6 +215,7 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     r->p[id].group =
         sc->arrivals[s].group < 0 ? draw_group(sc, &r->p[id].rng) : (uint8_t)sc->arrivals[s].group;
     if (sc->nprio > 1) r->p[id].prank = flow_prank(sc, (int)s, r->p[id].group);
+    if (__builtin_expect(sc->arrivals[s].ring_fence > 0, 0)) r->p[id].fenced = 1;
     rec_entered(r, &r->p[id]);
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)

@@ -164,10 +164,32 @@ void units_occ_add(struct rep *r, int u, int d, const struct patient *p) {
      * to its own unit keeps the place it holds, so occupancy may stay above capacity. */
     FS_INVARIANT(U->occ >= 0 && (d < 0 || U->occ <= U->cap || r->placing));
     rec_occupancy(r, u, p, d);
-    if (__builtin_expect(U->extras & (UX_SURGE | UX_HIST), 0)) {
+    if (__builtin_expect(U->extras & (UX_SURGE | UX_HIST | UX_FENCE), 0)) {
         if (U->extras & UX_HIST) rec_occupancy_hist(r, u, d);
         if (U->extras & UX_SURGE) surge_update(r, u);
+        if (U->extras & UX_FENCE) U->occ_fenced += p->fenced ? d : 0;
     }
+}
+
+/* May patient p take a free place of unit u? A ring-fence (an [arrivals] ring_fence) keeps its
+ * places for its stream's patients: the others may hold at most the rest. */
+static int fence_lets(const struct rep *r, int u, const struct patient *p) {
+    const struct unit_rt *U = &r->u[u];
+    return p->fenced || U->occ - U->occ_fenced < U->cap - r->sc->unit[u].fence;
+}
+
+int units_may_take(const struct rep *r, int u, const struct patient *p) {
+    const struct unit_rt *U = &r->u[u];
+    return U->occ < U->cap && !U->closed && (!(U->extras & UX_FENCE) || fence_lets(r, u, p));
+}
+
+/* The first patient in u's queue a free place may go to under its ring-fence, and the one
+ * before it (NONE: the head), or NONE: a linear walk, only on a fenced unit. */
+static uint32_t fence_first(const struct rep *r, int u, uint32_t *prev) {
+    *prev = NONE;
+    for (uint32_t k = r->u[u].qhead; k != NONE; *prev = k, k = r->p[k].link)
+        if (fence_lets(r, u, &r->p[k])) return k;
+    return NONE;
 }
 
 /* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
@@ -337,11 +359,25 @@ void units_offer(struct rep *r, int u) {
     r->offering = u;
 }
 
+/* The first patient in u's queue a freed place may go to under its ring-fence, taken out of
+ * the queue, or NONE (out of line: only fenced units come here). */
+static __attribute__((noinline)) uint32_t fence_take(struct rep *r, int u) {
+    uint32_t prev, id = fence_first(r, u, &prev);
+    if (id != NONE) units_queue_remove(r, u, id);
+    return id;
+}
+
 uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
         if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
-            uint32_t id = dequeue(r, v);
+            uint32_t id;
+            if (__builtin_expect(r->u[v].extras & UX_FENCE, 0)) {
+                id = fence_take(r, v);
+                if (id == NONE) goto next_unit; /* nobody waiting may take it */
+            } else {
+                id = dequeue(r, v);
+            }
             int src = move_in(r, id, v);
             if (src >= 0) {
                 push_offer(r, src);
@@ -361,6 +397,7 @@ uint32_t units_offer_next(struct rep *r, int *to) {
             *to = v;
             return id;
         }
+    next_unit:
         if (!r->nstack) {
             r->offering = -1;
             return NONE;
@@ -399,7 +436,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             units_leave(r, d, p, d);
             back = d;
         }
-        if (D->occ < D->cap && !D->closed) {
+        if (D->occ < D->cap && !D->closed && (!(D->extras & UX_FENCE) || fence_lets(r, d, p))) {
             int src = move_in(r, id, d);
             *freed = src >= 0 ? src : back;
             return d;

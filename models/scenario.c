@@ -147,6 +147,11 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
         if (!(a->cancel_above > 0))
             return key_got(c, ce, "expected a share of the places above 0, like 0.95");
     }
+    if ((e = opt(s, K_arrivals_ring_fence))) {
+        if (parse_key(c, e, val_count, &a->ring_fence)) return -1;
+        if (isinf(a->ring_fence) || !(a->ring_fence > 0))
+            return key_got(c, e, "expected a whole number of places above 0, like 10");
+    }
     a->group = -1;
     if ((e = opt(s, K_arrivals_group))) {
         size_t g = 0;
@@ -310,6 +315,20 @@ static int build(struct ctx *c) {
                            "expected a stream to a unit of finite capacity (an unlimited unit is "
                            "never full)");
         sc->unit[a->to].cancels |= a->cancel_above > 0;
+        if (a->ring_fence > 0) {
+            struct sc_unit *fu = &sc->unit[a->to];
+            struct doc_entry *fe = opt(&d->s[i], K_arrivals_ring_fence);
+            if (fu->fence > 0)
+                return key_got(c, fe,
+                               "expected one ring-fenced stream a unit (another stream "
+                               "already keeps places of this one)");
+            if (isinf(fu->capacity) || fu->nsched > 0 || a->ring_fence > fu->capacity)
+                return key_got(c, fe,
+                               "expected at most the unit's places, on a unit of fixed "
+                               "finite capacity");
+            fu->fence = a->ring_fence;
+            fu->fence_stream = (int)(ai - 1);
+        }
     }
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];

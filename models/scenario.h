@@ -106,6 +106,9 @@ struct sc_unit {
      * none (flow_units.c) */
     struct nhpp *outbreak;
     int cancels; /* a stream to it has cancel_above: reports cancellations */
+    /* ring_fence of the stream fence_stream: fence places only its patients may take */
+    double fence;
+    int fence_stream;
     struct dist outbreak_beds, outbreak_duration;
     int discharge, has_internal, has_dhours, dhours_inf;
     struct dist internal;
@@ -166,6 +169,7 @@ struct sc_arrivals {
      * the places open is cancelled and comes back after rebook_after (0: never cancelled) */
     double cancel_above;
     struct dist rebook_after;
+    double ring_fence; /* places of its unit kept for its patients (0: none) */
 };
 
 struct scenario {

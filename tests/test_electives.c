@@ -73,10 +73,69 @@ static void rebooked_electives_come_back(void **s) {
     tf_done(&r);
 }
 
+/* A ring-fence ([arrivals] ring_fence): with the fenced stream all but absent, the others
+ * have the rest of the places, an M/M/7 of Erlang C's wait on 10 places fenced 3. */
+static void a_ring_fence_leaves_the_others_the_rest(void **s) {
+    (void)s;
+    const char *text = "[scenario]\nhorizon = 3000d\nwarmup = 50d\n"
+                       "[arrivals em]\nto = ward\nrate = 5/d\n"
+                       "[arrivals el]\nto = ward\nrate = 1e-9/d\nring_fence = 3\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(1d)\n";
+    double mean, half;
+    tf_mean_over_reps(dir, text, 0, 8, "ward", "wait_mean", &mean, &half);
+    print_message("wait %.4f +- %.4f d, Erlang C on 7 places %.4f\n", mean, half,
+                  tu_erlang_c(7, 5) / (7 - 5));
+    assert_close(mean, tu_erlang_c(7, 5) / (7 - 5), half);
+}
+
+/* Both streams lost when they cannot enter (when_full = lose): trunk reservation, a finite
+ * chain on (others in, fenced in), others entering while fewer than 7 of them and a place is
+ * free, the fenced while a place is free. Its stationary distribution (Gauss-Seidel) gives the
+ * share lost, which the run matches. */
+static void a_ring_fence_is_trunk_reservation(void **s) {
+    (void)s;
+    enum { C = 10, F = 3 };
+    const double lo = 6, lf = 3; /* a day; stays exp(1d) */
+    double p[C + 1][C + 1] = {{0}};
+    p[0][0] = 1;
+    for (int it = 0; it < 20000; it++)
+        for (int a = 0; a <= C - F; a++)
+            for (int b = 0; a + b <= C; b++) {
+                double out = a + b, in = 0;
+                int free = a + b < C;
+                if (free && a < C - F) out += lo;
+                if (free) out += lf;
+                if (a > 0 && a + b <= C) in += p[a - 1][b] * lo; /* a - 1 < C - F, place free */
+                if (b > 0) in += p[a][b - 1] * lf;
+                if (a < C - F && a + 1 + b <= C) in += p[a + 1][b] * (a + 1);
+                if (a + b + 1 <= C) in += p[a][b + 1] * (b + 1);
+                if (a || b) p[a][b] = in / out;
+            }
+    double z = 0, lost = 0;
+    for (int a = 0; a <= C - F; a++)
+        for (int b = 0; a + b <= C; b++) z += p[a][b];
+    for (int a = 0; a <= C - F; a++)
+        for (int b = 0; a + b <= C; b++) {
+            double q = p[a][b] / z;
+            if (a + b == C || a == C - F) lost += q * lo;
+            if (a + b == C) lost += q * lf;
+        }
+    double want = lost / (lo + lf), mean, half;
+    const char *text = "[scenario]\nhorizon = 3000d\nwarmup = 50d\n"
+                       "[arrivals em]\nto = ward\nrate = 6/d\n"
+                       "[arrivals el]\nto = ward\nrate = 3/d\nring_fence = 3\n"
+                       "[unit ward]\ncapacity = 10\nstay = exp(1d)\nwhen_full = lose\n";
+    tf_mean_over_reps(dir, text, 0, 8, "ward", "lost_fraction", &mean, &half);
+    print_message("lost %.5f +- %.5f, chain %.5f\n", mean, half, want);
+    assert_close(mean, want, half);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cancellations_are_the_chains),
         cmocka_unit_test(rebooked_electives_come_back),
+        cmocka_unit_test(a_ring_fence_leaves_the_others_the_rest),
+        cmocka_unit_test(a_ring_fence_is_trunk_reservation),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -608,6 +608,17 @@ static const struct bad_input bad_inputs[] = {
      "rebook_after = fixed(7d)\n[unit ward]\nstay = exp(2d)\n",
      "6: cancel_above: expected a stream to a unit of finite capacity (an unlimited unit is never "
      "full), got '0.9'"},
+    {"a ring-fence larger than the unit is refused", "fence_big.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\nring_fence = 30\n"
+     "[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
+     "6: ring_fence: expected at most the unit's places, on a unit of fixed finite capacity, got "
+     "'30'"},
+    {"a second ring-fence on one unit is refused", "fence_two.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\nring_fence = 3\n"
+     "[arrivals b]\nto = ward\nrate = 1/d\nring_fence = 5\n"
+     "[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
+     "10: ring_fence: expected one ring-fenced stream a unit (another stream already keeps places "
+     "of this one), got '5'"},
     {"a stream's group that is no [group] is refused", "stream_group.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "group = elective\n[unit ward]\nstay = exp(2d)\n",
