@@ -135,14 +135,16 @@ static double places_open(const struct rep *r, int u) {
 static void surge_update(struct rep *r, int u) {
     const struct sc_unit *su = &r->sc->unit[u];
     struct unit_rt *U = &r->u[u];
+    /* against the places open: an outbreak's closed bay is no bed to fill */
+    double base = fmax(U->base - U->shut, 0);
     if (U->surging) {
-        if (!(U->base > 0) || U->occ < su->surge_off * U->base) {
+        if (!(base > 0) || U->occ < su->surge_off * base) {
             U->surging = 0;
             U->cap = places_open(r, u);
             rec_surge(r, u, 0);
             rec_capacity(r, u, U->cap);
         }
-    } else if (U->base > 0 && U->occ >= su->surge_on * U->base) {
+    } else if (base > 0 && U->occ >= su->surge_on * base) {
         if (!U->armed) {
             U->armed = 1;
             cal_push(r->cal, (struct cal_event){.time = r->now + su->surge_after,

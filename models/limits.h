@@ -35,6 +35,11 @@
  * practice (emergency above elective, say). */
 #define FS_MAX_PRIORITY 100
 
+/* outbreak_rate: at most one an hour (24 a day). Outbreaks are rare events — a few a year a
+ * ward — and each is two events; a rate written per day for per year would otherwise run for
+ * ever at 1e7 a day. */
+#define FS_MAX_OUTBREAKS_PER_DAY 24
+
 /* [group NAME] sections (case-mix groups: frailty, age bands; a handful in practice). A
  * patient keeps its group in one byte (models/flow.c, struct patient), which bounds this at
  * 256; every unit also keeps a record per group (its stay, routing and readmission, some

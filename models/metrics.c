@@ -96,8 +96,10 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return 0;
     case MW_FINITE_CAPACITY:
         return finite_capacity(u);
-    case MW_OVERFILL: /* a capacity cut leaves the patients it finds; a census may exceed it */
-        return finite_capacity(u) && (u->nsched > 0 || sc->census > 0 || sc->npatients > 0);
+    case MW_OVERFILL: /* a capacity cut (or an outbreak's closure) leaves the patients it
+                       * finds; a census may exceed it */
+        return finite_capacity(u) &&
+               (u->nsched > 0 || sc->census > 0 || sc->npatients > 0 || u->outbreak);
     case MW_AE:
         return (unitkind_caps(u->kind) & UK_AE_CLOCK) != 0;
     case MW_AMBULANCE:

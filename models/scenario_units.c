@@ -298,6 +298,17 @@ static int unit_outbreaks(struct ctx *c, struct doc_section *s, struct sc_unit *
         return key_got(c, rate_e, "expected a unit of finite capacity (its places are closed)");
     double rate;
     if (parse_key(c, rate_e, val_rate, &rate)) return -1;
+    if (rate * (1 - 1e-12) > FS_MAX_OUTBREAKS_PER_DAY)
+        return key_got(c, rate_e,
+                       "expected at most 24 outbreaks a day (they are rare: a few a year, like "
+                       "6/y)");
+    /* places, not time: a unit letter (fixed(6h)) is a slip, 6 hours read as 0 places */
+    for (const char *q = beds_e->value; strncmp(beds_e->value, "empirical", 9) && *q; q++)
+        if ((*q == 'm' || *q == 'h' || *q == 'd' || *q == 'w') && q > beds_e->value &&
+            (q[-1] >= '0' && q[-1] <= '9'))
+            return key_got(c, beds_e,
+                           "expected a distribution of places, numbers without a unit (like "
+                           "fixed(6) or uniform(3.5, 12.5))");
     if (build_count_dist(c, beds_e, &u->outbreak_beds) ||
         build_dist(c, dur_e, &u->outbreak_duration))
         return -1;

@@ -130,12 +130,43 @@ static void a_ring_fence_is_trunk_reservation(void **s) {
     assert_close(mean, want, half);
 }
 
+/* Today's census weighs groups by their real arrivals, a stream of one group included: a
+ * ward fed 5 a day of 1-day emergencies and 2 a day of 5-day electives holds 10 electives of
+ * its 15 in steady state, and the electives' step-down unit none but electives; a census of
+ * 15 and 6 starts there (no warm-up needed). */
+static void the_census_follows_a_streams_group(void **s) {
+    (void)s;
+    struct run r;
+    tf_load(&r, dir,
+            "[scenario]\nhorizon = 20d\n"
+            "[group em]\nshare = 1\n[group el]\nshare = 0\n"
+            "[arrivals s]\nto = ward\nrate = 5/d\n"
+            "[arrivals e]\nto = ward\nrate = 2/d\ngroup = el\n"
+            "[unit ward]\ncapacity = 30\nstay = exp(1d)\nstay.el = exp(5d)\nnext = exit 1\n"
+            "next.el = step 1\ninitial_occupancy = 15\n"
+            "[unit step]\ncapacity = 30\nstay = exp(3d)\ninitial_occupancy = 6\n",
+            1);
+    double el = 0, em = 0, step_em = 0;
+    for (int k = 0; k < 10; k++) {
+        tf_rep(&r, k, NULL);
+        el += tf_at(&r, 0, "ward", "occupancy.el") / 10;
+        em += tf_at(&r, 0, "ward", "occupancy.em") / 10;
+        step_em += tf_get(&r, "step", "occupancy.em");
+    }
+    print_message("first day: ward electives %.2f (10), emergencies %.2f (5)\n", el, em);
+    assert_close(el, 10, 1.5);
+    assert_close(em, 5, 1.0);
+    assert_close(step_em, 0, 0);
+    tf_done(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(cancellations_are_the_chains),
         cmocka_unit_test(rebooked_electives_come_back),
         cmocka_unit_test(a_ring_fence_leaves_the_others_the_rest),
         cmocka_unit_test(a_ring_fence_is_trunk_reservation),
+        cmocka_unit_test(the_census_follows_a_streams_group),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -13,6 +13,8 @@ static const char *dir;
 static int setup(void **s) {
     (void)s;
     dir = tu_tmpdir("test_outbreak");
+    /* one outbreak at the start, then none: the rate's multiplier 1 for the first hour only */
+    tf_put(dir, "once.csv", "date,multiplier\n2025-01-06,1\n2025-01-07,0\n");
     return 0;
 }
 
@@ -89,11 +91,40 @@ static void closures_never_evict_and_move_no_draw(void **s) {
     tf_done(&b);
 }
 
+/* Surge escalates on the places open: a ward of 20 with 10 closed by a long outbreak on its
+ * first day (outbreaks at 1 a day that day only: this replication's stream draws one), 15 a
+ * day of 1-day stays, is full on its 10 open places, so its 10 surge places open (they did
+ * not, judged against the 20 scheduled). */
+static void surge_counts_the_places_open(void **s) {
+    (void)s;
+    struct run r;
+    tf_load(&r, dir,
+            "[scenario]\nstart = 2025-01-06\nhorizon = 200d\nwarmup = 50d\n"
+            "[arrivals a]\nto = ward\nrate = 15/d\n"
+            "[unit ward]\ncapacity = 20\nstay = exp(1d)\nsurge_capacity = 10\n"
+            "outbreak_rate = 1/d\noutbreak_beds = fixed(10)\noutbreak_duration = fixed(1000d)\n"
+            "outbreak_by_date = once.csv\n",
+            0);
+    int found = 0;
+    for (int k = 0; k < 20 && !found; k++) { /* a replication whose first day drew one */
+        tf_rep(&r, k, NULL);
+        double closed = tf_get(&r, "ward", "beds_closed_outbreak");
+        if (fabs(closed - 10) > 1e-9) continue;
+        found = 1;
+        print_message("replication %d: surge hours %.2f a day with 10 of 20 places closed\n", k,
+                      tf_get(&r, "ward", "surge_hours"));
+        assert_true(tf_get(&r, "ward", "surge_hours") > 12);
+    }
+    assert_true(found);
+    tf_done(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(places_closed_are_lambda_k_d),
         cmocka_unit_test(a_by_date_multiplier_scales_the_rate),
         cmocka_unit_test(closures_never_evict_and_move_no_draw),
+        cmocka_unit_test(surge_counts_the_places_open),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -24,7 +24,7 @@ static void over_reps(const char *text, int n, const char *metric, double *mean,
 }
 
 /* Three classes at 2, 3 and 3 a day (priorities 5, 0, -2) on 10 places of exponential 1-day
- * stays: load 0.8, C(10, 8) = 0.409; W = 0.0511, 0.0973 and 0.292 days. */
+ * stays: load 0.8, C(10, 8) = 0.409; W = 0.0511, 0.1023 and 0.409 days. */
 #define THREE                                                                                      \
     "[scenario]\nhorizon = 2000d\nwarmup = 50d\n"                                                  \
     "[group urgent]\nshare = 0.25\npriority = 5\n"                                                 \

@@ -623,6 +623,14 @@ static const struct bad_input bad_inputs[] = {
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "group = elective\n[unit ward]\nstay = exp(2d)\n",
      "8: group: expected the name of a [group NAME] section, got 'elective'"},
+    {"an outbreak rate of a million a day is refused", "ob_fast.ini",
+     BASE "outbreak_rate = 1e6/d\noutbreak_beds = fixed(4)\noutbreak_duration = exp(5d)\n",
+     "11: outbreak_rate: expected at most 24 outbreaks a day (they are rare: a few a year, like "
+     "6/y), got '1e6/d'"},
+    {"outbreak places written with a unit are refused", "ob_units.ini",
+     BASE "outbreak_rate = 6/y\noutbreak_beds = fixed(6h)\noutbreak_duration = exp(5d)\n",
+     "12: outbreak_beds: expected a distribution of places, numbers without a unit (like fixed(6) "
+     "or uniform(3.5, 12.5)), got 'fixed(6h)'"},
     {"a priority out of range is refused", "prio_range.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\npriority = 101\n"
      "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
