@@ -78,6 +78,10 @@ static int derive(struct dist *d, char *err, size_t errlen) {
         if (!(p[0] >= 0) || !(p[1] >= p[0]) || !(p[2] >= p[1]) || !(p[2] > p[0]))
             return bad(err, errlen,
                        "triangular(MIN, MODE, MAX) needs 0 <= MIN <= MODE <= MAX, MIN < MAX");
+        /* sampling squares the width: wider than 1e150 it overflows to a negative draw (the
+         * fuzzer's triangular(1, 7, 1e229)) */
+        if (!(p[2] - p[0] < 1e150))
+            return bad(err, errlen, "triangular(MIN, MODE, MAX) needs MAX - MIN below 1e150");
         d->q[0] = (p[1] - p[0]) / (p[2] - p[0]); /* F(mode) */
         break;
     case DIST_FIXED:
