@@ -588,8 +588,9 @@ static void census_net_init(struct census_net *cn, const struct scenario *sc) {
         memset(a, 0, nu * sizeof *a);
         for (size_t s = 0; s < sc->narrivals; s++) {
             int sg = sc->arrivals[s].group;
-            a[sc->arrivals[s].to] +=
-                sc->arrivals[s].nhpp.rate * (sg < 0 ? share : sg == (int)g ? 1 : 0);
+            a[sc->arrivals[s].to] += sc->arrivals[s].nhpp.rate * (sg < 0         ? share
+                                                                  : sg == (int)g ? 1
+                                                                                 : 0);
         }
         for (int it = 0; it < 10000; it++) {
             for (size_t u = 0; u < nu; u++) y[u] = a[u];
