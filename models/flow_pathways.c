@@ -582,16 +582,11 @@ static void census_net_init(struct census_net *cn, const struct scenario *sc) {
         if (sc->unit[u].step_down_to >= 0) cn->sd[cn->nsd++] = (int)u;
     double *a = fs_calloc(nu, sizeof *a), *y = fs_calloc(nu, sizeof *y);
     for (size_t g = 0; g < ng; g++) {
-        double share = sc->ngroups ? sc->group[g].share : 1, *xg = cn->x + g * nu;
-        /* the group's arrivals: its share of the streams that draw groups, all of a stream of
-         * this group ([arrivals] group), none of another's */
-        memset(a, 0, nu * sizeof *a);
-        for (size_t s = 0; s < sc->narrivals; s++) {
-            int sg = sc->arrivals[s].group;
-            a[sc->arrivals[s].to] += sc->arrivals[s].nhpp.rate * (sg < 0         ? share
-                                                                  : sg == (int)g ? 1
-                                                                                 : 0);
-        }
+        double *xg = cn->x + g * nu;
+        memset(a, 0, nu * sizeof *a); /* the group's arrivals, a stream's group included */
+        for (size_t s = 0; s < sc->narrivals; s++)
+            a[sc->arrivals[s].to] +=
+                sc->arrivals[s].nhpp.rate * scenario_stream_group_share(sc, s, g);
         for (int it = 0; it < 10000; it++) {
             for (size_t u = 0; u < nu; u++) y[u] = a[u];
             for (size_t u = 0; u < nu; u++) {

@@ -185,11 +185,10 @@ int units_may_take(const struct rep *r, int u, const struct patient *p) {
     return U->occ < U->cap && !U->closed && (!(U->extras & UX_FENCE) || fence_lets(r, u, p));
 }
 
-/* The first patient in u's queue a free place may go to under its ring-fence, and the one
- * before it (NONE: the head), or NONE: a linear walk, only on a fenced unit. */
-static uint32_t fence_first(const struct rep *r, int u, uint32_t *prev) {
-    *prev = NONE;
-    for (uint32_t k = r->u[u].qhead; k != NONE; *prev = k, k = r->p[k].link)
+/* The first patient in u's queue a free place may go to under its ring-fence, or NONE: a
+ * linear walk, only on a fenced unit. */
+static uint32_t fence_first(const struct rep *r, int u) {
+    for (uint32_t k = r->u[u].qhead; k != NONE; k = r->p[k].link)
         if (fence_lets(r, u, &r->p[k])) return k;
     return NONE;
 }
@@ -364,7 +363,7 @@ void units_offer(struct rep *r, int u) {
 /* The first patient in u's queue a freed place may go to under its ring-fence, taken out of
  * the queue, or NONE (out of line: only fenced units come here). */
 static __attribute__((noinline)) uint32_t fence_take(struct rep *r, int u) {
-    uint32_t prev, id = fence_first(r, u, &prev);
+    uint32_t id = fence_first(r, u);
     if (id != NONE) units_queue_remove(r, u, id);
     return id;
 }

@@ -201,7 +201,6 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     }
     for (size_t i = 0; i < sc->narrivals; i++) rate[i] = mean_rate(&sc->arrivals[i].nhpp, from, to);
     for (size_t g = 0; g < ng; g++) {
-        double share = sc->ngroups ? sc->group[g].share : 1;
         ne = 0;
         o.nside = 0;
         for (size_t v = 0; v < n; v++) {
@@ -233,12 +232,8 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
                 o.to[u] = 0;
             }
         }
-        /* the group's patients from each stream: its share of a stream that draws groups, all
-         * of a stream of this group (group = NAME), none of another's */
-        for (size_t i = 0; i < sc->narrivals; i++) {
-            int sg = sc->arrivals[i].group;
-            a[sc->arrivals[i].to] += rate[i] * (sg < 0 ? share : sg == (int)g ? 1 : 0);
-        }
+        for (size_t i = 0; i < sc->narrivals; i++)
+            a[sc->arrivals[i].to] += rate[i] * scenario_stream_group_share(sc, i, g);
         unbounded |= solve(n, a, e, ne, lam);
         for (size_t v = 0; v < n; v++) {
             out[v].arrivals += lam[v];

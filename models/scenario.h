@@ -223,6 +223,9 @@ int scenario_unit_index(const struct scenario *sc, const char *name); /* -1 if n
 int scenario_transfer(const struct scenario *sc, int from, int to);
 /* Number of per-unit group records: the [group] count, or 1 when there are none. */
 size_t scenario_ngroups(const struct scenario *sc);
+/* The share of arrival stream s's patients in group g (of scenario_ngroups): the group's share
+ * for a stream that draws groups, 1 or 0 for a stream of one group ([arrivals] group). */
+double scenario_stream_group_share(const struct scenario *sc, size_t s, size_t g);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);
 

@@ -322,22 +322,16 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
             return "has no effect on when patients leave: at 1 every departure leaves at any "
                    "hour, so discharge_hour_of_week's hours (and discharge_rate) hold nobody "
                    "back (its discharge measures are still reported)";
-        if (is_key(e->key, "admission_hour_of_week") && U->ahours) {
-            int closed = 0;
-            for (int h = 0; h < 168; h++) closed |= !(U->ahours->how[h] > 0);
-            if (!closed)
-                return "has no effect: every hour has a weight above 0, so the unit admits at "
-                       "every hour (a weight of 0 closes an hour)";
-        }
+        if (is_key(e->key, "admission_hour_of_week") && U->ahours &&
+            isinf(nhpp_next_closed(U->ahours, 0)))
+            return "has no effect: every hour has a weight above 0, so the unit admits at "
+                   "every hour (a weight of 0 closes an hour)";
         if (is_key(e->key, "discharge_hour_of_week") && U->has_dhours && U->dhours_inf) {
             /* A flat profile is the documented way to turn the measures on and change nothing:
              * the slip is hours of different weights, none 0, whose differences do nothing. */
-            int closed = 0, flat = 1;
-            for (int h = 0; h < 168; h++) {
-                closed |= !(U->dhours->how[h] > 0);
-                flat &= U->dhours->how[h] == U->dhours->how[0];
-            }
-            if (!closed && !flat)
+            int flat = 1;
+            for (int h = 0; h < 168; h++) flat &= U->dhours->how[h] == U->dhours->how[0];
+            if (!flat && isinf(nhpp_next_closed(U->dhours, 0)))
                 return "has no effect on when patients leave: every hour has a weight above 0 "
                        "and discharge_rate is inf, so every departure leaves at once and the "
                        "weights' differences do nothing (a weight of 0 closes an hour to "

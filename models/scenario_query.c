@@ -92,6 +92,12 @@ size_t scenario_ngroups(const struct scenario *sc) {
     return sc->ngroups ? sc->ngroups : 1;
 }
 
+double scenario_stream_group_share(const struct scenario *sc, size_t s, size_t g) {
+    int sg = sc->arrivals[s].group;
+    if (sg >= 0) return sg == (int)g;
+    return sc->ngroups ? sc->group[g].share : 1;
+}
+
 size_t scenario_nbuckets(const struct scenario *sc) {
     double n = ceil((sc->horizon - sc->warmup) / sc->interval - 1e-9);
     return n < 1 ? 1 : (size_t)n;
