@@ -131,6 +131,8 @@ struct patient {
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
     uint8_t rebooks;     /* arrivals of it cancelled so far (keys the rebooking's own stream) */
     uint8_t fenced;      /* of a stream with a ring_fence: may take its unit's kept places */
+    uint8_t ward;        /* WARD_* bits: at a ward with avoids or escalate_to (flow_pathways.c) */
+    uint8_t wardvisits;  /* arrivals at wards with avoids or escalate_to: keys their draws */
     uint8_t dstage;      /* a departure under way (depart_steps): 1 internal delay done, 2
                           * discharge hour reached too (or, in care, a step-down put off to
                           * its discharge hour: step_down_waits); 0 otherwise */
@@ -410,6 +412,10 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next);
 void rec_trolley(struct rep *r, int u, const struct patient *p);
 /* A step-down from u to v, saving `rest` days of u's stay. */
 void rec_step_down(struct rep *r, int u, int v, double rest);
+/* Ward u admitted a step-up who avoids an admission saving `days` (avoids), or ended a stay
+ * early to escalate the patient (escalate_to). */
+void rec_ward_avoided(struct rep *r, int u, double days);
+void rec_ward_escalated(struct rep *r, int u);
 /* An internal delay in unit u ended; it had lasted over 48 hours. */
 void rec_internal_ended(struct rep *r, int u, int over_48h);
 /* Patient p gave up waiting for unit u (it joined the queue at p->t_queued). */

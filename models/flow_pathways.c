@@ -29,6 +29,38 @@ static uint8_t draw_group(const struct scenario *sc, struct rng *g) {
     return (uint8_t)(sc->ngroups - 1);
 }
 
+/* ---- virtual wards ------------------------------------------------------------------------ */
+
+/* p->ward: the step-up would otherwise have been admitted (avoids); its stay here ends in
+ * escalation (escalate_to). */
+enum { WARD_AVOIDS = 1, WARD_ESCALATES = 2 };
+
+/* A ward's draw for patient p at unit u: its own stream keyed by (patient, unit, its arrivals
+ * at wards so far, which draw), so that giving a ward avoids or escalate_to moves no other draw
+ * and a variant with fewer ward places draws the same (common random numbers). */
+static double ward_uniform(const struct rep *r, const struct patient *p, int u, uint64_t which) {
+    const uint64_t WARD = 1ULL << 59;
+    struct rng g;
+    rng_seed_key(&g, r->sc->seed, (uint64_t)r->rep,
+                 WARD | which << 56 | (uint64_t)p->wardvisits << 32 | (uint64_t)u, p->number);
+    return rng_uniform(&g);
+}
+
+/* Patient id begins a stay of `stay` days in ward u (ward_rules): whether it ends in
+ * escalation is drawn now, and an avoided admission counted now unless it does (the patient is
+ * admitted after all). Returns the stay, cut to the escalation point. */
+static __attribute__((noinline)) double ward_stay(struct rep *r, uint32_t id, int u, double stay) {
+    struct patient *p = &r->p[id];
+    const struct sc_unit *su = &r->sc->unit[u];
+    if (su->escalate_to >= 0 && ward_uniform(r, p, u, 1) < su->escalate_share) {
+        p->ward = WARD_ESCALATES;
+        return stay * su->escalate_at;
+    }
+    if (p->ward & WARD_AVOIDS) rec_ward_avoided(r, u, su->g[p->group].avoided_stay);
+    p->ward = 0;
+    return stay;
+}
+
 /* ---- stays -------------------------------------------------------------------------------- */
 
 /* The patient has just taken a place in u: draw its stay and schedule how it ends (end of
@@ -61,6 +93,7 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
                      .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
         return;
     }
+    if (__builtin_expect(su->ward_rules, 0)) stay = ward_stay(r, id, u, stay);
     if (su->step_down_to >= 0 && rng_uniform(&p->aux) < su->step_down_share) {
         /* A step-down candidate: at that point of its stay it moves on if there is room. */
         p->remaining = stay * (1 - su->step_down_at);
@@ -100,6 +133,18 @@ void path_on_step_down(struct rep *r, uint32_t id) {
     rec_admitted(r, vw, p, 0); /* no wait: it moved straight in */
     p->unit = vw;
     p->t_arrived = p->t_entered = r->now;
+    if (__builtin_expect(r->sc->unit[u].step_down_own || r->sc->unit[vw].ward_rules, 0)) {
+        /* step_down_stay = own: a stay of the ward's own (the rest of this one was saved all
+         * the same); a ward's escalation applies to step-downs as to step-ups */
+        p->wardvisits++;
+        p->ward = 0;
+        if (r->sc->unit[u].step_down_own) {
+            begin_stay(r, id, vw);
+            path_offer(r, u);
+            return;
+        }
+        rest = ward_stay(r, id, vw, rest);
+    }
     cal_push(r->cal, (struct cal_event){
                          .time = r->now + rest, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
     path_offer(r, u);
@@ -135,7 +180,10 @@ void path_offer(struct rep *r, int u) {
 
 /* The patient arrives at unit d's door: it begins a stay where it takes a place (and the
  * place it left is offered), or its patience starts in the queue it joins. */
+static int ward_door(struct rep *r, uint32_t id, int d);
+
 static void arrive(struct rep *r, uint32_t id, int d) {
+    if (__builtin_expect(r->sc->unit[d].ward_rules, 0) && ward_door(r, id, d)) return;
     int freed;
     int at = units_arrive(r, id, d, &freed);
     if (at >= 0)
@@ -149,6 +197,26 @@ static void arrive(struct rep *r, uint32_t id, int d) {
 static void leave_system(struct rep *r, uint32_t id, int why) {
     int freed = units_remove(r, id, why);
     if (freed >= 0) path_offer(r, freed);
+}
+
+/* At the door of ward d (ward_rules): is the step-up one who would otherwise have been
+ * admitted (avoids' share, drawn here)? New demand finding the ward full is not diverted to
+ * the unit the ward avoids, since without the ward it would not have been admitted: it stays
+ * at home. Returns 1 when the patient went home. */
+static __attribute__((noinline)) int ward_door(struct rep *r, uint32_t id, int d) {
+    struct patient *p = &r->p[id];
+    const struct sc_unit *su = &r->sc->unit[d];
+    p->wardvisits++;
+    p->ward = 0;
+    if (su->avoids < 0 || p->unit == d) return 0; /* none, or a new stay in its own place */
+    if (ward_uniform(r, p, d, 0) < su->avoids_share) {
+        p->ward = WARD_AVOIDS;
+        return 0;
+    }
+    if (su->when_full != FULL_DIVERT || units_may_take(r, d, p)) return 0;
+    rec_went_home(r, p);
+    leave_system(r, id, FLOW_NEXT_HOME);
+    return 1;
 }
 
 /* ---- giving up a queue -------------------------------------------------------------------- */
@@ -485,6 +553,14 @@ void path_on_chc_decided(struct rep *r, uint32_t id) {
 void path_on_end_stay(struct rep *r, uint32_t id) {
     struct patient *p = &r->p[id];
     p->t_ended = r->now;
+    if (__builtin_expect(p->ward & WARD_ESCALATES, 0)) {
+        /* Escalated: to escalate_to's door at once, as an emergency (no assessment, no wait
+         * for a discharge hour); if it is full the patient waits in its place here. */
+        p->ward = 0;
+        rec_ward_escalated(r, p->unit);
+        arrive(r, id, r->sc->unit[p->unit].escalate_to);
+        return;
+    }
     if (p->chc_d2a) {
         /* Discharged to assess: the stay in the interim unit lasted until the decision (a
          * patient diverted elsewhere is decided when that stay ends). */

@@ -436,8 +436,19 @@ void rec_trolley(struct rep *r, int u, const struct patient *p) {
 
 void rec_step_down(struct rep *r, int u, int v, double rest) {
     r->win[u].saved += rest;
+    /* a ward that avoids admissions counts the step-downs it takes among its savings too */
+    if (__builtin_expect(r->sc->unit[v].avoids >= 0, 0)) r->win[v].saved += rest;
     r->win[v].step_downs++;
     r->win[v].arrivals++;
+}
+
+void rec_ward_avoided(struct rep *r, int u, double days) {
+    r->win[u].avoided++;
+    r->win[u].saved += days;
+}
+
+void rec_ward_escalated(struct rep *r, int u) {
+    r->win[u].ward_escalations++;
 }
 
 void rec_reneged(struct rep *r, int u, const struct patient *p) {

@@ -216,8 +216,12 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
             a[v] = 0;
             o.n = 0;
             o.hold = 0;
-            depart(sc, g, (int)v, &U->g[g].next, 1 - s, 0, 0, &o);
-            hold[v] = stay * (1 - s * (1 - f)) + s * sw + o.hold;
+            /* escalate_to: a share e ends its stay at a fraction of it and goes straight to
+             * that unit's door (a ward has no step_down: the loader refuses both) */
+            double es = U->escalate_to >= 0 ? U->escalate_share : 0;
+            depart(sc, g, (int)v, &U->g[g].next, (1 - s) * (1 - es), 0, 0, &o);
+            if (es > 0) out_add(&o, U->escalate_to, es);
+            hold[v] = stay * (1 - s * (1 - f) - es * (1 - U->escalate_at)) + s * sw + o.hold;
             if (s > 0) {
                 int w = U->step_down_to;
                 o.hold = 0;

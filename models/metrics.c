@@ -121,9 +121,15 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
     case MW_HOME_CARE_READMISSIONS:
         return sc->readmissions && (unitkind_caps(u->kind) & UK_HOME_91D);
     case MW_STEPPED_INTO:
-        return u->stepped_into;
-    case MW_STEP_DOWN:
-        return u->step_down_to >= 0;
+        return u->stepped_into || u->avoids >= 0;
+    case MW_SAVES:
+        return u->step_down_to >= 0 || u->avoids >= 0;
+    case MW_AVOIDS:
+        return u->avoids >= 0;
+    case MW_ESCALATE_TO:
+        return u->escalate_to >= 0;
+    case MW_AVOIDS_COST:
+        return u->avoids >= 0 && reports(sc, u, MW_COST);
     case MW_SURGE:
         return u->surge_capacity > 0;
     case MW_PATIENCE:
@@ -221,6 +227,8 @@ int metric_wait_targets(const struct scenario *sc, int u, int *out) {
     }
     /* A CHC assessment sends patients on to the interim unit or to eligible_to; after a
      * decision in the interim unit they go to eligible_to or where they were going. */
+    /* escalate_to's patients go straight to that unit's door */
+    if (sc->unit[u].escalate_to >= 0) add_wait_chain(sc, u, sc->unit[u].escalate_to, out, &n);
     if (sc->chc.on && sc->chc.from[u]) {
         add_wait_chain(sc, u, sc->chc.interim, out, &n);
         add_wait_chain(sc, u, sc->chc.eligible_to, out, &n);
@@ -571,6 +579,15 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_BED_DAYS_SAVED:
             v = w->saved / length;
+            break;
+        case MET_AVOIDED_ADMISSIONS:
+            v = (double)w->avoided / length;
+            break;
+        case MET_WARD_ESCALATIONS:
+            v = (double)w->ward_escalations / length;
+            break;
+        case MET_COST_PER_BED_DAY_SAVED:
+            v = ratio(unit_cost(&sc->unit[s->unit], w), w->saved);
             break;
         case MET_SURGE_HOURS:
             v = 24 * w->surge_area / length;

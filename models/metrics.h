@@ -57,8 +57,11 @@ enum metric_when {
     MW_TARGET,                 /* TO of a [transfer] with a target */
     MW_READMIT,                /* readmit > 0 for some group */
     MW_HOME_CARE_READMISSIONS, /* home_care units of a scenario with readmissions */
-    MW_STEPPED_INTO,           /* receives step-downs */
-    MW_STEP_DOWN,              /* has a step_down */
+    MW_STEPPED_INTO,           /* receives step-downs, or avoids */
+    MW_SAVES,                  /* has a step_down, or avoids */
+    MW_AVOIDS,                 /* avoids (a virtual ward's avoided admissions) */
+    MW_ESCALATE_TO,            /* escalate_to */
+    MW_AVOIDS_COST,            /* avoids and a cost key */
     MW_SURGE,                  /* surge_capacity > 0 */
     MW_PATIENCE,               /* a patience */
     MW_CHC_FROM,               /* a [chc] from unit */
@@ -215,6 +218,9 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     /* step-down: admissions by step-down (at the receiving unit), stay moved out (source) */      \
     X(uint64_t, step_downs)                                                                        \
     X(double, saved)                                                                               \
+    /* virtual wards (avoids, escalate_to): admissions avoided, stays escalated */                 \
+    X(uint64_t, avoided)                                                                           \
+    X(uint64_t, ward_escalations)                                                                  \
     X(double, surge_area)      /* days in surge */                                                 \
     X(double, closed_area)     /* place-days closed by outbreaks */                                \
     X(uint64_t, cancellations) /* arrivals cancelled at this unit (cancel_above) */                \

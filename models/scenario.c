@@ -339,6 +339,11 @@ static int build(struct ctx *c) {
     }
     for (size_t i = 0; i < sc->nunits; i++)
         if (build_unit_groups(c, c->usec[i], &sc->unit[i])) return -1;
+    /* A ward's avoided admission saves the stay its patient would have had in the unit it
+     * avoids, on average (the time to medically fit: delays after it are not counted). */
+    for (size_t i = 0; i < sc->nunits; i++)
+        for (size_t g = 0; sc->unit[i].avoids >= 0 && g < scenario_ngroups(sc); g++)
+            sc->unit[i].g[g].avoided_stay = dist_mean(&sc->unit[sc->unit[i].avoids].g[g].stay);
     size_t ti = 0;
     for (size_t i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].type, "transfer") && build_transfer(c, &d->s[i], &sc->transfer[ti++]))

@@ -43,6 +43,7 @@ struct unit_group {
     double readmit;
     struct dist readmit_after;
     int readmit_to;
+    double avoided_stay; /* at a ward with avoids: the avoided unit's mean stay, days */
 };
 
 struct sc_group {
@@ -75,7 +76,18 @@ struct sc_unit {
     int readmit_to;            /* unit a readmitted patient arrives at */
     int step_down_to;          /* step_down = UNIT SHARE at FRACTION: UNIT, or -1 */
     double step_down_share, step_down_at;
-    int stepped_into; /* some unit steps patients down into this one */
+    int stepped_into;  /* some unit steps patients down into this one */
+    int step_down_own; /* step_down_stay = own: the step-down unit's own stay, not the rest */
+    /* Virtual wards as evaluated (flow_pathways.c, "wards"): avoids = UNIT [SHARE]: a step-up
+     * here would otherwise have been admitted to UNIT with probability avoids_share (the rest
+     * are new demand, who go home rather than be diverted when the ward is full); -1 none.
+     * escalate_to = UNIT SHARE at FRACTION: SHARE of stays here end at FRACTION, the patient
+     * going to UNIT instead of by next; -1 none. ward_rules: either is set. */
+    int avoids;
+    double avoids_share;
+    int escalate_to;
+    double escalate_share, escalate_at;
+    int ward_rules;
     /* escalation: surge_capacity extra places open once occupancy has stayed at or above
      * surge_on x capacity for surge_after, and close below surge_off x capacity */
     double surge_capacity, surge_on, surge_after, surge_off;

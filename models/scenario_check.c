@@ -90,6 +90,8 @@ static void loop_steps(const struct scenario *sc, size_t gi, struct loop_graph *
             loop_step(g, v, n + v, (1 - U->step_down_at) * stay);
         }
         for (size_t i = 0; i < G->next.n; i++) loop_proceed(sc, g, (int)u, G->next.dest[i], 0);
+        if (U->escalate_to >= 0 && U->escalate_share > 0)
+            loop_step(g, u, (size_t)U->escalate_to, U->escalate_at * stay);
         if (G->readmit > 0)
             loop_step(g, n + u, (size_t)G->readmit_to,
                       loop_internal(sc, (int)u, ROUTE_EXIT) + typical(&G->readmit_after));

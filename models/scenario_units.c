@@ -215,33 +215,88 @@ static int unit_readmit(struct ctx *c, struct doc_section *s, struct sc_unit *u)
     return 0;
 }
 
-/* step_down = UNIT SHARE at FRACTION */
-static int unit_step_down(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
-    static const char hint[] = "expected UNIT SHARE at FRACTION, e.g. 'vw 0.1 at 0.6'";
-    u->step_down_to = -1;
-    struct doc_entry *e = opt(s, K_unit_step_down);
-    if (!e) return 0;
+/* UNIT SHARE at FRACTION (step_down, escalate_to): a share of the unit's stays that move to
+ * another unit at a fraction of the stay. */
+static int unit_share_at(struct ctx *c, struct sc_unit *u, const struct doc_entry *e,
+                         const char *hint, const char *self, int *to, double *share, double *at) {
     /* Each word is at most the whole value: no word is cut. */
     size_t len = strlen(e->value) + 1;
-    char *buf = fs_malloc(4 * len), *name = buf, *share = buf + len, *at = buf + 2 * len,
+    char *buf = fs_malloc(4 * len), *name = buf, *sh = buf + len, *word = buf + 2 * len,
          *frac = buf + 3 * len, why[FS_MSG_MAX];
     int n = 0, rc = 0;
-    if (sscanf(e->value, "%s %s %s %s %n", name, share, at, frac, &n) != 4 || e->value[n] != 0 ||
-        strcmp(at, "at") != 0)
-        rc = key_fail(c, e, hint);
-    else if (unit_named(c, e, name, 0, &u->step_down_to))
+    if (sscanf(e->value, "%s %s %s %s %n", name, sh, word, frac, &n) != 4 || e->value[n] != 0 ||
+        strcmp(word, "at") != 0)
+        rc = key_got(c, e, hint);
+    else if (unit_named(c, e, name, 0, to))
         rc = -1;
-    else if (u->step_down_to == unit_index(c, u))
-        rc = key_fail(c, e, "a unit cannot step patients down into itself");
-    else if (val_prob(share, &u->step_down_share, why, sizeof why))
+    else if (*to == unit_index(c, u))
+        rc = key_got(c, e, self);
+    else if (val_prob(sh, share, why, sizeof why))
         rc = key_fail(c, e, why);
-    else if (val_prob(frac, &u->step_down_at, why, sizeof why) || u->step_down_at <= 0 ||
-             u->step_down_at >= 1)
-        rc = key_fail(c, e, "expected the FRACTION of the stay strictly between 0 and 1");
+    else if (val_prob(frac, at, why, sizeof why) || *at <= 0 || *at >= 1)
+        rc = key_got(c, e, "expected the FRACTION of the stay strictly between 0 and 1");
     fs_free(buf);
-    if (rc) return rc;
+    return rc;
+}
+
+/* step_down = UNIT SHARE at FRACTION; step_down_stay = rest | own */
+static int unit_step_down(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    u->step_down_to = -1;
+    struct doc_entry *e = opt(s, K_unit_step_down), *st = opt(s, K_unit_step_down_stay);
+    if (st) {
+        if (!strcmp(st->value, "own"))
+            u->step_down_own = 1;
+        else if (strcmp(st->value, "rest"))
+            return key_got(c, st, "expected rest or own");
+        if (!e) return key_got(c, st, "needs step_down on this unit");
+    }
+    if (!e) return 0;
+    if (unit_share_at(c, u, e, "expected UNIT SHARE at FRACTION, e.g. 'vw 0.1 at 0.6'",
+                      "a unit cannot step patients down into itself", &u->step_down_to,
+                      &u->step_down_share, &u->step_down_at))
+        return -1;
     c->sc->unit[u->step_down_to].stepped_into = 1;
     c->sc->step_downs = 1;
+    return 0;
+}
+
+/* Virtual wards as evaluated: avoids = UNIT [SHARE] (the share defaults to 0.4: one
+ * non-elective admission avoided per 2.5 virtual-ward admissions, NHS England South East's
+ * evaluation of 29 virtual-ward pathways, PPL 2024); escalate_to = UNIT SHARE at FRACTION. */
+static int unit_ward(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    static const char hint[] = "expected UNIT or UNIT SHARE, e.g. 'acute' or 'acute 0.4'";
+    u->avoids = u->escalate_to = -1;
+    struct doc_entry *e;
+    if ((e = opt(s, K_unit_escalate_to)) &&
+        unit_share_at(c, u, e, "expected UNIT SHARE at FRACTION, e.g. 'acute 0.1 at 0.3'",
+                      "a unit cannot escalate patients to itself", &u->escalate_to,
+                      &u->escalate_share, &u->escalate_at))
+        return -1;
+    if (u->escalate_to >= 0 && u->step_down_to >= 0)
+        return key_got(c, e,
+                       "a unit with step_down cannot also escalate_to (give the step-down "
+                       "unit the escalation)");
+    if ((e = opt(s, K_unit_avoids))) {
+        size_t len = strlen(e->value) + 1;
+        char *buf = fs_malloc(2 * len), *name = buf, *sh = buf + len, why[FS_MSG_MAX];
+        int n = 0, k = sscanf(e->value, "%s %n", name, &n), rc = 0;
+        if (k == 1 && e->value[n] != 0) {
+            n = 0;
+            k = sscanf(e->value, "%s %s %n", name, sh, &n) == 2 && e->value[n] == 0 ? 2 : 0;
+        }
+        u->avoids_share = 0.4;
+        if (k < 1)
+            rc = key_got(c, e, hint);
+        else if (unit_named(c, e, name, 0, &u->avoids))
+            rc = -1;
+        else if (u->avoids == unit_index(c, u))
+            rc = key_got(c, e, "a unit cannot avoid admissions to itself");
+        else if (k == 2 && val_prob(sh, &u->avoids_share, why, sizeof why))
+            rc = key_fail(c, e, why);
+        fs_free(buf);
+        if (rc) return rc;
+    }
+    u->ward_rules = u->avoids >= 0 || u->escalate_to >= 0;
     return 0;
 }
 
@@ -539,9 +594,9 @@ static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *
 
 /* ORDER: a unit's first bad key, in this order, is the one reported. */
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
-    unit_kind,       unit_places,  unit_stay,      unit_when_full, unit_patience,
-    unit_costs,      unit_readmit, unit_step_down, unit_census,    unit_surge,
-    unit_front_door, unit_levels,  unit_discharge, unit_admission, unit_outbreaks,
+    unit_kind,    unit_places,    unit_stay,      unit_when_full, unit_patience, unit_costs,
+    unit_readmit, unit_step_down, unit_ward,      unit_census,    unit_surge,    unit_front_door,
+    unit_levels,  unit_discharge, unit_admission, unit_outbreaks,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
