@@ -336,10 +336,10 @@ static void transfer_sections(void **s) {
     assert_int_equal(scenario_transfer(sc, 0, 1), 0);
     assert_int_equal(scenario_transfer(sc, 1, 0), -1);
     assert_true(sc->unit[0].assesses && sc->unit[0].rejects && sc->unit[1].referred);
-    scenario_free(sc);
     /* Placement: without reoffer_after one offer; with it, max_offers inf unless given. */
     assert_close(t->max_offers, 1, 0);
     assert_true(!t->has_reoffer && !t->has_choice && !sc->choices);
+    scenario_free(sc);
     const char *tr = BASE "next = step 1\n[unit step]\nstay = exp(5d)\n"
                           "[transfer ward -> step]\naccept = 0.5\nreoffer_after = exp(12d)\n";
     sc = load("reoffer.ini", tr);
