@@ -210,6 +210,9 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
     case EV_ASSESSED:
         if (LIVE(P_ASSESSING)) path_on_assessed(r, ev->id);
         break;
+    case EV_CHOSEN:
+        if (LIVE(P_ASSESSING)) path_on_chosen(r, ev->id);
+        break;
     case EV_READMIT:
         if (LIVE(P_HOME)) path_on_readmit(r, ev->id);
         break;

@@ -66,6 +66,7 @@ enum {
     FLOW_DELAY_AWAITING,
     FLOW_DELAY_INTERNAL,       /* after the columns above: written only when some unit has */
     FLOW_DELAY_DISCHARGE_HOUR, /* internal delays or discharge hours (scenario discharges) */
+    FLOW_DELAY_CHOICE,         /* written only when some [transfer] has choice_time */
     FLOW_NDELAY
 };
 struct flow_visit {

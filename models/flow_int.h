@@ -46,7 +46,8 @@ enum {
     EV_DEPART,
     EV_ADMIT_HOURS, /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
     EV_OUTBREAK,    /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
-    EV_REBOOKED     /* id: a patient whose arrival was cancelled; arg: its stream */
+    EV_REBOOKED,    /* id: a patient whose arrival was cancelled; arg: its stream */
+    EV_CHOSEN       /* id: a patient accepted by a [transfer] with choice_time has chosen */
 };
 
 enum pstate {
@@ -54,7 +55,8 @@ enum pstate {
     P_IN_CARE,   /* in a place, stay running */
     P_BLOCKED,   /* stay ended, keeps its place, queued for the next unit */
     P_WAITING,   /* arrived from outside, queued, holds no place */
-    P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer */
+    P_ASSESSING, /* stay ended, keeps its place while assessed for a transfer, waiting for a
+                  * re-offer after a decline, or choosing after acceptance (choice_time) */
     P_HOME,      /* gone home (out of the system) and due to be readmitted */
     P_CHC,       /* stay ended, keeps its place while a CHC assessment runs in it */
     P_DEPARTING, /* stay ended, keeps its place for an internal delay or the discharge hour */
@@ -64,7 +66,16 @@ enum pstate {
 
 /* Why a patient whose stay has ended is still in its place: each delayed patient has exactly
  * one reason at a time, so the reasons add up to the unit's delay. */
-enum delay { D_NONE, D_ASSESSMENT, D_AWAITING, D_REJECTED, D_CHC, D_INTERNAL, D_DISCHARGE_HOUR };
+enum delay {
+    D_NONE,
+    D_ASSESSMENT,
+    D_AWAITING,
+    D_REJECTED,
+    D_CHC,
+    D_INTERNAL,
+    D_DISCHARGE_HOUR,
+    D_CHOICE /* accepted by a [transfer] with choice_time, choosing (patient or family choice) */
+};
 
 #define NONE UINT32_MAX
 
@@ -138,6 +149,8 @@ struct patient {
                           * its discharge hour: step_down_waits); 0 otherwise */
     uint16_t departs;    /* departures begun from units with internal delays or discharge hours:
                           * keys their own streams */
+    uint32_t offers;     /* offers made to p->assess_to in this assessment (a [transfer]'s
+                          * re-offers): keys the re-offers' own streams */
     int32_t assess_to;   /* the unit it is being assessed for */
     int32_t home_from;   /* the unit it went home from (for readmit_to) */
     int32_t chc_to;      /* where it was going when referred */
@@ -200,6 +213,7 @@ struct unit_rt {
     /* places shut by outbreaks now (sc_unit outbreak only), and their time-weighted count */
     double shut;
     struct tw closed_tw;
+    struct tw choice_tw; /* delayed patients choosing (a [transfer]'s choice_time) */
 };
 
 struct rep {
@@ -344,6 +358,7 @@ void path_offer(struct rep *r, int u);
 void path_on_arrival(struct rep *r, uint32_t s);
 void path_on_end_stay(struct rep *r, uint32_t id);
 void path_on_assessed(struct rep *r, uint32_t id);
+void path_on_chosen(struct rep *r, uint32_t id);
 void path_on_readmit(struct rep *r, uint32_t id);
 void path_on_rebooked(struct rep *r, uint32_t id, uint32_t s);
 void path_on_step_down(struct rep *r, uint32_t id);
@@ -429,6 +444,8 @@ void rec_chc_referred(struct rep *r, int in_acute);
 void rec_chc_decided(struct rep *r, double days, int eligible);
 /* Unit u decided on a transfer t `days` after the assessment began. */
 void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days, int accepted);
+/* Unit u (the TO of a [transfer] with reoffer_after) declined an offer. */
+void rec_declined(struct rep *r, int u);
 /* The system has been frozen in a deadlock for `days` more days of the open window. */
 void rec_deadlocked(struct rep *r, double days);
 /* The horizon: the patient log's rows for every place held and queue joined still open. */

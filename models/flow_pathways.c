@@ -528,6 +528,7 @@ static void proceed(struct rep *r, uint32_t id, int dest) {
     p->state = P_ASSESSING;
     p->assess_to = dest;
     p->t_assess = r->now;
+    p->offers = 0;
     units_delay_begin(r, p->unit, p, D_ASSESSMENT, -1);
     double d = dist_sample(&sc->transfer[t].assessment, &p->rng);
     cal_push(r->cal, (struct cal_event){
@@ -572,24 +573,76 @@ void path_on_end_stay(struct rep *r, uint32_t id) {
     proceed(r, id, route(&r->sc->unit[p->unit].g[p->group].next, &p->rng));
 }
 
-/* The receiving service has decided: accepted patients go to its door (and may still wait
- * for a place); refused ones are routed on by on_reject. */
+/* A placement's own stream, keyed by (patient, transfer, offers so far, which draw: 0 the
+ * re-offer's delay, 1 its decision, 2 the choice time), as patience is: re-offers and choice
+ * move no other draw of any patient (common random numbers). Bit 63 is no other stream's. */
+static void placement_stream(struct rep *r, const struct patient *p, int t, uint64_t which,
+                             struct rng *g) {
+    const uint64_t PLACEMENT = 1ULL << 63;
+    rng_seed_key(g, r->sc->seed, (uint64_t)r->rep,
+                 PLACEMENT | which << 61 | (uint64_t)(p->offers & 0x1fffffff) << 32 | (uint64_t)t,
+                 p->number);
+}
+
+/* The patient keeps its place in the FROM bed, delayed for `why`, until `kind` (EV_ASSESSED: a
+ * re-offer; EV_CHOSEN: the choice made) at now + d. */
+static void placement_wait(struct rep *r, uint32_t id, enum delay why, double d, int kind) {
+    struct patient *p = &r->p[id];
+    p->state = P_ASSESSING;
+    units_delay_begin(r, p->unit, p, why, -1);
+    cal_push(r->cal,
+             (struct cal_event){.time = r->now + d, .kind = kind, .id = id, .stamp = p->stamp});
+}
+
+/* The choice is made: the patient goes to TO's door (and may still wait for a place there). */
+void path_on_chosen(struct rep *r, uint32_t id) {
+    struct patient *p = &r->p[id];
+    units_delay_end(r, p->unit, p);
+    p->state = P_IN_CARE; /* stay ended, leaving */
+    if (!depart_waits(r, id, p->assess_to)) arrive(r, id, p->assess_to);
+}
+
+/* The receiving service has decided (the assessment's decision, or a re-offer's): accepted
+ * patients choose for choice_time, where the transfer has one, and go to its door (and may
+ * still wait for a place); refused ones are offered again after reoffer_after while offers
+ * remain (max_offers), and are routed on by on_reject after the last. */
 void path_on_assessed(struct rep *r, uint32_t id) {
     const struct scenario *sc = r->sc;
     struct patient *p = &r->p[id];
-    int to = p->assess_to;
-    const struct sc_transfer *t = &sc->transfer[scenario_transfer(sc, p->unit, to)];
+    int to = p->assess_to, ti = scenario_transfer(sc, p->unit, to);
+    const struct sc_transfer *t = &sc->transfer[ti];
     units_delay_end(r, p->unit, p);
     p->state = P_IN_CARE; /* stay ended, deciding: not delayed for this instant */
-    /* Drawn only when refusal is possible, so accept = 1 consumes nothing. */
-    int accepted = t->accept >= 1 || rng_uniform(&p->rng) < t->accept;
-    rec_assessed(r, to, t, r->now - p->t_assess, accepted);
-    if (accepted) {
-        if (!depart_waits(r, id, to)) arrive(r, id, to);
-    } else {
-        p->rejected = 1;
-        proceed(r, id, route(&t->on_reject, &p->rng));
+    int accepted = 1;
+    if (p->offers == 0) {
+        /* Drawn only when refusal is possible, so accept = 1 consumes nothing. */
+        accepted = t->accept >= 1 || rng_uniform(&p->rng) < t->accept;
+        rec_assessed(r, to, t, r->now - p->t_assess, accepted);
+    } else if (t->accept < 1) {
+        struct rng g;
+        placement_stream(r, p, ti, 1, &g);
+        accepted = rng_uniform(&g) < t->accept;
     }
+    p->offers++;
+    if (accepted) {
+        if (t->has_choice) {
+            struct rng g;
+            placement_stream(r, p, ti, 2, &g);
+            placement_wait(r, id, D_CHOICE, dist_sample(&t->choice_time, &g), EV_CHOSEN);
+        } else if (!depart_waits(r, id, to)) {
+            arrive(r, id, to);
+        }
+        return;
+    }
+    p->rejected = 1;
+    if (t->has_reoffer) rec_declined(r, to);
+    if ((double)p->offers < t->max_offers) {
+        struct rng g;
+        placement_stream(r, p, ti, 0, &g);
+        placement_wait(r, id, D_REJECTED, dist_sample(&t->reoffer_after, &g), EV_ASSESSED);
+        return;
+    }
+    proceed(r, id, route(&t->on_reject, &p->rng));
 }
 
 /* ---- the census at time 0 ----------------------------------------------------------------- */

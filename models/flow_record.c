@@ -55,9 +55,12 @@ static struct visit_log *vlog_of(struct rep *r, const struct patient *p) {
 static const int delay_index[] = {
     [D_ASSESSMENT] = FLOW_DELAY_ASSESSMENT, [D_AWAITING] = FLOW_DELAY_AWAITING,
     [D_REJECTED] = FLOW_DELAY_REJECTED,     [D_CHC] = FLOW_DELAY_CHC,
-    [D_INTERNAL] = FLOW_DELAY_INTERNAL,     [D_DISCHARGE_HOUR] = FLOW_DELAY_DISCHARGE_HOUR};
+    [D_INTERNAL] = FLOW_DELAY_INTERNAL,     [D_DISCHARGE_HOUR] = FLOW_DELAY_DISCHARGE_HOUR,
+    [D_CHOICE] = FLOW_DELAY_CHOICE};
 static const char *const delay_names[] = {
-    "", "assessment", "awaiting", "rejected", "chc_assessment", "internal", "discharge_hour"};
+    "",         "assessment",     "awaiting", "rejected", "chc_assessment",
+    "internal", "discharge_hour", "choice"};
+_Static_assert(sizeof delay_names / sizeof *delay_names == D_CHOICE + 1, "ORDER enum delay");
 
 /* The reason a visit's row names: the delay under way as the patient leaves; or, for one that
  * leaves the moment its internal delay or its wait for the discharge hour ends (the steps of a
@@ -300,6 +303,8 @@ static struct tw *delay_tw(struct rep *r, int u, enum delay why, int target) {
         return &r->u[u].int_tw;
     case D_DISCHARGE_HOUR:
         return &r->u[u].dh_tw;
+    case D_CHOICE:
+        return &r->u[u].choice_tw;
     case D_NONE:
         break;
     }
@@ -503,6 +508,10 @@ void rec_assessed(struct rep *r, int u, const struct sc_transfer *t, double days
     if (accepted) w->accepted++;
 }
 
+void rec_declined(struct rep *r, int u) {
+    r->win[u].declines++;
+}
+
 void rec_deadlocked(struct rep *r, double days) {
     r->sw.deadlocked_days += days;
 }
@@ -541,6 +550,7 @@ void rec_close_window(struct rep *r, double t) {
         r->win[i].rejected_area = tw_area(&U->rej_tw, t);
         r->win[i].surge_area = tw_area(&U->surge_tw, t);
         r->win[i].chc_area = tw_area(&U->chc_tw, t);
+        r->win[i].choice_area = tw_area(&U->choice_tw, t);
         r->win[i].corridor_area = tw_area(&U->corr_tw, t);
         r->win[i].corridor_any_area = tw_area(&U->corr_any_tw, t);
         if (U->hist) {
@@ -601,6 +611,7 @@ void rec_close_window(struct rep *r, double t) {
         tw_reset(&U->rej_tw, t);
         tw_reset(&U->surge_tw, t);
         tw_reset(&U->chc_tw, t);
+        tw_reset(&U->choice_tw, t);
         tw_reset(&U->corr_tw, t);
         tw_reset(&U->corr_any_tw, t);
         if (U->caps & UNIT_RT_DISCHARGE) {

@@ -194,9 +194,9 @@ static uint32_t fence_first(const struct rep *r, int u) {
 }
 
 /* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
- * next. */
+ * next, but for a choice of care home after a re-offer is accepted (its own NHS reason). */
 void units_delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target) {
-    if (p->rejected) why = D_REJECTED;
+    if (p->rejected && why != D_CHOICE) why = D_REJECTED;
     p->delay = (uint8_t)why;
     r->u[u].delayed++;
     rec_delay_began(r, u, p, target);

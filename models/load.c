@@ -66,6 +66,23 @@ static double leaving(const struct scenario *sc, int v, int d) {
     return m + (U->has_internal ? dist_mean(&U->internal) : 0);
 }
 
+/* A transfer's re-offers (reoffer_after, up to max_offers m offers, each accepted with
+ * probability p): adds to *hold the bed-days a share q of patients waits for them, E[D] times
+ * the re-offers waited for, sum over k = 1 .. m - 1 of (1 - p)^k; returns the share accepted
+ * in the end, 1 - (1 - p)^m. */
+static double offers(const struct sc_transfer *T, double *hold, double q) {
+    double p = T->accept, r = 1 - p, m = T->max_offers, waits;
+    if (!(p > 0)) {
+        waits = m - 1; /* finite: the loader refuses accept = 0 with endless offers */
+    } else {
+        double rm = isinf(m) ? 0 : pow(r, m);
+        waits = r * (1 - (isinf(m) ? 0 : pow(r, m - 1))) / p;
+        p = 1 - rm;
+    }
+    *hold += q * waits * dist_mean(&T->reoffer_after);
+    return p;
+}
+
 /* A share q of unit v's patients heading for d (proceed in models/flow_pathways.c): home (and
  * back by readmission), a CHC referral (assessed in the bed, or in the interim unit), a new stay
  * in v, an assessment by a [transfer] (accepted: on to d; refused: on by on_reject from the same
@@ -110,10 +127,13 @@ static void proceed(const struct scenario *sc, size_t g, int v, int d, double q,
         return;
     }
     const struct sc_transfer *T = &sc->transfer[t];
+    double pa = T->accept;
     o->hold += q * dist_mean(&T->assessment);
-    o->hold += q * T->accept * leaving(sc, v, d);
-    if (T->accept > 0) out_add(o, d, q * T->accept);
-    if (T->accept < 1) depart(sc, g, v, &T->on_reject, q * (1 - T->accept), depth + 1, chc_done, o);
+    if (T->has_reoffer) pa = offers(T, &o->hold, q);
+    if (T->has_choice) o->hold += q * pa * dist_mean(&T->choice_time);
+    o->hold += q * pa * leaving(sc, v, d);
+    if (pa > 0) out_add(o, d, q * pa);
+    if (pa < 1) depart(sc, g, v, &T->on_reject, q * (1 - pa), depth + 1, chc_done, o);
 }
 
 /* The mean of a stream's rate over [from, to): its by-date multipliers weighted by time (1

@@ -10,10 +10,11 @@
  * step-downs (a share moves to the step-down unit part-way and leaves from there). A unit's
  * offered load is the places its patients would hold if none ever waited: sum over groups of
  * lambda x the mean time holding a place (the stay, shortened by a step-down, plus transfer
- * assessments in the bed, internal delays and the mean wait for the discharge hour). Queues,
- * blocking, diverts, losses, patience, surges and [chc] are not in it: the load is what the demand
- * asks, which the simulation then shows the system coping with, or not. Capacity is the schedule's
- * mean over the report period. */
+ * assessments in the bed, re-offers and choice time after them (a refused share
+ * routed by on_reject: (1 - accept)^max_offers), internal delays and the mean wait for the
+ * discharge hour). Queues, blocking, diverts, losses, patience, surges and [chc] are not in it: the
+ * load is what the demand asks, which the simulation then shows the system coping with, or not.
+ * Capacity is the schedule's mean over the report period. */
 #ifndef FS_LOAD_H
 #define FS_LOAD_H
 

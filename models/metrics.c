@@ -160,6 +160,10 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->cancels;
     case MW_DISCHARGE:
         return u->discharge;
+    case MW_REOFFERED:
+        return u->reoffered;
+    case MW_CHOICE:
+        return u->chooses;
     case MW_POPULATION:
         return !isnan(sc->population);
     case MW_ANY_COST:
@@ -609,6 +613,12 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_DELAYED_DAYS_DISCHARGE_HOUR:
             v = w->dhour_area / length;
+            break;
+        case MET_DECLINES:
+            v = (double)w->declines / length;
+            break;
+        case MET_DELAYED_DAYS_CHOICE:
+            v = w->choice_area / length;
             break;
         case MET_DISCHARGES_BEFORE_NOON_PCT:
             v = 100.0 * ratio((double)w->dis_noon, (double)w->dis_n);

@@ -78,6 +78,8 @@ enum metric_when {
     MW_OUTBREAK,        /* outbreak_rate */
     MW_CANCEL,          /* a stream to it has cancel_above */
     MW_DISCHARGE,       /* either: the discharge measures */
+    MW_REOFFERED,       /* TO of a [transfer] with reoffer_after */
+    MW_CHOICE,          /* FROM of a [transfer] with choice_time */
     /* system */
     MW_POPULATION, /* population set */
     MW_ANY_COST,   /* some unit has a cost key */
@@ -256,7 +258,10 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, drd_n)                                                                             \
     X(double, drd_sum)                                                                             \
     X(double, drd21_sum)                                                                           \
-    X(uint64_t, internal_over_48h)
+    X(uint64_t, internal_over_48h)                                                                 \
+    /* placement: offers declined at the TO unit; delayed patient-days choosing (FROM) */          \
+    X(uint64_t, declines)                                                                          \
+    X(double, choice_area)
 
 struct unit_window {
 #define UNIT_WINDOW_FIELD(type, field) type field;

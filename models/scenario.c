@@ -355,6 +355,9 @@ static int build(struct ctx *c) {
         sc->unit[t->from].rejects |= t->accept < 1;
         sc->unit[t->to].referred = 1;
         sc->unit[t->to].has_target |= !isnan(t->target);
+        sc->unit[t->from].chooses |= t->has_choice;
+        sc->unit[t->to].reoffered |= t->has_reoffer;
+        sc->choices |= t->has_choice;
     }
     if (build_census(c, scs)) return -1;
     struct doc_section *chc = doc_section(d, "chc");
@@ -430,6 +433,8 @@ void scenario_free(struct scenario *sc) {
     }
     for (size_t i = 0; i < sc->ntransfers; i++) {
         dist_fini(&sc->transfer[i].assessment);
+        dist_fini(&sc->transfer[i].reoffer_after);
+        dist_fini(&sc->transfer[i].choice_time);
         fs_free(sc->transfer[i].on_reject.dest);
         fs_free(sc->transfer[i].on_reject.cum);
     }

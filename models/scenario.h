@@ -69,6 +69,8 @@ struct sc_unit {
     /* roles in [transfer] sections */
     int assesses;   /* FROM of some transfer: reports assessment delay */
     int rejects;    /* FROM of a transfer that may refuse: reports rejected delay */
+    int chooses;    /* FROM of a transfer with choice_time: reports choice delay */
+    int reoffered;  /* TO of a transfer with reoffer_after: reports declines */
     int referred;   /* TO of some transfer: reports referrals and acceptance */
     int has_target; /* TO of a transfer with a target: reports assessed_within_target_pct */
     double readmit; /* probability a patient going home from here comes back */
@@ -158,6 +160,16 @@ struct sc_transfer {
     double target; /* NAN when none */
     double accept;
     struct route on_reject;
+    /* Declines and re-offers: a refused patient is offered to TO again after reoffer_after
+     * (has_reoffer), up to max_offers offers in all (INFINITY: no limit) before on_reject;
+     * without reoffer_after, one offer (max_offers 1). */
+    int has_reoffer;
+    struct dist reoffer_after;
+    double max_offers;
+    /* Choice time (has_choice): an accepted patient chooses, in its FROM bed, for choice_time
+     * before going to TO's door. */
+    int has_choice;
+    struct dist choice_time;
 };
 
 /* A row of [scenario] patients = FILE.csv: one patient in a unit at time 0. */
@@ -220,6 +232,7 @@ struct scenario {
     size_t nprio;
     int prank0;
     int discharges; /* some unit has internal delays or a discharge profile (sc_unit discharge) */
+    int choices;    /* some [transfer] has choice_time: the patient log writes delayed_choice */
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
 

@@ -656,7 +656,8 @@ int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
 /* ---- [transfer FROM -> TO] --------------------------------------------------------------------
  */
 
-/* A plain duration is a fixed assessment time; otherwise a distribution. */
+/* A plain duration is a fixed time (an assessment's, a re-offer's, a choice's); otherwise a
+ * distribution. */
 static int assessment(struct ctx *c, struct doc_entry *e, struct dist *d) {
     char why[FS_MSG_MAX];
     double fixed;
@@ -666,6 +667,43 @@ static int assessment(struct ctx *c, struct doc_entry *e, struct dist *d) {
         return 0;
     }
     return build_dist(c, e, d);
+}
+
+/* reoffer_after and max_offers: one offer without reoffer_after (max_offers refused then, it
+ * would do nothing); with it, max_offers defaults to inf. A patient TO never accepts, offered
+ * without end, would hold its bed for ever: refused. */
+static int transfer_reoffers(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
+    struct doc_entry *re = opt(s, K_transfer_reoffer_after), *me = opt(s, K_transfer_max_offers);
+    t->max_offers = 1;
+    if (!re) {
+        return me ? key_got(c, me,
+                            "expected reoffer_after beside it (how long after a decline the "
+                            "patient is offered again, e.g. uniform(3d, 10d))")
+                  : 0;
+    }
+    t->has_reoffer = 1;
+    if (assessment(c, re, &t->reoffer_after)) return -1;
+    /* Typically under a minute (its mean, or its median when shorter, as the loop check
+     * judges a step), a patient rarely accepted would be re-offered thousands of times at
+     * almost one instant. */
+    double m = dist_mean(&t->reoffer_after), q = dist_median(&t->reoffer_after);
+    if (!((q < m ? q : m) >= 1.0 / 1440))
+        return key_got(c, re,
+                       "expected a delay of a minute or more (its mean, or its median when "
+                       "shorter): a re-offer takes time");
+    if (!me && !(t->accept > 0))
+        return key_got(c, re,
+                       "expected max_offers beside it with accept = 0 (a patient never accepted "
+                       "would be offered for ever)");
+    me = get_derived(c, s, K_transfer_max_offers, "inf");
+    if (parse_key(c, me, val_count, &t->max_offers)) return -1;
+    if (!(t->max_offers >= 1))
+        return key_got(c, me, "expected a whole number of offers >= 1 or 'inf'");
+    if (!(t->accept > 0) && isinf(t->max_offers))
+        return key_got(c, me,
+                       "expected a finite number with accept = 0 (a patient never accepted "
+                       "would be offered for ever)");
+    return 0;
 }
 
 int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) {
@@ -689,7 +727,10 @@ int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t) 
     t->target = NAN;
     if ((e = opt(s, K_transfer_target)) && parse_key(c, e, val_duration, &t->target)) return -1;
     if (key_number(c, s, K_transfer_accept, val_prob, &t->accept)) return -1;
-    return build_route(c, get(c, s, K_transfer_on_reject), &t->on_reject);
+    if (build_route(c, get(c, s, K_transfer_on_reject), &t->on_reject)) return -1;
+    if (transfer_reoffers(c, s, t)) return -1;
+    t->has_choice = (e = opt(s, K_transfer_choice_time)) != NULL;
+    return t->has_choice ? assessment(c, e, &t->choice_time) : 0;
 }
 
 /* ---- [chc] ------------------------------------------------------------------------------------

@@ -43,11 +43,13 @@ struct plog *plog_open(const char *dir, const struct scenario *sc, char *err, si
         return NULL;
     }
     /* Columns added at the end, each set only where the scenario has what it counts (internal
-     * delays or discharge hours, then corridor spaces): a log without them is what it was. */
+     * delays or discharge hours, then corridor spaces, then choice time): a log without them is
+     * what it was. */
     log->discharges = sc->discharges;
     fwrite(PLOG_HEADER, 1, sizeof PLOG_HEADER - 2, log->cf.f); /* without its newline */
     if (log->discharges) fputs(PLOG_HEADER_DISCHARGE, log->cf.f);
     if (sc->corridors) fputs(",corridor", log->cf.f);
+    if (sc->choices) fputs(",delayed_days_choice", log->cf.f);
     fputc('\n', log->cf.f);
     return log;
 }
@@ -88,13 +90,17 @@ void plog_visit(void *ctx, const struct flow_visit *v) {
     }
     fputc(',', f);
     if (v->delayed_in >= 0) fputs(log->q_unit[v->delayed_in], f);
-    for (int k = FLOW_DELAY_AWAITING + 1; log->discharges && k < FLOW_NDELAY; k++) {
+    for (int k = FLOW_DELAY_AWAITING + 1; log->discharges && k <= FLOW_DELAY_DISCHARGE_HOUR; k++) {
         fputc(',', f);
         if (!v->queue) csvout_num(f, v->delayed[k]);
     }
     if (log->sc->corridors) {
         fputc(',', f);
         if (!isnan(v->corridor)) csvout_num(f, v->corridor);
+    }
+    if (log->sc->choices) {
+        fputc(',', f);
+        if (!v->queue) csvout_num(f, v->delayed[FLOW_DELAY_CHOICE]);
     }
     fputc('\n', f);
 }

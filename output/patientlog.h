@@ -4,10 +4,12 @@
  * replication,patient,group,unit,arrive,start,end_of_care,leave,next,delay_reason,
  * delayed_days_chc_assessment,delayed_days_assessment,delayed_days_rejected,
  * delayed_days_awaiting,delayed_in[,delayed_days_internal,delayed_days_discharge_hour][,corridor]
+ * [,delayed_days_choice]
  *
  * The two delay columns only in a scenario with internal delays or discharge hours (PLOG_HEADER
- * less its newline, then PLOG_HEADER_DISCHARGE), corridor only in one with corridor spaces, so
- * the log of any other is what it always was.
+ * less its newline, then PLOG_HEADER_DISCHARGE), corridor only in one with corridor spaces,
+ * delayed_days_choice only in one with a [transfer]'s choice_time, so the log of any other is
+ * what it always was.
  * The first ten columns are a fixed contract (SCENARIO-FORMAT.md); new ones go at the end.
  * What each row and column means, and how the rows add up to summary.csv's numbers, is in
  * docs/model.md ("The patient log"). Rows go to the log as visits and queues end, then those

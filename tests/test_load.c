@@ -130,6 +130,34 @@ static void a_feedback_network_solves_its_traffic_equations(void **s) {
     scenario_free(sc);
 }
 
+/* Re-offers and choice time ([transfer] reoffer_after, max_offers, choice_time): A's patients
+ * all go to B, accepted with p = 0.5 at each of at most 3 offers, 4 days between offers, 2 days
+ * to choose. B gets 1 - 0.5^3 = 7/8 of them, the rest go home; A holds 2 days of stay, 1 of
+ * assessment, 4 x (0.5 + 0.25) of re-offers and 2 x 7/8 of choice. Unlimited offers: all reach
+ * B, after 4 x (1 - p) / p days of re-offers. */
+static void reoffers_and_choice_hold_the_bed(void **s) {
+    (void)s;
+    const char *text = "[scenario]\nhorizon = 100d\n"
+                       "[arrivals a]\nto = A\nrate = 10/d\n"
+                       "[unit A]\nstay = exp(2d)\nnext = B 1\n"
+                       "[unit B]\nstay = exp(5d)\n"
+                       "[transfer A -> B]\nassessment = fixed(1d)\naccept = 0.5\n"
+                       "reoffer_after = exp(4d)\nchoice_time = fixed(2d)\n";
+    char text3[1024];
+    snprintf(text3, sizeof text3, "%smax_offers = 3\n", text);
+    struct scenario *sc = load("offers3.ini", text3);
+    struct load_unit lu[2];
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].stay, 2 + 1 + 4 * 0.75 + 2 * 0.875, 1e-12);
+    assert_close(lu[1].arrivals, 10 * 0.875, 1e-12);
+    scenario_free(sc);
+    sc = load("offers_inf.ini", text);
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].stay, 2 + 1 + 4 + 2, 1e-12);
+    assert_close(lu[1].arrivals, 10, 1e-12);
+    scenario_free(sc);
+}
+
 /* Half of A's patients step down to V after 40% of a 10-day stay, and leave from there: A holds
  * 10 x (1 - 0.5 x 0.6) = 7 days a patient, V 6 days for each one stepped down. Groups with
  * their own stays add up by their shares; a by-date surge and a capacity schedule count by the
@@ -212,6 +240,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_tandem_passes_on_its_share),
         cmocka_unit_test(a_feedback_network_solves_its_traffic_equations),
+        cmocka_unit_test(reoffers_and_choice_hold_the_bed),
         cmocka_unit_test(an_ambulance_handover_holds_the_cubicle),
         cmocka_unit_test(a_streams_group_takes_all_its_patients),
         cmocka_unit_test(outbreaks_take_their_mean_closures_off),

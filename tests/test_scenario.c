@@ -336,6 +336,24 @@ static void transfer_sections(void **s) {
     assert_int_equal(scenario_transfer(sc, 0, 1), 0);
     assert_int_equal(scenario_transfer(sc, 1, 0), -1);
     assert_true(sc->unit[0].assesses && sc->unit[0].rejects && sc->unit[1].referred);
+    /* Placement: without reoffer_after one offer; with it, max_offers inf unless given. */
+    assert_close(t->max_offers, 1, 0);
+    assert_true(!t->has_reoffer && !t->has_choice && !sc->choices);
+    scenario_free(sc);
+    const char *tr = BASE "next = step 1\n[unit step]\nstay = exp(5d)\n"
+                          "[transfer ward -> step]\naccept = 0.5\nreoffer_after = exp(12d)\n";
+    sc = load("reoffer.ini", tr);
+    if (!sc) fail_msg("%s", err);
+    assert_true(sc->transfer[0].has_reoffer && isinf(sc->transfer[0].max_offers));
+    assert_close(dist_mean(&sc->transfer[0].reoffer_after), 12, 1e-12);
+    assert_true(sc->unit[1].reoffered && !sc->unit[0].chooses && !sc->choices);
+    scenario_free(sc);
+    const char *sets2[] = {"ward->step.max_offers=5", "ward->step.choice_time=3d"};
+    sc = scenario_load(file("reoffer5.ini", tr), sets2, 2, err, sizeof err);
+    if (!sc) fail_msg("%s", err);
+    assert_close(sc->transfer[0].max_offers, 5, 0);
+    assert_true(sc->transfer[0].has_choice && sc->unit[0].chooses && sc->choices);
+    assert_close(dist_mean(&sc->transfer[0].choice_time), 3, 1e-12);
     scenario_free(sc);
     expect_error("tr_unknown.ini", BASE "[transfer ward -> icu]\naccept = 1\n",
                  "11: [transfer ward->icu]: unknown unit 'icu' (expected a [unit] name)");
@@ -472,6 +490,51 @@ static const struct bad_input bad_inputs[] = {
     {"a routing list ending in a comma is refused", "next_trail.ini", BASE "next = exit 1,\n",
      "11: next: expected a routing list like 'acute 0.3, exit 0.7' (probabilities summing to 1), "
      "got 'exit 1,'"},
+    /* Care-home placement: re-offers and choice time ([transfer] reoffer_after, max_offers). */
+    {"max_offers without reoffer_after is refused", "maxoff_alone.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "max_offers = 3\n",
+     "16: max_offers: expected reoffer_after beside it (how long after a decline the patient is "
+     "offered again, e.g. uniform(3d, 10d)), got '3'"},
+    {"a re-offer that takes no time is refused", "reoff_zero.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "reoffer_after = fixed(0)\n",
+     "16: reoffer_after: expected a delay of a minute or more (its mean, or its median when "
+     "shorter): a re-offer takes time, got 'fixed(0)'"},
+    {"a re-offer almost always near zero is refused", "reoff_weibull.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "reoffer_after = weibull(0.01, 1e-160d)\n",
+     "16: reoffer_after: expected a delay of a minute or more (its mean, or its median when "
+     "shorter): a re-offer takes time, got 'weibull(0.01, 1e-160d)'"},
+    {"a bad re-offer distribution is refused", "reoff_bad.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "reoffer_after = soon\n",
+     "16: reoffer_after: expected a distribution: exp(MEAN), lognormal(MEAN, SD), gamma(MEAN, "
+     "SD), weibull(SHAPE, SCALE), uniform(MIN, MAX), triangular(MIN, MODE, MAX), fixed(X) or "
+     "empirical(FILE.csv), got 'soon'"},
+    {"max_offers of 0 is refused", "maxoff_0.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "reoffer_after = exp(12d)\nmax_offers = 0\n",
+     "17: max_offers: expected a whole number of offers >= 1 or 'inf', got '0'"},
+    {"max_offers that is not a number is refused", "maxoff_x.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
+          "reoffer_after = exp(12d)\nmax_offers = many\n",
+     "17: max_offers: expected a whole number >= 0 or 'inf', got 'many'"},
+    {"endless offers of a patient never accepted are refused", "maxoff_never.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0\n"
+          "reoffer_after = exp(12d)\n",
+     "16: reoffer_after: expected max_offers beside it with accept = 0 (a patient never accepted "
+     "would be offered for ever), got 'exp(12d)'"},
+    {"endless offers given of a patient never accepted are refused", "maxoff_inf.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0\n"
+          "reoffer_after = exp(12d)\nmax_offers = inf\n",
+     "17: max_offers: expected a finite number with accept = 0 (a patient never accepted would "
+     "be offered for ever), got 'inf'"},
+    {"a bad choice time is refused", "choice_bad.ini",
+     BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\nchoice_time = -3d\n",
+     "15: choice_time: expected a distribution: exp(MEAN), lognormal(MEAN, SD), gamma(MEAN, "
+     "SD), weibull(SHAPE, SCALE), uniform(MIN, MAX), triangular(MIN, MODE, MAX), fixed(X) or "
+     "empirical(FILE.csv), got '-3d'"},
     {"a transfer's on_reject with an empty item is refused", "onrej_gap.ini",
      BASE "next = d 1\n[unit d]\nstay = exp(2d)\n[transfer ward -> d]\naccept = 0.5\n"
           "on_reject = exit 0.5,, d 0.5\n",

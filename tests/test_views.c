@@ -110,6 +110,7 @@ enum {
     Q_CHC,
     Q_ASSESS,
     Q_REJ,
+    Q_CHOICE,
     Q_INTERNAL,
     Q_DHOUR,
     Q_CORRIDOR,
@@ -123,6 +124,7 @@ static const char *const qname[Q_AWAIT] = {"admissions",
                                            "delayed_days_chc_assessment",
                                            "delayed_days_assessment",
                                            "delayed_days_rejected",
+                                           "delayed_days_choice",
                                            "delayed_days_internal",
                                            "delayed_days_discharge_hour",
                                            "corridor_occupancy"};
@@ -179,19 +181,25 @@ static void read_log(void) {
         c_eoc = table_column(h, "end_of_care"), c_leave = table_column(h, "leave"),
         c_next = table_column(h, "next"), c_in = table_column(h, "delayed_in"),
         c_corr = table_column(h, "corridor");
-    /* in the order of the delay: CHC, assessment, rejected, internal, discharge hour, awaiting */
-    int c_days[6] = {
-        table_column(h, "delayed_days_chc_assessment"), table_column(h, "delayed_days_assessment"),
-        table_column(h, "delayed_days_rejected"),       table_column(h, "delayed_days_internal"),
-        table_column(h, "delayed_days_discharge_hour"), table_column(h, "delayed_days_awaiting")};
+    /* in the order of the delay: CHC, assessment, rejected, choice, internal, discharge hour,
+     * awaiting (everything.ini chooses only where nobody was refused) */
+    int c_days[7] = {table_column(h, "delayed_days_chc_assessment"),
+                     table_column(h, "delayed_days_assessment"),
+                     table_column(h, "delayed_days_rejected"),
+                     table_column(h, "delayed_days_choice"),
+                     table_column(h, "delayed_days_internal"),
+                     table_column(h, "delayed_days_discharge_hour"),
+                     table_column(h, "delayed_days_awaiting")};
     assert_true(c_rep == 0 && c_pat == 1 && c_grp == 2 && c_unit == 3 && c_arr == 4 &&
                 c_start == 5 && c_eoc == 6 && c_leave == 7 && c_next == 8); /* the old contract */
-    for (int k = 0; k < 6; k++) assert_true(c_days[k] > 9);
+    for (int k = 0; k < 7; k++) assert_true(c_days[k] > 9);
     assert_true(c_in > 9);
-    /* the reasons added later come after delayed_in, at the end, and the corridor last */
-    assert_true(c_days[3] > c_in && c_days[4] > c_in);
-    assert_int_equal(c_corr, (int)h->n - 1);
-    assert_true(c_corr > c_days[3] && c_corr > c_days[4]);
+    /* the reasons added later come after delayed_in, at the end: internal and discharge hour,
+     * the corridor, the choice last */
+    assert_true(c_days[4] > c_in && c_days[5] > c_in);
+    assert_int_equal(c_days[3], (int)h->n - 1);
+    assert_int_equal(c_corr, (int)h->n - 2);
+    assert_true(c_corr > c_days[4] && c_corr > c_days[5]);
     /* patients gone home, by number, per replication: their next row is a readmission */
     size_t cap = 1 << 16;
     unsigned char *home[NREP] = {calloc(cap, 1), calloc(cap, 1)};
@@ -250,20 +258,20 @@ static void read_log(void) {
             if (v >= 0 && isnan(eoc) && !strcmp(units[v], "vw")) pc[rep][v][NG].step_downs++;
         }
         /* The delay, from the end of care to leaving (or the horizon), by reason in order:
-         * CHC assessment, transfer assessment, then rejected, or internal delay, discharge
-         * hour and awaiting. */
-        double d[6], sum = 0;
-        for (int k = 0; k < 6; k++) sum += d[k] = cell(r, c_days[k]);
+         * CHC assessment, transfer assessment, then rejected, or choice, internal delay,
+         * discharge hour and awaiting. */
+        double d[7], sum = 0;
+        for (int k = 0; k < 7; k++) sum += d[k] = cell(r, c_days[k]);
         if (isnan(eoc)) {
             assert_true(sum == 0);
             continue;
         }
         double end = isnan(leave) ? H : leave;
-        /* each of the six cells and two times is printed to 9 digits */
+        /* each of the seven cells and two times is printed to 9 digits */
         assert_close(sum, end - eoc, 1e-8 * (fabs(end) + fabs(eoc) + sum));
         add(rep, u, g, Q_DELAYED, overlap(eoc, end));
         double t0 = eoc;
-        for (int k = 0; k < 5; k++) {
+        for (int k = 0; k < 6; k++) {
             add(rep, u, g, Q_CHC + k, overlap(t0, fmin(t0 + d[k], end)));
             t0 += d[k];
         }
