@@ -175,6 +175,26 @@ static void winter_board_plans(void **s) {
     assert_true(b.mean < c.mean);
 }
 
+/* The commissioner's case (scenarios/virtual-ward-case): a step-up ward admits fewer to acute
+ * (its avoided admissions, less escalations) and empties acute beds; a step-down ward empties
+ * more and adds its escalations to acute admissions; both save bed-days at a cost. */
+static void virtual_ward_case(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/virtual-ward-case/baseline.ini", "e2e_vwc", "");
+    const char *up = variant("scenarios/virtual-ward-case/step-up.ini", "e2e_vwu", "");
+    const char *down = variant("scenarios/virtual-ward-case/step-down.ini", "e2e_vwd", "");
+    moves(base, up, "acute", "admissions", -1);
+    moves(base, up, "acute", "occupancy_pct", -1);
+    moves(base, down, "acute", "admissions", +1);
+    moves(base, down, "acute", "occupancy_pct", -1);
+    moves(base, up, "ae", "admissions", 0); /* the same attendances */
+    struct tu_row a, c;
+    tu_summary(up, "vw", "avoided_admissions", &a);
+    tu_summary(up, "vw", "cost_per_bed_day_saved", &c);
+    print_message("step-up ward: avoided %.3g a day at %.4g a bed-day saved\n", a.mean, c.mean);
+    assert_true(a.lo > 1 && c.hi < 1000);
+}
+
 static void slower_eab_assessment(void **s) {
     (void)s;
     const char *sc = "tests/scenarios/eab_referrals.ini";
@@ -424,6 +444,7 @@ int main(void) {
         cmocka_unit_test(costs_weigh_beds_against_delays),
         cmocka_unit_test(seven_day_discharging),
         cmocka_unit_test(winter_board_plans),
+        cmocka_unit_test(virtual_ward_case),
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
         cmocka_unit_test(readmissions_fill_beds),
