@@ -305,6 +305,13 @@ static int internal_to_all(const struct scenario *sc, size_t u) {
 /* A key given where nothing reads it, or whose every reading changes nothing: what it needs to
  * have an effect. Only the clear cases: a value that is the key's "none" (ambulance = 0,
  * discharge_any_hour = 0, corridor_capacity = 0) is no slip. */
+/* Whether some unit may hold a queue: it queues and may be full. */
+static int any_queue(const struct scenario *sc) {
+    for (size_t u = 0; u < sc->nunits; u++)
+        if (sc->unit[u].when_full == FULL_QUEUE && !never_full(&sc->unit[u])) return 1;
+    return 0;
+}
+
 static const char *no_effect(const struct scenario *sc, const char *type, size_t u,
                              const struct doc_entry *e) {
     if (!strcmp(type, "unit")) {
@@ -350,6 +357,10 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
             !(U->readmit_any > 0))
             return "has no effect without readmit > 0 (nobody is readmitted)";
     }
+    if ((!strcmp(type, "group") || !strcmp(type, "arrivals")) && is_key(e->key, "priority") &&
+        strtol(e->value, NULL, 10) != 0 && !any_queue(sc))
+        return "has no effect: no unit queues (when_full = queue on a unit that can fill), so "
+               "there is no queue to order";
     if (!strcmp(type, "arrivals") && is_key(e->key, "ambulance") &&
         sc->unit[sc->arrivals[u].to].kind != UNIT_AE) {
         double share = strtod(e->value, NULL);
@@ -365,7 +376,8 @@ static void check_warnings(struct ctx *c) {
     size_t u = 0, a = 0;
     for (size_t i = 0; i < d->n; i++) {
         const struct doc_section *s = &d->s[i];
-        int unit = !strcmp(s->type, "unit"), arrivals = !strcmp(s->type, "arrivals");
+        int unit = !strcmp(s->type, "unit"), arrivals = !strcmp(s->type, "arrivals"),
+            group = !strcmp(s->type, "group");
         for (size_t k = 0; k < s->n; k++) {
             const struct doc_entry *e = &s->e[k];
             /* The loader's notes on it: a duration without a unit (note_bare_duration). */
@@ -375,7 +387,7 @@ static void check_warnings(struct ctx *c) {
                 warn_ae_stay(c, u, e);
             if (unit && c->sc->unit[u].has_handover_time && is_key(e->key, "handover_time"))
                 warn_handover(c, u, e);
-            const char *why = given(s, e) && (unit || arrivals)
+            const char *why = given(s, e) && (unit || arrivals || group)
                                   ? no_effect(c->sc, s->type, unit ? u : a, e)
                                   : NULL;
             if (why) {

@@ -76,7 +76,7 @@ int val_bare_duration(const char *s) {
 }
 
 int val_rate(const char *s, double *per_day, char *err, size_t errlen) {
-    static const char hint[] = "a rate like 300/d or 12.5/h";
+    static const char hint[] = "a rate like 300/d, 12.5/h, 2/w or 6/y";
     double x;
     const char *e;
     if (parse_number(s, &x, &e) != 0) return expected(err, errlen, hint, s);

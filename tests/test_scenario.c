@@ -1230,6 +1230,16 @@ static void plausible_slips_load_with_warnings(void **s) {
     assert_non_null(strstr(w[2], "idle.ini:11: readmit_after: has no effect without readmit > 0 "
                                  "(nobody is readmitted)"));
     scenario_free(sc);
+    /* A priority where no unit queues orders nobody (a group's and a stream's alike). */
+    sc = load("noqueue.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = w\nrate = 1/d\n"
+                             "priority = 2\n[group g]\nshare = 1\npriority = 1\n[unit w]\n"
+                             "capacity = 5\nstay = exp(2d)\nwhen_full = lose\n");
+    if (!sc) fail_msg("%s", err);
+    w = scenario_warnings(sc, &n);
+    assert_int_equal(n, 2);
+    assert_non_null(strstr(w[0], "noqueue.ini:6: priority: has no effect: no unit queues"));
+    assert_non_null(strstr(w[1], "noqueue.ini:9: priority: has no effect: no unit queues"));
+    scenario_free(sc);
     /* Issue 15c: a handover time of days, like an A&E stay of days (it warned only of the
      * missing unit). */
     sc = load("handover.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 50/d\n"

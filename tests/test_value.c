@@ -39,7 +39,7 @@ static void rates_counts_probs(void **s) {
     assert_int_equal(val_rate("12.5 / h", &v, err, sizeof err), 0);
     assert_close(v, 300, 1e-12);
     assert_int_equal(val_rate("300", &v, err, sizeof err), -1);
-    assert_string_equal(err, "expected a rate like 300/d or 12.5/h, got '300'");
+    assert_string_equal(err, "expected a rate like 300/d, 12.5/h, 2/w or 6/y, got '300'");
     assert_int_equal(val_count("900", &v, err, sizeof err), 0);
     assert_close(v, 900, 0);
     assert_int_equal(val_count("inf", &v, err, sizeof err), 0);
