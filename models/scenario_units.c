@@ -814,10 +814,10 @@ static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
         a->verb = ESC_OPEN;
         if (unit_named(c, e, name, 0, &a->target)) return -1;
         const struct sc_unit *su = &c->sc->unit[a->target];
-        if (val_count(rest, &a->places, why, sizeof why) || !(a->places > 0) || a->places > 1e9)
+        if (val_count(rest, &a->places, why, sizeof why) || !(a->places > 0) || isinf(a->places))
             return key_got(c, e,
                            "expected open UNIT PLACES, a whole number of places from 1 to "
-                           "1e9, e.g. '2: open acute 20'");
+                           "100000000, e.g. '2: open acute 20'");
         if (isinf(su->capacity) && su->nsched == 0)
             return key_got(c, e, "expected a unit of finite capacity to open places in");
         return 0;
@@ -838,6 +838,12 @@ static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
     }
     FS_ASSERT(dist_init(&A->esc_rebook, vd.kind, vd.p, why, sizeof why) == 0);
     note_bare_duration(c, e, rest);
+    /* cancelled again at each return while the action holds: a delay near 0 would bring the
+     * patient back at the same instant for ever (the loop rule's minute, models/limits.h) */
+    if (!(dist_mean(&A->esc_rebook) >= FS_MIN_LOOP_STEP_DAYS))
+        return key_got(c, e,
+                       "expected a rebooking delay of at least 1m on average (cancelled again "
+                       "at each return, a patient back at once would never arrive)");
     A->esc_cancel = level;
     c->sc->unit[A->to].cancels = 1; /* reports its cancellations */
     a->target = (int)s;

@@ -638,13 +638,18 @@ static const struct bad_input bad_inputs[] = {
      "14: actions: expected a level from 1 to 2 (the levels given) in '3: open ward 5'"},
     {"an escalation opening no places is refused", "esc_open0.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: open ward 0\n",
-     "14: actions: expected open UNIT PLACES, a whole number of places from 1 to 1e9, e.g. '2: "
+     "14: actions: expected open UNIT PLACES, a whole number of places from 1 to 100000000, e.g. "
+     "'2: "
      "open "
      "acute 20', got '1: open ward 0'"},
     {"an escalation cancelling an unknown stream is refused", "esc_stream.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel b fixed(7d)\n",
      "14: actions: expected cancel STREAM DIST, STREAM the name of an [arrivals NAME], got '1: "
      "cancel b fixed(7d)'"},
+    {"an escalation cancel rebooked at once is refused", "esc_rebook0.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel a fixed(0)\n",
+     "14: actions: expected a rebooking delay of at least 1m on average (cancelled again at each "
+     "return, a patient back at once would never arrive), got '1: cancel a fixed(0)'"},
     {"an unknown escalation action is refused", "esc_verb.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: shut ward 3\n",
      "14: actions: expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open "
