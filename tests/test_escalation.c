@@ -191,6 +191,39 @@ static void the_window_is_the_outputs_metric(void **s) {
     follows_the_series("nctr acute 1d", "acute", "nctr", nctr, 1);
 }
 
+/* Reviews without actions change nothing but their own metrics: the reviews draw no random
+ * number and touch no patient, so every other slot (the layout adds the escalation's at the end)
+ * is bit for bit that of the run without the section, in every bucket, warm-up included. */
+static void reviews_alone_change_nothing(void **s) {
+    (void)s;
+    const char *sys = "[scenario]\nhorizon = 120d\nwarmup = 20d\n"
+                      "[arrivals a]\nto = ae\nrate = 60/d\nambulance = 0.3\n"
+                      "[unit ae]\nkind = ae\ncapacity = 14\nstay = lognormal(2h, 1h)\n"
+                      "next = acute 0.4, exit 0.6\n"
+                      "[unit acute]\nkind = acute\ncapacity = 104\nstay = lognormal(4d, 3d)\n";
+    char with[2048];
+    snprintf(with, sizeof with,
+             "%s[escalation]\ncheck_every = 3h\nsignal = handovers_60m ae 12h\n"
+             "levels = >= 1, >= 5, >= 10\n",
+             sys);
+    struct run a, b;
+    tf_load(&a, dir, sys, 0);
+    tf_load(&b, dir, with, 0);
+    tf_rep(&a, 1, NULL);
+    tf_rep(&b, 1, NULL);
+    assert_true(b.ml.n > a.ml.n);
+    for (size_t i = 0; i < a.ml.n; i++) {
+        assert_string_equal(a.ml.slot[i].name, b.ml.slot[i].name);
+        assert_memory_equal(&a.res->summary[i], &b.res->summary[i], sizeof(double));
+        for (size_t k = 0; k < a.res->nbuckets; k++)
+            assert_memory_equal(&a.res->series[k * a.ml.n + i], &b.res->series[k * b.ml.n + i],
+                                sizeof(double));
+    }
+    assert_true(tf_get(&b, NULL, "escalations") > 0);
+    tf_done(&a);
+    tf_done(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_section_is_read),
@@ -198,6 +231,7 @@ int main(void) {
         cmocka_unit_test(an_open_action_cycles_with_its_hysteresis),
         cmocka_unit_test(a_cancel_action_cancels_while_in_force),
         cmocka_unit_test(the_window_is_the_outputs_metric),
+        cmocka_unit_test(reviews_alone_change_nothing),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
