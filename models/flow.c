@@ -44,10 +44,12 @@ static void rep_fini(struct rep *r) {
     fs_free(r->dl_in);
     fs_free(r->dl_cnt);
     fs_free(r->vlog);
-    fs_free(r->esc_closed);
-    fs_free(r->esc_ring);
+    for (size_t k = 0; r->esc_sig && k < r->sc->esc.nsignals; k++) {
+        fs_free(r->esc_sig[k].ring);
+        fs_free(r->esc_sig[k].t);
+    }
+    fs_free(r->esc_sig);
     fs_free(r->esc_scratch);
-    fs_free(r->esc_t);
     fs_free(r->esc_cancel);
     memset(r, 0, sizeof *r);
 }
@@ -57,16 +59,20 @@ static void rep_fini(struct rep *r) {
 static void esc_init(struct rep *r) {
     const struct scenario *sc = r->sc;
     const struct sc_escalation *x = &sc->esc;
-    r->esc_closed = fs_calloc(1, sizeof *r->esc_closed);
-    r->esc_ring = fs_calloc(x->nwindow + 1, sizeof *r->esc_ring);
-    r->esc_t = fs_calloc(x->nwindow + 1, sizeof *r->esc_t);
+    r->esc_sig = fs_calloc(x->nsignals, sizeof *r->esc_sig);
+    for (size_t k = 0; k < x->nsignals; k++) {
+        const struct sc_esc_signal *g = &x->signal[k];
+        struct esc_rt *S = &r->esc_sig[k];
+        S->ring = fs_calloc(g->nwindow + 1, sizeof *S->ring);
+        S->t = fs_calloc(g->nwindow + 1, sizeof *S->t);
+        /* the signal as metrics_eval's one slot: the same definition as the outputs' */
+        S->slot = (struct metric_slot){
+            .unit = g->unit, .metric = (enum metric)g->metric, .target = -1, .group = -1};
+        S->ml = (struct metric_layout){.n = 1, .slot = &S->slot};
+    }
     r->esc_scratch = fs_calloc(sc->nunits, sizeof *r->esc_scratch);
     r->esc_cancel = fs_calloc(sc->narrivals, sizeof *r->esc_cancel);
     for (int k = 0; k <= ESC_MAX_LEVELS; k++) tw_init(&r->esc_tw[k], 0, k == 0);
-    /* the signal as metrics_eval's one slot: the same definition as the outputs' */
-    r->esc_slot = (struct metric_slot){
-        .unit = x->unit, .metric = (enum metric)x->metric, .target = -1, .group = -1};
-    r->esc_ml = (struct metric_layout){.n = 1, .slot = &r->esc_slot};
     if (x->check_every < sc->horizon)
         cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
@@ -242,39 +248,49 @@ static void esc_set(struct rep *r, int to) {
 }
 
 /* Does signal value v reach threshold t? */
-static int esc_reaches(const struct sc_escalation *x, double v, double t) {
-    if (x->rising) return x->strict ? v > t : v >= t;
-    return x->strict ? v < t : v <= t;
+static int esc_reaches(const struct sc_esc_signal *g, double v, double t) {
+    if (g->rising) return g->strict ? v > t : v >= t;
+    return g->strict ? v < t : v <= t;
 }
 
-/* The review: the signal over the last window (or since time 0, for the first reviews) is the
- * difference of the counts now and at the review `nwindow` before, evaluated by metrics_eval
- * as the outputs are. The level rises at once to the highest threshold reached; it falls only
- * once it has held stay_at_least. A signal with no value (no patient left A&E in the window)
- * leaves the level as it is. */
+/* Signal k at review number rk: its value over its last window (or since time 0, for the first
+ * reviews), the difference of its unit's counts now and at the review `nwindow` before,
+ * evaluated by metrics_eval as the outputs are; its level moves to the highest threshold that
+ * value reaches, and stays where it was when the value is undefined (nobody left A&E). */
+static void esc_signal_review(struct rep *r, size_t k, size_t rk) {
+    const struct sc_esc_signal *g = &r->sc->esc.signal[k];
+    struct esc_rt *S = &r->esc_sig[k];
+    size_t n = g->nwindow + 1, k0 = rk > g->nwindow ? rk - g->nwindow : 0;
+    struct unit_window *now = &S->ring[rk % n], *w = &r->esc_scratch[g->unit];
+    rec_counts_so_far(r, g->unit, r->now, &S->closed, now);
+    S->t[rk % n] = r->now;
+    *w = *now;
+    unit_window_sub(w, &S->ring[k0 % n]);
+    double v;
+    metrics_eval(&S->ml, r->sc, r->esc_scratch, &r->sw, NULL, NULL, NULL, r->now - S->t[k0 % n],
+                 &v);
+    if (isnan(v)) return;
+    S->level = 0;
+    for (size_t i = 0; i < g->nlevels; i++)
+        if (esc_reaches(g, v, g->level[i])) S->level = (int)i + 1;
+}
+
+/* The review: each signal's level, and the highest of them. The level rises to it at once; it
+ * falls only once it has held stay_at_least. */
 static void esc_review(struct rep *r) {
     const struct sc_escalation *x = &r->sc->esc;
-    size_t n = x->nwindow + 1, k = ++r->esc_k;
-    size_t k0 = k > x->nwindow ? k - x->nwindow : 0;
-    struct unit_window *now = &r->esc_ring[k % n], *w = &r->esc_scratch[x->unit];
-    rec_counts_so_far(r, x->unit, r->now, now);
-    r->esc_t[k % n] = r->now;
-    *w = *now;
-    unit_window_sub(w, &r->esc_ring[k0 % n]);
-    double v;
-    metrics_eval(&r->esc_ml, r->sc, r->esc_scratch, &r->sw, NULL, NULL, NULL,
-                 r->now - r->esc_t[k0 % n], &v);
-    if (!isnan(v)) {
-        int to = 0;
-        for (size_t i = 0; i < x->nlevels; i++)
-            if (esc_reaches(x, v, x->level[i])) to = (int)i + 1;
-        /* a level held stay_at_least (to a part in 10^12 of the clock: reviews fall on
-         * multiples of check_every) may step down */
-        int held = r->now - r->esc_since >= x->stay_at_least - 1e-12 * fmax(r->now, 1);
-        if (to > r->esc_level || (to < r->esc_level && held)) esc_set(r, to);
+    size_t rk = ++r->esc_k;
+    int to = 0;
+    for (size_t k = 0; k < x->nsignals; k++) {
+        esc_signal_review(r, k, rk);
+        if (r->esc_sig[k].level > to) to = r->esc_sig[k].level;
     }
+    /* a level held stay_at_least (to a part in 10^12 of the clock: reviews fall on multiples of
+     * check_every) may step down */
+    int held = r->now - r->esc_since >= x->stay_at_least - 1e-12 * fmax(r->now, 1);
+    if (to > r->esc_level || (to < r->esc_level && held)) esc_set(r, to);
     /* times as multiples, so that a long run's reviews do not drift */
-    double next = (double)(k + 1) * x->check_every;
+    double next = (double)(rk + 1) * x->check_every;
     if (next < r->sc->horizon)
         cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ESCALATE});
 }

@@ -279,20 +279,28 @@ struct rep {
      * (Monday 0), and where the open report window began. */
     int wday0;
     double win_start;
-    /* [escalation] (sc esc.on; else all zero): the level and when it was set; the signal
-     * unit's counts of every report window closed so far (esc_closed), and at the last
-     * nwindow + 1 reviews (the ring esc_ring[k % (nwindow + 1)], taken at esc_t[same]), the
-     * reviews so far; 1 while at each level; per stream, cancelled now; the signal's one-slot
-     * layout and the window array it is evaluated from (zero but the signal unit's) */
+    /* [escalation] (sc esc.on; else all zero): the level and when it was set, the reviews so
+     * far, 1 while at each level, per stream 1 while cancelled; per signal its running state
+     * (struct esc_rt); the window array a signal is evaluated from (zero but its unit's) */
     int esc_level;
     double esc_since;
-    struct unit_window *esc_closed, *esc_ring, *esc_scratch;
-    double *esc_t;
     size_t esc_k;
     struct tw esc_tw[ESC_MAX_LEVELS + 1];
     uint8_t *esc_cancel;
-    struct metric_slot esc_slot;
-    struct metric_layout esc_ml;
+    struct esc_rt *esc_sig;
+    struct unit_window *esc_scratch;
+};
+
+/* One [escalation] signal's running state: its unit's counts of every report window closed so
+ * far (closed), and at the last nwindow + 1 reviews (the ring ring[k % (nwindow + 1)], taken at
+ * t[same]); its level at its last review with a value; its one-slot layout for metrics_eval. */
+struct esc_rt {
+    struct unit_window closed;
+    struct unit_window *ring;
+    double *t;
+    int level;
+    struct metric_slot slot;
+    struct metric_layout ml;
 };
 
 /* What the patient log needs of a patient's current visit beyond struct patient: kept apart,
@@ -400,9 +408,11 @@ void rec_surge(struct rep *r, int u, int on);
 void rec_closed(struct rep *r, int u, double places);
 /* The escalation level moves from `from` to `to`. */
 void rec_escalation(struct rep *r, int from, int to);
-/* Unit u's counts since time 0 up to t (now): the windows closed plus the open one, its areas
- * integrated to t, so that the difference of two is exactly the counts between them. */
-void rec_counts_so_far(const struct rep *r, int u, double t, struct unit_window *out);
+/* Unit u's counts since time 0 up to t (now): `closed` (its windows closed so far, kept by
+ * rec_close_window for each escalation signal) plus the open one, its areas integrated to t, so
+ * that the difference of two is exactly the counts between them. */
+void rec_counts_so_far(const struct rep *r, int u, double t, const struct unit_window *closed,
+                       struct unit_window *out);
 void rec_cancelled(struct rep *r, int u);
 /* A patient arrived at unit u's door (from outside, or at the end of a stay elsewhere). */
 void rec_arrived(struct rep *r, int u);

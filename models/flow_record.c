@@ -179,7 +179,8 @@ void rec_escalation(struct rep *r, int from, int to) {
     if (to > from) r->sw.escalations++;
 }
 
-void rec_counts_so_far(const struct rep *r, int u, double t, struct unit_window *out) {
+void rec_counts_so_far(const struct rep *r, int u, double t, const struct unit_window *closed,
+                       struct unit_window *out) {
     const struct unit_rt *U = &r->u[u];
     *out = r->win[u];
     /* the areas rec_close_window sets, up to t; and over_account's pending part */
@@ -190,7 +191,7 @@ void rec_counts_so_far(const struct rep *r, int u, double t, struct unit_window 
     double from = fmax(U->occ_tw.t_last, U->cap_tw.t_last);
     double over = U->occ_tw.value - U->cap_tw.value;
     if (over > 0 && t > from) out->over_area += over * (t - from);
-    unit_window_add(out, r->esc_closed);
+    unit_window_add(out, closed);
 }
 
 void rec_cancelled(struct rep *r, int u) {
@@ -583,7 +584,8 @@ void rec_close_window(struct rep *r, double t) {
             *days[k] = tw_area(&r->esc_tw[k], t);
             tw_reset(&r->esc_tw[k], t);
         }
-        unit_window_add(r->esc_closed, &r->win[sc->esc.unit]);
+        for (size_t k = 0; k < sc->esc.nsignals; k++)
+            unit_window_add(&r->esc_sig[k].closed, &r->win[sc->esc.signal[k].unit]);
     }
 
     if (r->collecting) {

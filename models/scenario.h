@@ -139,13 +139,14 @@ struct sc_chc {
     int eligible_to, interim;
 };
 
-/* [escalation]: a level (0 none, up to ESC_MAX_LEVELS) reviewed every check_every from one
- * signal, the metric `metric` of unit `unit` over the last `window`; actions in force at and
- * above their level. */
-#define ESC_MAX_LEVELS 4 /* NHS England's OPEL framework has four */
+/* [escalation]: a level (0 none, up to ESC_MAX_LEVELS) reviewed every check_every from up to
+ * ESC_MAX_SIGNALS signals, each a metric of a unit over its last window with its own thresholds:
+ * the level is the highest any signal reaches. Actions are in force at and above their level. */
+#define ESC_MAX_LEVELS 4  /* NHS England's OPEL framework has four */
+#define ESC_MAX_SIGNALS 4 /* signal, signal_2, signal_3, signal_4 */
 enum esc_verb {
     ESC_OPEN,  /* open `places` more places in unit `target` (spot purchase: in a care home) */
-    ESC_CANCEL /* cancel the arrivals of stream `target`, each rebooked after `rebook` */
+    ESC_CANCEL /* cancel the arrivals of stream `target`, each rebooked after its esc_rebook */
 };
 struct sc_esc_action {
     int level; /* in force while the level is at least this, 1..nlevels */
@@ -153,19 +154,24 @@ struct sc_esc_action {
     int target;    /* a unit (ESC_OPEN) or an arrival stream (ESC_CANCEL) */
     double places; /* ESC_OPEN: whole places > 0 */
 };
-struct sc_escalation {
-    int on;
-    double check_every; /* days between reviews, >= 1 minute */
-    int metric;         /* the signal: an enum metric (metrics.h) of a unit, from the few that
-                         * a window's counts give exactly (scenario_units.c, esc_signals) */
-    int unit;           /* the signal's unit */
-    double window;      /* days: a whole number of check_every, `nwindow` of them */
+struct sc_esc_signal {
+    int metric;    /* an enum metric (metrics.h) of a unit, from the few that a window's counts
+                    * give exactly (scenario_units.c, esc_signals) */
+    int unit;      /* its unit */
+    double window; /* days: a whole number of check_every, `nwindow` of them */
     size_t nwindow;
     int rising;     /* 1: levels rise with the signal (> or >=); 0: they fall (< or <=) */
     int strict;     /* the comparison is < or > (else <= or >=) */
     size_t nlevels; /* 1..ESC_MAX_LEVELS */
     double level[ESC_MAX_LEVELS]; /* thresholds, each more severe than the one before */
-    double stay_at_least;         /* days a level holds before it may step down (hysteresis) */
+};
+struct sc_escalation {
+    int on;
+    double check_every; /* days between reviews, >= FS_MIN_ESC_CHECK_DAYS */
+    size_t nsignals;    /* 1..ESC_MAX_SIGNALS */
+    struct sc_esc_signal signal[ESC_MAX_SIGNALS];
+    size_t nlevels;       /* the most levels any signal has */
+    double stay_at_least; /* days a level holds before it may step down (hysteresis) */
     size_t nactions;
     struct sc_esc_action *action;
 };

@@ -718,7 +718,8 @@ static const struct {
 #define NSIGNALS (sizeof esc_signals / sizeof esc_signals[0])
 
 /* signal = METRIC UNIT WINDOW. */
-static int esc_signal(struct ctx *c, struct doc_entry *e, struct sc_escalation *x) {
+static int esc_signal(struct ctx *c, struct doc_entry *e, double check_every,
+                      struct sc_esc_signal *x) {
     static const char hint[] = "expected METRIC UNIT WINDOW, e.g. 'ae_4h_pct ae 24h'";
     char m[64], u[200], w[64], extra[2];
     if (sscanf(e->value, "%63s %199s %63s %1s", m, u, w, extra) != 3) return key_got(c, e, hint);
@@ -747,8 +748,8 @@ static int esc_signal(struct ctx *c, struct doc_entry *e, struct sc_escalation *
     char why[FS_MSG_MAX];
     if (val_duration(w, &x->window, why, sizeof why)) return key_fail(c, e, why);
     note_bare_duration(c, e, w);
-    double n = round(x->window / x->check_every);
-    if (!(n >= 1) || fabs(n * x->check_every - x->window) > 1e-9 * x->window)
+    double n = round(x->window / check_every);
+    if (!(n >= 1) || fabs(n * check_every - x->window) > 1e-9 * x->window)
         return key_got(c, e, "expected a window of a whole number of check_every (1 or more)");
     if (n > FS_MAX_ESC_WINDOW_CHECKS) {
         snprintf(why, sizeof why, "expected a window of at most %d check_every",
@@ -761,7 +762,7 @@ static int esc_signal(struct ctx *c, struct doc_entry *e, struct sc_escalation *
 
 /* levels = OP N, OP N, ...: one comparison (<, <=, > or >=) for all, thresholds each more
  * severe than the last (falling with < and <=, rising with > and >=). */
-static int esc_levels(struct ctx *c, struct doc_entry *e, struct sc_escalation *x) {
+static int esc_levels(struct ctx *c, struct doc_entry *e, struct sc_esc_signal *x) {
     static const char hint[] =
         "expected 1 to 4 thresholds with one comparison, each more severe than the last, e.g. "
         "'< 90, < 80, < 70' or '>= 92, >= 95'";
@@ -866,6 +867,28 @@ static int esc_actions(struct ctx *c, struct doc_entry *e, struct sc_escalation 
     return rc;
 }
 
+/* The signals: signal and levels (required), then signal_K with levels_K, each pair whole. */
+static int esc_signals_of(struct ctx *c, struct doc_section *s, struct sc_escalation *x) {
+    static const enum sc_key sig[ESC_MAX_SIGNALS] = {K_escalation_signal, K_escalation_signal_2,
+                                                     K_escalation_signal_3, K_escalation_signal_4};
+    static const enum sc_key lev[ESC_MAX_SIGNALS] = {K_escalation_levels, K_escalation_levels_2,
+                                                     K_escalation_levels_3, K_escalation_levels_4};
+    for (size_t k = 0; k < ESC_MAX_SIGNALS; k++) {
+        struct doc_entry *se = k ? opt(s, sig[k]) : require(c, s, sig[k]), *le;
+        if (!se) {
+            if (k == 0) return -1;
+            if (opt(s, lev[k])) return missing(c, s, sig[k], NULL);
+            continue;
+        }
+        struct sc_esc_signal *g = &x->signal[x->nsignals++];
+        if (esc_signal(c, se, x->check_every, g)) return -1;
+        if (!(le = opt(s, lev[k]))) return missing(c, s, lev[k], NULL);
+        if (esc_levels(c, le, g)) return -1;
+        if (g->nlevels > x->nlevels) x->nlevels = g->nlevels;
+    }
+    return 0;
+}
+
 int build_escalation(struct ctx *c, struct doc_section *s) {
     struct sc_escalation *x = &c->sc->esc;
     struct doc_entry *e;
@@ -875,8 +898,7 @@ int build_escalation(struct ctx *c, struct doc_section *s) {
     if (!(x->check_every >= FS_MIN_ESC_CHECK_DAYS) || isinf(x->check_every))
         return key_got(c, get(c, s, K_escalation_check_every),
                        "expected a duration of at least 1m, like 4h");
-    if (!(e = require(c, s, K_escalation_signal)) || esc_signal(c, e, x)) return -1;
-    if (!(e = require(c, s, K_escalation_levels)) || esc_levels(c, e, x)) return -1;
+    if (esc_signals_of(c, s, x)) return -1;
     if (key_number(c, s, K_escalation_stay_at_least, val_duration, &x->stay_at_least)) return -1;
     if ((e = opt(s, K_escalation_actions)) && esc_actions(c, e, x)) return -1;
     return 0;

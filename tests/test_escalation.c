@@ -71,6 +71,27 @@ static void an_open_action_cycles_with_its_hysteresis(void **s) {
     tf_done(&r);
 }
 
+/* A second signal on the same ward with three levels of its own, 50% already reaching the third:
+ * the level is the higher of the two, 3 from the first review to the horizon (the first signal
+ * alone never passes 2); the section has as many levels as its longest list. */
+static void the_level_is_the_highest_signals(void **s) {
+    (void)s;
+    put_beds();
+    struct run r;
+    tf_load(&r, dir,
+            WARD_SCENARIO("30d", "signal_2 = occupancy ward 12h\nlevels_2 = >= 4, >= 6, >= 8\n"),
+            0);
+    assert_int_equal(r.sc->esc.nsignals, 2);
+    assert_int_equal(r.sc->esc.nlevels, 3);
+    tf_rep(&r, 0, NULL);
+    assert_close(tf_get(&r, NULL, "escalation_days_level_0"), 0.25, 1e-9);
+    assert_close(tf_get(&r, NULL, "escalation_days_level_1"), 0, 0);
+    assert_close(tf_get(&r, NULL, "escalation_days_level_2"), 0, 0);
+    assert_close(tf_get(&r, NULL, "escalation_days_level_3"), 29.75, 1e-9);
+    assert_close(tf_get(&r, NULL, "escalations"), 1.0 / 30, 1e-12);
+    tf_done(&r);
+}
+
 /* From level 1 (day 10.25 on) the electives' stream is cancelled, each rebooked beyond the
  * horizon: by day, no cancellation before day 10, no elective admitted from day 11; over the run,
  * cancelled and admitted together are the stream's arrivals of the run without the action (the
@@ -117,12 +138,13 @@ static void the_section_is_read(void **s) {
     const struct sc_escalation *x = &r.sc->esc;
     assert_true(x->on);
     assert_close(x->check_every, 0.25, 0);
-    assert_int_equal(x->nwindow, 1);
-    assert_int_equal(x->unit, scenario_unit_index(r.sc, "ward"));
-    assert_int_equal(x->rising, 1);
-    assert_int_equal(x->strict, 0);
+    assert_int_equal(x->nsignals, 1);
+    assert_int_equal(x->signal[0].nwindow, 1);
+    assert_int_equal(x->signal[0].unit, scenario_unit_index(r.sc, "ward"));
+    assert_int_equal(x->signal[0].rising, 1);
+    assert_int_equal(x->signal[0].strict, 0);
     assert_int_equal(x->nlevels, 2);
-    assert_close(x->level[1], 90, 0);
+    assert_close(x->signal[0].level[1], 90, 0);
     assert_close(x->stay_at_least, 0.5, 0);
     assert_int_equal(x->nactions, 3);
     assert_int_equal(x->action[1].verb, ESC_OPEN);
@@ -229,6 +251,7 @@ int main(void) {
         cmocka_unit_test(the_section_is_read),
         cmocka_unit_test(levels_follow_a_deterministic_signal),
         cmocka_unit_test(an_open_action_cycles_with_its_hysteresis),
+        cmocka_unit_test(the_level_is_the_highest_signals),
         cmocka_unit_test(a_cancel_action_cancels_while_in_force),
         cmocka_unit_test(the_window_is_the_outputs_metric),
         cmocka_unit_test(reviews_alone_change_nothing),

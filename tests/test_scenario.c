@@ -650,6 +650,14 @@ static const struct bad_input bad_inputs[] = {
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel a fixed(0)\n",
      "14: actions: expected a rebooking delay of at least 1m on average (cancelled again at each "
      "return, a patient back at once would never arrive), got '1: cancel a fixed(0)'"},
+    {"a second escalation signal without its levels is refused", "esc_sig2.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nsignal_2 = occupancy ward 4h\n",
+     "11: [escalation]: levels_2: required key missing (expected signal_2's thresholds, e.g. >= "
+     "92, >= 95)"},
+    {"escalation levels without their signal are refused", "esc_lev3.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nlevels_3 = > 4\n",
+     "11: [escalation]: signal_3: required key missing (expected METRIC UNIT WINDOW, e.g. nctr "
+     "acute 24h)"},
     {"an unknown escalation action is refused", "esc_verb.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: shut ward 3\n",
      "14: actions: expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open "
