@@ -44,7 +44,37 @@ static void rep_fini(struct rep *r) {
     fs_free(r->dl_in);
     fs_free(r->dl_cnt);
     fs_free(r->vlog);
+    for (size_t k = 0; r->esc_sig && k < r->sc->esc.nsignals; k++) {
+        fs_free(r->esc_sig[k].ring);
+        fs_free(r->esc_sig[k].t);
+    }
+    fs_free(r->esc_sig);
+    fs_free(r->esc_scratch);
+    fs_free(r->esc_cancel);
     memset(r, 0, sizeof *r);
+}
+
+/* [escalation]: level 0 from time 0, the first review after check_every (the review draws
+ * nothing: every other draw is where it was). */
+static void esc_init(struct rep *r) {
+    const struct scenario *sc = r->sc;
+    const struct sc_escalation *x = &sc->esc;
+    r->esc_sig = fs_calloc(x->nsignals, sizeof *r->esc_sig);
+    for (size_t k = 0; k < x->nsignals; k++) {
+        const struct sc_esc_signal *g = &x->signal[k];
+        struct esc_rt *S = &r->esc_sig[k];
+        S->ring = fs_calloc(g->nwindow + 1, sizeof *S->ring);
+        S->t = fs_calloc(g->nwindow + 1, sizeof *S->t);
+        /* the signal as metrics_eval's one slot: the same definition as the outputs' */
+        S->slot = (struct metric_slot){
+            .unit = g->unit, .metric = (enum metric)g->metric, .target = -1, .group = -1};
+        S->ml = (struct metric_layout){.n = 1, .slot = &S->slot};
+    }
+    r->esc_scratch = fs_calloc(sc->nunits, sizeof *r->esc_scratch);
+    r->esc_cancel = fs_calloc(sc->narrivals, sizeof *r->esc_cancel);
+    for (int k = 0; k <= ESC_MAX_LEVELS; k++) tw_init(&r->esc_tw[k], 0, k == 0);
+    if (x->check_every < sc->horizon)
+        cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
 
 /* Build replication rep of sc: every array, the result, the units, the census at time 0 and
@@ -160,6 +190,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     tw_init(&r->in_sys, 0, 0);
     r->wday0 = val_weekday(sc->start_day);
     if (sc->census > 0) path_place_census(r);
+    if (sc->esc.on) esc_init(r);
     /* Each unit's outbreaks from its own stream (keyed by unit), so that adding them moves no
      * other draw (common random numbers); the first start is drawn at time 0. */
     for (size_t u = 0; u < sc->nunits; u++) {
@@ -192,6 +223,76 @@ static void snapshots_until(struct rep *r, double t) {
         rec_snapshot(r, r->snap_next);
         r->snap_next += 1;
     }
+}
+
+/* ---- escalation --------------------------------------------------------------------------- */
+
+/* The level moves to `to`: each action whose level is crossed starts or stops. */
+static void esc_set(struct rep *r, int to) {
+    const struct sc_escalation *x = &r->sc->esc;
+    int from = r->esc_level;
+    rec_escalation(r, from, to);
+    r->esc_level = to;
+    r->esc_since = r->now;
+    for (size_t i = 0; i < x->nactions; i++) {
+        const struct sc_esc_action *a = &x->action[i];
+        int was = from >= a->level, is = to >= a->level;
+        if (was == is) continue;
+        if (a->verb == ESC_CANCEL) {
+            r->esc_cancel[a->target] = (uint8_t)is;
+        } else if (units_on_escalation(r, a->target, is ? a->places : -a->places)) {
+            path_offer(r, a->target);
+            if (!isnan(r->dl_since)) dl_check(r); /* places added: thawed? */
+        }
+    }
+}
+
+/* Does signal value v reach threshold t? */
+static int esc_reaches(const struct sc_esc_signal *g, double v, double t) {
+    if (g->rising) return g->strict ? v > t : v >= t;
+    return g->strict ? v < t : v <= t;
+}
+
+/* Signal k at review number rk: its value over its last window (or since time 0, for the first
+ * reviews), the difference of its unit's counts now and at the review `nwindow` before,
+ * evaluated by metrics_eval as the outputs are; its level moves to the highest threshold that
+ * value reaches, and stays where it was when the value is undefined (nobody left A&E). */
+static void esc_signal_review(struct rep *r, size_t k, size_t rk) {
+    const struct sc_esc_signal *g = &r->sc->esc.signal[k];
+    struct esc_rt *S = &r->esc_sig[k];
+    size_t n = g->nwindow + 1, k0 = rk > g->nwindow ? rk - g->nwindow : 0;
+    struct unit_window *now = &S->ring[rk % n], *w = &r->esc_scratch[g->unit];
+    rec_counts_so_far(r, g->unit, r->now, &S->closed, now);
+    S->t[rk % n] = r->now;
+    *w = *now;
+    unit_window_sub(w, &S->ring[k0 % n]);
+    double v;
+    metrics_eval(&S->ml, r->sc, r->esc_scratch, &r->sw, NULL, NULL, NULL, r->now - S->t[k0 % n],
+                 &v);
+    if (isnan(v)) return;
+    S->level = 0;
+    for (size_t i = 0; i < g->nlevels; i++)
+        if (esc_reaches(g, v, g->level[i])) S->level = (int)i + 1;
+}
+
+/* The review: each signal's level, and the highest of them. The level rises to it at once; it
+ * falls only once it has held stay_at_least. */
+static void esc_review(struct rep *r) {
+    const struct sc_escalation *x = &r->sc->esc;
+    size_t rk = ++r->esc_k;
+    int to = 0;
+    for (size_t k = 0; k < x->nsignals; k++) {
+        esc_signal_review(r, k, rk);
+        if (r->esc_sig[k].level > to) to = r->esc_sig[k].level;
+    }
+    /* a level held stay_at_least (to a part in 10^12 of the clock: reviews fall on multiples of
+     * check_every) may step down */
+    int held = r->now - r->esc_since >= x->stay_at_least - 1e-12 * fmax(r->now, 1);
+    if (to > r->esc_level || (to < r->esc_level && held)) esc_set(r, to);
+    /* times as multiples, so that a long run's reviews do not drift */
+    double next = (double)(rk + 1) * x->check_every;
+    if (next < r->sc->horizon)
+        cal_push(r->cal, (struct cal_event){.time = next, .kind = EV_ESCALATE});
 }
 
 /* ---- the loop ----------------------------------------------------------------------------- */
@@ -248,6 +349,9 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         break;
     case EV_ADMIT_HOURS:
         if (units_on_admit_hours(r, (int)ev->id, (int)ev->arg)) path_offer(r, (int)ev->id);
+        break;
+    case EV_ESCALATE:
+        esc_review(r);
         break;
     }
 #undef LIVE

@@ -47,7 +47,8 @@ enum {
     EV_ADMIT_HOURS, /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
     EV_OUTBREAK,    /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
     EV_REBOOKED,    /* id: a patient whose arrival was cancelled; arg: its stream */
-    EV_CHOSEN       /* id: a patient accepted by a [transfer] with choice_time has chosen */
+    EV_CHOSEN,      /* id: a patient accepted by a [transfer] with choice_time has chosen */
+    EV_ESCALATE     /* the [escalation] review (no id: one chain of them) */
 };
 
 enum pstate {
@@ -214,6 +215,7 @@ struct unit_rt {
     double shut;
     struct tw closed_tw;
     struct tw choice_tw; /* delayed patients choosing (a [transfer]'s choice_time) */
+    double esc_open; /* places opened by [escalation] actions now */
 };
 
 struct rep {
@@ -293,6 +295,28 @@ struct rep {
      * (Monday 0), and where the open report window began. */
     int wday0;
     double win_start;
+    /* [escalation] (sc esc.on; else all zero): the level and when it was set, the reviews so
+     * far, 1 while at each level, per stream 1 while cancelled; per signal its running state
+     * (struct esc_rt); the window array a signal is evaluated from (zero but its unit's) */
+    int esc_level;
+    double esc_since;
+    size_t esc_k;
+    struct tw esc_tw[ESC_MAX_LEVELS + 1];
+    uint8_t *esc_cancel;
+    struct esc_rt *esc_sig;
+    struct unit_window *esc_scratch;
+};
+
+/* One [escalation] signal's running state: its unit's counts of every report window closed so
+ * far (closed), and at the last nwindow + 1 reviews (the ring ring[k % (nwindow + 1)], taken at
+ * t[same]); its level at its last review with a value; its one-slot layout for metrics_eval. */
+struct esc_rt {
+    struct unit_window closed;
+    struct unit_window *ring;
+    double *t;
+    int level;
+    struct metric_slot slot;
+    struct metric_layout ml;
 };
 
 /* What the patient log needs of a patient's current visit beyond struct patient: kept apart,
@@ -345,6 +369,10 @@ void units_on_capacity(struct rep *r, int u, uint32_t k);
 int units_on_surge(struct rep *r, int u, uint32_t epoch);
 int units_on_admit_hours(struct rep *r, int u, int open);
 int units_on_outbreak(struct rep *r, int u, uint32_t arg);
+/* An [escalation] action opens (d > 0) or closes (d < 0) d of unit u's places; returns 1 when
+ * it opened them (the caller offers them). Closing evicts nobody: held places close as they
+ * free, as a capacity cut's do. */
+int units_on_escalation(struct rep *r, int u, double d);
 /* Could patient p take one of unit u's places now: one free, the unit open (admission hours),
  * and not kept by a ring-fence for another stream's patients. */
 int units_may_take(const struct rep *r, int u, const struct patient *p);
@@ -395,6 +423,13 @@ void rec_lost(struct rep *r, int u, const struct patient *p);
 void rec_capacity(struct rep *r, int u, double places);
 void rec_surge(struct rep *r, int u, int on);
 void rec_closed(struct rep *r, int u, double places);
+/* The escalation level moves from `from` to `to`. */
+void rec_escalation(struct rep *r, int from, int to);
+/* Unit u's counts since time 0 up to t (now): `closed` (its windows closed so far, kept by
+ * rec_close_window for each escalation signal) plus the open one, its areas integrated to t, so
+ * that the difference of two is exactly the counts between them. */
+void rec_counts_so_far(const struct rep *r, int u, double t, const struct unit_window *closed,
+                       struct unit_window *out);
 void rec_cancelled(struct rep *r, int u);
 /* A patient arrived at unit u's door (from outside, or at the end of a stay elsewhere). */
 void rec_arrived(struct rep *r, int u);

@@ -243,12 +243,15 @@ void path_on_renege(struct rep *r, uint32_t id) {
 /* ---- arrivals, going home, readmission ---------------------------------------------------- */
 
 /* A patient of stream s at its unit's door: cancelled, if the stream cancels (cancel_above)
- * and the unit is that full, and rebooked after rebook_after (drawn from its own stream, keyed
- * by patient and cancellation, so cancelling moves no other draw); else in at the door. */
+ * and the unit is that full, or an [escalation] action cancels it now, and rebooked after
+ * rebook_after (drawn from its own stream, keyed by patient and cancellation, so cancelling moves
+ * no other draw); else in at the door. */
 static void arrive_booked(struct rep *r, uint32_t id, uint32_t s) {
     const struct sc_arrivals *A = &r->sc->arrivals[s];
     const struct unit_rt *U = &r->u[A->to];
-    if (!(A->cancel_above > 0) || U->occ < A->cancel_above * U->cap) {
+    /* an [escalation] action cancelling the stream now, rebooked after its own delay */
+    int esc = r->esc_cancel && r->esc_cancel[s];
+    if (!esc && (!(A->cancel_above > 0) || U->occ < A->cancel_above * U->cap)) {
         arrive(r, id, A->to);
         return;
     }
@@ -260,7 +263,7 @@ static void arrive_booked(struct rep *r, uint32_t id, uint32_t s) {
     rng_seed_key(&g, r->sc->seed, (uint64_t)r->rep, REBOOK | ((uint64_t)p->rebooks << 32) | s,
                  p->number);
     p->rebooks++;
-    double t = r->now + dist_sample(&A->rebook_after, &g);
+    double t = r->now + dist_sample(esc ? &A->esc_rebook : &A->rebook_after, &g);
     if (t < r->sc->horizon)
         cal_push(r->cal,
                  (struct cal_event){
@@ -289,7 +292,7 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
     if (sc->arrivals[s].ambulance > 0)
         r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
-    if (__builtin_expect(sc->arrivals[s].cancel_above > 0, 0))
+    if (__builtin_expect(sc->arrivals[s].cancel_above > 0 || sc->arrivals[s].esc_cancel, 0))
         arrive_booked(r, id, s);
     else
         arrive(r, id, sc->arrivals[s].to);

@@ -176,6 +176,27 @@ void rec_surge(struct rep *r, int u, int on) {
     tw_set(&r->u[u].surge_tw, r->now, on);
 }
 
+void rec_escalation(struct rep *r, int from, int to) {
+    tw_set(&r->esc_tw[from], r->now, 0);
+    tw_set(&r->esc_tw[to], r->now, 1);
+    if (to > from) r->sw.escalations++;
+}
+
+void rec_counts_so_far(const struct rep *r, int u, double t, const struct unit_window *closed,
+                       struct unit_window *out) {
+    const struct unit_rt *U = &r->u[u];
+    *out = r->win[u];
+    /* the areas rec_close_window sets, up to t; and over_account's pending part */
+    out->occ_area = tw_area(&U->occ_tw, t) - U->occ_mark;
+    out->cap_area = tw_area(&U->cap_tw, t);
+    out->queue_area = tw_area(&U->q_tw, t);
+    out->delayed_area = tw_area(&U->del_tw, t);
+    double from = fmax(U->occ_tw.t_last, U->cap_tw.t_last);
+    double over = U->occ_tw.value - U->cap_tw.value;
+    if (over > 0 && t > from) out->over_area += over * (t - from);
+    unit_window_add(out, closed);
+}
+
 void rec_cancelled(struct rep *r, int u) {
     r->win[u].cancellations++;
 }
@@ -577,6 +598,16 @@ void rec_close_window(struct rep *r, double t) {
         r->gwin[k].delayed_area = tw_area(&r->g_del[k], t);
     }
     r->sw.in_system_area = tw_area(&r->in_sys, t);
+    if (sc->esc.on) {
+        double *days[ESC_MAX_LEVELS + 1] = {&r->sw.esc_days0, &r->sw.esc_days1, &r->sw.esc_days2,
+                                            &r->sw.esc_days3, &r->sw.esc_days4};
+        for (int k = 0; k <= ESC_MAX_LEVELS; k++) {
+            *days[k] = tw_area(&r->esc_tw[k], t);
+            tw_reset(&r->esc_tw[k], t);
+        }
+        for (size_t k = 0; k < sc->esc.nsignals; k++)
+            unit_window_add(&r->esc_sig[k].closed, &r->win[sc->esc.signal[k].unit]);
+    }
 
     if (r->collecting) {
         struct flow_result *res = r->res;

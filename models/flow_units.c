@@ -124,7 +124,8 @@ static uint32_t dequeue(struct rep *r, int u) {
  * while surging. A closure takes places out of use as they free (nobody is evicted). */
 static double places_open(const struct rep *r, int u) {
     const struct unit_rt *U = &r->u[u];
-    return fmax(U->base - U->shut, 0) + (U->surging ? r->sc->unit[u].surge_capacity : 0);
+    return fmax(U->base - U->shut, 0) + (U->surging ? r->sc->unit[u].surge_capacity : 0) +
+           U->esc_open;
 }
 
 /* Escalation: arm a check when occupancy reaches surge_on x base, cancel it if occupancy
@@ -528,6 +529,15 @@ int units_on_admit_hours(struct rep *r, int u, int open) {
         cal_push(r->cal, (struct cal_event){
                              .time = t, .kind = EV_ADMIT_HOURS, .id = (uint32_t)u, .arg = !open});
     return open;
+}
+
+int units_on_escalation(struct rep *r, int u, double d) {
+    struct unit_rt *U = &r->u[u];
+    U->esc_open += d;
+    U->cap = places_open(r, u);
+    rec_capacity(r, u, isinf(U->cap) ? 0 : U->cap);
+    if (U->extras & UX_SURGE) surge_update(r, u);
+    return d > 0;
 }
 
 /* Occupancy has stayed high for surge_after: open the surge places. */

@@ -26,6 +26,16 @@
  * cost as units; looked up per unit by binary search, so a run does not care how many. */
 #define FS_MAX_TRANSFERS 10000
 
+/* [escalation]: the checks one signal's window spans (window / check_every). Each replication
+ * keeps one snapshot of the signal unit's counts per check of the window (some 600 bytes each),
+ * so 10000 is 6 MB a replication: a week's window checked every minute fits; the OPEL review
+ * (a 24-hour window checked every few hours) needs a handful. */
+#define FS_MAX_ESC_WINDOW_CHECKS 10000
+
+/* [escalation] check_every: at least a minute (days). Each review is an event; OPEL is reviewed
+ * a few times a day, and a review every 1e-12 days would make a run of events that never ends. */
+#define FS_MIN_ESC_CHECK_DAYS (1.0 / 1440)
+
 /* [arrivals NAME] streams: a few per front door in practice. Each keeps a 168-hour profile
  * (1.4 KB) and a random stream per replication; stream numbers go into 32-bit event ids. */
 #define FS_MAX_ARRIVALS 10000

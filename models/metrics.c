@@ -174,6 +174,13 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return sc->readmissions;
     case MW_CHC:
         return sc->chc.on;
+    case MW_ESCALATION:
+        return sc->esc.on;
+    case MW_ESC_LEVEL1:
+    case MW_ESC_LEVEL2:
+    case MW_ESC_LEVEL3:
+    case MW_ESC_LEVEL4:
+        return sc->esc.on && sc->esc.nlevels >= (size_t)(c - MW_ESC_LEVEL1 + 1);
     }
     FS_UNREACHABLE();
 }
@@ -408,6 +415,12 @@ void unit_window_add(struct unit_window *a, const struct unit_window *w) {
 #define ADD(type, field) a->field += w->field;
     UNIT_WINDOW_FIELDS(ADD)
 #undef ADD
+}
+
+void unit_window_sub(struct unit_window *a, const struct unit_window *w) {
+#define SUB(type, field) a->field -= w->field;
+    UNIT_WINDOW_FIELDS(SUB)
+#undef SUB
 }
 
 void sys_window_add(struct sys_window *a, const struct sys_window *w) {
@@ -698,6 +711,24 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_DAYS_AT_LEVEL_3:
             v = (double)w->days_level3;
+            break;
+        case MET_ESCALATION_DAYS_0:
+            v = sw->esc_days0;
+            break;
+        case MET_ESCALATION_DAYS_1:
+            v = sw->esc_days1;
+            break;
+        case MET_ESCALATION_DAYS_2:
+            v = sw->esc_days2;
+            break;
+        case MET_ESCALATION_DAYS_3:
+            v = sw->esc_days3;
+            break;
+        case MET_ESCALATION_DAYS_4:
+            v = sw->esc_days4;
+            break;
+        case MET_ESCALATIONS:
+            v = (double)sw->escalations / length;
             break;
         case MET_COUNT:
             FS_UNREACHABLE();

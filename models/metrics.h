@@ -84,7 +84,12 @@ enum metric_when {
     MW_POPULATION, /* population set */
     MW_ANY_COST,   /* some unit has a cost key */
     MW_READMISSIONS,
-    MW_CHC
+    MW_CHC,
+    MW_ESCALATION, /* an [escalation] section */
+    MW_ESC_LEVEL1, /* ... with at least 1, 2, 3, 4 levels */
+    MW_ESC_LEVEL2,
+    MW_ESC_LEVEL3,
+    MW_ESC_LEVEL4
 };
 
 /* ORDER METRIC: the enum follows the registry, models/metrics.def. */
@@ -283,7 +288,14 @@ struct unit_window {
     X(uint64_t, chc_decisions)                                                                     \
     X(uint64_t, chc_eligible)                                                                      \
     X(uint64_t, chc_within_28d)                                                                    \
-    X(double, chc_days_sum)
+    X(double, chc_days_sum)                                                                        \
+    /* [escalation]: days at each level, reviews that raised it */                                 \
+    X(double, esc_days0)                                                                           \
+    X(double, esc_days1)                                                                           \
+    X(double, esc_days2)                                                                           \
+    X(double, esc_days3)                                                                           \
+    X(double, esc_days4)                                                                           \
+    X(uint64_t, escalations)
 
 struct sys_window {
 #define SYS_WINDOW_FIELD(type, field) type field;
@@ -292,6 +304,9 @@ struct sys_window {
 };
 
 void unit_window_add(struct unit_window *into, const struct unit_window *w);
+/* into -= w, field by field: the counts between two snapshots of running totals ([escalation]'s
+ * window, flow.c). */
+void unit_window_sub(struct unit_window *into, const struct unit_window *w);
 void sys_window_add(struct sys_window *into, const struct sys_window *w);
 
 /* Metric values of a window of the given length (days) into out[ml->n]; NAN where a

@@ -244,12 +244,15 @@ static int build(struct ctx *c) {
         return failf(c, sc->path, 0, "expected a [scenario] section with at least 'horizon'");
     for (size_t i = 0; i < d->n; i++) {
         const char *t = d->s[i].type;
-        int single = !strcmp(t, "scenario") || !strcmp(t, "chc"); /* sections without a name */
+        /* sections without a name */
+        int single = !strcmp(t, "scenario") || !strcmp(t, "chc") || !strcmp(t, "escalation");
         if (strcmp(t, "scenario") && strcmp(t, "unit") && strcmp(t, "arrivals") &&
-            strcmp(t, "transfer") && strcmp(t, "chc") && strcmp(t, "group"))
+            strcmp(t, "transfer") && strcmp(t, "chc") && strcmp(t, "group") &&
+            strcmp(t, "escalation"))
             return failf(c, d->s[i].file, d->s[i].line,
                          "[%s]: unknown section type (expected [scenario], [unit NAME], "
-                         "[arrivals NAME], [group NAME], [transfer FROM -> TO] or [chc])",
+                         "[arrivals NAME], [group NAME], [transfer FROM -> TO], [chc] or "
+                         "[escalation])",
                          t);
         if (single && strcmp(d->s[i].name, t))
             return failf(c, d->s[i].file, d->s[i].line, "[%s] takes no name", t);
@@ -362,6 +365,8 @@ static int build(struct ctx *c) {
     if (build_census(c, scs)) return -1;
     struct doc_section *chc = doc_section(d, "chc");
     if (chc && build_chc(c, chc)) return -1;
+    struct doc_section *esc = doc_section(d, "escalation");
+    if (esc && build_escalation(c, esc)) return -1;
     sc->aux_draws = sc->step_downs || sc->chc.on;
     /* A chain of diverts must end somewhere, or a full system would loop for ever. */
     for (size_t i = 0; i < sc->nunits; i++) {
@@ -430,6 +435,7 @@ void scenario_free(struct scenario *sc) {
         fs_free(sc->arrivals[i].name);
         nhpp_fini(&sc->arrivals[i].nhpp);
         dist_fini(&sc->arrivals[i].rebook_after);
+        dist_fini(&sc->arrivals[i].esc_rebook);
     }
     for (size_t i = 0; i < sc->ntransfers; i++) {
         dist_fini(&sc->transfer[i].assessment);
@@ -444,6 +450,7 @@ void scenario_free(struct scenario *sc) {
     fs_free(sc->chc.from);
     fs_free(sc->chc.to);
     dist_fini(&sc->chc.assessment);
+    fs_free(sc->esc.action);
     fs_free(sc->transfer_off);
     fs_free(sc->transfer_by_from);
     fs_free(sc->unit_by_name);

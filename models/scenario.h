@@ -153,6 +153,43 @@ struct sc_chc {
     int eligible_to, interim;
 };
 
+/* [escalation]: a level (0 none, up to ESC_MAX_LEVELS) reviewed every check_every from up to
+ * ESC_MAX_SIGNALS signals, each a metric of a unit over its last window with its own thresholds:
+ * the level is the highest any signal reaches. Actions are in force at and above their level. */
+#define ESC_MAX_LEVELS 4  /* NHS England's OPEL framework has four */
+#define ESC_MAX_SIGNALS 4 /* signal, signal_2, signal_3, signal_4 */
+enum esc_verb {
+    ESC_OPEN,  /* open `places` more places in unit `target` (spot purchase: in a care home) */
+    ESC_CANCEL /* cancel the arrivals of stream `target`, each rebooked after its esc_rebook */
+};
+struct sc_esc_action {
+    int level; /* in force while the level is at least this, 1..nlevels */
+    enum esc_verb verb;
+    int target;    /* a unit (ESC_OPEN) or an arrival stream (ESC_CANCEL) */
+    double places; /* ESC_OPEN: whole places > 0 */
+};
+struct sc_esc_signal {
+    int metric;    /* an enum metric (metrics.h) of a unit, from the few that a window's counts
+                    * give exactly (scenario_units.c, esc_signals) */
+    int unit;      /* its unit */
+    double window; /* days: a whole number of check_every, `nwindow` of them */
+    size_t nwindow;
+    int rising;     /* 1: levels rise with the signal (> or >=); 0: they fall (< or <=) */
+    int strict;     /* the comparison is < or > (else <= or >=) */
+    size_t nlevels; /* 1..ESC_MAX_LEVELS */
+    double level[ESC_MAX_LEVELS]; /* thresholds, each more severe than the one before */
+};
+struct sc_escalation {
+    int on;
+    double check_every; /* days between reviews, >= FS_MIN_ESC_CHECK_DAYS */
+    size_t nsignals;    /* 1..ESC_MAX_SIGNALS */
+    struct sc_esc_signal signal[ESC_MAX_SIGNALS];
+    size_t nlevels;       /* the most levels any signal has */
+    double stay_at_least; /* days a level holds before it may step down (hysteresis) */
+    size_t nactions;
+    struct sc_esc_action *action;
+};
+
 /* [transfer FROM -> TO]: an assessment in the FROM bed before a patient may move to TO. */
 struct sc_transfer {
     int from, to;
@@ -194,6 +231,10 @@ struct sc_arrivals {
     double cancel_above;
     struct dist rebook_after;
     double ring_fence; /* places of its unit kept for its patients (0: none) */
+    /* [escalation] actions 'cancel NAME DIST': cancelled from this level up (0: never), each
+     * patient rebooked after esc_rebook */
+    int esc_cancel;
+    struct dist esc_rebook;
 };
 
 struct scenario {
@@ -222,7 +263,8 @@ struct scenario {
     size_t npatients;  /* [scenario] patients: today's patients, one by one */
     struct sc_patient *patients;
     struct sc_chc chc;
-    size_t ngroups; /* [group] sections; 0 for none */
+    struct sc_escalation esc; /* [escalation], esc.on when present */
+    size_t ngroups;           /* [group] sections; 0 for none */
     struct sc_group *group;
     int aux_draws;      /* some feature draws from the patients' second stream */
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */

@@ -157,6 +157,8 @@ int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u);
 int build_unit_groups(struct ctx *c, struct doc_section *s, struct sc_unit *u);
 int build_transfer(struct ctx *c, struct doc_section *s, struct sc_transfer *t);
 int build_chc(struct ctx *c, struct doc_section *s);
+/* [escalation] (after the units and streams, which it names). */
+int build_escalation(struct ctx *c, struct doc_section *s);
 
 /* ---- loops (scenario_check.c) --------------------------------------------------------------- */
 

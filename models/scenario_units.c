@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "models/limits.h"
 #include "scenario_int.h"
 #include "sim/core.h"
@@ -774,5 +775,227 @@ int build_chc(struct ctx *c, struct doc_section *s) {
                         "expected a unit with when_full = queue: discharge to assess waits for "
                         "its interim bed rather than going elsewhere");
     if (h->in_acute < 1 && h->interim < 0) return missing(c, s, K_chc_interim, NULL);
+    return 0;
+}
+
+/* ---- [escalation] ------------------------------------------------------------------------- */
+
+/* The metrics a signal may be: those of one unit whose value over a window is exactly the
+ * difference of two snapshots of its counts (counters, and the areas the engine integrates as
+ * it goes: occupancy, places, queue, delay), with the capability the unit must have for the
+ * metric to count anything. Not occupancy_p95 (a percentile is no difference), nor the per-target
+ * and discharge measures (counted elsewhere). ORDER: the hint lists them in this order. */
+static const struct {
+    enum metric m;
+    unsigned caps; /* UK_* the unit needs (0: any unit) */
+} esc_signals[] = {
+    {MET_OCCUPANCY, 0},
+    {MET_OCCUPANCY_PCT, 0},
+    {MET_QUEUE, 0},
+    {MET_ADMISSIONS, 0},
+    {MET_WAIT_MEAN, 0},
+    {MET_LOST_FRACTION, 0},
+    {MET_DELAYED, 0},
+    {MET_DELAYED_DAYS, 0},
+    {MET_NCTR, 0},
+    {MET_LOS_MEAN, 0},
+    {MET_CANCELLATIONS, 0},
+    {MET_RENEGED_PCT, 0},
+    {MET_AE_4H_PCT, UK_AE_CLOCK},
+    {MET_AE_12H_WAITS, UK_AE_CLOCK},
+    {MET_AE_12H_PCT, UK_AE_CLOCK},
+    {MET_TROLLEY_WAIT_MEAN, UK_AE_CLOCK},
+    {MET_TROLLEY_WAITS_12H, UK_AE_CLOCK},
+    {MET_HANDOVERS, UK_HANDOVER},
+    {MET_HANDOVER_MEAN, UK_HANDOVER},
+    {MET_HANDOVERS_30M, UK_HANDOVER},
+    {MET_HANDOVERS_60M, UK_HANDOVER},
+};
+#define NSIGNALS (sizeof esc_signals / sizeof esc_signals[0])
+
+/* signal = METRIC UNIT WINDOW. */
+static int esc_signal(struct ctx *c, struct doc_entry *e, double check_every,
+                      struct sc_esc_signal *x) {
+    static const char hint[] = "expected METRIC UNIT WINDOW, e.g. 'ae_4h_pct ae 24h'";
+    char m[64], u[200], w[64], extra[2];
+    if (sscanf(e->value, "%63s %199s %63s %1s", m, u, w, extra) != 3) return key_got(c, e, hint);
+    size_t k = 0;
+    while (k < NSIGNALS && strcmp(metric_def(esc_signals[k].m)->name, m)) k++;
+    if (k == NSIGNALS) {
+        char why[FS_MSG_MAX];
+        int at = snprintf(why, sizeof why, "expected a signal metric (");
+        for (size_t i = 0; i < NSIGNALS && at > 0 && (size_t)at < sizeof why; i++)
+            at += snprintf(why + at, sizeof why - (size_t)at, "%s%s", i ? ", " : "",
+                           metric_def(esc_signals[i].m)->name);
+        snprintf(why + at, sizeof why - (size_t)at, ") of a unit, got '%s'", m);
+        return key_fail(c, e, why);
+    }
+    x->metric = (int)esc_signals[k].m;
+    if (unit_named(c, e, u, 0, &x->unit)) return -1;
+    const struct sc_unit *su = &c->sc->unit[x->unit];
+    unsigned need = esc_signals[k].caps;
+    if ((need && !(unitkind_caps(su->kind) & need)) || (need == UK_HANDOVER && !su->has_ambulance))
+        return key_got(c, e,
+                       need == UK_AE_CLOCK
+                           ? "expected an A&E unit for an A&E metric (kind = ae)"
+                           : "expected an A&E unit that a stream with ambulance > 0 arrives at");
+    if (x->metric == MET_OCCUPANCY_PCT && isinf(su->capacity) && su->nsched == 0)
+        return key_got(c, e, "expected a unit of finite capacity for occupancy_pct");
+    char why[FS_MSG_MAX];
+    if (val_duration(w, &x->window, why, sizeof why)) return key_fail(c, e, why);
+    note_bare_duration(c, e, w);
+    double n = round(x->window / check_every);
+    if (!(n >= 1) || fabs(n * check_every - x->window) > 1e-9 * x->window)
+        return key_got(c, e, "expected a window of a whole number of check_every (1 or more)");
+    if (n > FS_MAX_ESC_WINDOW_CHECKS) {
+        snprintf(why, sizeof why, "expected a window of at most %d check_every",
+                 FS_MAX_ESC_WINDOW_CHECKS);
+        return key_got(c, e, why);
+    }
+    x->nwindow = (size_t)n;
+    return 0;
+}
+
+/* levels = OP N, OP N, ...: one comparison (<, <=, > or >=) for all, thresholds each more
+ * severe than the last (falling with < and <=, rising with > and >=). */
+static int esc_levels(struct ctx *c, struct doc_entry *e, struct sc_esc_signal *x) {
+    static const char hint[] =
+        "expected 1 to 4 thresholds with one comparison, each more severe than the last, e.g. "
+        "'< 90, < 80, < 70' or '>= 92, >= 95'";
+    char **item;
+    size_t n;
+    if (split_list(c, e, hint, &item, &n)) return -1;
+    int rc = n > ESC_MAX_LEVELS;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *s = item[i];
+        int rising = *s == '>', strict = s[1] != '=';
+        if (*s != '<' && *s != '>') {
+            rc = 1;
+            break;
+        }
+        s += strict ? 1 : 2;
+        double v;
+        char why[FS_MSG_MAX];
+        if ((i > 0 && (rising != x->rising || strict != x->strict)) ||
+            parse_number_any(s + strspn(s, " \t"), &v, why, sizeof why) || isinf(v) ||
+            (i > 0 && !(rising ? v > x->level[i - 1] : v < x->level[i - 1]))) {
+            rc = 1;
+            break;
+        }
+        x->rising = rising;
+        x->strict = strict;
+        x->level[x->nlevels++] = v;
+    }
+    list_free(item, n);
+    return rc ? key_got(c, e, hint) : 0;
+}
+
+/* One action: 'L: open UNIT K' or 'L: cancel STREAM DIST'. */
+static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
+                      struct sc_esc_action *a) {
+    static const char hint[] =
+        "expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open acute 20, "
+        "3: cancel electives uniform(7d, 28d)'";
+    char verb[16], name[200], rest[200], why[FS_MSG_MAX];
+    int level, used = 0;
+    if (sscanf(text, "%d : %15s %199s %n", &level, verb, name, &used) != 3 || used == 0)
+        return key_got(c, e, hint);
+    snprintf(rest, sizeof rest, "%s", text + used);
+    if (level < 1 || (size_t)level > c->sc->esc.nlevels) {
+        snprintf(why, sizeof why, "expected a level from 1 to %zu (the levels given) in '%s'",
+                 c->sc->esc.nlevels, text);
+        return key_fail(c, e, why);
+    }
+    a->level = level;
+    if (!strcmp(verb, "open")) {
+        a->verb = ESC_OPEN;
+        if (unit_named(c, e, name, 0, &a->target)) return -1;
+        const struct sc_unit *su = &c->sc->unit[a->target];
+        if (val_count(rest, &a->places, why, sizeof why) || !(a->places > 0) || isinf(a->places))
+            return key_got(c, e,
+                           "expected open UNIT PLACES, a whole number of places from 1 to "
+                           "100000000, e.g. '2: open acute 20'");
+        if (isinf(su->capacity) && su->nsched == 0)
+            return key_got(c, e, "expected a unit of finite capacity to open places in");
+        return 0;
+    }
+    if (strcmp(verb, "cancel")) return key_got(c, e, hint);
+    a->verb = ESC_CANCEL;
+    size_t s = 0;
+    while (s < c->sc->narrivals && strcmp(c->sc->arrivals[s].name, name)) s++;
+    if (s == c->sc->narrivals)
+        return key_got(c, e, "expected cancel STREAM DIST, STREAM the name of an [arrivals NAME]");
+    struct sc_arrivals *A = &c->sc->arrivals[s];
+    if (A->esc_cancel) return key_got(c, e, "expected each stream cancelled by one action");
+    struct val_dist vd;
+    if (val_dist(rest, &vd, why, sizeof why)) return key_fail(c, e, why);
+    if (vd.kind == DIST_EMPIRICAL) {
+        fs_free(vd.file);
+        return key_got(c, e, "expected a rebooking delay like uniform(7d, 28d) (not empirical)");
+    }
+    FS_ASSERT(dist_init(&A->esc_rebook, vd.kind, vd.p, why, sizeof why) == 0);
+    note_bare_duration(c, e, rest);
+    /* cancelled again at each return while the action holds: a delay near 0 would bring the
+     * patient back at the same instant for ever (the loop rule's minute, models/limits.h) */
+    if (!(dist_mean(&A->esc_rebook) >= FS_MIN_LOOP_STEP_DAYS))
+        return key_got(c, e,
+                       "expected a rebooking delay of at least 1m on average (cancelled again "
+                       "at each return, a patient back at once would never arrive)");
+    A->esc_cancel = level;
+    c->sc->unit[A->to].cancels = 1; /* reports its cancellations */
+    a->target = (int)s;
+    return 0;
+}
+
+static int esc_actions(struct ctx *c, struct doc_entry *e, struct sc_escalation *x) {
+    char **item;
+    size_t n;
+    if (split_list(c, e, "expected LEVEL: ACTION, LEVEL: ACTION, e.g. '3: open acute 20'", &item,
+                   &n))
+        return -1;
+    x->action = fs_calloc(n, sizeof *x->action);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = esc_action(c, e, item[i], &x->action[i]);
+        x->nactions += rc == 0;
+    }
+    list_free(item, n);
+    return rc;
+}
+
+/* The signals: signal and levels (required), then signal_K with levels_K, each pair whole. */
+static int esc_signals_of(struct ctx *c, struct doc_section *s, struct sc_escalation *x) {
+    static const enum sc_key sig[ESC_MAX_SIGNALS] = {K_escalation_signal, K_escalation_signal_2,
+                                                     K_escalation_signal_3, K_escalation_signal_4};
+    static const enum sc_key lev[ESC_MAX_SIGNALS] = {K_escalation_levels, K_escalation_levels_2,
+                                                     K_escalation_levels_3, K_escalation_levels_4};
+    for (size_t k = 0; k < ESC_MAX_SIGNALS; k++) {
+        struct doc_entry *se = k ? opt(s, sig[k]) : require(c, s, sig[k]), *le;
+        if (!se) {
+            if (k == 0) return -1;
+            if (opt(s, lev[k])) return missing(c, s, sig[k], NULL);
+            continue;
+        }
+        struct sc_esc_signal *g = &x->signal[x->nsignals++];
+        if (esc_signal(c, se, x->check_every, g)) return -1;
+        if (!(le = opt(s, lev[k]))) return missing(c, s, lev[k], NULL);
+        if (esc_levels(c, le, g)) return -1;
+        if (g->nlevels > x->nlevels) x->nlevels = g->nlevels;
+    }
+    return 0;
+}
+
+int build_escalation(struct ctx *c, struct doc_section *s) {
+    struct sc_escalation *x = &c->sc->esc;
+    struct doc_entry *e;
+    if (check_known_keys(c, s)) return -1;
+    x->on = 1;
+    if (key_number(c, s, K_escalation_check_every, val_duration, &x->check_every)) return -1;
+    if (!(x->check_every >= FS_MIN_ESC_CHECK_DAYS) || isinf(x->check_every))
+        return key_got(c, get(c, s, K_escalation_check_every),
+                       "expected a duration of at least 1m, like 4h");
+    if (esc_signals_of(c, s, x)) return -1;
+    if (key_number(c, s, K_escalation_stay_at_least, val_duration, &x->stay_at_least)) return -1;
+    if ((e = opt(s, K_escalation_actions)) && esc_actions(c, e, x)) return -1;
     return 0;
 }

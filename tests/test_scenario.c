@@ -683,6 +683,80 @@ static const struct bad_input bad_inputs[] = {
      "[unit ward]\nstay = exp(2d)\noutbreak_rate = 6/y\noutbreak_beds = fixed(4)\n"
      "outbreak_duration = exp(5d)\n",
      "8: outbreak_rate: expected a unit of finite capacity (its places are closed), got '6/y'"},
+    {"an escalation reviewed too often is refused", "esc_check.ini",
+     BASE "[escalation]\ncheck_every = 0\n",
+     "12: check_every: expected a duration of at least 1m, like 4h, got '0'"},
+    {"an escalation signal without a window is refused", "esc_sig.ini",
+     BASE "[escalation]\nsignal = queue ward\nlevels = > 1\n",
+     "12: signal: expected METRIC UNIT WINDOW, e.g. 'ae_4h_pct ae 24h', got 'queue ward'"},
+    {"an escalation signal of a percentile is refused, listing the signals", "esc_p95.ini",
+     BASE "[escalation]\nsignal = occupancy_p95 ward 4h\nlevels = > 1\n",
+     "12: signal: expected a signal metric (occupancy, occupancy_pct, queue, admissions, "
+     "wait_mean, "
+     "lost_fraction, delayed, delayed_days, nctr, los_mean, cancellations, reneged_pct, ae_4h_pct, "
+     "ae_12h_waits, ae_12h_pct, trolley_wait_mean, trolley_waits_12h, handovers, handover_mean, "
+     "handovers_30m, handovers_60m) of a unit, got 'occupancy_p95'"},
+    {"an A&E signal of a ward is refused", "esc_ae.ini",
+     BASE "[escalation]\nsignal = ae_4h_pct ward 4h\nlevels = < 90\n",
+     "12: signal: expected an A&E unit for an A&E metric (kind = ae), got 'ae_4h_pct ward 4h'"},
+    {"an escalation window of part of a review is refused", "esc_win.ini",
+     BASE "[escalation]\nsignal = queue ward 5h\nlevels = > 1\n",
+     "12: signal: expected a window of a whole number of check_every (1 or more), got 'queue ward "
+     "5h'"},
+    {"an escalation window of too many reviews is refused", "esc_winbig.ini",
+     BASE "[escalation]\nsignal = queue ward 1000w\nlevels = > 1\n",
+     "12: signal: expected a window of at most 10000 check_every, got 'queue ward 1000w'"},
+    {"escalation levels out of order are refused", "esc_order.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 2, > 1\n",
+     "13: levels: expected 1 to 4 thresholds with one comparison, each more severe than the last, "
+     "e.g. '< 90, < 80, < 70' or '>= 92, >= 95', got '> 2, > 1'"},
+    {"escalation levels of mixed comparisons are refused", "esc_mixed.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1, >= 2\n",
+     "13: levels: expected 1 to 4 thresholds with one comparison, each more severe than the last, "
+     "e.g. '< 90, < 80, < 70' or '>= 92, >= 95', got '> 1, >= 2'"},
+    {"five escalation levels are refused", "esc_five.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1, > 2, > 3, > 4, > 5\n",
+     "13: levels: expected 1 to 4 thresholds with one comparison, each more severe than the last, "
+     "e.g. '< 90, < 80, < 70' or '>= 92, >= 95', got '> 1, > 2, > 3, > 4, > 5'"},
+    {"an escalation action above the levels is refused", "esc_lvl.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1, > 2\nactions = 3: open ward 5\n",
+     "14: actions: expected a level from 1 to 2 (the levels given) in '3: open ward 5'"},
+    {"an escalation opening no places is refused", "esc_open0.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: open ward 0\n",
+     "14: actions: expected open UNIT PLACES, a whole number of places from 1 to 100000000, e.g. "
+     "'2: "
+     "open "
+     "acute 20', got '1: open ward 0'"},
+    {"an escalation cancelling an unknown stream is refused", "esc_stream.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel b fixed(7d)\n",
+     "14: actions: expected cancel STREAM DIST, STREAM the name of an [arrivals NAME], got '1: "
+     "cancel b fixed(7d)'"},
+    {"an escalation cancel rebooked at once is refused", "esc_rebook0.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel a fixed(0)\n",
+     "14: actions: expected a rebooking delay of at least 1m on average (cancelled again at each "
+     "return, a patient back at once would never arrive), got '1: cancel a fixed(0)'"},
+    {"a second escalation signal without its levels is refused", "esc_sig2.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nsignal_2 = occupancy ward 4h\n",
+     "11: [escalation]: levels_2: required key missing (expected signal_2's thresholds, e.g. >= "
+     "92, >= 95)"},
+    {"escalation levels without their signal are refused", "esc_lev3.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nlevels_3 = > 4\n",
+     "11: [escalation]: signal_3: required key missing (expected METRIC UNIT WINDOW, e.g. nctr "
+     "acute 24h)"},
+    {"an unknown escalation action is refused", "esc_verb.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: shut ward 3\n",
+     "14: actions: expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open "
+     "acute "
+     "20, 3: cancel electives uniform(7d, 28d)', got '1: shut ward 3'"},
+    {"a stream cancelled by two escalation actions is refused", "esc_twice.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1, > 2\nactions = 1: cancel a "
+          "fixed(1d), 2: cancel a fixed(2d)\n",
+     "14: actions: expected each stream cancelled by one action, got '1: cancel a fixed(1d), 2: "
+     "cancel a fixed(2d)'"},
+    {"an escalation without a signal is refused", "esc_nosig.ini",
+     BASE "[escalation]\nlevels = > 1\n",
+     "11: [escalation]: signal: required key missing (expected METRIC UNIT WINDOW, e.g. ae_4h_pct "
+     "ae 24h)"},
     {"a cancelling stream without rebooking is refused", "cancel.ini",
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\ncancel_above = 0.95\n"
      "[unit ward]\ncapacity = 20\nstay = exp(2d)\n",
@@ -824,7 +898,7 @@ static const struct bad_input bad_inputs[] = {
     {"an unknown section type is refused, listing the types", "section.ini",
      BASE "[ward2]\nstay = exp(1d)\n",
      "11: [ward2]: unknown section type (expected [scenario], [unit NAME], [arrivals NAME], "
-     "[group NAME], [transfer FROM -> TO] or [chc])"},
+     "[group NAME], [transfer FROM -> TO], [chc] or [escalation])"},
     {"units diverting to each other in a circle are refused", "divert.ini",
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = x\nrate = 10/d\n"
      "[unit x]\ncapacity = 1\nstay = exp(1d)\nwhen_full = divert y\n"
