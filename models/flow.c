@@ -240,6 +240,8 @@ static void esc_set(struct rep *r, int to) {
         if (was == is) continue;
         if (a->verb == ESC_CANCEL) {
             r->esc_cancel[a->target] = (uint8_t)is;
+        } else if (a->verb == ESC_DISCHARGE) {
+            r->u[a->target].esc_any_hour = is ? a->share : 0;
         } else if (units_on_escalation(r, a->target, is ? a->places : -a->places)) {
             path_offer(r, a->target);
             if (!isnan(r->dl_since)) dl_check(r); /* places added: thawed? */

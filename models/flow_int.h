@@ -215,7 +215,8 @@ struct unit_rt {
     double shut;
     struct tw closed_tw;
     struct tw choice_tw; /* delayed patients choosing (a [transfer]'s choice_time) */
-    double esc_open; /* places opened by [escalation] actions now */
+    double esc_open;     /* places opened by [escalation] actions now */
+    double esc_any_hour; /* an [escalation] discharge action's share leaving at any hour now */
 };
 
 struct rep {

@@ -389,9 +389,11 @@ static void depart_wait(struct rep *r, uint32_t id, enum delay why, double t, in
 static double discharge_moment(struct rep *r, const struct patient *p, int u) {
     const struct sc_unit *su = &r->sc->unit[u];
     struct rng g;
-    if (su->any_hour > 0) {
+    /* an [escalation] discharge action in force raises the share (the same draw) */
+    double any = fmax(su->any_hour, r->u[u].esc_any_hour);
+    if (any > 0) {
         depart_stream(r, p, u, 2, &g);
-        if (rng_uniform(&g) < su->any_hour) return r->now;
+        if (rng_uniform(&g) < any) return r->now;
     }
     if (su->dhours_inf) return nhpp_next_open(su->dhours, r->now);
     depart_stream(r, p, u, 1, &g);

@@ -159,14 +159,16 @@ struct sc_chc {
 #define ESC_MAX_LEVELS 4  /* NHS England's OPEL framework has four */
 #define ESC_MAX_SIGNALS 4 /* signal, signal_2, signal_3, signal_4 */
 enum esc_verb {
-    ESC_OPEN,  /* open `places` more places in unit `target` (spot purchase: in a care home) */
-    ESC_CANCEL /* cancel the arrivals of stream `target`, each rebooked after its esc_rebook */
+    ESC_OPEN,     /* open `places` more places in unit `target` (spot purchase: in a care home) */
+    ESC_CANCEL,   /* cancel the arrivals of stream `target`, each rebooked after its esc_rebook */
+    ESC_DISCHARGE /* unit `target` discharges `share` of its departures at any hour */
 };
 struct sc_esc_action {
     int level; /* in force while the level is at least this, 1..nlevels */
     enum esc_verb verb;
     int target;    /* a unit (ESC_OPEN) or an arrival stream (ESC_CANCEL) */
     double places; /* ESC_OPEN: whole places > 0 */
+    double share;  /* ESC_DISCHARGE: the share that leaves at any hour, (0, 1] */
 };
 struct sc_esc_signal {
     int metric;    /* an enum metric (metrics.h) of a unit, from the few that a window's counts

@@ -894,8 +894,8 @@ static int esc_levels(struct ctx *c, struct doc_entry *e, struct sc_esc_signal *
 static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
                       struct sc_esc_action *a) {
     static const char hint[] =
-        "expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open acute 20, "
-        "3: cancel electives uniform(7d, 28d)'";
+        "expected LEVEL: open UNIT PLACES, LEVEL: cancel STREAM DIST or LEVEL: discharge UNIT "
+        "SHARE, e.g. '3: open acute 20, 3: cancel electives uniform(7d, 28d)'";
     char verb[16], name[200], rest[200], why[FS_MSG_MAX];
     int level, used = 0;
     if (sscanf(text, "%d : %15s %199s %n", &level, verb, name, &used) != 3 || used == 0)
@@ -917,6 +917,20 @@ static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
                            "100000000, e.g. '2: open acute 20'");
         if (isinf(su->capacity) && su->nsched == 0)
             return key_got(c, e, "expected a unit of finite capacity to open places in");
+        return 0;
+    }
+    if (!strcmp(verb, "discharge")) {
+        /* criteria-led discharge at any hour for a share of the unit's departures */
+        a->verb = ESC_DISCHARGE;
+        if (unit_named(c, e, name, 0, &a->target)) return -1;
+        if (val_prob(rest, &a->share, why, sizeof why) || !(a->share > 0))
+            return key_got(c, e,
+                           "expected discharge UNIT SHARE, the share of its departures that "
+                           "leave at any hour (above 0, at most 1), e.g. '2: discharge acute 0.3'");
+        if (!c->sc->unit[a->target].has_dhours)
+            return key_got(c, e,
+                           "expected a unit with discharge_hour_of_week (its departures wait for "
+                           "a discharge hour; the action lets a share leave at any hour)");
         return 0;
     }
     if (strcmp(verb, "cancel")) return key_got(c, e, hint);

@@ -7,6 +7,7 @@
  * the days it is in force. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "testflow.h"
 #include "testutil.h"
@@ -246,8 +247,50 @@ static void reviews_alone_change_nothing(void **s) {
     tf_done(&b);
 }
 
+/* `discharge UNIT SHARE`: while in force, that share of the unit's departures leaves at any
+ * hour (the same draw as discharge_any_hour's). A level held from the first review (an hour
+ * in, before the warm-up ends) is the key itself: the report window is the same to the last
+ * digit as a run with discharge_any_hour = 0.4; and against a discharge hour once a week
+ * (Monday 10:00, at once), the rest wait 3.5 days on average: delayed_days_discharge_hour is
+ * 10 a day x 0.6 x 3.5 = 21 (Little), 35 without the action. */
+#define DISCHARGE_SCENARIO(extra)                                                                  \
+    "[scenario]\nhorizon = 400d\nwarmup = 14d\nstart = 2025-01-06\n"                               \
+    "[arrivals a]\nto = ward\nrate = 10/d\n"                                                       \
+    "[unit ward]\nstay = exp(2d)\ndischarge_hour_of_week = monday10.csv\n" extra
+
+static void a_discharge_action_is_discharge_any_hour(void **s) {
+    (void)s;
+    char csv[4096] = "hour,weight\n";
+    for (int h = 0; h < 168; h++)
+        snprintf(csv + strlen(csv), sizeof csv - strlen(csv), "%d,%d\n", h, h == 10);
+    tf_put(dir, "monday10.csv", csv);
+    struct run a, b;
+    tf_load(&a, dir,
+            DISCHARGE_SCENARIO("[escalation]\ncheck_every = 1h\nsignal = occupancy ward 1h\n"
+                               "levels = >= 0\nactions = 1: discharge ward 0.4\n"),
+            0);
+    tf_load(&b, dir, DISCHARGE_SCENARIO("discharge_any_hour = 0.4\n"), 0);
+    double mean = 0, m2 = 0;
+    const int reps = 6;
+    for (int rep = 0; rep < reps; rep++) {
+        tf_rep(&a, rep, NULL);
+        tf_rep(&b, rep, NULL);
+        double x = tf_get(&a, "ward", "delayed_days_discharge_hour");
+        assert_close(x, tf_get(&b, "ward", "delayed_days_discharge_hour"), 0);
+        assert_close(tf_get(&a, NULL, "escalation_days_level_1"), 386, 1e-9);
+        mean += x / reps;
+        m2 += x * x / reps;
+    }
+    double half = 5.57 * sqrt((m2 - mean * mean) * reps / (reps - 1)) / sqrt(reps); /* t5 99.9% */
+    print_message("delayed_days_discharge_hour %.3f +- %.3f, Little 21\n", mean, half);
+    assert_close(mean, 21, half);
+    tf_done(&a);
+    tf_done(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(a_discharge_action_is_discharge_any_hour),
         cmocka_unit_test(the_section_is_read),
         cmocka_unit_test(levels_follow_a_deterministic_signal),
         cmocka_unit_test(an_open_action_cycles_with_its_hysteresis),

@@ -745,9 +745,17 @@ static const struct bad_input bad_inputs[] = {
      "acute 24h)"},
     {"an unknown escalation action is refused", "esc_verb.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: shut ward 3\n",
-     "14: actions: expected LEVEL: open UNIT PLACES or LEVEL: cancel STREAM DIST, e.g. '3: open "
-     "acute "
-     "20, 3: cancel electives uniform(7d, 28d)', got '1: shut ward 3'"},
+     "14: actions: expected LEVEL: open UNIT PLACES, LEVEL: cancel STREAM DIST or LEVEL: "
+     "discharge UNIT SHARE, e.g. '3: open acute 20, 3: cancel electives uniform(7d, 28d)', got "
+     "'1: shut ward 3'"},
+    {"an escalation discharge action on a unit without discharge hours is refused", "esc_dis.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: discharge ward 0.5\n",
+     "14: actions: expected a unit with discharge_hour_of_week (its departures wait for a "
+     "discharge hour; the action lets a share leave at any hour), got '1: discharge ward 0.5'"},
+    {"an escalation discharge action of no share is refused", "esc_dis0.ini",
+     BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: discharge ward 0\n",
+     "14: actions: expected discharge UNIT SHARE, the share of its departures that leave at any "
+     "hour (above 0, at most 1), e.g. '2: discharge acute 0.3', got '1: discharge ward 0'"},
     {"a stream cancelled by two escalation actions is refused", "esc_twice.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1, > 2\nactions = 1: cancel a "
           "fixed(1d), 2: cancel a fixed(2d)\n",
