@@ -46,7 +46,8 @@ enum {
     EV_DEPART,
     EV_ADMIT_HOURS, /* id: a unit with admission hours; arg: 1 it opens, 0 it closes */
     EV_OUTBREAK,    /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
-    EV_REBOOKED     /* id: a patient whose arrival was cancelled; arg: its stream */
+    EV_REBOOKED,    /* id: a patient whose arrival was cancelled; arg: its stream */
+    EV_VISIT_DAY    /* a midnight, in a scenario with visit-based units (sc_unit visits) */
 };
 
 enum pstate {
@@ -144,6 +145,13 @@ struct patient {
     double chc_assess;   /* length of the assessment */
     double chc_decide_t; /* decision, for an assessment after discharge */
     double t_assess;     /* start of that assessment */
+    /* Visit-based units (flow_units.c, "visit slots"): the stay drawn for unit vfor - 1 (0:
+     * none drawn) before it starts there, to test whether its visits fit, and its carers a
+     * visit there (1, or 2 double-handed); vpre: begin_stay takes vstay rather than drawing;
+     * vcar_in: its carers a visit in the visit-based unit it is in now. */
+    double vstay;
+    int32_t vfor;
+    uint8_t vcarers, vcar_in, vpre;
 };
 
 /* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put
@@ -198,6 +206,12 @@ struct unit_rt {
     /* places shut by outbreaks now (sc_unit outbreak only), and their time-weighted count */
     double shut;
     struct tw closed_tw;
+    /* Visit-based units only (sc_unit visits, else NULL): slots booked and visits made on
+     * each day d (nvdays of them), and the slots and visits a day of the patients delayed in
+     * their place now, whose episodes are over (each booked at its final rate every midnight
+     * it begins there) */
+    double *vused, *vvisits;
+    double vbridge_slots, vbridge_visits;
 };
 
 struct rep {
@@ -329,6 +343,9 @@ void units_on_capacity(struct rep *r, int u, uint32_t k);
 int units_on_surge(struct rep *r, int u, uint32_t epoch);
 int units_on_admit_hours(struct rep *r, int u, int open);
 int units_on_outbreak(struct rep *r, int u, uint32_t arg);
+/* A midnight, in visit-based unit u: the day's visits of the patients delayed in it are
+ * booked (the caller then offers u, whose queue's head may now fit). */
+void units_on_visit_day(struct rep *r, int u);
 /* Could patient p take one of unit u's places now: one free, the unit open (admission hours),
  * and not kept by a ring-fence for another stream's patients. */
 int units_may_take(const struct rep *r, int u, const struct patient *p);

@@ -154,6 +154,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->cancels;
     case MW_DISCHARGE:
         return u->discharge;
+    case MW_VISITS:
+        return u->visits;
     case MW_POPULATION:
         return !isnan(sc->population);
     case MW_ANY_COST:
@@ -580,6 +582,15 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_BEDS_CLOSED_OUTBREAK:
             v = w->closed_area / length;
+            break;
+        case MET_VISIT_SLOTS_USED_PCT:
+            v = 100.0 * ratio(w->visit_used, w->visit_slots);
+            break;
+        case MET_VISITS:
+            v = ratio(w->visit_visits, (double)w->visit_days);
+            break;
+        case MET_VISIT_HOURS:
+            v = 24 * sc->unit[s->unit].visit_length * ratio(w->visit_used, (double)w->visit_days);
             break;
         case MET_SURGE_BED_DAYS:
             v = sc->unit[s->unit].surge_capacity * w->surge_area / length;

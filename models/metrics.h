@@ -75,6 +75,7 @@ enum metric_when {
     MW_OUTBREAK,        /* outbreak_rate */
     MW_CANCEL,          /* a stream to it has cancel_above */
     MW_DISCHARGE,       /* either: the discharge measures */
+    MW_VISITS,          /* visit_slots or visit_slots_schedule: a visit-based unit */
     /* system */
     MW_POPULATION, /* population set */
     MW_ANY_COST,   /* some unit has a cost key */
@@ -234,6 +235,12 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, days_level1)                                                                       \
     X(uint64_t, days_level2)                                                                       \
     X(uint64_t, days_level3)                                                                       \
+    /* visit-based units, summed over the days ended in the window: days, slots, slots booked, */  \
+    /* visits made */                                                                              \
+    X(uint64_t, visit_days)                                                                        \
+    X(double, visit_slots)                                                                         \
+    X(double, visit_used)                                                                          \
+    X(double, visit_visits)                                                                        \
     /* the window's time-weighted 95th percentile of occupancy, set when it closes; a sum of */    \
     /* windows means nothing: the whole run's is set from its own histogram (flow.c) */            \
     X(double, occ_p95)                                                                             \
