@@ -251,6 +251,7 @@ void rec_snapshot(struct rep *r, double t) {
             w->visit_days++;
             w->visit_slots += sc->unit[u].vslots[d];
             w->visit_used += U->vused[d];
+            w->visit_used_in += fmin(U->vused[d], sc->unit[u].vslots[d]);
             w->visit_visits += U->vvisits[d];
         }
         const struct sc_unit *su = &sc->unit[u];

@@ -584,7 +584,7 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = w->closed_area / length;
             break;
         case MET_VISIT_SLOTS_USED_PCT:
-            v = 100.0 * ratio(w->visit_used, w->visit_slots);
+            v = 100.0 * ratio(w->visit_used_in, w->visit_slots);
             break;
         case MET_VISITS:
             v = ratio(w->visit_visits, (double)w->visit_days);

@@ -240,6 +240,7 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, visit_days)                                                                        \
     X(double, visit_slots)                                                                         \
     X(double, visit_used)                                                                          \
+    X(double, visit_used_in) /* slots booked, each day at most its slots */                        \
     X(double, visit_visits)                                                                        \
     /* the window's time-weighted 95th percentile of occupancy, set when it closes; a sum of */    \
     /* windows means nothing: the whole run's is set from its own histogram (flow.c) */            \
