@@ -252,6 +252,16 @@ static int visit_fits(struct rep *r, int u, struct patient *p) {
     return 1;
 }
 
+/* May a patient arriving at u start now? Its visits fit, and nobody waiting is ahead of it: a
+ * place-based unit with a queue is full, but a visit-based one may have slots for a newcomer
+ * and not for the head of its queue, which starts first (first come first served, within
+ * priority). */
+static int visit_may_start(struct rep *r, int u, struct patient *p) {
+    const struct unit_rt *U = &r->u[u];
+    if (U->qlen > 0 && !((U->extras & UX_PRIO) && r->p[U->qhead].prank > p->prank)) return 0;
+    return visit_fits(r, u, p);
+}
+
 /* The patient starts in u: its episode's slots are booked (also where they did not fit: a
  * patient routed back to its own unit keeps its place), and begin_stay takes the stay drawn. */
 static void visit_book(struct rep *r, int u, struct patient *p) {
@@ -537,7 +547,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             back = d;
         }
         if (D->occ < D->cap && !D->closed && (!(D->extras & UX_FENCE) || fence_lets(r, d, p)) &&
-            (!D->vused || visit_fits(r, d, p))) {
+            (!D->vused || visit_may_start(r, d, p))) {
             int src = move_in(r, id, d);
             *freed = src >= 0 ? src : back;
             return d;

@@ -8,8 +8,10 @@
  * other draw. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "models/table.h"
 #include "testflow.h"
 #include "testutil.h"
 
@@ -152,6 +154,54 @@ static void constant_visits_match_the_day_chain_exactly(void **s) {
     }
 }
 
+/* First come first served: stays of every length, so a newcomer's episode often fits where the
+ * head's does not (a double-handed head needs twice the slots); yet nobody starts before a patient
+ * who arrived earlier (IPACS would let it: docs/model.md). Read from the patient log of a run of
+ * the program. */
+static int by_arrival(const void *a, const void *b) {
+    const double *x = a, *y = b;
+    return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+static void nobody_starts_before_an_earlier_arrival(void **s) {
+    (void)s;
+    char ini[4300], out[4300], args[9000], path[4400], err[512];
+    snprintf(ini, sizeof ini, "%s/fcfs.ini", dir);
+    snprintf(out, sizeof out, "%s/fcfs", dir);
+    tu_write(ini, "[scenario]\nhorizon = 300d\nreplications = 1\n"
+                  "[arrivals a]\nto = hc\nrate = 3/d\n"
+                  "[unit hc]\nkind = home_care\nstay = lognormal(10d, 10d)\nvisit_slots = 80\n"
+                  "visits_initial = 4\nvisits_final = 1\ndouble_handed = 0.3\n");
+    snprintf(args, sizeof args, "run '%s' -o '%s' --patient-log --quiet", ini, out);
+    char *o, *e;
+    assert_int_equal(tu_run(args, &o, &e), 0);
+    free(o);
+    free(e);
+    snprintf(path, sizeof path, "%s/patients.csv", out);
+    struct table t;
+    if (table_read(path, &t, err, sizeof err)) fail_msg("%s", err);
+    int c_arr = table_column(&t.row[0], "arrive"), c_start = table_column(&t.row[0], "start");
+    double(*v)[2] = calloc(t.n, sizeof *v);
+    size_t n = 0, waited = 0;
+    for (size_t i = 1; i < t.n; i++) {
+        const char *st = table_field(&t.row[i], c_start);
+        v[n][0] = strtod(table_field(&t.row[i], c_arr), NULL);
+        v[n][1] = st[0] ? strtod(st, NULL) : INFINITY; /* still waiting at the horizon */
+        waited += v[n][1] > v[n][0];
+        n++;
+    }
+    qsort(v, n, sizeof *v, by_arrival);
+    for (size_t i = 1; i < n; i++)
+        if (v[i][1] < v[i - 1][1])
+            fail_msg("arrived at %.4f, started at %.4f: before the patient who arrived at %.4f "
+                     "(started %.4f)",
+                     v[i][0], v[i][1], v[i - 1][0], v[i - 1][1]);
+    print_message("%zu patients, %zu waited\n", n, waited);
+    assert_true(waited > n / 4);
+    free(v);
+    table_fini(&t);
+}
+
 /* acute -> reablement (visits 4 to 1) -> domcare (2 a day for months) or home. */
 #define PATHWAY(reab_slots, dom_slots)                                                             \
     "[scenario]\nhorizon = 400d\nwarmup = 100d\n"                                                  \
@@ -257,6 +307,7 @@ int main(void) {
         cmocka_unit_test(the_ipacs_example_worked_by_hand),
         cmocka_unit_test(the_taper_rounds_half_to_even_over_the_days_touched),
         cmocka_unit_test(constant_visits_match_the_day_chain_exactly),
+        cmocka_unit_test(nobody_starts_before_an_earlier_arrival),
         cmocka_unit_test(fewer_domcare_slots_block_reablement_and_acute),
         cmocka_unit_test(more_slots_shorten_waits_and_acute_delays),
         cmocka_unit_test(visits_move_no_other_draw),
