@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/load.h"
 #include "models/table.h"
 #include "testflow.h"
 #include "testutil.h"
@@ -302,6 +303,25 @@ static void a_schedule_sets_each_days_slots(void **s) {
     tf_done(&r);
 }
 
+/* flowsim validate's rough cut: a visit-based unit carries its slots a day over a patient's mean
+ * visits a day, (4 + 1) / 2 = 2.5, x 1.2 for a fifth double-handed: 300 slots, 100 patients;
+ * 4 a day for a mean 14 days offer 56. A schedule is averaged over the report period's days. */
+static void validate_counts_a_visit_unit_in_patients_its_slots_carry(void **s) {
+    (void)s;
+    char err[512], path[4300];
+    snprintf(path, sizeof path, "%s/load.ini", dir);
+    tu_write(path, "[scenario]\nhorizon = 100d\n[arrivals a]\nto = hc\nrate = 4/d\n"
+                   "[unit hc]\nkind = home_care\nstay = exp(14d)\nvisit_slots = 300\n"
+                   "visits_initial = 4\nvisits_final = 1\ndouble_handed = 0.2\n");
+    struct scenario *sc = scenario_load(path, NULL, 0, err, sizeof err);
+    if (!sc) fail_msg("%s", err);
+    struct load_unit lu[1];
+    assert_int_equal(load_offered(sc, lu), 0);
+    assert_close(lu[0].capacity, 100, 1e-9);
+    assert_close(lu[0].load, 56, 1e-9);
+    scenario_free(sc);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(the_ipacs_example_worked_by_hand),
@@ -312,6 +332,7 @@ int main(void) {
         cmocka_unit_test(more_slots_shorten_waits_and_acute_delays),
         cmocka_unit_test(visits_move_no_other_draw),
         cmocka_unit_test(a_schedule_sets_each_days_slots),
+        cmocka_unit_test(validate_counts_a_visit_unit_in_patients_its_slots_carry),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
