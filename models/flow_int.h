@@ -12,7 +12,7 @@
  *   flow.c           the run: construction of a replication, the event loop and dispatch, the
  *                    result
  *   flow_units.c     unit mechanics: the patient pool, queues, admission and blocking, delays,
- *                    surge, capacity schedules
+ *                    surge, capacity schedules, visit slots
  *   flow_pathways.c  care pathways: arrivals, routing, transfers and assessments, CHC,
  *                    step-down, going home and readmission, patience, the census at time 0
  *   flow_record.c    recording: every update of the metric windows (with its by-group copy),
