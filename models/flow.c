@@ -17,6 +17,8 @@ static void rep_fini(struct rep *r) {
     for (size_t i = 0; r->u && i < r->sc->nunits; i++) {
         fs_free(r->u[i].hist);
         fs_free(r->u[i].hist_total);
+        fs_free(r->u[i].vused);
+        fs_free(r->u[i].vvisits);
     }
     cal_free(r->cal);
     fs_free(r->u);
@@ -150,6 +152,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     r->warm_next = fmin(sc->interval, sc->horizon);
     r->res = res;
 
+    int visits = 0;
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
         U->cap = U->base = sc->unit[i].capacity;
@@ -178,6 +181,11 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         tw_init(&U->occ_tw, 0, 0);
         tw_init(&U->cap_tw, 0, isinf(U->cap) ? 0 : U->cap);
         if (sc->unit[i].outbreak) tw_init(&U->closed_tw, 0, 0);
+        if (sc->unit[i].visits) {
+            U->vused = fs_calloc(sc->unit[i].nvdays + 1, sizeof *U->vused);
+            U->vvisits = fs_calloc(sc->unit[i].nvdays + 1, sizeof *U->vvisits);
+            visits = 1;
+        }
         tw_init(&U->q_tw, 0, 0);
         tw_init(&U->del_tw, 0, 0);
         for (size_t k = 0; k < sc->unit[i].nsched; k++)
@@ -188,6 +196,10 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
                                                     .arg = (uint32_t)k});
     }
     tw_init(&r->in_sys, 0, 0);
+    /* Visit-based units book the delayed patients' visits and retry their queues at each
+     * midnight (one event a day for them all) */
+    if (visits && 1 < sc->horizon)
+        cal_push(r->cal, (struct cal_event){.time = 1, .kind = EV_VISIT_DAY});
     r->wday0 = val_weekday(sc->start_day);
     if (sc->census > 0) path_place_census(r);
     if (sc->esc.on) esc_init(r);
@@ -354,6 +366,16 @@ static void dispatch(struct rep *r, const struct cal_event *ev) {
         break;
     case EV_ESCALATE:
         esc_review(r);
+        break;
+    case EV_VISIT_DAY:
+        for (size_t u = 0; u < r->sc->nunits; u++)
+            if (r->u[u].vused) {
+                units_on_visit_day(r, (int)u);
+                path_offer(r, (int)u);
+            }
+        if (r->now + 1 < r->sc->horizon)
+            cal_push(r->cal, (struct cal_event){.time = r->now + 1, .kind = EV_VISIT_DAY});
+        if (!isnan(r->dl_since)) dl_check(r);
         break;
     }
 #undef LIVE

@@ -12,7 +12,7 @@
  *   flow.c           the run: construction of a replication, the event loop and dispatch, the
  *                    result
  *   flow_units.c     unit mechanics: the patient pool, queues, admission and blocking, delays,
- *                    surge, capacity schedules
+ *                    surge, capacity schedules, visit slots
  *   flow_pathways.c  care pathways: arrivals, routing, transfers and assessments, CHC,
  *                    step-down, going home and readmission, patience, the census at time 0
  *   flow_record.c    recording: every update of the metric windows (with its by-group copy),
@@ -48,7 +48,8 @@ enum {
     EV_OUTBREAK,    /* id: a unit with outbreaks; arg: 0 one starts, k + 1 one of k places ends */
     EV_REBOOKED,    /* id: a patient whose arrival was cancelled; arg: its stream */
     EV_CHOSEN,      /* id: a patient accepted by a [transfer] with choice_time has chosen */
-    EV_ESCALATE     /* the [escalation] review (no id: one chain of them) */
+    EV_ESCALATE,    /* the [escalation] review (no id: one chain of them) */
+    EV_VISIT_DAY    /* a midnight, in a scenario with visit-based units (sc_unit visits) */
 };
 
 enum pstate {
@@ -160,6 +161,13 @@ struct patient {
     double chc_assess;   /* length of the assessment */
     double chc_decide_t; /* decision, for an assessment after discharge */
     double t_assess;     /* start of that assessment */
+    /* Visit-based units (flow_units.c, "visit slots"): the stay drawn for unit vfor - 1 (0:
+     * none drawn) before it starts there, to test whether its visits fit, and its carers a
+     * visit there (1, or 2 double-handed); vpre: begin_stay takes vstay rather than drawing;
+     * vcar_in: its carers a visit in the visit-based unit it is in now. */
+    double vstay;
+    int32_t vfor;
+    uint8_t vcarers, vcar_in, vpre;
 };
 
 /* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put
@@ -217,6 +225,12 @@ struct unit_rt {
     struct tw choice_tw; /* delayed patients choosing (a [transfer]'s choice_time) */
     double esc_open;     /* places opened by [escalation] actions now */
     double esc_any_hour; /* an [escalation] discharge action's share leaving at any hour now */
+    /* Visit-based units only (sc_unit visits, else NULL): slots booked and visits made on
+     * each day d (nvdays of them), and the slots and visits a day of the patients delayed in
+     * their place now, whose episodes are over (each booked at its final rate every midnight
+     * it begins there) */
+    double *vused, *vvisits;
+    double vbridge_slots, vbridge_visits;
 };
 
 struct rep {
@@ -374,6 +388,9 @@ int units_on_outbreak(struct rep *r, int u, uint32_t arg);
  * it opened them (the caller offers them). Closing evicts nobody: held places close as they
  * free, as a capacity cut's do. */
 int units_on_escalation(struct rep *r, int u, double d);
+/* A midnight, in visit-based unit u: the day's visits of the patients delayed in it are
+ * booked (the caller then offers u, whose queue's head may now fit). */
+void units_on_visit_day(struct rep *r, int u);
 /* Could patient p take one of unit u's places now: one free, the unit open (admission hours),
  * and not kept by a ring-fence for another stream's patients. */
 int units_may_take(const struct rep *r, int u, const struct patient *p);

@@ -269,6 +269,15 @@ void rec_snapshot(struct rep *r, double t) {
         const struct unit_rt *U = &r->u[u];
         w->snapshots++;
         w->nctr_sum += U->delayed;
+        /* a visit-based unit's day t - 1 has ended: its visits are all booked */
+        if (U->vused && t - 1 < (double)sc->unit[u].nvdays) {
+            size_t d = (size_t)(t - 1);
+            w->visit_days++;
+            w->visit_slots += sc->unit[u].vslots[d];
+            w->visit_used += U->vused[d];
+            w->visit_used_in += fmin(U->vused[d], sc->unit[u].vslots[d]);
+            w->visit_visits += U->vvisits[d];
+        }
         const struct sc_unit *su = &sc->unit[u];
         /* at a level: occupancy at least level x places available (those in force, or more
          * if held, as occupancy_pct counts them) */

@@ -106,6 +106,7 @@ void units_queue_remove(struct rep *r, int u, uint32_t id) {
         r->p[prev].link = r->p[id].link;
     if (U->qtail == id) U->qtail = prev;
     U->qlen--;
+    r->p[id].vfor = 0; /* it gave up: a stay drawn for u is not its stay */
     rec_queue(r, u, &r->p[id], -1);
 }
 
@@ -194,17 +195,123 @@ static uint32_t fence_first(const struct rep *r, int u) {
     return NONE;
 }
 
+/* ---- visit slots -------------------------------------------------------------------------- */
+
+/* A visit-based unit (sc_unit visits; IPACS's visit model of pathway 1) books carer visits
+ * against its slots a day rather than places. A patient's episode is the calendar days its
+ * stay touches, from its first day floor(t) to the day it ends in, ceil(t + stay) - 1 (at
+ * least its first); on day i of n it needs IPACS's visits: the linear taper from
+ * visits_initial to visits_final rounded half to even (R's round(seq(initial, final,
+ * length.out = n))), a slot each, two for a double-handed patient. It starts only when
+ * every day of its episode has the slots free, and then books them all (nobody leaves
+ * early, so a booking is never given back). */
+
+/* Visits on day i of an n-day episode (n may be huge: a stay of centuries). */
+static double visit_need(const struct sc_unit *su, double i, double n) {
+    if (n <= 1 || su->visits_final == su->visits_initial) return su->visits_initial;
+    if (i >= n - 1) return su->visits_final;
+    double by = (su->visits_final - su->visits_initial) / (n - 1);
+    return rint(su->visits_initial + i * by);
+}
+
+/* The patient's stay in u and its carers a visit, drawn once before it starts there: the stay
+ * from its own stream, as begin_stay would draw it at admission (the next draw of that stream
+ * either way), double-handedness from a stream keyed by (patient, unit) alone, so that adding
+ * it moves no other draw. */
+static void visit_prepare(struct rep *r, int u, struct patient *p) {
+    if (p->vfor == u + 1) return;
+    const struct sc_unit *su = &r->sc->unit[u];
+    p->vstay = dist_sample(&su->g[p->group].stay, &p->rng);
+    p->vcarers = 1;
+    if (su->double_handed > 0) {
+        const uint64_t VISITS = 5ULL << 58;
+        struct rng g;
+        rng_seed_key(&g, r->sc->seed, (uint64_t)r->rep, VISITS | (uint64_t)u, p->number);
+        if (rng_uniform(&g) < su->double_handed) p->vcarers = 2;
+    }
+    p->vfor = u + 1;
+}
+
+/* The episode of a stay starting now: its first day and its length in days. */
+static void visit_episode(const struct rep *r, const struct patient *p, double *d0, double *n) {
+    *d0 = floor(r->now);
+    *n = fmax(1, ceil(r->now + p->vstay) - *d0);
+}
+
+/* Do the patient's visits fit in u's free slots on every day of its episode (days after the
+ * horizon are not booked)? */
+static int visit_fits(struct rep *r, int u, struct patient *p) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    const struct unit_rt *U = &r->u[u];
+    visit_prepare(r, u, p);
+    double d0, n;
+    visit_episode(r, p, &d0, &n);
+    for (double i = 0; i < n && d0 + i < (double)su->nvdays; i++) {
+        size_t d = (size_t)(d0 + i);
+        if (U->vused[d] + p->vcarers * visit_need(su, i, n) > su->vslots[d]) return 0;
+    }
+    return 1;
+}
+
+/* May a patient arriving at u start now? Its visits fit, and nobody waiting is ahead of it: a
+ * place-based unit with a queue is full, but a visit-based one may have slots for a newcomer
+ * and not for the head of its queue, which starts first (first come first served, within
+ * priority). */
+static int visit_may_start(struct rep *r, int u, struct patient *p) {
+    const struct unit_rt *U = &r->u[u];
+    if (U->qlen > 0 && !((U->extras & UX_PRIO) && r->p[U->qhead].prank > p->prank)) return 0;
+    return visit_fits(r, u, p);
+}
+
+/* The patient starts in u: its episode's slots are booked (also where they did not fit: a
+ * patient routed back to its own unit keeps its place), and begin_stay takes the stay drawn. */
+static void visit_book(struct rep *r, int u, struct patient *p) {
+    const struct sc_unit *su = &r->sc->unit[u];
+    struct unit_rt *U = &r->u[u];
+    visit_prepare(r, u, p);
+    double d0, n;
+    visit_episode(r, p, &d0, &n);
+    for (double i = 0; i < n && d0 + i < (double)su->nvdays; i++) {
+        size_t d = (size_t)(d0 + i);
+        double v = visit_need(su, i, n);
+        U->vused[d] += p->vcarers * v;
+        U->vvisits[d] += v;
+    }
+    p->vcar_in = p->vcarers;
+    p->vpre = 1;
+    p->vfor = 0;
+}
+
+/* A patient delayed in its place after its episode still has visits, at its final rate:
+ * booked each midnight it begins there (units_on_visit_day). */
+static void visit_bridge(struct rep *r, int u, const struct patient *p, int d) {
+    struct unit_rt *U = &r->u[u];
+    double v = r->sc->unit[u].visits_final;
+    U->vbridge_slots += d * p->vcar_in * v;
+    U->vbridge_visits += d * v;
+}
+
+void units_on_visit_day(struct rep *r, int u) {
+    struct unit_rt *U = &r->u[u];
+    size_t d = (size_t)r->now;
+    if (d >= r->sc->unit[u].nvdays) return;
+    U->vused[d] += U->vbridge_slots;
+    U->vvisits[d] += U->vbridge_visits;
+}
+
 /* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
  * next, but for a choice of care home after a re-offer is accepted (its own NHS reason). */
 void units_delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target) {
     if (p->rejected && why != D_CHOICE) why = D_REJECTED;
     p->delay = (uint8_t)why;
     r->u[u].delayed++;
+    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_bridge(r, u, p, +1);
     rec_delay_began(r, u, p, target);
 }
 
 void units_delay_end(struct rep *r, int u, struct patient *p) {
     r->u[u].delayed--;
+    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_bridge(r, u, p, -1);
     rec_delay_ended(r, u, p);
     p->delay = D_NONE;
 }
@@ -314,6 +421,7 @@ void units_leave(struct rep *r, int u, struct patient *p, int next) {
 
 static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct patient *p = &r->p[id];
+    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_book(r, u, p);
     units_occ_add(r, u, +1, p);
     p->unit = u;
     p->target = -1;
@@ -372,7 +480,8 @@ static __attribute__((noinline)) uint32_t fence_take(struct rep *r, int u) {
 uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
-        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
+        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed &&
+            (!r->u[v].vused || visit_fits(r, v, &r->p[r->u[v].qhead]))) {
             uint32_t id;
             if (__builtin_expect(r->u[v].extras & UX_FENCE, 0)) {
                 id = fence_take(r, v);
@@ -438,7 +547,8 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             units_leave(r, d, p, d);
             back = d;
         }
-        if (D->occ < D->cap && !D->closed && (!(D->extras & UX_FENCE) || fence_lets(r, d, p))) {
+        if (D->occ < D->cap && !D->closed && (!(D->extras & UX_FENCE) || fence_lets(r, d, p)) &&
+            (!D->vused || visit_may_start(r, d, p))) {
             int src = move_in(r, id, d);
             *freed = src >= 0 ? src : back;
             return d;
@@ -469,6 +579,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             return ARRIVE_LOST;
         }
         case FULL_DIVERT:
+            p->vfor = 0; /* sent on: a stay drawn for d is not its stay there */
             d = sc->unit[d].divert;
             break;
         }

@@ -50,6 +50,10 @@
  * ever at 1e7 a day. */
 #define FS_MAX_OUTBREAKS_PER_DAY 24
 
+/* visits_initial, visits_final: at most one visit every 15 minutes. A patient needing more is
+ * in a bed, not at home; a slip (visits a week for a day) would otherwise book thousands. */
+#define FS_MAX_VISITS_PER_DAY 96
+
 /* [group NAME] sections (case-mix groups: frailty, age bands; a handful in practice). A
  * patient keeps its group in one byte (models/flow.c, struct patient), which bounds this at
  * 256; every unit also keeps a record per group (its stay, routing and readmission, some

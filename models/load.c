@@ -149,6 +149,17 @@ static double mean_rate(const struct nhpp *p, double from, double to) {
     return p->rate * sum / (to - from);
 }
 
+/* A visit-based unit's places: the patients its slots a day, averaged over the days that begin
+ * in [from, to), could carry at a patient's mean visits a day ((visits_initial + visits_final)
+ * / 2 slots, twice that for the double-handed share); +infinity if any of those days is. */
+static double visit_places(const struct sc_unit *u, double from, double to) {
+    double sum = 0, days = 0;
+    for (size_t d = (size_t)ceil(from); d < u->nvdays && (double)d < to; d++, days++)
+        sum += u->vslots[d];
+    double need = (u->visits_initial + u->visits_final) / 2 * (1 + u->double_handed);
+    return days > 0 ? sum / days / need : INFINITY;
+}
+
 /* A unit's capacity averaged over [from, to) (+infinity if unlimited at any time in it). */
 static double mean_capacity(const struct sc_unit *u, double from, double to) {
     double sum = 0, c = u->capacity, t = from;
@@ -210,7 +221,7 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     int unbounded = 0;
     for (size_t u = 0; u < n; u++) {
         const struct sc_unit *U = &sc->unit[u];
-        double places = mean_capacity(U, from, to);
+        double places = U->visits ? visit_places(U, from, to) : mean_capacity(U, from, to);
         /* Outbreaks close lambda E[K] E[D] places on average (an M/G/infinity of closures),
          * the rate averaged over the period as arrivals' are: places not open to the load. */
         if (U->outbreak)

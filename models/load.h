@@ -14,7 +14,8 @@
  * routed by on_reject: (1 - accept)^max_offers), internal delays and the mean wait for the
  * discharge hour). Queues, blocking, diverts, losses, patience, surges and [chc] are not in it: the
  * load is what the demand asks, which the simulation then shows the system coping with, or not.
- * Capacity is the schedule's mean over the report period. */
+ * Capacity is the schedule's mean over the report period; a visit-based unit's, the patients its
+ * mean slots a day could carry at a patient's mean visits a day. */
 #ifndef FS_LOAD_H
 #define FS_LOAD_H
 

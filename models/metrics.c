@@ -164,6 +164,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return u->reoffered;
     case MW_CHOICE:
         return u->chooses;
+    case MW_VISITS:
+        return u->visits;
     case MW_POPULATION:
         return !isnan(sc->population);
     case MW_ANY_COST:
@@ -614,6 +616,15 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_BEDS_CLOSED_OUTBREAK:
             v = w->closed_area / length;
+            break;
+        case MET_VISIT_SLOTS_USED_PCT:
+            v = 100.0 * ratio(w->visit_used_in, w->visit_slots);
+            break;
+        case MET_VISITS:
+            v = ratio(w->visit_visits, (double)w->visit_days);
+            break;
+        case MET_VISIT_HOURS:
+            v = 24 * sc->unit[s->unit].visit_length * ratio(w->visit_used, (double)w->visit_days);
             break;
         case MET_SURGE_BED_DAYS:
             v = sc->unit[s->unit].surge_capacity * w->surge_area / length;

@@ -406,6 +406,7 @@ void scenario_free(struct scenario *sc) {
         fs_free(u->name);
         fs_free(u->sched_t);
         fs_free(u->sched_cap);
+        fs_free(u->vslots);
         dist_fini(&u->stay);
         dist_fini(&u->readmit_after);
         dist_fini(&u->patience);

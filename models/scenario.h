@@ -137,6 +137,16 @@ struct sc_unit {
     /* admission_hour_of_week: the hours the unit takes patients in (weight > 0; a patient
      * arriving in another hour waits in its queue), NULL for every hour (flow_units.c) */
     struct nhpp *ahours;
+    /* Visit-based (visit_slots or visit_slots_schedule; flow_units.c, "visit slots"): the
+     * unit's capacity is carer visits a day, not places. vslots[d] the slots of day d (its
+     * schedule's value at the day's midnight), for the nvdays days that begin before the
+     * horizon; each patient needs visits_initial visits a day falling linearly to visits_final
+     * over its episode (IPACS), each visit_length days long and double-handed (two carers,
+     * two slots) for a share double_handed of its patients. visits 0: not visit-based. */
+    int visits;
+    size_t nvdays;
+    double *vslots;
+    double visits_initial, visits_final, visit_length, double_handed;
     struct unit_group *g; /* per group (scenario_ngroups(sc) of them) */
     double readmit_any;   /* the largest readmit over the groups */
     int init_given;

@@ -263,7 +263,7 @@ static void leaves_for(const struct scenario *sc, int u, unsigned char *to);
 static int never_full(const struct sc_unit *U) {
     int inf = isinf(U->capacity);
     for (size_t i = 0; i < U->nsched; i++) inf &= isinf(U->sched_cap[i]);
-    return inf && !U->ahours;
+    return inf && !U->ahours && !U->visits;
 }
 
 /* Whether a patient sent to v may have to wait for it, holding its place where it is: v may
@@ -622,8 +622,53 @@ static int check_route_keys(struct ctx *c) {
     return rc;
 }
 
+/* What would place a patient in a visit-based unit without booking its visits, or change its
+ * stay after they were booked, is refused: a census in it (its patients' visits are not
+ * known), a step-down into it, a [chc] interim stay in it (lengthened to the decision). */
+static int check_visits(struct ctx *c) {
+    const struct scenario *sc = c->sc;
+    struct doc_section *scs = doc_section(c->d, "scenario");
+    for (size_t u = 0; u < sc->nunits; u++) {
+        const struct sc_unit *U = &sc->unit[u];
+        char why[FS_MSG_MAX];
+        if (U->step_down_to >= 0 && sc->unit[U->step_down_to].visits) {
+            snprintf(why, sizeof why,
+                     "expected no step-down into visit-based unit %s (its visits are booked "
+                     "for the whole stay when it starts)",
+                     sc->unit[U->step_down_to].name);
+            return key_got(c, opt(c->usec[u], K_unit_step_down), why);
+        }
+        if (!U->visits) continue;
+        if (U->init_in_care > 0 || U->init_delayed > 0) {
+            struct doc_entry *e = opt(c->usec[u], K_unit_initial_occupancy);
+            if (!e) e = opt(c->usec[u], K_unit_initial_delayed);
+            if (!e && scs) e = opt(scs, K_scenario_initial);
+            snprintf(why, sizeof why,
+                     "expected no patients in visit-based unit %s at time 0 (their visits are "
+                     "not known: start it empty, or give initial_queue)",
+                     U->name);
+            return e ? key_fail(c, e, why)
+                     : failf(c, c->usec[u]->file, c->usec[u]->line, "[unit %s]: %s", U->name, why);
+        }
+        if (sc->chc.on && sc->chc.interim == (int)u)
+            return key_got(c, opt(doc_section(c->d, "chc"), K_chc_interim),
+                           "expected an interim unit that is not visit-based (an interim stay "
+                           "lasts until the CHC decision, after its visits were booked)");
+    }
+    for (size_t k = 0; k < sc->npatients; k++)
+        if (sc->unit[sc->patients[k].unit].visits) {
+            char why[FS_MSG_MAX];
+            snprintf(why, sizeof why,
+                     "expected no patients in visit-based unit %s at time 0 (their visits are "
+                     "not known: start it empty)",
+                     sc->unit[sc->patients[k].unit].name);
+            return key_got(c, opt(scs, K_scenario_patients), why);
+        }
+    return 0;
+}
+
 int check_loops(struct ctx *c) {
-    if (check_writable(c) || check_route_keys(c)) return -1;
+    if (check_writable(c) || check_route_keys(c) || check_visits(c)) return -1;
     const struct scenario *sc = c->sc;
     struct loop_graph g = {.nnodes = 2 * sc->nunits + sc->ntransfers + 1,
                            .below = FS_MIN_LOOP_STEP_DAYS};

@@ -593,11 +593,135 @@ static int unit_admission(struct ctx *c, struct doc_section *s, struct sc_unit *
     return 0;
 }
 
+/* ---- visit slots ------------------------------------------------------------------------------
+ */
+
+/* The keys of a visit-based unit other than the slots themselves: each needs the unit to be
+ * one (visit_slots or visit_slots_schedule). */
+static const enum sc_key visit_keys[] = {K_unit_visits_initial, K_unit_visits_final,
+                                         K_unit_visit_length, K_unit_double_handed};
+
+/* visits_initial or visits_final: whole visits a day, 1 to FS_MAX_VISITS_PER_DAY. */
+static int visits_a_day(struct ctx *c, struct doc_section *s, enum sc_key k, double dflt,
+                        double *v) {
+    struct doc_entry *e = opt(s, k);
+    *v = dflt;
+    if (!e) return 0;
+    if (parse_key(c, e, val_count, v)) return -1;
+    if (!(*v >= 1 && *v <= FS_MAX_VISITS_PER_DAY))
+        return key_got(c, e, "expected 1 to 96 visits a day (96: one every 15 minutes)");
+    return 0;
+}
+
+/* Each day's slots: visit_slots until the schedule's first row, then each row from its date
+ * (a day takes the value in force at its midnight), like capacity and capacity_schedule. */
+static int visit_days(struct ctx *c, struct doc_entry *slots_e, struct doc_entry *sched_e,
+                      struct sc_unit *u) {
+    double slots = 0, *days = NULL, *vals = NULL;
+    size_t n = 0;
+    char why[FS_MSG_MAX], first[11], start[11];
+    int rc = slots_e ? parse_key(c, slots_e, val_count, &slots) : 0;
+    if (rc == 0 && sched_e) {
+        rc = read_dated(c, sched_e, val_count, &days, &vals, &n);
+        if (rc == 0) {
+            val_format_date((long)days[0], first);
+            val_format_date(c->sc->start_day, start);
+        }
+        if (rc == 0 && days[0] <= (double)c->sc->start_day && slots_e) {
+            snprintf(why, sizeof why,
+                     "expected no visit_slots beside a visit_slots_schedule whose first row (%s) "
+                     "is on or before the start (%s): the schedule sets every day's slots, so "
+                     "this one would never apply",
+                     first, start);
+            rc = key_fail(c, slots_e, why);
+        } else if (rc == 0 && days[0] > (double)c->sc->start_day && !slots_e) {
+            snprintf(why, sizeof why,
+                     "expected a schedule that covers the start: its first row (%s) is after "
+                     "the start (%s) (add a row dated on or before the start, or give "
+                     "visit_slots for the days before the first row)",
+                     first, start);
+            rc = key_fail(c, sched_e, why);
+        }
+    }
+    if (rc == 0) {
+        u->nvdays = (size_t)ceil(c->sc->horizon);
+        u->vslots = fs_calloc(u->nvdays, sizeof *u->vslots);
+        size_t k = 0;
+        for (size_t d = 0; d < u->nvdays; d++) {
+            while (k < n && days[k] - (double)c->sc->start_day <= (double)d) slots = vals[k++];
+            u->vslots[d] = slots;
+        }
+    }
+    fs_free(days);
+    fs_free(vals);
+    return rc;
+}
+
+/* A visit-based unit (IPACS's pathway 1): its capacity is carer visits a day (visit_slots, or
+ * visit_slots_schedule's by date), each patient needing visits_initial visits a day falling
+ * linearly to visits_final over its episode, each visit_length long, double-handed (two
+ * carers) for a share double_handed of patients. Places are then unlimited: capacity and
+ * capacity_schedule are refused beside it, and so are what would change a stay after its
+ * visits were booked (a handover's time on an A&E, a step-down out of it). */
+static int unit_visits(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
+    struct doc_entry *slots_e = opt(s, K_unit_visit_slots),
+                     *sched_e = opt(s, K_unit_visit_slots_schedule), *e;
+    if (!slots_e && !sched_e) {
+        for (size_t i = 0; i < sizeof visit_keys / sizeof *visit_keys; i++)
+            if ((e = opt(s, visit_keys[i])))
+                return key_got(c, e,
+                               "expected visit_slots or visit_slots_schedule beside it (visits "
+                               "are booked against a visit-based unit's slots)");
+        return 0;
+    }
+    /* capacity = inf is what scenario.resolved.ini writes for it: not refused */
+    if ((e = opt(s, K_unit_capacity_schedule)) ||
+        (!isinf(u->capacity) && (e = opt(s, K_unit_capacity))))
+        return key_got(c, e,
+                       "expected no capacity on a visit-based unit (its capacity is its "
+                       "visit_slots a day; its places are unlimited)");
+    e = slots_e ? slots_e : sched_e;
+    if (u->kind == UNIT_AE)
+        return key_fail(c, e,
+                        "expected a unit that is not kind = ae (an A&E has cubicles, not visits)");
+    if ((e = opt(s, K_unit_step_down)))
+        return key_got(c, e,
+                       "expected no step_down from a visit-based unit (its visits are booked "
+                       "for the whole stay when it starts)");
+    u->visits = 1;
+    if (visits_a_day(c, s, K_unit_visits_initial, 1, &u->visits_initial) ||
+        visits_a_day(c, s, K_unit_visits_final, u->visits_initial, &u->visits_final))
+        return -1;
+    u->visit_length = 45.0 / (24 * 60);
+    if ((e = opt(s, K_unit_visit_length))) {
+        if (parse_key(c, e, val_duration, &u->visit_length)) return -1;
+        if (!(u->visit_length > 0 && u->visit_length <= 1))
+            return key_got(c, e, "expected a visit length above 0 and at most 1d");
+    }
+    if ((e = opt(s, K_unit_double_handed)) && parse_key(c, e, val_prob, &u->double_handed))
+        return -1;
+    if (visit_days(c, slots_e, sched_e, u)) return -1;
+    /* A patient needing more slots on one day than any day has would never start. */
+    double most = 0,
+           need = fmax(u->visits_initial, u->visits_final) * (u->double_handed > 0 ? 2 : 1);
+    for (size_t d = 0; d < u->nvdays; d++) most = fmax(most, u->vslots[d]);
+    if (need > most && most > 0) {
+        char why[FS_MSG_MAX];
+        snprintf(why, sizeof why,
+                 "expected slots for one patient's visits: a patient needs up to %g slots a day "
+                 "(visits_initial, visits_final, two for a double-handed visit) and no day has "
+                 "more than %g, so nobody would ever start",
+                 need, most);
+        return key_fail(c, slots_e ? slots_e : sched_e, why);
+    }
+    return 0;
+}
+
 /* ORDER: a unit's first bad key, in this order, is the one reported. */
 static int (*const unit_topics[])(struct ctx *, struct doc_section *, struct sc_unit *) = {
     unit_kind,    unit_places,    unit_stay,      unit_when_full, unit_patience, unit_costs,
     unit_readmit, unit_step_down, unit_ward,      unit_census,    unit_surge,    unit_front_door,
-    unit_levels,  unit_discharge, unit_admission, unit_outbreaks,
+    unit_levels,  unit_discharge, unit_admission, unit_outbreaks, unit_visits,
 };
 
 int build_unit(struct ctx *c, struct doc_section *s, struct sc_unit *u) {

@@ -27,6 +27,13 @@ static const char *file(const char *name, const char *text) {
     "[arrivals a]\nto = ward\nrate = 10/d\n\n"                                                     \
     "[unit ward]\ncapacity = 20\nstay = exp(2d)\n"
 
+/* BASE's unit without places: a home-care unit, for a visit-based unit's keys (the same line
+ * numbers as BASE's). */
+#define VBASE                                                                                      \
+    "[scenario]\nhorizon = 100d\n\n"                                                               \
+    "[arrivals a]\nto = ward\nrate = 10/d\n\n"                                                     \
+    "[unit ward]\nkind = home_care\nstay = exp(2d)\n"
+
 /* BASE with a schedule's capacity instead of capacity = 20 (the same lines, so the same line
  * numbers in messages): a schedule that covers the start leaves capacity no day to apply. */
 #define BASE_SCHED                                                                                 \
@@ -67,6 +74,8 @@ static int setup(void **s) {
     snprintf(fifo, sizeof fifo, "%s/pipe.csv", dir);
     if (mkfifo(fifo, 0600) != 0) return -1;
     file("badsched.csv", "date,capacity\n2025-03-01,10\n01/04/2025,12\n");
+    file("late.csv", "date,slots\n2025-03-01,10\n");
+    file("early.csv", "date,slots\n2025-01-01,10\n2025-03-01,20\n");
     char week[1024] = "", zeros[1024] = "";
     for (int h = 0; h < 168; h++) {
         strcat(week, h % 24 >= 9 && h % 24 < 17 ? "1\n" : "0\n");
@@ -181,6 +190,23 @@ static void extends_and_overrides(void **s) {
     assert_close(sc->unit[0].capacity, 30, 0);
     assert_int_equal(sc->unit[0].when_full, FULL_LOSE);
     assert_int_equal(sc->nunits, 2);
+    scenario_free(sc);
+
+    /* A visit-based unit's keys read back (the others' defaults: tests/test_visits.c) */
+    file("early.csv", "date,slots\n2025-01-01,10\n2025-03-01,20\n");
+    sc = load("visits.ini", VBASE "visit_slots_schedule = early.csv\nvisits_initial = 4\n"
+                                  "visits_final = 2\nvisit_length = 30m\ndouble_handed = 0.25\n");
+    assert_non_null(sc);
+    assert_int_equal(sc->unit[0].visits, 1);
+    assert_close(sc->unit[0].visits_initial, 4, 0);
+    assert_close(sc->unit[0].visits_final, 2, 0);
+    assert_close(sc->unit[0].visit_length, 30.0 / 1440, 1e-15);
+    assert_close(sc->unit[0].double_handed, 0.25, 0);
+    assert_int_equal(sc->unit[0].nvdays, 100);
+    assert_close(sc->unit[0].vslots[0], 10, 0);  /* 2025-01-06 */
+    assert_close(sc->unit[0].vslots[53], 10, 0); /* 2025-02-28 */
+    assert_close(sc->unit[0].vslots[54], 20, 0); /* 2025-03-01 */
+    assert_true(isinf(sc->unit[0].capacity));
     scenario_free(sc);
 
     const char *sets[] = {"ward.capacity=inf", "scenario.horizon=730d", "a.rate=2/h"};
@@ -798,6 +824,58 @@ static const struct bad_input bad_inputs[] = {
      BASE "outbreak_rate = 6/y\noutbreak_beds = fixed(6h)\noutbreak_duration = exp(5d)\n",
      "12: outbreak_beds: expected a distribution of places, numbers without a unit (like fixed(6) "
      "or uniform(3.5, 12.5)), got 'fixed(6h)'"},
+    /* Visit-based units (visit_slots): tests/test_visits.c */
+    {"a visit key without visit slots is refused", "v_noslots.ini", VBASE "visits_initial = 4\n",
+     "11: visits_initial: expected visit_slots or visit_slots_schedule beside it (visits are "
+     "booked against a visit-based unit's slots), got '4'"},
+    {"a capacity beside visit slots is refused", "v_cap.ini", BASE "visit_slots = 100\n",
+     "9: capacity: expected no capacity on a visit-based unit (its capacity is its visit_slots a "
+     "day; its places are unlimited), got '20'"},
+    {"visit slots that are not a count are refused", "v_lots.ini", VBASE "visit_slots = lots\n",
+     "11: visit_slots: expected a whole number >= 0 or 'inf', got 'lots'"},
+    {"no visits a day is refused", "v_zero.ini", VBASE "visit_slots = 100\nvisits_initial = 0\n",
+     "12: visits_initial: expected 1 to 96 visits a day (96: one every 15 minutes), got '0'"},
+    {"a final visits a day above 96 is refused", "v_many.ini",
+     VBASE "visit_slots = 1000\nvisits_final = 200\n",
+     "12: visits_final: expected 1 to 96 visits a day (96: one every 15 minutes), got '200'"},
+    {"a visit longer than a day is refused", "v_long.ini",
+     VBASE "visit_slots = 100\nvisit_length = 2d\n",
+     "12: visit_length: expected a visit length above 0 and at most 1d, got '2d'"},
+    {"a double-handed share above 1 is refused", "v_share.ini",
+     VBASE "visit_slots = 100\ndouble_handed = 1.5\n",
+     "12: double_handed: expected a probability "
+     "between 0 and 1, got '1.5'"},
+    {"a patient needing more slots than any day has is refused", "v_fit.ini",
+     VBASE "visit_slots = 7\nvisits_initial = 4\ndouble_handed = 0.1\n",
+     "11: visit_slots: expected slots for one patient's visits: a patient needs up to 8 slots a "
+     "day (visits_initial, visits_final, two for a double-handed visit) and no day has more than "
+     "7, so nobody would ever start"},
+    {"visit slots on an A&E are refused", "v_ae.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nkind = ae\n"
+     "stay = exp(2h)\nvisit_slots = 100\n",
+     "9: visit_slots: expected a unit that is not kind = ae (an A&E has cubicles, not visits)"},
+    {"a step-down out of a visit-based unit is refused", "v_sdout.ini",
+     VBASE "visit_slots = 100\nstep_down = other 0.5 at 0.5\n[unit other]\nstay = exp(1d)\n",
+     "12: step_down: expected no step_down from a visit-based unit (its visits are booked for the "
+     "whole stay when it starts), got 'other 0.5 at 0.5'"},
+    {"a step-down into a visit-based unit is refused", "v_sdin.ini",
+     BASE "step_down = hc 0.5 at 0.5\n[unit hc]\nstay = exp(1d)\nvisit_slots = 10\n",
+     "11: step_down: expected no step-down into visit-based unit hc (its visits are booked for the "
+     "whole stay when it starts), got 'hc 0.5 at 0.5'"},
+    {"a census in a visit-based unit is refused", "v_census.ini",
+     VBASE "visit_slots = 100\ninitial_occupancy = 5\n",
+     "12: initial_occupancy: expected no patients in visit-based unit ward at time 0 (their visits "
+     "are not known: start it empty, or give initial_queue)"},
+    {"a visit schedule after the start without visit slots is refused", "v_late.ini",
+     VBASE "visit_slots_schedule = late.csv\n",
+     "11: visit_slots_schedule: expected a schedule that covers the start: its first row "
+     "(2025-03-01) is after the start (2025-01-06) (add a row dated on or before the start, or "
+     "give visit_slots for the days before the first row)"},
+    {"visit slots beside a schedule covering the start are refused", "v_both.ini",
+     VBASE "visit_slots = 100\nvisit_slots_schedule = early.csv\n",
+     "11: visit_slots: expected no visit_slots beside a visit_slots_schedule whose first row "
+     "(2025-01-01) is on or before the start (2025-01-06): the schedule sets every day's slots, so "
+     "this one would never apply"},
     {"a priority out of range is refused", "prio_range.ini",
      "[scenario]\nhorizon = 100d\n[group g]\nshare = 1\npriority = 101\n"
      "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",

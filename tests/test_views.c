@@ -94,10 +94,10 @@ static void every_metric_is_reported_and_counts_something(void **s) {
 /* ---- the three views agree ---------------------------------------------------------------- */
 
 /* everything.ini's units, groups, replications and report window [W0, H). */
-static const char *const units[] = {"ae",        "acute", "reablement", "eab",
-                                    "care_home", "vw",    "d2a",        "nursing_home"};
+static const char *const units[] = {"ae", "acute", "reablement", "eab",         "care_home",
+                                    "vw", "d2a",   "domcare",    "nursing_home"};
 static const char *const groups[] = {"frail", "other"};
-enum { NU = 8, NG = 2, NREP = 2 };
+enum { NU = 9, NG = 2, NREP = 2 };
 static const double W0 = 30, H = 200;
 
 /* Per (replication, unit, group or NG for all): what the time series reports, as its name
