@@ -184,6 +184,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         if (sc->unit[i].visits) {
             U->vused = fs_calloc(sc->unit[i].nvdays + 1, sizeof *U->vused);
             U->vvisits = fs_calloc(sc->unit[i].nvdays + 1, sizeof *U->vvisits);
+            U->extras |= UX_VISITS;
             visits = 1;
         }
         tw_init(&U->q_tw, 0, 0);

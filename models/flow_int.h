@@ -95,7 +95,8 @@ enum {
     UX_HIST = 2,     /* board measures: occupancy_p95's histogram */
     UX_CORRIDOR = 4, /* corridor_capacity > 0 */
     UX_PRIO = 8,     /* the scenario has priorities: the queue is ranked (rep ptail) */
-    UX_FENCE = 16    /* a stream's ring_fence keeps places of it (unit_rt occ_fenced) */
+    UX_FENCE = 16,   /* a stream's ring_fence keeps places of it (unit_rt occ_fenced) */
+    UX_VISITS = 32   /* visit-based (sc_unit visits): admission books visit slots (vused) */
 };
 
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
@@ -163,11 +164,11 @@ struct patient {
     double t_assess;     /* start of that assessment */
     /* Visit-based units (flow_units.c, "visit slots"): the stay drawn for unit vfor - 1 (0:
      * none drawn) before it starts there, to test whether its visits fit, and its carers a
-     * visit there (1, or 2 double-handed); vpre: begin_stay takes vstay rather than drawing;
+     * visit there (1, or 2 double-handed), which begin_stay takes rather than drawing one;
      * vcar_in: its carers a visit in the visit-based unit it is in now. */
     double vstay;
     int32_t vfor;
-    uint8_t vcarers, vcar_in, vpre;
+    uint8_t vcarers, vcar_in;
 };
 
 /* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put

@@ -68,13 +68,10 @@ static __attribute__((noinline)) double ward_stay(struct rep *r, uint32_t id, in
  * and left out of line it cost M1 3% more instructions (callgrind). */
 static inline void begin_stay(struct rep *r, uint32_t id, int u) {
     struct patient *p = &r->p[id];
-    double stay;
-    if (__builtin_expect(p->vpre, 0)) { /* drawn to book its visits (flow_units.c) */
-        stay = p->vstay;
-        p->vpre = 0;
-    } else {
-        stay = dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
-    }
+    /* at a visit-based unit, drawn to book its visits (flow_units.c, visit_book) */
+    double stay = __builtin_expect(r->u[u].extras & UX_VISITS, 0)
+                      ? p->vstay
+                      : dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
     const struct sc_unit *su = &r->sc->unit[u];
     if (__builtin_expect(p->ambulance == AMB_HANDING_OVER, 0)) {
         /* The handover takes its own time in the cubicle before the A&E stay begins: the

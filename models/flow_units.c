@@ -240,7 +240,7 @@ static void visit_episode(const struct rep *r, const struct patient *p, double *
 
 /* Do the patient's visits fit in u's free slots on every day of its episode (days after the
  * horizon are not booked)? */
-static int visit_fits(struct rep *r, int u, struct patient *p) {
+static __attribute__((noinline)) int visit_fits(struct rep *r, int u, struct patient *p) {
     const struct sc_unit *su = &r->sc->unit[u];
     const struct unit_rt *U = &r->u[u];
     visit_prepare(r, u, p);
@@ -265,7 +265,7 @@ static int visit_may_start(struct rep *r, int u, struct patient *p) {
 
 /* The patient starts in u: its episode's slots are booked (also where they did not fit: a
  * patient routed back to its own unit keeps its place), and begin_stay takes the stay drawn. */
-static void visit_book(struct rep *r, int u, struct patient *p) {
+static __attribute__((noinline)) void visit_book(struct rep *r, int u, struct patient *p) {
     const struct sc_unit *su = &r->sc->unit[u];
     struct unit_rt *U = &r->u[u];
     visit_prepare(r, u, p);
@@ -278,13 +278,13 @@ static void visit_book(struct rep *r, int u, struct patient *p) {
         U->vvisits[d] += v;
     }
     p->vcar_in = p->vcarers;
-    p->vpre = 1;
     p->vfor = 0;
 }
 
 /* A patient delayed in its place after its episode still has visits, at its final rate:
  * booked each midnight it begins there (units_on_visit_day). */
-static void visit_bridge(struct rep *r, int u, const struct patient *p, int d) {
+static __attribute__((noinline)) void visit_bridge(struct rep *r, int u, const struct patient *p,
+                                                   int d) {
     struct unit_rt *U = &r->u[u];
     double v = r->sc->unit[u].visits_final;
     U->vbridge_slots += d * p->vcar_in * v;
@@ -299,19 +299,27 @@ void units_on_visit_day(struct rep *r, int u) {
     U->vvisits[d] += U->vbridge_visits;
 }
 
+/* A free place at a fenced or visit-based door: may this patient take it? (One test of the
+ * unit's flags for the rest: a door without either pays nothing more.) */
+static __attribute__((noinline)) int door_lets(struct rep *r, int d, struct patient *p) {
+    const struct unit_rt *D = &r->u[d];
+    return (!(D->extras & UX_FENCE) || fence_lets(r, d, p)) &&
+           (!(D->extras & UX_VISITS) || visit_may_start(r, d, p));
+}
+
 /* A patient refused by a service is delayed "rejected" from then on, whatever it waits for
  * next, but for a choice of care home after a re-offer is accepted (its own NHS reason). */
 void units_delay_begin(struct rep *r, int u, struct patient *p, enum delay why, int target) {
     if (p->rejected && why != D_CHOICE) why = D_REJECTED;
     p->delay = (uint8_t)why;
     r->u[u].delayed++;
-    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_bridge(r, u, p, +1);
+    if (__builtin_expect(r->u[u].extras & UX_VISITS, 0)) visit_bridge(r, u, p, +1);
     rec_delay_began(r, u, p, target);
 }
 
 void units_delay_end(struct rep *r, int u, struct patient *p) {
     r->u[u].delayed--;
-    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_bridge(r, u, p, -1);
+    if (__builtin_expect(r->u[u].extras & UX_VISITS, 0)) visit_bridge(r, u, p, -1);
     rec_delay_ended(r, u, p);
     p->delay = D_NONE;
 }
@@ -421,7 +429,7 @@ void units_leave(struct rep *r, int u, struct patient *p, int next) {
 
 static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct patient *p = &r->p[id];
-    if (__builtin_expect(r->u[u].vused != NULL, 0)) visit_book(r, u, p);
+    if (__builtin_expect(r->u[u].extras & UX_VISITS, 0)) visit_book(r, u, p);
     units_occ_add(r, u, +1, p);
     p->unit = u;
     p->target = -1;
@@ -469,9 +477,14 @@ void units_offer(struct rep *r, int u) {
     r->offering = u;
 }
 
-/* The first patient in u's queue a freed place may go to under its ring-fence, taken out of
- * the queue, or NONE (out of line: only fenced units come here). */
-static __attribute__((noinline)) uint32_t fence_take(struct rep *r, int u) {
+/* The patient in u's queue a freed place goes to at a fenced or visit-based unit, taken out
+ * of the queue, or NONE: the first its ring-fence lets in; at a visit-based unit the head,
+ * when its visits fit (TAKE_HEAD: the caller dequeues it, so that dequeue keeps one caller
+ * and stays inline). Out of line: only such units come here. */
+#define TAKE_HEAD (NONE - 1)
+static __attribute__((noinline)) uint32_t special_take(struct rep *r, int u) {
+    if ((r->u[u].extras & UX_VISITS) && !visit_fits(r, u, &r->p[r->u[u].qhead])) return NONE;
+    if (!(r->u[u].extras & UX_FENCE)) return TAKE_HEAD;
     uint32_t id = fence_first(r, u);
     if (id != NONE) units_queue_remove(r, u, id);
     return id;
@@ -480,15 +493,13 @@ static __attribute__((noinline)) uint32_t fence_take(struct rep *r, int u) {
 uint32_t units_offer_next(struct rep *r, int *to) {
     for (;;) {
         int v = r->offering;
-        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed &&
-            (!r->u[v].vused || visit_fits(r, v, &r->p[r->u[v].qhead]))) {
-            uint32_t id;
-            if (__builtin_expect(r->u[v].extras & UX_FENCE, 0)) {
-                id = fence_take(r, v);
+        if (v >= 0 && r->u[v].qlen > 0 && r->u[v].occ < r->u[v].cap && !r->u[v].closed) {
+            uint32_t id = TAKE_HEAD;
+            if (__builtin_expect(r->u[v].extras & (UX_FENCE | UX_VISITS), 0)) {
+                id = special_take(r, v);
                 if (id == NONE) goto next_unit; /* nobody waiting may take it */
-            } else {
-                id = dequeue(r, v);
             }
+            if (id == TAKE_HEAD) id = dequeue(r, v);
             int src = move_in(r, id, v);
             if (src >= 0) {
                 push_offer(r, src);
@@ -547,8 +558,8 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
             units_leave(r, d, p, d);
             back = d;
         }
-        if (D->occ < D->cap && !D->closed && (!(D->extras & UX_FENCE) || fence_lets(r, d, p)) &&
-            (!D->vused || visit_may_start(r, d, p))) {
+        if (D->occ < D->cap && !D->closed &&
+            (!(D->extras & (UX_FENCE | UX_VISITS)) || door_lets(r, d, p))) {
             int src = move_in(r, id, d);
             *freed = src >= 0 ? src : back;
             return d;
