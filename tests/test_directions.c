@@ -220,6 +220,23 @@ static void winter_board_escalation(void **s) {
     assert_close(sum, 182, 1e-6);
 }
 
+/* The home-care hours case (scenarios/home-care-hours): visits bought where the queue is
+ * (reablement) clear acute delays; the same visits in long-term care, which has little queue,
+ * change them by less, and stand partly idle. */
+static void home_care_hours(void **s) {
+    (void)s;
+    const char *base = variant("scenarios/home-care-hours/baseline.ini", "e2e_hc", "");
+    const char *reab = variant("scenarios/home-care-hours/more-reablement.ini", "e2e_hcr", "");
+    const char *dom = variant("scenarios/home-care-hours/more-domcare.ini", "e2e_hcd", "");
+    moves(base, reab, "acute", "delayed_days", -1);
+    moves(base, reab, "reablement", "visit_slots_used_pct", -1);
+    moves(base, dom, "domcare", "visit_slots_used_pct", -1);
+    struct tu_row b, c; /* the reablement hours' acute delays below the other's interval */
+    tu_summary(reab, "acute", "delayed_days", &b);
+    tu_summary(dom, "acute", "delayed_days", &c);
+    assert_true(b.hi < c.lo);
+}
+
 static void slower_eab_assessment(void **s) {
     (void)s;
     const char *sc = "tests/scenarios/eab_referrals.ini";
@@ -470,6 +487,7 @@ int main(void) {
         cmocka_unit_test(seven_day_discharging),
         cmocka_unit_test(winter_board_plans),
         cmocka_unit_test(virtual_ward_case),
+        cmocka_unit_test(home_care_hours),
         cmocka_unit_test(winter_board_escalation),
         cmocka_unit_test(winter_plan_relieves_ae),
         cmocka_unit_test(slower_eab_assessment),
