@@ -146,6 +146,13 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
             return -1;
         if (!(a->cancel_above > 0))
             return key_got(c, ce, "expected a share of the places above 0, like 0.95");
+        /* cancelled again at each return while the unit is full: a delay near 0 would bring the
+         * patient back at the same instant, the unit as full, for ever (the loop rule's minute,
+         * models/limits.h) */
+        if (!(dist_mean(&a->rebook_after) >= FS_MIN_LOOP_STEP_DAYS))
+            return key_got(c, re,
+                           "expected a rebooking delay of at least 1m on average (a patient "
+                           "cancelled and back at once would be cancelled for ever)");
     }
     if ((e = opt(s, K_arrivals_ring_fence))) {
         if (parse_key(c, e, val_count, &a->ring_fence)) return -1;

@@ -676,6 +676,11 @@ static const struct bad_input bad_inputs[] = {
     {"a missing table is refused, naming it", "nofile.ini",
      BASE "capacity_schedule = missing.csv\n",
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},
+    {"a rebooking delay of nothing is refused", "rebook0.ini",
+     "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ward\nrate = 10/d\ncancel_above = 0.5\n"
+     "rebook_after = fixed(0)\n[unit ward]\ncapacity = 5\nstay = exp(2d)\n",
+     "7: rebook_after: expected a rebooking delay of at least 1m on average (a patient cancelled "
+     "and back at once would be cancelled for ever), got 'fixed(0)'"},
     {"a ward's avoided share above 1 is refused", "avoids_share.ini",
      BASE "avoids = acute 1.5\n[unit acute]\nstay = exp(1d)\n",
      "11: avoids: expected a probability between 0 and 1, got '1.5'"},
