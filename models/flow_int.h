@@ -96,7 +96,9 @@ enum {
     UX_CORRIDOR = 4, /* corridor_capacity > 0 */
     UX_PRIO = 8,     /* the scenario has priorities: the queue is ranked (rep ptail) */
     UX_FENCE = 16,   /* a stream's ring_fence keeps places of it (unit_rt occ_fenced) */
-    UX_VISITS = 32   /* visit-based (sc_unit visits): admission books visit slots (vused) */
+    UX_VISITS = 32,  /* visit-based (sc_unit visits): admission books visit slots (vused) */
+    UX_LINKED = 64   /* a patience: its queue is doubly linked (patient qprev), so that giving
+                      * up is one step, not a walk of the queue (an 80,000 waiting list) */
 };
 
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
@@ -133,13 +135,15 @@ struct patient {
     uint32_t stamp;   /* bumped when the record is recycled: stale events are ignored */
     uint32_t qstamp;  /* bumped each time it joins a queue: a stale patience event is ignored */
     uint8_t state;
-    uint8_t ambulance; /* arrived by ambulance and not yet handed over to an A&E cubicle (1),
-                        * or in a cubicle with its handover under way (AMB_HANDING_OVER) */
-    uint8_t delay;     /* enum delay, while delayed in unit */
-    uint8_t group;     /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
-    uint8_t prank;     /* its priority's rank, 0 the highest (scenario nprio > 1 only) */
-    uint64_t number;   /* 1, 2, ... in order of arrival, for the patient log */
-    uint8_t rejected;  /* refused by a service since its stay here ended */
+    uint8_t ambulance;        /* arrived by ambulance and not yet handed over to an A&E cubicle (1),
+                               * or in a cubicle with its handover under way (AMB_HANDING_OVER) */
+    uint8_t delay;            /* enum delay, while delayed in unit */
+    uint8_t group;            /* case-mix group (0 when the scenario has none): FS_MAX_GROUPS fit */
+    uint8_t prank;            /* its priority's rank, 0 the highest (scenario nprio > 1 only) */
+    uint8_t vcarers, vcar_in; /* visit-based units: see vstay below */
+    uint32_t qprev;   /* the patient before it in its queue (UX_LINKED units only), or NONE */
+    uint64_t number;  /* 1, 2, ... in order of arrival, for the patient log */
+    uint8_t rejected; /* refused by a service since its stay here ended */
     /* CHC: considered for this episode; assessed after discharge, in the interim unit */
     uint8_t chc_done, chc_d2a;
     uint8_t corridor;    /* enum corridor: blocked in an A&E with corridor spaces */
@@ -152,6 +156,7 @@ struct patient {
                           * its discharge hour: step_down_waits); 0 otherwise */
     uint16_t departs;    /* departures begun from units with internal delays or discharge hours:
                           * keys their own streams */
+    int32_t vfor;        /* visit-based units: see vstay below */
     uint32_t offers;     /* offers made to p->assess_to in this assessment (a [transfer]'s
                           * re-offers): keys the re-offers' own streams */
     int32_t assess_to;   /* the unit it is being assessed for */
@@ -167,8 +172,6 @@ struct patient {
      * visit there (1, or 2 double-handed), which begin_stay takes rather than drawing one;
      * vcar_in: its carers a visit in the visit-based unit it is in now. */
     double vstay;
-    int32_t vfor;
-    uint8_t vcarers, vcar_in;
 };
 
 /* The loader refuses more groups than a patient's one byte can tell apart (300 groups once put

@@ -75,8 +75,24 @@ static void unrank(struct rep *r, int u, uint32_t id, uint32_t prev) {
 
 static void enqueue(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
-    if (__builtin_expect(U->extras & UX_PRIO, 0)) {
-        enqueue_ranked(r, u, id);
+    if (__builtin_expect(U->extras & (UX_PRIO | UX_LINKED), 0)) {
+        /* the one before id once it is in: the tail's (appended) or the successor's qprev */
+        uint32_t tail = U->qtail;
+        if (U->extras & UX_PRIO) {
+            enqueue_ranked(r, u, id);
+        } else {
+            r->p[id].link = NONE;
+            if (tail == NONE)
+                U->qhead = id;
+            else
+                r->p[tail].link = id;
+            U->qtail = id;
+        }
+        if (U->extras & UX_LINKED) {
+            uint32_t next = r->p[id].link;
+            r->p[id].qprev = U->qhead == id ? NONE : next == NONE ? tail : r->p[next].qprev;
+            if (next != NONE) r->p[next].qprev = id;
+        }
     } else {
         r->p[id].link = NONE;
         if (U->qtail == NONE)
@@ -89,21 +105,27 @@ static void enqueue(struct rep *r, int u, uint32_t id) {
     rec_queue(r, u, &r->p[id], +1);
 }
 
-/* A linear walk: giving up is rare beside joining and leaving, and the queue stays singly
- * linked and small. */
+/* A patient gives up (patience) or is taken out of turn (a ring-fence): one step at a unit
+ * with a patience, whose queue is doubly linked (an 80,000 waiting list giving up one by one
+ * walked it each time), else a linear walk. */
 void units_queue_remove(struct rep *r, int u, uint32_t id) {
     struct unit_rt *U = &r->u[u];
-    uint32_t prev = NONE, k = U->qhead;
-    while (k != id) {
-        FS_ASSERT(k != NONE);
-        prev = k;
-        k = r->p[k].link;
+    uint32_t prev = NONE, next = r->p[id].link;
+    if (U->extras & UX_LINKED) {
+        prev = r->p[id].qprev;
+        FS_INVARIANT(prev == NONE ? U->qhead == id : r->p[prev].link == id);
+        if (next != NONE) r->p[next].qprev = prev;
+    } else {
+        for (uint32_t k = U->qhead; k != id; k = r->p[k].link) {
+            FS_ASSERT(k != NONE);
+            prev = k;
+        }
     }
     if (r->ptail) unrank(r, u, id, prev);
     if (prev == NONE)
-        U->qhead = r->p[id].link;
+        U->qhead = next;
     else
-        r->p[prev].link = r->p[id].link;
+        r->p[prev].link = next;
     if (U->qtail == id) U->qtail = prev;
     U->qlen--;
     r->p[id].vfor = 0; /* it gave up: a stay drawn for u is not its stay */
@@ -113,7 +135,10 @@ void units_queue_remove(struct rep *r, int u, uint32_t id) {
 static uint32_t dequeue(struct rep *r, int u) {
     struct unit_rt *U = &r->u[u];
     uint32_t id = U->qhead;
-    if (__builtin_expect(U->extras & UX_PRIO, 0)) unrank(r, u, id, NONE);
+    if (__builtin_expect(U->extras & (UX_PRIO | UX_LINKED), 0)) {
+        if (U->extras & UX_PRIO) unrank(r, u, id, NONE);
+        if ((U->extras & UX_LINKED) && r->p[id].link != NONE) r->p[r->p[id].link].qprev = NONE;
+    }
     U->qhead = r->p[id].link;
     if (U->qhead == NONE) U->qtail = NONE;
     U->qlen--;
