@@ -101,6 +101,19 @@ enum {
                       * up is one step, not a walk of the queue (an 80,000 waiting list) */
 };
 
+/* A patient's ward bits (patient ward; flow_pathways.c, "virtual wards"): at the door of a ward
+ * with avoids, whether it would otherwise have been admitted (drawn) and that the door saw it;
+ * its stay there ends in escalation; it came by step-down, by a divert from a full unit
+ * (flow_units.c: a patient bound for a full unit would have been admitted), or by escalation
+ * from another ward. */
+enum {
+    WARD_AVOIDS = 1,
+    WARD_ESCALATES = 2,
+    WARD_STEPPED = 4,
+    WARD_DIVERTED = 8,
+    WARD_ESCALATED_IN = 16
+};
+
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
 #define AMB_HANDING_OVER 2
 
@@ -484,10 +497,11 @@ void rec_left(struct rep *r, int u, const struct patient *p, int next);
 void rec_trolley(struct rep *r, int u, const struct patient *p);
 /* A step-down from u to v, saving `rest` days of u's stay. */
 void rec_step_down(struct rep *r, int u, int v, double rest);
-/* Ward u admitted a step-up who avoids an admission saving `days` (avoids), or ended a stay
- * early to escalate the patient (escalate_to). */
-void rec_ward_avoided(struct rep *r, int u, double days);
-void rec_ward_escalated(struct rep *r, int u);
+/* Ward u admitted a step-up who avoids an admission (avoids: n = 1, saving `days`), or ended a
+ * stay early to escalate the patient (escalate_to), which, into the unit it avoids, is an
+ * admission after all (n = -1, days the mean stay it brings back; else 0 and 0). */
+void rec_ward_avoided(struct rep *r, int u, double n, double days);
+void rec_ward_escalated(struct rep *r, int u, double n, double days);
 /* An internal delay in unit u ended; it had lasted over 48 hours. */
 void rec_internal_ended(struct rep *r, int u, int over_48h);
 /* Patient p gave up waiting for unit u (it joined the queue at p->t_queued). */

@@ -31,10 +31,6 @@ static uint8_t draw_group(const struct scenario *sc, struct rng *g) {
 
 /* ---- virtual wards ------------------------------------------------------------------------ */
 
-/* p->ward: the step-up would otherwise have been admitted (avoids); its stay here ends in
- * escalation (escalate_to). */
-enum { WARD_AVOIDS = 1, WARD_ESCALATES = 2 };
-
 /* A ward's draw for patient p at unit u: its own stream keyed by (patient, unit, its arrivals
  * at wards so far, which draw), so that giving a ward avoids or escalate_to moves no other draw
  * and a variant with fewer ward places draws the same (common random numbers). */
@@ -46,18 +42,21 @@ static double ward_uniform(const struct rep *r, const struct patient *p, int u, 
     return rng_uniform(&g);
 }
 
-/* Patient id begins a stay of `stay` days in ward u (ward_rules): whether it ends in
- * escalation is drawn now, and an avoided admission counted now unless it does (the patient is
- * admitted after all). Returns the stay, cut to the escalation point. */
+/* Patient id begins a stay of `stay` days in ward u (ward_rules). At a ward with avoids, a
+ * step-up that would otherwise have been admitted (drawn at the door; certain for one
+ * diverted from a full unit or escalated from another ward) is an avoided admission, saving
+ * the avoided unit's mean stay, counted now; step-downs are not. Whether the stay ends in
+ * escalation is drawn now too. Returns the stay, cut to the escalation point. */
 static __attribute__((noinline)) double ward_stay(struct rep *r, uint32_t id, int u, double stay) {
     struct patient *p = &r->p[id];
     const struct sc_unit *su = &r->sc->unit[u];
+    if (su->avoids >= 0 && (p->ward & (WARD_AVOIDS | WARD_DIVERTED)) && !(p->ward & WARD_STEPPED))
+        rec_ward_avoided(r, u, +1, su->g[p->group].avoided_stay);
+    p->ward = 0;
     if (su->escalate_to >= 0 && ward_uniform(r, p, u, 1) < su->escalate_share) {
         p->ward = WARD_ESCALATES;
         return stay * su->escalate_at;
     }
-    if (p->ward & WARD_AVOIDS) rec_ward_avoided(r, u, su->g[p->group].avoided_stay);
-    p->ward = 0;
     return stay;
 }
 
@@ -140,7 +139,7 @@ void path_on_step_down(struct rep *r, uint32_t id) {
         /* step_down_stay = own: a stay of the ward's own (the rest of this one was saved all
          * the same); a ward's escalation applies to step-downs as to step-ups */
         p->wardvisits++;
-        p->ward = 0;
+        p->ward = WARD_STEPPED;
         if (r->sc->unit[u].step_down_own) /* drawn here: a second call of begin_stay would
                                            * take it out of line (M1 +0.8% instructions) */
             rest = dist_sample(&r->sc->unit[vw].g[p->group].stay, &p->rng);
@@ -208,9 +207,11 @@ static __attribute__((noinline)) int ward_door(struct rep *r, uint32_t id, int d
     struct patient *p = &r->p[id];
     const struct sc_unit *su = &r->sc->unit[d];
     p->wardvisits++;
+    int escalated = p->ward & WARD_ESCALATED_IN;
     p->ward = 0;
     if (su->avoids < 0 || p->unit == d) return 0; /* none, or a new stay in its own place */
-    if (ward_uniform(r, p, d, 0) < su->avoids_share) {
+    /* escalated from another ward: deteriorating, it would have been admitted */
+    if (escalated || ward_uniform(r, p, d, 0) < su->avoids_share) {
         p->ward = WARD_AVOIDS;
         return 0;
     }
@@ -565,9 +566,13 @@ void path_on_end_stay(struct rep *r, uint32_t id) {
     if (__builtin_expect(p->ward & WARD_ESCALATES, 0)) {
         /* Escalated: to escalate_to's door at once, as an emergency (no assessment, no wait
          * for a discharge hour); if it is full the patient waits in its place here. */
-        p->ward = 0;
-        rec_ward_escalated(r, p->unit);
-        arrive(r, id, r->sc->unit[p->unit].escalate_to);
+        const struct sc_unit *su = &r->sc->unit[p->unit];
+        p->ward = WARD_ESCALATED_IN;
+        /* an admission to the unit the ward avoids after all: one fewer avoided, its stay
+         * not saved (the ward's own stream of them, whoever they were) */
+        rec_ward_escalated(r, p->unit, su->escalate_to == su->avoids ? -1 : 0,
+                           su->escalate_to == su->avoids ? su->g[p->group].avoided_stay : 0);
+        arrive(r, id, su->escalate_to);
         return;
     }
     if (p->chc_d2a) {

@@ -477,13 +477,15 @@ void rec_step_down(struct rep *r, int u, int v, double rest) {
     r->win[v].arrivals++;
 }
 
-void rec_ward_avoided(struct rep *r, int u, double days) {
-    r->win[u].avoided++;
+void rec_ward_avoided(struct rep *r, int u, double n, double days) {
+    r->win[u].avoided += n;
     r->win[u].saved += days;
 }
 
-void rec_ward_escalated(struct rep *r, int u) {
+void rec_ward_escalated(struct rep *r, int u, double n, double days) {
     r->win[u].ward_escalations++;
+    r->win[u].avoided += n;
+    r->win[u].returned += days;
 }
 
 void rec_reneged(struct rep *r, int u, const struct patient *p) {

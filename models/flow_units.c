@@ -616,6 +616,7 @@ int units_arrive(struct rep *r, uint32_t id, int d, int *freed) {
         }
         case FULL_DIVERT:
             p->vfor = 0; /* sent on: a stay drawn for d is not its stay there */
+            p->ward |= WARD_DIVERTED;
             d = sc->unit[d].divert;
             break;
         }

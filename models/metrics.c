@@ -600,13 +600,16 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = w->saved / length;
             break;
         case MET_AVOIDED_ADMISSIONS:
-            v = (double)w->avoided / length;
+            v = w->avoided / length;
             break;
         case MET_WARD_ESCALATIONS:
             v = (double)w->ward_escalations / length;
             break;
+        case MET_NET_BED_DAYS_SAVED:
+            v = (w->saved - w->returned) / length;
+            break;
         case MET_COST_PER_BED_DAY_SAVED:
-            v = ratio(unit_cost(&sc->unit[s->unit], w), w->saved);
+            v = ratio(unit_cost(&sc->unit[s->unit], w), w->saved - w->returned);
             break;
         case MET_SURGE_HOURS:
             v = 24 * w->surge_area / length;
@@ -618,7 +621,8 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             v = w->closed_area / length;
             break;
         case MET_VISIT_SLOTS_USED_PCT:
-            v = 100.0 * ratio(w->visit_used_in, w->visit_slots);
+            /* of unlimited slots no share is used: empty, not 0 */
+            v = isinf(w->visit_slots) ? NAN : 100.0 * ratio(w->visit_used_in, w->visit_slots);
             break;
         case MET_VISITS:
             v = ratio(w->visit_visits, (double)w->visit_days);

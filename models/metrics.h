@@ -227,7 +227,8 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, step_downs)                                                                        \
     X(double, saved)                                                                               \
     /* virtual wards (avoids, escalate_to): admissions avoided, stays escalated */                 \
-    X(uint64_t, avoided)                                                                           \
+    X(double, avoided)  /* net: avoiders admitted less escalations back into the avoided unit */   \
+    X(double, returned) /* the avoided unit's mean stays escalations back into it bring */         \
     X(uint64_t, ward_escalations)                                                                  \
     X(double, surge_area)      /* days in surge */                                                 \
     X(double, closed_area)     /* place-days closed by outbreaks */                                \

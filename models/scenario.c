@@ -349,6 +349,22 @@ static int build(struct ctx *c) {
     }
     for (size_t i = 0; i < sc->nunits; i++)
         if (build_unit_groups(c, c->usec[i], &sc->unit[i])) return -1;
+    /* A visit-based unit's new episode books its visits at its door: one routed back to the
+     * unit it is in would start without the fit or the queue. */
+    for (size_t i = 0; i < sc->nunits; i++)
+        for (size_t g = 0; sc->unit[i].visits && g < scenario_ngroups(sc); g++) {
+            const struct route *rt = &sc->unit[i].g[g].next;
+            for (size_t k = 0; k < rt->n; k++)
+                if (rt->dest[k] == (int)i) {
+                    struct doc_entry *e = opt(c->usec[i], K_unit_next);
+                    if (g < sc->ngroups && opt_group(c->usec[i], K_unit_next, sc->group[g].name))
+                        e = opt_group(c->usec[i], K_unit_next, sc->group[g].name);
+                    return key_got(c, e,
+                                   "expected no route back to this visit-based unit (a new "
+                                   "episode waits for its visits as every patient does: route "
+                                   "to another unit)");
+                }
+        }
     /* A ward's avoided admission saves the stay its patient would have had in the unit it
      * avoids, on average (the time to medically fit: delays after it are not counted). */
     for (size_t i = 0; i < sc->nunits; i++)

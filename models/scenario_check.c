@@ -371,6 +371,27 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
     return NULL;
 }
 
+/* A visit schedule that cuts the slots, from some day to the horizon, below what one patient
+ * may need on a day: a patient needing more, at the head of the queue, would wait there with
+ * everyone behind it to the horizon (first come first served), while slots stand free. */
+static void warn_visits_cut(struct ctx *c, size_t u, const struct doc_entry *e) {
+    const struct sc_unit *U = &c->sc->unit[u];
+    double need = fmax(U->visits_initial, U->visits_final) * (U->double_handed > 0 ? 2 : 1);
+    size_t d = U->nvdays;
+    while (d > 0 && U->vslots[d - 1] < need && U->vslots[d - 1] > 0) d--;
+    if (d == U->nvdays || d == 0) return;
+    char why[FS_MSG_MAX];
+    snprintf(why, sizeof why,
+             "from day %zu to the horizon the unit has fewer than the %g slots a day one patient "
+             "may need (visits_initial, visits_final, two for a double-handed visit): such a "
+             "patient would wait at the head of the queue, and everyone behind it, to the "
+             "horizon",
+             d, need);
+    char text[FS_MSG_MAX];
+    snprintf(text, sizeof text, "%s: %s", e->key, why);
+    doc_warn(c->d, e->file, e->line, text);
+}
+
 static void check_warnings(struct ctx *c) {
     struct doc *d = c->d;
     size_t u = 0, a = 0;
@@ -387,6 +408,8 @@ static void check_warnings(struct ctx *c) {
                 warn_ae_stay(c, u, e);
             if (unit && c->sc->unit[u].has_handover_time && is_key(e->key, "handover_time"))
                 warn_handover(c, u, e);
+            if (unit && c->sc->unit[u].visits && is_key(e->key, "visit_slots_schedule"))
+                warn_visits_cut(c, u, e);
             const char *why = given(s, e) && (unit || arrivals || group)
                                   ? no_effect(c->sc, s->type, unit ? u : a, e)
                                   : NULL;

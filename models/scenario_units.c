@@ -688,6 +688,10 @@ static int unit_visits(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
         return key_got(c, e,
                        "expected no step_down from a visit-based unit (its visits are booked "
                        "for the whole stay when it starts)");
+    if ((e = opt(s, K_unit_escalate_to)))
+        return key_got(c, e,
+                       "expected no escalate_to from a visit-based unit (its visits are booked "
+                       "for the whole stay when it starts)");
     u->visits = 1;
     if (visits_a_day(c, s, K_unit_visits_initial, 1, &u->visits_initial) ||
         visits_a_day(c, s, K_unit_visits_final, u->visits_initial, &u->visits_final))
@@ -921,7 +925,7 @@ static const struct {
     {MET_LOST_FRACTION, 0},
     {MET_DELAYED, 0},
     {MET_DELAYED_DAYS, 0},
-    {MET_NCTR, 0},
+    {MET_NCTR, UK_ACUTE_BEDS},
     {MET_LOS_MEAN, 0},
     {MET_CANCELLATIONS, 0},
     {MET_RENEGED_PCT, 0},
@@ -960,9 +964,11 @@ static int esc_signal(struct ctx *c, struct doc_entry *e, double check_every,
     unsigned need = esc_signals[k].caps;
     if ((need && !(unitkind_caps(su->kind) & need)) || (need == UK_HANDOVER && !su->has_ambulance))
         return key_got(c, e,
-                       need == UK_AE_CLOCK
-                           ? "expected an A&E unit for an A&E metric (kind = ae)"
-                           : "expected an A&E unit that a stream with ambulance > 0 arrives at");
+                       need == UK_AE_CLOCK ? "expected an A&E unit for an A&E metric (kind = ae)"
+                       : need == UK_ACUTE_BEDS ? "expected an acute unit for nctr (kind = acute: "
+                                                 "only acute units report it)"
+                                               : "expected an A&E unit that a stream with "
+                                                 "ambulance > 0 arrives at");
     if (x->metric == MET_OCCUPANCY_PCT && isinf(su->capacity) && su->nsched == 0)
         return key_got(c, e, "expected a unit of finite capacity for occupancy_pct");
     char why[FS_MSG_MAX];
@@ -1002,6 +1008,7 @@ static int esc_levels(struct ctx *c, struct doc_entry *e, struct sc_esc_signal *
         char why[FS_MSG_MAX];
         if ((i > 0 && (rising != x->rising || strict != x->strict)) ||
             parse_number_any(s + strspn(s, " \t"), &v, why, sizeof why) || isinf(v) ||
+            strpbrk(s, "xX") || /* strtod's hexadecimal: no other number key takes it */
             (i > 0 && !(rising ? v > x->level[i - 1] : v < x->level[i - 1]))) {
             rc = 1;
             break;
@@ -1114,6 +1121,10 @@ static int esc_signals_of(struct ctx *c, struct doc_section *s, struct sc_escala
             if (opt(s, lev[k])) return missing(c, s, sig[k], NULL);
             continue;
         }
+        if (x->nsignals < k) /* signal_3 without signal_2: numbered without gaps */
+            return key_got(c, se,
+                           "expected the signals numbered without a gap (signal_2 before "
+                           "signal_3, signal_3 before signal_4)");
         struct sc_esc_signal *g = &x->signal[x->nsignals++];
         if (esc_signal(c, se, x->check_every, g)) return -1;
         if (!(le = opt(s, lev[k]))) return missing(c, s, lev[k], NULL);
