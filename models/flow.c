@@ -165,6 +165,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
         if (sc->nprio > 1) U->extras |= UX_PRIO;
         if (sc->unit[i].fence > 0) U->extras |= UX_FENCE;
         if (sc->unit[i].has_patience) U->extras |= UX_LINKED;
+        if (sc->unit[i].ward_rules) U->extras |= UX_WARD;
         if (sc->unit[i].ahours) { /* closed or open from time 0, and its first turn */
             int open = nhpp_next_open(sc->unit[i].ahours, 0) == 0;
             cal_push(r->cal,

@@ -97,8 +97,10 @@ enum {
     UX_PRIO = 8,     /* the scenario has priorities: the queue is ranked (rep ptail) */
     UX_FENCE = 16,   /* a stream's ring_fence keeps places of it (unit_rt occ_fenced) */
     UX_VISITS = 32,  /* visit-based (sc_unit visits): admission books visit slots (vused) */
-    UX_LINKED = 64   /* a patience: its queue is doubly linked (patient qprev), so that giving
+    UX_LINKED = 64,  /* a patience: its queue is doubly linked (patient qprev), so that giving
                       * up is one step, not a walk of the queue (an 80,000 waiting list) */
+    UX_WARD = 128    /* sc_unit ward_rules (avoids, escalate_to): tested at the door and at
+                      * admission on the unit's record the engine has in hand */
 };
 
 /* A patient's ward bits (patient ward; flow_pathways.c, "virtual wards"): at the door of a ward
