@@ -607,9 +607,11 @@ static int visits_a_day(struct ctx *c, struct doc_section *s, enum sc_key k, dou
     struct doc_entry *e = opt(s, k);
     *v = dflt;
     if (!e) return 0;
-    if (parse_key(c, e, val_count, v)) return -1;
-    if (!(*v >= 1 && *v <= FS_MAX_VISITS_PER_DAY))
-        return key_got(c, e, "expected 1 to 96 visits a day (96: one every 15 minutes)");
+    char why[FS_MSG_MAX];
+    if (val_count(e->value, v, why, sizeof why) || !(*v >= 1 && *v <= FS_MAX_VISITS_PER_DAY))
+        return key_got(c, e,
+                       "expected a whole number of visits a day from 1 to 96 (96: one every 15 "
+                       "minutes)");
     return 0;
 }
 

@@ -839,10 +839,12 @@ static const struct bad_input bad_inputs[] = {
     {"visit slots that are not a count are refused", "v_lots.ini", VBASE "visit_slots = lots\n",
      "11: visit_slots: expected a whole number >= 0 or 'inf', got 'lots'"},
     {"no visits a day is refused", "v_zero.ini", VBASE "visit_slots = 100\nvisits_initial = 0\n",
-     "12: visits_initial: expected 1 to 96 visits a day (96: one every 15 minutes), got '0'"},
+     "12: visits_initial: expected a whole number of visits a day from 1 to 96 (96: one every 15 "
+     "minutes), got '0'"},
     {"a final visits a day above 96 is refused", "v_many.ini",
      VBASE "visit_slots = 1000\nvisits_final = 200\n",
-     "12: visits_final: expected 1 to 96 visits a day (96: one every 15 minutes), got '200'"},
+     "12: visits_final: expected a whole number of visits a day from 1 to 96 (96: one every 15 "
+     "minutes), got '200'"},
     {"a visit longer than a day is refused", "v_long.ini",
      VBASE "visit_slots = 100\nvisit_length = 2d\n",
      "12: visit_length: expected a visit length above 0 and at most 1d, got '2d'"},
