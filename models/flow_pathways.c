@@ -68,7 +68,7 @@ static __attribute__((noinline)) double ward_stay(struct rep *r, uint32_t id, in
 static inline void begin_stay(struct rep *r, uint32_t id, int u) {
     struct patient *p = &r->p[id];
     /* at a visit-based unit, drawn to book its visits (flow_units.c, visit_book) */
-    double stay = __builtin_expect(r->u[u].extras & UX_VISITS, 0)
+    double stay = __builtin_expect(r->sc->visit_units, 0) && (r->u[u].extras & UX_VISITS)
                       ? p->vstay
                       : dist_sample(&r->sc->unit[u].g[p->group].stay, &p->rng);
     const struct sc_unit *su = &r->sc->unit[u];
@@ -95,7 +95,8 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
                      .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
         return;
     }
-    if (__builtin_expect(r->u[u].extras & UX_WARD, 0)) stay = ward_stay(r, id, u, stay);
+    if (__builtin_expect(r->sc->wards, 0) && (r->u[u].extras & UX_WARD))
+        stay = ward_stay(r, id, u, stay);
     if (su->step_down_to >= 0 && rng_uniform(&p->aux) < su->step_down_share) {
         /* A step-down candidate: at that point of its stay it moves on if there is room. */
         p->remaining = stay * (1 - su->step_down_at);
@@ -183,7 +184,8 @@ void path_offer(struct rep *r, int u) {
 static int ward_door(struct rep *r, uint32_t id, int d);
 
 static void arrive(struct rep *r, uint32_t id, int d) {
-    if (__builtin_expect(r->u[d].extras & UX_WARD, 0) && ward_door(r, id, d)) return;
+    if (__builtin_expect(r->sc->wards, 0) && (r->u[d].extras & UX_WARD) && ward_door(r, id, d))
+        return;
     int freed;
     int at = units_arrive(r, id, d, &freed);
     if (at >= 0)

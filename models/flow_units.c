@@ -454,7 +454,8 @@ void units_leave(struct rep *r, int u, struct patient *p, int next) {
 
 static void start_stay(struct rep *r, uint32_t id, int u, double t_arrived) {
     struct patient *p = &r->p[id];
-    if (__builtin_expect(r->u[u].extras & UX_VISITS, 0)) visit_book(r, u, p);
+    if (__builtin_expect(r->sc->visit_units, 0) && (r->u[u].extras & UX_VISITS))
+        visit_book(r, u, p);
     units_occ_add(r, u, +1, p);
     p->unit = u;
     p->target = -1;

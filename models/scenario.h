@@ -286,6 +286,9 @@ struct scenario {
     size_t nprio;
     int prank0;
     int discharges; /* some unit has internal delays or a discharge profile (sc_unit discharge) */
+    /* some unit has ward_rules / is visit-based: the engine's door and admission look at the
+     * unit's own flags only then (one test of the scenario's, on every other scenario's path) */
+    int wards, visit_units;
     int choices;    /* some [transfer] has choice_time: the patient log writes delayed_choice */
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };

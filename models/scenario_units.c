@@ -298,6 +298,7 @@ static int unit_ward(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
         if (rc) return rc;
     }
     u->ward_rules = u->avoids >= 0 || u->escalate_to >= 0;
+    c->sc->wards |= u->ward_rules;
     return 0;
 }
 
@@ -695,6 +696,7 @@ static int unit_visits(struct ctx *c, struct doc_section *s, struct sc_unit *u) 
                        "expected no escalate_to from a visit-based unit (its visits are booked "
                        "for the whole stay when it starts)");
     u->visits = 1;
+    c->sc->visit_units = 1;
     if (visits_a_day(c, s, K_unit_visits_initial, 1, &u->visits_initial) ||
         visits_a_day(c, s, K_unit_visits_final, u->visits_initial, &u->visits_final))
         return -1;
