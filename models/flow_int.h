@@ -103,18 +103,12 @@ enum {
                       * admission on the unit's record the engine has in hand */
 };
 
-/* A patient's ward bits (patient ward; flow_pathways.c, "virtual wards"): at the door of a ward
- * with avoids, whether it would otherwise have been admitted (drawn) and that the door saw it;
- * its stay there ends in escalation; it came by step-down, by a divert from a full unit
- * (flow_units.c: a patient bound for a full unit would have been admitted), or by escalation
- * from another ward. */
-enum {
-    WARD_AVOIDS = 1,
-    WARD_ESCALATES = 2,
-    WARD_STEPPED = 4,
-    WARD_DIVERTED = 8,
-    WARD_ESCALATED_IN = 16
-};
+/* A patient's ward bits (patient ward; flow_pathways.c, "virtual wards"), from a door to the
+ * admission that follows: the door of a ward with avoids saw it (WARD_SEEN) and drew whether it
+ * would otherwise have been admitted (WARD_AVOIDS); it was diverted from a full unit on the way
+ * (WARD_DIVERTED, flow_units.c: bound for a bed, it would have been admitted); it came by
+ * step-down (WARD_STEPPED); and, once in a ward, its stay ends in escalation (WARD_ESCALATES). */
+enum { WARD_AVOIDS = 1, WARD_ESCALATES = 2, WARD_STEPPED = 4, WARD_DIVERTED = 8, WARD_SEEN = 16 };
 
 /* An ambulance patient in its cubicle whose handover takes the unit's handover_time. */
 #define AMB_HANDING_OVER 2

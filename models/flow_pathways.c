@@ -43,14 +43,16 @@ static double ward_uniform(const struct rep *r, const struct patient *p, int u, 
 }
 
 /* Patient id begins a stay of `stay` days in ward u (ward_rules). At a ward with avoids, a
- * step-up that would otherwise have been admitted (drawn at the door; certain for one
- * diverted from a full unit or escalated from another ward) is an avoided admission, saving
- * the avoided unit's mean stay, counted now; step-downs are not. Whether the stay ends in
+ * step-up that would otherwise have been admitted (drawn at a ward's door; certain for one
+ * diverted from a full unit that no ward's door saw) is an avoided admission, saving the
+ * avoided unit's mean stay, counted now; step-downs are not. Whether the stay ends in
  * escalation is drawn now too. Returns the stay, cut to the escalation point. */
 static __attribute__((noinline)) double ward_stay(struct rep *r, uint32_t id, int u, double stay) {
     struct patient *p = &r->p[id];
     const struct sc_unit *su = &r->sc->unit[u];
-    if (su->avoids >= 0 && (p->ward & (WARD_AVOIDS | WARD_DIVERTED)) && !(p->ward & WARD_STEPPED))
+    unsigned w = p->ward;
+    int avoider = w & WARD_SEEN ? (w & WARD_AVOIDS) != 0 : (w & WARD_DIVERTED) != 0;
+    if (su->avoids >= 0 && avoider && !(w & WARD_STEPPED))
         rec_ward_avoided(r, u, +1, su->g[p->group].avoided_stay);
     p->ward = 0;
     if (su->escalate_to >= 0 && ward_uniform(r, p, u, 1) < su->escalate_share) {
@@ -95,8 +97,12 @@ static inline void begin_stay(struct rep *r, uint32_t id, int u) {
                      .time = r->now + stay, .kind = EV_END_STAY, .id = id, .stamp = p->stamp});
         return;
     }
-    if (__builtin_expect(r->sc->wards, 0) && (r->u[u].extras & UX_WARD))
-        stay = ward_stay(r, id, u, stay);
+    if (__builtin_expect(r->sc->wards, 0)) {
+        if (r->u[u].extras & UX_WARD)
+            stay = ward_stay(r, id, u, stay);
+        else
+            p->ward = 0; /* a door's marks last to the admission that follows */
+    }
     if (su->step_down_to >= 0 && rng_uniform(&p->aux) < su->step_down_share) {
         /* A step-down candidate: at that point of its stay it moves on if there is room. */
         p->remaining = stay * (1 - su->step_down_at);
@@ -209,15 +215,20 @@ static __attribute__((noinline)) int ward_door(struct rep *r, uint32_t id, int d
     struct patient *p = &r->p[id];
     const struct sc_unit *su = &r->sc->unit[d];
     p->wardvisits++;
-    int escalated = p->ward & WARD_ESCALATED_IN;
     p->ward = 0;
     if (su->avoids < 0 || p->unit == d) return 0; /* none, or a new stay in its own place */
-    /* escalated from another ward: deteriorating, it would have been admitted */
-    if (escalated || ward_uniform(r, p, d, 0) < su->avoids_share) {
-        p->ward = WARD_AVOIDS;
+    p->ward = WARD_SEEN;
+    if (ward_uniform(r, p, d, 0) < su->avoids_share) {
+        p->ward |= WARD_AVOIDS;
         return 0;
     }
-    if (su->when_full != FULL_DIVERT || units_may_take(r, d, p)) return 0;
+    /* New demand follows the diverts while they lead to wards that avoid admissions (keeping
+     * what this door drew); it goes home where they would put it in a bed. (Divert chains end:
+     * the loader refuses a circle.) */
+    for (int v = d;; v = r->sc->unit[v].divert) {
+        if (units_may_take(r, v, p) || r->sc->unit[v].when_full != FULL_DIVERT) return 0;
+        if (r->sc->unit[r->sc->unit[v].divert].avoids < 0) break;
+    }
     rec_went_home(r, p);
     /* leave_system's work, not a call of it: a third caller takes it out of line */
     int freed = units_remove(r, id, FLOW_NEXT_HOME);
@@ -569,7 +580,7 @@ void path_on_end_stay(struct rep *r, uint32_t id) {
         /* Escalated: to escalate_to's door at once, as an emergency (no assessment, no wait
          * for a discharge hour); if it is full the patient waits in its place here. */
         const struct sc_unit *su = &r->sc->unit[p->unit];
-        p->ward = WARD_ESCALATED_IN;
+        p->ward = 0;
         /* an admission to the unit the ward avoids after all: one fewer avoided, its stay
          * not saved (the ward's own stream of them, whoever they were) */
         rec_ward_escalated(r, p->unit, su->escalate_to == su->avoids ? -1 : 0,

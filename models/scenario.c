@@ -146,13 +146,16 @@ static int build_arrivals(struct ctx *c, struct doc_section *s, struct sc_arriva
             return -1;
         if (!(a->cancel_above > 0))
             return key_got(c, ce, "expected a share of the places above 0, like 0.95");
-        /* cancelled again at each return while the unit is full: a delay near 0 would bring the
-         * patient back at the same instant, the unit as full, for ever (the loop rule's minute,
-         * models/limits.h) */
-        if (!(dist_mean(&a->rebook_after) >= FS_MIN_LOOP_STEP_DAYS))
+        /* cancelled again at each return while the unit is full: a delay typically near 0 (its
+         * mean, or its median when shorter, as the loop check judges a step: gamma(2m, 200m)
+         * is almost always 0) would bring the patient back at the same instant, the unit as
+         * full, for ever (the loop rule's minute, models/limits.h) */
+        double m = dist_mean(&a->rebook_after), q = dist_median(&a->rebook_after);
+        if (!((q < m ? q : m) >= FS_MIN_LOOP_STEP_DAYS))
             return key_got(c, re,
-                           "expected a rebooking delay of at least 1m on average (a patient "
-                           "cancelled and back at once would be cancelled for ever)");
+                           "expected a rebooking delay of a minute or more (its mean, or its "
+                           "median when shorter): a patient cancelled and back at once would be "
+                           "cancelled for ever");
     }
     if ((e = opt(s, K_arrivals_ring_fence))) {
         if (parse_key(c, e, val_count, &a->ring_fence)) return -1;
@@ -365,6 +368,22 @@ static int build(struct ctx *c) {
                                    "to another unit)");
                 }
         }
+    /* An escalation from a ward that avoids admissions goes back to the unit it avoids (it is an
+     * admission there after all: avoided_admissions nets it); none goes into such a ward (a
+     * patient already admitted would count as an avoided admission). */
+    for (size_t i = 0; i < sc->nunits; i++) {
+        const struct sc_unit *U = &sc->unit[i];
+        if (U->escalate_to < 0) continue;
+        struct doc_entry *e = opt(c->usec[i], K_unit_escalate_to);
+        if (U->avoids >= 0 && U->escalate_to != U->avoids)
+            return key_got(c, e,
+                           "expected the unit this ward avoids (its avoids): an escalation goes "
+                           "back to it, an admission there after all");
+        if (sc->unit[U->escalate_to].avoids >= 0)
+            return key_got(c, e,
+                           "expected a unit without avoids: a patient sent on into a virtual "
+                           "ward is a step-down or a routed step-up, not an escalation");
+    }
     /* A ward's avoided admission saves the stay its patient would have had in the unit it
      * avoids, on average (the time to medically fit: delays after it are not counted). */
     for (size_t i = 0; i < sc->nunits; i++)

@@ -380,15 +380,13 @@ static void warn_visits_cut(struct ctx *c, size_t u, const struct doc_entry *e) 
     size_t d = U->nvdays;
     while (d > 0 && U->vslots[d - 1] < need && U->vslots[d - 1] > 0) d--;
     if (d == U->nvdays || d == 0) return;
-    char why[FS_MSG_MAX];
-    snprintf(why, sizeof why,
-             "from day %zu to the horizon the unit has fewer than the %g slots a day one patient "
-             "may need (visits_initial, visits_final, two for a double-handed visit): such a "
-             "patient would wait at the head of the queue, and everyone behind it, to the "
-             "horizon",
-             d, need);
     char text[FS_MSG_MAX];
-    snprintf(text, sizeof text, "%s: %s", e->key, why);
+    snprintf(text, sizeof text,
+             "%s: from day %zu to the horizon the unit has fewer than the %g slots a day one "
+             "patient may need (visits_initial, visits_final, two for a double-handed visit): "
+             "such a patient would wait at the head of the queue, and everyone behind it, to the "
+             "horizon",
+             e->key, d, need);
     doc_warn(c->d, e->file, e->line, text);
 }
 

@@ -1086,10 +1086,12 @@ static int esc_action(struct ctx *c, struct doc_entry *e, const char *text,
     note_bare_duration(c, e, rest);
     /* cancelled again at each return while the action holds: a delay near 0 would bring the
      * patient back at the same instant for ever (the loop rule's minute, models/limits.h) */
-    if (!(dist_mean(&A->esc_rebook) >= FS_MIN_LOOP_STEP_DAYS))
+    double m = dist_mean(&A->esc_rebook), q = dist_median(&A->esc_rebook);
+    if (!((q < m ? q : m) >= FS_MIN_LOOP_STEP_DAYS))
         return key_got(c, e,
-                       "expected a rebooking delay of at least 1m on average (cancelled again "
-                       "at each return, a patient back at once would never arrive)");
+                       "expected a rebooking delay of a minute or more (its mean, or its median "
+                       "when shorter): cancelled again at each return, a patient back at once "
+                       "would never arrive");
     A->esc_cancel = level;
     c->sc->unit[A->to].cancels = 1; /* reports its cancellations */
     a->target = (int)s;

@@ -678,9 +678,10 @@ static const struct bad_input bad_inputs[] = {
      "11: capacity_schedule: {DIR}/missing.csv: cannot open CSV file: No such file or directory"},
     {"a rebooking delay of nothing is refused", "rebook0.ini",
      "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ward\nrate = 10/d\ncancel_above = 0.5\n"
-     "rebook_after = fixed(0)\n[unit ward]\ncapacity = 5\nstay = exp(2d)\n",
-     "7: rebook_after: expected a rebooking delay of at least 1m on average (a patient cancelled "
-     "and back at once would be cancelled for ever), got 'fixed(0)'"},
+     "rebook_after = gamma(2m, 200m)\n[unit ward]\ncapacity = 5\nstay = exp(2d)\n",
+     "7: rebook_after: expected a rebooking delay of a minute or more (its mean, or its median "
+     "when shorter): a patient cancelled and back at once would be cancelled for ever, got "
+     "'gamma(2m, 200m)'"},
     {"a ward's avoided share above 1 is refused", "avoids_share.ini",
      BASE "avoids = acute 1.5\n[unit acute]\nstay = exp(1d)\n",
      "11: avoids: expected a probability between 0 and 1, got '1.5'"},
@@ -698,6 +699,15 @@ static const struct bad_input bad_inputs[] = {
     {"an escalation to the ward itself is refused", "esc_self.ini",
      BASE "escalate_to = ward 0.1 at 0.5\n",
      "11: escalate_to: a unit cannot escalate patients to itself, got 'ward 0.1 at 0.5'"},
+    {"a ward escalating elsewhere than the unit it avoids is refused", "esc_other.ini",
+     BASE "avoids = a2\nescalate_to = a3 0.1 at 0.3\n[unit a2]\nstay = exp(1d)\n"
+          "[unit a3]\nstay = exp(1d)\n",
+     "12: escalate_to: expected the unit this ward avoids (its avoids): an escalation goes back "
+     "to it, an admission there after all, got 'a3 0.1 at 0.3'"},
+    {"an escalation into a ward that avoids admissions is refused", "esc_into.ini",
+     BASE "escalate_to = vw 0.2 at 0.5\n[unit vw]\nstay = exp(1d)\navoids = ward\n",
+     "11: escalate_to: expected a unit without avoids: a patient sent on into a virtual ward is a "
+     "step-down or a routed step-up, not an escalation, got 'vw 0.2 at 0.5'"},
     {"a step-down stay other than rest or own is refused", "sds_word.ini",
      BASE "step_down = ward 0.1 at 0.5\nstep_down_stay = maybe\n",
      "12: step_down_stay: expected rest or own, got 'maybe'"},
@@ -764,8 +774,9 @@ static const struct bad_input bad_inputs[] = {
      "cancel b fixed(7d)'"},
     {"an escalation cancel rebooked at once is refused", "esc_rebook0.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nactions = 1: cancel a fixed(0)\n",
-     "14: actions: expected a rebooking delay of at least 1m on average (cancelled again at each "
-     "return, a patient back at once would never arrive), got '1: cancel a fixed(0)'"},
+     "14: actions: expected a rebooking delay of a minute or more (its mean, or its median when "
+     "shorter): cancelled again at each return, a patient back at once would never arrive, got "
+     "'1: cancel a fixed(0)'"},
     {"a second escalation signal without its levels is refused", "esc_sig2.ini",
      BASE "[escalation]\nsignal = queue ward 4h\nlevels = > 1\nsignal_2 = occupancy ward 4h\n",
      "11: [escalation]: levels_2: required key missing (expected signal_2's thresholds, e.g. >= "

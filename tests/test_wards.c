@@ -151,6 +151,38 @@ static void step_down_own_stay(void **s) {
     tf_done(&b);
 }
 
+/* Two wards, the first diverting to the second when full, each with its own share and its
+ * escalations: the law holds for their sum against both closed (new demand the first's door
+ * saw goes on to the second, and home only where the diverts would put it in a bed). */
+#define TWO_WARDS(c1, c2)                                                                          \
+    "[scenario]\nhorizon = 300d\nwarmup = 10d\n"                                                   \
+    "[arrivals a]\nto = ae\nrate = 40/d\n[arrivals comm]\nto = vw\nrate = 3/d\n"                   \
+    "[unit ae]\nkind = ae\nstay = exp(3h)\nnext = acute 0.4, vw 0.2, vw2 0.05, exit 0.35\n"        \
+    "[unit acute]\nkind = acute\nstay = exp(4d)\n"                                                 \
+    "[unit vw]\ncapacity = " c1 "\nstay = exp(5d)\nwhen_full = divert vw2\navoids = acute 0.5\n"   \
+    "escalate_to = acute 0.2 at 0.4\n"                                                             \
+    "[unit vw2]\ncapacity = " c2 "\nstay = exp(3d)\nwhen_full = divert acute\n"                    \
+    "avoids = acute 0.3\nescalate_to = acute 0.3 at 0.5\n"
+
+static void conserved_over_wards(void **s) {
+    (void)s;
+    struct run with, none;
+    tf_load(&with, dir, TWO_WARDS("20", "30"), 0);
+    tf_load(&none, dir, TWO_WARDS("0", "0"), 0);
+    for (int rep = 0; rep < 2; rep++) {
+        tf_rep(&with, rep, NULL);
+        tf_rep(&none, rep, NULL);
+        double d = tf_get(&none, "acute", "admissions") - tf_get(&with, "acute", "admissions"),
+               av = tf_get(&with, "vw", "avoided_admissions") +
+                    tf_get(&with, "vw2", "avoided_admissions");
+        print_message("rep %d: acute %.4f fewer a day; avoided %.4f\n", rep, d, av);
+        assert_true(av > 1);
+        assert_close(d, av, 1e-9 * tf_get(&none, "acute", "admissions"));
+    }
+    tf_done(&with);
+    tf_done(&none);
+}
+
 /* A step-up diverted in from a full unit was bound for a bed: it would have been admitted,
  * whatever the share (here 0), so every step-up of a ward fed only by acute's divert is an
  * avoided admission. */
@@ -206,6 +238,7 @@ int main(void) {
         cmocka_unit_test(step_down_own_stay),
         cmocka_unit_test(more_places_avoid_more),
         cmocka_unit_test(diverted_in_avoids),
+        cmocka_unit_test(conserved_over_wards),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
