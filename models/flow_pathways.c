@@ -292,6 +292,23 @@ void path_on_rebooked(struct rep *r, uint32_t id, uint32_t s) {
     arrive_booked(r, id, s);
 }
 
+/* A patient of stream s with any of the rarer keys (sc_arrivals rare): its priority's rank, its
+ * ring-fence, its ambulance (drawn only when the stream has ambulances, so scenarios without
+ * them draw as before), its cancellation at the door. Out of line: the common arrival looks at
+ * one flag. */
+static __attribute__((noinline)) void arrival_rare(struct rep *r, uint32_t id, uint32_t s) {
+    const struct scenario *sc = r->sc;
+    const struct sc_arrivals *A = &sc->arrivals[s];
+    struct patient *p = &r->p[id];
+    if (sc->nprio > 1) p->prank = flow_prank(sc, (int)s, p->group);
+    if (A->ring_fence > 0) p->fenced = 1;
+    if (A->ambulance > 0) p->ambulance = rng_uniform(&p->rng) < A->ambulance;
+    if (A->cancel_above > 0 || A->esc_cancel)
+        arrive_booked(r, id, s);
+    else
+        arrive(r, id, A->to);
+}
+
 void path_on_arrival(struct rep *r, uint32_t s) {
     const struct scenario *sc = r->sc;
     uint32_t id = pool_new(r);
@@ -303,14 +320,9 @@ void path_on_arrival(struct rep *r, uint32_t s) {
     /* A stream of one group (group = NAME) draws none: its patients' other draws come first. */
     r->p[id].group =
         sc->arrivals[s].group < 0 ? draw_group(sc, &r->p[id].rng) : (uint8_t)sc->arrivals[s].group;
-    if (sc->nprio > 1) r->p[id].prank = flow_prank(sc, (int)s, r->p[id].group);
-    if (__builtin_expect(sc->arrivals[s].ring_fence > 0, 0)) r->p[id].fenced = 1;
     rec_entered(r, &r->p[id]);
-    /* Drawn only when the stream has ambulances, so scenarios without them draw as before. */
-    if (sc->arrivals[s].ambulance > 0)
-        r->p[id].ambulance = rng_uniform(&r->p[id].rng) < sc->arrivals[s].ambulance;
-    if (__builtin_expect(sc->arrivals[s].cancel_above > 0 || sc->arrivals[s].esc_cancel, 0))
-        arrive_booked(r, id, s);
+    if (__builtin_expect(sc->arrivals[s].rare, 0))
+        arrival_rare(r, id, s);
     else
         arrive(r, id, sc->arrivals[s].to);
     double next =

@@ -410,6 +410,11 @@ static int build(struct ctx *c) {
     struct doc_section *esc = doc_section(d, "escalation");
     if (esc && build_escalation(c, esc)) return -1;
     sc->aux_draws = sc->step_downs || sc->chc.on;
+    for (size_t i = 0; i < sc->narrivals; i++) {
+        struct sc_arrivals *A = &sc->arrivals[i];
+        A->rare = sc->nprio > 1 || A->ring_fence > 0 || A->ambulance > 0 || A->cancel_above > 0 ||
+                  A->esc_cancel;
+    }
     /* A chain of diverts must end somewhere, or a full system would loop for ever. */
     for (size_t i = 0; i < sc->nunits; i++) {
         size_t steps = 0;

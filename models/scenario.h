@@ -243,6 +243,9 @@ struct sc_arrivals {
     double cancel_above;
     struct dist rebook_after;
     double ring_fence; /* places of its unit kept for its patients (0: none) */
+    /* any of priorities (nprio > 1), ring_fence, ambulance, cancel_above or an [escalation]
+     * cancel: an arrival looks at each only then (flow_pathways.c, path_on_arrival) */
+    int rare;
     /* [escalation] actions 'cancel NAME DIST': cancelled from this level up (0: never), each
      * patient rebooked after esc_rebook */
     int esc_cancel;
