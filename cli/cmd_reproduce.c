@@ -16,7 +16,14 @@
 
 /* One expected figure: the mean of unit/metric within [low, high], or, for a metric ending in
  * '*', the largest of the metrics with that prefix must be review_value. */
+/* What a figure can show (EXPECT.csv's optional kind column): a calibration target (fitted), a
+ * parameter echoed back (input: shown, never counted, as it cannot fail), or an output no
+ * parameter was fitted to (predicted). A file without the column: every figure counted. */
+enum fig_kind { FK_ANY, FK_FITTED, FK_INPUT, FK_PREDICTED };
+static const char *const kind_names[] = {"", "fitted", "input", "predicted"};
+
 struct expect {
+    enum fig_kind kind;
     char *quantity, *unit, *metric, *review, *tolerance;
     double low, high;
     long line;
@@ -59,6 +66,7 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
     int c[7];
     int rc = 0;
     for (int k = 0; k < 7; k++) c[k] = t.n ? table_column(&t.row[0], cols[k]) : -1;
+    int ck = t.n ? table_column(&t.row[0], "kind") : -1;
     for (int k = 0; k < 7 && rc == 0; k++)
         if (c[k] < 0 || t.n < 2) {
             snprintf(err, errlen,
@@ -78,6 +86,17 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
         x->review = fs_strdup(table_field(r, c[3]));
         x->tolerance = fs_strdup(table_field(r, c[4]));
         x->line = r->line;
+        if (ck >= 0) {
+            const char *k = table_field(r, ck);
+            for (int j = FK_FITTED; j <= FK_PREDICTED; j++)
+                if (!strcmp(k, kind_names[j])) x->kind = (enum fig_kind)j;
+            if (x->kind == FK_ANY) {
+                snprintf(err, errlen, "%s:%ld: kind: expected fitted, input or predicted, got '%s'",
+                         path, r->line, k);
+                rc = -1;
+                continue;
+            }
+        }
         size_t ml = strlen(x->metric);
         const char *lo = table_field(r, c[5]), *hi = table_field(r, c[6]);
         int bad_lo = bound(lo, -INFINITY, &x->low) != 0;
@@ -215,7 +234,9 @@ static int write_reproduction(const char *dir, const struct expect *e, size_t n,
     struct csvout_file cf;
     if (csvout_open(&cf, dir, "reproduction.csv", err, errlen) != 0) return -1;
     FILE *f = cf.f;
-    fprintf(f, "quantity,review_value,flowsim_mean,ci95_low,ci95_high,tolerance,within\n");
+    int kinds = n > 0 && e[0].kind != FK_ANY;
+    fprintf(f, "quantity,review_value,flowsim_mean,ci95_low,ci95_high,tolerance,within%s\n",
+            kinds ? ",kind" : "");
     for (size_t i = 0; i < n; i++) {
         const char *text[] = {e[i].quantity, e[i].review};
         for (int k = 0; k < 2; k++) {
@@ -229,8 +250,10 @@ static int write_reproduction(const char *dir, const struct expect *e, size_t n,
         fputc(',', f);
         if (e[i].found) csvout_num(f, e[i].hi);
         char *q = csvout_quote(e[i].tolerance);
-        fprintf(f, ",%s,%s\n", q, e[i].within ? "yes" : "no");
+        fprintf(f, ",%s,%s", q, e[i].within ? "yes" : "no");
         fs_free(q);
+        if (kinds) fprintf(f, ",%s", kind_names[e[i].kind]);
+        fputc('\n', f);
     }
     return csvout_close(&cf, err, errlen);
 }
@@ -241,13 +264,17 @@ static void print_table(const struct expect *e, size_t n) {
         int q = (int)strlen(e[i].quantity), r = (int)strlen(e[i].review);
         wq = q > wq ? q : wq, wr = r > wr ? r : wr;
     }
-    printf("\n%-*s  %-*s  %-26s %-14s %s\n", wq, "quantity", wr, "review", "flowsim mean [95% CI]",
-           "tolerance", "within");
+    int kinds = n > 0 && e[0].kind != FK_ANY;
+    printf("\n%-*s  %-*s  %-26s %-14s %s%s\n", wq, "quantity", wr, "review",
+           "flowsim mean [95% CI]", "tolerance", kinds ? "kind       " : "", "within");
     for (size_t i = 0; i < n; i++) {
         char got[96] = "(not in the results)";
         if (e[i].found) snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", e[i].mean, e[i].lo, e[i].hi);
-        printf("%-*s  %-*s  %-26s %-14s %s\n", wq, e[i].quantity, wr, e[i].review, got,
-               e[i].tolerance, e[i].within ? "yes" : "NO");
+        printf("%-*s  %-*s  %-26s %-14s %-*s%s\n", wq, e[i].quantity, wr, e[i].review, got,
+               e[i].tolerance, kinds ? 11 : 0, kinds ? kind_names[e[i].kind] : "",
+               e[i].kind == FK_INPUT ? (e[i].within ? "yes (not counted)" : "no (not counted)")
+               : e[i].within         ? "yes"
+                                     : "NO");
         if (e[i].largest)
             printf("%-*s  largest: %s, next: %s\n", wq, "", e[i].largest, e[i].second);
     }
@@ -286,7 +313,8 @@ static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
     }
     for (size_t i = 0; i < c->n; i++) {
         evaluate(&c->e[i], c->s, ns);
-        c->missed += !c->e[i].within;
+        /* an input echoes a parameter: it cannot fail, so it never counts */
+        c->missed += !c->e[i].within && c->e[i].kind != FK_INPUT;
     }
     return write_reproduction(stage, c->e, c->n, err, errlen);
 }
@@ -311,13 +339,26 @@ int cmd_reproduce(const struct opts *o, const char *command) {
     int status = cmd_run_into(o, command, dir, sizeof dir, &hook);
     int missed = c.missed;
     if (status != EXIT_OK) goto done;
+    size_t counted = 0, fitted = 0, inputs = 0;
+    for (size_t i = 0; i < n; i++) {
+        counted += e[i].kind != FK_INPUT;
+        fitted += e[i].kind == FK_FITTED;
+        inputs += e[i].kind == FK_INPUT;
+    }
     if (!o->quiet) {
         print_table(e, n);
-        printf("\n%zu of %zu within tolerance: %s/reproduction.csv\n", n - (size_t)missed, n, dir);
+        if (e[0].kind == FK_ANY)
+            printf("\n%zu of %zu within tolerance: %s/reproduction.csv\n", counted - (size_t)missed,
+                   counted, dir);
+        else
+            printf(
+                "\n%zu of %zu checks that can fail within tolerance (%zu fitted, %zu predicted); "
+                "%zu input figures shown, not counted: %s/reproduction.csv\n",
+                counted - (size_t)missed, counted, fitted, counted - fitted, inputs, dir);
     }
     if (missed) {
         fprintf(stderr, "flowsim: reproduce: %d of %zu figures outside their tolerance\n", missed,
-                n);
+                counted);
         status = EXIT_MISSED;
     }
 done:

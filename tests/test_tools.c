@@ -214,8 +214,11 @@ static void birmingham_reproduction_within_tolerance(void **s) {
     assert_int_equal(table_read(path, &t, err, sizeof err), 0);
     assert_int_equal(t.n, 8);
     const char *cols[] = {"quantity",  "review_value", "flowsim_mean", "ci95_low",
-                          "ci95_high", "tolerance",    "within"};
-    for (int k = 0; k < 7; k++) assert_string_equal(t.row[0].field[k], cols[k]);
+                          "ci95_high", "tolerance",    "within",       "kind"};
+    for (int k = 0; k < 8; k++) assert_string_equal(t.row[0].field[k], cols[k]);
+    /* issue 17: what each figure can show — two fitted, three inputs echoed, two predicted */
+    const char *kinds[] = {"fitted", "fitted", "input", "input", "input", "predicted", "predicted"};
+    for (int k = 0; k < 7; k++) assert_string_equal(t.row[k + 1].field[7], kinds[k]);
     /* Each row checked here again from its numbers, not only from its 'within'. */
     const struct {
         const char *quantity;
@@ -267,10 +270,33 @@ static void birmingham_reproduction_within_tolerance(void **s) {
     assert_non_null(strstr(csv, ",50 to 60,no\n"));
     assert_non_null(strstr(csv, ",largest,no\n"));
     free(csv);
+    /* An input figure out of its tolerance is shown, never counted: exit status 0, and the
+     * console says what was counted; a fitted one out of it fails. */
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,kind\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,input\n"
+                  "largest,acute,delayed_days_*,delayed_days_awaiting_nursing_home,largest,,,"
+                  "predicted\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s' --replications 2 --set scenario.horizon=200d",
+             ini, bad, out);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 0);
+    assert_non_null(strstr(o, "no (not counted)"));
+    assert_non_null(strstr(o, "1 of 1 checks that can fail within tolerance (0 fitted, 1 "
+                              "predicted); 1 input figures shown, not counted"));
+    free(o), free(e);
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,kind\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,fitted\n");
+    assert_int_equal(tu_run(cmd, NULL, NULL), 3);
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,kind\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,guessed\n");
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "figures.csv:2: kind: expected fitted, input or predicted, got "
+                              "'guessed'"));
+    free(o), free(e);
     /* A bad figures file: exit status 2 and the line. */
     tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
                   "occupancy,acute,occupancy_pct,50,50 to 60,fifty,60\n");
-    char *o, *e;
     assert_int_equal(tu_run(cmd, &o, &e), 2);
     assert_non_null(strstr(e, "figures.csv:2: occupancy_pct: expected numbers"));
     free(o), free(e);
