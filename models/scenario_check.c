@@ -357,6 +357,10 @@ static const char *no_effect(const struct scenario *sc, const char *type, size_t
             !(U->readmit_any > 0))
             return "has no effect without readmit > 0 (nobody is readmitted)";
     }
+    if (!strcmp(type, "escalation") && is_key(e->key, "check_every") &&
+        !(sc->esc.check_every < sc->horizon))
+        return "has no effect: the first review would come at or after the horizon, so the level "
+               "stays 0 and no action is taken";
     if ((!strcmp(type, "group") || !strcmp(type, "arrivals")) && is_key(e->key, "priority") &&
         strtol(e->value, NULL, 10) != 0 && !any_queue(sc))
         return "has no effect: no unit queues (when_full = queue on a unit that can fill), so "
@@ -396,7 +400,7 @@ static void check_warnings(struct ctx *c) {
     for (size_t i = 0; i < d->n; i++) {
         const struct doc_section *s = &d->s[i];
         int unit = !strcmp(s->type, "unit"), arrivals = !strcmp(s->type, "arrivals"),
-            group = !strcmp(s->type, "group");
+            group = !strcmp(s->type, "group"), escalation = !strcmp(s->type, "escalation");
         for (size_t k = 0; k < s->n; k++) {
             const struct doc_entry *e = &s->e[k];
             /* The loader's notes on it: a duration without a unit (note_bare_duration). */
@@ -408,7 +412,7 @@ static void check_warnings(struct ctx *c) {
                 warn_handover(c, u, e);
             if (unit && c->sc->unit[u].visits && is_key(e->key, "visit_slots_schedule"))
                 warn_visits_cut(c, u, e);
-            const char *why = given(s, e) && (unit || arrivals || group)
+            const char *why = given(s, e) && (unit || arrivals || group || escalation)
                                   ? no_effect(c->sc, s->type, unit ? u : a, e)
                                   : NULL;
             if (why) {

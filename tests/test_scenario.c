@@ -1418,6 +1418,16 @@ static void plausible_slips_load_with_warnings(void **s) {
     assert_non_null(strstr(w[0], "noqueue.ini:6: priority: has no effect: no unit queues"));
     assert_non_null(strstr(w[1], "noqueue.ini:9: priority: has no effect: no unit queues"));
     scenario_free(sc);
+    /* An escalation whose first review comes after the run never escalates. */
+    sc = load("latecheck.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = w\nrate = 1/d\n"
+                               "[unit w]\ncapacity = 5\nstay = exp(2d)\n[escalation]\n"
+                               "check_every = 40d\nsignal = occupancy w 40d\nlevels = > 3\n");
+    if (!sc) fail_msg("%s", err);
+    w = scenario_warnings(sc, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "latecheck.ini:10: check_every: has no effect: the first review "
+                                 "would come at or after the horizon"));
+    scenario_free(sc);
     /* Issue 15c: a handover time of days, like an A&E stay of days (it warned only of the
      * missing unit). */
     sc = load("handover.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = ae\nrate = 50/d\n"
