@@ -56,9 +56,9 @@ struct bad_vary {
 static const struct bad_vary bad_varies[] = {
     {"a rate at its default inf is refused at the start, naming the row", "w.discharge_rate,1,20\n",
      "vary.csv:2: w.discharge_rate: expected bounds the scenario takes, got low 1, which it "
-     "refuses: --set w.discharge_rate=1: discharge_rate: expected a rate like 300/d, 12.5/h, 2/w or 6/y, "
-     "got '1' (the key's value is inf, which has no unit for the bounds: give it a value with its "
-     "unit in the scenario, such as a rate like 6/d, to vary it)\n"},
+     "refuses: --set w.discharge_rate=1: discharge_rate: expected a rate like 300/d, 12.5/h, 2/w "
+     "or 6/y, got '1' (the key's value is inf, which has no unit for the bounds: give it a value "
+     "with its unit in the scenario, such as a rate like 6/d, to vary it)\n"},
     {"a bound the key cannot take is refused at the start", "w.capacity,-3,40\n",
      "vary.csv:2: w.capacity: expected bounds the scenario takes, got low -3, which it refuses: "
      "--set w.capacity=-3: capacity: expected a whole number >= 0 or 'inf', got '-3'\n"},
