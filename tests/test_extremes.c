@@ -271,9 +271,9 @@ static long peak_kb(const char *args) {
 /* The soak's results are most of what the suite writes (860 MB of daily rows): removed once
  * measured, so that a CI machine short of disk runs the rest. */
 static void drop_folder(const char *name) {
-    char cmd[8300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", dir, name);
-    assert_int_equal(system(cmd), 0);
+    char rm[8300];
+    snprintf(rm, sizeof rm, "rm -rf '%s/%s'", dir, name);
+    assert_int_equal(system(rm), 0);
 }
 
 /* A soak in small: ten years of the Birmingham scenario, 4 and then 16 replications on 2
