@@ -285,6 +285,8 @@ void rec_snapshot(struct rep *r, double t) {
         uint64_t *at[3] = {&w->days_level1, &w->days_level2, &w->days_level3};
         for (size_t k = 0; k < su->nlevels; k++)
             if (avail > 0 && (double)U->occ >= su->level[k] * avail * (1 - 1e-12)) (*at[k])++;
+        /* KH03's overnight occupancy: beds occupied of beds open, at the census */
+        if (!isinf(U->cap)) w->occ_midnight_sum += U->occ, w->avail_midnight_sum += avail;
     }
     /* Patients more than 21 days past their discharge-ready date (the end of their stay). */
     for (size_t id = 0; sc->discharges && id < r->np; id++) {

@@ -142,6 +142,8 @@ static int reports(const struct scenario *sc, const struct sc_unit *u, enum metr
         return sc->board_measures;
     case MW_BOARD_ACUTE:
         return sc->board_measures && reports(sc, u, MW_ACUTE);
+    case MW_BOARD_ACUTE_BEDS:
+        return reports(sc, u, MW_BOARD_ACUTE) && finite_capacity(u);
     case MW_BOARD_AMBULANCE:
         return (sc->board_measures || u->has_handover_time) && reports(sc, u, MW_AMBULANCE);
     case MW_BOARD_LWBS:
@@ -714,6 +716,9 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
             break;
         case MET_STRANDED_21D:
             v = ratio(w->stranded21_sum, (double)w->snapshots);
+            break;
+        case MET_OCCUPANCY_MIDNIGHT_PCT:
+            v = 100.0 * ratio(w->occ_midnight_sum, w->avail_midnight_sum);
             break;
         case MET_OCCUPANCY_P95:
             v = w->occ_p95;

@@ -68,6 +68,7 @@ enum metric_when {
     MW_CORRIDOR,               /* corridor_capacity > 0 */
     MW_BOARD,                  /* board_measures = yes */
     MW_BOARD_ACUTE,            /* acute units, board_measures = yes */
+    MW_BOARD_ACUTE_BEDS,       /* the same with a finite capacity (occupancy_midnight_pct) */
     MW_BOARD_AMBULANCE,        /* MW_AMBULANCE units, board_measures = yes or handover_time */
     MW_BOARD_LWBS,             /* ae units with a patience, board_measures = yes */
     MW_LEVEL1,                 /* escalation_levels with at least 1, 2, 3 levels */
@@ -249,6 +250,9 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     X(uint64_t, days_level1)                                                                       \
     X(uint64_t, days_level2)                                                                       \
     X(uint64_t, days_level3)                                                                       \
+    /* beds occupied and available, summed over the censuses (occupancy_midnight_pct) */           \
+    X(double, occ_midnight_sum)                                                                    \
+    X(double, avail_midnight_sum)                                                                  \
     /* visit-based units, summed over the days ended in the window: days, slots, slots booked, */  \
     /* visits made */                                                                              \
     X(uint64_t, visit_days)                                                                        \

@@ -189,7 +189,8 @@ static void left_without_being_seen(void **s) {
  * then 9, 8, ..., 1 for a day each, then 0 for the last 15.5 of the 25 days. The time at k or
  * fewer is (15.5 + k) / 25 for k < 10: 0.94 at 8, 0.98 at 9, so the 95th percentile is 9;
  * day 0's is 10 (half at 10, half at 9), day 3's 7. The midnight census m = 1..25 finds 10 - m
- * (then 0): at or above 0.5 of the places 5 times, 0.75 twice, 0.95 never. */
+ * (then 0): at or above 0.5 of the places 5 times, 0.75 twice, 0.95 never; 45 of 250 beds
+ * occupied over the censuses. */
 static void occupancy_p95_and_escalation_levels_exact(void **s) {
     (void)s;
     put("today.csv", "unit,group,admitted\nward,,0.5d\nward,,1.5d\nward,,2.5d\nward,,3.5d\n"
@@ -206,6 +207,10 @@ static void occupancy_p95_and_escalation_levels_exact(void **s) {
     assert_close(tf_get(&r, "ward", "days_at_level_3"), 0, 0);
     assert_close(tf_at(&r, 0, "ward", "days_at_level_1"), 1, 0);
     assert_close(tf_at(&r, 5, "ward", "days_at_level_1"), 0, 0);
+    /* KH03's overnight occupancy: the censuses' 9 + 8 + ... + 1 = 45 of 25 x 10 beds */
+    assert_close(tf_get(&r, "ward", "occupancy_midnight_pct"), 100.0 * 45 / 250, 1e-9);
+    assert_close(tf_at(&r, 0, "ward", "occupancy_midnight_pct"), 90, 1e-9);
+    assert_close(tf_at(&r, 12, "ward", "occupancy_midnight_pct"), 0, 0);
     tf_done(&r);
 }
 
