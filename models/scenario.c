@@ -27,8 +27,8 @@ static int percent_key(struct ctx *c, struct doc_entry *e, double *pct) {
     char *num = ok ? fs_strdup(v) : NULL;
     double x = NAN;
     if (ok) {
-        while (--n && isspace((unsigned char)num[n - 1])) {
-        }
+        n--; /* the % */
+        while (n && isspace((unsigned char)num[n - 1])) n--;
         num[n] = 0;
         ok = n > 0 && val_number(num, &x, why, sizeof why) == 0 && x > 0 && x <= 100;
     }
