@@ -145,7 +145,7 @@ static void a_decaying_census_has_the_closed_form_change(void **s) {
     if (fabs(m - want) > half) fail_msg("change %.4f, expected %.4f +- %.4f", m, want, half);
     if (fabs(lm - want_level) > lhalf)
         fail_msg("level %.4f, expected %.4f +- %.4f", lm, want_level, lhalf);
-    /* The interval is narrow enough to tell the change from none: about -110 +- a few. */
+    /* The interval is narrow enough to tell the change from none: about -140 +- 7. */
     assert_true(want < -100 && half < 0.1 * fabs(want));
     struct stn_unit u;
     stn_unit_of(r.sc->nunits, diag, R, 0, &u);
