@@ -131,6 +131,9 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     res->q_first = fs_calloc(sc->nunits, sizeof *res->q_first);
     res->q_last = fs_calloc(sc->nunits, sizeof *res->q_last);
     res->unstable = fs_calloc(sc->nunits, sizeof *res->unstable);
+    res->trend = fs_calloc(FLOW_TREND_NSUMS * sc->nunits, sizeof *res->trend);
+    res->trend_x0 = res->trend_x1 = NAN;
+    res->drift_tol = sc->drift_tol;
     res->deadlocked = fs_calloc(sc->nunits, sizeof *res->deadlocked);
     res->awaits = fs_calloc(sc->nunits, sizeof *res->awaits);
     res->frozen_at = NAN;
@@ -482,15 +485,17 @@ void flow_result_free(struct flow_result *res) {
     fs_free(res->q_first);
     fs_free(res->q_last);
     fs_free(res->unstable);
+    fs_free(res->trend);
     fs_free(res->deadlocked);
     fs_free(res->awaits);
     fs_free(res);
 }
 
-const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {"frozen_at", "frozen_end", "thaws",
-                                                        "thawed_last", "frozen_last"};
-const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {"unstable", "queue_first", "queue_last",
-                                                          "awaits",   "deadlocked",  "offered_pct"};
+const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {
+    "frozen_at", "frozen_end", "thaws", "thawed_last", "frozen_last", "drift_tolerance"};
+const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {
+    "unstable",   "queue_first", "queue_last",   "awaits",
+    "deadlocked", "offered_pct", "trend_change", "trend_level"};
 
 size_t flow_diag_len(size_t nunits) {
     return FLOW_DIAG_SYS + FLOW_DIAG_UNIT * nunits;
@@ -502,6 +507,7 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
     row[FD_THAWS] = res->thaws;
     row[FD_THAWED_LAST] = res->thawed_last;
     row[FD_FROZEN_LAST] = res->frozen_last;
+    row[FD_DRIFT_TOL] = res->drift_tol;
     for (size_t u = 0; u < nunits; u++) {
         double *x = row + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u;
         x[FDU_UNSTABLE] = res->unstable[u];
@@ -510,6 +516,8 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
         x[FDU_AWAITS] = res->awaits[u];
         x[FDU_DEADLOCKED] = res->deadlocked[u];
         x[FDU_OFFERED_PCT] = NAN; /* the scenario's: filled by the caller (flow.h) */
+        flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1,
+                   &x[FDU_TREND_CHANGE], &x[FDU_TREND_LEVEL]);
     }
 }
 

@@ -34,6 +34,13 @@ struct flow_result {
      * whether it grew without settling (flow_unstable), for a warning. */
     double *q_first, *q_last;
     uint8_t *unstable;
+    /* Per unit, the sums of an ordinary least-squares line through its report buckets' levels
+     * y (mean occupancy + mean queue over the bucket, patients) against their midpoints x (days
+     * from the end of the warm-up): FLOW_TREND_NSUMS values a unit (n, Σx, Σx², Σy, Σxy), and
+     * the first and last bucket's midpoints, for the trend test (output/stationarity.h). */
+    double *trend;
+    double trend_x0, trend_x1;
+    double drift_tol; /* the scenario's drift_tolerance, percent, carried into the diagnostics */
     /* Blocking deadlock (flow_deadlock.c): when the system first froze (days from time 0; NAN:
      * never), whether it was still frozen at the horizon, and per unit whether it was ever in
      * the frozen set. Per unit, the unit its delayed patients spent most bed-days waiting for
@@ -120,11 +127,34 @@ size_t flow_nwarm(const struct scenario *sc);
  * patients): demand beyond capacity, so the results depend on the horizon. */
 int flow_unstable(double q_first, double q_last, double capacity);
 
+/* The trend sums of a unit (struct flow_result's trend): FLOW_TREND_NSUMS a unit. */
+enum {
+    FLOW_TREND_N,
+    FLOW_TREND_SX,
+    FLOW_TREND_SXX,
+    FLOW_TREND_SY,
+    FLOW_TREND_SXY,
+    FLOW_TREND_NSUMS
+};
+/* From one unit's sums (sums[FLOW_TREND_NSUMS]) and the first and last midpoints x0, x1 (days):
+ * the least-squares change over the report period, slope × (x1 − x0) (patients), and the mean
+ * level Σy/n (patients). Both NAN with fewer than 3 buckets (a line through 2 points has no
+ * test) or when the midpoints do not spread. */
+void flow_trend(const double *sums, double x0, double x1, double *change, double *level);
+
 /* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
  * write it exactly (replications.csv) and MPI ranks gather it, so the warnings of a whole run
  * are computed from every replication's row, however the run was split (results_warnings_of).
  * FLOW_DIAG_SYS values, then FLOW_DIAG_UNIT per unit. */
-enum { FD_FROZEN_AT, FD_FROZEN_END, FD_THAWS, FD_THAWED_LAST, FD_FROZEN_LAST, FLOW_DIAG_SYS };
+enum {
+    FD_FROZEN_AT,
+    FD_FROZEN_END,
+    FD_THAWS,
+    FD_THAWED_LAST,
+    FD_FROZEN_LAST,
+    FD_DRIFT_TOL,
+    FLOW_DIAG_SYS
+};
 enum {
     FDU_UNSTABLE,
     FDU_Q_FIRST,
@@ -132,12 +162,18 @@ enum {
     FDU_AWAITS,
     FDU_DEADLOCKED,
     FDU_OFFERED_PCT,
+    FDU_TREND_CHANGE,
+    FDU_TREND_LEVEL,
     FLOW_DIAG_UNIT
 };
 size_t flow_diag_len(size_t nunits);
 /* The names of the row's columns (FLOW_DIAG_UNIT per unit): "frozen_at", "frozen_end",
- * "thaws", "thawed_last", "frozen_last", then "unstable", "queue_first", "queue_last",
- * "awaits", "deadlocked", "offered_pct" (a part prefixes a unit's with "UNIT:").
+ * "thaws", "thawed_last", "frozen_last", "drift_tolerance", then "unstable", "queue_first",
+ * "queue_last", "awaits", "deadlocked", "offered_pct", "trend_change", "trend_level" (a part
+ * prefixes a unit's with "UNIT:"). drift_tolerance is the scenario's (percent, the same in every
+ * row) and trend_change, trend_level the replication's least-squares change and mean level of
+ * the unit's patients in place or queueing (flow_trend; NAN: not tested), so that the
+ * stationarity verdict of a run (output/stationarity.h) comes from the rows alone.
  * offered_pct is the scenario's, not the replication's: the unit's offered load as a share of
  * its capacity (load_pct, models/load.h), which flow_diag leaves NAN for its caller to fill
  * (results_add, cli's summaries), the same in every row, so that a warning about a freeze can

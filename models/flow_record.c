@@ -34,6 +34,17 @@ int flow_unstable(double q_first, double q_last, double capacity) {
     return q_last > 2 * q_first && q_last - q_first > margin;
 }
 
+void flow_trend(const double *sums, double x0, double x1, double *change, double *level) {
+    double n = sums[FLOW_TREND_N];
+    /* Centred sums: Sxx = Σ(x − x̄)², Sxy = Σ(x − x̄)(y − ȳ). */
+    double sxx = sums[FLOW_TREND_SXX] - sums[FLOW_TREND_SX] * sums[FLOW_TREND_SX] / n;
+    double sxy = sums[FLOW_TREND_SXY] - sums[FLOW_TREND_SX] * sums[FLOW_TREND_SY] / n;
+    *change = *level = NAN;
+    if (!(n >= 3) || !(sxx > 0)) return;
+    *change = sxy / sxx * (x1 - x0);
+    *level = sums[FLOW_TREND_SY] / n;
+}
+
 double flow_bucket_start(const struct scenario *sc, size_t b) {
     return sc->warmup + (double)b * sc->interval;
 }
@@ -569,6 +580,27 @@ void rec_close_warm(struct rep *r, double t) {
     r->warm_next = r->warm_k >= r->res->nwarm ? INFINITY : fmin(next, sc->horizon);
 }
 
+/* One closed report bucket [start, t) into each unit's trend sums (flow_trend): its level, the
+ * mean number in place plus the mean number queueing (timeseries.csv's occupancy + queue, the
+ * same divisions), at its midpoint in days from the end of the warm-up. A full unit's
+ * occupancy stops rising while its queue grows, so the queue is counted too. */
+static void rec_trend(struct rep *r, double start, double t) {
+    const struct scenario *sc = r->sc;
+    struct flow_result *res = r->res;
+    double len = t - start, x = 0.5 * (start + t) - sc->warmup;
+    if (r->bucket == 0) res->trend_x0 = x;
+    res->trend_x1 = x;
+    for (size_t i = 0; i < sc->nunits; i++) {
+        double y = r->win[i].occ_area / len + r->win[i].queue_area / len;
+        double *s = res->trend + FLOW_TREND_NSUMS * i;
+        s[FLOW_TREND_N] += 1;
+        s[FLOW_TREND_SX] += x;
+        s[FLOW_TREND_SXX] += x * x;
+        s[FLOW_TREND_SY] += y;
+        s[FLOW_TREND_SXY] += x * y;
+    }
+}
+
 void rec_close_window(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     for (size_t i = 0; i < sc->nunits; i++) {
@@ -640,6 +672,7 @@ void rec_close_window(struct rep *r, double t) {
             if (r->bucket < quarter) res->q_first[i] += q;
             if (r->bucket >= nb - quarter) res->q_last[i] += q;
         }
+        rec_trend(r, start, t);
         if (r->row) r->row(r->row_ctx, r->rep, r->bucket, row);
         r->bucket++;
     }

@@ -4,6 +4,7 @@
  * and [arrivals] sections are read here; the rest by the files below (scenario_int.h). */
 #include "scenario.h"
 
+#include <ctype.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,29 @@
 #include "scenario_int.h"
 #include "sim/core.h"
 #include "value.h"
+
+/* A share of a level written as a percentage with its sign, "5%" or "2.5 %": above 0 and at
+ * most 100 (drift_tolerance). The sign is required, so that 0.05 meant as a fraction is not
+ * read as 0.05%. */
+static int percent_key(struct ctx *c, struct doc_entry *e, double *pct) {
+    char why[FS_MSG_MAX];
+    const char *v = e->value;
+    size_t n = strlen(v);
+    while (n && isspace((unsigned char)v[n - 1])) n--;
+    int ok = n > 1 && v[n - 1] == '%';
+    char *num = ok ? fs_strdup(v) : NULL;
+    double x = NAN;
+    if (ok) {
+        n--; /* the % */
+        while (n && isspace((unsigned char)num[n - 1])) n--;
+        num[n] = 0;
+        ok = n > 0 && val_number(num, &x, why, sizeof why) == 0 && x > 0 && x <= 100;
+    }
+    fs_free(num);
+    if (!ok) return key_got(c, e, "expected a percentage above 0% and at most 100%, like 5%");
+    *pct = x;
+    return 0;
+}
 
 static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     struct scenario *sc = c->sc;
@@ -89,6 +113,10 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
         else if (strcmp(e->value, "no") != 0)
             return key_got(c, e, "expected yes or no");
     }
+    /* Absent, 5%: not written to scenario.resolved.ini, so a scenario without the key writes
+     * what it wrote before. */
+    sc->drift_tol = 5;
+    if ((e = opt(s, K_scenario_drift_tolerance)) && percent_key(c, e, &sc->drift_tol)) return -1;
     return 0;
 }
 

@@ -283,6 +283,7 @@ struct scenario {
     struct sc_group *group;
     int aux_draws;      /* some feature draws from the patients' second stream */
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
+    double drift_tol;   /* [scenario] drift_tolerance: percent of the level (default 5) */
     int corridors;      /* some unit has corridor_capacity > 0 */
     /* distinct priorities ([group], [arrivals] priority; 1: queues first come first served),
      * and the rank of priority 0 (patients with neither) */

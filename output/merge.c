@@ -13,6 +13,7 @@
 #include "models/value.h"
 #include "sim/core.h"
 #include "sim/stats.h"
+#include "stationarity.h"
 
 struct part {
     const char *dir;
@@ -562,6 +563,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
             for (size_t k = 0; k < n; k++) mi.wall_seconds += parts[k].wall;
         }
         results_write_run_info(f[nf - 1].f, &mi, &c);
+        stn_write_lines(f[nf - 1].f, dg.nunits, (const char *const *)dg.names, dg.row,
+                        (int)dg.nrow);
         for (const char *l = load; *l; l = strchr(l, '\n') + 1) /* each line ends in '\n' */
             fprintf(f[nf - 1].f, "warning = %.*s\n", (int)(strchr(l, '\n') - l), l);
         if (load_warnings) *load_warnings = fs_strdup(load);

@@ -12,6 +12,7 @@
 #include "models/value.h"
 #include "sim/core.h"
 #include "sim/stats.h"
+#include "stationarity.h"
 
 struct results {
     char *dir; /* the folder written: a private one (a staging folder, a part's) */
@@ -409,6 +410,8 @@ char *results_warnings_of(size_t nunits, const char *const *names, const double 
         fputs(b < 0 ? ", so the results" : "", f);
         fputs(" depend on the horizon (a seasonal peak at the end does this too)\n", f);
     }
+    /* Each unit whose level drifted over the report period (a trend across replications). */
+    if (f) stn_write_warnings(f, nunits, names, diag, nrep);
 #undef D
 #undef DU
     fs_free(want);
@@ -416,6 +419,14 @@ char *results_warnings_of(size_t nunits, const char *const *names, const double 
     char *out = fs_strdup(text ? text : "");
     free(text);
     return out;
+}
+
+/* run-info's stationarity lines, one a unit (output/stationarity.h). */
+static void write_stationarity(const struct results *rs, FILE *f) {
+    const char **names = fs_calloc(rs->sc->nunits + 1, sizeof *names);
+    for (size_t u = 0; u < rs->sc->nunits; u++) names[u] = rs->sc->unit[u].name;
+    stn_write_lines(f, rs->sc->nunits, names, rs->diag, rs->nrep);
+    fs_free(names);
 }
 
 char *results_warnings(const struct results *rs) {
@@ -518,6 +529,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
                                    .patients = rs->patients,
                                    .peak_patients = rs->peak_patients};
         results_write_run_info(run.f, info, &n);
+        write_stationarity(rs, run.f);
         char *run_warn = results_warnings(rs);
         char *warn = results_all_warnings(rs->sc, run_warn);
         for (char *line = strtok(warn, "\n"); line; line = strtok(NULL, "\n"))

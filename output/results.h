@@ -94,7 +94,8 @@ char *results_warnings(const struct results *rs);
  * offered load (FDU_OFFERED_PCT: whether demand also outran their capacity); and each unit whose
  * queue grew without settling (flow_unstable) in more than half the replications,
  * deadlock-explained ones not counted, naming the unit downstream whose capacity holds its places
- * (what its delayed patients mostly waited for, followed on). */
+ * (what its delayed patients mostly waited for, followed on); then each unit drifting over the
+ * report period (stn_write_warnings, output/stationarity.h). */
 char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
 
 /* All of a result's warnings, as run-info lists them: the scenario's own (scenario_warnings: a

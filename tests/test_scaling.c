@@ -30,6 +30,18 @@ static char *dup_tmp(const char *name) {
     return c;
 }
 
+/* run-info's stationarity and warning lines, in order (output/stationarity.h, results.h). */
+static char *verdict_lines(const char *dir) {
+    char *info = tu_read(strcat(strcpy(cmd, dir), "/run-info"));
+    assert_non_null(info);
+    char *out = calloc(strlen(info) + 1, 1);
+    for (char *l = strtok(info, "\n"); l; l = strtok(NULL, "\n"))
+        if (!strncmp(l, "stationarity = ", 15) || !strncmp(l, "warning = ", 10))
+            strcat(strcat(out, l), "\n");
+    free(info);
+    return out;
+}
+
 static void parts_merge_into_the_same_bytes(void **s) {
     (void)s;
     char *full = dup_tmp("sc_full"), *a = dup_tmp("sc_a"), *b = dup_tmp("sc_b"),
@@ -51,6 +63,11 @@ static void parts_merge_into_the_same_bytes(void **s) {
     assert_non_null(strstr(out, "merged 3 parts"));
     free(out);
     assert_same_files(full, m, outputs);
+    /* The trend test and the warnings, judged from every replication's row: the same lines. */
+    char *vf = verdict_lines(full), *vm = verdict_lines(m);
+    assert_non_null(strstr(vf, "stationarity = acute: "));
+    assert_string_equal(vf, vm);
+    free(vf), free(vm);
     info = tu_read(strcat(strcpy(cmd, m), "/run-info"));
     assert_non_null(strstr(info, "replications = 5\n"));
     assert_non_null(strstr(info, "merged_from = "));
@@ -153,6 +170,9 @@ static void mpi_ranks_write_the_same_bytes(void **s) {
     int rc = tu_run_under(mpi, args, &out, &err);
     if (rc != 0) fail_msg("mpirun: exit %d: %s", rc, err ? err : "");
     assert_same_files(one, two, outputs);
+    char *v1 = verdict_lines(one), *v2 = verdict_lines(two);
+    assert_string_equal(v1, v2);
+    free(v1), free(v2);
     /* One summary printed, by rank 0, and run-info says how the work was spread. */
     assert_non_null(strstr(out, "5 replications"));
     assert_null(strstr(strstr(out, "5 replications") + 1, "5 replications"));

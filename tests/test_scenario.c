@@ -256,6 +256,12 @@ static void front_door_keys(void **s) {
     scenario_free(sc);
     sc = load("front0.ini", BASE);
     assert_true(!sc->board_measures && !sc->corridors);
+    assert_close(sc->drift_tol, 5, 0); /* drift_tolerance absent: 5% */
+    scenario_free(sc);
+    sc = load("drift.ini", "[scenario]\nhorizon = 100d\ndrift_tolerance = 2.5 %\n"
+                           "[arrivals a]\nto = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n");
+    if (!sc) fail_msg("%s", err);
+    assert_close(sc->drift_tol, 2.5, 0);
     assert_close(sc->unit[0].corridor_capacity, 0, 0);
     scenario_free(sc);
 }
@@ -473,6 +479,34 @@ static const struct bad_input bad_inputs[] = {
      "[scenario]\nhorizon = 100d\nboard_measures = please\n[arrivals a]\nto = ward\n"
      "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
      "3: board_measures: expected yes or no, got 'please'"},
+    {"drift_tolerance as a fraction is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = 0.05\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got '0.05'"},
+    {"drift_tolerance as zero is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = 0%\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got '0%'"},
+    {"drift_tolerance as over 100 is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = 150%\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got '150%'"},
+    {"drift_tolerance as a word is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = some%\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got 'some%'"},
+    {"drift_tolerance as a bare sign is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = %\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got '%'"},
+    {"drift_tolerance as negative is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = -5%\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got '-5%'"},
+    {"drift_tolerance as inf is refused", "drift.ini",
+     "[scenario]\nhorizon = 100d\ndrift_tolerance = inf%\n[arrivals a]\nto = ward\n"
+     "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: drift_tolerance: expected a percentage above 0% and at most 100%, like 5%, got 'inf%'"},
     {"patience_to without patience is refused", "patience_alone.ini", BASE "patience_to = exit\n",
      "11: patience_to: expected patience = DIST beside it (patience_to says where those who give "
      "up go)"},

@@ -1,0 +1,55 @@
+/* stationarity.h — is each unit steady over the report period? A trend test across
+ * replications, judged from the replications' diagnostics rows alone (flow_diag), so that a run,
+ * its merged parts and its MPI ranks say the very same bytes.
+ *
+ * Each replication gives, per unit, the least-squares change over the report period of the
+ * patients in place or queueing (its report buckets' mean occupancy + mean queue against their
+ * midpoints: FDU_TREND_CHANGE, patients) and their mean level (FDU_TREND_LEVEL). Independent
+ * replications make the changes independent and identically distributed, so their mean has a
+ * Student-t interval with no model of the autocorrelation within a run (Law, Simulation Modeling
+ * and Analysis, 5th ed., 2015, ch. 9). A unit is drifting when that interval excludes 0 and the
+ * mean change is larger than the scenario's drift_tolerance (percent) of the mean level: a
+ * change too small to matter is not reported however precisely it is known. docs/model.md,
+ * "Stationarity of the report period". */
+#ifndef FS_STATIONARITY_H
+#define FS_STATIONARITY_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum stn_verdict { STN_NOT_TESTED, STN_STEADY, STN_DRIFTING };
+
+/* One unit's test over the replications. */
+struct stn_unit {
+    int nrep;              /* replications judged */
+    int untestable;        /* some replication had fewer than 3 report buckets (NAN change) */
+    double change, lo, hi; /* mean change (patients) and its 95% t interval (NAN: n < 2) */
+    double level;          /* mean level (patients) */
+    double tol;            /* drift_tolerance, percent of the level */
+    enum stn_verdict verdict;
+};
+
+/* The verdict from the numbers: not tested when nrep < 2 or any of change, lo, hi, level is not
+ * a number; drifting when lo > 0 or hi < 0 (the interval excludes 0) and |change| > tol/100 ×
+ * |level|; steady otherwise. */
+enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
+                             double tol);
+
+/* Unit u's test from nrep diagnostics rows (diag: nrep rows of flow_diag_len(nunits), the
+ * tolerance read from the first row's FD_DRIFT_TOL). */
+void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out);
+
+/* run-info's lines, one a unit in the scenario's order, each ending in '\n', into f:
+ *   stationarity = UNIT: change +52.3 [+41, +63.6] on a level of 1012 patients over the report
+ *   period (30 replications): drifting
+ * or "stationarity = UNIT: not tested (one replication)" / "(fewer than 3 buckets)". The
+ * verdict (drifting, steady, not tested ...) is the text after the last ": ". */
+void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const double *diag,
+                     int nrep);
+
+/* A warning line (ending in '\n') for each drifting unit, into f: its change, interval, level,
+ * the tolerance and what to do. Part of the run's warnings (results_warnings_of). */
+void stn_write_warnings(FILE *f, size_t nunits, const char *const *names, const double *diag,
+                        int nrep);
+
+#endif

@@ -1,0 +1,359 @@
+/* The trend test of the report period (docs/model.md, "Stationarity of the report period";
+ * output/stationarity.h): each replication's least-squares change and level of a unit's
+ * patients in place or queueing, checked against a direct least-squares fit of the replication's
+ * own bucket values and against the closed form of a census that decays without arrivals; the
+ * verdicts of a steady queue, a unit filling from empty with and without a warm-up, and hand-made
+ * numbers; and run-info's lines through the program (one replication, too few buckets, the
+ * Birmingham scenario, the tolerance). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "models/flow.h"
+#include "output/stationarity.h"
+#include "testflow.h"
+#include "testutil.h"
+
+static const char *dir;
+
+static int setup(void **s) {
+    (void)s;
+    dir = tu_tmpdir("test_stationarity");
+    return 0;
+}
+
+#define MAXREP 32
+
+/* Replications 0..n-1 of r's scenario: each one's diagnostics row into diag (n rows). */
+static void run_diag(struct run *r, int n, double *diag) {
+    size_t dlen = flow_diag_len(r->sc->nunits);
+    for (int k = 0; k < n; k++) {
+        tf_rep(r, k, NULL);
+        flow_diag(r->res, r->sc->nunits, diag + (size_t)k * dlen);
+    }
+}
+
+/* The end of report bucket b (the horizon cuts the last). */
+static double bucket_end(const struct scenario *sc, size_t b) {
+    double e = flow_bucket_start(sc, b + 1);
+    return e < sc->horizon ? e : sc->horizon;
+}
+
+/* Each replication's change and level are a least-squares line through its own buckets'
+ * occupancy + queue (the values timeseries.csv writes) against their midpoints, fitted here
+ * directly, in two passes (centred), to 1e-9 relative: a warm-up, a last bucket the horizon
+ * cuts short, and a queue that grows. */
+static void change_and_level_are_the_least_squares_fit_of_the_buckets(void **s) {
+    (void)s;
+    struct run r;
+    tf_load(&r, dir,
+            "[scenario]\nhorizon = 40.25d\nwarmup = 3.5d\ninterval = 2d\nreplications = 3\n"
+            "[arrivals a]\nto = ward\nrate = 10/d\n"
+            "[unit ward]\ncapacity = 8\nstay = exp(1d)\nnext = home 1\n"
+            "[unit home]\ncapacity = inf\nstay = exp(3d)\n",
+            0);
+    int occ = tf_slot(&r, "ward", "occupancy"), q = tf_slot(&r, "ward", "queue");
+    int occ2 = tf_slot(&r, "home", "occupancy"), q2 = tf_slot(&r, "home", "queue");
+    assert_true(occ >= 0 && q >= 0 && occ2 >= 0 && q2 >= 0);
+    size_t dlen = flow_diag_len(r.sc->nunits);
+    double *row = calloc(dlen, sizeof *row);
+    for (int k = 0; k < 3; k++) {
+        tf_rep(&r, k, NULL);
+        flow_diag(r.res, r.sc->nunits, row);
+        size_t nb = r.res->nbuckets;
+        assert_int_equal(nb, 19); /* 36.75 days in 2-day buckets: the last 0.75 long */
+        for (size_t u = 0; u < 2; u++) {
+            int so = u ? occ2 : occ, sq = u ? q2 : q;
+            double mx = 0, my = 0;
+            for (size_t b = 0; b < nb; b++) {
+                const double *v = r.res->series + b * r.res->nslots;
+                mx += 0.5 * (flow_bucket_start(r.sc, b) + bucket_end(r.sc, b)) - r.sc->warmup;
+                my += v[so] + v[sq];
+            }
+            mx /= (double)nb, my /= (double)nb;
+            double sxx = 0, sxy = 0, x0 = NAN, x1 = NAN;
+            for (size_t b = 0; b < nb; b++) {
+                const double *v = r.res->series + b * r.res->nslots;
+                double x = 0.5 * (flow_bucket_start(r.sc, b) + bucket_end(r.sc, b)) - r.sc->warmup;
+                if (b == 0) x0 = x;
+                x1 = x;
+                sxx += (x - mx) * (x - mx);
+                sxy += (x - mx) * (v[so] + v[sq] - my);
+            }
+            double change = sxy / sxx * (x1 - x0);
+            const double *d = row + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u;
+            assert_true(fabs(change) > 0.1 && my > 1);
+            tu_assert_close(d[FDU_TREND_CHANGE], change, 1e-9 * fabs(change), "change", __FILE__,
+                            __LINE__);
+            tu_assert_close(d[FDU_TREND_LEVEL], my, 1e-9 * my, "level", __FILE__, __LINE__);
+        }
+        assert_true(row[FD_DRIFT_TOL] == 5);
+    }
+    free(row);
+    tf_done(&r);
+}
+
+/* A census of N in a unit of exp(mu) stays and no arrivals decays as N e^{-t/mu} (each patient's
+ * stay left is exp(mu): memoryless), so a bucket [a, b)'s expected level is
+ * N mu (e^{-a/mu} - e^{-b/mu}) / (b - a), and, the fit being linear in the levels, the expected
+ * change is sum_b w_b E[y_b] with w_b = (x_b - mean x) / Sxx * (x_last - x_first). The mean
+ * change of 16 replications lies in its own 99.9% Student-t interval of that value, and the unit
+ * is drifting. */
+static void a_decaying_census_has_the_closed_form_change(void **s) {
+    (void)s;
+    const double N = 200, mu = 50;
+    struct run r;
+    tf_load(&r, dir,
+            "[scenario]\nhorizon = 105d\nwarmup = 5d\ninterval = 5d\nreplications = 16\n"
+            "[arrivals none]\nto = ch\nrate = 0/d\n"
+            "[unit ch]\nkind = care_home\ncapacity = inf\nstay = exp(50d)\n"
+            "initial_occupancy = 200\n",
+            0);
+    const int R = 16;
+    size_t dlen = flow_diag_len(r.sc->nunits);
+    double *diag = calloc((size_t)R * dlen, sizeof *diag);
+    run_diag(&r, R, diag);
+    size_t nb = r.res->nbuckets;
+    assert_int_equal(nb, 20);
+    double mx = 0, x[32], ey[32];
+    for (size_t b = 0; b < nb; b++) {
+        double a = flow_bucket_start(r.sc, b), e = bucket_end(r.sc, b);
+        x[b] = 0.5 * (a + e) - r.sc->warmup;
+        ey[b] = N * mu * (exp(-a / mu) - exp(-e / mu)) / (e - a);
+        mx += x[b] / (double)nb;
+    }
+    double sxx = 0, want = 0, want_level = 0;
+    for (size_t b = 0; b < nb; b++) sxx += (x[b] - mx) * (x[b] - mx);
+    for (size_t b = 0; b < nb; b++) {
+        want += (x[b] - mx) / sxx * (x[nb - 1] - x[0]) * ey[b];
+        want_level += ey[b] / (double)nb;
+    }
+    double m = 0, m2 = 0, lm = 0, l2 = 0;
+    for (int k = 0; k < R; k++) {
+        const double *d = diag + (size_t)k * dlen + FLOW_DIAG_SYS;
+        m += d[FDU_TREND_CHANGE] / R, m2 += d[FDU_TREND_CHANGE] * d[FDU_TREND_CHANGE];
+        lm += d[FDU_TREND_LEVEL] / R, l2 += d[FDU_TREND_LEVEL] * d[FDU_TREND_LEVEL];
+    }
+    double sd = sqrt((m2 - R * m * m) / (R - 1)), lsd = sqrt((l2 - R * lm * lm) / (R - 1));
+    double t = gsl_cdf_tdist_Pinv(0.9995, R - 1);
+    double half = t * sd / sqrt(R), lhalf = t * lsd / sqrt(R);
+    print_message("change %.3f (sd %.3f), expected %.3f +- %.3f; level %.3f, expected %.3f\n", m,
+                  sd, want, half, lm, want_level);
+    if (fabs(m - want) > half) fail_msg("change %.4f, expected %.4f +- %.4f", m, want, half);
+    if (fabs(lm - want_level) > lhalf)
+        fail_msg("level %.4f, expected %.4f +- %.4f", lm, want_level, lhalf);
+    /* The interval is narrow enough to tell the change from none: about -140 +- 7. */
+    assert_true(want < -100 && half < 0.1 * fabs(want));
+    struct stn_unit u;
+    stn_unit_of(r.sc->nunits, diag, R, 0, &u);
+    assert_int_equal(u.verdict, STN_DRIFTING);
+    tu_assert_close(u.change, m, 1e-9 * fabs(m), "mean change", __FILE__, __LINE__);
+    assert_true(u.lo < m && m < u.hi && u.hi < 0);
+    free(diag);
+    tf_done(&r);
+}
+
+/* The verdict of replications 0..R-1 of text for unit 0. */
+static enum stn_verdict verdict_of(const char *text, int R, struct stn_unit *out) {
+    struct run r;
+    tf_load(&r, dir, text, 0);
+    size_t dlen = flow_diag_len(r.sc->nunits);
+    double *diag = calloc((size_t)R * dlen, sizeof *diag);
+    run_diag(&r, R, diag);
+    stn_unit_of(r.sc->nunits, diag, R, 0, out);
+    free(diag);
+    tf_done(&r);
+    return out->verdict;
+}
+
+/* A steady M/M/10 queue at 80% load after a warm-up is steady; a care home filling from empty
+ * (M/M/inf, 2 a day for 50 days each: 100 at equilibrium) drifts up over its first 200 days, and
+ * is steady after a warm-up of twelve mean stays. */
+static void steady_and_filling_units_are_told_apart(void **s) {
+    (void)s;
+    struct stn_unit u;
+    assert_int_equal(verdict_of("[scenario]\nhorizon = 250d\nwarmup = 50d\n"
+                                "[arrivals a]\nto = ward\nrate = 8/d\n"
+                                "[unit ward]\ncapacity = 10\nstay = exp(1d)\n",
+                                10, &u),
+                     STN_STEADY);
+    assert_true(u.lo <= 0 && u.hi >= 0);
+    assert_int_equal(verdict_of("[scenario]\nhorizon = 200d\n"
+                                "[arrivals a]\nto = ch\nrate = 2/d\n"
+                                "[unit ch]\nkind = care_home\ncapacity = inf\nstay = exp(50d)\n",
+                                10, &u),
+                     STN_DRIFTING);
+    /* E[census] = 100 (1 - e^{-t/50}): from about 2 to 98 over the buckets, so +70 or more */
+    assert_true(u.change > 60 && u.lo > 0);
+    assert_int_equal(verdict_of("[scenario]\nhorizon = 800d\nwarmup = 600d\n"
+                                "[arrivals a]\nto = ch\nrate = 2/d\n"
+                                "[unit ch]\nkind = care_home\ncapacity = inf\nstay = exp(50d)\n",
+                                10, &u),
+                     STN_STEADY);
+    /* A looser tolerance makes the same drift steady; the level is still what it was. */
+    assert_int_equal(verdict_of("[scenario]\nhorizon = 200d\ndrift_tolerance = 100%\n"
+                                "[arrivals a]\nto = ch\nrate = 2/d\n"
+                                "[unit ch]\nkind = care_home\ncapacity = inf\nstay = exp(50d)\n",
+                                10, &u),
+                     STN_STEADY);
+}
+
+/* stn_verdict on hand-made numbers. */
+static void the_verdict_from_numbers(void **s) {
+    (void)s;
+    /* an interval excluding 0 but a change below the tolerance: steady */
+    assert_int_equal(stn_verdict(30, 4, 3, 5, 100, 5), STN_STEADY);
+    /* above it: drifting, either way */
+    assert_int_equal(stn_verdict(30, 6, 5, 7, 100, 5), STN_DRIFTING);
+    assert_int_equal(stn_verdict(30, -6, -7, -5, 100, 5), STN_DRIFTING);
+    /* exactly at it: not more than the tolerance */
+    assert_int_equal(stn_verdict(30, 5, 4, 6, 100, 5), STN_STEADY);
+    /* a large change the interval does not tell from 0: steady */
+    assert_int_equal(stn_verdict(30, 50, -1, 101, 100, 5), STN_STEADY);
+    /* an empty unit: nothing changes */
+    assert_int_equal(stn_verdict(30, 0, 0, 0, 0, 5), STN_STEADY);
+    /* one replication, or no numbers: not tested */
+    assert_int_equal(stn_verdict(1, 50, NAN, NAN, 100, 5), STN_NOT_TESTED);
+    assert_int_equal(stn_verdict(30, NAN, NAN, NAN, NAN, 5), STN_NOT_TESTED);
+    assert_int_equal(stn_verdict(30, 6, 5, 7, NAN, 5), STN_NOT_TESTED);
+}
+
+/* run-info's lines and the warning from hand-made diagnostics rows: changes 10, 11, 12 on a
+ * level of 100 (mean 11, sd 1: 11 +- t(0.975, 2)/sqrt(3) = 11 +- 2.484), one replication, and
+ * rows without a change (too few buckets). */
+static void lines_and_warnings_from_rows(void **s) {
+    (void)s;
+    size_t dlen = flow_diag_len(1);
+    double diag[3 * (FLOW_DIAG_SYS + FLOW_DIAG_UNIT)];
+    for (int k = 0; k < 3; k++) {
+        double *d = diag + (size_t)k * dlen;
+        for (size_t i = 0; i < dlen; i++) d[i] = NAN;
+        d[FD_DRIFT_TOL] = 5;
+        d[FLOW_DIAG_SYS + FDU_TREND_CHANGE] = 10 + k;
+        d[FLOW_DIAG_SYS + FDU_TREND_LEVEL] = 100;
+    }
+    const char *names[] = {"acute"};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    stn_write_lines(f, 1, names, diag, 3);
+    stn_write_lines(f, 1, names, diag, 1);
+    stn_write_warnings(f, 1, names, diag, 3);
+    stn_write_warnings(f, 1, names, diag, 1); /* nothing: not tested */
+    for (int k = 0; k < 3; k++) diag[(size_t)k * dlen + FLOW_DIAG_SYS + FDU_TREND_CHANGE] = NAN;
+    stn_write_lines(f, 1, names, diag, 3);
+    fclose(f);
+    const char *want =
+        "stationarity = acute: change +11 [+8.52, +13.5] on a level of 100 patients over the "
+        "report period (3 replications): drifting\n"
+        "stationarity = acute: not tested (one replication)\n"
+        "unit acute: drifting over the report period: change +11 [+8.52, +13.5] on a level of 100 "
+        "patients in place or queueing (mean least-squares change over 3 replications, 95% "
+        "interval), more than the drift tolerance of 5% of the level: the results depend on when "
+        "the report period starts and ends; start earlier (a longer warm-up) or from a census "
+        "(initial_occupancy), unless the report period is one of change (a winter), when a drift "
+        "is expected\n"
+        "stationarity = acute: not tested (fewer than 3 buckets)\n";
+    assert_string_equal(text, want);
+    free(text);
+}
+
+/* The run-info lines of UNIT in dir's run-info ("" when none), one per line. */
+static char *lines_of(const char *rundir, const char *prefix) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run-info", rundir);
+    char *info = tu_read(path);
+    if (!info) fail_msg("no %s", path);
+    char *out = calloc(strlen(info) + 1, 1);
+    for (char *l = strtok(info, "\n"); l; l = strtok(NULL, "\n"))
+        if (!strncmp(l, prefix, strlen(prefix))) strcat(strcat(out, l), "\n");
+    free(info);
+    return out;
+}
+
+static void run_ok(const char *args) {
+    char *err = NULL;
+    int rc = tu_run(args, NULL, &err);
+    if (rc != 0) fail_msg("flowsim %s: exit %d: %s", args, rc, err ? err : "");
+    free(err);
+}
+
+/* Through the program: a line a unit in run-info, "not tested" with one replication or two
+ * buckets, and the report page shows them. */
+static void run_info_says_it(void **s) {
+    (void)s;
+    char ini[4200], out[4200], cmd[9000];
+    snprintf(ini, sizeof ini, "%s/fill.ini", dir);
+    tu_write(ini, "[scenario]\nhorizon = 200d\nreplications = 4\n"
+                  "[arrivals a]\nto = ch\nrate = 2/d\n"
+                  "[unit ch]\nkind = care_home\ncapacity = inf\nstay = exp(50d)\n"
+                  "[unit spare]\ncapacity = 3\nstay = exp(1d)\n");
+    snprintf(out, sizeof out, "%s/fill", dir);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --report", ini, out);
+    run_ok(cmd);
+    char *l = lines_of(out, "stationarity = ");
+    assert_int_equal(tu_count_lines(l), 2);
+    assert_true(!strncmp(l, "stationarity = ch: change +", 27));
+    assert_non_null(strstr(l, " patients over the report period (4 replications): drifting\n"
+                              "stationarity = spare: change +0 [+0, +0] on a level of 0 patients "
+                              "over the report period (4 replications): steady\n"));
+    free(l);
+    l = lines_of(out, "warning = unit ch: drifting over the report period: change +");
+    assert_int_equal(tu_count_lines(l), 1);
+    free(l);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/report.html", out);
+    char *html = tu_read(path);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "stationarity = ch: change +"));
+    assert_non_null(strstr(html, "<li>unit ch: drifting over the report period"));
+    free(html);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --replications 1", ini, out);
+    run_ok(cmd);
+    l = lines_of(out, "stationarity = ");
+    assert_string_equal(l, "stationarity = ch: not tested (one replication)\n"
+                           "stationarity = spare: not tested (one replication)\n");
+    free(l);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --set scenario.interval=100d", ini, out);
+    run_ok(cmd);
+    l = lines_of(out, "stationarity = ");
+    assert_string_equal(l, "stationarity = ch: not tested (fewer than 3 buckets)\n"
+                           "stationarity = spare: not tested (fewer than 3 buckets)\n");
+    free(l);
+}
+
+/* The shipped Birmingham scenario's report year ramps into gridlock: acute or A&E drifts. */
+static void birmingham_drifts(void **s) {
+    (void)s;
+    char out[4200], cmd[9000];
+    snprintf(out, sizeof out, "%s/bham", dir);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --replications 4",
+             tu_src("scenarios/birmingham-2017-18/birmingham.ini"), out);
+    run_ok(cmd);
+    char *l = lines_of(out, "stationarity = ");
+    int acute = 0, ae = 0;
+    for (char *p = strtok(l, "\n"); p; p = strtok(NULL, "\n")) {
+        size_t n = strlen(p);
+        int drift = n > 10 && !strcmp(p + n - 10, ": drifting");
+        if (!strncmp(p, "stationarity = acute: ", 22)) acute = drift;
+        if (!strncmp(p, "stationarity = ae: ", 19)) ae = drift;
+    }
+    assert_true(acute || ae);
+    free(l);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(change_and_level_are_the_least_squares_fit_of_the_buckets),
+        cmocka_unit_test(a_decaying_census_has_the_closed_form_change),
+        cmocka_unit_test(steady_and_filling_units_are_told_apart),
+        cmocka_unit_test(the_verdict_from_numbers),
+        cmocka_unit_test(lines_and_warnings_from_rows),
+        cmocka_unit_test(run_info_says_it),
+        cmocka_unit_test(birmingham_drifts),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
