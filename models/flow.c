@@ -131,6 +131,11 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     res->q_first = fs_calloc(sc->nunits, sizeof *res->q_first);
     res->q_last = fs_calloc(sc->nunits, sizeof *res->q_last);
     res->unstable = fs_calloc(sc->nunits, sizeof *res->unstable);
+    res->planned = fs_calloc(sc->nunits, sizeof *res->planned);
+    for (size_t u = 0; u < sc->nunits; u++)
+        for (size_t k = 0; k < sc->unit[u].nsched; k++)
+            res->planned[u] |=
+                sc->unit[u].sched_t[k] > sc->warmup && sc->unit[u].sched_t[k] < sc->horizon;
     res->trend = fs_calloc(FLOW_TREND_NSUMS * sc->nunits, sizeof *res->trend);
     res->trend_x0 = res->trend_x1 = NAN;
     res->drift_tol = sc->drift_tol;
@@ -486,6 +491,7 @@ void flow_result_free(struct flow_result *res) {
     fs_free(res->q_last);
     fs_free(res->unstable);
     fs_free(res->trend);
+    fs_free(res->planned);
     fs_free(res->deadlocked);
     fs_free(res->awaits);
     fs_free(res);
@@ -494,8 +500,8 @@ void flow_result_free(struct flow_result *res) {
 const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {
     "frozen_at", "frozen_end", "thaws", "thawed_last", "frozen_last", "drift_tolerance"};
 const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {
-    "unstable",   "queue_first", "queue_last",   "awaits",
-    "deadlocked", "offered_pct", "trend_change", "trend_level"};
+    "unstable",    "queue_first",  "queue_last",  "awaits", "deadlocked",
+    "offered_pct", "trend_change", "trend_level", "planned"};
 
 size_t flow_diag_len(size_t nunits) {
     return FLOW_DIAG_SYS + FLOW_DIAG_UNIT * nunits;
@@ -518,6 +524,7 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
         x[FDU_OFFERED_PCT] = NAN; /* the scenario's: filled by the caller (flow.h) */
         flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1,
                    &x[FDU_TREND_CHANGE], &x[FDU_TREND_LEVEL]);
+        x[FDU_PLANNED] = res->planned[u];
     }
 }
 

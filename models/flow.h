@@ -34,6 +34,9 @@ struct flow_result {
      * whether it grew without settling (flow_unstable), for a warning. */
     double *q_first, *q_last;
     uint8_t *unstable;
+    /* per unit: its capacity_schedule changes inside the report period (a planned change, which
+     * the trend test does not judge: output/stationarity.h) */
+    uint8_t *planned;
     /* Per unit, the sums of an ordinary least-squares line through its report buckets' levels
      * y (mean occupancy + mean queue over the bucket, patients) against their midpoints x (days
      * from the end of the warm-up): FLOW_TREND_NSUMS values a unit (n, Σx, Σx², Σy, Σxy), and
@@ -127,19 +130,23 @@ size_t flow_nwarm(const struct scenario *sc);
  * patients): demand beyond capacity, so the results depend on the horizon. */
 int flow_unstable(double q_first, double q_last, double capacity);
 
-/* The trend sums of a unit (struct flow_result's trend): FLOW_TREND_NSUMS a unit. */
+/* The trend sums of a unit (struct flow_result's trend): FLOW_TREND_NSUMS a unit. The model is
+ * y = a + b x, or, over a report period of a year or more, y = a + b x + c sin ωx + d cos ωx
+ * with ω = 2π / 365.25 days: an annual cycle (winter demand, a winter ward) is then fitted as a
+ * cycle and not read as a trend (harmonic regression: Hyndman & Athanasopoulos, Forecasting:
+ * Principles and Practice, 3rd ed., 2021, §7.4 "Fourier terms"). The sums are the normal
+ * equations': FLOW_TREND_K regressors (2 or 4), then Σ f_i f_j (i <= j, row by row) and Σ f_i y,
+ * with f = (1, x, sin ωx, cos ωx), x in days from the middle of the report period, and Σ y. */
 enum {
-    FLOW_TREND_N,
-    FLOW_TREND_SX,
-    FLOW_TREND_SXX,
-    FLOW_TREND_SY,
-    FLOW_TREND_SXY,
-    FLOW_TREND_NSUMS
+    FLOW_TREND_K,
+    FLOW_TREND_XX,
+    FLOW_TREND_XY = FLOW_TREND_XX + 10,
+    FLOW_TREND_NSUMS = FLOW_TREND_XY + 4
 };
 /* From one unit's sums (sums[FLOW_TREND_NSUMS]) and the first and last midpoints x0, x1 (days):
- * the least-squares change over the report period, slope × (x1 − x0) (patients), and the mean
- * level Σy/n (patients). Both NAN with fewer than 3 buckets (a line through 2 points has no
- * test) or when the midpoints do not spread. */
+ * the least-squares change over the report period, b × (x1 − x0) (patients), and the mean
+ * level Σy/n (patients). Both NAN with fewer buckets than regressors + 1 (a line through 2 points
+ * has no test) or when the normal equations are singular (the midpoints do not spread). */
 void flow_trend(const double *sums, double x0, double x1, double *change, double *level);
 
 /* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
@@ -164,6 +171,7 @@ enum {
     FDU_OFFERED_PCT,
     FDU_TREND_CHANGE,
     FDU_TREND_LEVEL,
+    FDU_PLANNED,
     FLOW_DIAG_UNIT
 };
 size_t flow_diag_len(size_t nunits);

@@ -34,15 +34,41 @@ int flow_unstable(double q_first, double q_last, double capacity) {
     return q_last > 2 * q_first && q_last - q_first > margin;
 }
 
+/* The index of Σ f_i f_j (i <= j) in the sums' upper triangle, row by row over 4 regressors. */
+static int tri(int i, int j) {
+    return i * 4 - i * (i - 1) / 2 + (j - i);
+}
+
 void flow_trend(const double *sums, double x0, double x1, double *change, double *level) {
-    double n = sums[FLOW_TREND_N];
-    /* Centred sums: Sxx = Σ(x − x̄)², Sxy = Σ(x − x̄)(y − ȳ). */
-    double sxx = sums[FLOW_TREND_SXX] - sums[FLOW_TREND_SX] * sums[FLOW_TREND_SX] / n;
-    double sxy = sums[FLOW_TREND_SXY] - sums[FLOW_TREND_SX] * sums[FLOW_TREND_SY] / n;
+    int k = (int)sums[FLOW_TREND_K];
+    double n = sums[FLOW_TREND_XX + tri(0, 0)];
     *change = *level = NAN;
-    if (!(n >= 3) || !(sxx > 0)) return;
-    *change = sxy / sxx * (x1 - x0);
-    *level = sums[FLOW_TREND_SY] / n;
+    if ((k != 2 && k != 4) || !(n >= k + 1)) return;
+    /* The normal equations (k x k, symmetric, positive definite when the regressors spread),
+     * solved by Gaussian elimination with partial pivoting: k is at most 4. */
+    double a[4][5];
+    for (int i = 0; i < k; i++) {
+        for (int j = 0; j < k; j++)
+            a[i][j] = sums[FLOW_TREND_XX + (i <= j ? tri(i, j) : tri(j, i))];
+        a[i][k] = sums[FLOW_TREND_XY + i];
+    }
+    for (int c = 0; c < k; c++) {
+        int p = c;
+        for (int r = c + 1; r < k; r++)
+            if (fabs(a[r][c]) > fabs(a[p][c])) p = r;
+        if (!(fabs(a[p][c]) > 1e-12 * fabs(a[0][0]))) return; /* singular */
+        for (int j = 0; j <= k; j++) {
+            double t = a[c][j];
+            a[c][j] = a[p][j], a[p][j] = t;
+        }
+        for (int r = 0; r < k; r++) {
+            if (r == c) continue;
+            double f = a[r][c] / a[c][c];
+            for (int j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+        }
+    }
+    *change = a[1][k] / a[1][1] * (x1 - x0);
+    *level = sums[FLOW_TREND_XY] / n;
 }
 
 double flow_bucket_start(const struct scenario *sc, size_t b) {
@@ -587,17 +613,21 @@ void rec_close_warm(struct rep *r, double t) {
 static void rec_trend(struct rep *r, double start, double t) {
     const struct scenario *sc = r->sc;
     struct flow_result *res = r->res;
-    double len = t - start, x = 0.5 * (start + t) - sc->warmup;
+    /* x from the middle of the report period, so that the sums stay well conditioned */
+    double len = t - start, x = 0.5 * (start + t) - 0.5 * (sc->warmup + sc->horizon);
     if (r->bucket == 0) res->trend_x0 = x;
     res->trend_x1 = x;
+    int k = sc->horizon - sc->warmup >= 365 - 1e-9 ? 4 : 2;
+    double w = 2 * M_PI / 365.25;
+    double f[4] = {1, x, sin(w * x), cos(w * x)};
     for (size_t i = 0; i < sc->nunits; i++) {
         double y = r->win[i].occ_area / len + r->win[i].queue_area / len;
         double *s = res->trend + FLOW_TREND_NSUMS * i;
-        s[FLOW_TREND_N] += 1;
-        s[FLOW_TREND_SX] += x;
-        s[FLOW_TREND_SXX] += x * x;
-        s[FLOW_TREND_SY] += y;
-        s[FLOW_TREND_SXY] += x * y;
+        s[FLOW_TREND_K] = k;
+        for (int a = 0; a < k; a++) {
+            for (int b = a; b < k; b++) s[FLOW_TREND_XX + tri(a, b)] += f[a] * f[b];
+            s[FLOW_TREND_XY + a] += f[a] * y;
+        }
     }
 }
 

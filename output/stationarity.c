@@ -9,7 +9,10 @@ enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, doub
                              double tol) {
     if (nrep < 2 || isnan(change) || isnan(lo) || isnan(hi) || isnan(level)) return STN_NOT_TESTED;
     int excludes0 = lo > 0 || hi < 0;
-    return excludes0 && fabs(change) > tol / 100 * fabs(level) ? STN_DRIFTING : STN_STEADY;
+    /* material: more than the tolerance of the level, and at least a whole patient (a small
+     * unit's fraction of a patient over a year is no drift worth a warning) */
+    double material = fmax(tol / 100 * fabs(level), 1);
+    return excludes0 && fabs(change) > material ? STN_DRIFTING : STN_STEADY;
 }
 
 void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out) {
@@ -33,7 +36,10 @@ void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct s
     out->level = lw.n > 0 && !out->untestable ? lw.mean : NAN;
     out->lo = out->hi = NAN;
     if (!out->untestable) stats_ci95(&dw, &out->lo, &out->hi);
-    out->verdict = stn_verdict(nrep, out->change, out->lo, out->hi, out->level, out->tol);
+    out->planned = nrep > 0 && diag[FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + FDU_PLANNED] > 0;
+    out->verdict = out->planned
+                       ? STN_NOT_TESTED
+                       : stn_verdict(nrep, out->change, out->lo, out->hi, out->level, out->tol);
 }
 
 /* A number of patients as run-info writes it: three significant figures, whole numbers from
@@ -64,8 +70,12 @@ void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const dou
         struct stn_unit s;
         stn_unit_of(nunits, diag, nrep, u, &s);
         fprintf(f, "stationarity = %s: ", names[u]);
-        if (s.untestable)
-            fputs("not tested (fewer than 3 buckets)\n", f);
+        if (s.planned)
+            fputs("not tested (its capacity_schedule changes in the report period, a planned "
+                  "change)\n",
+                  f);
+        else if (s.untestable)
+            fputs("not tested (too few report buckets)\n", f);
         else if (nrep < 2)
             fputs(nrep == 1 ? "not tested (one replication)\n" : "not tested (no replications)\n",
                   f);

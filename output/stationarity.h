@@ -23,6 +23,7 @@ enum stn_verdict { STN_NOT_TESTED, STN_STEADY, STN_DRIFTING };
 struct stn_unit {
     int nrep;              /* replications judged */
     int untestable;        /* some replication had fewer than 3 report buckets (NAN change) */
+    int planned;           /* its capacity_schedule changes in the report period: not judged */
     double change, lo, hi; /* mean change (patients) and its 95% t interval (NAN: n < 2) */
     double level;          /* mean level (patients) */
     double tol;            /* drift_tolerance, percent of the level */
@@ -31,7 +32,7 @@ struct stn_unit {
 
 /* The verdict from the numbers: not tested when nrep < 2 or any of change, lo, hi, level is not
  * a number; drifting when lo > 0 or hi < 0 (the interval excludes 0) and |change| > tol/100 ×
- * |level|; steady otherwise. */
+ * |level| and > 1 patient; steady otherwise. */
 enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
                              double tol);
 
@@ -42,7 +43,7 @@ void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct s
 /* run-info's lines, one a unit in the scenario's order, each ending in '\n', into f:
  *   stationarity = UNIT: change +52.3 [+41, +63.6] on a level of 1012 patients over the report
  *   period (30 replications): drifting
- * or "stationarity = UNIT: not tested (one replication)" / "(fewer than 3 buckets)". The
+ * or "stationarity = UNIT: not tested (one replication)" / "(too few report buckets)". The
  * verdict (drifting, steady, not tested ...) is the text after the last ": ". */
 void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const double *diag,
                      int nrep);
