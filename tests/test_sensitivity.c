@@ -34,7 +34,7 @@ static void reproduce_with(const char *name, const char *sets, int within[NFIG],
     struct table t;
     char err[2048];
     assert_int_equal(table_read(path, &t, err, sizeof err), 0);
-    assert_int_equal(t.n, 9);
+    assert_int_equal(t.n, 10);
     print_message("%-40s", *sets ? sets : "(the scenario as it is)");
     for (int k = 0; k < NFIG; k++) {
         const struct table_row *r = &t.row[fig_row[k]];
