@@ -253,6 +253,11 @@ size_t metric_dest_index(const struct metric_layout *ml, int u, int d);
     /* beds occupied and available, summed over the censuses (occupancy_midnight_pct) */           \
     X(double, occ_midnight_sum)                                                                    \
     X(double, avail_midnight_sum)                                                                  \
+    /* padding: every event indexes r->win[u]; at 584 bytes GCC multiplies by the size in */       \
+    /* three instructions, at 600 in one imul (+0.7% instructions on bench M1 without it, */       \
+    /* bench/RESULTS.md): keep a size of one imul when adding fields */                            \
+    X(double, pad1_)                                                                               \
+    X(double, pad2_)                                                                               \
     /* visit-based units, summed over the days ended in the window: days, slots, slots booked, */  \
     /* visits made */                                                                              \
     X(uint64_t, visit_days)                                                                        \
