@@ -473,7 +473,7 @@ static void print_table(const struct expect *e, size_t n) {
         printf("%-*s  %-*s  %-26s %-14s %-*s%s\n", wq, e[i].quantity, wr, e[i].review, got,
                e[i].tolerance, kinds ? 11 : 0, kinds ? kind_names[e[i].kind] : "",
                e[i].kind == FK_INPUT ? (e[i].within ? "yes (not counted)" : "no (not counted)")
-               : e[i].drift          ? "NO (the run drifts)"
+               : e[i].drift          ? "NO (not shown steady)"
                : e[i].within         ? "yes"
                                      : "NO");
         if (*e[i].from || *e[i].statistic)
@@ -489,16 +489,29 @@ struct repro_ctx {
     struct expect *e;
     size_t n;
     int missed;
-    double interval;       /* the scenario's report bucket, days */
-    char *stationarity;    /* run-info's stationarity lines, as they read, one per unit */
-    char *drifting;        /* the units that drift, comma-separated, or NULL */
-    struct table t;        /* the run's summary.csv */
+    double interval;    /* the scenario's report bucket, days */
+    char *stationarity; /* run-info's stationarity lines, as they read, one per unit */
+    char *drifting;     /* the units not shown steady ("acute drifting, ae not tested"), or NULL */
+    char *inconclusive; /* the units whose test could not tell, comma-separated, or NULL */
+    struct table t;     /* the run's summary.csv */
     struct summary_row *s; /* its rows, pointing into t */
 };
 
+/* Append "NAME WHAT" to *list (comma-separated). */
+static void list_add(char **list, const char *name, size_t nl, const char *what) {
+    size_t have = *list ? strlen(*list) : 0;
+    *list = fs_realloc(*list, have + nl + strlen(what) + 4);
+    if (have) memcpy(*list + have, ", ", 2), have += 2;
+    memcpy(*list + have, name, nl);
+    have += nl;
+    if (*what) (*list)[have++] = ' ';
+    memcpy(*list + have, what, strlen(what) + 1);
+}
+
 /* run-info's stationarity lines (output/stationarity.h): "stationarity = UNIT: ...: VERDICT",
- * one per unit; the units whose verdict is drifting. A run-info without them (a flowsim that
- * did not test) has none, and nothing drifts. */
+ * one per unit. A unit that drifts, or that could not be tested (one replication, too few
+ * buckets), leaves the run not shown steady; one whose capacity_schedule changes in the report
+ * period (a planned change) does not; an inconclusive one is listed as a caveat. */
 static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, size_t errlen) {
     char path[FS_PATH_MAX];
     int rc = cli_path(path, sizeof path, stage, "run-info", err, errlen);
@@ -506,7 +519,7 @@ static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, 
     FILE *in = fopen(path, "rb");
     if (!in) return FS_OK;
     char *line = NULL;
-    size_t cap = 0, nd = 0, ns = 0;
+    size_t cap = 0, ns = 0;
     static const char key[] = "stationarity = ";
     while (getline(&line, &cap, in) > 0) {
         if (strncmp(line, key, sizeof key - 1)) continue;
@@ -519,13 +532,14 @@ static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, 
         c->stationarity[ns] = 0;
         const char *colon = strchr(text, ':'), *last = NULL;
         for (const char *q = strstr(text, ": "); q; q = strstr(q + 2, ": ")) last = q + 2;
-        if (!colon || !last || strcmp(last, "drifting")) continue;
+        if (!colon || !last) continue;
         size_t ul = (size_t)(colon - text);
-        c->drifting = fs_realloc(c->drifting, nd + ul + 3);
-        if (nd) c->drifting[nd++] = ',', c->drifting[nd++] = ' ';
-        memcpy(c->drifting + nd, text, ul);
-        nd += ul;
-        c->drifting[nd] = 0;
+        if (!strcmp(last, "drifting"))
+            list_add(&c->drifting, text, ul, "drifting");
+        else if (!strncmp(last, "not tested", 10) && !strstr(last, "planned change"))
+            list_add(&c->drifting, text, ul, "not tested");
+        else if (!strcmp(last, "inconclusive"))
+            list_add(&c->inconclusive, text, ul, "");
     }
     free(line);
     fclose(in);
@@ -616,10 +630,15 @@ int cmd_reproduce(const struct opts *o, const char *command) {
     }
     if (c.drifting)
         fprintf(stderr,
-                "flowsim: reproduce: the run drifts (%s): its figures depend on where the report "
-                "period sits, so none is called reproduced unless it is about a period of change "
-                "(period_of_change = yes); start the run earlier or from a census\n",
+                "flowsim: reproduce: the run is not shown steady (%s): its figures depend on where "
+                "the report period sits, so none is called reproduced unless it is about a period "
+                "of change (period_of_change = yes); start the run earlier or from a census, and "
+                "run at least 2 replications\n",
                 c.drifting);
+    if (c.inconclusive && !o->quiet)
+        printf("stationarity: inconclusive for %s (neither a drift nor steadiness shown: more "
+               "replications may tell)\n",
+               c.inconclusive);
     if (missed) {
         fprintf(stderr, "flowsim: reproduce: %d of %zu figures outside their tolerance\n", missed,
                 counted);
@@ -629,6 +648,7 @@ done:
     fs_free(c.s);
     fs_free(c.stationarity);
     fs_free(c.drifting);
+    fs_free(c.inconclusive);
     table_fini(&c.t);
     free_expect(e, n);
     return status;

@@ -79,6 +79,24 @@ static void esc_init(struct rep *r) {
         cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
 
+/* Does unit u's capacity_schedule change its places inside the report period by more than the
+ * drift tolerance of the larger (at least one place)? A planned change the trend test leaves
+ * alone (output/stationarity.h); a row that keeps the places, or moves them by a few, is not
+ * one, so that it cannot switch the test off. */
+static int planned_change(const struct scenario *sc, size_t u) {
+    const struct sc_unit *su = &sc->unit[u];
+    double prev = su->capacity;
+    int planned = 0;
+    for (size_t k = 0; k < su->nsched; k++) {
+        double now = su->sched_cap[k], big = fmax(prev, now);
+        int material =
+            isinf(big) ? prev != now : fabs(now - prev) > fmax(sc->drift_tol / 100 * big, 1);
+        planned |= material && su->sched_t[k] > sc->warmup && su->sched_t[k] < sc->horizon;
+        prev = now;
+    }
+    return planned;
+}
+
 /* Build replication rep of sc: every array, the result, the units, the census at time 0 and
  * the first events on the calendar. It cannot fail (core.h: allocations that fail exit), so
  * flow_run_opts has one failure path, the loop's. */
@@ -132,10 +150,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     res->q_last = fs_calloc(sc->nunits, sizeof *res->q_last);
     res->unstable = fs_calloc(sc->nunits, sizeof *res->unstable);
     res->planned = fs_calloc(sc->nunits, sizeof *res->planned);
-    for (size_t u = 0; u < sc->nunits; u++)
-        for (size_t k = 0; k < sc->unit[u].nsched; k++)
-            res->planned[u] |=
-                sc->unit[u].sched_t[k] > sc->warmup && sc->unit[u].sched_t[k] < sc->horizon;
+    for (size_t u = 0; u < sc->nunits; u++) res->planned[u] = planned_change(sc, u);
     res->trend = fs_calloc(FLOW_TREND_NSUMS * sc->nunits, sizeof *res->trend);
     res->trend_x0 = res->trend_x1 = NAN;
     res->drift_tol = sc->drift_tol;
@@ -500,8 +515,8 @@ void flow_result_free(struct flow_result *res) {
 const char *const flow_diag_sys_names[FLOW_DIAG_SYS] = {
     "frozen_at", "frozen_end", "thaws", "thawed_last", "frozen_last", "drift_tolerance"};
 const char *const flow_diag_unit_names[FLOW_DIAG_UNIT] = {
-    "unstable",    "queue_first",  "queue_last",  "awaits", "deadlocked",
-    "offered_pct", "trend_change", "trend_level", "planned"};
+    "unstable",     "queue_first", "queue_last", "awaits",       "deadlocked", "offered_pct",
+    "trend_change", "trend_level", "planned",    "queue_change", "queue_level"};
 
 size_t flow_diag_len(size_t nunits) {
     return FLOW_DIAG_SYS + FLOW_DIAG_UNIT * nunits;
@@ -522,8 +537,10 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
         x[FDU_AWAITS] = res->awaits[u];
         x[FDU_DEADLOCKED] = res->deadlocked[u];
         x[FDU_OFFERED_PCT] = NAN; /* the scenario's: filled by the caller (flow.h) */
-        flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1,
-                   &x[FDU_TREND_CHANGE], &x[FDU_TREND_LEVEL]);
+        double t[4];
+        flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1, t);
+        x[FDU_TREND_CHANGE] = t[0], x[FDU_TREND_LEVEL] = t[1];
+        x[FDU_QUEUE_CHANGE] = t[2], x[FDU_QUEUE_LEVEL] = t[3];
         x[FDU_PLANNED] = res->planned[u];
     }
 }

@@ -34,8 +34,9 @@ struct flow_result {
      * whether it grew without settling (flow_unstable), for a warning. */
     double *q_first, *q_last;
     uint8_t *unstable;
-    /* per unit: its capacity_schedule changes inside the report period (a planned change, which
-     * the trend test does not judge: output/stationarity.h) */
+    /* per unit: its capacity_schedule changes its places inside the report period by more than
+     * the drift tolerance (a planned change, which the trend test does not judge:
+     * output/stationarity.h) */
     uint8_t *planned;
     /* Per unit, the sums of an ordinary least-squares line through its report buckets' levels
      * y (mean occupancy + mean queue over the bucket, patients) against their midpoints x (days
@@ -131,23 +132,29 @@ size_t flow_nwarm(const struct scenario *sc);
 int flow_unstable(double q_first, double q_last, double capacity);
 
 /* The trend sums of a unit (struct flow_result's trend): FLOW_TREND_NSUMS a unit. The model is
- * y = a + b x, or, over a report period of a year or more, y = a + b x + c sin ωx + d cos ωx
+ * y = a + b x, or, over a report period of a year or more, y = a + b x + the first two
+ * harmonics of the year (c1 sin ωx + d1 cos ωx + c2 sin 2ωx + d2 cos 2ωx)
  * with ω = 2π / 365.25 days: an annual cycle (winter demand, a winter ward) is then fitted as a
  * cycle and not read as a trend (harmonic regression: Hyndman & Athanasopoulos, Forecasting:
  * Principles and Practice, 3rd ed., 2021, §7.4 "Fourier terms"). The sums are the normal
- * equations': FLOW_TREND_K regressors (2 or 4), then Σ f_i f_j (i <= j, row by row) and Σ f_i y,
- * with f = (1, x, sin ωx, cos ωx), x in days from the middle of the report period, and Σ y. */
+ * equations': FLOW_TREND_K regressors (2 or FLOW_TREND_KMAX), then Σ f_i f_j (i <= j, row by
+ * row over FLOW_TREND_KMAX), Σ f_i y and Σ f_i q, with f = (1, x, sin ωx, cos ωx, sin 2ωx,
+ * cos 2ωx), x in days from the middle of the report period. */
 enum {
     FLOW_TREND_K,
     FLOW_TREND_XX,
-    FLOW_TREND_XY = FLOW_TREND_XX + 10,
-    FLOW_TREND_NSUMS = FLOW_TREND_XY + 4
+    FLOW_TREND_KMAX = 6, /* 1, x, and two harmonics of the year */
+    FLOW_TREND_XY = FLOW_TREND_XX + FLOW_TREND_KMAX * (FLOW_TREND_KMAX + 1) / 2,
+    FLOW_TREND_XYQ = FLOW_TREND_XY + FLOW_TREND_KMAX, /* Σ f_i q, q the mean queue alone */
+    FLOW_TREND_NSUMS = FLOW_TREND_XYQ + FLOW_TREND_KMAX
 };
 /* From one unit's sums (sums[FLOW_TREND_NSUMS]) and the first and last midpoints x0, x1 (days):
- * the least-squares change over the report period, b × (x1 − x0) (patients), and the mean
- * level Σy/n (patients). Both NAN with fewer buckets than regressors + 1 (a line through 2 points
- * has no test) or when the normal equations are singular (the midpoints do not spread). */
-void flow_trend(const double *sums, double x0, double x1, double *change, double *level);
+ * out[0] the least-squares change over the report period of the patients in place or queueing,
+ * b × (x1 − x0) (patients), out[1] their mean level Σy/n (patients), out[2] and out[3] the same
+ * for the queue alone (a full care home's residents hide its queue's growth). All NAN with
+ * fewer buckets than regressors + 1 (a line through 2 points has no test) or when the normal
+ * equations are singular (the midpoints do not spread). */
+void flow_trend(const double *sums, double x0, double x1, double out[4]);
 
 /* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
  * write it exactly (replications.csv) and MPI ranks gather it, so the warnings of a whole run
@@ -172,19 +179,21 @@ enum {
     FDU_TREND_CHANGE,
     FDU_TREND_LEVEL,
     FDU_PLANNED,
+    FDU_QUEUE_CHANGE,
+    FDU_QUEUE_LEVEL,
     FLOW_DIAG_UNIT
 };
 size_t flow_diag_len(size_t nunits);
 /* The names of the row's columns (FLOW_DIAG_UNIT per unit): "frozen_at", "frozen_end",
  * "thaws", "thawed_last", "frozen_last", "drift_tolerance", then "unstable", "queue_first",
- * "queue_last", "awaits", "deadlocked", "offered_pct", "trend_change", "trend_level" (a part
- * prefixes a unit's with "UNIT:"). drift_tolerance is the scenario's (percent, the same in every
- * row) and trend_change, trend_level the replication's least-squares change and mean level of
- * the unit's patients in place or queueing (flow_trend; NAN: not tested), so that the
- * stationarity verdict of a run (output/stationarity.h) comes from the rows alone.
- * offered_pct is the scenario's, not the replication's: the unit's offered load as a share of
- * its capacity (load_pct, models/load.h), which flow_diag leaves NAN for its caller to fill
- * (results_add, cli's summaries), the same in every row, so that a warning about a freeze can
+ * "queue_last", "awaits", "deadlocked", "offered_pct", "trend_change", "trend_level", "planned",
+ * "queue_change", "queue_level" (a part prefixes a unit's with "UNIT:"). drift_tolerance is the
+ * scenario's (percent, the same in every row) and trend_change, trend_level the replication's
+ * least-squares change and mean level of the unit's patients in place or queueing (flow_trend; NAN:
+ * not tested), so that the stationarity verdict of a run (output/stationarity.h) comes from the
+ * rows alone. offered_pct is the scenario's, not the replication's: the unit's offered load as a
+ * share of its capacity (load_pct, models/load.h), which flow_diag leaves NAN for its caller to
+ * fill (results_add, cli's summaries), the same in every row, so that a warning about a freeze can
  * say whether demand outran capacity, from the rows alone. */
 extern const char *const flow_diag_sys_names[FLOW_DIAG_SYS];
 extern const char *const flow_diag_unit_names[FLOW_DIAG_UNIT];

@@ -34,41 +34,46 @@ int flow_unstable(double q_first, double q_last, double capacity) {
     return q_last > 2 * q_first && q_last - q_first > margin;
 }
 
-/* The index of Σ f_i f_j (i <= j) in the sums' upper triangle, row by row over 4 regressors. */
+/* The index of Σ f_i f_j (i <= j) in the sums' upper triangle, row by row over
+ * FLOW_TREND_KMAX regressors. */
 static int tri(int i, int j) {
-    return i * 4 - i * (i - 1) / 2 + (j - i);
+    return i * FLOW_TREND_KMAX - i * (i - 1) / 2 + (j - i);
 }
 
-void flow_trend(const double *sums, double x0, double x1, double *change, double *level) {
+void flow_trend(const double *sums, double x0, double x1, double out[4]) {
     int k = (int)sums[FLOW_TREND_K];
     double n = sums[FLOW_TREND_XX + tri(0, 0)];
-    *change = *level = NAN;
-    if ((k != 2 && k != 4) || !(n >= k + 1)) return;
+    out[0] = out[1] = out[2] = out[3] = NAN;
+    if ((k != 2 && k != FLOW_TREND_KMAX) || !(n >= k + 1)) return;
     /* The normal equations (k x k, symmetric, positive definite when the regressors spread),
-     * solved by Gaussian elimination with partial pivoting: k is at most 4. */
-    double a[4][5];
+     * with two right-hand sides (the level, the queue), solved by Gaussian elimination with
+     * partial pivoting: k is at most 4. */
+    double a[FLOW_TREND_KMAX][FLOW_TREND_KMAX + 2];
     for (int i = 0; i < k; i++) {
         for (int j = 0; j < k; j++)
             a[i][j] = sums[FLOW_TREND_XX + (i <= j ? tri(i, j) : tri(j, i))];
         a[i][k] = sums[FLOW_TREND_XY + i];
+        a[i][k + 1] = sums[FLOW_TREND_XYQ + i];
     }
     for (int c = 0; c < k; c++) {
         int p = c;
         for (int r = c + 1; r < k; r++)
             if (fabs(a[r][c]) > fabs(a[p][c])) p = r;
         if (!(fabs(a[p][c]) > 1e-12 * fabs(a[0][0]))) return; /* singular */
-        for (int j = 0; j <= k; j++) {
+        for (int j = 0; j <= k + 1; j++) {
             double t = a[c][j];
             a[c][j] = a[p][j], a[p][j] = t;
         }
         for (int r = 0; r < k; r++) {
             if (r == c) continue;
             double f = a[r][c] / a[c][c];
-            for (int j = c; j <= k; j++) a[r][j] -= f * a[c][j];
+            for (int j = c; j <= k + 1; j++) a[r][j] -= f * a[c][j];
         }
     }
-    *change = a[1][k] / a[1][1] * (x1 - x0);
-    *level = sums[FLOW_TREND_XY] / n;
+    out[0] = a[1][k] / a[1][1] * (x1 - x0);
+    out[1] = sums[FLOW_TREND_XY] / n;
+    out[2] = a[1][k + 1] / a[1][1] * (x1 - x0);
+    out[3] = sums[FLOW_TREND_XYQ] / n;
 }
 
 double flow_bucket_start(const struct scenario *sc, size_t b) {
@@ -617,16 +622,17 @@ static void rec_trend(struct rep *r, double start, double t) {
     double len = t - start, x = 0.5 * (start + t) - 0.5 * (sc->warmup + sc->horizon);
     if (r->bucket == 0) res->trend_x0 = x;
     res->trend_x1 = x;
-    int k = sc->horizon - sc->warmup >= 365 - 1e-9 ? 4 : 2;
+    int k = sc->horizon - sc->warmup >= 365 - 1e-9 ? FLOW_TREND_KMAX : 2;
     double w = 2 * M_PI / 365.25;
-    double f[4] = {1, x, sin(w * x), cos(w * x)};
+    double f[FLOW_TREND_KMAX] = {1, x, sin(w * x), cos(w * x), sin(2 * w * x), cos(2 * w * x)};
     for (size_t i = 0; i < sc->nunits; i++) {
-        double y = r->win[i].occ_area / len + r->win[i].queue_area / len;
+        double q = r->win[i].queue_area / len, y = r->win[i].occ_area / len + q;
         double *s = res->trend + FLOW_TREND_NSUMS * i;
         s[FLOW_TREND_K] = k;
         for (int a = 0; a < k; a++) {
             for (int b = a; b < k; b++) s[FLOW_TREND_XX + tri(a, b)] += f[a] * f[b];
             s[FLOW_TREND_XY + a] += f[a] * y;
+            s[FLOW_TREND_XYQ + a] += f[a] * q;
         }
     }
 }

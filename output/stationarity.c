@@ -8,38 +8,51 @@
 enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
                              double tol) {
     if (nrep < 2 || isnan(change) || isnan(lo) || isnan(hi) || isnan(level)) return STN_NOT_TESTED;
-    int excludes0 = lo > 0 || hi < 0;
     /* material: more than the tolerance of the level, and at least a whole patient (a small
      * unit's fraction of a patient over a year is no drift worth a warning) */
     double material = fmax(tol / 100 * fabs(level), 1);
-    return excludes0 && fabs(change) > material ? STN_DRIFTING : STN_STEADY;
+    if ((lo > 0 || hi < 0) && fabs(change) > material) return STN_DRIFTING;
+    return lo >= -material && hi <= material ? STN_STEADY : STN_INCONCLUSIVE;
 }
 
-void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out) {
+/* The mean of column col over the rows and its t interval; untestable when a row has NAN. */
+static void series_of(size_t nunits, const double *diag, int nrep, size_t u, int col, int lcol,
+                      double *mean, double *lo, double *hi, double *level, int *untestable) {
     size_t dlen = flow_diag_len(nunits);
     struct welford dw, lw;
     welford_init(&dw);
     welford_init(&lw);
-    out->untestable = 0;
     for (int r = 0; r < nrep; r++) {
         const double *x = diag + (size_t)r * dlen + FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u;
-        if (isnan(x[FDU_TREND_CHANGE]) || isnan(x[FDU_TREND_LEVEL])) {
-            out->untestable = 1;
+        if (isnan(x[col]) || isnan(x[lcol])) {
+            *untestable = 1;
             continue;
         }
-        welford_add(&dw, x[FDU_TREND_CHANGE]);
-        welford_add(&lw, x[FDU_TREND_LEVEL]);
+        welford_add(&dw, x[col]);
+        welford_add(&lw, x[lcol]);
     }
+    *mean = dw.n > 0 && !*untestable ? dw.mean : NAN;
+    *level = lw.n > 0 && !*untestable ? lw.mean : NAN;
+    *lo = *hi = NAN;
+    if (!*untestable) stats_ci95(&dw, lo, hi);
+}
+
+void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out) {
+    out->untestable = 0;
+    series_of(nunits, diag, nrep, u, FDU_TREND_CHANGE, FDU_TREND_LEVEL, &out->change, &out->lo,
+              &out->hi, &out->level, &out->untestable);
+    series_of(nunits, diag, nrep, u, FDU_QUEUE_CHANGE, FDU_QUEUE_LEVEL, &out->qchange, &out->qlo,
+              &out->qhi, &out->qlevel, &out->untestable);
     out->nrep = nrep;
     out->tol = nrep > 0 ? diag[FD_DRIFT_TOL] : NAN;
-    out->change = dw.n > 0 && !out->untestable ? dw.mean : NAN;
-    out->level = lw.n > 0 && !out->untestable ? lw.mean : NAN;
-    out->lo = out->hi = NAN;
-    if (!out->untestable) stats_ci95(&dw, &out->lo, &out->hi);
     out->planned = nrep > 0 && diag[FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + FDU_PLANNED] > 0;
-    out->verdict = out->planned
-                       ? STN_NOT_TESTED
-                       : stn_verdict(nrep, out->change, out->lo, out->hi, out->level, out->tol);
+    enum stn_verdict a = stn_verdict(nrep, out->change, out->lo, out->hi, out->level, out->tol);
+    enum stn_verdict b = stn_verdict(nrep, out->qchange, out->qlo, out->qhi, out->qlevel, out->tol);
+    /* The queue can only add a drift: a queue of a few patients is noisy beside its own size,
+     * and what matters of it, its growth, is a drift. */
+    out->verdict = out->planned || a == STN_NOT_TESTED || b == STN_NOT_TESTED ? STN_NOT_TESTED
+                   : a == STN_DRIFTING || b == STN_DRIFTING                   ? STN_DRIFTING
+                                                                              : a;
 }
 
 /* A number of patients as run-info writes it: three significant figures, whole numbers from
@@ -51,7 +64,7 @@ static void put_num(FILE *f, double v, int sign) {
         fprintf(f, sign ? "%+.3g" : "%.3g", v);
 }
 
-/* "change +52.3 [+41, +63.6] on a level of 1012 patients" */
+/* "change +52.3 [+41, +63.6] on a level of 1012 patients, queue +2.1 [-1, +5.2] on 30" */
 static void put_change(FILE *f, const struct stn_unit *s) {
     fputs("change ", f);
     put_num(f, s->change, 1);
@@ -61,7 +74,14 @@ static void put_change(FILE *f, const struct stn_unit *s) {
     put_num(f, s->hi, 1);
     fputs("] on a level of ", f);
     put_num(f, s->level, 0);
-    fputs(" patients", f);
+    fputs(" patients, queue ", f);
+    put_num(f, s->qchange, 1);
+    fputs(" [", f);
+    put_num(f, s->qlo, 1);
+    fputs(", ", f);
+    put_num(f, s->qhi, 1);
+    fputs("] on ", f);
+    put_num(f, s->qlevel, 0);
 }
 
 void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const double *diag,
@@ -82,7 +102,9 @@ void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const dou
         else {
             put_change(f, &s);
             fprintf(f, " over the report period (%d replications): %s\n", nrep,
-                    s.verdict == STN_DRIFTING ? "drifting" : "steady");
+                    s.verdict == STN_DRIFTING ? "drifting"
+                    : s.verdict == STN_STEADY ? "steady"
+                                              : "inconclusive");
         }
     }
 }
@@ -93,12 +115,13 @@ void stn_write_warnings(FILE *f, size_t nunits, const char *const *names, const 
         struct stn_unit s;
         stn_unit_of(nunits, diag, nrep, u, &s);
         if (s.verdict != STN_DRIFTING) continue;
-        fprintf(f, "unit %s: drifting over the report period: ", names[u]);
+        fprintf(f, "unit %s: drifting over the report period: patients in place or queueing ",
+                names[u]);
         put_change(f, &s);
         fprintf(f,
-                " in place or queueing (mean least-squares change over %d replications, 95%% "
-                "interval), more than the "
-                "drift tolerance of %g%% of the level: the results depend on when the report "
+                " (mean least-squares changes over %d replications, 95%% intervals), one of them "
+                "more than the drift tolerance of %g%% of its level and a patient: the results "
+                "depend on when the report "
                 "period starts and ends; start earlier (a longer warm-up) or from a census "
                 "(initial_occupancy), unless the report period is one of change (a winter), when "
                 "a drift is expected\n",

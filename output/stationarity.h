@@ -17,22 +17,30 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum stn_verdict { STN_NOT_TESTED, STN_STEADY, STN_DRIFTING };
+/* Steady is shown, not assumed: a change whose interval reaches past the material size either
+ * way (more replications would be needed to tell) is inconclusive, not steady — an equivalence
+ * test (two one-sided tests: Schuirmann, J Pharmacokinet Biopharm 1987;15:657). */
+enum stn_verdict { STN_NOT_TESTED, STN_STEADY, STN_DRIFTING, STN_INCONCLUSIVE };
 
 /* One unit's test over the replications. */
 struct stn_unit {
     int nrep;              /* replications judged */
-    int untestable;        /* some replication had fewer than 3 report buckets (NAN change) */
+    int untestable;        /* some replication had too few report buckets (NAN change) */
     int planned;           /* its capacity_schedule changes in the report period: not judged */
     double change, lo, hi; /* mean change (patients) and its 95% t interval (NAN: n < 2) */
     double level;          /* mean level (patients) */
-    double tol;            /* drift_tolerance, percent of the level */
+    double qchange, qlo, qhi, qlevel; /* the same for the queue alone */
+    double tol;                       /* drift_tolerance, percent of the level */
     enum stn_verdict verdict;
 };
 
-/* The verdict from the numbers: not tested when nrep < 2 or any of change, lo, hi, level is not
- * a number; drifting when lo > 0 or hi < 0 (the interval excludes 0) and |change| > tol/100 ×
- * |level| and > 1 patient; steady otherwise. */
+/* One series' verdict from the numbers: not tested when nrep < 2 or any of change, lo, hi, level
+ * is not a number; with m = max(tol/100 × |level|, 1 patient), the material size: drifting when
+ * the interval excludes 0 (lo > 0 or hi < 0) and |change| > m; steady when the whole interval
+ * lies within [−m, m]; inconclusive otherwise. A unit's verdict (stn_unit_of) is drifting if
+ * its level (in place or queueing) or its queue alone drifts, else its level's verdict: a full
+ * unit's queue may double while its level moves by a few percent, and a queue of a few patients
+ * is too noisy beside its own size to show it steady. */
 enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
                              double tol);
 

@@ -227,7 +227,7 @@ static void damaged_results_are_refused(void **s) {
         {"sed -i '2s/^2,[0-9.]*,/2,0x10,/' p2/replications.csv", "merge p1 p2 -o m --quiet",
          "p2/replications.csv:2: ward:occupancy: expected a number, got '0x10'"},
         {"sed -i '2s/^2,\\([0-9]*\\)\\.\\([0-9]\\)/2,\\1,\\2/' p2/replications.csv",
-         "merge p1 p2 -o m --quiet", "p2/replications.csv:2: expected 30 columns like the header"},
+         "merge p1 p2 -o m --quiet", "p2/replications.csv:2: expected 32 columns like the header"},
         {"sed -i 's/^events = .*/events = 23x/' p2/run-info", "merge p1 p2 -o m --quiet",
          "p2/run-info: events: expected a whole number >= 0, got '23x'"},
         {"sed -i 's/^replications_range = .*/replications_range = 2:9/' p2/run-info",
