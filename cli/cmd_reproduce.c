@@ -186,6 +186,12 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
                      "%s:%ld: %s: expected numbers (or nothing) for low and high, got '%s' for %s",
                      path, r->line, x->metric, bad_lo ? lo : hi, bad_lo ? "low" : "high");
             rc = -1;
+        } else if (!*lo && !*hi) {
+            snprintf(err, errlen,
+                     "%s:%ld: %s: expected a number for low or high (a figure with neither "
+                     "cannot fail)",
+                     path, r->line, x->metric);
+            rc = -1;
         } else if (x->low > x->high) {
             snprintf(err, errlen, "%s:%ld: %s: expected low <= high, got '%s' and '%s'", path,
                      r->line, x->metric, lo, hi);
@@ -209,8 +215,22 @@ static int check_period(const struct opts *o, const struct scenario *sc, struct 
         return -1; /* read_expect checked them */
     x->t0 = (double)(d0 - sc->start_day);
     x->t1 = (double)(d1 + 1 - sc->start_day);
-    if (x->t0 >= sc->warmup - 1e-9 && x->t1 <= sc->horizon + 1e-9) return 0;
     char a[11], b[11];
+    if (x->t0 >= sc->warmup - 1e-9 && x->t1 <= sc->horizon + 1e-9) {
+        /* whole report buckets only: a period cut to the buckets inside it would be compared
+         * under a label it does not cover */
+        double k0 = (x->t0 - sc->warmup) / sc->interval, k1 = (x->t1 - sc->warmup) / sc->interval;
+        int on0 = fabs(k0 - round(k0)) < 1e-9,
+            on1 = fabs(k1 - round(k1)) < 1e-9 || fabs(x->t1 - sc->horizon) < 1e-9;
+        if (on0 && on1) return 0;
+        val_format_date(sc->start_day + (long)ceil(sc->warmup - 1e-9), a);
+        snprintf(err, errlen,
+                 "%s:%ld: %s: the figure's period %s to %s does not fall on whole report buckets "
+                 "(%g days each from %s): give dates on their edges, or set scenario.interval "
+                 "to a length that divides the period (1d always does)",
+                 o->expect, x->line, on0 ? "to" : "from", x->from, x->to, sc->interval, a);
+        return -1;
+    }
     val_format_date(sc->start_day + (long)ceil(sc->warmup - 1e-9), a);
     val_format_date(sc->start_day + (long)floor(sc->horizon + 1e-9) - 1, b);
     snprintf(err, errlen,
@@ -628,6 +648,7 @@ int cmd_reproduce(const struct opts *o, const char *command) {
                 "%zu input figures shown, not counted: %s/reproduction.csv\n",
                 counted - (size_t)missed, counted, fitted, counted - fitted, inputs, dir);
     }
+    fflush(stdout); /* the table before the verdict, when both go to one file */
     if (c.drifting)
         fprintf(stderr,
                 "flowsim: reproduce: the run is not shown steady (%s): its figures depend on where "

@@ -376,6 +376,27 @@ static void reproduce_compares_a_figure_over_its_own_period(void **s) {
         snprintf(path, sizeof path, "%s/bad", dir);
         assert_false(tu_exists(path));
     }
+    /* a period that is not whole report buckets (7-day buckets from 2025-01-26), and a figure
+     * with neither bound, which could not fail */
+    tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high,from,to\n"
+                  "occupancy,ward,occupancy,7,any,0,100,2025-02-10,2025-02-19\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s/bad' --quiet --set scenario.interval=7d", ini,
+             fig, dir);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "f.csv:2: from: the figure's period 2025-02-10 to 2025-02-19 does "
+                              "not fall on whole report buckets (7 days each from 2025-01-26)"));
+    free(o), free(e);
+    tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high\n"
+                  "occupancy,ward,occupancy,7,any,,\n");
+    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s/bad' --quiet", ini, fig, dir);
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "f.csv:2: occupancy: expected a number for low or high (a figure "
+                              "with neither cannot fail)"));
+    free(o), free(e);
+    snprintf(path, sizeof path, "%s/bad", dir);
+    assert_false(tu_exists(path));
 }
 
 /* scenarios/discharge-timing/fit checks its arguments before the first run (issue 15c: a ratio
