@@ -624,7 +624,9 @@ static void rec_trend(struct rep *r, double start, double t) {
     res->trend_x1 = x;
     int k = sc->horizon - sc->warmup >= 365 - 1e-9 ? FLOW_TREND_KMAX : 2;
     double w = 2 * M_PI / 365.25;
-    double f[FLOW_TREND_KMAX] = {1, x, sin(w * x), cos(w * x), sin(2 * w * x), cos(2 * w * x)};
+    double sn = 0, cs = 1;
+    if (k > 2) sn = sin(w * x), cs = cos(w * x); /* the second harmonic by the double angle */
+    double f[FLOW_TREND_KMAX] = {1, x, sn, cs, 2 * sn * cs, cs * cs - sn * sn};
     for (size_t i = 0; i < sc->nunits; i++) {
         double q = r->win[i].queue_area / len, y = r->win[i].occ_area / len + q;
         double *s = res->trend + FLOW_TREND_NSUMS * i;
