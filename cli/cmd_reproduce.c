@@ -450,7 +450,7 @@ static int write_reproduction(const char *dir, const struct expect *e, size_t n,
     int kinds = n > 0 && e[0].kind != FK_ANY;
     int periods = n > 0 && e[0].period_cols;
     fprintf(f, "quantity,review_value,flowsim_mean,ci95_low,ci95_high,tolerance,within%s%s\n",
-            kinds ? ",kind" : "", periods ? ",from,to,statistic,period_of_change,drift" : "");
+            kinds ? ",kind" : "", periods ? ",from,to,statistic,period_of_change,drift" : ",drift");
     for (size_t i = 0; i < n; i++) {
         const char *text[] = {e[i].quantity, e[i].review};
         for (int k = 0; k < 2; k++) {
@@ -472,6 +472,8 @@ static int write_reproduction(const char *dir, const struct expect *e, size_t n,
             fprintf(f, ",%s,%s,%s,%s,%s", e[i].from, e[i].to, st, e[i].change ? "yes" : "no",
                     e[i].drift ? "yes" : "no");
             fs_free(st);
+        } else {
+            fprintf(f, ",%s", e[i].drift ? "yes" : "no");
         }
         fputc('\n', f);
     }
@@ -559,7 +561,7 @@ static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, 
         else if (!strncmp(last, "not tested", 10) && !strstr(last, "planned change"))
             list_add(&c->drifting, text, ul, "not tested");
         else if (!strcmp(last, "inconclusive"))
-            list_add(&c->inconclusive, text, ul, "");
+            list_add(&c->drifting, text, ul, "inconclusive");
     }
     free(line);
     fclose(in);
@@ -628,11 +630,12 @@ int cmd_reproduce(const struct opts *o, const char *command) {
     int status = cmd_run_into(o, command, dir, sizeof dir, &hook);
     int missed = c.missed;
     if (status != EXIT_OK) goto done;
-    size_t counted = 0, fitted = 0, inputs = 0;
+    size_t counted = 0, fitted = 0, inputs = 0, refused = 0;
     for (size_t i = 0; i < n; i++) {
         counted += e[i].kind != FK_INPUT;
         fitted += e[i].kind == FK_FITTED;
         inputs += e[i].kind == FK_INPUT;
+        refused += e[i].drift;
     }
     if (!o->quiet) {
         if (c.stationarity)
@@ -647,22 +650,25 @@ int cmd_reproduce(const struct opts *o, const char *command) {
                 "\n%zu of %zu checks that can fail within tolerance (%zu fitted, %zu predicted); "
                 "%zu input figures shown, not counted: %s/reproduction.csv\n",
                 counted - (size_t)missed, counted, fitted, counted - fitted, inputs, dir);
+        if (refused)
+            printf("%zu of them within their tolerance by value, refused: the run is not shown "
+                   "steady\n",
+                   refused);
     }
     fflush(stdout); /* the table before the verdict, when both go to one file */
     if (c.drifting)
         fprintf(stderr,
-                "flowsim: reproduce: the run is not shown steady (%s): its figures depend on where "
-                "the report period sits, so none is called reproduced unless it is about a period "
-                "of change (period_of_change = yes); start the run earlier or from a census, and "
-                "run at least 2 replications\n",
+                "flowsim: reproduce: the run is not shown steady (%s): its figures may depend on "
+                "where the report period sits, so none is called reproduced unless it is about a "
+                "period of change (period_of_change = yes); start the run earlier or from a "
+                "census, or run more replications (an inconclusive unit may need them)\n",
                 c.drifting);
-    if (c.inconclusive && !o->quiet)
-        printf("stationarity: inconclusive for %s (neither a drift nor steadiness shown: more "
-               "replications may tell)\n",
-               c.inconclusive);
+
     if (missed) {
-        fprintf(stderr, "flowsim: reproduce: %d of %zu figures outside their tolerance\n", missed,
-                counted);
+        fprintf(stderr,
+                "flowsim: reproduce: %d of %zu figures not reproduced (%zu outside their "
+                "tolerance, %zu refused)\n",
+                missed, counted, (size_t)missed - refused, refused);
         status = EXIT_MISSED;
     }
 done:

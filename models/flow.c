@@ -79,27 +79,36 @@ static void esc_init(struct rep *r) {
         cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
 
-/* Does unit u's capacity_schedule change its places inside the report period by more than the
- * drift tolerance of the larger (at least one place)? A planned change the trend test leaves
- * alone (output/stationarity.h); a row that keeps the places, or moves them by a few, is not
- * one, so that it cannot switch the test off. */
-static int planned_change(const struct scenario *sc, size_t u) {
-    const struct sc_unit *su = &sc->unit[u];
-    double prev = su->capacity;
-    int planned = 0;
-    for (size_t k = 0; k < su->nsched; k++) {
-        double now = su->sched_cap[k], big = fmax(prev, now);
-        int material =
-            isinf(big) ? prev != now : fabs(now - prev) > fmax(sc->drift_tol / 100 * big, 1);
-        planned |= material && su->sched_t[k] > sc->warmup && su->sched_t[k] < sc->horizon;
-        prev = now;
+/* The time-average places of unit u's capacity (its capacity_schedule's step function) over
+ * [a, b); +infinity if unlimited at any time in it. */
+static double mean_places(const struct sc_unit *su, double a, double b) {
+    double area = 0, t = a, cap = su->capacity;
+    for (size_t k = 0; k < su->nsched && su->sched_t[k] < b; k++) {
+        if (su->sched_t[k] > t) {
+            if (isinf(cap)) return INFINITY;
+            area += cap * (su->sched_t[k] - t);
+            t = su->sched_t[k];
+        }
+        cap = su->sched_cap[k];
     }
-    return planned;
+    if (isinf(cap)) return INFINITY;
+    return (area + cap * (b - t)) / (b - a);
 }
 
-/* Build replication rep of sc: every array, the result, the units, the census at time 0 and
- * the first events on the calendar. It cannot fail (core.h: allocations that fail exit), so
- * flow_run_opts has one failure path, the loop's. */
+/* Is unit u's capacity a planned change over the report period? Its capacity_schedule's mean
+ * places over the second half differ from those over the first by more than the drift
+ * tolerance of the larger (at least a place): a winter ward that opens in the last months is
+ * one; a blip of a day, a change on the last day, or a row that keeps the places is not, so
+ * that no row can switch the trend test off (output/stationarity.h). */
+static int planned_change(const struct scenario *sc, size_t u) {
+    const struct sc_unit *su = &sc->unit[u];
+    if (su->nsched == 0 || !(sc->horizon > sc->warmup)) return 0;
+    double mid = 0.5 * (sc->warmup + sc->horizon);
+    double m1 = mean_places(su, sc->warmup, mid), m2 = mean_places(su, mid, sc->horizon);
+    if (isinf(m1) || isinf(m2)) return isinf(m1) != isinf(m2);
+    return fabs(m2 - m1) > fmax(sc->drift_tol / 100 * fmax(m1, m2), 1);
+}
+
 static void rep_init(struct rep *r, const struct scenario *sc, const struct metric_layout *ml,
                      int rep, const struct flow_opts *opts) {
     memset(r, 0, sizeof *r);

@@ -5,19 +5,25 @@
 #include "models/flow.h"
 #include "sim/stats.h"
 
-enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
-                             double tol) {
+enum stn_verdict stn_verdict_of(int nrep, double change, double lo, double hi, double dlo,
+                                double dhi, double level, double tol) {
     if (nrep < 2 || isnan(change) || isnan(lo) || isnan(hi) || isnan(level)) return STN_NOT_TESTED;
     /* material: more than the tolerance of the level, and at least a whole patient (a small
      * unit's fraction of a patient over a year is no drift worth a warning) */
     double material = fmax(tol / 100 * fabs(level), 1);
-    if ((lo > 0 || hi < 0) && fabs(change) > material) return STN_DRIFTING;
+    if ((dlo > 0 || dhi < 0) && fabs(change) > material) return STN_DRIFTING;
     return lo >= -material && hi <= material ? STN_STEADY : STN_INCONCLUSIVE;
+}
+
+enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
+                             double tol) {
+    return stn_verdict_of(nrep, change, lo, hi, lo, hi, level, tol);
 }
 
 /* The mean of column col over the rows and its t interval; untestable when a row has NAN. */
 static void series_of(size_t nunits, const double *diag, int nrep, size_t u, int col, int lcol,
-                      double *mean, double *lo, double *hi, double *level, int *untestable) {
+                      double *mean, double *lo, double *hi, double *dlo, double *dhi, double *level,
+                      int *untestable) {
     size_t dlen = flow_diag_len(nunits);
     struct welford dw, lw;
     welford_init(&dw);
@@ -33,21 +39,27 @@ static void series_of(size_t nunits, const double *diag, int nrep, size_t u, int
     }
     *mean = dw.n > 0 && !*untestable ? dw.mean : NAN;
     *level = lw.n > 0 && !*untestable ? lw.mean : NAN;
-    *lo = *hi = NAN;
-    if (!*untestable) stats_ci95(&dw, lo, hi);
+    *lo = *hi = *dlo = *dhi = NAN;
+    if (!*untestable && stats_ci95(&dw, lo, hi) == 0) {
+        double p = 1 - 0.025 / (2 * (double)nunits);
+        double h = stats_t_quantile(p, (double)(dw.n - 1)) * welford_sd(&dw) / sqrt((double)dw.n);
+        *dlo = dw.mean - h, *dhi = dw.mean + h;
+    }
 }
 
 void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out) {
     out->untestable = 0;
     series_of(nunits, diag, nrep, u, FDU_TREND_CHANGE, FDU_TREND_LEVEL, &out->change, &out->lo,
-              &out->hi, &out->level, &out->untestable);
+              &out->hi, &out->dlo, &out->dhi, &out->level, &out->untestable);
     series_of(nunits, diag, nrep, u, FDU_QUEUE_CHANGE, FDU_QUEUE_LEVEL, &out->qchange, &out->qlo,
-              &out->qhi, &out->qlevel, &out->untestable);
+              &out->qhi, &out->qdlo, &out->qdhi, &out->qlevel, &out->untestable);
     out->nrep = nrep;
     out->tol = nrep > 0 ? diag[FD_DRIFT_TOL] : NAN;
     out->planned = nrep > 0 && diag[FLOW_DIAG_SYS + FLOW_DIAG_UNIT * u + FDU_PLANNED] > 0;
-    enum stn_verdict a = stn_verdict(nrep, out->change, out->lo, out->hi, out->level, out->tol);
-    enum stn_verdict b = stn_verdict(nrep, out->qchange, out->qlo, out->qhi, out->qlevel, out->tol);
+    enum stn_verdict a = stn_verdict_of(nrep, out->change, out->lo, out->hi, out->dlo, out->dhi,
+                                        out->level, out->tol);
+    enum stn_verdict b = stn_verdict_of(nrep, out->qchange, out->qlo, out->qhi, out->qdlo,
+                                        out->qdhi, out->qlevel, out->tol);
     /* The queue can only add a drift: a queue of a few patients is noisy beside its own size,
      * and what matters of it, its growth, is a drift. */
     out->verdict = out->planned || a == STN_NOT_TESTED || b == STN_NOT_TESTED ? STN_NOT_TESTED

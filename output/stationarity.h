@@ -28,9 +28,10 @@ struct stn_unit {
     int untestable;        /* some replication had too few report buckets (NAN change) */
     int planned;           /* its capacity_schedule changes in the report period: not judged */
     double change, lo, hi; /* mean change (patients) and its 95% t interval (NAN: n < 2) */
+    double dlo, dhi;       /* the interval a drift must exclude 0 from (stn_unit_of) */
     double level;          /* mean level (patients) */
-    double qchange, qlo, qhi, qlevel; /* the same for the queue alone */
-    double tol;                       /* drift_tolerance, percent of the level */
+    double qchange, qlo, qhi, qdlo, qdhi, qlevel; /* the same for the queue alone */
+    double tol;                                   /* drift_tolerance, percent of the level */
     enum stn_verdict verdict;
 };
 
@@ -43,9 +44,17 @@ struct stn_unit {
  * is too noisy beside its own size to show it steady. */
 enum stn_verdict stn_verdict(int nrep, double change, double lo, double hi, double level,
                              double tol);
+/* The same with the interval the drift must exclude 0 from given apart (dlo, dhi): wider than
+ * the 95% one where many quantities are tested at once (stn_unit_of). */
+enum stn_verdict stn_verdict_of(int nrep, double change, double lo, double hi, double dlo,
+                                double dhi, double level, double tol);
 
 /* Unit u's test from nrep diagnostics rows (diag: nrep rows of flow_diag_len(nunits), the
- * tolerance read from the first row's FD_DRIFT_TOL). */
+ * tolerance read from the first row's FD_DRIFT_TOL). A run tests 2 × nunits quantities, so a
+ * drift must exclude 0 from its Bonferroni interval, the t interval of level 1 − 0.05 / (2 ×
+ * nunits): a steady run of many units then reads a false drift somewhere at most 5% of the
+ * time, not 5% a quantity. Steadiness is judged on the 95% interval (two one-sided tests at 5%
+ * each, Schuirmann 1987). */
 void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct stn_unit *out);
 
 /* run-info's lines, one a unit in the scenario's order, each ending in '\n', into f:

@@ -15,6 +15,10 @@ double stats_t975(double df) {
     return gsl_cdf_tdist_Pinv(0.975, df);
 }
 
+double stats_t_quantile(double p, double df) {
+    return gsl_cdf_tdist_Pinv(p, df);
+}
+
 size_t stats_paired(const double *a, const double *b, size_t n, double *mean, double *lo,
                     double *hi) {
     struct welford w;

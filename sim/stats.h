@@ -65,6 +65,8 @@ double welford_sd(const struct welford *w);
 
 /* The 0.975 quantile of Student's t with df degrees of freedom (df >= 1). */
 double stats_t975(double df);
+/* The p quantile (0 < p < 1) of Student's t with df degrees of freedom (df >= 1). */
+double stats_t_quantile(double p, double df);
 
 /* 95% t interval for the mean: writes lo and hi and returns 0, or returns -1 (and leaves
  * them alone) when n < 2 and no interval exists. */

@@ -374,7 +374,7 @@ static void birmingham_before_drifts_and_the_shipped_one_is_steady(void **s) {
     int drift[16];
     snprintf(out, sizeof out, "%s/bham-before", dir);
     snprintf(cmd, sizeof cmd,
-             "run '%s' -o '%s' --quiet --replications 4 --set scenario.start=2016-12-05 "
+             "run '%s' -o '%s' --quiet --replications 10 --set scenario.start=2016-12-05 "
              "--set scenario.warmup=120d --set scenario.horizon=485d "
              "--set nursing_home.capacity=691 --set nursing_home.initial_occupancy=560",
              tu_src("scenarios/birmingham-2017-18/birmingham.ini"), out);
