@@ -213,6 +213,30 @@ static void steady_and_filling_units_are_told_apart(void **s) {
                      STN_INCONCLUSIVE);
 }
 
+/* A capacity_schedule row exempts a unit only for a planned change: its mean places over the
+ * report period's second half differ from the first's. A blip of a day, or a change on the
+ * last day, leaves a filling unit drifting; a ward opened for the second half is not judged. */
+static void only_a_planned_change_exempts(void **s) {
+    (void)s;
+    char sched[4300], text[8192];
+    struct stn_unit u;
+    const char *rows[] = {"date,capacity\n2025-03-01,1100\n2025-03-02,1000\n", /* a blip */
+                          "date,capacity\n2025-07-19,1100\n",                  /* last day */
+                          "date,capacity\n2025-05-01,100\n"}; /* for the second half */
+    const enum stn_verdict want[] = {STN_DRIFTING, STN_DRIFTING, STN_NOT_TESTED};
+    for (int k = 0; k < 3; k++) {
+        snprintf(sched, sizeof sched, "%s/sched%d.csv", dir, k);
+        tu_write(sched, rows[k]);
+        snprintf(text, sizeof text,
+                 "[scenario]\nstart = 2025-01-06\nhorizon = 200d\n"
+                 "[arrivals a]\nto = ch\nrate = 2/d\n"
+                 "[unit ch]\nkind = care_home\ncapacity = 1000\ncapacity_schedule = %s\n"
+                 "stay = exp(50d)\n",
+                 sched);
+        assert_int_equal(verdict_of(text, 10, &u), want[k]);
+    }
+}
+
 /* stn_verdict on hand-made numbers. */
 static void the_verdict_from_numbers(void **s) {
     (void)s;
@@ -503,6 +527,7 @@ int main(void) {
         cmocka_unit_test(change_and_level_are_the_least_squares_fit_of_the_buckets),
         cmocka_unit_test(a_decaying_census_has_the_closed_form_change),
         cmocka_unit_test(steady_and_filling_units_are_told_apart),
+        cmocka_unit_test(only_a_planned_change_exempts),
         cmocka_unit_test(the_verdict_from_numbers),
         cmocka_unit_test(lines_and_warnings_from_rows),
         cmocka_unit_test(run_info_says_it),
