@@ -76,23 +76,25 @@ static void put_num(FILE *f, double v, int sign) {
         fprintf(f, sign ? "%+.3g" : "%.3g", v);
 }
 
+/* "+52.3 [+41, +63.6]": a change and its interval */
+static void put_interval(FILE *f, double change, double lo, double hi) {
+    put_num(f, change, 1);
+    fputs(" [", f);
+    put_num(f, lo, 1);
+    fputs(", ", f);
+    put_num(f, hi, 1);
+    fputs("]", f);
+}
+
 /* "change +52.3 [+41, +63.6] on a level of 1012 patients, queue +2.1 [-1, +5.2] on 30" */
 static void put_change(FILE *f, const struct stn_unit *s) {
     fputs("change ", f);
-    put_num(f, s->change, 1);
-    fputs(" [", f);
-    put_num(f, s->lo, 1);
-    fputs(", ", f);
-    put_num(f, s->hi, 1);
-    fputs("] on a level of ", f);
+    put_interval(f, s->change, s->lo, s->hi);
+    fputs(" on a level of ", f);
     put_num(f, s->level, 0);
     fputs(" patients, queue ", f);
-    put_num(f, s->qchange, 1);
-    fputs(" [", f);
-    put_num(f, s->qlo, 1);
-    fputs(", ", f);
-    put_num(f, s->qhi, 1);
-    fputs("] on ", f);
+    put_interval(f, s->qchange, s->qlo, s->qhi);
+    fputs(" on ", f);
     put_num(f, s->qlevel, 0);
 }
 
