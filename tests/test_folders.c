@@ -188,8 +188,9 @@ static void publishing_keeps_the_folder_the_user_made(void **s) {
     snprintf(cmd, sizeof cmd, "compare ../small.ini ../small.ini -o . --report --quiet");
     assert_int_equal(tu_run_under(prefix, cmd, NULL, NULL), 0);
     assert_true(is_regular(path_in(team, "comparison.csv")));
-    tu_write(path_in(d, "expect.csv"),
-             "quantity,unit,metric,review_value,tolerance,low,high\nocc,ward,occupancy,38,5,0,100\n");
+    tu_write(
+        path_in(d, "expect.csv"),
+        "quantity,unit,metric,review_value,tolerance,low,high\nocc,ward,occupancy,38,5,0,100\n");
     snprintf(cmd, sizeof cmd, "reproduce ../small.ini --expect ../expect.csv -o . --quiet");
     int rc = tu_run_under(prefix, cmd, NULL, NULL);
     assert_true(rc == 0 || rc == 3);
