@@ -43,11 +43,13 @@ struct expect {
      * included): t0 and t1 in days from the scenario's start, set by check_names; none when
      * from is empty, and the figure is compared with the whole report period's summary. */
     char *from, *to, *statistic;
+    long d0, d1; /* from and to as day numbers (val_date) */
     double t0, t1;
     int change; /* period_of_change = yes: a figure about a period of change (a winter) */
     struct period_acc *acc; /* its metrics' sums over the period, per replication */
     size_t nacc;
-    int drift;       /* refused: the run drifts and the figure is not about a period of change */
+    int drift;       /* refused: the run is not shown steady, and the figure is not about a
+                      * period of change */
     int period_cols; /* EXPECT.csv has a from column: reproduction.csv gets the period's */
     /* found */
     int found;
@@ -118,7 +120,6 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
         x->statistic = fs_strdup(table_field(r, cs));
         const char *pc = table_field(r, cc);
         x->change = !strcmp(pc, "yes");
-        long d0, d1;
         char why[FS_MSG_MAX];
         if (*pc && !x->change && strcmp(pc, "no")) {
             snprintf(err, errlen, "%s:%ld: period_of_change: expected yes, no or nothing, got '%s'",
@@ -134,15 +135,14 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
             rc = -1;
             continue;
         }
-        if (*x->from && (val_date(x->from, &d0, why, sizeof why) != 0 ||
-                         val_date(x->to, &d1, why, sizeof why) != 0)) {
-            int bad = val_date(x->from, &d0, why, sizeof why) != 0;
+        int bad_from = *x->from && val_date(x->from, &x->d0, why, sizeof why) != 0;
+        if (bad_from || (*x->from && val_date(x->to, &x->d1, why, sizeof why) != 0)) {
             snprintf(err, errlen, "%s:%ld: %s: expected a date YYYY-MM-DD, got '%s'", path, r->line,
-                     bad ? "from" : "to", bad ? x->from : x->to);
+                     bad_from ? "from" : "to", bad_from ? x->from : x->to);
             rc = -1;
             continue;
         }
-        if (*x->from && d1 < d0) {
+        if (*x->from && x->d1 < x->d0) {
             snprintf(err, errlen, "%s:%ld: to: expected a date on or after from (%s), got '%s'",
                      path, r->line, x->from, x->to);
             rc = -1;
@@ -209,12 +209,8 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
  * the run rather than compared with the wrong months. */
 static int check_period(const struct opts *o, const struct scenario *sc, struct expect *x,
                         char *err, size_t errlen) {
-    long d0, d1;
-    char why[FS_MSG_MAX];
-    if (val_date(x->from, &d0, why, sizeof why) != 0 || val_date(x->to, &d1, why, sizeof why) != 0)
-        return -1; /* read_expect checked them */
-    x->t0 = (double)(d0 - sc->start_day);
-    x->t1 = (double)(d1 + 1 - sc->start_day);
+    x->t0 = (double)(x->d0 - sc->start_day);
+    x->t1 = (double)(x->d1 + 1 - sc->start_day);
     char a[11], b[11];
     if (x->t0 >= sc->warmup - 1e-9 && x->t1 <= sc->horizon + 1e-9) {
         /* whole report buckets only: a period cut to the buckets inside it would be compared
@@ -513,8 +509,7 @@ struct repro_ctx {
     int missed;
     double interval;    /* the scenario's report bucket, days */
     char *stationarity; /* run-info's stationarity lines, as they read, one per unit */
-    char *drifting;     /* the units not shown steady ("acute drifting, ae not tested"), or NULL */
-    char *inconclusive; /* the units whose test could not tell, comma-separated, or NULL */
+    char *unsteady;     /* the units not shown steady ("acute drifting, ae not tested"), or NULL */
     struct table t;     /* the run's summary.csv */
     struct summary_row *s; /* its rows, pointing into t */
 };
@@ -531,9 +526,9 @@ static void list_add(char **list, const char *name, size_t nl, const char *what)
 }
 
 /* run-info's stationarity lines (output/stationarity.h): "stationarity = UNIT: ...: VERDICT",
- * one per unit. A unit that drifts, or that could not be tested (one replication, too few
- * buckets), leaves the run not shown steady; one whose capacity_schedule changes in the report
- * period (a planned change) does not; an inconclusive one is listed as a caveat. */
+ * one per unit. A unit that drifts, is inconclusive, or could not be tested (one replication,
+ * too few buckets) leaves the run not shown steady; one whose capacity_schedule changes in the
+ * report period (a planned change) does not. */
 static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, size_t errlen) {
     char path[FS_PATH_MAX];
     int rc = cli_path(path, sizeof path, stage, "run-info", err, errlen);
@@ -557,11 +552,11 @@ static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, 
         if (!colon || !last) continue;
         size_t ul = (size_t)(colon - text);
         if (!strcmp(last, "drifting"))
-            list_add(&c->drifting, text, ul, "drifting");
+            list_add(&c->unsteady, text, ul, "drifting");
         else if (!strncmp(last, "not tested", 10) && !strstr(last, "planned change"))
-            list_add(&c->drifting, text, ul, "not tested");
+            list_add(&c->unsteady, text, ul, "not tested");
         else if (!strcmp(last, "inconclusive"))
-            list_add(&c->drifting, text, ul, "inconclusive");
+            list_add(&c->unsteady, text, ul, "inconclusive");
     }
     free(line);
     fclose(in);
@@ -600,9 +595,9 @@ static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
         } else {
             evaluate(x, c->s, ns);
         }
-        /* On a drifting run a level depends on where the period sits on the ramp: not
+        /* On a run not shown steady a level may depend on where the period sits: not
          * reproduced, unless the figure is about a period of change. */
-        if (c->drifting && !x->change && x->kind != FK_INPUT && x->within) x->drift = 1;
+        if (c->unsteady && !x->change && x->kind != FK_INPUT && x->within) x->drift = 1;
         /* an input echoes a parameter: it cannot fail, so it never counts */
         c->missed += (!x->within || x->drift) && x->kind != FK_INPUT;
     }
@@ -656,13 +651,13 @@ int cmd_reproduce(const struct opts *o, const char *command) {
                    refused);
     }
     fflush(stdout); /* the table before the verdict, when both go to one file */
-    if (c.drifting)
+    if (c.unsteady)
         fprintf(stderr,
                 "flowsim: reproduce: the run is not shown steady (%s): its figures may depend on "
                 "where the report period sits, so none is called reproduced unless it is about a "
                 "period of change (period_of_change = yes); start the run earlier or from a "
                 "census, or run more replications (an inconclusive unit may need them)\n",
-                c.drifting);
+                c.unsteady);
 
     if (missed) {
         fprintf(stderr,
@@ -674,8 +669,7 @@ int cmd_reproduce(const struct opts *o, const char *command) {
 done:
     fs_free(c.s);
     fs_free(c.stationarity);
-    fs_free(c.drifting);
-    fs_free(c.inconclusive);
+    fs_free(c.unsteady);
     table_fini(&c.t);
     free_expect(e, n);
     return status;
