@@ -79,22 +79,6 @@ static void esc_init(struct rep *r) {
         cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
 
-/* The time-average places of unit u's capacity (its capacity_schedule's step function) over
- * [a, b); +infinity if unlimited at any time in it. */
-static double mean_places(const struct sc_unit *su, double a, double b) {
-    double area = 0, t = a, cap = su->capacity;
-    for (size_t k = 0; k < su->nsched && su->sched_t[k] < b; k++) {
-        if (su->sched_t[k] > t) {
-            if (isinf(cap)) return INFINITY;
-            area += cap * (su->sched_t[k] - t);
-            t = su->sched_t[k];
-        }
-        cap = su->sched_cap[k];
-    }
-    if (isinf(cap)) return INFINITY;
-    return (area + cap * (b - t)) / (b - a);
-}
-
 /* Is unit u's capacity a planned change over the report period? Its capacity_schedule's mean
  * places over the second half differ from those over the first by more than the drift
  * tolerance of the larger (at least a place): a winter ward that opens in the last months is
@@ -104,7 +88,8 @@ static int planned_change(const struct scenario *sc, size_t u) {
     const struct sc_unit *su = &sc->unit[u];
     if (su->nsched == 0 || !(sc->horizon > sc->warmup)) return 0;
     double mid = 0.5 * (sc->warmup + sc->horizon);
-    double m1 = mean_places(su, sc->warmup, mid), m2 = mean_places(su, mid, sc->horizon);
+    double m1 = scenario_mean_capacity(su, sc->warmup, mid);
+    double m2 = scenario_mean_capacity(su, mid, sc->horizon);
     if (isinf(m1) || isinf(m2)) return isinf(m1) != isinf(m2);
     return fabs(m2 - m1) > fmax(sc->drift_tol / 100 * fmax(m1, m2), 1);
 }

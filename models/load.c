@@ -160,21 +160,6 @@ static double visit_places(const struct sc_unit *u, double from, double to) {
     return days > 0 ? sum / days / need : INFINITY;
 }
 
-/* A unit's capacity averaged over [from, to) (+infinity if unlimited at any time in it). */
-static double mean_capacity(const struct sc_unit *u, double from, double to) {
-    double sum = 0, c = u->capacity, t = from;
-    for (size_t i = 0; i <= u->nsched; i++) {
-        double next = i < u->nsched ? u->sched_t[i] : to;
-        if (next > to) next = to;
-        if (next > t) {
-            if (isinf(c)) return INFINITY;
-            sum += c * (next - t), t = next;
-        }
-        if (i < u->nsched) c = u->sched_cap[i];
-    }
-    return sum / (to - from);
-}
-
 /* lambda = a + lambda P by Gauss-Seidel over the edges into each unit (in[off[u]..off[u+1])).
  * Returns 0, or 1 with +infinity where it did not settle. */
 static int solve(size_t n, const double *a, const struct edge *e, size_t ne, double *lam) {
@@ -221,7 +206,7 @@ int load_offered(const struct scenario *sc, struct load_unit *out) {
     int unbounded = 0;
     for (size_t u = 0; u < n; u++) {
         const struct sc_unit *U = &sc->unit[u];
-        double places = U->visits ? visit_places(U, from, to) : mean_capacity(U, from, to);
+        double places = U->visits ? visit_places(U, from, to) : scenario_mean_capacity(U, from, to);
         /* Outbreaks close lambda E[K] E[D] places on average (an M/G/infinity of closures),
          * the rate averaged over the period as arrivals' are: places not open to the load. */
         if (U->outbreak)

@@ -314,6 +314,9 @@ size_t scenario_ngroups(const struct scenario *sc);
 double scenario_stream_group_share(const struct scenario *sc, size_t s, size_t g);
 /* Number of report buckets after the warm-up (the last may be shorter than interval). */
 size_t scenario_nbuckets(const struct scenario *sc);
+/* Unit u's places averaged over [from, to) (days, from < to): the time-average of its capacity
+ * and capacity_schedule's step function; +infinity if unlimited at any time in it. */
+double scenario_mean_capacity(const struct sc_unit *u, double from, double to);
 
 /* What loaded but looks like a slip (a duration without a unit, an A&E stay of days), each
  * "FILE:LINE: key: ..." without a newline, in the order of the file: *n of them. For the

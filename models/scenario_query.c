@@ -102,3 +102,17 @@ size_t scenario_nbuckets(const struct scenario *sc) {
     double n = ceil((sc->horizon - sc->warmup) / sc->interval - 1e-9);
     return n < 1 ? 1 : (size_t)n;
 }
+
+double scenario_mean_capacity(const struct sc_unit *u, double from, double to) {
+    double sum = 0, c = u->capacity, t = from;
+    for (size_t i = 0; i <= u->nsched; i++) {
+        double next = i < u->nsched ? u->sched_t[i] : to;
+        if (next > to) next = to;
+        if (next > t) {
+            if (isinf(c)) return INFINITY;
+            sum += c * (next - t), t = next;
+        }
+        if (i < u->nsched) c = u->sched_cap[i];
+    }
+    return sum / (to - from);
+}
