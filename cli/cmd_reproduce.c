@@ -12,6 +12,7 @@
 #include "models/table.h"
 #include "models/value.h"
 #include "output/csvout.h"
+#include "output/results.h"
 #include "sim/core.h"
 #include "sim/stats.h"
 
@@ -533,33 +534,24 @@ static int read_stationarity(struct repro_ctx *c, const char *stage, char *err, 
     char path[FS_PATH_MAX];
     int rc = cli_path(path, sizeof path, stage, "run-info", err, errlen);
     if (rc != FS_OK) return rc;
-    FILE *in = fopen(path, "rb");
-    if (!in) return FS_OK;
-    char *line = NULL;
-    size_t cap = 0, ns = 0;
-    static const char key[] = "stationarity = ";
-    while (getline(&line, &cap, in) > 0) {
-        if (strncmp(line, key, sizeof key - 1)) continue;
-        char *text = line + sizeof key - 1, *end = text + strlen(text);
-        while (end > text && (end[-1] == '\n' || end[-1] == '\r')) *--end = 0;
-        c->stationarity = fs_realloc(c->stationarity, ns + strlen(text) + 2);
-        memcpy(c->stationarity + ns, text, strlen(text));
-        ns += strlen(text);
-        c->stationarity[ns++] = '\n';
-        c->stationarity[ns] = 0;
+    char *info = results_read_file(path, NULL);
+    if (!info) return FS_OK;
+    c->stationarity = results_info_lines(info, "stationarity");
+    fs_free(info);
+    for (char *text = c->stationarity, *end; *text; text = end + 1) {
+        end = strchr(text, '\n'); /* every value ends in one */
+        *end = 0;
         const char *colon = strchr(text, ':'), *last = NULL;
         for (const char *q = strstr(text, ": "); q; q = strstr(q + 2, ": ")) last = q + 2;
-        if (!colon || !last) continue;
-        size_t ul = (size_t)(colon - text);
-        if (!strcmp(last, "drifting"))
-            list_add(&c->unsteady, text, ul, "drifting");
-        else if (!strncmp(last, "not tested", 10) && !strstr(last, "planned change"))
-            list_add(&c->unsteady, text, ul, "not tested");
-        else if (!strcmp(last, "inconclusive"))
-            list_add(&c->unsteady, text, ul, "inconclusive");
+        const char *what = !colon || !last                 ? NULL
+                           : !strcmp(last, "drifting")     ? "drifting"
+                           : !strcmp(last, "inconclusive") ? "inconclusive"
+                           : !strncmp(last, "not tested", 10) && !strstr(last, "planned change")
+                               ? "not tested"
+                               : NULL;
+        if (what) list_add(&c->unsteady, text, (size_t)(colon - text), what);
+        *end = '\n';
     }
-    free(line);
-    fclose(in);
     return FS_OK;
 }
 
@@ -633,7 +625,7 @@ int cmd_reproduce(const struct opts *o, const char *command) {
         refused += e[i].drift;
     }
     if (!o->quiet) {
-        if (c.stationarity)
+        if (c.stationarity && *c.stationarity)
             printf("\nstationarity over the report period (docs/model.md, \"Stationarity\"):\n%s",
                    c.stationarity);
         print_table(e, n);

@@ -45,27 +45,6 @@ static int exists(const char *dir, const char *name, int *yes, char *err, size_t
     return rc;
 }
 
-/* The whole of a small file, NUL-terminated, or NULL. */
-static char *slurp(const char *path, size_t *len) {
-    char why[FS_MSG_MAX]; /* a FIFO or a folder put where a part's file should be is not read */
-    FILE *f = table_fopen(path, "file", why, sizeof why);
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = fs_malloc(cap);
-    size_t k;
-    while ((k = fread(s + n, 1, cap - n - 1, f)) > 0)
-        if ((n += k) + 1 == cap) s = fs_realloc(s, cap *= 2);
-    int e = ferror(f);
-    fclose(f);
-    if (e) {
-        fs_free(s);
-        return NULL;
-    }
-    s[n] = 0;
-    if (len) *len = n;
-    return s;
-}
-
 /* run-info is "key = value" lines: the value, whole however long (a scenario name of
  * thousands of characters), allocated (fs_free it); NULL when the line is not there. */
 static char *info_value(const char *text, const char *key) {
@@ -81,23 +60,6 @@ static char *info_value(const char *text, const char *key) {
         return out;
     }
     return NULL;
-}
-
-/* Every value of key's lines, in order, each with a newline ("" for none): allocated. */
-static char *info_lines(const char *text, const char *key) {
-    size_t kl = strlen(key), n = 0;
-    char *out = fs_malloc(strlen(text) + 2);
-    for (const char *line = text; line && *line;
-         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-        if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
-        const char *v = line + kl + 3, *end = strchr(v, '\n');
-        size_t len = end ? (size_t)(end - v) : strlen(v);
-        memcpy(out + n, v, len);
-        n += len;
-        out[n++] = '\n';
-    }
-    out[n] = 0;
-    return out;
 }
 
 /* A whole number of run-info, read strictly: a damaged part is refused, never misread. */
@@ -154,14 +116,14 @@ static int info_range(const char *info, struct part *p, char *err, size_t errlen
 static int read_part(struct part *p, char *err, size_t errlen) {
     char path[FS_PATH_MAX], why[FS_MSG_MAX];
     if (path_in(p->dir, "run-info", path, err, errlen) != 0) return FS_EINPUT;
-    char *info = slurp(path, NULL);
+    char *info = results_read_file(path, NULL);
     if (!info) return bad(err, errlen, p->dir, "no run-info: not a flowsim results folder");
     int rc = info_range(info, p, err, errlen);
     char *seed = NULL, *wall = NULL;
     if (rc == 0) {
         p->scenario = info_value(info, "scenario");
         p->scenario_file = info_value(info, "scenario_file");
-        p->warnings = info_lines(info, "warning");
+        p->warnings = results_info_lines(info, "warning");
         seed = info_value(info, "seed");
         wall = info_value(info, "wall_seconds");
         if (!p->scenario || !p->scenario_file || !seed || !wall)
@@ -446,7 +408,7 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
             char *ini = NULL;
             if (path_in(p->dir, "scenario.resolved.ini", path, err, errlen) != 0)
                 rc = FS_EINPUT;
-            else if (!(ini = slurp(path, NULL)))
+            else if (!(ini = results_read_file(path, NULL)))
                 rc = bad(err, errlen, p->dir, "cannot read scenario.resolved.ini");
             else if (ini0 && strcmp(ini, ini0))
                 rc = bad(err, errlen, p->dir,
@@ -542,7 +504,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         size_t len;
         char *ini = NULL;
         if ((rc = path_in(parts[0].dir, "scenario.resolved.ini", path, err, errlen)) == 0)
-            ini = slurp(path, &len);
+            ini = results_read_file(path, &len);
         if (ini) fwrite(ini, 1, len, f[nf - 1].f);
         fs_free(ini);
     }

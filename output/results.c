@@ -9,6 +9,7 @@
 
 #include "csvout.h"
 #include "models/load.h"
+#include "models/table.h"
 #include "models/value.h"
 #include "sim/core.h"
 #include "sim/stats.h"
@@ -574,5 +575,41 @@ char *results_all_warnings(const struct scenario *sc, const char *run) {
     if (f) fputs(run, f), fclose(f);
     char *out = fs_strdup(text ? text : "");
     free(text);
+    return out;
+}
+
+char *results_read_file(const char *path, size_t *len) {
+    char why[FS_MSG_MAX]; /* a FIFO or a folder put where a part's file should be is not read */
+    FILE *f = table_fopen(path, "file", why, sizeof why);
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = fs_malloc(cap);
+    size_t k;
+    while ((k = fread(s + n, 1, cap - n - 1, f)) > 0)
+        if ((n += k) + 1 == cap) s = fs_realloc(s, cap *= 2);
+    int e = ferror(f);
+    fclose(f);
+    if (e) {
+        fs_free(s);
+        return NULL;
+    }
+    s[n] = 0;
+    if (len) *len = n;
+    return s;
+}
+
+char *results_info_lines(const char *text, const char *key) {
+    size_t kl = strlen(key), n = 0;
+    char *out = fs_malloc(strlen(text) + 2);
+    for (const char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, kl) || strncmp(line + kl, " = ", 3)) continue;
+        const char *v = line + kl + 3, *end = strchr(v, '\n');
+        size_t len = end ? (size_t)(end - v) : strlen(v);
+        memcpy(out + n, v, len);
+        n += len;
+        out[n++] = '\n';
+    }
+    out[n] = 0;
     return out;
 }

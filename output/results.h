@@ -111,4 +111,13 @@ void results_diag_load(double *row, size_t nunits, const double *pct);
 uint64_t results_events(const struct results *rs);
 uint64_t results_patients(const struct results *rs);
 
+/* The whole of a small file of a run (run-info, a scenario), NUL-terminated and allocated
+ * (fs_free it), its length in *len when len is not NULL; NULL when it cannot be read or is not
+ * a regular file (a FIFO or a folder where the file should be is not read). */
+char *results_read_file(const char *path, size_t *len);
+
+/* run-info is "key = value" lines: every value of key's lines, in order, each ending in a
+ * newline ("" for none), allocated (fs_free it). text is the whole run-info. */
+char *results_info_lines(const char *text, const char *key);
+
 #endif
