@@ -43,6 +43,7 @@ static void rep_fini(struct rep *r) {
     fs_free(r->total_u);
     fs_free(r->rowbuf);
     fs_free(r->warmbuf);
+    fs_free(r->warm_q);
     fs_free(r->dl_in);
     fs_free(r->dl_cnt);
     fs_free(r->vlog);
@@ -167,6 +168,7 @@ static void rep_init(struct rep *r, const struct scenario *sc, const struct metr
     else
         res->warm = fs_calloc(res->nwarm * sc->nunits, sizeof *res->warm);
     r->warm_next = fmin(sc->interval, sc->horizon);
+    if (flow_year_windows(sc, r->years)) r->warm_q = fs_calloc(2 * sc->nunits, sizeof *r->warm_q);
     r->res = res;
 
     int visits = 0;

@@ -146,14 +146,26 @@ enum {
     FLOW_TREND_KMAX = 6, /* 1, x, and two harmonics of the year */
     FLOW_TREND_XY = FLOW_TREND_XX + FLOW_TREND_KMAX * (FLOW_TREND_KMAX + 1) / 2,
     FLOW_TREND_XYQ = FLOW_TREND_XY + FLOW_TREND_KMAX, /* Σ f_i q, q the mean queue alone */
-    FLOW_TREND_NSUMS = FLOW_TREND_XYQ + FLOW_TREND_KMAX
+    /* the seasonal difference's integrals (flow_year_windows): the level's, the queue's and the
+     * time covered, over the earlier year, then the same over the later */
+    FLOW_TREND_YEAR = FLOW_TREND_XYQ + FLOW_TREND_KMAX,
+    FLOW_TREND_NSUMS = FLOW_TREND_YEAR + 6
 };
+/* The two years whose means the seasonal difference compares, [y[0], y[1]) and [y[2], y[3])
+ * (days from time 0): the report period's last 365 days, and its first 365 when it is two years
+ * or more, else the 365 days before its last (reaching into the warm-up). Returns 0, and no
+ * years, when the report period is under a year or the run under two: the fit is used then. */
+int flow_year_windows(const struct scenario *sc, double y[4]);
 /* From one unit's sums (sums[FLOW_TREND_NSUMS]) and the first and last midpoints x0, x1 (days):
- * out[0] the least-squares change over the report period of the patients in place or queueing,
- * b × (x1 − x0) (patients), out[1] their mean level Σy/n (patients), out[2] and out[3] the same
- * for the queue alone (a full care home's residents hide its queue's growth). All NAN with
+ * out[0] the change over the report period of the patients in place or queueing (patients),
+ * out[1] their mean level Σy/n over the report buckets (patients), out[2] and out[3] the same
+ * for the queue alone (a full care home's residents hide its queue's growth). The change is the
+ * seasonal difference when both years of flow_year_windows were covered: the later year's mean
+ * less the earlier's, which a steady seasonal system keeps at 0 whatever the shape of its year
+ * (Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., 2021, §9.1
+ * "seasonal differencing"). Otherwise it is the least-squares change b × (x1 − x0): NAN with
  * fewer buckets than regressors + 1 (a line through 2 points has no test) or when the normal
- * equations are singular (the midpoints do not spread). */
+ * equations are singular (the midpoints do not spread); the levels are NAN with no bucket. */
 void flow_trend(const double *sums, double x0, double x1, double out[4]);
 
 /* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
@@ -189,7 +201,8 @@ size_t flow_diag_len(size_t nunits);
  * "queue_last", "awaits", "deadlocked", "offered_pct", "trend_change", "trend_level", "planned",
  * "queue_change", "queue_level" (a part prefixes a unit's with "UNIT:"). drift_tolerance is the
  * scenario's (percent, the same in every row) and trend_change, trend_level the replication's
- * least-squares change and mean level of the unit's patients in place or queueing (flow_trend; NAN:
+ * change (a seasonal difference or a least-squares fit) and mean level of the unit's patients in
+ * place or queueing (flow_trend; NAN:
  * not tested), so that the stationarity verdict of a run (output/stationarity.h) comes from the
  * rows alone. offered_pct is the scenario's, not the replication's: the unit's offered load as a
  * share of its capacity (load_pct, models/load.h), which flow_diag leaves NAN for its caller to

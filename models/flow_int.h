@@ -297,8 +297,13 @@ struct rep {
     struct unit_window *gwin, *gtotal_u;
     struct sys_window *gsw, *gtotal_s;
     struct tw *g_occ, *g_q, *g_del;
-    size_t warm_k;       /* the warm-up-chart interval now open */
-    double warm_next;    /* and when it closes */
+    size_t warm_k;    /* the warm-up-chart interval now open */
+    double warm_next; /* and when it closes */
+    /* With a seasonal difference (flow_year_windows) only, else NULL: per unit, the queue's
+     * integral at the last warm-up-chart close and what report windows' resets took from it
+     * since (2 a unit); and the two years */
+    double *warm_q;
+    double years[4];
     flow_visit_fn visit; /* the patient log, or NULL */
     void *visit_ctx;
     /* With a patient log only (else NULL): per patient record, what its row needs that the

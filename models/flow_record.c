@@ -40,10 +40,32 @@ static int tri(int i, int j) {
     return i * FLOW_TREND_KMAX - i * (i - 1) / 2 + (j - i);
 }
 
+int flow_year_windows(const struct scenario *sc, double y[4]) {
+    const double year = 365; /* days: whole daily buckets; the calendar's drift is a day in four */
+    double report = sc->horizon - sc->warmup;
+    if (!(report >= year - 1e-9) || !(sc->horizon >= 2 * year - 1e-9)) return 0;
+    y[2] = sc->horizon - year, y[3] = sc->horizon;
+    y[0] = report >= 2 * year - 1e-9 ? sc->warmup : sc->horizon - 2 * year;
+    y[1] = y[0] + year;
+    return 1;
+}
+
+/* The seasonal difference of flow_trend from the year sums s (FLOW_TREND_YEAR on): the later
+ * year's mean level and queue less the earlier's, or 0 when a year was not wholly covered. */
+static int year_difference(const double *s, double out[4]) {
+    const double *e = s + FLOW_TREND_YEAR, *l = e + 3;
+    if (!(e[2] >= 365 - 1e-6) || !(l[2] >= 365 - 1e-6)) return 0;
+    out[0] = l[0] / l[2] - e[0] / e[2];
+    out[2] = l[1] / l[2] - e[1] / e[2];
+    return 1;
+}
+
 void flow_trend(const double *sums, double x0, double x1, double out[4]) {
     int k = (int)sums[FLOW_TREND_K];
     double n = sums[FLOW_TREND_XX + tri(0, 0)];
     out[0] = out[1] = out[2] = out[3] = NAN;
+    if (n >= 1) out[1] = sums[FLOW_TREND_XY] / n, out[3] = sums[FLOW_TREND_XYQ] / n;
+    if (year_difference(sums, out)) return;
     if ((k != 2 && k != FLOW_TREND_KMAX) || !(n >= k + 1)) return;
     /* The normal equations (k x k, symmetric, positive definite when the regressors spread),
      * with two right-hand sides (the level, the queue), solved by Gaussian elimination with
@@ -71,9 +93,7 @@ void flow_trend(const double *sums, double x0, double x1, double out[4]) {
         }
     }
     out[0] = a[1][k] / a[1][1] * (x1 - x0);
-    out[1] = sums[FLOW_TREND_XY] / n;
     out[2] = a[1][k + 1] / a[1][1] * (x1 - x0);
-    out[3] = sums[FLOW_TREND_XYQ] / n;
 }
 
 double flow_bucket_start(const struct scenario *sc, size_t b) {
@@ -594,7 +614,21 @@ void rec_deadlocked(struct rep *r, double days) {
 
 /* ---- closing windows ---------------------------------------------------------------------- */
 
-/* Each unit's mean occupancy over warm-up-chart interval warm_k. */
+/* Interval [s, t) of unit u into the seasonal difference's year integrals (flow_trend): its
+ * occupancy and queue integrals, occ and q, each year taking the share of them its overlap
+ * with the interval is (exact when the years begin and end on the intervals' edges). */
+static void rec_years(struct rep *r, size_t u, double s, double t, double occ, double q) {
+    double *e = r->res->trend + FLOW_TREND_NSUMS * u + FLOW_TREND_YEAR;
+    for (int k = 0; k < 2; k++, e += 3) {
+        double o = fmin(t, r->years[2 * k + 1]) - fmax(s, r->years[2 * k]);
+        if (!(o > 0)) continue;
+        double f = o / (t - s);
+        e[0] += f * (occ + q), e[1] += f * q, e[2] += o;
+    }
+}
+
+/* Each unit's mean occupancy over warm-up-chart interval warm_k; with a seasonal difference
+ * (r->years), its occupancy and queue into the years' integrals. */
 void rec_close_warm(struct rep *r, double t) {
     const struct scenario *sc = r->sc;
     double start = (double)r->warm_k * sc->interval;
@@ -603,6 +637,13 @@ void rec_close_warm(struct rep *r, double t) {
         double a = tw_area(&U->occ_tw, t);
         double *w = r->warm_row ? r->warmbuf : r->res->warm + r->warm_k * sc->nunits;
         w[u] = (a - U->warm_mark) / (t - start);
+        if (r->warm_q) {
+            /* q_tw restarts with each report window: warm_q[2u + 1] keeps what it held */
+            double qa = tw_area(&U->q_tw, t);
+            double q = r->warm_q[2 * u + 1] + qa - r->warm_q[2 * u];
+            r->warm_q[2 * u] = qa, r->warm_q[2 * u + 1] = 0;
+            rec_years(r, u, start, t, a - U->warm_mark, q);
+        }
         U->warm_mark = a;
     }
     if (r->warm_row) r->warm_row(r->row_ctx, r->rep, r->warm_k, r->warmbuf);
@@ -720,6 +761,10 @@ void rec_close_window(struct rep *r, double t) {
     for (size_t i = 0; i < sc->nunits; i++) {
         struct unit_rt *U = &r->u[i];
         tw_reset(&U->cap_tw, t);
+        if (r->warm_q) {
+            r->warm_q[2 * i + 1] += tw_area(&U->q_tw, t) - r->warm_q[2 * i];
+            r->warm_q[2 * i] = 0;
+        }
         tw_reset(&U->q_tw, t);
         tw_reset(&U->del_tw, t);
         tw_reset(&U->assess_tw, t);

@@ -133,7 +133,7 @@ void stn_write_warnings(FILE *f, size_t nunits, const char *const *names, const 
                 names[u]);
         put_change(f, &s);
         fprintf(f,
-                " (mean least-squares changes over %d replications, 95%% intervals), one of them "
+                " (mean changes over %d replications, 95%% intervals), one of them "
                 "more than the drift tolerance of %g%% of its level and a patient: the results "
                 "depend on when the report "
                 "period starts and ends; start earlier (a longer warm-up) or from a census "
