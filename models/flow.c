@@ -88,9 +88,13 @@ static void esc_init(struct rep *r) {
 static int planned_change(const struct scenario *sc, size_t u) {
     const struct sc_unit *su = &sc->unit[u];
     if (su->nsched == 0 || !(sc->horizon > sc->warmup)) return 0;
+    /* the two periods the change is measured between: the seasonal difference's years, or the
+     * report period's halves */
     double mid = 0.5 * (sc->warmup + sc->horizon);
-    double m1 = scenario_mean_capacity(su, sc->warmup, mid);
-    double m2 = scenario_mean_capacity(su, mid, sc->horizon);
+    double p[4] = {sc->warmup, mid, mid, sc->horizon};
+    flow_year_windows(sc, p);
+    double m1 = scenario_mean_capacity(su, p[0], p[1]);
+    double m2 = scenario_mean_capacity(su, p[2], p[3]);
     if (isinf(m1) || isinf(m2)) return isinf(m1) != isinf(m2);
     return fabs(m2 - m1) > fmax(sc->drift_tol / 100 * fmax(m1, m2), 1);
 }

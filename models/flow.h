@@ -153,8 +153,8 @@ enum {
 };
 /* The two years whose means the seasonal difference compares, [y[0], y[1]) and [y[2], y[3])
  * (days from time 0): the report period's last 365 days, and its first 365 when it is two years
- * or more, else the 365 days before its last (reaching into the warm-up). Returns 0, and no
- * years, when the report period is under a year or the run under two: the fit is used then. */
+ * or more, else the 365 days before its last (reaching into the warm-up). Returns 0, y left as
+ * it was, when the report period is under a year or the run under two: the fit is used then. */
 int flow_year_windows(const struct scenario *sc, double y[4]);
 /* From one unit's sums (sums[FLOW_TREND_NSUMS]) and the first and last midpoints x0, x1 (days):
  * out[0] the change over the report period of the patients in place or queueing (patients),

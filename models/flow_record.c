@@ -40,8 +40,11 @@ static int tri(int i, int j) {
     return i * FLOW_TREND_KMAX - i * (i - 1) / 2 + (j - i);
 }
 
+/* The seasonal difference's year (days): whole daily buckets; the calendar's drift is a day in
+ * four years. */
+static const double year = 365;
+
 int flow_year_windows(const struct scenario *sc, double y[4]) {
-    const double year = 365; /* days: whole daily buckets; the calendar's drift is a day in four */
     double report = sc->horizon - sc->warmup;
     if (!(report >= year - 1e-9) || !(sc->horizon >= 2 * year - 1e-9)) return 0;
     y[2] = sc->horizon - year, y[3] = sc->horizon;
@@ -54,7 +57,7 @@ int flow_year_windows(const struct scenario *sc, double y[4]) {
  * year's mean level and queue less the earlier's, or 0 when a year was not wholly covered. */
 static int year_difference(const double *s, double out[4]) {
     const double *e = s + FLOW_TREND_YEAR, *l = e + 3;
-    if (!(e[2] >= 365 - 1e-6) || !(l[2] >= 365 - 1e-6)) return 0;
+    if (!(e[2] >= year - 1e-6) || !(l[2] >= year - 1e-6)) return 0;
     out[0] = l[0] / l[2] - e[0] / e[2];
     out[2] = l[1] / l[2] - e[1] / e[2];
     return 1;
