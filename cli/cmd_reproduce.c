@@ -96,6 +96,14 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
         ct = t.n ? table_column(&t.row[0], "to") : -1;
     int cs = t.n ? table_column(&t.row[0], "statistic") : -1;
     int cc = t.n ? table_column(&t.row[0], "period_of_change") : -1;
+    /* a column named twice would be read from its first place only: refused, not guessed */
+    for (size_t a = 0; rc == 0 && t.n && a < t.row[0].n; a++)
+        for (size_t b = a + 1; rc == 0 && b < t.row[0].n; b++)
+            if (*t.row[0].field[a] && !strcmp(t.row[0].field[a], t.row[0].field[b])) {
+                snprintf(err, errlen, "%s:1: %s: expected each column once, got it twice", path,
+                         t.row[0].field[a]);
+                rc = -1;
+            }
     for (int k = 0; k < 7 && rc == 0; k++)
         if (c[k] < 0 || t.n < 2) {
             snprintf(err, errlen,
@@ -115,6 +123,15 @@ static int read_expect(const char *path, struct expect **out, size_t *n, char *e
         x->review = fs_strdup(table_field(r, c[3]));
         x->tolerance = fs_strdup(table_field(r, c[4]));
         x->line = r->line;
+        /* a figure given twice would be counted twice */
+        for (size_t j = 0; j + 1 < m && rc == 0; j++)
+            if (!strcmp(e[j].quantity, x->quantity)) {
+                snprintf(err, errlen,
+                         "%s:%ld: quantity: expected each figure once, got '%s' again (line %ld)",
+                         path, r->line, x->quantity, e[j].line);
+                rc = -1;
+            }
+        if (rc) continue;
         x->period_cols = cf >= 0;
         x->from = fs_strdup(table_field(r, cf));
         x->to = fs_strdup(table_field(r, ct));
@@ -231,10 +248,10 @@ static int check_period(const struct opts *o, const struct scenario *sc, struct 
     val_format_date(sc->start_day + (long)ceil(sc->warmup - 1e-9), a);
     val_format_date(sc->start_day + (long)floor(sc->horizon + 1e-9) - 1, b);
     snprintf(err, errlen,
-             "%s:%ld: from: the figure's period %s to %s is not within the run's report period "
+             "%s:%ld: %s: the figure's period %s to %s is not within the run's report period "
              "(%s to %s): start the run earlier or run it longer (scenario.start, warmup, "
              "horizon), or give the figure's own period",
-             o->expect, x->line, x->from, x->to, a, b);
+             o->expect, x->line, x->t0 >= sc->warmup - 1e-9 ? "to" : "from", x->from, x->to, a, b);
     return -1;
 }
 
@@ -658,6 +675,11 @@ int cmd_reproduce(const struct opts *o, const char *command) {
                 missed, counted, (size_t)missed - refused, refused);
         status = EXIT_MISSED;
     }
+    /* A run not shown steady fails the reproduction even with no figure to refuse (inputs
+     * only), unless its counted figures are all about a period of change, which may show one. */
+    size_t of_change = 0;
+    for (size_t i = 0; i < n; i++) of_change += e[i].kind != FK_INPUT && e[i].change;
+    if (c.unsteady && (counted == 0 || of_change < counted)) status = EXIT_MISSED;
 done:
     fs_free(c.s);
     fs_free(c.stationarity);

@@ -80,23 +80,33 @@ static void esc_init(struct rep *r) {
         cal_push(r->cal, (struct cal_event){.time = x->check_every, .kind = EV_ESCALATE});
 }
 
-/* Is unit u's capacity a planned change over the report period? Its capacity_schedule's mean
- * places over the second half differ from those over the first by more than the drift
- * tolerance of the larger (at least a place): a winter ward that opens in the last months is
- * one; a blip of a day, a change on the last day, or a row that keeps the places is not, so
- * that no row can switch the trend test off (output/stationarity.h). */
-static int planned_change(const struct scenario *sc, size_t u) {
-    const struct sc_unit *su = &sc->unit[u];
-    if (su->nsched == 0 || !(sc->horizon > sc->warmup)) return 0;
-    /* the two periods the change is measured between: the seasonal difference's years, or the
-     * report period's halves */
-    double mid = 0.5 * (sc->warmup + sc->horizon);
-    double p[4] = {sc->warmup, mid, mid, sc->horizon};
-    flow_year_windows(sc, p);
-    double m1 = scenario_mean_capacity(su, p[0], p[1]);
-    double m2 = scenario_mean_capacity(su, p[2], p[3]);
+/* Whether unit u's mean places over [a, b) and [c, d) differ by more than the drift tolerance of
+ * the larger (at least a place). */
+static int sched_differs(const struct scenario *sc, const struct sc_unit *su, double a, double b,
+                         double c, double d) {
+    double m1 = scenario_mean_capacity(su, a, b), m2 = scenario_mean_capacity(su, c, d);
     if (isinf(m1) || isinf(m2)) return isinf(m1) != isinf(m2);
     return fabs(m2 - m1) > fmax(sc->drift_tol / 100 * fmax(m1, m2), 1);
+}
+
+/* Is unit u's capacity a planned change over the report period (FLOW_PLANNED_*)? Its
+ * capacity_schedule's mean places over the two periods the change is measured between (the
+ * seasonal difference's years, or the report period's halves) differ by more than the drift
+ * tolerance of the larger (at least a place): a winter ward that opens in the last months is
+ * one; a blip of a day, a change on the last day, or a row that keeps the places is not, so
+ * that no row can switch the trend test off (output/stationarity.h). A change between the
+ * years that the report period itself does not hold (a cut in the warm-up, a rise on the
+ * report's first day) is no planned change of the report period: the unit is then judged by
+ * the fit within the report period, which the change does not reach. */
+static int planned_change(const struct scenario *sc, size_t u) {
+    const struct sc_unit *su = &sc->unit[u];
+    if (su->nsched == 0 || !(sc->horizon > sc->warmup)) return FLOW_PLANNED_NO;
+    double mid = 0.5 * (sc->warmup + sc->horizon);
+    int halves = sched_differs(sc, su, sc->warmup, mid, mid, sc->horizon);
+    double y[4];
+    if (!flow_year_windows(sc, y)) return halves ? FLOW_PLANNED_YES : FLOW_PLANNED_NO;
+    if (!sched_differs(sc, su, y[0], y[1], y[2], y[3])) return FLOW_PLANNED_NO;
+    return halves ? FLOW_PLANNED_YES : FLOW_PLANNED_FIT;
 }
 
 static void rep_init(struct rep *r, const struct scenario *sc, const struct metric_layout *ml,
@@ -538,10 +548,11 @@ void flow_diag(const struct flow_result *res, size_t nunits, double *row) {
         x[FDU_DEADLOCKED] = res->deadlocked[u];
         x[FDU_OFFERED_PCT] = NAN; /* the scenario's: filled by the caller (flow.h) */
         double t[4];
-        flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1, t);
+        flow_trend(res->trend + FLOW_TREND_NSUMS * u, res->trend_x0, res->trend_x1,
+                   res->planned[u] != FLOW_PLANNED_FIT, t);
         x[FDU_TREND_CHANGE] = t[0], x[FDU_TREND_LEVEL] = t[1];
         x[FDU_QUEUE_CHANGE] = t[2], x[FDU_QUEUE_LEVEL] = t[3];
-        x[FDU_PLANNED] = res->planned[u];
+        x[FDU_PLANNED] = res->planned[u] == FLOW_PLANNED_YES;
     }
 }
 

@@ -34,9 +34,9 @@ struct flow_result {
      * whether it grew without settling (flow_unstable), for a warning. */
     double *q_first, *q_last;
     uint8_t *unstable;
-    /* per unit: its capacity_schedule changes its places inside the report period by more than
-     * the drift tolerance (a planned change, which the trend test does not judge:
-     * output/stationarity.h) */
+    /* per unit, FLOW_PLANNED_*: whether its capacity_schedule changes its places inside the
+     * report period by more than the drift tolerance (a planned change, which the trend test
+     * does not judge: output/stationarity.h), or only between the seasonal difference's years */
     uint8_t *planned;
     /* Per unit, the sums of an ordinary least-squares line through its report buckets' levels
      * y (mean occupancy + mean queue over the bucket, patients) against their midpoints x (days
@@ -165,8 +165,15 @@ int flow_year_windows(const struct scenario *sc, double y[4]);
  * (Hyndman & Athanasopoulos, Forecasting: Principles and Practice, 3rd ed., 2021, §9.1
  * "seasonal differencing"). Otherwise it is the least-squares change b × (x1 − x0): NAN with
  * fewer buckets than regressors + 1 (a line through 2 points has no test) or when the normal
- * equations are singular (the midpoints do not spread); the levels are NAN with no bucket. */
-void flow_trend(const double *sums, double x0, double x1, double out[4]);
+ * equations are singular (the midpoints do not spread); the levels are NAN with no bucket.
+ * years = 0 asks for the fit whatever the years cover (a unit whose capacity_schedule differs
+ * between the years but not within the report period: FLOW_PLANNED_FIT). */
+void flow_trend(const double *sums, double x0, double x1, int years, double out[4]);
+/* struct flow_result's planned, per unit: whether its capacity_schedule is a planned change of
+ * the report period (YES: not tested), none (NO), or one between the seasonal difference's
+ * years that the report period does not hold (FIT: judged by the fit within the report period
+ * instead of the difference, which the change would make). */
+enum { FLOW_PLANNED_NO, FLOW_PLANNED_YES, FLOW_PLANNED_FIT };
 
 /* A replication's diagnostics as one row of numbers, what a warning is judged from: parts
  * write it exactly (replications.csv) and MPI ranks gather it, so the warnings of a whole run

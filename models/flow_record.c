@@ -47,6 +47,10 @@ static const double year = 365;
 int flow_year_windows(const struct scenario *sc, double y[4]) {
     double report = sc->horizon - sc->warmup;
     if (!(report >= year - 1e-9) || !(sc->horizon >= 2 * year - 1e-9)) return 0;
+    /* An interval longer than a month that does not divide the year shares its integral between
+     * the years by its overlap: a season inside it lands in the wrong year (a 200-day interval
+     * biased a steady seasonal unit by 4%), so the fit is used instead. */
+    if (sc->interval > 31 && fabs(remainder(year, sc->interval)) > 1e-9) return 0;
     y[2] = sc->horizon - year, y[3] = sc->horizon;
     y[0] = report >= 2 * year - 1e-9 ? sc->warmup : sc->horizon - 2 * year;
     y[1] = y[0] + year;
@@ -63,16 +67,16 @@ static int year_difference(const double *s, double out[4]) {
     return 1;
 }
 
-void flow_trend(const double *sums, double x0, double x1, double out[4]) {
+void flow_trend(const double *sums, double x0, double x1, int years, double out[4]) {
     int k = (int)sums[FLOW_TREND_K];
     double n = sums[FLOW_TREND_XX + tri(0, 0)];
     out[0] = out[1] = out[2] = out[3] = NAN;
     if (n >= 1) out[1] = sums[FLOW_TREND_XY] / n, out[3] = sums[FLOW_TREND_XYQ] / n;
-    if (year_difference(sums, out)) return;
+    if (years && year_difference(sums, out)) return;
     if ((k != 2 && k != FLOW_TREND_KMAX) || !(n >= k + 1)) return;
     /* The normal equations (k x k, symmetric, positive definite when the regressors spread),
      * with two right-hand sides (the level, the queue), solved by Gaussian elimination with
-     * partial pivoting: k is at most 4. */
+     * partial pivoting: k is at most FLOW_TREND_KMAX. */
     double a[FLOW_TREND_KMAX][FLOW_TREND_KMAX + 2];
     for (int i = 0; i < k; i++) {
         for (int j = 0; j < k; j++)
@@ -667,10 +671,16 @@ static void rec_trend(struct rep *r, double start, double t) {
     if (r->bucket == 0) res->trend_x0 = x;
     res->trend_x1 = x;
     int k = sc->horizon - sc->warmup >= 365 - 1e-9 ? FLOW_TREND_KMAX : 2;
-    double w = 2 * M_PI / 365.25;
-    double sn = 0, cs = 1;
-    if (k > 2) sn = sin(w * x), cs = cos(w * x); /* the second harmonic by the double angle */
-    double f[FLOW_TREND_KMAX] = {1, x, sn, cs, 2 * sn * cs, cs * cs - sn * sn};
+    double f[FLOW_TREND_KMAX] = {1, x};
+    if (k > 2) {
+        /* the year's harmonics, the higher ones by angle addition from the first */
+        double w = 2 * M_PI / 365.25, sn = sin(w * x), cs = cos(w * x);
+        f[2] = sn, f[3] = cs;
+        for (int h = 4; h + 1 < FLOW_TREND_KMAX; h += 2) {
+            f[h] = f[h - 2] * cs + f[h - 1] * sn;
+            f[h + 1] = f[h - 1] * cs - f[h - 2] * sn;
+        }
+    }
     for (size_t i = 0; i < sc->nunits; i++) {
         double q = r->win[i].queue_area / len, y = r->win[i].occ_area / len + q;
         double *s = res->trend + FLOW_TREND_NSUMS * i;

@@ -67,6 +67,16 @@ void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct s
                                                                               : a;
 }
 
+/* An inconclusive unit whose level's or queue's own 95% interval excludes 0 with a material
+ * change: a drift the family-wise interval (Bonferroni over the 2 x units quantities) cannot
+ * confirm. Said in its line and warned of, so that a unit among many is not quietly let off. */
+static int probable_drift(const struct stn_unit *s) {
+    if (s->verdict != STN_INCONCLUSIVE) return 0;
+    double m = fmax(s->tol / 100 * fabs(s->level), 1), mq = fmax(s->tol / 100 * fabs(s->qlevel), 1);
+    return ((s->lo > 0 || s->hi < 0) && fabs(s->change) > m) ||
+           ((s->qlo > 0 || s->qhi < 0) && fabs(s->qchange) > mq);
+}
+
 /* A number of patients as run-info writes it: three significant figures, whole numbers from
  * 1000 on (1718, not 1.72e+03); sign: a leading + on a positive number. */
 static void put_num(FILE *f, double v, int sign) {
@@ -98,6 +108,18 @@ static void put_change(FILE *f, const struct stn_unit *s) {
     put_num(f, s->qlevel, 0);
 }
 
+/* "; its 95% interval excludes 0, the family-wise one over 2 x N quantities does not: change
+ * [-8.9, +71.1], queue [...]" */
+static void put_familywise(FILE *f, const struct stn_unit *s, size_t nunits) {
+    fprintf(f,
+            "; its 95%% interval excludes 0, the family-wise one over %zu quantities (Bonferroni) "
+            "does not: change ",
+            2 * nunits);
+    put_interval(f, s->change, s->dlo, s->dhi);
+    fputs(", queue ", f);
+    put_interval(f, s->qchange, s->qdlo, s->qdhi);
+}
+
 void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const double *diag,
                      int nrep) {
     for (size_t u = 0; u < nunits; u++) {
@@ -115,7 +137,9 @@ void stn_write_lines(FILE *f, size_t nunits, const char *const *names, const dou
                   f);
         else {
             put_change(f, &s);
-            fprintf(f, " over the report period (%d replications): %s\n", nrep,
+            fprintf(f, " over the report period (%d replications", nrep);
+            if (probable_drift(&s)) put_familywise(f, &s, nunits);
+            fprintf(f, "): %s\n",
                     s.verdict == STN_DRIFTING ? "drifting"
                     : s.verdict == STN_STEADY ? "steady"
                                               : "inconclusive");
@@ -128,6 +152,23 @@ void stn_write_warnings(FILE *f, size_t nunits, const char *const *names, const 
     for (size_t u = 0; u < nunits; u++) {
         struct stn_unit s;
         stn_unit_of(nunits, diag, nrep, u, &s);
+        if (probable_drift(&s)) {
+            fprintf(f,
+                    "unit %s: probably drifting over the report period: patients in place or "
+                    "queueing ",
+                    names[u]);
+            put_change(f, &s);
+            fprintf(f,
+                    " (mean changes over %d replications, 95%% intervals), more than the drift "
+                    "tolerance of %g%% of its level and a patient, but with %zu quantities "
+                    "tested at once the family-wise intervals (Bonferroni) ",
+                    nrep, s.tol, 2 * nunits);
+            put_interval(f, s.change, s.dlo, s.dhi);
+            fputs(" and ", f);
+            put_interval(f, s.qchange, s.qdlo, s.qdhi);
+            fputs(" include 0: inconclusive; run more replications to tell\n", f);
+            continue;
+        }
         if (s.verdict != STN_DRIFTING) continue;
         fprintf(f, "unit %s: drifting over the report period: patients in place or queueing ",
                 names[u]);

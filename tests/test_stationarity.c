@@ -237,6 +237,33 @@ static void only_a_planned_change_exempts(void **s) {
     }
 }
 
+/* Over a report year with the year before it (the seasonal difference), a capacity change
+ * between the years that the report period does not hold is no planned change: the unit is
+ * judged by the fit within the report year. A care home cut below demand (10 a day for 100
+ * days: 1,000 against 900 places) in the warm-up's June drifts through the report year at
+ * constant places; one filling from empty towards 10,000 with its places doubled on the report
+ * year's first day (places it never nears) drifts too, where either change had exempted it. */
+static void a_change_before_the_report_year_exempts_nothing(void **s) {
+    (void)s;
+    char sched[4300], text[8192];
+    struct stn_unit u;
+    const char *rows[] = {"date,capacity\n2016-01-01,2000\n2016-06-01,900\n",
+                          "date,capacity\n2016-01-01,100000\n2017-01-01,200000\n"};
+    const char *stay[] = {"exp(100d)", "exp(1000d)"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(sched, sizeof sched, "%s/before%d.csv", dir, k);
+        tu_write(sched, rows[k]);
+        snprintf(text, sizeof text,
+                 "[scenario]\nstart = 2016-01-01\nwarmup = 366d\nhorizon = 731d\n"
+                 "[arrivals a]\nto = ch\nrate = 10/d\n"
+                 "[unit ch]\nkind = care_home\ncapacity_schedule = %s\nstay = %s\n",
+                 sched, stay[k]);
+        assert_int_equal(verdict_of(text, 10, &u), STN_DRIFTING);
+        assert_false(u.planned);
+        assert_true(u.lo > 0);
+    }
+}
+
 /* stn_verdict on hand-made numbers. */
 static void the_verdict_from_numbers(void **s) {
     (void)s;
@@ -301,6 +328,37 @@ static void lines_and_warnings_from_rows(void **s) {
         "stationarity = acute: not tested (too few report buckets)\n";
     assert_string_equal(text, want);
     free(text);
+    /* The same changes in the first of 50 units (the others untested): the family-wise interval
+     * over 100 quantities, 11 +- t(1 - 0.025/100, 2) / sqrt(3) = 11 +- 25.8, includes 0, so
+     * the unit is inconclusive, and its line and a warning say its own interval does not. */
+    size_t dl = flow_diag_len(50);
+    double *rows = malloc(3 * dl * sizeof *rows);
+    const char *many[50];
+    for (int k = 0; k < 50; k++) many[k] = k ? "other" : "u0";
+    for (int k = 0; k < 3; k++) {
+        double *d = rows + (size_t)k * dl;
+        for (size_t i = 0; i < dl; i++) d[i] = NAN;
+        d[FD_DRIFT_TOL] = 5;
+        d[FLOW_DIAG_SYS + FDU_TREND_CHANGE] = 10 + k;
+        d[FLOW_DIAG_SYS + FDU_TREND_LEVEL] = 100;
+        d[FLOW_DIAG_SYS + FDU_QUEUE_CHANGE] = 0;
+        d[FLOW_DIAG_SYS + FDU_QUEUE_LEVEL] = 0;
+    }
+    struct stn_unit u;
+    stn_unit_of(50, rows, 3, 0, &u);
+    assert_int_equal(u.verdict, STN_INCONCLUSIVE);
+    assert_true(u.dlo < 0 && fabs(u.dhi - u.change - (u.change - u.dlo)) < 1e-9);
+    assert_true(fabs((u.dhi - u.change) - 25.8) < 0.1);
+    f = open_memstream(&text, &len);
+    stn_write_lines(f, 50, many, rows, 3);
+    stn_write_warnings(f, 50, many, rows, 3);
+    fclose(f);
+    assert_non_null(strstr(text, "(3 replications; its 95% interval excludes 0, the family-wise "
+                                 "one over 100 quantities (Bonferroni) does not: change +11 "
+                                 "[-14.8, +36.8], queue +0 [+0, +0]): inconclusive\n"));
+    assert_non_null(strstr(text, "unit u0: probably drifting over the report period: "));
+    free(text);
+    free(rows);
 }
 
 /* The run-info lines of UNIT in dir's run-info ("" when none), one per line. */
@@ -601,6 +659,7 @@ int main(void) {
         cmocka_unit_test(a_filling_unit_has_the_closed_form_seasonal_difference),
         cmocka_unit_test(steady_and_filling_units_are_told_apart),
         cmocka_unit_test(only_a_planned_change_exempts),
+        cmocka_unit_test(a_change_before_the_report_year_exempts_nothing),
         cmocka_unit_test(the_verdict_from_numbers),
         cmocka_unit_test(lines_and_warnings_from_rows),
         cmocka_unit_test(run_info_says_it),

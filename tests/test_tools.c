@@ -294,6 +294,33 @@ static void birmingham_reproduction_fits_and_predicts(void **s) {
     assert_non_null(strstr(e, "figures.csv:2: kind: expected fitted, input or predicted, got "
                               "'guessed'"));
     free(o), free(e);
+    /* A figure given twice, or a column named twice, is bad input, not counted twice or read
+     * from one place. */
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,kind\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,input\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,input\n");
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "figures.csv:3: quantity: expected each figure once, got "
+                              "'occupancy' again (line 2)"));
+    free(o), free(e);
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,low\n"
+                  "occupancy,acute,occupancy_pct,50,50 to 60,50,60,0\n");
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "figures.csv:1: low: expected each column once, got it twice"));
+    free(o), free(e);
+    /* A drifting run fails the reproduction even when its only figures are inputs (nothing to
+     * refuse): the same M/M/100 filling from empty over its first two days. */
+    tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high,kind\n"
+                  "occupancy,acute,occupancy,50,any,0,,input\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s' --quiet --set scenario.warmup=0 "
+             "--set scenario.horizon=2d --set scenario.interval=1h --set acute.capacity=inf "
+             "--set 'acute.stay=exp(20d)'",
+             steady, bad, out);
+    assert_int_equal(tu_run(cmd, &o, &e), 3);
+    assert_non_null(strstr(e, "the run is not shown steady (acute drifting)"));
+    free(o), free(e);
+    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s'", steady, bad, out);
     /* A bad figures file: exit status 2 and the line. */
     tu_write(bad, "quantity,unit,metric,review_value,tolerance,low,high\n"
                   "occupancy,acute,occupancy_pct,50,50 to 60,fifty,60\n");
