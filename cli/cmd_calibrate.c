@@ -14,6 +14,7 @@
 #include "models/table.h"
 #include "models/value.h"
 #include "output/csvout.h"
+#include "output/dictionary.h"
 #include "output/outdir.h"
 #include "output/results.h"
 #include "par.h"
@@ -394,7 +395,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
      * once. */
     char dir[FS_PATH_MAX];
     struct outdir *od = NULL;
-    static const char *const files[] = {"calibrated.ini", "calibration.csv", "run-info", NULL};
+    static const char *const files[] = {"calibrated.ini", "calibration.csv", DICT_FILE, "run-info",
+                                        NULL};
     for (size_t k = 0; k < c.nv; k++)
         low[k] = c.v[k].low, high[k] = c.v[k].high, start[k] = c.v[k].start;
     if (status == EXIT_OK) {
@@ -465,6 +467,12 @@ int cmd_calibrate(const struct opts *o, const char *command) {
                 fprintf(csv.f, ",%.10g,,\n", c.t[i].weight);
             }
             rc = csvout_close(&csv, err, sizeof err);
+        }
+        if (rc == 0) { /* the dictionary of calibration.csv's target metrics */
+            struct dict d = {0};
+            for (size_t i = 0; i < c.nt; i++) dict_add(&d, c.t[i].metric, !*c.t[i].unit);
+            rc = dict_write(&d, stage, err, sizeof err);
+            dict_fini(&d);
         }
         char evals[32];
         snprintf(evals, sizeof evals, "%d", c.evals);

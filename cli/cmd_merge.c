@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "output/dictionary.h"
 #include "output/merge.h"
 #include "output/outdir.h"
 #include "sim/core.h"
@@ -26,8 +27,9 @@ int cmd_merge(const struct opts *o, const char *command) {
                                 .wall_seconds = -1}; /* the parts' sum */
     struct outdir *od = NULL;
     char *warn = NULL, *lwarn = NULL; /* the run's and the scenario's, also in run-info */
-    static const char *const files[] = {"summary.csv",           "timeseries.csv", "warmup.csv",
-                                        "scenario.resolved.ini", "run-info",       NULL};
+    static const char *const files[] = {
+        "summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
+        "run-info",    DICT_FILE,        NULL};
     int status = EXIT_OK;
     if (!*o->outdir) {
         fprintf(stderr, "flowsim: merge: '': expected a folder for the results\n");

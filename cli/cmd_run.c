@@ -9,6 +9,7 @@
 #include "models/metrics.h"
 #include "models/scenario.h"
 #include "output/csvout.h"
+#include "output/dictionary.h"
 #include "output/outdir.h"
 #include "par.h"
 #include "sim/core.h"
@@ -72,9 +73,9 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     }
     /* The folder is opened before the run, so one that cannot be written is refused at once;
      * under mpirun rank 0 writes it. */
-    const char *files[12] = {"summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
-                             "run-info"};
-    size_t nf = 5;
+    const char *files[12] = {"summary.csv",           "timeseries.csv", "warmup.csv",
+                             "scenario.resolved.ini", "run-info",       DICT_FILE};
+    size_t nf = 6;
     if (o->patient_log) files[nf++] = "patients.csv";
     if (o->report) files[nf++] = "report.html";
     if (o->range_first) files[nf++] = "replications.csv";

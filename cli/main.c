@@ -131,7 +131,7 @@ static const char help_rest[] =
     "                          as one part of a run: flowsim merge puts the parts together\n"
     "                          (job arrays; docs/scaling.md)\n"
     "  --quiet                 print nothing but errors\n\n"
-    "outputs: summary.csv, timeseries.csv, scenario.resolved.ini, run-info\n"
+    "outputs: summary.csv, timeseries.csv, metrics.csv, scenario.resolved.ini, run-info\n"
     "exit status: 0 ok, 2 bad input or usage, 3 reproduce: a figure outside its tolerance,\n"
     "73 an output cannot be created, 74 a write failed (disk full), 71 out of memory,\n"
     "130/143/129 stopped by Ctrl-C/SIGTERM/SIGHUP, 1 internal error (a bug); docs/errors.md\n"

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "models/flow.h"
 #include "models/scenario.h"
+#include "output/dictionary.h"
 #include "output/outdir.h"
 #include "output/results.h"
 #include "par.h"
@@ -121,7 +122,7 @@ int variants_open(const struct variants *vs, const struct opts *o, const char *p
                   struct outdir **od) {
     int status = cli_results_dir(o, prefix, vs->v[0].sc, dir, dirlen);
     /* Opened before the runs, so that a folder that cannot be written is refused at once. */
-    const char *files[] = {file, "run-info", o->report ? "report.html" : NULL, NULL};
+    const char *files[] = {file, DICT_FILE, "run-info", o->report ? "report.html" : NULL, NULL};
     if (status == EXIT_OK && par_rank() == 0)
         status = cli_outdir_open(od, dir, files, folders, o->quiet);
     return status;
@@ -159,6 +160,14 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
     const struct scenario *base = vs->v[0].sc;
     int status = EXIT_OK;
     int rc = comparison_write(stage, file, column, cs, vs->n, err, sizeof err);
+    if (rc == 0) { /* the dictionary of comparison.csv's (sweep.csv's) metrics */
+        struct dict d = {0};
+        for (size_t i = 0; i < vs->n; i++)
+            for (size_t k = 0; k < cs[i].nslots; k++)
+                dict_add(&d, cs[i].metric[k], !*cs[i].unit[k]);
+        rc = dict_write(&d, stage, err, sizeof err);
+        dict_fini(&d);
+    }
     if (rc == 0)
         rc = cli_run_info(stage, command, (unsigned long long)base->seed, base->replications, key,
                           value, NULL, err, sizeof err);

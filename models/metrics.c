@@ -9,8 +9,10 @@
 
 /* The registry, one row per metric (models/metrics.def). */
 static const struct metric_def defs[] = {
-#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition)     \
-    [MET_##id] = {name, scope, when, by_group, headline, console, measure, range, definition},
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition,     \
+               source)                                                                             \
+    [MET_##id] = {name,    scope,   when,  by_group,   headline,                                   \
+                  console, measure, range, definition, source},
 #include "metrics.def"
 #undef METRIC
 };
@@ -53,8 +55,7 @@ void metric_range_bounds(enum metric_range r, double *lo, double *hi) {
     FS_UNREACHABLE();
 }
 
-void metric_bounds(const char *name, int system, double *lo, double *hi) {
-    if (*name == '"') name++;
+const struct metric_def *metric_lookup(const char *name, int system) {
     enum metric_scope scope = system ? MS_SYSTEM : MS_UNIT;
     const struct metric_def *d = metric_find(name, system);
     /* A per-target metric: its registry name is a prefix. */
@@ -69,6 +70,12 @@ void metric_bounds(const char *name, int system, double *lo, double *hi) {
         if (defs[m].scope == scope && strlen(defs[m].name) == (size_t)(dot - name) &&
             !strncmp(defs[m].name, name, (size_t)(dot - name)))
             d = &defs[m];
+    return d;
+}
+
+void metric_bounds(const char *name, int system, double *lo, double *hi) {
+    if (*name == '"') name++;
+    const struct metric_def *d = metric_lookup(name, system);
     metric_range_bounds(d ? d->range : MR_ANY, lo, hi);
 }
 

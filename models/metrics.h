@@ -96,7 +96,8 @@ enum metric_when {
 
 /* ORDER METRIC: the enum follows the registry, models/metrics.def. */
 enum metric {
-#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition)     \
+#define METRIC(id, name, scope, when, by_group, headline, console, measure, range, definition,     \
+               source)                                                                             \
     MET_##id,
 #include "metrics.def"
 #undef METRIC
@@ -114,6 +115,7 @@ struct metric_def {
     const char *measure;     /* unit of measure */
     enum metric_range range; /* the values it can take */
     const char *definition;  /* one line; docs/model.md has the whole */
+    const char *source;      /* where the definition comes from (an NHS collection, ...) */
 };
 
 /* The registry's row of metric m. */
@@ -121,6 +123,12 @@ const struct metric_def *metric_def(enum metric m);
 /* The row named name (exactly, as in a CSV's metric column) of the given scope (a system
  * metric, or a unit's); NULL when none is (a per-target or per-group slot's name). */
 const struct metric_def *metric_find(const char *name, int system);
+
+/* The row of the metric named name as a CSV's metric column has it, unquoted: a registry name,
+ * a per-target one (delayed_days_awaiting_UNIT, drd_to_discharge_mean_DEST: the row whose name
+ * is its prefix) or a per-group one (NAME.GROUP: the row named NAME), a system metric or a
+ * unit's; NULL for a name of no registry metric. */
+const struct metric_def *metric_lookup(const char *name, int system);
 
 /* The bounds lo <= hi of range r (an infinite one where it has none). */
 void metric_range_bounds(enum metric_range r, double *lo, double *hi);

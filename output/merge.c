@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "csvout.h"
+#include "dictionary.h"
 #include "models/limits.h"
 #include "models/table.h"
 #include "models/value.h"
@@ -466,7 +467,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0) rc = scenario_warnings_of_parts(parts, n, &dg, &load, err, errlen);
     /* Everything read and checked: now write, each file under a temporary name. */
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
-    struct csvout_file f[6] = {{0}};
+    struct csvout_file f[7] = {{0}};
     size_t nf = 0;
     for (size_t i = 0; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
@@ -498,6 +499,16 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
             results_summary_row(s, q[0], q[1], q[2], &acc[i - 1]);
             for (int j = 0; j < 3; j++) fs_free(q[j]);
         }
+    }
+    if (rc == 0) rc = csvout_open(&f[nf++], out, DICT_FILE, err, errlen);
+    if (rc == 0) { /* the merged summary's metrics, the first part's rows */
+        struct dict d = {0};
+        for (size_t i = 1; i < slots.n; i++) {
+            const struct table_row *r = &slots.row[i];
+            dict_add(&d, r->n > 2 ? r->field[2] : "", r->n < 2 || !*r->field[1]);
+        }
+        dict_put(&d, f[nf - 1].f);
+        dict_fini(&d);
     }
     if (rc == 0) rc = csvout_open(&f[nf++], out, "scenario.resolved.ini", err, errlen);
     if (rc == 0) {

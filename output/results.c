@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "csvout.h"
+#include "dictionary.h"
 #include "models/load.h"
 #include "models/table.h"
 #include "models/value.h"
@@ -510,12 +511,17 @@ void results_write_run_info(FILE *f, const struct results_info *info,
 }
 
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen) {
-    struct csvout_file sum = {0}, ini = {0}, run = {0};
+    struct csvout_file sum = {0}, dic = {0}, ini = {0}, run = {0};
     int rc = csvout_open(&sum, rs->dir, "summary.csv", err, errlen);
+    if (rc == 0) rc = csvout_open(&dic, rs->dir, DICT_FILE, err, errlen);
     if (rc == 0) rc = csvout_open(&ini, rs->dir, "scenario.resolved.ini", err, errlen);
     if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
     if (rc == 0) {
         write_summary(rs, sum.f);
+        struct dict d = {0}; /* what summary.csv and timeseries.csv name */
+        dict_add_layout(&d, rs->ml);
+        dict_put(&d, dic.f);
+        dict_fini(&d);
         /* A part records the whole run's count, so that every part's resolved scenario is the
          * same file and a merge can check that they belong together. */
         scenario_write_resolved(rs->sc, ini.f, rs->part ? rs->sc->replications : rs->nrep);
@@ -542,6 +548,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
         if (rc == 0 && rs->part) rc = csvout_close(&rs->reps, err, errlen);
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
+        if (rc == 0) rc = csvout_close(&dic, err, errlen);
         if (rc == 0) rc = csvout_close(&ini, err, errlen);
         if (rc == 0) rc = csvout_close(&run, err, errlen);
     }
@@ -550,6 +557,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (rs->warm.f) csvout_discard(&rs->warm);
         if (rs->reps.f) csvout_discard(&rs->reps);
         if (sum.f) csvout_discard(&sum);
+        if (dic.f) csvout_discard(&dic);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);
     }

@@ -190,6 +190,33 @@ static void names_are_unique_within_a_scope(void **s) {
     }
 }
 
+/* Every metric says where its definition comes from (metrics.csv's source column), and a
+ * source that cites a section of docs/model.md ("docs/model.md, SECTION") names one there. */
+static void every_metric_has_a_source_and_its_section_exists(void **s) {
+    (void)s;
+    char *doc = tu_read(tu_src("docs/model.md"));
+    assert_non_null(doc);
+    for (int m = 0; m < MET_COUNT; m++) {
+        const struct metric_def *d = metric_def((enum metric)m);
+        assert_non_null(d->source);
+        if (!*d->source) fail_msg("metric %s has no source", d->name);
+        const char *cite = strstr(d->source, "docs/model.md, ");
+        if (!cite) continue;
+        cite += strlen("docs/model.md, ");
+        /* A heading ("## T" or "### T") whose title T the citation begins with, ended there by
+         * ')' or ':' (a title may hold a ':' itself). */
+        int found = 0;
+        for (const char *l = strstr(doc, "\n#"); l && !found; l = strstr(l + 1, "\n#")) {
+            const char *title = l + 1 + strspn(l + 1, "#");
+            if (*title++ != ' ') continue;
+            size_t n = strcspn(title, "\n");
+            found = !strncmp(cite, title, n) && (cite[n] == ')' || cite[n] == ':');
+        }
+        if (!found) fail_msg("metric %s cites a section docs/model.md lacks: %s", d->name, cite);
+    }
+    free(doc);
+}
+
 static void headlines_follow_the_registry(void **s) {
     (void)s;
     assert_true(metric_is_headline("occupancy_pct", UNIT_ACUTE));
@@ -340,6 +367,7 @@ int main(void) {
         cmocka_unit_test(every_registry_metric_has_its_row_and_every_row_is_a_metric),
         cmocka_unit_test(the_table_check_is_not_fooled_by_prose),
         cmocka_unit_test(names_are_unique_within_a_scope),
+        cmocka_unit_test(every_metric_has_a_source_and_its_section_exists),
         cmocka_unit_test(headlines_follow_the_registry),
         cmocka_unit_test(unit_window_add_merges_every_field),
         cmocka_unit_test(sys_window_add_merges_every_field),
