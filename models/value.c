@@ -243,6 +243,14 @@ void val_format_date(long day, char out[static 11]) {
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y < 0 ? 0 : y % 10000), m % 100, d % 100);
 }
 
+long val_day_of(long y, unsigned m, unsigned d) {
+    return days_from_civil(y, m, d);
+}
+
+void val_civil_of(long day, long *y, unsigned *m, unsigned *d) {
+    civil_from_days(day, y, m, d);
+}
+
 #define DIST_HINT                                                                                  \
     "a distribution: exp(MEAN), lognormal(MEAN, SD), gamma(MEAN, SD), weibull(SHAPE, SCALE), "     \
     "uniform(MIN, MAX), triangular(MIN, MODE, MAX), fixed(X) or empirical(FILE.csv)"

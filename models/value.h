@@ -34,6 +34,10 @@ int val_date(const char *s, long *day, char *err, size_t errlen);
 int val_weekday(long day);
 /* Writes YYYY-MM-DD (11 bytes with the NUL). */
 void val_format_date(long day, char out[static 11]);
+/* The proleptic Gregorian calendar both ways (Howard Hinnant's algorithms), any year: the day
+ * number (days since 1970-01-01) of y-m-d (m 1..12, d 1..31), and the y-m-d of a day number. */
+long val_day_of(long y, unsigned m, unsigned d);
+void val_civil_of(long day, long *y, unsigned *m, unsigned *d);
 
 /* A distribution. For empirical(FILE) the parameters are untouched and *file receives a
  * freshly allocated copy of FILE (caller frees); otherwise *file is NULL. */

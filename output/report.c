@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "axis.h"
 #include "csvout.h"
 #include "models/limits.h"
 #include "models/metrics.h"
@@ -238,12 +239,6 @@ static void esc(FILE *f, const char *s) {
     }
 }
 
-/* A round step for about n ticks over span. */
-static double nice_step(double span, int n) {
-    double raw = span / n, mag = pow(10, floor(log10(raw))), r = raw / mag;
-    return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
-}
-
 struct frame {
     double x0, x1, y0, y1;
 };
@@ -255,25 +250,81 @@ static double py(const struct frame *fr, double y) {
     return H - MB - (y - fr->y0) / (fr->y1 - fr->y0) * (H - MT - MB);
 }
 
+/* About this many ticks on a y axis (at most twice as many, axis.h) and on a time axis. */
+#define Y_TICKS 5
+#define X_TICKS 6
+
+/* The y axis of a chart of data in [lo, hi] of a metric (its values' bounds: metric_bounds),
+ * as fr's y range. Nonzero when no axis can show them (beyond +-AXIS_MAX_ABS, or not numbers):
+ * the chart is then not drawn (not_drawn). */
+static int y_axis(struct frame *fr, struct axis *ya, double lo, double hi, const char *metric,
+                  int system) {
+    double lower, upper;
+    metric_bounds(metric, system, &lower, &upper);
+    if (axis_nice_within(lo, hi, Y_TICKS, lower, upper, ya) != AXIS_OK) return -1;
+    fr->y0 = ya->min, fr->y1 = ya->max;
+    return 0;
+}
+
+/* A chart whose numbers no axis can show: its title and why, in place of the chart. */
+static void not_drawn(FILE *f, const char *title) {
+    fputs("<figure><figcaption>", f);
+    esc(f, title);
+    fputs("</figcaption>\n<p>Not drawn: its values are beyond what a chart's axis can show.</p>"
+          "</figure>\n",
+          f);
+}
+
+/* The y axis' gridlines and tick labels. */
+static void y_grid(FILE *f, const struct frame *fr, const struct axis *ya) {
+    for (int i = 0; i < ya->count; i++) {
+        char label[32];
+        double y = py(fr, axis_tick(ya, i));
+        axis_label(ya, i, label, sizeof label);
+        fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", ML, W - MR,
+                y, y);
+        fprintf(f, "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>\n",
+                ML - 6, y + 4, label);
+    }
+}
+
+/* The x axis' ticks: the first of months (axis_dates), counted from the day of t's first
+ * bucket; days as numbers where the file's dates cannot be read (a file edited by hand). */
+static int x_ticks(const struct frame *fr, const struct runts *t, struct axis_date_tick *tick) {
+    long day;
+    char why[FS_MSG_MAX];
+    int n = 0;
+    if (fabs(t->time[0]) < AXIS_MAX_DAYS && val_date(t->date[0], &day, why, sizeof why) == 0 &&
+        axis_dates(day - (long)floor(t->time[0]), fr->x0, fr->x1, X_TICKS, tick, &n) == AXIS_OK)
+        return n;
+    struct axis xa;
+    if (axis_nice_within(fr->x0, fr->x1, X_TICKS, fr->x0, fr->x1, &xa) != AXIS_OK) return 0;
+    for (int i = 0; i < xa.count; i++) {
+        tick[i].x = axis_tick(&xa, i);
+        char label[32];
+        axis_label(&xa, i, label, sizeof label);
+        snprintf(tick[i].label, sizeof tick[i].label, "day %s", label);
+    }
+    return xa.count;
+}
+
 /* Axes over time, with dates under the ticks, and a y axis with its label. */
-static void axes(FILE *f, const struct frame *fr, const struct runts *t, const char *ylabel) {
+static void axes(FILE *f, const struct frame *fr, const struct axis *ya, const struct runts *t,
+                 const char *ylabel) {
     fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"plot\"/>\n", ML, MT,
             W - ML - MR, H - MT - MB);
-    double step = nice_step(fr->y1 - fr->y0, 5);
-    for (double y = ceil(fr->y0 / step) * step; y <= fr->y1 + 1e-9; y += step) {
-        fprintf(f, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", ML, W - MR,
-                py(fr, y), py(fr, y));
-        fprintf(f, "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
-                ML - 6, py(fr, y) + 4, fabs(y) < step * 1e-9 ? 0.0 : y);
-    }
-    size_t every = t->nb > 6 ? t->nb / 6 : 1;
-    for (size_t b = 0; b < t->nb; b += every) {
-        double x = px(fr, t->time[b]);
+    y_grid(f, fr, ya);
+    struct axis_date_tick tick[AXIS_MAX_TICKS];
+    int n = x_ticks(fr, t, tick);
+    for (int i = 0; i < n; i++) {
+        double x = px(fr, tick[i].x);
         if (x > W - MR - 36) break; /* a date this close to the edge would be cut off */
         fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%g\" y2=\"%g\" class=\"grid\"/>", x, x, MT,
                 H - MB);
-        fprintf(f, "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">%s</text>\n", x,
-                H - MB + 16, t->date[b]);
+        fprintf(f, "<text x=\"%.1f\" y=\"%g\" class=\"tick\" text-anchor=\"middle\">", x,
+                H - MB + 16);
+        esc(f, tick[i].label);
+        fputs("</text>\n", f);
     }
     fprintf(f,
             "<text x=\"%g\" y=\"%g\" class=\"axis\" text-anchor=\"middle\">date (bucket start)"
@@ -339,12 +390,21 @@ static void chart_band(FILE *f, const struct runts *t, const struct series *s, c
            *hi = fs_malloc(t->nb * sizeof *hi);
     bands(t, s, lo, mid, hi);
     struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0, 1};
-    for (size_t b = 0; b < t->nb; b++)
-        if (!isnan(hi[b]) && hi[b] > fr.y1) fr.y1 = hi[b];
-    if (!isnan(ref) && ref > fr.y1) fr.y1 = ref;
-    fr.y1 *= 1.08;
+    /* From 0 (or below, for a metric that goes there) to the top of the band or the reference
+     * line, with 8% of room above. */
+    double ymin = 0, ymax = isnan(ref) ? 0 : ref;
+    for (size_t b = 0; b < t->nb; b++) {
+        if (!isnan(hi[b])) ymax = fmax(ymax, hi[b]);
+        if (!isnan(lo[b])) ymin = fmin(ymin, lo[b]);
+    }
+    struct axis ya;
+    if (y_axis(&fr, &ya, ymin, ymax + (ymax - ymin) * 0.08, s->metric, !*s->unit) != 0) {
+        not_drawn(f, title);
+        fs_free(lo), fs_free(mid), fs_free(hi);
+        return;
+    }
     chart_open(f, title);
-    axes(f, &fr, t, ylabel);
+    axes(f, &fr, &ya, t, ylabel);
     band(f, &fr, t, lo, hi, palette[0]);
     polyline(f, &fr, t, mid, palette[0], "line");
     if (!isnan(ref))
@@ -383,12 +443,18 @@ static void chart_reasons(FILE *f, const struct runts *t, const char *unit) {
         for (size_t b = 0; b < t->nb; b++) base[b] += isnan(mid[b]) ? 0 : mid[b];
     }
     for (size_t b = 0; b < t->nb; b++) ymax = fmax(ymax, base[b]);
-    struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0,
-                       ymax > 0 ? ymax * 1.08 : 1};
+    struct frame fr = {t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0, 1};
     char *title = fs_sprintf("%s: delayed bed-days per day by reason (means, stacked)", unit);
+    struct axis ya;
+    if (y_axis(&fr, &ya, 0, ymax * 1.08, "delayed_days", 0) != 0) {
+        not_drawn(f, title);
+        fs_free(title), fs_free(base), fs_free(top), fs_free(lo), fs_free(mid), fs_free(hi);
+        fs_free(r);
+        return;
+    }
     chart_open(f, title); /* titles are made to their length: a long unit name is whole */
     fs_free(title);
-    axes(f, &fr, t, "delayed bed-days per day");
+    axes(f, &fr, &ya, t, "delayed bed-days per day");
     memset(base, 0, t->nb * sizeof *base);
     const char **names = fs_calloc(n, sizeof *names), **colors = fs_calloc(n, sizeof *colors);
     for (size_t i = 0; i < n; i++) {
@@ -420,7 +486,7 @@ static void chart_welch(FILE *f, const struct runts *w, const struct series *s, 
            *hi = fs_malloc(w->nb * sizeof *hi), *ma = fs_malloc(w->nb * sizeof *ma);
     bands(w, s, lo, mid, hi);
     size_t win = w->nb / 50 > 1 ? w->nb / 50 : 1;
-    double ymax = 1;
+    double ymax = 0;
     for (size_t b = 0; b < w->nb; b++) {
         /* Near the ends the window shrinks to what there is on both sides (Welch 1983). */
         size_t h = b < win ? b : win;
@@ -432,12 +498,18 @@ static void chart_welch(FILE *f, const struct runts *w, const struct series *s, 
         ma[b] = n ? sum / (double)n : NAN;
         if (!isnan(mid[b])) ymax = fmax(ymax, mid[b]);
     }
-    struct frame fr = {w->time[0], w->nb > 1 ? w->time[w->nb - 1] : w->time[0] + 1, 0, ymax * 1.08};
+    struct frame fr = {w->time[0], w->nb > 1 ? w->time[w->nb - 1] : w->time[0] + 1, 0, 1};
     char *title =
         fs_sprintf("%s: occupancy from the start, for judging the warm-up (Welch)", s->unit);
+    struct axis ya;
+    if (y_axis(&fr, &ya, 0, ymax * 1.08, "occupancy", 0) != 0) {
+        not_drawn(f, title);
+        fs_free(title), fs_free(lo), fs_free(mid), fs_free(hi), fs_free(ma);
+        return;
+    }
     chart_open(f, title);
     fs_free(title);
-    axes(f, &fr, w, "occupancy (places)");
+    axes(f, &fr, &ya, w, "occupancy (places)");
     polyline(f, &fr, w, mid, "#aec7e8", "line");
     polyline(f, &fr, w, ma, palette[1], "line");
     if (warmup > fr.x0 && warmup < fr.x1)
@@ -530,21 +602,23 @@ static void chart_whiskers(FILE *f, const struct table *tb, const char *unit, co
         fs_free(name), fs_free(m), fs_free(lo), fs_free(hi);
         return;
     }
-    double pad = (ymax - ymin) * 0.15 + 1e-9 * fabs(ymax) + 1e-12;
-    struct frame fr = {0, (double)n, ymin - pad, ymax + pad};
+    /* 15% of the spread as room either side, cut at what the metric can be (axis_nice_within):
+     * all scenarios equal (an all-zero metric) is one value, drawn in a window around it. */
+    double pad = (ymax - ymin) * 0.15;
+    struct frame fr = {0, (double)n, 0, 1};
     char *title =
         fs_sprintf("%s%s%s: mean and 95%% interval per scenario", unit, *unit ? " " : "", metric);
+    struct axis ya;
+    if (y_axis(&fr, &ya, ymin - pad, ymax + pad, metric, !*unit) != 0) {
+        not_drawn(f, title);
+        fs_free(title), fs_free(name), fs_free(m), fs_free(lo), fs_free(hi);
+        return;
+    }
     chart_open(f, title);
     fs_free(title);
     fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" class=\"plot\"/>\n", ML, MT,
             W - ML - MR, H - MT - MB);
-    double step = nice_step(fr.y1 - fr.y0, 5);
-    for (double y = ceil(fr.y0 / step) * step; y <= fr.y1 + 1e-9; y += step)
-        fprintf(f,
-                "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-                "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
-                ML, W - MR, py(&fr, y), py(&fr, y), ML - 6, py(&fr, y) + 4,
-                fabs(y) < step * 1e-9 ? 0.0 : y);
+    y_grid(f, &fr, &ya);
     for (size_t i = 0; i < n; i++) {
         double x = px(&fr, (double)i + 0.5);
         fprintf(f,
