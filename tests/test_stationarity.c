@@ -287,15 +287,12 @@ static void the_verdict_from_numbers(void **s) {
     assert_int_equal(stn_verdict(30, 6, 5, 7, NAN, 5), STN_NOT_TESTED);
 }
 
-/* run-info's lines and the warning from hand-made diagnostics rows: changes 10, 11, 12 on a
- * level of 100 (mean 11, sd 1: 11 +- t(0.975, 2)/sqrt(3) = 11 +- 2.484), one replication, and
- * rows without a change (too few buckets). */
-static void lines_and_warnings_from_rows(void **s) {
-    (void)s;
-    size_t dlen = flow_diag_len(1);
-    double diag[3 * (FLOW_DIAG_SYS + FLOW_DIAG_UNIT)];
+/* Three replications' diagnostics rows for nunits units, the first with changes 10, 11, 12 on a
+ * level of 100 and a queue of 0, the others untested (NAN). */
+static void three_rows(double *rows, size_t nunits) {
+    size_t dlen = flow_diag_len(nunits);
     for (int k = 0; k < 3; k++) {
-        double *d = diag + (size_t)k * dlen;
+        double *d = rows + (size_t)k * dlen;
         for (size_t i = 0; i < dlen; i++) d[i] = NAN;
         d[FD_DRIFT_TOL] = 5;
         d[FLOW_DIAG_SYS + FDU_TREND_CHANGE] = 10 + k;
@@ -303,6 +300,16 @@ static void lines_and_warnings_from_rows(void **s) {
         d[FLOW_DIAG_SYS + FDU_QUEUE_CHANGE] = 0;
         d[FLOW_DIAG_SYS + FDU_QUEUE_LEVEL] = 0;
     }
+}
+
+/* run-info's lines and the warning from hand-made diagnostics rows: changes 10, 11, 12 on a
+ * level of 100 (mean 11, sd 1: 11 +- t(0.975, 2)/sqrt(3) = 11 +- 2.484), one replication, and
+ * rows without a change (too few buckets). */
+static void lines_and_warnings_from_rows(void **s) {
+    (void)s;
+    size_t dlen = flow_diag_len(1);
+    double diag[3 * (FLOW_DIAG_SYS + FLOW_DIAG_UNIT)];
+    three_rows(diag, 1);
     const char *names[] = {"acute"};
     char *text = NULL;
     size_t len = 0;
@@ -335,15 +342,7 @@ static void lines_and_warnings_from_rows(void **s) {
     double *rows = malloc(3 * dl * sizeof *rows);
     const char *many[50];
     for (int k = 0; k < 50; k++) many[k] = k ? "other" : "u0";
-    for (int k = 0; k < 3; k++) {
-        double *d = rows + (size_t)k * dl;
-        for (size_t i = 0; i < dl; i++) d[i] = NAN;
-        d[FD_DRIFT_TOL] = 5;
-        d[FLOW_DIAG_SYS + FDU_TREND_CHANGE] = 10 + k;
-        d[FLOW_DIAG_SYS + FDU_TREND_LEVEL] = 100;
-        d[FLOW_DIAG_SYS + FDU_QUEUE_CHANGE] = 0;
-        d[FLOW_DIAG_SYS + FDU_QUEUE_LEVEL] = 0;
-    }
+    three_rows(rows, 50);
     struct stn_unit u;
     stn_unit_of(50, rows, 3, 0, &u);
     assert_int_equal(u.verdict, STN_INCONCLUSIVE);
