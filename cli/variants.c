@@ -13,6 +13,7 @@
 #include "output/dictionary.h"
 #include "output/outdir.h"
 #include "output/results.h"
+#include "output/stationarity.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/stats.h"
@@ -29,6 +30,7 @@ void variants_fini(struct variants *vs) {
         fs_free(v->value);
         fs_free(v->diag);
         fs_free(v->warnings);
+        fs_free(v->stationarity);
         fs_free(v->unit);
         fs_free(v->metric);
         metric_layout_fini(&v->ml);
@@ -73,6 +75,16 @@ void variants_judge(struct variants *vs, size_t i) {
     const char **names = fs_calloc(v->sc->nunits + 1, sizeof *names);
     for (size_t u = 0; u < v->sc->nunits; u++) names[u] = v->sc->unit[u].name;
     char *run = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f) {
+        stn_write_lines(f, v->sc->nunits, names, v->diag, v->sc->replications);
+        fclose(f);
+    }
+    fs_free(v->stationarity);
+    v->stationarity = fs_strdup(text ? text : "");
+    free(text);
     fs_free(names);
     /* The scenario's own warnings first, then the run's: as a run's run-info has them. */
     fs_free(v->warnings);
@@ -84,21 +96,41 @@ void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {
     struct variant *v = &vs->v[i];
     char path[FS_PATH_MAX];
     fs_free(v->warnings);
-    v->warnings = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len);
+    fs_free(v->stationarity);
+    v->warnings = v->stationarity = NULL;
+    char *text = NULL, *stn = NULL;
+    size_t len = 0, slen = 0;
+    FILE *out = open_memstream(&text, &len), *sout = open_memstream(&stn, &slen);
     FILE *f = snprintf(path, sizeof path, "%s/run-info", dir) < (int)sizeof path ? fopen(path, "r")
                                                                                  : NULL;
     char *line = NULL;
     size_t cap = 0;
-    while (f && out && getline(&line, &cap, f) > 0)
-        if (!strncmp(line, "warning = ", 10)) fputs(line + 10, out);
+    while (f && out && sout && getline(&line, &cap, f) > 0)
+        if (!strncmp(line, "warning = ", 10))
+            fputs(line + 10, out);
+        else if (!strncmp(line, "stationarity = ", 15))
+            fputs(line, sout);
     free(line);
     if (f) fclose(f);
     if (out) fclose(out);
+    if (sout) fclose(sout);
     v->warnings = fs_strdup(text ? text : "");
-    free(text);
+    v->stationarity = fs_strdup(stn ? stn : "");
+    free(text), free(stn);
+}
+
+/* Each of the variant's "stationarity = UNIT: ..." lines as "stationarity = variant NAME: UNIT:
+ * ..." into f: each variant's trend test, judged on its whole run, where a compare's or sweep's
+ * reader finds its answer (a drifting variant's difference has no steady size). */
+static void put_stationarity(FILE *f, const struct variant *v) {
+    const char *w = v->stationarity ? v->stationarity : "";
+    while (*w) {
+        const char *end = strchr(w, '\n');
+        int n = end ? (int)(end - w) : (int)strlen(w);
+        if (n > 15 && !strncmp(w, "stationarity = ", 15))
+            fprintf(f, "stationarity = variant %s: %.*s\n", v->name, n - 15, w + 15);
+        w += n + (end != NULL);
+    }
 }
 
 /* Each line of text, as "PREFIXvariant NAME: LINE\n" into f. */
@@ -178,6 +210,7 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
             rc = FS_EINPUT;
         else if (!(f = fopen(path, "a")))
             snprintf(err, sizeof err, "%s: cannot write", path), rc = FS_EIO;
+        for (size_t i = 0; f && i < vs->n; i++) put_stationarity(f, &vs->v[i]);
         for (size_t i = 0; f && i < vs->n; i++) put_warnings(f, "warning = ", &vs->v[i]);
         if (f && fclose(f) != 0) snprintf(err, sizeof err, "%s: write failed", path), rc = FS_EIO;
     }

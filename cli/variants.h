@@ -27,6 +27,7 @@ struct variant {
     const char **unit, **metric; /* per slot, the names the comparison reads */
     double *diag;                /* replications x flow_diag_len: each one's diagnostics */
     char *warnings;              /* its warnings, a line each ("" for none), once run */
+    char *stationarity;          /* its run-info's "stationarity = UNIT: ..." lines, once run */
 };
 
 struct variants {

@@ -361,6 +361,13 @@ static void compare_and_sweep_keep_their_variants_warnings(void **s) {
     assert_non_null(strstr(w, "warning = variant ch: unit acute: its queue grew without settling "
                               "in 4 of 4 replications"));
     free(w);
+    /* and each variant's trend test, a line a unit, the verdict after the last ": " */
+    char path[4400];
+    snprintf(path, sizeof path, "%s/run-info", out("cmp"));
+    char *info = tu_read(path);
+    assert_non_null(strstr(info, "\nstationarity = variant roomy: home: change +"));
+    assert_non_null(strstr(info, "\nstationarity = variant ch: acute: "));
+    free(info);
     free(err);
     err = NULL;
     char grid[4300];
@@ -372,6 +379,10 @@ static void compare_and_sweep_keep_their_variants_warnings(void **s) {
     w = warnings_of(out("sw"));
     assert_non_null(strstr(w, "warning = variant small: unit acute: its queue grew"));
     free(w);
+    snprintf(path, sizeof path, "%s/run-info", out("sw"));
+    info = tu_read(path);
+    assert_non_null(strstr(info, "\nstationarity = variant big: home: "));
+    free(info);
     char sub[4300];
     snprintf(sub, sizeof sub, "%s/small", out("sw"));
     w = warnings_of(sub);
