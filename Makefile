@@ -7,8 +7,8 @@
 DEBIAN_PACKAGES := cmake make gcc pkg-config libcsv-dev libinih-dev libgsl-dev libcmocka-dev
 BUILD_TYPE ?= Release
 WERROR ?= OFF
-# The model's invariants checked on every event (sim/core.h, FS_INVARIANT): on for this build,
-# which make test uses; bench/run builds without them.
+# The model's invariants checked as the events go (sim/core.h, FS_INVARIANT; about 3% at any
+# size): on for this build, which make, make demo and make test share; bench/run builds without.
 INVARIANTS ?= ON
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR ?= build

@@ -297,6 +297,7 @@ struct rep {
     struct unit_window *gwin, *gtotal_u;
     struct sys_window *gsw, *gtotal_s;
     struct tw *g_occ, *g_q, *g_del;
+    size_t inv_next;  /* FLOWSIM_INVARIANTS: the unit the next per-event check starts at */
     size_t warm_k;    /* the warm-up-chart interval now open */
     double warm_next; /* and when it closes */
     /* With a seasonal difference (flow_year_windows) only, else NULL: per unit, the queue's

@@ -33,8 +33,9 @@ _Noreturn void fs_assert_failed(const char *expr, const char *file, int line);
 #define FS_ASSERT(c) ((c) ? (void)0 : fs_assert_failed(#c, __FILE__, __LINE__))
 #define FS_UNREACHABLE() fs_assert_failed("unreachable", __FILE__, __LINE__)
 /* The model's bookkeeping (places within capacity, no negative counts, patients conserved)
- * checked on every event in builds with FLOWSIM_INVARIANTS — the test builds — and compiled
- * out of the others, where it would cost every run for what the tests already prove. */
+ * checked as the events go in builds with FLOWSIM_INVARIANTS — the test builds, which make and
+ * make demo share — at a cost per event that does not grow with the model (models/flow.c checks
+ * one unit's counts an event, in turn), and compiled out of the others. */
 #ifdef FLOWSIM_INVARIANTS
 #define FS_INVARIANT(c) FS_ASSERT(c)
 #else
