@@ -11,6 +11,7 @@
 #include "output/csvout.h"
 #include "output/dictionary.h"
 #include "output/outdir.h"
+#include "output/series.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
@@ -73,9 +74,9 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     }
     /* The folder is opened before the run, so one that cannot be written is refused at once;
      * under mpirun rank 0 writes it. */
-    const char *files[12] = {"summary.csv",           "timeseries.csv", "warmup.csv",
-                             "scenario.resolved.ini", "run-info",       DICT_FILE};
-    size_t nf = 6;
+    const char *files[12] = {"summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
+                             "run-info",    DICT_FILE,        SERIES_FILE};
+    size_t nf = 7;
     if (o->patient_log) files[nf++] = "patients.csv";
     if (o->report) files[nf++] = "report.html";
     if (o->range_first) files[nf++] = "replications.csv";
