@@ -36,14 +36,18 @@ void ctab_print(const struct ctab *t, FILE *f) {
             if (k > w[c]) w[c] = k;
         }
     for (size_t r = 0; r < t->nrow; r++) {
-        for (size_t c = 0; c < t->ncol; c++) {
+        size_t last = t->ncol; /* no trailing blanks: empty left-aligned cells at the end */
+        while (last > 1 && (!t->right || t->right[last - 1] != 'r') &&
+               !*t->cell[r * t->ncol + last - 1])
+            last--;
+        for (size_t c = 0; c < last; c++) {
             const char *s = t->cell[r * t->ncol + c];
             size_t gap = w[c] - ctab_width(s);
             int right = t->right && t->right[c] == 'r';
             if (c) fputs("  ", f);
             if (right) pad(f, gap);
             fputs(s, f);
-            if (!right && c + 1 < t->ncol) pad(f, gap);
+            if (!right && c + 1 < last) pad(f, gap);
         }
         fputc('\n', f);
     }

@@ -513,12 +513,13 @@ char *results_warnings(const struct results *rs) {
 
 char *results_rows_warning(unsigned long long rows) {
     if (rows + 1 <= RESULTS_EXCEL_ROWS) return fs_strdup("");
-    return fs_sprintf("timeseries.csv has %llu rows and a header, more than the %d rows Excel "
-                      "opens (it shows the first %d and drops the rest): plot series.csv "
-                      "(each interval's mean and 5-95%% band across replications) instead, keep "
-                      "fewer metrics ([scenario] timeseries_metrics = occupancy_pct, ...), or "
-                      "use a longer [scenario] interval or fewer replications\n",
-                      rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS);
+    return fs_sprintf("timeseries.csv has %llu rows and a header, more than the %d rows (header "
+                      "included) Excel holds in a sheet: Excel opens the first %d and drops the "
+                      "rest; plot series.csv (each interval's mean and 5-95%% band across "
+                      "replications) instead, keep fewer metrics in timeseries.csv ([scenario] "
+                      "timeseries_metrics = occupancy_pct, ...), or use a longer [scenario] "
+                      "interval or fewer replications\n",
+                      rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS - 1);
 }
 
 void results_summary_get(const struct results *rs, size_t slot, struct welford *w) {

@@ -48,7 +48,8 @@ static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
     char listing[8192];
     snprintf(listing, sizeof listing,
              "test \"$(ls -A '%s/old' | tr '\\n' ' ')\" = "
-             "'metrics.csv run-info scenario.resolved.ini summary.csv timeseries.csv warmup.csv '",
+             "'metrics.csv run-info scenario.resolved.ini series.csv summary.csv timeseries.csv "
+             "warmup.csv '",
              dir);
     assert_int_equal(system(listing), 0);
 }
