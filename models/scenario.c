@@ -56,15 +56,16 @@ static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *s
         while (isspace((unsigned char)*t)) t++;
         size_t len = strlen(t);
         while (len && isspace((unsigned char)t[len - 1])) t[--len] = 0;
-        const struct metric_def *d = metric_find(t, 0);
-        if (!d) d = metric_find(t, 1);
-        if (!d) {
+        /* Every row of the name: a unit's and the system's (cost_per_day) alike. */
+        int found = 0;
+        for (int m = 0; m < MET_COUNT; m++)
+            if (!strcmp(metric_def((enum metric)m)->name, t)) sc->ts_keep[m] = 1, found = 1;
+        if (!found) {
             char why[FS_MSG_MAX];
             snprintf(why, sizeof why, "%s ('%.60s' is no metric)", want, t);
             rc = key_got(c, e, why);
             break;
         }
-        sc->ts_keep[d - metric_def(0)] = 1;
         n++;
     }
     fs_free(list);
