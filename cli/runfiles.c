@@ -117,6 +117,8 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
         rep_out_free(o);
         return -1;
     }
+    /* report_interval: the replication's rows per window, now that every bucket is in. */
+    if (results_aggregates(c->rs)) results_write_windows(c->rs, rep, o->vals, o->to_ts);
     *result = o;
     return 0;
 }

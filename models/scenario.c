@@ -73,6 +73,34 @@ static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *s
     return rc;
 }
 
+/* report_interval = month, or a duration that is a whole number of intervals (7d on 1d): the
+ * windows timeseries.csv and series.csv aggregate the buckets into. */
+static int report_interval_key(struct ctx *c, struct doc_entry *e, struct scenario *sc) {
+    if (!strcmp(e->value, "month")) {
+        /* A bucket of more than a day could span two months: refused, not split. */
+        if (sc->interval > 1 + 1e-9)
+            return key_got(c, e, "expected an interval of a day or less for monthly rows");
+        sc->report_monthly = 1;
+        return 0;
+    }
+    double d;
+    char why[FS_MSG_MAX];
+    if (val_duration(e->value, &d, why, sizeof why) != 0 || !(d > 0))
+        return key_got(c, e,
+                       "expected month, or a duration that is a whole number of intervals, "
+                       "like 7d");
+    double k = d / sc->interval;
+    if (!(k >= 1 && k < 1e9 && fabs(k - round(k)) <= 1e-9 * k)) {
+        snprintf(why, sizeof why,
+                 "expected month, or a duration that is a whole number of intervals (%g days "
+                 "each), like 7d",
+                 sc->interval);
+        return key_got(c, e, why);
+    }
+    sc->report_every = (size_t)round(k);
+    return 0;
+}
+
 int scenario_timeseries_keeps(const struct scenario *sc, int m) {
     if (sc->timeseries_none) return 0;
     return !sc->ts_keep || (m >= 0 && m < MET_COUNT && sc->ts_keep[m]);
@@ -158,6 +186,7 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
     sc->drift_tol = 5;
     if ((e = opt(s, K_scenario_drift_tolerance)) && percent_key(c, e, &sc->drift_tol)) return -1;
     if ((e = opt(s, K_scenario_timeseries_metrics)) && timeseries_key(c, e, sc)) return -1;
+    if ((e = opt(s, K_scenario_report_interval)) && report_interval_key(c, e, sc)) return -1;
     return 0;
 }
 

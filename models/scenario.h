@@ -288,7 +288,12 @@ struct scenario {
      * summary.csv keep every one). NULL: all; else MET_COUNT flags, one per enum metric. */
     unsigned char *ts_keep;
     int timeseries_none; /* timeseries_metrics = none: no timeseries.csv at all */
-    int corridors;       /* some unit has corridor_capacity > 0 */
+    /* [scenario] report_interval: timeseries.csv's and series.csv's rows per window of
+     * report_every buckets (0: per bucket, the key absent), or per calendar month
+     * (report_monthly). The simulation's buckets (interval) are unchanged. */
+    size_t report_every;
+    int report_monthly;
+    int corridors; /* some unit has corridor_capacity > 0 */
     /* distinct priorities ([group], [arrivals] priority; 1: queues first come first served),
      * and the rank of priority 0 (patients with neither) */
     size_t nprio;

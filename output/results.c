@@ -44,6 +44,13 @@ struct results {
     struct series series; /* every replication's timeseries values, for series.csv */
     uint8_t *kept; /* per slot: timeseries.csv keeps its rows ([scenario] timeseries_metrics) */
     size_t nkept;  /* how many slots it keeps */
+    /* [scenario] report_interval: rows per window of buckets. nwin windows, window w made of
+     * buckets win[w] .. win[w+1]-1; weight[b] is bucket b's length in days (the last may be
+     * shorter). Without the key: agg 0, a window a bucket. */
+    int agg;
+    size_t nb, nwin, *win;
+    double *weight;
+    uint8_t *summed; /* per slot: a window's value is the sum of its buckets' (days at a level) */
 };
 
 static void free_rs(struct results *rs) {
@@ -61,6 +68,9 @@ static void free_rs(struct results *rs) {
     fs_free(rs->diag);
     fs_free(rs->load_pct);
     fs_free(rs->kept);
+    fs_free(rs->win);
+    fs_free(rs->weight);
+    fs_free(rs->summed);
     series_fini(&rs->series);
     fs_free(rs);
 }
@@ -78,19 +88,71 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
     snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02d:%02d", m / 60 % 24, m % 60);
 }
 
-/* series.csv's labels: each bucket's and slot's "time,date,unit,metric" cells, as the rows of
- * timeseries.csv have them. */
-static void series_labels(struct results *rs, size_t nb) {
-    const struct metric_layout *ml = rs->ml;
-    series_init(&rs->series, nb * ml->n);
+/* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose
+ * start falls in one calendar month (YYYY-MM of its date). */
+static void make_windows(struct results *rs, size_t nb) {
+    const struct scenario *sc = rs->sc;
+    rs->nb = nb;
+    rs->agg = sc->report_monthly || sc->report_every > 1;
+    rs->win = fs_calloc(nb + 2, sizeof *rs->win);
+    rs->weight = fs_calloc(nb + 1, sizeof *rs->weight);
+    size_t w = 0;
     for (size_t b = 0; b < nb; b++) {
+        double end = fmin(flow_bucket_start(sc, b + 1), sc->horizon);
+        rs->weight[b] = end - flow_bucket_start(sc, b);
+        int starts = b == 0;
+        if (!starts && sc->report_monthly)
+            starts = strncmp(rs->dates[b], rs->dates[b - 1], 7) != 0; /* YYYY-MM */
+        else if (!starts)
+            starts = !rs->agg || b % sc->report_every == 0;
+        if (starts) rs->win[w++] = b;
+    }
+    rs->nwin = w;
+    rs->win[w] = nb;
+    rs->summed = fs_calloc(rs->ml->n + 1, 1);
+    for (size_t i = 0; i < rs->ml->n; i++) {
+        enum metric m = rs->ml->slot[i].metric;
+        rs->summed[i] = m == MET_DAYS_AT_LEVEL_1 || m == MET_DAYS_AT_LEVEL_2 ||
+                        m == MET_DAYS_AT_LEVEL_3 || m == MET_ESCALATION_DAYS_0 ||
+                        m == MET_ESCALATION_DAYS_1 || m == MET_ESCALATION_DAYS_2 ||
+                        m == MET_ESCALATION_DAYS_3 || m == MET_ESCALATION_DAYS_4;
+    }
+}
+
+/* A replication's window values (nwin x nslots) from its bucket values (nb x nslots): each
+ * metric's mean over the window weighted by its buckets' lengths, empty buckets left out (a
+ * time average or a rate per day of the window, exactly); days at a level summed. */
+static void aggregate(const struct results *rs, const double *vals, double *out) {
+    size_t n = rs->ml->n;
+    for (size_t w = 0; w < rs->nwin; w++)
+        for (size_t i = 0; i < n; i++) {
+            double sum = 0, len = 0;
+            int any = 0;
+            for (size_t b = rs->win[w]; b < rs->win[w + 1]; b++) {
+                double v = vals[b * n + i];
+                if (isnan(v)) continue;
+                any = 1;
+                sum += rs->summed[i] ? v : v * rs->weight[b];
+                len += rs->weight[b];
+            }
+            out[w * n + i] = !any ? NAN : rs->summed[i] ? sum : sum / len;
+        }
+}
+
+/* series.csv's labels: each window's (bucket's) and slot's "time,date,unit,metric" cells, as
+ * the rows of timeseries.csv have them. */
+static void series_labels(struct results *rs) {
+    const struct metric_layout *ml = rs->ml;
+    series_init(&rs->series, rs->nwin * ml->n);
+    for (size_t w = 0; w < rs->nwin; w++) {
+        size_t b = rs->win[w];
         char t[CSVOUT_NUM_MAX + 1];
         t[csvout_fmt_num(t, flow_bucket_start(rs->sc, b))] = 0;
         for (size_t i = 0; i < ml->n; i++) {
             const struct metric_slot *s = &ml->slot[i];
             char *label = fs_sprintf("%s,%s,%s,%s", t, rs->dates[b],
                                      s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
-            series_label(&rs->series, b * ml->n + i, label);
+            series_label(&rs->series, w * ml->n + i, label);
             fs_free(label);
         }
     }
@@ -139,7 +201,8 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     size_t nb = scenario_nbuckets(sc);
     rs->dates = fs_calloc(nb, sizeof *rs->dates);
     for (size_t b = 0; b < nb; b++) results_format_date(sc, flow_bucket_start(sc, b), rs->dates[b]);
-    series_labels(rs, nb);
+    make_windows(rs, nb);
+    series_labels(rs);
     rs->kept = fs_calloc(ml->n + 1, 1);
     for (size_t i = 0; i < ml->n; i++)
         rs->nkept += rs->kept[i] = scenario_timeseries_keeps(sc, ml->slot[i].metric);
@@ -202,19 +265,43 @@ static const char *row_prefix(const struct results *rs, int rep, double t, const
 }
 
 void results_keep_bucket(const struct results *rs, size_t b, const double *row, double *vals) {
-    size_t n = rs->ml->n;
-    for (size_t i = 0; i < n; i++) vals[b * n + i] = series_round(row[i]);
+    memcpy(vals + b * rs->ml->n, row, rs->ml->n * sizeof *vals);
 }
 
 size_t results_series_len(const struct results *rs) {
-    return rs->series.nkeys;
+    return rs->nb * rs->ml->n;
+}
+
+int results_aggregates(const struct results *rs) {
+    return rs->agg;
+}
+
+void results_write_windows(const struct results *rs, int rep, const double *vals, FILE *f) {
+    if (!f) return;
+    const struct metric_layout *ml = rs->ml;
+    double *win = fs_calloc(rs->nwin * ml->n + 1, sizeof *win);
+    aggregate(rs, vals, win);
+    for (size_t w = 0; w < rs->nwin; w++) {
+        char buf[512], *own;
+        size_t plen, b = rs->win[w];
+        const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
+                                        sizeof buf, &own, &plen);
+        for (size_t i = 0; i < ml->n; i++) {
+            const struct metric_slot *s = &ml->slot[i];
+            if (!rs->kept[i] && !rs->part) continue;
+            put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i],
+                    win[w * ml->n + i]);
+        }
+        fs_free(own);
+    }
+    fs_free(win);
 }
 
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    if (!f) return;      /* timeseries_metrics = none */
-    char buf[512], *own; /* what is the same along a bucket's rows, made once (row_prefix
-                          * allocates when a long scenario name needs more) */
+    if (!f || rs->agg) return; /* timeseries_metrics = none; windows: results_write_windows */
+    char buf[512], *own;       /* what is the same along a bucket's rows, made once (row_prefix
+                                * allocates when a long scenario name needs more) */
     size_t plen;
     const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
                                     sizeof buf, &own, &plen);
@@ -263,14 +350,18 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     else
         for (size_t b = 0; res->series && b < res->nbuckets; b++)
             results_write_bucket(rs, res->rep, b, res->series + b * res->nslots, rs->ts.f);
+    if (!ts && res->series && rs->agg) results_write_windows(rs, res->rep, res->series, rs->ts.f);
+    /* series.csv's values: the rows' own, as written and read back (series_round). */
+    if (!vals && res->series && res->nbuckets * res->nslots == results_series_len(rs))
+        vals = res->series; /* the same layout: bucket-major */
     double *into = series_next(&rs->series);
-    if (vals)
-        memcpy(into, vals, rs->series.nkeys * sizeof *into);
-    else if (res->series && res->nbuckets * res->nslots == rs->series.nkeys)
-        for (size_t b = 0; b < res->nbuckets; b++)
-            results_keep_bucket(rs, b, res->series + b * res->nslots, into);
-    else /* no values given: cannot be, as the callers are; empty cells rather than wrong ones */
-        for (size_t k = 0; k < rs->series.nkeys; k++) into[k] = NAN;
+    size_t nk = rs->series.nkeys;
+    if (vals && rs->agg)
+        aggregate(rs, vals, into);
+    else if (vals)
+        memcpy(into, vals, nk * sizeof *into);
+    for (size_t k = 0; k < nk; k++) /* no values given: empty cells rather than wrong ones */
+        into[k] = vals ? series_round(into[k]) : NAN;
     if (warm)
         bad |= csvout_append(rs->warm.f, warm);
     else
@@ -503,8 +594,7 @@ char *results_warnings(const struct results *rs) {
     fs_free(names);
     /* A part's timeseries.csv is not the run's: its merge judges the whole file's rows. */
     if (rs->part || rs->sc->timeseries_none) return w;
-    size_t nb = rs->ml->n ? rs->series.nkeys / rs->ml->n : 0;
-    char *rows = results_rows_warning((unsigned long long)rs->nrep * nb * rs->nkept);
+    char *rows = results_rows_warning((unsigned long long)rs->nrep * rs->nwin * rs->nkept);
     char *out = fs_sprintf("%s%s", w, rows);
     fs_free(w);
     fs_free(rows);

@@ -77,6 +77,11 @@ void results_write_warm(const struct results *rs, int rep, size_t k, const doubl
  * bucket-major), as series.csv summarises them (series_round). Reads rs only: for the threads. */
 void results_keep_bucket(const struct results *rs, size_t b, const double *row, double *vals);
 size_t results_series_len(const struct results *rs);
+/* With [scenario] report_interval, timeseries.csv's rows are per window, not per bucket:
+ * results_write_bucket writes nothing, and a replication's rows are written at its end by
+ * results_write_windows from its values (results_keep_bucket's, all buckets) into f. */
+int results_aggregates(const struct results *rs);
+void results_write_windows(const struct results *rs, int rep, const double *vals, FILE *f);
 /* The staging folder the files are written in until results_commit puts it in place (for
  * other files of the run, such as the patient log). */
 const char *results_dir(const struct results *rs);
