@@ -84,8 +84,8 @@ static void series_is_the_time_series_across_replications(void **s) {
             /* the same bucket, unit and metric, in the same place each replication */
             for (int c = 2; c < 6; c++) assert_string_equal(t->field[c], r->field[c - 1]);
             assert_int_equal(atoi(t->field[1]), (int)rep + 1);
-            if (!*t->field[6]) continue;
-            v[n] = strtod(t->field[6], NULL);
+            if (!*table_field(t, 6)) continue;
+            v[n] = strtod(table_field(t, 6), NULL);
             sum += v[n++];
         }
         char want[64];
@@ -120,10 +120,13 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
     char all[4400]; /* the run of every metric, one thread, to compare the others with */
     static const char *const files[] = {"summary.csv", "timeseries.csv", "series.csv", "warmup.csv",
                                         NULL};
-    const char *sets[] = {"", "--set 'scenario.timeseries_metrics=occupancy_pct, ae_4h_pct'"};
+    const char *sets[] = {"", "--set 'scenario.timeseries_metrics=occupancy_pct, ae_4h_pct'",
+                          "--set scenario.report_interval=7d"};
     char one[4400], three[4400], p1[4400], p2[4400], merged[4400];
-    for (int k = 0; k < 2; k++) {
-        const char *dir = tu_tmpdir(k ? "series_parts_few" : "series_parts_all");
+    for (int k = 0; k < 3; k++) {
+        const char *dir = tu_tmpdir(k == 2 ? "series_parts_weeks"
+                                    : k    ? "series_parts_few"
+                                           : "series_parts_all");
         if (k == 0) snprintf(all, sizeof all, "%s/one", dir);
         snprintf(one, sizeof one, "%s/one", dir);
         snprintf(three, sizeof three, "%s/three", dir);
@@ -180,6 +183,103 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
     static const char *const kept[] = {"summary.csv", "series.csv", NULL};
     assert_same_files(one, all, kept);
     assert_same_files(one, merged, kept);
+}
+
+/* One value of a results folder's timeseries.csv, keyed by replication, unit and metric (in
+ * the order of the rows), with its time. */
+struct tsrow {
+    int rep;
+    double t;
+    const char *unit, *metric, *date;
+    double v; /* NAN: an empty cell */
+};
+
+static size_t read_rows(const struct table *t, struct tsrow *out) {
+    size_t n = 0;
+    for (size_t i = 1; i < t->n; i++) {
+        const struct table_row *r = &t->row[i];
+        out[n++] = (struct tsrow){
+            atoi(r->field[1]), strtod(r->field[2], NULL),
+            r->field[4],       r->field[5],
+            r->field[3],       *table_field(r, 6) ? strtod(table_field(r, 6), NULL) : NAN};
+    }
+    return n;
+}
+
+/* report_interval = 7d: each weekly row is, by hand from the daily rows of the same run, the
+ * mean of its seven buckets weighted by their lengths (the last week here has a whole day
+ * and a half day: 41.5 - 5 = 36.5 days), empty cells left out; days at a level (units with
+ * escalation_levels) summed. Every metric of everything.ini. Within the rounding of the
+ * daily rows' nine digits. The summary is the same bytes: only the rows change. */
+static void weekly_rows_are_the_days_weighted(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("series_weeks");
+    char day[4400], week[4400], month[4400];
+    snprintf(day, sizeof day, "%s/day", dir);
+    snprintf(week, sizeof week, "%s/week", dir);
+    snprintf(month, sizeof month, "%s/month", dir);
+    const char *ini = tu_src("tests/scenarios/everything.ini");
+    const char *args = "--quiet --set scenario.horizon=41.5d --set scenario.warmup=5d "
+                       "--set scenario.replications=2";
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s", ini, day, args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s' %s --set scenario.report_interval=1w", ini, week,
+             args);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    static const char *const same[] = {"summary.csv", "warmup.csv", NULL};
+    assert_same_files(day, week, same);
+    struct table td, tw;
+    char err[512];
+    assert_int_equal(table_read(in(day, "timeseries.csv"), &td, err, sizeof err), 0);
+    assert_int_equal(table_read(in(week, "timeseries.csv"), &tw, err, sizeof err), 0);
+    struct tsrow *d = calloc(td.n, sizeof *d), *w = calloc(tw.n, sizeof *w);
+    size_t nd = read_rows(&td, d), nw = read_rows(&tw, w);
+    size_t per = nd / 2 / 37; /* slots: 37 buckets a replication */
+    assert_int_equal(nd, 2 * 37 * per);
+    assert_int_equal(nw, 2 * 6 * per); /* 6 windows: five weeks and the last 1.5 days */
+    int summed = 0;
+    for (size_t k = 0; k < nw; k++) {
+        size_t rep = k / (6 * per), win = k / per % 6, slot = k % per;
+        double sum = 0, len = 0;
+        int any = 0, days = strstr(w[k].metric, "days_at_level_") ||
+                            strstr(w[k].metric, "escalation_days_level_");
+        for (size_t b = 7 * win; b < 7 * win + 7 && b < 37; b++) {
+            const struct tsrow *x = &d[rep * 37 * per + b * per + slot];
+            assert_string_equal(x->metric, w[k].metric);
+            assert_string_equal(x->unit, w[k].unit);
+            if (b == 7 * win)
+                assert_close(x->t, w[k].t, 0), assert_string_equal(x->date, w[k].date);
+            if (isnan(x->v)) continue;
+            double len_b = b == 36 ? 0.5 : 1;
+            sum += days ? x->v : x->v * len_b;
+            len += len_b;
+            any = 1;
+        }
+        if (!any) {
+            assert_true(isnan(w[k].v));
+            continue;
+        }
+        double want = days ? sum : sum / len;
+        summed += days && want > 1;
+        assert_close(w[k].v, want, 1e-8 * fabs(want) + 1e-12);
+    }
+    assert_true(summed > 0); /* a week of days at a level: a sum, not a mean */
+    free(d), free(w);
+    table_fini(&td);
+    table_fini(&tw);
+    /* Calendar months: the first window from the report's start, then each 1st of a month. */
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s' --quiet --set scenario.horizon=70d --set scenario.warmup=5d "
+             "--set scenario.replications=2 --set scenario.report_interval=month",
+             ini, month);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char *t = tu_read(in(month, "series.csv"));
+    /* start 2025-01-06: the report from 2025-01-11, February from day 26, March from day 54 */
+    assert_non_null(strstr(t, "\neverything,5,2025-01-11,"));
+    assert_non_null(strstr(t, "\neverything,26,2025-02-01,"));
+    assert_non_null(strstr(t, "\neverything,54,2025-03-01,"));
+    assert_null(strstr(t, "\neverything,6,"));
+    free(t);
 }
 
 /* Under a day, the date carries the time (ISO 8601, to the minute); a day or more, the date
@@ -326,6 +426,7 @@ int main(void) {
         cmocka_unit_test(type_7_quantiles_known_answers),
         cmocka_unit_test(series_is_the_time_series_across_replications),
         cmocka_unit_test(series_same_bytes_any_threads_or_parts),
+        cmocka_unit_test(weekly_rows_are_the_days_weighted),
         cmocka_unit_test(dates_carry_the_time_under_a_day),
         cmocka_unit_test(excel_warning_at_the_row_limit),
         cmocka_unit_test(console_tables_print_units_aligned),
