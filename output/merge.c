@@ -663,7 +663,11 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0) rc = csvout_open(&f[nf++], out, SERIES_FILE, err, errlen);
     if (rc == 0) {
         char *q = csvout_quote(parts[0].scenario);
-        series_write(&ser, f[nf - 1].f, q);
+        if (series_write(&ser, f[nf - 1].f, q) != 0) {
+            snprintf(err, errlen, "%s: write failed (disk full? series.csv's temporary file)",
+                     f[nf - 1].final);
+            rc = FS_EIO;
+        }
         fs_free(q);
     }
     series_fini(&ser);

@@ -692,7 +692,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
     if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
     if (rc == 0) {
         write_summary(rs, sum.f);
-        series_write(&rs->series, ser.f, rs->q_scenario);
+        int ser_bad = series_write(&rs->series, ser.f, rs->q_scenario) != 0;
         struct dict d = {0}; /* what summary.csv and timeseries.csv name */
         dict_add_layout(&d, rs->ml);
         dict_put(&d, dic.f);
@@ -721,6 +721,11 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         /* Rename only once everything is written; timeseries first, run-info last. */
         if (!rs->part && rs->sc->timeseries_none) csvout_discard(&rs->ts); /* none kept */
         rc = rs->ts.f ? csvout_close(&rs->ts, err, errlen) : 0;
+        if (rc == 0 && ser_bad) {
+            snprintf(err, errlen, "%s: write failed (disk full? series.csv's temporary file)",
+                     ser.final);
+            rc = FS_EIO;
+        }
         if (rc == 0) rc = csvout_close(&ser, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
         if (rc == 0 && rs->part) rc = csvout_close(&rs->reps, err, errlen);
