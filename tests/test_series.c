@@ -179,6 +179,15 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
     snprintf(cmd, sizeof cmd, "merge '%s' '%s' -o '%s' --quiet", p1, p2, merged);
     assert_int_equal(tu_run(cmd, NULL, NULL), 0);
     assert_false(tu_exists(in(one, "timeseries.csv")));
+    /* --report draws timeseries.csv: with none, refused before the run, nothing written */
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s/rep' %s --set scenario.timeseries_metrics=none --report", ini, dir,
+             SHORT);
+    char *o, *e;
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "--report: expected a timeseries.csv to draw"));
+    assert_false(tu_exists(in(dir, "rep")));
+    free(o), free(e);
     assert_false(tu_exists(in(merged, "timeseries.csv")));
     static const char *const kept[] = {"summary.csv", "series.csv", NULL};
     assert_same_files(one, all, kept);
