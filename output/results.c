@@ -82,10 +82,10 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
     }
     /* ISO 8601 to the minute: an interval under a day has several rows a date. */
     long long min = llround(t * 1440.0);
-    long day = (long)(min / 1440);
-    int m = (int)(min % 1440);
-    val_format_date(sc->start_day + day, out);
-    snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02d:%02d", m / 60 % 24, m % 60);
+    if (min < 0) min = 0; /* times are from the start: never before it */
+    unsigned m = (unsigned)(min % 1440);
+    val_format_date(sc->start_day + (long)(min / 1440), out);
+    snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u", m / 60 % 24u, m % 60u);
 }
 
 /* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose
