@@ -7,6 +7,7 @@
 #include "output/dictionary.h"
 #include "output/merge.h"
 #include "output/outdir.h"
+#include "output/series.h"
 #include "sim/core.h"
 
 int cmd_merge(const struct opts *o, const char *command) {
@@ -29,7 +30,7 @@ int cmd_merge(const struct opts *o, const char *command) {
     char *warn = NULL, *lwarn = NULL; /* the run's and the scenario's, also in run-info */
     static const char *const files[] = {
         "summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
-        "run-info",    DICT_FILE,        NULL};
+        "run-info",    DICT_FILE,        SERIES_FILE,  NULL};
     int status = EXIT_OK;
     if (!*o->outdir) {
         fprintf(stderr, "flowsim: merge: '': expected a folder for the results\n");

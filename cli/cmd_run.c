@@ -8,9 +8,11 @@
 #include "models/limits.h"
 #include "models/metrics.h"
 #include "models/scenario.h"
+#include "output/contable.h"
 #include "output/csvout.h"
 #include "output/dictionary.h"
 #include "output/outdir.h"
+#include "output/series.h"
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
@@ -25,7 +27,10 @@ static void cell(char buf[CSVOUT_NUM_MAX + 1], double v) {
  * summary in memory (sum, per slot of ml), as summary.csv's cells say it. */
 static void print_headlines(const struct scenario *sc, const struct metric_layout *ml,
                             const struct welford *sum) {
-    printf("\n%-16s %-14s %12s %12s %12s\n", "unit", "metric", "mean", "ci95_low", "ci95_high");
+    struct ctab t;
+    ctab_init(&t, 6, "lllrrr");
+    const char *head[] = {"unit", "metric", "unit_of_measure", "mean", "ci95_low", "ci95_high"};
+    ctab_row(&t, head);
     for (size_t k = 0; k < ml->n; k++) {
         const struct metric_slot *s = &ml->slot[k];
         /* A by-group slot (METRIC.GROUP) is no metric of the registry: not shown. */
@@ -39,9 +44,13 @@ static void print_headlines(const struct scenario *sc, const struct metric_layou
         metric_bounds(s->name, s->unit < 0, &lo_b, &hi_b); /* as summary.csv's row */
         if (stats_ci95_bounded(&sum[k], lo_b, hi_b, &l, &h) == 0) cell(lo, l), cell(hi, h);
         if (d->console == MC_NONZERO && (!*mean || atof(mean) == 0)) continue;
-        printf("%-16s %-14s %12s %12s %12s\n", s->unit >= 0 ? sc->unit[s->unit].name : "(system)",
-               s->name, mean, lo, hi);
+        const char *row[] = {
+            s->unit >= 0 ? sc->unit[s->unit].name : "(system)", s->name, d->measure, mean, lo, hi};
+        ctab_row(&t, row);
     }
+    fputc('\n', stdout);
+    ctab_print(&t, stdout);
+    ctab_fini(&t);
 }
 
 int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t dirlen,
@@ -63,6 +72,13 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     if ((status = cli_results_dir(o, "", sc, dir, dirlen)) != EXIT_OK) goto done;
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
+    if (o->report && sc->timeseries_none) { /* refused before the run, not after it */
+        fprintf(stderr, "flowsim: --report: expected a timeseries.csv to draw, which [scenario] "
+                        "timeseries_metrics = none leaves out (keep some metrics, or leave out "
+                        "--report)\n");
+        status = EXIT_BAD_INPUT;
+        goto done;
+    }
     if (o->range_last > sc->replications) {
         fprintf(stderr,
                 "flowsim: --replications-range %d:%d: the scenario has %d replications "
@@ -73,9 +89,9 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     }
     /* The folder is opened before the run, so one that cannot be written is refused at once;
      * under mpirun rank 0 writes it. */
-    const char *files[12] = {"summary.csv",           "timeseries.csv", "warmup.csv",
-                             "scenario.resolved.ini", "run-info",       DICT_FILE};
-    size_t nf = 6;
+    const char *files[12] = {"summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
+                             "run-info",    DICT_FILE,        SERIES_FILE};
+    size_t nf = 7;
     if (o->patient_log) files[nf++] = "patients.csv";
     if (o->report) files[nf++] = "report.html";
     if (o->range_first) files[nf++] = "replications.csv";
@@ -112,7 +128,9 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
                (unsigned long long)st.events, st.wall_seconds, threads);
         if (st.stopped[0]) printf("flowsim: %s\n", st.stopped);
         if (st.summary) print_headlines(sc, &ml, st.summary);
-        printf("\nresults: %s/summary.csv, %s/timeseries.csv\n", dir, dir);
+        printf("\nresults: %s/summary.csv, %s/series.csv%s%s%s\n", dir, dir,
+               sc->timeseries_none ? "" : ", ", sc->timeseries_none ? "" : dir,
+               sc->timeseries_none ? "" : "/timeseries.csv");
     }
 done:
     fs_free(st.summary);

@@ -55,11 +55,13 @@ struct rep_out {
     const struct results *rs;
     FILE *ts, *warm, *log; /* this replication's files, on several threads */
     FILE *to_ts, *to_warm; /* where its rows go now */
+    double *vals;          /* its values for series.csv (results_keep_bucket) */
 };
 
 static void rep_out_free(struct rep_out *o) {
     if (!o) return;
     flow_result_free(o->res);
+    fs_free(o->vals);
     if (o->ts) fclose(o->ts);
     if (o->warm) fclose(o->warm);
     if (o->log) fclose(o->log);
@@ -69,6 +71,7 @@ static void rep_out_free(struct rep_out *o) {
 static void put_bucket(void *ctx, int rep, size_t b, const double *row) {
     struct rep_out *o = ctx;
     results_write_bucket(o->rs, rep, b, row, o->to_ts);
+    results_keep_bucket(o->rs, b, row, o->vals);
 }
 
 static void put_warm(void *ctx, int rep, size_t k, const double *occ) {
@@ -83,6 +86,7 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
     if (fs_test_point("FLOWSIM_TEST_BUG", rep + 1)) FS_UNREACHABLE();
     struct rep_out *o = fs_calloc(1, sizeof *o);
     o->rs = c->rs;
+    o->vals = fs_calloc(results_series_len(c->rs) + 1, sizeof *o->vals);
     int own = c->threads > 1;
     if (own && (!(o->ts = o->to_ts = tmpfile()) || !(o->warm = o->to_warm = tmpfile()))) {
         snprintf(err, errlen, "cannot create a temporary file for the time series");
@@ -113,6 +117,8 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
         rep_out_free(o);
         return -1;
     }
+    /* report_interval: the replication's rows per window, now that every bucket is in. */
+    if (results_aggregates(c->rs)) results_write_windows(c->rs, rep, o->vals, o->to_ts);
     *result = o;
     return 0;
 }
@@ -120,7 +126,7 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
 static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
     struct rep_out *o = result;
-    int rc = results_add(c->rs, o->res, o->ts, o->warm, err, errlen);
+    int rc = results_add(c->rs, o->res, o->ts, o->warm, o->vals, err, errlen);
     o->ts = o->warm = NULL; /* closed by results_add */
     if (rc == 0 && o->log) {
         rc = plog_append(c->log, o->log, err, errlen);

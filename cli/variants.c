@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "models/flow.h"
 #include "models/scenario.h"
+#include "output/contable.h"
 #include "output/dictionary.h"
 #include "output/outdir.h"
 #include "output/results.h"
@@ -227,7 +228,11 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
     const struct scenario *base = vs->v[0].sc;
     size_t n = vs->n;
     int no_ci_seen = 0, *no_ci = &no_ci_seen;
-    printf("\n%-34s %-20s %-28s %s\n", "metric", "scenario", "mean [95% CI]", "vs base [95% CI]");
+    struct ctab t;
+    ctab_init(&t, 5, "lllll");
+    const char *head[] = {"metric", "unit_of_measure", "scenario", "mean [95% CI]",
+                          "vs base [95% CI]"};
+    ctab_row(&t, head);
     for (size_t k = 0; k < cs[0].nslots; k++) {
         const char *u = cs[0].unit[k], *m = cs[0].metric[k];
         /* A unit the base lacks is of no kind that has headlines. */
@@ -237,6 +242,7 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
         size_t len = strlen(u) + strlen(m) + 2;
         char *label = fs_malloc(len);
         snprintf(label, len, "%s%s%s", u, *u ? " " : "", m);
+        const struct metric_def *def = metric_lookup(m, !*u);
         double *a = fs_calloc(cs[0].nrep + 1, sizeof *a), *b = fs_calloc(cs[0].nrep + 1, sizeof *b);
         for (size_t i = 0; i < n; i++) {
             int j = cmp_find(&cs[i], u, m);
@@ -272,12 +278,17 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
                     snprintf(diff, sizeof diff, "%+.4g [%+.4g, %+.4g]%s", d, dlo, dhi,
                              (dlo > 0 || dhi < 0) ? " *" : "");
             }
-            printf("%-34s %-20s %-28s %s\n", i == 0 ? label : "", cs[i].name, mean, diff);
+            const char *row[] = {i == 0 ? label : "", i == 0 && def ? def->measure : "", cs[i].name,
+                                 mean, diff};
+            ctab_row(&t, row);
         }
         fs_free(label);
         fs_free(a);
         fs_free(b);
     }
+    fputc('\n', stdout);
+    ctab_print(&t, stdout);
+    ctab_fini(&t);
     printf("\n* the paired 95%% interval of the difference excludes 0\n");
     if (no_ci_seen)
         printf("no interval: too few replications with a value to give one (at least 2: "

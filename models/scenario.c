@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/limits.h"
+#include "models/metrics.h"
 #include "scenario_int.h"
 #include "sim/core.h"
 #include "value.h"
@@ -36,6 +37,73 @@ static int percent_key(struct ctx *c, struct doc_entry *e, double *pct) {
     if (!ok) return key_got(c, e, "expected a percentage above 0% and at most 100%, like 5%");
     *pct = x;
     return 0;
+}
+
+/* timeseries_metrics = NAME, NAME, ... (registry metric names, a per-target metric by its
+ * prefix) or none: which metrics timeseries.csv keeps. A metric no unit of this scenario
+ * reports is still a name: the same list serves every scenario of a study. */
+static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *sc) {
+    const char *want = "expected none, or metric names from metrics.csv separated by commas, "
+                       "like occupancy_pct, delayed_days";
+    if (!strcmp(e->value, "none")) {
+        sc->timeseries_none = 1;
+        return 0;
+    }
+    sc->ts_keep = fs_calloc(MET_COUNT, 1);
+    char *list = fs_strdup(e->value), *save = NULL;
+    int n = 0, rc = 0;
+    for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*t)) t++;
+        size_t len = strlen(t);
+        while (len && isspace((unsigned char)t[len - 1])) t[--len] = 0;
+        /* Every row of the name: a unit's and the system's (cost_per_day) alike. */
+        int found = 0;
+        for (int m = 0; m < MET_COUNT; m++)
+            if (!strcmp(metric_def((enum metric)m)->name, t)) sc->ts_keep[m] = 1, found = 1;
+        if (!found) {
+            char why[FS_MSG_MAX];
+            snprintf(why, sizeof why, "%s ('%.60s' is no metric)", want, t);
+            rc = key_got(c, e, why);
+            break;
+        }
+        n++;
+    }
+    fs_free(list);
+    if (rc == 0 && n == 0) rc = key_got(c, e, want);
+    return rc;
+}
+
+/* report_interval = month, or a duration that is a whole number of intervals (7d on 1d): the
+ * windows timeseries.csv and series.csv aggregate the buckets into. */
+static int report_interval_key(struct ctx *c, struct doc_entry *e, struct scenario *sc) {
+    if (!strcmp(e->value, "month")) {
+        /* A bucket of more than a day could span two months: refused, not split. */
+        if (sc->interval > 1 + 1e-9)
+            return key_got(c, e, "expected an interval of a day or less for monthly rows");
+        sc->report_monthly = 1;
+        return 0;
+    }
+    double d;
+    char why[FS_MSG_MAX];
+    if (val_duration(e->value, &d, why, sizeof why) != 0 || !(d > 0))
+        return key_got(c, e,
+                       "expected month, or a duration that is a whole number of intervals, "
+                       "like 7d");
+    double k = d / sc->interval;
+    if (!(k >= 1 && k < 1e9 && fabs(k - round(k)) <= 1e-9 * k)) {
+        snprintf(why, sizeof why,
+                 "expected month, or a duration that is a whole number of intervals (%g days "
+                 "each), like 7d",
+                 sc->interval);
+        return key_got(c, e, why);
+    }
+    sc->report_every = (size_t)round(k);
+    return 0;
+}
+
+int scenario_timeseries_keeps(const struct scenario *sc, int m) {
+    if (sc->timeseries_none) return 0;
+    return !sc->ts_keep || (m >= 0 && m < MET_COUNT && sc->ts_keep[m]);
 }
 
 static int build_scenario_section(struct ctx *c, struct doc_section *s) {
@@ -117,6 +185,8 @@ static int build_scenario_section(struct ctx *c, struct doc_section *s) {
      * what it wrote before. */
     sc->drift_tol = 5;
     if ((e = opt(s, K_scenario_drift_tolerance)) && percent_key(c, e, &sc->drift_tol)) return -1;
+    if ((e = opt(s, K_scenario_timeseries_metrics)) && timeseries_key(c, e, sc)) return -1;
+    if ((e = opt(s, K_scenario_report_interval)) && report_interval_key(c, e, sc)) return -1;
     return 0;
 }
 
@@ -476,6 +546,7 @@ struct scenario *scenario_load(const char *path, const char *const *sets, size_t
 
 void scenario_free(struct scenario *sc) {
     if (!sc) return;
+    fs_free(sc->ts_keep);
     for (size_t i = 0; i < sc->nunits; i++) {
         struct sc_unit *u = &sc->unit[i];
         fs_free(u->name);

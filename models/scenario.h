@@ -284,7 +284,16 @@ struct scenario {
     int aux_draws;      /* some feature draws from the patients' second stream */
     int board_measures; /* [scenario] board_measures = yes: stranded, occupancy_p95, ... */
     double drift_tol;   /* [scenario] drift_tolerance: percent of the level (default 5) */
-    int corridors;      /* some unit has corridor_capacity > 0 */
+    /* [scenario] timeseries_metrics: which metrics timeseries.csv keeps (series.csv and
+     * summary.csv keep every one). NULL: all; else MET_COUNT flags, one per enum metric. */
+    unsigned char *ts_keep;
+    int timeseries_none; /* timeseries_metrics = none: no timeseries.csv at all */
+    /* [scenario] report_interval: timeseries.csv's and series.csv's rows per window of
+     * report_every buckets (0: per bucket, the key absent), or per calendar month
+     * (report_monthly). The simulation's buckets (interval) are unchanged. */
+    size_t report_every;
+    int report_monthly;
+    int corridors; /* some unit has corridor_capacity > 0 */
     /* distinct priorities ([group], [arrivals] priority; 1: queues first come first served),
      * and the rank of priority 0 (patients with neither) */
     size_t nprio;
@@ -296,6 +305,10 @@ struct scenario {
     int choices;    /* some [transfer] has choice_time: the patient log writes delayed_choice */
     struct doc doc; /* every key with its effective value, for scenario.resolved.ini */
 };
+
+/* Does timeseries.csv keep the rows of metric m (an enum metric)? [scenario]
+ * timeseries_metrics; every metric when the key is absent, none with `none`. */
+int scenario_timeseries_keeps(const struct scenario *sc, int m);
 
 /* Load path, apply the "NAME.KEY=VALUE" overrides in sets, and check everything, the limits of
  * models/limits.h included. Returns NULL with a one-line "FILE:LINE: key: expected ..." message

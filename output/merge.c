@@ -10,8 +10,10 @@
 #include "csvout.h"
 #include "dictionary.h"
 #include "models/limits.h"
+#include "models/metrics.h"
 #include "models/table.h"
 #include "models/value.h"
+#include "series.h"
 #include "sim/core.h"
 #include "sim/stats.h"
 #include "stationarity.h"
@@ -383,6 +385,184 @@ static int scenario_warnings_of_parts(const struct part *parts, size_t n, const 
     return 0;
 }
 
+/* ---- timeseries.csv and series.csv ------------------------------------------------------- */
+
+/* Where the CSV cell starting at p ends (at its ',', its newline or the end): a quoted cell
+ * runs to its closing quote ("" inside is a quote). */
+static const char *cell_end(const char *p) {
+    if (*p == '"') {
+        for (p++; *p; p++)
+            if (*p == '"' && p[1] != '"')
+                return p + 1;
+            else if (*p == '"')
+                p++;
+        return p;
+    }
+    while (*p && *p != ',' && *p != '\n') p++;
+    return p;
+}
+
+/* The cell [a, b) unquoted, allocated. */
+static char *cell_text(const char *a, const char *b) {
+    char *out = fs_malloc((size_t)(b - a) + 1), *o = out;
+    if (a < b && *a == '"') {
+        for (a++; a < b - 1; a++) {
+            *o++ = *a;
+            if (*a == '"') a++; /* "" is one quote */
+        }
+    } else {
+        memcpy(o, a, (size_t)(b - a)), o += b - a;
+    }
+    *o = 0;
+    return out;
+}
+
+/* The value of [scenario] key in a scenario.resolved.ini's text, allocated, or NULL. */
+static char *resolved_value(const char *ini, const char *key) {
+    int in = 0;
+    size_t kl = strlen(key);
+    for (const char *l = ini; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (*l == '[') in = !strncmp(l, "[scenario]", 10);
+        if (!in || strncmp(l, key, kl) || strncmp(l + kl, " = ", 3)) continue;
+        const char *v = l + kl + 3, *e = strchr(v, '\n');
+        return cell_text(v, e ? e : v + strlen(v)); /* (not quoted: copied as it is) */
+    }
+    return NULL;
+}
+
+/* Does the timeseries_metrics list (NULL: every metric) keep the metric named by a row's unit
+ * and metric cells? The same rule as scenario_timeseries_keeps, by name. */
+static int list_keeps(const char *list, const char *unit, const char *metric) {
+    if (!list) return 1;
+    const struct metric_def *d = metric_lookup(metric, !*unit);
+    if (!d || !strcmp(list, "none")) return 0;
+    size_t n = strlen(d->name);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',' || *p == '\t') p++;
+        const char *e = p;
+        while (*e && *e != ',') e++;
+        const char *t = e;
+        while (t > p && (t[-1] == ' ' || t[-1] == '\t')) t--;
+        if ((size_t)(t - p) == n && !strncmp(p, d->name, n)) return 1;
+        p = e;
+    }
+    return 0;
+}
+
+/* The merged timeseries.csv (into ts, NULL for none: the rows the resolved scenario's
+ * timeseries_metrics keeps, every one when it has none; the parts keep them all) and the
+ * values of series.csv, from every part's timeseries.csv in replication order: one row a key
+ * (bucket, slot) per replication, in the same order in each. *rows: the rows written. */
+static int merge_series(const struct part *parts, size_t n, FILE *ts, const char *list,
+                        struct series *ser, unsigned long long *rows, char *err, size_t errlen) {
+    char **label = NULL;
+    uint8_t *keep = NULL;
+    double *first = NULL; /* replication 1's values, until its row count is known */
+    size_t nkeys = 0, cap = 0, lcap = 0, k = 0, kcap = 0;
+    int cur = 0, rc = 0;
+    double *vals = NULL;
+    *rows = 0;
+    for (size_t p = 0; p < n && rc == 0; p++) {
+        char path[FS_PATH_MAX];
+        if ((rc = path_in(parts[p].dir, "timeseries.csv", path, err, errlen)) != 0) break;
+        FILE *f = table_fopen(path, "CSV file", err, errlen);
+        if (!f) {
+            rc = -1;
+            break;
+        }
+        char *line = NULL;
+        size_t lc = 0;
+        long ln = 1;
+        if (getline(&line, &lc, f) <= 0) rc = bad(err, errlen, path, "empty");
+        if (rc == 0 && ts && p == 0) fputs(line, ts);
+        while (rc == 0 && getline(&line, &lc, f) > 0) {
+            ln++;
+            const char *a = cell_end(line), *r = *a == ',' ? a + 1 : NULL;
+            const char *lab = r ? cell_end(r) : NULL, *last = strrchr(line, ',');
+            int rep = r ? atoi(r) : 0;
+            if (!lab || *lab != ',' || last <= lab || rep < 1) {
+                snprintf(err, errlen,
+                         "%s:%ld: expected scenario,replication,time,date,unit,"
+                         "metric,value",
+                         path, ln);
+                rc = -1;
+                break;
+            }
+            lab++;
+            if (rep != cur) { /* a new replication: the last one's rows all there? */
+                if (rep != cur + 1 || (cur > 1 && k != nkeys)) {
+                    snprintf(err, errlen,
+                             "%s:%ld: expected the rows of replication %d as replication 1's, "
+                             "in order",
+                             path, ln, rep != cur + 1 ? cur + 1 : cur);
+                    rc = -1;
+                    break;
+                }
+                if (cur == 1) { /* replication 1 is whole: now the keys are known */
+                    nkeys = k;
+                    series_init(ser, nkeys);
+                    for (size_t i = 0; i < nkeys; i++) series_label(ser, i, label[i]);
+                    memcpy(series_next(ser), first, nkeys * sizeof *first);
+                }
+                cur = rep, k = 0;
+            }
+            char *val = cell_text(last + 1, last + 1 + strcspn(last + 1, "\r\n"));
+            double v = NAN;
+            if (*val && (val_number(val, &v, err, errlen) != 0 || !isfinite(v))) {
+                snprintf(err, errlen, "%s:%ld: value: expected a number, got '%.40s'", path, ln,
+                         val);
+                rc = -1;
+            }
+            if (rc == 0 && cur == 1) {
+                const char *u = cell_end(cell_end(lab) + 1) + 1, *m = cell_end(u) + 1;
+                char *uu = cell_text(u, cell_end(u)), *mm = cell_text(m, cell_end(m));
+                fs_grow((void **)&label, &lcap, k + 2, sizeof *label);
+                fs_grow((void **)&keep, &kcap, k + 2, sizeof *keep);
+                fs_grow((void **)&first, &cap, k + 2, sizeof *first);
+                label[k] = fs_malloc((size_t)(last - lab) + 1);
+                memcpy(label[k], lab, (size_t)(last - lab));
+                label[k][last - lab] = 0;
+                keep[k] = (uint8_t)list_keeps(list, uu, mm);
+                first[k] = v;
+                fs_free(uu), fs_free(mm);
+            } else if (rc == 0) {
+                if (k == 0) vals = series_next(ser);
+                if (k >= nkeys || strncmp(label[k], lab, (size_t)(last - lab)) ||
+                    label[k][last - lab]) {
+                    snprintf(err, errlen,
+                             "%s:%ld: expected the rows of replication %d as replication 1's, "
+                             "in order",
+                             path, ln, cur);
+                    rc = -1;
+                } else {
+                    vals[k] = v;
+                }
+            }
+            if (rc == 0 && keep[k] && ts) fputs(line, ts), ++*rows;
+            fs_free(val);
+            k++;
+        }
+        free(line);
+        if (ferror(f) && rc == 0) rc = bad(err, errlen, path, "read error");
+        fclose(f);
+    }
+    if (rc == 0 && cur == 1) { /* one replication in all */
+        nkeys = k;
+        series_init(ser, nkeys);
+        for (size_t i = 0; i < nkeys; i++) series_label(ser, i, label[i]);
+        memcpy(series_next(ser), first, nkeys * sizeof *first);
+    } else if (rc == 0 && cur > 1 && k != nkeys) {
+        rc = bad(err, errlen, parts[n - 1].dir,
+                 "timeseries.csv: the last replication has fewer rows than replication 1");
+    }
+    if (rc == 0 && !ser->label) series_init(ser, 0);
+    for (size_t i = 0; label && i < (cur == 1 ? k : nkeys); i++) fs_free(label[i]);
+    fs_free(label);
+    fs_free(keep);
+    fs_free(first);
+    return rc;
+}
+
 static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     qsort(parts, n, sizeof *parts, by_first);
     int want = 1;
@@ -467,9 +647,31 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0) rc = scenario_warnings_of_parts(parts, n, &dg, &load, err, errlen);
     /* Everything read and checked: now write, each file under a temporary name. */
     const char *rows[] = {"timeseries.csv", "warmup.csv", "patients.csv"};
-    struct csvout_file f[7] = {{0}};
+    struct csvout_file f[9] = {{0}};
     size_t nf = 0;
-    for (size_t i = 0; rc == 0 && i < 3; i++) {
+    char *rini = NULL, *list = NULL;
+    struct series ser = {0};
+    unsigned long long nrows = 0;
+    if (rc == 0 && (rc = path_in(parts[0].dir, "scenario.resolved.ini", path, err, errlen)) == 0 &&
+        !(rini = results_read_file(path, NULL)))
+        rc = bad(err, errlen, parts[0].dir, "cannot read scenario.resolved.ini");
+    if (rc == 0) list = resolved_value(rini, "timeseries_metrics");
+    int none = list && !strcmp(list, "none");
+    if (rc == 0 && !none) rc = csvout_open(&f[nf++], out, "timeseries.csv", err, errlen);
+    if (rc == 0)
+        rc = merge_series(parts, n, none ? NULL : f[nf - 1].f, list, &ser, &nrows, err, errlen);
+    if (rc == 0) rc = csvout_open(&f[nf++], out, SERIES_FILE, err, errlen);
+    if (rc == 0) {
+        char *q = csvout_quote(parts[0].scenario);
+        if (series_write(&ser, f[nf - 1].f, q) != 0) {
+            snprintf(err, errlen, "%s: write failed (disk full? series.csv's temporary file)",
+                     f[nf - 1].final);
+            rc = FS_EIO;
+        }
+        fs_free(q);
+    }
+    series_fini(&ser);
+    for (size_t i = 1; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
         if ((rc = path_in(parts[0].dir, rows[i], path, err, errlen)) != 0) break;
         char *header = first_line(path);
@@ -543,8 +745,12 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         if (load_warnings) *load_warnings = fs_strdup(load);
         /* The warnings of the whole run, from every replication's diagnostics: the same bytes
          * as one run's. */
-        char *warn =
+        char *runw =
             results_warnings_of(dg.nunits, (const char *const *)dg.names, dg.row, (int)dg.nrow);
+        char *excel = none ? fs_strdup("") : results_rows_warning(nrows);
+        char *warn = fs_sprintf("%s%s", runw, excel);
+        fs_free(runw);
+        fs_free(excel);
         char *save = NULL;
         if (warnings) *warnings = fs_strdup(warn);
         for (char *line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
@@ -567,6 +773,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         *load_warnings = NULL;
     }
     fs_free(load);
+    fs_free(rini);
+    fs_free(list);
     table_fini(&slots);
     for (size_t k = 0; k < n; k++) {
         fs_free(parts[k].scenario);

@@ -27,12 +27,14 @@ _Static_assert(FS_PATH_MAX >= PATH_MAX, "FS_PATH_MAX holds what realpath writes"
 
 /* Every file name a flowsim result may hold, of every command: what a folder's recovery and a
  * sweep's variant folders treat as flowsim's. Anything else is the user's. */
-static const char *const flowsim_files[] = {
-    "summary.csv",     "timeseries.csv",   "warmup.csv",
-    "patients.csv",    "replications.csv", "scenario.resolved.ini",
-    "run-info",        "report.html",      "comparison.csv",
-    "sweep.csv",       "reproduction.csv", "calibrated.ini",
-    "calibration.csv", "metrics.csv",      NULL};
+static const char *const flowsim_files[] = {"summary.csv",      "timeseries.csv",
+                                            "warmup.csv",       "patients.csv",
+                                            "replications.csv", "scenario.resolved.ini",
+                                            "run-info",         "report.html",
+                                            "comparison.csv",   "sweep.csv",
+                                            "reproduction.csv", "calibrated.ini",
+                                            "calibration.csv",  "metrics.csv",
+                                            "series.csv",       NULL};
 
 struct outdir {
     char path[FS_PATH_MAX];  /* the results folder, resolved */

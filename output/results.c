@@ -12,6 +12,7 @@
 #include "models/load.h"
 #include "models/table.h"
 #include "models/value.h"
+#include "series.h"
 #include "sim/core.h"
 #include "sim/stats.h"
 #include "stationarity.h"
@@ -21,11 +22,11 @@ struct results {
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct csvout_file ts;
-    char *q_scenario;    /* quoted scenario name */
-    char **q_unit;       /* quoted unit names */
-    char **q_metric;     /* quoted metric names, per slot */
-    char (*dates)[11];   /* date of each bucket start */
-    struct welford *acc; /* per slot, across replications */
+    char *q_scenario;                /* quoted scenario name */
+    char **q_unit;                   /* quoted unit names */
+    char **q_metric;                 /* quoted metric names, per slot */
+    char (*dates)[RESULTS_DATE_MAX]; /* date (and time, under a day) of each bucket start */
+    struct welford *acc;             /* per slot, across replications */
     int nrep;
     uint64_t events, patients;
     size_t peak_patients;
@@ -40,6 +41,16 @@ struct results {
     double *diag;
     size_t dlen, dcap;
     double *load_pct; /* each unit's offered load, % of capacity (load_pct): in every diag row */
+    struct series series; /* every replication's timeseries values, for series.csv */
+    uint8_t *kept; /* per slot: timeseries.csv keeps its rows ([scenario] timeseries_metrics) */
+    size_t nkept;  /* how many slots it keeps */
+    /* [scenario] report_interval: rows per window of buckets. nwin windows, window w made of
+     * buckets win[w] .. win[w+1]-1; weight[b] is bucket b's length in days (the last may be
+     * shorter). Without the key: agg 0, a window a bucket. */
+    int agg;
+    size_t nb, nwin, *win;
+    double *weight;
+    uint8_t *summed; /* per slot: a window's value is the sum of its buckets' (days at a level) */
 };
 
 static void free_rs(struct results *rs) {
@@ -56,7 +67,95 @@ static void free_rs(struct results *rs) {
     fs_free(rs->acc);
     fs_free(rs->diag);
     fs_free(rs->load_pct);
+    fs_free(rs->kept);
+    fs_free(rs->win);
+    fs_free(rs->weight);
+    fs_free(rs->summed);
+    series_fini(&rs->series);
     fs_free(rs);
+}
+
+void results_format_date(const struct scenario *sc, double t, char out[static RESULTS_DATE_MAX]) {
+    if (!(sc->interval < 1)) { /* a day or more: the date alone, as it always was */
+        val_format_date(sc->start_day + (long)floor(t + 1e-9), out);
+        return;
+    }
+    /* ISO 8601 to the minute: an interval under a day has several rows a date. */
+    long long min = llround(t * 1440.0);
+    if (min < 0) min = 0; /* times are from the start: never before it */
+    unsigned m = (unsigned)(min % 1440);
+    val_format_date(sc->start_day + (long)(min / 1440), out);
+    snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u", m / 60 % 24u, m % 60u);
+}
+
+/* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose
+ * start falls in one calendar month (YYYY-MM of its date). */
+static void make_windows(struct results *rs, size_t nb) {
+    const struct scenario *sc = rs->sc;
+    rs->nb = nb;
+    rs->agg = sc->report_monthly || sc->report_every > 1;
+    rs->win = fs_calloc(nb + 2, sizeof *rs->win);
+    rs->weight = fs_calloc(nb + 1, sizeof *rs->weight);
+    size_t w = 0;
+    for (size_t b = 0; b < nb; b++) {
+        double end = fmin(flow_bucket_start(sc, b + 1), sc->horizon);
+        rs->weight[b] = end - flow_bucket_start(sc, b);
+        int starts = b == 0;
+        if (!starts && sc->report_monthly)
+            starts = strncmp(rs->dates[b], rs->dates[b - 1], 7) != 0; /* YYYY-MM */
+        else if (!starts)
+            starts = !rs->agg || b % sc->report_every == 0;
+        if (starts) rs->win[w++] = b;
+    }
+    rs->nwin = w;
+    rs->win[w] = nb;
+    rs->summed = fs_calloc(rs->ml->n + 1, 1);
+    for (size_t i = 0; i < rs->ml->n; i++) {
+        enum metric m = rs->ml->slot[i].metric;
+        rs->summed[i] = m == MET_DAYS_AT_LEVEL_1 || m == MET_DAYS_AT_LEVEL_2 ||
+                        m == MET_DAYS_AT_LEVEL_3 || m == MET_ESCALATION_DAYS_0 ||
+                        m == MET_ESCALATION_DAYS_1 || m == MET_ESCALATION_DAYS_2 ||
+                        m == MET_ESCALATION_DAYS_3 || m == MET_ESCALATION_DAYS_4;
+    }
+}
+
+/* A replication's window values (nwin x nslots) from its bucket values (nb x nslots): each
+ * metric's mean over the window weighted by its buckets' lengths, empty buckets left out (a
+ * time average or a rate per day of the window, exactly); days at a level summed. */
+static void aggregate(const struct results *rs, const double *vals, double *out) {
+    size_t n = rs->ml->n;
+    for (size_t w = 0; w < rs->nwin; w++)
+        for (size_t i = 0; i < n; i++) {
+            double sum = 0, len = 0;
+            int any = 0;
+            for (size_t b = rs->win[w]; b < rs->win[w + 1]; b++) {
+                double v = vals[b * n + i];
+                if (isnan(v)) continue;
+                any = 1;
+                sum += rs->summed[i] ? v : v * rs->weight[b];
+                len += rs->weight[b];
+            }
+            out[w * n + i] = !any ? NAN : rs->summed[i] ? sum : sum / len;
+        }
+}
+
+/* series.csv's labels: each window's (bucket's) and slot's "time,date,unit,metric" cells, as
+ * the rows of timeseries.csv have them. */
+static void series_labels(struct results *rs) {
+    const struct metric_layout *ml = rs->ml;
+    series_init(&rs->series, rs->nwin * ml->n);
+    for (size_t w = 0; w < rs->nwin; w++) {
+        size_t b = rs->win[w];
+        char t[CSVOUT_NUM_MAX + 1];
+        t[csvout_fmt_num(t, flow_bucket_start(rs->sc, b))] = 0;
+        for (size_t i = 0; i < ml->n; i++) {
+            const struct metric_slot *s = &ml->slot[i];
+            char *label = fs_sprintf("%s,%s,%s,%s", t, rs->dates[b],
+                                     s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
+            series_label(&rs->series, w * ml->n + i, label);
+            fs_free(label);
+        }
+    }
 }
 
 int results_set_part(struct results *rs, int first_rep, int nrep, char *err, size_t errlen) {
@@ -101,19 +200,25 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     for (size_t i = 0; i < ml->n; i++) rs->q_metric[i] = csvout_quote(ml->slot[i].name);
     size_t nb = scenario_nbuckets(sc);
     rs->dates = fs_calloc(nb, sizeof *rs->dates);
-    for (size_t b = 0; b < nb; b++)
-        val_format_date(sc->start_day + (long)floor(flow_bucket_start(sc, b) + 1e-9), rs->dates[b]);
+    for (size_t b = 0; b < nb; b++) results_format_date(sc, flow_bucket_start(sc, b), rs->dates[b]);
+    make_windows(rs, nb);
+    series_labels(rs);
+    rs->kept = fs_calloc(ml->n + 1, 1);
+    for (size_t i = 0; i < ml->n; i++)
+        rs->nkept += rs->kept[i] = scenario_timeseries_keeps(sc, ml->slot[i].metric);
     rs->acc = fs_calloc(ml->n, sizeof *rs->acc);
     rs->dlen = flow_diag_len(sc->nunits);
     rs->load_pct = fs_calloc(sc->nunits + 1, sizeof *rs->load_pct);
     load_pct(sc, rs->load_pct);
+    /* Opened even with timeseries_metrics = none, which a part ignores (its merge makes
+     * series.csv from its rows); a whole run's is discarded at the end. */
     if (csvout_open(&rs->ts, rs->dir, "timeseries.csv", err, errlen) != 0) {
         free_rs(rs);
         return NULL;
     }
-    fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
+    if (rs->ts.f) fputs("scenario,replication,time,date,unit,metric,value\n", rs->ts.f);
     if (csvout_open(&rs->warm, rs->dir, "warmup.csv", err, errlen) != 0) {
-        csvout_discard(&rs->ts);
+        if (rs->ts.f) csvout_discard(&rs->ts);
         free_rs(rs);
         return NULL;
     }
@@ -159,15 +264,52 @@ static const char *row_prefix(const struct results *rs, int rep, double t, const
     return buf;
 }
 
+void results_keep_bucket(const struct results *rs, size_t b, const double *row, double *vals) {
+    memcpy(vals + b * rs->ml->n, row, rs->ml->n * sizeof *vals);
+}
+
+size_t results_series_len(const struct results *rs) {
+    return rs->nb * rs->ml->n;
+}
+
+int results_aggregates(const struct results *rs) {
+    return rs->agg;
+}
+
+void results_write_windows(const struct results *rs, int rep, const double *vals, FILE *f) {
+    if (!f) return;
+    const struct metric_layout *ml = rs->ml;
+    double *win = fs_calloc(rs->nwin * ml->n + 1, sizeof *win);
+    aggregate(rs, vals, win);
+    for (size_t w = 0; w < rs->nwin; w++) {
+        char buf[512], *own;
+        size_t plen, b = rs->win[w];
+        const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
+                                        sizeof buf, &own, &plen);
+        for (size_t i = 0; i < ml->n; i++) {
+            const struct metric_slot *s = &ml->slot[i];
+            if (!rs->kept[i] && !rs->part) continue;
+            put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i],
+                    win[w * ml->n + i]);
+        }
+        fs_free(own);
+    }
+    fs_free(win);
+}
+
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f) {
     const struct metric_layout *ml = rs->ml;
-    char buf[512], *own; /* what is the same along a bucket's rows, made once (row_prefix
-                          * allocates when a long scenario name needs more) */
+    if (!f || rs->agg) return; /* timeseries_metrics = none; windows: results_write_windows */
+    char buf[512], *own;       /* what is the same along a bucket's rows, made once (row_prefix
+                                * allocates when a long scenario name needs more) */
     size_t plen;
     const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
                                     sizeof buf, &own, &plen);
     for (size_t i = 0; i < ml->n; i++) {
         const struct metric_slot *s = &ml->slot[i];
+        /* A part keeps every metric: the merge makes series.csv from them, then drops those
+         * the scenario does not keep. */
+        if (!rs->kept[i] && !rs->part) continue;
         put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i], row[i]);
     }
     fs_free(own);
@@ -176,8 +318,8 @@ void results_write_bucket(const struct results *rs, int rep, size_t b, const dou
 void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f) {
     const struct scenario *sc = rs->sc;
     double t = (double)k * sc->interval;
-    char date[11], buf[512], *own; /* YYYY-MM-DD; the prefix as in results_write_bucket */
-    val_format_date(sc->start_day + (long)floor(t + 1e-9), date);
+    char date[RESULTS_DATE_MAX], buf[512], *own; /* the prefix as in results_write_bucket */
+    results_format_date(sc, t, date);
     size_t plen;
     const char *prefix = row_prefix(rs, rep, t, date, buf, sizeof buf, &own, &plen);
     for (size_t u = 0; u < sc->nunits; u++)
@@ -197,15 +339,29 @@ FILE *results_warm_file(struct results *rs) {
     return rs->warm.f;
 }
 
-int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm, char *err,
-                size_t errlen) {
+int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm,
+                const double *vals, char *err, size_t errlen) {
     const struct metric_layout *ml = rs->ml;
     int bad = 0;
-    if (ts)
+    if (ts && rs->ts.f)
         bad |= csvout_append(rs->ts.f, ts);
+    else if (ts)
+        fclose(ts);
     else
         for (size_t b = 0; res->series && b < res->nbuckets; b++)
             results_write_bucket(rs, res->rep, b, res->series + b * res->nslots, rs->ts.f);
+    if (!ts && res->series && rs->agg) results_write_windows(rs, res->rep, res->series, rs->ts.f);
+    /* series.csv's values: the rows' own, as written and read back (series_round). */
+    if (!vals && res->series && res->nbuckets * res->nslots == results_series_len(rs))
+        vals = res->series; /* the same layout: bucket-major */
+    double *into = series_next(&rs->series);
+    size_t nk = rs->series.nkeys;
+    if (vals && rs->agg)
+        aggregate(rs, vals, into);
+    else if (vals)
+        memcpy(into, vals, nk * sizeof *into);
+    for (size_t k = 0; k < nk; k++) /* no values given: empty cells rather than wrong ones */
+        into[k] = vals ? series_round(into[k]) : NAN;
     if (warm)
         bad |= csvout_append(rs->warm.f, warm);
     else
@@ -236,7 +392,7 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
     rs->events += res->events;
     rs->patients += res->patients;
     if (res->peak_patients > rs->peak_patients) rs->peak_patients = res->peak_patients;
-    if (bad || ferror(rs->ts.f) || ferror(rs->warm.f)) {
+    if (bad || (rs->ts.f && ferror(rs->ts.f)) || ferror(rs->warm.f)) {
         snprintf(err, errlen, "%s: write failed (disk full?)", rs->ts.final);
         return FS_EIO;
     }
@@ -436,7 +592,24 @@ char *results_warnings(const struct results *rs) {
     for (size_t u = 0; u < rs->sc->nunits; u++) names[u] = rs->sc->unit[u].name;
     char *w = results_warnings_of(rs->sc->nunits, names, rs->diag, rs->nrep);
     fs_free(names);
-    return w;
+    /* A part's timeseries.csv is not the run's: its merge judges the whole file's rows. */
+    if (rs->part || rs->sc->timeseries_none) return w;
+    char *rows = results_rows_warning((unsigned long long)rs->nrep * rs->nwin * rs->nkept);
+    char *out = fs_sprintf("%s%s", w, rows);
+    fs_free(w);
+    fs_free(rows);
+    return out;
+}
+
+char *results_rows_warning(unsigned long long rows) {
+    if (rows + 1 <= RESULTS_EXCEL_ROWS) return fs_strdup("");
+    return fs_sprintf("timeseries.csv has %llu rows and a header, more than the %d rows (header "
+                      "included) Excel holds in a sheet: Excel opens the first %d and drops the "
+                      "rest; plot series.csv (each interval's mean and 5-95%% band across "
+                      "replications) instead, keep fewer metrics in timeseries.csv ([scenario] "
+                      "timeseries_metrics = occupancy_pct, ...), or use a longer [scenario] "
+                      "interval or fewer replications\n",
+                      rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS - 1);
 }
 
 void results_summary_get(const struct results *rs, size_t slot, struct welford *w) {
@@ -511,13 +684,15 @@ void results_write_run_info(FILE *f, const struct results_info *info,
 }
 
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen) {
-    struct csvout_file sum = {0}, dic = {0}, ini = {0}, run = {0};
+    struct csvout_file sum = {0}, dic = {0}, ini = {0}, run = {0}, ser = {0};
     int rc = csvout_open(&sum, rs->dir, "summary.csv", err, errlen);
+    if (rc == 0) rc = csvout_open(&ser, rs->dir, SERIES_FILE, err, errlen);
     if (rc == 0) rc = csvout_open(&dic, rs->dir, DICT_FILE, err, errlen);
     if (rc == 0) rc = csvout_open(&ini, rs->dir, "scenario.resolved.ini", err, errlen);
     if (rc == 0) rc = csvout_open(&run, rs->dir, "run-info", err, errlen);
     if (rc == 0) {
         write_summary(rs, sum.f);
+        int ser_bad = series_write(&rs->series, ser.f, rs->q_scenario) != 0;
         struct dict d = {0}; /* what summary.csv and timeseries.csv name */
         dict_add_layout(&d, rs->ml);
         dict_put(&d, dic.f);
@@ -544,7 +719,14 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         fs_free(warn);
         fs_free(run_warn);
         /* Rename only once everything is written; timeseries first, run-info last. */
-        rc = csvout_close(&rs->ts, err, errlen);
+        if (!rs->part && rs->sc->timeseries_none) csvout_discard(&rs->ts); /* none kept */
+        rc = rs->ts.f ? csvout_close(&rs->ts, err, errlen) : 0;
+        if (rc == 0 && ser_bad) {
+            snprintf(err, errlen, "%s: write failed (disk full? series.csv's temporary file)",
+                     ser.final);
+            rc = FS_EIO;
+        }
+        if (rc == 0) rc = csvout_close(&ser, err, errlen);
         if (rc == 0) rc = csvout_close(&rs->warm, err, errlen);
         if (rc == 0 && rs->part) rc = csvout_close(&rs->reps, err, errlen);
         if (rc == 0) rc = csvout_close(&sum, err, errlen);
@@ -557,6 +739,7 @@ int results_commit(struct results *rs, const struct results_info *info, char *er
         if (rs->warm.f) csvout_discard(&rs->warm);
         if (rs->reps.f) csvout_discard(&rs->reps);
         if (sum.f) csvout_discard(&sum);
+        if (ser.f) csvout_discard(&ser);
         if (dic.f) csvout_discard(&dic);
         if (ini.f) csvout_discard(&ini);
         if (run.f) csvout_discard(&run);

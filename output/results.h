@@ -47,6 +47,18 @@ void results_summary_row(FILE *f, const char *q_scenario, const char *q_unit, co
 void results_write_run_info(FILE *f, const struct results_info *info,
                             const struct results_counts *n);
 
+/* A bucket's date as timeseries.csv, warmup.csv and series.csv write it, time t days from the
+ * start: YYYY-MM-DD for an interval of a day or more (as always), YYYY-MM-DDTHH:MM (ISO 8601,
+ * to the nearest minute) under a day, where a date has several rows. */
+#define RESULTS_DATE_MAX 17
+void results_format_date(const struct scenario *sc, double t, char out[static RESULTS_DATE_MAX]);
+
+/* Excel's rows a sheet (header included): a bigger CSV is cut when opened. */
+#define RESULTS_EXCEL_ROWS 1048576
+/* The warning for a timeseries.csv of rows data rows (and a header) that Excel would cut, with
+ * the remedies, ending in a newline; "" when it fits. Allocated: fs_free it. */
+char *results_rows_warning(unsigned long long rows);
+
 /* Start the files in dir (an existing private folder). Returns NULL with a message on failure
  * (a file that cannot be created: see csvout_open). */
 struct results *results_open(const char *dir, const struct scenario *sc,
@@ -61,6 +73,15 @@ int results_set_part(struct results *rs, int first_rep, int nrep, char *err, siz
  * read rs only, so the threads running replications write their own rows in parallel. */
 void results_write_bucket(const struct results *rs, int rep, size_t b, const double *row, FILE *f);
 void results_write_warm(const struct results *rs, int rep, size_t k, const double *occ, FILE *f);
+/* Replication's values of bucket b (row: nslots values) into vals (results_series_len of room,
+ * bucket-major), as series.csv summarises them (series_round). Reads rs only: for the threads. */
+void results_keep_bucket(const struct results *rs, size_t b, const double *row, double *vals);
+size_t results_series_len(const struct results *rs);
+/* With [scenario] report_interval, timeseries.csv's rows are per window, not per bucket:
+ * results_write_bucket writes nothing, and a replication's rows are written at its end by
+ * results_write_windows from its values (results_keep_bucket's, all buckets) into f. */
+int results_aggregates(const struct results *rs);
+void results_write_windows(const struct results *rs, int rep, const double *vals, FILE *f);
 /* The staging folder the files are written in until results_commit puts it in place (for
  * other files of the run, such as the patient log). */
 const char *results_dir(const struct results *rs);
@@ -69,9 +90,10 @@ FILE *results_series_file(struct results *rs);
 FILE *results_warm_file(struct results *rs);
 /* Fold one replication in, in order: its summary, and its rows — copied from ts and warm
  * (temporary files a worker wrote, closed here) when given, else from res->series and res->warm
- * when it holds them, else already streamed into the files. */
-int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm, char *err,
-                size_t errlen);
+ * when it holds them, else already streamed into the files; and its values for series.csv,
+ * vals (results_keep_bucket's, all buckets), or NULL to take them from res->series. */
+int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm,
+                const double *vals, char *err, size_t errlen);
 /* Write the rest and close every file under its own name; frees rs. Returns 0 or an fs_status
  * (FS_EIO: a write failed) with a message. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);
@@ -95,7 +117,8 @@ char *results_warnings(const struct results *rs);
  * queue grew without settling (flow_unstable) in more than half the replications,
  * deadlock-explained ones not counted, naming the unit downstream whose capacity holds its places
  * (what its delayed patients mostly waited for, followed on); then each unit drifting over the
- * report period (stn_write_warnings, output/stationarity.h). */
+ * report period (stn_write_warnings, output/stationarity.h). results_warnings adds, for a whole
+ * run, results_rows_warning's line when timeseries.csv is too big for Excel. */
 char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
 
 /* All of a result's warnings, as run-info lists them: the scenario's own (scenario_warnings: a

@@ -7,8 +7,9 @@
 
 #include "testutil.h"
 
-static const char *const files[] = {"summary.csv",           "timeseries.csv", "warmup.csv",
-                                    "scenario.resolved.ini", "metrics.csv",    NULL};
+static const char *const files[] = {
+    "summary.csv", "timeseries.csv", "warmup.csv", "scenario.resolved.ini",
+    "metrics.csv", "series.csv",     NULL};
 
 /* scenario.resolved.ini names the scenario's tables by absolute path (so that it runs from
  * anywhere): the source tree's own folder is written {SRC} in the golden copy, as

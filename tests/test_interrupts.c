@@ -48,7 +48,8 @@ static void ctrl_c_leaves_the_folder_as_it_was(void **s) {
     char listing[8192];
     snprintf(listing, sizeof listing,
              "test \"$(ls -A '%s/old' | tr '\\n' ' ')\" = "
-             "'metrics.csv run-info scenario.resolved.ini summary.csv timeseries.csv warmup.csv '",
+             "'metrics.csv run-info scenario.resolved.ini series.csv summary.csv timeseries.csv "
+             "warmup.csv '",
              dir);
     assert_int_equal(system(listing), 0);
 }
@@ -67,8 +68,9 @@ static void kill_9_leaves_the_previous_results(void **s) {
     char notes[4300];
     snprintf(notes, sizeof notes, "%s/notes.txt", out);
     tu_write(notes, "someone else's file\n");
-    const char *files[] = {"summary.csv", "timeseries.csv",        "warmup.csv", "patients.csv",
-                           "metrics.csv", "scenario.resolved.ini", "run-info",   "notes.txt"};
+    const char *files[] = {"summary.csv",  "timeseries.csv", "warmup.csv",
+                           "patients.csv", "metrics.csv",    "scenario.resolved.ini",
+                           "run-info",     "notes.txt",      "series.csv"};
     enum { NF = sizeof files / sizeof *files };
     char *before[NF];
     for (int i = 0; i < NF; i++) {

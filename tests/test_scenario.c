@@ -479,6 +479,31 @@ static const struct bad_input bad_inputs[] = {
      "[scenario]\nhorizon = 100d\nboard_measures = please\n[arrivals a]\nto = ward\n"
      "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",
      "3: board_measures: expected yes or no, got 'please'"},
+    {"timeseries_metrics with a misspelt metric is refused", "ts.ini",
+     "[scenario]\nhorizon = 100d\ntimeseries_metrics = occupancy, ocupancy_pct\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: timeseries_metrics: expected none, or metric names from metrics.csv separated by commas, "
+     "like occupancy_pct, delayed_days ('ocupancy_pct' is no metric), got 'occupancy, "
+     "ocupancy_pct'"},
+    {"timeseries_metrics as an empty list is refused", "ts.ini",
+     "[scenario]\nhorizon = 100d\ntimeseries_metrics = ,\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: timeseries_metrics: expected none, or metric names from metrics.csv separated by commas, "
+     "like occupancy_pct, delayed_days, got ','"},
+    {"report_interval not a whole number of intervals is refused", "ri.ini",
+     "[scenario]\nhorizon = 100d\nreport_interval = 36h\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: report_interval: expected month, or a duration that is a whole number of intervals (1 "
+     "days each), like 7d, got '36h'"},
+    {"report_interval as a word is refused", "ri.ini",
+     "[scenario]\nhorizon = 100d\nreport_interval = fortnight\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: report_interval: expected month, or a duration that is a whole number of intervals, "
+     "like 7d, got 'fortnight'"},
+    {"report_interval monthly on weekly buckets is refused", "ri.ini",
+     "[scenario]\nhorizon = 100d\ninterval = 7d\nreport_interval = month\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "4: report_interval: expected an interval of a day or less for monthly rows, got 'month'"},
     {"drift_tolerance as a fraction is refused", "drift.ini",
      "[scenario]\nhorizon = 100d\ndrift_tolerance = 0.05\n[arrivals a]\nto = ward\n"
      "rate = 10/d\n[unit ward]\nstay = exp(2d)\n",

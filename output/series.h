@@ -1,0 +1,54 @@
+/* series.h — series.csv: for every report bucket (or report_interval window), unit and metric,
+ * the mean of the replications' values and their 5th and 95th percentiles: what an analyst
+ * plots first, without aggregating timeseries.csv (100 replications of a year: 28 MB a
+ * scenario).
+ *
+ * The values summarised are timeseries.csv's own, as written (%.9g) and read back
+ * (series_round), so that series.csv is made from the very same numbers by a run, by a run on
+ * any number of threads, and by `flowsim merge` of its parts (which reads the parts'
+ * timeseries.csv): the same bytes whichever way. A mean is the sum in replication order over
+ * the count; p5 and p95 are Hyndman & Fan's type 7 sample quantile (R's and numpy's default):
+ * with the n values sorted x[0..n-1] and h = (n-1)p, x[floor h] + (h - floor h)(x[floor h + 1]
+ * - x[floor h]). Empty cells (undefined values) are not counted; `replications` says how many
+ * were.
+ *
+ * Memory stays flat in the replications (tests/test_extremes.c's soak): each replication's
+ * values go to a temporary file (8 bytes a timeseries.csv row of every metric), read back a
+ * block of keys at a time, every replication's values of a key together, at the end. */
+#ifndef FS_SERIES_H
+#define FS_SERIES_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define SERIES_FILE "series.csv"
+#define SERIES_HEADER "scenario,time,date,unit,metric,mean,p5,p95,replications\n"
+
+struct series {
+    size_t
+        nkeys; /* rows per replication: keys (bucket or window, slot), in timeseries.csv's order */
+    char **label; /* each key's "time,date,unit,metric" cells, as timeseries.csv writes them */
+    double *row;  /* the replication being filled (series_next), nkeys values */
+    int pending;  /* row holds a replication not yet in spill */
+    FILE *spill;  /* every replication before it, nkeys doubles each, in order */
+    size_t nrep;  /* replications, the pending one included */
+    int failed;   /* the temporary file could not be made or written */
+};
+
+/* nkeys labels to be set (series_label); no replication yet. */
+void series_init(struct series *s, size_t nkeys);
+void series_fini(struct series *s);
+/* Key k's label (copied): "TIME,DATE,UNIT,METRIC", already quoted as CSV cells. */
+void series_label(struct series *s, size_t k, const char *label);
+/* Room for the next replication's nkeys values, in order (the previous one's are kept first);
+ * returns where to write them, valid until the next call. */
+double *series_next(struct series *s);
+/* v as timeseries.csv writes it, read back: the value series.csv summarises (NAN stays NAN). */
+double series_round(double v);
+/* Hyndman & Fan type 7 quantile p (0..1) of n > 0 sorted values. */
+double series_quantile(const double *sorted, size_t n, double p);
+/* The whole file: header and one row per key, q_scenario the quoted scenario name. Returns 0,
+ * or -1 when the temporary file failed (nothing sound can be written) or a write failed. */
+int series_write(struct series *s, FILE *f, const char *q_scenario);
+
+#endif
