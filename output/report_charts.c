@@ -12,7 +12,7 @@
 #define X_TICKS 6
 /* A data table shows at most about this many intervals (every k-th beyond): timeseries.csv has
  * them all, and a page stays in proportion to its charts. */
-#define TABLE_ROWS 120
+#define TABLE_ROWS 60
 
 /* The x axis' ticks: the first of months (axis_dates), counted from the day of t's first
  * bucket; days as numbers where the file's dates cannot be read (a file edited by hand). */
@@ -105,8 +105,8 @@ static void time_table(FILE *f, const struct runts *t, const char *caption, cons
     for (size_t k = 0; k < ncol; k++) h[k + 1] = head[k];
     size_t step = (t->nb + TABLE_ROWS - 1) / TABLE_ROWS;
     if (step < 1) step = 1;
-    char *cap = step > 1 ? fs_sprintf("%s (every %zuth interval of %zu; timeseries.csv has all)",
-                                      caption, step, t->nb)
+    char *cap = step > 1 ? fs_sprintf("%s (one interval in %zu of %zu; the CSV has all)", caption,
+                                      step, t->nb)
                          : fs_sprintf("%s", caption);
     ch_table_open(f, cap, h, ncol + 1, 1);
     for (size_t b = 0; b < t->nb; b += step) {
@@ -380,7 +380,8 @@ void rc_welch(struct ch_page *p, const struct runts *w, const struct series *s, 
         if (!isnan(mid[b])) ymax = fmax(ymax, mid[b]);
     }
     struct ch_frame fr = time_frame(w);
-    char *title = fs_sprintf("%s: occupancy from the start, for judging the warm-up", s->unit);
+    char *title =
+        fs_sprintf("%s: occupancy from the start, for judging the warm-up (Welch)", s->unit);
     struct axis ya;
     if (ch_y_axis(&fr, &ya, 0, ymax * 1.08, "occupancy", 0) != 0) {
         ch_not_drawn(p, title);

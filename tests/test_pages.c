@@ -225,7 +225,7 @@ static void run_page_leads_with_its_headline_table(void **s) {
     assert_null(strstr(html, "<pre>"));
     assert_non_null(strstr(html, "<h2>Stationarity</h2>"));
     /* A warm-up chart for every unit (demo: 5), the care home included. */
-    assert_int_equal(count(html, "for judging the warm-up</figcaption>"), 5);
+    assert_int_equal(count(html, "for judging the warm-up (Welch)</figcaption>"), 5);
     assert_non_null(strstr(html, "care_home: occupancy from the start"));
     /* The delayed days chart has its band. */
     assert_non_null(strstr(html, "total: 5-95% of replications"));
