@@ -133,7 +133,7 @@ void ch_row_head(FILE *f, const char *text) {
 }
 
 void ch_cell(FILE *f, const char *text) {
-    fputs("<td>", f);
+    fputs("<td class=\"t\">", f); /* text reads from the left; numbers line up on the right */
     ch_esc(f, text);
     fputs("</td>", f);
 }

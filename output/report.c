@@ -39,7 +39,8 @@ static const char style[] =
     "var(--c);border-radius:50%;width:10px!important}.k-ring{border:2px solid var(--c);"
     "border-radius:50%;width:10px!important}table{border-collapse:collapse;font-size:13px;"
     "margin:6px 0}caption{text-align:left;font-weight:600;padding:2px 0}td,th{padding:3px 10px;"
-    "border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}"
+    "border-bottom:1px solid "
+    "#eee;text-align:right}td:first-child,th:first-child,td.t{text-align:left}"
     "th{font-weight:600}details{margin:4px 0 12px}summary{cursor:pointer;color:#1a4f8a}"
     "ul.warn li{margin-bottom:4px}";
 

@@ -42,13 +42,13 @@ static const char *csv_line(const char *csv, const char *prefix) {
     return NULL;
 }
 
-/* The k-th <td> (0-based) after p, as a number; an interval cell "[lo, hi]" gives lo, and *hi
+/* The k-th cell (0-based) after p, as a number; an interval cell "[lo, hi]" gives lo, and *hi
  * its hi. */
 static double td(const char *p, int k, double *hi) {
     for (int i = 0; i <= k; i++) {
-        p = strstr(p, "<td>");
+        p = strstr(p, "<td"); /* a number's <td>, or a text's <td class="t"> */
         assert_non_null(p);
-        p += 4;
+        p = strchr(p, '>') + 1;
     }
     if (*p == '[') {
         char *end;
@@ -126,7 +126,7 @@ static void compare_page_leads_with_the_paired_answer(void **s) {
     assert_shown(lo, dlo);
     assert_shown(hi, dhi);
     int excludes = dlo > 0 || dhi < 0;
-    assert_non_null(strstr(row, excludes ? "<td>yes</td>" : "<td>no</td>"));
+    assert_non_null(strstr(row, excludes ? "<td class=\"t\">yes</td>" : "<td class=\"t\">no</td>"));
     char text[128];
     snprintf(text, sizeof text, "%+.3g [%+.3g, %+.3g] %s", dd, dlo, dhi,
              excludes ? "excludes 0" : "includes 0");
@@ -136,7 +136,7 @@ static void compare_page_leads_with_the_paired_answer(void **s) {
     assert_int_equal(count(html, "data-variant=\"winter-plan\""), 4);
     /* A filled marker for each interval excluding 0, a hollow one for the others. */
     assert_int_equal(count(forest, "class=\"excl\"") + count(forest, "class=\"incl\""), 4);
-    assert_int_equal(count(html, "<td>yes</td>"), count(forest, "class=\"excl\""));
+    assert_int_equal(count(html, "<td class=\"t\">yes</td>"), count(forest, "class=\"excl\""));
     /* Each scenario's colour in the legend of the levels; the page names its own file. */
     assert_non_null(strstr(levels, "winter-baseline</li>"));
     assert_non_null(strstr(levels, "winter-plan</li>"));
@@ -215,7 +215,7 @@ static void run_page_leads_with_its_headline_table(void **s) {
         assert_shown(lo, r.lo);
         assert_shown(hi, r.hi);
         char unit[200];
-        snprintf(unit, sizeof unit, "<td>%s</td></tr>", heads[i][2]);
+        snprintf(unit, sizeof unit, "<td class=\"t\">%s</td></tr>", heads[i][2]);
         assert_true(strstr(row, unit) && strstr(row, unit) < strstr(row + 1, "<tr"));
     }
     assert_int_equal(count(html, "<tr data-metric="), 4);
@@ -294,8 +294,8 @@ static void reproduce_page_leads_with_its_table(void **s) {
     assert_non_null(row);
     struct tu_row r;
     assert_int_equal(tu_summary(sub, "acute", "occupancy_pct", &r), 0);
-    assert_non_null(strstr(row, "<td>90</td>"));
-    assert_non_null(strstr(row, "<td>80 to 100</td>"));
+    assert_non_null(strstr(row, "<td class=\"t\">90</td>"));
+    assert_non_null(strstr(row, "<td class=\"t\">80 to 100</td>"));
     assert_shown(td(row, 3, NULL), r.mean);
     free(html);
 }
