@@ -106,9 +106,9 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
                              .nrep = o->range_first ? o->range_last - o->range_first + 1 : 0};
     int rc = cli_run_to_dir(sc, &ml, od ? outdir_stage(od) : NULL, threads, command, &ro, &st, err,
                             sizeof err);
+    /* The hook's file first (reproduction.csv), so that the report shows it. */
+    if (rc == 0 && od && hook) rc = hook->fn(hook->ctx, outdir_stage(od), err, sizeof err);
     if (rc == 0 && od && o->report) status = cli_report_in(od, o->quiet);
-    if (rc == 0 && status == EXIT_OK && od && hook)
-        rc = hook->fn(hook->ctx, outdir_stage(od), err, sizeof err);
     if (rc != 0) {
         status = cli_fail(rc, err);
         goto done;

@@ -320,10 +320,13 @@ static void compare_headlines_intervals_and_warnings(void **s) {
     snprintf(path, sizeof path, "%s/report.html", out);
     char *html = tu_read(path);
     assert_non_null(html);
-    assert_non_null(strstr(html, "acute occupancy_pct: mean and 95% interval per scenario"));
-    assert_non_null(strstr(html, "acute delayed_days: mean and 95% interval per scenario"));
-    assert_null(strstr(html, "ward occupancy_pct: mean and 95% interval"));
-    assert_null(strstr(html, "ward delayed_days: mean and 95% interval"));
+    assert_non_null(strstr(html, "acute: occupancy, % of places, each scenario's mean"));
+    assert_non_null(strstr(html, "acute: delayed bed-days, each scenario's mean"));
+    assert_null(strstr(html, "ward: occupancy, % of places, each scenario's mean"));
+    assert_null(strstr(html, "ward: delayed bed-days, each scenario's mean"));
+    /* The paired table likewise: the acute unit's headlines, not the ward's. */
+    assert_non_null(strstr(html, "data-metric=\"occupancy_pct\" data-unit=\"acute\""));
+    assert_null(strstr(html, "data-unit=\"ward\""));
     free(html);
     /* Load warnings: each variant's, prefixed, on stderr and in run-info, the same lines. */
     char want[8192];

@@ -409,7 +409,10 @@ static void run_info_says_it(void **s) {
     snprintf(path, sizeof path, "%s/report.html", out);
     char *html = tu_read(path);
     assert_non_null(html);
-    assert_non_null(strstr(html, "stationarity = ch: change +"));
+    /* The verdicts as a table: the unit, its verdict, what the test found. */
+    assert_non_null(strstr(
+        html, "<th scope=\"row\">ch</th><td class=\"t\">drifting</td><td class=\"t\">change +"));
+    assert_non_null(strstr(html, "<th scope=\"row\">spare</th><td class=\"t\">steady</td>"));
     assert_non_null(strstr(html, "<li>unit ch: drifting over the report period"));
     free(html);
     snprintf(cmd, sizeof cmd, "run '%s' -o '%s' --quiet --replications 1", ini, out);
