@@ -18,9 +18,10 @@
  * bucket; days as numbers where the file's dates cannot be read (a file edited by hand). */
 static int x_ticks(const struct ch_frame *fr, const struct runts *t, struct axis_date_tick *tick) {
     long day;
-    char why[FS_MSG_MAX];
+    char why[FS_MSG_MAX], d10[11];
     int n = 0;
-    if (fabs(t->time[0]) < AXIS_MAX_DAYS && val_date(t->date[0], &day, why, sizeof why) == 0 &&
+    snprintf(d10, sizeof d10, "%.10s", t->date[0]); /* the day of a date-time */
+    if (fabs(t->time[0]) < AXIS_MAX_DAYS && val_date(d10, &day, why, sizeof why) == 0 &&
         axis_dates(day - (long)floor(t->time[0]), fr->x0, fr->x1, X_TICKS, tick, &n) == AXIS_OK)
         return n;
     struct axis xa;

@@ -73,8 +73,9 @@ int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {
         } else if (table_number(path, r, 2, "time", val_number, &tm[i - 1], err, errlen) != 0) {
             rc = -1;
         } else if (strlen(r->field[3]) >= sizeof *t->date) { /* never cut to fit */
-            snprintf(err, errlen, "%s:%ld: date: expected YYYY-MM-DD, got '%.40s%s'", path, r->line,
-                     r->field[3], strlen(r->field[3]) > 40 ? "..." : "");
+            snprintf(err, errlen,
+                     "%s:%ld: date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%.40s%s'", path,
+                     r->line, r->field[3], strlen(r->field[3]) > 40 ? "..." : "");
             rc = -1;
         } else if (*table_field(r, 6) &&
                    table_number(path, r, 6, "value", val_number, &val[i - 1], err, errlen) != 0) {
@@ -93,7 +94,7 @@ int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {
                 fs_grow((void **)&t->time, &cap, t->nb + 1, sizeof *t->time);
                 t->date = fs_realloc(t->date, cap * sizeof *t->date);
                 t->time[t->nb] = tm[i - 1];
-                snprintf(t->date[t->nb], 11, "%s", r->field[3]);
+                snprintf(t->date[t->nb], sizeof *t->date, "%s", r->field[3]);
                 t->nb++;
             }
             if (!find_next(t, r->field[4], r->field[5], &hint)) {

@@ -16,7 +16,8 @@ struct series {
 struct runts {
     size_t nb, nrep, ns;
     double *time;
-    char (*date)[11]; /* YYYY-MM-DD, as results.c writes them (a longer cell is refused) */
+    char (*date)[17]; /* YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an interval under a day, as
+                         results.c writes them (a longer cell is refused) */
     struct series *s;
     char *scenario;
 };

@@ -269,6 +269,27 @@ static void schedules_and_costs_are_drawn(void **s) {
     free(html);
 }
 
+/* An interval under a day dates its rows YYYY-MM-DDTHH:MM: the page reads them, its ticks still
+ * on month starts, its tables showing the hour. */
+static void a_page_of_hours(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("pages_hours");
+    char d[4096];
+    snprintf(d, sizeof d, "%s", dir);
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s/h' --replications 2 --report --quiet --set scenario.horizon=130d "
+             "--set scenario.interval=6h",
+             tu_src("scenarios/demo.ini"), d);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/h", d);
+    char *html = read_in(sub, "report.html");
+    assert_accessible(html);
+    assert_non_null(strstr(html, ">Jan 2026<"));
+    assert_non_null(strstr(html, "T06:00"));
+    free(html);
+}
+
 static void reproduce_page_leads_with_its_table(void **s) {
     (void)s;
     const char *dir = tu_tmpdir("pages_reproduce");
@@ -329,6 +350,7 @@ int main(void) {
         cmocka_unit_test(sweep_page_names_only_its_files),
         cmocka_unit_test(run_page_leads_with_its_headline_table),
         cmocka_unit_test(schedules_and_costs_are_drawn),
+        cmocka_unit_test(a_page_of_hours),
         cmocka_unit_test(reproduce_page_leads_with_its_table),
         cmocka_unit_test(reason_colours_do_not_depend_on_order),
     };
