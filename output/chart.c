@@ -114,8 +114,16 @@ void ch_legend(FILE *f, const struct ch_key *k, size_t n) {
 
 void ch_table_open(FILE *f, const char *caption, const char *const *head, size_t ncol,
                    int collapsed) {
+    ch_table_open_as(f, NULL, caption, head, ncol, collapsed);
+}
+
+void ch_table_open_as(FILE *f, const char *tag, const char *caption, const char *const *head,
+                      size_t ncol, int collapsed) {
     if (collapsed) fputs("<details><summary>Data table</summary>\n", f);
-    fputs("<table><caption>", f);
+    if (tag)
+        fprintf(f, "<table data-flowsim=\"%s\"><caption>", tag);
+    else
+        fputs("<table><caption>", f);
     ch_esc(f, caption);
     fputs("</caption>\n<thead><tr>", f);
     for (size_t i = 0; i < ncol; i++) {

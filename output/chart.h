@@ -81,6 +81,10 @@ void ch_legend(FILE *f, const struct ch_key *k, size_t n);
  * <th scope="row">), then ch_cell/ch_cell_num cells, then ch_row_end. */
 void ch_table_open(FILE *f, const char *caption, const char *const *head, size_t ncol,
                    int collapsed);
+/* The same, the table marked data-flowsim="TAG" (the browser test's contract for the table a
+ * page leads with: tests/browser/README.md), or unmarked when tag is NULL. */
+void ch_table_open_as(FILE *f, const char *tag, const char *caption, const char *const *head,
+                      size_t ncol, int collapsed);
 void ch_row_head(FILE *f, const char *text);
 void ch_cell(FILE *f, const char *text);
 void ch_cell_num(FILE *f, double v, int sign);

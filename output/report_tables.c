@@ -46,8 +46,9 @@ void rt_headlines(struct ch_page *p, const char *path) {
     static const char *const head[] = {"metric", "where", "mean", "95% interval",
                                        "unit of measure"};
     fputs("<h2>Headline results</h2>\n", p->f);
-    ch_table_open(p->f, "Each headline metric: mean across replications and its 95% interval", head,
-                  5, 0);
+    ch_table_open_as(p->f, "headline-table",
+                     "Each headline metric: mean across replications and its 95% interval", head, 5,
+                     0);
     for (size_t i = 1; i < tb.n; i++) {
         const struct table_row *r = &tb.row[i];
         if (r->n <= (size_t)cmean || !rd_headline(kinds, r->field[cu], r->field[cm])) continue;
@@ -168,7 +169,8 @@ int rt_reproduction(struct ch_page *p, const char *path) {
     fputs("<h2>Reproduction</h2>\n<p>Each published figure beside flowsim's mean and 95% "
           "interval, and whether it is within the tolerance (reproduction.csv).</p>\n",
           p->f);
-    ch_table_open(p->f, "The reproduction: review values against flowsim's", head, 8, 0);
+    ch_table_open_as(p->f, "reproduction-table",
+                     "The reproduction: review values against flowsim's", head, 8, 0);
     for (size_t i = 1; i < tb.n; i++) {
         const struct table_row *r = &tb.row[i];
         ch_row_head(p->f, table_field(r, cq));
@@ -242,7 +244,8 @@ static void forest(struct ch_page *p, const struct table *cmp, const size_t *mro
     fputs("<figure><figcaption>", f);
     ch_esc(f, title);
     fprintf(f,
-            "</figcaption>\n<svg class=\"chart forest\" viewBox=\"0 0 %g %g\" role=\"img\" "
+            "</figcaption>\n<svg class=\"chart forest\" data-flowsim=\"paired-chart\" "
+            "viewBox=\"0 0 %g %g\" role=\"img\" "
             "aria-labelledby=\"c%d-t c%d-d\">\n<title id=\"c%d-t\">",
             CH_W, height, id, id, id);
     ch_esc(f, title);
@@ -377,7 +380,7 @@ void rt_paired(struct ch_page *p, const struct table *cmp) {
     static const char *const head[] = {"metric",     "unit of measure", "where",     "variant",
                                        "difference", "95% interval",    "excludes 0"};
     char *cap = fs_sprintf("Paired differences from %s (variant minus base)", base);
-    ch_table_open(p->f, cap, head, 7, 0);
+    ch_table_open_as(p->f, "paired-table", cap, head, 7, 0);
     fs_free(cap);
     for (size_t i = 0; i < ns; i++) {
         const struct table_row *r = &cmp->row[mrow[sorted[i].metric]];
