@@ -90,11 +90,14 @@ static struct ch_frame time_frame(const struct runts *t) {
     return (struct ch_frame){t->time[0], t->nb > 1 ? t->time[t->nb - 1] : t->time[0] + 1, 0, 1};
 }
 
-/* "LABEL (MEASURE)": a y axis' title. */
+/* "LABEL (MEASURE)": a y axis' title; the measure alone where that would not fit beside the
+ * plot (about 30 characters of the axis' font along its 220 pixels), the chart's own title
+ * naming the metric. */
 static char *ytitle(const char *metric, int system) {
     char label[160];
     ch_label(metric, system, label, sizeof label);
     const char *m = ch_measure(metric, system);
+    if (*m && strlen(label) + strlen(m) + 3 > 30) return fs_sprintf("%s", m);
     return *m ? fs_sprintf("%s (%s)", label, m) : fs_sprintf("%s", label);
 }
 

@@ -83,15 +83,15 @@ static void assert_accessible(const char *html) {
     assert_int_equal(count(html, "<title id=\"c"), svgs);
     assert_int_equal(count(html, "<desc id=\"c"), svgs);
     for (const char *p = html; (p = strstr(p, "<svg")); p++) {
-        const char *next = strstr(p + 4, "<svg"), *table = strstr(p, "<table>");
+        const char *next = strstr(p + 4, "<svg"), *table = strstr(p, "<table");
         assert_non_null(table);
         assert_true(!next || table < next);
         const char *title = strstr(p, "<title id=\"c"), *desc = strstr(p, "<desc id=\"c");
         assert_true(title && desc && (!next || (title < next && desc < next)));
     }
     /* Every table has a caption and column headers. */
-    assert_int_equal(count(html, "<table>"), count(html, "<caption>"));
-    assert_true(count(html, "<th scope=\"col\">") >= count(html, "<table>"));
+    assert_int_equal(count(html, "<table"), count(html, "<caption>"));
+    assert_true(count(html, "<th scope=\"col\">") >= count(html, "<table"));
 }
 
 static void compare_page_leads_with_the_paired_answer(void **s) {
