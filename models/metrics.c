@@ -73,6 +73,18 @@ const struct metric_def *metric_lookup(const char *name, int system) {
     return d;
 }
 
+const struct metric_def *metric_named(const char *name, int system) {
+    const struct metric_def *d = metric_lookup(name, system);
+    enum metric_scope scope = system ? MS_SYSTEM : MS_UNIT;
+    size_t n = strlen(name);
+    /* a per-target registry name, "delayed_days_awaiting_", given without its '_' */
+    for (int m = 0; !d && n && m < MET_COUNT; m++)
+        if (defs[m].scope == scope && strlen(defs[m].name) == n + 1 && defs[m].name[n] == '_' &&
+            !strncmp(defs[m].name, name, n))
+            d = &defs[m];
+    return d;
+}
+
 void metric_bounds(const char *name, int system, double *lo, double *hi) {
     if (*name == '"') name++;
     const struct metric_def *d = metric_lookup(name, system);

@@ -129,6 +129,11 @@ const struct metric_def *metric_find(const char *name, int system);
  * is its prefix) or a per-group one (NAME.GROUP: the row named NAME), a system metric or a
  * unit's; NULL for a name of no registry metric. */
 const struct metric_def *metric_lookup(const char *name, int system);
+/* A name as a list of metrics may give it ([scenario] timeseries_metrics): any name
+ * metric_lookup takes (a registry name, a concrete one of the CSVs: delayed_days_awaiting_home,
+ * occupancy.frail), or a per-target registry name without its trailing '_'
+ * (delayed_days_awaiting); its registry row of that scope, NULL for none. */
+const struct metric_def *metric_named(const char *name, int system);
 
 /* The bounds lo <= hi of range r (an infinite one where it has none). */
 void metric_range_bounds(enum metric_range r, double *lo, double *hi);

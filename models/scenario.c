@@ -39,9 +39,10 @@ static int percent_key(struct ctx *c, struct doc_entry *e, double *pct) {
     return 0;
 }
 
-/* timeseries_metrics = NAME, NAME, ... (registry metric names, a per-target metric by its
- * prefix) or none: which metrics timeseries.csv keeps. A metric no unit of this scenario
- * reports is still a name: the same list serves every scenario of a study. */
+/* timeseries_metrics = NAME, NAME, ... (metric names as metrics.csv or the registry have them,
+ * a per-target metric by its prefix: metric_named) or none: which metrics timeseries.csv keeps. A
+ * metric no unit of this scenario reports is still a name: the same list serves every scenario of a
+ * study. */
 static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *sc) {
     const char *want = "expected none, or metric names from metrics.csv separated by commas, "
                        "like occupancy_pct, delayed_days";
@@ -56,10 +57,14 @@ static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *s
         while (isspace((unsigned char)*t)) t++;
         size_t len = strlen(t);
         while (len && isspace((unsigned char)t[len - 1])) t[--len] = 0;
-        /* Every row of the name: a unit's and the system's (cost_per_day) alike. */
+        /* Every row of the name: a unit's and the system's (cost_per_day) alike; a concrete
+         * per-target or per-group name (delayed_days_awaiting_home, occupancy.frail) keeps its
+         * whole metric, every target and group. */
         int found = 0;
-        for (int m = 0; m < MET_COUNT; m++)
-            if (!strcmp(metric_def((enum metric)m)->name, t)) sc->ts_keep[m] = 1, found = 1;
+        for (int m = 0; m < MET_COUNT; m++) {
+            const struct metric_def *d = metric_def((enum metric)m);
+            if (metric_named(t, d->scope == MS_SYSTEM) == d) sc->ts_keep[m] = 1, found = 1;
+        }
         if (!found) {
             char why[FS_MSG_MAX];
             snprintf(why, sizeof why, "%s ('%.60s' is no metric)", want, t);

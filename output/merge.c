@@ -436,14 +436,18 @@ static int list_keeps(const char *list, const char *unit, const char *metric) {
     if (!list) return 1;
     const struct metric_def *d = metric_lookup(metric, !*unit);
     if (!d || !strcmp(list, "none")) return 0;
-    size_t n = strlen(d->name);
     for (const char *p = list; *p;) {
         while (*p == ' ' || *p == ',' || *p == '\t') p++;
         const char *e = p;
         while (*e && *e != ',') e++;
         const char *t = e;
         while (t > p && (t[-1] == ' ' || t[-1] == '\t')) t--;
-        if ((size_t)(t - p) == n && !strncmp(p, d->name, n)) return 1;
+        char tok[128];
+        if ((size_t)(t - p) < sizeof tok) { /* as the scenario read it: metric_named */
+            memcpy(tok, p, (size_t)(t - p));
+            tok[t - p] = 0;
+            if (metric_named(tok, 0) == d || metric_named(tok, 1) == d) return 1;
+        }
         p = e;
     }
     return 0;

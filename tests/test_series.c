@@ -192,6 +192,21 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
     static const char *const kept[] = {"summary.csv", "series.csv", NULL};
     assert_same_files(one, all, kept);
     assert_same_files(one, merged, kept);
+    /* Names as metrics.csv has them: a concrete per-target name keeps its whole metric (every
+     * unit awaited), as does its prefix without the '_'. */
+    snprintf(
+        cmd, sizeof cmd,
+        "run '%s' -o '%s/named' %s --set 'scenario.timeseries_metrics=delayed_days_awaiting_x, "
+        "occupancy.frail'",
+        tu_src("scenarios/demo.ini"), dir, SHORT);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char named[4200];
+    snprintf(named, sizeof named, "%s/named", dir);
+    char *ts = tu_read(in(named, "timeseries.csv"));
+    assert_non_null(strstr(ts, ",delayed_days_awaiting_acute,"));
+    assert_non_null(strstr(ts, ",occupancy,"));
+    assert_null(strstr(ts, ",occupancy_pct,"));
+    free(ts);
 }
 
 /* One value of a results folder's timeseries.csv, keyed by replication, unit and metric (in
