@@ -2,6 +2,7 @@
  * --replications-range) put back together into the results one run would have written. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "output/dictionary.h"
@@ -59,9 +60,13 @@ int cmd_merge(const struct opts *o, const char *command) {
         if (status == EXIT_OK && !o->quiet && both[k])
             for (char *line = strtok(both[k], "\n"); line; line = strtok(NULL, "\n"))
                 fprintf(stderr, "flowsim: warning: %s\n", line);
+    char tspath[FS_PATH_MAX];
+    int no_series =
+        snprintf(tspath, sizeof tspath, "%s/timeseries.csv", o->outdir) >= (int)sizeof tspath ||
+        access(tspath, F_OK) != 0; /* timeseries_metrics = none */
     if (status == EXIT_OK && !o->quiet)
-        printf("flowsim: merged %zu parts into %s/ (summary.csv, timeseries.csv)\n", o->nfiles,
-               o->outdir);
+        printf("flowsim: merged %zu parts into %s/ (summary.csv, %sseries.csv, metrics.csv)\n",
+               o->nfiles, o->outdir, no_series ? "" : "timeseries.csv, ");
     outdir_abort(od);
     fs_free(warn);
     fs_free(lwarn);

@@ -10,6 +10,13 @@
 #include "report_data.h"
 #include "sim/core.h"
 
+/* The unit of a paired difference: a difference of percentages is in percentage points, not a
+ * per cent change. */
+static const char *diff_measure(const char *metric, int system) {
+    const char *m = ch_measure(metric, system);
+    return !strcmp(m, "%") ? "percentage points" : m;
+}
+
 static double cell(const struct table_row *r, int k) {
     if (k < 0 || (size_t)k >= r->n || !*r->field[k]) return NAN;
     return strtod(r->field[k], NULL); /* the table's numbers were checked, or are ours */
@@ -278,7 +285,7 @@ static void forest(struct ch_page *p, const struct table *cmp, const size_t *mro
         fputs(": ", f);
         ch_esc(f, label);
         fputs(" (", f);
-        ch_esc(f, ch_measure(r->field[0], !*r->field[1]));
+        ch_esc(f, diff_measure(r->field[0], !*r->field[1]));
         fputs(")</text>\n", f);
 #define FX(v) (mid + (v) / half * (FP_X1 - FP_X0) / 2)
         for (int k = 0; k < ax.count; k++) {
@@ -395,7 +402,7 @@ void rt_paired(struct ch_page *p, const struct table *cmp) {
         fputs("\"><th scope=\"row\">", p->f);
         ch_esc(p->f, label);
         fputs("</th>", p->f);
-        ch_cell(p->f, ch_measure(r->field[0], !*r->field[1]));
+        ch_cell(p->f, diff_measure(r->field[0], !*r->field[1]));
         ch_cell(p->f, where(r->field[1]));
         ch_cell(p->f, sorted[i].variant);
         ch_cell_num(p->f, sorted[i].d, 1);

@@ -607,7 +607,8 @@ char *results_rows_warning(unsigned long long rows) {
                       "included) Excel holds in a sheet: Excel opens the first %d and drops the "
                       "rest; plot series.csv (each interval's mean and 5-95%% band across "
                       "replications) instead, keep fewer metrics in timeseries.csv ([scenario] "
-                      "timeseries_metrics = occupancy_pct, ...), or use a longer [scenario] "
+                      "timeseries_metrics = occupancy_pct, ...), write weeks or months "
+                      "([scenario] report_interval = 7d or month), or use a longer [scenario] "
                       "interval or fewer replications\n",
                       rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS - 1);
 }
