@@ -130,11 +130,14 @@ static char *describe(const struct runts *t, const double *mid, const char *what
     for (size_t b = 0; b < t->nb; b++)
         if (!isnan(mid[b])) lo = fmin(lo, mid[b]), hi = fmax(hi, mid[b]), sum += mid[b], n++;
     if (!n) return fs_sprintf("%s: no values.", what);
+    /* the intervals' plain mean: with report_interval's months or a cut last interval they
+     * differ in length, and the period's own mean is the headline table's */
     return fs_sprintf("%s from %s to %s, mean across %zu replications: between %.4g and %.4g %s, "
-                      "%.4g on average over the period; the shaded band is the 5th to 95th "
-                      "percentile across replications.",
+                      "%.4g as the plain mean of its %zu intervals' values (the period's own "
+                      "mean is in the headline table and summary.csv); the shaded band is the 5th "
+                      "to 95th percentile across replications.",
                       what, t->date[0], t->date[t->nb - 1], t->nrep, lo, hi, measure,
-                      sum / (double)n);
+                      sum / (double)n, n);
 }
 
 void rc_band(struct ch_page *p, const struct runts *t, const struct series *s, const char *title,
