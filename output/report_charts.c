@@ -191,9 +191,12 @@ static const char *const fixed_reason[][2] = {
     {"internal", "#000000"},       /* black */
     {"discharge_hour", "#F0E442"}, /* yellow */
 };
-/* Awaiting a unit: bluish green, sky blue, blue. */
-static const char *const awaiting_pool[] = {"#009E73", "#56B4E9", "#0072B2"};
-#define NPOOL 3
+/* Awaiting a unit: Okabe-Ito's bluish green, sky blue and blue, then five of Paul Tol's muted
+ * scheme (also colour-blind safe: Tol, "Colour Schemes", SRON/EPS/TN/09-002, 2021): indigo,
+ * wine, olive, teal, sand, so that up to eight units awaited in one chart have a colour each. */
+static const char *const awaiting_pool[] = {"#009E73", "#56B4E9", "#0072B2", "#332288",
+                                            "#882255", "#999933", "#44AA99", "#DDCC77"};
+#define NPOOL 8
 
 static unsigned long fnv1a(const char *s) {
     unsigned long h = 2166136261u;

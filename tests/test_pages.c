@@ -342,6 +342,16 @@ static void reason_colours_do_not_depend_on_order(void **s) {
     rc_reason_colors(one, 1, c1);
     for (int i = 0; i < 8; i++)
         if (!strcmp(a[i], "assessment")) assert_string_equal(c1[0], ca[i]);
+    /* Eight units awaited in one chart, with the five fixed reasons: thirteen colours. */
+    const char *w[] = {
+        "awaiting_acute", "awaiting_eab",     "awaiting_care_home",   "awaiting_reablement",
+        "awaiting_d2a",   "awaiting_domcare", "awaiting_residential", "awaiting_nursing",
+        "assessment",     "rejected",         "chc_assessment",       "internal",
+        "discharge_hour"};
+    const char *cw[13];
+    rc_reason_colors(w, 13, cw);
+    for (int i = 0; i < 13; i++)
+        for (int k = i + 1; k < 13; k++) assert_string_not_equal(cw[i], cw[k]);
 }
 
 int main(void) {
