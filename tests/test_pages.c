@@ -245,18 +245,23 @@ static void run_page_leads_with_its_headline_table(void **s) {
     free(html);
 }
 
+/* The report page of `flowsim run SRC --report` with 2 replications and extra options, into
+ * its own test folder (tmp); the caller frees it. */
+static char *run_page(const char *tmp, const char *src, const char *extra) {
+    const char *dir = tu_tmpdir(tmp);
+    char d[4096], sub[4200];
+    snprintf(d, sizeof d, "%s", dir);
+    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/r' --replications 2 --report --quiet %s",
+             tu_src(src), d, extra);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(sub, sizeof sub, "%s/r", d);
+    return read_in(sub, "report.html");
+}
+
 /* everything.ini: a capacity schedule and surge places (places open against used), costs. */
 static void schedules_and_costs_are_drawn(void **s) {
     (void)s;
-    const char *dir = tu_tmpdir("pages_everything");
-    char d[4096];
-    snprintf(d, sizeof d, "%s", dir);
-    snprintf(cmd, sizeof cmd, "run '%s' -o '%s/e' --replications 2 --report --quiet",
-             tu_src("tests/scenarios/everything.ini"), d);
-    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
-    char sub[4200];
-    snprintf(sub, sizeof sub, "%s/e", d);
-    char *html = read_in(sub, "report.html");
+    char *html = run_page("pages_everything", "tests/scenarios/everything.ini", "");
     assert_accessible(html);
     assert_non_null(strstr(html, "<h2>Places open and places used</h2>"));
     assert_non_null(strstr(html, "acute: places open against places used"));
@@ -273,17 +278,8 @@ static void schedules_and_costs_are_drawn(void **s) {
  * on month starts, its tables showing the hour. */
 static void a_page_of_hours(void **s) {
     (void)s;
-    const char *dir = tu_tmpdir("pages_hours");
-    char d[4096];
-    snprintf(d, sizeof d, "%s", dir);
-    snprintf(cmd, sizeof cmd,
-             "run '%s' -o '%s/h' --replications 2 --report --quiet --set scenario.horizon=130d "
-             "--set scenario.interval=6h",
-             tu_src("scenarios/demo.ini"), d);
-    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
-    char sub[4200];
-    snprintf(sub, sizeof sub, "%s/h", d);
-    char *html = read_in(sub, "report.html");
+    char *html = run_page("pages_hours", "scenarios/demo.ini",
+                          "--set scenario.horizon=130d --set scenario.interval=6h");
     assert_accessible(html);
     assert_non_null(strstr(html, ">Jan 2026<"));
     assert_non_null(strstr(html, "T06:00"));
