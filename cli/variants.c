@@ -120,34 +120,27 @@ void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {
     free(text), free(stn);
 }
 
-/* Each of the variant's "stationarity = UNIT: ..." lines as "stationarity = variant NAME: UNIT:
- * ..." into f: each variant's trend test, judged on its whole run, where a compare's or sweep's
- * reader finds its answer (a drifting variant's difference has no steady size). */
-static void put_stationarity(FILE *f, const struct variant *v) {
-    const char *w = v->stationarity ? v->stationarity : "";
-    while (*w) {
+/* Each line of text as "PREFIXvariant NAME: LINE\n" into f, LINE without its leading drop
+ * ("" for none): the variant's warnings ("warning = " or the console's prefix), and its
+ * run-info's "stationarity = UNIT: ..." lines as "stationarity = variant NAME: UNIT: ...", each
+ * variant's trend test judged on its whole run, where a compare's or sweep's reader finds its
+ * answer (a drifting variant's difference has no steady size). */
+static void put_lines(FILE *f, const char *prefix, const struct variant *v, const char *text,
+                      const char *drop) {
+    size_t nd = strlen(drop);
+    for (const char *w = text ? text : ""; *w;) {
         const char *end = strchr(w, '\n');
         int n = end ? (int)(end - w) : (int)strlen(w);
-        if (n > 15 && !strncmp(w, "stationarity = ", 15))
-            fprintf(f, "stationarity = variant %s: %.*s\n", v->name, n - 15, w + 15);
-        w += n + (end != NULL);
-    }
-}
-
-/* Each line of text, as "PREFIXvariant NAME: LINE\n" into f. */
-static void put_warnings(FILE *f, const char *prefix, const struct variant *v) {
-    const char *w = v->warnings ? v->warnings : "";
-    while (*w) {
-        const char *end = strchr(w, '\n');
-        int n = end ? (int)(end - w) : (int)strlen(w);
-        if (n > 0) fprintf(f, "%svariant %s: %.*s\n", prefix, v->name, n, w);
+        int skip = n >= (int)nd && !strncmp(w, drop, nd) ? (int)nd : 0;
+        if (n > skip) fprintf(f, "%svariant %s: %.*s\n", prefix, v->name, n - skip, w + skip);
         w += n + (end != NULL);
     }
 }
 
 void variants_warn(const struct variants *vs) {
     if (par_rank() != 0) return;
-    for (size_t i = 0; i < vs->n; i++) put_warnings(stderr, "flowsim: warning: ", &vs->v[i]);
+    for (size_t i = 0; i < vs->n; i++)
+        put_lines(stderr, "flowsim: warning: ", &vs->v[i], vs->v[i].warnings, "");
 }
 
 int variants_open(const struct variants *vs, const struct opts *o, const char *prefix,
@@ -211,8 +204,10 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
             rc = FS_EINPUT;
         else if (!(f = fopen(path, "a")))
             snprintf(err, sizeof err, "%s: cannot write", path), rc = FS_EIO;
-        for (size_t i = 0; f && i < vs->n; i++) put_stationarity(f, &vs->v[i]);
-        for (size_t i = 0; f && i < vs->n; i++) put_warnings(f, "warning = ", &vs->v[i]);
+        for (size_t i = 0; f && i < vs->n; i++)
+            put_lines(f, "stationarity = ", &vs->v[i], vs->v[i].stationarity, "stationarity = ");
+        for (size_t i = 0; f && i < vs->n; i++)
+            put_lines(f, "warning = ", &vs->v[i], vs->v[i].warnings, "");
         if (f && fclose(f) != 0) snprintf(err, sizeof err, "%s: write failed", path), rc = FS_EIO;
     }
     if (rc != 0) status = cli_fail(rc, err);
