@@ -5,12 +5,16 @@
 #include "models/flow.h"
 #include "sim/stats.h"
 
+/* The material size of a change: more than the tolerance (percent) of the level, and at least a
+ * whole patient (a small unit's fraction of a patient over a year is no drift worth a warning). */
+static double material_of(double tol, double level) {
+    return fmax(tol / 100 * fabs(level), 1);
+}
+
 enum stn_verdict stn_verdict_of(int nrep, double change, double lo, double hi, double dlo,
                                 double dhi, double level, double tol) {
     if (nrep < 2 || isnan(change) || isnan(lo) || isnan(hi) || isnan(level)) return STN_NOT_TESTED;
-    /* material: more than the tolerance of the level, and at least a whole patient (a small
-     * unit's fraction of a patient over a year is no drift worth a warning) */
-    double material = fmax(tol / 100 * fabs(level), 1);
+    double material = material_of(tol, level);
     if ((dlo > 0 || dhi < 0) && fabs(change) > material) return STN_DRIFTING;
     return lo >= -material && hi <= material ? STN_STEADY : STN_INCONCLUSIVE;
 }
@@ -72,7 +76,7 @@ void stn_unit_of(size_t nunits, const double *diag, int nrep, size_t u, struct s
  * confirm. Said in its line and warned of, so that a unit among many is not quietly let off. */
 static int probable_drift(const struct stn_unit *s) {
     if (s->verdict != STN_INCONCLUSIVE) return 0;
-    double m = fmax(s->tol / 100 * fabs(s->level), 1), mq = fmax(s->tol / 100 * fabs(s->qlevel), 1);
+    double m = material_of(s->tol, s->level), mq = material_of(s->tol, s->qlevel);
     return ((s->lo > 0 || s->hi < 0) && fabs(s->change) > m) ||
            ((s->qlo > 0 || s->qhi < 0) && fabs(s->qchange) > mq);
 }
