@@ -166,8 +166,10 @@ static int by_first(const void *a, const void *b) {
     return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Append src without its header line to dst; the header must be the one dst started with. */
-static int append_rows(FILE *dst, const char *src, const char *header, char *err, size_t errlen) {
+/* Append src without its header line to dst, adding its lines to *rows; the header must be the
+ * one dst started with. */
+static int append_rows(FILE *dst, const char *src, const char *header, unsigned long long *rows,
+                       char *err, size_t errlen) {
     FILE *f = table_fopen(src, "CSV file", err, errlen);
     if (!f) {
         return -1;
@@ -179,9 +181,18 @@ static int append_rows(FILE *dst, const char *src, const char *header, char *err
     if (n <= 0 || strcmp(line, header)) {
         snprintf(err, errlen, "%s: its header differs from the first part's", src);
         rc = -1;
-    } else if (csvout_copy_rest(dst, f) != 0) {
-        snprintf(err, errlen, "%s: read or write error", src);
-        rc = -1;
+    } else {
+        /* The lines counted as they are copied, for the Excel row-limit warning. */
+        char buf[1 << 16];
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
+            fwrite(buf, 1, k, dst);
+            for (const char *c = buf; (c = memchr(c, '\n', (size_t)(buf + k - c))); c++) ++*rows;
+        }
+        if (ferror(f) || ferror(dst)) {
+            snprintf(err, errlen, "%s: read or write error", src);
+            rc = -1;
+        }
     }
     free(line);
     fclose(f);
@@ -655,7 +666,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     size_t nf = 0;
     char *rini = NULL, *list = NULL;
     struct series ser = {0};
-    unsigned long long nrows = 0;
+    unsigned long long nrows = 0, warm_rows = 0, log_rows = 0, ser_rows = 0;
     if (rc == 0 && (rc = path_in(parts[0].dir, "scenario.resolved.ini", path, err, errlen)) == 0 &&
         !(rini = results_read_file(path, NULL)))
         rc = bad(err, errlen, parts[0].dir, "cannot read scenario.resolved.ini");
@@ -674,6 +685,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         }
         fs_free(q);
     }
+    ser_rows = ser.nkeys;
     series_fini(&ser);
     for (size_t i = 1; rc == 0 && i < 3; i++) {
         if (i == 2 && !parts[0].has_log) break;
@@ -690,7 +702,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
         fputs(header, f[nf].f);
         for (size_t k = 0; k < n && rc == 0; k++)
             if ((rc = path_in(parts[k].dir, rows[i], path, err, errlen)) == 0)
-                rc = append_rows(f[nf].f, path, header, err, errlen);
+                rc = append_rows(f[nf].f, path, header, i == 1 ? &warm_rows : &log_rows, err,
+                                 errlen);
         nf++;
         free(header);
     }
@@ -751,10 +764,14 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
          * as one run's. */
         char *runw =
             results_warnings_of(dg.nunits, (const char *const *)dg.names, dg.row, (int)dg.nrow);
-        char *excel = none ? fs_strdup("") : results_rows_warning(nrows);
-        char *warn = fs_sprintf("%s%s", runw, excel);
+        char *ts = none ? fs_strdup("") : results_rows_warning("timeseries.csv", nrows),
+             *sr = results_rows_warning(SERIES_FILE, ser_rows),
+             *wr = results_rows_warning("warmup.csv", warm_rows);
+        char *warn = fs_sprintf("%s%s%s%s", runw, ts, sr, wr);
         fs_free(runw);
-        fs_free(excel);
+        fs_free(ts);
+        fs_free(sr);
+        fs_free(wr);
         char *save = NULL;
         if (warnings) *warnings = fs_strdup(warn);
         for (char *line = strtok_r(warn, "\n", &save); line; line = strtok_r(NULL, "\n", &save))

@@ -594,23 +594,37 @@ char *results_warnings(const struct results *rs) {
     fs_free(names);
     /* A part's timeseries.csv is not the run's: its merge judges the whole file's rows. */
     if (rs->part || rs->sc->timeseries_none) return w;
-    char *rows = results_rows_warning((unsigned long long)rs->nrep * rs->nwin * rs->nkept);
-    char *out = fs_sprintf("%s%s", w, rows);
+    char *ts = results_rows_warning("timeseries.csv",
+                                    (unsigned long long)rs->nrep * rs->nwin * rs->nkept),
+         *ser = results_rows_warning(SERIES_FILE, rs->series.nkeys),
+         *warm = results_rows_warning("warmup.csv", (unsigned long long)rs->nrep *
+                                                        flow_nwarm(rs->sc) * rs->sc->nunits);
+    char *out = fs_sprintf("%s%s%s%s", w, ts, ser, warm);
     fs_free(w);
-    fs_free(rows);
+    fs_free(ts);
+    fs_free(ser);
+    fs_free(warm);
     return out;
 }
 
-char *results_rows_warning(unsigned long long rows) {
+char *results_rows_warning(const char *file, unsigned long long rows) {
     if (rows + 1 <= RESULTS_EXCEL_ROWS) return fs_strdup("");
-    return fs_sprintf("timeseries.csv has %llu rows and a header, more than the %d rows (header "
-                      "included) Excel holds in a sheet: Excel opens the first %d and drops the "
-                      "rest; plot series.csv (each interval's mean and 5-95%% band across "
-                      "replications) instead, keep fewer metrics in timeseries.csv ([scenario] "
-                      "timeseries_metrics = occupancy_pct, ...), write weeks or months "
-                      "([scenario] report_interval = 7d or month), or use a longer [scenario] "
-                      "interval or fewer replications\n",
-                      rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS - 1);
+    /* Each file's own remedies: series.csv has one row a window, unit and metric whatever the
+     * replications; warmup.csv one a bucket, unit and replication whatever report_interval. */
+    const char *fix =
+        !strcmp(file, SERIES_FILE)
+            ? "write weeks or months ([scenario] report_interval = 7d or month), or use a "
+              "longer [scenario] interval"
+        : !strcmp(file, "warmup.csv")
+            ? "use a longer [scenario] interval or fewer replications (warmup.csv has every "
+              "unit's occupancy at every interval of every replication)"
+            : "plot series.csv (each interval's mean and 5-95% band across replications) "
+              "instead, keep fewer metrics in timeseries.csv ([scenario] timeseries_metrics = "
+              "occupancy_pct, ...), write weeks or months ([scenario] report_interval = 7d or "
+              "month), or use a longer [scenario] interval or fewer replications";
+    return fs_sprintf("%s has %llu rows and a header, more than the %d rows (header included) "
+                      "Excel holds in a sheet: Excel opens the first %d and drops the rest; %s\n",
+                      file, rows, RESULTS_EXCEL_ROWS, RESULTS_EXCEL_ROWS - 1, fix);
 }
 
 void results_summary_get(const struct results *rs, size_t slot, struct welford *w) {

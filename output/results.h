@@ -55,9 +55,10 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
 
 /* Excel's rows a sheet (header included): a bigger CSV is cut when opened. */
 #define RESULTS_EXCEL_ROWS 1048576
-/* The warning for a timeseries.csv of rows data rows (and a header) that Excel would cut, with
- * the remedies, ending in a newline; "" when it fits. Allocated: fs_free it. */
-char *results_rows_warning(unsigned long long rows);
+/* The warning for a CSV file (its name: "timeseries.csv", SERIES_FILE or "warmup.csv") of rows
+ * data rows (and a header) that Excel would cut, with that file's remedies, ending in a newline;
+ * "" when it fits. Allocated: fs_free it. */
+char *results_rows_warning(const char *file, unsigned long long rows);
 
 /* Start the files in dir (an existing private folder). Returns NULL with a message on failure
  * (a file that cannot be created: see csvout_open). */
@@ -118,7 +119,8 @@ char *results_warnings(const struct results *rs);
  * deadlock-explained ones not counted, naming the unit downstream whose capacity holds its places
  * (what its delayed patients mostly waited for, followed on); then each unit drifting over the
  * report period (stn_write_warnings, output/stationarity.h). results_warnings adds, for a whole
- * run, results_rows_warning's line when timeseries.csv is too big for Excel. */
+ * run, results_rows_warning's line for each of timeseries.csv, series.csv and warmup.csv that is
+ * too big for Excel. */
 char *results_warnings_of(size_t nunits, const char *const *names, const double *diag, int nrep);
 
 /* All of a result's warnings, as run-info lists them: the scenario's own (scenario_warnings: a

@@ -341,14 +341,27 @@ static void dates_carry_the_time_under_a_day(void **s) {
  * timeseries.csv really has. */
 static void excel_warning_at_the_row_limit(void **s) {
     (void)s;
-    char *w = results_rows_warning(1048575);
+    char *w = results_rows_warning("timeseries.csv", 1048575);
     assert_string_equal(w, "");
     fs_free(w);
-    w = results_rows_warning(1048576);
+    w = results_rows_warning("timeseries.csv", 1048576);
     assert_non_null(strstr(w, "timeseries.csv has 1048576 rows and a header, more than the "
                               "1048576 rows (header included) Excel holds"));
     assert_non_null(strstr(w, "series.csv"));
     assert_non_null(strstr(w, "timeseries_metrics"));
+    fs_free(w);
+    /* series.csv and warmup.csv at the same bound, each with its own remedy. */
+    w = results_rows_warning(SERIES_FILE, 1048575);
+    assert_string_equal(w, "");
+    fs_free(w);
+    w = results_rows_warning(SERIES_FILE, 1048576);
+    assert_non_null(strstr(w, "series.csv has 1048576 rows"));
+    assert_non_null(strstr(w, "report_interval"));
+    assert_null(strstr(w, "timeseries_metrics")); /* series.csv keeps every metric */
+    fs_free(w);
+    w = results_rows_warning("warmup.csv", 2000000);
+    assert_non_null(strstr(w, "warmup.csv has 2000000 rows"));
+    assert_non_null(strstr(w, "fewer replications"));
     fs_free(w);
     /* 2 replications of 524,288 one-minute buckets, one metric kept: 1,048,576 rows. */
     const char *dir = tu_tmpdir("series_excel");
@@ -361,6 +374,10 @@ static void excel_warning_at_the_row_limit(void **s) {
     char *out, *err;
     assert_int_equal(tu_run(cmd, &out, &err), 0);
     assert_non_null(strstr(err, "flowsim: warning: timeseries.csv has 1048576 rows and a header"));
+    /* warmup.csv: 2 replications x 524,288 intervals x 1 unit; series.csv: one row a bucket and
+     * metric, more still. */
+    assert_non_null(strstr(err, "flowsim: warning: warmup.csv has 1048576 rows and a header"));
+    assert_non_null(strstr(err, "flowsim: warning: series.csv has "));
     char *info = tu_read(in(dir, "run-info"));
     assert_non_null(strstr(info, "\nwarning = timeseries.csv has 1048576 rows and a header"));
     free(info);
