@@ -87,6 +87,13 @@
  * for good in any run flowsim allows, which is the fault of a profile of zeros (refused too). */
 #define FS_MIN_DISCHARGES_PER_DAY (1.0 / FS_MAX_HORIZON_DAYS)
 
+/* cost_per_place_day and cost_per_patient_day: at most 10^9 (in whatever currency) a place or
+ * patient a day. An intensive-care bed-day costs some £2,000; the bound is there because costs
+ * are summed over places, patients, days and replications, and 1e307 a day overflowed them to
+ * infinity, which summary.csv can only leave empty. 10^9 x 10^8 places x 1,000 years of days
+ * stays some 10^280 below the overflow. */
+#define FS_MAX_COST_PER_DAY 1e9
+
 /* Patients in the units at time 0, all units together ([scenario] initial; the keys
  * initial_occupancy and initial_delayed, which models/value.c bounds at 10^8 each). Each is a
  * patient record from the start, some 190 bytes: 10^7 is 2 GB a replication. England has

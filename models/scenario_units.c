@@ -192,13 +192,19 @@ static int unit_patience(struct ctx *c, struct doc_section *s, struct sc_unit *u
     return 0;
 }
 
+/* A cost a day of a place or a patient: a number from 0 to FS_MAX_COST_PER_DAY (limits.h). */
+static int parse_cost(const char *s, double *v, char *err, size_t errlen) {
+    if (parse_number_any(s, v, err, errlen) == 0 && *v <= FS_MAX_COST_PER_DAY) return 0;
+    snprintf(err, errlen, "expected a cost a day from 0 to 1e9, got '%s'", s);
+    return -1;
+}
+
 static int unit_costs(struct ctx *c, struct doc_section *s, struct sc_unit *u) {
     struct doc_entry *e = get(c, s, K_unit_cost_per_place_day);
-    if (parse_key(c, e, parse_number_any, &u->cost_per_place_day)) return -1;
+    if (parse_key(c, e, parse_cost, &u->cost_per_place_day)) return -1;
     if (u->cost_per_place_day > 0 && !unit_finite(u))
         return key_fail(c, e, "expected a finite capacity to pay for (capacity is inf)");
-    return key_number(c, s, K_unit_cost_per_patient_day, parse_number_any,
-                      &u->cost_per_patient_day);
+    return key_number(c, s, K_unit_cost_per_patient_day, parse_cost, &u->cost_per_patient_day);
 }
 
 /* Readmission: off unless readmit > 0; readmit_to defaults to where the first arrival stream

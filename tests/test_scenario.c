@@ -969,6 +969,11 @@ static const struct bad_input bad_inputs[] = {
      "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
      "[unit ward]\nstay = exp(2d)\ncost_per_place_day = 250\n",
      "8: cost_per_place_day: expected a finite capacity to pay for (capacity is inf)"},
+    {"a cost a day that would overflow the sums is refused (an empty summary cell before)",
+     "bigcost.ini",
+     "[scenario]\nhorizon = 100d\n[arrivals a]\nto = ward\nrate = 10/d\n"
+     "[unit ward]\ncapacity = 30\nstay = exp(2d)\ncost_per_patient_day = 1e307\n",
+     "9: cost_per_patient_day: expected a cost a day from 0 to 1e9, got '1e307'"},
     {"admission hours on a unit without a queue are refused", "admit_lose.ini",
      BASE "when_full = lose\nadmission_hour_of_week = hours.csv\n",
      "12: admission_hour_of_week: expected when_full = queue on a unit with admission hours (a "
