@@ -204,6 +204,9 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
             rc = FS_EINPUT;
         else if (!(f = fopen(path, "a")))
             snprintf(err, sizeof err, "%s: cannot write", path), rc = FS_EIO;
+        /* A sweep varies one scenario: its name titles the page (a comparison's are its
+         * scenarios'). */
+        if (f && !strcmp(column, "variant")) fprintf(f, "scenario = %s\n", base->name);
         for (size_t i = 0; f && i < vs->n; i++)
             put_lines(f, "stationarity = ", &vs->v[i], vs->v[i].stationarity, "stationarity = ");
         for (size_t i = 0; f && i < vs->n; i++)

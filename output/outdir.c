@@ -58,11 +58,21 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
                  what, label, n > 200 ? "..." : "", OUTDIR_LABEL_MAX);
         return FS_EINPUT;
     }
+    /* One '_' a character, not a byte: a UTF-8 character ("✓", "–", "é") is a lead byte and its
+     * continuation bytes (10xxxxxx), and mapping each byte made "a – b" read "a_____b". Only
+     * ASCII is kept, so that the same name is a valid file name on every platform and code page
+     * (Windows opens narrow names in the ANSI code page). */
+    size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)label[i];
-        out[i] = (char)(isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0) ? c : '_');
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0; /* continuation bytes */
+        for (; more > 0 && i + 1 < n && ((unsigned char)label[i + 1] & 0xC0) == 0x80; more--) i++;
+        out[j] =
+            (char)(c < 0x80 && (isalnum(c) || c == '-' || c == '_' || (c == '.' && j > 0)) ? c
+                                                                                           : '_');
+        j++;
     }
-    out[n] = 0;
+    out[j] = 0;
     return FS_OK;
 }
 

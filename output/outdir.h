@@ -30,8 +30,9 @@
 #include <stddef.h>
 
 /* A label (scenario name, sweep variant, anything that becomes a file or folder name) mapped
- * to one safe path component: bytes other than letters, digits, '.', '-' and '_' become '_',
- * and a leading '.' becomes '_' (no hidden names). Refuses an empty label, "." and "..", and
+ * to one safe path component: each character other than an ASCII letter, digit, '.', '-' or
+ * '_' becomes one '_' (a UTF-8 character of several bytes, one '_'; a stray byte, one), and a
+ * leading '.' becomes '_' (no hidden names). Refuses an empty label, "." and "..", and
  * labels longer than OUTDIR_LABEL_MAX bytes: FS_EINPUT with "WHAT 'LABEL': expected ...".
  * out holds at least OUTDIR_LABEL_MAX + 1 bytes. 128 bytes: well inside a file system's
  * name limit (NAME_MAX, 255) and readable in a listing; a buffer of models/limits.h's list

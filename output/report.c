@@ -168,8 +168,20 @@ static int run_sections(struct ch_page *p, const char *dir, const struct runts *
 
 /* The page's name: the scenario of a run; of a comparison, its scenarios joined by "vs" (a base
  * and how many variants, beyond four). */
-static char *page_name(const struct runts *t, const struct table *cmp) {
+static char *page_name(const struct runts *t, const struct table *cmp, const char *info) {
     if (t) return fs_sprintf("%s", t->scenario);
+    char *base = info ? results_info_lines(info, "scenario") : NULL; /* a sweep's, NAME\n */
+    if (base && *base) {
+        size_t nv = 0; /* variants: sweep.csv's rows of its first metric and unit */
+        const struct table_row *r1 = cmp->n > 1 && cmp->row[1].n > 2 ? &cmp->row[1] : NULL;
+        for (size_t i = 1; r1 && i < cmp->n; i++)
+            nv += cmp->row[i].n > 2 && !strcmp(cmp->row[i].field[0], r1->field[0]) &&
+                  !strcmp(cmp->row[i].field[1], r1->field[1]);
+        char *out = fs_sprintf("%.*s: a sweep of %zu variants", (int)strcspn(base, "\n"), base, nv);
+        fs_free(base);
+        return out;
+    }
+    fs_free(base);
     const char **shown = fs_calloc(cmp->n + 1, sizeof *shown); /* every one, however many */
     size_t ns = 0, len = 1;
     for (size_t i = 1; i < cmp->n; i++) {
@@ -236,7 +248,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
     char *info = results_read_file(path, NULL);
     struct ch_page page = {cf.f, 1}, *p = &page;
     FILE *f = cf.f;
-    char *name = page_name(have_ts ? &t : NULL, &cmp);
+    char *name = page_name(have_ts ? &t : NULL, &cmp, info);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width\"><title>",
           f);

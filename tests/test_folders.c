@@ -160,6 +160,14 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
     assert_int_equal(outdir_label("x", ".hidden", out, sizeof out, err, sizeof err), FS_OK);
     assert_string_equal(out, "_hidden");
     assert_int_equal(outdir_label("x", "", out, sizeof out, err, sizeof err), FS_EINPUT);
+    /* A character is one '_' however many bytes it has in UTF-8 ("✓" 3, "é" 2, "😀" 4); a
+     * stray continuation byte is one too. */
+    assert_int_equal(
+        outdir_label("x", "Ward \u2713 50 \u2013 plan", out, sizeof out, err, sizeof err), FS_OK);
+    assert_string_equal(out, "Ward___50___plan");
+    assert_int_equal(
+        outdir_label("x", "caf\u00e9\U0001F600\x80x", out, sizeof out, err, sizeof err), FS_OK);
+    assert_string_equal(out, "caf___x");
 }
 
 /* ---- 3. the folder the user made ---- */

@@ -146,7 +146,7 @@ static void compare_page_leads_with_the_paired_answer(void **s) {
     free(html), free(csv);
 }
 
-static void sweep_page_names_only_its_files(void **s) {
+static void sweep_page_names_only_its_files_and_its_scenario(void **s) {
     (void)s;
     const char *dir = tu_tmpdir("pages_sweep");
     char d[4096], grid[4200];
@@ -163,6 +163,8 @@ static void sweep_page_names_only_its_files(void **s) {
     char *html = read_in(sub, "report.html"), *csv = read_in(sub, "sweep.csv");
     assert_accessible(html);
     assert_null(strstr(html, "comparison.csv")); /* a sweep writes sweep.csv */
+    /* Titled by the scenario it varies, not a list of its variants. */
+    assert_non_null(strstr(html, "<h1>virtual_ward: a sweep of 3 variants</h1>"));
     assert_non_null(strstr(html, "sweep.csv holds every number"));
     assert_non_null(strstr(html, "class=\"chart forest\""));
     /* A row per variant and headline metric, each matching sweep.csv. */
@@ -353,7 +355,7 @@ static void reason_colours_do_not_depend_on_order(void **s) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compare_page_leads_with_the_paired_answer),
-        cmocka_unit_test(sweep_page_names_only_its_files),
+        cmocka_unit_test(sweep_page_names_only_its_files_and_its_scenario),
         cmocka_unit_test(run_page_leads_with_its_headline_table),
         cmocka_unit_test(schedules_and_costs_are_drawn),
         cmocka_unit_test(a_page_of_hours),
