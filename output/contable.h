@@ -1,7 +1,8 @@
 /* contable.h — a table for the console (flowsim run's headline table, compare's): every
  * column as wide as its widest cell, so that long unit, metric and measure names (a 40-letter
- * unit, "£ per day") never push a row out of line. Widths are counted in characters (UTF-8
- * code points), not bytes. Cells are copied; rows are printed only by ctab_print. */
+ * unit, "£ per day") never push a row out of line. Widths are counted in a terminal's columns:
+ * a UTF-8 character is one, a wide one (CJK, Hangul, kana, emoji: East Asian Width W or F,
+ * Unicode UAX #11) two, a combining mark or zero-width character none. Cells are copied; rows are printed only by ctab_print. */
 #ifndef FS_CONTABLE_H
 #define FS_CONTABLE_H
 
@@ -23,7 +24,7 @@ void ctab_row(struct ctab *t, const char *const *cells);
  * right-aligned; a left-aligned last column is not padded: no trailing spaces). */
 void ctab_print(const struct ctab *t, FILE *f);
 void ctab_fini(struct ctab *t);
-/* Characters in s, counting a UTF-8 sequence as one. */
+/* Columns s takes on a terminal (UTF-8): see above. A malformed sequence counts one. */
 size_t ctab_width(const char *s);
 
 #endif

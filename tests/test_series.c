@@ -399,6 +399,51 @@ static int table_lines(const char *out, const char *first, char lines[][512], in
     return n;
 }
 
+/* Widths are a terminal's columns: CJK and emoji two, a combining accent none, '£' and '✓'
+ * one, a malformed byte one. A table of such cells lines up: the second column starts at the
+ * same column on every line, and every line is as wide as the header. */
+static void console_widths_are_columns_not_characters(void **s) {
+    (void)s;
+    assert_int_equal(ctab_width("abc"), 3);
+    assert_int_equal(ctab_width("\u00a3 per day"), 9); /* £ */
+    assert_int_equal(ctab_width("\u75c5\u68df"), 4);   /* 病棟 */
+    assert_int_equal(ctab_width("\U0001F600"), 2);     /* 😀 */
+    assert_int_equal(ctab_width("e\u0301"), 1);        /* e + combining acute */
+    assert_int_equal(ctab_width("\u2713"), 1);         /* ✓ */
+    assert_int_equal(ctab_width("\uac00\uff21"), 4);   /* 가 Ａ */
+    assert_int_equal(ctab_width("\xe7\x97x"), 2);      /* a cut sequence, then x */
+    struct ctab t;
+    ctab_init(&t, 3, "llr");
+    const char *rows[][3] = {{"scenario", "metric", "mean"},
+                             {"\u75c5\u68df\u8a08\u753b", "occupancy", "1"},
+                             {"plan \U0001F600", "wait", "22"},
+                             {"cafe\u0301", "x", "333"}};
+    for (int i = 0; i < 4; i++) ctab_row(&t, rows[i]);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ctab_print(&t, f);
+    fclose(f);
+    ctab_fini(&t);
+    char lines[8][512];
+    int n = 0;
+    for (char *l = buf; *l && n < 8; n++) {
+        size_t k = strcspn(l, "\n");
+        snprintf(lines[n], sizeof lines[n], "%.*s", (int)k, l);
+        l += k + (l[k] == '\n');
+    }
+    assert_int_equal(n, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(ctab_width(lines[i]), ctab_width(lines[0]));
+        /* the metric column: after the first cell and its padding, at column 10 (8 + 2) */
+        const char *m = strstr(lines[i], rows[i][1]);
+        char head[512];
+        snprintf(head, sizeof head, "%.*s", (int)(m - lines[i]), lines[i]);
+        assert_int_equal(ctab_width(head), 10);
+    }
+    free(buf);
+}
+
 /* flowsim run's table and compare's print each metric's unit of measure, and a 40-character
  * unit name (and the multi-byte '£') leaves every column aligned: each line as wide, in
  * characters, as the header, and the measure column starting in the same place. */
@@ -470,6 +515,7 @@ int main(void) {
         cmocka_unit_test(weekly_rows_are_the_days_weighted),
         cmocka_unit_test(dates_carry_the_time_under_a_day),
         cmocka_unit_test(excel_warning_at_the_row_limit),
+        cmocka_unit_test(console_widths_are_columns_not_characters),
         cmocka_unit_test(console_tables_print_units_aligned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
