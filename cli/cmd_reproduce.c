@@ -255,6 +255,32 @@ static int check_period(const struct opts *o, const struct scenario *sc, struct 
     return -1;
 }
 
+/* A figure's period is read from timeseries.csv's rows of its metric, a row a bucket: the
+ * rows must be there (timeseries_metrics keeps the metric) and be buckets, not report_interval's
+ * weeks or months, whose edges need not be the period's (a week straddling the period's end was
+ * counted whole, and a month's figure read from weeks moved with no word). */
+static int period_kept(const struct opts *o, const struct scenario *sc, const struct expect *x,
+                       int kept, char *err, size_t errlen) {
+    if (sc->report_every || sc->report_monthly) {
+        snprintf(err, errlen,
+                 "%s:%ld: from: a figure's period is read from timeseries.csv's rows, which "
+                 "[scenario] report_interval makes windows of several intervals: run reproduce "
+                 "without report_interval, or give the figure no period (the whole report "
+                 "period)",
+                 o->expect, x->line);
+        return -1;
+    }
+    if (!kept) {
+        snprintf(err, errlen,
+                 "%s:%ld: metric: a figure's period is read from timeseries.csv's rows of '%s', "
+                 "which [scenario] timeseries_metrics does not keep: add it to the list, or give "
+                 "the figure no period (the whole report period)",
+                 o->expect, x->line, x->metric);
+        return -1;
+    }
+    return 0;
+}
+
 /* Each figure names a unit and a metric the run will report (and, for PREFIX*, a metric with
  * that prefix as review_value): a misspelt name is bad input, found before the run starts
  * rather than reported afterwards as a figure outside its tolerance. A scenario that does not
@@ -287,17 +313,21 @@ static int check_names(const struct opts *o, struct expect *e, size_t n, double 
             break;
         }
         size_t len = strlen(x->metric);
-        int glob = x->metric[len - 1] == '*', prefixed = 0, named = 0;
+        int glob = x->metric[len - 1] == '*', prefixed = 0, named = 0, kept = 0;
         for (size_t k = 0; k < ml.n; k++) {
             if (ml.slot[k].unit != u) continue;
+            int hit;
             if (glob) {
                 prefixed |= !strncmp(ml.slot[k].name, x->metric, len - 1);
-                named |= !strncmp(ml.slot[k].name, x->metric, len - 1) &&
-                         !strcmp(ml.slot[k].name, x->review);
+                hit = !strncmp(ml.slot[k].name, x->metric, len - 1) &&
+                      !strcmp(ml.slot[k].name, x->review);
             } else {
-                named |= !strcmp(ml.slot[k].name, x->metric);
+                hit = !strcmp(ml.slot[k].name, x->metric);
             }
+            named |= hit;
+            kept |= hit && scenario_timeseries_keeps(sc, (int)ml.slot[k].metric);
         }
+        if (named && *x->from && (rc = period_kept(o, sc, x, kept, err, errlen)) != 0) break;
         if (named) continue;
         /* "for unit 'ward'", or for a system metric "for the system (unit empty)" */
         const char *u1 = *x->unit ? "unit '" : "the system (unit empty)";

@@ -421,6 +421,22 @@ static void reproduce_compares_a_figure_over_its_own_period(void **s) {
     assert_non_null(strstr(e, "f.csv:2: from: the figure's period 2025-02-10 to 2025-02-19 does "
                               "not fall on whole report buckets (7 days each from 2025-01-26)"));
     free(o), free(e);
+    /* a period read from windows of report_interval (a week straddling its end was counted
+     * whole), or from rows timeseries_metrics does not keep: refused before the run */
+    const char *unread[][2] = {
+        {"scenario.report_interval=7d", "f.csv:2: from: a figure's period is read from "
+                                        "timeseries.csv's rows, which [scenario] report_interval"},
+        {"scenario.timeseries_metrics=queue",
+         "f.csv:2: metric: a figure's period is read from timeseries.csv's rows of 'occupancy', "
+         "which [scenario] timeseries_metrics does not keep"},
+        {"scenario.timeseries_metrics=none", "which [scenario] timeseries_metrics does not keep"}};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s/bad' --quiet --set %s", ini,
+                 fig, dir, unread[i][0]);
+        assert_int_equal(tu_run(cmd, &o, &e), 2);
+        assert_non_null(strstr(e, unread[i][1]));
+        free(o), free(e);
+    }
     tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high\n"
                   "occupancy,ward,occupancy,7,any,,\n");
     snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s/bad' --quiet", ini, fig, dir);
