@@ -593,9 +593,11 @@ char *results_warnings(const struct results *rs) {
     char *w = results_warnings_of(rs->sc->nunits, names, rs->diag, rs->nrep);
     fs_free(names);
     /* A part's timeseries.csv is not the run's: its merge judges the whole file's rows. */
-    if (rs->part || rs->sc->timeseries_none) return w;
-    char *ts = results_rows_warning("timeseries.csv",
-                                    (unsigned long long)rs->nrep * rs->nwin * rs->nkept),
+    if (rs->part) return w;
+    char *ts = rs->sc->timeseries_none
+                   ? fs_strdup("")
+                   : results_rows_warning("timeseries.csv",
+                                          (unsigned long long)rs->nrep * rs->nwin * rs->nkept),
          *ser = results_rows_warning(SERIES_FILE, rs->series.nkeys),
          *warm = results_rows_warning("warmup.csv", (unsigned long long)rs->nrep *
                                                         flow_nwarm(rs->sc) * rs->sc->nunits);
