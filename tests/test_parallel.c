@@ -39,10 +39,10 @@ static int entries(const char *dir) { /* ls -A | wc -l */
  * through; with no folder, $TMPDIR. */
 static void scratch_files_are_nameless_in_the_folder_given(void **s) {
     (void)s;
-    char dir[4200], other[4200], target[4300], planted[4300], got[4400];
-    snprintf(dir, sizeof dir, "%s", tu_tmpdir("par_scratch"));
-    snprintf(other, sizeof other, "%s/elsewhere", dir);
-    snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/stage");
+    char base[4096], dir[4200], other[4200], target[4300], planted[4300], got[4400];
+    snprintf(base, sizeof base, "%s", tu_tmpdir("par_scratch"));
+    snprintf(other, sizeof other, "%s/elsewhere", base);
+    snprintf(dir, sizeof dir, "%s/stage", base);
     assert_int_equal(mkdir(dir, 0700), 0);
     assert_int_equal(mkdir(other, 0700), 0);
     FILE *f = outdir_scratch(dir, "timeseries.csv");
