@@ -20,6 +20,7 @@
 #include "par.h"
 #include "sim/calibrate.h"
 #include "sim/core.h"
+#include "variants.h"
 
 /* A key to vary: a number (bounds are values: a capacity, a probability, the number of a rate
  * such as 8/h) or a distribution (bounds are scale factors). */
@@ -55,7 +56,10 @@ struct cal {
      * for the warnings of the calibrated point (results_warnings_of): its achieved values may
      * come from a system that froze or never settled. */
     double *diag, *best_diag;
-    size_t ndiag; /* values in diag and best_diag */
+    size_t ndiag;        /* values in diag and best_diag */
+    int reps;            /* replications per evaluation */
+    struct point *ahead; /* points evaluated ahead of the asking (cal_ahead), nahead of them */
+    size_t nahead;
 };
 
 /* The --set string for vary k at value x, however long: to fs_free. */
@@ -86,7 +90,7 @@ static char *set_string(const struct vary *v, double x) {
 }
 
 /* Load the scenario with the varied keys at x. */
-static struct scenario *load_at(struct cal *c, const double *x, char *err, size_t errlen) {
+static struct scenario *load_at(const struct cal *c, const double *x, char *err, size_t errlen) {
     const struct opts *o = c->o;
     const char **sets = fs_calloc(o->nsets + c->nv + 1, sizeof *sets);
     char **buf = fs_calloc(c->nv + 1, sizeof *buf);
@@ -100,28 +104,40 @@ static struct scenario *load_at(struct cal *c, const double *x, char *err, size_
     return sc;
 }
 
-/* Run at x; the targets' achieved means into got (may be NULL). Returns the objective. */
-static double evaluate(struct cal *c, const double *x, double *got) {
+/* A point's evaluation: what one run at x gives (eval_at), kept until the search asks. */
+struct point {
+    double *x;    /* nv parameters */
+    double f;     /* the objective */
+    int loaded;   /* the scenario took the values (else f is inf and nothing else is set) */
+    int rc;       /* the run's failure, with err, or 0 */
+    double *got;  /* the targets' achieved means, nt */
+    double *diag; /* each replication's flow_diag row, nd values */
+    size_t nd;
+    int done; /* evaluated (a point ahead may not be: a failure or Ctrl-C before it) */
+    int used; /* handed to the search */
     char err[FS_MSG_MAX];
-    struct scenario *sc = load_at(c, x, err, sizeof err);
-    if (!sc) return INFINITY; /* e.g. a value the scenario cannot take */
+};
+
+static void point_free(struct point *p) {
+    fs_free(p->x), fs_free(p->got), fs_free(p->diag);
+    memset(p, 0, sizeof *p);
+}
+
+/* Run at p->x on threads threads, into p. Reads c, writes only p: several run at once. */
+static void eval_at(const struct cal *c, struct point *p, int threads) {
+    struct scenario *sc = load_at(c, p->x, p->err, sizeof p->err);
+    p->f = INFINITY;
+    if (!sc) return; /* e.g. a value the scenario cannot take */
+    p->loaded = 1;
     struct metric_layout ml;
     metric_layout_init(&ml, sc, 0);
     double *keep = fs_calloc((size_t)sc->replications * ml.n, sizeof *keep);
-    double f = INFINITY;
-    size_t nd = (size_t)sc->replications * flow_diag_len(sc->nunits);
-    if (nd > c->ndiag) { /* the varied keys cannot change the units, nor the replications */
-        fs_free(c->diag), fs_free(c->best_diag);
-        c->diag = fs_calloc(nd, sizeof *c->diag);
-        c->best_diag = fs_calloc(nd, sizeof *c->best_diag);
-        c->ndiag = nd;
-    }
-    int rc = cli_run_summaries_diag(sc, &ml, c->o->threads, keep, c->diag, err, sizeof err);
-    if (rc != 0) {
-        if (!c->failed) snprintf(c->err, sizeof c->err, "%s", err);
-        if (!c->failed) c->failed = rc;
-    } else {
-        f = 0;
+    p->nd = (size_t)sc->replications * flow_diag_len(sc->nunits);
+    p->diag = fs_calloc(p->nd + 1, sizeof *p->diag);
+    p->got = fs_calloc(c->nt + 1, sizeof *p->got);
+    p->rc = cli_run_summaries_diag(sc, &ml, threads, keep, p->diag, p->err, sizeof p->err);
+    if (p->rc == 0) {
+        p->f = 0;
         for (size_t i = 0; i < c->nt; i++) {
             struct target *t = &c->t[i];
             double sum = 0;
@@ -137,16 +153,44 @@ static double evaluate(struct cal *c, const double *x, double *got) {
                 if (!isnan(v)) sum += v, n++;
             }
             double mean = n ? sum / n : NAN;
-            if (got) got[i] = mean;
+            p->got[i] = mean;
             double e = t->value != 0 ? (mean - t->value) / t->value : mean - t->value;
-            f += isnan(e) ? 1e6 : t->weight * e * e;
+            p->f += isnan(e) ? 1e6 : t->weight * e * e;
         }
     }
     fs_free(keep);
     metric_layout_fini(&ml);
     scenario_free(sc);
+}
+
+/* The point's run as the search's evaluation: counted, its failure kept (the first), its
+ * achieved values and diagnostics the last run's (c->got, c->diag: a point the scenario
+ * refused leaves them as they were). Returns the objective. */
+static double take(struct cal *c, const struct point *p) {
+    if (p->loaded && p->nd > c->ndiag) { /* the varied keys cannot change the units, nor the
+                                          * replications: once */
+        fs_free(c->diag), fs_free(c->best_diag);
+        c->diag = fs_calloc(p->nd, sizeof *c->diag);
+        c->best_diag = fs_calloc(p->nd, sizeof *c->best_diag);
+        c->ndiag = p->nd;
+    }
+    if (p->loaded) memcpy(c->diag, p->diag, p->nd * sizeof *c->diag);
+    if (p->rc != 0 && !c->failed) {
+        snprintf(c->err, sizeof c->err, "%s", p->err);
+        c->failed = p->rc;
+    } else if (p->loaded && p->rc == 0) {
+        memcpy(c->got, p->got, c->nt * sizeof *c->got);
+    }
     c->evals++;
-    return f;
+    return p->f;
+}
+
+/* The points evaluated ahead of the asking (cal_ahead), in the order they will be asked. */
+static struct point *ahead_of(struct cal *c, const double *x) {
+    for (size_t i = 0; i < c->nahead; i++)
+        if (c->ahead[i].done && !c->ahead[i].used && !memcmp(c->ahead[i].x, x, c->nv * sizeof *x))
+            return &c->ahead[i];
+    return NULL;
 }
 
 /* The search's objective. Past --max-evals it runs nothing (the search may ask for a few more
@@ -155,13 +199,54 @@ static double evaluate(struct cal *c, const double *x, double *got) {
 static double objective(void *ctx, const double *x) {
     struct cal *c = ctx;
     if (c->failed || c->evals >= c->o->max_evals) return INFINITY;
-    double f = evaluate(c, x, c->got), seen = isfinite(f) ? f : 1e300;
+    struct point own = {0}, *p = ahead_of(c, x);
+    if (!p) {
+        own.x = fs_calloc(c->nv + 1, sizeof *own.x);
+        memcpy(own.x, x, c->nv * sizeof *x);
+        eval_at(c, &own, c->o->threads);
+        p = &own;
+    }
+    p->used = 1;
+    double f = take(c, p), seen = isfinite(f) ? f : 1e300;
+    point_free(&own);
     if (seen < c->best) {
         c->best = seen;
         memcpy(c->best_got, c->got, c->nt * sizeof *c->got);
         if (c->ndiag) memcpy(c->best_diag, c->diag, c->ndiag * sizeof *c->diag);
     }
     return f;
+}
+
+static int ahead_one(void *ctx, size_t i, int threads, char *err, size_t errlen) {
+    struct cal *c = ctx;
+    struct point *p = &c->ahead[i];
+    eval_at(c, p, threads);
+    p->done = 1;
+    /* A failure stops those after it (variants_run), which the search then never asks for:
+     * it stops at the first failure, in its own order, as one at a time would. */
+    if (p->rc != 0) snprintf(err, errlen, "%s", p->err);
+    return p->rc;
+}
+
+/* The simplex's first points, independent of one another: when a point's replications are
+ * fewer than the threads, several run at once (variants_run), each as it would alone, so the
+ * search and its results are the same bytes on any number of threads. Those past --max-evals
+ * are not run. */
+static void cal_ahead(void *ctx, const double *xs, size_t k) {
+    struct cal *c = ctx;
+    int reps = c->reps, together, each;
+    size_t left = c->o->max_evals > c->evals ? (size_t)(c->o->max_evals - c->evals) : 0;
+    if (k > left) k = left;
+    variants_split(k, reps, c->o->threads, &together, &each);
+    if (together <= 1 || c->failed) return; /* one at a time, each with every thread */
+    c->ahead = fs_calloc(k + 1, sizeof *c->ahead);
+    c->nahead = k;
+    for (size_t i = 0; i < k; i++) {
+        c->ahead[i].x = fs_calloc(c->nv + 1, sizeof *c->ahead[i].x);
+        memcpy(c->ahead[i].x, xs + i * c->nv, c->nv * sizeof *xs);
+    }
+    char err[FS_MSG_MAX];
+    variants_run(k, reps, c->o->threads, ahead_one, c, err, sizeof err);
 }
 
 /* Both bounds of a row load, each alone over the scenario (and its --set): else the row's
@@ -417,7 +502,9 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     if (status == EXIT_OK) status = cli_results_dir(o, "calibrate-", sc, dir, sizeof dir);
     if (status == EXIT_OK) status = cli_outdir_open(&od, dir, files, NULL, o->quiet);
     if (status == EXIT_OK) {
-        struct calib_job job = {c.nv, low, high, start, objective, &c, o->max_evals, 1e-3};
+        c.reps = sc->replications;
+        struct calib_job job = {c.nv, low,          high, start,    objective,
+                                &c,   o->max_evals, 1e-3, cal_ahead};
         if (!o->quiet)
             printf("flowsim calibrate: %zu keys, %zu targets, %d replications per evaluation\n",
                    c.nv, c.nt, sc->replications);
@@ -525,6 +612,8 @@ int cmd_calibrate(const struct opts *o, const char *command) {
     fs_free(low), fs_free(high), fs_free(start), fs_free(best), fs_free(got);
     fs_free(c.got), fs_free(c.best_got);
     fs_free(c.diag), fs_free(c.best_diag);
+    for (size_t i = 0; i < c.nahead; i++) point_free(&c.ahead[i]);
+    fs_free(c.ahead);
     fs_free(warnings);
     for (size_t k = 0; c.v && k <= c.nv; k++) fs_free(c.v[k].key), fs_free(c.v[k].suffix);
     for (size_t i = 0; c.t && i <= c.nt; i++) fs_free(c.t[i].unit), fs_free(c.t[i].metric);

@@ -17,6 +17,15 @@ static char *joined(const char *const *files, size_t n) {
     return s;
 }
 
+/* Variant i's replications' summaries and diagnostics, then its warnings (variants_run). */
+static int compare_one(void *ctx, size_t i, int threads, char *err, size_t errlen) {
+    struct variants *vs = ctx;
+    struct variant *x = &vs->v[i];
+    int rc = cli_run_summaries_diag(x->sc, &x->ml, threads, x->value, x->diag, err, errlen);
+    if (rc == 0) variants_judge(vs, i);
+    return rc;
+}
+
 int cmd_compare(const struct opts *o, const char *command) {
     char err[FS_MSG_MAX];
     size_t n = o->nfiles;
@@ -34,15 +43,12 @@ int cmd_compare(const struct opts *o, const char *command) {
     struct outdir *od = NULL;
     if (status == EXIT_OK)
         status = variants_open(&vs, o, "compare-", "comparison.csv", NULL, dir, sizeof dir, &od);
-    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        struct variant *x = &vs.v[i];
-        variants_prepare(&vs, i, o->by_group);
-        int rc =
-            cli_run_summaries_diag(x->sc, &x->ml, o->threads, x->value, x->diag, err, sizeof err);
-        if (rc != 0)
-            status = cli_fail(rc, err);
-        else
-            variants_judge(&vs, i);
+    if (status == EXIT_OK) {
+        /* Several at once when each has fewer replications than threads (variants_run). */
+        for (size_t i = 0; i < n; i++) variants_prepare(&vs, i, o->by_group);
+        int rc = variants_run(n, vs.v[0].sc->replications, o->threads, compare_one, &vs, err,
+                              sizeof err);
+        if (rc != 0) status = cli_fail(rc, err);
     }
     if (status == EXIT_OK) cs = variants_table(&vs);
     /* comparison.csv, run-info and the report are published together (under mpirun, by rank

@@ -116,6 +116,56 @@ static int read_grid(const char *path, struct sweep_row **out, size_t *n, char *
     return rc;
 }
 
+/* The sweep's runs: variant i's into its folder in the staging folder (variants_run). */
+struct sweep {
+    struct variants *vs;
+    const struct sweep_row *row;
+    const struct opts *o;
+    const char *command, *stage;
+    int alone, ranks, rank, progress;
+    int *rc;                   /* each variant's status */
+    double *wall;              /* each variant's wall time, seconds */
+    char (*from)[FS_PATH_MAX]; /* under mpirun, a rank's own folder for variant i, or "" */
+};
+
+static int sweep_one(void *ctx, size_t i, int threads, char *err, size_t errlen) {
+    struct sweep *w = ctx;
+    struct variant *x = &w->vs->v[i];
+    int owner = w->alone ? (int)(i % (size_t)w->ranks) : w->rank;
+    if (owner != w->rank) return 0;
+    struct run_stats st = {0};
+    struct run_options ro = {.keep = x->value,
+                             .patient_log = w->o->patient_log,
+                             .progress = w->progress,
+                             .alone = w->alone};
+    char sub[FS_PATH_MAX] = "";
+    int rc = 0;
+    /* A rank other than 0 runs into a folder of its own, which cli_deliver sends. */
+    if (w->alone && w->rank != 0)
+        rc = cli_part_dir(w->from[i], sizeof w->from[i], err, errlen);
+    else if (w->rank == 0)
+        rc = cli_path(sub, sizeof sub, w->stage, w->row[i].label, err, errlen);
+    if (rc == 0 && w->rank == 0 && !w->from[i][0] && mkdir(sub, 0777) != 0) {
+        snprintf(err, errlen, "%.1500s: cannot create the folder: %s", sub, strerror(errno));
+        rc = FS_ECREATE;
+    }
+    if (rc == 0)
+        rc = cli_run_to_dir(x->sc, &x->ml,
+                            w->from[i][0]  ? w->from[i]
+                            : w->rank == 0 ? sub
+                                           : NULL,
+                            threads, w->command, &ro, &st, err, errlen);
+    w->wall[i] = st.wall_seconds;
+    fs_free(st.warnings); /* a variant's warnings are in its run-info */
+    fs_free(st.summary);
+    w->rc[i] = rc;
+    if (rc != 0 && w->alone) { /* said now; the ranks agree on it in cli_deliver */
+        par_report(err);
+        return 0;
+    }
+    return rc;
+}
+
 int cmd_sweep(const struct opts *o, const char *command) {
     char err[FS_MSG_MAX];
     struct sweep_row *row = NULL;
@@ -158,42 +208,33 @@ int cmd_sweep(const struct opts *o, const char *command) {
     int threads = o->threads > 0 ? o->threads : runner_cores();
     /* Under mpirun with at least as many variants as ranks, each rank runs whole variants
      * (variant i on rank i mod ranks), all at once, and hands them to rank 0 afterwards;
-     * with fewer variants, each variant's replications are shared out instead. */
+     * with fewer variants, each variant's replications are shared out instead. In one
+     * process, variants of fewer replications than threads run several at once
+     * (variants_run). */
     int ranks = par_size(), rank = par_rank();
     int alone = ranks > 1 && n >= (size_t)ranks;
-    int *rc = fs_calloc(n + 1, sizeof *rc);
-    double *wall = fs_calloc(n + 1, sizeof *wall);
-    char(*from)[FS_PATH_MAX] = fs_calloc(n + 1, sizeof *from);
-    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        struct variant *x = &vs.v[i];
-        variants_prepare(&vs, i, o->by_group);
-        int owner = alone ? (int)(i % (size_t)ranks) : rank;
-        if (owner != rank) continue;
-        struct run_stats st = {0};
-        struct run_options ro = {.keep = x->value,
-                                 .patient_log = o->patient_log,
-                                 .progress = o->progress,
-                                 .alone = alone};
-        /* A rank other than 0 runs into a folder of its own, which cli_deliver sends. */
-        if (alone && rank != 0)
-            rc[i] = cli_part_dir(from[i], sizeof from[i], err, sizeof err);
-        else if (rank == 0)
-            rc[i] = cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err);
-        if (rc[i] == 0 && rank == 0 && !from[i][0] && mkdir(sub, 0777) != 0)
-            snprintf(err, sizeof err, "%.1500s: cannot create the folder: %s", sub,
-                     strerror(errno)),
-                rc[i] = FS_ECREATE;
-        if (rc[i] == 0)
-            rc[i] = cli_run_to_dir(x->sc, &x->ml,
-                                   from[i][0]  ? from[i]
-                                   : rank == 0 ? sub
-                                               : NULL,
-                                   threads, command, &ro, &st, err, sizeof err);
-        wall[i] = st.wall_seconds;
-        fs_free(st.warnings); /* a variant's warnings are in its run-info */
-        fs_free(st.summary);
-        if (rc[i] != 0 && alone) par_report(err); /* now: err is reused by the next variant */
-        if (rc[i] != 0 && !alone) status = cli_fail(rc[i], err);
+    struct sweep w = {.vs = &vs,
+                      .row = row,
+                      .o = o,
+                      .command = command,
+                      .stage = stage,
+                      .alone = alone,
+                      .ranks = ranks,
+                      .rank = rank,
+                      .rc = fs_calloc(n + 1, sizeof *w.rc),
+                      .wall = fs_calloc(n + 1, sizeof *w.wall),
+                      .from = fs_calloc(n + 1, sizeof *w.from)};
+    int *rc = w.rc;
+    double *wall = w.wall;
+    char(*from)[FS_PATH_MAX] = w.from;
+    if (status == EXIT_OK) {
+        int together, each;
+        for (size_t i = 0; i < n; i++) variants_prepare(&vs, i, o->by_group);
+        variants_split(n, vs.v[0].sc->replications, threads, &together, &each);
+        w.progress = o->progress && together == 1; /* one line at a time */
+        int vrc =
+            variants_run(n, vs.v[0].sc->replications, threads, sweep_one, &w, err, sizeof err);
+        if (vrc != 0) status = cli_fail(vrc, err);
     }
     for (size_t i = 0; alone && i < n && status == EXIT_OK; i++) {
         struct variant *x = &vs.v[i];

@@ -3,6 +3,7 @@
  * the ranks. */
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,14 @@ struct run_ctx {
     const struct scenario *sc;
     const struct metric_layout *ml;
     struct results *rs;
-    int threads;
     double *keep;     /* each replication's summary, or NULL */
     struct plog *log; /* the patient log, or NULL */
     int progress, done, total;
     struct timespec t0;
     double shown; /* when the progress line was last drawn */
+    /* The replication whose rows go next into the run's files: every one before it is in
+     * them (run_done stores it last, once the previous replication's rows are all there). */
+    atomic_int next_rep;
 };
 
 static double seconds_since(const struct timespec *t0) {
@@ -46,37 +49,82 @@ static double seconds_since(const struct timespec *t0) {
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
-/* A finished replication: its results and, on several threads, its rows in temporary files
- * of its own (time series, warm-up chart, patient log), appended to the run's files in
- * replication order. On one thread every row goes straight to the run's files as it is made.
- * Either way nothing grows with the horizon or the number of replications. */
+/* A replication's rows (time series, warm-up chart, patient log) are written once, straight
+ * into the run's files, by the replication whose turn it is: every replication before it is
+ * in them. On one thread that is every replication. On several, one that runs ahead of its
+ * turn keeps its rows so far in scratch files of its own in the staging folder
+ * (outdir_scratch: nameless, so gone however the run ends), made when its first row comes;
+ * when its turn comes, mid-run or once done, they are appended to the run's files (in
+ * replication order: the bytes of one thread) and it writes straight on. Nothing grows with
+ * the horizon or the number of replications. */
+enum { OUT_TS, OUT_WARM, OUT_LOG, OUT_N };
+static const char *const out_name[OUT_N] = {"timeseries.csv", "warmup.csv", "patients.csv"};
+
 struct rep_out {
     struct flow_result *res;
-    const struct results *rs;
-    FILE *ts, *warm, *log; /* this replication's files, on several threads */
-    FILE *to_ts, *to_warm; /* where its rows go now */
-    double *vals;          /* its values for series.csv (results_keep_bucket) */
+    struct run_ctx *c;
+    int rep;
+    int straight;     /* its turn has come: its rows go into the run's files */
+    int failed;       /* a scratch file could not be made, or appended (errno) */
+    FILE *tmp[OUT_N]; /* its rows before its turn came, or NULL */
+    struct plog_sink sink;
+    double *vals; /* its values for series.csv (results_keep_bucket) */
 };
 
 static void rep_out_free(struct rep_out *o) {
     if (!o) return;
     flow_result_free(o->res);
     fs_free(o->vals);
-    if (o->ts) fclose(o->ts);
-    if (o->warm) fclose(o->warm);
-    if (o->log) fclose(o->log);
+    for (int k = 0; k < OUT_N; k++)
+        if (o->tmp[k]) fclose(o->tmp[k]);
     fs_free(o);
+}
+
+/* The run's file k (NULL: not written, timeseries_metrics = none). */
+static FILE *run_file(struct run_ctx *c, int k) {
+    return k == OUT_TS     ? results_series_file(c->rs)
+           : k == OUT_WARM ? results_warm_file(c->rs)
+           : c->log        ? plog_file(c->log)
+                           : NULL;
+}
+
+/* Its turn has come: what it wrote so far into the run's files, in order, then straight on. */
+static void go_straight(struct rep_out *o) {
+    for (int k = 0; k < OUT_N; k++)
+        if (o->tmp[k]) {
+            if (csvout_append(run_file(o->c, k), o->tmp[k]) != 0 && !o->failed)
+                o->failed = errno ? errno : EIO;
+            o->tmp[k] = NULL; /* closed by csvout_append */
+        }
+    o->straight = 1;
+}
+
+/* Where o's rows of file k go now; NULL: nowhere (not written, or a scratch file failed). */
+static FILE *out_file(struct rep_out *o, int k) {
+    if (!o->straight && atomic_load_explicit(&o->c->next_rep, memory_order_acquire) == o->rep)
+        go_straight(o);
+    FILE *to = run_file(o->c, k);
+    if (o->straight || !to || o->failed) return o->failed ? NULL : to;
+    if (!o->tmp[k] && !(o->tmp[k] = outdir_scratch(results_dir(o->c->rs), out_name[k])))
+        o->failed = errno ? errno : EIO;
+    return o->tmp[k];
 }
 
 static void put_bucket(void *ctx, int rep, size_t b, const double *row) {
     struct rep_out *o = ctx;
-    results_write_bucket(o->rs, rep, b, row, o->to_ts);
-    results_keep_bucket(o->rs, b, row, o->vals);
+    results_write_bucket(o->c->rs, rep, b, row, out_file(o, OUT_TS));
+    results_keep_bucket(o->c->rs, b, row, o->vals);
 }
 
 static void put_warm(void *ctx, int rep, size_t k, const double *occ) {
     struct rep_out *o = ctx;
-    results_write_warm(o->rs, rep, k, occ, o->to_warm);
+    FILE *f = out_file(o, OUT_WARM);
+    if (f) results_write_warm(o->c->rs, rep, k, occ, f);
+}
+
+static void put_visit(void *ctx, const struct flow_visit *v) {
+    struct rep_out *o = ctx;
+    if ((o->sink.f = out_file(o, OUT_LOG))) plog_visit(&o->sink, v);
 }
 
 static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) {
@@ -85,30 +133,12 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
      * with the results folder staged, exits 1 as an internal error does. */
     if (fs_test_point("FLOWSIM_TEST_BUG", rep + 1)) FS_UNREACHABLE();
     struct rep_out *o = fs_calloc(1, sizeof *o);
-    o->rs = c->rs;
+    o->c = c;
+    o->rep = rep;
+    o->sink.log = c->log;
     o->vals = fs_calloc(results_series_len(c->rs) + 1, sizeof *o->vals);
-    int own = c->threads > 1;
-    if (own && (!(o->ts = o->to_ts = tmpfile()) || !(o->warm = o->to_warm = tmpfile()))) {
-        snprintf(err, errlen, "cannot create a temporary file for the time series");
-        rep_out_free(o);
-        return -1;
-    }
-    if (!own) {
-        o->to_ts = results_series_file(c->rs);
-        o->to_warm = results_warm_file(c->rs);
-    }
-    /* One thread writes log rows straight into the log; several write to their own file. */
-    struct plog_sink sink = {.log = c->log, .f = NULL};
-    if (c->log) {
-        sink.f = own ? (o->log = tmpfile()) : plog_file(c->log);
-        if (!sink.f) {
-            snprintf(err, errlen, "cannot create a temporary file for the patient log");
-            rep_out_free(o);
-            return -1;
-        }
-    }
-    struct flow_opts fo = {.visit = c->log ? plog_visit : NULL,
-                           .visit_ctx = &sink,
+    struct flow_opts fo = {.visit = c->log ? put_visit : NULL,
+                           .visit_ctx = o,
                            .stop = &cli_interrupted,
                            .row = put_bucket,
                            .warm = put_warm,
@@ -118,7 +148,14 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
         return -1;
     }
     /* report_interval: the replication's rows per window, now that every bucket is in. */
-    if (results_aggregates(c->rs)) results_write_windows(c->rs, rep, o->vals, o->to_ts);
+    if (results_aggregates(c->rs)) results_write_windows(c->rs, rep, o->vals, out_file(o, OUT_TS));
+    if (o->failed) {
+        snprintf(err, errlen, "%s: cannot write a scratch file for replication %d's rows: %s",
+                 results_dir(c->rs), rep + 1, strerror(o->failed));
+        int st = fs_errno_status(o->failed);
+        rep_out_free(o);
+        return st;
+    }
     *result = o;
     return 0;
 }
@@ -126,11 +163,12 @@ static int run_one(void *ctx, int rep, void **result, char *err, size_t errlen) 
 static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) {
     struct run_ctx *c = ctx;
     struct rep_out *o = result;
-    int rc = results_add(c->rs, o->res, o->ts, o->warm, o->vals, err, errlen);
-    o->ts = o->warm = NULL; /* closed by results_add */
-    if (rc == 0 && o->log) {
-        rc = plog_append(c->log, o->log, err, errlen);
-        o->log = NULL;
+    /* Rows it kept while others ran (none when its turn came before it ended) go in now. */
+    int rc = results_add(c->rs, o->res, o->tmp[OUT_TS], o->tmp[OUT_WARM], o->vals, err, errlen);
+    o->tmp[OUT_TS] = o->tmp[OUT_WARM] = NULL; /* closed by results_add */
+    if (rc == 0 && o->tmp[OUT_LOG]) {
+        rc = plog_append(c->log, o->tmp[OUT_LOG], err, errlen);
+        o->tmp[OUT_LOG] = NULL;
     }
     c->done++;
     double t = seconds_since(&c->t0);
@@ -147,6 +185,8 @@ static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) 
     if (c->keep)
         memcpy(c->keep + (size_t)rep * c->ml->n, o->res->summary, c->ml->n * sizeof *c->keep);
     rep_out_free(o);
+    /* Last: from here the next replication may write into the run's files. */
+    atomic_store_explicit(&c->next_rep, rep + 1, memory_order_release);
     return rc;
 }
 
@@ -209,14 +249,9 @@ static int run_local(const struct scenario *sc, const struct metric_layout *ml, 
     int batch = ro->nrep > 0 ? ro->nrep : sc->replications;
     int cap = ro->precision > 0 ? ro->max_replications : batch;
     if (ro->precision > 0 && batch < 2) batch = 2; /* an interval needs two */
-    int workers = threads < batch ? threads : batch;
-    struct run_ctx ctx = {.sc = sc,
-                          .ml = ml,
-                          .threads = workers,
-                          .keep = ro->keep,
-                          .progress = ro->progress,
-                          .t0 = t0,
-                          .total = cap};
+    struct run_ctx ctx = {
+        .sc = sc, .ml = ml, .keep = ro->keep, .progress = ro->progress, .t0 = t0, .total = cap};
+    atomic_init(&ctx.next_rep, base);
     /* Failing to start a file in a private folder: it cannot be created (a full disk or
      * no descriptors left). */
     ctx.rs = results_open(dir, sc, ml, err, errlen);

@@ -17,6 +17,7 @@
 #include "output/stationarity.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/runner.h"
 #include "sim/stats.h"
 
 void variants_init(struct variants *vs, size_t n) {
@@ -291,4 +292,76 @@ void variants_print(const struct variants *vs, const struct cmp_scenario *cs) {
     if (no_ci_seen)
         printf("no interval: too few replications with a value to give one (at least 2: "
                "--replications)\n");
+}
+
+/* ---- several variants at once ---------------------------------------------------------------- */
+
+void variants_split(size_t n, int reps, int threads, int *together, int *each) {
+    if (threads <= 0) threads = runner_cores();
+    if (reps < 1) reps = 1;
+    /* A variant keeps reps threads busy at most; the rest run other variants. */
+    int k = reps < threads && par_size() == 1 ? threads / reps : 1;
+    if ((size_t)k > n) k = n ? (int)n : 1;
+    *together = k;
+    *each = threads / k;
+}
+
+struct vrun {
+    variant_fn fn;
+    void *ctx;
+    int each;
+};
+
+/* A variant's outcome, handed to vrun_done in order. */
+struct vout {
+    int rc;
+    char err[FS_MSG_MAX];
+};
+
+static int vrun_one(void *ctx, int i, void **result, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    struct vrun *r = ctx;
+    struct vout *o = fs_calloc(1, sizeof *o);
+    o->rc = r->fn(r->ctx, (size_t)i, r->each, o->err, sizeof o->err);
+    *result = o;
+    return 0; /* its failure is said in order, by vrun_done */
+}
+
+static int vrun_done(void *ctx, int i, void *result, char *err, size_t errlen) {
+    (void)ctx;
+    (void)i;
+    struct vout *o = result;
+    int rc = o->rc;
+    if (rc != 0) snprintf(err, errlen, "%s", o->err);
+    fs_free(o);
+    return rc < 0 ? rc : rc ? FS_EBUG : 0;
+}
+
+static void vrun_discard(void *ctx, void *result) {
+    (void)ctx;
+    fs_free(result);
+}
+
+int variants_run(size_t n, int reps, int threads, variant_fn fn, void *ctx, char *err,
+                 size_t errlen) {
+    int together, each;
+    variants_split(n, reps, threads, &together, &each);
+    if (together <= 1) {
+        for (size_t i = 0; i < n; i++) {
+            int rc = fn(ctx, i, threads, err, errlen);
+            if (rc != 0) return rc;
+        }
+        return 0;
+    }
+    struct vrun r = {.fn = fn, .ctx = ctx, .each = each};
+    struct runner_job job = {.first_rep = 0,
+                             .nrep = (int)n,
+                             .nthreads = together,
+                             .run = vrun_one,
+                             .done = vrun_done,
+                             .discard = vrun_discard,
+                             .ctx = &r,
+                             .stop = &cli_interrupted};
+    return runner_run(&job, err, errlen);
 }

@@ -77,6 +77,22 @@ int variants_publish(const struct variants *vs, const struct cmp_scenario *cs, s
                      const struct opts *o, const char *command, const char *file,
                      const char *column, const char *key, const char *value);
 
+/* Run fn(ctx, i, threads, err, errlen) for every variant i of 0..n-1, each with reps
+ * replications, on threads threads in all (<= 0: every core): one variant after another with
+ * every thread, or, when a variant's replications are fewer than the threads (the threads left
+ * idle otherwise) and there is one process, several variants at once, the threads split
+ * between them (variants_split). fn writes only variant i's own places, and each variant is
+ * the same run whatever its threads, so the results are the bytes of one after another. fn
+ * returns 0 or an fs_status with its message. Returns 0, or the status and message of the
+ * first variant, in order, that failed (none after it starts); under mpirun one after
+ * another, as every rank must take part in each variant's run in the same order. */
+typedef int (*variant_fn)(void *ctx, size_t i, int threads, char *err, size_t errlen);
+int variants_run(size_t n, int reps, int threads, variant_fn fn, void *ctx, char *err,
+                 size_t errlen);
+/* How variants_run shares threads among n variants of reps replications: *together variants
+ * at once (1: one after another), each run on *each threads. */
+void variants_split(size_t n, int reps, int threads, int *together, int *each);
+
 /* The headline metrics of the first variant (metric_is_headline with its units' kinds, as
  * report.html's), one block each: every variant's mean and 95% interval (cut at the metric's
  * range, as comparison.csv's), and its paired difference from the first ('*' where that

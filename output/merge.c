@@ -467,9 +467,11 @@ static int list_keeps(const char *list, const char *unit, const char *metric) {
 /* The merged timeseries.csv (into ts, NULL for none: the rows the resolved scenario's
  * timeseries_metrics keeps, every one when it has none; the parts keep them all) and the
  * values of series.csv, from every part's timeseries.csv in replication order: one row a key
- * (bucket, slot) per replication, in the same order in each. *rows: the rows written. */
+ * (bucket, slot) per replication, in the same order in each, its scratch file in out (the
+ * staging folder). *rows: the rows written. */
 static int merge_series(const struct part *parts, size_t n, FILE *ts, const char *list,
-                        struct series *ser, unsigned long long *rows, char *err, size_t errlen) {
+                        const char *out, struct series *ser, unsigned long long *rows, char *err,
+                        size_t errlen) {
     char **label = NULL;
     uint8_t *keep = NULL;
     double *first = NULL; /* replication 1's values, until its row count is known */
@@ -515,7 +517,7 @@ static int merge_series(const struct part *parts, size_t n, FILE *ts, const char
                 }
                 if (cur == 1) { /* replication 1 is whole: now the keys are known */
                     nkeys = k;
-                    series_init(ser, nkeys);
+                    series_init(ser, nkeys, out);
                     for (size_t i = 0; i < nkeys; i++) series_label(ser, i, label[i]);
                     memcpy(series_next(ser), first, nkeys * sizeof *first);
                 }
@@ -563,14 +565,14 @@ static int merge_series(const struct part *parts, size_t n, FILE *ts, const char
     }
     if (rc == 0 && cur == 1) { /* one replication in all */
         nkeys = k;
-        series_init(ser, nkeys);
+        series_init(ser, nkeys, out);
         for (size_t i = 0; i < nkeys; i++) series_label(ser, i, label[i]);
         memcpy(series_next(ser), first, nkeys * sizeof *first);
     } else if (rc == 0 && cur > 1 && k != nkeys) {
         rc = bad(err, errlen, parts[n - 1].dir,
                  "timeseries.csv: the last replication has fewer rows than replication 1");
     }
-    if (rc == 0 && !ser->label) series_init(ser, 0);
+    if (rc == 0 && !ser->label) series_init(ser, 0, out);
     for (size_t i = 0; label && i < (cur == 1 ? k : nkeys); i++) fs_free(label[i]);
     fs_free(label);
     fs_free(keep);
@@ -674,7 +676,8 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     int none = list && !strcmp(list, "none");
     if (rc == 0 && !none) rc = csvout_open(&f[nf++], out, "timeseries.csv", err, errlen);
     if (rc == 0)
-        rc = merge_series(parts, n, none ? NULL : f[nf - 1].f, list, &ser, &nrows, err, errlen);
+        rc =
+            merge_series(parts, n, none ? NULL : f[nf - 1].f, list, out, &ser, &nrows, err, errlen);
     if (rc == 0) rc = csvout_open(&f[nf++], out, SERIES_FILE, err, errlen);
     if (rc == 0) {
         char *q = csvout_quote(parts[0].scenario);

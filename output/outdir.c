@@ -849,6 +849,40 @@ done:
     return FS_OK;
 }
 
+/* ---- scratch files ------------------------------------------------------------------------ */
+
+FILE *outdir_scratch(const char *dir, const char *name) {
+    if (!dir) {
+        const char *tmp = getenv("TMPDIR");
+        dir = tmp && *tmp ? tmp : "/tmp";
+    }
+    char p[FS_PATH_MAX];
+    int fd = -1, e = EEXIST;
+    /* A name taken (by another thread's scratch, in the instant before its unlink) is passed
+     * over: O_EXCL, never a file that is there. */
+    for (int k = 0; fd < 0 && e == EEXIST && k < 1000; k++) {
+        int n = snprintf(p, sizeof p, "%s/.%s.%ld-s%d.tmp", dir, name, (long)getpid(), k);
+        if (n < 0 || (size_t)n >= sizeof p) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        fd = open(p, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        e = errno;
+    }
+    if (fd < 0) {
+        errno = e;
+        return NULL;
+    }
+    unlink(p); /* nameless from now on: nothing to clean up, whatever happens */
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) {
+        e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
 /* ---- private folders for temporary work ----------------------------------------------------- */
 
 int outdir_private(const char *parent, const char *prefix, char *buf, size_t len, char *err,

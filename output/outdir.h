@@ -28,6 +28,7 @@
 #define FS_OUTDIR_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* A label (scenario name, sweep variant, anything that becomes a file or folder name) mapped
  * to one safe path component: each character other than an ASCII letter, digit, '.', '-' or
@@ -100,6 +101,17 @@ int outdir_list(const char *path, const char *name, int add);
  * FS_EINPUT (the path would not fit in len bytes: refused, never cut) or FS_ECREATE. */
 int outdir_private(const char *parent, const char *prefix, char *buf, size_t len, char *err,
                    size_t errlen);
+
+/* A scratch file for work in progress (a replication's rows waiting for those before it, the
+ * values series.csv is made from), opened for reading and writing, in dir: the run's staging
+ * folder (never /tmp: a result's scratch is as big as the result, and the folder the user
+ * chose for it is where room was made). NULL dir: $TMPDIR, else /tmp. It is created under a
+ * fresh name, dir/.NAME.PID-sK.tmp (NAME one of flowsim's file names, so that a recovery knows
+ * it), with O_EXCL|O_NOFOLLOW|O_CLOEXEC and mode 0600 (nothing found at the name, a planted
+ * link included, is opened or followed), and unlinked at once: it has no name while it is
+ * used, and goes when it is closed or the process ends, however it ends (an error, Ctrl-C,
+ * kill -9). Thread-safe. NULL with errno set when it cannot be made. */
+FILE *outdir_scratch(const char *dir, const char *name);
 
 /* Remove a folder flowsim made and everything in it (three levels at most). */
 void outdir_remove(const char *dir);

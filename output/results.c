@@ -143,7 +143,7 @@ static void aggregate(const struct results *rs, const double *vals, double *out)
  * the rows of timeseries.csv have them. */
 static void series_labels(struct results *rs) {
     const struct metric_layout *ml = rs->ml;
-    series_init(&rs->series, rs->nwin * ml->n);
+    series_init(&rs->series, rs->nwin * ml->n, rs->dir);
     for (size_t w = 0; w < rs->nwin; w++) {
         size_t b = rs->win[w];
         char t[CSVOUT_NUM_MAX + 1];

@@ -6,15 +6,17 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "outdir.h"
 #include "sim/core.h"
 
 /* The values read back at once at the end: 8 MB, whatever the run (a block of keys of every
  * replication). */
 #define SERIES_BLOCK (1u << 20)
 
-void series_init(struct series *s, size_t nkeys) {
+void series_init(struct series *s, size_t nkeys, const char *dir) {
     memset(s, 0, sizeof *s);
     s->nkeys = nkeys;
+    s->dir = dir ? fs_strdup(dir) : NULL;
     s->label = fs_calloc(nkeys + 1, sizeof *s->label);
     s->row = fs_calloc(nkeys + 1, sizeof *s->row);
 }
@@ -23,6 +25,7 @@ void series_fini(struct series *s) {
     for (size_t k = 0; s->label && k < s->nkeys; k++) fs_free(s->label[k]);
     fs_free(s->label);
     fs_free(s->row);
+    fs_free(s->dir);
     if (s->spill) fclose(s->spill);
     memset(s, 0, sizeof *s);
 }
@@ -32,11 +35,11 @@ void series_label(struct series *s, size_t k, const char *label) {
     s->label[k] = fs_strdup(label);
 }
 
-/* The pending replication into the temporary file. */
+/* The pending replication into the scratch file. */
 static void flush(struct series *s) {
     if (!s->pending) return;
     s->pending = 0;
-    if (!s->spill && !s->failed && !(s->spill = tmpfile())) s->failed = 1;
+    if (!s->spill && !s->failed && !(s->spill = outdir_scratch(s->dir, SERIES_FILE))) s->failed = 1;
     if (s->spill && fwrite(s->row, sizeof *s->row, s->nkeys, s->spill) != s->nkeys) s->failed = 1;
 }
 

@@ -13,7 +13,8 @@
  * were.
  *
  * Memory stays flat in the replications (tests/test_extremes.c's soak): each replication's
- * values go to a temporary file (8 bytes a timeseries.csv row of every metric), read back a
+ * values go to a scratch file in the run's staging folder (outdir_scratch: 8 bytes a
+ * timeseries.csv row of every metric, nameless, so gone however the run ends), read back a
  * block of keys at a time, every replication's values of a key together, at the end. */
 #ifndef FS_SERIES_H
 #define FS_SERIES_H
@@ -33,10 +34,12 @@ struct series {
     FILE *spill;  /* every replication before it, nkeys doubles each, in order */
     size_t nrep;  /* replications, the pending one included */
     int failed;   /* the temporary file could not be made or written */
+    char *dir;    /* where spill is made (outdir_scratch), or NULL for $TMPDIR */
 };
 
-/* nkeys labels to be set (series_label); no replication yet. */
-void series_init(struct series *s, size_t nkeys);
+/* nkeys labels to be set (series_label); no replication yet. dir (copied): the folder the
+ * scratch file goes in, the run's staging folder (NULL: $TMPDIR, else /tmp). */
+void series_init(struct series *s, size_t nkeys, const char *dir);
 void series_fini(struct series *s);
 /* Key k's label (copied): "TIME,DATE,UNIT,METRIC", already quoted as CSV cells. */
 void series_label(struct series *s, size_t k, const char *label);

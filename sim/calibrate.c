@@ -32,6 +32,20 @@ static double eval(const gsl_vector *y, void *params) {
     return f;
 }
 
+/* The points the simplex's set-up asks for, recorded without evaluating them (calib_minimise
+ * then sets it up again, asking for the same points, now evaluated). */
+struct probe {
+    const struct calib_job *job;
+    double *xs;
+    size_t k, cap;
+};
+
+static double record(const gsl_vector *y, void *params) {
+    struct probe *p = params;
+    if (p->k < p->cap) to_x(p->job, y, p->xs + p->k++ * p->job->n);
+    return 0;
+}
+
 int calib_minimise(const struct calib_job *job, double *best, double *fbest) {
     size_t n = job->n;
     struct wrap w = {
@@ -49,6 +63,13 @@ int calib_minimise(const struct calib_job *job, double *best, double *fbest) {
     gsl_multimin_function fn = {.f = eval, .n = n, .params = &w};
     gsl_multimin_fminimizer *s =
         gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
+    if (job->ahead) {
+        struct probe pr = {.job = job, .xs = fs_calloc((n + 1) * n, sizeof(double)), .cap = n + 1};
+        gsl_multimin_function rec = {.f = record, .n = n, .params = &pr};
+        gsl_multimin_fminimizer_set(s, &rec, y, step);
+        job->ahead(job->ctx, pr.xs, pr.k);
+        fs_free(pr.xs);
+    }
     gsl_multimin_fminimizer_set(s, &fn, y, step);
     while (w.evals < job->max_evals) {
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS) break;

@@ -9,6 +9,9 @@
 /* The objective at parameters x[0..n-1] (each within its bounds); NAN or infinity counts as
  * very bad. */
 typedef double (*calib_fn)(void *ctx, const double *x);
+/* The next k points f will be asked for, in order (xs[i * n + j]: point i's parameter j),
+ * which do not depend on one another's values: to evaluate together, ahead of the asking. */
+typedef void (*calib_ahead_fn)(void *ctx, const double *xs, size_t k);
 
 struct calib_job {
     size_t n;
@@ -17,11 +20,16 @@ struct calib_job {
     calib_fn f;
     void *ctx;
     int max_evals;
-    double tol; /* stop when the simplex's size (in transformed units) falls below it */
+    double tol;           /* stop when the simplex's size (in transformed units) falls below it */
+    calib_ahead_fn ahead; /* or NULL */
 };
 
 /* Minimise; best[] receives the best parameters found and *fbest its objective. Returns the
- * number of objective evaluations used. */
+ * number of objective evaluations used. The simplex's first points (the start and one step
+ * along each axis: n + 1) are independent of one another, and are given to ahead first; every
+ * later point depends on the values before it (a reflection, then an expansion or a
+ * contraction of the worst point, or a shrink towards the best), so the search asks for them
+ * one at a time. */
 int calib_minimise(const struct calib_job *job, double *best, double *fbest);
 
 #endif

@@ -24,7 +24,7 @@ static double slope(void *ctx, const double *x) {
 static void finds_the_minimum(void **s) {
     (void)s;
     double low[] = {0, -5}, high[] = {10, 5}, start[] = {8, 4}, best[2], f;
-    struct calib_job job = {2, low, high, start, bowl, NULL, 500, 1e-8};
+    struct calib_job job = {2, low, high, start, bowl, NULL, 500, 1e-8, NULL};
     int evals = calib_minimise(&job, best, &f);
     assert_true(evals > 10 && evals <= 500);
     assert_close(best[0], 3, 1e-3);
@@ -32,11 +32,50 @@ static void finds_the_minimum(void **s) {
     assert_close(f, 0, 1e-5);
 }
 
+/* What ahead is told and what f is then asked, in order. */
+struct asked {
+    double told[8 * 3], seen[8 * 3];
+    size_t ntold, nseen;
+};
+
+static double log_point(void *ctx, const double *x) {
+    struct asked *a = ctx;
+    if (a->nseen < 8) memcpy(a->seen + 3 * a->nseen++, x, 3 * sizeof *x);
+    return (x[0] - 1) * (x[0] - 1) + x[1] * x[1] + (x[2] + 2) * (x[2] + 2);
+}
+
+static void log_ahead(void *ctx, const double *xs, size_t k) {
+    struct asked *a = ctx;
+    a->ntold = k;
+    memcpy(a->told, xs, k * 3 * sizeof *xs);
+}
+
+/* The points told ahead are the very ones the search asks for first, bit for bit and in order
+ * (cmd_calibrate runs them at once and hands them back by exact match): the start and one
+ * step along each axis, n + 1 of them, and the search that follows is the same as without. */
+static void the_first_points_are_told_ahead_exactly(void **s) {
+    (void)s;
+    double low[] = {-5, -5, -5}, high[] = {5, 5, 5}, start[] = {0.5, 2, -1}, best[3], f;
+    double best0[3], f0;
+    struct asked a = {0}, b = {0};
+    struct calib_job job = {3, low, high, start, log_point, &a, 200, 1e-8, log_ahead};
+    int evals = calib_minimise(&job, best, &f);
+    assert_int_equal(a.ntold, 4);
+    assert_true(a.nseen >= 4);
+    assert_memory_equal(a.told, a.seen, 4 * 3 * sizeof(double));
+    job.ctx = &b;
+    job.ahead = NULL;
+    int evals0 = calib_minimise(&job, best0, &f0);
+    assert_int_equal(evals, evals0);
+    assert_memory_equal(best, best0, sizeof best);
+    assert_memory_equal(a.seen, b.seen, sizeof a.seen);
+}
+
 static void stays_in_the_box(void **s) {
     (void)s;
     int calls = 0;
     double low[] = {2}, high[] = {4}, start[] = {3}, best[1], f;
-    struct calib_job job = {1, low, high, start, slope, &calls, 60, 1e-12};
+    struct calib_job job = {1, low, high, start, slope, &calls, 60, 1e-12, NULL};
     int evals = calib_minimise(&job, best, &f);
     assert_int_equal(evals, calls);
     assert_true(evals <= 61);
@@ -141,6 +180,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_the_minimum),
         cmocka_unit_test(stays_in_the_box),
+        cmocka_unit_test(the_first_points_are_told_ahead_exactly),
         cmocka_unit_test(targets_read_where_each_point_has_them),
     };
     enum { NT = sizeof tests / sizeof *tests, NB = sizeof bad_varies / sizeof *bad_varies };
