@@ -22,14 +22,16 @@
 
 /* A row of the grid: the variant's name and its --set values. */
 struct sweep_row {
-    char label[OUTDIR_LABEL_MAX + 1];
-    char **sets; /* owned "NAME.KEY=VALUE" strings of the row */
+    char *name;                       /* as the grid gives it: sweep.csv's, the page's */
+    char label[OUTDIR_LABEL_MAX + 1]; /* its folder's name (outdir_label: ASCII) */
+    char **sets;                      /* owned "NAME.KEY=VALUE" strings of the row */
     size_t nsets;
     long line;
 };
 
 static void rows_free(struct sweep_row *v, size_t n) {
     for (size_t k = 0; k < n; k++) {
+        fs_free(v[k].name);
         for (size_t i = 0; i < v[k].nsets; i++) fs_free(v[k].sets[i]);
         fs_free(v[k].sets);
     }
@@ -101,12 +103,28 @@ static int read_grid(const char *path, struct sweep_row **out, size_t *n, char *
             fs_free(msg);
             rc = -1;
         }
+        x->name = fs_strdup(label_col >= 0 ? row->field[label_col] : made);
         fs_free(made);
+        /* The name goes into run-info's lines and the console as it is: no line breaks. */
+        for (const char *c = x->name; !rc && *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7F) {
+                snprintf(err, errlen,
+                         "%s:%ld: variant: expected a name without control characters (a line "
+                         "break, a tab)",
+                         path, row->line);
+                rc = -1;
+            }
         if (rc) break;
         for (size_t j = 0; j + 1 < nv && !rc; j++)
-            if (!strcmp(v[j].label, x->label)) {
+            if (!strcmp(v[j].name, x->name)) {
                 snprintf(err, errlen, "%s:%ld: variant '%s' appears twice (first at line %ld)",
-                         path, row->line, x->label, v[j].line);
+                         path, row->line, x->name, v[j].line);
+                rc = -1;
+            } else if (!strcmp(v[j].label, x->label)) { /* "a b" and "a_b": one folder */
+                snprintf(err, errlen,
+                         "%s:%ld: variant '%s': expected a name apart from line %ld's '%s' (both "
+                         "make the folder name '%s')",
+                         path, row->line, x->name, v[j].line, v[j].name, x->label);
                 rc = -1;
             }
     }
@@ -185,10 +203,10 @@ int cmd_sweep(const struct opts *o, const char *command) {
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
         if (variants_load(&vs, i, o->file, o->sets, o->nsets, (const char *const *)row[i].sets,
                           row[i].nsets, err, sizeof err) != 0) {
-            fprintf(stderr, "%s:%ld: variant '%s': %s\n", o->grid, row[i].line, row[i].label, err);
+            fprintf(stderr, "%s:%ld: variant '%s': %s\n", o->grid, row[i].line, row[i].name, err);
             status = EXIT_BAD_INPUT;
         }
-        vs.v[i].name = row[i].label;
+        vs.v[i].name = row[i].name;
     }
     char dir[FS_PATH_MAX], sub[FS_PATH_MAX] = "";
     struct outdir *od = NULL;
@@ -252,7 +270,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
             variants_read_warnings(&vs, i, sub);
     if (status == EXIT_OK && !o->quiet) variants_warn(&vs); /* also in run-info */
     for (size_t i = 0; i < n && status == EXIT_OK && !o->quiet; i++)
-        printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", row[i].label,
+        printf("flowsim: variant %s: %d replications in %.2f s -> %s/%s\n", row[i].name,
                vs.v[i].sc->replications, wall[i], dir, row[i].label);
     fs_free(wall);
     struct cmp_scenario *cs = status == EXIT_OK ? variants_table(&vs) : NULL;

@@ -138,19 +138,27 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
         {"run small.ini --set scenario.name=.", "scenario name '.': expected a name that can"},
         {"compare small.ini small.ini --set scenario.name=..", "scenario name '..'"},
         {"sweep small.ini --grid dots.csv", "dots.csv:3: variant '..': expected a name that"},
+        {"sweep small.ini --grid apart.csv", "apart.csv:3: variant 'a_b': expected a name apart "
+                                             "from line 2's 'a b' (both make the folder name "
+                                             "'a_b')"},
+        {"sweep small.ini --grid ctl.csv", "ctl.csv:3: variant: expected a name without control "
+                                           "characters"},
         {"run small.ini --set scenario.name=" /* 160 characters (at most 192 load) */
          "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
          "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
          "at most 128 characters); or give the results folder with -o DIR"},
     };
     tu_write(path_in(d, "dots.csv"), "variant,ward.capacity\nok,50\n..,40\n");
+    tu_write(path_in(d, "apart.csv"), "variant,ward.capacity\na b,50\na_b,40\n");
+    tu_write(path_in(d, "ctl.csv"), "variant,ward.capacity\n\"a\nb\",50\n");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_exit(prefix, bad[i].args, 2, bad[i].want);
     /* Nothing was written anywhere: no results folder, the working folder as it was. */
-    assert_int_equal(sh("cd '%s' && test \"$(ls -A)\" = \"$(printf '%%s\\n' dots.csv notes.txt "
-                        "small.ini)\"",
-                        d, ""),
-                     0);
+    assert_int_equal(
+        sh("cd '%s' && test \"$(ls -A)\" = \"$(printf '%%s\\n' apart.csv ctl.csv dots.csv "
+           "notes.txt small.ini)\"",
+           d, ""),
+        0);
     /* Any other label maps to one safe name under results/. */
     assert_int_equal(
         tu_run_under(prefix, "run small.ini --quiet --set 'scenario.name=a/../b c'", NULL, NULL),

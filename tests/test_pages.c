@@ -152,7 +152,7 @@ static void sweep_page_names_only_its_files_and_its_scenario(void **s) {
     char d[4096], grid[4200];
     snprintf(d, sizeof d, "%s", dir);
     snprintf(grid, sizeof grid, "%s/grid.csv", d);
-    tu_write(grid, "variant,vw.capacity\nnone,0\nvw13,13\nvw50,50\n");
+    tu_write(grid, "variant,vw.capacity\nnone,0\nvw13,13\nvw 50 \u2713,50\n");
     snprintf(cmd, sizeof cmd,
              "sweep '%s' --grid '%s' -o '%s/sw' --replications 4 --set scenario.horizon=200d "
              "--report --quiet",
@@ -168,7 +168,11 @@ static void sweep_page_names_only_its_files_and_its_scenario(void **s) {
     assert_non_null(strstr(html, "sweep.csv holds every number"));
     assert_non_null(strstr(html, "class=\"chart forest\""));
     /* A row per variant and headline metric, each matching sweep.csv. */
-    const char *variants[] = {"vw13", "vw50"};
+    /* A label keeps its UTF-8 in sweep.csv and on the page; its folder is ASCII. */
+    const char *variants[] = {"vw13", "vw 50 \u2713"};
+    char folder[4300];
+    snprintf(folder, sizeof folder, "%s/vw_50__/summary.csv", sub);
+    assert_true(tu_exists(folder));
     for (int v = 0; v < 2; v++) {
         char key[200], prefix[200];
         snprintf(key, sizeof key,
