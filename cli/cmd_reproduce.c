@@ -357,12 +357,6 @@ static void free_expect(struct expect *e, size_t n) {
     fs_free(e);
 }
 
-/* A name as flowsim wrote it in a CSV cell, without the apostrophe that neutralises a
- * formula-like text (csvout_quote). */
-static const char *cell_text(const char *f) {
-    return f[0] == '\'' && f[1] && strchr("=+-@\t\r", f[1]) ? f + 1 : f;
-}
-
 /* The accumulator of metric for figure x (a new one the first time). */
 static struct period_acc *acc_of(struct expect *x, const char *metric) {
     for (size_t k = 0; k < x->nacc; k++)
@@ -410,7 +404,7 @@ static int gather_periods(const char *stage, struct expect *e, size_t n, double 
     long lineno = 0;
     while (getline(&line, &cap, in) > 0) {
         if (++lineno == 1 || ts_fields(line, f) != 0) continue;
-        const char *unit = cell_text(f[4]), *metric = cell_text(f[5]);
+        const char *unit = csvout_plain(f[4]), *metric = csvout_plain(f[5]);
         double t = num_or_nan(f[2]), v = num_or_nan(f[6]), rep = num_or_nan(f[1]);
         if (isnan(v) || !(rep >= 1 && rep <= 1e6)) continue;
         for (size_t i = 0; i < n; i++) {
@@ -615,7 +609,7 @@ static int repro_hook(void *ctx, const char *stage, char *err, size_t errlen) {
     for (size_t i = 1; i < c->t.n; i++) {
         const struct table_row *r = &c->t.row[i];
         if (r->n < 7) continue;
-        c->s[ns++] = (struct summary_row){cell_text(r->field[1]), cell_text(r->field[2]),
+        c->s[ns++] = (struct summary_row){csvout_plain(r->field[1]), csvout_plain(r->field[2]),
                                           num_or_nan(r->field[3]), num_or_nan(r->field[5]),
                                           num_or_nan(r->field[6])};
     }

@@ -132,6 +132,12 @@ size_t csvout_fmt_num(char *buf, double v) {
     return n > 0 ? (size_t)n : 0;
 }
 
+char *csvout_plain(char *cell) {
+    if (cell[0] == '\'' && cell[1] && strchr("=+-@\t\r", cell[1]))
+        memmove(cell, cell + 1, strlen(cell)); /* the NUL too */
+    return cell;
+}
+
 void csvout_num(FILE *f, double v) {
     char buf[CSVOUT_NUM_MAX];
     fwrite(buf, 1, csvout_fmt_num(buf, v), f);

@@ -14,6 +14,10 @@
  * apostrophe, OWASP's rule; a plain number such as -3.5 is left as it is). Every text cell
  * flowsim writes goes through this. */
 char *csvout_quote(const char *s);
+/* Undo csvout_quote's neutralising apostrophe in a cell read back (in place): "'=x" is "=x"
+ * again, for a page or a console that shows the name rather than hands it to a spreadsheet.
+ * Returns cell. */
+char *csvout_plain(char *cell);
 /* A number as %.9g; nothing at all for NaN or infinity (an empty cell, never "nan"). */
 void csvout_num(FILE *f, double v);
 /* The same text into buf (at least CSVOUT_NUM_MAX bytes, not terminated); returns its length. */

@@ -169,7 +169,7 @@ static int run_sections(struct ch_page *p, const char *dir, const struct runts *
 /* The page's name: the scenario of a run; of a comparison, its scenarios joined by "vs" (a base
  * and how many variants, beyond four). */
 static char *page_name(const struct runts *t, const struct table *cmp, const char *info) {
-    if (t) return fs_sprintf("%s", t->scenario);
+    if (t) return csvout_plain(fs_sprintf("%s", t->scenario));
     char *base = info ? results_info_lines(info, "scenario") : NULL; /* a sweep's, NAME\n */
     if (base && *base) {
         size_t nv = 0; /* variants: sweep.csv's rows of its first metric and unit */
@@ -229,6 +229,9 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
                 if (have_ts) runts_fini(&t);
                 return -1;
             }
+            /* Names as given ("=plan", "-5 beds"), not as neutralised for a spreadsheet. */
+            for (size_t r = 1; r < cmp.n; r++)
+                if (cmp.row[r].n > 2) csvout_plain(cmp.row[r].field[2]);
             cmp_file = cmp_files[i];
         }
     }

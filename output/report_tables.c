@@ -6,6 +6,7 @@
 
 #include "models/limits.h"
 #include "models/metrics.h"
+#include "output/csvout.h"
 #include "output/results.h"
 #include "report_data.h"
 #include "sim/core.h"
@@ -180,7 +181,7 @@ int rt_reproduction(struct ch_page *p, const char *path) {
                      "The reproduction: review values against flowsim's", head, 8, 0);
     for (size_t i = 1; i < tb.n; i++) {
         const struct table_row *r = &tb.row[i];
-        ch_row_head(p->f, table_field(r, cq));
+        ch_row_head(p->f, (size_t)cq < r->n ? csvout_plain(r->field[cq]) : ""); /* as given */
         fputs("<td>", p->f);
         if (cf >= 0 && *table_field(r, cf)) {
             ch_esc(p->f, table_field(r, cf));
