@@ -11,6 +11,7 @@
 #include "models/scenario.h"
 #include "models/table.h"
 #include "models/value.h"
+#include "output/contable.h"
 #include "output/csvout.h"
 #include "output/results.h"
 #include "sim/core.h"
@@ -518,31 +519,59 @@ static int write_reproduction(const char *dir, const struct expect *e, size_t n,
     return csvout_close(&cf, err, errlen);
 }
 
+/* A row of the columns keep[] flags (of 8). */
+static void put_row(struct ctab *t, const char *const *cells, const int *keep) {
+    const char *kept[8];
+    int n = 0;
+    for (int c = 0; c < 8; c++)
+        if (keep[c]) kept[n++] = cells[c];
+    ctab_row(t, kept);
+}
+
+/* The console's reproduction table (output/contable.h: aligned on a terminal's columns, with
+ * each figure's unit of measure), then the largest two of each PREFIX* figure. */
 static void print_table(const struct expect *e, size_t n) {
-    int wq = 8, wr = 6; /* column widths: the longest quantity and review value */
+    int kinds = n > 0 && e[0].kind != FK_ANY, periods = 0;
+    for (size_t i = 0; i < n; i++) periods |= *e[i].from || *e[i].statistic;
+    /* The kind and period columns only where the figures have them. */
+    int keep[8] = {1, 1, 1, 1, 1, kinds, 1, periods}, ncol = 0;
+    for (int c = 0; c < 8; c++) ncol += keep[c];
+    struct ctab t;
+    ctab_init(&t, (size_t)ncol, "llrlllll");
+    const char *head[] = {"quantity",        "review",    "flowsim mean [95% CI]",
+                          "unit_of_measure", "tolerance", "kind",
+                          "within",          "period"};
+    put_row(&t, head, keep);
     for (size_t i = 0; i < n; i++) {
-        int q = (int)strlen(e[i].quantity), r = (int)strlen(e[i].review);
-        wq = q > wq ? q : wq, wr = r > wr ? r : wr;
+        const struct expect *x = &e[i];
+        char got[96] = "(not in the results)", period[160];
+        if (x->found) snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", x->mean, x->lo, x->hi);
+        snprintf(period, sizeof period, "%s%s%s%s%s%s%s", *x->from ? "over " : "", x->from,
+                 *x->from ? " to " : "", x->to, *x->from && *x->statistic ? ", " : "", x->statistic,
+                 x->change ? " (a period of change)" : "");
+        size_t len = strlen(x->metric);
+        const struct metric_def *def =
+            metric_named(x->metric[len - 1] == '*' ? x->review : x->metric, !*x->unit);
+        const char *row[] = {x->quantity,
+                             x->review,
+                             got,
+                             def ? def->measure : "",
+                             x->tolerance,
+                             kinds ? kind_names[x->kind] : "",
+                             x->kind == FK_INPUT
+                                 ? (x->within ? "yes (not counted)" : "no (not counted)")
+                             : x->drift  ? "NO (not shown steady)"
+                             : x->within ? "yes"
+                                         : "NO",
+                             period};
+        put_row(&t, row, keep);
     }
-    int kinds = n > 0 && e[0].kind != FK_ANY;
-    printf("\n%-*s  %-*s  %-26s %-14s %s%s\n", wq, "quantity", wr, "review",
-           "flowsim mean [95% CI]", "tolerance", kinds ? "kind       " : "", "within");
-    for (size_t i = 0; i < n; i++) {
-        char got[96] = "(not in the results)";
-        if (e[i].found) snprintf(got, sizeof got, "%.4g [%.4g, %.4g]", e[i].mean, e[i].lo, e[i].hi);
-        printf("%-*s  %-*s  %-26s %-14s %-*s%s\n", wq, e[i].quantity, wr, e[i].review, got,
-               e[i].tolerance, kinds ? 11 : 0, kinds ? kind_names[e[i].kind] : "",
-               e[i].kind == FK_INPUT ? (e[i].within ? "yes (not counted)" : "no (not counted)")
-               : e[i].drift          ? "NO (not shown steady)"
-               : e[i].within         ? "yes"
-                                     : "NO");
-        if (*e[i].from || *e[i].statistic)
-            printf("%-*s  %s%s%s%s%s%s%s\n", wq, "", *e[i].from ? "over " : "", e[i].from,
-                   *e[i].from ? " to " : "", e[i].to, *e[i].from && *e[i].statistic ? ", " : "",
-                   e[i].statistic, e[i].change ? " (a period of change)" : "");
+    putchar('\n');
+    ctab_print(&t, stdout);
+    ctab_fini(&t);
+    for (size_t i = 0; i < n; i++)
         if (e[i].largest)
-            printf("%-*s  largest: %s, next: %s\n", wq, "", e[i].largest, e[i].second);
-    }
+            printf("%s: largest: %s, next: %s\n", e[i].quantity, e[i].largest, e[i].second);
 }
 
 struct repro_ctx {

@@ -348,8 +348,18 @@ static void reproduce_compares_a_figure_over_its_own_period(void **s) {
     tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high,kind,from,to,statistic\n"
                   "occupancy,ward,occupancy,80,any,0,1000,predicted,2025-02-10,2025-02-19,time "
                   "average\n");
-    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s' --quiet", ini, fig, out);
-    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s'", ini, fig, out);
+    char *so, *se;
+    assert_int_equal(tu_run(cmd, &so, &se), 0);
+    /* the console's table: the figure's unit of measure and its period, in their columns */
+    const char *head = strstr(so, "\nquantity ");
+    assert_non_null(head);
+    assert_non_null(strstr(head, " unit_of_measure "));
+    const char *row = strstr(head, "\noccupancy ");
+    assert_non_null(row);
+    assert_int_equal(strstr(row, " patients ") - row, strstr(head, " unit_of_measure ") - head);
+    assert_non_null(strstr(row, "over 2025-02-10 to 2025-02-19, time average\n"));
+    free(so), free(se);
     /* the same from the time series: days 35 to 44 from the start, ten buckets a replication */
     snprintf(path, sizeof path, "%s/timeseries.csv", out);
     struct table t;
