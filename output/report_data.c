@@ -368,7 +368,7 @@ static int read_back(struct ts_read *r) {
         snprintf(r->err, r->errlen,
                  "%s: cannot hold its values in a temporary file ($TMPDIR, else /tmp): %s", r->path,
                  strerror(r->failed));
-    return r->failed ? -1 : 0;
+    return r->failed ? FS_ECREATE : 0;
 }
 
 int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {

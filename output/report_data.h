@@ -46,7 +46,8 @@ int rd_drawn(const char *metric);
 /* Read a time series file (timeseries.csv's columns), rows replication by replication as
  * flowsim writes them: replication 1's first (they name the buckets and series), the others in
  * any order. Returns 0, or -1 with a message (a damaged cell named by its line; a replication's
- * row before replication 1's end). runts_fini frees it. */
+ * row before replication 1's end), or FS_ECREATE when the temporary file for the replications'
+ * values cannot be made or written (its errno's message). runts_fini frees it. */
 int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen);
 void runts_fini(struct runts *t);
 /* The series of (unit, metric), or NULL: O(1). */
