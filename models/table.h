@@ -26,6 +26,12 @@ FILE *table_fopen(const char *path, const char *what, char *err, size_t errlen);
 /* Returns 0, or -1 with "PATH: reason" (or "PATH:LINE: reason") in err. */
 int table_read(const char *path, struct table *t, char *err, size_t errlen);
 void table_fini(struct table *t);
+/* table_each's callback: a row of the file (the header too, as table_read keeps it), its fields
+ * valid until it returns. Returns 0 to go on, or nonzero (having written err) to stop. */
+typedef int (*table_row_fn)(void *ctx, const struct table_row *r);
+/* The file's rows one at a time, by table_read's rules (and its messages), holding only the
+ * row: for files too big to hold. Returns 0, -1 with a message, or fn's nonzero. */
+int table_each(const char *path, table_row_fn fn, void *ctx, char *err, size_t errlen);
 /* The index of the field of row h (a header) named name, or -1. */
 int table_column(const struct table_row *h, const char *name);
 /* Field col of row r, or "" where col < 0 or the row is shorter (its trailing empty cells were

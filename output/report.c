@@ -84,7 +84,8 @@ static int warmup_section(struct ch_page *p, const char *dir, const struct runts
     snprintf(path, sizeof path, "%s/warmup.csv", dir);
     if (!(t->time[0] > 0) || stat(path, &st) != 0) return 0;
     struct runts w; /* a damaged warmup.csv leaves its charts out, as before */
-    if (rd_timeseries(path, &w, err, errlen) != 0) return 0;
+    int e = rd_timeseries(path, &w, err, errlen);
+    if (e) return e == FS_ECREATE ? e : 0; /* no room for the values is no page */
     if (w.nb > 1 && w.nrep > 0 && w.ns > 0) {
         struct slow *order = fs_calloc(w.ns, sizeof *order);
         for (size_t i = 0; i < w.ns; i++) order[i] = (struct slow){i, slowness(info, w.s[i].unit)};
@@ -215,7 +216,8 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
     if (fs_path(path, sizeof path, err, errlen, "%s/reproduction.csv", dir) != 0) return FS_EINPUT;
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
     if (stat(path, &st) == 0) {
-        if (rd_timeseries(path, &t, err, errlen) != 0) return -1;
+        int e = rd_timeseries(path, &t, err, errlen);
+        if (e) return e == FS_ECREATE ? e : -1;
         have_ts = t.nb > 0 && t.nrep > 0;
         if (!have_ts) runts_fini(&t);
     }

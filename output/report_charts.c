@@ -234,8 +234,7 @@ void rc_reasons(struct ch_page *p, const struct runts *t, const char *unit) {
     for (size_t i = 0; i < t->ns; i++)
         if (!strcmp(t->s[i].unit, unit) && !strncmp(t->s[i].metric, "delayed_days_", 13)) {
             r[n++] = &t->s[i];
-            for (size_t k = 0; k < t->nb * t->nrep; k++)
-                if (!isnan(t->s[i].v[k])) total += t->s[i].v[k];
+            total += t->s[i].total;
         }
     const struct series *all = rd_find(t, unit, "delayed_days");
     if (!n || !(total > 0)) {
@@ -313,18 +312,15 @@ void rc_reasons(struct ch_page *p, const struct runts *t, const char *unit) {
 /* ---- places open against places used ------------------------------------------------------ */
 
 int rc_beds(struct ch_page *p, const struct runts *t, const char *unit) {
-    const struct series *occ = rd_find(t, unit, "occupancy"),
-                        *pct = rd_find(t, unit, "occupancy_pct");
-    if (!occ || !pct || t->nb < 2) return 0;
+    const struct series *occ = rd_find(t, unit, "occupancy");
     /* Places available per replication and bucket: occupancy / (occupancy_pct / 100), both
-     * time averages over the bucket (models/metrics.c, available_area); none where empty. */
-    struct series open = {occ->unit, "occupancy", fs_malloc(t->nb * t->nrep * sizeof(double))};
-    for (size_t k = 0; k < t->nb * t->nrep; k++)
-        open.v[k] = pct->v[k] > 0 ? occ->v[k] * 100.0 / pct->v[k] : NAN;
+     * time averages over the bucket (models/metrics.c, available_area); none where empty. The
+     * series of it is there where the unit has both (report_data.c). */
+    if (!occ || !occ->open || t->nb < 2) return 0;
     double *lo = fs_malloc(t->nb * 8), *mid = fs_malloc(t->nb * 8), *hi = fs_malloc(t->nb * 8),
            *olo = fs_malloc(t->nb * 8), *omid = fs_malloc(t->nb * 8), *ohi = fs_malloc(t->nb * 8);
     rd_bands(t, occ, lo, mid, hi);
-    rd_bands(t, &open, olo, omid, ohi);
+    rd_bands(t, occ->open, olo, omid, ohi);
     double a = INFINITY, b = -INFINITY, ymax = 0;
     for (size_t k = 0; k < t->nb; k++) {
         if (!isnan(omid[k])) a = fmin(a, omid[k]), b = fmax(b, omid[k]), ymax = fmax(ymax, ohi[k]);
@@ -365,7 +361,7 @@ int rc_beds(struct ch_page *p, const struct runts *t, const char *unit) {
             ch_end(p);
         }
     }
-    fs_free(title), fs_free(open.v);
+    fs_free(title);
     fs_free(lo), fs_free(mid), fs_free(hi), fs_free(olo), fs_free(omid), fs_free(ohi);
     return drawn;
 }

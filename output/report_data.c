@@ -1,140 +1,412 @@
 #include "report_data.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/limits.h"
 #include "models/metrics.h"
 #include "models/value.h"
 #include "sim/core.h"
 
+/* ---- the time series, as a stream ---------------------------------------------------------- */
+
+/* The values read back at once at the end: 8 MB, whatever the file (a block of keys of every
+ * replication), as series.c's. */
+#define RD_BLOCK (1u << 20)
+
+int rd_drawn(const char *metric) {
+    static const char *const drawn[] = {"occupancy", "occupancy_pct", "delayed_days", "ae_4h_pct",
+                                        "cost_per_day"};
+    for (size_t i = 0; i < sizeof drawn / sizeof *drawn; i++)
+        if (!strcmp(metric, drawn[i])) return 1;
+    return !strncmp(metric, "delayed_days_", 13); /* its reasons */
+}
+
+/* (unit, metric) -> index + 1 of t->s, 0 for an empty slot; at most half full. */
+struct rd_map {
+    size_t *slot, cap;
+};
+
+static size_t map_hash(const char *unit, const char *metric) {
+    size_t h = 14695981039346656037u; /* FNV-1a over "unit\0metric" */
+    for (const char *c = unit;; c++) {
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+        if (!*c) break;
+    }
+    for (const char *c = metric; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211u;
+    return h;
+}
+
+/* The slot of (unit, metric): its series' or the empty one where it would go. */
+static size_t *map_slot(const struct runts *t, const char *unit, const char *metric) {
+    const struct rd_map *m = t->map;
+    for (size_t i = map_hash(unit, metric) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        size_t k = m->slot[i];
+        if (!k || (!strcmp(t->s[k - 1].unit, unit) && !strcmp(t->s[k - 1].metric, metric)))
+            return &m->slot[i];
+    }
+}
+
+static void map_grow(struct runts *t) {
+    struct rd_map *m = t->map;
+    size_t old = m->cap, *was = m->slot;
+    m->cap = old ? old * 2 : 64;
+    m->slot = fs_calloc(m->cap, sizeof *m->slot);
+    for (size_t i = 0; i < old; i++)
+        if (was[i]) *map_slot(t, t->s[was[i] - 1].unit, t->s[was[i] - 1].metric) = was[i];
+    fs_free(was);
+}
+
+struct series *rd_find(const struct runts *t, const char *unit, const char *metric) {
+    if (!t->map || !t->map->cap) return NULL;
+    size_t k = *map_slot(t, unit, metric);
+    return k ? &t->s[k - 1] : NULL;
+}
+
+static void series_free(struct series *s) {
+    fs_free(s->unit), fs_free(s->metric);
+    fs_free(s->lo), fs_free(s->mid), fs_free(s->hi);
+}
+
 void runts_fini(struct runts *t) {
     for (size_t i = 0; i < t->ns; i++) {
-        fs_free(t->s[i].unit);
-        fs_free(t->s[i].metric);
-        fs_free(t->s[i].v);
+        if (t->s[i].open) series_free(t->s[i].open), fs_free(t->s[i].open);
+        series_free(&t->s[i]);
     }
+    if (t->map) fs_free(t->map->slot), fs_free(t->map);
     fs_free(t->s);
     fs_free(t->time);
     fs_free(t->date);
     fs_free(t->scenario);
+    memset(t, 0, sizeof *t);
 }
 
-struct series *rd_find(const struct runts *t, const char *unit, const char *metric) {
+/* A value of replication 1 (its series s, bucket b), held until replication 1 has ended and
+ * the buckets and series are known. */
+struct first_value {
+    size_t s, b;
+    double v;
+};
+
+/* The reading of a time series. A key is (series, bucket): key s * nb + b of the drawn series
+ * s, then (ns + j) * nb + b of places open j (the occupancy series open[j]'s). */
+struct ts_read {
+    const char *path;
+    struct runts *t;
+    char *err;
+    size_t errlen;
+    int header;                /* the header row is read */
+    size_t rows;               /* data rows */
+    size_t scap, bcap;         /* t->s's, t->time's */
+    struct first_value *first; /* replication 1's values (phase 0) */
+    size_t nfirst, fcap;
+    int phase;                  /* 0: replication 1's rows; 1: the others'; 2: out of order */
+    long bad_line;              /* phase 2: the row that came out of order */
+    size_t nkeys, nopen, *open; /* open[j]: the occupancy series of places open j */
+    double *row;                /* replication cur's values, nkeys */
+    size_t cur, b;              /* its number (0: none), the bucket of its last row */
+    size_t *at, atcap;          /* at[r]: 1 + where replication r's row is in spill, or 0 */
+    size_t nspilled;
+    FILE *spill;
+    int failed; /* spill could not be made, written or read: the errno, else 0 */
+};
+
+/* A temporary file in $TMPDIR (else /tmp), gone when closed. */
+static FILE *spill_open(void) {
+    const char *dir = getenv("TMPDIR");
+    char path[FS_PATH_MAX];
+    if (!dir || !*dir) dir = "/tmp";
+    if (snprintf(path, sizeof path, "%s/flowsim-report-XXXXXX", dir) >= (int)sizeof path)
+        return NULL;
+    int fd = mkstemp(path);
+    if (fd < 0) return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+b");
+    if (!f) close(fd);
+    return f;
+}
+
+/* The most held for the keys at once: replication 1's values or a replication's row, the
+ * series, their map and bands, the buckets (t->bytes). Beyond it, a read holds a byte or two a
+ * replication (at, and read_back's v and x) and read_back's block (RD_BLOCK values at most). */
+static void note_bytes(struct ts_read *r, size_t bands) {
+    const struct runts *t = r->t;
+    size_t b = r->nkeys * sizeof *r->row + r->fcap * sizeof *r->first +
+               t->map->cap * sizeof *t->map->slot + r->scap * sizeof *t->s +
+               r->bcap * (sizeof *t->time + sizeof *t->date) + bands;
+    if (b > r->t->bytes) r->t->bytes = b;
+}
+
+/* Replication 1 has ended: the keys are known. Each occupancy series with an occupancy_pct of
+ * its unit gets a places open, and replication 1's values their row. */
+static void layout(struct ts_read *r) {
+    struct runts *t = r->t;
+    r->open = fs_calloc(t->ns + 1, sizeof *r->open);
     for (size_t i = 0; i < t->ns; i++)
-        if (!strcmp(t->s[i].unit, unit) && !strcmp(t->s[i].metric, metric)) return &t->s[i];
-    return NULL;
+        if (!strcmp(t->s[i].metric, "occupancy") && rd_find(t, t->s[i].unit, "occupancy_pct"))
+            r->open[r->nopen++] = i;
+    r->nkeys = (t->ns + r->nopen) * t->nb;
+    r->row = fs_malloc((r->nkeys + 1) * sizeof *r->row);
+    for (size_t k = 0; k < r->nkeys; k++) r->row[k] = NAN;
+    for (size_t i = 0; i < r->nfirst; i++)
+        r->row[r->first[i].s * t->nb + r->first[i].b] = r->first[i].v;
+    note_bytes(r, 0);
+    fs_free(r->first);
+    r->first = NULL, r->fcap = r->nfirst = 0;
+    r->cur = 1;
+    r->phase = 1;
 }
 
-/* find for the rows of a time series, which come in the same order of series in every bucket:
- * the one after the last found (*hint), or the first, before a search. Linear in rows, where a
- * search per row was rows x series (4,000 units: half a minute). */
-static struct series *find_next(const struct runts *t, const char *unit, const char *metric,
-                                size_t *hint) {
-    size_t try[2] = {*hint + 1, 0};
-    for (int k = 0; k < 2; k++)
-        if (try[k] < t->ns && !strcmp(t->s[try[k]].unit, unit) &&
-            !strcmp(t->s[try[k]].metric, metric))
-            return &t->s[*hint = try[k]];
-    struct series *s = rd_find(t, unit, metric);
-    if (s) *hint = (size_t)(s - t->s);
-    return s;
+/* Places open of the row: occupancy / (occupancy_pct / 100), as a chart of it reads them. */
+static void places_open(struct ts_read *r) {
+    const struct runts *t = r->t;
+    for (size_t j = 0; j < r->nopen; j++) {
+        const struct series *occ = &t->s[r->open[j]];
+        size_t so = r->open[j], sp = (size_t)(rd_find(t, occ->unit, "occupancy_pct") - t->s);
+        for (size_t b = 0; b < t->nb; b++) {
+            double o = r->row[so * t->nb + b], p = r->row[sp * t->nb + b];
+            r->row[(t->ns + j) * t->nb + b] = p > 0 ? o * 100.0 / p : NAN;
+        }
+    }
 }
 
-/* Rows come replication by replication, bucket by bucket: times repeat for each
- * replication, so the first replication's times are the buckets. Our own file, but one that
- * may have been edited or cut short: every number is read strictly, and a damaged cell is
- * refused with its line rather than read as 0 (or as a replication number that would size
- * the arrays). */
+/* Room in at for replication rep, none of the new ones spilled. */
+static void at_grow(struct ts_read *r, size_t rep) {
+    size_t had = r->atcap;
+    fs_grow((void **)&r->at, &r->atcap, rep + 1, sizeof *r->at);
+    memset(r->at + had, 0, (r->atcap - had) * sizeof *r->at);
+}
+
+/* Replication cur's row into the spill file, at its place. */
+static void flush(struct ts_read *r) {
+    if (!r->cur || r->failed || !r->nkeys) return;
+    places_open(r);
+    if (!r->spill && !(r->spill = spill_open())) {
+        r->failed = errno ? errno : EIO;
+        return;
+    }
+    at_grow(r, r->cur);
+    if (r->at[r->cur] == 0) r->at[r->cur] = ++r->nspilled;
+    long off = (long)((r->at[r->cur] - 1) * r->nkeys * sizeof *r->row);
+    if (fseek(r->spill, off, SEEK_SET) != 0 ||
+        fwrite(r->row, sizeof *r->row, r->nkeys, r->spill) != r->nkeys)
+        r->failed = errno ? errno : EIO;
+}
+
+/* Replication rep's row, to be filled: read back where it came before. */
+static void switch_to(struct ts_read *r, size_t rep) {
+    flush(r);
+    at_grow(r, rep);
+    r->cur = rep, r->b = 0;
+    if (r->at[rep] && !r->failed) {
+        long off = (long)((r->at[rep] - 1) * r->nkeys * sizeof *r->row);
+        if (fseek(r->spill, off, SEEK_SET) != 0 ||
+            fread(r->row, sizeof *r->row, r->nkeys, r->spill) != r->nkeys)
+            r->failed = errno ? errno : EIO;
+    } else {
+        for (size_t k = 0; k < r->nkeys; k++) r->row[k] = NAN;
+    }
+}
+
+/* A row's cells, read strictly: our own file, but one that may have been edited or cut short,
+ * so a damaged cell is refused with its line rather than read as 0 (or as a replication
+ * number that would size the arrays). */
+static int ts_cells(struct ts_read *r, const struct table_row *row, size_t *rep, double *tm,
+                    double *v) {
+    char why[FS_MSG_MAX];
+    long long k;
+    if (row->n < 6 || row->n > 7) {
+        snprintf(r->err, r->errlen,
+                 "%s:%ld: expected 7 columns (scenario,replication,time,date,unit,metric,"
+                 "value), got %zu",
+                 r->path, row->line, row->n);
+        return -1;
+    }
+    if (val_int(row->field[1], 1, 1000000, &k, why, sizeof why) != 0) {
+        snprintf(r->err, r->errlen, "%s:%ld: replication: %s", r->path, row->line, why);
+        return -1;
+    }
+    if (table_number(r->path, row, 2, "time", val_number, tm, r->err, r->errlen) != 0) return -1;
+    if (strlen(row->field[3]) >= sizeof *r->t->date) { /* never cut to fit */
+        snprintf(r->err, r->errlen,
+                 "%s:%ld: date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%.40s%s'", r->path,
+                 row->line, row->field[3], strlen(row->field[3]) > 40 ? "..." : "");
+        return -1;
+    }
+    *v = NAN;
+    if (*table_field(row, 6) &&
+        table_number(r->path, row, 6, "value", val_number, v, r->err, r->errlen) != 0)
+        return -1;
+    *rep = (size_t)k;
+    return 0;
+}
+
+/* A row of replication 1: the buckets are its times in turn, the series its (unit, metric) as
+ * they first come; its value held until the keys are known. */
+static void first_row(struct ts_read *r, const struct table_row *row, double tm, double v) {
+    struct runts *t = r->t;
+    if (!t->nb || t->time[t->nb - 1] != tm) {
+        fs_grow((void **)&t->time, &r->bcap, t->nb + 1, sizeof *t->time);
+        t->date = fs_realloc(t->date, r->bcap * sizeof *t->date);
+        t->time[t->nb] = tm;
+        snprintf(t->date[t->nb], sizeof *t->date, "%s", row->field[3]);
+        t->nb++;
+    }
+    if (!rd_drawn(row->field[5]) || r->phase != 0) return;
+    if (2 * (t->ns + 1) > t->map->cap) map_grow(t);
+    size_t *slot = map_slot(t, row->field[4], row->field[5]);
+    if (!*slot) {
+        fs_grow((void **)&t->s, &r->scap, t->ns + 1, sizeof *t->s);
+        t->s[t->ns] =
+            (struct series){.unit = fs_strdup(row->field[4]), .metric = fs_strdup(row->field[5])};
+        *slot = ++t->ns;
+    }
+    fs_grow((void **)&r->first, &r->fcap, r->nfirst + 1, sizeof *r->first);
+    r->first[r->nfirst++] = (struct first_value){*slot - 1, t->nb - 1, v};
+    note_bytes(r, 0);
+}
+
+static int ts_row(void *ctx, const struct table_row *row) {
+    struct ts_read *r = ctx;
+    struct runts *t = r->t;
+    size_t rep;
+    double tm, v;
+    if (!r->header) return r->header = 1, 0;
+    if (ts_cells(r, row, &rep, &tm, &v) != 0) return -1;
+    r->rows++;
+    if (!t->scenario) t->scenario = fs_strdup(row->field[0]);
+    if (rep > t->nrep) t->nrep = rep;
+    /* Replication 1's rows first, as flowsim writes them: they name the buckets. Any other
+     * order is a damaged file, refused once every cell is read (which may say worse). */
+    if (rep == 1) {
+        if (r->phase == 1) r->phase = 2, r->bad_line = row->line;
+        first_row(r, row, tm, v);
+        return 0;
+    }
+    if (r->phase == 0 && r->rows == 1) r->phase = 2, r->bad_line = row->line;
+    if (r->phase == 0) layout(r);
+    if (r->phase != 1) return 0;
+    if (rep != r->cur) switch_to(r, rep);
+    /* the first bucket at or after the row's time, going on from the replication's last */
+    while (r->b + 1 < t->nb && t->time[r->b] < tm) r->b++;
+    struct series *s = rd_find(t, row->field[4], row->field[5]);
+    if (s) r->row[(size_t)(s - t->s) * t->nb + r->b] = v;
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Key k's mean and 5% and 95% quantiles (linear interpolation) from v[0..nrep-1], the
+ * replications' values in their order (NAN: none), into its series; x: room for nrep. */
+static void band_of(struct ts_read *r, size_t k, const double *v, double *x) {
+    struct runts *t = r->t;
+    size_t si = k / t->nb, b = k % t->nb, n = 0;
+    struct series *s = si < t->ns ? &t->s[si] : t->s[r->open[si - t->ns]].open;
+    double sum = 0;
+    for (size_t i = 0; i < t->nrep; i++)
+        if (!isnan(v[i])) x[n++] = v[i], sum += v[i], s->total += v[i];
+    if (!n) {
+        s->lo[b] = s->mid[b] = s->hi[b] = NAN;
+        return;
+    }
+    qsort(x, n, sizeof *x, cmp_double);
+    double p5 = 0.05 * (double)(n - 1), p95 = 0.95 * (double)(n - 1);
+    size_t i5 = (size_t)p5, i95 = (size_t)p95;
+    s->lo[b] = x[i5] + (p5 - (double)i5) * (i5 + 1 < n ? x[i5 + 1] - x[i5] : 0);
+    s->hi[b] = x[i95] + (p95 - (double)i95) * (i95 + 1 < n ? x[i95 + 1] - x[i95] : 0);
+    s->mid[b] = sum / (double)n;
+}
+
+static void band_arrays(struct series *s, size_t nb) {
+    s->lo = fs_malloc((nb + 1) * sizeof *s->lo);
+    s->mid = fs_malloc((nb + 1) * sizeof *s->mid);
+    s->hi = fs_malloc((nb + 1) * sizeof *s->hi);
+}
+
+/* Every key's band from the spill file, a block of keys of every replication at a time, the
+ * keys in order (so that a series' total adds bucket by bucket, each in replication order). */
+static int read_back(struct ts_read *r) {
+    struct runts *t = r->t;
+    for (size_t i = 0; i < t->ns; i++) band_arrays(&t->s[i], t->nb);
+    for (size_t j = 0; j < r->nopen; j++) {
+        struct series *occ = &t->s[r->open[j]];
+        occ->open = fs_calloc(1, sizeof *occ->open);
+        *occ->open =
+            (struct series){.unit = fs_strdup(occ->unit), .metric = fs_strdup("occupancy")};
+        band_arrays(occ->open, t->nb);
+    }
+    size_t nrep = t->nrep, per = RD_BLOCK / nrep ? RD_BLOCK / nrep : 1;
+    size_t nbmax = per < r->nkeys ? per : r->nkeys;
+    double *blk = fs_malloc((nbmax * nrep + 1) * sizeof *blk),
+           *v = fs_malloc((nrep + 1) * sizeof *v), *x = fs_malloc((nrep + 1) * sizeof *x);
+    note_bytes(r, (t->ns + r->nopen) * 3 * (t->nb + 1) * sizeof *blk);
+    for (size_t c = 0; c < r->nkeys && !r->failed; c += nbmax) {
+        size_t nb = r->nkeys - c < nbmax ? r->nkeys - c : nbmax;
+        for (size_t i = 0; i < nrep && !r->failed; i++) {
+            size_t at = i + 1 < r->atcap ? r->at[i + 1] : 0;
+            long off = (long)(((at ? at - 1 : 0) * r->nkeys + c) * sizeof *blk);
+            if (!at) /* a replication with no rows */
+                for (size_t j = 0; j < nb; j++) blk[i * nb + j] = NAN;
+            else if (fseek(r->spill, off, SEEK_SET) != 0 ||
+                     fread(blk + i * nb, sizeof *blk, nb, r->spill) != nb)
+                r->failed = errno ? errno : EIO;
+        }
+        for (size_t j = 0; j < nb && !r->failed; j++) {
+            for (size_t i = 0; i < nrep; i++) v[i] = blk[i * nb + j];
+            band_of(r, c + j, v, x);
+        }
+    }
+    fs_free(blk), fs_free(v), fs_free(x);
+    if (r->failed)
+        snprintf(r->err, r->errlen,
+                 "%s: cannot hold its values in a temporary file ($TMPDIR, else /tmp): %s", r->path,
+                 strerror(r->failed));
+    return r->failed ? FS_ECREATE : 0;
+}
+
 int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen) {
     memset(t, 0, sizeof *t);
-    struct table tb;
-    if (table_read(path, &tb, err, errlen) != 0) return -1;
-    size_t rows = tb.n ? tb.n - 1 : 0;
-    size_t *rep = fs_calloc(rows + 1, sizeof *rep);
-    double *tm = fs_calloc(rows + 1, sizeof *tm), *val = fs_calloc(rows + 1, sizeof *val);
-    int rc = 0;
-    size_t hint = (size_t)-1; /* find_next's: none yet */
-    for (size_t i = 1; i < tb.n && rc == 0; i++) {
-        const struct table_row *r = &tb.row[i];
-        char why[FS_MSG_MAX];
-        long long k;
-        if (r->n < 6 || r->n > 7) {
-            snprintf(err, errlen,
-                     "%s:%ld: expected 7 columns (scenario,replication,time,date,unit,metric,"
-                     "value), got %zu",
-                     path, r->line, r->n);
-            rc = -1;
-        } else if (val_int(r->field[1], 1, 1000000, &k, why, sizeof why) != 0) {
-            snprintf(err, errlen, "%s:%ld: replication: %s", path, r->line, why);
-            rc = -1;
-        } else if (table_number(path, r, 2, "time", val_number, &tm[i - 1], err, errlen) != 0) {
-            rc = -1;
-        } else if (strlen(r->field[3]) >= sizeof *t->date) { /* never cut to fit */
-            snprintf(err, errlen,
-                     "%s:%ld: date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%.40s%s'", path,
-                     r->line, r->field[3], strlen(r->field[3]) > 40 ? "..." : "");
-            rc = -1;
-        } else if (*table_field(r, 6) &&
-                   table_number(path, r, 6, "value", val_number, &val[i - 1], err, errlen) != 0) {
-            rc = -1;
-        } else {
-            rep[i - 1] = (size_t)k;
-            if (!*table_field(r, 6)) val[i - 1] = NAN;
-        }
-    }
-    size_t cap = 0, scap = 0;
-    for (size_t i = 1; i < tb.n && rc == 0; i++) {
-        const struct table_row *r = &tb.row[i];
-        if (rep[i - 1] > t->nrep) t->nrep = rep[i - 1];
-        if (rep[i - 1] == 1) {
-            if (!t->nb || t->time[t->nb - 1] != tm[i - 1]) {
-                fs_grow((void **)&t->time, &cap, t->nb + 1, sizeof *t->time);
-                t->date = fs_realloc(t->date, cap * sizeof *t->date);
-                t->time[t->nb] = tm[i - 1];
-                snprintf(t->date[t->nb], sizeof *t->date, "%s", r->field[3]);
-                t->nb++;
-            }
-            if (!find_next(t, r->field[4], r->field[5], &hint)) {
-                hint = t->ns;
-                fs_grow((void **)&t->s, &scap, t->ns + 1, sizeof *t->s);
-                t->s[t->ns].unit = fs_strdup(r->field[4]);
-                t->s[t->ns].metric = fs_strdup(r->field[5]);
-                t->s[t->ns++].v = NULL;
-            }
-        }
-        if (!t->scenario) t->scenario = fs_strdup(r->field[0]);
-    }
+    t->map = fs_calloc(1, sizeof *t->map);
+    map_grow(t);
+    struct ts_read r = {.path = path, .t = t, .err = err, .errlen = errlen};
+    int rc = table_each(path, ts_row, &r, err, errlen) != 0 ? -1 : 0;
     /* Every replication has every bucket, each in a row of its own: more of them than rows is
      * a damaged file (and would size the arrays from a number nobody wrote). */
-    if (rc == 0 && t->nb && t->nrep > rows / t->nb) {
+    if (rc == 0 && t->nb && t->nrep > r.rows / t->nb) {
         snprintf(err, errlen,
                  "%s: %zu replications of %zu time buckets each cannot be in %zu rows: the file "
                  "is damaged",
-                 path, t->nrep, t->nb, rows);
+                 path, t->nrep, t->nb, r.rows);
+        rc = -1;
+    } else if (rc == 0 && t->nb && r.phase == 2) {
+        snprintf(err, errlen,
+                 "%s:%ld: expected replication 1's rows first, then the other replications' (as "
+                 "flowsim writes them): the file is damaged",
+                 path, r.bad_line);
         rc = -1;
     }
-    for (size_t i = 0; i < t->ns && rc == 0; i++) {
-        t->s[i].v = fs_malloc(t->nb * t->nrep * sizeof *t->s[i].v);
-        for (size_t k = 0; k < t->nb * t->nrep; k++) t->s[i].v[k] = NAN;
+    if (rc == 0 && t->nb) {
+        if (r.phase == 0) layout(&r); /* one replication */
+        flush(&r);
+        rc = read_back(&r);
     }
-    /* Second pass: the values, bucket found by time within each replication. */
-    size_t b = 0, last_rep = 0;
-    struct series *s = NULL;
-    for (size_t i = 1; i < tb.n && rc == 0; i++) {
-        const struct table_row *r = &tb.row[i];
-        if (rep[i - 1] != last_rep) b = 0, last_rep = rep[i - 1];
-        while (b + 1 < t->nb && t->time[b] < tm[i - 1]) b++;
-        if (!s || strcmp(s->unit, r->field[4]) || strcmp(s->metric, r->field[5]))
-            s = find_next(t, r->field[4], r->field[5], &hint);
-        if (s && t->nb) s->v[b * t->nrep + rep[i - 1] - 1] = val[i - 1];
-    }
-    fs_free(rep), fs_free(tm), fs_free(val);
-    table_fini(&tb);
+    fs_free(r.first), fs_free(r.open), fs_free(r.row), fs_free(r.at);
+    if (r.spill) fclose(r.spill);
     if (rc) runts_fini(t);
     return rc;
+}
+
+void rd_bands(const struct runts *t, const struct series *s, double *lo, double *mid, double *hi) {
+    memcpy(lo, s->lo, t->nb * sizeof *lo);
+    memcpy(mid, s->mid, t->nb * sizeof *mid);
+    memcpy(hi, s->hi, t->nb * sizeof *hi);
 }
 
 /* comparison.csv or sweep.csv: metric,unit,scenario (or variant), then numbers, each empty
@@ -162,35 +434,6 @@ int rd_comparison(const char *path, struct table *t, char *err, size_t errlen) {
         }
     }
     return 0;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Mean and the 5% and 95% quantiles (linear interpolation) across replications, per bucket. */
-void rd_bands(const struct runts *t, const struct series *s, double *lo, double *mid, double *hi) {
-    double *x = fs_malloc((t->nrep + 1) * sizeof *x);
-    for (size_t b = 0; b < t->nb; b++) {
-        size_t n = 0;
-        double sum = 0;
-        for (size_t r = 0; r < t->nrep; r++) {
-            double v = s->v[b * t->nrep + r];
-            if (!isnan(v)) x[n++] = v, sum += v;
-        }
-        if (!n) {
-            lo[b] = mid[b] = hi[b] = NAN;
-            continue;
-        }
-        qsort(x, n, sizeof *x, cmp_double);
-        double p5 = 0.05 * (double)(n - 1), p95 = 0.95 * (double)(n - 1);
-        size_t i5 = (size_t)p5, i95 = (size_t)p95;
-        lo[b] = x[i5] + (p5 - (double)i5) * (i5 + 1 < n ? x[i5 + 1] - x[i5] : 0);
-        hi[b] = x[i95] + (p95 - (double)i95) * (i95 + 1 < n ? x[i95 + 1] - x[i95] : 0);
-        mid[b] = sum / (double)n;
-    }
-    fs_free(x);
 }
 
 /* ---- the kinds of a folder's units, for the headline rule -------------------------------- */

@@ -1,6 +1,13 @@
 /* report_data.h — what the report reads: a run's time series (timeseries.csv, warmup.csv) as
- * series[unit|metric][bucket][replication], a comparison (comparison.csv, sweep.csv) checked
- * cell by cell, and the kinds of a results folder's units for the headline rule. */
+ * the bands the page draws, series[unit|metric][bucket], read as a stream; a comparison
+ * (comparison.csv, sweep.csv) checked cell by cell; and the kinds of a results folder's units for
+ * the headline rule.
+ *
+ * Memory: the time series is read a row at a time (table_each), and only the series the page
+ * draws are kept (rd_drawn), each as its mean and 5-95% band per bucket: a replication's values
+ * of them in memory, the others' in a temporary file read back a block at a time (as series.c
+ * does), so the peak is in proportion to drawn series x buckets, not to the replications or the
+ * file (tests/test_report_data.c). */
 #ifndef FS_REPORT_DATA_H
 #define FS_REPORT_DATA_H
 
@@ -10,26 +17,42 @@
 
 struct series {
     char *unit, *metric;
-    double *v; /* nb x nrep, NAN where missing */
+    /* per bucket (nb each), across replications: the 5% and 95% quantiles (linear
+     * interpolation) and the mean; NAN where a bucket has no value */
+    double *lo, *mid, *hi;
+    double total; /* every value of every replication summed, bucket by bucket */
+    /* a unit's occupancy, where it has occupancy_pct too: its places open (occupancy /
+     * (occupancy_pct / 100) in each replication and bucket; none where 0), as a series of the
+     * same shape; else NULL */
+    struct series *open;
 };
+
+struct rd_map; /* (unit, metric) -> series, open addressing */
 
 struct runts {
     size_t nb, nrep, ns;
     double *time;
     char (*date)[17]; /* YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an interval under a day, as
                          results.c writes them (a longer cell is refused) */
-    struct series *s;
+    struct series *s; /* the drawn series, in the order of replication 1's rows */
     char *scenario;
+    struct rd_map *map;
+    size_t bytes; /* the most this reading held at once for its keys (report_data.c's
+                     note_bytes; the tests' measure) */
 };
 
-/* Read a time series file (timeseries.csv's columns). Returns 0, or -1 with a message (a damaged
- * cell named by its line). runts_fini frees it. */
+/* Is metric one a page draws (the charts of report.c's run_sections and its warm-up)? */
+int rd_drawn(const char *metric);
+/* Read a time series file (timeseries.csv's columns), rows replication by replication as
+ * flowsim writes them: replication 1's first (they name the buckets and series), the others in
+ * any order. Returns 0, or -1 with a message (a damaged cell named by its line; a replication's
+ * row before replication 1's end), or FS_ECREATE when the temporary file for the replications'
+ * values cannot be made or written (its errno's message). runts_fini frees it. */
 int rd_timeseries(const char *path, struct runts *t, char *err, size_t errlen);
 void runts_fini(struct runts *t);
-/* The series of (unit, metric), or NULL. */
+/* The series of (unit, metric), or NULL: O(1). */
 struct series *rd_find(const struct runts *t, const char *unit, const char *metric);
-/* Mean and the 5% and 95% quantiles (linear interpolation) across replications, per bucket
- * (arrays of t->nb; NAN where a bucket has no value). */
+/* s's mean and 5% and 95% quantiles per bucket, copied into lo, mid, hi (arrays of t->nb). */
 void rd_bands(const struct runts *t, const struct series *s, double *lo, double *mid, double *hi);
 
 /* comparison.csv or sweep.csv (metric,unit,scenario or variant, then numbers, each empty where
