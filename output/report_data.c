@@ -10,6 +10,7 @@
 #include "models/limits.h"
 #include "models/metrics.h"
 #include "models/value.h"
+#include "outdir.h"
 #include "sim/core.h"
 
 /* ---- the time series, as a stream ---------------------------------------------------------- */
@@ -115,19 +116,16 @@ struct ts_read {
     int failed; /* spill could not be made, written or read: the errno, else 0 */
 };
 
-/* A temporary file in $TMPDIR (else /tmp), gone when closed. */
-static FILE *spill_open(void) {
-    const char *dir = getenv("TMPDIR");
-    char path[FS_PATH_MAX];
-    if (!dir || !*dir) dir = "/tmp";
-    if (snprintf(path, sizeof path, "%s/flowsim-report-XXXXXX", dir) >= (int)sizeof path)
-        return NULL;
-    int fd = mkstemp(path);
-    if (fd < 0) return NULL;
-    unlink(path);
-    FILE *f = fdopen(fd, "w+b");
-    if (!f) close(fd);
-    return f;
+/* A scratch file beside the time series read (the staging folder of a run's --report, or the
+ * folder `flowsim report` was given): outdir_scratch's, nameless, gone when closed. Not /tmp:
+ * the folder chosen for the result is where room was made, and nothing is written outside it. */
+static FILE *spill_open(const char *path) {
+    char dir[FS_PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) return outdir_scratch(".", "report.html");
+    if ((size_t)(slash - path) >= sizeof dir) return NULL;
+    snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    return outdir_scratch(dir, "report.html");
 }
 
 /* The most held for the keys at once: replication 1's values or a replication's row, the
@@ -185,7 +183,7 @@ static void at_grow(struct ts_read *r, size_t rep) {
 static void flush(struct ts_read *r) {
     if (!r->cur || r->failed || !r->nkeys) return;
     places_open(r);
-    if (!r->spill && !(r->spill = spill_open())) {
+    if (!r->spill && !(r->spill = spill_open(r->path))) {
         r->failed = errno ? errno : EIO;
         return;
     }
@@ -366,7 +364,7 @@ static int read_back(struct ts_read *r) {
     fs_free(blk), fs_free(v), fs_free(x);
     if (r->failed)
         snprintf(r->err, r->errlen,
-                 "%s: cannot hold its values in a temporary file ($TMPDIR, else /tmp): %s", r->path,
+                 "%s: cannot hold its values in a scratch file in its folder: %s", r->path,
                  strerror(r->failed));
     return r->failed ? FS_ECREATE : 0;
 }
