@@ -72,13 +72,6 @@ int cmd_run_into(const struct opts *o, const char *command, char *dir, size_t di
     if ((status = cli_results_dir(o, "", sc, dir, dirlen)) != EXIT_OK) goto done;
     metric_layout_init(&ml, sc, o->by_group);
     int threads = o->threads > 0 ? o->threads : runner_cores();
-    if (o->report && sc->timeseries_none) { /* refused before the run, not after it */
-        fprintf(stderr, "flowsim: --report: expected a timeseries.csv to draw, which [scenario] "
-                        "timeseries_metrics = none leaves out (keep some metrics, or leave out "
-                        "--report)\n");
-        status = EXIT_BAD_INPUT;
-        goto done;
-    }
     if (o->range_last > sc->replications) {
         fprintf(stderr,
                 "flowsim: --replications-range %d:%d: the scenario has %d replications "

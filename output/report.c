@@ -119,7 +119,7 @@ static int any_metric(const struct runts *t, const char *metric) {
 static int run_sections(struct ch_page *p, const char *dir, const struct runts *t, const char *info,
                         const volatile sig_atomic_t *stop, char *err, size_t errlen) {
     FILE *f = p->f;
-    fputs("<h2>Occupancy</h2>\n", f);
+    if (any_metric(t, "occupancy_pct")) fputs("<h2>Occupancy</h2>\n", f);
     for (size_t i = 0; i < t->ns && !(stop && *stop); i++)
         if (!strcmp(t->s[i].metric, "occupancy_pct")) {
             char *title = fs_sprintf("%s: occupancy, %% of places", t->s[i].unit);
@@ -205,6 +205,18 @@ static char *page_name(const struct runts *t, const struct table *cmp, const cha
     return out;
 }
 
+/* The scenario of a run's summary.csv (its first row's, as given), or NULL where there is no
+ * such file or row. Allocated. */
+static char *summary_scenario(const char *path) {
+    struct table tb;
+    char why[FS_MSG_MAX];
+    struct stat st;
+    if (stat(path, &st) != 0 || table_read(path, &tb, why, sizeof why) != 0) return NULL;
+    char *name = tb.n > 1 && tb.row[1].n > 0 ? fs_strdup(csvout_plain(tb.row[1].field[0])) : NULL;
+    table_fini(&tb);
+    return name;
+}
+
 int report_write(const char *dir, const char *folder, const volatile sig_atomic_t *stop, char *err,
                  size_t errlen) {
     if (!folder) folder = dir;
@@ -237,14 +249,23 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
             cmp_file = cmp_files[i];
         }
     }
+    /* A run whose timeseries.csv has none of the series the charts draw (timeseries_metrics =
+     * none, or a list of metrics no unit reports) still has its headline table. */
+    char *chartless = NULL;
     if (!have_ts && !cmp_file) {
-        snprintf(err, errlen, "%s: no timeseries.csv, comparison.csv or sweep.csv to report on",
+        snprintf(path, sizeof path, "%s/summary.csv", dir);
+        chartless = summary_scenario(path);
+    }
+    if (!have_ts && !cmp_file && !chartless) {
+        snprintf(err, errlen,
+                 "%s: no timeseries.csv, summary.csv, comparison.csv or sweep.csv to report on",
                  folder);
         return -1;
     }
     struct csvout_file cf;
     int rc = csvout_open(&cf, dir, "report.html", err, errlen);
     if (rc != 0) {
+        fs_free(chartless);
         if (have_ts) runts_fini(&t);
         table_fini(&cmp);
         return rc;
@@ -253,7 +274,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
     char *info = results_read_file(path, NULL);
     struct ch_page page = {cf.f, 1}, *p = &page;
     FILE *f = cf.f;
-    char *name = page_name(have_ts ? &t : NULL, &cmp, info);
+    char *name = chartless ? chartless : page_name(have_ts ? &t : NULL, &cmp, info);
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<meta name=\"viewport\" content=\"width=device-width\"><title>",
           f);
@@ -268,8 +289,14 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
                 "show the 5th to 95th percentile across replications; lines their mean. Each "
                 "chart's numbers are in the data table under it.</p>\n",
                 t.nrep, t.nb, t.date[0], t.date[t.nb - 1]);
+    else if (chartless)
+        fputs("<p>flowsim report: timeseries.csv holds none of the series this page charts "
+              "([scenario] timeseries_metrics), so it has the headline numbers and no charts over "
+              "time; series.csv holds every interval's mean and 5-95% band.</p>\n",
+              f);
     else
-        fputs("<p>flowsim report of a comparison.</p>\n", f);
+        fprintf(f, "<p>flowsim report of a %s.</p>\n",
+                !strcmp(cmp_file, "sweep.csv") ? "sweep" : "comparison");
     snprintf(path, sizeof path, "%s/reproduction.csv", dir);
     if (stat(path, &st) == 0) rt_reproduction(p, path);
     if (cmp_file) {
@@ -294,7 +321,7 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
             if (!seen) rc_whiskers(p, &cmp, r->field[1], r->field[0]);
         }
         rd_kinds_free(kinds);
-    } else if (have_ts) {
+    } else {
         snprintf(path, sizeof path, "%s/summary.csv", dir);
         rt_headlines(p, path);
     }

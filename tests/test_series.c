@@ -179,15 +179,26 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
     snprintf(cmd, sizeof cmd, "merge '%s' '%s' -o '%s' --quiet", p1, p2, merged);
     assert_int_equal(tu_run(cmd, NULL, NULL), 0);
     assert_false(tu_exists(in(one, "timeseries.csv")));
-    /* --report draws timeseries.csv: with none, refused before the run, nothing written */
-    snprintf(cmd, sizeof cmd,
-             "run '%s' -o '%s/rep' %s --set scenario.timeseries_metrics=none --report", ini, dir,
-             SHORT);
-    char *o, *e;
-    assert_int_equal(tu_run(cmd, &o, &e), 2);
-    assert_non_null(strstr(e, "--report: expected a timeseries.csv to draw"));
-    assert_false(tu_exists(in(dir, "rep")));
-    free(o), free(e);
+    /* --report charts timeseries.csv: with none, or a list no unit reports, the page has the
+     * headline table and says why it has no charts over time. */
+    const char *lists[] = {"none", "cost_per_day", "queue"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd,
+                 "run '%s' -o '%s/rep%d' %s --set scenario.timeseries_metrics=%s --report --quiet",
+                 ini, dir, i, SHORT, lists[i]);
+        assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+        char rep[4200];
+        snprintf(rep, sizeof rep, "%s/rep%d", dir, i);
+        char *html = tu_read(in(rep, "report.html"));
+        assert_non_null(strstr(html, "<h2>Headline results</h2>"));
+        /* queue is kept but not charted: the page has a time series, and no empty heading */
+        assert_true(!strstr(html, "timeseries.csv holds none of the series this page charts") ==
+                    (i == 2));
+        assert_null(strstr(html, "<h2>Occupancy</h2>"));
+        free(html);
+        snprintf(cmd, sizeof cmd, "report '%s' --quiet", rep); /* and on the folder again */
+        assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    }
     assert_false(tu_exists(in(merged, "timeseries.csv")));
     static const char *const kept[] = {"summary.csv", "series.csv", NULL};
     assert_same_files(one, all, kept);
