@@ -50,13 +50,14 @@ static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *s
         sc->timeseries_none = 1;
         return 0;
     }
+    /* split_list: an empty item ("a,,b", "a,") is refused as in every list */
+    char **items = NULL;
+    size_t n = 0;
+    if (split_list(c, e, want, &items, &n)) return -1;
     sc->ts_keep = fs_calloc(MET_COUNT, 1);
-    char *list = fs_strdup(e->value), *save = NULL;
-    int n = 0, rc = 0;
-    for (char *t = strtok_r(list, ",", &save); t && rc == 0; t = strtok_r(NULL, ",", &save)) {
-        while (isspace((unsigned char)*t)) t++;
-        size_t len = strlen(t);
-        while (len && isspace((unsigned char)t[len - 1])) t[--len] = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *t = items[i];
         /* Every row of the name: a unit's and the system's (cost_per_day) alike; a concrete
          * per-target or per-group name (delayed_days_awaiting_home, occupancy.frail) keeps its
          * whole metric, every target and group. */
@@ -69,12 +70,9 @@ static int timeseries_key(struct ctx *c, struct doc_entry *e, struct scenario *s
             char why[FS_MSG_MAX];
             snprintf(why, sizeof why, "%s ('%.60s' is no metric)", want, t);
             rc = key_got(c, e, why);
-            break;
         }
-        n++;
     }
-    fs_free(list);
-    if (rc == 0 && n == 0) rc = key_got(c, e, want);
+    list_free(items, n);
     return rc;
 }
 
@@ -94,8 +92,11 @@ static int report_interval_key(struct ctx *c, struct doc_entry *e, struct scenar
         return key_got(c, e,
                        "expected month, or a duration that is a whole number of intervals, "
                        "like 7d");
+    note_bare_duration(c, e, e->value); /* "7" is 7 days, as for every duration */
     double k = d / sc->interval;
-    if (!(k >= 1 && k < 1e9 && fabs(k - round(k)) <= 1e-9 * k)) {
+    /* Longer than the run: one window (the whole report period), not a wrong reason. */
+    if (d > sc->horizon) k = ceil(sc->horizon / sc->interval - 1e-9);
+    if (!(k >= 1 && fabs(k - round(k)) <= 1e-9 * k)) {
         snprintf(why, sizeof why,
                  "expected month, or a duration that is a whole number of intervals (%g days "
                  "each), like 7d",

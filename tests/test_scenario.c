@@ -490,6 +490,11 @@ static const struct bad_input bad_inputs[] = {
      "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
      "3: timeseries_metrics: expected none, or metric names from metrics.csv separated by commas, "
      "like occupancy_pct, delayed_days, got ','"},
+    {"timeseries_metrics with an empty item is refused, as in every list", "ts.ini",
+     "[scenario]\nhorizon = 100d\ntimeseries_metrics = occupancy,,queue\n[arrivals a]\n"
+     "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
+     "3: timeseries_metrics: expected none, or metric names from metrics.csv separated by commas, "
+     "like occupancy_pct, delayed_days, got 'occupancy,,queue'"},
     {"report_interval not a whole number of intervals is refused", "ri.ini",
      "[scenario]\nhorizon = 100d\nreport_interval = 36h\n[arrivals a]\n"
      "to = ward\nrate = 10/d\n[unit ward]\nstay = exp(2d)\n",
@@ -1457,6 +1462,21 @@ static void plausible_slips_load_with_warnings(void **s) {
     assert_int_equal(n, 4);
     for (size_t i = 0; i < 3; i++) assert_string_equal(w[i], want[i]);
     assert_non_null(strstr(w[3], "slips.ini:19: target: a number without a unit is days: 12"));
+    scenario_free(sc);
+    /* report_interval is a duration like any other; one longer than the run is one window (the
+     * whole report period), not "not a whole number of intervals". */
+    sc = load("ri7.ini", "[scenario]\nhorizon = 30d\nreport_interval = 7\n[arrivals a]\nto = w\n"
+                         "rate = 1/d\n[unit w]\nstay = exp(2d)\n");
+    if (!sc) fail_msg("%s", err);
+    w = scenario_warnings(sc, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "ri7.ini:3: report_interval: a number without a unit is days: 7"));
+    assert_int_equal(sc->report_every, 7);
+    scenario_free(sc);
+    sc = load("ri9.ini", "[scenario]\nhorizon = 30d\ninterval = 6h\nreport_interval = 1e9d\n"
+                         "[arrivals a]\nto = w\nrate = 1/d\n[unit w]\nstay = exp(2d)\n");
+    if (!sc) fail_msg("%s", err);
+    assert_int_equal(sc->report_every, 120); /* 30 days of 6-hour buckets */
     scenario_free(sc);
     /* Keys that nothing reads, given: said so (a default filled in is not). */
     sc = load("idle.ini", "[scenario]\nhorizon = 30d\n[arrivals a]\nto = w\nrate = 1/d\n"
