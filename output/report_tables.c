@@ -6,6 +6,7 @@
 
 #include "models/limits.h"
 #include "models/metrics.h"
+#include "output/contable.h"
 #include "output/csvout.h"
 #include "output/results.h"
 #include "report_data.h"
@@ -229,6 +230,41 @@ static int excludes0(const struct paired_row *r) {
 #define FP_HEAD 22.0
 #define FP_ROW 20.0
 #define FP_AXIS 30.0
+/* A tick label's width a character (11 px DejaVu Sans digits are 7 px: with room to spare),
+ * and the columns of a variant's name that fit the margin left of the plot. */
+#define FP_CHAR 7.0
+#define FP_LABEL_COLS 28
+
+/* Right of the plot: "+d [+lo, +hi] excludes 0" (or "not defined ..."); its length. */
+static size_t annotation(const struct paired_row *r, char *buf, size_t len) {
+    const char *verdict = excludes0(r) ? " excludes 0" : " includes 0";
+    int n = isnan(r->d) || isnan(r->lo) || isnan(r->hi)
+                ? snprintf(buf, len, "not defined%s", verdict)
+                : snprintf(buf, len, "%+.3g [%+.3g, %+.3g]%s", r->d + 0.0, r->lo + 0.0, r->hi + 0.0,
+                           verdict); /* + 0.0: never "-0" */
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* A variant's name cut to FP_LABEL_COLS terminal columns with "…", so that it stays in the
+ * margin left of the plot; returns 1 when cut. Cut between UTF-8 characters. */
+static int short_label(const char *name, char *out, size_t len) {
+    if (ctab_width(name) <= FP_LABEL_COLS || len < 8) {
+        snprintf(out, len, "%s", name);
+        return 0;
+    }
+    size_t k = 0, used = 0;
+    char one[8];
+    while (name[k]) {
+        size_t c = 1;
+        while (name[k + c] && ((unsigned char)name[k + c] & 0xC0) == 0x80) c++;
+        snprintf(one, sizeof one, "%.*s", (int)c, name + k);
+        size_t w = ctab_width(one);
+        if (used + w > FP_LABEL_COLS - 1 || k + c + 4 > len) break;
+        used += w, k += c;
+    }
+    snprintf(out, len, "%.*s\u2026", (int)k, name);
+    return 1;
+}
 
 static void forest(struct ch_page *p, const struct table *cmp, const size_t *mrow, size_t nm,
                    const struct paired_row *pr, size_t np, const char *base) {
@@ -248,6 +284,15 @@ static void forest(struct ch_page *p, const struct table *cmp, const size_t *mro
         "on 0. %zu of the %zu intervals exclude 0 (a filled marker); the others include it (a "
         "hollow marker). The table below gives every number.",
         base, nx, np);
+    /* As wide as the longest figures right of the plot need (1.8e+11 [...] is long): the page
+     * scales the drawing to fit rather than cut them. */
+    size_t ann = 0;
+    for (size_t i = 0; i < np; i++) {
+        char buf[128];
+        size_t k = annotation(&pr[i], buf, sizeof buf);
+        ann = k > ann ? k : ann;
+    }
+    double width = fmax(CH_W, FP_X1 + 16 + FP_CHAR * (double)ann);
     int id = p->next_id++;
     fputs("<figure><figcaption>", f);
     ch_esc(f, title);
@@ -255,7 +300,7 @@ static void forest(struct ch_page *p, const struct table *cmp, const size_t *mro
             "</figcaption>\n<svg class=\"chart forest\" data-flowsim=\"paired-chart\" "
             "viewBox=\"0 0 %g %g\" role=\"img\" "
             "aria-labelledby=\"c%d-t c%d-d\">\n<title id=\"c%d-t\">",
-            CH_W, height, id, id, id);
+            width, height, id, id, id);
     ch_esc(f, title);
     fprintf(f, "</title><desc id=\"c%d-d\">", id);
     ch_esc(f, desc);
@@ -316,14 +361,16 @@ static void forest(struct ch_page *p, const struct table *cmp, const size_t *mro
                         excludes0(&pr[i]) ? "excl" : "incl");
             fprintf(f, "<text x=\"%g\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">", FP_X0 - 8,
                     yy + 4);
-            ch_esc(f, pr[i].variant);
-            fprintf(f, "</text><text x=\"%g\" y=\"%.1f\" class=\"tick\">", FP_X1 + 8, yy + 4);
-            if (isnan(pr[i].d) || isnan(pr[i].lo) || isnan(pr[i].hi))
-                fputs("not defined", f);
-            else /* + 0.0: never "-0" */
-                fprintf(f, "%+.3g [%+.3g, %+.3g]", pr[i].d + 0.0, pr[i].lo + 0.0, pr[i].hi + 0.0);
-            fputs(excludes0(&pr[i]) ? " excludes 0" : " includes 0", f);
-            fputs("</text>\n", f);
+            char shown[4 * FP_LABEL_COLS + 8], ab[128];
+            if (short_label(pr[i].variant, shown, sizeof shown)) { /* the whole name on hover */
+                fputs("<title>", f);
+                ch_esc(f, pr[i].variant);
+                fputs("</title>", f);
+            }
+            ch_esc(f, shown);
+            annotation(&pr[i], ab, sizeof ab);
+            fprintf(f, "</text><text x=\"%g\" y=\"%.1f\" class=\"tick\">%s</text>\n", FP_X1 + 8,
+                    yy + 4, ab);
             yy += FP_ROW;
         }
 #undef FX
