@@ -17,7 +17,7 @@
  * hospitals (~150k pending) its key compares and sifts were a third of the run. Past
  * TIER_ON pending events only the near future stays in the heap: event times are cut into
  * buckets of a power-of-two width (bucket k = [k w, (k+1) w)), the heap holds the events of
- * buckets up to `cur` and a ring of RING unsorted buckets the next RING; anything later waits
+ * buckets up to `cur` and a ring of unsorted buckets the next RING - 1; anything later waits
  * in `far`, swept into the ring every RING buckets. When the heap empties the next non-empty
  * bucket is heapified into it. Bucket numbers are monotone in time, so every event in the heap
  * is earlier than every event outside it and pops come in exactly the heap's (time, seq) order.
@@ -34,9 +34,19 @@
 #define TIER_PER_BUCKET 512.0 /* the events a bucket is sized to hold */
 #endif
 
+/* A bucket is a list of chunks drawn from one spare list, so that memory follows the events
+ * pending rather than each bucket's largest day (growable arrays per bucket cost +19% of peak
+ * RSS at 50 hospitals). */
+#define CHUNK 62 /* events a chunk: 2,000 bytes with its header */
+struct chunk {
+    struct chunk *next;
+    size_t n;
+    struct cal_event ev[CHUNK];
+};
+
 struct bucket {
-    struct cal_event *ev;
-    size_t n, cap;
+    struct chunk *head;
+    size_t n;
 };
 
 struct calendar {
@@ -56,6 +66,7 @@ struct calendar {
     size_t loads, loaded; /* buckets loaded into the heap since the width was set, and events */
     struct bucket *ring;
     struct bucket far;
+    struct chunk *spare; /* chunks not in use */
 };
 
 struct calendar *cal_new(void) {
@@ -73,13 +84,22 @@ void cal_tune(struct calendar *c, size_t on, size_t off, double per_bucket) {
     c->per_bucket = per_bucket;
 }
 
+static void free_chunks(struct chunk *ch) {
+    while (ch) {
+        struct chunk *next = ch->next;
+        fs_free(ch);
+        ch = next;
+    }
+}
+
 void cal_free(struct calendar *c) {
     if (!c) return;
     fs_free(c->block);
     if (c->ring)
-        for (size_t i = 0; i < RING; i++) fs_free(c->ring[i].ev);
+        for (size_t i = 0; i < RING; i++) free_chunks(c->ring[i].head);
     fs_free(c->ring);
-    fs_free(c->far.ev);
+    free_chunks(c->far.head);
+    free_chunks(c->spare);
     fs_free(c);
 }
 
@@ -170,21 +190,49 @@ static int64_t bucket_of(const struct calendar *c, double t) {
     return x < 0x1p62 ? (int64_t)x : (int64_t)1 << 62;
 }
 
-static void bucket_add(struct bucket *b, const struct cal_event *ev) {
-    if (b->n == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 64;
-        b->ev = fs_realloc(b->ev, b->cap * sizeof *b->ev);
+static void bucket_add(struct calendar *c, struct bucket *b, const struct cal_event *ev) {
+    if (!b->head || b->head->n == CHUNK) {
+        struct chunk *ch = c->spare;
+        if (ch)
+            c->spare = ch->next;
+        else
+            ch = fs_malloc(sizeof *ch);
+        ch->n = 0;
+        ch->next = b->head;
+        b->head = ch;
     }
-    b->ev[b->n++] = *ev;
+    b->head->ev[b->head->n++] = *ev;
+    b->n++;
+}
+
+/* Take the bucket's chunks, leaving it empty; give each back with give_back once read. */
+static struct chunk *bucket_take(struct bucket *b) {
+    struct chunk *ch = b->head;
+    b->head = NULL;
+    b->n = 0;
+    return ch;
+}
+
+static struct chunk *give_back(struct calendar *c, struct chunk *ch) {
+    struct chunk *next = ch->next;
+    ch->next = c->spare;
+    c->spare = ch;
+    return next;
+}
+
+/* Every event of the bucket into the heap (unordered: heapify follows). */
+static void bucket_to_heap(struct calendar *c, struct bucket *b) {
+    for (struct chunk *ch = bucket_take(b); ch; ch = give_back(c, ch))
+        heap_append(c, ch->ev, ch->n);
 }
 
 /* An event of bucket k > cur goes to the ring when within RING buckets, else to far. */
 static void tier_place(struct calendar *c, const struct cal_event *ev, int64_t k) {
     if (k - c->cur < RING) {
-        bucket_add(&c->ring[k & (RING - 1)], ev);
+        bucket_add(c, &c->ring[k & (RING - 1)], ev);
         c->nring++;
     } else {
-        bucket_add(&c->far, ev);
+        bucket_add(c, &c->far, ev);
         if (k < c->far_min) c->far_min = k;
     }
 }
@@ -192,20 +240,9 @@ static void tier_place(struct calendar *c, const struct cal_event *ev, int64_t k
 /* Move far's events within RING buckets of cur into the ring; far then holds only buckets
  * after cur + RING, so it need not be looked at again before cur reaches cur + RING. */
 static void sweep(struct calendar *c) {
-    struct bucket *f = &c->far;
-    size_t keep = 0;
     c->far_min = INT64_MAX;
-    for (size_t i = 0; i < f->n; i++) {
-        int64_t k = bucket_of(c, f->ev[i].time);
-        if (k - c->cur < RING) {
-            bucket_add(&c->ring[k & (RING - 1)], &f->ev[i]);
-            c->nring++;
-        } else {
-            if (k < c->far_min) c->far_min = k;
-            f->ev[keep++] = f->ev[i];
-        }
-    }
-    f->n = keep;
+    for (struct chunk *ch = bucket_take(&c->far); ch; ch = give_back(c, ch))
+        for (size_t i = 0; i < ch->n; i++) tier_place(c, &ch->ev[i], bucket_of(c, ch->ev[i].time));
     c->next_sweep = c->cur + RING;
 }
 
@@ -261,12 +298,8 @@ static void tier_engage(struct calendar *c, double w) {
 
 /* Let go: every event back into one heap. */
 static void tier_off(struct calendar *c) {
-    for (size_t i = 0; i < RING; i++) {
-        heap_append(c, c->ring[i].ev, c->ring[i].n);
-        c->ring[i].n = 0;
-    }
-    heap_append(c, c->far.ev, c->far.n);
-    c->far.n = 0;
+    for (size_t i = 0; i < RING; i++) bucket_to_heap(c, &c->ring[i]);
+    bucket_to_heap(c, &c->far);
     c->nring = 0;
     c->tiered = 0;
     heapify(c);
@@ -299,10 +332,9 @@ static int refill(struct calendar *c) {
             retune(c, width * c->per_bucket / (double)b->n);
             return 1;
         }
-        heap_append(c, b->ev, b->n);
         c->nring -= b->n;
         c->loaded += b->n;
-        b->n = 0;
+        bucket_to_heap(c, b);
         heapify(c);
         if (++c->loads == 64) {
             double avg = (double)c->loaded / 64;
