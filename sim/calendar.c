@@ -53,6 +53,7 @@ struct calendar {
     struct cal_event *heap; /* heap[0] is the root; heap[1..4] start an aligned block */
     void *block;            /* what was allocated (heap sits one event before a boundary) */
     size_t n, cap;
+    size_t lim; /* a push goes the slow way at n >= lim: 0 while tiered, else min(cap, on) */
     uint64_t next_seq;
     /* the tier: engaged when tiered; total counts the heap, the ring and far */
     int tiered;
@@ -69,6 +70,10 @@ struct calendar {
     struct chunk *spare; /* chunks not in use */
 };
 
+static void set_lim(struct calendar *c) {
+    c->lim = c->tiered ? 0 : c->cap < c->on ? c->cap : c->on;
+}
+
 struct calendar *cal_new(void) {
     struct calendar *c = fs_calloc(1, sizeof *c);
     c->on = TIER_ON;
@@ -82,6 +87,7 @@ void cal_tune(struct calendar *c, size_t on, size_t off, double per_bucket) {
     c->on = on;
     c->off = off;
     c->per_bucket = per_bucket;
+    set_lim(c);
 }
 
 static void free_chunks(struct chunk *ch) {
@@ -133,6 +139,7 @@ static void grow(struct calendar *c) {
     c->block = block;
     c->heap = heap;
     c->cap = cap;
+    set_lim(c);
 }
 
 /* Sift the hole at i up with ev: one copy per level rather than swaps. */
@@ -294,6 +301,7 @@ static void tier_engage(struct calendar *c, double w) {
     c->n = keep;
     heapify(c);
     c->next_sweep = c->cur + RING;
+    set_lim(c);
 }
 
 /* Let go: every event back into one heap. */
@@ -303,12 +311,48 @@ static void tier_off(struct calendar *c) {
     c->nring = 0;
     c->tiered = 0;
     heapify(c);
+    set_lim(c);
 }
 
-/* A new bucket width: O(pending) once, when loads show the width far off (refill). */
+/* Move every chunk of b onto the front of the list *to. */
+static void chain_onto(struct chunk **to, struct bucket *b) {
+    struct chunk *ch = bucket_take(b);
+    while (ch) {
+        struct chunk *next = ch->next;
+        ch->next = *to;
+        *to = ch;
+        ch = next;
+    }
+}
+
+/* A new bucket width, with the heap empty (refill): every pending event is bucketed again, the
+ * earliest one's bucket into the heap. O(pending), when loads show the width far off; the
+ * events move chunk by chunk, never all into the heap (which would keep a heap's worth of
+ * memory). */
 static void retune(struct calendar *c, double w) {
-    tier_off(c);
-    tier_engage(c, w);
+    FS_ASSERT(c->n == 0);
+    struct chunk *all = NULL;
+    for (size_t i = 0; i < RING; i++) chain_onto(&all, &c->ring[i]);
+    chain_onto(&all, &c->far);
+    double t0 = INFINITY;
+    for (struct chunk *ch = all; ch; ch = ch->next)
+        for (size_t i = 0; i < ch->n; i++)
+            if (ch->ev[i].time < t0) t0 = ch->ev[i].time;
+    c->inv_width = inv_width_of(w);
+    c->cur = bucket_of(c, t0);
+    c->far_min = INT64_MAX;
+    c->nring = 0;
+    c->loads = c->loaded = 0;
+    for (struct chunk *ch = all; ch; ch = give_back(c, ch))
+        for (size_t i = 0; i < ch->n; i++) {
+            int64_t k = bucket_of(c, ch->ev[i].time);
+            if (k <= c->cur)
+                heap_append(c, &ch->ev[i], 1);
+            else
+                tier_place(c, &ch->ev[i], k);
+        }
+    heapify(c);
+    c->next_sweep = c->cur + RING;
 }
 
 /* The heap is empty: heapify the next non-empty bucket into it. A bucket of more than four
@@ -327,29 +371,30 @@ static int refill(struct calendar *c) {
         struct bucket *b = &c->ring[c->cur & (RING - 1)];
         if (b->n == 0) continue;
         double width = 1 / c->inv_width;
+        c->loads++;
+        c->loaded += b->n;
+        double avg = (double)c->loaded / (double)c->loads;
         if (b->n > 4 * c->per_bucket && width > 0x1p-20) {
-            /* not loaded: every event is bucketed again by the new width */
+            /* not loaded: bucketed again, with the rest, by a narrower width */
             retune(c, width * c->per_bucket / (double)b->n);
             return 1;
         }
+        if (c->loads == 64 && avg < c->per_bucket / 8 && width < 0x1p20) {
+            retune(c, width * c->per_bucket / (avg > 1 ? avg : 1));
+            return 1;
+        }
+        if (c->loads == 64) c->loads = c->loaded = 0;
         c->nring -= b->n;
-        c->loaded += b->n;
         bucket_to_heap(c, b);
         heapify(c);
-        if (++c->loads == 64) {
-            double avg = (double)c->loaded / 64;
-            c->loads = c->loaded = 0;
-            if (avg < c->per_bucket / 8 && width < 0x1p20)
-                retune(c, width * c->per_bucket / (avg > 1 ? avg : 1));
-        }
     }
     return 1;
 }
 
 /* ---- push and pop ------------------------------------------------------------------------ */
 
-/* Out of the plain heap's way (M1 and M2 never come here): a push while tiered, or into a full
- * heap, which engages the tier once on events are pending and otherwise grows it. */
+/* Out of the plain heap's way (M1 and M2 come here only to grow the heap): a push while tiered,
+ * or one that engages the tier (on events pending), or into a full heap. */
 static __attribute__((noinline)) void push_slow(struct calendar *c, struct cal_event ev) {
     if (!c->tiered && c->n >= c->on) tier_engage(c, first_width(c));
     if (c->tiered) {
@@ -368,7 +413,7 @@ void cal_push(struct calendar *c, struct cal_event ev) {
     FS_ASSERT(ev.time >= 0); /* and not NaN */
     ev.time += 0.0;          /* -0 becomes +0, whose bits order with the rest */
     ev.seq = c->next_seq++;
-    if (__builtin_expect(c->tiered | (c->n == c->cap), 0)) {
+    if (__builtin_expect(c->n >= c->lim, 0)) {
         push_slow(c, ev);
         return;
     }

@@ -35,7 +35,7 @@ double cal_peek_time(struct calendar *c);
  * pop unless the heap must first be refilled; else NULL. For prefetching what the next event
  * will touch, which pays only when the model is too big for the caches. */
 const struct cal_event *cal_top_tiered(const struct calendar *c);
-/* Tests: engage the tier once the heap is full with at least `on` pending events, let go below
+/* Tests: engage the tier at `on` pending events, let go below
  * `off` (< on), buckets sized for per_bucket (>= 1) events. Only before the tier has engaged. */
 void cal_tune(struct calendar *c, size_t on, size_t off, double per_bucket);
 
