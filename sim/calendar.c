@@ -13,8 +13,8 @@
 #define ARITY 4
 #define ALIGN 128
 
-/* The tier (issue 19): with many events pending the heap outgrows the caches, and at 50
- * hospitals (~150k pending) its key compares and sifts were a third of the run. Past
+/* The tier (issue 19): with many events pending the heap outgrows the caches (at 50 hospitals,
+ * ~150k pending, the issue measured its key compares at 31% of the run; bench/RESULTS.md). Past
  * TIER_ON pending events only the near future stays in the heap: event times are cut into
  * buckets of a power-of-two width (bucket k = [k w, (k+1) w)), the heap holds the events of
  * buckets up to `cur` and a ring of unsorted buckets the next RING - 1; anything later waits
@@ -61,7 +61,7 @@ struct calendar {
     size_t on, off; /* TIER_ON, TIER_OFF unless a test set others (cal_tune) */
     double per_bucket;
     double inv_width; /* buckets per unit of time, a power of two so that t * inv_width is exact */
-    int64_t cur;      /* the heap holds buckets <= cur, the ring cur + 1 .. cur + RING */
+    int64_t cur;      /* the heap holds buckets <= cur, the ring cur + 1 .. cur + RING - 1 */
     int64_t next_sweep;   /* the bucket at which far is next swept into the ring */
     int64_t far_min;      /* the earliest bucket in far */
     size_t loads, loaded; /* buckets loaded into the heap since the width was set, and events */
@@ -233,7 +233,8 @@ static void bucket_to_heap(struct calendar *c, struct bucket *b) {
         heap_append(c, ch->ev, ch->n);
 }
 
-/* An event of bucket k > cur goes to the ring when within RING buckets, else to far. */
+/* An event of bucket k > cur goes to the ring when k < cur + RING (a slot other than cur's),
+ * else to far. */
 static void tier_place(struct calendar *c, const struct cal_event *ev, int64_t k) {
     if (k - c->cur < RING) {
         bucket_add(c, &c->ring[k & (RING - 1)], ev);
@@ -244,8 +245,8 @@ static void tier_place(struct calendar *c, const struct cal_event *ev, int64_t k
     }
 }
 
-/* Move far's events within RING buckets of cur into the ring; far then holds only buckets
- * after cur + RING, so it need not be looked at again before cur reaches cur + RING. */
+/* Move far's events of buckets before cur + RING into the ring; far then holds only buckets from
+ * cur + RING on, so it need not be looked at again until cur reaches cur + RING (refill). */
 static void sweep(struct calendar *c) {
     c->far_min = INT64_MAX;
     for (struct chunk *ch = bucket_take(&c->far); ch; ch = give_back(c, ch))
