@@ -1,4 +1,5 @@
-/* calendar.h — the future event list: a 4-ary heap ordered by (time, insertion sequence).
+/* calendar.h — the future event list: a 4-ary heap ordered by (time, insertion sequence), with
+ * a tier of time buckets for the far future when many events are pending (calendar.c).
  *
  * The sequence tie-break makes simultaneous events run first-in-first-out, so a run is
  * bit-reproducible. Events are small plain values; the heap array grows geometrically and is
@@ -29,6 +30,13 @@ void cal_push(struct calendar *c, struct cal_event ev);
 int cal_pop(struct calendar *c, struct cal_event *out);
 size_t cal_size(const struct calendar *c);
 /* Time of the earliest event, or +infinity when empty. */
-double cal_peek_time(const struct calendar *c);
+double cal_peek_time(struct calendar *c);
+/* While the tier is engaged (many events pending), the earliest event in the heap, the next to
+ * pop unless the heap must first be refilled; else NULL. For prefetching what the next event
+ * will touch, which pays only when the model is too big for the caches. */
+const struct cal_event *cal_top_tiered(const struct calendar *c);
+/* Tests: engage the tier at `on` pending events, let go below
+ * `off` (< on), buckets sized for per_bucket (>= 1) events. Only before the tier has engaged. */
+void cal_tune(struct calendar *c, size_t on, size_t off, double per_bucket);
 
 #endif

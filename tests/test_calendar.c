@@ -1,5 +1,6 @@
 /* The event calendar: time order, FIFO among equal times, and heap order under random use. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "sim/calendar.h"
@@ -125,6 +126,75 @@ static void pops_as_a_stable_sort(void **s) {
     cal_free(c);
 }
 
+/* The tier (calendar.c): with many events pending the far future waits in time buckets, and
+ * pops must still come in exactly (time, seq) order. A tiered calendar (small thresholds, tiny
+ * buckets) and a plain heap (never tiered) are driven with the same pushes and pops; phases of
+ * mostly pushes and mostly pops cross the thresholds both ways and empty the calendar, and the
+ * delays mix equal times, the current bucket, the ring, far beyond it, huge and infinite. */
+static double adversarial_delay(struct rng *r, double scale) {
+    double u = rng_uniform(r);
+    if (u < 0.25) return 0;                                 /* ties with now */
+    if (u < 0.35) return 1e-9;                              /* the same bucket */
+    if (u < 0.65) return floor(rng_uniform(r) * 8) * scale; /* bucket edges, ties */
+    if (u < 0.85) return rng_uniform(r) * 64 * scale;       /* the ring */
+    if (u < 0.97) return rng_uniform(r) * 1e5 * scale;      /* far */
+    return u < 0.99 ? 1e300 : INFINITY;                     /* the last bucket */
+}
+
+static void tier_run(uint64_t seed, size_t on, size_t off, double per_bucket, double scale) {
+    struct calendar *tiered = cal_new(), *plain = cal_new();
+    cal_tune(tiered, on, off, per_bucket);
+    cal_tune(plain, SIZE_MAX, SIZE_MAX - 1, 1);
+    struct rng r;
+    rng_seed(&r, seed, 5);
+    double now = 0;
+    uint32_t id = 0;
+    size_t pops = 0, tiered_pops = 0;
+    for (int phase = 0; phase < 12; phase++) {
+        /* grow past `on`, shrink below `off`, and every third phase drain to empty */
+        double p_push = phase % 2 == 0 ? 0.75 : phase % 3 == 2 ? 0.0 : 0.3;
+        for (int step = 0; step < 6000; step++) {
+            if (rng_uniform(&r) < p_push) {
+                struct cal_event ev = {.time = now + adversarial_delay(&r, scale), .id = id++};
+                cal_push(tiered, ev);
+                cal_push(plain, ev);
+            } else {
+                struct cal_event a, b;
+                int ga = cal_pop(tiered, &a), gb = cal_pop(plain, &b);
+                assert_int_equal(ga, gb);
+                if (!ga) continue;
+                assert_int_equal(a.id, b.id);
+                assert_true(a.time == b.time);
+                assert_true(a.seq == b.seq);
+                if (isfinite(a.time)) now = a.time;
+                pops++;
+                tiered_pops += cal_top_tiered(tiered) != NULL;
+                /* below `off` it has let go */
+                if (cal_size(tiered) < off) assert_null(cal_top_tiered(tiered));
+            }
+            assert_int_equal(cal_size(tiered), cal_size(plain));
+        }
+    }
+    assert_true(pops > 20000);
+    assert_true(tiered_pops > 1000); /* the tier was engaged for a good part */
+    struct cal_event a, b;
+    while (cal_pop(plain, &b)) {
+        assert_int_equal(cal_pop(tiered, &a), 1);
+        assert_int_equal(a.id, b.id);
+    }
+    assert_int_equal(cal_pop(tiered, &a), 0);
+    cal_free(tiered);
+    cal_free(plain);
+}
+
+static void tier_pops_as_the_heap(void **s) {
+    (void)s;
+    tier_run(1, 600, 200, 4, 1.0);    /* buckets of a few events */
+    tier_run(2, 600, 200, 50, 0.001); /* wide buckets: many ties inside each */
+    tier_run(3, 300, 299, 1, 1000.0); /* flapping at the threshold, sparse ring */
+    tier_run(4, 2000, 100, 16, 0.01); /* far-future heavy: jumps over empty rings */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(empty_calendar),
@@ -132,6 +202,7 @@ int main(void) {
         cmocka_unit_test(random_interleaving_pops_in_order),
         cmocka_unit_test(carries_payload),
         cmocka_unit_test(pops_as_a_stable_sort),
+        cmocka_unit_test(tier_pops_as_the_heap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
