@@ -286,7 +286,8 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
     fs_free(name);
     if (have_ts)
         fprintf(f,
-                "<p>flowsim report: %zu replications, %zu report intervals from %s to %s. Bands "
+                "<p>flowsim report: %zu replications, %zu report intervals, the first starting %s "
+                "and the last %s. Bands "
                 "show the 5th to 95th percentile across replications; lines their mean. Each "
                 "chart's numbers are in the data table under it.</p>\n",
                 t.nrep, t.nb, t.date[0], t.date[t.nb - 1]);

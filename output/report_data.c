@@ -231,8 +231,8 @@ static int ts_cells(struct ts_read *r, const struct table_row *row, size_t *rep,
     if (table_number(r->path, row, 2, "time", val_number, tm, r->err, r->errlen) != 0) return -1;
     if (strlen(row->field[3]) >= sizeof *r->t->date) { /* never cut to fit */
         snprintf(r->err, r->errlen,
-                 "%s:%ld: date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '%.40s%s'", r->path,
-                 row->line, row->field[3], strlen(row->field[3]) > 40 ? "..." : "");
+                 "%s:%ld: date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS[.mmm]], got '%.40s%s'",
+                 r->path, row->line, row->field[3], strlen(row->field[3]) > 40 ? "..." : "");
         return -1;
     }
     *v = NAN;

@@ -32,7 +32,7 @@ struct rd_map; /* (unit, metric) -> series, open addressing */
 struct runts {
     size_t nb, nrep, ns;
     double *time;
-    char (*date)[17]; /* YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an interval under a day, as
+    char (*date)[24]; /* YYYY-MM-DD, or YYYY-MM-DDTHH:MM with an interval under a day, as
                          results.c writes them (a longer cell is refused) */
     struct series *s; /* the drawn series, in the order of replication 1's rows */
     char *scenario;

@@ -80,12 +80,22 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
         val_format_date(sc->start_day + (long)floor(t + 1e-9), out);
         return;
     }
-    /* ISO 8601 to the minute: an interval under a day has several rows a date. */
-    long long min = llround(t * 1440.0);
-    if (min < 0) min = 0; /* times are from the start: never before it */
-    unsigned m = (unsigned)(min % 1440);
-    val_format_date(sc->start_day + (long)(min / 1440), out);
-    snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u", m / 60 % 24u, m % 60u);
+    /* ISO 8601 to the minute: an interval under a day has several rows a date; to the second
+     * under a minute, to the millisecond under a second, so that no two rows share a time. */
+    int per = sc->interval < 1.0 / 86400 - 1e-15 ? 3 : sc->interval < 1.0 / 1440 - 1e-12 ? 2 : 1;
+    double units = per == 3 ? 86400e3 : per == 2 ? 86400.0 : 1440.0; /* a day's */
+    long long n = llround(t * units), day = (long long)units;
+    if (n < 0) n = 0; /* times are from the start: never before it */
+    long long in = n % day, ms = per == 3 ? in % 1000 : 0, sec = per == 3 ? in / 1000 : in;
+    val_format_date(sc->start_day + (long)(n / day), out);
+    if (per == 1)
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld", sec / 60, sec % 60);
+    else if (per == 2)
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld:%02lld", sec / 3600,
+                 sec / 60 % 60, sec % 60);
+    else
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld:%02lld.%03lld", sec / 3600,
+                 sec / 60 % 60, sec % 60, ms);
 }
 
 /* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose

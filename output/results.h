@@ -49,8 +49,9 @@ void results_write_run_info(FILE *f, const struct results_info *info,
 
 /* A bucket's date as timeseries.csv, warmup.csv and series.csv write it, time t days from the
  * start: YYYY-MM-DD for an interval of a day or more (as always), YYYY-MM-DDTHH:MM (ISO 8601,
- * to the nearest minute) under a day, where a date has several rows. */
-#define RESULTS_DATE_MAX 17
+ * to the nearest minute) under a day, where a date has several rows; HH:MM:SS under a minute and
+ * HH:MM:SS.mmm under a second. */
+#define RESULTS_DATE_MAX 24
 void results_format_date(const struct scenario *sc, double t, char out[static RESULTS_DATE_MAX]);
 
 /* Excel's rows a sheet (header included): a bigger CSV is cut when opened. */

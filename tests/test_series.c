@@ -345,6 +345,12 @@ static void dates_carry_the_time_under_a_day(void **s) {
     sc.interval = 1.0 / 1440; /* a minute: rounded to the minute, midnight carried */
     results_format_date(&sc, 0.99999999, buf);
     assert_string_equal(buf, "1970-01-02T00:00");
+    sc.interval = 10.0 / 86400; /* ten seconds: to the second */
+    results_format_date(&sc, 1 + 3725.0 / 86400, buf);
+    assert_string_equal(buf, "1970-01-02T01:02:05");
+    sc.interval = 0.25 / 86400; /* a quarter second: to the millisecond */
+    results_format_date(&sc, 86399.75 / 86400, buf);
+    assert_string_equal(buf, "1970-01-01T23:59:59.750");
 }
 
 /* The warning fires when the data rows and the header pass Excel's 1,048,576: 1,048,575 rows
