@@ -17,6 +17,7 @@
 #include "output/outdir.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/runner.h"
 #include "variants.h"
 
@@ -179,7 +180,7 @@ int cmd_sweep(const struct opts *o, const char *command) {
             rc[i] = cli_part_dir(from[i], sizeof from[i], err, sizeof err);
         else if (rank == 0)
             rc[i] = cli_path(sub, sizeof sub, stage, row[i].label, err, sizeof err);
-        if (rc[i] == 0 && rank == 0 && !from[i][0] && mkdir(sub, 0777) != 0)
+        if (rc[i] == 0 && rank == 0 && !from[i][0] && plat_mkdir(sub, 0777) != 0)
             snprintf(err, sizeof err, "%.1500s: cannot create the folder: %s", sub,
                      strerror(errno)),
                 rc[i] = FS_ECREATE;

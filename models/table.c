@@ -9,6 +9,7 @@
 
 #include "models/limits.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 struct reader {
     struct table *t;
@@ -74,7 +75,7 @@ int table_read(const char *path, struct table *t, char *err, size_t errlen) {
     size_t bufcap = 0;
     ssize_t len;
     int rc = 0;
-    while ((len = getline(&buf, &bufcap, f)) > 0) {
+    while ((len = plat_getline(&buf, &bufcap, f)) > 0) {
         r.line++;
         const char *s = buf;
         if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3;

@@ -26,7 +26,7 @@ struct calendar *cal_new(void) {
 
 void cal_free(struct calendar *c) {
     if (!c) return;
-    fs_free(c->block);
+    fs_aligned_free(c->block);
     fs_free(c);
 }
 
@@ -56,7 +56,7 @@ static void grow(struct calendar *c) {
     void *block = fs_aligned(ALIGN, (cap + 1) * sizeof *c->heap + ALIGN);
     struct cal_event *heap = (struct cal_event *)((char *)block + ALIGN - sizeof *heap);
     if (c->n) memcpy(heap, c->heap, c->n * sizeof *heap);
-    fs_free(c->block);
+    fs_aligned_free(c->block);
     c->block = block;
     c->heap = heap;
     c->cap = cap;
