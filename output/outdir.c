@@ -663,8 +663,9 @@ void outdir_abort(struct outdir *od) {
         snprintf(p, sizeof p, "%s", od->given); /* the same size as given */
         size_t top = strlen(od->made);
         while (strlen(p) >= top && rmdir(p) == 0) {
-            char *slash = strrchr(p, '/');
-            if (!slash || slash == p) break;
+            char *slash = p + strlen(p) - 1; /* the last '/' (or '\\' on Windows) */
+            while (slash > p && !strchr(PLAT_SEPARATORS, *slash)) slash--;
+            if (slash == p) break;
             *slash = 0;
         }
     }
