@@ -11,6 +11,7 @@
 #include "output/report.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 int cmd_report(const struct opts *o, const char *command) {
     (void)command;
@@ -40,7 +41,7 @@ int cmd_report(const struct opts *o, const char *command) {
         fprintf(stderr, "flowsim: report: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    if (lstat(info, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (plat_lstat(info, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         outdir_unlock(lock);
         fprintf(stderr,
                 "flowsim: report: %s: not a flowsim results folder (no run-info): no "

@@ -15,6 +15,7 @@
 #include "output/csvout.h"
 #include "output/results.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/stats.h"
 
 /* One expected figure: the mean of unit/metric within [low, high], or, for a metric ending in
@@ -403,7 +404,7 @@ static int gather_periods(const char *stage, struct expect *e, size_t n, double 
     char *line = NULL, *f[7];
     size_t cap = 0;
     long lineno = 0;
-    while (getline(&line, &cap, in) > 0) {
+    while (plat_getline(&line, &cap, in) > 0) {
         if (++lineno == 1 || ts_fields(line, f) != 0) continue;
         const char *unit = csvout_plain(f[4]), *metric = csvout_plain(f[5]);
         double t = num_or_nan(f[2]), v = num_or_nan(f[6]), rep = num_or_nan(f[1]);

@@ -17,6 +17,7 @@
 #include "output/outdir.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/runner.h"
 #include "variants.h"
 
@@ -163,7 +164,7 @@ static int sweep_one(void *ctx, size_t i, int threads, char *err, size_t errlen)
         rc = cli_part_dir(w->from[i], sizeof w->from[i], err, errlen);
     else if (w->rank == 0)
         rc = cli_path(sub, sizeof sub, w->stage, w->row[i].label, err, errlen);
-    if (rc == 0 && w->rank == 0 && !w->from[i][0] && mkdir(sub, 0777) != 0) {
+    if (rc == 0 && w->rank == 0 && !w->from[i][0] && plat_mkdir(sub, 0777) != 0) {
         snprintf(err, errlen, "%.1500s: cannot create the folder: %s", sub, strerror(errno));
         rc = FS_ECREATE;
     }

@@ -10,6 +10,7 @@
 #include "models/value.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 /* The continuation of a usage line, and of a command's lines in --help. */
 #define USAGE_MORE "\n                "
@@ -152,7 +153,7 @@ static void print_help(FILE *f) {
     fprintf(f, "\n%s", help_rest);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) FS_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -394,6 +395,7 @@ static char *mpi_commands(void) {
 static int cli_main(int argc, char **argv);
 
 int main(int argc, char **argv) {
+    plat_init();
     par_init(&argc, &argv);
     return par_finish(cli_main(argc, argv));
 }

@@ -11,6 +11,7 @@
 #include "output/outdir.h"
 #include "output/report.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 int cli_status(int rc) {
     return rc == FS_OK        ? EXIT_OK
@@ -115,7 +116,7 @@ int cli_run_info(const char *dir, const char *command, unsigned long long seed, 
     char when[64];
     time_t now = time(NULL);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    plat_gmtime(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(cf.f, "flowsim_version = %s\ngit_revision = %s\ncommand = %s\nfinished_utc = %s\n",
             FLOWSIM_VERSION, FLOWSIM_GIT_REV, command, when);

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -26,15 +27,7 @@ static void on_abort(int sig) {
 void cli_catch_signals(void) {
     /* Ctrl-C, and SIGTERM (kill, timeout, docker stop, a batch system's time limit) and SIGHUP
      * alike, stop the run: replications poll the flag, and nothing half-written is kept. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = on_abort;
-    sigaction(SIGABRT, &sa, NULL);
+    plat_catch_signals(on_signal, on_abort);
 }
 
 char *cli_command_line(int argc, char **argv) {

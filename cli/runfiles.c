@@ -25,6 +25,7 @@
 #include "output/results.h"
 #include "par.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/precision.h"
 #include "sim/runner.h"
 #include "sim/stats.h"
@@ -516,7 +517,7 @@ int cli_deliver(int owner, int rc, const char *from, const char *dir, double *ke
         outdir_remove(from);
     } else if (owner != 0 && rank == 0) {
         /* dir is a variant's folder in the sweep's staging folder. */
-        if (mkdir(dir, 0777) != 0) {
+        if (plat_mkdir(dir, 0777) != 0) {
             snprintf(err, errlen, "%s: cannot create the folder: %s", dir, strerror(errno));
             ok = FS_ECREATE;
         }

@@ -18,6 +18,7 @@
 #include "par.h"
 #include "sim/core.h"
 #include "sim/runner.h"
+#include "sim/platform.h"
 #include "sim/stats.h"
 
 void variants_init(struct variants *vs, size_t n) {
@@ -79,10 +80,10 @@ void variants_judge(struct variants *vs, size_t i) {
     char *run = results_warnings_of(v->sc->nunits, names, v->diag, v->sc->replications);
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = plat_memstream_open(&text, &len);
     if (f) {
         stn_write_lines(f, v->sc->nunits, names, v->diag, v->sc->replications);
-        fclose(f);
+        plat_memstream_close(f, &text, &len);
     }
     fs_free(v->stationarity);
     v->stationarity = fs_strdup(text ? text : "");
@@ -102,20 +103,20 @@ void variants_read_warnings(struct variants *vs, size_t i, const char *dir) {
     v->warnings = v->stationarity = NULL;
     char *text = NULL, *stn = NULL;
     size_t len = 0, slen = 0;
-    FILE *out = open_memstream(&text, &len), *sout = open_memstream(&stn, &slen);
+    FILE *out = plat_memstream_open(&text, &len), *sout = plat_memstream_open(&stn, &slen);
     FILE *f = snprintf(path, sizeof path, "%s/run-info", dir) < (int)sizeof path ? fopen(path, "r")
                                                                                  : NULL;
     char *line = NULL;
     size_t cap = 0;
-    while (f && out && sout && getline(&line, &cap, f) > 0)
+    while (f && out && sout && plat_getline(&line, &cap, f) > 0)
         if (!strncmp(line, "warning = ", 10))
             fputs(line + 10, out);
         else if (!strncmp(line, "stationarity = ", 15))
             fputs(line, sout);
     free(line);
     if (f) fclose(f);
-    if (out) fclose(out);
-    if (sout) fclose(sout);
+    if (out) plat_memstream_close(out, &text, &len);
+    if (sout) plat_memstream_close(sout, &stn, &slen);
     v->warnings = fs_strdup(text ? text : "");
     v->stationarity = fs_strdup(stn ? stn : "");
     free(text), free(stn);

@@ -9,6 +9,7 @@
 
 #include "models/limits.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "table.h"
 
 void doc_where(const char *file, int line, char *buf, size_t len) {
@@ -224,7 +225,7 @@ static char *reader(char *str, int num, void *stream) {
     static const char *const blank = "\n";
     char *buf = NULL;
     size_t cap = 0;
-    ssize_t len = getline(&buf, &cap, p->f);
+    ssize_t len = plat_getline(&buf, &cap, p->f);
     if (len < 0) {
         free(buf);
         return NULL;
@@ -344,7 +345,7 @@ static int overlay(struct doc *dst, struct doc *src, char *err, size_t errlen) {
 
 static int load_chain(struct doc *d, const char *path, char **chain, int depth, char *err,
                       size_t errlen) {
-    char *real = realpath(path, NULL);
+    char *real = plat_realpath(path, NULL);
     if (!real) {
         snprintf(err, errlen, "%s: cannot open scenario file: %s", path, strerror(errno));
         return -1;
@@ -379,7 +380,7 @@ static int load_chain(struct doc *d, const char *path, char **chain, int depth, 
             return -1;
         }
         struct doc basedoc = {0};
-        char *base_real = realpath(base, NULL);
+        char *base_real = plat_realpath(base, NULL);
         for (int i = 0; base_real && i <= depth; i++)
             if (strcmp(chain[i], base_real) == 0) {
                 /* Name the whole circle, from the file that starts it back to itself. */

@@ -23,6 +23,7 @@
 
 #include "inidoc.h"
 #include "scenario.h"
+#include "sim/core.h"
 
 /* ---- the key table (scenario_keys.def) ------------------------------------------------------ */
 
@@ -73,8 +74,7 @@ struct ctx {
 typedef int (*parse_fn)(const char *s, double *v, char *err, size_t errlen);
 
 /* "FILE:LINE: " then fmt into c->err; returns -1. */
-int failf(struct ctx *c, const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+int failf(struct ctx *c, const char *file, int line, const char *fmt, ...) FS_PRINTF(4, 5);
 /* An error about a key's value: FILE:LINE: key: why. Returns -1. */
 int key_fail(struct ctx *c, const struct doc_entry *e, const char *why);
 /* The same with the value quoted after it: FILE:LINE: key: why, got 'VALUE'. */

@@ -10,6 +10,7 @@
 #include "models/limits.h"
 #include "scenario_int.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "table.h"
 #include "value.h"
 
@@ -27,7 +28,7 @@ static int resolve_path(struct ctx *c, const struct doc_entry *e, const char *va
         rc = fs_path(out, len, why, sizeof why, "%s/%s", dirname(dircopy), value);
         fs_free(dircopy);
     }
-    char *real = rc == FS_OK ? realpath(out, NULL) : NULL;
+    char *real = rc == FS_OK ? plat_realpath(out, NULL) : NULL;
     if (real) {
         rc = fs_path(out, len, why, sizeof why, "%s", real);
         free(real);

@@ -9,6 +9,7 @@
 
 #include "models/limits.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 struct reader {
     struct table *t; /* table_read's: every row kept */
@@ -107,7 +108,7 @@ static int read_rows(const char *path, struct reader *r0, char *err, size_t errl
     size_t bufcap = 0;
     ssize_t len;
     int rc = 0;
-    while (!r.stop && (len = getline(&buf, &bufcap, f)) > 0) {
+    while (!r.stop && (len = plat_getline(&buf, &bufcap, f)) > 0) {
         r.line++;
         const char *s = buf;
         if (r.line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) s += 3, len -= 3;

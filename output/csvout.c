@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sim/core.h"
+#include "sim/platform.h"
 
 /* OWASP's rule for CSV injection: a text cell that starts with = + - @, a tab or a carriage
  * return is a formula to Excel and LibreOffice (quoting does not stop them), so it is written
@@ -179,7 +180,7 @@ int csvout_open(struct csvout_file *cf, const char *dir, const char *name, char 
             cf->tmp[0] = 0;
             return FS_EINPUT;
         }
-        fd = open(cf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        fd = open(cf->tmp, O_WRONLY | O_CREAT | O_EXCL | PLAT_O_NOFOLLOW | PLAT_O_CLOEXEC, 0666);
         e = errno;
         if (fd < 0 && e != EEXIST) break;
     }
@@ -203,7 +204,7 @@ int csvout_close(struct csvout_file *cf, char *err, size_t errlen) {
         return FS_EIO;
     }
     /* rename replaces a symlink at the final name; it never writes through it. */
-    if (rename(cf->tmp, cf->final) != 0) {
+    if (plat_rename(cf->tmp, cf->final) != 0) {
         int e = errno;
         snprintf(err, errlen, "%s: cannot put in place: %s", cf->final, strerror(e));
         unlink(cf->tmp);

@@ -15,6 +15,7 @@
 #include "models/value.h"
 #include "series.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/stats.h"
 #include "stationarity.h"
 
@@ -176,7 +177,7 @@ static int append_rows(FILE *dst, const char *src, const char *header, unsigned 
     }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
+    ssize_t n = plat_getline(&line, &cap, f);
     int rc = 0;
     if (n <= 0 || strcmp(line, header)) {
         snprintf(err, errlen, "%s: its header differs from the first part's", src);
@@ -206,7 +207,7 @@ static char *first_line(const char *path) {
     if (!f) return NULL;
     char *line = NULL;
     size_t cap = 0;
-    if (getline(&line, &cap, f) <= 0) {
+    if (plat_getline(&line, &cap, f) <= 0) {
         free(line);
         line = NULL;
     }
@@ -490,9 +491,9 @@ static int merge_series(const struct part *parts, size_t n, FILE *ts, const char
         char *line = NULL;
         size_t lc = 0;
         long ln = 1;
-        if (getline(&line, &lc, f) <= 0) rc = bad(err, errlen, path, "empty");
+        if (plat_getline(&line, &lc, f) <= 0) rc = bad(err, errlen, path, "empty");
         if (rc == 0 && ts && p == 0) fputs(line, ts);
-        while (rc == 0 && getline(&line, &lc, f) > 0) {
+        while (rc == 0 && plat_getline(&line, &lc, f) > 0) {
             ln++;
             const char *a = cell_end(line), *r = *a == ',' ? a + 1 : NULL;
             const char *lab = r ? cell_end(r) : NULL, *last = strrchr(line, ',');
@@ -637,9 +638,9 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (n == 0) return bad(err, errlen, final, "no parts to merge");
     struct part *parts = fs_calloc(n, sizeof *parts);
     int rc = 0;
-    char *rout = realpath(final, NULL); /* allocated: no PATH_MAX buffer to cut it */
+    char *rout = plat_realpath(final, NULL); /* allocated: no PATH_MAX buffer to cut it */
     for (size_t k = 0; k < n && rc == 0; k++) {
-        char *rdir = rout ? realpath(dirs[k], NULL) : NULL;
+        char *rdir = rout ? plat_realpath(dirs[k], NULL) : NULL;
         parts[k].dir = dirs[k];
         if (rdir && !strcmp(rdir, rout))
             rc = bad(err, errlen, dirs[k], "the output folder cannot be one of the parts");

@@ -1,6 +1,5 @@
 /* The results folder: staged inside, published file by file with run-info last, previous
  * result kept as hard links until the new one is whole (outdir.h states the guarantee). */
-#define _DEFAULT_SOURCE /* flock */
 #include "outdir.h"
 
 #include <ctype.h>
@@ -14,14 +13,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "models/limits.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
-/* realpath writes up to PATH_MAX bytes into the buffers given it (od->path). */
-_Static_assert(FS_PATH_MAX >= PATH_MAX, "FS_PATH_MAX holds what realpath writes");
+/* plat_realpath writes up to PLAT_PATH_MAX bytes into the buffers given it (od->path). */
+_Static_assert(FS_PATH_MAX >= PLAT_PATH_MAX, "FS_PATH_MAX holds what plat_realpath writes");
 
 #define STAGE_PREFIX ".flowsim-stage-"
 
@@ -39,7 +38,7 @@ static const char *const flowsim_files[] = {"summary.csv",      "timeseries.csv"
 struct outdir {
     char path[FS_PATH_MAX];  /* the results folder, resolved */
     char stage[FS_PATH_MAX]; /* its staging folder, DIR/.flowsim-stage-XXXXXX */
-    int stage_fd;            /* open on stage and flock'd: a live run's folder is never taken */
+    int stage_fd;            /* stage's plat_lock_dir: a live run's folder is never taken */
     char given[FS_PATH_MAX]; /* the path as given, and the topmost folder this run created in it */
     char made[FS_PATH_MAX];
     char *notes; /* what recovery did, a line each, however many (allocated; NULL: nothing) */
@@ -106,7 +105,7 @@ static int join(char *buf, size_t len, const char *a, const char *b) {
 
 static int kind_of(const char *path) { /* 'f' regular file, 'd' folder, 'o' other, 0 none */
     struct stat sb;
-    if (lstat(path, &sb) != 0) return 0;
+    if (plat_lstat(path, &sb) != 0) return 0;
     return S_ISREG(sb.st_mode) ? 'f' : S_ISDIR(sb.st_mode) ? 'd' : 'o';
 }
 
@@ -155,7 +154,7 @@ static void names_of_dir(const char *dir, int kind, struct names *l) {
 /* fd of a regular file opened for reading, or -1: never a link, and never blocks on a FIFO or
  * a device someone put at the name. */
 static int open_regular(const char *path) {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | PLAT_O_NOFOLLOW | PLAT_O_NONBLOCK | PLAT_O_CLOEXEC);
     struct stat sb;
     if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) close(fd), fd = -1;
     return fd;
@@ -171,7 +170,7 @@ static int names_of_run_info(const char *run_info, const char *key, struct names
     char *line = NULL;
     size_t cap = 0, klen = strlen(key);
     int found = 0;
-    while (!found && getline(&line, &cap, f) > 0) {
+    while (!found && plat_getline(&line, &cap, f) > 0) {
         if (strncmp(line, key, klen) || strncmp(line + klen, " = ", 3)) continue;
         found = 1;
         for (char *t = strtok(line + klen + 3, " \n"); t; t = strtok(NULL, " \n"))
@@ -187,10 +186,10 @@ static int names_of_run_info(const char *run_info, const char *key, struct names
 /* A second name for the file from at to (hard link), or a copy where the file system has no
  * links. Never follows a symlink. */
 static int link_or_copy(const char *from, const char *to) {
-    if (link(from, to) == 0) return 0;
+    if (plat_link(from, to) == 0) return 0;
     int in = open_regular(from);
     if (in < 0) return -1;
-    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | PLAT_O_NOFOLLOW | PLAT_O_CLOEXEC, 0666);
     int rc = out < 0 ? -1 : 0;
     char buf[1 << 16]; /* a piece at a time: a size for speed, not a bound */
     ssize_t k;
@@ -213,7 +212,7 @@ static int restore(const char *from, const char *to) {
         return -1;
     unlink(tmp);
     if (link_or_copy(from, tmp) != 0) return -1;
-    int rc = rename(tmp, to);
+    int rc = plat_rename(tmp, to);
     /* When to is already that file (a second hard link to it), rename does nothing: tmp stays. */
     unlink(tmp);
     return rc;
@@ -338,7 +337,7 @@ static void roll_back(const char *dir, const char *stage) {
         struct names in = {0};
         if (join(sub, sizeof sub, dir, hadf.v[i]) || join(psub, sizeof psub, prev, hadf.v[i]))
             continue;
-        if (mkdir(sub, 0777) != 0 && errno != EEXIST) continue;
+        if (plat_mkdir(sub, 0777) != 0 && errno != EEXIST) continue;
         names_of_dir(psub, 'f', &in);
         for (size_t k = 0; k < in.n; k++)
             if (outdir_is_flowsim_file(in.v[k]) && join(p, sizeof p, psub, in.v[k]) == 0 &&
@@ -357,7 +356,7 @@ static void roll_back(const char *dir, const char *stage) {
     names_fini(&hadf);
 }
 
-/* Staging folders of dead runs in dir (their flock is free): put back what a publication half
+/* Staging folders of dead runs in dir (their lock is free): put back what a publication half
  * did, then remove them when they hold only flowsim's files. Called under dir's lock. */
 static void recover(struct outdir *od) {
     if (fs_test_point("FLOWSIM_TEST_NO_RECOVERY", 0)) return; /* tests: see a dead run's mess */
@@ -377,12 +376,9 @@ static void recover(struct outdir *od) {
     for (size_t i = 0; i < found.n; i++) {
         char s[FS_PATH_MAX];
         if (join(s, sizeof s, od->path, found.v[i]) != 0 || kind_of(s) != 'd') continue;
-        int fd = open(s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* a live run's, or no locks here: not ours */
+        int fd = plat_lock_dir(s, PLAT_LOCK_TRY | PLAT_LOCK_NOFOLLOW);
         if (fd < 0) continue;
-        if (flock(fd, LOCK_EX | LOCK_NB) != 0) { /* a live run's, or no locks here: not ours */
-            close(fd);
-            continue;
-        }
         /* A publication under way when the run died: it had begun (.previous is complete), had
          * removed the folder's run-info, and had not put its own in place (still here). */
         char prev[FS_PATH_MAX], info[FS_PATH_MAX], mark[FS_PATH_MAX];
@@ -408,7 +404,7 @@ static void recover(struct outdir *od) {
                  "not flowsim's\n",
                  found.v[i]);
         }
-        close(fd);
+        plat_unlock_dir(fd);
     }
     names_fini(&found);
 }
@@ -416,11 +412,8 @@ static void recover(struct outdir *od) {
 int outdir_lock(const char *path, char *notes, size_t len) {
     struct outdir *od = fs_calloc(1, sizeof *od);
     int dfd = -1;
-    if (realpath(path, od->path) &&
-        (dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-        flock(dfd, LOCK_EX);
+    if (plat_realpath(path, od->path) && (dfd = plat_lock_dir(od->path, PLAT_LOCK_WAIT)) >= 0)
         recover(od);
-    }
     int e = errno;
     if (len) snprintf(notes, len, "%s", od->notes ? od->notes : ""); /* a message: may be cut */
     fs_free(od->notes);
@@ -430,7 +423,7 @@ int outdir_lock(const char *path, char *notes, size_t len) {
 }
 
 void outdir_unlock(int fd) {
-    if (fd >= 0) close(fd);
+    plat_unlock_dir(fd);
 }
 
 int outdir_list(const char *path, const char *name, int add) {
@@ -448,7 +441,7 @@ int outdir_list(const char *path, const char *name, int add) {
     }
     names_fini(&have);
     int in = open_regular(info);
-    int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | PLAT_O_NOFOLLOW | PLAT_O_CLOEXEC, 0666);
     FILE *fi = in >= 0 ? fdopen(in, "r") : NULL, *fo = out >= 0 ? fdopen(out, "w") : NULL;
     if (!fi || !fo) {
         rc = -1;
@@ -456,7 +449,7 @@ int outdir_list(const char *path, const char *name, int add) {
         char *line = NULL;
         size_t cap = 0;
         ssize_t n;
-        while ((n = getline(&line, &cap, fi)) > 0) {
+        while ((n = plat_getline(&line, &cap, fi)) > 0) {
             if (!strncmp(line, "files = ", 8) && line[n - 1] == '\n') {
                 line[n - 1] = 0;
                 fputs("files =", fo);
@@ -478,7 +471,7 @@ int outdir_list(const char *path, const char *name, int add) {
         if (fclose(fo) != 0) rc = -1;
     } else if (out >= 0)
         close(out);
-    if (rc == 0 && rename(tmp, info) != 0) rc = -1;
+    if (rc == 0 && plat_rename(tmp, info) != 0) rc = -1;
     if (rc != 0) unlink(tmp);
     return rc == 0 ? 1 : -1;
 }
@@ -554,12 +547,12 @@ static int make_dirs(struct outdir *od, const char *path, char *err, size_t errl
     int rc = fs_path(buf, sizeof buf, err, errlen, "%s", path);
     if (rc != FS_OK) return rc;
     size_t n = strlen(buf);
-    while (n > 1 && buf[n - 1] == '/') buf[--n] = 0;
+    while (n > 1 && strchr(PLAT_SEPARATORS, buf[n - 1])) buf[--n] = 0;
     for (char *p = buf + 1;; p++) {
         int end = *p == 0;
-        if (!end && *p != '/') continue;
+        if (!end && !strchr(PLAT_SEPARATORS, *p)) continue;
         *p = 0;
-        if (mkdir(buf, 0777) == 0) {
+        if (plat_mkdir(buf, 0777) == 0) {
             if (!od->made[0]) snprintf(od->made, sizeof od->made, "%s", buf); /* as buf: fits */
         } else if (errno != EEXIST) {
             int e = errno;
@@ -607,14 +600,13 @@ int outdir_open(struct outdir **out, const char *path, const char *const *files,
     }
     /* Resolved once, now: the steps after publication (a report, a reproduction table) and a
      * shell whose working folder this is all keep meaning the same folder. */
-    if (rc == FS_OK && !realpath(path, od->path)) {
+    if (rc == FS_OK && !plat_realpath(path, od->path)) {
         int e = errno;
         snprintf(err, errlen, "%s: cannot resolve: %s", path, strerror(e));
         rc = fs_errno_status(e);
     }
     if (rc == FS_OK) {
-        dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) flock(dfd, LOCK_EX); /* one recovery or publication at a time */
+        dfd = plat_lock_dir(od->path, PLAT_LOCK_WAIT); /* one recovery or publication at a time */
         recover(od);
         struct names oldf = {0}, oldd = {0};
         previous_result(od->path, &oldf, &oldd);
@@ -626,16 +618,15 @@ int outdir_open(struct outdir **out, const char *path, const char *const *files,
         } else if (join(od->stage, sizeof od->stage, od->path, STAGE_PREFIX "XXXXXX") != 0) {
             snprintf(err, errlen, "%.200s...: folder name too long", od->path);
             rc = FS_EINPUT;
-        } else if (!mkdtemp(od->stage)) {
+        } else if (!plat_mkdtemp(od->stage)) {
             int e = errno;
             snprintf(err, errlen, "%s: cannot write in this folder: %s", od->path, strerror(e));
             od->stage[0] = 0;
             rc = fs_errno_status(e);
         } else {
-            od->stage_fd = open(od->stage, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (od->stage_fd >= 0) flock(od->stage_fd, LOCK_EX | LOCK_NB);
+            od->stage_fd = plat_lock_dir(od->stage, PLAT_LOCK_TRY);
         }
-        if (dfd >= 0) close(dfd);
+        plat_unlock_dir(dfd);
     }
     if (rc != FS_OK) {
         outdir_abort(od);
@@ -658,7 +649,7 @@ const char *outdir_notes(const struct outdir *od) {
 }
 
 static void close_stage(struct outdir *od) {
-    if (od->stage_fd >= 0) close(od->stage_fd);
+    plat_unlock_dir(od->stage_fd);
     od->stage_fd = -1;
 }
 
@@ -672,8 +663,9 @@ void outdir_abort(struct outdir *od) {
         snprintf(p, sizeof p, "%s", od->given); /* the same size as given */
         size_t top = strlen(od->made);
         while (strlen(p) >= top && rmdir(p) == 0) {
-            char *slash = strrchr(p, '/');
-            if (!slash || slash == p) break;
+            char *slash = p + strlen(p) - 1; /* the last '/' (or '\\' on Windows) */
+            while (slash > p && !strchr(PLAT_SEPARATORS, *slash)) slash--;
+            if (slash == p) break;
             *slash = 0;
         }
     }
@@ -686,14 +678,14 @@ void outdir_abort(struct outdir *od) {
 /* The tests' kill -9 at every step of a publication: with FLOWSIM_TEST_KILL_AT=N in the
  * environment, the process kills itself at the Nth change publication makes to the folder. */
 static void step(int *k) {
-    if (fs_test_point("FLOWSIM_TEST_KILL_AT", ++*k)) raise(SIGKILL);
+    if (fs_test_point("FLOWSIM_TEST_KILL_AT", ++*k)) plat_kill_self();
 }
 
 static int back_up(struct outdir *od, const struct names *oldf, const struct names *oldd,
                    const struct names *newf, const struct names *newd, char *err, size_t errlen) {
     char tmp[FS_PATH_MAX], prev[FS_PATH_MAX], p[FS_PATH_MAX], q[FS_PATH_MAX];
     if (join(tmp, sizeof tmp, od->stage, ".previous-tmp") ||
-        join(prev, sizeof prev, od->stage, ".previous") || mkdir(tmp, 0700) != 0)
+        join(prev, sizeof prev, od->stage, ".previous") || plat_mkdir(tmp, 0700) != 0)
         goto fail;
     for (int pass = 0; pass < 2; pass++) {
         const struct names *l = pass ? newf : oldf;
@@ -709,24 +701,24 @@ static int back_up(struct outdir *od, const struct names *oldf, const struct nam
             if (join(sub, sizeof sub, od->path, l->v[i]) || kind_of(sub) != 'd' ||
                 join(bsub, sizeof bsub, tmp, l->v[i]) || kind_of(bsub))
                 continue;
-            if (mkdir(bsub, 0700) != 0) goto fail;
+            if (plat_mkdir(bsub, 0700) != 0) goto fail;
             for (const char *const *g = flowsim_files; *g; g++)
                 if (join(p, sizeof p, sub, *g) == 0 && kind_of(p) == 'f' &&
                     join(q, sizeof q, bsub, *g) == 0 && link_or_copy(p, q))
                     goto fail;
         }
     }
-    if (rename(tmp, prev) == 0) return FS_OK;
+    if (plat_rename(tmp, prev) == 0) return FS_OK;
 fail:;
     int e = errno;
     snprintf(err, errlen, "%s: cannot keep the previous result while publishing: %s", od->path,
              strerror(e));
-    return e == ENOSPC || e == EDQUOT ? FS_EIO : FS_ECREATE;
+    return plat_disk_full(e) ? FS_EIO : FS_ECREATE;
 }
 
 /* run-info's record of what the result holds, for the next publication and for recovery. */
 static int list_in_run_info(const char *run_info, const struct names *f, const struct names *d) {
-    int fd = open(run_info, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(run_info, O_WRONLY | O_APPEND | PLAT_O_NOFOLLOW | PLAT_O_CLOEXEC);
     FILE *out = fd >= 0 ? fdopen(fd, "a") : NULL;
     if (!out) {
         if (fd >= 0) close(fd);
@@ -746,8 +738,7 @@ static int list_in_run_info(const char *run_info, const struct names *f, const s
 int outdir_publish(struct outdir *od, char *err, size_t errlen) {
     struct names newf = {0}, newd = {0}, oldf = {0}, oldd = {0};
     char p[FS_PATH_MAX], q[FS_PATH_MAX], info[FS_PATH_MAX];
-    int rc = FS_OK, k = 0, dfd = open(od->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) flock(dfd, LOCK_EX);
+    int rc = FS_OK, k = 0, dfd = plat_lock_dir(od->path, PLAT_LOCK_WAIT);
     names_of_dir(od->stage, 'f', &newf);
     names_of_dir(od->stage, 'd', &newd);
     if (!names_has(&newf, "run-info")) {
@@ -781,7 +772,7 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
     for (size_t i = 0; i < newf.n; i++) {
         if (!strcmp(newf.v[i], "run-info")) continue;
         if (join(p, sizeof p, od->stage, newf.v[i]) || join(q, sizeof q, od->path, newf.v[i]) ||
-            rename(p, q) != 0)
+            plat_rename(p, q) != 0)
             goto io;
         step(&k);
     }
@@ -789,13 +780,14 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         char from[FS_PATH_MAX], to[FS_PATH_MAX];
         struct names in = {0};
         if (join(from, sizeof from, od->stage, newd.v[i]) ||
-            join(to, sizeof to, od->path, newd.v[i]) || (mkdir(to, 0777) != 0 && errno != EEXIST))
+            join(to, sizeof to, od->path, newd.v[i]) ||
+            (plat_mkdir(to, 0777) != 0 && errno != EEXIST))
             goto io;
         names_of_dir(from, 'f', &in);
         int bad = 0;
         for (size_t j = 0; j < in.n && !bad; j++) {
             bad = join(p, sizeof p, from, in.v[j]) || join(q, sizeof q, to, in.v[j]) ||
-                  rename(p, q) != 0;
+                  plat_rename(p, q) != 0;
             step(&k);
         }
         for (const char *const *g = flowsim_files; *g && !bad; g++)
@@ -819,7 +811,7 @@ int outdir_publish(struct outdir *od, char *err, size_t errlen) {
         rmdir(sub); /* kept when it holds the user's files */
         step(&k);
     }
-    if (join(q, sizeof q, od->path, "run-info") || rename(info, q) != 0) goto io;
+    if (join(q, sizeof q, od->path, "run-info") || plat_rename(info, q) != 0) goto io;
     step(&k);
     goto done;
 io:;
@@ -831,7 +823,7 @@ io:;
     rc = fs_errno_status(e);
     roll_back(od->path, od->stage);
 done:
-    if (dfd >= 0) close(dfd);
+    plat_unlock_dir(dfd);
     names_fini(&newf);
     names_fini(&newd);
     names_fini(&oldf);
@@ -866,7 +858,9 @@ FILE *outdir_scratch(const char *dir, const char *name) {
             errno = ENAMETOOLONG;
             return NULL;
         }
-        fd = open(p, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        fd =
+            open(p, O_RDWR | O_CREAT | O_EXCL | PLAT_O_NOFOLLOW | PLAT_O_CLOEXEC | PLAT_O_TEMPORARY,
+                 0600);
         e = errno;
     }
     if (fd < 0) {
@@ -900,10 +894,9 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
     for (size_t i = 0; i < found.n; i++) {
         char p[FS_PATH_MAX];
         if (join(p, sizeof p, parent, found.v[i]) != 0) continue;
-        int fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) continue;
-        if (flock(fd, LOCK_EX | LOCK_NB) == 0 && only_flowsim(p, 1)) outdir_remove(p);
-        close(fd);
+        int fd = plat_lock_dir(p, PLAT_LOCK_TRY | PLAT_LOCK_NOFOLLOW);
+        if (fd >= 0 && only_flowsim(p, 1)) outdir_remove(p);
+        plat_unlock_dir(fd);
     }
     names_fini(&found);
     int n = snprintf(buf, len, "%s/%sXXXXXX", parent, prefix);
@@ -912,7 +905,7 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
         buf[0] = 0;
         return FS_EINPUT;
     }
-    if (!mkdtemp(buf)) {
+    if (!plat_mkdtemp(buf)) {
         int why = errno;
         snprintf(err, errlen, "%s: cannot create a private folder: %s", parent, strerror(why));
         buf[0] = 0;
@@ -920,7 +913,6 @@ int outdir_private(const char *parent, const char *prefix, char *buf, size_t len
     }
     /* Locked until the process ends (the descriptor is kept open on purpose): that is what
      * tells a later run this folder is not a dead one's. */
-    int fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) flock(fd, LOCK_EX | LOCK_NB);
+    plat_lock_dir(buf, PLAT_LOCK_TRY);
     return FS_OK;
 }

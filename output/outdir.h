@@ -2,7 +2,8 @@
  * nothing written outside it or through what is found there.
  *
  * A result is written in a private staging folder INSIDE the results folder
- * (DIR/.flowsim-stage-XXXXXX, made by mkdtemp, locked with flock while its run lives), then
+ * (DIR/.flowsim-stage-XXXXXX, made by mkdtemp, locked with flock while its run lives: plat_* in
+ * sim/platform.h, whose Windows equivalents docs/windows.md describes), then
  * published file by file:
  *
  *   1. the previous result's files are hard-linked into the staging folder's `.previous`

@@ -14,6 +14,7 @@
 #include "models/value.h"
 #include "series.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 #include "sim/stats.h"
 #include "stationarity.h"
 
@@ -449,7 +450,7 @@ char *results_warnings_of(size_t nunits, const char *const *names, const double 
     /* As long as it takes: every unit that warns is named, however many (no buffer cuts it). */
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = plat_memstream_open(&text, &len);
     size_t dlen = flow_diag_len(nunits);
 #define D(r, k) diag[(size_t)(r)*dlen + (k)]
 #define DU(r, u, k) D(r, FLOW_DIAG_SYS + FLOW_DIAG_UNIT * (u) + (k))
@@ -583,7 +584,7 @@ char *results_warnings_of(size_t nunits, const char *const *names, const double 
 #undef D
 #undef DU
     fs_free(want);
-    if (f) fclose(f);
+    if (f) plat_memstream_close(f, &text, &len);
     char *out = fs_strdup(text ? text : "");
     free(text);
     return out;
@@ -687,7 +688,7 @@ void results_write_run_info(FILE *f, const struct results_info *info,
     char when[64]; /* YYYY-MM-DDTHH:MM:SSZ: 20 characters */
     time_t now = time(NULL);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    plat_gmtime(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(f, "flowsim_version = %s\n", info->version);
     fprintf(f, "git_revision = %s\n", info->git_rev);
@@ -788,9 +789,9 @@ char *results_all_warnings(const struct scenario *sc, const char *run) {
     const char *const *lw = scenario_warnings(sc, &nlw);
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    FILE *f = plat_memstream_open(&text, &len);
     for (size_t k = 0; f && k < nlw; k++) fprintf(f, "%s\n", lw[k]);
-    if (f) fputs(run, f), fclose(f);
+    if (f) fputs(run, f), plat_memstream_close(f, &text, &len);
     char *out = fs_strdup(text ? text : "");
     free(text);
     return out;

@@ -100,7 +100,7 @@ static void free_chunks(struct chunk *ch) {
 
 void cal_free(struct calendar *c) {
     if (!c) return;
-    fs_free(c->block);
+    fs_aligned_free(c->block);
     if (c->ring)
         for (size_t i = 0; i < RING; i++) free_chunks(c->ring[i].head);
     fs_free(c->ring);
@@ -135,7 +135,7 @@ static void grow(struct calendar *c) {
     void *block = fs_aligned(ALIGN, (cap + 1) * sizeof *c->heap + ALIGN);
     struct cal_event *heap = (struct cal_event *)((char *)block + ALIGN - sizeof *heap);
     if (c->n) memcpy(heap, c->heap, c->n * sizeof *heap);
-    fs_free(c->block);
+    fs_aligned_free(c->block);
     c->block = block;
     c->heap = heap;
     c->cap = cap;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform.h"
+
 /* The machine's limit, not a bug: sysexits' EX_OSERR (71). Nothing half-written is kept (a
  * staging folder is left, which the next run removes). */
 static _Noreturn void out_of_memory(size_t n) {
@@ -33,7 +35,7 @@ void *fs_realloc(void *p, size_t n) {
 
 void *fs_aligned(size_t align, size_t n) {
     n = (n + align - 1) / align * align; /* aligned_alloc wants a multiple */
-    void *p = aligned_alloc(align, n ? n : align);
+    void *p = plat_aligned_alloc(align, n ? n : align);
     if (!p) out_of_memory(n);
     return p;
 }
@@ -73,6 +75,10 @@ void fs_free(void *p) {
     free(p);
 }
 
+void fs_aligned_free(void *p) {
+    plat_aligned_free(p);
+}
+
 void fs_grow(void **arr, size_t *cap, size_t need, size_t elem) {
     if (need <= *cap) return;
     size_t n = *cap ? *cap : 8;
@@ -93,7 +99,7 @@ int fs_test_point(const char *name, int value) {
 }
 
 int fs_errno_status(int e) {
-    return e == ENOSPC || e == EIO || e == EDQUOT ? FS_EIO
-           : e == ENAMETOOLONG || e == ENOTDIR    ? FS_EINPUT
-                                                  : FS_ECREATE;
+    return plat_disk_full(e) || e == EIO       ? FS_EIO
+           : e == ENAMETOOLONG || e == ENOTDIR ? FS_EINPUT
+                                               : FS_ECREATE;
 }

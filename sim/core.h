@@ -9,7 +9,11 @@
 
 #include <stddef.h>
 
-#ifdef __GNUC__
+#if defined(__GNUC__) && defined(__MINGW32__)
+/* The Windows build prints with mingw-w64's C99 printf (__USE_MINGW_ANSI_STDIO), not msvcrt's,
+ * whose %zu and %g differ: checked as GNU's. */
+#define FS_PRINTF(fmt, args) __attribute__((format(gnu_printf, fmt, args)))
+#elif defined(__GNUC__)
 #define FS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
 #define FS_PRINTF(fmt, args)
@@ -24,8 +28,9 @@ void fs_free(void *p); /* accepts NULL */
  * fixed buffer may cut. */
 char *fs_sprintf(const char *fmt, ...) FS_PRINTF(1, 2);
 /* n bytes aligned to align (a power of two); n is rounded up to a multiple of it. Freed
- * with fs_free. */
+ * with fs_aligned_free (Windows keeps aligned blocks apart from malloc's). */
 void *fs_aligned(size_t align, size_t n);
+void fs_aligned_free(void *p); /* accepts NULL */
 
 /* A broken invariant is a bug, never bad input: it stays checked in release builds and goes
  * through this one function, the place to set a breakpoint. */

@@ -3,9 +3,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core.h"
+#include "platform.h"
 
 struct pool {
     const struct runner_job *job;
@@ -71,8 +71,7 @@ static void *worker(void *arg) {
 }
 
 int runner_cores(void) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : (int)n;
+    return plat_cores();
 }
 
 int runner_run(const struct runner_job *job, char *err, size_t errlen) {
