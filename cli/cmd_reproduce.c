@@ -275,8 +275,8 @@ static int period_kept(const struct opts *o, const struct scenario *sc, const st
     if (!kept) {
         snprintf(err, errlen,
                  "%s:%ld: metric: a figure's period is read from timeseries.csv's rows of '%s', "
-                 "which [scenario] timeseries_metrics does not keep: add it to the list, or give "
-                 "the figure no period (the whole report period)",
+                 "which [scenario] timeseries_metrics does not keep (every one of a PREFIX*): "
+                 "add it to the list, or give the figure no period (the whole report period)",
                  o->expect, x->line, x->metric);
         return -1;
     }
@@ -315,12 +315,17 @@ static int check_names(const struct opts *o, struct expect *e, size_t n, double 
             break;
         }
         size_t len = strlen(x->metric);
-        int glob = x->metric[len - 1] == '*', prefixed = 0, named = 0, kept = 0;
+        /* kept: the figure's rows are in timeseries.csv; for PREFIX*, every metric of the
+         * prefix (its largest is judged among them all: a list keeping some would judge it
+         * among those) */
+        int glob = x->metric[len - 1] == '*', prefixed = 0, named = 0, kept = 0, every = 1;
         for (size_t k = 0; k < ml.n; k++) {
             if (ml.slot[k].unit != u) continue;
             int hit;
             if (glob) {
-                prefixed |= !strncmp(ml.slot[k].name, x->metric, len - 1);
+                int pre = !strncmp(ml.slot[k].name, x->metric, len - 1);
+                prefixed |= pre;
+                every &= !pre || scenario_timeseries_keeps(sc, (int)ml.slot[k].metric);
                 hit = !strncmp(ml.slot[k].name, x->metric, len - 1) &&
                       !strcmp(ml.slot[k].name, x->review);
             } else {
@@ -329,7 +334,9 @@ static int check_names(const struct opts *o, struct expect *e, size_t n, double 
             named |= hit;
             kept |= hit && scenario_timeseries_keeps(sc, (int)ml.slot[k].metric);
         }
-        if (named && *x->from && (rc = period_kept(o, sc, x, kept, err, errlen)) != 0) break;
+        if (named && *x->from &&
+            (rc = period_kept(o, sc, x, glob ? every : kept, err, errlen)) != 0)
+            break;
         if (named) continue;
         /* "for unit 'ward'", or for a system metric "for the system (unit empty)" */
         const char *u1 = *x->unit ? "unit '" : "the system (unit empty)";

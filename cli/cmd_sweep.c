@@ -106,15 +106,14 @@ static int read_grid(const char *path, struct sweep_row **out, size_t *n, char *
         }
         x->name = fs_strdup(label_col >= 0 ? row->field[label_col] : made);
         fs_free(made);
-        /* The name goes into run-info's lines and the console as it is: no line breaks. */
-        for (const char *c = x->name; !rc && *c; c++)
-            if ((unsigned char)*c < 0x20 || *c == 0x7F) {
-                snprintf(err, errlen,
-                         "%s:%ld: variant: expected a name without control characters (a line "
-                         "break, a tab)",
-                         path, row->line);
-                rc = -1;
-            }
+        /* The name goes into run-info's lines, the console and the page as it is. */
+        if (!rc && !outdir_printable(x->name)) {
+            snprintf(err, errlen,
+                     "%s:%ld: variant: expected a name without control characters (a line break, "
+                     "a tab, U+0085), bidirectional overrides or bytes that are not UTF-8",
+                     path, row->line);
+            rc = -1;
+        }
         if (rc) break;
         for (size_t j = 0; j + 1 < nv && !rc; j++)
             if (!strcmp(v[j].name, x->name)) {

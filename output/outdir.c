@@ -46,11 +46,20 @@ struct outdir {
 
 /* ---- names ------------------------------------------------------------------------------ */
 
+/* Past the continuation bytes of the UTF-8 character whose lead byte is s[*i] (as many as the
+ * lead byte says, while they are there): a character, one '_' of a folder name. */
+static void skip_continuation(const char *s, size_t n, size_t *i) {
+    unsigned char c = (unsigned char)s[*i];
+    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    for (; more > 0 && *i + 1 < n && ((unsigned char)s[*i + 1] & 0xC0) == 0x80; more--) ++*i;
+}
+
 int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
                  size_t errlen) {
-    size_t n = strlen(label);
-    if (n == 0 || !strcmp(label, ".") || !strcmp(label, "..") || n > OUTDIR_LABEL_MAX ||
-        outlen <= n) {
+    size_t n = strlen(label), chars = 0; /* characters: the folder name has one byte each */
+    for (size_t i = 0; i < n; i++, chars++) skip_continuation(label, n, &i);
+    if (n == 0 || !strcmp(label, ".") || !strcmp(label, "..") || chars > OUTDIR_LABEL_MAX ||
+        outlen <= chars) {
         snprintf(err, errlen,
                  "%s '%.200s%s': expected a name that can be a folder name (not empty, '.' or "
                  "'..', at most %d characters)",
@@ -64,8 +73,7 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)label[i];
-        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0; /* continuation bytes */
-        for (; more > 0 && i + 1 < n && ((unsigned char)label[i + 1] & 0xC0) == 0x80; more--) i++;
+        skip_continuation(label, n, &i);
         out[j] =
             (char)(c < 0x80 && (isalnum(c) || c == '-' || c == '_' || (c == '.' && j > 0)) ? c
                                                                                            : '_');
@@ -73,6 +81,29 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
     }
     out[j] = 0;
     return FS_OK;
+}
+
+int outdir_printable(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p++;
+        int more = c >= 0xF8   ? -1
+                   : c >= 0xF0 ? 3
+                   : c >= 0xE0 ? 2
+                   : c >= 0xC2 ? 1
+                   : c >= 0x80 ? -1
+                               : 0;
+        if (more < 0) return 0; /* a stray continuation byte, an overlong 0xC0/0xC1, 0xF8.. */
+        unsigned cp = more ? c & (0x3Fu >> more) : c;
+        for (int k = 0; k < more; k++, p++) {
+            if ((*p & 0xC0) != 0x80) return 0;
+            cp = cp << 6 | (*p & 0x3F);
+        }
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return 0;
+    }
+    return 1;
 }
 
 int outdir_is_flowsim_file(const char *name) {

@@ -35,11 +35,16 @@
  * to one safe path component: each character other than an ASCII letter, digit, '.', '-' or
  * '_' becomes one '_' (a UTF-8 character of several bytes, one '_'; a stray byte, one), and a
  * leading '.' becomes '_' (no hidden names). Refuses an empty label, "." and "..", and
- * labels longer than OUTDIR_LABEL_MAX bytes: FS_EINPUT with "WHAT 'LABEL': expected ...".
- * out holds at least OUTDIR_LABEL_MAX + 1 bytes. 128 bytes: well inside a file system's
- * name limit (NAME_MAX, 255) and readable in a listing; a buffer of models/limits.h's list
+ * labels longer than OUTDIR_LABEL_MAX characters (UTF-8): FS_EINPUT with "WHAT 'LABEL': expected
+ * ...". out holds at least OUTDIR_LABEL_MAX + 1 bytes. 128 bytes: well inside a file system's name
+ * limit (NAME_MAX, 255) and readable in a listing; a buffer of models/limits.h's list
  * ("Buffers"), which refuses a longer label rather than cut it. */
 #define OUTDIR_LABEL_MAX 128
+/* Is s valid UTF-8 of printable characters: no C0 or C1 control (a line break, a tab, ESC,
+ * U+0085, U+009B, the 8-bit escape), no DEL, no bidirectional embedding, override or isolate
+ * (U+202A-U+202E, U+2066-U+2069: they reorder what a console or page shows after them)? A name
+ * shown as given (a sweep's label) must be: 1 yes, 0 no. */
+int outdir_printable(const char *s);
 int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
                  size_t errlen);
 

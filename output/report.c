@@ -10,6 +10,7 @@
 #include "csvout.h"
 #include "models/limits.h"
 #include "models/table.h"
+#include "models/value.h"
 #include "output/results.h"
 #include "report_charts.h"
 #include "report_data.h"
@@ -78,12 +79,14 @@ static int by_slowness(const void *a, const void *b) {
 }
 
 /* Welch's chart per unit, from warmup.csv; none when the run has no warm-up (a census start). */
-static int warmup_section(struct ch_page *p, const char *dir, const struct runts *t,
-                          const char *info, char *err, size_t errlen) {
+/* The warm-up's charts, the statistics starting at report_start (days; none without a warm-up,
+ * or NAN: not known). */
+static int warmup_section(struct ch_page *p, const char *dir, double report_start, const char *info,
+                          char *err, size_t errlen) {
     char path[FS_PATH_MAX];
     struct stat st;
     snprintf(path, sizeof path, "%s/warmup.csv", dir);
-    if (!(t->time[0] > 0) || stat(path, &st) != 0) return 0;
+    if (!(report_start > 0) || stat(path, &st) != 0) return 0;
     struct runts w; /* a damaged warmup.csv leaves its charts out, as before */
     int e = rd_timeseries(path, &w, err, errlen);
     if (e) return e == FS_ECREATE ? e : 0; /* no room for the values is no page */
@@ -104,7 +107,7 @@ static int warmup_section(struct ch_page *p, const char *dir, const struct runts
             n = MAX_WARMUP_CHARTS;
         }
         fputs("</p>\n", p->f);
-        for (size_t k = 0; k < n; k++) rc_welch(p, &w, &w.s[order[k].i], t->time[0]);
+        for (size_t k = 0; k < n; k++) rc_welch(p, &w, &w.s[order[k].i], report_start);
         fs_free(order);
     }
     runts_fini(&w);
@@ -163,7 +166,7 @@ static int run_sections(struct ch_page *p, const char *dir, const struct runts *
                 fs_free(title);
             }
     }
-    return warmup_section(p, dir, t, info, err, errlen);
+    return warmup_section(p, dir, t->time[0], info, err, errlen);
 }
 
 /* ---- the page -------------------------------------------------------------------------------- */
@@ -179,7 +182,8 @@ static char *page_name(const struct runts *t, const struct table *cmp, const cha
         for (size_t i = 1; r1 && i < cmp->n; i++)
             nv += cmp->row[i].n > 2 && !strcmp(cmp->row[i].field[0], r1->field[0]) &&
                   !strcmp(cmp->row[i].field[1], r1->field[1]);
-        char *out = fs_sprintf("%.*s: a sweep of %zu variants", (int)strcspn(base, "\n"), base, nv);
+        char *out = fs_sprintf("%.*s: a sweep of %zu variant%s", (int)strcspn(base, "\n"), base, nv,
+                               nv == 1 ? "" : "s");
         fs_free(base);
         return out;
     }
@@ -204,6 +208,23 @@ static char *page_name(const struct runts *t, const struct table *cmp, const cha
     }
     fs_free(shown);
     return out;
+}
+
+/* The warm-up of the run in dir, days, from its scenario.resolved.ini; NAN when not read. */
+static double resolved_warmup(const char *dir) {
+    char path[FS_PATH_MAX], why[FS_MSG_MAX];
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
+    char *ini = results_read_file(path, NULL);
+    double d = NAN;
+    for (const char *l = ini; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (!strncmp(l, "warmup = ", 9)) {
+            char v[64];
+            snprintf(v, sizeof v, "%.*s", (int)strcspn(l + 9, "\n"), l + 9);
+            if (val_duration(v, &d, why, sizeof why) != 0) d = NAN;
+            break;
+        }
+    fs_free(ini);
+    return d;
 }
 
 /* The scenario of a run's summary.csv (its first row's, as given), or NULL where there is no
@@ -330,6 +351,9 @@ int report_write(const char *dir, const char *folder, const volatile sig_atomic_
     rt_warnings(p, info);
     if (have_ts) {
         rc = run_sections(p, dir, &t, info, stop, err, errlen);
+        rt_stationarity(p, info);
+    } else if (chartless) { /* warmup.csv and run-info's verdicts do not need timeseries.csv */
+        rc = warmup_section(p, dir, resolved_warmup(dir), info, err, errlen);
         rt_stationarity(p, info);
     }
     if (rc == 0) rt_run_facts(p, info);

@@ -164,6 +164,10 @@ int rt_reproduction(struct ch_page *p, const char *path) {
     struct table tb;
     char err[FS_MSG_MAX];
     if (table_read(path, &tb, err, sizeof err) != 0) return -1;
+    /* Every text as given (a review value "=90", a tolerance "-5 pts"), not as neutralised for
+     * a spreadsheet. */
+    for (size_t i = 1; i < tb.n; i++)
+        for (size_t k = 0; k < tb.row[i].n; k++) csvout_plain(tb.row[i].field[k]);
     int cq = rd_column(&tb, "quantity"), cr = rd_column(&tb, "review_value"),
         cm = rd_column(&tb, "flowsim_mean"), clo = rd_column(&tb, "ci95_low"),
         chi = rd_column(&tb, "ci95_high"), ct = rd_column(&tb, "tolerance"),
@@ -182,7 +186,7 @@ int rt_reproduction(struct ch_page *p, const char *path) {
                      "The reproduction: review values against flowsim's", head, 8, 0);
     for (size_t i = 1; i < tb.n; i++) {
         const struct table_row *r = &tb.row[i];
-        ch_row_head(p->f, (size_t)cq < r->n ? csvout_plain(r->field[cq]) : ""); /* as given */
+        ch_row_head(p->f, table_field(r, cq));
         fputs("<td>", p->f);
         if (cf >= 0 && *table_field(r, cf)) {
             ch_esc(p->f, table_field(r, cf));

@@ -87,16 +87,19 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
     double units = per == 3 ? 86400e3 : per == 2 ? 86400.0 : 1440.0; /* a day's */
     long long n = llround(t * units), day = (long long)units;
     if (n < 0) n = 0; /* times are from the start: never before it */
-    long long in = n % day, ms = per == 3 ? in % 1000 : 0, sec = per == 3 ? in / 1000 : in;
+    long long in = n % day;
+    /* unsigned and reduced, so that the compiler sees each field's two or three digits */
+    unsigned ms = per == 3 ? (unsigned)(in % 1000) : 0u,
+             sec = (unsigned)(per == 3 ? in / 1000 : in) % 86400u;
     val_format_date(sc->start_day + (long)(n / day), out);
     if (per == 1)
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld", sec / 60, sec % 60);
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u", sec / 60 % 24u, sec % 60u);
     else if (per == 2)
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld:%02lld", sec / 3600,
-                 sec / 60 % 60, sec % 60);
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u:%02u", sec / 3600 % 24u,
+                 sec / 60 % 60u, sec % 60u);
     else
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02lld:%02lld:%02lld.%03lld", sec / 3600,
-                 sec / 60 % 60, sec % 60, ms);
+        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u:%02u.%03u", sec / 3600 % 24u,
+                 sec / 60 % 60u, sec % 60u, ms % 1000u);
 }
 
 /* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose

@@ -176,6 +176,23 @@ static void names_that_are_not_a_folder_name_are_refused(void **s) {
     assert_int_equal(
         outdir_label("x", "caf\u00e9\U0001F600\x80x", out, sizeof out, err, sizeof err), FS_OK);
     assert_string_equal(out, "caf___x");
+    /* Shown as given only when printable UTF-8. */
+    assert_true(outdir_printable("Ward \u2713 50 \u2013 plan"));
+    const char *unprintable[] = {"a\tb",
+                                 "a\x1b[31m",
+                                 "a\x7f",
+                                 "a\xc2\x85"
+                                 "b",
+                                 "a\xc2\x9b"
+                                 "b",
+                                 "a\u202eb",
+                                 "a\u2066b",
+                                 "ab\xff",
+                                 "a\x80",
+                                 "\xc0\xaf",
+                                 "\xe2\x9c"};
+    for (size_t i = 0; i < sizeof unprintable / sizeof *unprintable; i++)
+        assert_false(outdir_printable(unprintable[i]));
 }
 
 /* ---- 3. the folder the user made ---- */

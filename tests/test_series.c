@@ -195,6 +195,9 @@ static void series_same_bytes_any_threads_or_parts(void **s) {
         assert_true(!strstr(html, "timeseries.csv holds none of the series this page charts") ==
                     (i == 2));
         assert_null(strstr(html, "<h2>Occupancy</h2>"));
+        /* warmup.csv and run-info's verdicts are there whatever timeseries.csv keeps */
+        assert_non_null(strstr(html, "<h2>Warm-up</h2>"));
+        assert_non_null(strstr(html, "<h2>Stationarity</h2>"));
         free(html);
         snprintf(cmd, sizeof cmd, "report '%s' --quiet", rep); /* and on the folder again */
         assert_int_equal(tu_run(cmd, NULL, NULL), 0);
