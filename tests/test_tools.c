@@ -447,6 +447,20 @@ static void reproduce_compares_a_figure_over_its_own_period(void **s) {
         assert_non_null(strstr(e, unread[i][1]));
         free(o), free(e);
     }
+    /* a PREFIX* figure needs every metric of the prefix: its largest judged among a few kept
+     * would be another answer */
+    tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high,from,to\n"
+                  "largest,acute,delayed_days_*,delayed_days_awaiting_care_home,x,,,2026-01-01,"
+                  "2026-01-31\n");
+    snprintf(cmd, sizeof cmd,
+             "reproduce '%s' --expect '%s' -o '%s/bad' --quiet --set scenario.horizon=120d "
+             "--set scenario.timeseries_metrics=delayed_days_awaiting",
+             tu_src("scenarios/demo.ini"), fig, dir);
+    assert_int_equal(tu_run(cmd, &o, &e), 2);
+    assert_non_null(strstr(e, "f.csv:2: metric: a figure's period is read from timeseries.csv's "
+                              "rows of 'delayed_days_*', which [scenario] timeseries_metrics does "
+                              "not keep (every one of a PREFIX*)"));
+    free(o), free(e);
     tu_write(fig, "quantity,unit,metric,review_value,tolerance,low,high\n"
                   "occupancy,ward,occupancy,7,any,,\n");
     snprintf(cmd, sizeof cmd, "reproduce '%s' --expect '%s' -o '%s/bad' --quiet", ini, fig, dir);
