@@ -17,22 +17,66 @@ void series_init(struct series *s, size_t nkeys, const char *dir) {
     memset(s, 0, sizeof *s);
     s->nkeys = nkeys;
     s->dir = dir ? fs_strdup(dir) : NULL;
-    s->label = fs_calloc(nkeys + 1, sizeof *s->label);
+    s->kpre = fs_malloc((nkeys + 1) * sizeof *s->kpre);
+    s->ksuf = fs_malloc((nkeys + 1) * sizeof *s->ksuf);
+    for (size_t k = 0; k < nkeys; k++) s->kpre[k] = s->ksuf[k] = UINT32_MAX;
     s->row = fs_calloc(nkeys + 1, sizeof *s->row);
 }
 
 void series_fini(struct series *s) {
-    for (size_t k = 0; s->label && k < s->nkeys; k++) fs_free(s->label[k]);
-    fs_free(s->label);
+    for (size_t i = 0; i < s->npre; i++) fs_free(s->pre[i]);
+    for (size_t i = 0; i < s->nsuf; i++) fs_free(s->suf[i]);
+    fs_free(s->pre), fs_free(s->suf), fs_free(s->sufmap);
+    fs_free(s->kpre), fs_free(s->ksuf);
     fs_free(s->row);
     fs_free(s->dir);
     if (s->spill) fclose(s->spill);
     memset(s, 0, sizeof *s);
 }
 
+static unsigned long fnv1a(const char *t) {
+    unsigned long h = 2166136261u;
+    for (; *t; t++) h = (h ^ (unsigned char)*t) * 16777619u;
+    return h;
+}
+
+/* suf's index of text, added when new (the table at most half full). */
+static uint32_t suffix_of(struct series *s, const char *text) {
+    if (2 * (s->nsuf + 1) > s->sufcap) { /* grow and rehash */
+        size_t cap = s->sufcap ? 2 * s->sufcap : 64;
+        uint32_t *map = fs_calloc(cap, sizeof *map);
+        for (size_t i = 0; i < s->nsuf; i++) {
+            size_t h = fnv1a(s->suf[i]) & (cap - 1);
+            while (map[h]) h = (h + 1) & (cap - 1);
+            map[h] = (uint32_t)i + 1;
+        }
+        fs_free(s->sufmap);
+        s->sufmap = map, s->sufcap = cap;
+    }
+    size_t h = fnv1a(text) & (s->sufcap - 1);
+    for (; s->sufmap[h]; h = (h + 1) & (s->sufcap - 1))
+        if (!strcmp(s->suf[s->sufmap[h] - 1], text)) return s->sufmap[h] - 1;
+    if (s->nsuf == s->capsuf)
+        s->suf = fs_realloc(s->suf, (s->capsuf = s->capsuf ? 2 * s->capsuf : 64) * sizeof *s->suf);
+    s->suf[s->nsuf] = fs_strdup(text);
+    s->sufmap[h] = (uint32_t)++s->nsuf;
+    return (uint32_t)(s->nsuf - 1);
+}
+
 void series_label(struct series *s, size_t k, const char *label) {
-    fs_free(s->label[k]);
-    s->label[k] = fs_strdup(label);
+    /* "time,date" | "unit,metric": neither a time nor a date has a comma */
+    const char *c1 = strchr(label, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+    size_t plen = c2 ? (size_t)(c2 - label) : strlen(label);
+    /* keys come window by window: a prefix is the last one kept, or a new one */
+    if (!(s->npre && strlen(s->pre[s->npre - 1]) == plen &&
+          !strncmp(s->pre[s->npre - 1], label, plen))) {
+        if (s->npre == s->cappre)
+            s->pre =
+                fs_realloc(s->pre, (s->cappre = s->cappre ? 2 * s->cappre : 64) * sizeof *s->pre);
+        s->pre[s->npre++] = fs_sprintf("%.*s", (int)plen, label);
+    }
+    s->kpre[k] = (uint32_t)(s->npre - 1);
+    s->ksuf[k] = suffix_of(s, c2 ? c2 + 1 : "");
 }
 
 /* The pending replication into the scratch file. */
@@ -80,7 +124,10 @@ static void put_key(const struct series *s, FILE *f, const char *q_scenario, siz
         sum += v[r]; /* in replication order: the same sum however the run was split */
         x[n++] = v[r];
     }
-    fprintf(f, "%s,%s,", q_scenario, s->label[k] ? s->label[k] : ",,,");
+    if (s->kpre[k] == UINT32_MAX)
+        fprintf(f, "%s,,,,,", q_scenario);
+    else
+        fprintf(f, "%s,%s,%s,", q_scenario, s->pre[s->kpre[k]], s->suf[s->ksuf[k]]);
     if (n > 0) {
         qsort(x, n, sizeof *x, cmp_double);
         csvout_num(f, sum / (double)n);

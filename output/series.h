@@ -20,6 +20,7 @@
 #define FS_SERIES_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define SERIES_FILE "series.csv"
@@ -28,13 +29,21 @@
 struct series {
     size_t
         nkeys; /* rows per replication: keys (bucket or window, slot), in timeseries.csv's order */
-    char **label; /* each key's "time,date,unit,metric" cells, as timeseries.csv writes them */
-    double *row;  /* the replication being filled (series_next), nkeys values */
-    int pending;  /* row holds a replication not yet in spill */
-    FILE *spill;  /* every replication before it, nkeys doubles each, in order */
-    size_t nrep;  /* replications, the pending one included */
-    int failed;   /* the temporary file could not be made or written */
-    char *dir;    /* where spill is made (outdir_scratch), or NULL for $TMPDIR */
+    /* Each key's "time,date,unit,metric" cells, as timeseries.csv writes them, in two halves
+     * kept once each: a run's keys are its windows times its slots, and a string a key was most
+     * of a long run's memory (17.8 MB for M2's ten years of days). kpre[k] and ksuf[k] index pre
+     * ("time,date") and suf ("unit,metric"); UINT32_MAX: no label set. */
+    uint32_t *kpre, *ksuf;
+    char **pre, **suf;
+    size_t npre, nsuf, cappre, capsuf;
+    uint32_t *sufmap; /* open addressing over suf: 1 + its index, 0 empty; sufcap slots */
+    size_t sufcap;
+    double *row; /* the replication being filled (series_next), nkeys values */
+    int pending; /* row holds a replication not yet in spill */
+    FILE *spill; /* every replication before it, nkeys doubles each, in order */
+    size_t nrep; /* replications, the pending one included */
+    int failed;  /* the temporary file could not be made or written */
+    char *dir;   /* where spill is made (outdir_scratch), or NULL for $TMPDIR */
 };
 
 /* nkeys labels to be set (series_label); no replication yet. dir (copied): the folder the
