@@ -17,8 +17,8 @@
 #include "output/stationarity.h"
 #include "par.h"
 #include "sim/core.h"
-#include "sim/runner.h"
 #include "sim/platform.h"
+#include "sim/runner.h"
 #include "sim/stats.h"
 
 void variants_init(struct variants *vs, size_t n) {

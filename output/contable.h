@@ -2,7 +2,8 @@
  * column as wide as its widest cell, so that long unit, metric and measure names (a 40-letter
  * unit, "£ per day") never push a row out of line. Widths are counted in a terminal's columns:
  * a UTF-8 character is one, a wide one (CJK, Hangul, kana, emoji: East Asian Width W or F,
- * Unicode UAX #11) two, a combining mark or zero-width character none. Cells are copied; rows are printed only by ctab_print. */
+ * Unicode UAX #11) two, a combining mark or zero-width character none. Cells are copied; rows are
+ * printed only by ctab_print. */
 #ifndef FS_CONTABLE_H
 #define FS_CONTABLE_H
 
