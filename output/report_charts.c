@@ -198,12 +198,6 @@ static const char *const awaiting_pool[] = {"#009E73", "#56B4E9", "#0072B2", "#3
                                             "#882255", "#999933", "#44AA99", "#DDCC77"};
 #define NPOOL 8
 
-static unsigned long fnv1a(const char *s) {
-    unsigned long h = 2166136261u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
 static int by_name(const void *a, const void *b) {
     return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
 }
@@ -219,7 +213,7 @@ void rc_reason_colors(const char *const *reason, size_t n, const char **out) {
         for (size_t j = 0; j < sizeof fixed_reason / sizeof *fixed_reason; j++)
             if (!strcmp(reason[i], fixed_reason[j][0])) out[i] = fixed_reason[j][1];
         if (out[i]) continue;
-        size_t h = fnv1a(reason[i]) % NPOOL;
+        size_t h = fs_hash(FS_HASH_INIT, reason[i]) % NPOOL;
         for (size_t probe = 0; probe < NPOOL && used[h]; probe++) h = (h + 1) % NPOOL;
         used[h] = 1; /* once all are used, colours repeat (white edges still part the stacks) */
         out[i] = awaiting_pool[h];

@@ -33,13 +33,7 @@ struct rd_map {
 };
 
 static size_t map_hash(const char *unit, const char *metric) {
-    size_t h = 14695981039346656037u; /* FNV-1a over "unit\0metric" */
-    for (const char *c = unit;; c++) {
-        h = (h ^ (unsigned char)*c) * 1099511628211u;
-        if (!*c) break;
-    }
-    for (const char *c = metric; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211u;
-    return h;
+    return (size_t)fs_hash(fs_hash(FS_HASH_INIT, unit) * FS_HASH_PRIME, metric); /* unit\0metric */
 }
 
 /* The slot of (unit, metric): its series' or the empty one where it would go. */

@@ -34,26 +34,20 @@ void series_fini(struct series *s) {
     memset(s, 0, sizeof *s);
 }
 
-static unsigned long fnv1a(const char *t) {
-    unsigned long h = 2166136261u;
-    for (; *t; t++) h = (h ^ (unsigned char)*t) * 16777619u;
-    return h;
-}
-
 /* suf's index of text, added when new (the table at most half full). */
 static uint32_t suffix_of(struct series *s, const char *text) {
     if (2 * (s->nsuf + 1) > s->sufcap) { /* grow and rehash */
         size_t cap = s->sufcap ? 2 * s->sufcap : 64;
         uint32_t *map = fs_calloc(cap, sizeof *map);
         for (size_t i = 0; i < s->nsuf; i++) {
-            size_t h = fnv1a(s->suf[i]) & (cap - 1);
+            size_t h = fs_hash(FS_HASH_INIT, s->suf[i]) & (cap - 1);
             while (map[h]) h = (h + 1) & (cap - 1);
             map[h] = (uint32_t)i + 1;
         }
         fs_free(s->sufmap);
         s->sufmap = map, s->sufcap = cap;
     }
-    size_t h = fnv1a(text) & (s->sufcap - 1);
+    size_t h = fs_hash(FS_HASH_INIT, text) & (s->sufcap - 1);
     for (; s->sufmap[h]; h = (h + 1) & (s->sufcap - 1))
         if (!strcmp(s->suf[s->sufmap[h] - 1], text)) return s->sufmap[h] - 1;
     if (s->nsuf == s->capsuf)

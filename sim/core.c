@@ -40,6 +40,11 @@ void *fs_aligned(size_t align, size_t n) {
     return p;
 }
 
+unsigned long long fs_hash(unsigned long long h, const char *s) {
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * FS_HASH_PRIME;
+    return h;
+}
+
 char *fs_strdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *d = fs_malloc(n);

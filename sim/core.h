@@ -24,6 +24,13 @@ void *fs_calloc(size_t count, size_t size);
 void *fs_realloc(void *p, size_t n);
 char *fs_strdup(const char *s);
 void fs_free(void *p); /* accepts NULL */
+/* FNV-1a over the bytes of s (Fowler, Noll and Vo), continuing from h: FS_HASH_INIT to start;
+ * h * FS_HASH_PRIME mixes in a NUL, a separator between two strings. 64-bit arithmetic on every
+ * platform, so that what a hash picks (a colour) is the same everywhere. For hash tables of
+ * names and for picking by name; not a checksum. */
+#define FS_HASH_INIT 2166136261u
+#define FS_HASH_PRIME 16777619u
+unsigned long long fs_hash(unsigned long long h, const char *s);
 /* printf's text, allocated to its length (fs_free it): for text built from names, which no
  * fixed buffer may cut. */
 char *fs_sprintf(const char *fmt, ...) FS_PRINTF(1, 2);
