@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/core.h"
+#include "utf8.h"
 
 void ctab_init(struct ctab *t, size_t ncol, const char *align) {
     memset(t, 0, sizeof *t);
@@ -66,27 +67,15 @@ static int in_ranges(uint32_t c, const uint32_t (*r)[2], size_t n) {
     return lo < n && r[lo][0] <= c;
 }
 
-/* The next code point of s, advancing *s past it; a malformed byte is read as itself (one
- * column, as a terminal shows U+FFFD). */
-static uint32_t next_code_point(const unsigned char **s) {
-    const unsigned char *p = *s;
-    uint32_t c = *p++;
-    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    uint32_t cp = more ? c & (0x3Fu >> more) : c;
-    for (; more > 0 && (*p & 0xC0) == 0x80; more--) cp = cp << 6 | (*p++ & 0x3F);
-    *s = p;
-    return more ? 0xFFFD : cp;
+int ctab_columns(uint32_t c) {
+    return in_ranges(c, zero_width, sizeof zero_width / sizeof *zero_width)         ? 0
+           : in_ranges(c, double_width, sizeof double_width / sizeof *double_width) ? 2
+                                                                                    : 1;
 }
 
 size_t ctab_width(const char *s) {
     size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t c = next_code_point(&p);
-        n += in_ranges(c, zero_width, sizeof zero_width / sizeof *zero_width)         ? 0
-             : in_ranges(c, double_width, sizeof double_width / sizeof *double_width) ? 2
-                                                                                      : 1;
-    }
+    while (*s) n += (size_t)ctab_columns(utf8_next(&s, NULL)); /* a malformed one: 1 (U+FFFD) */
     return n;
 }
 

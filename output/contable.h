@@ -8,6 +8,7 @@
 #define FS_CONTABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct ctab {
@@ -27,5 +28,7 @@ void ctab_print(const struct ctab *t, FILE *f);
 void ctab_fini(struct ctab *t);
 /* Columns s takes on a terminal (UTF-8): see above. A malformed sequence counts one. */
 size_t ctab_width(const char *s);
+/* Columns one code point takes on a terminal: 0, 1 or 2 (as above). */
+int ctab_columns(uint32_t c);
 
 #endif

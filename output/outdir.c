@@ -18,6 +18,7 @@
 #include "models/limits.h"
 #include "sim/core.h"
 #include "sim/platform.h"
+#include "utf8.h"
 
 /* plat_realpath writes up to PLAT_PATH_MAX bytes into the buffers given it (od->path). */
 _Static_assert(FS_PATH_MAX >= PLAT_PATH_MAX, "FS_PATH_MAX holds what plat_realpath writes");
@@ -46,18 +47,10 @@ struct outdir {
 
 /* ---- names ------------------------------------------------------------------------------ */
 
-/* Past the continuation bytes of the UTF-8 character whose lead byte is s[*i] (as many as the
- * lead byte says, while they are there): a character, one '_' of a folder name. */
-static void skip_continuation(const char *s, size_t n, size_t *i) {
-    unsigned char c = (unsigned char)s[*i];
-    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-    for (; more > 0 && *i + 1 < n && ((unsigned char)s[*i + 1] & 0xC0) == 0x80; more--) ++*i;
-}
-
 int outdir_label(const char *what, const char *label, char *out, size_t outlen, char *err,
                  size_t errlen) {
     size_t n = strlen(label), chars = 0; /* characters: the folder name has one byte each */
-    for (size_t i = 0; i < n; i++, chars++) skip_continuation(label, n, &i);
+    for (const char *c = label; *c; chars++) utf8_next(&c, NULL);
     if (n == 0 || !strcmp(label, ".") || !strcmp(label, "..") || chars > OUTDIR_LABEL_MAX ||
         outlen <= chars) {
         snprintf(err, errlen,
@@ -71,9 +64,9 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
      * ASCII is kept, so that the same name is a valid file name on every platform and code page
      * (Windows opens narrow names in the ANSI code page). */
     size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)label[i];
-        skip_continuation(label, n, &i);
+    for (const char *at = label; *at;) {
+        unsigned char c = (unsigned char)*at;
+        utf8_next(&at, NULL);
         out[j] =
             (char)(c < 0x80 && (isalnum(c) || c == '-' || c == '_' || (c == '.' && j > 0)) ? c
                                                                                            : '_');
@@ -84,23 +77,11 @@ int outdir_label(const char *what, const char *label, char *out, size_t outlen, 
 }
 
 int outdir_printable(const char *s) {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned c = *p++;
-        int more = c >= 0xF8   ? -1
-                   : c >= 0xF0 ? 3
-                   : c >= 0xE0 ? 2
-                   : c >= 0xC2 ? 1
-                   : c >= 0x80 ? -1
-                               : 0;
-        if (more < 0) return 0; /* a stray continuation byte, an overlong 0xC0/0xC1, 0xF8.. */
-        unsigned cp = more ? c & (0x3Fu >> more) : c;
-        for (int k = 0; k < more; k++, p++) {
-            if ((*p & 0xC0) != 0x80) return 0;
-            cp = cp << 6 | (*p & 0x3F);
-        }
-        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-            (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    while (*s) {
+        int bad = 0;
+        uint32_t cp = utf8_next(&s, &bad);
+        if (bad || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069))
             return 0;
     }
     return 1;

@@ -9,6 +9,7 @@
 #include "output/contable.h"
 #include "output/csvout.h"
 #include "output/results.h"
+#include "output/utf8.h"
 #include "report_data.h"
 #include "sim/core.h"
 
@@ -257,12 +258,9 @@ static int short_label(const char *name, char *out, size_t len) {
         return 0;
     }
     size_t k = 0, used = 0;
-    char one[8];
     while (name[k]) {
-        size_t c = 1;
-        while (name[k + c] && ((unsigned char)name[k + c] & 0xC0) == 0x80) c++;
-        snprintf(one, sizeof one, "%.*s", (int)c, name + k);
-        size_t w = ctab_width(one);
+        const char *next = name + k;
+        size_t w = (size_t)ctab_columns(utf8_next(&next, NULL)), c = (size_t)(next - name) - k;
         if (used + w > FP_LABEL_COLS - 1 || k + c + 4 > len) break;
         used += w, k += c;
     }
