@@ -429,19 +429,6 @@ static char *cell_text(const char *a, const char *b) {
     return out;
 }
 
-/* The value of [scenario] key in a scenario.resolved.ini's text, allocated, or NULL. */
-static char *resolved_value(const char *ini, const char *key) {
-    int in = 0;
-    size_t kl = strlen(key);
-    for (const char *l = ini; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-        if (*l == '[') in = !strncmp(l, "[scenario]", 10);
-        if (!in || strncmp(l, key, kl) || strncmp(l + kl, " = ", 3)) continue;
-        const char *v = l + kl + 3, *e = strchr(v, '\n');
-        return cell_text(v, e ? e : v + strlen(v)); /* (not quoted: copied as it is) */
-    }
-    return NULL;
-}
-
 /* Does the timeseries_metrics list (NULL: every metric) keep the metric named by a row's unit
  * and metric cells? The same rule as scenario_timeseries_keeps, by name. */
 static int list_keeps(const char *list, const char *unit, const char *metric) {
@@ -673,7 +660,7 @@ int merge_parts(const char *const *dirs, size_t n, const char *final, const char
     if (rc == 0 && (rc = path_in(parts[0].dir, "scenario.resolved.ini", path, err, errlen)) == 0 &&
         !(rini = results_read_file(path, NULL)))
         rc = bad(err, errlen, parts[0].dir, "cannot read scenario.resolved.ini");
-    if (rc == 0) list = resolved_value(rini, "timeseries_metrics");
+    if (rc == 0) list = results_resolved_value(rini, "timeseries_metrics");
     int none = list && !strcmp(list, "none");
     if (rc == 0 && !none) rc = csvout_open(&f[nf++], out, "timeseries.csv", err, errlen);
     if (rc == 0)

@@ -214,15 +214,11 @@ static char *page_name(const struct runts *t, const struct table *cmp, const cha
 static double resolved_warmup(const char *dir) {
     char path[FS_PATH_MAX], why[FS_MSG_MAX];
     snprintf(path, sizeof path, "%s/scenario.resolved.ini", dir);
-    char *ini = results_read_file(path, NULL);
+    char *ini = results_read_file(path, NULL),
+         *v = ini ? results_resolved_value(ini, "warmup") : NULL;
     double d = NAN;
-    for (const char *l = ini; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (!strncmp(l, "warmup = ", 9)) {
-            char v[64];
-            snprintf(v, sizeof v, "%.*s", (int)strcspn(l + 9, "\n"), l + 9);
-            if (val_duration(v, &d, why, sizeof why) != 0) d = NAN;
-            break;
-        }
+    if (v && val_duration(v, &d, why, sizeof why) != 0) d = NAN;
+    fs_free(v);
     fs_free(ini);
     return d;
 }

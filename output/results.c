@@ -835,3 +835,15 @@ char *results_info_lines(const char *text, const char *key) {
     out[n] = 0;
     return out;
 }
+
+char *results_resolved_value(const char *ini, const char *key) {
+    int in = 0;
+    size_t kl = strlen(key);
+    for (const char *l = ini; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+        if (*l == '[') in = !strncmp(l, "[scenario]", 10);
+        if (!in || strncmp(l, key, kl) || strncmp(l + kl, " = ", 3)) continue;
+        const char *v = l + kl + 3;
+        return fs_sprintf("%.*s", (int)strcspn(v, "\n"), v);
+    }
+    return NULL;
+}

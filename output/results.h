@@ -145,5 +145,8 @@ char *results_read_file(const char *path, size_t *len);
 /* run-info is "key = value" lines: every value of key's lines, in order, each ending in a
  * newline ("" for none), allocated (fs_free it). text is the whole run-info. */
 char *results_info_lines(const char *text, const char *key);
+/* The value of [scenario] key in a scenario.resolved.ini's text, as written (the rest of its
+ * "key = value" line), allocated; NULL where the key is not there. */
+char *results_resolved_value(const char *ini, const char *key);
 
 #endif
