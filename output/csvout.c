@@ -144,16 +144,20 @@ void csvout_num(FILE *f, double v) {
     fwrite(buf, 1, csvout_fmt_num(buf, v), f);
 }
 
-int csvout_copy_rest(FILE *dst, FILE *src) {
+int csvout_copy_rest(FILE *dst, FILE *src, unsigned long long *lines) {
     char buf[1 << 16]; /* a piece at a time: a size for speed, not a bound */
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, src)) > 0) fwrite(buf, 1, n, dst);
+    while ((n = fread(buf, 1, sizeof buf, src)) > 0) {
+        fwrite(buf, 1, n, dst);
+        for (const char *c = buf; lines && (c = memchr(c, '\n', (size_t)(buf + n - c))); c++)
+            ++*lines;
+    }
     return ferror(src) || ferror(dst) ? -1 : 0;
 }
 
 int csvout_append(FILE *dst, FILE *tmp) {
     rewind(tmp);
-    int rc = csvout_copy_rest(dst, tmp);
+    int rc = csvout_copy_rest(dst, tmp, NULL);
     fclose(tmp);
     return rc;
 }

@@ -26,9 +26,9 @@ size_t csvout_fmt_num(char *buf, double v);
 /* Append the whole of tmp (a temporary file written by one worker) to dst and close tmp.
  * Returns 0, or -1 when a read or write failed. */
 int csvout_append(FILE *dst, FILE *tmp);
-/* Copy what is left of src (from where it stands) to dst. Returns 0, or -1 when a read or
- * write failed. */
-int csvout_copy_rest(FILE *dst, FILE *src);
+/* Copy what is left of src (from where it stands) to dst, adding the lines copied (its
+ * newlines) to *lines unless lines is NULL. Returns 0, or -1 when a read or write failed. */
+int csvout_copy_rest(FILE *dst, FILE *src, unsigned long long *lines);
 
 /* A file in dir, written under a fresh temporary name (.NAME.PID-N.tmp, created with
  * O_EXCL|O_NOFOLLOW, so nothing already there is opened or followed) and renamed to dir/name on

@@ -182,18 +182,9 @@ static int append_rows(FILE *dst, const char *src, const char *header, unsigned 
     if (n <= 0 || strcmp(line, header)) {
         snprintf(err, errlen, "%s: its header differs from the first part's", src);
         rc = -1;
-    } else {
-        /* The lines counted as they are copied, for the Excel row-limit warning. */
-        char buf[1 << 16];
-        size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
-            fwrite(buf, 1, k, dst);
-            for (const char *c = buf; (c = memchr(c, '\n', (size_t)(buf + k - c))); c++) ++*rows;
-        }
-        if (ferror(f) || ferror(dst)) {
-            snprintf(err, errlen, "%s: read or write error", src);
-            rc = -1;
-        }
+    } else if (csvout_copy_rest(dst, f, rows) != 0) { /* rows: for the Excel warning */
+        snprintf(err, errlen, "%s: read or write error", src);
+        rc = -1;
     }
     free(line);
     fclose(f);
