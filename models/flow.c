@@ -465,11 +465,6 @@ static int rep_loop(struct rep *r, const struct flow_opts *opts, char *err, size
                          (unsigned long long)opts->max_events);
             return -1;
         }
-        /* The next event's patient record, fetched while this event runs: in a model too big
-         * for the caches (the calendar's tier engaged) it is rarely in cache, and its stamp and
-         * state are the first thing read (an arrival's id is a stream's: a wasted fetch). */
-        const struct cal_event *next = cal_top_tiered(r->cal);
-        if (next && next->id < r->np) __builtin_prefetch(&r->p[next->id].stamp);
         dispatch(r, &ev);
         if (__builtin_expect(r->stopped, 0)) {
             snprintf(err, errlen, "interrupted");

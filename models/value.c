@@ -240,7 +240,21 @@ void val_format_date(long day, char out[static 11]) {
     long y;
     unsigned m, d;
     civil_from_days(day, &y, &m, &d);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y < 0 ? 0 : y % 10000), m % 100, d % 100);
+    /* "%04u-%02u-%02u" by hand: a date is formatted for every row prefix of the outputs */
+    unsigned yy = (unsigned)(y < 0 ? 0 : y % 10000);
+    m %= 100, d %= 100;
+    const char t[11] = {(char)('0' + yy / 1000),
+                        (char)('0' + yy / 100 % 10),
+                        (char)('0' + yy / 10 % 10),
+                        (char)('0' + yy % 10),
+                        '-',
+                        (char)('0' + m / 10),
+                        (char)('0' + m % 10),
+                        '-',
+                        (char)('0' + d / 10),
+                        (char)('0' + d % 10),
+                        0};
+    memcpy(out, t, sizeof t);
 }
 
 long val_day_of(long y, unsigned m, unsigned d) {

@@ -53,39 +53,60 @@ char *csvout_quote(const char *s) {
     return out;
 }
 
+/* "00" to "99": numbers written two digits at a time (a digit a division was most of the cost
+ * of a long run's time series). */
+static const char digit_pairs[201] =
+    "0001020304050607080910111213141516171819202122232425262728293031"
+    "3233343536373839404142434445464748495051525354555657585960616263"
+    "6465666768697071727374757677787980818283848586878889909192939495"
+    "96979899";
+
 /* %.9g without printf's multi-precision conversion, for the common case: scale |v| to nine
- * digits in long double (one rounding, relative error 2^-64), and accept the result only
- * when that error cannot change the rounded digits; otherwise return 0 and printf decides.
- * The text follows C's %g rules: fixed notation for decimal exponents -4..8, else d.dddde+XX,
- * trailing zeros dropped. tests/test_csvout.c checks it against printf. */
+ * digits in double by an exact power of ten (10^k, |k| <= 22: one rounding, at most 2^-24 below
+ * 2^30, where the digits are), and accept the result only when that error cannot change the
+ * rounded digits (a fraction further than 1e-6 from a half); otherwise return 0 and printf
+ * decides. Long double would widen the range, but x87's floor reloads its control word (most
+ * of a long run's time series cost) and WebAssembly's is emulated in software. The text follows
+ * C's %g rules: fixed notation for decimal exponents -4..8, else d.dddde+XX, trailing zeros
+ * dropped. tests/test_csvout.c checks it against printf. */
 static size_t fmt_g9(char *buf, double v) {
-    static const long double p10[] = {1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
-                                      1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
-                                      1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
-                                      1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     double a = fabs(v);
-    int e = (int)floor(log10(a)); /* the decimal exponent, or one off: corrected below */
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    /* The decimal exponent from the binary one, floor(e2 log10 2) (78913 / 2^18 = log10 2 to
+     * 6 digits, exact in floor for |e2| < 1650), which is the exponent or one below it: the
+     * loop below corrects it. A subnormal's comes out far out of range: printf's turn. */
+    int e = ((int)(bits >> 52) - 1023) * 78913 >> 18;
     unsigned long n = 0;
     for (int tries = 0;; tries++) {
         int k = 8 - e; /* x = a * 10^k has nine digits before the point */
-        if (k > 27 || k < -27 || tries == 2) return 0;
-        long double x = k >= 0 ? (long double)a * p10[k] : (long double)a / p10[-k];
-        if (x < 1e8L) { /* e was one too high */
+        if (k > 22 || k < -22 || tries == 2) return 0;
+        double x = k >= 0 ? a * p10[k] : a / p10[-k];
+        if (x < 1e8) { /* e was one too high */
             e--;
             continue;
         }
-        if (x >= 1e9L) {
+        if (x >= 1e9) {
             e++;
             continue;
         }
-        long double whole = floorl(x), frac = x - whole;
-        if (fabsl(frac - 0.5L) < 1e-6L) return 0; /* too near a tie to trust */
-        n = (unsigned long)whole + (frac > 0.5L);
+        unsigned long whole = (unsigned long)x; /* x < 1e9: truncation is floor, and exact */
+        double frac = x - (double)whole;
+        if (fabs(frac - 0.5) < 1e-6) return 0; /* too near a tie to trust */
+        n = whole + (frac > 0.5);
         if (n == 1000000000UL) n = 100000000UL, e++; /* rounded up to the next power */
         break;
     }
-    char d[9]; /* the nine significant digits */
-    for (int i = 8; i >= 0; i--) d[i] = (char)('0' + n % 10), n /= 10;
+    /* The nine significant digits, two at a time. */
+    char d[9];
+    uint32_t hi = (uint32_t)(n / 10000), lo = (uint32_t)(n % 10000); /* 5 digits, 4 digits */
+    d[0] = (char)('0' + hi / 10000);
+    memcpy(d + 1, digit_pairs + 2 * (hi / 100 % 100), 2),
+        memcpy(d + 3, digit_pairs + 2 * (hi % 100), 2);
+    memcpy(d + 5, digit_pairs + 2 * (lo / 100), 2), memcpy(d + 7, digit_pairs + 2 * (lo % 100), 2);
     int nd = 9;
     char *p = buf;
     if (v < 0) *p++ = '-';
@@ -120,8 +141,8 @@ size_t csvout_fmt_num(char *buf, double v) {
         char tmp[16], *p = tmp + sizeof tmp; /* |v| < 10^9: nine digits and a sign */
         long n = (long)v;
         unsigned long m = n < 0 ? 0UL - (unsigned long)n : (unsigned long)n;
-        do *--p = (char)('0' + m % 10);
-        while (m /= 10);
+        for (; m >= 10; m /= 100) p -= 2, memcpy(p, digit_pairs + 2 * (m % 100), 2);
+        if (m || p == tmp + sizeof tmp) *--p = (char)('0' + m);
         if (n < 0) *--p = '-';
         size_t len = (size_t)(tmp + sizeof tmp - p);
         memcpy(buf, p, len);

@@ -23,6 +23,33 @@ void csvout_num(FILE *f, double v);
 /* The same text into buf (at least CSVOUT_NUM_MAX bytes, not terminated); returns its length. */
 #define CSVOUT_NUM_MAX 32
 size_t csvout_fmt_num(char *buf, double v);
+/* Rows gathered into few writes: stdio locks and copies on every call, and a long run's
+ * outputs are millions of short rows (timeseries.csv, series.csv, warmup.csv). A row of at most
+ * `need` bytes is made at csvout_rows_room's pointer and ended with csvout_rows_put; the bytes
+ * written are the same as one fwrite a row. Flush before anything else writes to f. */
+struct csvout_rows {
+    FILE *f;
+    size_t n;          /* bytes waiting in buf */
+    char buf[1 << 14]; /* 16 KB: a few stdio buffers; on the caller's stack */
+};
+static inline void csvout_rows_init(struct csvout_rows *b, FILE *f) {
+    b->f = f, b->n = 0;
+}
+static inline void csvout_rows_flush(struct csvout_rows *b) {
+    if (b->n) fwrite(b->buf, 1, b->n, b->f);
+    b->n = 0;
+}
+/* Where a row of at most need bytes goes, or NULL when need is more than the buffer holds (the
+ * buffer is flushed: write that row to f directly). */
+static inline char *csvout_rows_room(struct csvout_rows *b, size_t need) {
+    if (b->n + need > sizeof b->buf) csvout_rows_flush(b);
+    return need > sizeof b->buf ? NULL : b->buf + b->n;
+}
+/* The row made at csvout_rows_room's pointer ends at end. */
+static inline void csvout_rows_put(struct csvout_rows *b, const char *end) {
+    b->n = (size_t)(end - b->buf);
+}
+
 /* Append the whole of tmp (a temporary file written by one worker) to dst and close tmp.
  * Returns 0, or -1 when a read or write failed. */
 int csvout_append(FILE *dst, FILE *tmp);

@@ -551,7 +551,7 @@ static int merge_series(const struct part *parts, size_t n, FILE *ts, const char
         rc = bad(err, errlen, parts[n - 1].dir,
                  "timeseries.csv: the last replication has fewer rows than replication 1");
     }
-    if (rc == 0 && !ser->kpre) series_init(ser, 0, out);
+    if (rc == 0 && !ser->row) series_init(ser, 0, out);
     for (size_t i = 0; label && i < (cur == 1 ? k : nkeys); i++) fs_free(label[i]);
     fs_free(label);
     fs_free(keep);

@@ -12,6 +12,7 @@
 #include "models/value.h"
 #include "outdir.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 /* ---- the time series, as a stream ---------------------------------------------------------- */
 
@@ -183,8 +184,7 @@ static void flush(struct ts_read *r) {
     }
     at_grow(r, r->cur);
     if (r->at[r->cur] == 0) r->at[r->cur] = ++r->nspilled;
-    long off = (long)((r->at[r->cur] - 1) * r->nkeys * sizeof *r->row);
-    if (fseek(r->spill, off, SEEK_SET) != 0 ||
+    if (plat_fseek(r->spill, (r->at[r->cur] - 1) * r->nkeys * sizeof *r->row) != 0 ||
         fwrite(r->row, sizeof *r->row, r->nkeys, r->spill) != r->nkeys)
         r->failed = errno ? errno : EIO;
 }
@@ -195,8 +195,7 @@ static void switch_to(struct ts_read *r, size_t rep) {
     at_grow(r, rep);
     r->cur = rep, r->b = 0;
     if (r->at[rep] && !r->failed) {
-        long off = (long)((r->at[rep] - 1) * r->nkeys * sizeof *r->row);
-        if (fseek(r->spill, off, SEEK_SET) != 0 ||
+        if (plat_fseek(r->spill, (r->at[rep] - 1) * r->nkeys * sizeof *r->row) != 0 ||
             fread(r->row, sizeof *r->row, r->nkeys, r->spill) != r->nkeys)
             r->failed = errno ? errno : EIO;
     } else {
@@ -343,10 +342,9 @@ static int read_back(struct ts_read *r) {
         size_t nb = r->nkeys - c < nbmax ? r->nkeys - c : nbmax;
         for (size_t i = 0; i < nrep && !r->failed; i++) {
             size_t at = i + 1 < r->atcap ? r->at[i + 1] : 0;
-            long off = (long)(((at ? at - 1 : 0) * r->nkeys + c) * sizeof *blk);
             if (!at) /* a replication with no rows */
                 for (size_t j = 0; j < nb; j++) blk[i * nb + j] = NAN;
-            else if (fseek(r->spill, off, SEEK_SET) != 0 ||
+            else if (plat_fseek(r->spill, ((at - 1) * r->nkeys + c) * sizeof *blk) != 0 ||
                      fread(blk + i * nb, sizeof *blk, nb, r->spill) != nb)
                 r->failed = errno ? errno : EIO;
         }

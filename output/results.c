@@ -92,14 +92,21 @@ void results_format_date(const struct scenario *sc, double t, char out[static RE
     unsigned ms = per == 3 ? (unsigned)(in % 1000) : 0u,
              sec = (unsigned)(per == 3 ? in / 1000 : in) % 86400u;
     val_format_date(sc->start_day + (long)(n / day), out);
-    if (per == 1)
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u", sec / 60 % 24u, sec % 60u);
-    else if (per == 2)
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u:%02u", sec / 3600 % 24u,
-                 sec / 60 % 60u, sec % 60u);
-    else
-        snprintf(out + 10, RESULTS_DATE_MAX - 10, "T%02u:%02u:%02u.%03u", sec / 3600 % 24u,
-                 sec / 60 % 60u, sec % 60u, ms % 1000u);
+    /* "T%02u:%02u[:%02u[.%03u]]" by hand: under a day, every row has one */
+    unsigned f[3] = {sec / 3600 % 24u, sec / 60 % 60u, sec % 60u};
+    if (per == 1) f[0] = sec / 60 % 24u, f[1] = sec % 60u; /* minutes of the day, in sec */
+    char *p = out + 10;
+    *p++ = 'T';
+    for (int i = 0; i < (per == 1 ? 2 : 3); i++) {
+        if (i) *p++ = ':';
+        *p++ = (char)('0' + f[i] / 10), *p++ = (char)('0' + f[i] % 10);
+    }
+    if (per == 3) {
+        unsigned m = ms % 1000u;
+        *p++ = '.', *p++ = (char)('0' + m / 100), *p++ = (char)('0' + m / 10 % 10);
+        *p++ = (char)('0' + m % 10);
+    }
+    *p = 0;
 }
 
 /* The windows of [scenario] report_interval: report_every buckets each, or the buckets whose
@@ -158,18 +165,21 @@ static void aggregate(const struct results *rs, const double *vals, double *out)
 static void series_labels(struct results *rs) {
     const struct metric_layout *ml = rs->ml;
     series_init(&rs->series, rs->nwin * ml->n, rs->dir);
+    char **pre = fs_calloc(rs->nwin + 1, sizeof *pre), **suf = fs_calloc(ml->n + 1, sizeof *suf);
     for (size_t w = 0; w < rs->nwin; w++) {
         size_t b = rs->win[w];
         char t[CSVOUT_NUM_MAX + 1];
         t[csvout_fmt_num(t, flow_bucket_start(rs->sc, b))] = 0;
-        for (size_t i = 0; i < ml->n; i++) {
-            const struct metric_slot *s = &ml->slot[i];
-            char *label = fs_sprintf("%s,%s,%s,%s", t, rs->dates[b],
-                                     s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
-            series_label(&rs->series, w * ml->n + i, label);
-            fs_free(label);
-        }
+        pre[w] = fs_sprintf("%s,%s", t, rs->dates[b]);
     }
+    for (size_t i = 0; i < ml->n; i++) {
+        const struct metric_slot *s = &ml->slot[i];
+        suf[i] = fs_sprintf("%s,%s", s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i]);
+    }
+    series_grid(&rs->series, rs->nwin, (const char *const *)pre, ml->n, (const char *const *)suf);
+    for (size_t w = 0; w < rs->nwin; w++) fs_free(pre[w]);
+    for (size_t i = 0; i < ml->n; i++) fs_free(suf[i]);
+    fs_free(pre), fs_free(suf);
 }
 
 int results_set_part(struct results *rs, int first_rep, int nrep, char *err, size_t errlen) {
@@ -240,19 +250,18 @@ struct results *results_open(const char *dir, const struct scenario *sc,
     return rs;
 }
 
-/* One row: built in a buffer and written at once when it fits, else written in pieces. */
-static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, const char *metric,
-                    double v) {
-    char line[4096]; /* most rows; a longer one is written in pieces below, never cut */
+/* One row, made in the rows' buffer (csvout_rows), or written in pieces when a very long name
+ * does not fit it: never cut. */
+static void put_row(struct csvout_rows *b, const char *prefix, size_t plen, const char *unit,
+                    const char *metric, double v) {
     size_t ul = strlen(unit), ml = strlen(metric);
-    if (plen + ul + ml + CSVOUT_NUM_MAX + 4 > sizeof line) { /* a very long name */
-        fprintf(f, "%s%s,%s,", prefix, unit, metric);
-        csvout_num(f, v);
-        fputc('\n', f);
+    char *p = csvout_rows_room(b, plen + ul + ml + CSVOUT_NUM_MAX + 4);
+    if (!p) {
+        fprintf(b->f, "%s%s,%s,", prefix, unit, metric);
+        csvout_num(b->f, v);
+        fputc('\n', b->f);
         return;
     }
-    /* One write per row: stdio takes its lock per call, and rows are most of the output. */
-    char *p = line;
     memcpy(p, prefix, plen), p += plen;
     memcpy(p, unit, ul), p += ul;
     *p++ = ',';
@@ -260,7 +269,7 @@ static void put_row(FILE *f, const char *prefix, size_t plen, const char *unit, 
     *p++ = ',';
     p += csvout_fmt_num(p, v);
     *p++ = '\n';
-    fwrite(line, 1, (size_t)(p - line), f);
+    csvout_rows_put(b, p);
 }
 
 /* "scenario,replication,time,date," for a row at time t of replication rep (0-based), into
@@ -271,10 +280,14 @@ static const char *row_prefix(const struct results *rs, int rep, double t, const
     size_t need = strlen(rs->q_scenario) + CSVOUT_NUM_MAX + 48;
     *own = NULL;
     if (need > len) buf = *own = fs_malloc(len = need);
-    int n = snprintf(buf, len, "%s,%d,", rs->q_scenario, rep + 1);
-    size_t k = (size_t)n + csvout_fmt_num(buf + n, t);
-    n = snprintf(buf + k, len - k, ",%s,", date);
-    *plen = k + (size_t)n;
+    /* "%s,%d,%s,%s," by hand: a prefix is made for every bucket and warm-up interval */
+    size_t ql = strlen(rs->q_scenario), dl = strlen(date);
+    char *p = buf;
+    memcpy(p, rs->q_scenario, ql), p += ql, *p++ = ',';
+    p += csvout_fmt_num(p, (double)rep + 1), *p++ = ',';
+    p += csvout_fmt_num(p, t), *p++ = ',';
+    memcpy(p, date, dl), p += dl, *p++ = ',';
+    *plen = (size_t)(p - buf);
     return buf;
 }
 
@@ -295,6 +308,8 @@ void results_write_windows(const struct results *rs, int rep, const double *vals
     const struct metric_layout *ml = rs->ml;
     double *win = fs_calloc(rs->nwin * ml->n + 1, sizeof *win);
     aggregate(rs, vals, win);
+    struct csvout_rows rows;
+    csvout_rows_init(&rows, f);
     for (size_t w = 0; w < rs->nwin; w++) {
         char buf[512], *own;
         size_t plen, b = rs->win[w];
@@ -303,11 +318,12 @@ void results_write_windows(const struct results *rs, int rep, const double *vals
         for (size_t i = 0; i < ml->n; i++) {
             const struct metric_slot *s = &ml->slot[i];
             if (!rs->kept[i] && !rs->part) continue;
-            put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i],
+            put_row(&rows, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i],
                     win[w * ml->n + i]);
         }
         fs_free(own);
     }
+    csvout_rows_flush(&rows);
     fs_free(win);
 }
 
@@ -319,13 +335,17 @@ void results_write_bucket(const struct results *rs, int rep, size_t b, const dou
     size_t plen;
     const char *prefix = row_prefix(rs, rep, flow_bucket_start(rs->sc, b), rs->dates[b], buf,
                                     sizeof buf, &own, &plen);
+    struct csvout_rows rows;
+    csvout_rows_init(&rows, f);
     for (size_t i = 0; i < ml->n; i++) {
         const struct metric_slot *s = &ml->slot[i];
         /* A part keeps every metric: the merge makes series.csv from them, then drops those
          * the scenario does not keep. */
         if (!rs->kept[i] && !rs->part) continue;
-        put_row(f, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i], row[i]);
+        put_row(&rows, prefix, plen, s->unit >= 0 ? rs->q_unit[s->unit] : "", rs->q_metric[i],
+                row[i]);
     }
+    csvout_rows_flush(&rows);
     fs_free(own);
 }
 
@@ -336,8 +356,11 @@ void results_write_warm(const struct results *rs, int rep, size_t k, const doubl
     results_format_date(sc, t, date);
     size_t plen;
     const char *prefix = row_prefix(rs, rep, t, date, buf, sizeof buf, &own, &plen);
+    struct csvout_rows rows;
+    csvout_rows_init(&rows, f);
     for (size_t u = 0; u < sc->nunits; u++)
-        put_row(f, prefix, plen, rs->q_unit[u], "occupancy", occ[u]);
+        put_row(&rows, prefix, plen, rs->q_unit[u], "occupancy", occ[u]);
+    csvout_rows_flush(&rows);
     fs_free(own);
 }
 
@@ -365,7 +388,7 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
         for (size_t b = 0; res->series && b < res->nbuckets; b++)
             results_write_bucket(rs, res->rep, b, res->series + b * res->nslots, rs->ts.f);
     if (!ts && res->series && rs->agg) results_write_windows(rs, res->rep, res->series, rs->ts.f);
-    /* series.csv's values: the rows' own, as written and read back (series_round). */
+    /* series.csv's values as computed: series_write reads them as written (series_round). */
     if (!vals && res->series && res->nbuckets * res->nslots == results_series_len(rs))
         vals = res->series; /* the same layout: bucket-major */
     double *into = series_next(&rs->series);
@@ -374,8 +397,8 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
         aggregate(rs, vals, into);
     else if (vals)
         memcpy(into, vals, nk * sizeof *into);
-    for (size_t k = 0; k < nk; k++) /* no values given: empty cells rather than wrong ones */
-        into[k] = vals ? series_round(into[k]) : NAN;
+    for (size_t k = 0; !vals && k < nk; k++) /* none given: empty cells rather than wrong ones */
+        into[k] = NAN;
     if (warm)
         bad |= csvout_append(rs->warm.f, warm);
     else

@@ -8,6 +8,7 @@
 #include "csvout.h"
 #include "outdir.h"
 #include "sim/core.h"
+#include "sim/platform.h"
 
 /* The values read back at once at the end: 8 MB, whatever the run (a block of keys of every
  * replication). */
@@ -17,9 +18,6 @@ void series_init(struct series *s, size_t nkeys, const char *dir) {
     memset(s, 0, sizeof *s);
     s->nkeys = nkeys;
     s->dir = dir ? fs_strdup(dir) : NULL;
-    s->kpre = fs_malloc((nkeys + 1) * sizeof *s->kpre);
-    s->ksuf = fs_malloc((nkeys + 1) * sizeof *s->ksuf);
-    for (size_t k = 0; k < nkeys; k++) s->kpre[k] = s->ksuf[k] = UINT32_MAX;
     s->row = fs_calloc(nkeys + 1, sizeof *s->row);
 }
 
@@ -57,18 +55,34 @@ static uint32_t suffix_of(struct series *s, const char *text) {
     return (uint32_t)(s->nsuf - 1);
 }
 
+static void add_pre(struct series *s, const char *text, size_t len) {
+    if (s->npre == s->cappre)
+        s->pre = fs_realloc(s->pre, (s->cappre = s->cappre ? 2 * s->cappre : 64) * sizeof *s->pre);
+    s->pre[s->npre++] = fs_sprintf("%.*s", (int)len, text);
+}
+
+void series_grid(struct series *s, size_t npre, const char *const *pre, size_t ncol,
+                 const char *const *suf) {
+    s->ncol = ncol;
+    for (size_t w = 0; w < npre; w++) add_pre(s, pre[w], strlen(pre[w]));
+    s->suf = fs_calloc(ncol + 1, sizeof *s->suf);
+    s->nsuf = s->capsuf = ncol;
+    for (size_t i = 0; i < ncol; i++) s->suf[i] = fs_strdup(suf[i]);
+}
+
 void series_label(struct series *s, size_t k, const char *label) {
+    if (!s->kpre) {
+        s->kpre = fs_malloc((s->nkeys + 1) * sizeof *s->kpre);
+        s->ksuf = fs_malloc((s->nkeys + 1) * sizeof *s->ksuf);
+        for (size_t j = 0; j < s->nkeys; j++) s->kpre[j] = s->ksuf[j] = UINT32_MAX;
+    }
     /* "time,date" | "unit,metric": neither a time nor a date has a comma */
     const char *c1 = strchr(label, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
     size_t plen = c2 ? (size_t)(c2 - label) : strlen(label);
     /* keys come window by window: a prefix is the last one kept, or a new one */
     if (!(s->npre && strlen(s->pre[s->npre - 1]) == plen &&
-          !strncmp(s->pre[s->npre - 1], label, plen))) {
-        if (s->npre == s->cappre)
-            s->pre =
-                fs_realloc(s->pre, (s->cappre = s->cappre ? 2 * s->cappre : 64) * sizeof *s->pre);
-        s->pre[s->npre++] = fs_sprintf("%.*s", (int)plen, label);
-    }
+          !strncmp(s->pre[s->npre - 1], label, plen)))
+        add_pre(s, label, plen);
     s->kpre[k] = (uint32_t)(s->npre - 1);
     s->ksuf[k] = suffix_of(s, c2 ? c2 + 1 : "");
 }
@@ -108,57 +122,90 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Key k's row from its values of every replication, v[0..nrep-1] in replication order. */
-static void put_key(const struct series *s, FILE *f, const char *q_scenario, size_t k,
-                    const double *v, double *x) {
+/* Key k's "TIME,DATE,UNIT,METRIC" (NULL, NULL: none set). */
+static void key_label(const struct series *s, size_t k, const char **pre, const char **suf) {
+    *pre = *suf = NULL;
+    if (s->ncol) {
+        *pre = s->pre[k / s->ncol], *suf = s->suf[k % s->ncol];
+    } else if (s->kpre && s->kpre[k] != UINT32_MAX) {
+        *pre = s->pre[s->kpre[k]], *suf = s->suf[s->ksuf[k]];
+    }
+}
+
+/* Key k's row from its values of every replication, v[0..nrep-1] in replication order, q the
+ * quoted scenario name (ql bytes), made in the rows' buffer (csvout_rows), or written in pieces
+ * when a very long name does not fit it. */
+static void put_key(const struct series *s, struct csvout_rows *rows, const char *q, size_t ql,
+                    size_t k, const double *v, double *x) {
     size_t n = 0;
     double sum = 0;
-    for (size_t r = 0; r < s->nrep; r++) {
-        if (isnan(v[r])) continue;
-        sum += v[r]; /* in replication order: the same sum however the run was split */
-        x[n++] = v[r];
-    }
-    if (s->kpre[k] == UINT32_MAX)
-        fprintf(f, "%s,,,,,", q_scenario);
-    else
-        fprintf(f, "%s,%s,%s,", q_scenario, s->pre[s->kpre[k]], s->suf[s->ksuf[k]]);
-    if (n > 0) {
+    for (size_t r = 0; r < s->nrep; r++)
+        if (!isnan(v[r])) x[n++] = v[r];
+    /* One value is its own mean and percentiles, and writing it read back is writing it. */
+    for (size_t i = 0; n > 1 && i < n; i++)
+        sum += x[i] = series_round(x[i]); /* in replication order: the same sum however split */
+    const char *pre, *suf;
+    key_label(s, k, &pre, &suf);
+    size_t pl = pre ? strlen(pre) : 0, sl = suf ? strlen(suf) : 0;
+    char num[3][CSVOUT_NUM_MAX];
+    size_t nl[3] = {0, 0, 0};
+    if (n == 1) {
+        nl[0] = nl[1] = nl[2] = csvout_fmt_num(num[0], x[0]);
+        memcpy(num[1], num[0], nl[0]), memcpy(num[2], num[0], nl[0]);
+    } else if (n > 1) {
         qsort(x, n, sizeof *x, cmp_double);
-        csvout_num(f, sum / (double)n);
-        fputc(',', f);
-        csvout_num(f, series_quantile(x, n, 0.05));
-        fputc(',', f);
-        csvout_num(f, series_quantile(x, n, 0.95));
-    } else {
-        fputs(",,", f);
+        nl[0] = csvout_fmt_num(num[0], sum / (double)n);
+        nl[1] = csvout_fmt_num(num[1], series_quantile(x, n, 0.05));
+        nl[2] = csvout_fmt_num(num[2], series_quantile(x, n, 0.95));
     }
-    fprintf(f, ",%zu\n", n);
+    char *p = csvout_rows_room(rows, ql + pl + sl + 4 * CSVOUT_NUM_MAX + 8);
+    if (!p) {
+        if (pre)
+            fprintf(rows->f, "%s,%s,%s", q, pre, suf);
+        else
+            fprintf(rows->f, "%s,,,,", q);
+        fprintf(rows->f, ",%.*s,%.*s,%.*s,%zu\n", (int)nl[0], num[0], (int)nl[1], num[1],
+                (int)nl[2], num[2], n);
+        return;
+    }
+    memcpy(p, q, ql), p += ql, *p++ = ',';
+    if (pre)
+        memcpy(p, pre, pl), p += pl, *p++ = ',', memcpy(p, suf, sl), p += sl;
+    else
+        memcpy(p, ",,,", 3), p += 3;
+    for (int j = 0; j < 3; j++) *p++ = ',', memcpy(p, num[j], nl[j]), p += nl[j];
+    *p++ = ',', p += csvout_fmt_num(p, (double)n), *p++ = '\n'; /* a count: its digits */
+    csvout_rows_put(rows, p);
 }
 
 int series_write(struct series *s, FILE *f, const char *q_scenario) {
-    flush(s);
     if (s->failed) return -1;
     fputs(SERIES_HEADER, f);
-    size_t nrep = s->nrep, per = nrep ? SERIES_BLOCK / nrep : 1;
+    /* The replications before the pending one are read back from the scratch file; the
+     * pending one (a one-replication run's only one) is read where it is. */
+    size_t nrep = s->nrep, nspill = nrep - (size_t)s->pending, per = nrep ? SERIES_BLOCK / nrep : 1;
     if (per < 1) per = 1;
     /* A block of keys of every replication: blk[r * nb + j] is key c + j's value in r. */
     size_t nbmax = per < s->nkeys ? per : s->nkeys;
     double *blk = fs_calloc(nbmax * nrep + 1, sizeof *blk), *v = fs_calloc(nrep + 1, sizeof *v),
            *x = fs_calloc(nrep + 1, sizeof *x);
     int rc = 0;
+    size_t ql = strlen(q_scenario);
+    struct csvout_rows rows;
+    csvout_rows_init(&rows, f);
     for (size_t c = 0; c < s->nkeys && rc == 0; c += nbmax) {
         size_t nb = s->nkeys - c < nbmax ? s->nkeys - c : nbmax;
-        for (size_t r = 0; r < nrep && rc == 0; r++) {
-            long off = (long)((r * s->nkeys + c) * sizeof *blk);
-            if (fseek(s->spill, off, SEEK_SET) != 0 ||
+        for (size_t r = 0; r < nspill && rc == 0; r++)
+            if (plat_fseek(s->spill, (r * s->nkeys + c) * sizeof *blk) != 0 ||
                 fread(blk + r * nb, sizeof *blk, nb, s->spill) != nb)
                 rc = -1;
-        }
         for (size_t j = 0; j < nb && rc == 0; j++) {
-            for (size_t r = 0; r < nrep; r++) v[r] = blk[r * nb + j];
-            put_key(s, f, q_scenario, c + j, v, x);
+            for (size_t r = 0; r < nspill; r++) v[r] = blk[r * nb + j];
+            if (nspill < nrep) v[nspill] = s->row[c + j];
+            put_key(s, &rows, q_scenario, ql, c + j, v, x);
         }
     }
+    csvout_rows_flush(&rows);
     fs_free(blk);
     fs_free(v);
     fs_free(x);

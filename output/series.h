@@ -30,15 +30,17 @@ struct series {
     size_t
         nkeys; /* rows per replication: keys (bucket or window, slot), in timeseries.csv's order */
     /* Each key's "time,date,unit,metric" cells, as timeseries.csv writes them, in two halves
-     * kept once each: a run's keys are its windows times its slots, and a string a key was most
-     * of a long run's memory (17.8 MB for M2's ten years of days). kpre[k] and ksuf[k] index pre
-     * ("time,date") and suf ("unit,metric"); UINT32_MAX: no label set. */
+     * kept once each (a string a key was most of a long run's memory: 17.8 MB for M2's ten
+     * years of days). On a grid (series_grid, ncol > 0) key k's halves are pre[k / ncol] and
+     * suf[k % ncol], and nothing is kept per key; else (series_label) kpre[k] and ksuf[k] index
+     * them, UINT32_MAX for no label set. */
+    size_t ncol;
     uint32_t *kpre, *ksuf;
     char **pre, **suf;
     size_t npre, nsuf, cappre, capsuf;
     uint32_t *sufmap; /* open addressing over suf: 1 + its index, 0 empty; sufcap slots */
     size_t sufcap;
-    double *row; /* the replication being filled (series_next), nkeys values */
+    double *row; /* the replication being filled (series_next), nkeys values as computed */
     int pending; /* row holds a replication not yet in spill */
     FILE *spill; /* every replication before it, nkeys doubles each, in order */
     size_t nrep; /* replications, the pending one included */
@@ -46,16 +48,24 @@ struct series {
     char *dir;   /* where spill is made (outdir_scratch), or NULL for $TMPDIR */
 };
 
-/* nkeys labels to be set (series_label); no replication yet. dir (copied): the folder the
- * scratch file goes in, the run's staging folder (NULL: $TMPDIR, else /tmp). */
+/* nkeys labels to be set (series_grid or series_label); no replication yet. dir (copied): the
+ * folder the scratch file goes in, the run's staging folder (NULL: $TMPDIR, else /tmp). */
 void series_init(struct series *s, size_t nkeys, const char *dir);
 void series_fini(struct series *s);
-/* Key k's label (copied): "TIME,DATE,UNIT,METRIC", already quoted as CSV cells. */
+/* Every key's label at once, on a grid of npre windows by ncol slots (npre * ncol = nkeys):
+ * key w * ncol + i is "PRE[w],SUF[i]", each already quoted CSV cells ("TIME,DATE" and
+ * "UNIT,METRIC"; copied). What a run's keys are; memory O(npre + ncol), not O(nkeys). */
+void series_grid(struct series *s, size_t npre, const char *const *pre, size_t ncol,
+                 const char *const *suf);
+/* Key k's label (copied): "TIME,DATE,UNIT,METRIC", already quoted as CSV cells. For keys read
+ * back from a file (merge), in order: a key's TIME,DATE is kept once while it repeats. */
 void series_label(struct series *s, size_t k, const char *label);
 /* Room for the next replication's nkeys values, in order (the previous one's are kept first);
- * returns where to write them, valid until the next call. */
+ * returns where to write them, valid until the next call. Values as computed: series_write
+ * reads each back as timeseries.csv writes it (series_round) where it sums or sorts them. */
 double *series_next(struct series *s);
-/* v as timeseries.csv writes it, read back: the value series.csv summarises (NAN stays NAN). */
+/* v as timeseries.csv writes it, read back: the value series.csv summarises (NAN stays NAN).
+ * Writing series_round(v) gives the same text as writing v (%.9g, then the double nearest). */
 double series_round(double v);
 /* Hyndman & Fan type 7 quantile p (0..1) of n > 0 sorted values. */
 double series_quantile(const double *sorted, size_t n, double p);

@@ -31,10 +31,13 @@ int cal_pop(struct calendar *c, struct cal_event *out);
 size_t cal_size(const struct calendar *c);
 /* Time of the earliest event, or +infinity when empty. */
 double cal_peek_time(struct calendar *c);
-/* While the tier is engaged (many events pending), the earliest event in the heap, the next to
- * pop unless the heap must first be refilled; else NULL. For prefetching what the next event
- * will touch, which pays only when the model is too big for the caches. */
-const struct cal_event *cal_top_tiered(const struct calendar *c);
+/* 1 while the tier is engaged (many events pending), else 0. */
+int cal_tiered(const struct calendar *c);
+/* While the tier is engaged, each pop prefetches the record of the next
+ * event: base + id * stride, for an id below n (n records of stride bytes at base; n = 0: none).
+ * For a model too big for the caches, where that record is rarely in cache; the untiered pop,
+ * M1's and M2's, pays nothing for it. Set again whenever the records move. */
+void cal_prefetch(struct calendar *c, const void *base, size_t stride, size_t n);
 /* Tests: engage the tier at `on` pending events, let go below
  * `off` (< on), buckets sized for per_bucket (>= 1) events. Only before the tier has engaged. */
 void cal_tune(struct calendar *c, size_t on, size_t off, double per_bucket);

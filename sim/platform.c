@@ -41,6 +41,11 @@ char *plat_realpath(const char *path, char *resolved) {
     return realpath(path, resolved);
 }
 
+int plat_fseek(FILE *f, uint64_t off) {
+    if ((uint64_t)(off_t)off != off) return errno = EOVERFLOW, -1;
+    return fseeko(f, (off_t)off, SEEK_SET);
+}
+
 ssize_t plat_getline(char **line, size_t *cap, FILE *f) {
     return getline(line, cap, f);
 }
@@ -284,6 +289,11 @@ char *plat_realpath(const char *path, char *resolved) {
     free(full);
     free(w);
     return out;
+}
+
+int plat_fseek(FILE *f, uint64_t off) {
+    if (off > (uint64_t)INT64_MAX) return errno = EOVERFLOW, -1;
+    return _fseeki64(f, (__int64)off, SEEK_SET);
 }
 
 ssize_t plat_getline(char **line, size_t *cap, FILE *f) {

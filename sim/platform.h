@@ -16,6 +16,7 @@
 
 #include <fcntl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -84,6 +85,10 @@ char *plat_realpath(const char *path, char *resolved);
 /* getline(line, cap, f): the next line, its '\n' kept, into *line (grown with realloc: free
  * it); its length, or -1 at the end of the file or on an error. */
 ssize_t plat_getline(char **line, size_t *cap, FILE *f);
+
+/* fseek(f, off, SEEK_SET) at a byte offset past 2 GB too (Windows' long is 32 bits): 0, or -1
+ * with errno. */
+int plat_fseek(FILE *f, uint64_t off);
 
 /* A stream that writes into memory: after plat_memstream_close, *buf is the text written
  * (NUL-terminated, allocated: free it, NULL if nothing could be kept) and *len its length.

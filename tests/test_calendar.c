@@ -144,6 +144,10 @@ static double adversarial_delay(struct rng *r, double scale) {
 static void tier_run(uint64_t seed, size_t on, size_t off, double per_bucket, double scale) {
     struct calendar *tiered = cal_new(), *plain = cal_new();
     cal_tune(tiered, on, off, per_bucket);
+    /* records for the first ids only: a later id is past them and not fetched (a fetch of
+     * what is not there is no fault, but a wasted one) */
+    static const double records[64];
+    cal_prefetch(tiered, records, sizeof *records, 64);
     cal_tune(plain, SIZE_MAX, SIZE_MAX - 1, 1);
     struct rng r;
     rng_seed(&r, seed, 5);
@@ -168,9 +172,9 @@ static void tier_run(uint64_t seed, size_t on, size_t off, double per_bucket, do
                 assert_true(a.seq == b.seq);
                 if (isfinite(a.time)) now = a.time;
                 pops++;
-                tiered_pops += cal_top_tiered(tiered) != NULL;
+                tiered_pops += cal_tiered(tiered);
                 /* below `off` it has let go */
-                if (cal_size(tiered) < off) assert_null(cal_top_tiered(tiered));
+                if (cal_size(tiered) < off) assert_false(cal_tiered(tiered));
             }
             assert_int_equal(cal_size(tiered), cal_size(plain));
         }

@@ -40,6 +40,10 @@ static void numbers_print_as_printf_would(void **s) {
         check(nextafter(t, 0));
         check(nextafter(t, INFINITY));
         check(t * 1e-9 / 1e-9);
+        /* Either side of a power of ten, where the scaled value may round across 1e8 or 1e9
+         * and the exponent is corrected, and of the exact powers' end (10^22). */
+        double p = pow(10, i % 46 - 20);
+        check(nextafter(p, 0)), check(nextafter(p, INFINITY)), check(p * (1 - 5e-10 * u));
     }
     const double more[] = {0.5,        1.5,         2.5e-5,       1.0000000005, 123456789.5,
                            0.00012345, 0.000099999, 9.99999999e8, 999999999.5,  99999999.96,
