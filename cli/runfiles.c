@@ -167,6 +167,7 @@ static int run_done(void *ctx, int rep, void *result, char *err, size_t errlen) 
     /* Rows it kept while others ran (none when its turn came before it ended) go in now. */
     int rc = results_add(c->rs, o->res, o->tmp[OUT_TS], o->tmp[OUT_WARM], o->vals, err, errlen);
     o->tmp[OUT_TS] = o->tmp[OUT_WARM] = NULL; /* closed by results_add */
+    o->vals = NULL;                           /* taken by results_add */
     if (rc == 0 && o->tmp[OUT_LOG]) {
         rc = plog_append(c->log, o->tmp[OUT_LOG], err, errlen);
         o->tmp[OUT_LOG] = NULL;

@@ -377,7 +377,7 @@ FILE *results_warm_file(struct results *rs) {
 }
 
 int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm,
-                const double *vals, char *err, size_t errlen) {
+                double *vals, char *err, size_t errlen) {
     const struct metric_layout *ml = rs->ml;
     int bad = 0;
     if (ts && rs->ts.f)
@@ -389,16 +389,23 @@ int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FIL
             results_write_bucket(rs, res->rep, b, res->series + b * res->nslots, rs->ts.f);
     if (!ts && res->series && rs->agg) results_write_windows(rs, res->rep, res->series, rs->ts.f);
     /* series.csv's values as computed: series_write reads them as written (series_round). */
-    if (!vals && res->series && res->nbuckets * res->nslots == results_series_len(rs))
-        vals = res->series; /* the same layout: bucket-major */
-    double *into = series_next(&rs->series);
+    const double *from = vals;
+    if (!from && res->series && res->nbuckets * res->nslots == results_series_len(rs))
+        from = res->series; /* the same layout: bucket-major */
     size_t nk = rs->series.nkeys;
-    if (vals && rs->agg)
-        aggregate(rs, vals, into);
-    else if (vals)
-        memcpy(into, vals, nk * sizeof *into);
-    for (size_t k = 0; !vals && k < nk; k++) /* none given: empty cells rather than wrong ones */
-        into[k] = NAN;
+    if (from && (rs->agg || from != vals)) { /* windows, or res's own: values of its own */
+        double *into = fs_malloc((nk + 1) * sizeof *into);
+        if (rs->agg)
+            aggregate(rs, from, into);
+        else
+            memcpy(into, from, nk * sizeof *into);
+        fs_free(vals);
+        vals = into;
+    } else if (!from) { /* none given: empty cells rather than wrong ones */
+        vals = fs_malloc((nk + 1) * sizeof *vals);
+        for (size_t k = 0; k < nk; k++) vals[k] = NAN;
+    }
+    series_add(&rs->series, vals); /* taken: the run's values held once */
     if (warm)
         bad |= csvout_append(rs->warm.f, warm);
     else

@@ -93,9 +93,10 @@ FILE *results_warm_file(struct results *rs);
 /* Fold one replication in, in order: its summary, and its rows — copied from ts and warm
  * (temporary files a worker wrote, closed here) when given, else from res->series and res->warm
  * when it holds them, else already streamed into the files; and its values for series.csv,
- * vals (results_keep_bucket's, all buckets), or NULL to take them from res->series. */
+ * vals (results_keep_bucket's, all buckets: results_series_len + 1 doubles from fs_malloc,
+ * taken and freed here), or NULL to take them from res->series. */
 int results_add(struct results *rs, const struct flow_result *res, FILE *ts, FILE *warm,
-                const double *vals, char *err, size_t errlen);
+                double *vals, char *err, size_t errlen);
 /* Write the rest and close every file under its own name; frees rs. Returns 0 or an fs_status
  * (FS_EIO: a write failed) with a message. */
 int results_commit(struct results *rs, const struct results_info *info, char *err, size_t errlen);

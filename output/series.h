@@ -64,6 +64,10 @@ void series_label(struct series *s, size_t k, const char *label);
  * returns where to write them, valid until the next call. Values as computed: series_write
  * reads each back as timeseries.csv writes it (series_round) where it sums or sorts them. */
 double *series_next(struct series *s);
+/* The next replication's nkeys values, as series_next's, in an array of nkeys + 1 doubles made
+ * with fs_malloc that the series takes (and frees): a run hands over the array it filled
+ * rather than a copy, so that a long run holds its values once. */
+void series_add(struct series *s, double *vals);
 /* v as timeseries.csv writes it, read back: the value series.csv summarises (NAN stays NAN).
  * Writing series_round(v) gives the same text as writing v (%.9g, then the double nearest). */
 double series_round(double v);
