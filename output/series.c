@@ -137,21 +137,39 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Key k's "TIME,DATE,UNIT,METRIC" (NULL, NULL: none set). */
-static void key_label(const struct series *s, size_t k, const char **pre, const char **suf) {
-    *pre = *suf = NULL;
-    if (s->ncol) {
-        *pre = s->pre[k / s->ncol], *suf = s->suf[k % s->ncol];
-    } else if (s->kpre && s->kpre[k] != UINT32_MAX) {
-        *pre = s->pre[s->kpre[k]], *suf = s->suf[s->ksuf[k]];
-    }
+/* The cells a key's row starts with: head "SCENARIO,TIME,DATE," (hl bytes) and suf
+ * "UNIT,METRIC" (sl bytes); made once a window on a grid. */
+struct key_cells {
+    char *head;
+    size_t hl, hcap, sl;
+    const char *suf;
+    size_t at_pre; /* the pre head was made for, SIZE_MAX none yet */
+};
+
+/* Key k's cells (an unlabelled key's are empty: "SCENARIO,,," and ","). */
+static void key_cells(const struct series *s, const char *q, size_t ql, size_t k,
+                      struct key_cells *kc) {
+    size_t ip = SIZE_MAX;
+    const char *suf = ",";
+    if (s->ncol)
+        ip = k / s->ncol, suf = s->suf[k % s->ncol];
+    else if (s->kpre && s->kpre[k] != UINT32_MAX)
+        ip = s->kpre[k], suf = s->suf[s->ksuf[k]];
+    kc->suf = suf, kc->sl = strlen(suf);
+    if (ip == kc->at_pre && kc->head) return;
+    const char *pre = ip == SIZE_MAX ? "," : s->pre[ip];
+    size_t pl = strlen(pre);
+    if (ql + pl + 3 > kc->hcap) kc->head = fs_realloc(kc->head, kc->hcap = ql + pl + 3);
+    memcpy(kc->head, q, ql), kc->head[ql] = ',';
+    memcpy(kc->head + ql + 1, pre, pl), kc->head[ql + 1 + pl] = ',';
+    kc->hl = ql + pl + 2, kc->at_pre = ip;
 }
 
-/* Key k's row from its values of every replication, v[0..nrep-1] in replication order, q the
- * quoted scenario name (ql bytes), made in the rows' buffer (csvout_rows), or written in pieces
- * when a very long name does not fit it. */
-static void put_key(const struct series *s, struct csvout_rows *rows, const char *q, size_t ql,
-                    size_t k, const double *v, double *x) {
+/* Key k's row from its values of every replication, v[0..nrep-1] in replication order, after
+ * its cells kc, made in the rows' buffer (csvout_rows), or written in pieces when a very long
+ * name does not fit it. */
+static void put_key(const struct series *s, struct csvout_rows *rows, const struct key_cells *kc,
+                    const double *v, double *x) {
     size_t n = 0;
     double sum = 0;
     for (size_t r = 0; r < s->nrep; r++)
@@ -159,9 +177,6 @@ static void put_key(const struct series *s, struct csvout_rows *rows, const char
     /* One value is its own mean and percentiles, and writing it read back is writing it. */
     for (size_t i = 0; n > 1 && i < n; i++)
         sum += x[i] = series_round(x[i]); /* in replication order: the same sum however split */
-    const char *pre, *suf;
-    key_label(s, k, &pre, &suf);
-    size_t pl = pre ? strlen(pre) : 0, sl = suf ? strlen(suf) : 0;
     char num[3][CSVOUT_NUM_MAX];
     size_t nl[3] = {0, 0, 0};
     if (n == 1) {
@@ -173,21 +188,14 @@ static void put_key(const struct series *s, struct csvout_rows *rows, const char
         nl[1] = csvout_fmt_num(num[1], series_quantile(x, n, 0.05));
         nl[2] = csvout_fmt_num(num[2], series_quantile(x, n, 0.95));
     }
-    char *p = csvout_rows_room(rows, ql + pl + sl + 4 * CSVOUT_NUM_MAX + 8);
+    char *p = csvout_rows_room(rows, kc->hl + kc->sl + 4 * CSVOUT_NUM_MAX + 8);
     if (!p) {
-        if (pre)
-            fprintf(rows->f, "%s,%s,%s", q, pre, suf);
-        else
-            fprintf(rows->f, "%s,,,,", q);
-        fprintf(rows->f, ",%.*s,%.*s,%.*s,%zu\n", (int)nl[0], num[0], (int)nl[1], num[1],
-                (int)nl[2], num[2], n);
+        fprintf(rows->f, "%.*s%s,%.*s,%.*s,%.*s,%zu\n", (int)kc->hl, kc->head, kc->suf, (int)nl[0],
+                num[0], (int)nl[1], num[1], (int)nl[2], num[2], n);
         return;
     }
-    memcpy(p, q, ql), p += ql, *p++ = ',';
-    if (pre)
-        memcpy(p, pre, pl), p += pl, *p++ = ',', memcpy(p, suf, sl), p += sl;
-    else
-        memcpy(p, ",,,", 3), p += 3;
+    memcpy(p, kc->head, kc->hl), p += kc->hl;
+    memcpy(p, kc->suf, kc->sl), p += kc->sl;
     for (int j = 0; j < 3; j++) *p++ = ',', memcpy(p, num[j], nl[j]), p += nl[j];
     *p++ = ',', p += csvout_fmt_num(p, (double)n), *p++ = '\n'; /* a count: its digits */
     csvout_rows_put(rows, p);
@@ -206,6 +214,7 @@ int series_write(struct series *s, FILE *f, const char *q_scenario) {
            *v = fs_calloc(nrep + 1, sizeof *v), *x = fs_calloc(nrep + 1, sizeof *x);
     int rc = 0;
     size_t ql = strlen(q_scenario);
+    struct key_cells kc = {.at_pre = SIZE_MAX};
     struct csvout_rows rows;
     csvout_rows_init(&rows, f);
     for (size_t c = 0; c < s->nkeys && rc == 0; c += nbmax) {
@@ -217,10 +226,12 @@ int series_write(struct series *s, FILE *f, const char *q_scenario) {
         for (size_t j = 0; j < nb && rc == 0; j++) {
             for (size_t r = 0; r < nspill; r++) v[r] = blk[r * nb + j];
             if (nspill < nrep) v[nspill] = s->row[c + j];
-            put_key(s, &rows, q_scenario, ql, c + j, v, x);
+            key_cells(s, q_scenario, ql, c + j, &kc);
+            put_key(s, &rows, &kc, v, x);
         }
     }
     csvout_rows_flush(&rows);
+    fs_free(kc.head);
     fs_free(blk);
     fs_free(v);
     fs_free(x);
