@@ -3,5 +3,6 @@
 // there the module reads it from beside flowsim.js itself. A page or a worker fetches it as usual.
 if (typeof process == 'object' && process.versions && process.versions.node &&
     typeof require == 'function' && !Module['wasmBinary'] && !Module['instantiateWasm']) {
-  Module['wasmBinary'] = require('fs').readFileSync(require('path').join(__dirname, 'flowsim.wasm'));
+    Module['wasmBinary'] =
+        require('fs').readFileSync(require('path').join(__dirname, 'flowsim.wasm'));
 }
