@@ -88,18 +88,21 @@ windows-check: windows build
 # The WebAssembly build (docs/web.md): Debian's emscripten builds GSL, inih and libcsv from
 # Debian's source packages (apt-get source, the versions tools/windows/build-deps pins too,
 # cached in WEB_DEPS, default build-web/deps) and then flowsim as one module for a page, a Web
-# Worker and Node: web/flowsim.js and web/flowsim.wasm. web-check runs it under Node
-# (tools/web/node-run) on the scenarios of tools/check-platforms and compares its CSVs with this
-# build's, byte for byte; check-platforms adds flowsim.exe under wine when make windows built it.
+# Worker and Node: web/flowsim.js and web/flowsim.wasm. web-check checks the module's contract
+# as a page uses it (tools/web/contract-test), then runs it under Node (tools/web/node-run) on
+# the scenarios of tools/check-platforms and compares its CSVs with this build's, byte for byte;
+# check-platforms adds flowsim.exe under wine when make windows built it.
 WEB_PACKAGES := cmake make pkg-config emscripten dpkg-dev nodejs
 web:
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WEB_PACKAGES)"
 	JOBS=$(JOBS) WERROR=$(WERROR) tools/web/build
 
 web-check: web build
+	tools/web/contract-test
 	PLATFORMS=wasm tools/check-platforms $(BUILD_DIR)/flowsim
 
 check-platforms: web build
+	tools/web/contract-test
 	PLATFORMS="$$([ -f build-windows/cmake/flowsim.exe ] && echo windows) wasm" \
 	  tools/check-platforms $(BUILD_DIR)/flowsim
 
