@@ -4,6 +4,9 @@
 #   make reproduce  the Birmingham 2017/18 scenario checked against the CQC review (docs/birmingham-2017-18.md)
 #   make windows    flowsim.exe cross-built with mingw-w64 -> build-windows/flowsim-windows.zip
 #   make windows-check  that .exe under wine against this build: the same bytes (docs/windows.md)
+#   make web        flowsim compiled to WebAssembly with emscripten -> web/flowsim.js, flowsim.wasm
+#   make web-check  that module under Node against this build: the same bytes (docs/web.md)
+#   make check-platforms  Linux, Windows under wine (when built) and WebAssembly: the same bytes
 # WERROR=ON turns warnings into errors (CI sets it). BUILD_TYPE defaults to Release.
 
 DEBIAN_PACKAGES := cmake make gcc pkg-config libcsv-dev libinih-dev libgsl-dev libcmocka-dev
@@ -16,7 +19,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD_DIR ?= build
 
 .PHONY: all deps build demo test test-sanitize test-mpi fuzz bench format clean reproduce windows \
-	windows-check
+	windows-check web web-check check-platforms
 
 all: build
 
@@ -82,6 +85,24 @@ windows-check: windows build
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WINE_PACKAGES)"
 	tools/windows/check $(BUILD_DIR)/flowsim scenarios/demo.ini
 
+# The WebAssembly build (docs/web.md): Debian's emscripten builds GSL, inih and libcsv from
+# Debian's source packages (apt-get source, the versions tools/windows/build-deps pins too,
+# cached in WEB_DEPS, default build-web/deps) and then flowsim as one module for a page, a Web
+# Worker and Node: web/flowsim.js and web/flowsim.wasm. web-check runs it under Node
+# (tools/web/node-run) on the scenarios of tools/check-platforms and compares its CSVs with this
+# build's, byte for byte; check-platforms adds flowsim.exe under wine when make windows built it.
+WEB_PACKAGES := cmake make pkg-config emscripten dpkg-dev nodejs
+web:
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WEB_PACKAGES)"
+	JOBS=$(JOBS) WERROR=$(WERROR) tools/web/build
+
+web-check: web build
+	PLATFORMS=wasm tools/check-platforms $(BUILD_DIR)/flowsim
+
+check-platforms: web build
+	PLATFORMS="$$([ -f build-windows/cmake/flowsim.exe ] && echo windows) wasm" \
+	  tools/check-platforms $(BUILD_DIR)/flowsim
+
 # libFuzzer on the scenario loader and the value parsers, FUZZ_SECONDS each (fuzz/README.md).
 # An input slower than FUZZ_TIMEOUT seconds is reported (a timeout-* artifact): each runs in
 # milliseconds, and at 10 s a by_date multiplier of 1e-8, 5 s of walking, went unreported.
@@ -116,4 +137,5 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-sanitize build-bench build-windows/cmake build-windows/zip
+	rm -rf build build-sanitize build-bench build-windows/cmake build-windows/zip build-web/cmake \
+	  build-check web/flowsim.js web/flowsim.wasm

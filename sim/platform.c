@@ -76,8 +76,12 @@ struct tm *plat_gmtime(const time_t *t, struct tm *tm) {
 }
 
 int plat_cores(void) {
+#ifdef __EMSCRIPTEN__
+    return 1; /* built without threads (docs/web.md): pthread_create would only fail */
+#else
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : (int)n;
+#endif
 }
 
 void *plat_aligned_alloc(size_t align, size_t n) {

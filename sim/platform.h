@@ -109,7 +109,7 @@ void plat_unlock_dir(int lock); /* accepts -1 */
 /* gmtime_r(t, tm). */
 struct tm *plat_gmtime(const time_t *t, struct tm *tm);
 
-/* The processors online, at least 1. */
+/* The processors online, at least 1. WebAssembly (make web): 1, the module having no threads. */
 int plat_cores(void);
 
 /* n bytes aligned to align (a power of two; n a multiple of it), or NULL; freed only by
