@@ -91,10 +91,14 @@ windows-check: windows build
 # Worker and Node: web/flowsim.js and web/flowsim.wasm. web-check runs it under Node
 # (tools/web/node-run) on the scenarios of tools/check-platforms and compares its CSVs with this
 # build's, byte for byte; check-platforms adds flowsim.exe under wine when make windows built it.
+# The page (web/index.html, docs/web.md "The page") is whole once tools/web/page-assets has
+# written web/scenarios.js (the shipped scenarios) and web/flowsim-embed.js (the module for a
+# page opened from a folder, where fetch is refused).
 WEB_PACKAGES := cmake make pkg-config emscripten dpkg-dev nodejs
 web:
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WEB_PACKAGES)"
 	JOBS=$(JOBS) WERROR=$(WERROR) tools/web/build
+	tools/web/page-assets . web
 
 web-check: web build
 	PLATFORMS=wasm tools/check-platforms $(BUILD_DIR)/flowsim
@@ -138,4 +142,4 @@ format:
 
 clean:
 	rm -rf build build-sanitize build-bench build-windows/cmake build-windows/zip build-web/cmake \
-	  build-check web/flowsim.js web/flowsim.wasm
+	  build-check web/flowsim.js web/flowsim.wasm web/scenarios.js web/flowsim-embed.js

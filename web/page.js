@@ -528,6 +528,7 @@
       const h4 = document.createElement('h4');
       h4.textContent = title;
       const t = document.createElement('table');
+      t.className = type === 'unit' ? 'units' : 'streams';
       const thead = t.createTHead().insertRow();
       for (const c of [type === 'unit' ? 'Unit' : 'Stream'].concat(cols.map((c) => c[1]))) {
         const th = document.createElement('th');
