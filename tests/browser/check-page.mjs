@@ -13,13 +13,15 @@
 //   5. a compare of the base and an edited copy shows the paired table and chart in the
 //      engine's report, and its comparison.csv is the native compare's bytes;
 //   6. the Birmingham scenario (shortened) runs too, with the native bytes;
-//   7. axe-core's WCAG 2.1 A/AA rules on the page: no serious or critical violation.
+//   7. axe-core's WCAG 2.1 A/AA rules on the page: no serious or critical violation;
+//   8. the same page served by a static web server (127.0.0.1) fetches the module and runs.
 // With --shots DIR it leaves web-editor.png, web-run.png and web-compare.png there (the README's).
 // Usage: node check-page.mjs --web DIR --flowsim FLOWSIM --src SRC --work DIR [--shots DIR]
 // Exit 0 passed, 1 a check failed, 2 bad usage or no browser.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -124,6 +126,51 @@ function sameBytes(what, got, want) {
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
   return check(false, `${what}: differs from the native CLI's at line ${i + 1}:\n  page:   ${a[i]}\n  native: ${b[i]}`);
+}
+
+// A static host: the web folder served as plain files on 127.0.0.1 (what any static host does).
+function serve(dir) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.join(dir, path.normalize(name));
+    if (!file.startsWith(dir + path.sep) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function fromStaticHost(browser) {
+  const server = await serve(path.resolve(opts.web));
+  const base = `http://127.0.0.1:${server.address().port}/`;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+  const asked = [];
+  context.on('request', (r) => asked.push(r.url()));
+  const page = await context.newPage();
+  try {
+    await page.goto(base + 'index.html');
+    await page.waitForSelector('#run:not([disabled])', { timeout: 60000 });
+    check(asked.includes(base + 'flowsim.wasm') && !asked.includes(base + 'flowsim-embed.js'),
+      'from a static host the page fetches flowsim.wasm, not the embedded copy');
+    check(asked.every((u) => u.startsWith(base) || /^(blob|data|about):/.test(u)), 'from a static host, no request elsewhere');
+    await page.selectOption('#pick', 'demo.ini');
+    await waitCheck(page, true);
+    await setLever(page, 'lever-scenario-horizon', '100d');
+    await setLever(page, 'lever-scenario-replications', '3');
+    await waitCheck(page, true);
+    const text = await page.inputValue('#ini');
+    await page.click('#run');
+    const done = await waitStatus(page, /^Done|Failed|Not run/, 120000);
+    check(/^Done: 3 replications/.test(done), `from a static host the demo ran: ${done}`);
+    nativeTree({ 'demo.ini': text });
+    flowsim(['run', 'scenarios/demo.ini', '-o', 'http', '--quiet']);
+    const sum = await download(page, '#files button[data-file="summary.csv"]');
+    sameBytes('from a static host, summary.csv', sum.bytes, fs.readFileSync(path.join(native, 'http/summary.csv')));
+  } finally {
+    await context.close();
+    server.close();
+  }
 }
 
 async function main() {
@@ -298,6 +345,9 @@ async function main() {
     });
     for (const v of axe) console.log(`     axe ${v.id} (${v.impact}, ${v.n}): ${v.first}`);
     check(!axe.some((v) => ['serious', 'critical'].includes(v.impact)), 'axe-core: no serious or critical WCAG 2.1 A/AA violation');
+
+    // 8. The same page from a static web server: the module fetched, not its embedded copy.
+    await fromStaticHost(browser);
   } catch (e) {
     check(false, `the page test stopped: ${e.stack || e.message}`);
   } finally {
