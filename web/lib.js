@@ -147,6 +147,31 @@
     return { values, from, order };
   }
 
+  // The files PATHS need to run: each, its `extends` chain, and every CSV a value names
+  // (a table, `empirical(FILE.csv)`), each relative to the file that names it; EXISTS(path)
+  // says whether a file is there (one that is not is left for the engine to name).
+  function scenarioFiles(paths, read, exists) {
+    const out = [];
+    const visit = (p, depth) => {
+      if (out.includes(p) || depth > 16) return;
+      const text = read(p);
+      if (text == null) return;
+      out.push(p);
+      const dir = dirName(p);
+      for (const [sec, kv] of Object.entries(iniValues(text))) {
+        for (const [k, v] of Object.entries(kv)) {
+          if (sec === 'scenario' && k === 'extends') { visit(normPath(dir + '/' + v), depth + 1); continue; }
+          for (const m of v.match(/[^\s,()]+\.csv\b/gi) || []) {
+            const f = normPath(m.startsWith('/') ? m : dir + '/' + m);
+            if (!out.includes(f) && exists(f)) out.push(f);
+          }
+        }
+      }
+    };
+    for (const p of paths) visit(p, 0);
+    return out;
+  }
+
   // ---- The engine's messages --------------------------------------------------------------
   // A bad input is one line, `FILE:LINE: key: expected ..., got '...'`; a warning is
   // `flowsim: warning: FILE:LINE: KEY: ...` (docs/errors.md). Each becomes {level, file, line,
@@ -284,7 +309,7 @@
     return out;
   }
 
-  const api = { parseIni, sectionKey, iniValues, setIniKey, resolveIni, normPath, dirName, parseMessages,
+  const api = { parseIni, sectionKey, scenarioFiles, iniValues, setIniKey, resolveIni, normPath, dirName, parseMessages,
     parseValidateOk, splitReplications, base64ToBytes, crc32, makeZip, utf8 };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.FlowsimLib = api;

@@ -186,6 +186,17 @@
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
+  // Every scenario on the page with the files they read (extends, CSV tables), in one zip laid
+  // out as the engine sees them (scenarios/..., user/...), so that the native flowsim runs the
+  // unzipped files as they are.
+  function saveAll() {
+    const paths = L.scenarioFiles(state.docs.map((d) => d.path), readText, (p) => readText(p) != null);
+    const enc = new TextEncoder();
+    const files = paths.map((p) => ({ name: p.replace(/^\//, ''),
+      data: state.userFiles[p] && !state.docs.some((d) => d.path === p) ? state.userFiles[p] : enc.encode(readText(p)) }));
+    download(`${scenarioName(state.docs[0])}-scenarios.zip`, L.makeZip(files), 'application/zip');
+  }
+
   function baseName(path) { return path.slice(path.lastIndexOf('/') + 1); }
   function shortPath(path) { return path.startsWith(ROOT) ? 'scenarios/' + path.slice(ROOT.length) : path.replace(/^\//, ''); }
 
@@ -204,10 +215,11 @@
     return p;
   }
 
-  function openShipped(rel) {
-    state.docs = [{ path: ROOT + rel, text: SHIPPED[rel] }];
+  // The base: the scenario at PATH (shipped, /scenarios/..., or opened, /user/...), alone.
+  function openPath(path) {
+    state.docs = [{ path, text: readText(path) }];
     state.cur = 0;
-    $('pick-about').textContent = ABOUT[rel] || '';
+    $('pick-about').textContent = (path.startsWith(ROOT) && ABOUT[path.slice(ROOT.length)]) || '';
     docsChanged();
   }
 
@@ -221,13 +233,14 @@
     docsChanged();
   }
 
-  function addShipped(rel) {
-    let path = ROOT + rel;
-    let text = SHIPPED[rel];
+  // A variant: the scenario at PATH as it is (a copy under another name if it is on the page).
+  function addPath(from) {
+    let path = from;
+    let text = readText(from);
     if (state.docs.some((d) => d.path === path)) {
       path = freePath(path);
       const k = state.docs.length;
-      text = L.setIniKey(text, 'scenario', 'name', `${scenarioName({ path: ROOT + rel })}-${k + 1}`);
+      text = L.setIniKey(text, 'scenario', 'name', `${scenarioName({ path: from })}-${k + 1}`);
     }
     state.docs.push({ path, text });
     state.cur = state.docs.length - 1;
@@ -241,25 +254,28 @@
     docsChanged();
   }
 
+  // Files or a folder from the analyst's disk, under /user/ as they lie (a folder keeps its
+  // layout, so a scenario's relative paths to its tables and its base hold): the scenarios join
+  // the pickers, and the first opens as the base.
   async function openFiles(list) {
     const inis = [];
     for (const f of list) {
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      const path = USER + f.name;
-      if (/\.ini$/i.test(f.name)) inis.push({ path, text: decoder.decode(bytes) });
-      else state.userFiles[path] = bytes;
+      const rel = f.webkitRelativePath || f.name;
+      const path = L.normPath(USER + rel);
+      state.userFiles[path] = new Uint8Array(await f.arrayBuffer());
+      if (/\.ini$/i.test(rel)) inis.push(path);
     }
+    fillPickers();
+    const names = [...list].map((f) => f.webkitRelativePath || f.name);
     if (inis.length) {
-      state.docs = inis;
-      state.cur = 0;
-      $('pick').value = '';
-      $('pick-about').textContent = `Opened ${inis.map((d) => baseName(d.path)).join(', ')}` +
-        (inis.length > 1 ? ' (the first is the base, the others its variants)' : '');
+      inis.sort();
+      openPath(inis[0]);
+      $('pick').value = inis[0];
+      $('pick-about').textContent = `Opened ${names.length} file${names.length > 1 ? 's' : ''}` +
+        (inis.length > 1 ? `; ${inis.length} scenarios are in the lists above (add any as a variant)` : '') + '.';
     } else {
-      $('pick-about').textContent = `Opened ${[...list].map((f) => f.name).join(', ')}: a scenario ` +
-        `refers to them as ${[...list].map((f) => USER + f.name).join(', ')}, or by name from a scenario opened with them`;
+      $('pick-about').textContent = `Opened ${names.join(', ')}: a scenario opened from the same folder reads them by name.`;
     }
-    docsChanged();
   }
 
   function docsChanged() {
@@ -787,45 +803,57 @@
   }
 
   // ---- Start --------------------------------------------------------------------------------
+  // The two lists of scenarios (the base's and a variant's): the shipped ones by folder, then
+  // those opened from disk. An option's value is the scenario's path in the module.
   function fillPickers() {
-    const rels = Object.keys(SHIPPED).filter((r) => /\.ini$/.test(r)).sort((a, b) => {
-      const da = a.includes('/') ? a.slice(0, a.lastIndexOf('/')) : '';
-      const db = b.includes('/') ? b.slice(0, b.lastIndexOf('/')) : '';
-      return da.localeCompare(db) || a.localeCompare(b);
-    });
+    const byDir = (a, b) => L.dirName(a).localeCompare(L.dirName(b)) || a.localeCompare(b);
+    const paths = Object.keys(SHIPPED).filter((r) => /\.ini$/.test(r)).map((r) => ROOT + r).sort(byDir)
+      .concat(Object.keys(state.userFiles).filter((p) => /\.ini$/i.test(p)).sort(byDir));
     for (const sel of [$('pick'), $('add-shipped')]) {
+      const keep = sel.value;
       sel.textContent = '';
       const first = document.createElement('option');
       first.value = '';
-      first.textContent = sel.id === 'pick' ? '(choose one)' : 'Add a shipped scenario as a variant…';
+      first.textContent = sel.id === 'pick' ? '(choose one)' : 'Add a scenario as a variant…';
       sel.appendChild(first);
       const groups = {};
-      for (const rel of rels) {
-        const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : 'scenarios';
+      for (const p of paths) {
+        const user = p.startsWith(USER);
+        const rel = p.slice(user ? USER.length : ROOT.length);
+        const dir = user ? 'opened from disk' : rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : 'scenarios';
         if (!groups[dir]) {
           groups[dir] = document.createElement('optgroup');
           groups[dir].label = dir;
           sel.appendChild(groups[dir]);
         }
         const o = document.createElement('option');
-        o.value = rel;
+        o.value = p;
         o.textContent = rel;
-        if (ABOUT[rel]) o.title = ABOUT[rel];
+        if (!user && ABOUT[rel]) o.title = ABOUT[rel];
         groups[dir].appendChild(o);
       }
+      sel.value = keep;
     }
   }
 
   function wire() {
-    $('pick').addEventListener('change', (e) => { if (e.target.value) openShipped(e.target.value); });
+    $('pick').addEventListener('change', (e) => { if (e.target.value) openPath(e.target.value); });
     $('add-shipped').addEventListener('change', (e) => {
-      if (e.target.value) addShipped(e.target.value);
+      if (e.target.value) addPath(e.target.value);
       e.target.value = '';
     });
     $('add-copy').addEventListener('click', addCopy);
     $('remove-doc').addEventListener('click', removeDoc);
-    $('open-files').addEventListener('change', (e) => { if (e.target.files.length) openFiles(e.target.files); e.target.value = ''; });
+    for (const id of ['open-files', 'open-folder']) {
+      // The FileList empties when the input is cleared: a copy is read.
+      $(id).addEventListener('change', (e) => {
+        const files = [...e.target.files];
+        e.target.value = '';
+        if (files.length) openFiles(files);
+      });
+    }
     $('save').addEventListener('click', () => download(baseName(doc().path), doc().text, 'text/plain'));
+    $('save-all').addEventListener('click', saveAll);
     const ta = $('ini');
     ta.addEventListener('input', onEdit);
     ta.addEventListener('scroll', syncScroll);
@@ -843,8 +871,8 @@
   async function start() {
     fillPickers();
     wire();
-    const first = SHIPPED['demo.ini'] != null ? 'demo.ini' : Object.keys(SHIPPED).find((r) => /\.ini$/.test(r));
-    if (first) { $('pick').value = first; openShipped(first); }
+    const rel = SHIPPED['demo.ini'] != null ? 'demo.ini' : Object.keys(SHIPPED).find((r) => /\.ini$/.test(r));
+    if (rel) { $('pick').value = ROOT + rel; openPath(ROOT + rel); }
     try {
       const version = await loadEngine();
       $('engine-status').textContent = `Engine ready: ${version} (WebAssembly, on this computer).`;

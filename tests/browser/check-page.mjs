@@ -154,7 +154,7 @@ async function fromStaticHost(browser) {
     check(asked.includes(base + 'flowsim.wasm') && !asked.includes(base + 'flowsim-embed.js'),
       'from a static host the page fetches flowsim.wasm, not the embedded copy');
     check(asked.every((u) => u.startsWith(base) || /^(blob|data|about):/.test(u)), 'from a static host, no request elsewhere');
-    await page.selectOption('#pick', 'demo.ini');
+    await page.selectOption('#pick', '/scenarios/demo.ini');
     await waitCheck(page, true);
     await setLever(page, 'lever-scenario-horizon', '100d');
     await setLever(page, 'lever-scenario-replications', '3');
@@ -202,7 +202,7 @@ async function main() {
     await page.goto(pathToFileURL(path.join(opts.web, 'index.html')).href);
     await page.waitForSelector('#run:not([disabled])', { timeout: 60000 });
     check(true, `the engine started from file:// in ${Date.now() - t0} ms: ${await page.textContent('#engine-status')}`);
-    await page.selectOption('#pick', 'demo.ini');
+    await page.selectOption('#pick', '/scenarios/demo.ini');
     await waitCheck(page, true);
 
     // 2. A bad capacity, refused by the engine's own check at its line.
@@ -318,8 +318,31 @@ async function main() {
     await page.waitForTimeout(300);
     await shot('web-compare.png', { x: 0, y: 0, width: 1200, height: 900 });
 
+    // The scenarios saved with their tables, as one zip: the native compare of the unzipped
+    // files gives the same comparison.csv; opened again as a folder, the page reads them back.
+    const saved = readZip((await download(page, '#save-all')).bytes);
+    const savedDir = path.join(opts.work, 'saved');
+    fs.rmSync(savedDir, { recursive: true, force: true });
+    for (const [name, bytes] of Object.entries(saved)) {
+      fs.mkdirSync(path.dirname(path.join(savedDir, name)), { recursive: true });
+      fs.writeFileSync(path.join(savedDir, name), bytes);
+    }
+    const wantSaved = ['scenarios/demo.ini', 'scenarios/demo-variant-1.ini', 'scenarios/demo-acute-discharge-hours.csv',
+      'scenarios/birmingham-2017-18/hour_of_week.csv'];
+    check(wantSaved.every((n) => saved[n]) && Object.keys(saved).length === wantSaved.length,
+      `"Save all" zips the two scenarios and the tables they read (${Object.keys(saved).sort().join(', ')})`);
+    execFileSync(opts.flowsim, ['compare', 'scenarios/demo.ini', 'scenarios/demo-variant-1.ini', '-o', 'cmp', '--quiet'], { cwd: savedDir });
+    sameBytes('the saved scenarios\' native comparison.csv', fs.readFileSync(path.join(savedDir, 'cmp/comparison.csv')), cmp.bytes);
+    fs.rmSync(path.join(savedDir, 'cmp'), { recursive: true });
+    await page.setInputFiles('#open-folder', savedDir);
+    await page.waitForFunction(() => [...document.querySelectorAll('#pick option')].some((o) => o.value.endsWith('/scenarios/demo.ini') && o.value.startsWith('/user/')));
+    const opened = await page.$$eval('#pick option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('/user/')));
+    await page.selectOption('#pick', opened.find((v) => v.endsWith('/scenarios/demo.ini')));
+    await waitCheck(page, true);
+    check(await page.inputValue('#ini') === base, `a folder opened from disk: its scenarios listed (${opened.join(', ')}), the base read back and valid`);
+
     // 6. Birmingham, shortened.
-    await page.selectOption('#pick', 'birmingham-2017-18/birmingham.ini');
+    await page.selectOption('#pick', '/scenarios/birmingham-2017-18/birmingham.ini');
     await waitCheck(page, true);
     await setLever(page, 'lever-scenario-warmup', '30d');
     await setLever(page, 'lever-scenario-horizon', '400d');

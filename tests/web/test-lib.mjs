@@ -89,6 +89,16 @@ test('resolveIni applies extends, relative to the file, and says where each valu
   assert.equal(L.resolveIni('/a.ini', (p) => loop[p] ?? null).values.scenario.extends, 'a.ini');
 });
 
+test('scenarioFiles follows extends and the CSVs each file names, relative to it', () => {
+  const files = {
+    '/s/demo.ini': '[arrivals e]\nhour_of_week = b/how.csv ; x\n[unit a]\nstay = empirical(stays.csv)\n',
+    '/s/w/plan.ini': '[scenario]\nextends = ../demo.ini\n[unit a]\ncapacity_schedule = esc.csv\n',
+    '/s/b/how.csv': '1\n', '/s/stays.csv': '1\n', '/s/w/esc.csv': '1\n',
+  };
+  const got = L.scenarioFiles(['/s/w/plan.ini', '/s/demo.ini'], (p) => files[p] ?? null, (p) => p in files);
+  assert.deepEqual(got.sort(), ['/s/b/how.csv', '/s/demo.ini', '/s/stays.csv', '/s/w/esc.csv', '/s/w/plan.ini']);
+});
+
 test('parseMessages reads errors and warnings to their file and line', () => {
   const m = L.parseMessages(
     "/scenarios/demo.ini:36: capacity: expected a whole number >= 0 or 'inf', got '21x'\n" +
