@@ -4,7 +4,8 @@
 #   make reproduce  the Birmingham 2017/18 scenario checked against the CQC review (docs/birmingham-2017-18.md)
 #   make windows    flowsim.exe cross-built with mingw-w64 -> build-windows/flowsim-windows.zip
 #   make windows-check  that .exe under wine against this build: the same bytes (docs/windows.md)
-#   make web        flowsim compiled to WebAssembly with emscripten -> web/flowsim.js, flowsim.wasm
+#   make web        flowsim compiled to WebAssembly with emscripten -> web/flowsim.js, flowsim.wasm,
+#                   and the page that runs it: web/index.html, build-web/flowsim-web.zip
 #   make web-check  that module under Node against this build: the same bytes (docs/web.md)
 #   make check-platforms  Linux, Windows under wine (when built) and WebAssembly: the same bytes
 # WERROR=ON turns warnings into errors (CI sets it). BUILD_TYPE defaults to Release.
@@ -98,7 +99,7 @@ WEB_PACKAGES := cmake make pkg-config emscripten dpkg-dev nodejs
 web:
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WEB_PACKAGES)"
 	JOBS=$(JOBS) WERROR=$(WERROR) tools/web/build
-	tools/web/page-assets . web
+	tools/web/page-assets . web build-web/flowsim-web.zip
 
 web-check: web build
 	PLATFORMS=wasm tools/check-platforms $(BUILD_DIR)/flowsim
