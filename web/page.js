@@ -650,7 +650,9 @@
     w.terminate();
     const s = r.steps[0];
     if (s.rc !== 0) { showRunError(`${shortPath(d.path)} does not load:`, r.steps); return null; }
-    return L.parseValidateOk(s.out);
+    // validate's `ok` line unread (a wording this page does not know): one part, which needs
+    // no count, and the file's name.
+    return L.parseValidateOk(s.out) || { name: scenarioName(d), replications: 1 };
   }
 
   // A run: its N replications as parts (--replications-range A:B) on
@@ -758,7 +760,8 @@
     return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
   }
 
-  function showResults(title, stem, filesObj) {
+  function showResults(title, stemName, filesObj) {
+    const stem = stemName.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_') || 'flowsim';
     const names = Object.keys(filesObj).sort((a, b) => {
       const rank = (n) => (n === 'report.html' ? 0 : /\.csv$/.test(n) ? 1 : 2);
       return rank(a) - rank(b) || a.localeCompare(b);

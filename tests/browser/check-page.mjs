@@ -9,7 +9,8 @@
 //      shares its replications out as parts over several workers, moves the progress bar, and
 //      its summary.csv (the file's own download) and every CSV in the results zip are the
 //      native CLI's bytes for the same INI text;
-//   4. a long run is cancelled: the bar and the buttons come back and nothing is kept;
+//   4. a long run (2000 replications) is cancelled: the bar and the buttons come back and
+//      nothing is kept;
 //   5. a compare of the base and an edited copy shows the paired table and chart in the
 //      engine's report, and its comparison.csv is the native compare's bytes;
 //   6. the Birmingham scenario (shortened) runs too, with the native bytes;
@@ -47,6 +48,9 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
+// The two builds' versions, said when bytes differ (a web/ left from older sources is the
+// usual cause).
+let versions = '';
 const failures = [];
 function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
@@ -125,7 +129,8 @@ function sameBytes(what, got, want) {
   const b = want.toString('utf8').split('\n');
   let i = 0;
   while (i < a.length && a[i] === b[i]) i++;
-  return check(false, `${what}: differs from the native CLI's at line ${i + 1}:\n  page:   ${a[i]}\n  native: ${b[i]}`);
+  return check(false, `${what}: differs from the native CLI's at line ${i + 1}:\n  page:   ${a[i]}\n  native: ${b[i]}\n` +
+    `  (was web/ built from the same sources as ${opts.flowsim}? ${versions}: make web after a change to the C sources)`);
 }
 
 // A static host: the web folder served as plain files on 127.0.0.1 (what any static host does).
@@ -201,7 +206,10 @@ async function main() {
     const t0 = Date.now();
     await page.goto(pathToFileURL(path.join(opts.web, 'index.html')).href);
     await page.waitForSelector('#run:not([disabled])', { timeout: 60000 });
-    check(true, `the engine started from file:// in ${Date.now() - t0} ms: ${await page.textContent('#engine-status')}`);
+    const status = await page.textContent('#engine-status');
+    check(true, `the engine started from file:// in ${Date.now() - t0} ms: ${status}`);
+    versions = `the page's engine is ${status.replace(/^Engine ready: (.*?) \(WebAssembly.*$/, '$1')}, ` +
+      `the native ${execFileSync(opts.flowsim, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0]}`;
     await page.selectOption('#pick', '/scenarios/demo.ini');
     await waitCheck(page, true);
 
@@ -276,7 +284,8 @@ async function main() {
     console.log(`     (the run: ${runMs} ms in the page)`);
 
     // 4. A long run, cancelled.
-    await setLever(page, 'lever-scenario-replications', '400');
+    // 2000 replications: minutes on any machine, so the cancel lands while it runs.
+    await setLever(page, 'lever-scenario-replications', '2000');
     await setLever(page, 'lever-scenario-horizon', '485d');
     await waitCheck(page, true);
     const filesBefore = await page.textContent('#files');
