@@ -574,7 +574,10 @@
       }
       body.append(h4, t);
     };
-    table('Units', 'unit', LEVERS.unit, (v) => v.kind || '');
+    // A unit whose places follow a capacity_schedule says so: its capacity field is then the
+    // places before the schedule's first row (docs/scenario-reference.md).
+    table('Units', 'unit', LEVERS.unit, (v) => [v.kind, v.capacity_schedule ? `places by ${v.capacity_schedule}` : '']
+      .filter(Boolean).join(', '));
     table('Arrivals', 'arrivals', LEVERS.arrivals, (v) => (v.to ? `to ${v.to}` : ''));
     if (active && $(active)) $(active).focus();
     markLevers(d.text, state.check.msgs || []);
