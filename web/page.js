@@ -23,7 +23,7 @@
     userFiles: {}, // path -> Uint8Array
     engine: null, // {module: WebAssembly.Module, url: the worker script's blob URL}
     job: null, // {workers: [Worker], cancel()} while a run or a compare is going
-    results: null, // {title, files: [{name, data}]}
+    results: null, // {title, stem (the zip's name), files: [{name, data}]}
     check: { worker: null, busy: false, pending: null, timer: 0, last: null },
     formTimer: 0,
   };
@@ -310,7 +310,9 @@
     for (const m of msgs) if (m.line) marks[m.line] = marks[m.line] === 'e' ? 'e' : m.level === 'error' ? 'e' : 'w';
     let html = '';
     for (let i = 1; i <= n; i++) html += marks[i] ? `<span class="${marks[i]}">${i}</span>\n` : `${i}\n`;
-    $('gutter').innerHTML = html;
+    // Two lines more than the text: the textarea scrolls further by its horizontal scroll
+    // bar's height, and the numbers must follow it to the last line.
+    $('gutter').innerHTML = html + '\n\n';
     const ov = $('overlay');
     ov.textContent = '';
     for (const m of msgs) {
