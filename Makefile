@@ -4,7 +4,8 @@
 #   make reproduce  the Birmingham 2017/18 scenario checked against the CQC review (docs/birmingham-2017-18.md)
 #   make windows    flowsim.exe cross-built with mingw-w64 -> build-windows/flowsim-windows.zip
 #   make windows-check  that .exe under wine against this build: the same bytes (docs/windows.md)
-#   make web        flowsim compiled to WebAssembly with emscripten -> web/flowsim.js, flowsim.wasm
+#   make web        flowsim compiled to WebAssembly with emscripten -> web/flowsim.js, flowsim.wasm,
+#                   and the page that runs it: web/index.html, build-web/flowsim-web.zip
 #   make web-check  that module under Node against this build: the same bytes (docs/web.md)
 #   make check-platforms  Linux, Windows under wine (when built) and WebAssembly: the same bytes
 # WERROR=ON turns warnings into errors (CI sets it). BUILD_TYPE defaults to Release.
@@ -92,10 +93,14 @@ windows-check: windows build
 # as a page uses it (tools/web/contract-test), then runs it under Node (tools/web/node-run) on
 # the scenarios of tools/check-platforms and compares its CSVs with this build's, byte for byte;
 # check-platforms adds flowsim.exe under wine when make windows built it.
+# The page (web/index.html, docs/web.md "The page") is whole once tools/web/page-assets has
+# written web/scenarios.js (the shipped scenarios) and web/flowsim-embed.js (the module for a
+# page opened from a folder, where fetch is refused).
 WEB_PACKAGES := cmake make pkg-config emscripten dpkg-dev nodejs
 web:
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(WEB_PACKAGES)"
 	JOBS=$(JOBS) WERROR=$(WERROR) tools/web/build
+	tools/web/page-assets . web build-web/flowsim-web.zip
 
 web-check: web build
 	tools/web/contract-test
@@ -141,4 +146,4 @@ format:
 
 clean:
 	rm -rf build build-sanitize build-bench build-windows/cmake build-windows/zip build-web/cmake \
-	  build-check web/flowsim.js web/flowsim.wasm
+	  build-check web/flowsim.js web/flowsim.wasm web/scenarios.js web/flowsim-embed.js
