@@ -276,9 +276,15 @@ static void drop_folder(const char *name) {
     assert_int_equal(system(rm), 0);
 }
 
-/* A soak in small: ten years of the Birmingham scenario, 4 and then 16 replications on 2
- * threads. Memory follows the patients in the system, not the length of the run or the
- * number of replications (bench/RESULTS.md records the full 200-replication soak). */
+/* A soak in small: ten years of the Birmingham scenario, 6 and then 18 replications. Memory
+ * follows the patients in the system, not the length of the run or the number of replications
+ * (bench/RESULTS.md records the full 200-replication soak). On one thread: on several, the peak
+ * also holds the finished replications waiting for a slower one (up to the runner's window, 4
+ * a thread, each with its time series), which scheduling decides run by run (with 2 threads,
+ * 16 replications peaked anywhere from 16.5 to 19.2 MB against 16.0 for 4); one thread
+ * measures what a replication count could leak, the same every run. The allocator's heap settles
+ * over the first few (1, 2, 3, 6, 12 replications peaked at 7.5, 10.8, 15.2, 17.7, 18.4 MB), so
+ * the fewer is 6. */
 static void soak_memory_is_flat(void **s) {
     (void)s;
 #ifdef FLOWSIM_SANITIZED
@@ -287,19 +293,19 @@ static void soak_memory_is_flat(void **s) {
     char args[8192];
     const char *bham = tu_src("scenarios/birmingham-2017-18/birmingham.ini");
     snprintf(args, sizeof args,
-             "run '%s' -o '%s/soak4' --replications 4 --threads 2 --quiet "
+             "run '%s' -o '%s/soak6' --replications 6 --threads 1 --quiet "
              "--set scenario.horizon=3770d",
              bham, dir);
     long few = peak_kb(args);
-    drop_folder("soak4");
+    drop_folder("soak6");
     snprintf(args, sizeof args,
-             "run '%s' -o '%s/soak16' --replications 16 --threads 2 --quiet "
+             "run '%s' -o '%s/soak18' --replications 18 --threads 1 --quiet "
              "--set scenario.horizon=3770d",
              bham, dir);
     long many = peak_kb(args);
-    drop_folder("soak16");
-    print_message("soak: peak RSS %ld KB for 4 replications, %ld KB for 16\n", few, many);
-    assert_true(many < 1.25 * few); /* (it levels off by 4: thread arenas, not a leak) */
+    drop_folder("soak18");
+    print_message("soak: peak RSS %ld KB for 6 replications, %ld KB for 18\n", few, many);
+    assert_true(many < 1.1 * few);
 }
 
 /* Limits of models/limits.h that only a file of seconds' reading reaches (the rest:
