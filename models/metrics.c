@@ -594,8 +594,12 @@ void metrics_eval(const struct metric_layout *ml, const struct scenario *sc,
                 /* The DTOC return's reasons were all waits for someone outside the ward
                  * (assessment, funding, a service, a choice): not the trust's own work nor
                  * the hour it discharges in, which NCTR counts. */
-                if (unitkind_caps(sc->unit[u].kind) & UK_ACUTE_BEDS)
-                    d += fmax(0, uw[u].delayed_area - uw[u].internal_area - uw[u].dhour_area);
+                if (unitkind_caps(sc->unit[u].kind) & UK_ACUTE_BEDS) {
+                    /* A difference of sums kept apart: when every delay was the trust's own it
+                     * is round-off (1.97e-14 a day was written), not a delayed patient. */
+                    double x = uw[u].delayed_area - uw[u].internal_area - uw[u].dhour_area;
+                    d += x > 1e-9 * uw[u].delayed_area ? x : 0;
+                }
             v = d / length / sc->population * 1e5;
             break;
         }
