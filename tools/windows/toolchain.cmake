@@ -8,6 +8,9 @@ set(CMAKE_RC_COMPILER x86_64-w64-mingw32-windres)
 if(NOT FLOWSIM_DEPS)
   set(FLOWSIM_DEPS ${CMAKE_CURRENT_LIST_DIR}/../../build-windows/deps)
 endif()
+# CMake's trial builds read this file again without the cache: hand them the same folder, or a
+# deps folder given on the command line is replaced by the default in them.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES FLOWSIM_DEPS)
 set(CMAKE_FIND_ROOT_PATH /usr/x86_64-w64-mingw32 ${FLOWSIM_DEPS})
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
