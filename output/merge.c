@@ -559,6 +559,42 @@ static int merge_series(const struct part *parts, size_t n, FILE *ts, const char
     return rc;
 }
 
+/* An absolute path as a resolved scenario writes a table's: "/..." on POSIX, "C:/..." or
+ * "\\\\server\\..." on Windows. Returns where its file name starts, or NULL. */
+static const char *abs_path_name(const char *v, size_t len) {
+    int posix = len > 1 && v[0] == '/';
+    int drive = len > 3 && ((v[0] | 32) >= 'a' && (v[0] | 32) <= 'z') && v[1] == ':' &&
+                (v[2] == '/' || v[2] == '\\');
+    int unc = len > 2 && v[0] == '\\' && v[1] == '\\';
+    if (!posix && !drive && !unc) return NULL;
+    const char *name = v;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == '/' || v[i] == '\\') name = v + i + 1;
+    return name;
+}
+
+/* Two parts' scenario.resolved.ini say the same scenario: the same lines, but for the folder a
+ * table was read from (a table's path is made absolute where each part ran: parts made in
+ * other folders, or on Windows and Linux and in a browser, name the same file by other paths;
+ * its file name must agree). */
+static int same_resolved(const char *a, const char *b) {
+    while (*a || *b) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la)) {
+            const char *ea = memchr(a, '=', la), *eb = memchr(b, '=', lb);
+            if (!ea || !eb || ea - a != eb - b || memcmp(a, b, (size_t)(ea - a))) return 0;
+            const char *va = ea + 1 + (ea[1] == ' '), *vb = eb + 1 + (eb[1] == ' ');
+            size_t na = la - (size_t)(va - a), nb = lb - (size_t)(vb - b);
+            const char *fa = abs_path_name(va, na), *fb = abs_path_name(vb, nb);
+            if (!fa || !fb || na - (size_t)(fa - va) != nb - (size_t)(fb - vb) ||
+                memcmp(fa, fb, na - (size_t)(fa - va)))
+                return 0;
+        }
+        a += la + (a[la] == '\n'), b += lb + (b[lb] == '\n');
+    }
+    return 1;
+}
+
 static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
     qsort(parts, n, sizeof *parts, by_first);
     int want = 1;
@@ -587,7 +623,7 @@ static int check_parts(struct part *parts, size_t n, char *err, size_t errlen) {
                 rc = FS_EINPUT;
             else if (!(ini = results_read_file(path, NULL)))
                 rc = bad(err, errlen, p->dir, "cannot read scenario.resolved.ini");
-            else if (ini0 && strcmp(ini, ini0))
+            else if (ini0 && !same_resolved(ini, ini0))
                 rc = bad(err, errlen, p->dir,
                          "scenario.resolved.ini differs from the first part's: the parts are "
                          "not of one run");

@@ -86,6 +86,54 @@ static void merge_refuses(const char *parts, const char *why) {
     free(err);
 }
 
+/* Part b's scenario.resolved.ini with every table's folder replaced by dir (as a part run in
+ * another folder, or on Windows, names the same file), and its file names' "hour_of_week"
+ * replaced by rename when given. */
+static void move_tables(const char *b, const char *dir, const char *rename) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/scenario.resolved.ini", b);
+    char *text = tu_read(path), *out = calloc(2 * strlen(text) + 4096, 1);
+    for (char *l = text, *nl; *l; l = nl + 1) { /* every line, the empty ones too */
+        if (!(nl = strchr(l, '\n'))) break;
+        *nl = 0;
+        char *v = strstr(l, " = /"), *name = v ? strrchr(v, '/') + 1 : NULL;
+        if (name && strstr(name, ".csv")) {
+            strncat(out, l, (size_t)(v - l) + 3);
+            strcat(out, dir);
+            if (rename && !strncmp(name, "hour_of_week", 12))
+                strcat(strcat(out, rename), name + 12);
+            else
+                strcat(out, name);
+        } else {
+            strcat(out, l);
+        }
+        strcat(out, "\n");
+    }
+    tu_write(path, out);
+    free(text), free(out);
+}
+
+static void parts_from_other_folders_and_platforms_merge(void **s) {
+    (void)s;
+    char *full = dup_tmp("sc_pf_full"), *a = dup_tmp("sc_pf_a"), *b = dup_tmp("sc_pf_b"),
+         *m = dup_tmp("sc_pf_merged");
+    run_demo(full, "");
+    run_demo(a, "--replications-range 1:2");
+    run_demo(b, "--replications-range 3:5");
+    /* The demo reads two tables; a Windows part names them Z:\\... (wine's drive) */
+    move_tables(b, "Z:\\home\\analyst\\scenarios\\", NULL);
+    snprintf(cmd, sizeof cmd, "merge '%s' '%s' -o '%s'", a, b, m);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    assert_same_files(full, m, outputs);
+    /* Another table by name is another scenario. */
+    run_demo(b, "--replications-range 3:5");
+    move_tables(b, "/elsewhere/", "other_week");
+    char parts[8192];
+    snprintf(parts, sizeof parts, "'%s' '%s'", a, b);
+    merge_refuses(parts, "scenario.resolved.ini differs from the first part's");
+    free(full), free(a), free(b), free(m);
+}
+
 static void bad_parts_are_refused(void **s) {
     (void)s;
     char *a = dup_tmp("sc_bad_a"), *b = dup_tmp("sc_bad_b"), *c = dup_tmp("sc_bad_c"),
@@ -227,6 +275,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parts_merge_into_the_same_bytes),
         cmocka_unit_test(bad_parts_are_refused),
+        cmocka_unit_test(parts_from_other_folders_and_platforms_merge),
         cmocka_unit_test(bad_ranges_are_refused),
         cmocka_unit_test(mpi_ranks_write_the_same_bytes),
     };
