@@ -59,6 +59,9 @@ static void axes(FILE *f, const struct ch_frame *fr, const struct axis *ya, cons
 
 static void polyline(FILE *f, const struct ch_frame *fr, const struct runts *t, const double *y,
                      const char *color, const char *cls) {
+    size_t any = 0;
+    while (any < t->nb && isnan(y[any])) any++;
+    if (any == t->nb) return; /* no interval has a value: no path */
     fprintf(f, "<path class=\"%s\" stroke=\"%s\" d=\"", cls, color);
     int pen = 0;
     for (size_t b = 0; b < t->nb; b++) {
@@ -74,6 +77,9 @@ static void polyline(FILE *f, const struct ch_frame *fr, const struct runts *t, 
 
 static void band(FILE *f, const struct ch_frame *fr, const struct runts *t, const double *lo,
                  const double *hi, const char *color) {
+    size_t any = 0;
+    while (any < t->nb && isnan(lo[any])) any++;
+    if (any == t->nb) return; /* no interval has a band: no path (d="Z" is not SVG) */
     fprintf(f, "<path class=\"band\" fill=\"%s\" d=\"", color);
     int first = 1;
     for (size_t b = 0; b < t->nb; b++)

@@ -76,6 +76,26 @@ static void report_is_self_contained(void **s) {
 }
 
 /* The report really renders: Debian's Chromium, headless and offline, draws it. */
+/* A unit whose band is never defined (a virtual ward with no patients: every interval's value
+ * empty) gets no band path: d="Z", a path of no point, is not SVG and Chromium says so. */
+static void an_empty_band_draws_no_path(void **s) {
+    (void)s;
+    const char *dir = tu_tmpdir("e2e_report_band");
+    snprintf(cmd, sizeof cmd,
+             "run '%s' -o '%s/run' --replications 3 --report --quiet "
+             "--set scenario.horizon=120d --set scenario.warmup=10d",
+             tu_src("scenarios/virtual-wards/vw0.ini"), dir);
+    assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/run/report.html", dir);
+    char *html = tu_read(path);
+    assert_non_null(html);
+    assert_true(count(html, "class=\"band\"") > 0); /* the other units' bands are there */
+    assert_null(strstr(html, "d=\"Z\""));
+    assert_null(strstr(html, "d=\"\""));
+    free(html);
+}
+
 static void report_renders_in_chromium(void **s) {
     (void)s;
     if (system("command -v chromium >/dev/null 2>&1") != 0) {
@@ -136,6 +156,7 @@ static void headline_kinds_are_told_by_their_rows(void **s) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(report_is_self_contained),
+        cmocka_unit_test(an_empty_band_draws_no_path),
         cmocka_unit_test(report_renders_in_chromium),
         cmocka_unit_test(headline_kinds_are_told_by_their_rows),
     };
