@@ -821,7 +821,9 @@
         out = r.files;
       }
       setProgress(1, `Done: ${L.plural(n, 'replication')} in ${job.elapsed()} (${L.plural(ranges.length, 'part')} on ${L.plural(nWorkers, 'worker')}).`);
-      showResults(`${ok.name}: a run of ${L.plural(n, 'replication')}`, scenarioName(d), out);
+      // The name as the page reads the file (validate's stdout is UTF-8-decoded, so a Latin-1
+      // name would come back as U+FFFD there).
+      showResults(`${scenarioName(d)}: a run of ${L.plural(n, 'replication')}`, scenarioName(d), out);
     } catch (e) {
       if (!(e instanceof Cancelled)) { showRunError(`The run stopped: ${e.message}`); setProgress(0, 'Failed.'); }
     } finally {
@@ -849,7 +851,8 @@
       const r = await jobAsk(job, job.spawn(), files, [{ args, collect: '/out' }]);
       if (r.steps[0].rc !== 0) { showRunError('The compare failed:', r.steps); setProgress(0, 'Failed.'); return; }
       setProgress(1, `Done: ${names.length} scenarios compared in ${job.elapsed()}.`);
-      showResults(`${names[0]} against ${names.slice(1).join(', ')}`, `compare-${scenarioName(state.docs[0])}`, r.files);
+      const shown = state.docs.map(scenarioName);
+      showResults(`${shown[0]} against ${shown.slice(1).join(', ')}`, `compare-${shown[0]}`, r.files);
     } catch (e) {
       if (!(e instanceof Cancelled)) { showRunError(`The compare stopped: ${e.message}`); setProgress(0, 'Failed.'); }
     } finally {

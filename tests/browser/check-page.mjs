@@ -247,6 +247,8 @@ async function notUtf8(page) {
   await page.click('#run');
   const done = await waitStatus(page, /^Done|Failed|Not run/, 120000);
   check(/^Done: 1 replication in/.test(done), `the file ran; one replication said so: ${done}`);
+  const title = await page.textContent('#results-name');
+  check(title === 'café £5: a run of 1 replication', `the results are titled by the file's name as shown (${title})`);
   fs.rmSync(native, { recursive: true, force: true });
   fs.mkdirSync(path.join(native, 'user'), { recursive: true });
   fs.cpSync(path.join(opts.src, 'scenarios'), path.join(native, 'scenarios'), { recursive: true });
