@@ -107,6 +107,29 @@
     return (head ? head + '\n\n' : '') + `[${section}]\n${key} = ${value}\n`;
   }
 
+  // TEXT less SECTION's header when the section holds nothing but blank lines (what the form
+  // leaves of a section it added once its last field is cleared); any other text is given back
+  // as it is.
+  function dropEmptySection(text, section) {
+    section = sectionKey(section);
+    const { keys, sections } = parseIni(text);
+    const sec = sections.filter((s) => s.name === section).pop();
+    if (!sec || keys.some((k) => k.section === section && k.line > sec.line)) return text;
+    const lines = text.split('\n');
+    let end = sec.line + 1;
+    while (end < lines.length && !HEADER.test(lines[end])) {
+      if (lines[end].trim() !== '') return text; // a comment or stray line: the analyst's
+      end++;
+    }
+    // Its header and the blank lines under it; at the end of the text, the blank line the form
+    // put before it too.
+    const last = end >= lines.length;
+    let start = sec.line;
+    if (last && start > 0 && lines[start - 1].trim() === '') start--;
+    lines.splice(start, (last ? lines.length : end) - start);
+    return lines.join('\n') + (last && lines.length ? '\n' : '');
+  }
+
   // A path made plain: `a/./b/../c` -> `a/c`, keeping a leading `/`.
   function normPath(p) {
     const abs = p.startsWith('/');
@@ -200,9 +223,80 @@
     return m ? { name: m[1], replications: Number(m[2]) } : null;
   }
 
+  // ---- Text and its bytes ----------------------------------------------------------------
+  // A file's BYTES as the editor's text: UTF-8 when they are (a BOM kept as U+FEFF, so that it
+  // is written back), else each byte one character, 0-255 (Latin-1), so that no byte is lost
+  // or changed: {text, latin1}. encodeText gives the bytes back: the same bytes for text read
+  // as Latin-1 (and for edits that keep to U+0000-U+00FF), UTF-8 otherwise.
+  function decodeText(bytes) {
+    try {
+      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes), latin1: false };
+    } catch (e) {
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
+      return { text, latin1: true };
+    }
+  }
+
+  function fitsLatin1(text) { return !/[^\u0000-\u00ff]/.test(text); }
+
+  function encodeText(text, latin1) {
+    if (!latin1 || !fitsLatin1(text)) return new TextEncoder().encode(text);
+    const out = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+
+  // ---- Names and words ----------------------------------------------------------------------
+  // A file or folder name from a scenario's NAME: its letters kept (accents and any script; a
+  // zip keeps names as UTF-8 and says so), what Windows refuses in a name (`<>:"/\|?*`, control
+  // characters, white space runs) made `_`, no leading dot or trailing dot or space, and a
+  // name Windows reserves (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension) given `_`.
+  function fileStem(name) {
+    let s = String(name || '').normalize('NFC').replace(/[<>:"/\\|?*\u0000-\u001f\u007f\s]+/g, '_')
+      .replace(/^\.+/, '_').replace(/[. ]+$/, '');
+    if (!/[\p{L}\p{N}]/u.test(s)) s = s.replace(/_/g, '');
+    if (!s) s = 'flowsim';
+    if (/^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i.test(s)) s = s.replace(/^([^.]*)/, '$1_');
+    return s;
+  }
+
+  // "1 replication", "6 replications".
+  function plural(n, word) { return `${n} ${word}${n === 1 ? '' : 's'}`; }
+
+  // A size in bytes as people read it, in binary units named as such (KiB, MiB, GiB).
+  function sizeText(n) {
+    if (n < 1024) return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n / 1024;
+    let u = 0;
+    while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+    return `${v.toFixed(1)} ${units[u]}`;
+  }
+
+  // A run's outputs in a tab: every part's files cross to the page and all of them go to one
+  // worker for the merge, so a browser tab's memory bounds them. Measured: 200 replications of
+  // the demo (388 MB of outputs) ran in Chromium; 600 (about 1.2 GB) failed at the merge
+  // ("Data cannot be cloned, out of memory"). Above this the page asks before going on.
+  const LARGE_OUTPUT_BYTES = 450e6;
+
+  // The outputs of N replications estimated from a first part: PART_BYTES for PART_REPS
+  // replications scaled up (a run's files grow with its replications; their fixed part is small).
+  function estimateOutput(partBytes, partReps, n) {
+    return partReps > 0 ? Math.round(partBytes / partReps * n) : 0;
+  }
+
   // ---- Parts ------------------------------------------------------------------------------
   // N replications as at most PARTS contiguous blocks [A, B] (1-based, inclusive), the first
   // N mod PARTS a replication longer: what `--replications-range A:B` takes.
+  // How many parts N replications on W workers are run as: four a worker, so the bar moves
+  // between a worker's parts, and for a large N more (up to 64, each of 50 or more
+  // replications), so that the bar moves at least every 1/64 of the run: each part costs a
+  // scenario load and a folder to merge, small against 50 replications.
+  function partCount(n, workers) {
+    return Math.max(1, Math.min(n, Math.max(4 * workers, Math.min(64, Math.floor(n / 50)))));
+  }
+
   function splitReplications(n, parts) {
     parts = Math.max(1, Math.min(n, parts));
     const out = [];
@@ -310,7 +404,8 @@
   }
 
   const api = { parseIni, sectionKey, scenarioFiles, iniValues, setIniKey, resolveIni, normPath, dirName, parseMessages,
-    parseValidateOk, splitReplications, base64ToBytes, crc32, makeZip, utf8 };
+    parseValidateOk, splitReplications, base64ToBytes, crc32, makeZip, utf8, dropEmptySection, decodeText, encodeText,
+    fitsLatin1, fileStem, plural, sizeText, LARGE_OUTPUT_BYTES, estimateOutput, partCount };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.FlowsimLib = api;
 })(typeof self !== 'undefined' ? self : this);

@@ -13,9 +13,6 @@
   const LH = 20; // px: the editor's line height (page.css --lh)
   const PAD = 6; // px: the editor's top padding
   const DEBOUNCE_MS = 300;
-  // Parts per worker: more parts than workers moves the bar more often; each part costs little
-  // beyond its replications (it loads the scenario and writes its folder).
-  const PARTS_PER_WORKER = 4;
 
   const state = {
     docs: [], // {path, text}: docs[0] is the base, the rest its variants
@@ -156,11 +153,17 @@
   // ---- Files --------------------------------------------------------------------------------
   const decoder = new TextDecoder();
 
-  // The text at PATH as the engine will see it: a scenario on the page, a file opened, or a
-  // shipped one; null if none.
+  // The text at PATH as the engine will see it: a scenario on the page, a file opened (UTF-8,
+  // or byte for byte as Latin-1 when it is not: lib.js decodeText), or a shipped one; null if
+  // none.
   function readText(path) {
     for (const d of state.docs) if (d.path === path) return d.text;
-    if (state.userFiles[path]) return decoder.decode(state.userFiles[path]);
+    return readFile(path);
+  }
+
+  // The text of the file at PATH as opened or shipped, whatever the page has made of it.
+  function readFile(path) {
+    if (state.userFiles[path]) return L.decodeText(state.userFiles[path]).text;
     if (path.startsWith(ROOT) && SHIPPED[path.slice(ROOT.length)] != null) return SHIPPED[path.slice(ROOT.length)];
     return null;
   }
@@ -171,8 +174,14 @@
     const files = {};
     for (const [rel, text] of Object.entries(SHIPPED)) files[ROOT + rel] = text;
     for (const [p, b] of Object.entries(state.userFiles)) files[p] = b;
-    for (const d of state.docs) files[d.path] = d.text;
+    for (const d of state.docs) files[d.path] = docBytes(d);
     return files;
+  }
+
+  // A scenario's text as the bytes the engine reads and a save writes: a file that was not
+  // UTF-8 keeps its own bytes (lib.js encodeText).
+  function docBytes(d) {
+    return L.encodeText(d.text, d.latin1);
   }
 
   function download(name, data, type) {
@@ -192,9 +201,13 @@
   function saveAll() {
     const paths = L.scenarioFiles(state.docs.map((d) => d.path), readText, (p) => readText(p) != null);
     const enc = new TextEncoder();
-    const files = paths.map((p) => ({ name: p.replace(/^\//, ''),
-      data: state.userFiles[p] && !state.docs.some((d) => d.path === p) ? state.userFiles[p] : enc.encode(readText(p)) }));
-    download(`${scenarioName(state.docs[0])}-scenarios.zip`, L.makeZip(files), 'application/zip');
+    const bytes = (p) => {
+      const d = state.docs.find((x) => x.path === p);
+      if (d) return docBytes(d);
+      return state.userFiles[p] || enc.encode(readText(p));
+    };
+    const files = paths.map((p) => ({ name: p.replace(/^\//, ''), data: bytes(p) }));
+    download(`${L.fileStem(scenarioName(state.docs[0]))}-scenarios.zip`, L.makeZip(files), 'application/zip');
   }
 
   function baseName(path) { return path.slice(path.lastIndexOf('/') + 1); }
@@ -215,9 +228,35 @@
     return p;
   }
 
+  // A scenario on the page: its path, its text, the text as read (for "Reset") and whether
+  // the file was read byte for byte as Latin-1 (not UTF-8), so that it is written back so.
+  function newDoc(path, text) {
+    const bytes = state.userFiles[path];
+    const latin1 = !!bytes && L.decodeText(bytes).latin1;
+    const orig = readFile(path);
+    return { path, text: text == null ? orig : text, orig, latin1 };
+  }
+
+  // What replacing the page's scenarios would lose: null when nothing, else words for a
+  // confirm() (the base edited, variants added).
+  function unsaved() {
+    const lost = [];
+    const base = state.docs[0];
+    if (base && base.text !== base.orig) lost.push(`your edits to ${shortPath(base.path)}`);
+    if (state.docs.length > 1) lost.push(L.plural(state.docs.length - 1, 'variant'));
+    return lost.length ? lost.join(' and ') : null;
+  }
+
+  // Asks before WHAT replaces the page's scenarios when that would lose edits or variants.
+  function mayReplace(what) {
+    const lost = unsaved();
+    return !lost || window.confirm(`${what} replaces the scenarios on this page: ${lost} will be lost ` +
+      '(save them first with "Save this scenario" or "Save all"). Go on?');
+  }
+
   // The base: the scenario at PATH (shipped, /scenarios/..., or opened, /user/...), alone.
   function openPath(path) {
-    state.docs = [{ path, text: readText(path) }];
+    state.docs = [newDoc(path)];
     state.cur = 0;
     $('pick-about').textContent = (path.startsWith(ROOT) && ABOUT[path.slice(ROOT.length)]) || '';
     docsChanged();
@@ -228,7 +267,7 @@
     const k = state.docs.length;
     const path = freePath(base.path.replace(/\.ini$/, '') + `-variant-${k}.ini`);
     const name = `${scenarioName(base)}-variant-${k}`;
-    state.docs.push({ path, text: L.setIniKey(base.text, 'scenario', 'name', name) });
+    state.docs.push({ path, text: L.setIniKey(base.text, 'scenario', 'name', name), orig: null, latin1: base.latin1 });
     state.cur = state.docs.length - 1;
     docsChanged();
   }
@@ -242,8 +281,21 @@
       const k = state.docs.length;
       text = L.setIniKey(text, 'scenario', 'name', `${scenarioName({ path: from })}-${k + 1}`);
     }
-    state.docs.push({ path, text });
+    const d = newDoc(from, text);
+    d.path = path;
+    if (path !== from) d.orig = null;
+    state.docs.push(d);
     state.cur = state.docs.length - 1;
+    docsChanged();
+  }
+
+  // The scenario being edited back to its file as read (shipped or opened), after a confirm.
+  function resetDoc() {
+    const d = doc();
+    if (d.orig == null || d.text === d.orig) return;
+    if (!window.confirm(`Put ${shortPath(d.path)} back as the file is, dropping your edits to it?`)) return;
+    d.text = d.orig;
+    d.added = [];
     docsChanged();
   }
 
@@ -258,6 +310,8 @@
   // layout, so a scenario's relative paths to its tables and its base hold): the scenarios join
   // the pickers, and the first opens as the base.
   async function openFiles(list) {
+    const rels = list.map((f) => f.webkitRelativePath || f.name);
+    if (rels.some((r) => /\.ini$/i.test(r)) && !mayReplace('Opening these files')) return;
     const inis = [];
     for (const f of list) {
       const rel = f.webkitRelativePath || f.name;
@@ -291,6 +345,8 @@
       box.appendChild(b);
     });
     $('remove-doc').disabled = state.cur === 0;
+    $('reset-doc').disabled = doc().orig == null;
+    $('encoding-note').hidden = !doc().latin1;
     $('doc-name').textContent = `${scenarioName(doc())} (${shortPath(doc().path)})`;
     const ta = $('ini');
     if (ta.value !== doc().text) ta.value = doc().text;
@@ -454,6 +510,13 @@
     const from = r.from[section] && r.from[section][key];
     input.value = v == null ? '' : v;
     input.placeholder = 'default';
+    // Emptied, the field shows what the scenario now inherits (or the default) as its hint.
+    const hint = () => {
+      const now = L.resolveIni(d.path, readText);
+      const iv = now.values[section] && now.values[section][key];
+      const ifrom = now.from[section] && now.from[section][key];
+      input.placeholder = iv != null && ifrom && ifrom !== d.path ? `${iv}, inherited from ${shortPath(ifrom)}` : 'default';
+    };
     if (from && from !== d.path) {
       input.classList.add('inherited');
       input.title = `from ${shortPath(from)}`;
@@ -465,7 +528,17 @@
       input.classList.remove('inherited');
       input.title = '';
       const dd = doc();
-      dd.text = L.setIniKey(dd.text, section, key, input.value.trim());
+      const value = input.value.trim();
+      const had = L.parseIni(dd.text).sections.some((s) => s.name === L.sectionKey(section));
+      dd.text = L.setIniKey(dd.text, section, key, value);
+      // A section this form added is the form's to take away again once it is empty.
+      dd.added = dd.added || [];
+      if (!had && value !== '' && !dd.added.includes(section)) dd.added.push(section);
+      if (value === '' && dd.added.includes(section)) {
+        const t = L.dropEmptySection(dd.text, section);
+        if (t !== dd.text) { dd.text = t; dd.added = dd.added.filter((s) => s !== section); }
+      }
+      if (value === '') hint();
       const ta = $('ini');
       const top = ta.scrollTop;
       ta.value = dd.text;
@@ -648,6 +721,28 @@
     endJob(job);
   }
 
+  // After a run's first part: when its files scaled up to N replications pass what a tab holds
+  // (lib.js LARGE_OUTPUT_BYTES), the analyst is asked; no ends the run as a cancel does, with
+  // the ways to make it smaller. True to go on.
+  function bigRunGoesOn(files, reps, n) {
+    let bytes = 0;
+    for (const b of Object.values(files)) bytes += b.length;
+    const est = L.estimateOutput(bytes, reps, n);
+    if (est <= L.LARGE_OUTPUT_BYTES) return true;
+    const why = `This run's files would be about ${L.sizeText(est)} (its first part wrote ${L.sizeText(bytes)} ` +
+      `for ${L.plural(reps, 'replication')}): more than a browser tab reliably holds (200 replications of ` +
+      'the demo, 388 MiB, ran; 600, about 1.2 GB, ran out of memory at the end). Fewer replications ' +
+      'or report_interval = month make them smaller (timeseries_metrics shrinks the merged ' +
+      'timeseries.csv, not the parts); the command line has no such limit.';
+    if (window.confirm(`${why}\n\nRun it anyway?`)) return true;
+    cancel();
+    setProgress(0, `Stopped before the end: the outputs would be about ${L.sizeText(est)}.`);
+    const pre = $('run-messages');
+    pre.textContent = why;
+    pre.hidden = false;
+    return false;
+  }
+
   // validate first (the replications to share out, and a bad scenario stopped before it runs).
   async function validateFor(job, d, files) {
     const w = job.spawn();
@@ -674,10 +769,11 @@
       const n = ok.replications;
       const cores = Math.max(1, navigator.hardwareConcurrency || 2);
       const nWorkers = Math.max(1, Math.min(cores, n));
-      const ranges = L.splitReplications(n, nWorkers * PARTS_PER_WORKER);
+      const ranges = L.splitReplications(n, L.partCount(n, nWorkers));
       let doneReps = 0;
       const say = () => setProgress(doneReps / n,
-        `${doneReps} of ${n} replications, ${nWorkers} worker${nWorkers > 1 ? 's' : ''}, ${job.elapsed()}`);
+        `${doneReps} of ${L.plural(n, 'replication')} (the bar moves as each of ${L.plural(ranges.length, 'part')} ends), ` +
+        `${L.plural(nWorkers, 'worker')}, ${job.elapsed()}`);
       say();
       job.tick = setInterval(say, 500);
       let out;
@@ -693,7 +789,7 @@
         let failed = null;
         const loop = async () => {
           const w = job.spawn();
-          while (next < ranges.length && !failed) {
+          while (next < ranges.length && !failed && !job.cancelled) {
             const i = next++;
             const [a, b] = ranges[i];
             const r = await jobAsk(job, w, files, [{
@@ -703,6 +799,7 @@
             parts[i] = r.files;
             doneReps += b - a + 1;
             say();
+            if (!job.sized) { job.sized = true; if (!bigRunGoesOn(r.files, b - a + 1, n)) return; }
           }
           w.terminate();
         };
@@ -723,8 +820,10 @@
         if (r.steps.some((s) => s.rc !== 0)) { showRunError('The merge failed:', r.steps); setProgress(0, 'Failed.'); return; }
         out = r.files;
       }
-      setProgress(1, `Done: ${n} replications in ${job.elapsed()} (${ranges.length} part${ranges.length > 1 ? 's' : ''} on ${nWorkers} worker${nWorkers > 1 ? 's' : ''}).`);
-      showResults(`${ok.name}: a run of ${n} replications`, ok.name, out);
+      setProgress(1, `Done: ${L.plural(n, 'replication')} in ${job.elapsed()} (${L.plural(ranges.length, 'part')} on ${L.plural(nWorkers, 'worker')}).`);
+      // The name as the page reads the file (validate's stdout is UTF-8-decoded, so a Latin-1
+      // name would come back as U+FFFD there).
+      showResults(`${scenarioName(d)}: a run of ${L.plural(n, 'replication')}`, scenarioName(d), out);
     } catch (e) {
       if (!(e instanceof Cancelled)) { showRunError(`The run stopped: ${e.message}`); setProgress(0, 'Failed.'); }
     } finally {
@@ -752,7 +851,8 @@
       const r = await jobAsk(job, job.spawn(), files, [{ args, collect: '/out' }]);
       if (r.steps[0].rc !== 0) { showRunError('The compare failed:', r.steps); setProgress(0, 'Failed.'); return; }
       setProgress(1, `Done: ${names.length} scenarios compared in ${job.elapsed()}.`);
-      showResults(`${names[0]} against ${names.slice(1).join(', ')}`, `compare-${names[0]}`, r.files);
+      const shown = state.docs.map(scenarioName);
+      showResults(`${shown[0]} against ${shown.slice(1).join(', ')}`, `compare-${shown[0]}`, r.files);
     } catch (e) {
       if (!(e instanceof Cancelled)) { showRunError(`The compare stopped: ${e.message}`); setProgress(0, 'Failed.'); }
     } finally {
@@ -761,12 +861,10 @@
   }
 
   // ---- Results ------------------------------------------------------------------------------
-  function sizeText(n) {
-    return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
-  }
+  const sizeText = L.sizeText;
 
   function showResults(title, stemName, filesObj) {
-    const stem = stemName.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_') || 'flowsim';
+    const stem = L.fileStem(stemName);
     const names = Object.keys(filesObj).sort((a, b) => {
       const rank = (n) => (n === 'report.html' ? 0 : /\.csv$/.test(n) ? 1 : 2);
       return rank(a) - rank(b) || a.localeCompare(b);
@@ -845,11 +943,24 @@
   }
 
   function wire() {
-    $('pick').addEventListener('change', (e) => { if (e.target.value) openPath(e.target.value); });
-    $('add-shipped').addEventListener('change', (e) => {
-      if (e.target.value) addPath(e.target.value);
-      e.target.value = '';
+    // The lists only choose: a keyboard moving through one (each arrow a change) loads
+    // nothing; the buttons beside them act.
+    const pickChanged = () => { $('load').disabled = !$('pick').value; };
+    $('pick').addEventListener('change', pickChanged);
+    pickChanged();
+    $('load').addEventListener('click', () => {
+      const p = $('pick').value;
+      if (p && mayReplace(`Loading ${shortPath(p)}`)) openPath(p);
     });
+    const addChanged = () => { $('add-variant').disabled = !$('add-shipped').value; };
+    $('add-shipped').addEventListener('change', addChanged);
+    addChanged();
+    $('add-variant').addEventListener('click', () => {
+      if ($('add-shipped').value) addPath($('add-shipped').value);
+      $('add-shipped').value = '';
+      addChanged();
+    });
+    $('reset-doc').addEventListener('click', resetDoc);
     $('add-copy').addEventListener('click', addCopy);
     $('remove-doc').addEventListener('click', removeDoc);
     for (const id of ['open-files', 'open-folder']) {
@@ -860,7 +971,7 @@
         if (files.length) openFiles(files);
       });
     }
-    $('save').addEventListener('click', () => download(baseName(doc().path), doc().text, 'text/plain'));
+    $('save').addEventListener('click', () => download(baseName(doc().path), docBytes(doc()), 'text/plain'));
     $('save-all').addEventListener('click', saveAll);
     const ta = $('ini');
     ta.addEventListener('input', onEdit);
@@ -877,6 +988,7 @@
   }
 
   async function start() {
+    if ((self.FLOWSIM_MISSING || []).length) return; // index.html has said what is missing
     fillPickers();
     wire();
     const rel = SHIPPED['demo.ini'] != null ? 'demo.ini' : Object.keys(SHIPPED).find((r) => /\.ini$/.test(r));
@@ -889,8 +1001,11 @@
     } catch (e) {
       const st = $('engine-status');
       st.className = 'engine bad';
-      st.textContent = `The engine could not start: ${e.message}. The page needs flowsim.js and ` +
-        'flowsim-embed.js beside it (make web builds them).';
+      st.textContent = `The engine could not start: ${e.message}. The page needs flowsim.js, ` +
+        'flowsim.wasm and flowsim-embed.js beside index.html: if it was opened from inside a zip, ' +
+        'unzip the whole folder first and open index.html there (a build from source: make web).';
+    } finally {
+      clearTimeout(self.FLOWSIM_LOAD_TIMER);
     }
   }
 

@@ -15,7 +15,16 @@
 //      engine's report, and its comparison.csv is the native compare's bytes;
 //   6. the Birmingham scenario (shortened) runs too, with the native bytes;
 //   7. axe-core's WCAG 2.1 A/AA rules on the page: no serious or critical violation;
-//   8. the same page served by a static web server (127.0.0.1) fetches the module and runs.
+//   8. the same page served by a static web server (127.0.0.1) fetches the module and runs;
+//   9. moving through the scenario lists with the keyboard loads and adds nothing (the Load and
+//      Add variant buttons do), edits and variants are not dropped without a confirm(), and
+//      "Reset to the file" puts the file back; a lever cleared shows what it inherits and takes
+//      away the section the form added for it;
+//  10. a scenario file that is not UTF-8 (Windows-1252) runs as its own bytes (the native
+//      CLI's summary.csv) and saves as them; a run of 1 replication says so;
+//  11. a run whose outputs would pass what a tab holds asks first, and stops when told;
+//  12. index.html alone (as opened from inside a zip), or without flowsim-embed.js, says what
+//      is missing and to unzip the whole folder.
 // With --shots DIR it leaves web-editor.png, web-run.png and web-compare.png there (the README's).
 // Usage: node check-page.mjs --web DIR --flowsim FLOWSIM --src SRC --work DIR [--shots DIR]
 // Exit 0 passed, 1 a check failed, 2 bad usage or no browser.
@@ -178,6 +187,104 @@ async function fromStaticHost(browser) {
   }
 }
 
+// 9. The lists choose and the buttons act; what would be lost is asked about first.
+async function keepingEdits(page, dialogs, answer) {
+  const demo = await page.inputValue('#ini');
+  await setLever(page, 'lever-scenario-seed', '777');
+  const edited = await page.inputValue('#ini');
+  await page.focus('#pick');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(200);
+  check(await page.inputValue('#ini') === edited, 'ArrowDown through "Start from a shipped scenario" loads nothing: the edit is kept');
+  await page.focus('#add-shipped');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(200);
+  check(await page.locator('#docs button').count() === 1, 'ArrowDown through "Add a scenario as a variant" adds nothing');
+  await page.click('#add-variant');
+  check(await page.locator('#docs button').count() === 2, 'its "Add variant" button adds one');
+  await page.click('#docs button:nth-child(1)');
+  const n = dialogs.length;
+  answer('dismiss');
+  await page.selectOption('#pick', '/scenarios/winter.ini');
+  await page.click('#load');
+  answer('accept');
+  check(dialogs.length === n + 1 && /your edits to scenarios\/demo\.ini and 1 variant will be lost/.test(dialogs[n]) &&
+    await page.inputValue('#ini') === edited && await page.locator('#docs button').count() === 2,
+    `Load with an edit and a variant asks first, and "no" keeps both (${dialogs[n]})`);
+  await page.click('#reset-doc');
+  check(await page.inputValue('#ini') === demo && dialogs.length === n + 2, '"Reset to the file" (confirmed) puts the shipped demo back');
+  await page.click('#load');
+  await waitCheck(page, true);
+  const winter = await page.inputValue('#ini');
+  check(dialogs.length === n + 3 && /^; The winter plan/.test(winter) && await page.locator('#docs button').count() === 1,
+    'Load, confirmed, opens winter.ini alone');
+  // 5. A lever cleared: the inherited value as its hint, the section the form added gone.
+  await setLever(page, 'lever-unit-ae-capacity', '14');
+  check(/\[unit ae\]\ncapacity = 14\n$/.test(await page.inputValue('#ini')), 'winter: ae capacity 14 adds [unit ae]');
+  await setLever(page, 'lever-unit-ae-capacity', '');
+  const ph = await page.getAttribute('#lever-unit-ae-capacity', 'placeholder');
+  check(await page.inputValue('#ini') === winter && /^12, inherited from scenarios\/(winter\/baseline|demo)\.ini$/.test(ph),
+    `cleared, the text is winter.ini again and the field's hint is "${ph}"`);
+  await setLever(page, 'lever-scenario-seed', '5');
+  const n2 = dialogs.length;
+  await page.click('#load');
+  check(dialogs.length === n2 + 1 && await page.inputValue('#ini') === winter,
+    'Load of the file being edited, confirmed, gives the file as shipped, not the edit');
+  await waitCheck(page, true);
+}
+
+// 10. Not UTF-8: the engine gets the file's bytes and a save gives them back.
+async function notUtf8(page) {
+  const bytes = Buffer.concat([Buffer.from('[scenario]\nextends = ../scenarios/demo.ini\nname = caf'),
+    Buffer.from([0xe9, 0x20, 0xa3, 0x35]), Buffer.from('\nhorizon = 120d\nreplications = 1\n')]);
+  await page.setInputFiles('#open-files', { name: 'cafe.ini', mimeType: 'text/plain', buffer: bytes });
+  await page.waitForFunction(() => document.getElementById('ini').value.includes('caf'));
+  await waitCheck(page, true);
+  check(/name = café £5\n/.test(await page.inputValue('#ini')) && await page.isVisible('#encoding-note'),
+    'a Windows-1252 file is shown byte for byte as Latin-1, with the note saying so');
+  const saved = await download(page, '#save');
+  check(saved.bytes.equals(bytes), `"Save" gives the file's own bytes back (${saved.bytes.length} bytes)`);
+  await page.click('#run');
+  const done = await waitStatus(page, /^Done|Failed|Not run/, 120000);
+  check(/^Done: 1 replication in/.test(done), `the file ran; one replication said so: ${done}`);
+  const title = await page.textContent('#results-name');
+  check(title === 'café £5: a run of 1 replication', `the results are titled by the file's name as shown (${title})`);
+  fs.rmSync(native, { recursive: true, force: true });
+  fs.mkdirSync(path.join(native, 'user'), { recursive: true });
+  fs.cpSync(path.join(opts.src, 'scenarios'), path.join(native, 'scenarios'), { recursive: true });
+  fs.writeFileSync(path.join(native, 'user', 'cafe.ini'), bytes);
+  flowsim(['run', 'user/cafe.ini', '-o', 'cafe', '--quiet']);
+  const sum = await download(page, '#files button[data-file="summary.csv"]');
+  sameBytes('the Windows-1252 scenario\'s summary.csv', sum.bytes, fs.readFileSync(path.join(native, 'cafe/summary.csv')));
+  const info = await download(page, '#files button[data-file="run-info"]');
+  check(info.bytes.includes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xa3, 0x35, 0x0a])),
+    'run-info names the scenario in the file\'s own bytes (caf\\xe9 \\xa35, no U+FFFD)');
+}
+
+// 12. index.html alone, then without flowsim-embed.js: the page says what is missing.
+async function cannotStart(browser) {
+  const cases = [['index.html alone', ['index.html'], /^The page cannot start: (?=.*page\.css)(?=.*lib\.js)(?=.*scenarios\.js)(?=.*page\.js).*could not be loaded.*unzip the whole folder/],
+    ['no flowsim-embed.js', fs.readdirSync(opts.web).filter((f) => f !== 'flowsim-embed.js'),
+      /flowsim-embed\.js could not be loaded.*unzip the whole folder/]];
+  for (const [what, files, want] of cases) {
+    const dir = path.join(opts.work, 'partial');
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    for (const f of files) if (fs.statSync(path.join(opts.web, f)).isFile()) fs.copyFileSync(path.join(opts.web, f), path.join(dir, f));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+      await page.waitForFunction(() => /bad/.test(document.getElementById('engine-status').className), null, { timeout: 15000 })
+        .catch(() => {});
+      const st = await page.textContent('#engine-status');
+      check(want.test(st), `${what}: the page says so (${st})`);
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 async function main() {
   const exe = process.env.FLOWSIM_CHROMIUM || '/usr/bin/chromium';
   const browser = await chromium.launch({
@@ -190,6 +297,10 @@ async function main() {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console error: ${m.text()}`); });
+  // confirm() and the like: each recorded, answered as `dialogAnswer` says (accept, dismiss).
+  const dialogs = [];
+  let dialogAnswer = 'accept';
+  page.on('dialog', (d) => { dialogs.push(d.message()); (dialogAnswer === 'accept' ? d.accept() : d.dismiss()).catch(() => {}); });
   const requests = [];
   context.on('request', (r) => { if (!/^(file|blob|data|about):/.test(r.url())) requests.push(r.url()); });
   if (opts.shots) fs.mkdirSync(opts.shots, { recursive: true });
@@ -210,7 +321,9 @@ async function main() {
     check(true, `the engine started from file:// in ${Date.now() - t0} ms: ${status}`);
     versions = `the page's engine is ${status.replace(/^Engine ready: (.*?) \(WebAssembly.*$/, '$1')}, ` +
       `the native ${execFileSync(opts.flowsim, ['--version'], { encoding: 'utf8' }).trim().split('\n')[0]}`;
+    await keepingEdits(page, dialogs, (a) => { dialogAnswer = a; });
     await page.selectOption('#pick', '/scenarios/demo.ini');
+    await page.click('#load');
     await waitCheck(page, true);
 
     // 2. A bad capacity, refused by the engine's own check at its line.
@@ -265,6 +378,7 @@ async function main() {
     check(sum.name === 'summary.csv', 'summary.csv downloads by its name');
     sameBytes('the page\'s summary.csv (its download)', sum.bytes, fs.readFileSync(path.join(native, 'run/summary.csv')));
     const zip = await download(page, '#zip');
+    check(zip.name === 'demo.zip', `the results zip is named after the scenario (${zip.name})`);
     const inZip = readZip(zip.bytes);
     const csvs = fs.readdirSync(path.join(native, 'run')).filter((f) => f.endsWith('.csv')).sort();
     check(csvs.every((f) => inZip[`demo/${f}`]) && inZip['demo/report.html'],
@@ -298,6 +412,20 @@ async function main() {
     check(/^Cancelled/.test(cancelled), `the run was cancelled in ${Date.now() - t} ms: ${cancelled}`);
     check(!(await page.isDisabled('#run')) && (await page.isDisabled('#cancel')), 'Run is back and Cancel is off');
     check(await page.textContent('#files') === filesBefore, 'the previous results are kept, nothing of the cancelled run');
+
+    // 11. A run too big for a tab: asked after its first part, and stopped when told no.
+    await setLever(page, 'lever-scenario-replications', '600');
+    await waitCheck(page, true);
+    dialogAnswer = 'dismiss';
+    const nd = dialogs.length;
+    await page.click('#run');
+    const big = await waitStatus(page, /^Stopped|^Done|Failed|^Cancelled/, 180000);
+    dialogAnswer = 'accept';
+    const asked = dialogs.slice(nd).join(' | ');
+    check(/^Stopped before the end: the outputs would be about [\d.]+ GiB/.test(big) && /report_interval = month/.test(asked) &&
+      /Fewer replications/.test(asked), `600 replications of the demo: asked first (${asked.slice(0, 90)}…), stopped: ${big}`);
+    check(!(await page.isDisabled('#run')) && await page.textContent('#files') === filesBefore,
+      'after the big run stopped, Run is back and the previous results are kept');
     await setLever(page, 'lever-scenario-replications', '6');
     await setLever(page, 'lever-scenario-horizon', '150d');
     await waitCheck(page, true);
@@ -343,15 +471,21 @@ async function main() {
     execFileSync(opts.flowsim, ['compare', 'scenarios/demo.ini', 'scenarios/demo-variant-1.ini', '-o', 'cmp', '--quiet'], { cwd: savedDir });
     sameBytes('the saved scenarios\' native comparison.csv', fs.readFileSync(path.join(savedDir, 'cmp/comparison.csv')), cmp.bytes);
     fs.rmSync(path.join(savedDir, 'cmp'), { recursive: true });
+    let nd2 = dialogs.length;
     await page.setInputFiles('#open-folder', savedDir);
+    await page.waitForFunction(() => /Opened/.test(document.getElementById('pick-about').textContent));
+    check(dialogs.length === nd2 + 1 && /1 variant will be lost/.test(dialogs[nd2]),
+      `opening a folder with a variant on the page asks first (${dialogs[nd2]})`);
     await page.waitForFunction(() => [...document.querySelectorAll('#pick option')].some((o) => o.value.endsWith('/scenarios/demo.ini') && o.value.startsWith('/user/')));
     const opened = await page.$$eval('#pick option', (os) => os.map((o) => o.value).filter((v) => v.startsWith('/user/')));
     await page.selectOption('#pick', opened.find((v) => v.endsWith('/scenarios/demo.ini')));
+    await page.click('#load');
     await waitCheck(page, true);
     check(await page.inputValue('#ini') === base, `a folder opened from disk: its scenarios listed (${opened.join(', ')}), the base read back and valid`);
 
     // 6. Birmingham, shortened.
     await page.selectOption('#pick', '/scenarios/birmingham-2017-18/birmingham.ini');
+    await page.click('#load');
     await waitCheck(page, true);
     await setLever(page, 'lever-scenario-warmup', '30d');
     await setLever(page, 'lever-scenario-horizon', '400d');
@@ -369,6 +503,9 @@ async function main() {
     const bts = await download(page, '#files button[data-file="timeseries.csv"]');
     sameBytes('Birmingham\'s timeseries.csv', bts.bytes, fs.readFileSync(path.join(native, 'bham/timeseries.csv')));
 
+    // 10. A scenario saved by Notepad as "ANSI" (Windows-1252): not UTF-8.
+    await notUtf8(page);
+
     // 7. Accessibility of the page itself (the report pages have their own test).
     await page.addScriptTag({ content: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
     const axe = await page.evaluate(async () => {
@@ -380,6 +517,9 @@ async function main() {
 
     // 8. The same page from a static web server: the module fetched, not its embedded copy.
     await fromStaticHost(browser);
+
+    // 12. A page that cannot start.
+    await cannotStart(browser);
   } catch (e) {
     check(false, `the page test stopped: ${e.stack || e.message}`);
   } finally {

@@ -73,6 +73,87 @@ test('setIniKey with an empty value removes the key', () => {
   assert.equal(L.setIniKey(INI, 'unit nothere', 'capacity', ''), INI);
 });
 
+test('dropEmptySection takes away a section the form added once its last key is cleared', () => {
+  const base = '[scenario]\nextends = ../demo.ini\nname = winter\n';
+  const added = L.setIniKey(base, 'unit ae', 'capacity', '14');
+  assert.match(added, /\[unit ae\]\ncapacity = 14\n$/);
+  const cleared = L.setIniKey(added, 'unit ae', 'capacity', '');
+  assert.equal(L.dropEmptySection(cleared, 'unit ae'), base);
+  // A section with anything else in it (a key, a comment) stays.
+  assert.equal(L.dropEmptySection(INI, 'unit acute'), INI);
+  const commented = '[scenario]\nname = x\n\n[unit ae]\n; mine\n';
+  assert.equal(L.dropEmptySection(commented, 'unit ae'), commented);
+  // An empty section followed by another: only its header and the blank line before it go.
+  assert.equal(L.dropEmptySection('[a]\nk = 1\n\n[unit ae]\n\n[b]\nj = 2\n', 'unit ae'), '[a]\nk = 1\n\n[b]\nj = 2\n');
+});
+
+test('decodeText and encodeText give a file\'s bytes back, UTF-8 or not', () => {
+  // Notepad's "ANSI" (Windows-1252): `name = caf\xe9 \xa35`, not UTF-8.
+  const ansi = Uint8Array.from([...Buffer.from('[scenario]\nname = caf'), 0xe9, 0x20, 0xa3, 0x35, 0x0a]);
+  const d = L.decodeText(ansi);
+  assert.equal(d.latin1, true);
+  assert.match(d.text, /name = café £5\n$/);
+  assert.deepEqual(L.encodeText(d.text, true), ansi);
+  // Edited, it keeps its encoding: one byte per character.
+  const edited = L.encodeText(d.text.replace('£5', '£6 é'), true);
+  assert.deepEqual([...edited.slice(-5)], [0xa3, 0x36, 0x20, 0xe9, 0x0a]);
+  // A character Latin-1 cannot hold typed in: the whole text as UTF-8 rather than a byte lost.
+  assert.deepEqual(L.encodeText('€', true), Uint8Array.from([0xe2, 0x82, 0xac]));
+  // UTF-8 (with a BOM, kept) comes back as it was.
+  const u = Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from('name = café 😀\n')]);
+  const du = L.decodeText(u);
+  assert.equal(du.latin1, false);
+  assert.deepEqual(L.encodeText(du.text, du.latin1), u);
+  // Every byte value survives the Latin-1 way round.
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  assert.deepEqual(L.encodeText(L.decodeText(all).text, true), all);
+});
+
+test('fileStem keeps a name\'s letters and avoids what Windows refuses', () => {
+  assert.equal(L.fileStem('demo'), 'demo');
+  assert.equal(L.fileStem('café plan'), 'café_plan');
+  assert.equal(L.fileStem('😀'), '😀');
+  assert.equal(L.fileStem('a/b:c*?'), 'a_b_c_');
+  assert.equal(L.fileStem('.hidden.'), '_hidden');
+  assert.equal(L.fileStem(''), 'flowsim');
+  assert.equal(L.fileStem('///'), 'flowsim');
+  for (const r of ['CON', 'prn', 'Aux', 'NUL', 'COM1', 'com9', 'LPT1', 'lpt9']) assert.equal(L.fileStem(r), r + '_');
+  assert.equal(L.fileStem('con.txt'), 'con_.txt');
+  assert.equal(L.fileStem('CONTOSO'), 'CONTOSO');
+  assert.equal(L.fileStem('COM10'), 'COM10');
+});
+
+test('plural and sizeText say it right', () => {
+  assert.equal(L.plural(1, 'replication'), '1 replication');
+  assert.equal(L.plural(0, 'replication'), '0 replications');
+  assert.equal(L.plural(6, 'part'), '6 parts');
+  assert.equal(L.sizeText(1023), '1023 B');
+  assert.equal(L.sizeText(1536), '1.5 KiB');
+  assert.equal(L.sizeText(388 * 1048576), '388.0 MiB');
+  assert.equal(L.sizeText(1.5 * 1073741824), '1.5 GiB');
+});
+
+test('partCount: four parts a worker, more (up to 64) for a large run', () => {
+  assert.equal(L.partCount(1, 8), 1);
+  assert.equal(L.partCount(6, 6), 6);
+  assert.equal(L.partCount(100, 2), 8);
+  assert.equal(L.partCount(2000, 2), 40);
+  assert.equal(L.partCount(1000000, 2), 64);
+  assert.equal(L.partCount(1000000, 32), 128);
+  for (const [n, w] of [[7, 3], [600, 8], [1e6, 8]]) {
+    const p = L.partCount(n, w);
+    assert.ok(p >= 1 && p <= n);
+    if (n >= 3200) assert.ok(p >= 64);
+  }
+});
+
+test('estimateOutput scales a first part up; LARGE_OUTPUT_BYTES sits between what ran and what failed', () => {
+  assert.equal(L.estimateOutput(2e6, 10, 600), 120e6);
+  assert.equal(L.estimateOutput(5, 0, 10), 0);
+  // 200 replications of the demo, 388 MiB, ran; 600, about 1.2 GB, did not.
+  assert.ok(L.LARGE_OUTPUT_BYTES > 388 * 1048576 && L.LARGE_OUTPUT_BYTES < 1.2e9);
+});
+
 test('resolveIni applies extends, relative to the file, and says where each value is from', () => {
   const files = {
     '/s/base.ini': INI,
